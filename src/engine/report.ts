@@ -1,0 +1,111 @@
+// The one result every mode produces. Renderers (markdown, CLI text, annotations,
+// outputs) read only this, so the action and the CLI report the same facts.
+import type { FilePosition, SourceProblem, SourceWarning } from '../source/types.js'
+
+export type Mode = 'plan' | 'dry-run' | 'apply' | 'verify' | 'rollback'
+
+/** The run's outcome, as the `status` output. */
+export type RunStatus = 'success' | 'failed' | 'nothing-to-do' | 'blocked'
+
+export type MigrationStatus =
+  | 'applied' // applied by this run
+  | 'already-applied' // in history with a matching checksum
+  | 'pending' // would be applied (plan) or was not reached
+  | 'failed' // this run tried and failed; nothing of it remains (or see `partial`)
+  | 'partial' // a statement-by-statement file stopped midway; history records how far it got
+  | 'skipped' // not attempted because an earlier migration failed
+  | 'drifted' // applied, but the file changed since
+  | 'missing' // in history, no file
+  | 'out-of-order' // pending, but older than the newest applied
+  | 'changed' // a repeatable whose checksum changed (will run again)
+
+/** A Postgres (or source) error, mapped onto the file. */
+export interface MappedError {
+  file?: string
+  position?: FilePosition
+  /** SQLSTATE, e.g. '42P01'. Absent for errors found before connecting. */
+  sqlstate?: string
+  message: string
+  detail?: string
+  hint?: string
+  /** Postgres's CONTEXT (e.g. the PL/pgSQL line), when given. */
+  where?: string
+  /** The statement that failed (trimmed, may be shortened). */
+  statement?: string
+  /** What the user should do next. */
+  next: string
+}
+
+export interface MigrationResult {
+  identity: string
+  file: string
+  version: string
+  name: string
+  kind: 'versioned' | 'repeatable'
+  status: MigrationStatus
+  /** Milliseconds spent running it in this run. */
+  durationMs?: number
+  statements: number
+  /** 'transaction' or 'statements' (autocommit, one at a time). */
+  runMode: 'transaction' | 'statements'
+  /** Why it runs statement by statement, when it does. */
+  nonTransactionalReasons?: string[]
+  hasDown: boolean
+  /** How many lock-timeout retries it took. */
+  retries?: number
+  error?: MappedError
+  /** For 'partial': statements that committed before the failure. */
+  statementsDone?: number
+  /** Index-level problems left behind, e.g. an INVALID index after a failed CREATE INDEX CONCURRENTLY. */
+  leftovers?: string[]
+  /** From history, when already applied. */
+  appliedAt?: string
+  /** A free note, e.g. "renamed from 003_old_name". */
+  note?: string
+}
+
+/** Files vs history, computed before anything runs. */
+export interface PlanSummary {
+  pending: string[]
+  applied: string[]
+  drifted: string[]
+  missing: string[]
+  outOfOrder: string[]
+  changedRepeatables: string[]
+  /** Statement-by-statement files that stopped midway in an earlier run. */
+  partial: string[]
+  /** Human reasons the run is refused, one per line, each naming the files and the input that allows it. */
+  refusals: string[]
+}
+
+export interface RunReport {
+  tool: 'pgshift'
+  version: string
+  mode: Mode
+  status: RunStatus
+  /** host:port/dbname, never credentials. */
+  target: string
+  migrationsDir: string
+  convention: string
+  conventionNote: string
+  historyTable: string
+  startedAt: string
+  durationMs: number
+  /** Commit and run link when known (GitHub). */
+  commit?: string
+  runUrl?: string
+  migrations: MigrationResult[]
+  plan: PlanSummary
+  /** Identities applied by this run, in order. */
+  applied: string[]
+  /** Identities still pending after this run. */
+  pending: string[]
+  warnings: SourceWarning[]
+  problems: SourceProblem[]
+  /** The run-level error, when the run failed outside a migration (connection, lock, input). */
+  error?: MappedError
+  /** What a rerun will do: the report's last line. */
+  nextStep: string
+  /** Server version, when connected. */
+  serverVersion?: string
+}

@@ -1,0 +1,176 @@
+// One schema for every input, whether it comes from action.yml or CLI flags.
+// Raw values are strings (as GitHub gives them); the schema turns them into a
+// typed, frozen Settings object, and its errors name the input, the value and
+// the expected form.
+import { z } from 'zod'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
+export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
+/** The modes this version can run; the others are refused with "not yet available". */
+export const AVAILABLE_MODES: readonly string[] = ['plan', 'apply']
+export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
+
+/** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
+export function parseDuration(value: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value)
+  if (!m) return undefined
+  const n = Number(m[1])
+  const unit = m[2] ?? 'ms'
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000
+  return Math.round(n * factor)
+}
+
+const duration = (input: string) =>
+  z.string().transform((v, ctx) => {
+    const ms = parseDuration(v)
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a duration; expected a number with a unit, e.g. 5s, 500ms or 2m` })
+      return z.NEVER
+    }
+    return ms
+  })
+
+const bool = (input: string) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim().toLowerCase()
+    if (['true', 'yes', '1', 'on'].includes(s)) return true
+    if (['false', 'no', '0', 'off', ''].includes(s)) return false
+    ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a boolean; expected true or false` })
+    return z.NEVER
+  })
+
+const count = (input: string, max: number) =>
+  z.string().transform((v, ctx) => {
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) > max) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a whole number from 0 to ${max}` })
+      return z.NEVER
+    }
+    return Number(v)
+  })
+
+const oneOf = <T extends readonly [string, ...string[]]>(input: string, values: T) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim()
+    if ((values as readonly string[]).includes(s)) return s as T[number]
+    ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not one of ${values.join(' | ')}` })
+    return z.NEVER
+  })
+
+const identifier = (input: string) =>
+  z.string().transform((v, ctx) => {
+    // Any name Postgres accepts as a quoted identifier; it is always quoted when used.
+    if (v.length === 0 || v.length > 63 || v.includes('\0')) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a schema name; expected 1 to 63 characters` })
+      return z.NEVER
+    }
+    return v
+  })
+
+/** The raw inputs, keyed by their kebab-case names, with the defaults action.yml documents. */
+export const DEFAULTS = {
+  mode: 'plan',
+  'migrations-dir': '',
+  convention: 'auto',
+  'history-schema': 'pgshift',
+  'lock-timeout': '5s',
+  'lock-retries': '3',
+  'statement-timeout': '0',
+  'lock-wait': '60s',
+  'connect-timeout': '30s',
+  'allow-out-of-order': 'false',
+  'allow-drift': 'false',
+  'allow-missing': 'false'
+} as const
+
+export const settingsSchema = z.object({
+  // Never echo the URL itself in an error: it is a secret.
+  'database-url': z.string(),
+  mode: oneOf('mode', MODES),
+  'migrations-dir': z.string(),
+  convention: oneOf('convention', CONVENTIONS),
+  'history-schema': identifier('history-schema'),
+  'lock-timeout': duration('lock-timeout'),
+  'lock-retries': count('lock-retries', 100),
+  'statement-timeout': duration('statement-timeout'),
+  'lock-wait': duration('lock-wait'),
+  'connect-timeout': duration('connect-timeout'),
+  'allow-out-of-order': bool('allow-out-of-order'),
+  'allow-drift': bool('allow-drift'),
+  'allow-missing': bool('allow-missing')
+})
+
+export type InputName = keyof z.input<typeof settingsSchema>
+export const INPUT_NAMES = Object.keys(settingsSchema.shape) as InputName[]
+
+export interface Settings {
+  databaseUrl: string
+  mode: (typeof MODES)[number]
+  /** Relative to `workspace`, as given or as resolved from the defaults. */
+  migrationsDir: string
+  convention: (typeof CONVENTIONS)[number]
+  historySchema: string
+  lockTimeoutMs: number
+  lockRetries: number
+  /** 0 means no statement timeout. */
+  statementTimeoutMs: number
+  lockWaitMs: number
+  connectTimeoutMs: number
+  allowOutOfOrder: boolean
+  allowDrift: boolean
+  allowMissing: boolean
+  /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
+  workspace: string
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'SettingsError'
+  }
+}
+
+/**
+ * Validates raw inputs. `raw` holds strings keyed by input name; a missing or empty
+ * value takes the default. Throws SettingsError naming every bad input.
+ */
+export function parseSettings(raw: Partial<Record<InputName, string | undefined>>, workspace: string): Readonly<Settings> {
+  const merged: Record<string, string> = {}
+  for (const name of INPUT_NAMES) {
+    const v = raw[name]
+    merged[name] = v === undefined || v.trim() === '' ? ((DEFAULTS as Record<string, string>)[name] ?? '') : v.trim()
+  }
+  const parsed = settingsSchema.safeParse(merged)
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => (i.message.includes(':') ? i.message : `${String(i.path[0])}: ${i.message}`)))
+  }
+  const s = parsed.data
+  const problems: string[] = []
+  if (s['lock-timeout'] <= 0) problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`)
+  if (!AVAILABLE_MODES.includes(s.mode)) {
+    problems.push(`mode: '${s.mode}' is not yet available in this version of pgshift; available now: ${AVAILABLE_MODES.join(', ')}`)
+  }
+  if (problems.length) throw new SettingsError(problems)
+  return Object.freeze({
+    databaseUrl: s['database-url'],
+    mode: s.mode,
+    migrationsDir: s['migrations-dir'] || resolveDefaultDir(workspace),
+    convention: s.convention,
+    historySchema: s['history-schema'],
+    lockTimeoutMs: s['lock-timeout'],
+    lockRetries: s['lock-retries'],
+    statementTimeoutMs: s['statement-timeout'],
+    lockWaitMs: s['lock-wait'],
+    connectTimeoutMs: s['connect-timeout'],
+    allowOutOfOrder: s['allow-out-of-order'],
+    allowDrift: s['allow-drift'],
+    allowMissing: s['allow-missing'],
+    workspace
+  })
+}
+
+/** The first of the conventional directories that exists; `migrations` when none does (discovery then says so). */
+export function resolveDefaultDir(workspace: string): string {
+  return DEFAULT_DIRS.find((d) => existsSync(join(workspace, d))) ?? 'migrations'
+}

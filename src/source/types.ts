@@ -1,0 +1,149 @@
+// What discovery and parsing hand to the engine. Pure data: no I/O handles.
+
+/** A naming scheme. `auto` is resolved to one of the others by discovery. */
+export type Convention = 'supabase' | 'numbered' | 'dated' | 'flyway' | 'golang-migrate' | 'dbmate' | 'goose'
+
+/** A position in a file: 1-based line and column (columns count code points, as Postgres does). */
+export interface FilePosition {
+  line: number
+  col: number
+}
+
+/**
+ * A piece of SQL text taken from a file: the whole file, or one section of it
+ * (dbmate `-- migrate:up`, goose `-- +goose Down`). `offset` is where `text`
+ * starts in the file (a JS string index into the file text with the BOM removed),
+ * so positions inside `text` map back to file:line:col.
+ */
+export interface ScriptSource {
+  /** Path relative to the workspace (or cwd), with forward slashes: what annotations and links use. */
+  file: string
+  /** The full file text, BOM stripped, line endings untouched. */
+  fileText: string
+  /** Start of `text` inside `fileText`. */
+  offset: number
+  /** The SQL of this script. */
+  text: string
+}
+
+/** Why a statement or a file cannot run inside a transaction. */
+export interface NonTransactionalReason {
+  /** e.g. 'CREATE INDEX CONCURRENTLY', 'VACUUM', 'directive -- pgshift:no-transaction' */
+  what: string
+  position: FilePosition
+}
+
+export interface Statement {
+  /** 0-based index among the script's statements. */
+  index: number
+  /** Statement text, without the trailing semicolon. */
+  sql: string
+  /** JS string index of the statement's first character in `ScriptSource.fileText`. */
+  offset: number
+  /** Position of the first character in the file. */
+  position: FilePosition
+  /** The libpg-query node type, e.g. 'CreateStmt', 'IndexStmt', 'TransactionStmt'. */
+  kind: string
+  /** The parse-tree node (the value under `kind`). */
+  node: Record<string, unknown>
+  /** Set when this statement cannot run inside a transaction block. */
+  nonTransactional?: string
+  /** Set for BEGIN / COMMIT / END / ROLLBACK and friends: 'begin' | 'commit' | 'rollback' | 'other'. */
+  transactionControl?: 'begin' | 'commit' | 'rollback' | 'savepoint' | 'other'
+  /** True for the outer BEGIN/COMMIT wrapper that pgshift strips (the statement is not sent). */
+  strippedWrapper?: boolean
+}
+
+/**
+ * How the executor must run a script:
+ * - `transaction`: one transaction, with the history row inside it;
+ * - `statements`: one statement at a time in autocommit (CONCURRENTLY, VACUUM, directives,
+ *   balanced BEGIN ... COMMIT blocks).
+ */
+export type RunMode = 'transaction' | 'statements'
+
+export interface ParsedScript {
+  source: ScriptSource
+  statements: Statement[]
+  runMode: RunMode
+  /** Why the script runs statement by statement (empty when runMode is 'transaction'). */
+  nonTransactionalReasons: NonTransactionalReason[]
+  /** True when balanced BEGIN ... COMMIT blocks were found (not dry-runnable against a kept database). */
+  hasTransactionBlocks: boolean
+  /**
+   * The text to send when the script runs as one transaction: `source.text` with stripped
+   * wrapper statements blanked to spaces, so error positions still match the file.
+   */
+  sendText: string
+}
+
+/** A problem found before any connection is opened. Refuses the run. */
+export interface SourceProblem {
+  file: string
+  position?: FilePosition
+  /** Short machine id, e.g. 'syntax-error', 'psql-meta-command', 'stray-commit', 'duplicate-identity'. */
+  code: string
+  message: string
+  /** What the user should do next. */
+  hint?: string
+}
+
+/** A non-fatal remark from discovery, e.g. a `.sql` file that fits no scheme. */
+export interface SourceWarning {
+  file: string
+  message: string
+}
+
+export type MigrationKind = 'versioned' | 'repeatable'
+
+export interface Migration {
+  /**
+   * The unique, stable name of the migration in history: the file name without `.sql`
+   * (and without `.up`), e.g. `004_learning_privacy`, `V1.2__add_users`, `R__views`.
+   */
+  identity: string
+  /** The version part as written: `004`, `20250115000000`, `2025-09-08`, `1.2`; '' for repeatables. */
+  version: string
+  /** The descriptive part: `learning_privacy`. */
+  name: string
+  kind: MigrationKind
+  /**
+   * Sort key within the set (see source/order.ts). Keys of one directory compare with
+   * `compareOrderKeys`; ties break on identity.
+   */
+  orderKey: OrderKey
+  /** SHA-256 (hex) of the up script's file text with BOM stripped and CRLF/CR turned into LF. */
+  checksum: string
+  up: ParsedScript
+  down?: ParsedScript
+  /** Verify scripts (run by `verify`, a later mode). */
+  verify?: ParsedScript
+  /** Which convention recognised this file. */
+  convention: Convention
+}
+
+/**
+ * An order key: numeric parts compared as numbers (BigInt-safe strings), so `9` < `100`,
+ * dates normalised to YYYYMMDDhhmmss. `group` orders kinds: versioned (0) before repeatable (1).
+ */
+export interface OrderKey {
+  group: number
+  parts: string[]
+}
+
+export interface DiscoveryResult {
+  /** The directory, relative to the workspace, as given or resolved. */
+  dir: string
+  /** The convention in force: the input, or what `auto` detected. */
+  convention: Convention
+  /** How `auto` decided, for the report: e.g. "auto: 12 files named YYYYMMDDhhmmss_name.sql". */
+  conventionNote: string
+  /** In run order. */
+  migrations: Migration[]
+  /** Files that are not migrations by any scheme (named, not applied). */
+  warnings: SourceWarning[]
+  /** Problems that refuse the run (syntax errors, meta-commands, duplicates...). */
+  problems: SourceProblem[]
+  /** When a plan file gave the order. */
+  planFile?: string
+}
