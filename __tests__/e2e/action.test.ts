@@ -1,0 +1,82 @@
+// The real artifact: dist/index.js on Node 24, as GitHub runs it.
+import { readFileSync } from 'node:fs'
+import { freshDatabase, type TestDatabase } from '../support/db.js'
+import { NODE24, runAction } from '../support/action-runner.js'
+import { makeWorkspace } from '../support/workspace.js'
+import { execFileSync } from 'node:child_process'
+
+let db: TestDatabase
+beforeEach(async () => {
+  db = await freshDatabase()
+})
+afterEach(async () => {
+  await db.drop()
+})
+
+const PR_EVENT = { pull_request: { number: 7, head: { sha: 'abc', repo: { full_name: 'acme/app' } }, base: { sha: 'def' } }, repository: { full_name: 'acme/app' } }
+
+test('the e2e tier runs on Node 24', () => {
+  expect(execFileSync(NODE24, ['--version']).toString().trim()).toMatch(/^v24\./)
+})
+
+test('plan then apply on a workspace: outputs, summary and exit codes', async () => {
+  const ws = makeWorkspace({
+    '20260101000000_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n',
+    '20260102000000_posts.sql': 'CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users(id));\n'
+  }, 'supabase/migrations')
+  const plan = await runAction({ workspace: ws, eventName: 'pull_request', event: PR_EVENT, inputs: { 'database-url': db.url } })
+  expect(plan.code).toBe(0)
+  expect(plan.outputs.status).toBe('success')
+  expect(JSON.parse(plan.outputs.pending ?? '')).toEqual(['20260101000000_users', '20260102000000_posts'])
+  expect(JSON.parse(plan.outputs.applied ?? '')).toEqual([])
+  expect(plan.summary).toContain('20260102000000_posts')
+
+  const apply = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply' } })
+  expect(apply.code).toBe(0)
+  expect(apply.outputs.status).toBe('success')
+  expect(JSON.parse(apply.outputs.applied ?? '')).toEqual(['20260101000000_users', '20260102000000_posts'])
+  const report = JSON.parse(readFileSync(apply.outputs.report ?? '', 'utf8'))
+  expect(report.migrations.map((m: { status: string }) => m.status)).toEqual(['applied', 'applied'])
+  expect(apply.stdout).toContain('::group::[1/2] 20260101000000_users')
+  const rows = await db.query<{ identity: string; actor: string; run_url: string }>('SELECT identity, actor, run_url FROM pgshift.schema_history ORDER BY 1')
+  expect(rows).toEqual([
+    { identity: '20260101000000_users', actor: 'octocat', run_url: 'https://github.com/acme/app/actions/runs/4242' },
+    { identity: '20260102000000_posts', actor: 'octocat', run_url: 'https://github.com/acme/app/actions/runs/4242' }
+  ])
+
+  const again = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply' } })
+  expect(again.code).toBe(0)
+  expect(again.outputs.status).toBe('nothing-to-do')
+})
+
+test('a failing migration: exit 1, an annotation on file:line:col, SQLSTATE in the summary', async () => {
+  const ws = makeWorkspace({
+    '001_a.sql': 'CREATE TABLE a (id int);\n',
+    '002_b.sql': 'CREATE TABLE b (id int);\n\nINSERT INTO b VALUES (1);\nINSERT INTO nowhere VALUES (1);\n'
+  })
+  const r = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' } })
+  expect(r.code).toBe(1)
+  expect(r.outputs.status).toBe('failed')
+  expect(JSON.parse(r.outputs.applied ?? '')).toEqual(['001_a'])
+  const err = r.annotations.find((a) => a.level === 'error' && a.props.file === 'migrations/002_b.sql')
+  expect(err?.props).toMatchObject({ line: '4', col: '13' })
+  expect(err?.message).toMatch(/relation "nowhere" does not exist \[42P01\]/)
+  expect(r.summary).toContain('42P01')
+  expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'b'`)).toHaveLength(0)
+})
+
+test('invalid inputs fail the step with a message naming the input, before connecting', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'SELECT 1;\n' })
+  const r = await runAction({ workspace: ws, inputs: { 'database-url': db.url, 'lock-timeout': 'soon', 'migrations-dir': 'migrations' } })
+  expect(r.code).toBe(1)
+  expect(r.stdout).toMatch(/::error::lock-timeout: 'soon' is not a duration/)
+  expect(r.outputs.status).toBe('failed')
+})
+
+test('an empty database-url (a fork PR) is explained, and the password of a real URL never shows', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'SELECT 1;\n' })
+  const r = await runAction({ workspace: ws, eventName: 'pull_request', event: PR_EVENT, inputs: { 'database-url': '', 'migrations-dir': 'migrations' } })
+  expect(r.code).toBe(1)
+  expect(r.stdout).toMatch(/fork/i)
+  expect(r.outputs.status).toBe('failed')
+})

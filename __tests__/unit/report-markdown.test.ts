@@ -1,0 +1,411 @@
+import type { MigrationResult, RunReport } from '../../src/engine/report.js'
+import { renderMarkdown } from '../../src/report/markdown.js'
+import {
+  codeOrText,
+  escapeInline,
+  escapeTableCell,
+  escapeWorkflowCommands,
+  fencedBlock,
+  inlineCode,
+  sanitizeText
+} from '../../src/report/escape.js'
+
+// --- hand-built reports -------------------------------------------------------
+
+function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
+  const [version, ...name] = identity.split('_')
+  return {
+    identity,
+    file: `supabase/migrations/${identity}.sql`,
+    version,
+    name: name.join('_'),
+    kind: 'versioned',
+    status: 'applied',
+    durationMs: 12,
+    statements: 3,
+    runMode: 'transaction',
+    hasDown: true,
+    ...over
+  }
+}
+
+function report(over: Partial<RunReport> = {}): RunReport {
+  return {
+    tool: 'pgshift',
+    version: '0.1.0',
+    mode: 'apply',
+    status: 'success',
+    target: 'db.example.com:5432/postgres',
+    migrationsDir: 'supabase/migrations',
+    convention: 'supabase',
+    conventionNote: 'auto: 3 files named YYYYMMDDhhmmss_name.sql',
+    historyTable: 'pgshift.schema_migrations',
+    startedAt: '2026-01-05T09:00:00.000Z',
+    durationMs: 1234,
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    migrations: [
+      migration('20260105090000_roles_and_auth', { status: 'already-applied', durationMs: undefined }),
+      migration('20260105090100_brands_assets_jobs', { durationMs: 40, statements: 31 }),
+      migration('20260105090600_telemetry_samples_index_concurrently', {
+        durationMs: 2500,
+        statements: 1,
+        runMode: 'statements',
+        nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY']
+      })
+    ],
+    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
+    applied: ['20260105090100_brands_assets_jobs', '20260105090600_telemetry_samples_index_concurrently'],
+    pending: [],
+    warnings: [],
+    problems: [],
+    nextStep: 'Nothing pending: a rerun applies nothing.',
+    ...over
+  }
+}
+
+function failedReport(): RunReport {
+  return report({
+    status: 'failed',
+    migrations: [
+      migration('20260105090000_roles_and_auth'),
+      migration('20260105090200_conversations', {
+        status: 'failed',
+        durationMs: 5,
+        error: {
+          file: 'supabase/migrations/20260105090200_conversations.sql',
+          position: { line: 12, col: 5 },
+          sqlstate: '42P01',
+          message: 'relation "public.users" does not exist',
+          detail: 'The table was renamed in 20251201000000_profiles.',
+          hint: 'Reference public.profiles instead.',
+          where: 'PL/pgSQL function public.touch() line 3 at SQL statement',
+          statement: 'INSERT INTO public.users (id)\nSELECT id FROM auth.users',
+          next: 'Fix line 12 of supabase/migrations/20260105090200_conversations.sql and rerun: it resumes at this file.'
+        }
+      }),
+      migration('20260105090300_usage_metrics', { status: 'skipped', durationMs: undefined })
+    ],
+    nextStep: 'A rerun starts at 20260105090200_conversations.'
+  })
+}
+
+/** Splits a GFM table row into cells the way GFM does: on pipes not escaped by a backslash. */
+function cells(row: string): string[] {
+  const out: string[] = []
+  let cur = ''
+  for (let i = 0; i < row.length; i++) {
+    const ch = row[i]
+    if (ch === '\\' && i + 1 < row.length) {
+      cur += ch + row[i + 1]
+      i++
+    } else if (ch === '|') {
+      out.push(cur)
+      cur = ''
+    } else cur += ch
+  }
+  out.push(cur)
+  return out.slice(1, -1).map((c) => c.trim())
+}
+
+function tableRows(md: string): string[][] {
+  return md
+    .split('\n')
+    .filter((l) => l.startsWith('| '))
+    .map(cells)
+}
+
+/** Fence lines in order: every opened fence must close with the same fence. */
+function fencesBalanced(md: string): boolean {
+  let open: string | undefined
+  for (const line of md.split('\n')) {
+    const m = /^(`{3,})(.*)$/.exec(line)
+    if (!m) continue
+    if (open === undefined) open = m[1]
+    else if (m[1].length >= open.length && m[2].trim() === '') open = undefined
+  }
+  return open === undefined
+}
+
+const lastLine = (md: string): string => md.trimEnd().split('\n').pop() as string
+
+// --- tests --------------------------------------------------------------------
+
+describe('renderMarkdown', () => {
+  test('header: mode, result, target, directory, convention, duration, commit', () => {
+    const md = renderMarkdown(report())
+    const lines = md.split('\n')
+    expect(lines[0]).toBe('## pgshift apply: ✅ success')
+    expect(md).toContain('**Target:** `db.example.com:5432/postgres`')
+    expect(md).toContain('**Migrations:** `supabase/migrations`')
+    expect(md).toContain('**Convention:** supabase (auto: 3 files named YYYYMMDDhhmmss_name.sql)')
+    expect(md).toContain('**Duration:** 1.2 s')
+    expect(md).toContain('**Commit:** `0123456789ab`')
+    expect(md).toContain('3 migrations: 2 applied, 1 already applied.')
+    expect(renderMarkdown(report({ status: 'failed' })).split('\n')[0]).toBe('## pgshift apply: ❌ failed')
+    expect(renderMarkdown(report({ mode: 'plan', status: 'blocked' })).split('\n')[0]).toBe('## pgshift plan: ⛔ blocked')
+  })
+
+  test('a plain table: identity, status, duration, statements, how it runs', () => {
+    const rows = tableRows(renderMarkdown(report()))
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs'])
+    expect(rows.slice(2)).toEqual([
+      ['20260105090000_roles_and_auth', 'already applied', '', '3', 'transaction'],
+      ['20260105090100_brands_assets_jobs', '✅ applied', '40 ms', '31', 'transaction'],
+      [
+        '20260105090600_telemetry_samples_index_concurrently',
+        '✅ applied',
+        '2.5 s',
+        '1',
+        'statement by statement (CREATE INDEX CONCURRENTLY)'
+      ]
+    ])
+  })
+
+  test('a notes column appears only when a row has something to say', () => {
+    const md = renderMarkdown(
+      report({
+        migrations: [
+          migration('1_a', { retries: 2 }),
+          migration('2_b', {
+            status: 'partial',
+            statements: 3,
+            statementsDone: 1,
+            runMode: 'statements',
+            leftovers: ['INVALID index public.idx_x']
+          })
+        ]
+      })
+    )
+    const rows = tableRows(md)
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Notes'])
+    expect(rows[2][5]).toBe('2 lock-timeout retries')
+    expect(rows[3][1]).toBe('⚠️ partial')
+    expect(rows[3][5]).toBe('1 of 3 statements done; left behind: INVALID index public.idx_x')
+  })
+
+  test('errors: file:line:col linked into the repository, SQLSTATE, detail, hint, where, statement, next', () => {
+    const md = renderMarkdown(failedReport(), { linkBase: 'https://github.com/o/r/blob/abc123' })
+    expect(md).toContain('### Errors')
+    expect(md).toContain(
+      '#### 20260105090200_conversations failed at [`supabase/migrations/20260105090200_conversations.sql:12:5`](https://github.com/o/r/blob/abc123/supabase/migrations/20260105090200_conversations.sql#L12)'
+    )
+    expect(md).toContain('**ERROR 42P01:** relation "public.users" does not exist')
+    expect(md).toContain('- **Detail:** The table was renamed in 20251201000000_profiles.')
+    expect(md).toContain('- **Hint:** Reference public.profiles instead.')
+    expect(md).toContain('- **Where:** PL/pgSQL function public.touch() line 3 at SQL statement')
+    expect(md).toContain('```sql\nINSERT INTO public.users (id)\nSELECT id FROM auth.users\n```')
+    expect(md).toMatch(/\*\*What to do:\*\* Fix line 12 of supabase\/migrations\/20260105090200_conversations\.sql and rerun/)
+    expect(tableRows(md)[3][1]).toBe('❌ failed')
+    // Without a link base: the location, not a link.
+    const plain = renderMarkdown(failedReport())
+    expect(plain).toContain('failed at `supabase/migrations/20260105090200_conversations.sql:12:5`\n')
+    expect(plain).not.toContain('](')
+  })
+
+  test('the run-level error, refusals, problems and warnings each get a section', () => {
+    const md = renderMarkdown(
+      report({
+        status: 'blocked',
+        migrations: [],
+        error: { message: 'could not take the lock within 60s', next: 'Another run holds it; wait and rerun.' },
+        plan: {
+          pending: [],
+          applied: [],
+          drifted: ['002_x'],
+          missing: [],
+          outOfOrder: [],
+          changedRepeatables: [],
+          partial: [],
+          refusals: ['002_x was edited after it was applied (set allow-drift: true to run anyway)']
+        },
+        problems: [
+          { file: 'db/003_bad.sql', position: { line: 4, col: 7 }, code: 'syntax-error', message: 'syntax error at or near "TABL"', hint: 'Did you mean TABLE?' }
+        ],
+        warnings: [{ file: 'db/notes.sql', message: 'fits no naming scheme; not run' }]
+      }),
+      { linkBase: 'https://github.com/o/r/blob/abc/' }
+    )
+    expect(md).toContain('No migrations found.')
+    expect(md).toContain('### Refused\n\n- 002_x was edited after it was applied (set allow-drift: true to run anyway)')
+    expect(md).toContain(
+      '- [`db/003_bad.sql:4:7`](https://github.com/o/r/blob/abc/db/003_bad.sql#L4) **syntax-error**: syntax error at or near "TABL" Hint: Did you mean TABLE?'
+    )
+    expect(md).toContain('#### The run failed\n\n**ERROR:** could not take the lock within 60s')
+    expect(md).toContain('**What to do:** Another run holds it; wait and rerun.')
+    expect(md).toContain('### Warnings\n\n- `db/notes.sql`: fits no naming scheme; not run')
+  })
+
+  test('the last line is the next step', () => {
+    expect(lastLine(renderMarkdown(report()))).toBe('**Next:** Nothing pending: a rerun applies nothing.')
+    expect(lastLine(renderMarkdown(failedReport()))).toBe('**Next:** A rerun starts at 20260105090200_conversations.')
+  })
+
+  test('a hostile file name cannot break the table, inject HTML or open a code span', () => {
+    const evil = '20260105090000_x|y<img src=x onerror=alert(1)>`z`\\|w @octocat\n::error::boom'
+    const md = renderMarkdown(
+      report({
+        migrations: [migration(evil, { status: 'failed', error: { file: `db/${evil}.sql`, position: { line: 1, col: 1 }, message: '<script>alert(1)</script>', next: 'fix it' } })]
+      }),
+      { linkBase: 'https://github.com/o/r/blob/abc/' }
+    )
+    const rows = tableRows(md)
+    expect(rows).toHaveLength(3)
+    for (const r of rows) expect(r).toHaveLength(5)
+    expect(md).not.toMatch(/<img|<script/i)
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    // Backticks are escaped in the cell, so no code span opens there.
+    expect(rows[2][0]).toContain('\\`z\\`')
+    // No mention, and no line of the output starts a workflow command or a heading of its own.
+    expect(md).not.toMatch(/@octocat/)
+    expect(md.split('\n').some((l) => l.startsWith('::'))).toBe(false)
+    // The link target is percent-encoded: no raw parenthesis or space closes it early.
+    const link = /\]\((https:[^)]*)\)/.exec(md)?.[1] ?? ''
+    expect(link).toMatch(/^https:\/\/github\.com\/o\/r\/blob\/abc\/db\/20260105090000_x%7Cy%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/)
+    expect(link).toMatch(/#L1$/)
+  })
+
+  test('SQL holding ``` cannot close the statement fence', () => {
+    const statement = "SELECT 1;\n```\n## injected heading\n<img src=x>\n````\nSELECT '```' AS x"
+    const r = failedReport()
+    ;(r.migrations[1].error as { statement: string }).statement = statement
+    const md = renderMarkdown(r)
+    const start = md.indexOf('`````sql\n')
+    expect(start).toBeGreaterThan(0)
+    const end = md.indexOf('\n`````\n', start)
+    expect(md.slice(start + '`````sql\n'.length, end)).toBe(statement)
+    expect(fencesBalanced(md)).toBe(true)
+  })
+
+  test('a long statement is shortened to 20 lines', () => {
+    const r = failedReport()
+    ;(r.migrations[1].error as { statement: string }).statement = Array.from({ length: 50 }, (_, i) => `-- line ${i + 1}`).join('\n')
+    const md = renderMarkdown(r)
+    expect(md).toContain('-- line 20\n-- … 30 more lines\n```')
+    expect(md).not.toContain('-- line 21')
+  })
+
+  test('truncation keeps the output under maxLength, keeps the failed row, and says how much was left out', () => {
+    const many: MigrationResult[] = Array.from({ length: 3000 }, (_, i) =>
+      migration(`${String(20250101000000 + i)}_migration_number_${i}`, { status: i < 2000 ? 'already-applied' : 'applied' })
+    )
+    many[2500] = migration('20260101000000_the_failing_one', {
+      status: 'failed',
+      error: { file: 'supabase/migrations/20260101000000_the_failing_one.sql', position: { line: 3, col: 1 }, sqlstate: '23505', message: 'duplicate key', statement: 'INSERT INTO t VALUES (1)', next: 'fix it' }
+    })
+    const r = report({ status: 'failed', migrations: many, nextStep: 'A rerun starts at 20260101000000_the_failing_one.' })
+
+    const full = renderMarkdown(r)
+    expect(full.length).toBeGreaterThan(65_000)
+    expect(tableRows(full)).toHaveLength(3002)
+
+    const md = renderMarkdown(r, { maxLength: 65_000 })
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_000)
+    const shown = tableRows(md).length - 2
+    expect(shown).toBeGreaterThan(100)
+    expect(shown).toBeLessThan(3000)
+    expect(md).toContain(
+      `_${(3000 - shown).toLocaleString('en-US')} migrations of 3,000 left out of this table to stay under the size limit: see the job summary or the JSON report (the \`report\` output)._`
+    )
+    // The failed row survives; applied rows are kept before already-applied ones.
+    expect(md).toContain('| 20260101000000_the_failing_one | ❌ failed |')
+    expect(md).toContain('**ERROR 23505:** duplicate key')
+    expect(md).toContain('| 20250101002000_migration_number_2000 | ✅ applied |')
+    expect(md).not.toContain('already applied |')
+    expect(fencesBalanced(md)).toBe(true)
+    expect(lastLine(md)).toBe('**Next:** A rerun starts at 20260101000000_the_failing_one.')
+
+    // A custom pointer, as the PR comment will use.
+    const comment = renderMarkdown(r, { maxLength: 20_000, moreAt: 'the job summary' })
+    expect(Buffer.byteLength(comment)).toBeLessThanOrEqual(20_000)
+    expect(comment).toMatch(/left out of this table to stay under the size limit: see the job summary\._/)
+  })
+
+  test('huge messages and lists shrink too, and a tiny limit still holds', () => {
+    const r = failedReport()
+    r.warnings = Array.from({ length: 500 }, (_, i) => ({ file: `db/w${i}.sql`, message: 'fits no naming scheme '.repeat(20) }))
+    ;(r.migrations[1].error as { message: string }).message = 'x'.repeat(200_000)
+    for (const max of [65_000, 8_000, 2_000, 600, 120]) {
+      const md = renderMarkdown(r, { maxLength: max })
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max)
+      expect(fencesBalanced(md)).toBe(true)
+    }
+    const md = renderMarkdown(r, { maxLength: 8_000 })
+    expect(md).toMatch(/warnings? not shown here: see the job summary/)
+    expect(md).toContain('more characters)')
+    expect(lastLine(md)).toBe('**Next:** A rerun starts at 20260105090200_conversations.')
+  })
+
+  test('multibyte text counts in bytes', () => {
+    const r = report({
+      migrations: Array.from({ length: 400 }, (_, i) => migration(`${i}_données_é€😀`, { note: 'ünïcödé '.repeat(10) }))
+    })
+    const md = renderMarkdown(r, { maxLength: 20_000 })
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(20_000)
+    expect(md).toContain('left out of this table')
+  })
+
+  test('a link base that is not http(s) is ignored', () => {
+    const md = renderMarkdown(failedReport(), { linkBase: 'javascript:alert(1)//' })
+    expect(md).not.toContain('javascript:')
+    expect(md).not.toContain('](')
+  })
+})
+
+describe('escape helpers', () => {
+  test('escapeTableCell escapes pipes, newlines, HTML, backticks and markdown', () => {
+    expect(escapeTableCell('a|b')).toBe('a\\|b')
+    expect(escapeTableCell('a\nb\r\nc')).toBe('a b c')
+    expect(escapeTableCell('<b>&')).toBe('&lt;b&gt;&amp;')
+    expect(escapeTableCell('`x`')).toBe('\\`x\\`')
+    expect(escapeTableCell('*a* _b_ [c](d) ~e~')).toBe('\\*a\\* \\_b\\_ \\[c\\](d) \\~e\\~')
+    expect(escapeTableCell('back\\|slash')).toBe('back\\\\\\|slash')
+    expect(cells(`| ${escapeTableCell('x\\|y|z')} | 2 |`)).toHaveLength(2)
+    expect(escapeTableCell('')).toBe(' ')
+  })
+
+  test('escapeInline neutralises block starts and mentions', () => {
+    expect(escapeInline('# title')).toBe('\\# title')
+    expect(escapeInline('- item')).toBe('\\- item')
+    expect(escapeInline('1. item')).toBe('1\\. item')
+    expect(escapeInline('> quote')).toBe('&gt; quote')
+    expect(escapeInline('ping @octocat and @org/team')).toBe('ping @\u200Boctocat and @\u200Borg/team')
+    expect(escapeInline('mail a@b.c')).toBe('mail a@\u200Bb.c')
+  })
+
+  test('codeOrText uses a code span only for plain text', () => {
+    expect(codeOrText('supabase/migrations/001_a.sql:3:1')).toBe('`supabase/migrations/001_a.sql:3:1`')
+    expect(codeOrText('db/données.sql')).toBe('`db/données.sql`')
+    expect(codeOrText('a<b>|`c`')).toBe('a&lt;b&gt;\\|\\`c\\`')
+  })
+
+  test('inlineCode survives backticks', () => {
+    expect(inlineCode('a.sql')).toBe('`a.sql`')
+    expect(inlineCode('a`b')).toBe('``a`b``')
+    expect(inlineCode('`x`')).toBe('`` `x` ``')
+    expect(inlineCode('a\nb')).toBe('`a b`')
+  })
+
+  test('fencedBlock picks a fence longer than any backtick run inside', () => {
+    expect(fencedBlock('select 1', 'sql')).toBe('```sql\nselect 1\n```')
+    expect(fencedBlock('a\n```\nb', 'sql')).toBe('````sql\na\n```\nb\n````')
+    expect(fencedBlock('x ``````` y')).toBe('````````\nx ``````` y\n````````')
+  })
+
+  test('escapeWorkflowCommands neutralises commands at line starts and the legacy ##[ form', () => {
+    const out = escapeWorkflowCommands('ok\n::error file=x::boom\n  ::add-mask::s\r::set-output name=a::b\nmid ::x:: stays\nlog ##[error]x')
+    for (const line of out.split(/\r\n|\r|\n/)) {
+      expect(line.trimStart().startsWith('::')).toBe(false)
+      expect(line).not.toContain('##[')
+    }
+    expect(out).toContain('mid ::x:: stays')
+    expect(out.replace(/\u200B/g, '')).toBe('ok\n::error file=x::boom\n  ::add-mask::s\r::set-output name=a::b\nmid ::x:: stays\nlog ##[error]x')
+    expect(escapeWorkflowCommands('\u0085::warning::x').startsWith('\u0085::')).toBe(false)
+  })
+
+  test('sanitizeText makes control and bidi characters visible', () => {
+    expect(sanitizeText('a\u001b[31mb')).toBe('a\\x1b[31mb')
+    expect(sanitizeText('a\u202Eb\u0000')).toBe('a\\u{202e}b\\x00')
+    expect(sanitizeText('l1\r\nl2\tx')).toBe('l1\nl2\tx')
+  })
+})

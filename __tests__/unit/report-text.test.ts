@@ -1,0 +1,221 @@
+import type { MigrationResult, RunReport } from '../../src/engine/report.js'
+import { formatDuration, formatLocation, renderText, shortenStatement } from '../../src/report/text.js'
+
+function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
+  const [version, ...name] = identity.split('_')
+  return {
+    identity,
+    file: `migrations-example/${identity}.sql`,
+    version,
+    name: name.join('_'),
+    kind: 'versioned',
+    status: 'applied',
+    durationMs: 12,
+    statements: 3,
+    runMode: 'transaction',
+    hasDown: true,
+    ...over
+  }
+}
+
+function report(over: Partial<RunReport> = {}): RunReport {
+  return {
+    tool: 'pgshift',
+    version: '0.1.0',
+    mode: 'apply',
+    status: 'success',
+    target: '127.0.0.1:5432/postgres',
+    migrationsDir: 'migrations-example',
+    convention: 'supabase',
+    conventionNote: 'auto: 8 files named YYYYMMDDhhmmss_name.sql',
+    historyTable: 'pgshift.schema_migrations',
+    startedAt: '2026-01-05T09:00:00.000Z',
+    durationMs: 1234,
+    migrations: [
+      migration('20260105090000_roles_and_auth', { status: 'already-applied', durationMs: undefined }),
+      migration('20260105090100_brands_assets_jobs', { durationMs: 40 }),
+      migration('20260105090600_telemetry_samples_index_concurrently', {
+        durationMs: 2500,
+        statements: 1,
+        runMode: 'statements',
+        nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY']
+      })
+    ],
+    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
+    applied: [],
+    pending: [],
+    warnings: [],
+    problems: [],
+    nextStep: 'Nothing pending: a rerun applies nothing.',
+    ...over
+  }
+}
+
+function failed(): RunReport {
+  return report({
+    status: 'failed',
+    migrations: [
+      migration('20260105090000_roles_and_auth'),
+      migration('20260105090200_conversations', {
+        status: 'failed',
+        durationMs: 5,
+        error: {
+          file: 'migrations-example/20260105090200_conversations.sql',
+          position: { line: 12, col: 5 },
+          sqlstate: '42P01',
+          message: 'relation "public.users" does not exist',
+          detail: 'first detail line\nsecond detail line',
+          hint: 'Reference public.profiles instead.',
+          where: 'PL/pgSQL function public.touch() line 3 at SQL statement',
+          statement: 'INSERT INTO public.users (id)\nSELECT id FROM auth.users',
+          next: 'Fix line 12 and rerun: it resumes at this file.'
+        }
+      }),
+      migration('20260105090300_usage_metrics', { status: 'skipped', durationMs: undefined })
+    ],
+    nextStep: 'A rerun starts at 20260105090200_conversations.'
+  })
+}
+
+describe('renderText', () => {
+  test('one line per migration, with status and elapsed time, aligned', () => {
+    const lines = renderText(report()).split('\n')
+    expect(lines[0]).toBe('pgshift apply: success')
+    expect(lines[1]).toBe(
+      '  target: 127.0.0.1:5432/postgres  migrations: migrations-example (supabase, auto: 8 files named YYYYMMDDhhmmss_name.sql)'
+    )
+    expect(lines).toContain('  already-applied   20260105090000_roles_and_auth')
+    expect(lines).toContain('  applied           20260105090100_brands_assets_jobs                     (40 ms)')
+    expect(lines).toContain(
+      '  applied           20260105090600_telemetry_samples_index_concurrently   (2.5 s, statement by statement: CREATE INDEX CONCURRENTLY)'
+    )
+  })
+
+  test('errors compiler-style: file:line:col: error: message [SQLSTATE], then indented detail, hint, where, statement, next', () => {
+    const text = renderText(failed())
+    const at = text.indexOf('migrations-example/20260105090200_conversations.sql:12:5: error: relation "public.users" does not exist [42P01]\n')
+    expect(at).toBeGreaterThan(0)
+    expect(text.slice(at).split('\n').slice(1, 11)).toEqual([
+      '    detail: first detail line',
+      '            second detail line',
+      '    hint: Reference public.profiles instead.',
+      '    where: PL/pgSQL function public.touch() line 3 at SQL statement',
+      '    statement:',
+      '      INSERT INTO public.users (id)',
+      '      SELECT id FROM auth.users',
+      '    next: Fix line 12 and rerun: it resumes at this file.',
+      '',
+      'failed in 1.2 s: 1 applied, 1 failed, 1 skipped'
+    ])
+  })
+
+  test('the last lines are the summary and the next step', () => {
+    const lines = renderText(failed()).trimEnd().split('\n')
+    expect(lines.slice(-2)).toEqual(['failed in 1.2 s: 1 applied, 1 failed, 1 skipped', 'next: A rerun starts at 20260105090200_conversations.'])
+    expect(renderText(report()).endsWith('\nnext: Nothing pending: a rerun applies nothing.\n')).toBe(true)
+  })
+
+  test('refusals, problems, warnings and a run-level error', () => {
+    const text = renderText(
+      report({
+        status: 'blocked',
+        migrations: [],
+        error: { message: 'could not take the lock within 60s', next: 'Another run holds it; wait and rerun.' },
+        plan: {
+          pending: [],
+          applied: [],
+          drifted: ['002_x'],
+          missing: [],
+          outOfOrder: [],
+          changedRepeatables: [],
+          partial: [],
+          refusals: ['002_x was edited after it was applied (set allow-drift: true to run anyway)']
+        },
+        problems: [
+          { file: 'db/003_bad.sql', position: { line: 4, col: 7 }, code: 'syntax-error', message: 'syntax error at or near "TABL"', hint: 'Did you mean TABLE?' }
+        ],
+        warnings: [{ file: 'db/notes.sql', message: 'fits no naming scheme; not run' }]
+      })
+    )
+    const lines = text.split('\n')
+    expect(lines).toContain('refused: 002_x was edited after it was applied (set allow-drift: true to run anyway)')
+    expect(lines).toContain('db/003_bad.sql:4:7: error: syntax error at or near "TABL" [syntax-error]')
+    expect(lines).toContain('    hint: Did you mean TABLE?')
+    expect(lines).toContain('error: could not take the lock within 60s')
+    expect(lines).toContain('    next: Another run holds it; wait and rerun.')
+    expect(lines).toContain('db/notes.sql: warning: fits no naming scheme; not run')
+    expect(lines).toContain('  no migrations found in migrations-example')
+    expect(lines).toContain('blocked in 1.2 s')
+  })
+
+  test('partial files say how far they got and what they left behind', () => {
+    const text = renderText(
+      report({
+        status: 'failed',
+        migrations: [
+          migration('1_cic', {
+            status: 'partial',
+            statements: 3,
+            statementsDone: 1,
+            runMode: 'statements',
+            leftovers: ['INVALID index public.idx_x'],
+            error: { file: 'db/1_cic.sql', position: { line: 5, col: 1 }, sqlstate: '23505', message: 'could not create unique index "idx_x"', next: 'DROP INDEX CONCURRENTLY public.idx_x; then rerun.' }
+          })
+        ]
+      })
+    )
+    expect(text).toContain('  partial   1_cic   (12 ms, statement by statement, 1/3 statements done)')
+    expect(text).toContain('    done: 1 of 3 statements committed before the failure')
+    expect(text).toContain('    left behind: INVALID index public.idx_x')
+  })
+
+  test('no color unless asked; color when asked', () => {
+    // eslint-disable-next-line no-control-regex
+    expect(renderText(failed())).not.toMatch(/\u001b\[/)
+    const colored = renderText(failed(), { color: true })
+    expect(colored).toContain('\u001b[31m')
+    // eslint-disable-next-line no-control-regex
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderText(failed()))
+  })
+
+  test('untrusted text cannot drive the terminal or the Actions runner', () => {
+    const r = failed()
+    r.migrations[1].identity = '20260105090200_x\u001b[2J'
+    const e = r.migrations[1].error as { message: string; detail: string; statement: string }
+    e.message = 'bad\n::error file=a.sql::injected'
+    e.detail = '::add-mask::x'
+    e.statement = "SELECT 1;\n::set-output name=status::success\n##[error]legacy"
+    const text = renderText(r)
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/\u001b/)
+    expect(text).toContain('20260105090200_x\\x1b[2J')
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      expect(line.trimStart().startsWith('::')).toBe(false)
+      expect(line).not.toContain('##[')
+    }
+  })
+})
+
+describe('text helpers', () => {
+  test('formatDuration', () => {
+    expect(formatDuration(undefined)).toBe('')
+    expect(formatDuration(0)).toBe('0 ms')
+    expect(formatDuration(12.4)).toBe('12 ms')
+    expect(formatDuration(1234)).toBe('1.2 s')
+    expect(formatDuration(125_000)).toBe('2 min 05 s')
+  })
+
+  test('formatLocation', () => {
+    expect(formatLocation('a.sql', { line: 3, col: 7 })).toBe('a.sql:3:7')
+    expect(formatLocation('a.sql', { line: 3, col: 0 })).toBe('a.sql:3')
+    expect(formatLocation('a.sql')).toBe('a.sql')
+    expect(formatLocation(undefined, { line: 1, col: 1 })).toBe('')
+  })
+
+  test('shortenStatement keeps 20 lines and says how many were left out', () => {
+    const sql = Array.from({ length: 25 }, (_, i) => `l${i + 1}`).join('\n')
+    expect(shortenStatement(sql).split('\n')).toEqual([...Array.from({ length: 20 }, (_, i) => `l${i + 1}`), '-- … 5 more lines'])
+    expect(shortenStatement('x'.repeat(50), 20, 10)).toBe('xxxxxxxxxx\n-- … 40 more characters')
+    expect(shortenStatement('\n  select 1  \n')).toBe('  select 1')
+  })
+})

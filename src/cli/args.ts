@@ -1,0 +1,51 @@
+// `pgshift <mode> [--input-name value ...]`: every action input is a flag of the
+// same name, so docs and workflows translate one to one.
+import { parseArgs } from 'node:util'
+import { INPUT_NAMES, type InputName } from '../settings.js'
+
+export interface CliArgs {
+  raw: Partial<Record<InputName, string>>
+  help: boolean
+  version: boolean
+  json: boolean
+}
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' }, json: { type: 'boolean' } }
+  for (const name of INPUT_NAMES) if (name !== 'mode') options[name] = { type: 'string' }
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Run pgshift --help for the flags.`)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length > 1) throw new UsageError(`expected one mode, got: ${positionals.join(' ')}`)
+  const raw: Partial<Record<InputName, string>> = {}
+  for (const name of INPUT_NAMES) {
+    const v = values[name]
+    if (typeof v === 'string') raw[name] = v
+  }
+  if (positionals[0]) raw.mode = positionals[0]
+  raw['database-url'] ??= env.DATABASE_URL ?? ''
+  return { raw, help: Boolean(values.help), version: Boolean(values.version), json: Boolean(values.json) }
+}
+
+export const USAGE = `usage: pgshift <mode> [flags]
+
+modes:  plan (default; read-only)   apply   (dry-run, verify, rollback: not yet available)
+
+flags (the same names as the action's inputs):
+  --database-url URL        or env DATABASE_URL
+  --migrations-dir DIR      default: first of supabase/migrations, migrations, db/migrations
+  --convention NAME         auto | supabase | numbered | dated | flyway | golang-migrate | dbmate | goose
+  --history-schema NAME     default pgshift
+  --lock-timeout 5s         --lock-retries 3   --statement-timeout 0 (none)
+  --lock-wait 60s           --connect-timeout 30s
+  --allow-out-of-order true --allow-drift true --allow-missing true
+  --json                    print the JSON report instead of text
+  --version, --help
+
+exit codes: 0 success or nothing to do, 1 failed, 2 blocked (refused; nothing changed), 64 bad usage or input`

@@ -1,0 +1,119 @@
+// pgshift's own history table. One row per migration identity; the row is
+// written in the same transaction as the migration (DESIGN 2), so history never
+// disagrees with the schema. Identifiers are always quoted: the schema name is
+// an input.
+import type pg from 'pg'
+import { escapeIdentifier, escapeLiteral } from 'pg'
+
+export const HISTORY_TABLE = 'schema_history'
+
+export interface HistoryRow {
+  identity: string
+  version: string
+  name: string
+  kind: 'versioned' | 'repeatable'
+  script: string
+  checksum: string
+  appliedAt: string
+  durationMs: number
+  statements: number
+  /** 'applied', or 'partial' for a statement-by-statement file that stopped midway. */
+  status: 'applied' | 'partial'
+  /** For 'partial': how many statements committed, and a hash of their text. */
+  statementsDone: number | null
+  doneHash: string | null
+}
+
+/** What the executor records; run metadata is optional (GitHub fills it). */
+export interface HistoryWrite {
+  identity: string
+  version: string
+  name: string
+  kind: 'versioned' | 'repeatable'
+  script: string
+  checksum: string
+  /** null: measured by the server as the time since the transaction began (the row is written in it). */
+  durationMs: number | null
+  statements: number
+  status: 'applied' | 'partial'
+  statementsDone?: number
+  doneHash?: string
+  actor?: string
+  runUrl?: string
+  commitSha?: string
+}
+
+export function historyTableName(schema: string): string {
+  return `${escapeIdentifier(schema)}.${escapeIdentifier(HISTORY_TABLE)}`
+}
+
+/** Idempotent DDL. Run only while holding the advisory lock, so concurrent runners never race on it. */
+export function createHistorySql(schema: string): string {
+  const t = historyTableName(schema)
+  return `CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)};
+CREATE TABLE IF NOT EXISTS ${t} (
+  identity text PRIMARY KEY,
+  version text NOT NULL,
+  name text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable')),
+  script text NOT NULL,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer NOT NULL,
+  statements integer NOT NULL,
+  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'partial')),
+  statements_done integer,
+  done_hash text,
+  actor text,
+  run_url text,
+  commit_sha text
+);`
+}
+
+export async function ensureHistoryTable(client: pg.Client, schema: string): Promise<void> {
+  // lock_timeout keeps us from queueing behind a long transaction on our own table.
+  await client.query(`SET lock_timeout = '10s'; ${createHistorySql(schema)} RESET lock_timeout;`)
+}
+
+/** Reads history; a missing table means "nothing applied yet". */
+export async function readHistory(client: pg.Client, schema: string): Promise<HistoryRow[]> {
+  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [historyTableName(schema)])
+  if (!exists.rows[0]?.t) return []
+  const res = await client.query(
+    `SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`
+  )
+  return res.rows.map((r) => ({
+    identity: r.identity,
+    version: r.version,
+    name: r.name,
+    kind: r.kind,
+    script: r.script,
+    checksum: r.checksum,
+    appliedAt: new Date(r.applied_at).toISOString(),
+    durationMs: r.duration_ms,
+    statements: r.statements,
+    status: r.status,
+    statementsDone: r.statements_done,
+    doneHash: r.done_hash
+  }))
+}
+
+const lit = (v: string | number | undefined | null): string =>
+  v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : escapeLiteral(v)
+
+/**
+ * The upsert as literal SQL, so it can travel in the same simple-query message as
+ * the migration and its COMMIT (one round trip per migration). Values are escaped
+ * with pg's escapeLiteral.
+ */
+export function upsertHistorySql(schema: string, w: HistoryWrite): string {
+  return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})
+ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
+  script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
+  statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
+  done_hash = EXCLUDED.done_hash, actor = EXCLUDED.actor, run_url = EXCLUDED.run_url, commit_sha = EXCLUDED.commit_sha`
+}

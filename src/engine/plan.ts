@@ -1,0 +1,151 @@
+// Files x history -> what is applied, pending, drifted, missing or out of order.
+// Pure: no I/O, so every case is a unit test.
+import type { HistoryRow } from '../db/history.js'
+import type { Migration } from '../source/types.js'
+import { createHash } from 'node:crypto'
+import type { MigrationResult, PlanSummary } from './report.js'
+
+export interface PlanOptions {
+  allowOutOfOrder: boolean
+  allowDrift: boolean
+  allowMissing: boolean
+}
+
+/** A migration the run will execute, and from which statement (a partial file resumes). */
+export interface PlannedRun {
+  migration: Migration
+  resumeFrom: number
+}
+
+export interface Plan {
+  summary: PlanSummary
+  /** One row per file in run order, then one per history row without a file. */
+  results: MigrationResult[]
+  /** What apply runs, in order (empty when refused). */
+  toRun: PlannedRun[]
+}
+
+/** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
+export function doneHash(m: Migration, n: number): string {
+  const h = createHash('sha256')
+  for (const s of m.up.statements.slice(0, n)) h.update(s.sql).update('\0')
+  return h.digest('hex')
+}
+
+export function baseResult(m: Migration): MigrationResult {
+  return {
+    identity: m.identity,
+    file: m.up.source.file,
+    version: m.version,
+    name: m.name,
+    kind: m.kind,
+    status: 'pending',
+    statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
+    runMode: m.up.runMode,
+    nonTransactionalReasons: m.up.nonTransactionalReasons.length
+      ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
+      : undefined,
+    hasDown: Boolean(m.down)
+  }
+}
+
+export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanOptions): Plan {
+  const byIdentity = new Map(history.map((r) => [r.identity, r]))
+  const files = new Set(migrations.map((m) => m.identity))
+  const summary: PlanSummary = { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] }
+  const results: MigrationResult[] = []
+  const toRun: PlannedRun[] = []
+
+  // The newest applied versioned file, by run order: anything pending before it is out of order.
+  let lastAppliedIndex = -1
+  migrations.forEach((m, i) => {
+    if (m.kind === 'versioned' && byIdentity.has(m.identity)) lastAppliedIndex = i
+  })
+
+  const missingRows = history.filter((r) => !files.has(r.identity))
+  const missingByChecksum = new Map(missingRows.map((r) => [r.checksum, r]))
+  const partialRefusals: string[] = []
+
+  migrations.forEach((m, i) => {
+    const r = baseResult(m)
+    const row = byIdentity.get(m.identity)
+    if (row?.status === 'partial') {
+      const done = row.statementsDone ?? 0
+      r.status = 'partial'
+      r.statementsDone = done
+      summary.partial.push(m.identity)
+      if (row.doneHash && row.doneHash !== doneHash(m, done)) {
+        partialRefusals.push(
+          `${m.identity} stopped after statement ${done} in an earlier run, and the statements before that point have changed since: pgshift cannot tell what to resume. Restore those statements, or finish the file by hand and delete its row from history.`
+        )
+      } else {
+        r.note = `resumes at statement ${done + 1} of ${r.statements} (statements 1-${done} committed in an earlier run)`
+        toRun.push({ migration: m, resumeFrom: done })
+      }
+    } else if (row) {
+      r.appliedAt = row.appliedAt
+      if (row.checksum === m.checksum) {
+        r.status = 'already-applied'
+        summary.applied.push(m.identity)
+      } else if (m.kind === 'repeatable') {
+        r.status = 'changed'
+        summary.changedRepeatables.push(m.identity)
+        toRun.push({ migration: m, resumeFrom: 0 })
+      } else {
+        r.status = 'drifted'
+        r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`
+        summary.drifted.push(m.identity)
+      }
+    } else {
+      const renamedFrom = missingByChecksum.get(m.checksum)
+      if (renamedFrom) r.note = `same content as ${renamedFrom.identity} in history: renamed?`
+      if (m.kind === 'versioned' && i < lastAppliedIndex) {
+        r.status = 'out-of-order'
+        summary.outOfOrder.push(m.identity)
+        if (opts.allowOutOfOrder) toRun.push({ migration: m, resumeFrom: 0 })
+      } else {
+        summary.pending.push(m.identity)
+        toRun.push({ migration: m, resumeFrom: 0 })
+      }
+    }
+    results.push(r)
+  })
+
+  for (const row of missingRows) {
+    summary.missing.push(row.identity)
+    const renamedTo = migrations.find((m) => m.checksum === row.checksum && !byIdentity.has(m.identity))
+    results.push({
+      identity: row.identity,
+      file: row.script,
+      version: row.version,
+      name: row.name,
+      kind: row.kind,
+      status: 'missing',
+      statements: row.statements,
+      runMode: 'transaction',
+      hasDown: false,
+      appliedAt: row.appliedAt,
+      note: renamedTo ? `renamed to ${renamedTo.identity}?` : undefined
+    })
+  }
+
+  const list = (ids: string[]) => ids.join(', ')
+  if (summary.drifted.length && !opts.allowDrift) {
+    summary.refusals.push(
+      `Applied migrations were edited since they ran: ${list(summary.drifted)}. Revert the edits and put the change in a new migration, or set allow-drift: true to accept them as they are.`
+    )
+  }
+  if (summary.missing.length && !opts.allowMissing) {
+    summary.refusals.push(
+      `History records migrations that have no file: ${list(summary.missing)}. Restore the files (a rename counts as delete + new file), or set allow-missing: true.`
+    )
+  }
+  if (summary.outOfOrder.length && !opts.allowOutOfOrder) {
+    const newest = lastAppliedIndex >= 0 ? migrations[lastAppliedIndex]?.identity : undefined
+    summary.refusals.push(
+      `Pending migrations sort before the newest applied one (${newest}): ${list(summary.outOfOrder)}. Rename them to sort after it, or set allow-out-of-order: true to apply them anyway.`
+    )
+  }
+  summary.refusals.push(...partialRefusals)
+  return { summary, results, toRun: summary.refusals.length ? [] : toRun }
+}

@@ -1,0 +1,338 @@
+// The one markdown rendering of a RunReport: the job summary today, the sticky
+// PR comment later (issue 4). It reads only the report.
+//
+// Every piece of untrusted text (file names, identities, SQL, server messages,
+// refusals) goes through ./escape.ts before it reaches the output. Secret
+// redaction is not done here: the caller applies redact() to the result.
+//
+// Size: the output never exceeds `maxLength` UTF-8 bytes (bytes are never fewer
+// than characters, so this also holds for GitHub's character limit on comments).
+// When the full report is too long, the migration table and the lists are cut
+// down progressively, most important rows kept, with a line saying how many
+// were left out. Blocks are cut whole, so a code fence is never cut open.
+import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus } from '../engine/report.js'
+import type { FilePosition } from '../source/types.js'
+import { clip, codeOrText, encodePath, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
+import { countSummary, formatDuration, formatLocation, runModeWords, shortenStatement, statusWords } from './text.js'
+
+export interface MarkdownOptions {
+  /** Upper bound on the output, in UTF-8 bytes. Default 1,000,000 (the job summary); the PR comment uses 65,000. */
+  maxLength?: number
+  /** Base for file links, e.g. `https://github.com/o/r/blob/<sha>/`; a file becomes `${linkBase}${file}#L${line}`. */
+  linkBase?: string
+  /** Where the full report can be read when this one is cut down. */
+  moreAt?: string
+}
+
+export const SUMMARY_MAX_LENGTH = 1_000_000
+export const COMMENT_MAX_LENGTH = 65_000
+const DEFAULT_MORE_AT = 'the job summary or the JSON report (the `report` output)'
+
+const RUN_RESULT: Record<RunStatus, string> = {
+  success: '✅ success',
+  failed: '❌ failed',
+  'nothing-to-do': '✅ nothing to do',
+  blocked: '⛔ blocked'
+}
+
+const STATUS_MARK: Partial<Record<MigrationStatus, string>> = {
+  applied: '✅ ',
+  failed: '❌ ',
+  partial: '⚠️ ',
+  drifted: '⚠️ ',
+  missing: '⚠️ ',
+  'out-of-order': '⚠️ '
+}
+
+/** Which rows survive truncation first (lower is more important). */
+const ROW_RANK: Record<MigrationStatus, number> = {
+  failed: 0,
+  partial: 0,
+  drifted: 1,
+  missing: 1,
+  'out-of-order': 1,
+  changed: 2,
+  applied: 3,
+  pending: 4,
+  skipped: 5,
+  'already-applied': 6
+}
+
+/** How much of the report to show; the renderer shrinks these until the output fits. */
+interface Limits {
+  /** Table rows kept (the most important first). */
+  rows: number
+  /** Items kept per list (refusals, problems, warnings). */
+  listItems: number
+  /** Errors shown in full (the rest are named only). */
+  errors: number
+  /** Statement lines shown per error (0: no statement). */
+  statementLines: number
+  /** Longest message, detail, hint or where shown. */
+  fieldChars: number
+}
+
+const FULL: Limits = { rows: Infinity, listItems: Infinity, errors: Infinity, statementLines: 20, fieldChars: 4000 }
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
+
+export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): string {
+  const max = Math.max(0, Math.floor(opts.maxLength ?? SUMMARY_MAX_LENGTH))
+  const ctx: Ctx = { report, linkBase: normaliseBase(opts.linkBase), moreAt: opts.moreAt ?? DEFAULT_MORE_AT }
+  const fits = (l: Limits): string | undefined => {
+    const text = build(ctx, l).join('\n\n') + '\n'
+    return bytes(text) <= max ? text : undefined
+  }
+
+  const full = fits(FULL)
+  if (full !== undefined) return full
+
+  // 1. Shorter lists, shorter fields, then as many table rows as fit.
+  const n = report.migrations.length
+  for (const base of [
+    { ...FULL, listItems: 20, fieldChars: 2000 },
+    { ...FULL, listItems: 5, statementLines: 10, fieldChars: 1000 },
+    { ...FULL, listItems: 0, statementLines: 5, errors: 3, fieldChars: 500 },
+    { ...FULL, listItems: 0, statementLines: 0, errors: 1, fieldChars: 300 },
+    { ...FULL, listItems: 0, statementLines: 0, errors: 0, fieldChars: 200 }
+  ]) {
+    let best = fits({ ...base, rows: 0 })
+    if (best === undefined) continue
+    const all = fits({ ...base, rows: n })
+    if (all !== undefined) return all
+    // Binary search for the most rows that fit: `lo` fits, `hi` does not.
+    let lo = 0
+    let hi = n
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1
+      const text = fits({ ...base, rows: mid })
+      if (text !== undefined) {
+        lo = mid
+        best = text
+      } else hi = mid
+    }
+    return best
+  }
+
+  // 2. Still too long (a tiny limit): whole blocks from the top, then the next step.
+  const blocks = build(ctx, { rows: 0, listItems: 0, errors: 0, statementLines: 0, fieldChars: 200 })
+  const last = blocks[blocks.length - 1]
+  const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`
+  const kept: string[] = []
+  const size = (parts: string[]): number => bytes([...parts, note, last].join('\n\n') + '\n')
+  for (const b of blocks.slice(0, -1)) {
+    if (size([...kept, b]) > max) break
+    kept.push(b)
+  }
+  const text = [...kept, note, last].join('\n\n') + '\n'
+  if (bytes(text) <= max) return text
+  // The header and the next step alone do not fit: cut plain text (there is no fence in it).
+  return cutToBytes(`${blocks[0]}\n\n${last}\n`, max)
+}
+
+interface Ctx {
+  report: RunReport
+  linkBase?: string
+  moreAt: string
+}
+
+function normaliseBase(base: string | undefined): string | undefined {
+  if (!base) return undefined
+  const safe = safeUrl(base)
+  if (!safe) return undefined
+  return safe.endsWith('/') ? safe : `${safe}/`
+}
+
+/** `file:line:col`, as a link into the repository when a link base is known. */
+function location(ctx: Ctx, file: string | undefined, position: FilePosition | undefined): string {
+  const text = formatLocation(file, position)
+  if (!text || !file) return ''
+  const code = codeOrText(text)
+  if (!ctx.linkBase) return code
+  const anchor = position ? `#L${position.line}` : ''
+  return `[${code}](${ctx.linkBase}${encodePath(file)}${anchor})`
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}
+
+/** The document as blocks (joined with blank lines); the last block is the next step. */
+function build(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const blocks: string[] = []
+
+  // Header.
+  blocks.push(`## pgshift ${escapeInline(r.mode)}: ${RUN_RESULT[r.status] ?? escapeInline(r.status)}`)
+  const convention = r.conventionNote
+    ? `${escapeInline(r.convention)} (${escapeInline(clip(r.conventionNote, l.fieldChars))})`
+    : escapeInline(r.convention)
+  const facts = [
+    `**Target:** ${codeOrText(r.target)}`,
+    `**Migrations:** ${codeOrText(r.migrationsDir)}`,
+    `**Convention:** ${convention}`,
+    `**Duration:** ${formatDuration(r.durationMs) || '0 ms'}`
+  ]
+  if (r.commit) facts.push(`**Commit:** ${codeOrText(r.commit.slice(0, 12))}`)
+  const run = r.runUrl ? safeUrl(r.runUrl) : undefined
+  if (run) facts.push(`[Run log](${run})`)
+  const more: string[] = []
+  if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}`)
+  if (r.serverVersion) more.push(`**Server:** ${escapeInline(r.serverVersion)}`)
+  blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
+
+  // Counts.
+  const counts = countSummary(r.migrations)
+  blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.')
+
+  // Refusals and problems: found before anything ran.
+  if (r.plan.refusals.length) {
+    blocks.push('### Refused')
+    blocks.push(list(ctx, r.plan.refusals.map((x) => escapeInline(clip(x, l.fieldChars))), l.listItems, 'refusal'))
+  }
+  if (r.problems.length) {
+    blocks.push('### Problems found before connecting')
+    const items = r.problems.map((pr) => {
+      const where = location(ctx, pr.file, pr.position)
+      const hint = pr.hint ? ` Hint: ${escapeInline(clip(pr.hint, l.fieldChars))}` : ''
+      return `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**: ${escapeInline(clip(pr.message, l.fieldChars))}${hint}`
+    })
+    blocks.push(list(ctx, items, l.listItems, 'problem'))
+  }
+
+  // Errors.
+  const failed = r.migrations.filter((m) => m.error)
+  const errors: Array<{ e: MappedError; m?: MigrationResult }> = failed.map((m) => ({ e: m.error as MappedError, m }))
+  if (r.error) errors.push({ e: r.error })
+  if (errors.length) {
+    blocks.push('### Errors')
+    errors.forEach(({ e, m }, i) => {
+      if (i < l.errors) blocks.push(...errorBlocks(ctx, l, e, m))
+      else if (i === l.errors) {
+        const rest = errors.slice(i).map((x) => (x.m ? escapeInline(x.m.identity) : 'the run'))
+        const noun = i === 0 ? 'error' : 'more error'
+        blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`)
+      }
+    })
+  }
+
+  // The migration table.
+  if (r.migrations.length) {
+    blocks.push('### Migrations')
+    blocks.push(...table(ctx, l))
+  }
+
+  if (r.warnings.length) {
+    blocks.push('### Warnings')
+    const items = r.warnings.map((w) => `${codeOrText(w.file)}: ${escapeInline(clip(w.message, l.fieldChars))}`)
+    blocks.push(list(ctx, items, l.listItems, 'warning'))
+  }
+
+  blocks.push(`**Next:** ${escapeInline(clip(r.nextStep, 2000))}`)
+  return blocks
+}
+
+function list(ctx: Ctx, items: string[], keep: number, noun: string): string {
+  const shown = items.slice(0, keep)
+  const lines = shown.map((x) => `- ${x}`)
+  if (items.length > shown.length) {
+    const left = items.length - shown.length
+    lines.push(`- _${shown.length ? 'and ' : ''}${plural(left, shown.length ? `more ${noun}` : noun)} not shown here: see ${ctx.moreAt}._`)
+  }
+  return lines.join('\n')
+}
+
+function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult): string[] {
+  const out: string[] = []
+  const where = location(ctx, e.file ?? m?.file, e.position)
+  const what = m ? `${escapeInline(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}` : 'The run failed'
+  out.push(`#### ${what}${where ? ` at ${where}` : ''}`)
+
+  const code = e.sqlstate ? `**ERROR ${escapeInline(e.sqlstate)}:** ` : '**ERROR:** '
+  out.push(`${code}${escapeInline(clip(e.message, l.fieldChars))}`)
+  const fields: string[] = []
+  const field = (label: string, v?: string): void => {
+    if (v && v.trim() !== '') fields.push(`- **${label}:** ${escapeInline(clip(v, l.fieldChars))}`)
+  }
+  field('Detail', e.detail)
+  field('Hint', e.hint)
+  field('Where', e.where)
+  if (m?.status === 'partial' && m.statementsDone !== undefined) {
+    fields.push(`- **Done:** ${m.statementsDone} of ${m.statements} statements committed before the failure`)
+  }
+  for (const x of m?.leftovers ?? []) field('Left behind', x)
+  if (fields.length) out.push(fields.join('\n'))
+
+  if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
+    out.push(fencedBlock(shortenStatement(e.statement, l.statementLines, l.fieldChars), 'sql'))
+  }
+  out.push(`**What to do:** ${escapeInline(clip(e.next, l.fieldChars))}`)
+  return out
+}
+
+function table(ctx: Ctx, l: Limits): string[] {
+  const all = ctx.report.migrations
+  // Keep the most important rows, shown in run order.
+  let keep: Set<number>
+  if (l.rows >= all.length) keep = new Set(all.map((_m, i) => i))
+  else {
+    const ranked = all.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i)
+    keep = new Set(ranked.slice(0, Math.max(0, l.rows)).map((x) => x.i))
+  }
+  const rows = all.filter((_m, i) => keep.has(i))
+  const out: string[] = []
+  if (rows.length) {
+    const withNotes = rows.some((m) => notes(m) !== '')
+    const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withNotes ? ['Notes'] : [])]
+    const align = ['---', '---', '--:', '--:', '---', ...(withNotes ? ['---'] : [])]
+    const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`]
+    for (const m of rows) {
+      const cells = [
+        escapeTableCell(m.identity),
+        `${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)}`,
+        formatDuration(m.durationMs) || ' ',
+        String(m.statements),
+        runs(m),
+        ...(withNotes ? [escapeTableCell(clip(notes(m), l.fieldChars))] : [])
+      ]
+      lines.push(`| ${cells.join(' | ')} |`)
+    }
+    out.push(lines.join('\n'))
+  }
+  const left = all.length - rows.length
+  if (left > 0) {
+    out.push(
+      `_${plural(left, 'migration')} of ${all.length.toLocaleString('en-US')} left out of this table to stay under the size limit: see ${ctx.moreAt}._`
+    )
+  }
+  return out
+}
+
+function runs(m: MigrationResult): string {
+  const words = runModeWords(m)
+  if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length) return words
+  return `${words} (${escapeTableCell(clip([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`
+}
+
+function notes(m: MigrationResult): string {
+  const parts: string[] = []
+  if (m.status === 'partial' && m.statementsDone !== undefined) parts.push(`${m.statementsDone} of ${m.statements} statements done`)
+  if (m.retries) parts.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
+  if (m.leftovers?.length) parts.push(`left behind: ${m.leftovers.join('; ')}`)
+  if (m.note) parts.push(m.note)
+  return parts.join('; ')
+}
+
+/** Cuts plain text to at most `max` UTF-8 bytes, on a character boundary. */
+function cutToBytes(text: string, max: number): string {
+  if (bytes(text) <= max) return text
+  let out = ''
+  let used = 0
+  for (const ch of text) {
+    const b = bytes(ch)
+    if (used + b > max) break
+    out += ch
+    used += b
+  }
+  return out
+}

@@ -1,0 +1,264 @@
+// The CLI rendering of a RunReport: compiler-style, one line per migration,
+// errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
+// report, so the CLI and the action say the same things.
+//
+// Untrusted text (file names, SQL, server messages) has its control characters
+// made visible, and the whole output has workflow commands neutralised, since
+// the CLI often runs inside a GitHub Actions step whose log the runner parses.
+import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus } from '../engine/report.js'
+import type { FilePosition } from '../source/types.js'
+import { escapeWorkflowCommands, sanitizeText } from './escape.js'
+
+export interface TextOptions {
+  /** ANSI colors; off unless asked for. */
+  color?: boolean
+}
+
+/** `12 ms`, `1.2 s`, `2 min 05 s`. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return ''
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const totalSeconds = Math.round(ms / 1000)
+  const minutes = Math.floor(totalSeconds / 60)
+  const seconds = totalSeconds % 60
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`
+}
+
+/** `file:line:col`, `file:line`, or `file` (empty when there is no file). */
+export function formatLocation(file: string | undefined, position?: FilePosition): string {
+  if (!file) return ''
+  if (!position) return file
+  return position.col > 0 ? `${file}:${position.line}:${position.col}` : `${file}:${position.line}`
+}
+
+/** Statuses in the order a summary lists them. */
+export const STATUS_ORDER: readonly MigrationStatus[] = [
+  'applied',
+  'failed',
+  'partial',
+  'skipped',
+  'pending',
+  'out-of-order',
+  'changed',
+  'drifted',
+  'missing',
+  'already-applied'
+]
+
+/** Words for a status, as a reader says them. */
+export function statusWords(status: MigrationStatus): string {
+  return status.replace(/-/g, ' ')
+}
+
+/** `2 applied, 1 failed, 5 skipped` (only the statuses present). */
+export function countSummary(migrations: readonly MigrationResult[]): string {
+  const counts = new Map<MigrationStatus, number>()
+  for (const m of migrations) counts.set(m.status, (counts.get(m.status) ?? 0) + 1)
+  const parts: string[] = []
+  for (const s of STATUS_ORDER) {
+    const n = counts.get(s)
+    if (n) parts.push(`${n} ${statusWords(s)}`)
+  }
+  return parts.join(', ')
+}
+
+/** How a migration runs, in words. */
+export function runModeWords(m: MigrationResult): string {
+  return m.runMode === 'transaction' ? 'transaction' : 'statement by statement'
+}
+
+/**
+ * A statement shortened to `maxLines` lines and `maxChars` characters, with a
+ * SQL comment saying how much was left out.
+ */
+export function shortenStatement(sql: string, maxLines = 20, maxChars = 4000): string {
+  let lines = sql.replace(/\r\n?/g, '\n').replace(/^\s*\n|\s+$/g, '').split('\n')
+  let tail = ''
+  if (lines.length > maxLines) {
+    tail = `-- … ${lines.length - maxLines} more line${lines.length - maxLines === 1 ? '' : 's'}`
+    lines = lines.slice(0, maxLines)
+  }
+  let text = lines.join('\n')
+  if (text.length > maxChars) {
+    const more = text.length - maxChars
+    text = text.slice(0, maxChars)
+    tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`
+  }
+  return tail ? `${text}\n${tail}` : text
+}
+
+/** One-word run results for the last line. */
+const RUN_STATUS_WORDS: Record<RunStatus, string> = {
+  success: 'success',
+  failed: 'failed',
+  'nothing-to-do': 'nothing to do',
+  blocked: 'blocked'
+}
+export function runStatusWords(status: RunStatus): string {
+  return RUN_STATUS_WORDS[status] ?? status
+}
+
+// --- rendering ---------------------------------------------------------------
+
+type Paint = (text: string) => string
+interface Palette {
+  red: Paint
+  green: Paint
+  yellow: Paint
+  dim: Paint
+  bold: Paint
+}
+const sgr =
+  (open: number, close: number): Paint =>
+  (t) =>
+    `\u001b[${open}m${t}\u001b[${close}m`
+const COLORS: Palette = { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) }
+const NO_COLORS: Palette = { red: (t) => t, green: (t) => t, yellow: (t) => t, dim: (t) => t, bold: (t) => t }
+
+function statusPaint(p: Palette, status: MigrationStatus): Paint {
+  switch (status) {
+    case 'applied':
+      return p.green
+    case 'failed':
+      return p.red
+    case 'partial':
+    case 'drifted':
+    case 'missing':
+    case 'out-of-order':
+      return p.yellow
+    case 'already-applied':
+    case 'skipped':
+      return p.dim
+    default:
+      return (t) => t
+  }
+}
+
+/** Untrusted text for a terminal: visible control characters, lines indented under a label. */
+function clean(text: string): string {
+  return sanitizeText(text)
+}
+
+function indentBlock(text: string, indent: string): string {
+  return clean(text)
+    .split('\n')
+    .map((l) => (l === '' ? '' : indent + l))
+    .join('\n')
+}
+
+/** `label: value`, with continuation lines of a multi-line value indented under it. */
+function field(label: string, value: string | undefined, indent: string): string[] {
+  if (value === undefined || value.trim() === '') return []
+  const lines = clean(value).replace(/\s+$/, '').split('\n')
+  const pad = indent + ' '.repeat(label.length + 2)
+  return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))]
+}
+
+function renderError(p: Palette, e: MappedError, m?: MigrationResult): string[] {
+  const where = formatLocation(e.file ?? m?.file, e.position)
+  const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : ''
+  const message = clean(e.message).split('\n')
+  const out = [`${where ? `${clean(where)}: ` : ''}${p.red(p.bold('error:'))} ${message[0]}${code}`]
+  for (const l of message.slice(1)) out.push(`    ${l}`)
+  out.push(...field('detail', e.detail, '    '))
+  out.push(...field('hint', e.hint, '    '))
+  out.push(...field('where', e.where, '    '))
+  if (m?.status === 'partial' && m.statementsDone !== undefined) {
+    out.push(`    done: ${m.statementsDone} of ${m.statements} statements committed before the failure`)
+  }
+  for (const l of m?.leftovers ?? []) out.push(...field('left behind', l, '    '))
+  if (e.statement && e.statement.trim() !== '') {
+    out.push('    statement:')
+    out.push(indentBlock(shortenStatement(e.statement), '      '))
+  }
+  out.push(...field('next', e.next, '    '))
+  return out
+}
+
+function migrationLine(p: Palette, m: MigrationResult, statusWidth: number, idWidth: number): string {
+  const status = statusPaint(p, m.status)(m.status.padEnd(statusWidth))
+  const extras: string[] = []
+  const d = formatDuration(m.durationMs)
+  if (d) extras.push(d)
+  if (m.runMode === 'statements' && (m.status === 'applied' || m.status === 'pending' || m.status === 'failed' || m.status === 'partial')) {
+    const why = m.nonTransactionalReasons?.length ? `: ${m.nonTransactionalReasons.join(', ')}` : ''
+    extras.push(`statement by statement${why}`)
+  }
+  if (m.retries) extras.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
+  if (m.status === 'partial' && m.statementsDone !== undefined) extras.push(`${m.statementsDone}/${m.statements} statements done`)
+  if (m.note) extras.push(m.note)
+  const identity = clean(m.identity)
+  const tail = extras.length ? `   ${p.dim(`(${clean(extras.join(', '))})`)}` : ''
+  return `  ${status}   ${tail ? identity.padEnd(idWidth) : identity}${tail}`.replace(/\s+$/, '')
+}
+
+/**
+ * The report as terminal text:
+ *
+ *     pgshift apply: failed
+ *       target: db.example.com:5432/postgres  migrations: supabase/migrations (supabase)
+ *
+ *       applied   20260101000000_roles_and_auth   (12 ms)
+ *       failed    20260102000000_tables           (3 ms)
+ *
+ *     supabase/migrations/20260102000000_tables.sql:12:5: error: relation "x" does not exist [42P01]
+ *         hint: ...
+ *         next: ...
+ *
+ *     failed in 1.2 s: 1 applied, 1 failed
+ *     next: ...
+ */
+export function renderText(report: RunReport, opts: TextOptions = {}): string {
+  const p = opts.color ? COLORS : NO_COLORS
+  const out: string[] = []
+
+  const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green
+  out.push(`${p.bold(`pgshift ${report.mode}`)}: ${resultPaint(runStatusWords(report.status))}`)
+  const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention
+  const facts = [
+    `target: ${report.target}`,
+    `migrations: ${report.migrationsDir} (${convention})`,
+    report.commit ? `commit: ${report.commit.slice(0, 12)}` : ''
+  ].filter(Boolean)
+  out.push(`  ${clean(facts.join('  '))}`)
+
+  // Refusals and source problems: found before anything ran.
+  if (report.plan.refusals.length || report.problems.length) out.push('')
+  for (const r of report.plan.refusals) {
+    const lines = clean(r).split('\n')
+    out.push(`${p.red(p.bold('refused:'))} ${lines[0]}`, ...lines.slice(1).map((l) => `    ${l}`))
+  }
+  for (const pr of report.problems) {
+    const where = formatLocation(pr.file, pr.position)
+    out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`)
+    out.push(...field('hint', pr.hint, '    '))
+  }
+
+  // One line per migration.
+  if (report.migrations.length) {
+    out.push('')
+    const statusWidth = Math.max(...report.migrations.map((m) => m.status.length))
+    const idWidth = Math.max(...report.migrations.map((m) => clean(m.identity).length))
+    for (const m of report.migrations) out.push(migrationLine(p, m, statusWidth, idWidth))
+  } else {
+    out.push('', `  no migrations found in ${clean(report.migrationsDir)}`)
+  }
+
+  // Errors, compiler-style.
+  const failed = report.migrations.filter((m) => m.error)
+  for (const m of failed) out.push('', ...renderError(p, m.error as MappedError, m))
+  if (report.error) out.push('', ...renderError(p, report.error))
+
+  if (report.warnings.length) out.push('')
+  for (const w of report.warnings) out.push(`${clean(w.file)}: ${p.yellow(p.bold('warning:'))} ${clean(w.message)}`)
+
+  // Summary and next step.
+  const counts = countSummary(report.migrations)
+  const took = formatDuration(report.durationMs)
+  out.push('')
+  out.push(p.bold(`${runStatusWords(report.status)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`))
+  out.push(...field('next', report.nextStep, ''))
+
+  return escapeWorkflowCommands(out.join('\n')) + '\n'
+}

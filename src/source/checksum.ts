@@ -1,0 +1,15 @@
+// DESIGN 7: the checksum ignores what editors and git change behind the author's
+// back (a BOM, CRLF or lone CR line endings) and nothing else, so a blank line
+// added or two lines joined is a real change.
+import { createHash } from 'node:crypto'
+import { stripBom } from './positions.js'
+
+/** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
+export function normaliseForChecksum(text: string): string {
+  return stripBom(text).replace(/\r\n?/g, '\n')
+}
+
+/** SHA-256 (hex) of the normalised text. */
+export function checksum(text: string): string {
+  return createHash('sha256').update(normaliseForChecksum(text), 'utf8').digest('hex')
+}

@@ -1,0 +1,228 @@
+import './wasm-home.js'
+// The one wrapper around libpg-query (the real Postgres parser, as wasm). Statement
+// boundaries always come from the parser, never from our own splitting. libpg-query
+// reports statement locations in UTF-8 bytes and error cursors in code points; this
+// module turns both into JS string indexes.
+import { loadModule, parseSync, scanSync } from 'libpg-query'
+import { advanceCodePoints, ByteCursor } from './positions.js'
+
+export interface RawStatement {
+  /** The node type, e.g. 'CreateStmt'. */
+  kind: string
+  /** The node under `kind`. Its `location` fields are UTF-8 byte offsets into the parsed text. */
+  node: Record<string, unknown>
+  /** JS index of the statement's first token (leading comments excluded). */
+  start: number
+  /** JS index just past the statement: its `;`, or the end of the text. */
+  end: number
+  /** True when a `;` at `end` terminates the statement. */
+  terminated: boolean
+}
+
+export interface ParseError {
+  message: string
+  /** JS index in the parsed text where the parser stopped (0 when it gave none). */
+  index: number
+  /** 'syntax': the SQL is wrong; 'too-large': one statement exceeds what the wasm parser can hold; 'internal': the parser itself failed. */
+  kind: 'syntax' | 'too-large' | 'internal'
+}
+
+export type ParseOutcome = { ok: true; statements: RawStatement[] } | { ok: false; error: ParseError }
+
+export interface ScanToken {
+  start: number
+  end: number
+  text: string
+  /** e.g. 'SQL_COMMENT', 'C_COMMENT', 'SCONST', 'IDENT'. */
+  tokenName: string
+}
+
+let loading: Promise<void> | undefined
+let ready = false
+
+/** Loads the wasm parser once; every parse call needs it done. */
+export async function ensureParser(): Promise<void> {
+  loading ??= loadModule().then(() => {
+    ready = true
+  })
+  return loading
+}
+
+function assertReady(): void {
+  if (!ready) throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first')
+}
+
+// The wasm parser needs ~20x a statement's size in memory and aborts the whole
+// module past about 1 GB, so big files are parsed in chunks (see parseChunked).
+const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024
+const MAX_CHUNK_BYTES = 24 * 1024 * 1024
+
+export interface ParseOptions {
+  /** Chunk size for big texts (tests lower it to exercise chunking). */
+  chunkChars?: number
+}
+
+/** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
+export function parseSql(text: string, opts: ParseOptions = {}): ParseOutcome {
+  assertReady()
+  const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS)
+  if (text.length <= chunkChars) {
+    if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES) return tooLarge(0)
+    return parseOnce(text)
+  }
+  return parseChunked(text, chunkChars)
+}
+
+function tooLarge(index: number): ParseOutcome {
+  const mb = Math.round(MAX_CHUNK_BYTES / (1024 * 1024))
+  return {
+    ok: false,
+    error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
+  }
+}
+
+function parseOnce(text: string): ParseOutcome {
+  // libpg-query refuses '' (but accepts blanks); both hold no statement.
+  if (text.length === 0) return { ok: true, statements: [] }
+  let result: { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> }
+  try {
+    result = parseSync(text) as typeof result
+  } catch (err) {
+    const details = (err as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails
+    if (details) {
+      // The cursor counts code points (Postgres's character position), not bytes.
+      const index = advanceCodePoints(text, 0, details.cursorPosition ?? 0)
+      return { ok: false, error: { kind: 'syntax', index, message: details.message ?? (err as Error).message } }
+    }
+    return { ok: false, error: { kind: 'internal', index: 0, message: `the SQL parser failed: ${(err as Error).message}` } }
+  }
+  const cursor = new ByteCursor(text)
+  const statements: RawStatement[] = []
+  for (const raw of result.stmts ?? []) {
+    const startByte = raw.stmt_location ?? 0
+    const start = cursor.toIndex(startByte)
+    // stmt_len excludes the ';' and is absent (or 0) when the statement runs to the end.
+    const end = raw.stmt_len ? cursor.toIndex(startByte + raw.stmt_len) : text.length
+    const [kind, node] = Object.entries((raw.stmt ?? {}) as Record<string, Record<string, unknown>>)[0] ?? ['Unknown', {}]
+    statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */ })
+  }
+  return { ok: true, statements }
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff
+
+/** Where a chunk starting at `pos` ends: after the last line break within `size`, else at `pos + size`. */
+function cutAt(text: string, pos: number, size: number): { end: number; atLineBreak: boolean } {
+  const limit = pos + size
+  if (limit >= text.length) return { end: text.length, atLineBreak: true }
+  for (let i = limit - 1; i >= pos; i--) {
+    const c = text.charCodeAt(i)
+    if (c === 10 || c === 13) return { end: i + 1, atLineBreak: true }
+  }
+  return { end: isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false }
+}
+
+/**
+ * Parses a big text chunk by chunk, letting the parser find the boundaries: a chunk's
+ * statements are all complete except maybe the last one (the cut may fall inside it),
+ * so we keep all but the last and start the next chunk where the last one starts. An
+ * LR parser reaches the same state on the same token prefix, so these boundaries are
+ * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
+ * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
+ */
+function parseChunked(text: string, chunkChars: number): ParseOutcome {
+  const out: RawStatement[] = []
+  let pos = 0
+  let size = chunkChars
+  // UTF-8 bytes before `pos`, kept up to date as `pos` moves forward (linear overall).
+  let posBytes = 0
+  let bytesAt = 0
+  const advanceTo = (next: number) => {
+    posBytes += Buffer.byteLength(text.slice(bytesAt, next), 'utf8')
+    bytesAt = next
+  }
+  while (pos < text.length) {
+    advanceTo(pos)
+    const { end, atLineBreak } = cutAt(text, pos, size)
+    const final = end >= text.length
+    const chunk = text.slice(pos, end)
+    if (Buffer.byteLength(chunk, 'utf8') > MAX_CHUNK_BYTES) return tooLarge(pos)
+    const r = parseOnce(chunk)
+    if (!r.ok) {
+      if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {
+        return { ok: false, error: { ...r.error, index: pos + r.error.index } }
+      }
+      size *= 2
+      continue
+    }
+    const stmts = r.statements
+    for (const s of stmts) {
+      if (posBytes > 0) shiftLocations(s.node, posBytes)
+      s.start += pos
+      s.end += pos
+    }
+    if (final) {
+      out.push(...stmts)
+      break
+    }
+    if (stmts.length === 0 && atLineBreak) {
+      pos = end // only comments and blanks, cut between lines
+      size = chunkChars
+    } else if (stmts.length <= 1) {
+      if (stmts.length === 1 && stmts[0].start > pos) pos = stmts[0].start
+      else size *= 2 // one statement that may go on past the cut: take more text
+    } else {
+      out.push(...stmts.slice(0, -1))
+      pos = stmts[stmts.length - 1].start
+      size = chunkChars
+    }
+  }
+  return { ok: true, statements: out }
+}
+
+/**
+ * Node `location` fields are byte offsets into the parsed text; a chunk's start at byte
+ * `by` makes them whole-text offsets again (so node locations never depend on chunking).
+ */
+function shiftLocations(node: unknown, by: number): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const v: unknown = node[i]
+      if (typeof v === 'object' && v !== null) shiftLocations(v, by)
+    }
+    return
+  }
+  const rec = node as Record<string, unknown>
+  for (const key in rec) {
+    const v = rec[key]
+    if (typeof v === 'object') {
+      if (v !== null) shiftLocations(v, by)
+    } else if (key === 'location' && typeof v === 'number' && v >= 0) rec[key] = v + by
+  }
+}
+
+/** A chunk's syntax error is real when the cut cannot have caused it. */
+function errorIsReal(error: ParseError, chunk: string): boolean {
+  if (/unterminated|end of input/i.test(error.message)) return false
+  // Tokens on the chunk's last line may have been cut: only trust errors before it.
+  const lastBreak = Math.max(chunk.lastIndexOf('\n', chunk.length - 2), chunk.lastIndexOf('\r', chunk.length - 2))
+  return error.index > 0 && error.index <= lastBreak
+}
+
+/** Tokens (comments included) with JS-index spans; [] when the text does not lex. */
+export function scanSql(text: string): ScanToken[] {
+  assertReady()
+  if (text.length === 0) return []
+  let tokens: Array<{ start: number; end: number; text: string; tokenName: string }>
+  try {
+    tokens = scanSync(text).tokens
+  } catch {
+    return []
+  }
+  const cursor = new ByteCursor(text)
+  return tokens.map((t) => {
+    const start = cursor.toIndex(t.start)
+    const end = cursor.toIndex(t.end)
+    return { start, end, text: t.text, tokenName: t.tokenName }
+  })
+}
