@@ -157,3 +157,18 @@ test('drift, out-of-order and missing files are refused before anything runs, na
   expect(allowed.status).toBe('success')
   expect(allowed.applied).toEqual(['002_b'])
 })
+
+test('a transaction-pooler URL and an empty URL are refused before connecting, with the fix', async () => {
+  const ws = makeWorkspace(FIVE)
+  const pooler = await runPgshift(
+    parseSettings({ 'database-url': 'postgres://postgres.ref:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres', mode: 'apply', 'migrations-dir': 'migrations' }, ws),
+    { logger: recordingLogger() }
+  )
+  expect(pooler.status).toBe('failed')
+  expect(pooler.error?.message).toMatch(/transaction/i)
+  expect(`${pooler.error?.message} ${pooler.error?.next}`).toMatch(/5432/)
+  const empty = await runPgshift(parseSettings({ 'database-url': '', mode: 'apply', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
+  expect(empty.status).toBe('failed')
+  expect(`${empty.error?.message} ${empty.error?.next}`).toMatch(/fork/i)
+  expect(empty.target).toBe('(not connected)')
+})

@@ -4,9 +4,10 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const ROOT = resolve(import.meta.dirname ?? '.', '../..')
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const NODE24 = join(ROOT, 'node_modules/node/bin/node')
 export const ACTION = join(ROOT, 'dist/index.js')
 

@@ -170,11 +170,11 @@ describe('renderText', () => {
   })
 
   test('no color unless asked; color when asked', () => {
-    // eslint-disable-next-line no-control-regex
+     
     expect(renderText(failed())).not.toMatch(/\u001b\[/)
     const colored = renderText(failed(), { color: true })
     expect(colored).toContain('\u001b[31m')
-    // eslint-disable-next-line no-control-regex
+     
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderText(failed()))
   })
 
@@ -186,7 +186,7 @@ describe('renderText', () => {
     e.detail = '::add-mask::x'
     e.statement = "SELECT 1;\n::set-output name=status::success\n##[error]legacy"
     const text = renderText(r)
-    // eslint-disable-next-line no-control-regex
+     
     expect(text).not.toMatch(/\u001b/)
     expect(text).toContain('20260105090200_x\\x1b[2J')
     for (const line of text.split(/\r\n|\r|\n/)) {

@@ -34,7 +34,7 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
   if (report.error) {
     errors.push({ title: 'pgshift', message: [report.error.message, report.error.next].join('\n') })
   }
-  const warnings: Annotation[] = report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file }))
+  const warnings: Annotation[] = report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))
   return { errors, warnings }
 }
 

@@ -3,7 +3,7 @@
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
 import type pg from 'pg'
-import { connect, cancelBackend, serverVersion, sessionSettingsSql } from '../db/connect.js'
+import { backendPid, cancelBackend, connect, serverVersion, sessionSettingsSql, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/lock.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
@@ -80,7 +80,9 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   const onAbort = () => {
     cancelled = true
     log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.')
-    if (client && lockClient) void cancelBackend(lockClient, (client as unknown as { processID: number }).processID).catch(() => {})
+    // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
+    const pid = client ? backendPid(client) : undefined
+    if (lockClient && pid !== undefined) void cancelBackend(lockClient, pid).catch(() => {})
   }
   ctx.signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -90,7 +92,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     report.migrationsDir = found.dir
     report.convention = found.convention
     report.conventionNote = found.conventionNote
-    report.warnings = found.warnings
+    report.warnings = [...found.warnings, ...tlsEnvironmentWarnings().map((message) => ({ file: '', message }))]
     report.problems = found.problems
     log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`)
     if (found.problems.length) {

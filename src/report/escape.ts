@@ -22,7 +22,7 @@ const ZWSP = '\u200B'
  */
 export function sanitizeText(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(
-    // eslint-disable-next-line no-control-regex
+     
     /[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
     (ch) => {
       const code = ch.codePointAt(0) ?? 0

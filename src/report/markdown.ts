@@ -224,7 +224,7 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   if (r.warnings.length) {
     blocks.push('### Warnings')
-    const items = r.warnings.map((w) => `${codeOrText(w.file)}: ${escapeInline(clip(w.message, l.fieldChars))}`)
+    const items = r.warnings.map((w) => `${w.file ? `${codeOrText(w.file)}: ` : ''}${escapeInline(clip(w.message, l.fieldChars))}`)
     blocks.push(list(ctx, items, l.listItems, 'warning'))
   }
 
