@@ -3,16 +3,24 @@
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
 import type pg from 'pg'
-import { backendPid, cancelBackend, connect, serverVersion, sessionSettingsSql, tlsEnvironmentWarnings } from '../db/connect.js'
+import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/lock.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { VERSION } from '../version.js'
-import { executeMigration } from './executor.js'
-import { baseResult, plan, type Plan } from './plan.js'
-import type { MappedError, MigrationResult, RunReport } from './report.js'
+import { applyMode } from './modes/apply.js'
+import { LOCKING_MODES, type ModeContext } from './modes/context.js'
+import { planMode } from './modes/plan.js'
+import { baseResult } from './plan.js'
+import type { MappedError, Mode, RunReport } from './report.js'
+
+/** Each mode fills the report from a prepared session. */
+const MODES: Partial<Record<Mode, (ctx: ModeContext) => Promise<void>>> = {
+  plan: planMode,
+  apply: applyMode
+}
 
 export interface RunLogger {
   info(message: string): void
@@ -72,9 +80,11 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   const t0 = performance.now()
   const report = newReport(settings)
   const log = ctx.logger
+  const opened: pg.Client[] = []
   let client: pg.Client | undefined
   let lockClient: pg.Client | undefined
   let holdingLock = false
+  let lockLost = false
   const key = lockKey(settings.historySchema)
   let cancelled = false
   const onAbort = () => {
@@ -105,17 +115,20 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     // 2. Connection.
     const target: ConnectionTarget = parseDatabaseUrl(settings.databaseUrl)
     report.target = target.display
-    const connectOpts = {
-      connectTimeoutMs: settings.connectTimeoutMs,
-      onRetry: (attempt: number, reason: string) => log.info(`waiting for ${target.display} (attempt ${attempt}): ${reason}`)
+    const open = async (t: ConnectionTarget = target) => {
+      const c = await connect(t, {
+        connectTimeoutMs: settings.connectTimeoutMs,
+        onRetry: (attempt: number, reason: string) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
+      })
+      opened.push(c)
+      return c
     }
-    client = await connect(target, connectOpts)
+    client = await open()
     report.serverVersion = (await serverVersion(client)).text
 
     // 3. The lock, then history (created under the lock, so concurrent first runs never race).
-    if (settings.mode === 'apply') {
-      lockClient = await connect(target, connectOpts)
-      let lockLost = false
+    if (LOCKING_MODES.includes(settings.mode)) {
+      lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
       await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) =>
@@ -123,31 +136,13 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       )
       holdingLock = true
       await ensureHistoryTable(client, settings.historySchema)
-      const history = await readHistory(client, settings.historySchema)
-      const p = plan(found.migrations, history, settings)
-      fillFromPlan(report, p)
-      if (p.summary.refusals.length) {
-        report.status = 'blocked'
-        report.nextStep = 'Nothing was changed. Resolve the refusals above (or set the named allow-* input), then rerun.'
-        return report
-      }
-      await applyAll(report, p, settings, ctx, client, () => cancelled, () => lockLost)
-    } else {
-      const history = await readHistory(client, settings.historySchema)
-      const p = plan(found.migrations, history, settings)
-      fillFromPlan(report, p)
-      const runs = p.toRun.map((r) => r.migration.identity)
-      if (p.summary.refusals.length) {
-        report.status = 'blocked'
-        report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).'
-      } else if (runs.length) {
-        report.status = 'success'
-        report.nextStep = `apply would run ${runs.length} migration${runs.length === 1 ? '' : 's'}, in this order: ${runs.join(', ')}.`
-      } else {
-        report.status = 'nothing-to-do'
-        report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`
-      }
     }
+    const history = await readHistory(client, settings.historySchema)
+
+    // 4. The mode.
+    const mode = MODES[settings.mode]
+    if (!mode) throw Object.assign(new Error(`mode ${settings.mode} is not yet available`), { next: 'Use plan or apply.' })
+    await mode({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
     report.error = toMappedError(e)
@@ -157,86 +152,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort)
     if (holdingLock && lockClient) await releaseRunLock(lockClient, key).catch(() => {})
-    await lockClient?.end().catch(() => {})
-    await client?.end().catch(() => {})
+    for (const c of opened.reverse()) await c.end().catch(() => {})
     report.durationMs = Math.round(performance.now() - t0)
-  }
-}
-
-function fillFromPlan(report: RunReport, p: Plan): void {
-  report.plan = p.summary
-  report.migrations = p.results
-  report.pending = p.toRun.map((r) => r.migration.identity)
-}
-
-async function applyAll(
-  report: RunReport,
-  p: Plan,
-  settings: Settings,
-  ctx: RunContext,
-  client: pg.Client,
-  isCancelled: () => boolean,
-  isLockLost: () => boolean
-): Promise<void> {
-  const log = ctx.logger
-  const total = p.toRun.length
-  const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
-  const exec = {
-    client,
-    historySchema: settings.historySchema,
-    lockTimeoutMs: settings.lockTimeoutMs,
-    lockRetries: settings.lockRetries,
-    statementTimeoutMs: settings.statementTimeoutMs,
-    sessionSql: sessionSettingsSql(),
-    meta: ctx.meta ?? {},
-    isCancelled,
-    onRetry: (attempt: number, delay: number, reason: string) =>
-      log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
-  }
-  let failed: MigrationResult | undefined
-  for (const [k, run] of p.toRun.entries()) {
-    const result = byIdentity.get(run.migration.identity) as MigrationResult
-    if (failed || isCancelled()) {
-      result.status = 'skipped'
-      continue
-    }
-    if (isLockLost()) {
-      failed = result
-      result.status = 'skipped'
-      report.error = { message: 'lost the lock connection: another runner may now start', next: 'Nothing more was run after the lock was lost. Rerun pgshift: it resumes at the first unapplied migration.' }
-      continue
-    }
-    const outcome = await log.group(`[${k + 1}/${total}] ${run.migration.identity}`, async () => {
-      const o = await executeMigration(exec, run)
-      log.info(`${o.ok ? 'applied' : 'FAILED'} in ${Math.round(o.durationMs)} ms${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`)
-      return o
-    })
-    result.durationMs = Math.round(outcome.durationMs)
-    if (outcome.retries) result.retries = outcome.retries
-    if (outcome.ok) {
-      result.status = 'applied'
-      result.statementsDone = undefined
-      report.applied.push(run.migration.identity)
-    } else {
-      failed = result
-      result.status = outcome.statementsDone ? 'partial' : 'failed'
-      result.statementsDone = outcome.statementsDone
-      result.leftovers = outcome.leftovers
-      result.error = outcome.error
-      if (isCancelled() && result.error) result.error.next = `The run was cancelled; ${result.error.next}`
-    }
-  }
-  report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id))
-  const n = report.applied.length
-  if (failed) {
-    report.status = 'failed'
-    const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''
-    report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`
-  } else if (n) {
-    report.status = 'success'
-    report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.`
-  } else {
-    report.status = 'nothing-to-do'
-    report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`
   }
 }

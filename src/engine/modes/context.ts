@@ -1,0 +1,30 @@
+// What every mode receives. The session (connections, lock, discovery) is set up
+// once in engine/run.ts; a mode only decides what to run and fills the report.
+import type pg from 'pg'
+import type { ConnectionTarget } from '../../db/url.js'
+import type { HistoryRow } from '../../db/history.js'
+import type { Settings } from '../../settings.js'
+import type { DiscoveryResult } from '../../source/types.js'
+import type { RunReport } from '../report.js'
+import type { RunContext, RunLogger } from '../run.js'
+
+export interface ModeContext {
+  settings: Settings
+  run: RunContext
+  log: RunLogger
+  report: RunReport
+  found: DiscoveryResult
+  target: ConnectionTarget
+  /** The migration connection. */
+  client: pg.Client
+  /** History as read at the start of the mode (under the lock, for modes that take it). */
+  history: HistoryRow[]
+  /** A new connection to the same target (e.g. for a second database or an observer); the caller ends it. */
+  connect: (target?: ConnectionTarget) => Promise<pg.Client>
+  isCancelled: () => boolean
+  /** True when the lock connection broke: no further migration may start. */
+  isLockLost: () => boolean
+}
+
+/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
+export const LOCKING_MODES: readonly string[] = ['apply', 'dry-run', 'rollback']

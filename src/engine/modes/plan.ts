@@ -1,0 +1,21 @@
+// plan: read-only. Files x history, the resolved order, and what apply would run.
+import { fillFromPlan } from '../plan-report.js'
+import { plan } from '../plan.js'
+import type { ModeContext } from './context.js'
+
+export async function planMode(ctx: ModeContext): Promise<void> {
+  const { report, settings, found } = ctx
+  const p = plan(found.migrations, ctx.history, settings)
+  fillFromPlan(report, p)
+  const runs = p.toRun.map((r) => r.migration.identity)
+  if (p.summary.refusals.length) {
+    report.status = 'blocked'
+    report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).'
+  } else if (runs.length) {
+    report.status = 'success'
+    report.nextStep = `apply would run ${runs.length} migration${runs.length === 1 ? '' : 's'}, in this order: ${runs.join(', ')}.`
+  } else {
+    report.status = 'nothing-to-do'
+    report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`
+  }
+}

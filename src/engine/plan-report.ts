@@ -1,0 +1,17 @@
+// Copies a plan into the report (shared by every mode that starts from a plan).
+import type { Plan } from './plan.js'
+import type { RunReport } from './report.js'
+
+export function fillFromPlan(report: RunReport, p: Plan): void {
+  report.plan = p.summary
+  report.migrations = p.results
+  report.pending = p.toRun.map((r) => r.migration.identity)
+}
+
+/** Refused before anything ran. */
+export function blockOnRefusals(report: RunReport, p: Plan): boolean {
+  if (!p.summary.refusals.length) return false
+  report.status = 'blocked'
+  report.nextStep = 'Nothing was changed. Resolve the refusals above (or set the named allow-* input), then rerun.'
+  return true
+}
