@@ -8,8 +8,6 @@ import { join } from 'node:path'
 
 export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
-/** The modes this version can run; the others are refused with "not yet available". */
-export const AVAILABLE_MODES: readonly string[] = ['plan', 'apply']
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
 
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
@@ -81,7 +79,13 @@ export const DEFAULTS = {
   'connect-timeout': '30s',
   'allow-out-of-order': 'false',
   'allow-drift': 'false',
-  'allow-missing': 'false'
+  'allow-missing': 'false',
+  steps: '',
+  'to-version': '',
+  'allow-data-loss': 'false',
+  'dry-run': 'false',
+  'test-rollback': 'false',
+  'expected-database-url': ''
 } as const
 
 export const settingsSchema = z.object({
@@ -98,7 +102,14 @@ export const settingsSchema = z.object({
   'connect-timeout': duration('connect-timeout'),
   'allow-out-of-order': bool('allow-out-of-order'),
   'allow-drift': bool('allow-drift'),
-  'allow-missing': bool('allow-missing')
+  'allow-missing': bool('allow-missing'),
+  steps: z.string(),
+  'to-version': z.string(),
+  'allow-data-loss': bool('allow-data-loss'),
+  'dry-run': bool('dry-run'),
+  'test-rollback': bool('test-rollback'),
+  // A secret like database-url: never echoed.
+  'expected-database-url': z.string()
 })
 
 export type InputName = keyof z.input<typeof settingsSchema>
@@ -120,6 +131,18 @@ export interface Settings {
   allowOutOfOrder: boolean
   allowDrift: boolean
   allowMissing: boolean
+  /** rollback: how many applied migrations to roll back (default 1), unless toVersion is set. */
+  steps: number
+  /** rollback: roll back every migration after this one; it stays applied. */
+  toVersion?: string
+  /** rollback: allow downs that drop tables or columns holding rows. */
+  allowDataLoss: boolean
+  /** rollback: preview inside a transaction that is rolled back, as dry-run does for apply. */
+  dryRun: boolean
+  /** apply on an ephemeral database: up, down, up, comparing schema snapshots. */
+  testRollback: boolean
+  /** verify: an empty database on which the files build the expected schema. */
+  expectedDatabaseUrl?: string
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
 }
@@ -148,9 +171,11 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
   const s = parsed.data
   const problems: string[] = []
   if (s['lock-timeout'] <= 0) problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`)
-  if (!AVAILABLE_MODES.includes(s.mode)) {
-    problems.push(`mode: '${s.mode}' is not yet available in this version of pgshift; available now: ${AVAILABLE_MODES.join(', ')}`)
-  }
+  const stepsRaw = merged.steps ?? ''
+  if (stepsRaw !== '' && !/^\s*[1-9]\d{0,5}\s*$/.test(stepsRaw)) problems.push(`steps: '${stepsRaw}' is not a whole number of migrations to roll back, e.g. 1`)
+  if (stepsRaw !== '' && s['to-version'] !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`)
+  if (s['dry-run'] && s.mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
+  if (s['test-rollback'] && s.mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`)
   if (problems.length) throw new SettingsError(problems)
   return Object.freeze({
     databaseUrl: s['database-url'],
@@ -166,6 +191,12 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     allowOutOfOrder: s['allow-out-of-order'],
     allowDrift: s['allow-drift'],
     allowMissing: s['allow-missing'],
+    steps: stepsRaw === '' ? 1 : Number(stepsRaw),
+    toVersion: s['to-version'] || undefined,
+    allowDataLoss: s['allow-data-loss'],
+    dryRun: s['dry-run'],
+    testRollback: s['test-rollback'],
+    expectedDatabaseUrl: s['expected-database-url'] || undefined,
     workspace
   })
 }

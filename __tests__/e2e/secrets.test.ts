@@ -59,7 +59,8 @@ const cases: [string, () => { files: Record<string, string>; inputs: Record<stri
   ['unknown sslmode', () => ({ files: OK, inputs: { mode: 'plan', 'database-url': `${url}?sslmode=sometimes` } })],
   ['malformed URL', () => ({ files: OK, inputs: { mode: 'plan', 'database-url': `postgres//hostile:${PASSWORD}@host/db` } })],
   ['invalid input', () => ({ files: OK, inputs: { mode: 'plan', 'lock-wait': 'forever' } })],
-  ['mode not yet available', () => ({ files: OK, inputs: { mode: 'rollback' } })],
+  ['rollback refused (no down script)', () => ({ files: OK, inputs: { mode: 'rollback' } })],
+  ['dry-run failing midway', () => ({ files: { '001_a.sql': 'CREATE TABLE IF NOT EXISTS a (id int);\nSELECT 1/0;\n' }, inputs: { mode: 'dry-run' } })],
   ['missing directory', () => ({ files: OK, inputs: { mode: 'plan', 'migrations-dir': 'nowhere' } })],
   ['permission denied', () => ({ files: { '001_a.sql': 'ALTER SYSTEM SET work_mem = 1;\n' }, inputs: { mode: 'apply', 'history-schema': 'pgshift_perm' } })]
 ]

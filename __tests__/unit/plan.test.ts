@@ -65,7 +65,7 @@ test('a repeatable runs again when its checksum changes, and not otherwise', () 
 test('a partial statement-by-statement file resumes after its committed statements, unless they changed', () => {
   const m = mig('002_idx', 'x', {}, ['CREATE INDEX CONCURRENTLY a ON t(a)', 'CREATE INDEX CONCURRENTLY b ON t(b)'])
   const ok = plan([m], [row('002_idx', 'x', { status: 'partial', statementsDone: 1, doneHash: doneHash(m, 1) })], strict)
-  expect(ok.toRun).toEqual([{ migration: m, resumeFrom: 1 }])
+  expect(ok.toRun).toEqual([{ migration: m, resumeFrom: 1, resumed: true }])
   expect(ok.results[0]?.note).toMatch(/resumes at statement 2 of 2/)
   const changed = plan([m], [row('002_idx', 'x', { status: 'partial', statementsDone: 1, doneHash: 'other' })], strict)
   expect(changed.toRun).toEqual([])

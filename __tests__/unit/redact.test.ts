@@ -217,3 +217,11 @@ describe('redactDeep', () => {
     expect(out.b.v).toBe('postgres://u:***@h/db')
   })
 })
+
+test('SQL password literals in statement excerpts are masked', () => {
+  expect(redact("CREATE ROLE app LOGIN PASSWORD 'it''s s3cret';")).toBe("CREATE ROLE app LOGIN PASSWORD '***';")
+  expect(redact("ALTER USER x WITH ENCRYPTED PASSWORD E'abc';")).toBe("ALTER USER x WITH ENCRYPTED PASSWORD '***';")
+  expect(redact("CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'u', password 'hunter22');")).toBe("CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'u', password '***');")
+  expect(redact('ALTER ROLE r PASSWORD $p$x$p$')).toBe("ALTER ROLE r PASSWORD '***'")
+  expect(redact('the password is required')).toBe('the password is required')
+})

@@ -2,6 +2,7 @@ import type { MigrationResult, RunReport } from '../../src/engine/report.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import {
   codeOrText,
+  escapeHtmlText,
   escapeInline,
   escapeTableCell,
   escapeWorkflowCommands,
@@ -134,7 +135,7 @@ describe('renderMarkdown', () => {
   test('header: mode, result, target, directory, convention, duration, commit', () => {
     const md = renderMarkdown(report())
     const lines = md.split('\n')
-    expect(lines[0]).toBe('## pgshift apply: ✅ success')
+    expect(lines[0]).toBe('## pgshift apply: ✅ applied')
     expect(md).toContain('**Target:** `db.example.com:5432/postgres`')
     expect(md).toContain('**Migrations:** `supabase/migrations`')
     expect(md).toContain('**Convention:** supabase (auto: 3 files named YYYYMMDDhhmmss_name.sql)')
@@ -145,18 +146,21 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report({ mode: 'plan', status: 'blocked' })).split('\n')[0]).toBe('## pgshift plan: ⛔ blocked')
   })
 
-  test('a plain table: identity, status, duration, statements, how it runs', () => {
-    const rows = tableRows(renderMarkdown(report()))
-    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs'])
+  test('a plain table: identity, status, duration, statements, how it runs, whether a down exists', () => {
+    const r = report()
+    r.migrations[2].hasDown = false
+    const rows = tableRows(renderMarkdown(r))
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Down'])
     expect(rows.slice(2)).toEqual([
-      ['20260105090000_roles_and_auth', 'already applied', '', '3', 'transaction'],
-      ['20260105090100_brands_assets_jobs', '✅ applied', '40 ms', '31', 'transaction'],
+      ['20260105090000_roles_and_auth', 'already applied', '', '3', 'transaction', '✓'],
+      ['20260105090100_brands_assets_jobs', '✅ applied', '40 ms', '31', 'transaction', '✓'],
       [
         '20260105090600_telemetry_samples_index_concurrently',
         '✅ applied',
         '2.5 s',
         '1',
-        'statement by statement (CREATE INDEX CONCURRENTLY)'
+        'statement by statement (CREATE INDEX CONCURRENTLY)',
+        '—'
       ]
     ])
   })
@@ -177,10 +181,10 @@ describe('renderMarkdown', () => {
       })
     )
     const rows = tableRows(md)
-    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Notes'])
-    expect(rows[2][5]).toBe('2 lock-timeout retries')
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Down', 'Notes'])
+    expect(rows[2][6]).toBe('2 lock-timeout retries')
     expect(rows[3][1]).toBe('⚠️ partial')
-    expect(rows[3][5]).toBe('1 of 3 statements done; left behind: INVALID index public.idx_x')
+    expect(rows[3][6]).toBe('1 of 3 statements done; left behind: INVALID index public.idx_x')
   })
 
   test('errors: file:line:col linked into the repository, SQLSTATE, detail, hint, where, statement, next', () => {
@@ -250,7 +254,7 @@ describe('renderMarkdown', () => {
     )
     const rows = tableRows(md)
     expect(rows).toHaveLength(3)
-    for (const r of rows) expect(r).toHaveLength(5)
+    for (const r of rows) expect(r).toHaveLength(6)
     expect(md).not.toMatch(/<img|<script/i)
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;')
     expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
@@ -352,6 +356,385 @@ describe('renderMarkdown', () => {
   })
 })
 
+// --- the modes: dry-run, rollback, verify ---------------------------------------
+
+function dryRunReport(over: Partial<RunReport> = {}): RunReport {
+  return report({
+    mode: 'dry-run',
+    preview: true,
+    applied: [],
+    migrations: [
+      migration('20260105090000_roles_and_auth', { status: 'already-applied', durationMs: undefined }),
+      migration('20260105090100_orders', {
+        status: 'previewed',
+        durationMs: 42,
+        statements: 2,
+        locks: [
+          { relation: 'public.audit', mode: 'ROW EXCLUSIVE', blocks: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue' },
+          { relation: 'public.orders', mode: 'AccessExclusiveLock', blocks: 'reads and writes' }
+        ],
+        statementTimings: [
+          { line: 1, label: 'ALTER TABLE', ms: 12.3 },
+          { line: 4, label: 'INSERT', ms: 29.5 }
+        ]
+      }),
+      migration('20260105090200_orders_idx', {
+        status: 'previewed',
+        durationMs: 30,
+        statements: 1,
+        runMode: 'statements',
+        nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY'],
+        locks: [],
+        statementTimings: [{ line: 2, label: 'CREATE INDEX CONCURRENTLY', ms: 30, twin: 'ran as CREATE INDEX' }]
+      }),
+      migration('20260105090300_blocks', {
+        status: 'pending',
+        durationMs: undefined,
+        hasDown: false,
+        notDryRunnable: 'its BEGIN ... COMMIT blocks commit on their own'
+      })
+    ],
+    nextStep: 'Nothing was kept. apply would run 3 migrations; 2 previewed cleanly.',
+    ...over
+  })
+}
+
+function rollbackReport(over: Partial<RunReport> = {}): RunReport {
+  return report({
+    mode: 'rollback',
+    applied: [],
+    rolledBack: ['20260105090300_c', '20260105090200_b'],
+    pending: ['20260105090200_b', '20260105090300_c'],
+    migrations: [
+      migration('20260105090100_a', { status: 'already-applied', durationMs: undefined, hasDown: false }),
+      migration('20260105090200_b', { status: 'rolled-back', durationMs: 8 }),
+      migration('20260105090300_c', { status: 'rolled-back', durationMs: 15 })
+    ],
+    nextStep: 'Rolled back 2 migrations. A rerun of apply would apply them again: 20260105090200_b, 20260105090300_c.',
+    ...over
+  })
+}
+
+const VERIFY_FILE = 'supabase/migrations/verify/20260105090100_a.sql'
+
+function verifyReport(over: Partial<RunReport> = {}): RunReport {
+  return report({
+    mode: 'verify',
+    status: 'failed',
+    applied: [],
+    migrations: [migration('20260105090100_a', { status: 'already-applied', durationMs: undefined })],
+    checks: [
+      { subject: 'history', ok: true, message: 'files match history' },
+      {
+        subject: '20260105090100_a',
+        file: VERIFY_FILE,
+        line: 3,
+        ok: false,
+        message: 'posts exists',
+        error: { file: VERIFY_FILE, position: { line: 3, col: 8 }, sqlstate: '42P01', message: 'relation "public.posts" does not exist', detail: 'at the verify query', hint: 'Was it dropped by hand?', next: 'Compare the live schema with the files.' }
+      },
+      { subject: '20260105090100_a', file: VERIFY_FILE, line: 8, ok: true, message: 'index public.posts_user_idx exists' },
+      { subject: 'schema', ok: false, message: 'the live schema differs from the files' }
+    ],
+    schemaDiff: [
+      {
+        title: 'Live database vs the schema the files build',
+        differences: [
+          { object: 'index public.posts_user_idx', change: 'removed' },
+          { object: 'column public.users.nickname', change: 'added' },
+          { object: 'column public.users.created_at', change: 'changed', detail: 'default: now() -> NULL' }
+        ]
+      },
+      { title: 'up, down, up', differences: [] }
+    ],
+    nextStep: 'Fix the failing checks, then rerun verify.',
+    ...over
+  })
+}
+
+/** The text of the section from `### heading` up to the next `### ` heading. */
+function section(md: string, heading: string): string {
+  const start = md.indexOf(`### ${heading}\n`)
+  if (start < 0) return ''
+  const end = md.indexOf('\n### ', start + 4)
+  return md.slice(start, end < 0 ? undefined : end)
+}
+
+/** Every <details> opened is closed, never nested. */
+function detailsBalanced(md: string): boolean {
+  let open = 0
+  for (const m of md.matchAll(/<(\/?)details>/g)) {
+    open += m[1] ? -1 : 1
+    if (open < 0 || open > 1) return false
+  }
+  return open === 0
+}
+
+describe('renderMarkdown: each mode', () => {
+  test("the header says each mode's success in its own word", () => {
+    const head = (r: RunReport): string => renderMarkdown(r).split('\n')[0]
+    expect(head(report())).toBe('## pgshift apply: ✅ applied')
+    expect(head(report({ mode: 'plan' }))).toBe('## pgshift plan: ✅ ready to apply')
+    expect(head(dryRunReport())).toBe('## pgshift dry-run: ✅ previewed')
+    expect(head(rollbackReport())).toBe('## pgshift rollback: ✅ rolled back')
+    expect(head(verifyReport({ status: 'success' }))).toBe('## pgshift verify: ✅ verified')
+    expect(head(rollbackReport({ preview: true, rolledBack: undefined }))).toBe('## pgshift rollback (dry-run): ✅ previewed')
+    // Other results read the same in every mode.
+    expect(head(verifyReport())).toBe('## pgshift verify: ❌ failed')
+    expect(head(rollbackReport({ status: 'nothing-to-do' }))).toBe('## pgshift rollback: ✅ nothing to do')
+    expect(head(dryRunReport({ status: 'blocked' }))).toBe('## pgshift dry-run: ⛔ blocked')
+  })
+
+  test('dry-run: the preview banner, a Locks column, the not-dry-runnable files, the locks in words', () => {
+    const md = renderMarkdown(dryRunReport())
+    const blocks = md.split('\n\n')
+    expect(blocks[2]).toBe('> **Preview: everything was rolled back; nothing was kept.**')
+    expect(blocks[3]).toBe('4 migrations: 2 previewed, 1 pending, 1 already applied.')
+    const rows = tableRows(section(md, 'Migrations'))
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Locks', 'Down', 'Notes'])
+    expect(rows.slice(2)).toEqual([
+      ['20260105090000_roles_and_auth', 'already applied', '', '3', 'transaction', '', '✓', ''],
+      ['20260105090100_orders', '✅ previewed', '42 ms', '2', 'transaction', 'ACCESS EXCLUSIVE: public.orders; ROW EXCLUSIVE: public.audit', '✓', ''],
+      [
+        '20260105090200_orders_idx',
+        '✅ previewed',
+        '30 ms',
+        '1',
+        'statement by statement (CREATE INDEX CONCURRENTLY)',
+        'none',
+        '✓',
+        'CREATE INDEX CONCURRENTLY ran as CREATE INDEX'
+      ],
+      ['20260105090300_blocks', 'pending', '', '3', 'transaction', '', '—', 'not dry-runnable']
+    ])
+    expect(section(md, 'Not dry-runnable (listed, not run)')).toBe(
+      '### Not dry-runnable (listed, not run)\n\n- `supabase/migrations/20260105090300_blocks.sql`: its BEGIN ... COMMIT blocks commit on their own\n'
+    )
+    // Strongest lock first; `blocks` reads as a sentence whether or not the engine wrote the verb.
+    expect(section(md, 'Locks taken (released by the rollback)')).toBe(
+      [
+        '### Locks taken (released by the rollback)',
+        '',
+        '- `20260105090100_orders`',
+        '  - **ACCESS EXCLUSIVE** on `public.orders`: blocks reads and writes',
+        '  - **ROW EXCLUSIVE** on `public.audit`: blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
+        ''
+      ].join('\n')
+    )
+    expect(md).not.toContain('20260105090200_orders_idx`\n  -')
+    expect(lastLine(md)).toBe('**Next:** Nothing was kept. apply would run 3 migrations; 2 previewed cleanly.')
+  })
+
+  test('dry-run: a collapsible <details> per migration with each statement: line, statement, time, twin', () => {
+    const md = renderMarkdown(dryRunReport(), { linkBase: 'https://github.com/o/r/blob/abc' })
+    const timings = section(md, 'Statement timings')
+    expect(timings).toBe(
+      [
+        '### Statement timings',
+        '',
+        '<details><summary>20260105090100_orders: 2 statements, 42 ms</summary>',
+        '',
+        '| Line | Statement | Time |',
+        '| --: | --- | --: |',
+        '| [1](https://github.com/o/r/blob/abc/supabase/migrations/20260105090100_orders.sql#L1) | ALTER TABLE | 12 ms |',
+        '| [4](https://github.com/o/r/blob/abc/supabase/migrations/20260105090100_orders.sql#L4) | INSERT | 30 ms |',
+        '',
+        '</details>',
+        '',
+        '<details><summary>20260105090200_orders_idx: 1 statement, 30 ms, 1 twin</summary>',
+        '',
+        '| Line | Statement | Time | Note |',
+        '| --: | --- | --: | --- |',
+        '| [2](https://github.com/o/r/blob/abc/supabase/migrations/20260105090200_orders_idx.sql#L2) | CREATE INDEX CONCURRENTLY | 30 ms | ran as CREATE INDEX |',
+        '',
+        '</details>',
+        '',
+        '**Next:** Nothing was kept. apply would run 3 migrations; 2 previewed cleanly.',
+        ''
+      ].join('\n')
+    )
+    expect(detailsBalanced(md)).toBe(true)
+    // No link base: plain line numbers.
+    expect(renderMarkdown(dryRunReport())).toContain('| 1 | ALTER TABLE | 12 ms |')
+  })
+
+  test('rollback: the rolled-back migrations newest first, their status, and the Down column', () => {
+    const md = renderMarkdown(rollbackReport())
+    expect(md).toContain('3 migrations: 2 rolled back, 1 already applied.')
+    expect(section(md, 'Rolled back, newest first')).toBe('### Rolled back, newest first\n\n1. `20260105090300_c` (15 ms)\n2. `20260105090200_b` (8 ms)\n')
+    expect(md.indexOf('### Rolled back')).toBeLessThan(md.indexOf('### Migrations'))
+    const rows = tableRows(md)
+    expect(rows[0]).toEqual(['Migration', 'Status', 'Duration', 'Statements', 'Runs', 'Down'])
+    expect(rows.slice(2)).toEqual([
+      ['20260105090100_a', 'already applied', '', '3', 'transaction', '—'],
+      ['20260105090200_b', '↩️ rolled back', '8 ms', '3', 'transaction', '✓'],
+      ['20260105090300_c', '↩️ rolled back', '15 ms', '3', 'transaction', '✓']
+    ])
+    expect(md).not.toContain('Preview')
+    // A previewed rollback carries the banner.
+    const preview = renderMarkdown(rollbackReport({ preview: true, rolledBack: undefined }))
+    expect(preview).toContain('\n\n> **Preview: everything was rolled back; nothing was kept.**\n\n')
+    expect(preview).not.toContain('### Rolled back')
+  })
+
+  test('verify: every check, failures first, with file:line and the errors in full', () => {
+    const md = renderMarkdown(verifyReport(), { linkBase: 'https://github.com/o/r/blob/abc/' })
+    const checks = section(md, 'Checks')
+    expect(checks.split('\n\n')[1]).toBe('4 checks: 2 failed, 2 passed.')
+    const link = `[\`${VERIFY_FILE}:3\`](https://github.com/o/r/blob/abc/${VERIFY_FILE}#L3)`
+    expect(tableRows(checks)).toEqual([
+      ['Result', 'Subject', 'Where', 'Check'],
+      ['---', '---', '---', '---'],
+      ['❌ failed', '20260105090100_a', link, 'posts exists'],
+      ['❌ failed', 'schema', '', 'the live schema differs from the files'],
+      ['✅ passed', 'history', '', 'files match history'],
+      ['✅ passed', '20260105090100_a', `[\`${VERIFY_FILE}:8\`](https://github.com/o/r/blob/abc/${VERIFY_FILE}#L8)`, 'index public.posts_user_idx exists']
+    ])
+    expect(checks).toContain(
+      [
+        `#### Check 20260105090100_a failed at [\`${VERIFY_FILE}:3:8\`](https://github.com/o/r/blob/abc/${VERIFY_FILE}#L3)`,
+        '**ERROR 42P01:** relation "public.posts" does not exist',
+        '- **Detail:** at the verify query\n- **Hint:** Was it dropped by hand?',
+        '**What to do:** Compare the live schema with the files.'
+      ].join('\n\n')
+    )
+    expect(md.indexOf('### Checks')).toBeLessThan(md.indexOf('### Migrations'))
+  })
+
+  test('schema differences: a collapsible table per comparison, object | change | detail', () => {
+    const md = renderMarkdown(verifyReport())
+    expect(section(md, 'Schema differences')).toBe(
+      [
+        '### Schema differences',
+        '',
+        '<details><summary>Live database vs the schema the files build (3 differences)</summary>',
+        '',
+        '| Object | Change | Detail |',
+        '| --- | --- | --- |',
+        '| index public.posts_user_idx | removed |   |',
+        '| column public.users.nickname | added |   |',
+        '| column public.users.created_at | changed | default: now() -&gt; NULL |',
+        '',
+        '</details>',
+        '',
+        '✅ up, down, up: no differences.',
+        ''
+      ].join('\n')
+    )
+    expect(detailsBalanced(md)).toBe(true)
+  })
+
+  test('hostile lock relations, check messages and diff titles stay inert', () => {
+    const evil = 'public."x|y<script>alert(1)</script>`z` @octocat\n::error::boom'
+    const summaryBreak = 'evil</summary></details><img src=x onerror=alert(1)>'
+    const r = dryRunReport()
+    r.migrations[1].locks = [{ relation: evil, mode: 'ACCESS EXCLUSIVE', blocks: 'reads | writes <b>' }]
+    r.migrations[1].identity = `20260105090100_${summaryBreak}`
+    r.migrations[1].statementTimings = [{ line: 1, label: 'ALTER|TABLE', ms: 1, twin: '<i>twin</i> | x' }]
+    r.checks = [{ subject: 'a|b', file: 'v/x.sql', line: 2, ok: false, message: 'm|n <script>x</script> `c` [l](javascript:alert(1)) @octocat' }]
+    r.schemaDiff = [{ title: summaryBreak, differences: [{ object: 'table public."a|b"', change: 'changed', detail: '<script>|' }] }]
+    const md = renderMarkdown(r)
+    expect(md).not.toMatch(/<script|<img|<b>|<i>/i)
+    expect(md).not.toMatch(/@octocat/)
+    expect(md.split('\n').some((l) => l.trimStart().startsWith('::'))).toBe(false)
+    // Every table keeps its shape.
+    const shape = new Map<string, number>()
+    for (const block of md.split('\n\n')) {
+      const rows = tableRows(block)
+      if (rows.length) shape.set(block.split('\n')[0], rows[0].length)
+      for (const row of rows) expect(row).toHaveLength(rows[0].length)
+    }
+    expect(shape.size).toBe(4)
+    // The summary cannot be closed early: one <details> open at a time, each closed once.
+    expect(detailsBalanced(md)).toBe(true)
+    expect(md.match(/<\/summary>/g)).toHaveLength(3)
+    expect(md).toContain('<details><summary>20260105090100_evil&lt;/summary&gt;&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt;: 1 statement, 42 ms, 1 twin</summary>')
+    expect(md).toContain('<details><summary>evil&lt;/summary&gt;&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt; (1 difference)</summary>')
+    // The lock list escapes markdown as well as HTML.
+    expect(section(md, 'Locks taken (released by the rollback)')).toContain(
+      '  - **ACCESS EXCLUSIVE** on public."x\\|y&lt;script&gt;alert(1)&lt;/script&gt;\\`z\\` @\u200Boctocat ::error::boom: blocks reads \\| writes &lt;b&gt;'
+    )
+    expect(tableRows(section(md, 'Checks'))[2][3]).toBe('m\\|n &lt;script&gt;x&lt;/script&gt; \\`c\\` \\[l\\](javascript:alert(1)) @\u200Boctocat')
+  })
+})
+
+describe('renderMarkdown: truncation with the new sections', () => {
+  /** A dry-run with big timings, a 200-row schema diff, 300 passing and 2 failing checks. */
+  function bigReport(): RunReport {
+    const r = dryRunReport({ status: 'failed', nextStep: 'Fix the failing checks.' })
+    r.migrations[1].statementTimings = Array.from({ length: 400 }, (_, i) => ({ line: i + 1, label: `CREATE TABLE public.t${i}`, ms: i }))
+    r.schemaDiff = [
+      { title: 'expected vs live', differences: Array.from({ length: 200 }, (_, i) => ({ object: `column public.t.c${i}`, change: 'removed' as const })) }
+    ]
+    r.checks = [
+      ...Array.from({ length: 300 }, (_, i) => ({ subject: `m${i}`, file: `verify/m${i}.sql`, line: 1, ok: true, message: `check number ${i} holds` })),
+      { subject: 'bad1', file: 'verify/bad1.sql', line: 4, ok: false, message: 'first failure', error: { sqlstate: '42P01', message: 'relation missing', next: 'fix it' } },
+      { subject: 'bad2', ok: false, message: 'second failure' }
+    ]
+    return r
+  }
+  const diffRows = (md: string): number => tableRows(md).filter((row) => row[0].startsWith('column public.t.')).length
+  const passing = (md: string): number => tableRows(md).filter((row) => row[0] === '✅ passed').length
+  const check = (md: string, max: number): void => {
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max)
+    expect(fencesBalanced(md)).toBe(true)
+    expect(detailsBalanced(md)).toBe(true)
+    expect(lastLine(md)).toBe('**Next:** Fix the failing checks.')
+  }
+
+  test('whole sections go first, least important first: timings, then diff rows beyond 20, then passing checks', () => {
+    const r = bigReport()
+    const full = renderMarkdown(r)
+    expect(full).toContain('<details><summary>20260105090100_orders: 400 statements, 42 ms</summary>')
+    expect(diffRows(full)).toBe(200)
+    expect(passing(full)).toBe(300)
+
+    // 1. One byte less: the timings go, everything else stays.
+    const noTimings = renderMarkdown(r, { maxLength: Buffer.byteLength(full) - 1 })
+    check(noTimings, Buffer.byteLength(full) - 1)
+    expect(noTimings).not.toContain('### Statement timings')
+    expect(noTimings).toContain('_Per-statement timings left out to stay under the size limit: see the job summary or the JSON report (the `report` output)._')
+    expect(diffRows(noTimings)).toBe(200)
+    expect(passing(noTimings)).toBe(300)
+    expect(noTimings).toContain('  - **ACCESS EXCLUSIVE** on `public.orders`: blocks reads and writes')
+
+    // 2. Then the diff keeps its first 20 rows.
+    const max2 = Buffer.byteLength(noTimings) - 1
+    const fewerDiffs = renderMarkdown(r, { maxLength: max2 })
+    check(fewerDiffs, max2)
+    expect(diffRows(fewerDiffs)).toBe(20)
+    expect(fewerDiffs).toContain('<details><summary>expected vs live (200 differences)</summary>')
+    expect(fewerDiffs).toContain('_and 180 more differences not shown here: see the job summary or the JSON report (the `report` output)._\n\n</details>')
+    expect(passing(fewerDiffs)).toBe(300)
+
+    // 3. Then the passing checks; the failing ones and their errors stay.
+    const max3 = Buffer.byteLength(fewerDiffs) - 1
+    const failuresOnly = renderMarkdown(r, { maxLength: max3 })
+    check(failuresOnly, max3)
+    expect(passing(failuresOnly)).toBe(0)
+    expect(diffRows(failuresOnly)).toBe(20)
+    expect(tableRows(section(failuresOnly, 'Checks')).slice(2).map((row) => row[1])).toEqual(['bad1', 'bad2'])
+    expect(failuresOnly).toContain('302 checks: 2 failed, 300 passed.')
+    expect(failuresOnly).toContain('_300 passing checks left out to stay under the size limit: see the job summary or the JSON report (the `report` output)._')
+    expect(failuresOnly).toContain('**ERROR 42P01:** relation missing')
+    // The migration table is untouched so far.
+    expect(tableRows(section(failuresOnly, 'Migrations'))).toHaveLength(6)
+  })
+
+  test('smaller limits still hold, cutting whole blocks', () => {
+    const r = bigReport()
+    for (const max of [20_000, 8_000, 4_000, 2_000, 600, 150]) {
+      const md = renderMarkdown(r, { maxLength: max })
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max)
+      expect(fencesBalanced(md)).toBe(true)
+      expect(detailsBalanced(md)).toBe(true)
+    }
+    const md = renderMarkdown(r, { maxLength: 8_000, moreAt: 'the job summary' })
+    expect(md).toContain('| ❌ failed | bad1 |')
+    expect(md).toMatch(/differences? not shown here: see the job summary\._/)
+  })
+})
+
 describe('escape helpers', () => {
   test('escapeTableCell escapes pipes, newlines, HTML, backticks and markdown', () => {
     expect(escapeTableCell('a|b')).toBe('a\\|b')
@@ -401,6 +784,12 @@ describe('escape helpers', () => {
     expect(out).toContain('mid ::x:: stays')
     expect(out.replace(/\u200B/g, '')).toBe('ok\n::error file=x::boom\n  ::add-mask::s\r::set-output name=a::b\nmid ::x:: stays\nlog ##[error]x')
     expect(escapeWorkflowCommands('\u0085::warning::x').startsWith('\u0085::')).toBe(false)
+  })
+
+  test('escapeHtmlText: one line of inert text for a <summary>, no backslashes to show', () => {
+    expect(escapeHtmlText('a_b|c`d`')).toBe('a_b|c`d`')
+    expect(escapeHtmlText('x</summary><script>"\'&\ny')).toBe('x&lt;/summary&gt;&lt;script&gt;&quot;&#39;&amp; y')
+    expect(escapeHtmlText('@octocat \u202E')).toBe('@\u200Boctocat \\u{202e}')
   })
 
   test('sanitizeText makes control and bidi characters visible', () => {

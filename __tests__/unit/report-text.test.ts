@@ -1,5 +1,5 @@
 import type { MigrationResult, RunReport } from '../../src/engine/report.js'
-import { formatDuration, formatLocation, renderText, shortenStatement } from '../../src/report/text.js'
+import { blocksWords, compactLocks, formatDuration, formatLocation, lockModeWords, lockSentence, renderText, shortenStatement, twinNote } from '../../src/report/text.js'
 
 function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
   const [version, ...name] = identity.split('_')
@@ -80,7 +80,7 @@ function failed(): RunReport {
 describe('renderText', () => {
   test('one line per migration, with status and elapsed time, aligned', () => {
     const lines = renderText(report()).split('\n')
-    expect(lines[0]).toBe('pgshift apply: success')
+    expect(lines[0]).toBe('pgshift apply: applied')
     expect(lines[1]).toBe(
       '  target: 127.0.0.1:5432/postgres  migrations: migrations-example (supabase, auto: 8 files named YYYYMMDDhhmmss_name.sql)'
     )
@@ -196,6 +196,182 @@ describe('renderText', () => {
   })
 })
 
+describe('renderText: each mode', () => {
+  test("the first and last lines say each mode's success in its own word", () => {
+    const ends = (r: RunReport): [string, string] => {
+      const lines = renderText(r).trimEnd().split('\n')
+      return [lines[0], lines[lines.length - 2]]
+    }
+    expect(ends(report())).toEqual(['pgshift apply: applied', 'applied in 1.2 s: 2 applied, 1 already applied'])
+    expect(ends(report({ mode: 'plan', migrations: [migration('1_a', { status: 'pending', durationMs: undefined })] }))).toEqual([
+      'pgshift plan: ready to apply',
+      'ready to apply in 1.2 s: 1 pending'
+    ])
+    expect(ends(report({ mode: 'verify', migrations: [] }))[0]).toBe('pgshift verify: verified')
+    expect(ends(report({ mode: 'rollback', migrations: [migration('1_a', { status: 'rolled-back' })] }))).toEqual([
+      'pgshift rollback: rolled back',
+      'rolled back in 1.2 s: 1 rolled back'
+    ])
+    expect(ends(report({ mode: 'dry-run', preview: true, migrations: [migration('1_a', { status: 'previewed' })] }))).toEqual([
+      'pgshift dry-run: previewed',
+      'previewed in 1.2 s: 1 previewed'
+    ])
+    expect(ends(report({ mode: 'rollback', preview: true, migrations: [] }))[0]).toBe('pgshift rollback (dry-run): previewed')
+    expect(ends(report({ mode: 'rollback', status: 'failed', migrations: [] }))[0]).toBe('pgshift rollback: failed')
+  })
+
+  test('dry-run: the banner, the locks in words and each statement under its migration, the not-dry-runnable files', () => {
+    const text = renderText(
+      report({
+        mode: 'dry-run',
+        preview: true,
+        migrations: [
+          migration('20260105090100_orders', {
+            status: 'previewed',
+            durationMs: 42,
+            locks: [
+              { relation: 'public.audit', mode: 'ROW EXCLUSIVE', blocks: 'blocks schema changes; reads and writes continue' },
+              { relation: 'public.orders', mode: 'ACCESS EXCLUSIVE', blocks: 'blocks reads and writes' }
+            ],
+            statementTimings: [
+              { line: 1, label: 'ALTER TABLE', ms: 12.3 },
+              { line: 14, label: 'CREATE INDEX CONCURRENTLY', ms: 1500, twin: 'ran as CREATE INDEX' }
+            ]
+          }),
+          migration('20260105090300_blocks', { status: 'pending', durationMs: undefined, notDryRunnable: 'its BEGIN ... COMMIT blocks commit on their own' })
+        ],
+        nextStep: 'Nothing was kept.'
+      })
+    )
+    expect(text.split('\n')).toEqual([
+      'pgshift dry-run: previewed',
+      '  target: 127.0.0.1:5432/postgres  migrations: migrations-example (supabase, auto: 8 files named YYYYMMDDhhmmss_name.sql)',
+      '  preview: everything was rolled back; nothing was kept',
+      '',
+      '  previewed   20260105090100_orders   (42 ms)',
+      '      lock  ACCESS EXCLUSIVE on public.orders: blocks reads and writes',
+      '      lock  ROW EXCLUSIVE on public.audit: blocks schema changes; reads and writes continue',
+      '      line 1   12 ms  ALTER TABLE',
+      '      line 14  1.5 s  CREATE INDEX CONCURRENTLY ran as CREATE INDEX',
+      '  pending     20260105090300_blocks   (not dry-runnable)',
+      '',
+      'not dry-runnable (listed, not run):',
+      '  migrations-example/20260105090300_blocks.sql: its BEGIN ... COMMIT blocks commit on their own',
+      '',
+      'previewed in 1.2 s: 1 previewed, 1 pending',
+      'next: Nothing was kept.',
+      ''
+    ])
+  })
+
+  test('rollback: the rolled-back migrations newest first, and which ones have no down', () => {
+    const text = renderText(
+      report({
+        mode: 'rollback',
+        rolledBack: ['20260105090300_c', '20260105090200_b'],
+        migrations: [
+          migration('20260105090100_a', { status: 'already-applied', durationMs: undefined, hasDown: false }),
+          migration('20260105090200_b', { status: 'rolled-back', durationMs: 8 }),
+          migration('20260105090300_c', { status: 'rolled-back', durationMs: 15 })
+        ],
+        nextStep: 'A rerun of apply would apply them again.'
+      })
+    )
+    expect(text.split('\n').slice(2)).toEqual([
+      '',
+      '  already-applied   20260105090100_a   (no down)',
+      '  rolled-back       20260105090200_b   (8 ms)',
+      '  rolled-back       20260105090300_c   (15 ms)',
+      '',
+      'rolled back, newest first:',
+      '  1. 20260105090300_c',
+      '  2. 20260105090200_b',
+      '',
+      'rolled back in 1.2 s: 2 rolled back, 1 already applied',
+      'next: A rerun of apply would apply them again.',
+      ''
+    ])
+  })
+
+  test('verify: every check, failures first; the schema differences as an indented list; check errors compiler-style', () => {
+    const text = renderText(
+      report({
+        mode: 'verify',
+        status: 'failed',
+        migrations: [migration('20260105090100_a', { status: 'already-applied', durationMs: undefined })],
+        checks: [
+          { subject: 'history', ok: true, message: 'files match history' },
+          {
+            subject: '20260105090100_a',
+            file: 'verify/a.sql',
+            line: 3,
+            ok: false,
+            message: 'posts exists',
+            error: { sqlstate: '42P01', message: 'relation "public.posts" does not exist', hint: 'Was it dropped by hand?', next: 'Compare the live schema.' }
+          }
+        ],
+        schemaDiff: [
+          {
+            title: 'live vs expected',
+            differences: [
+              { object: 'index public.posts_user_idx', change: 'removed' },
+              { object: 'column public.users.created_at', change: 'changed', detail: 'default: now() -> NULL' }
+            ]
+          },
+          { title: 'up, down, up', differences: [] }
+        ],
+        nextStep: 'Fix the failing checks.'
+      })
+    )
+    expect(text.split('\n').slice(3)).toEqual([
+      '  already-applied   20260105090100_a',
+      '',
+      '2 checks: 1 failed, 1 passed',
+      '  FAIL  20260105090100_a (verify/a.sql:3): posts exists',
+      '  ok    history: files match history',
+      '',
+      'schema: live vs expected (2 differences)',
+      '    removed  index public.posts_user_idx',
+      '    changed  column public.users.created_at: default: now() -> NULL',
+      '',
+      'schema: up, down, up (no differences)',
+      '',
+      'verify/a.sql:3: error: relation "public.posts" does not exist [42P01]',
+      '    hint: Was it dropped by hand?',
+      '    next: Compare the live schema.',
+      '',
+      'failed in 1.2 s: 1 already applied',
+      'next: Fix the failing checks.',
+      ''
+    ])
+  })
+
+  test('hostile lock relations, check messages, diff objects and timing labels cannot drive the terminal or the runner', () => {
+    const text = renderText(
+      report({
+        mode: 'dry-run',
+        preview: true,
+        migrations: [
+          migration('1_a', {
+            status: 'previewed',
+            locks: [{ relation: 'public.x\u001b[2J\n::error::lock', mode: 'ACCESS EXCLUSIVE', blocks: '##[error]blocks' }],
+            statementTimings: [{ line: 1, label: 'CREATE\n::add-mask::x', ms: 1, twin: 'ran as\r::set-output name=a::b' }]
+          })
+        ],
+        checks: [{ subject: 's\u202Eevil', ok: false, message: 'bad\n::error file=a.sql::injected' }],
+        schemaDiff: [{ title: '::warning::t', differences: [{ object: 'table \u001b[31mx', change: 'added', detail: '\n::error::d' }] }]
+      })
+    )
+    expect(text).not.toMatch(/\u001b|\u202E/)
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      expect(line.trimStart().startsWith('::')).toBe(false)
+      expect(line).not.toContain('##[')
+    }
+    expect(text).toContain('public.x\\x1b[2J')
+    expect(text).toContain('s\\u{202e}evil')
+  })
+})
+
 describe('text helpers', () => {
   test('formatDuration', () => {
     expect(formatDuration(undefined)).toBe('')
@@ -210,6 +386,34 @@ describe('text helpers', () => {
     expect(formatLocation('a.sql', { line: 3, col: 0 })).toBe('a.sql:3')
     expect(formatLocation('a.sql')).toBe('a.sql')
     expect(formatLocation(undefined, { line: 1, col: 1 })).toBe('')
+  })
+
+  test('lock modes, what they block, and the compact form', () => {
+    expect(lockModeWords('AccessExclusiveLock')).toBe('ACCESS EXCLUSIVE')
+    expect(lockModeWords('ShareUpdateExclusiveLock')).toBe('SHARE UPDATE EXCLUSIVE')
+    expect(lockModeWords('ACCESS SHARE')).toBe('ACCESS SHARE')
+    expect(blocksWords('reads and writes')).toBe('blocks reads and writes')
+    expect(blocksWords('blocks writes; reads continue')).toBe('blocks writes; reads continue')
+    expect(blocksWords(' ')).toBe('')
+    expect(lockSentence({ relation: 'public.orders', mode: 'AccessExclusiveLock', blocks: 'blocks reads and writes' })).toBe(
+      'ACCESS EXCLUSIVE on public.orders: blocks reads and writes'
+    )
+    expect(lockSentence({ relation: 'public.orders', mode: 'SHARE', blocks: '' })).toBe('SHARE on public.orders')
+    expect(
+      compactLocks([
+        { relation: 'public.a', mode: 'ROW EXCLUSIVE', blocks: '' },
+        { relation: 'public.b', mode: 'ACCESS EXCLUSIVE', blocks: '' },
+        { relation: 'public.a', mode: 'ACCESS EXCLUSIVE', blocks: '' },
+        { relation: 'public.a', mode: 'ACCESS EXCLUSIVE', blocks: '' }
+      ])
+    ).toBe('ACCESS EXCLUSIVE: public.b, public.a; ROW EXCLUSIVE: public.a')
+    expect(compactLocks([])).toBe('none')
+  })
+
+  test('twinNote', () => {
+    expect(twinNote({ line: 1, label: 'CREATE INDEX CONCURRENTLY', ms: 1, twin: 'ran as CREATE INDEX' })).toBe('CREATE INDEX CONCURRENTLY ran as CREATE INDEX')
+    expect(twinNote({ line: 1, label: 'VACUUM', ms: 0, twin: 'skipped: it cannot run in a transaction' })).toBe('VACUUM (skipped: it cannot run in a transaction)')
+    expect(twinNote({ line: 1, label: 'CREATE TABLE', ms: 1 })).toBe('')
   })
 
   test('shortenStatement keeps 20 lines and says how many were left out', () => {

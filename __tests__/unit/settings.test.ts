@@ -36,8 +36,19 @@ test('errors name the input, the bad value and the expected form, all at once', 
   ])
 })
 
-test('modes of later releases are refused as not yet available', () => {
-  expect(() => parseSettings({ ...base, mode: 'rollback' }, ws)).toThrow(/mode: 'rollback' is not yet available/)
+test('rollback targets: steps (default 1) or to-version, never both', () => {
+  expect(parseSettings({ ...base, mode: 'rollback' }, ws)).toMatchObject({ steps: 1, toVersion: undefined })
+  expect(parseSettings({ ...base, mode: 'rollback', steps: '3' }, ws).steps).toBe(3)
+  expect(parseSettings({ ...base, mode: 'rollback', 'to-version': '004' }, ws).toVersion).toBe('004')
+  expect(() => parseSettings({ ...base, mode: 'rollback', steps: '0' }, ws)).toThrow(/steps: '0' is not a whole number of migrations/)
+  expect(() => parseSettings({ ...base, mode: 'rollback', steps: '2', 'to-version': '004' }, ws)).toThrow(/give one rollback target, not both/)
+})
+
+test('dry-run: true goes with rollback and test-rollback: true with apply', () => {
+  expect(parseSettings({ ...base, mode: 'rollback', 'dry-run': 'true' }, ws).dryRun).toBe(true)
+  expect(() => parseSettings({ ...base, mode: 'apply', 'dry-run': 'true' }, ws)).toThrow(/for an apply preview use mode: dry-run/)
+  expect(parseSettings({ ...base, mode: 'apply', 'test-rollback': 'yes' }, ws).testRollback).toBe(true)
+  expect(() => parseSettings({ ...base, mode: 'plan', 'test-rollback': 'true' }, ws)).toThrow(/test-rollback: 'true' goes with mode: apply/)
 })
 
 test('the default directory is the first of supabase/migrations, migrations, db/migrations that exists', () => {

@@ -2,11 +2,11 @@
 // only 10 of each type per step, so the most important come first; the summary
 // lists everything.
 import * as core from '@actions/core'
-import type { RunReport } from '../engine/report.js'
+import type { MappedError, RunReport } from '../engine/report.js'
 
 export const MAX_ANNOTATIONS = 10
 
-interface Annotation {
+export interface Annotation {
   message: string
   title: string
   file?: string
@@ -14,14 +14,31 @@ interface Annotation {
   col?: number
 }
 
-/** Errors in the order a reviewer needs them: the failed migration, refusals' files, source problems. */
+/** `message [SQLSTATE]`, DETAIL, HINT and the next step, one per line. */
+function errorText(e: MappedError): string {
+  const parts = [e.sqlstate ? `${e.message} [${e.sqlstate}]` : e.message, e.detail && `DETAIL: ${e.detail}`, e.hint && `HINT: ${e.hint}`, e.next]
+  return parts.filter(Boolean).join('\n')
+}
+
+/**
+ * Errors in the order a reviewer needs them: the failed migrations, the failing
+ * verify checks that name a file, source problems, drift, one line for the
+ * schema differences (the summary lists them), then the run-level error.
+ */
 export function collectAnnotations(report: RunReport): { errors: Annotation[]; warnings: Annotation[] } {
   const errors: Annotation[] = []
   for (const m of report.migrations) {
     if (!m.error) continue
     const e = m.error
-    const parts = [e.sqlstate ? `${e.message} [${e.sqlstate}]` : e.message, e.detail && `DETAIL: ${e.detail}`, e.hint && `HINT: ${e.hint}`, e.next]
-    errors.push({ title: `pgshift: ${m.identity} failed`, message: parts.filter(Boolean).join('\n'), file: e.file ?? m.file, line: e.position?.line, col: e.position?.col })
+    errors.push({ title: `pgshift: ${m.identity} failed`, message: errorText(e), file: e.file ?? m.file, line: e.position?.line, col: e.position?.col })
+  }
+  for (const c of report.checks ?? []) {
+    if (c.ok) continue
+    const file = c.error?.file ?? c.file
+    if (!file) continue
+    const position = c.error?.position ?? (c.line ? { line: c.line, col: 0 } : undefined)
+    const message = c.error ? (c.error.message === c.message ? errorText(c.error) : `${c.message}\n${errorText(c.error)}`) : c.message
+    errors.push({ title: `pgshift: verify ${c.subject} failed`, message, file, line: position?.line, col: position?.col || undefined })
   }
   for (const p of report.problems) {
     errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file: p.file, line: p.position?.line, col: p.position?.col })
@@ -31,6 +48,10 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
       errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 })
     }
   }
+  const differences = (report.schemaDiff ?? []).reduce((n, d) => n + d.differences.length, 0)
+  if (differences) {
+    errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` })
+  }
   if (report.error) {
     errors.push({ title: 'pgshift', message: [report.error.message, report.error.next].join('\n') })
   }
@@ -38,10 +59,15 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
   return { errors, warnings }
 }
 
+/** The annotations GitHub will show (the first 10 of each type), and how many more the summary holds. */
+export function capAnnotations(all: { errors: Annotation[]; warnings: Annotation[] }): { errors: Annotation[]; warnings: Annotation[]; hidden: number } {
+  const hidden = Math.max(0, all.errors.length - MAX_ANNOTATIONS) + Math.max(0, all.warnings.length - MAX_ANNOTATIONS)
+  return { errors: all.errors.slice(0, MAX_ANNOTATIONS), warnings: all.warnings.slice(0, MAX_ANNOTATIONS), hidden }
+}
+
 export function emitAnnotations(report: RunReport): void {
-  const { errors, warnings } = collectAnnotations(report)
-  for (const a of errors.slice(0, MAX_ANNOTATIONS)) core.error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
-  for (const a of warnings.slice(0, MAX_ANNOTATIONS)) core.warning(a.message, { title: a.title, file: a.file })
-  const hidden = Math.max(0, errors.length - MAX_ANNOTATIONS) + Math.max(0, warnings.length - MAX_ANNOTATIONS)
+  const { errors, warnings, hidden } = capAnnotations(collectAnnotations(report))
+  for (const a of errors) core.error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
+  for (const a of warnings) core.warning(a.message, { title: a.title, file: a.file })
   if (hidden) core.notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`)
 }

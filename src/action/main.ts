@@ -31,8 +31,10 @@ function cancellationSignal(): AbortSignal {
 export async function run(): Promise<void> {
   const raw = readRawInputs()
   // Mask before anything can be printed.
-  for (const s of secretsFor(raw['database-url'] ?? '')) core.setSecret(s)
-  registerDatabaseUrl(raw['database-url'] ?? '')
+  for (const url of [raw['database-url'] ?? '', raw['expected-database-url'] ?? '']) {
+    for (const s of secretsFor(url)) core.setSecret(s)
+    registerDatabaseUrl(url)
+  }
   try {
     const settings = parseSettings(raw, process.env.GITHUB_WORKSPACE || process.cwd())
     const report = redactDeep(await runPgshift(settings, { logger, meta: runMeta(), signal: cancellationSignal() })) as RunReport
@@ -51,6 +53,7 @@ async function publish(report: RunReport): Promise<void> {
   core.setOutput('status', report.status)
   core.setOutput('applied', JSON.stringify(report.applied))
   core.setOutput('pending', JSON.stringify(report.pending))
+  core.setOutput('rolled-back', JSON.stringify(report.rolledBack ?? []))
   core.setOutput('report', reportPath)
   emitAnnotations(report)
   const markdown = redact(renderMarkdown(report, { linkBase: linkBase() }))

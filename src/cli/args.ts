@@ -35,7 +35,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
 
 export const USAGE = `usage: pgshift <mode> [flags]
 
-modes:  plan (default; read-only)   apply   (dry-run, verify, rollback: not yet available)
+modes:  plan (default; read-only)   dry-run   apply   verify (read-only)   rollback
 
 flags (the same names as the action's inputs):
   --database-url URL        or env DATABASE_URL
@@ -45,6 +45,11 @@ flags (the same names as the action's inputs):
   --lock-timeout 5s         --lock-retries 3   --statement-timeout 0 (none)
   --lock-wait 60s           --connect-timeout 30s
   --allow-out-of-order true --allow-drift true --allow-missing true
+  --test-rollback true      apply: then down, then up again, comparing schemas (ephemeral databases)
+  --steps N | --to-version V   rollback target (default: steps 1; to-version stays applied)
+  --allow-data-loss true    rollback: allow downs that drop tables or columns holding rows
+  --dry-run true            rollback: preview the downs in a transaction that is rolled back
+  --expected-database-url URL  verify: an empty database to build the expected schema on
   --json                    print the JSON report instead of text
   --version, --help
 

@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     return EXIT.ok
   }
   registerDatabaseUrl(args.raw['database-url'] ?? '')
+  registerDatabaseUrl(args.raw['expected-database-url'] ?? '')
   let settings
   try {
     settings = parseSettings(args.raw, process.cwd())

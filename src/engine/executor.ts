@@ -6,11 +6,12 @@
 //   directives, BEGIN ... COMMIT blocks), with progress written to history after
 //   each committed statement, so a failure midway is recorded precisely.
 import type pg from 'pg'
-import { escapeIdentifier } from 'pg'
+import { escapeLiteral } from 'pg'
 import type { HistoryWrite } from '../db/history.js'
 import { historyTableName, upsertHistorySql } from '../db/history.js'
-import { isPgError, mapRunError, type SentTextOrigin } from '../db/errors.js'
-import type { Migration, Statement } from '../source/types.js'
+import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
+import { blank } from '../source/script.js'
+import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
 import type { MappedError } from './report.js'
 
@@ -98,26 +99,100 @@ async function tryQuery(client: pg.Client, sql: string): Promise<void> {
 }
 
 export async function executeMigration(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {
-  return run.migration.up.runMode === 'transaction' ? runInTransaction(ctx, run.migration) : runStatements(ctx, run)
+  const m = run.migration
+  if (m.up.runMode !== 'transaction') return runStatements(ctx, run)
+  return runInTransaction(ctx, m.up, upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, {})), run.resumeFrom)
 }
 
-async function runInTransaction(ctx: ExecContext, m: Migration): Promise<ExecOutcome> {
-  const script = m.up
-  const sent = script.statements.filter((s) => !s.strippedWrapper)
+/** The history change that commits with a down script: the migration's row goes. */
+export function deleteHistorySql(ctx: ExecContext, identity: string): string {
+  return `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(identity)}`
+}
+
+/**
+ * History is written as the user pgshift logged in as, whatever SET ROLE or SET
+ * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
+ * after COMMIT (and RESET then clears it).
+ */
+const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE'
+const AS_LOGIN_USER_STATEMENTS = 2
+
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks). */
+const ownTransaction = (sql: string) => `BEGIN;${AS_LOGIN_USER};${sql};COMMIT`
+
+/**
+ * Runs a down script. A transactional down commits with the history delete; a
+ * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
+ * last statement, so a failure midway leaves the migration recorded as applied.
+ */
+export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecOutcome> {
+  const down = m.down
+  if (!down) throw new Error(`${m.identity} has no down script`)
+  const record = deleteHistorySql(ctx, m.identity)
+  if (down.runMode === 'transaction') return runInTransaction(ctx, down, record, 0)
+  const started = performance.now()
+  let done = 0
+  try {
+    for (const s of down.statements) {
+      if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
+      await ctx.client.query(timeoutsFor(ctx, s))
+      try {
+        await ctx.client.query(s.sql)
+      } catch (error) {
+        throw Object.assign(error as Error, { statementIndex: done })
+      }
+      done++
+    }
+    await ctx.client.query(`${ownTransaction(record)};${resetSql(ctx)}`)
+    return { ok: true, durationMs: performance.now() - started, retries: 0 }
+  } catch (error) {
+    const statement = down.statements[(error as { statementIndex?: number }).statementIndex ?? -1]
+    const mapped = mapRunError(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement)
+    mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`
+    await tryQuery(ctx.client, resetSql(ctx))
+    return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done, connectionLost: isConnectionError(error) && !isPgError(error) }
+  }
+}
+
+/**
+ * Session timeouts for one statement of a statement-by-statement file. A
+ * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
+ * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so
+ * lock_timeout would only make it fail and leave an INVALID index; statement-timeout
+ * still bounds it.
+ */
+function timeoutsFor(ctx: ExecContext, s: Statement): string {
+  const concurrently = s.nonTransactional?.includes('CONCURRENTLY')
+  return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`
+}
+
+/**
+ * One transaction, one round trip. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already
+ * committed are blanked out, keeping every position in the file.
+ */
+async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSql: string, resumeFrom: number): Promise<ExecOutcome> {
+  const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper)
+  const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText
+  const sent = script.statements.filter((s) => !s.strippedWrapper && s.index >= resumeFrom)
   const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};\n`
   const prefixStatements = 3
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-  const suffix = `\n;${upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, {}))};COMMIT;${resetSql(ctx)}`
-  const sql = prefix + script.sendText + suffix
-  const origin: SentTextOrigin = { script, text: script.sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length }
+  const suffix = `\n;${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`
+  const recordIndex = sent.length + AS_LOGIN_USER_STATEMENTS
+  const commitIndex = recordIndex + 1
+  const sql = prefix + sendText + suffix
+  const origin: SentTextOrigin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length }
   const started = performance.now()
   let retries = 0
   for (;;) {
     const { error, completed } = await queryCountingStatements(ctx.client, sql)
     if (!error) return { ok: true, durationMs: performance.now() - started, retries }
+    const idx = completed - prefixStatements
+    // Past COMMIT: the migration and its history row are committed; only our session reset failed.
+    if (idx > commitIndex) return { ok: true, durationMs: performance.now() - started, retries }
     const lost = isConnectionError(error)
     if (!lost) await tryQuery(ctx.client, 'ROLLBACK')
-    const idx = completed - prefixStatements
     const statement: Statement | undefined = idx >= 0 && idx < sent.length ? sent[idx] : undefined
     const canRetry = isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled()
     if (canRetry) {
@@ -127,13 +202,31 @@ async function runInTransaction(ctx: ExecContext, m: Migration): Promise<ExecOut
       await sleep(delay)
       continue
     }
-    const mapped = mapRunError(error, origin, statement)
-    if (idx >= sent.length) mapped.next = `Recording the migration in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. ${mapped.next}`
+    // Positions past the file belong to our suffix: they say nothing about the file.
+    const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement)
+    if (idx >= sent.length && idx < commitIndex) {
+      mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`
+    } else if (idx === commitIndex) {
+      mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`
+    }
     if (lost) {
       mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`
     }
     return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost }
   }
+}
+
+/** The script's send text with `statements` (and their semicolons) replaced by spaces. */
+function blankStatements(script: ParsedScript, statements: Statement[]): string {
+  const base = script.source.offset
+  const ranges = statements.map((s) => {
+    const start = s.offset - base
+    let end = start + s.sql.length
+    while (end < script.sendText.length && /\s/.test(script.sendText[end] as string)) end++
+    if (script.sendText[end] === ';') end++
+    return [start, end] as [number, number]
+  })
+  return blank(script.sendText, ranges)
 }
 
 async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {
@@ -142,18 +235,21 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
   const statements = script.statements
   const started = performance.now()
   let retries = 0
-  let done = run.resumeFrom
-  let committed = done
+  let committed = run.resumeFrom
   let inBlock = false
-  const progress = (n: number) =>
-    ctx.client.query(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: doneHash(m, n), durationMs: Math.round(performance.now() - started) })))
+  let bookkeeping = false
+  const progress = async (n: number) => {
+    bookkeeping = true
+    await ctx.client.query(ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: doneHash(m, n), durationMs: Math.round(performance.now() - started) }))))
+    bookkeeping = false
+  }
   try {
-    await ctx.client.query(`SET lock_timeout = ${ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`)
     // A 'partial' row before the first statement: if the runner dies, the next run knows this file started.
-    await progress(done)
+    await progress(committed)
     for (let i = run.resumeFrom; i < statements.length; i++) {
       const s = statements[i] as Statement
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
+      if (!inBlock) await ctx.client.query(timeoutsFor(ctx, s))
       for (;;) {
         try {
           await ctx.client.query(s.sql)
@@ -167,52 +263,68 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
           await sleep(delay)
         }
       }
-      done = i + 1
+      // CREATE INDEX CONCURRENTLY IF NOT EXISTS succeeds over an INVALID leftover: never record that as done.
+      const invalid = await invalidIndexes(ctx.client, s)
+      if (invalid.length) {
+        throw Object.assign(new Error(`the statement left an INVALID index: ${invalid.join(', ')}`), { statementIndex: i, leftovers: invalid })
+      }
       if (s.transactionControl === 'begin') inBlock = true
       else if (s.transactionControl === 'commit') inBlock = false
       if (!inBlock) {
-        committed = done
+        committed = i + 1
         await progress(committed)
       }
     }
-    await ctx.client.query(
-      `${upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`
-    )
+    bookkeeping = true
+    await ctx.client.query(`${ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`)
     return { ok: true, durationMs: performance.now() - started, retries }
   } catch (error) {
-    const lost = isConnectionError(error) && !(error instanceof Error && (error as { code?: string }).code === '57014')
+    const lost = isConnectionError(error) && !(error instanceof Error && (error as { code?: string }).code === '57014') && !(error as { leftovers?: unknown }).leftovers
     const index = (error as { statementIndex?: number }).statementIndex
     const statement = index !== undefined ? statements[index] : undefined
     const origin: SentTextOrigin = { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }
     const mapped = mapRunError(error, origin, statement)
-    let leftovers: string[] | undefined
+    let leftovers: string[] | undefined = (error as { leftovers?: string[] }).leftovers
     if (!lost) {
       if (inBlock) await tryQuery(ctx.client, 'ROLLBACK')
       await tryQuery(ctx.client, resetSql(ctx))
-      leftovers = await invalidIndexes(ctx.client, statement)
+      leftovers ??= await invalidIndexes(ctx.client, statement)
     }
     const total = statements.length
-    mapped.next =
-      committed > 0
-        ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
-        : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`
+    if (bookkeeping) {
+      mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`
+    } else {
+      mapped.next =
+        committed > 0
+          ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
+          : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`
+      if (run.resumeFrom === index && run.resumed && isPgError(error) && ['42P07', '42710'].includes(error.code as string)) {
+        mapped.next = `This statement probably completed in the earlier run just before that run was killed (it was not yet recorded). Check the object; if it is complete and valid, drop and recreate it, or finish the file by hand and delete its row from ${historyTableName(ctx.historySchema)}. ${mapped.next}`
+      }
+    }
     if (leftovers?.length) mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`
-    if (committed === 0 && !lost) await tryQuery(ctx.client, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${ctx.client.escapeLiteral(m.identity)} AND status = 'partial'`)
+    if (committed === 0 && !lost && !run.resumed) await tryQuery(ctx.client, ownTransaction(`DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(m.identity)} AND status = 'partial'`))
     return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers, connectionLost: lost }
   }
 }
 
-/** INVALID indexes a failed CREATE/REINDEX ... CONCURRENTLY leaves behind (T16). */
+/**
+ * INVALID indexes a CREATE/REINDEX ... CONCURRENTLY left behind (T16): by the
+ * statement's index name, or else on the statement's table.
+ */
 async function invalidIndexes(client: pg.Client, statement: Statement | undefined): Promise<string[]> {
-  if (!statement || !['IndexStmt', 'ReindexStmt'].includes(statement.kind)) return []
+  if (!statement?.nonTransactional?.includes('CONCURRENTLY') || !['IndexStmt', 'ReindexStmt'].includes(statement.kind)) return []
+  const rel = statement.node.relation as { schemaname?: string; relname?: string } | undefined
+  const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : typeof statement.node.name === 'string' ? statement.node.name : undefined
   try {
-    const r = await client.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name FROM pg_index i
-         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    const r = await client.query<{ qualified: string; name: string; tbl: string }>(
+      `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relname AS name, t.relname AS tbl FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema')`
     )
-    const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : undefined
-    return r.rows.filter((x) => !wanted || x.name === wanted).map((x) => `${escapeIdentifier(x.schema)}.${escapeIdentifier(x.name)}`)
+    return r.rows
+      .filter((x) => (wanted ? x.name === wanted : rel?.relname ? x.tbl === rel.relname : true))
+      .map((x) => x.qualified)
   } catch {
     return []
   }

@@ -15,6 +15,8 @@ export interface PlanOptions {
 export interface PlannedRun {
   migration: Migration
   resumeFrom: number
+  /** True when history holds a 'partial' row for it: an earlier run started it. */
+  resumed?: boolean
 }
 
 export interface Plan {
@@ -79,8 +81,8 @@ export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanO
           `${m.identity} stopped after statement ${done} in an earlier run, and the statements before that point have changed since: pgshift cannot tell what to resume. Restore those statements, or finish the file by hand and delete its row from history.`
         )
       } else {
-        r.note = `resumes at statement ${done + 1} of ${r.statements} (statements 1-${done} committed in an earlier run)`
-        toRun.push({ migration: m, resumeFrom: done })
+        r.note = done ? `resumes at statement ${done + 1} of ${r.statements} (statements 1-${done} committed in an earlier run)` : `an earlier run started it and stopped before any statement was recorded; it runs again from statement 1`
+        toRun.push({ migration: m, resumeFrom: done, resumed: true })
       }
     } else if (row) {
       r.appliedAt = row.appliedAt

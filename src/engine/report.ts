@@ -18,6 +18,8 @@ export type MigrationStatus =
   | 'missing' // in history, no file
   | 'out-of-order' // pending, but older than the newest applied
   | 'changed' // a repeatable whose checksum changed (will run again)
+  | 'previewed' // dry-run: ran inside the preview transaction, then rolled back
+  | 'rolled-back' // rollback: its down script ran and its history row is gone
 
 /** A Postgres (or source) error, mapped onto the file. */
 export interface MappedError {
@@ -62,6 +64,51 @@ export interface MigrationResult {
   appliedAt?: string
   /** A free note, e.g. "renamed from 003_old_name". */
   note?: string
+  /** dry-run: each statement's time; `twin` when a non-transactional statement ran as its transactional twin. */
+  statementTimings?: StatementTiming[]
+  /** dry-run (and apply on an ephemeral database): the locks the migration took, from pg_locks. */
+  locks?: LockTaken[]
+  /** dry-run: why this file cannot be dry-run (it was listed, not run). */
+  notDryRunnable?: string
+}
+
+export interface StatementTiming {
+  line: number
+  /** e.g. 'CREATE TABLE', 'CREATE INDEX'. */
+  label: string
+  ms: number
+  /** Set when the statement ran as its transactional twin, e.g. 'ran as CREATE INDEX (without CONCURRENTLY)'. */
+  twin?: string
+}
+
+export interface LockTaken {
+  /** schema.name, or the lock type for non-relation locks. */
+  relation: string
+  /** e.g. 'AccessExclusiveLock'. */
+  mode: string
+  /** In words: what this lock blocks. */
+  blocks: string
+}
+
+/** One verify check: a verify script, or a files-vs-history or schema comparison item. */
+export interface VerifyCheck {
+  /** The migration identity, or 'history' / 'schema'. */
+  subject: string
+  file?: string
+  line?: number
+  ok: boolean
+  /** What was checked, or what failed. */
+  message: string
+  error?: MappedError
+}
+
+/** One difference between two schema snapshots. */
+export interface SchemaDifference {
+  /** e.g. 'index public.posts_user_idx', 'column public.users.email'. */
+  object: string
+  change: 'added' | 'removed' | 'changed'
+  /** For 'changed': what differs, e.g. 'default: now() -> NULL'. */
+  detail?: string
 }
 
 /** Files vs history, computed before anything runs. */
@@ -98,6 +145,14 @@ export interface RunReport {
   plan: PlanSummary
   /** Identities applied by this run, in order. */
   applied: string[]
+  /** rollback: identities rolled back by this run, in order (newest first). */
+  rolledBack?: string[]
+  /** verify: every check, passing or not. */
+  checks?: VerifyCheck[]
+  /** Schema differences: verify against expected-database-url, or test-rollback's up-down-up comparison. */
+  schemaDiff?: { title: string; differences: SchemaDifference[] }[]
+  /** dry-run: true; the report is a preview and nothing was kept. */
+  preview?: boolean
   /** Identities still pending after this run. */
   pending: string[]
   warnings: SourceWarning[]

@@ -12,14 +12,20 @@ import { discover } from '../source/discover.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
+import { dryRunMode } from './modes/dry-run.js'
 import { planMode } from './modes/plan.js'
+import { rollbackMode } from './modes/rollback.js'
+import { verifyMode } from './modes/verify.js'
 import { baseResult } from './plan.js'
 import type { MappedError, Mode, RunReport } from './report.js'
 
 /** Each mode fills the report from a prepared session. */
-const MODES: Partial<Record<Mode, (ctx: ModeContext) => Promise<void>>> = {
+const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
   plan: planMode,
-  apply: applyMode
+  apply: applyMode,
+  'dry-run': dryRunMode,
+  verify: verifyMode,
+  rollback: rollbackMode
 }
 
 export interface RunLogger {
@@ -76,6 +82,18 @@ function toMappedError(e: unknown): MappedError {
   }
 }
 
+/** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
+async function historyStep<T>(fn: () => Promise<T>, schema: string): Promise<T> {
+  try {
+    return await fn()
+  } catch (e) {
+    const table = historyTableName(schema)
+    throw Object.assign(e as Error, {
+      next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
+    })
+  }
+}
+
 export async function runPgshift(settings: Settings, ctx: RunContext): Promise<RunReport> {
   const t0 = performance.now()
   const report = newReport(settings)
@@ -105,9 +123,10 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     report.warnings = [...found.warnings, ...tlsEnvironmentWarnings().map((message) => ({ file: '', message }))]
     report.problems = found.problems
     log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`)
+    // What the files say, before anything can fail: a connection or lock failure still lists them.
+    report.migrations = found.migrations.map(baseResult)
+    report.pending = found.migrations.map((m) => m.identity)
     if (found.problems.length) {
-      report.migrations = found.migrations.map(baseResult)
-      report.pending = found.migrations.map((m) => m.identity)
       report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`
       return report
     }
@@ -135,14 +154,13 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
         log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`)
       )
       holdingLock = true
-      await ensureHistoryTable(client, settings.historySchema)
+      // Only apply creates the history table: a preview or a rollback leaves no trace of pgshift.
+      if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
     }
-    const history = await readHistory(client, settings.historySchema)
+    const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 4. The mode.
-    const mode = MODES[settings.mode]
-    if (!mode) throw Object.assign(new Error(`mode ${settings.mode} is not yet available`), { next: 'Use plan or apply.' })
-    await mode({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
     report.error = toMappedError(e)

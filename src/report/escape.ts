@@ -37,6 +37,15 @@ export function escapeHtml(text: string): string {
 }
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
+/**
+ * One line of inert text inside an HTML block, e.g. a `<summary>`: markdown is
+ * not read there, so backslash escapes would show; HTML entities are used
+ * instead, and `@name` gets a zero-width space (no mention notifications).
+ */
+export function escapeHtmlText(text: string): string {
+  return escapeHtml(oneLine(sanitizeText(text))).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`)
+}
+
 /** Collapses every line break (and the tab) into one space: the text must stay on one line. */
 function oneLine(text: string): string {
   return text.replace(/[\t\n\u2028\u2029]+/g, ' ')

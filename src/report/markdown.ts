@@ -7,13 +7,33 @@
 //
 // Size: the output never exceeds `maxLength` UTF-8 bytes (bytes are never fewer
 // than characters, so this also holds for GitHub's character limit on comments).
-// When the full report is too long, the migration table and the lists are cut
-// down progressively, most important rows kept, with a line saying how many
-// were left out. Blocks are cut whole, so a code fence is never cut open.
-import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus } from '../engine/report.js'
+// When the full report is too long, whole sections go first, least important
+// first: the per-statement timings, then schema-diff rows beyond a few, then the
+// passing checks. Then the migration table and the lists are cut down
+// progressively, most important rows kept, with a line saying how many were
+// left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
+import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
-import { clip, codeOrText, encodePath, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
-import { countSummary, formatDuration, formatLocation, runModeWords, shortenStatement, statusWords } from './text.js'
+import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
+import {
+  blocksWords,
+  checksInOrder,
+  checksSummary,
+  compactLocks,
+  countSummary,
+  formatDuration,
+  formatLocation,
+  isPreview,
+  lockModeWords,
+  modeTitle,
+  PREVIEW_BANNER,
+  runModeWords,
+  shortenStatement,
+  sortLocks,
+  statusWords,
+  successWords,
+  twinNotes
+} from './text.js'
 
 export interface MarkdownOptions {
   /** Upper bound on the output, in UTF-8 bytes. Default 1,000,000 (the job summary); the PR comment uses 65,000. */
@@ -35,8 +55,16 @@ const RUN_RESULT: Record<RunStatus, string> = {
   blocked: '⛔ blocked'
 }
 
+/** The header's result: the mode's own word for success (applied, rolled back, verified, previewed). */
+function runResult(r: RunReport): string {
+  if (r.status === 'success') return `✅ ${successWords(r)}`
+  return RUN_RESULT[r.status] ?? escapeInline(r.status)
+}
+
 const STATUS_MARK: Partial<Record<MigrationStatus, string>> = {
   applied: '✅ ',
+  previewed: '✅ ',
+  'rolled-back': '↩️ ',
   failed: '❌ ',
   partial: '⚠️ ',
   drifted: '⚠️ ',
@@ -53,6 +81,8 @@ const ROW_RANK: Record<MigrationStatus, number> = {
   'out-of-order': 1,
   changed: 2,
   applied: 3,
+  'rolled-back': 3,
+  previewed: 3,
   pending: 4,
   skipped: 5,
   'already-applied': 6
@@ -70,9 +100,26 @@ interface Limits {
   statementLines: number
   /** Longest message, detail, hint or where shown. */
   fieldChars: number
+  /** The per-statement timings (a <details> per migration). */
+  timings: boolean
+  /** Rows kept per schema diff. */
+  diffRows: number
+  /** Passing checks listed (failing ones always are). */
+  passingChecks: number
 }
 
-const FULL: Limits = { rows: Infinity, listItems: Infinity, errors: Infinity, statementLines: 20, fieldChars: 4000 }
+const FULL: Limits = {
+  rows: Infinity,
+  listItems: Infinity,
+  errors: Infinity,
+  statementLines: 20,
+  fieldChars: 4000,
+  timings: true,
+  diffRows: Infinity,
+  passingChecks: Infinity
+}
+/** Schema-diff rows kept once the diffs must shrink. */
+const DIFF_ROWS_KEPT = 20
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 
@@ -87,14 +134,21 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   const full = fits(FULL)
   if (full !== undefined) return full
 
-  // 1. Shorter lists, shorter fields, then as many table rows as fit.
+  // 1. Whole sections, least important first: timings, diff rows beyond a few, passing checks.
+  const SECTIONS: Limits = { ...FULL, timings: false, diffRows: DIFF_ROWS_KEPT, passingChecks: 0 }
+  for (const cut of [{ ...FULL, timings: false }, { ...FULL, timings: false, diffRows: DIFF_ROWS_KEPT }, SECTIONS]) {
+    const text = fits(cut)
+    if (text !== undefined) return text
+  }
+
+  // 2. Shorter lists, shorter fields, then as many table rows as fit.
   const n = report.migrations.length
   for (const base of [
-    { ...FULL, listItems: 20, fieldChars: 2000 },
-    { ...FULL, listItems: 5, statementLines: 10, fieldChars: 1000 },
-    { ...FULL, listItems: 0, statementLines: 5, errors: 3, fieldChars: 500 },
-    { ...FULL, listItems: 0, statementLines: 0, errors: 1, fieldChars: 300 },
-    { ...FULL, listItems: 0, statementLines: 0, errors: 0, fieldChars: 200 }
+    { ...SECTIONS, listItems: 20, fieldChars: 2000 },
+    { ...SECTIONS, listItems: 5, diffRows: 5, statementLines: 10, fieldChars: 1000 },
+    { ...SECTIONS, listItems: 0, diffRows: 0, statementLines: 5, errors: 3, fieldChars: 500 },
+    { ...SECTIONS, listItems: 0, diffRows: 0, statementLines: 0, errors: 1, fieldChars: 300 },
+    { ...SECTIONS, listItems: 0, diffRows: 0, statementLines: 0, errors: 0, fieldChars: 200 }
   ]) {
     let best = fits({ ...base, rows: 0 })
     if (best === undefined) continue
@@ -114,8 +168,8 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     return best
   }
 
-  // 2. Still too long (a tiny limit): whole blocks from the top, then the next step.
-  const blocks = build(ctx, { rows: 0, listItems: 0, errors: 0, statementLines: 0, fieldChars: 200 })
+  // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
+  const blocks = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 })
   const last = blocks[blocks.length - 1]
   const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`
   const kept: string[] = []
@@ -143,6 +197,11 @@ function normaliseBase(base: string | undefined): string | undefined {
   return safe.endsWith('/') ? safe : `${safe}/`
 }
 
+/** A file's line as a position (column unknown). */
+function atLine(line: number | undefined): FilePosition | undefined {
+  return line !== undefined && line > 0 ? { line, col: 0 } : undefined
+}
+
 /** `file:line:col`, as a link into the repository when a link base is known. */
 function location(ctx: Ctx, file: string | undefined, position: FilePosition | undefined): string {
   const text = formatLocation(file, position)
@@ -163,7 +222,8 @@ function build(ctx: Ctx, l: Limits): string[] {
   const blocks: string[] = []
 
   // Header.
-  blocks.push(`## pgshift ${escapeInline(r.mode)}: ${RUN_RESULT[r.status] ?? escapeInline(r.status)}`)
+  const preview = isPreview(r)
+  blocks.push(`## pgshift ${escapeInline(modeTitle(r))}: ${runResult(r)}`)
   const convention = r.conventionNote
     ? `${escapeInline(r.convention)} (${escapeInline(clip(r.conventionNote, l.fieldChars))})`
     : escapeInline(r.convention)
@@ -180,6 +240,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}`)
   if (r.serverVersion) more.push(`**Server:** ${escapeInline(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
+  if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 
   // Counts.
   const counts = countSummary(r.migrations)
@@ -216,10 +277,54 @@ function build(ctx: Ctx, l: Limits): string[] {
     })
   }
 
+  // Verify: every check, failures first; then the schema comparisons.
+  if (r.checks?.length) blocks.push(...checksSection(ctx, l))
+  if (r.schemaDiff?.length) blocks.push(...schemaDiffSection(ctx, l))
+
+  // Rollback: what was rolled back, in the order the downs ran.
+  if (r.rolledBack?.length) {
+    blocks.push('### Rolled back, newest first')
+    const byId = new Map(r.migrations.map((m) => [m.identity, m]))
+    const items = r.rolledBack.map((id) => {
+      const d = formatDuration(byId.get(id)?.durationMs)
+      return `${codeOrText(id)}${d ? ` (${d})` : ''}`
+    })
+    blocks.push(list(ctx, items, l.listItems, 'migration', true))
+  }
+
   // The migration table.
   if (r.migrations.length) {
     blocks.push('### Migrations')
     blocks.push(...table(ctx, l))
+  }
+
+  // Dry-run: the files it could not run, the locks taken, each statement's time.
+  const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined)
+  if (notRunnable.length) {
+    blocks.push('### Not dry-runnable (listed, not run)')
+    const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || codeOrText(m.identity)}: ${escapeInline(clip(m.notDryRunnable ?? '', l.fieldChars))}`)
+    blocks.push(list(ctx, items, l.listItems, 'file'))
+  }
+  const locked = r.migrations.filter((m) => m.locks?.length)
+  if (locked.length) {
+    blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken')
+    const items = locked.map((m) => {
+      const locks = sortLocks(m.locks ?? []).map((lk) => {
+        const what = blocksWords(lk.blocks)
+        return `  - **${escapeInline(lockModeWords(lk.mode))}** on ${codeOrText(lk.relation)}${what ? `: ${escapeInline(clip(what, l.fieldChars))}` : ''}`
+      })
+      return [codeOrText(m.identity), ...locks].join('\n')
+    })
+    blocks.push(list(ctx, items, l.listItems, 'migration'))
+  }
+  const timed = r.migrations.filter((m) => m.statementTimings?.length)
+  if (timed.length) {
+    if (l.timings) {
+      blocks.push('### Statement timings')
+      for (const m of timed) blocks.push(timingsDetails(ctx, l, m))
+    } else {
+      blocks.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`)
+    }
   }
 
   if (r.warnings.length) {
@@ -232,9 +337,9 @@ function build(ctx: Ctx, l: Limits): string[] {
   return blocks
 }
 
-function list(ctx: Ctx, items: string[], keep: number, noun: string): string {
+function list(ctx: Ctx, items: string[], keep: number, noun: string, numbered = false): string {
   const shown = items.slice(0, keep)
-  const lines = shown.map((x) => `- ${x}`)
+  const lines = shown.map((x, i) => `${numbered ? `${i + 1}.` : '-'} ${x}`)
   if (items.length > shown.length) {
     const left = items.length - shown.length
     lines.push(`- _${shown.length ? 'and ' : ''}${plural(left, shown.length ? `more ${noun}` : noun)} not shown here: see ${ctx.moreAt}._`)
@@ -242,10 +347,14 @@ function list(ctx: Ctx, items: string[], keep: number, noun: string): string {
   return lines.join('\n')
 }
 
-function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult): string[] {
+function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult, check?: VerifyCheck): string[] {
   const out: string[] = []
-  const where = location(ctx, e.file ?? m?.file, e.position)
-  const what = m ? `${escapeInline(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}` : 'The run failed'
+  const where = location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line))
+  const what = check
+    ? `Check ${escapeInline(check.subject)} failed`
+    : m
+      ? `${escapeInline(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
+      : 'The run failed'
   out.push(`#### ${what}${where ? ` at ${where}` : ''}`)
 
   const code = e.sqlstate ? `**ERROR ${escapeInline(e.sqlstate)}:** ` : '**ERROR:** '
@@ -283,8 +392,9 @@ function table(ctx: Ctx, l: Limits): string[] {
   const out: string[] = []
   if (rows.length) {
     const withNotes = rows.some((m) => notes(m) !== '')
-    const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withNotes ? ['Notes'] : [])]
-    const align = ['---', '---', '--:', '--:', '---', ...(withNotes ? ['---'] : [])]
+    const withLocks = all.some((m) => m.locks !== undefined)
+    const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withLocks ? ['Locks'] : []), 'Down', ...(withNotes ? ['Notes'] : [])]
+    const align = ['---', '---', '--:', '--:', '---', ...(withLocks ? ['---'] : []), ':-:', ...(withNotes ? ['---'] : [])]
     const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`]
     for (const m of rows) {
       const cells = [
@@ -293,6 +403,8 @@ function table(ctx: Ctx, l: Limits): string[] {
         formatDuration(m.durationMs) || ' ',
         String(m.statements),
         runs(m),
+        ...(withLocks ? [m.locks ? escapeTableCell(clip(compactLocks(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
+        m.hasDown ? '✓' : '—',
         ...(withNotes ? [escapeTableCell(clip(notes(m), l.fieldChars))] : [])
       ]
       lines.push(`| ${cells.join(' | ')} |`)
@@ -319,8 +431,77 @@ function notes(m: MigrationResult): string {
   if (m.status === 'partial' && m.statementsDone !== undefined) parts.push(`${m.statementsDone} of ${m.statements} statements done`)
   if (m.retries) parts.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
   if (m.leftovers?.length) parts.push(`left behind: ${m.leftovers.join('; ')}`)
+  if (m.notDryRunnable !== undefined) parts.push('not dry-runnable')
+  parts.push(...twinNotes(m))
   if (m.note) parts.push(m.note)
   return parts.join('; ')
+}
+
+/** `<details>` with one migration's statements: line, statement, time, and the twin note. */
+function timingsDetails(ctx: Ctx, l: Limits, m: MigrationResult): string {
+  const timings = m.statementTimings ?? []
+  const total = formatDuration(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0))
+  const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length
+  const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ')
+  const withNote = twins > 0
+  const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`]
+  for (const t of timings) {
+    const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${encodePath(m.file)}#L${t.line})` : String(t.line)
+    const cells = [line, escapeTableCell(clip(t.label, 200)), formatDuration(t.ms) || ' ']
+    if (withNote) cells.push(escapeTableCell(clip(t.twin ?? '', l.fieldChars)))
+    lines.push(`| ${cells.join(' | ')} |`)
+  }
+  return `<details><summary>${escapeHtmlText(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`
+}
+
+/** Every check, failures first, with the failures' errors in full. */
+function checksSection(ctx: Ctx, l: Limits): string[] {
+  const checks = checksInOrder(ctx.report.checks ?? [])
+  const failing = checks.filter((c) => !c.ok)
+  const passing = checks.filter((c) => c.ok)
+  const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))]
+  const out = ['### Checks', `${checksSummary(checks)}.`]
+  const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |']
+  for (const c of shown) {
+    const where = location(ctx, c.file, atLine(c.line))
+    lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${escapeTableCell(c.subject)} | ${where || ' '} | ${escapeTableCell(clip(c.message, l.fieldChars))} |`)
+  }
+  out.push(lines.join('\n'))
+  const left = checks.length - shown.length
+  if (left > 0) out.push(`_${plural(left, 'passing check')} left out to stay under the size limit: see ${ctx.moreAt}._`)
+  const withErrors = failing.filter((c) => c.error)
+  withErrors.forEach((c, i) => {
+    if (i < l.errors) out.push(...errorBlocks(ctx, l, c.error as MappedError, undefined, c))
+    else if (i === l.errors) {
+      const noun = i === 0 ? 'check error' : 'more check error'
+      out.push(`_${plural(withErrors.length - i, noun)} not shown in full here: see ${ctx.moreAt}._`)
+    }
+  })
+  return out
+}
+
+/** Each comparison as a collapsible table: object, change, detail. */
+function schemaDiffSection(ctx: Ctx, l: Limits): string[] {
+  const out = ['### Schema differences']
+  for (const d of ctx.report.schemaDiff ?? []) {
+    const n = d.differences.length
+    if (n === 0) {
+      out.push(`✅ ${escapeInline(d.title)}: no differences.`)
+      continue
+    }
+    const shown = d.differences.slice(0, Math.max(0, l.diffRows))
+    const parts: string[] = []
+    if (shown.length) {
+      const lines = ['| Object | Change | Detail |', '| --- | --- | --- |']
+      for (const x of shown) lines.push(`| ${escapeTableCell(x.object)} | ${escapeTableCell(x.change)} | ${escapeTableCell(clip(x.detail ?? '', l.fieldChars))} |`)
+      parts.push(lines.join('\n'))
+    }
+    if (n > shown.length) {
+      parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`)
+    }
+    out.push(`<details><summary>${escapeHtmlText(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`)
+  }
+  return out
 }
 
 /** Cuts plain text to at most `max` UTF-8 bytes, on a character boundary. */

