@@ -13,7 +13,7 @@ SELECT coalesce(
       AND c.relname IN ('brands', 'assets', 'jobs', 'templates')) = 4
   AND (SELECT count(*) FROM pg_policies
     WHERE schemaname = 'public' AND tablename IN ('brands', 'assets', 'jobs', 'templates')) = 5
-  AND (SELECT count(DISTINCT trigger_name) FROM information_schema.triggers
-    WHERE trigger_schema = 'public'
-      AND trigger_name IN ('brands_updated_at', 'jobs_updated_at', 'templates_updated_at')) = 3,
+  AND (SELECT count(DISTINCT t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal
+      AND t.tgname IN ('brands_updated_at', 'jobs_updated_at', 'templates_updated_at')) = 3,
   false) AS ok;

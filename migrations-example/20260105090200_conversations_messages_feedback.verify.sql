@@ -8,9 +8,9 @@ SELECT coalesce(
       AND c.relname IN ('conversations', 'messages', 'feedback')) = 3
   AND (SELECT count(*) FROM pg_policies
     WHERE schemaname = 'public' AND tablename IN ('conversations', 'messages', 'feedback')) = 9
-  AND (SELECT count(DISTINCT trigger_name) FROM information_schema.triggers
-    WHERE trigger_schema = 'public'
-      AND trigger_name IN ('trigger_conversations_updated_at', 'trigger_messages_update_conversation')) = 2
+  AND (SELECT count(DISTINCT t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal
+      AND t.tgname IN ('trigger_conversations_updated_at', 'trigger_messages_update_conversation')) = 2
   AND EXISTS (SELECT 1 FROM pg_matviews
     WHERE schemaname = 'public' AND matviewname = 'message_feedback_summary')
   AND EXISTS (SELECT 1 FROM pg_indexes

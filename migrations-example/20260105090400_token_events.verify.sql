@@ -15,6 +15,6 @@ SELECT coalesce(
     WHERE schemaname = 'public' AND indexname = 'idx_electricity_readings_mv_event')
   AND EXISTS (SELECT 1 FROM information_schema.views
     WHERE table_schema = 'public' AND table_name = 'electricity_readings_v')
-  AND EXISTS (SELECT 1 FROM information_schema.triggers
-    WHERE trigger_schema = 'public' AND trigger_name = 'token_events_refresh_readings'),
+  AND EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal AND t.tgname = 'token_events_refresh_readings'),
   false) AS ok;

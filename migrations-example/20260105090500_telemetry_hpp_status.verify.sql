@@ -11,6 +11,6 @@ SELECT coalesce(
                         'telemetry_history_cache', 'hpp_status')) = 5
   AND (SELECT column_default FROM information_schema.columns
     WHERE table_schema = 'public' AND table_name = 'turbines' AND column_name = 'turbine_type') = '''PELTON''::text'
-  AND EXISTS (SELECT 1 FROM information_schema.triggers
-    WHERE trigger_schema = 'public' AND trigger_name = 'telemetry_samples_upsert_status'),
+  AND EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal AND t.tgname = 'telemetry_samples_upsert_status'),
   false) AS ok;
