@@ -243,7 +243,6 @@ describe('pairing', () => {
       'm/004_d.rollback.sql': 'DROP TABLE d;',
       'm/001_a.verify.sql': 'SELECT 1 FROM a;',
       'm/verify/002_b.sql': 'SELECT 1 FROM b;',
-      'm/009_gone.down.sql': 'DROP TABLE gone;',
       'm/verify/010_none.sql': 'SELECT 1;'
     })
     const r = await run(ws, 'm')
@@ -256,9 +255,18 @@ describe('pairing', () => {
       ['m/004_d.rollback.sql', undefined]
     ])
     expect(r.warnings).toEqual([
-      { file: 'm/009_gone.down.sql', message: 'm/009_gone.down.sql is a down script (.down.sql) for 009_gone, but there is no migration 009_gone; it is not applied' },
       { file: 'm/verify/010_none.sql', message: 'm/verify/010_none.sql is a verify script (verify/) for 010_none, but there is no migration 010_none; it is not applied' }
     ])
+  })
+
+  test('a suffix-named down with no up refuses the run: it may be a migration whose name ends in _rollback', async () => {
+    const ws = workspace({ 'm/001_a.sql': T('a'), 'm/007_add_rollback.sql': T('r'), 'm/009_gone.down.sql': 'DROP TABLE gone;' })
+    const r = await run(ws, 'm')
+    expect(r.problems.map((p) => [p.file, p.code])).toEqual([
+      ['m/007_add_rollback.sql', 'orphan-down'],
+      ['m/009_gone.down.sql', 'orphan-down']
+    ])
+    expect(r.problems[0]?.hint).toMatch(/rename it so it does not end in _rollback/)
   })
 
   test('two down scripts for one migration are a problem', async () => {

@@ -43,7 +43,8 @@ export async function acquireRunLock(
   lockClient: pg.Client,
   key: string,
   waitMs: number,
-  onWait?: (holders: LockHolder[]) => void
+  onWait?: (holders: LockHolder[]) => void,
+  isCancelled: () => boolean = () => false
 ): Promise<void> {
   const started = Date.now()
   let delay = 50
@@ -52,6 +53,7 @@ export async function acquireRunLock(
     const r = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])
     if (r.rows[0]?.ok) return
     const waited = Date.now() - started
+    if (isCancelled()) throw Object.assign(new Error('cancelled while waiting for the pgshift lock'), { next: 'Nothing was changed: the run was cancelled before it got the lock.' })
     if (waited >= waitMs) throw new LockNotAcquired(waited, await lockHolders(lockClient, key))
     if (!told && onWait) {
       told = true

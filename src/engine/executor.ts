@@ -37,8 +37,6 @@ export interface ExecOutcome {
   /** Statement-by-statement files: statements committed when the run stopped. */
   statementsDone?: number
   leftovers?: string[]
-  /** The connection is unusable (terminated, lost): the run must stop. */
-  connectionLost?: boolean
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -150,7 +148,7 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
     const mapped = mapRunError(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement)
     mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`
     await tryQuery(ctx.client, resetSql(ctx))
-    return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done, connectionLost: isConnectionError(error) && !isPgError(error) }
+    return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done }
   }
 }
 
@@ -212,7 +210,7 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
     if (lost) {
       mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`
     }
-    return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost }
+    return { ok: false, durationMs: performance.now() - started, retries, error: mapped }
   }
 }
 
@@ -304,7 +302,7 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
     }
     if (leftovers?.length) mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`
     if (committed === 0 && !lost && !run.resumed) await tryQuery(ctx.client, ownTransaction(`DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(m.identity)} AND status = 'partial'`))
-    return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers, connectionLost: lost }
+    return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers }
   }
 }
 

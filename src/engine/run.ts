@@ -150,8 +150,12 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
-      await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) =>
-        log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`)
+      await acquireRunLock(
+        lockClient,
+        key,
+        settings.lockWaitMs,
+        (holders) => log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`),
+        () => cancelled
       )
       holdingLock = true
       // Only apply creates the history table: a preview or a rollback leaves no trace of pgshift.

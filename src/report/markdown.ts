@@ -238,7 +238,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   if (run) facts.push(`[Run log](${run})`)
   const more: string[] = []
   if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}`)
-  if (r.serverVersion) more.push(`**Server:** ${escapeInline(r.serverVersion)}`)
+  if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
   if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 

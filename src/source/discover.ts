@@ -280,7 +280,7 @@ function duplicateFlywayVersions(migrations: Migration[], problems: SourceProble
   }
 }
 
-/** Pairs down and verify files with their up migration; orphans are named in a warning. */
+/** Pairs down and verify files with their up migration; orphans are named (a suffix-named orphan down refuses the run). */
 function attachRoleFiles(candidates: Candidate[], migrations: Migration[], problems: SourceProblem[], warnings: SourceWarning[]): void {
   const byIdentity = new Map(migrations.map((m) => [m.identity, m]))
   const flywayByVersion = new Map<string, Migration>()
@@ -293,6 +293,18 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], probl
     const role = c.info.role as 'down' | 'verify'
     const m = c.info.scheme?.shape === 'flyway-undo' ? flywayByVersion.get(c.info.scheme.versionKey) : byIdentity.get(c.info.identity)
     if (!m) {
+      // A name suffix (_rollback, .down) on a file with no up may be a forward migration whose name
+      // happens to end that way (007_add_rollback.sql): never skip it silently.
+      const bySuffix = role === 'down' && c.info.roleMarker !== undefined && !c.info.roleMarker.endsWith('/') && c.info.scheme !== undefined
+      if (bySuffix) {
+        problems.push({
+          file: c.file,
+          code: 'orphan-down',
+          message: `${c.file} is named like the down script of ${c.info.identity} (${c.info.roleMarker}), but there is no migration ${c.info.identity}`,
+          hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${c.info.identity}.sql or delete it`
+        })
+        continue
+      }
       warnings.push({
         file: c.file,
         message: `${c.file} is a ${role} script (${c.info.roleMarker}) for ${c.info.identity}, but there is no migration ${c.info.identity}; it is not applied`
