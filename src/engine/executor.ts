@@ -9,6 +9,7 @@ import type pg from 'pg'
 import { escapeLiteral } from 'pg'
 import type { HistoryWrite } from '../db/history.js'
 import { historyTableName, upsertHistorySql } from '../db/history.js'
+import { queryCountingStatements } from '../db/counting-query.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
 import { blank } from '../source/script.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
@@ -47,7 +48,8 @@ export function retryDelayMs(attempt: number): number {
   return base + Math.floor(Math.random() * base * 0.25)
 }
 
-function historyWrite(m: Migration, ctx: ExecContext, extra: Partial<HistoryWrite>): HistoryWrite {
+/** The history row of an applied migration; `extra` overrides (progress rows, measured durations). */
+export function historyWrite(m: Migration, ctx: Pick<ExecContext, 'meta'>, extra: Partial<HistoryWrite>): HistoryWrite {
   return {
     identity: m.identity,
     version: m.version,
@@ -64,24 +66,6 @@ function historyWrite(m: Migration, ctx: ExecContext, extra: Partial<HistoryWrit
 }
 
 const resetSql = (ctx: ExecContext) => `RESET ALL;RESET ROLE;${ctx.sessionSql}`
-
-/** Counts CommandComplete messages during one query: tells which statement of a multi-statement message failed. */
-async function queryCountingStatements(client: pg.Client, sql: string): Promise<{ error?: unknown; completed: number }> {
-  const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
-  let completed = 0
-  const onComplete = () => {
-    completed++
-  }
-  connection.on('commandComplete', onComplete)
-  try {
-    await client.query(sql)
-    return { completed }
-  } catch (error) {
-    return { error, completed }
-  } finally {
-    connection.off('commandComplete', onComplete)
-  }
-}
 
 function isConnectionError(err: unknown): boolean {
   if (isPgError(err)) return ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(err.code as string)

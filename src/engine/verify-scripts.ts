@@ -15,6 +15,7 @@
 // with that statement could write (and, for non-transactional effects such as
 // nextval(), keep what it wrote). ROLLBACK also undoes any SET the script made.
 import type pg from 'pg'
+import { queryCountingStatements, type CountedQuery } from '../db/counting-query.js'
 import { mapRunError, type SentTextOrigin } from '../db/errors.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import type { MappedError, VerifyCheck } from './report.js'
@@ -33,24 +34,6 @@ const PRIVILEGE_FILTERED_VIEWS =
 /** Statements the script sends (the stripped outer BEGIN/COMMIT wrapper is not sent). */
 function sentStatements(script: ParsedScript): Statement[] {
   return script.statements.filter((s) => !s.strippedWrapper)
-}
-
-/** Runs `sql` as one simple query, counting CommandComplete messages (which statement failed). */
-async function queryCounting(client: pg.Client, sql: string): Promise<{ results: pg.QueryArrayResult[]; error?: unknown; completed: number }> {
-  const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
-  let completed = 0
-  const onComplete = () => {
-    completed++
-  }
-  connection.on('commandComplete', onComplete)
-  try {
-    const res = (await client.query({ text: sql, rowMode: 'array' })) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[]
-    return { results: Array.isArray(res) ? res : [res], completed }
-  } catch (error) {
-    return { results: [], error, completed }
-  } finally {
-    connection.off('commandComplete', onComplete)
-  }
 }
 
 function formatValue(v: unknown): string {
@@ -129,9 +112,9 @@ export async function runVerifyScript(client: pg.Client, m: Migration, script: P
     return { ...base, ok: false, message: `${file}: could not start the read-only transaction: ${mapped.message}`, error: mapped }
   }
 
-  let outcome: Awaited<ReturnType<typeof queryCounting>>
+  let outcome: CountedQuery
   try {
-    outcome = await queryCounting(client, script.sendText)
+    outcome = await queryCountingStatements(client, script.sendText)
   } finally {
     await client.query('ROLLBACK').catch(() => {})
   }

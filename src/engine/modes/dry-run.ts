@@ -2,10 +2,12 @@
 // back. Per-statement timings, the locks each migration takes, and the files
 // that cannot be previewed, with the reason.
 import { upsertHistorySql } from '../../db/history.js'
+import { historyWrite } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
+import { execContext } from './apply.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -15,21 +17,12 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   fillFromPlan(report, p)
   if (blockOnRefusals(report, p)) return
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
+  const exec = execContext(ctx)
   const items: PreviewItem[] = p.toRun.map(({ migration: m }) => ({
     migration: m,
     script: m.up,
     result: byIdentity.get(m.identity) as MigrationResult,
-    recordSql: upsertHistorySql(settings.historySchema, {
-      identity: m.identity,
-      version: m.version,
-      name: m.name,
-      kind: m.kind,
-      script: m.up.source.file,
-      checksum: m.checksum,
-      durationMs: null,
-      statements: m.up.statements.length,
-      status: 'applied'
-    })
+    recordSql: upsertHistorySql(settings.historySchema, historyWrite(m, exec, {}))
   }))
   if (!items.length) {
     report.status = 'nothing-to-do'
