@@ -1,4 +1,4 @@
-import { detectConvention, fits, parseFileName } from '../../src/source/conventions.js'
+import { detectConvention, fits, parseFileName, parseScheme } from '../../src/source/conventions.js'
 import { compareDigits, compareMigrationOrder, compareOrderKeys } from '../../src/source/order.js'
 
 const pick = (path: string) => {
@@ -151,4 +151,11 @@ describe('detectConvention', () => {
     })
     expect(detectConvention('migrations', [], none).convention).toBe('numbered')
   })
+})
+
+test('12-digit YYYYMMDDhhmm names sort as instants among other date shapes', () => {
+  const names = ['202502011200_feb', '2025-01-15_jan15', '20250115000000_x', '20250116_jan16']
+  const sorted = [...names].sort((a, b) => compareOrderKeys(parseScheme(a)!.orderKey, parseScheme(b)!.orderKey) || a.localeCompare(b))
+  expect(sorted).toEqual(['2025-01-15_jan15', '20250115000000_x', '20250116_jan16', '202502011200_feb'])
+  expect(parseScheme('202502011200_feb')?.shape).toBe('timestamp')
 })

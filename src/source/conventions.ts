@@ -49,13 +49,14 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate()
 }
 
-/** The 8 or 14 digits as a calendar date (and time), when they are one. */
+/** The 8, 12 or 14 digits (YYYYMMDD[hhmm[ss]]) as a calendar date and time, when they are one. */
 function dateShape(digits: string): Shape | undefined {
   const n = (a: number, b: number) => Number(digits.slice(a, b))
-  if (digits.length !== 8 && digits.length !== 14) return undefined
+  if (digits.length !== 8 && digits.length !== 12 && digits.length !== 14) return undefined
   if (!validDate(n(0, 4), n(4, 6), n(6, 8))) return undefined
   if (digits.length === 8) return 'date'
-  return n(8, 10) < 24 && n(10, 12) < 60 && n(12, 14) < 60 ? 'timestamp' : undefined
+  const seconds = digits.length === 14 ? n(12, 14) : 0
+  return n(8, 10) < 24 && n(10, 12) < 60 && seconds < 60 ? 'timestamp' : undefined
 }
 
 /** Recognises the scheme of a base name (no folder, no `.sql`, no role suffix). */
