@@ -66,6 +66,27 @@ const identifier = (input: string) =>
     return v
   })
 
+/** `auto` (comment on pull_request and pull_request_target events), or a boolean. */
+const commentSwitch = (input: string) =>
+  z.string().transform((v, ctx): 'auto' | boolean => {
+    const s = v.trim().toLowerCase()
+    if (s === 'auto') return 'auto'
+    if (['true', 'yes', '1', 'on'].includes(s)) return true
+    if (['false', 'no', '0', 'off'].includes(s)) return false
+    ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not one of auto | true | false` })
+    return z.NEVER
+  })
+
+/** A free-form key (it is escaped into the comment's hidden marker); empty means the workflow plus the job. */
+const commentKey = (input: string) =>
+  z.string().transform((v, ctx) => {
+    if (v.length > 200 || /[\x00-\x1f\x7f]/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v.slice(0, 60).replace(/[\x00-\x1f\x7f]/g, '?')}' is not a comment key; expected up to 200 characters on one line, e.g. migrations/pr-check` })
+      return z.NEVER
+    }
+    return v
+  })
+
 /** The raw inputs, keyed by their kebab-case names, with the defaults action.yml documents. */
 export const DEFAULTS = {
   mode: 'plan',
@@ -85,8 +106,15 @@ export const DEFAULTS = {
   'allow-data-loss': 'false',
   'dry-run': 'false',
   'test-rollback': 'false',
-  'expected-database-url': ''
+  'expected-database-url': '',
+  comment: 'auto',
+  'github-token': '',
+  'comment-key': '',
+  'allow-untrusted': 'false'
 } as const
+
+/** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
+export const GITHUB_INPUT_NAMES = ['comment', 'github-token', 'comment-key', 'allow-untrusted'] as const
 
 export const settingsSchema = z.object({
   // Never echo the URL itself in an error: it is a secret.
@@ -109,11 +137,20 @@ export const settingsSchema = z.object({
   'dry-run': bool('dry-run'),
   'test-rollback': bool('test-rollback'),
   // A secret like database-url: never echoed.
-  'expected-database-url': z.string()
+  'expected-database-url': z.string(),
+  // The action only (GITHUB_INPUT_NAMES).
+  comment: commentSwitch('comment'),
+  // A secret: never echoed.
+  'github-token': z.string(),
+  'comment-key': commentKey('comment-key'),
+  'allow-untrusted': bool('allow-untrusted')
 })
 
 export type InputName = keyof z.input<typeof settingsSchema>
-export const INPUT_NAMES = Object.keys(settingsSchema.shape) as InputName[]
+/** Every input action.yml declares. */
+export const ACTION_INPUT_NAMES = Object.keys(settingsSchema.shape) as InputName[]
+/** The inputs the CLI takes as flags: all but the GitHub-only ones. */
+export const INPUT_NAMES = ACTION_INPUT_NAMES.filter((n) => !(GITHUB_INPUT_NAMES as readonly string[]).includes(n))
 
 export interface Settings {
   databaseUrl: string
@@ -145,6 +182,19 @@ export interface Settings {
   expectedDatabaseUrl?: string
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
+  /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
+  github: GithubSettings
+}
+
+export interface GithubSettings {
+  /** Post the sticky PR comment: 'auto' means on pull_request and pull_request_target events. */
+  comment: 'auto' | boolean
+  /** The token for the comment (a secret). Empty: no comment. */
+  token: string
+  /** The comment's key; undefined means `${GITHUB_WORKFLOW}/${GITHUB_JOB}`. */
+  commentKey?: string
+  /** Run even on a trigger that hands PR files a privileged context (pull_request_target, workflow_run). */
+  allowUntrusted: boolean
 }
 
 export class SettingsError extends Error {
@@ -160,7 +210,7 @@ export class SettingsError extends Error {
  */
 export function parseSettings(raw: Partial<Record<InputName, string | undefined>>, workspace: string): Readonly<Settings> {
   const merged: Record<string, string> = {}
-  for (const name of INPUT_NAMES) {
+  for (const name of ACTION_INPUT_NAMES) {
     const v = raw[name]
     merged[name] = v === undefined || v.trim() === '' ? ((DEFAULTS as Record<string, string>)[name] ?? '') : v.trim()
   }
@@ -197,7 +247,13 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     dryRun: s['dry-run'],
     testRollback: s['test-rollback'],
     expectedDatabaseUrl: s['expected-database-url'] || undefined,
-    workspace
+    workspace,
+    github: Object.freeze({
+      comment: s.comment,
+      token: s['github-token'],
+      commentKey: s['comment-key'] || undefined,
+      allowUntrusted: s['allow-untrusted']
+    })
   })
 }
 

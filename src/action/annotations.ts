@@ -1,6 +1,8 @@
 // Errors and warnings as annotations on the exact file:line:col. GitHub shows
 // only 10 of each type per step, so the most important come first; the summary
-// lists everything.
+// lists everything. core escapes the message and the properties (file names
+// included) of every command it writes, so no untrusted text can start a
+// workflow command of its own.
 import * as core from '@actions/core'
 import type { MappedError, RunReport } from '../engine/report.js'
 
@@ -22,7 +24,7 @@ function errorText(e: MappedError): string {
 
 /**
  * Errors in the order a reviewer needs them: the failed migrations, the failing
- * verify checks that name a file, source problems, drift, one line for the
+ * verify checks that name a file, source problems, refusals, drift, one line for the
  * schema differences (the summary lists them), then the run-level error.
  */
 export function collectAnnotations(report: RunReport): { errors: Annotation[]; warnings: Annotation[] } {
@@ -43,6 +45,8 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
   for (const p of report.problems) {
     errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file: p.file, line: p.position?.line, col: p.position?.col })
   }
+  // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
+  for (const r of report.plan.refusals) errors.push({ title: 'pgshift: refused', message: r })
   for (const m of report.migrations) {
     if (m.status === 'drifted' || m.status === 'out-of-order') {
       errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 })

@@ -1,17 +1,34 @@
-// The action's composition root: inputs -> masked secrets -> engine -> outputs,
-// job summary and annotations. Every string that leaves goes through redact().
+// The action's composition root: inputs -> masked secrets -> trigger guard ->
+// engine -> outputs, job summary, annotations and the sticky PR comment. Every
+// string that leaves goes through redact(); every log line through
+// escapeWorkflowCommands (core escapes the data of the commands it writes).
 import * as core from '@actions/core'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runPgshift, type RunLogger } from '../engine/run.js'
+import { baseResult } from '../engine/plan.js'
+import { newReport, runPgshift, type RunLogger } from '../engine/run.js'
 import type { RunReport } from '../engine/report.js'
 import { escapeWorkflowCommands } from '../report/escape.js'
 import { renderMarkdown } from '../report/markdown.js'
-import { redact, redactDeep, registerDatabaseUrl, secretsFor } from '../report/redact.js'
-import { parseSettings, SettingsError } from '../settings.js'
+import { redact, redactDeep, registerDatabaseUrl, registerSecret, secretsFor } from '../report/redact.js'
+import { parseSettings, SettingsError, type Settings } from '../settings.js'
+import { discover } from '../source/discover.js'
 import { emitAnnotations } from './annotations.js'
-import { readRawInputs, runMeta } from './inputs.js'
+import { commentBody } from './comment-body.js'
+import { upsertStickyComment } from './comment.js'
+import {
+  blobBase,
+  commentWanted,
+  defaultCommentKey,
+  FORK_EMPTY_URL,
+  githubContext,
+  runPage,
+  untrustedExplanation,
+  untrustedTrigger,
+  type GithubContext
+} from './github-context.js'
+import { readEventPayload, readRawInputs, runMeta } from './inputs.js'
 
 const clean = (s: string) => escapeWorkflowCommands(redact(s))
 
@@ -35,10 +52,34 @@ export async function run(): Promise<void> {
     for (const s of secretsFor(url)) core.setSecret(s)
     registerDatabaseUrl(url)
   }
+  const token = (raw['github-token'] ?? '').trim()
+  if (token) {
+    core.setSecret(token)
+    registerSecret(token)
+  }
+  const payload = readEventPayload()
+  const gh = githubContext(process.env, payload)
   try {
     const settings = parseSettings(raw, process.env.GITHUB_WORKSPACE || process.cwd())
-    const report = redactDeep(await runPgshift(settings, { logger, meta: runMeta(), signal: cancellationSignal() })) as RunReport
-    await publish(report)
+    const meta = runMeta(process.env, gh.pr?.headSha)
+    let report: RunReport
+    const untrusted = untrustedTrigger(gh.eventName, payload)
+    if (untrusted && !settings.github.allowUntrusted) {
+      report = redactDeep(await refusedReport(settings, meta, untrustedExplanation(gh.eventName)))
+    } else {
+      if (untrusted) {
+        core.warning(clean(`allow-untrusted: true: running on ${gh.eventName}, with this repository's secrets, on files a pull request may have changed.`))
+      }
+      report = redactDeep(await runPgshift(settings, { logger, meta, signal: cancellationSignal() })) as RunReport
+      // The header's commit and run link (the engine records them in history rows only).
+      report.commit ??= meta.commitSha
+      report.runUrl ??= meta.runUrl
+      if (gh.isFork && settings.databaseUrl.trim() === '' && report.error) {
+        // The engine's empty-url error already names forks; on a fork PR say it is one.
+        report.error = { ...report.error, message: `${report.error.message} ${FORK_EMPTY_URL}` }
+      }
+    }
+    await publish(report, settings, gh)
   } catch (e) {
     const message = redact(e instanceof SettingsError ? e.message : `pgshift failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
     core.setOutput('status', 'failed')
@@ -46,27 +87,80 @@ export async function run(): Promise<void> {
   }
 }
 
-async function publish(report: RunReport): Promise<void> {
+/**
+ * The report of a run refused before anything was read from the database:
+ * the files are listed (discovery reads and parses them, and runs nothing),
+ * with the refusal and what to do instead.
+ */
+async function refusedReport(settings: Settings, meta: ReturnType<typeof runMeta>, why: { message: string; next: string }): Promise<RunReport> {
+  const report: RunReport = { ...newReport(settings), status: 'blocked', target: '(not connected)', commit: meta.commitSha, runUrl: meta.runUrl, nextStep: why.next }
+  report.plan.refusals = [why.message]
+  try {
+    const found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention })
+    report.migrationsDir = found.dir
+    report.convention = found.convention
+    report.conventionNote = found.conventionNote
+    report.migrations = found.migrations.map(baseResult)
+    report.pending = found.migrations.map((m) => m.identity)
+  } catch {
+    // The refusal stands on its own; the file list is a courtesy.
+  }
+  return report
+}
+
+/** Identities whose applied file changed since (the `drift` output). */
+function driftOf(report: RunReport): string[] {
+  return [...new Set([...report.plan.drifted, ...report.migrations.filter((m) => m.status === 'drifted').map((m) => m.identity)])]
+}
+
+async function publish(report: RunReport, settings: Settings, gh: GithubContext): Promise<void> {
   const dir = process.env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'pgshift-'))
-  const reportPath = join(dir, `pgshift-report-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}.json`)
+  const stem = `pgshift-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.pid}`
+  const reportPath = join(dir, `${stem}-report.json`)
   writeFileSync(reportPath, JSON.stringify(report, null, 2))
   core.setOutput('status', report.status)
   core.setOutput('applied', JSON.stringify(report.applied))
   core.setOutput('pending', JSON.stringify(report.pending))
   core.setOutput('rolled-back', JSON.stringify(report.rolledBack ?? []))
+  core.setOutput('drift', JSON.stringify(driftOf(report)))
   core.setOutput('report', reportPath)
   emitAnnotations(report)
-  const markdown = redact(renderMarkdown(report, { linkBase: linkBase() }))
+
+  const linkBase = blobBase(gh, process.env)
+  const markdown = redact(renderMarkdown(report, { linkBase }))
+  const summaryPath = join(dir, `${stem}-summary.md`)
+  writeFileSync(summaryPath, markdown)
+  core.setOutput('summary', summaryPath)
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
-  else core.info(markdown)
+  else core.info(escapeWorkflowCommands(markdown))
   core.info(clean(`pgshift ${report.mode}: ${report.status}. ${report.nextStep}`))
+
+  await comment(report, settings, gh, linkBase)
+
   if (report.status === 'failed' || report.status === 'blocked') {
     core.setFailed(redact(report.error?.message ?? `pgshift ${report.mode} ${report.status}: ${report.nextStep}`))
   }
 }
 
-/** Links from the report into the files at the commit under test. */
-function linkBase(): string | undefined {
-  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = process.env
-  return repo && sha ? `${server}/${repo}/blob/${sha}/` : undefined
+/** The sticky PR comment, when wanted and possible. Never fails the step. */
+async function comment(report: RunReport, settings: Settings, gh: GithubContext, linkBase: string | undefined): Promise<void> {
+  if (!commentWanted(settings.github.comment, gh.eventName)) return
+  const skip = (why: string) => core.notice(clean(`pgshift posted no PR comment: ${why} The report is in the job summary.`))
+  if (!gh.pr) return skip(`this run (event ${gh.eventName || 'unknown'}) has no pull request in its event payload.`)
+  if (gh.isFork) {
+    return skip(
+      `this is a pull request from a fork (${gh.pr.headRepo ?? 'a deleted repository'}), and GitHub gives fork pull requests a read-only token, so pgshift makes no API call.`
+    )
+  }
+  if (!settings.github.token) return skip('github-token is empty.')
+  if (!gh.repository) return skip('GITHUB_REPOSITORY is not set.')
+  const key = settings.github.commentKey ?? defaultCommentKey(process.env)
+  const body = commentBody(report, { key, linkBase, runPage: runPage(gh) })
+  await upsertStickyComment({
+    token: settings.github.token,
+    target: { repository: gh.repository, issueNumber: gh.pr.number },
+    key,
+    body,
+    log: { info: (m) => core.info(clean(m)), notice: (m) => core.notice(clean(m)), warning: (m) => core.warning(clean(m)) }
+  })
 }

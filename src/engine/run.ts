@@ -43,7 +43,8 @@ export interface RunContext {
   signal?: AbortSignal
 }
 
-function newReport(settings: Settings): RunReport {
+/** An empty report for `settings`; a run (or a refusal before one) fills it. */
+export function newReport(settings: Settings): RunReport {
   return {
     tool: 'pgshift',
     version: VERSION,
