@@ -8,6 +8,7 @@ import { join } from 'node:path'
 
 export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
+export const LINT_LEVELS = ['off', 'warn', 'error'] as const
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
 
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
@@ -107,6 +108,7 @@ export const DEFAULTS = {
   'dry-run': 'false',
   'test-rollback': 'false',
   'expected-database-url': '',
+  lint: 'warn',
   comment: 'auto',
   'github-token': '',
   'comment-key': '',
@@ -138,6 +140,7 @@ export const settingsSchema = z.object({
   'test-rollback': bool('test-rollback'),
   // A secret like database-url: never echoed.
   'expected-database-url': z.string(),
+  lint: oneOf('lint', LINT_LEVELS),
   // The action only (GITHUB_INPUT_NAMES).
   comment: commentSwitch('comment'),
   // A secret: never echoed.
@@ -180,6 +183,8 @@ export interface Settings {
   testRollback: boolean
   /** verify: an empty database on which the files build the expected schema. */
   expectedDatabaseUrl?: string
+  /** Migration safety lint of pending files: off, warn (report and annotate), error (refuse the run). */
+  lint: (typeof LINT_LEVELS)[number]
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
   /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
@@ -247,6 +252,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     dryRun: s['dry-run'],
     testRollback: s['test-rollback'],
     expectedDatabaseUrl: s['expected-database-url'] || undefined,
+    lint: s.lint,
     workspace,
     github: Object.freeze({
       comment: s.comment,

@@ -80,3 +80,22 @@ test('an empty database-url (a fork PR) is explained, and the password of a real
   expect(r.stdout).toMatch(/fork/i)
   expect(r.outputs.status).toBe('failed')
 })
+
+test('lint findings become annotations on their exact line (bundled action)', async () => {
+  const ws = makeWorkspace({ '001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, customer int);\n' })
+  expect((await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' } })).code).toBe(0)
+  const ws2 = makeWorkspace({
+    '001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, customer int);\n',
+    '002_idx.sql': '-- index for the customer page\n\nCREATE INDEX orders_customer ON orders (customer);\n'
+  })
+  const r = await runAction({ workspace: ws2, inputs: { 'database-url': db.url, mode: 'plan', 'migrations-dir': 'migrations' } })
+  expect(r.code).toBe(0)
+  const lint = r.annotations.filter((a) => a.props.title === 'pgshift lint: require-concurrent-index')
+  expect(lint).toHaveLength(1)
+  expect(lint[0]).toMatchObject({ level: 'warning', props: { file: 'migrations/002_idx.sql', line: '3', col: '1' } })
+  expect(r.summary).toMatch(/### Lint: 1 finding/)
+  const blocked = await runAction({ workspace: ws2, inputs: { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations', lint: 'error' } })
+  expect(blocked.code).toBe(1)
+  expect(blocked.outputs.status).toBe('blocked')
+  expect(blocked.annotations.some((a) => a.level === 'error' && a.props.title === 'pgshift lint: require-concurrent-index')).toBe(true)
+})

@@ -120,7 +120,7 @@ test('the first run creates the comment; the second updates the same comment id,
 
 test('a 403 on the comment: a notice, the summary is written, and the exit code is the migrations\' own', async () => {
   const g = await fake({ forbidWrites: true })
-  const ok = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' }), inputs: { mode: 'apply' } })
+  const ok = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' }), inputs: { mode: 'apply' } })
   expect(ok.code).toBe(0)
   expect(ok.outputs.status).toBe('success')
   expect(ok.summary).toContain('## pgshift apply: ✅ applied')
@@ -131,7 +131,7 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   expect(ok.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([])
 
   // A failing migration still fails the step: for the migration, not the comment.
-  const bad = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n', '002_b.sql': 'SELECT 1/0;\n' }), inputs: { mode: 'apply' } })
+  const bad = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n', '002_b.sql': 'SELECT 1/0;\n' }), inputs: { mode: 'apply' } })
   expect(bad.code).toBe(1)
   expect(bad.outputs.status).toBe('failed')
   expect(bad.summary).toContain('22012')
@@ -140,7 +140,7 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   // Any other API failure (here: nothing listening) is a warning, not a failure.
   const closed = await startFakeGithub()
   await closed.close()
-  const down = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' }), env: { GITHUB_API_URL: closed.url } })
+  const down = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' }), env: { GITHUB_API_URL: closed.url } })
   expect(down.code).toBe(0)
   expect(down.annotations.find((a) => a.level === 'warning')?.message).toMatch(/pgshift posted no PR comment: the request failed while listing the comments of PR #7/)
 })
@@ -339,7 +339,8 @@ test('injection fixtures render inert in the comment, the summary and the log', 
     // A newline in a file name: it fits no naming scheme, so it becomes a warning that names it.
     '005_new\n::error::x.sql': 'SELECT 1;\n'
   })
-  const r = await runPr(g, { ws, inputs: { mode: 'apply' } })
+  // Lint has its own injection tests; here the only table is the migration table.
+  const r = await runPr(g, { ws, inputs: { mode: 'apply', lint: 'off' } })
   expect(r.code).toBe(1)
   expect(r.outputs.status).toBe('failed')
   expect(JSON.parse(r.outputs.applied ?? '')).toEqual(['001_pipe|name', '002_tick`s``', '003_<script>alert(1)'])

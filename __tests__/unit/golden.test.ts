@@ -189,6 +189,38 @@ const CASES: Record<string, () => RunReport> = {
       rolledBack: ['20260302100500_order_items', '20260302100000_orders'],
       pending: ['20260302100000_orders', '20260302100500_order_items'],
       nextStep: 'The 2 migrations above are pending again: a rerun of mode: apply applies them.'
+    }),
+  // A PR check on an ephemeral database: locks, the schema changes (add a table,
+  // drop a column, change a type, add a policy) and a lint finding.
+  'pr-check-schema-changes': () =>
+    report({
+      durationMs: 420,
+      migrations: [
+        migration('20260302100000_orders', {
+          locks: [{ relation: 'public.customers', mode: 'ACCESS EXCLUSIVE', blocks: 'blocks reads and writes' }]
+        })
+      ],
+      applied: ['20260302100000_orders'],
+      schemaChanges: [
+        { object: 'column public.customers.legacy_code', change: 'removed' },
+        { object: 'column public.customers.score', change: 'changed', detail: 'type: integer -> bigint' },
+        { object: 'policy public.orders.orders_owner', change: 'added' },
+        { object: 'table public.orders', change: 'added' }
+      ],
+      lint: [
+        {
+          rule: 'changing-column-type',
+          severity: 'warning',
+          identity: '20260302100000_orders',
+          file: 'supabase/migrations/20260302100000_orders.sql',
+          line: 7,
+          col: 1,
+          message: 'ALTER COLUMN public.customers.score TYPE bigint rewrites the table',
+          why: 'ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite.',
+          fix: 'Add a new column, backfill in batches, switch, drop the old one.'
+        }
+      ],
+      nextStep: 'A rerun applies nothing: all migrations are recorded in "pgshift"."schema_history".'
     })
 }
 

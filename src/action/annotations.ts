@@ -59,7 +59,13 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
   if (report.error) {
     errors.push({ title: 'pgshift', message: [report.error.message, report.error.next].join('\n') })
   }
-  const warnings: Annotation[] = report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))
+  // Lint findings on their exact line: errors when they refused the run (lint: error), warnings otherwise.
+  const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'))
+  const lint: Annotation[] = (report.lint ?? [])
+    .filter((f) => !f.suppressed)
+    .map((f) => ({ title: `pgshift lint: ${f.rule}`, message: `${f.message}\n${f.why}\nSafe rewrite: ${f.fix}`, file: f.file, line: f.line, col: f.col }))
+  if (refusedByLint) errors.push(...lint)
+  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))]
   return { errors, warnings }
 }
 
@@ -72,6 +78,6 @@ export function capAnnotations(all: { errors: Annotation[]; warnings: Annotation
 export function emitAnnotations(report: RunReport): void {
   const { errors, warnings, hidden } = capAnnotations(collectAnnotations(report))
   for (const a of errors) core.error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
-  for (const a of warnings) core.warning(a.message, { title: a.title, file: a.file })
+  for (const a of warnings) core.warning(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
   if (hidden) core.notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`)
 }

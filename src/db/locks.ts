@@ -27,14 +27,16 @@ const SQL_MODE: Record<string, string> = {
 }
 
 /**
- * Relations that exist now, by oid. Locks on relations created later block nobody,
+ * Tables, views and materialized views that exist now, by oid (index locks follow
+ * their table's and would only repeat it). Locks on relations created later block nobody,
  * so they are left out; names are kept because a dropped relation vanishes from
  * pg_class inside the transaction that drops it.
  */
 export async function existingRelations(client: pg.Client, historySchema: string): Promise<Map<number, string>> {
   const r = await client.query<{ oid: number; name: string }>(
     `SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`,
+      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`,
     [historySchema]
   )
   return new Map(r.rows.map((x) => [x.oid, x.name]))
@@ -46,20 +48,32 @@ export interface HeldLock {
   mode: string
 }
 
+/** The table-level locks this backend holds, as (oid, mode) rows. */
+export const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`
+
 /** Table-level locks this backend holds on relations that existed before the preview. */
 export async function heldLocks(client: pg.Client, existing: Map<number, string>): Promise<HeldLock[]> {
-  const r = await client.query<{ oid: number; mode: string }>(
-    `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`
-  )
+  const r = await client.query<{ oid: number; mode: string }>(HELD_LOCKS_SQL)
   return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid) as string, mode: x.mode }))
 }
 
-/** Locks held after a migration that were not held before it, strongest first, in words. */
+/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
+export function locksOn(existing: Map<number, string>, rows: [number, string][]): LockTaken[] {
+  const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid) as string, mode }))
+  return newLocks([], held)
+}
+
+/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
 export function newLocks(before: HeldLock[], after: HeldLock[]): LockTaken[] {
   const had = new Set(before.map((l) => `${l.oid}:${l.mode}`))
   const order = Object.keys(LOCK_BLOCKS)
-  return after
-    .filter((l) => !had.has(`${l.oid}:${l.mode}`))
+  const strongest = new Map<number, HeldLock>()
+  for (const l of after) {
+    if (had.has(`${l.oid}:${l.mode}`)) continue
+    const cur = strongest.get(l.oid)
+    if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode)) strongest.set(l.oid, l)
+  }
+  return [...strongest.values()]
     .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
     .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }))
 }

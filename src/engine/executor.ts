@@ -10,11 +10,12 @@ import { escapeLiteral } from 'pg'
 import type { HistoryWrite } from '../db/history.js'
 import { historyTableName, upsertHistorySql } from '../db/history.js'
 import { queryCountingStatements } from '../db/counting-query.js'
+import { HELD_LOCKS_SQL, locksOn } from '../db/locks.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
 import { blank } from '../source/script.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
-import type { MappedError } from './report.js'
+import type { LockTaken, MappedError } from './report.js'
 
 export interface ExecContext {
   client: pg.Client
@@ -28,6 +29,12 @@ export interface ExecContext {
   meta: { actor?: string; runUrl?: string; commitSha?: string }
   isCancelled: () => boolean
   onRetry?: (attempt: number, delayMs: number, reason: string) => void
+  /**
+   * Read the locks each transactional migration took (pg_locks, just before its
+   * COMMIT), keeping those on these pre-existing relations. Set on ephemeral
+   * databases (test-rollback); a deploy skips the extra result set.
+   */
+  collectLocks?: Map<number, string>
 }
 
 export interface ExecOutcome {
@@ -35,6 +42,8 @@ export interface ExecOutcome {
   durationMs: number
   retries: number
   error?: MappedError
+  /** The locks the migration took, when ExecContext.collectLocks asked for them. */
+  locks?: LockTaken[]
   /** Statement-by-statement files: statements committed when the run stopped. */
   statementsDone?: number
   leftovers?: string[]
@@ -159,17 +168,22 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
   const sent = script.statements.filter((s) => !s.strippedWrapper && s.index >= resumeFrom)
   const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};\n`
   const prefixStatements = 3
+  const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : ''
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-  const suffix = `\n;${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`
-  const recordIndex = sent.length + AS_LOGIN_USER_STATEMENTS
+  const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`
+  const recordIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS
   const commitIndex = recordIndex + 1
   const sql = prefix + sendText + suffix
   const origin: SentTextOrigin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length }
   const started = performance.now()
   let retries = 0
   for (;;) {
-    const { error, completed } = await queryCountingStatements(ctx.client, sql)
-    if (!error) return { ok: true, durationMs: performance.now() - started, retries }
+    const { error, completed, results } = await queryCountingStatements(ctx.client, sql)
+    if (!error) {
+      const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : []
+      const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows as [number, string][]) : undefined
+      return { ok: true, durationMs: performance.now() - started, retries, locks }
+    }
     const idx = completed - prefixStatements
     // Past COMMIT: the migration and its history row are committed; only our session reset failed.
     if (idx > commitIndex) return { ok: true, durationMs: performance.now() - started, retries }

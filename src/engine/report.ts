@@ -1,5 +1,6 @@
 // The one result every mode produces. Renderers (markdown, CLI text, annotations,
 // outputs) read only this, so the action and the CLI report the same facts.
+import type { LintFinding } from '../lint/types.js'
 import type { FilePosition, SourceProblem, SourceWarning } from '../source/types.js'
 
 export type Mode = 'plan' | 'dry-run' | 'apply' | 'verify' | 'rollback'
@@ -149,6 +150,10 @@ export interface RunReport {
   rolledBack?: string[]
   /** verify: every check, passing or not. */
   checks?: VerifyCheck[]
+  /** Lint findings on the pending migrations (see src/lint). */
+  lint?: LintFinding[]
+  /** apply on an ephemeral database (test-rollback): what this run's migrations added, dropped and changed. */
+  schemaChanges?: SchemaDifference[]
   /** Schema differences: verify against expected-database-url, or test-rollback's up-down-up comparison. */
   schemaDiff?: { title: string; differences: SchemaDifference[] }[]
   /** dry-run: true; the report is a preview and nothing was kept. */

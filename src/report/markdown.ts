@@ -277,6 +277,10 @@ function build(ctx: Ctx, l: Limits): string[] {
     })
   }
 
+  // Lint findings on what would be applied, then what the run's migrations change.
+  if (r.lint?.length) blocks.push(...lintSection(ctx, l))
+  if (r.schemaChanges?.length) blocks.push(...schemaChangesSection(ctx, l))
+
   // Verify: every check, failures first; then the schema comparisons.
   if (r.checks?.length) blocks.push(...checksSection(ctx, l))
   if (r.schemaDiff?.length) blocks.push(...schemaDiffSection(ctx, l))
@@ -481,6 +485,42 @@ function checksSection(ctx: Ctx, l: Limits): string[] {
 }
 
 /** Each comparison as a collapsible table: object, change, detail. */
+/** Lint findings: rule, where, what and the safe rewrite; suppressed ones last, with their reason. */
+function lintSection(ctx: Ctx, l: Limits): string[] {
+  const all = ctx.report.lint ?? []
+  const open = all.filter((f) => !f.suppressed)
+  const ordered = [...open, ...all.filter((f) => f.suppressed)]
+  const shown = ordered.slice(0, Math.max(0, l.rows))
+  const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |']
+  for (const f of shown) {
+    const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${f.suppressed ? ` (suppressed: ${escapeTableCell(clip(f.suppressed, l.fieldChars))})` : ''}`
+    const finding = `${escapeTableCell(clip(f.message, l.fieldChars))}<br>${escapeTableCell(clip(f.why, l.fieldChars))}`
+    lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${escapeTableCell(clip(f.fix, l.fieldChars))} |`)
+  }
+  const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')]
+  if (ordered.length > shown.length) out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
+  return out
+}
+
+const CHANGE_WORDS: Record<string, string> = { added: 'added', removed: 'dropped', changed: 'changed' }
+
+/** What the run's migrations add, drop and change, grouped by object type. */
+function schemaChangesSection(ctx: Ctx, l: Limits): string[] {
+  const changes = ctx.report.schemaChanges ?? []
+  const kindOf = (object: string) => object.split(' ')[0] ?? object
+  const kinds = [...new Set(changes.map((c) => kindOf(c.object)))].sort()
+  const summary = kinds.map((k) => `${changes.filter((c) => kindOf(c.object) === k).length} ${k}`).join(', ')
+  const shown = changes.slice(0, Math.max(0, l.diffRows * 5))
+  const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |']
+  for (const k of kinds) {
+    for (const c of shown.filter((x) => kindOf(x.object) === k)) {
+      lines.push(`| ${escapeTableCell(k)} | ${escapeTableCell(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${escapeTableCell(clip(c.detail ?? '', l.fieldChars))} |`)
+    }
+  }
+  const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : ''
+  return ['### Schema changes in this run', `<details><summary>${escapeHtmlText(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`]
+}
+
 function schemaDiffSection(ctx: Ctx, l: Limits): string[] {
   const out = ['### Schema differences']
   for (const d of ctx.report.schemaDiff ?? []) {

@@ -424,6 +424,20 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     }
   }
 
+  // What the run's migrations changed (ephemeral databases).
+  if (report.schemaChanges?.length) {
+    out.push('', `schema changes in this run (${report.schemaChanges.length}):`)
+    for (const x of report.schemaChanges) out.push(`    ${x.change === 'removed' ? 'dropped' : x.change}  ${clean(x.object)}${x.detail ? `: ${clean(x.detail)}` : ''}`)
+  }
+
+  // Lint findings, compiler-style, suppressed ones last.
+  const lint = [...(report.lint ?? []).filter((f) => !f.suppressed), ...(report.lint ?? []).filter((f) => f.suppressed)]
+  for (const f of lint) {
+    const level = f.suppressed ? 'note' : f.severity
+    out.push('', `${clean(f.file)}:${f.line}:${f.col}: ${(f.suppressed ? p.dim : level === 'error' ? p.red : p.yellow)(`${level}:`)} ${clean(f.message)} [${clean(f.rule)}]${f.suppressed ? ` (suppressed: ${clean(f.suppressed)})` : ''}`)
+    out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`)
+  }
+
   // Errors, compiler-style: migrations, then failing checks, then the run.
   const failed = report.migrations.filter((m) => m.error)
   for (const m of failed) out.push('', ...renderError(p, m.error as MappedError, m))

@@ -1,8 +1,10 @@
 // apply: pending migrations in order, each in its own transaction (or statement
 // by statement), stopping at the first failure.
 import { sessionSettingsSql } from '../../db/connect.js'
+import { existingRelations } from '../../db/locks.js'
 import { executeMigration, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
+import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
 import type { MigrationResult } from '../report.js'
 import type { ModeContext } from './context.js'
@@ -27,11 +29,14 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   const { report, log } = ctx
   const p = plan(ctx.found.migrations, ctx.history, ctx.settings)
   fillFromPlan(report, p)
+  await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
   const exec = execContext(ctx)
   const total = p.toRun.length
-  // test-rollback compares against the schema before this run's migrations.
+  // test-rollback compares against the schema before this run's migrations. On such an
+  // ephemeral database the report also shows the locks each migration took.
   const s0 = ctx.settings.testRollback ? await snapshotOf(ctx) : undefined
+  if (s0) exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema)
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
   let failed: MigrationResult | undefined
   for (const [k, run] of p.toRun.entries()) {
@@ -53,6 +58,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     })
     result.durationMs = Math.round(outcome.durationMs)
     if (outcome.retries) result.retries = outcome.retries
+    if (outcome.locks) result.locks = outcome.locks
     if (outcome.ok) {
       result.status = 'applied'
       result.statementsDone = undefined

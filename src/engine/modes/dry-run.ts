@@ -4,6 +4,7 @@
 import { upsertHistorySql } from '../../db/history.js'
 import { historyWrite } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
+import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
@@ -15,6 +16,7 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   report.preview = true
   const p = plan(ctx.found.migrations, ctx.history, settings)
   fillFromPlan(report, p)
+  await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
   const exec = execContext(ctx)

@@ -1,5 +1,6 @@
 // plan: read-only. Files x history, the resolved order, and what apply would run.
 import { fillFromPlan } from '../plan-report.js'
+import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
 import type { ModeContext } from './context.js'
 
@@ -7,6 +8,7 @@ export async function planMode(ctx: ModeContext): Promise<void> {
   const { report, settings, found } = ctx
   const p = plan(found.migrations, ctx.history, settings)
   fillFromPlan(report, p)
+  await lintPending(ctx, p)
   const runs = p.toRun.map((r) => r.migration.identity)
   if (p.summary.refusals.length) {
     report.status = 'blocked'

@@ -22,13 +22,15 @@ export async function testRollback(ctx: ModeContext, applied: Migration[], s0: S
   const { report, log } = ctx
   const checks: VerifyCheck[] = (report.checks ??= [])
   if (!applied.length) return true
+  const s1 = await snapshotOf(ctx)
+  // What the run's migrations change, for the reviewer: S0 -> S1.
+  ctx.report.schemaChanges = diffSnapshots(s0, s1)
   const noDown = applied.filter((m) => !m.down)
   if (noDown.length) {
     for (const m of noDown) checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: add ${m.identity}.down.sql (or a down section)` })
     return false
   }
   const exec = execContext(ctx)
-  const s1 = await snapshotOf(ctx)
   const downs = [...applied].reverse()
   for (const m of downs) {
     const o = await log.group(`test-rollback: down ${m.identity}`, () => executeDown(exec, m))

@@ -1,0 +1,126 @@
+// The rule catalogue: one entry per rule id, with the default why and fix that
+// findings carry (a finding may say it more precisely). docs/lint.md mirrors it.
+import type { LintRule } from './types.js'
+
+const LOCK_TIMEOUT_NOTE =
+  "pgshift's lock-timeout input (SET LOCAL lock_timeout, default 5s) bounds how long the statement waits for the lock, and so how long traffic queues behind it; it does not bound how long the lock is held once granted."
+
+export const RULES: LintRule[] = [
+  {
+    id: 'require-concurrent-index',
+    severity: 'warning',
+    summary: 'CREATE INDEX without CONCURRENTLY on an existing table',
+    why: 'CREATE INDEX takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built, which on a large table takes minutes. Reads still work.',
+    fix: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a migration file of its own (pgshift then runs it outside a transaction). If a concurrent build fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before rerunning.'
+  },
+  {
+    id: 'concurrently-mixed-file',
+    severity: 'warning',
+    summary: 'a CONCURRENTLY statement in a file with other (transactional) statements',
+    why: 'CONCURRENTLY cannot run in a transaction block, so pgshift runs the whole file statement by statement in autocommit. The other statements lose their atomicity: if one fails, the ones before it stay committed (pgshift records the progress and resumes there), and a failed concurrent build leaves an INVALID index behind.',
+    fix: 'Put each CREATE/DROP INDEX CONCURRENTLY (or REINDEX / DETACH PARTITION CONCURRENTLY) in a migration file of its own, with IF NOT EXISTS / IF EXISTS; keep the other statements in ordinary files that run in one transaction.'
+  },
+  {
+    id: 'adding-not-null-column',
+    severity: 'error',
+    summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
+    why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
+    fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then add NOT NULL through a CHECK (c IS NOT NULL) NOT VALID + VALIDATE.'
+  },
+  {
+    id: 'changing-column-type',
+    severity: 'warning',
+    summary: 'ALTER COLUMN ... TYPE on an existing table',
+    why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
+    fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Binary-compatible changes (varchar(n) to varchar(m > n) or text, dropping a length limit, numeric precision increase) do not rewrite: suppress with the reason.'
+  },
+  {
+    id: 'constraint-missing-not-valid',
+    severity: 'warning',
+    summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
+    why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
+    fix: 'ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked), then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later statement or migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.'
+  },
+  {
+    id: 'set-not-null',
+    severity: 'warning',
+    summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
+    why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
+    fix: 'ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c_not_null (no blocking lock); then SET NOT NULL (instant, the CHECK proves it); then DROP CONSTRAINT c_not_null.'
+  },
+  {
+    id: 'add-pk-or-unique-without-index',
+    severity: 'warning',
+    summary: 'ADD PRIMARY KEY / UNIQUE without USING INDEX on an existing table',
+    why: 'The constraint builds its unique index while the ALTER TABLE holds an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build (a PRIMARY KEY also scans for NULLs).',
+    fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in its own file, then ALTER TABLE t ADD CONSTRAINT c PRIMARY KEY USING INDEX idx (or UNIQUE USING INDEX idx): instant.'
+  },
+  {
+    id: 'renaming',
+    severity: 'warning',
+    summary: 'RENAME of a table or a column',
+    why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
+    fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name), deploy code that uses it, then drop the old name in a later migration.'
+  },
+  {
+    id: 'destructive',
+    severity: 'error',
+    summary: 'DROP TABLE, DROP COLUMN, TRUNCATE, or DELETE / UPDATE without WHERE on an existing table',
+    why: 'The data is gone for good once the migration commits (a down script cannot bring it back), and running code that still reads the table or column fails. DROP and TRUNCATE also take ACCESS EXCLUSIVE; a DELETE/UPDATE of every row holds row locks on all of them and bloats the table.',
+    fix: 'Stop using the table/column in code first and deploy; back the data up if it may be needed; drop in a later migration. For data changes, add a WHERE clause (and batch large updates). If the loss is intended, suppress with the reason.'
+  },
+  {
+    id: 'table-without-primary-key',
+    severity: 'warning',
+    summary: 'CREATE TABLE without a PRIMARY KEY',
+    why: 'Without a primary key, rows cannot be addressed reliably, logical replication (and Supabase Realtime) cannot publish UPDATE and DELETE, and adding a key later means building an index on a table that is by then large.',
+    fix: 'Declare one now: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or id uuid PRIMARY KEY DEFAULT gen_random_uuid(), or a PRIMARY KEY (a, b) table constraint.'
+  },
+  {
+    id: 'volatile-default',
+    severity: 'warning',
+    summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table',
+    why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done.',
+    fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
+  },
+  {
+    id: 'lock-without-timeout',
+    severity: 'warning',
+    summary: 'LOCK TABLE in ACCESS EXCLUSIVE mode on an existing table, or a file that turns lock_timeout off',
+    why: `ACCESS EXCLUSIVE blocks every read and write of the table from when it is granted until the migration commits, i.e. through every statement after it in the file. ${LOCK_TIMEOUT_NOTE} Other ACCESS EXCLUSIVE work (ALTER TABLE) is covered by that input, so only an explicit LOCK TABLE, or a SET lock_timeout = 0 / RESET that switches pgshift's bound off, is flagged.`,
+    fix: "Drop the explicit LOCK TABLE: each ALTER TABLE takes the lock it needs. If you must serialize writers, use a weaker mode (SHARE ROW EXCLUSIVE blocks writes, not reads) and put the LOCK right before the work that needs it. Never set lock_timeout to 0 in a migration; raise pgshift's lock-timeout input instead."
+  },
+  {
+    id: 'prefer-gen-random-uuid',
+    severity: 'warning',
+    summary: 'uuid_generate_v4() where gen_random_uuid() serves',
+    why: 'uuid_generate_v4() needs the uuid-ossp extension, which hardened Postgres builds restrict (permission denied for function pg_read_file) and which must exist in the search_path. gen_random_uuid() is built in since PostgreSQL 13 and gives the same random (v4) UUIDs.',
+    fix: 'Use gen_random_uuid() (PostgreSQL 13+, no extension).'
+  },
+  {
+    id: 'blocking-maintenance',
+    severity: 'warning',
+    summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table',
+    why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
+    fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
+  },
+  {
+    id: 'ignore-without-reason',
+    severity: 'warning',
+    summary: 'a -- pgshift-ignore comment without a reason',
+    why: 'A suppression must say why the flagged statement is safe, so a reviewer can check it. Without a reason the suppression does not apply.',
+    fix: 'Write the reason after a colon: -- pgshift-ignore <rule-id>: <reason>.'
+  },
+  {
+    id: 'ignore-unknown-rule',
+    severity: 'warning',
+    summary: 'a -- pgshift-ignore comment naming a rule that does not exist',
+    why: 'The comment suppresses nothing, probably because of a typo, so the finding it meant to suppress still shows.',
+    fix: 'Use one of the rule ids listed in docs/lint.md (several may be separated by commas).'
+  }
+]
+
+export const RULE_BY_ID: ReadonlyMap<string, LintRule> = new Map(RULES.map((r) => [r.id, r]))
+
+/** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
+export const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id))
