@@ -1,0 +1,25 @@
+// Reading every file of a migrations directory: fs/promises readFile with 32
+// workers (as src/source/files.ts readFiles does) against readFileSync in a loop.
+//   node bench/probes/read-files.mjs <dir>
+import { readdirSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+
+const dir = process.argv[2]
+const names = readdirSync(dir).filter((f) => f.endsWith('.sql'))
+for (let round = 0; round < 2; round++) {
+  let t = performance.now()
+  const out = new Array(names.length)
+  let next = 0
+  const worker = async () => {
+    while (next < names.length) {
+      const i = next++
+      out[i] = await readFile(`${dir}/${names[i]}`)
+    }
+  }
+  await Promise.all(Array.from({ length: 32 }, worker))
+  const async32 = performance.now() - t
+  t = performance.now()
+  for (const f of names) readFileSync(`${dir}/${f}`)
+  const sync = performance.now() - t
+  console.log(`${names.length} files: fs/promises x32 ${async32.toFixed(0)} ms, readFileSync ${sync.toFixed(0)} ms`)
+}
