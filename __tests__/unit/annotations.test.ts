@@ -1,44 +1,13 @@
 import { capAnnotations, collectAnnotations, MAX_ANNOTATIONS, type Annotation } from '../../src/action/annotations.js'
 import type { MigrationResult, RunReport } from '../../src/engine/report.js'
+import { migrationResult, runReport } from '../support/reports.js'
 
 function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
-  const [version, ...name] = identity.split('_')
-  return {
-    identity,
-    file: `db/${identity}.sql`,
-    version,
-    name: name.join('_'),
-    kind: 'versioned',
-    status: 'applied',
-    statements: 1,
-    runMode: 'transaction',
-    hasDown: true,
-    ...over
-  }
+  return migrationResult(identity, { file: `db/${identity}.sql`, durationMs: undefined, statements: 1, ...over })
 }
 
 function report(over: Partial<RunReport> = {}): RunReport {
-  return {
-    tool: 'pgshift',
-    version: '0.1.0',
-    mode: 'apply',
-    status: 'failed',
-    target: '127.0.0.1:5432/postgres',
-    migrationsDir: 'db',
-    convention: 'numbered',
-    conventionNote: '',
-    historyTable: 'pgshift.schema_migrations',
-    startedAt: '2026-01-05T09:00:00.000Z',
-    durationMs: 10,
-    migrations: [],
-    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
-    applied: [],
-    pending: [],
-    warnings: [],
-    problems: [],
-    nextStep: 'next',
-    ...over
-  }
+  return runReport({ status: 'failed', migrationsDir: 'db', durationMs: 10, nextStep: 'next', ...over })
 }
 
 /** Everything a report can annotate, once each. */

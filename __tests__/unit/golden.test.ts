@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import type { MigrationResult, RunReport } from '../../src/engine/report.js'
 import { commentBody } from '../../src/action/comment-body.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
+import { migrationResult, runReport } from '../support/reports.js'
 
 const DIR = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
 const UPDATE = process.env.UPDATE_GOLDEN === '1'
@@ -15,28 +16,11 @@ const SHA = '3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39'
 const LINKS = { linkBase: `https://github.com/acme/app/blob/${SHA}/` }
 
 function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
-  const [version, ...name] = identity.split('_')
-  return {
-    identity,
-    file: `supabase/migrations/${identity}.sql`,
-    version: version ?? identity,
-    name: name.join('_'),
-    kind: 'versioned',
-    status: 'applied',
-    durationMs: 12,
-    statements: 3,
-    runMode: 'transaction',
-    hasDown: true,
-    ...over
-  }
+  return migrationResult(identity, { file: `supabase/migrations/${identity}.sql`, ...over })
 }
 
 function report(over: Partial<RunReport> = {}): RunReport {
-  return {
-    tool: 'pgshift',
-    version: '0.1.0',
-    mode: 'apply',
-    status: 'success',
+  return runReport({
     target: 'db.acme.internal:5432/app',
     migrationsDir: 'supabase/migrations',
     convention: 'supabase',
@@ -47,15 +31,8 @@ function report(over: Partial<RunReport> = {}): RunReport {
     commit: SHA,
     runUrl: 'https://github.com/acme/app/actions/runs/4242',
     serverVersion: '17.4',
-    migrations: [],
-    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
-    applied: [],
-    pending: [],
-    warnings: [],
-    problems: [],
-    nextStep: '',
     ...over
-  }
+  })
 }
 
 const CASES: Record<string, () => RunReport> = {

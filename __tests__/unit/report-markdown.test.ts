@@ -1,5 +1,6 @@
 import type { MigrationResult, RunReport } from '../../src/engine/report.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
+import { migrationResult, runReport } from '../support/reports.js'
 import {
   codeOrText,
   escapeHtmlText,
@@ -14,35 +15,15 @@ import {
 // --- hand-built reports -------------------------------------------------------
 
 function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
-  const [version, ...name] = identity.split('_')
-  return {
-    identity,
-    file: `supabase/migrations/${identity}.sql`,
-    version,
-    name: name.join('_'),
-    kind: 'versioned',
-    status: 'applied',
-    durationMs: 12,
-    statements: 3,
-    runMode: 'transaction',
-    hasDown: true,
-    ...over
-  }
+  return migrationResult(identity, { file: `supabase/migrations/${identity}.sql`, ...over })
 }
 
 function report(over: Partial<RunReport> = {}): RunReport {
-  return {
-    tool: 'pgshift',
-    version: '0.1.0',
-    mode: 'apply',
-    status: 'success',
+  return runReport({
     target: 'db.example.com:5432/postgres',
     migrationsDir: 'supabase/migrations',
     convention: 'supabase',
     conventionNote: 'auto: 3 files named YYYYMMDDhhmmss_name.sql',
-    historyTable: 'pgshift.schema_migrations',
-    startedAt: '2026-01-05T09:00:00.000Z',
-    durationMs: 1234,
     commit: '0123456789abcdef0123456789abcdef01234567',
     migrations: [
       migration('20260105090000_roles_and_auth', { status: 'already-applied', durationMs: undefined }),
@@ -54,14 +35,10 @@ function report(over: Partial<RunReport> = {}): RunReport {
         nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY']
       })
     ],
-    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
     applied: ['20260105090100_brands_assets_jobs', '20260105090600_telemetry_samples_index_concurrently'],
-    pending: [],
-    warnings: [],
-    problems: [],
     nextStep: 'Nothing pending: a rerun applies nothing.',
     ...over
-  }
+  })
 }
 
 function failedReport(): RunReport {

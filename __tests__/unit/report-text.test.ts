@@ -1,36 +1,16 @@
 import type { MigrationResult, RunReport } from '../../src/engine/report.js'
 import { blocksWords, compactLocks, formatDuration, formatLocation, lockModeWords, lockSentence, renderText, shortenStatement, twinNote } from '../../src/report/text.js'
+import { migrationResult, runReport } from '../support/reports.js'
 
 function migration(identity: string, over: Partial<MigrationResult> = {}): MigrationResult {
-  const [version, ...name] = identity.split('_')
-  return {
-    identity,
-    file: `migrations-example/${identity}.sql`,
-    version,
-    name: name.join('_'),
-    kind: 'versioned',
-    status: 'applied',
-    durationMs: 12,
-    statements: 3,
-    runMode: 'transaction',
-    hasDown: true,
-    ...over
-  }
+  return migrationResult(identity, { file: `migrations-example/${identity}.sql`, ...over })
 }
 
 function report(over: Partial<RunReport> = {}): RunReport {
-  return {
-    tool: 'pgshift',
-    version: '0.1.0',
-    mode: 'apply',
-    status: 'success',
-    target: '127.0.0.1:5432/postgres',
+  return runReport({
     migrationsDir: 'migrations-example',
     convention: 'supabase',
     conventionNote: 'auto: 8 files named YYYYMMDDhhmmss_name.sql',
-    historyTable: 'pgshift.schema_migrations',
-    startedAt: '2026-01-05T09:00:00.000Z',
-    durationMs: 1234,
     migrations: [
       migration('20260105090000_roles_and_auth', { status: 'already-applied', durationMs: undefined }),
       migration('20260105090100_brands_assets_jobs', { durationMs: 40 }),
@@ -41,14 +21,9 @@ function report(over: Partial<RunReport> = {}): RunReport {
         nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY']
       })
     ],
-    plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
-    applied: [],
-    pending: [],
-    warnings: [],
-    problems: [],
     nextStep: 'Nothing pending: a rerun applies nothing.',
     ...over
-  }
+  })
 }
 
 function failed(): RunReport {
