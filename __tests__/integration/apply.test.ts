@@ -91,7 +91,8 @@ test('a CREATE INDEX CONCURRENTLY file applies outside a transaction and is reco
   expect((await history()).map((r) => [r.identity, r.status])).toEqual([['001_t', 'applied'], ['002_idx', 'applied']])
 })
 
-test('a session holding a lock makes the lock-timeout retry run, then succeed', async () => {
+/** Table t applied, 002 pending to ALTER it, and a second session holding ACCESS SHARE on t in an open transaction. */
+async function alterBehindAShareLock() {
   const ws = makeWorkspace({ '001_t.sql': 'CREATE TABLE t (id int);\n' })
   await runPgshift(settings(ws), { logger: recordingLogger() })
   addFile(ws, '002_alter.sql', 'ALTER TABLE t ADD COLUMN v int;\n')
@@ -99,6 +100,11 @@ test('a session holding a lock makes the lock-timeout retry run, then succeed', 
   const blocker = new pg.Client({ connectionString: db.url })
   await blocker.connect()
   await blocker.query('BEGIN; LOCK TABLE t IN ACCESS SHARE MODE')
+  return { ws, blocker }
+}
+
+test('a session holding a lock makes the lock-timeout retry run, then succeed', async () => {
+  const { ws, blocker } = await alterBehindAShareLock()
   // Release after the first attempt has timed out (200 ms lock-timeout; the retry waits about 1 s).
   const release = setTimeout(() => void blocker.query('COMMIT'), 600)
   const logger = recordingLogger()
@@ -114,13 +120,7 @@ test('a session holding a lock makes the lock-timeout retry run, then succeed', 
 })
 
 test('when the lock is held on every retry, the migration fails with 55P03 and leaves nothing', async () => {
-  const ws = makeWorkspace({ '001_t.sql': 'CREATE TABLE t (id int);\n' })
-  await runPgshift(settings(ws), { logger: recordingLogger() })
-  addFile(ws, '002_alter.sql', 'ALTER TABLE t ADD COLUMN v int;\n')
-  const { default: pg } = await import('pg')
-  const blocker = new pg.Client({ connectionString: db.url })
-  await blocker.connect()
-  await blocker.query('BEGIN; LOCK TABLE t IN ACCESS SHARE MODE')
+  const { ws, blocker } = await alterBehindAShareLock()
   const report = await runPgshift(settings(ws, { 'lock-retries': '1' }), { logger: recordingLogger() })
   await blocker.query('COMMIT')
   await blocker.end()
