@@ -70,11 +70,21 @@ test('a failure at line 12 of file 3 of 5 keeps 1-2, leaves nothing of 3, and po
   expect(rerun.applied).toEqual(['003_comments', '004_tags', '005_likes'])
 })
 
-test('a syntax error points at its file:line:col before any connection, and changes nothing', async () => {
+test('a syntax error points at its file:line:col and changes nothing, not even the history table', async () => {
   const ws = makeWorkspace({ ...FIVE, '002_posts.sql': 'CREATE TABLE posts (id bigint);\n\nSELEC 1;\n' })
-  const report = await runPgshift(parseSettings({ 'database-url': 'postgres://nobody:pw@127.0.0.1:1/none', mode: 'apply', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
+  const report = await runPgshift(settings(ws), { logger: recordingLogger() })
   expect(report.status).toBe('failed')
-  expect(report.target).toBe('(not connected)')
+  expect(report.problems[0]).toMatchObject({ file: 'migrations/002_posts.sql', code: 'syntax-error', position: { line: 3, col: 1 } })
+  expect(report.nextStep).toMatch(/^Nothing was changed/)
+  expect(await db.query("SELECT to_regnamespace('pgshift') AS s")).toEqual([{ s: null }])
+  expect(await db.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }])
+})
+
+test('with the database unreachable, the report still names the syntax error', async () => {
+  const ws = makeWorkspace({ ...FIVE, '002_posts.sql': 'CREATE TABLE posts (id bigint);\n\nSELEC 1;\n' })
+  const report = await runPgshift(parseSettings({ 'database-url': 'postgres://nobody:pw@127.0.0.1:1/none', mode: 'apply', 'migrations-dir': 'migrations', 'connect-timeout': '0' }, ws), { logger: recordingLogger() })
+  expect(report.status).toBe('failed')
+  expect(report.error?.message).toMatch(/127\.0\.0\.1/)
   expect(report.problems[0]).toMatchObject({ file: 'migrations/002_posts.sql', code: 'syntax-error', position: { line: 3, col: 1 } })
 })
 

@@ -63,9 +63,10 @@ test('a dry-run that fails midway reports file:line and keeps nothing, even on a
 
 test('a file with a stray COMMIT is refused before anything runs', async () => {
   const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n' })
+  const before = await state()
   const r = await run(ws, 'dry-run')
   expect(r.status).toBe('failed')
-  expect(r.target).toBe('(not connected)')
+  expect(await state()).toBe(before)
   expect(r.problems[0]).toMatchObject({ code: 'stray-transaction-control', position: { line: 2 } })
 })
 

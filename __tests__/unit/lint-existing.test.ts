@@ -121,7 +121,7 @@ describe('positions and order', () => {
     const offset = fileText.indexOf('-- é')
     const text = fileText.slice(offset, fileText.indexOf('-- migrate:down'))
     const { script } = await parseScript({ file: 'db/20260101000000_x.sql', fileText, offset, text })
-    const m: Migration = { identity: 'x', version: '', name: 'x', kind: 'versioned', orderKey: { group: 0, parts: [] }, checksum: '', up: script, convention: 'dbmate' }
+    const m: Migration = { identity: 'x', version: '', name: 'x', kind: 'versioned', orderKey: { group: 0, parts: [] }, checksum: '', file: 'db/20260101000000_x.sql', scriptFiles: {}, up: script, convention: 'dbmate' }
     const [f] = lintMigrations([m], snapshot())
     expect([f.rule, f.file, f.line, f.col]).toEqual(['prefer-gen-random-uuid', 'db/20260101000000_x.sql', 3, 29])
   })

@@ -12,6 +12,8 @@ function mig(identity: string, checksum = `sum-${identity}`, opts: Partial<Migra
     orderKey: { group: 0, parts: [identity] },
     checksum,
     convention: 'numbered',
+    file: `m/${identity}.sql`,
+    scriptFiles: {},
     up: { source: { file: `m/${identity}.sql`, fileText: '', offset: 0, text: '' }, statements: stmts, runMode: 'transaction', nonTransactionalReasons: [], hasTransactionBlocks: false, sendText: '' },
     ...opts
   }

@@ -100,7 +100,7 @@ async function refusedReport(settings: Settings, meta: ReturnType<typeof runMeta
     report.migrationsDir = found.dir
     report.convention = found.convention
     report.conventionNote = found.conventionNote
-    report.migrations = found.migrations.map(baseResult)
+    report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
   } catch {
     // The refusal stands on its own; the file list is a courtesy.

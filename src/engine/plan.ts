@@ -1,6 +1,7 @@
 // Files x history -> what is applied, pending, drifted, missing or out of order.
 // Pure: no I/O, so every case is a unit test.
 import type { HistoryRow } from '../db/history.js'
+import { isSettled } from '../source/lazy.js'
 import type { Migration } from '../source/types.js'
 import { createHash } from 'node:crypto'
 import type { MigrationResult, PlanSummary } from './report.js'
@@ -34,20 +35,28 @@ export function doneHash(m: Migration, n: number): string {
   return h.digest('hex')
 }
 
-export function baseResult(m: Migration): MigrationResult {
-  return {
+/**
+ * What the files say about `m`. A file discovery has not parsed (an applied one, see
+ * discover's lazy parse) is not parsed here: its statement count comes from `row`.
+ */
+export function baseResult(m: Migration, row?: HistoryRow): MigrationResult {
+  const base = {
     identity: m.identity,
-    file: m.up.source.file,
+    file: m.file,
     version: m.version,
     name: m.name,
     kind: m.kind,
-    status: 'pending',
+    status: 'pending' as const
+  }
+  if (!isSettled(m, 'up')) return { ...base, statements: row?.statements, hasDown: m.scriptFiles.down !== undefined }
+  return {
+    ...base,
     statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
     runMode: m.up.runMode,
     nonTransactionalReasons: m.up.nonTransactionalReasons.length
       ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
       : undefined,
-    hasDown: Boolean(m.down)
+    hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
   }
 }
 
@@ -69,8 +78,8 @@ export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanO
   const partialRefusals: string[] = []
 
   migrations.forEach((m, i) => {
-    const r = baseResult(m)
     const row = byIdentity.get(m.identity)
+    const r = baseResult(m, row)
     if (row?.status === 'partial') {
       const done = row.statementsDone ?? 0
       r.status = 'partial'

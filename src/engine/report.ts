@@ -48,9 +48,10 @@ export interface MigrationResult {
   status: MigrationStatus
   /** Milliseconds spent running it in this run. */
   durationMs?: number
-  statements: number
-  /** 'transaction' or 'statements' (autocommit, one at a time). */
-  runMode: 'transaction' | 'statements'
+  /** Statement count; for an applied file that this run did not parse, the count history recorded. */
+  statements?: number
+  /** 'transaction' or 'statements' (autocommit, one at a time); unknown for a file this run did not parse. */
+  runMode?: 'transaction' | 'statements'
   /** Why it runs statement by statement, when it does. */
   nonTransactionalReasons?: string[]
   hasDown: boolean

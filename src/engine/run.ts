@@ -9,6 +9,7 @@ import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import type { DiscoveryResult } from '../source/types.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
@@ -16,6 +17,7 @@ import { dryRunMode } from './modes/dry-run.js'
 import { planMode } from './modes/plan.js'
 import { rollbackMode } from './modes/rollback.js'
 import { verifyMode } from './modes/verify.js'
+import { parseEverything, parseWhatMayRun, refusedForSourceProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import type { MappedError, Mode, RunReport } from './report.js'
 
@@ -106,6 +108,8 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   let lockLost = false
   const key = lockKey(settings.historySchema)
   let cancelled = false
+  let found: DiscoveryResult | undefined
+  let parsed = false
   const onAbort = () => {
     cancelled = true
     log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.')
@@ -116,16 +120,19 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   ctx.signal?.addEventListener('abort', onAbort, { once: true })
 
   try {
-    // 1. Source: everything that can be wrong with the files is found before connecting.
-    const found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention })
+    // 1. Source: names, encodings, duplicates and pairing are checked before connecting.
+    // Files are read and hashed here; they are parsed once history says which may run (step 4).
+    found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention, parse: 'lazy' })
     report.migrationsDir = found.dir
     report.convention = found.convention
     report.conventionNote = found.conventionNote
-    report.warnings = [...found.warnings, ...tlsEnvironmentWarnings().map((message) => ({ file: '', message }))]
+    // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
+    report.warnings = found.warnings
+    report.warnings.push(...tlsEnvironmentWarnings().map((message) => ({ file: '', message })))
     report.problems = found.problems
     log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`)
     // What the files say, before anything can fail: a connection or lock failure still lists them.
-    report.migrations = found.migrations.map(baseResult)
+    report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
     if (found.problems.length) {
       report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`
@@ -146,7 +153,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     client = await open()
     report.serverVersion = (await serverVersion(client)).text
 
-    // 3. The lock, then history (created under the lock, so concurrent first runs never race).
+    // 3. The lock, then history.
     if (LOCKING_MODES.includes(settings.mode)) {
       lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
@@ -159,15 +166,24 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
         () => cancelled
       )
       holdingLock = true
-      // Only apply creates the history table: a preview or a rollback leaves no trace of pgshift.
-      if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
     }
     const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
 
-    // 4. The mode.
+    // 4. Parse what may run; a syntax error refuses the run before anything changes.
+    await parseWhatMayRun(found, history, settings.mode)
+    parsed = true
+    if (refusedForSourceProblems(report, found)) return report
+    // Only apply creates the history table (under the lock, so concurrent first runs never
+    // race): a preview or a rollback leaves no trace of pgshift.
+    if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
+
+    // 5. The mode.
     await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
+    // Failed before history said what may run (no connection, no lock): parse every file,
+    // so the report still names the syntax errors the fix will have to deal with too.
+    if (found && !parsed) await parseEverything(found)
     report.error = toMappedError(e)
     report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed'
     report.nextStep = report.error.next

@@ -405,7 +405,7 @@ function table(ctx: Ctx, l: Limits): string[] {
         escapeTableCell(m.identity),
         `${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)}`,
         formatDuration(m.durationMs) || ' ',
-        String(m.statements),
+        m.statements === undefined ? '—' : String(m.statements),
         runs(m),
         ...(withLocks ? [m.locks ? escapeTableCell(clip(compactLocks(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
         m.hasDown ? '✓' : '—',

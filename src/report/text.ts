@@ -185,6 +185,7 @@ export function checksSummary(checks: readonly VerifyCheck[]): string {
 
 /** How a migration runs, in words. */
 export function runModeWords(m: MigrationResult): string {
+  if (m.runMode === undefined) return '—'
   return m.runMode === 'transaction' ? 'transaction' : 'statement by statement'
 }
 

@@ -5,6 +5,7 @@ import { checksum } from './checksum.js'
 import { DATE_SHAPES, detectConvention, EXPECTED_NAMES, fits, parseFileName, type Detection, type NameInfo } from './conventions.js'
 import { decodeUtf8, listFiles, locateDir, readFiles, type ListedFile } from './files.js'
 import { ensureParser, parseSql } from './parser.js'
+import { defineLazy } from './lazy.js'
 import { formatPosition, lineMapFor, stripBom } from './positions.js'
 import { compareMigrationOrder, compareText, planKey } from './order.js'
 import { parseScriptSync, type ParseScriptOptions } from './script.js'
@@ -17,6 +18,12 @@ export interface DiscoverOptions {
   /** The migrations directory, relative to the workspace (or absolute); '' tries the defaults. */
   dir: string
   convention: Convention | 'auto'
+  /**
+   * 'all' (default) parses every script during discovery. 'lazy' parses a script when it is
+   * first read (see source/lazy.ts): the engine reads history first and parses only what
+   * will run, so applied files cost a hash, not a parse. The caller loads the parser.
+   */
+  parse?: 'all' | 'lazy'
 }
 
 interface Candidate {
@@ -47,7 +54,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     let planFile: string | undefined
     if (listing.plan) {
       planFile = fileOf(listing.plan)
-      const [buf] = await readFiles([listing.plan.abs])
+      const [buf] = readFiles([listing.plan.abs])
       const decoded = buf instanceof Error ? undefined : decodeUtf8(planFile, buf)
       if (!decoded || !decoded.ok) {
         problems.push(decoded && !decoded.ok ? decoded.problem : { file: planFile, code: 'unreadable-file', message: `cannot read ${planFile}: ${(buf as Error).message}` })
@@ -63,7 +70,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
 
     // Read everything we may use, then check the encoding.
     const toRead = candidates.filter(wanted)
-    const bufs = await readFiles(toRead.map((c) => c.listed.abs))
+    const bufs = readFiles(toRead.map((c) => c.listed.abs))
     toRead.forEach((c, i) => {
       const buf = bufs[i]
       if (buf instanceof Error) {
@@ -105,19 +112,21 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     const note = auto ? detection.note : explicitNote(convention, chosen.length)
     const conventionNote = plan ? `${note}; order from ${planFile} (${chosen.length} listed)` : note
 
-    await ensureParser()
+    const eager = opts.parse !== 'lazy'
+    if (eager) await ensureParser()
     const migrations: Migration[] = []
     const byIdentity = new Map<string, Migration>()
     chosen.forEach((c, position) => {
       if (c.text === undefined) return // unreadable: already a problem
       const m = buildMigration(c, convention, problems, warnings, convention === 'dbmate' || convention === 'goose')
+      if (eager) parseNow(m)
       if (plan) m.orderKey = planKey(position)
       const dup = byIdentity.get(m.identity.toLowerCase())
       if (dup) {
         problems.push({
           file: c.file,
           code: 'duplicate-identity',
-          message: `${c.file} and ${dup.up.source.file} are the same migration, ${m.identity}${dup.identity !== m.identity ? ` (names differ only in case: ${dup.identity})` : ''}`,
+          message: `${c.file} and ${dup.file} are the same migration, ${m.identity}${dup.identity !== m.identity ? ` (names differ only in case: ${dup.identity})` : ''}`,
           hint: 'keep one of the two files (rename or delete the other)'
         })
         return
@@ -126,7 +135,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
       migrations.push(m)
     })
     duplicateFlywayVersions(migrations, problems)
-    attachRoleFiles(candidates, migrations, problems, warnings)
+    attachRoleFiles(candidates, migrations, problems, warnings, eager)
     if (!plan) migrations.sort(compareMigrationOrder)
     return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}) }
   } catch (err) {
@@ -207,6 +216,13 @@ function parseOptional(source: ScriptSource, problems: SourceProblem[], opts?: P
   return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script
 }
 
+/** Reads every lazy script of `m`, so its parse problems are known now. */
+function parseNow(m: Migration): void {
+  void m.up
+  void m.down
+  void m.verify
+}
+
 function buildMigration(c: Candidate, convention: Convention, problems: SourceProblem[], warnings: SourceWarning[], needsSections: boolean): Migration {
   const fileText = c.text!
   const sections: Sections = splitSections(c.file, fileText)
@@ -215,34 +231,31 @@ function buildMigration(c: Candidate, convention: Convention, problems: SourcePr
     ? { forceNoTransaction: sections.noTransaction.what, forceNoTransactionPosition: sections.noTransaction.position }
     : {}
   const whole: ScriptSource = { file: c.file, fileText, offset: 0, text: fileText }
-  let up: ParsedScript
-  let down: ParsedScript | undefined
-  let verify: ParsedScript | undefined
-  if (sections.style) {
-    checkPreamble(sections, problems)
-    // Without an up section (already a problem), there is nothing to parse.
-    up = sections.up ? parseOrProblem(sections.up, problems, force) : emptyScript({ ...whole, offset: fileText.length, text: '' })
-    if (sections.down) down = parseOptional(sections.down, problems, force)
-    if (sections.verify) verify = parseOptional(sections.verify, problems)
-  } else {
-    if (needsSections) {
-      warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` })
-    }
-    up = parseOrProblem(whole, problems, force)
+  if (!sections.style && needsSections) {
+    warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` })
   }
   const s = c.info.scheme
-  return {
+  const m = {
     identity: c.info.identity,
     version: s?.version ?? '',
     name: s?.name ?? c.info.identity,
     kind: s?.kind ?? 'versioned',
     orderKey: s?.orderKey ?? planKey(0),
     checksum: checksum(fileText),
-    up,
-    ...(down ? { down } : {}),
-    ...(verify ? { verify } : {}),
+    file: c.file,
+    scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
     convention
-  }
+  } as Migration
+  defineLazy(m, 'up', () => {
+    if (!sections.style) return parseOrProblem(whole, problems, force)
+    checkPreamble(sections, problems)
+    // Without an up section (already a problem), there is nothing to parse.
+    return sections.up ? parseOrProblem(sections.up, problems, force) : emptyScript({ ...whole, offset: fileText.length, text: '' })
+  })
+  const { down, verify } = sections
+  if (down) defineLazy(m, 'down', () => parseOptional(down, problems, force))
+  if (verify) defineLazy(m, 'verify', () => parseOptional(verify, problems))
+  return m
 }
 
 /** SQL above the first section marker belongs to no section: dbmate and goose would skip it. */
@@ -271,9 +284,9 @@ function duplicateFlywayVersions(migrations: Migration[], problems: SourceProble
     const other = seen.get(key)
     if (other) {
       problems.push({
-        file: m.up.source.file,
+        file: m.file,
         code: 'duplicate-version',
-        message: `${m.up.source.file} and ${other.up.source.file} share version ${m.version}; Flyway versions must be unique`,
+        message: `${m.file} and ${other.file} share version ${m.version}; Flyway versions must be unique`,
         hint: 'give one of them the next free version'
       })
     } else seen.set(key, m)
@@ -281,7 +294,7 @@ function duplicateFlywayVersions(migrations: Migration[], problems: SourceProble
 }
 
 /** Pairs down and verify files with their up migration; orphans are named (a suffix-named orphan down refuses the run). */
-function attachRoleFiles(candidates: Candidate[], migrations: Migration[], problems: SourceProblem[], warnings: SourceWarning[]): void {
+function attachRoleFiles(candidates: Candidate[], migrations: Migration[], problems: SourceProblem[], warnings: SourceWarning[], eager: boolean): void {
   const byIdentity = new Map(migrations.map((m) => [m.identity, m]))
   const flywayByVersion = new Map<string, Migration>()
   for (const m of migrations) {
@@ -312,19 +325,23 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], probl
       continue
     }
     if (c.text === undefined) continue
-    const existing = m[role]
+    const existing = m.scriptFiles[role]
     if (existing) {
       problems.push({
         file: c.file,
         code: `duplicate-${role}`,
-        message: `${m.identity} has two ${role} scripts: ${existing.source.file} and ${c.file}`,
+        message: `${m.identity} has two ${role} scripts: ${existing} and ${c.file}`,
         hint: `keep one ${role} script per migration`
       })
       continue
     }
     const source: ScriptSource = { file: c.file, fileText: c.text, offset: 0, text: c.text }
-    const script = parseOptional(source, problems)
-    if (script) m[role] = script
-    else warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` })
+    m.scriptFiles[role] = c.file
+    defineLazy(m, role, () => {
+      const script = parseOptional(source, problems)
+      if (!script) warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` })
+      return script
+    })
+    if (eager) void m[role]
   }
 }

@@ -3,7 +3,8 @@
 // any content is read.
 import { isUtf8 } from 'node:buffer'
 import type { Dirent } from 'node:fs'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { DEFAULT_DIRS } from '../settings.js'
 import type { SourceProblem } from './types.js'
@@ -198,20 +199,17 @@ export function decodeUtf8(file: string, buf: Buffer): Decoded {
   return { ok: true, text: buf.toString('utf8') }
 }
 
-/** Reads files with bounded concurrency (2,000 files must not exhaust descriptors). */
-export async function readFiles(paths: string[], concurrency = 32): Promise<Array<Buffer | Error>> {
-  const out: Array<Buffer | Error> = new Array(paths.length)
-  let next = 0
-  const worker = async () => {
-    while (next < paths.length) {
-      const i = next++
-      try {
-        out[i] = await readFile(paths[i])
-      } catch (err) {
-        out[i] = err as Error
-      }
+/**
+ * Reads files one after another with readFileSync: for many small migration files this is
+ * several times faster than fs/promises (8-9 ms against 57-81 ms for 2,000 files, see
+ * bench/probes/read-files.mjs), and it holds one descriptor at a time.
+ */
+export function readFiles(paths: string[]): Array<Buffer | Error> {
+  return paths.map((p) => {
+    try {
+      return readFileSync(p)
+    } catch (err) {
+      return err as Error
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker))
-  return out
+  })
 }

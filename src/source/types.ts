@@ -114,9 +114,18 @@ export interface Migration {
   orderKey: OrderKey
   /** SHA-256 (hex) of the up script's file text with BOM stripped and CRLF/CR turned into LF. */
   checksum: string
+  /** The up script's file, workspace-relative: known without parsing. */
+  file: string
+  /** The files holding a down and a verify script (the up file itself for dbmate/goose sections): known without parsing. */
+  scriptFiles: { down?: string; verify?: string }
+  /**
+   * The parsed scripts. With `discover({ parse: 'lazy' })` each is parsed on first read
+   * (the parser must be loaded: `ensureParser()`), and its problems join the discovery's
+   * `problems`; see source/lazy.ts. A down or verify script that holds no statements reads
+   * as undefined.
+   */
   up: ParsedScript
   down?: ParsedScript
-  /** Verify scripts (run by `verify`, a later mode). */
   verify?: ParsedScript
   /** Which convention recognised this file. */
   convention: Convention

@@ -6,6 +6,7 @@ import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
 import { deleteHistorySql, executeDown } from '../executor.js'
 import { fillFromPlan } from '../plan-report.js'
+import { parseDowns, refusedForSourceProblems } from '../parse-needed.js'
 import { plan } from '../plan.js'
 import { previewInTransaction } from '../preview.js'
 import type { MigrationResult, RunReport } from '../report.js'
@@ -113,6 +114,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     report.nextStep = settings.toVersion ? `Nothing to roll back: ${settings.toVersion} is the newest applied migration.` : 'Nothing to roll back: no migration is applied.'
     return
   }
+  parseDowns(range)
+  if (refusedForSourceProblems(report, found)) return
   const noDown = range.filter((m) => !m.down)
   if (noDown.length) {
     return refuse(report, [

@@ -1,0 +1,45 @@
+// Discovery hashes every file and parses lazily (source/lazy.ts). The engine decides
+// what to parse once history is read: what may run, not what already ran. A no-op
+// run never loads the parser; an applied file is checked by its checksum alone.
+import type { HistoryRow } from '../db/history.js'
+import { ensureParser } from '../source/parser.js'
+import type { DiscoveryResult, Migration } from '../source/types.js'
+import type { Mode, RunReport } from './report.js'
+
+/** Parses every script of the files not applied with their current checksum; verify also parses every verify script. */
+export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRow[], mode: Mode): Promise<void> {
+  const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]))
+  const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum)
+  const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : []
+  // A rollback parses the downs of its range later (parseDowns), once the range is known.
+  if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback') return
+  await ensureParser()
+  for (const m of mayRun) parseAll(m)
+  for (const m of verifyScripts) void m.verify
+}
+
+/** Parses every script (a run that failed before reading history reports all syntax errors). */
+export async function parseEverything(found: DiscoveryResult): Promise<void> {
+  if (!found.migrations.length) return
+  await ensureParser()
+  for (const m of found.migrations) parseAll(m)
+}
+
+function parseAll(m: Migration): void {
+  void m.up
+  void m.down
+  void m.verify
+}
+
+/** True (and the report says why) when parsing found problems: nothing may run. */
+export function refusedForSourceProblems(report: RunReport, found: DiscoveryResult): boolean {
+  if (!found.problems.length) return false
+  report.status = 'failed'
+  report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`
+  return true
+}
+
+/** Parses the down scripts of a rollback range (the parser is loaded by parseWhatMayRun). */
+export function parseDowns(range: Migration[]): void {
+  for (const m of range) void m.down
+}
