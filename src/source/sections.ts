@@ -53,7 +53,9 @@ export function splitSections(file: string, fileText: string): Sections {
     markers.push({ style, direction, lineStart: m.index, at: m.index + lead, label: m[0].trim() })
   }
   const problems: SourceProblem[] = []
-  const lines = lineMapFor(fileText)
+  // Built only when a position is needed: most files hold no marker at all.
+  let map: ReturnType<typeof lineMapFor> | undefined
+  const lines = { position: (at: number) => (map ??= lineMapFor(fileText)).position(at) }
   const noTx = GOOSE_NO_TX.exec(fileText)
   const result: Sections = { problems }
   if (noTx) {

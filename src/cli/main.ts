@@ -1,0 +1,67 @@
+// The pgshift command: the same settings schema, engine and report as the action
+// (loaded by ./index.ts, possibly in a relaunched process: see src/relaunch.ts).
+import { runPgshift, type RunLogger } from '../engine/run.js'
+import type { RunReport } from '../engine/report.js'
+import { redact, redactDeep, registerDatabaseUrl } from '../report/redact.js'
+import { renderText } from '../report/text.js'
+import { parseSettings, SettingsError } from '../settings.js'
+import { VERSION } from '../version.js'
+import { parseCliArgs, UsageError, USAGE } from './args.js'
+
+const err = (s: string) => process.stderr.write(`${redact(s)}\n`)
+
+const logger: RunLogger = {
+  info: (m) => err(m),
+  warn: (m) => err(`warning: ${m}`),
+  group: async (title, fn) => {
+    err(title)
+    return fn()
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, blocked: 2, usage: 64 } as const
+
+async function main(): Promise<number> {
+  let args
+  try {
+    args = parseCliArgs(process.argv.slice(2), process.env)
+  } catch (e) {
+    err(`pgshift: ${(e as Error).message}`)
+    return EXIT.usage
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return EXIT.ok
+  }
+  if (args.version) {
+    process.stdout.write(`pgshift ${VERSION}\n`)
+    return EXIT.ok
+  }
+  registerDatabaseUrl(args.raw['database-url'] ?? '')
+  registerDatabaseUrl(args.raw['expected-database-url'] ?? '')
+  let settings
+  try {
+    settings = parseSettings(args.raw, process.cwd())
+  } catch (e) {
+    if (e instanceof SettingsError || e instanceof UsageError) {
+      err(`pgshift: ${e.message}`)
+      return EXIT.usage
+    }
+    throw e
+  }
+  const ac = new AbortController()
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort())
+  const report = redactDeep(await runPgshift(settings, { logger, signal: ac.signal })) as RunReport
+  process.stdout.write(redact(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: process.stdout.isTTY })))
+  return report.status === 'failed' ? EXIT.failed : report.status === 'blocked' ? EXIT.blocked : EXIT.ok
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e) => {
+    err(`pgshift: unexpected error: ${e instanceof Error ? e.message : String(e)}`)
+    process.exitCode = EXIT.failed
+  }
+)

@@ -1,0 +1,53 @@
+// Node 24's V8 tiers libpg-query's WebAssembly up to TurboFan: about 500 MB of
+// compiler memory and seconds of background CPU per run, on 2-core runners. Liftoff
+// alone parses as fast for our sizes (docs/BENCHMARKS.md). The flag only works on the
+// command line (v8.setFlagsFromString has no effect on wasm tiering), and GitHub
+// starts actions as `node dist/index.js`, so the entry points start themselves again
+// with it. The parent stays small: it forwards signals and the exit status.
+import { spawn } from 'node:child_process'
+
+const FLAG = '--liftoff-only'
+
+/** True when this process should start itself again with FLAG (set PGSHIFT_RELAUNCH=off to opt out). */
+export function shouldRelaunch(): boolean {
+  return !process.execArgv.includes(FLAG) && process.env.PGSHIFT_RELAUNCH !== 'off'
+}
+
+/**
+ * Runs this same script in a child `node --liftoff-only` and ends this process as
+ * the child ends. The child gets its own process group, so a Ctrl-C reaches it once,
+ * forwarded from here (a second Ctrl-C still forces it, as without the relaunch); the
+ * IPC channel makes the child exit at once if this parent is killed (kill -9).
+ */
+export function relaunch(): Promise<never> {
+  const child = spawn(process.execPath, [FLAG, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true
+  })
+  const forward = (sig: NodeJS.Signals) => () => {
+    child.kill(sig)
+  }
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, forward(sig))
+  return new Promise<never>(() => {
+    child.on('error', (e) => {
+      process.stderr.write(`pgshift: cannot start ${process.execPath}: ${e.message}\n`)
+      process.exit(1)
+    })
+    child.on('exit', (code, signal) => {
+      if (signal) {
+        // Die the way the child died, so the caller sees the same status.
+        for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(s)
+        process.kill(process.pid, signal)
+      }
+      process.exit(code ?? 1)
+    })
+  })
+}
+
+/** In the child: exit at once when the parent is gone, as if killed together with it. */
+export function exitWithParent(): void {
+  if (!process.send) return
+  process.on('disconnect', () => process.exit(137))
+  // The channel must not keep the child alive on its own.
+  process.channel?.unref()
+}
