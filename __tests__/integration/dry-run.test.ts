@@ -89,3 +89,16 @@ test('files that cannot be previewed are listed with the reason; VACUUM is skipp
   expect(r.migrations.find((m) => m.identity === '004_blocks')?.status).toBe('skipped')
   expect(r.nextStep).toMatch(/003_use cannot be previewed/)
 })
+
+test('each statement is timed on the server, between clock readings around it, in one message per migration', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\nSELECT pg_sleep(0.3);\nCREATE TABLE b (id int); -- a trailing comment\n' })
+  const r = await run(ws, 'dry-run')
+  expect(r.status).toBe('success')
+  const t = r.migrations[0]?.statementTimings ?? []
+  expect(t.map((x) => x.line)).toEqual([1, 2, 3])
+  // The sleep is charged to line 2 alone.
+  expect(t[1]?.ms).toBeGreaterThanOrEqual(300)
+  expect(t[0]?.ms ?? 0).toBeLessThan(t[1]?.ms ?? 0)
+  expect(t[2]?.ms ?? 0).toBeLessThan(t[1]?.ms ?? 0)
+  expect(r.migrations[0]?.durationMs).toBeGreaterThanOrEqual(300)
+})

@@ -4701,17 +4701,12 @@ async function applyMode(ctx) {
 const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
 
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
-// Previews scripts inside one transaction that is always rolled back (DESIGN 10):
-// a savepoint per migration, each statement timed, the locks each migration took
-// read from pg_locks. Statements that cannot run in a transaction run as their
-// transactional twin (CREATE INDEX for CREATE INDEX CONCURRENTLY) or are skipped
-// and listed (VACUUM). Used by dry-run (up scripts) and rollback with dry-run (downs).
 
 
 
 
 
-const SAVEPOINT = (0,esm/* escapeIdentifier */.F)('pgshift_preview');
+
 /** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
 function transactionalTwin(s) {
     if (!s.nonTransactional?.includes('CONCURRENTLY'))
@@ -4735,15 +4730,60 @@ function timeoutsSql(ctx) {
 function label(s) {
     return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
+const preview_MARKER = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8';
+/** The message for one migration, and what each of its statements is. */
+function previewMessage(ctx, item, first, lockSql, timings) {
+    const parts = [];
+    let sql = '';
+    let codePoints = 0;
+    const add = (part, text) => {
+        parts.push(part);
+        // The newline ends a trailing `--` comment; the semicolon ends the statement.
+        const piece = `${text}\n;`;
+        sql += piece;
+        codePoints += [...piece].length;
+    };
+    // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
+    if (!first)
+        for (const setup of ['RESET ALL', 'RESET ROLE', ...timeoutsSql(ctx).split(';')])
+            add({ kind: 'setup' }, setup);
+    add({ kind: 'marker' }, preview_MARKER);
+    for (const s of item.script.statements) {
+        if (s.strippedWrapper)
+            continue;
+        if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
+            timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` });
+            continue;
+        }
+        const twin = transactionalTwin(s);
+        const sent = twin ?? s.sql;
+        timings.push({ line: s.position.line, label: s.nonTransactional ?? label(s), ms: 0, twin: twin ? `ran as its transactional twin (without CONCURRENTLY)` : undefined });
+        add({ kind: 'statement', statement: s, sent, prefixCodePoints: codePoints }, sent);
+        add({ kind: 'marker' }, preview_MARKER);
+    }
+    for (const setup of AS_LOGIN_USER.split(';'))
+        add({ kind: 'setup' }, setup);
+    add({ kind: 'record' }, item.recordSql);
+    if (lockSql)
+        add({ kind: 'locks' }, lockSql);
+    return { sql, parts };
+}
 async function previewInTransaction(ctx, items) {
     const { client, settings } = ctx;
     const outcome = {};
+    // Locks on relations created inside the preview block nobody: with none existing
+    // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
+    // (locks only pile up inside one transaction, so "before" is the previous "after");
+    // new relations get higher oids, so most of their rows stay on the server.
     const existing = await existingRelations(client, settings.historySchema);
+    const lockSql = existing.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...existing.keys())}` : undefined;
+    let held = [];
     await client.query(`BEGIN;${timeoutsSql(ctx)}`);
     try {
         // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
         await client.query(createHistorySql(settings.historySchema));
         const enumsAdded = [];
+        let first = true;
         for (const item of items) {
             const { result, script } = item;
             if (outcome.failed || outcome.stoppedAt || ctx.isCancelled()) {
@@ -4756,65 +4796,47 @@ async function previewInTransaction(ctx, items) {
                 outcome.stoppedAt = result;
                 continue;
             }
-            const before = await heldLocks(client, existing);
-            await client.query(`SAVEPOINT ${SAVEPOINT}`);
             const timings = [];
+            const message = previewMessage(ctx, item, first, lockSql, timings);
+            first = false;
             const started = performance.now();
-            let failure;
-            for (const s of script.statements) {
-                if (s.strippedWrapper)
-                    continue;
-                if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
-                    timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` });
-                    continue;
-                }
-                const twin = transactionalTwin(s);
-                const sql = twin ?? s.sql;
-                const t = performance.now();
-                try {
-                    await client.query(sql);
-                }
-                catch (error) {
-                    failure = { error, statement: s, sent: sql };
-                    break;
-                }
-                timings.push({ line: s.position.line, label: s.nonTransactional ?? label(s), ms: Math.round((performance.now() - t) * 10) / 10, twin: twin ? `ran as its transactional twin (without CONCURRENTLY)` : undefined });
-                if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
-                    enumsAdded.push(item.migration.identity);
-            }
-            if (!failure) {
-                try {
-                    await client.query(item.recordSql);
-                }
-                catch (error) {
-                    failure = { error, statement: script.statements[script.statements.length - 1], sent: '' };
-                }
-            }
-            result.statementTimings = timings;
+            const r = await queryCountingStatements(client, message.sql);
             result.durationMs = Math.round(performance.now() - started);
-            if (!failure) {
-                result.locks = newLocks(before, await heldLocks(client, existing));
-                // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
-                await client.query(`RELEASE SAVEPOINT ${SAVEPOINT};RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`);
+            if (r.error === undefined) {
+                fillTimings(timings, message.parts, r.results);
+                result.statementTimings = timings;
+                if (lockSql) {
+                    const after = heldOn(existing, r.results[r.results.length - 1]?.rows);
+                    result.locks = newLocks(held, after);
+                    held = after;
+                }
+                else
+                    result.locks = [];
+                for (const s of script.statements)
+                    if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
+                        enumsAdded.push(item.migration.identity);
                 result.status = 'previewed';
                 continue;
             }
-            await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-            const code = isPgError(failure.error) ? failure.error.code : undefined;
+            const failedPart = message.parts[r.completed];
+            const code = isPgError(r.error) ? r.error.code : undefined;
+            const statement = failedPart?.kind === 'statement' ? failedPart.statement : script.statements[script.statements.length - 1];
             const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity);
             if (code === '55P04' && earlierEnum) {
                 result.notDryRunnable = `it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`;
                 outcome.stoppedAt = result;
                 continue;
             }
-            if (code === '2D000' && failure.statement.kind === 'CallStmt') {
+            if (code === '2D000' && statement.kind === 'CallStmt') {
                 result.notDryRunnable = 'the procedure it calls commits, which cannot happen inside the preview transaction';
                 outcome.stoppedAt = result;
                 continue;
             }
-            const s = failure.statement;
+            const origin = failedPart?.kind === 'statement'
+                ? { script, text: failedPart.sent, fileOffset: statement.offset, prefixCodePoints: failedPart.prefixCodePoints }
+                : { script, text: statement.sql, fileOffset: statement.offset, prefixCodePoints: Number.MAX_SAFE_INTEGER };
             result.status = 'failed';
-            result.error = mapRunError(failure.error, { script, text: failure.sent || s.sql, fileOffset: s.offset, prefixCodePoints: 0 }, s);
+            result.error = mapRunError(r.error, origin, statement);
             result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
             outcome.failed = result;
         }
@@ -4824,6 +4846,25 @@ async function previewInTransaction(ctx, items) {
         await client.query('ROLLBACK').catch(() => { });
     }
     return outcome;
+}
+/** Each statement's time: the difference of the clock markers around it. */
+function fillTimings(timings, parts, results) {
+    const clock = (i) => Number(results[i]?.rows[0]?.[0]);
+    let t = 0;
+    parts.forEach((p, i) => {
+        if (p.kind !== 'statement')
+            return;
+        while (timings[t]?.twin?.startsWith('skipped:'))
+            t++;
+        const ms = clock(i + 1) - clock(i - 1);
+        if (timings[t])
+            timings[t].ms = Number.isFinite(ms) ? Math.round(ms * 10) / 10 : 0;
+        t++;
+    });
+}
+/** The rows of the lock query that fall on relations that existed before the preview. */
+function heldOn(existing, rows = []) {
+    return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts

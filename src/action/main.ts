@@ -16,7 +16,6 @@ import { parseSettings, SettingsError, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { emitAnnotations } from './annotations.js'
 import { commentBody } from './comment-body.js'
-import { upsertStickyComment } from './comment.js'
 import {
   blobBase,
   commentWanted,
@@ -156,6 +155,8 @@ async function comment(report: RunReport, settings: Settings, gh: GithubContext,
   if (!gh.repository) return skip('GITHUB_REPOSITORY is not set.')
   const key = settings.github.commentKey ?? defaultCommentKey(process.env)
   const body = commentBody(report, { key, linkBase, runPage: runPage(gh) })
+  // Loaded only here: octokit is most of the bundle, and most runs post no comment.
+  const { upsertStickyComment } = await import('./comment.js')
   await upsertStickyComment({
     token: settings.github.token,
     target: { repository: gh.repository, issueNumber: gh.pr.number },

@@ -105,7 +105,7 @@ export function deleteHistorySql(ctx: ExecContext, identity: string): string {
  * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
  * after COMMIT (and RESET then clears it).
  */
-const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE'
+export const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE'
 const AS_LOGIN_USER_STATEMENTS = 2
 
 /** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks). */
