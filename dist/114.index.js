@@ -1688,8 +1688,9 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
     const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper);
     const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText;
     const sent = script.statements.filter((s) => !s.strippedWrapper && s.index >= resumeFrom);
-    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};\n`;
-    const prefixStatements = 3;
+    // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
+    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`;
+    const prefixStatements = 4;
     const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : '';
     // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
     const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`;
@@ -1735,6 +1736,16 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
         }
         return { ok: false, durationMs: performance.now() - started, retries, error: mapped };
     }
+}
+/**
+ * Transactional migrations commit with synchronous_commit off, each with its history
+ * row, so a crash can only lose whole migrations together with their rows. This one
+ * synchronous commit of a transaction that has an xid flushes the WAL up to itself,
+ * and with it every earlier commit: once it returns, all of them are durable. It
+ * runs with the session's own synchronous_commit (the server's or role's setting).
+ */
+async function makeDurable(client) {
+    await client.query('BEGIN;SELECT txid_current();COMMIT');
 }
 /** The script's send text with `statements` (and their semicolons) replaced by spaces. */
 function blankStatements(script, statements) {
@@ -3330,6 +3341,26 @@ function execContext(ctx) {
         onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
     };
 }
+/**
+ * Flushes the run's asynchronous commits (see makeDurable) before anything is
+ * reported as done. When the server cannot confirm, the run fails: what is recorded
+ * is still consistent, and the next run reads history to see what survived.
+ */
+async function confirmDurable(ctx, report, what) {
+    try {
+        await makeDurable(ctx.client);
+        return true;
+    }
+    catch (e) {
+        report.status = 'failed';
+        report.error = {
+            message: `the server did not confirm that ${what} reached disk: ${e.message}`,
+            next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
+        };
+        report.nextStep = report.error.next;
+        return false;
+    }
+}
 async function applyMode(ctx) {
     const { report, log } = ctx;
     const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, ctx.settings);
@@ -3385,6 +3416,8 @@ async function applyMode(ctx) {
     }
     report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
     const n = report.applied.length;
+    if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`)))
+        return;
     if (failed) {
         report.status = 'failed';
         const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
@@ -3839,6 +3872,8 @@ async function rollbackMode(ctx) {
     }
     report.pending = [...report.rolledBack].reverse();
     const done = report.rolledBack.length;
+    if (done && !(await confirmDurable(ctx, report, `the ${done} rollback${done === 1 ? '' : 's'}`)))
+        return;
     if (failed) {
         report.status = 'failed';
         const left = range.length - done;

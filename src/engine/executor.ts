@@ -166,8 +166,9 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
   const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper)
   const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText
   const sent = script.statements.filter((s) => !s.strippedWrapper && s.index >= resumeFrom)
-  const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};\n`
-  const prefixStatements = 3
+  // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
+  const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`
+  const prefixStatements = 4
   const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : ''
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
   const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`
@@ -210,6 +211,17 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
     }
     return { ok: false, durationMs: performance.now() - started, retries, error: mapped }
   }
+}
+
+/**
+ * Transactional migrations commit with synchronous_commit off, each with its history
+ * row, so a crash can only lose whole migrations together with their rows. This one
+ * synchronous commit of a transaction that has an xid flushes the WAL up to itself,
+ * and with it every earlier commit: once it returns, all of them are durable. It
+ * runs with the session's own synchronous_commit (the server's or role's setting).
+ */
+export async function makeDurable(client: pg.Client): Promise<void> {
+  await client.query('BEGIN;SELECT txid_current();COMMIT')
 }
 
 /** The script's send text with `statements` (and their semicolons) replaced by spaces. */

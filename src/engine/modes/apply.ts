@@ -2,11 +2,11 @@
 // by statement), stopping at the first failure.
 import { sessionSettingsSql } from '../../db/connect.js'
 import { existingRelations } from '../../db/locks.js'
-import { executeMigration, type ExecContext } from '../executor.js'
+import { executeMigration, makeDurable, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
-import type { MigrationResult } from '../report.js'
+import type { MigrationResult, RunReport } from '../report.js'
 import type { ModeContext } from './context.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
 
@@ -22,6 +22,26 @@ export function execContext(ctx: ModeContext): ExecContext {
     meta: ctx.run.meta ?? {},
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
+  }
+}
+
+/**
+ * Flushes the run's asynchronous commits (see makeDurable) before anything is
+ * reported as done. When the server cannot confirm, the run fails: what is recorded
+ * is still consistent, and the next run reads history to see what survived.
+ */
+export async function confirmDurable(ctx: ModeContext, report: RunReport, what: string): Promise<boolean> {
+  try {
+    await makeDurable(ctx.client)
+    return true
+  } catch (e) {
+    report.status = 'failed'
+    report.error = {
+      message: `the server did not confirm that ${what} reached disk: ${(e as Error).message}`,
+      next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
+    }
+    report.nextStep = report.error.next
+    return false
   }
 }
 
@@ -74,6 +94,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   }
   report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id))
   const n = report.applied.length
+  if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`))) return
   if (failed) {
     report.status = 'failed'
     const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''

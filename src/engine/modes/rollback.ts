@@ -11,7 +11,7 @@ import { plan } from '../plan.js'
 import { previewInTransaction } from '../preview.js'
 import type { MigrationResult, RunReport } from '../report.js'
 import type { Migration, Statement } from '../../source/types.js'
-import { execContext } from './apply.js'
+import { confirmDurable, execContext } from './apply.js'
 import type { ModeContext } from './context.js'
 
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
@@ -169,6 +169,7 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
   }
   report.pending = [...report.rolledBack].reverse()
   const done = report.rolledBack.length
+  if (done && !(await confirmDurable(ctx, report, `the ${done} rollback${done === 1 ? '' : 's'}`))) return
   if (failed) {
     report.status = 'failed'
     const left = range.length - done
