@@ -2,7 +2,9 @@
 // relaunches itself with --liftoff-only (src/relaunch.ts), then runs the action.
 import { exitWithParent, relaunch, shouldRelaunch } from '../relaunch.js'
 
-if (shouldRelaunch()) await relaunch()
-exitWithParent()
-const { run } = await import('./main.js')
-await run()
+if (shouldRelaunch()) {
+  void relaunch()
+} else {
+  exitWithParent()
+  void import('./main.js').then(({ run }) => run())
+}

@@ -4,6 +4,9 @@
 import { exitWithParent, relaunch, shouldRelaunch } from '../relaunch.js'
 
 const quick = process.argv.slice(2).some((a) => a === '--version' || a === '--help')
-if (!quick && shouldRelaunch()) await relaunch()
-exitWithParent()
-await import('./main.js')
+if (!quick && shouldRelaunch()) {
+  void relaunch()
+} else {
+  exitWithParent()
+  void import('./main.js')
+}
