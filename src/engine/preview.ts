@@ -5,6 +5,7 @@
 // and listed (VACUUM). Used by dry-run (up scripts) and rollback with dry-run (downs).
 import { escapeIdentifier } from 'pg'
 import { createHistorySql } from '../db/history.js'
+import { CREATE_SUPABASE_HISTORY_SQL } from '../db/supabase-history.js'
 import { existingRelations, heldLocks, newLocks } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
@@ -62,6 +63,8 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
   try {
     // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
     await client.query(createHistorySql(settings.historySchema))
+    // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
+    if (ctx.supabase && !ctx.supabase.tableExists) await client.query(CREATE_SUPABASE_HISTORY_SQL)
     const enumsAdded: string[] = []
     for (const item of items) {
       const { result, script } = item

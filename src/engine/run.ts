@@ -18,6 +18,7 @@ import { rollbackMode } from './modes/rollback.js'
 import { verifyMode } from './modes/verify.js'
 import { baseResult } from './plan.js'
 import type { MappedError, Mode, RunReport } from './report.js'
+import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
 
 /** Each mode fills the report from a prepared session. */
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
@@ -162,10 +163,21 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       // Only apply creates the history table: a preview or a rollback leaves no trace of pgshift.
       if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
     }
-    const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+    let history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+
+    // The Supabase CLI's history (DESIGN 8): its versions count as applied.
+    let supabase: SupabaseHistory | undefined
+    const reason = await supabaseHistoryReason(settings, found, client)
+    if (reason) {
+      supabase = await loadSupabaseHistory(reason, client, found, history)
+      history = mergedHistory(history, supabase)
+      report.warnings.push(...supabase.warnings)
+      report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) }
+      log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`)
+    }
 
     // 4. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
     report.error = toMappedError(e)

@@ -6,6 +6,8 @@ import { executeMigration, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
+import { reconcileSupabaseHistory } from '../supabase-history.js'
+import { supabaseColumns } from '../../db/supabase-history.js'
 import type { MigrationResult } from '../report.js'
 import type { ModeContext } from './context.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
@@ -20,6 +22,7 @@ export function execContext(ctx: ModeContext): ExecContext {
     statementTimeoutMs: settings.statementTimeoutMs,
     sessionSql: sessionSettingsSql(),
     meta: ctx.run.meta ?? {},
+    supabase: ctx.supabase ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns } : undefined,
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
   }
@@ -31,6 +34,10 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   fillFromPlan(report, p)
   await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
+  if (ctx.supabase) {
+    await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {})
+    ctx.supabase.columns = await supabaseColumns(ctx.client)
+  }
   const exec = execContext(ctx)
   const total = p.toRun.length
   // test-rollback compares against the schema before this run's migrations. On such an

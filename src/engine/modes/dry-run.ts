@@ -1,8 +1,7 @@
 // dry-run: everything apply would run, inside one transaction that is rolled
 // back. Per-statement timings, the locks each migration takes, and the files
 // that cannot be previewed, with the reason.
-import { upsertHistorySql } from '../../db/history.js'
-import { historyWrite } from '../executor.js'
+import { recordAppliedSql } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
@@ -24,7 +23,7 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
     migration: m,
     script: m.up,
     result: byIdentity.get(m.identity) as MigrationResult,
-    recordSql: upsertHistorySql(settings.historySchema, historyWrite(m, exec, {}))
+    recordSql: recordAppliedSql(exec, m, {})
   }))
   if (!items.length) {
     report.status = 'nothing-to-do'

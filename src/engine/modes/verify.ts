@@ -230,6 +230,12 @@ export async function verifyMode(ctx: ModeContext): Promise<void> {
     checks.push(c)
     if (!c.ok) log.warn(`${c.subject}: ${c.message}`)
   }
+  // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
+  for (const m of ctx.supabase?.backfill ?? []) {
+    const c: VerifyCheck = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` }
+    checks.push(c)
+    log.warn(c.message)
+  }
   const ok = checks.filter((c) => c.ok).length
   log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`)
 
