@@ -55,7 +55,8 @@ function label(s: Statement): string {
   return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
 }
 
-export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[]): Promise<PreviewOutcome> {
+/** `beforeRollback` runs inside the preview transaction, after the last migration, when none failed (the Supabase lint). */
+export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[], beforeRollback?: () => Promise<void>): Promise<PreviewOutcome> {
   const { client, settings } = ctx
   const outcome: PreviewOutcome = {}
   const existing = await existingRelations(client, settings.historySchema)
@@ -136,6 +137,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`
       outcome.failed = result
     }
+    if (beforeRollback && !outcome.failed && !ctx.isCancelled()) await beforeRollback()
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})

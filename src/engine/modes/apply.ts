@@ -7,6 +7,7 @@ import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
 import { reconcileSupabaseHistory } from '../supabase-history.js'
+import { prepareSupabaseLint, runSupabaseLint } from '../supabase-lint.js'
 import { supabaseColumns } from '../../db/supabase-history.js'
 import type { MigrationResult } from '../report.js'
 import type { ModeContext } from './context.js'
@@ -38,6 +39,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {})
     ctx.supabase.columns = await supabaseColumns(ctx.client)
   }
+  const sbLint = await prepareSupabaseLint(ctx)
   const exec = execContext(ctx)
   const total = p.toRun.length
   // test-rollback compares against the schema before this run's migrations. On such an
@@ -95,4 +97,5 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`
   }
+  if (sbLint && !failed) await runSupabaseLint(ctx, sbLint)
 }

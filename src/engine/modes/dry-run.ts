@@ -8,6 +8,7 @@ import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
 import { execContext } from './apply.js'
+import { prepareSupabaseLint, runSupabaseLint } from '../supabase-lint.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -31,11 +32,14 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
     return
   }
   ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
-  const out = await previewInTransaction(ctx, items)
+  const sbLint = await prepareSupabaseLint(ctx)
+  const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint) : undefined)
   const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity)
   if (out.failed) {
     report.status = 'failed'
     report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`
+  } else if (settings.lint === 'error' && report.supabaseLint?.length) {
+    // The Supabase lint failed the preview (lint: error); its next step stands.
   } else {
     report.status = 'success'
     const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : ''
