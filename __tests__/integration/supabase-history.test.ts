@@ -189,3 +189,26 @@ test('history: native writes no Supabase row; verify in auto then names the gap,
   expect((await supabaseRows(db)).map((r) => r.version)).toEqual(['20240101000000'])
   expect((await pgshift(ws, db.url, { mode: 'verify' })).status).toBe('success')
 })
+
+test('rollback of a file the CLI applied (adopted, never run by pgshift) removes its CLI row; without the CLI table a rollback still works', async () => {
+  const ws = workspace({ '20240101000000_a.sql': 'CREATE TABLE a (id int);\n', '20240102000000_b.sql': 'CREATE TABLE b (id int);\n' })
+  mkdirSync(join(ws, DIR, 'down'))
+  writeFileSync(join(ws, DIR, 'down', '20240102000000_b.sql'), 'DROP TABLE b;\n')
+  await push(ws, db.url)
+  const rb = await pgshift(ws, db.url, { mode: 'rollback' })
+  expect(rb.status).toBe('success')
+  expect(rb.rolledBack).toEqual(['20240102000000_b'])
+  expect((await supabaseRows(db)).map((r) => r.version)).toEqual(['20240101000000'])
+  expect(await db.query(`SELECT to_regclass('public.b') AS t`)).toEqual([{ t: null }])
+
+  const native = await freshDatabase()
+  try {
+    expect((await pgshift(ws, native.url, { history: 'native' })).status).toBe('success')
+    // auto (the directory): the CLI table is absent, so there is no row to delete.
+    const down = await pgshift(ws, native.url, { mode: 'rollback' })
+    expect(down.status).toBe('success')
+    expect(await schemaExists(native, 'supabase_migrations')).toBe(false)
+  } finally {
+    await native.drop()
+  }
+})

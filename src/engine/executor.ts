@@ -37,7 +37,13 @@ export interface ExecContext {
    */
   collectLocks?: Map<number, string>
   /** Kept when the Supabase CLI's history is (DESIGN 8): its row commits with ours. */
-  supabase?: { entries: Map<string, SupabaseEntry>; columns: Set<string> }
+  supabase?: {
+    entries: Map<string, SupabaseEntry>
+    columns: Set<string>
+    tableExists: boolean
+    /** Applied by the CLI and not (yet) in pgshift's history, which may not even exist: only the CLI row goes. */
+    adopted: Set<string>
+  }
 }
 
 export interface ExecOutcome {
@@ -113,7 +119,9 @@ export function recordAppliedSql(ctx: Pick<ExecContext, 'historySchema' | 'meta'
 export function deleteHistorySql(ctx: ExecContext, identity: string): string {
   const ours = `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(identity)}`
   const entry = ctx.supabase?.entries.get(identity)
-  return entry ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours
+  if (entry && ctx.supabase?.adopted.has(identity)) return deleteSupabaseRowSql(entry.version)
+  // No table (pgshift applied without it): no CLI row to delete.
+  return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours
 }
 
 /**

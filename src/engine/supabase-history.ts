@@ -149,4 +149,7 @@ export async function reconcileSupabaseHistory(client: pg.Client, historySchema:
     throw e
   })
   sb.tableExists = true
+  // Baselined: from now on they are in pgshift's history like any other.
+  sb.adopted = []
+  sb.backfill = []
 }

@@ -23,7 +23,9 @@ export function execContext(ctx: ModeContext): ExecContext {
     statementTimeoutMs: settings.statementTimeoutMs,
     sessionSql: sessionSettingsSql(),
     meta: ctx.run.meta ?? {},
-    supabase: ctx.supabase ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns } : undefined,
+    supabase: ctx.supabase
+      ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+      : undefined,
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
   }
