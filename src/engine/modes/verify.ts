@@ -11,6 +11,7 @@
 //    both, and report every difference (e.g. a hand-made change in production).
 import type pg from 'pg'
 import { historyTableName } from '../../db/history.js'
+import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../../db/url.js'
 import { diffSnapshots } from '../../inspect/diff.js'
 import { takeSnapshot } from '../../inspect/snapshot.js'
@@ -158,7 +159,8 @@ async function compareWithExpected(ctx: ModeContext, expectedUrl: string): Promi
       )
     }
 
-    const exclude = [historySchema]
+    // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
+    const exclude = [historySchema, SUPABASE_SCHEMA]
     const want = await readOnlySnapshot(expected, exclude)
     const live = await readOnlySnapshot(ctx.client, exclude)
     const differences = diffSnapshots(want, live)
