@@ -100,11 +100,10 @@ const textArray = (xs: string[]) => (xs.length ? `ARRAY[${xs.map(escapeLiteral).
 
 /** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
 export function insertSupabaseRowSql(e: SupabaseEntry, columns: Set<string>): string {
-  const names = ['version']
-  const values = [escapeLiteral(e.version)]
-  if (columns.has('name')) names.push('name') && values.push(escapeLiteral(e.name))
-  if (columns.has('statements')) names.push('statements') && values.push(textArray(e.statements))
-  return `INSERT INTO ${SUPABASE_TABLE} (${names.join(', ')}) VALUES (${values.join(', ')})`
+  const cols: Array<[string, string]> = [['version', escapeLiteral(e.version)]]
+  if (columns.has('name')) cols.push(['name', escapeLiteral(e.name)])
+  if (columns.has('statements')) cols.push(['statements', textArray(e.statements)])
+  return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`
 }
 
 export function deleteSupabaseRowSql(version: string): string {
