@@ -212,3 +212,17 @@ test('rollback of a file the CLI applied (adopted, never run by pgshift) removes
     await native.drop()
   }
 })
+
+test('an adopted file whose statements differ from what the CLI recorded is adopted with a warning; a matching one without', async () => {
+  await db.query(`CREATE SCHEMA supabase_migrations;
+    CREATE TABLE supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text);
+    CREATE TABLE a (id int); CREATE TABLE c (id bigint);
+    INSERT INTO supabase_migrations.schema_migrations VALUES ('20240101000000', ARRAY['CREATE TABLE a (id int)'], 'a'), ('20240103000000', ARRAY['CREATE TABLE c (id bigint)'], 'c')`)
+  const ws = workspace({ '20240101000000_a.sql': 'CREATE TABLE a (id int);\n', '20240103000000_c.sql': 'CREATE TABLE c (id int);\n' })
+  const report = await pgshift(ws, db.url, { mode: 'plan' })
+  expect(report.plan.applied).toEqual(['20240101000000_a', '20240103000000_c'])
+  const differ = report.warnings.filter((w) => /statements it recorded differ/.test(w.message))
+  expect(differ.map((w) => w.file)).toEqual(['supabase/migrations/20240103000000_c.sql'])
+  // plan writes nothing: no baseline yet.
+  expect(await schemaExists(db, 'pgshift')).toBe(false)
+})
