@@ -144,3 +144,23 @@ test('lint: error fails the run; dry-run lints inside its transaction and keeps 
   expect(applied.status).toBe('failed')
   expect(applied.supabaseLint?.[0]?.level).toBe('error')
 })
+
+test('a privilege the default privileges give anon (as on Supabase) is not a new grant', async () => {
+  await supabaseLike(db)
+  await db.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon`)
+  const report = await apply({ '001_good.sql': secured('notes') })
+  expect(await db.query(`SELECT has_table_privilege('anon', 'public.notes', 'SELECT') AS ok`)).toEqual([{ ok: true }])
+  expect(report.supabaseLint).toEqual([])
+})
+
+test("lint: error fails only on what this run's files made; an older object's finding stays a warning; a no-op apply lints nothing", async () => {
+  await supabaseLike(db)
+  await db.query(`CREATE TABLE legacy (id int)`)
+  const report = await apply({ '001_good.sql': secured('notes') }, { lint: 'error' })
+  expect(report.status).toBe('success')
+  expect(report.supabaseLint).toEqual([expect.objectContaining({ rule: 'supabase/rls-disabled-in-public', object: 'table public.legacy', level: 'warning', file: undefined })])
+  const ws = makeWorkspace({ '001_good.sql': secured('notes') })
+  const again = await runPgshift(parseSettings({ 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations', lint: 'error' }, ws), { logger: recordingLogger() })
+  expect(again.status).toBe('nothing-to-do')
+  expect(again.supabaseLint).toBeUndefined()
+})

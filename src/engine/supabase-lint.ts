@@ -16,20 +16,34 @@ export async function prepareSupabaseLint(ctx: ModeContext): Promise<SupabaseLin
   return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) }
 }
 
-/** After the migrations (inside dry-run's transaction): findings into the report. */
-export async function runSupabaseLint(ctx: ModeContext, state: SupabaseLintState): Promise<void> {
+/**
+ * After the migrations (inside dry-run's transaction): findings into the report.
+ * `ranFiles` are the files this run applied or previewed. With lint: error, only a
+ * finding on an object one of them made is an error (the run fails); older
+ * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ */
+export async function runSupabaseLint(ctx: ModeContext, state: SupabaseLintState, ranFiles: ReadonlySet<string>): Promise<void> {
   const { report, settings } = ctx
-  const level = settings.lint === 'error' ? 'error' : 'warning'
   try {
-    report.supabaseLint = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level })
+    const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' })
+    for (const f of found) {
+      // A new grant to anon is this run's by definition.
+      const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file))
+      if (settings.lint === 'error' && ours) f.level = 'error'
+    }
+    report.supabaseLint = found
   } catch (e) {
     report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${(e as Error).message}` })
     return
   }
   const n = report.supabaseLint.length
   if (n) ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`)
-  if (n && level === 'error') {
+  const errors = report.supabaseLint.filter((f) => f.level === 'error').length
+  if (errors) {
     report.status = 'failed'
-    report.nextStep = `Supabase lint found ${n} problem${n === 1 ? '' : 's'} in the applied schema (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`
+    report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`
   }
 }
+
+/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
+export const supabaseLintFailed = (ctx: ModeContext) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error')

@@ -99,5 +99,9 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`
   }
-  if (sbLint && !failed) await runSupabaseLint(ctx, sbLint)
+  // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+  if (sbLint && !failed && report.applied.length) {
+    const ran = new Set(p.toRun.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file))
+    await runSupabaseLint(ctx, sbLint, ran)
+  }
 }

@@ -8,7 +8,7 @@ import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
 import { execContext } from './apply.js'
-import { prepareSupabaseLint, runSupabaseLint } from '../supabase-lint.js'
+import { prepareSupabaseLint, runSupabaseLint, supabaseLintFailed } from '../supabase-lint.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -33,12 +33,13 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   }
   ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
   const sbLint = await prepareSupabaseLint(ctx)
-  const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint) : undefined)
+  const ran = new Set(items.map((i) => i.migration.up.source.file))
+  const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined)
   const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity)
   if (out.failed) {
     report.status = 'failed'
     report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`
-  } else if (settings.lint === 'error' && report.supabaseLint?.length) {
+  } else if (supabaseLintFailed(ctx)) {
     // The Supabase lint failed the preview (lint: error); its next step stands.
   } else {
     report.status = 'success'
