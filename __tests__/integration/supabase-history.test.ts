@@ -226,3 +226,17 @@ test('an adopted file whose statements differ from what the CLI recorded is adop
   // plan writes nothing: no baseline yet.
   expect(await schemaExists(db, 'pgshift')).toBe(false)
 })
+
+test('test-rollback (up, down, up) leaves the CLI rows as a plain apply does', async () => {
+  const ws = workspace({ '20240101000000_a.sql': 'CREATE TABLE a (id int);\n', '20240102000000_b.sql': 'CREATE INDEX CONCURRENTLY a_id ON a (id);\n' })
+  mkdirSync(join(ws, DIR, 'down'))
+  writeFileSync(join(ws, DIR, 'down', '20240101000000_a.sql'), 'DROP TABLE a;\n')
+  writeFileSync(join(ws, DIR, 'down', '20240102000000_b.sql'), 'DROP INDEX CONCURRENTLY a_id;\n')
+  const report = await pgshift(ws, db.url, { 'test-rollback': 'true' })
+  expect(report.status).toBe('success')
+  expect(await supabaseRows(db)).toEqual([
+    { version: '20240101000000', name: 'a', statements: ['CREATE TABLE a (id int)'] },
+    { version: '20240102000000', name: 'b', statements: ['CREATE INDEX CONCURRENTLY a_id ON a (id)'] }
+  ])
+  expect((await pushDryRun(ws, db.url)).upToDate).toBe(true)
+})
