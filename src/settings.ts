@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
+export const HISTORY_MODES = ['auto', 'native', 'supabase'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
 export const LINT_LEVELS = ['off', 'warn', 'error'] as const
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
@@ -94,6 +95,7 @@ export const DEFAULTS = {
   'migrations-dir': '',
   convention: 'auto',
   'history-schema': 'pgshift',
+  history: 'auto',
   'lock-timeout': '5s',
   'lock-retries': '3',
   'statement-timeout': '0',
@@ -125,6 +127,7 @@ export const settingsSchema = z.object({
   'migrations-dir': z.string(),
   convention: oneOf('convention', CONVENTIONS),
   'history-schema': identifier('history-schema'),
+  history: oneOf('history', HISTORY_MODES),
   'lock-timeout': duration('lock-timeout'),
   'lock-retries': count('lock-retries', 100),
   'statement-timeout': duration('statement-timeout'),
@@ -162,6 +165,8 @@ export interface Settings {
   migrationsDir: string
   convention: (typeof CONVENTIONS)[number]
   historySchema: string
+  /** Which history to keep: pgshift's only (native), also the Supabase CLI's (supabase), or auto (Supabase when its table exists or the directory is supabase/migrations). */
+  history: (typeof HISTORY_MODES)[number]
   lockTimeoutMs: number
   lockRetries: number
   /** 0 means no statement timeout. */
@@ -238,6 +243,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     migrationsDir: s['migrations-dir'] || resolveDefaultDir(workspace),
     convention: s.convention,
     historySchema: s['history-schema'],
+    history: s.history,
     lockTimeoutMs: s['lock-timeout'],
     lockRetries: s['lock-retries'],
     statementTimeoutMs: s['statement-timeout'],

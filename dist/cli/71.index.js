@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 41 modules
-var run = __webpack_require__(3203);
+// EXTERNAL MODULE: ./src/engine/run.ts + 46 modules
+var run = __webpack_require__(4012);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -67,6 +67,7 @@ flags (the same names as the action's inputs):
   --migrations-dir DIR      default: first of supabase/migrations, migrations, db/migrations
   --convention NAME         auto | supabase | numbered | dated | flyway | golang-migrate | dbmate | goose
   --history-schema NAME     default pgshift
+  --history MODE            auto | native | supabase (also write supabase_migrations.schema_migrations)
   --lock-timeout 5s         --lock-retries 3   --statement-timeout 0 (none)
   --lock-wait 60s           --connect-timeout 30s
   --allow-out-of-order true --allow-drift true --allow-missing true
@@ -146,7 +147,7 @@ main().then((code) => {
 
 /***/ }),
 
-/***/ 3203:
+/***/ 4012:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2729,6 +2730,93 @@ function nextStepFor(code, file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/supabase-history.ts
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = scanSql(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    defineLazy(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/** Creates the table as the CLI leaves it (same columns, same order), only when absent. */
+const CREATE_SUPABASE_HISTORY_SQL = `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
 
 
@@ -2869,6 +2957,7 @@ function plan(migrations, history, opts) {
 
 
 
+
 const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
 function retryDelayMs(attempt) {
@@ -2909,11 +2998,26 @@ async function executeMigration(ctx, run) {
     const m = run.migration;
     if (m.up.runMode !== 'transaction')
         return runStatements(ctx, run);
-    return runInTransaction(ctx, m.up, upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, {})), run.resumeFrom);
+    return runInTransaction(ctx, m.up, recordAppliedSql(ctx, m, {}), run.resumeFrom);
 }
-/** The history change that commits with a down script: the migration's row goes. */
+/**
+ * The history write that commits with a migration: pgshift's row and, when the
+ * Supabase CLI's history is kept, the CLI's row. One statement (a data-modifying
+ * CTE), so the statement count of the round trip does not change.
+ */
+function recordAppliedSql(ctx, m, extra) {
+    const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
 function deleteHistorySql(ctx, identity) {
-    return `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(identity)}`;
+    const ours = `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(identity)}`;
+    const entry = ctx.supabase?.entries.get(identity);
+    if (entry && ctx.supabase?.adopted.has(identity))
+        return deleteSupabaseRowSql(entry.version);
+    // No table (pgshift applied without it): no CLI row to delete.
+    return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours;
 }
 /**
  * History is written as the user pgshift logged in as, whatever SET ROLE or SET
@@ -3108,7 +3212,7 @@ async function runStatements(ctx, run) {
             }
         }
         bookkeeping = true;
-        await ctx.client.query(`${ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
+        await ctx.client.query(`${ownTransaction(recordAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`);
         return { ok: true, durationMs: performance.now() - started, retries };
     }
     catch (error) {
@@ -4087,6 +4191,347 @@ async function lintPending(ctx, p) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
+
+
+/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
+async function supabaseHistoryReason(settings, found, client) {
+    if (settings.history === 'native')
+        return undefined;
+    if (settings.history === 'supabase')
+        return 'history: supabase';
+    if (await supabaseHistoryExists(client))
+        return `history: auto (${SUPABASE_TABLE} exists)`;
+    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
+        return 'history: auto (the directory is supabase/migrations)';
+    return undefined;
+}
+const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+async function loadSupabaseHistory(reason, client, found, history) {
+    const tableExists = await supabaseHistoryExists(client);
+    const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
+    const rows = await readSupabaseHistory(client);
+    const byVersion = new Map(rows.map((r) => [r.version, r]));
+    const recorded = new Map(history.map((r) => [r.identity, r]));
+    const entries = new Map();
+    const owner = new Map();
+    const warnings = [];
+    const adopted = [];
+    const backfill = [];
+    for (const m of found.migrations) {
+        const file = m.file;
+        const e = supabaseEntryFor(m);
+        if (!e) {
+            if (m.kind === 'versioned') {
+                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
+            }
+            continue;
+        }
+        const first = owner.get(e.version);
+        if (first) {
+            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
+            continue;
+        }
+        owner.set(e.version, m);
+        entries.set(m.identity, e);
+        const row = byVersion.get(e.version);
+        const ours = recorded.get(m.identity);
+        if (row && !ours) {
+            adopted.push(m);
+            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
+                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
+            }
+        }
+        else if (!row && ours?.status === 'applied') {
+            backfill.push(m);
+        }
+    }
+    return { reason, tableExists, columns, rows, entries, adopted, backfill, warnings };
+}
+/**
+ * pgshift's history with the CLI's view added: an adopted file counts as applied
+ * (with the file's checksum: there is no other), and a CLI row that no file and
+ * no pgshift row explains counts as a missing migration.
+ */
+function mergedHistory(history, sb) {
+    const owned = new Set([...sb.entries.values()].map((e) => e.version));
+    const known = new Set(history.map((r) => r.identity));
+    const extra = sb.adopted.map((m) => ({
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        appliedAt: '',
+        durationMs: 0,
+        statements: m.up.statements.length,
+        status: 'applied',
+        statementsDone: null,
+        doneHash: null
+    }));
+    for (const r of sb.rows) {
+        const identity = r.name ? `${r.version}_${r.name}` : r.version;
+        if (owned.has(r.version) || known.has(identity))
+            continue;
+        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${SUPABASE_TABLE} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    }
+    return [...history, ...extra];
+}
+/**
+ * apply, under the lock and before any migration: create the CLI's table when it
+ * is absent, baseline the adopted files in pgshift's history, and give the CLI
+ * the rows of files pgshift applied without it. One transaction: all or nothing.
+ */
+async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
+    const sql = [];
+    if (!sb.tableExists)
+        sql.push(CREATE_SUPABASE_HISTORY_SQL);
+    for (const m of sb.adopted) {
+        sql.push(upsertHistorySql(historySchema, {
+            identity: m.identity,
+            version: m.version,
+            name: m.name,
+            kind: m.kind,
+            script: m.up.source.file,
+            checksum: m.checksum,
+            durationMs: 0,
+            statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
+            status: 'applied',
+            ...meta
+        }));
+    }
+    for (const m of sb.backfill)
+        sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
+    if (!sql.length)
+        return;
+    // The CLI's own lock_timeout for its history table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        throw e;
+    });
+    sb.tableExists = true;
+    // Baselined: from now on they are in pgshift's history like any other.
+    sb.adopted = [];
+    sb.backfill = [];
+}
+
+;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
+// The Supabase lint rules: one catalog query each, read on the applied schema.
+// The ids follow Supabase's database linter (supabase/splinter) where it has the
+// same check, so the link explains the reason in Supabase's own words.
+const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
+const SUPABASE_RULES = [
+    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
+    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
+    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
+    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
+    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
+    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
+    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
+];
+const rules_RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
+/** Schemas Supabase and pgshift manage: never linted. */
+const MANAGED_SCHEMAS = [
+    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
+    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
+];
+/** Objects an extension owns are the extension's business. */
+const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
+const RULE_QUERIES = {
+    'supabase/rls-disabled-in-public': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+    'supabase/rls-enabled-no-policy': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
+       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
+    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
+    'supabase/auth-rls-initplan': `
+    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
+     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
+       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
+       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
+    'supabase/function-search-path-mutable': `
+    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
+    'supabase/security-definer-view': `
+    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
+    'supabase/uuid-generate-v4': `
+    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
+      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
+       AND current_setting('server_version_num')::int >= 130000`
+};
+/**
+ * What anon may do, as 'kind schema.name privilege' strings: table, view and
+ * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
+ * aside. A privilege the schema's default privileges give anon (Supabase grants
+ * anon on every new public table that way) is not a new grant of this run's.
+ */
+const ANON_GRANTS_SQL = `
+  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
+  UNION ALL
+  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
+
+;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
+
+
+/**
+ * The database looks like Supabase (or the shim ran on it): the API roles anon and
+ * authenticated exist, and so does the schema auth. Roles belong to the whole
+ * server, the schema to this database: both, so a neighbour database does not count.
+ */
+async function looksLikeSupabase(client) {
+    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
+    return r.rows[0]?.ok === true;
+}
+/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
+async function anonGrants(client, skipSchemas = []) {
+    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
+    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
+}
+/** Statement kinds that make (or change) each kind of object, to find the file and line. */
+const MAKERS = {
+    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
+    column: ['CreateStmt', 'AlterTableStmt'],
+    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
+    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
+    view: ['ViewStmt'],
+    relation: ['GrantStmt'],
+    grant: ['GrantStmt']
+};
+/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
+function locate(migrations, kind, names) {
+    const kinds = MAKERS[kind] ?? [];
+    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
+    for (let i = migrations.length - 1; i >= 0; i--) {
+        const m = migrations[i];
+        for (let j = m.up.statements.length - 1; j >= 0; j--) {
+            const s = m.up.statements[j];
+            if (!s || !kinds.includes(s.kind))
+                continue;
+            const tree = JSON.stringify(s.node);
+            if (needles.every((n) => tree.includes(n)))
+                return { file: m.up.source.file, line: s.position.line };
+        }
+    }
+    return undefined;
+}
+async function lintAppliedSchema(client, opts) {
+    const exposed = opts.exposedSchemas ?? ['public'];
+    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
+    const findings = [];
+    const add = (ruleId, object, message, where) => {
+        const rule = rules_RULE_BY_ID.get(ruleId);
+        if (!rule)
+            return;
+        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
+    };
+    for (const rule of SUPABASE_RULES) {
+        const sql = RULE_QUERIES[rule.id];
+        if (!sql)
+            continue;
+        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
+        for (const x of r.rows) {
+            const q = `${x.schema}.${x.name}`;
+            switch (rule.id) {
+                case 'supabase/rls-disabled-in-public':
+                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/rls-enabled-no-policy':
+                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/auth-rls-initplan':
+                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
+                    break;
+                case 'supabase/function-search-path-mutable':
+                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
+                    break;
+                case 'supabase/security-definer-view':
+                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
+                    break;
+                case 'supabase/uuid-generate-v4':
+                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
+                    break;
+            }
+        }
+    }
+    if (opts.anonBefore) {
+        const before = opts.anonBefore;
+        for (const g of await anonGrants(client, opts.skipSchemas)) {
+            if (before.has(g))
+                continue;
+            const [kind, qualified, privilege] = g.split(' ');
+            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
+            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/engine/supabase-lint.ts
+// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
+// API roles exist, never with lint: off, on the schema as the run left it. With
+// lint: error a finding fails the run (a PR check goes red); with warn it is
+// reported and annotated.
+
+/** Before the run's migrations: is there anything to lint, and what anon may already do. */
+async function prepareSupabaseLint(ctx) {
+    if (ctx.settings.lint === 'off')
+        return undefined;
+    if (!(await looksLikeSupabase(ctx.client)))
+        return undefined;
+    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
+}
+/**
+ * After the migrations (inside dry-run's transaction): findings into the report.
+ * `ranFiles` are the files this run applied or previewed. With lint: error, only a
+ * finding on an object one of them made is an error (the run fails); older
+ * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ */
+async function runSupabaseLint(ctx, state, ranFiles) {
+    const { report, settings } = ctx;
+    try {
+        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
+        for (const f of found) {
+            // A new grant to anon is this run's by definition.
+            const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file));
+            if (settings.lint === 'error' && ours)
+                f.level = 'error';
+        }
+        report.supabaseLint = found;
+    }
+    catch (e) {
+        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
+        return;
+    }
+    const n = report.supabaseLint.length;
+    if (n)
+        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
+    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
+    if (errors) {
+        report.status = 'failed';
+        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
+    }
+}
+/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
+const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
+
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
 // The one catalog query behind a snapshot. Every object kind is a branch of a
 // single UNION ALL over shared CTEs, so a snapshot costs one round trip however
@@ -4548,8 +4993,9 @@ function isShort(v) {
 
 
 
+
 async function snapshotOf(ctx) {
-    return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema] });
+    return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] });
 }
 /**
  * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
@@ -4619,6 +5065,9 @@ function record(ctx, checks, title, differences, scope) {
 
 
 
+
+
+
 function execContext(ctx) {
     const { settings, log } = ctx;
     return {
@@ -4629,6 +5078,9 @@ function execContext(ctx) {
         statementTimeoutMs: settings.statementTimeoutMs,
         sessionSql: sessionSettingsSql(),
         meta: ctx.run.meta ?? {},
+        supabase: ctx.supabase
+            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+            : undefined,
         isCancelled: ctx.isCancelled,
         onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
     };
@@ -4660,6 +5112,11 @@ async function applyMode(ctx) {
     await lintPending(ctx, p);
     if (blockOnRefusals(report, p))
         return;
+    if (ctx.supabase) {
+        await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
+        ctx.supabase.columns = await supabaseColumns(ctx.client);
+    }
+    const sbLint = await prepareSupabaseLint(ctx);
     const exec = execContext(ctx);
     const total = p.toRun.length;
     // test-rollback compares against the schema before this run's migrations. On such an
@@ -4727,6 +5184,11 @@ async function applyMode(ctx) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
     }
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !failed && report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await runSupabaseLint(ctx, sbLint, ran);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/context.ts
@@ -4734,6 +5196,7 @@ async function applyMode(ctx) {
 const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
 
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
+
 
 
 
@@ -4801,7 +5264,8 @@ function previewMessage(ctx, item, first, lockSql, timings) {
         add({ kind: 'locks' }, lockSql);
     return { sql, parts };
 }
-async function previewInTransaction(ctx, items) {
+/** `beforeRollback` runs inside the preview transaction, after the last migration, when none failed (the Supabase lint). */
+async function previewInTransaction(ctx, items, beforeRollback) {
     const { client, settings } = ctx;
     const outcome = {};
     // Locks on relations created inside the preview block nobody: with none existing
@@ -4815,6 +5279,9 @@ async function previewInTransaction(ctx, items) {
     try {
         // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
         await client.query(createHistorySql(settings.historySchema));
+        // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
+        if (ctx.supabase && !ctx.supabase.tableExists)
+            await client.query(CREATE_SUPABASE_HISTORY_SQL);
         const enumsAdded = [];
         let first = true;
         for (const item of items) {
@@ -4873,6 +5340,8 @@ async function previewInTransaction(ctx, items) {
             result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
             outcome.failed = result;
         }
+        if (beforeRollback && !outcome.failed && !ctx.isCancelled())
+            await beforeRollback();
     }
     finally {
         // Always: a preview never keeps anything.
@@ -4925,7 +5394,7 @@ async function dryRunMode(ctx) {
         migration: m,
         script: m.up,
         result: byIdentity.get(m.identity),
-        recordSql: upsertHistorySql(settings.historySchema, historyWrite(m, exec, {}))
+        recordSql: recordAppliedSql(exec, m, {})
     }));
     if (!items.length) {
         report.status = 'nothing-to-do';
@@ -4933,11 +5402,16 @@ async function dryRunMode(ctx) {
         return;
     }
     ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
-    const out = await previewInTransaction(ctx, items);
+    const sbLint = await prepareSupabaseLint(ctx);
+    const ran = new Set(items.map((i) => i.migration.up.source.file));
+    const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined);
     const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity);
     if (out.failed) {
         report.status = 'failed';
         report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`;
+    }
+    else if (supabaseLintFailed(ctx)) {
+        // The Supabase lint failed the preview (lint: error); its next step stands.
     }
     else {
         report.status = 'success';
@@ -5337,6 +5811,7 @@ async function runVerifyScript(client, m, script, opts) {
 
 
 
+
 /** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
 const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
 const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
@@ -5443,7 +5918,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3203));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4012));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -5451,7 +5926,8 @@ async function compareWithExpected(ctx, expectedUrl) {
             const where = error?.file ? `${error.file}${error.position ? `:${error.position.line}:${error.position.col}` : ''}` : failed?.file;
             return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
         }
-        const exclude = [historySchema];
+        // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
+        const exclude = [historySchema, SUPABASE_SCHEMA];
         const want = await readOnlySnapshot(expected, exclude);
         const live = await readOnlySnapshot(ctx.client, exclude);
         const differences = diffSnapshots(want, live);
@@ -5524,6 +6000,12 @@ async function verifyMode(ctx) {
         if (!c.ok)
             log.warn(`${c.subject}: ${c.message}`);
     }
+    // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
+    for (const m of ctx.supabase?.backfill ?? []) {
+        const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
+        checks.push(c);
+        log.warn(c.message);
+    }
     const ok = checks.filter((c) => c.ok).length;
     log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
     // 2. Verify scripts of the applied migrations.
@@ -5568,6 +6050,8 @@ async function verifyMode(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
+
 
 
 
@@ -5702,7 +6186,19 @@ async function runPgshift(settings, ctx) {
             await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
-        const history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
+        let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
+        // The Supabase CLI's history (DESIGN 8): its versions count as applied.
+        let supabase;
+        const reason = await supabaseHistoryReason(settings, found, client);
+        if (reason) {
+            // Adopting the CLI's rows compares statements: the files it names are parsed.
+            await parser_ensureParser();
+            supabase = await loadSupabaseHistory(reason, client, found, history);
+            history = mergedHistory(history, supabase);
+            report.warnings.push(...supabase.warnings);
+            report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) };
+            log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
+        }
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
         await parseWhatMayRun(found, history, settings.mode);
         parsed = true;
@@ -5713,7 +6209,7 @@ async function runPgshift(settings, ctx) {
         if (settings.mode === 'apply')
             await historyStep(() => ensureHistoryTable(client, settings.historySchema), settings.historySchema);
         // 5. The mode.
-        await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost });
+        await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost });
         return report;
     }
     catch (e) {
@@ -6570,6 +7066,11 @@ function renderText(report, opts = {}) {
         out.push('', `${clean(f.file)}:${f.line}:${f.col}: ${(f.suppressed ? p.dim : level === 'error' ? p.red : p.yellow)(`${level}:`)} ${clean(f.message)} [${clean(f.rule)}]${f.suppressed ? ` (suppressed: ${clean(f.suppressed)})` : ''}`);
         out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`);
     }
+    // Supabase lint of the applied schema, compiler-style where the file is known.
+    for (const f of report.supabaseLint ?? []) {
+        const where = f.file ? `${clean(f.file)}:${f.line ?? 1}: ` : '';
+        out.push('', `${where}${(f.level === 'error' ? p.red : p.yellow)(`${f.level}:`)} ${clean(f.message)} [${clean(f.rule)}]`, `      why: ${clean(f.url)}`);
+    }
     // Errors, compiler-style: migrations, then failing checks, then the run.
     const failed = report.migrations.filter((m) => m.error);
     for (const m of failed)
@@ -6604,7 +7105,7 @@ function renderText(report, opts = {}) {
 /* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports MODES, CONVENTIONS, LINT_LEVELS, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports MODES, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -6619,6 +7120,7 @@ function renderText(report, opts = {}) {
 
 
 const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
+const HISTORY_MODES = ['auto', 'native', 'supabase'];
 const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'];
 const LINT_LEVELS = ['off', 'warn', 'error'];
 const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'];
@@ -6697,6 +7199,7 @@ const DEFAULTS = {
     'migrations-dir': '',
     convention: 'auto',
     'history-schema': 'pgshift',
+    history: 'auto',
     'lock-timeout': '5s',
     'lock-retries': '3',
     'statement-timeout': '0',
@@ -6726,6 +7229,7 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     'migrations-dir': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     convention: oneOf('convention', CONVENTIONS),
     'history-schema': identifier('history-schema'),
+    history: oneOf('history', HISTORY_MODES),
     'lock-timeout': duration('lock-timeout'),
     'lock-retries': count('lock-retries', 100),
     'statement-timeout': duration('statement-timeout'),
@@ -6796,6 +7300,7 @@ function parseSettings(raw, workspace) {
         migrationsDir: s['migrations-dir'] || resolveDefaultDir(workspace),
         convention: s.convention,
         historySchema: s['history-schema'],
+        history: s.history,
         lockTimeoutMs: s['lock-timeout'],
         lockRetries: s['lock-retries'],
         statementTimeoutMs: s['statement-timeout'],

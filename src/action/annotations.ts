@@ -65,7 +65,14 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     .filter((f) => !f.suppressed)
     .map((f) => ({ title: `pgshift lint: ${f.rule}`, message: `${f.message}\n${f.why}\nSafe rewrite: ${f.fix}`, file: f.file, line: f.line, col: f.col }))
   if (refusedByLint) errors.push(...lint)
-  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))]
+  // Supabase lint of the applied schema: on the statement that made the object, else on the run.
+  const supabaseLint: Annotation[] = []
+  for (const f of report.supabaseLint ?? []) {
+    const a = { title: `pgshift Supabase lint: ${f.rule}`, message: `${f.message}\nWhy: ${f.url}`, file: f.file, line: f.line }
+    if (f.level === 'error') errors.push(a)
+    else supabaseLint.push(a)
+  }
+  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))]
   return { errors, warnings }
 }
 

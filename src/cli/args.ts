@@ -42,6 +42,7 @@ flags (the same names as the action's inputs):
   --migrations-dir DIR      default: first of supabase/migrations, migrations, db/migrations
   --convention NAME         auto | supabase | numbered | dated | flyway | golang-migrate | dbmate | goose
   --history-schema NAME     default pgshift
+  --history MODE            auto | native | supabase (also write supabase_migrations.schema_migrations)
   --lock-timeout 5s         --lock-retries 3   --statement-timeout 0 (none)
   --lock-wait 60s           --connect-timeout 30s
   --allow-out-of-order true --allow-drift true --allow-missing true

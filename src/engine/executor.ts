@@ -13,6 +13,7 @@ import { queryCountingStatements } from '../db/counting-query.js'
 import { HELD_LOCKS_SQL, locksOn } from '../db/locks.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
 import { blank } from '../source/script.js'
+import { deleteSupabaseRowSql, insertSupabaseRowSql, type SupabaseEntry } from '../db/supabase-history.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
 import type { LockTaken, MappedError } from './report.js'
@@ -35,6 +36,14 @@ export interface ExecContext {
    * databases (test-rollback); a deploy skips the extra result set.
    */
   collectLocks?: Map<number, string>
+  /** Kept when the Supabase CLI's history is (DESIGN 8): its row commits with ours. */
+  supabase?: {
+    entries: Map<string, SupabaseEntry>
+    columns: Set<string>
+    tableExists: boolean
+    /** Applied by the CLI and not (yet) in pgshift's history, which may not even exist: only the CLI row goes. */
+    adopted: Set<string>
+  }
 }
 
 export interface ExecOutcome {
@@ -92,12 +101,27 @@ async function tryQuery(client: pg.Client, sql: string): Promise<void> {
 export async function executeMigration(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {
   const m = run.migration
   if (m.up.runMode !== 'transaction') return runStatements(ctx, run)
-  return runInTransaction(ctx, m.up, upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, {})), run.resumeFrom)
+  return runInTransaction(ctx, m.up, recordAppliedSql(ctx, m, {}), run.resumeFrom)
 }
 
-/** The history change that commits with a down script: the migration's row goes. */
+/**
+ * The history write that commits with a migration: pgshift's row and, when the
+ * Supabase CLI's history is kept, the CLI's row. One statement (a data-modifying
+ * CTE), so the statement count of the round trip does not change.
+ */
+export function recordAppliedSql(ctx: Pick<ExecContext, 'historySchema' | 'meta' | 'supabase'>, m: Migration, extra: Partial<HistoryWrite>): string {
+  const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra))
+  const entry = ctx.supabase?.entries.get(m.identity)
+  return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours
+}
+
+/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
 export function deleteHistorySql(ctx: ExecContext, identity: string): string {
-  return `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(identity)}`
+  const ours = `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(identity)}`
+  const entry = ctx.supabase?.entries.get(identity)
+  if (entry && ctx.supabase?.adopted.has(identity)) return deleteSupabaseRowSql(entry.version)
+  // No table (pgshift applied without it): no CLI row to delete.
+  return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours
 }
 
 /**
@@ -284,7 +308,7 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
       }
     }
     bookkeeping = true
-    await ctx.client.query(`${ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`)
+    await ctx.client.query(`${ownTransaction(recordAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`)
     return { ok: true, durationMs: performance.now() - started, retries }
   } catch (error) {
     const lost = isConnectionError(error) && !(error instanceof Error && (error as { code?: string }).code === '57014') && !(error as { leftovers?: unknown }).leftovers

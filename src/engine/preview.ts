@@ -8,6 +8,7 @@
 import type pg from 'pg'
 import { queryCountingStatements } from '../db/counting-query.js'
 import { createHistorySql } from '../db/history.js'
+import { CREATE_SUPABASE_HISTORY_SQL } from '../db/supabase-history.js'
 import { existingRelations, HELD_LOCKS_SQL, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
@@ -94,7 +95,8 @@ function previewMessage(ctx: ModeContext, item: PreviewItem, first: boolean, loc
   return { sql, parts }
 }
 
-export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[]): Promise<PreviewOutcome> {
+/** `beforeRollback` runs inside the preview transaction, after the last migration, when none failed (the Supabase lint). */
+export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[], beforeRollback?: () => Promise<void>): Promise<PreviewOutcome> {
   const { client, settings } = ctx
   const outcome: PreviewOutcome = {}
   // Locks on relations created inside the preview block nobody: with none existing
@@ -108,6 +110,8 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
   try {
     // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
     await client.query(createHistorySql(settings.historySchema))
+    // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
+    if (ctx.supabase && !ctx.supabase.tableExists) await client.query(CREATE_SUPABASE_HISTORY_SQL)
     const enumsAdded: string[] = []
     let first = true
     for (const item of items) {
@@ -163,6 +167,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`
       outcome.failed = result
     }
+    if (beforeRollback && !outcome.failed && !ctx.isCancelled()) await beforeRollback()
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})

@@ -1,6 +1,7 @@
 // The one result every mode produces. Renderers (markdown, CLI text, annotations,
 // outputs) read only this, so the action and the CLI report the same facts.
 import type { LintFinding } from '../lint/types.js'
+import type { SupabaseLintFinding } from '../lint/supabase/types.js'
 import type { FilePosition, SourceProblem, SourceWarning } from '../source/types.js'
 
 export type Mode = 'plan' | 'dry-run' | 'apply' | 'verify' | 'rollback'
@@ -169,4 +170,15 @@ export interface RunReport {
   nextStep: string
   /** Server version, when connected. */
   serverVersion?: string
+  /** When the Supabase CLI's history is kept too (history input; DESIGN 8). */
+  supabaseHistory?: {
+    reason: string
+    table: string
+    /** Files the Supabase CLI had applied: counted as applied (apply baselines them in pgshift's history). */
+    adopted: string[]
+    /** Files pgshift had applied without a Supabase row: apply writes it. */
+    backfilled: string[]
+  }
+  /** Supabase lint of the applied schema (src/lint/supabase). */
+  supabaseLint?: SupabaseLintFinding[]
 }

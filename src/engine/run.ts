@@ -9,6 +9,7 @@ import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult } from '../source/types.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
@@ -20,6 +21,7 @@ import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import type { MappedError, Mode, RunReport } from './report.js'
+import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
 
 /** Each mode fills the report from a prepared session. */
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
@@ -167,7 +169,20 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       )
       holdingLock = true
     }
-    const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+    let history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+
+    // The Supabase CLI's history (DESIGN 8): its versions count as applied.
+    let supabase: SupabaseHistory | undefined
+    const reason = await supabaseHistoryReason(settings, found, client)
+    if (reason) {
+      // Adopting the CLI's rows compares statements: the files it names are parsed.
+      await ensureParser()
+      supabase = await loadSupabaseHistory(reason, client, found, history)
+      history = mergedHistory(history, supabase)
+      report.warnings.push(...supabase.warnings)
+      report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) }
+      log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`)
+    }
 
     // 4. Parse what may run; a syntax error refuses the run before anything changes.
     await parseWhatMayRun(found, history, settings.mode)
@@ -178,7 +193,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 5. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,

@@ -237,7 +237,12 @@ function build(ctx: Ctx, l: Limits): string[] {
   const run = r.runUrl ? safeUrl(r.runUrl) : undefined
   if (run) facts.push(`[Run log](${run})`)
   const more: string[] = []
-  if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}`)
+  if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}${r.supabaseHistory ? ` + ${codeOrText(r.supabaseHistory.table)}` : ''}`)
+  const sb = r.supabaseHistory
+  if (sb && (sb.adopted.length || sb.backfilled.length)) {
+    const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean)
+    more.push(`**Supabase history:** ${escapeInline(parts.join(', '))}`)
+  }
   if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
   if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
@@ -279,6 +284,7 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   // Lint findings on what would be applied, then what the run's migrations change.
   if (r.lint?.length) blocks.push(...lintSection(ctx, l))
+  if (r.supabaseLint?.length) blocks.push(...supabaseLintSection(ctx, l))
   if (r.schemaChanges?.length) blocks.push(...schemaChangesSection(ctx, l))
 
   // Verify: every check, failures first; then the schema comparisons.
@@ -499,6 +505,22 @@ function lintSection(ctx: Ctx, l: Limits): string[] {
   }
   const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')]
   if (ordered.length > shown.length) out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
+  return out
+}
+
+/** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
+function supabaseLintSection(ctx: Ctx, l: Limits): string[] {
+  const all = ctx.report.supabaseLint ?? []
+  const shown = all.slice(0, Math.max(0, l.rows))
+  const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |']
+  for (const f of shown) {
+    const url = safeUrl(f.url)
+    const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${url ? ` ([why](${url}))` : ''}`
+    const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || escapeTableCell(f.object)
+    lines.push(`| ${rule} | ${where} | ${escapeTableCell(clip(f.message, l.fieldChars))} |`)
+  }
+  const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')]
+  if (all.length > shown.length) out.push(`_${plural(all.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
   return out
 }
 

@@ -439,6 +439,12 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`)
   }
 
+  // Supabase lint of the applied schema, compiler-style where the file is known.
+  for (const f of report.supabaseLint ?? []) {
+    const where = f.file ? `${clean(f.file)}:${f.line ?? 1}: ` : ''
+    out.push('', `${where}${(f.level === 'error' ? p.red : p.yellow)(`${f.level}:`)} ${clean(f.message)} [${clean(f.rule)}]`, `      why: ${clean(f.url)}`)
+  }
+
   // Errors, compiler-style: migrations, then failing checks, then the run.
   const failed = report.migrations.filter((m) => m.error)
   for (const m of failed) out.push('', ...renderError(p, m.error as MappedError, m))

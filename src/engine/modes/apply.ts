@@ -6,6 +6,9 @@ import { executeMigration, makeDurable, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
+import { reconcileSupabaseHistory } from '../supabase-history.js'
+import { prepareSupabaseLint, runSupabaseLint } from '../supabase-lint.js'
+import { supabaseColumns } from '../../db/supabase-history.js'
 import type { MigrationResult, RunReport } from '../report.js'
 import type { ModeContext } from './context.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
@@ -20,6 +23,9 @@ export function execContext(ctx: ModeContext): ExecContext {
     statementTimeoutMs: settings.statementTimeoutMs,
     sessionSql: sessionSettingsSql(),
     meta: ctx.run.meta ?? {},
+    supabase: ctx.supabase
+      ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+      : undefined,
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
   }
@@ -51,6 +57,11 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   fillFromPlan(report, p)
   await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
+  if (ctx.supabase) {
+    await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {})
+    ctx.supabase.columns = await supabaseColumns(ctx.client)
+  }
+  const sbLint = await prepareSupabaseLint(ctx)
   const exec = execContext(ctx)
   const total = p.toRun.length
   // test-rollback compares against the schema before this run's migrations. On such an
@@ -108,5 +119,10 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   } else {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`
+  }
+  // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+  if (sbLint && !failed && report.applied.length) {
+    const ran = new Set(p.toRun.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file))
+    await runSupabaseLint(ctx, sbLint, ran)
   }
 }

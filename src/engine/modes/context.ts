@@ -6,6 +6,7 @@ import type { HistoryRow } from '../../db/history.js'
 import type { Settings } from '../../settings.js'
 import type { DiscoveryResult } from '../../source/types.js'
 import type { RunReport } from '../report.js'
+import type { SupabaseHistory } from '../supabase-history.js'
 import type { RunContext, RunLogger } from '../run.js'
 
 export interface ModeContext {
@@ -19,6 +20,8 @@ export interface ModeContext {
   client: pg.Client
   /** History as read at the start of the mode (under the lock, for modes that take it). */
   history: HistoryRow[]
+  /** The Supabase CLI's history, when it is kept (history input); `history` above already counts its versions. */
+  supabase?: SupabaseHistory
   /** A new connection to the same target (e.g. for a second database or an observer); the caller ends it. */
   connect: (target?: ConnectionTarget) => Promise<pg.Client>
   isCancelled: () => boolean

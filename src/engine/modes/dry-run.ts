@@ -1,14 +1,14 @@
 // dry-run: everything apply would run, inside one transaction that is rolled
 // back. Per-statement timings, the locks each migration takes, and the files
 // that cannot be previewed, with the reason.
-import { upsertHistorySql } from '../../db/history.js'
-import { historyWrite } from '../executor.js'
+import { recordAppliedSql } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
 import { execContext } from './apply.js'
+import { prepareSupabaseLint, runSupabaseLint, supabaseLintFailed } from '../supabase-lint.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -24,7 +24,7 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
     migration: m,
     script: m.up,
     result: byIdentity.get(m.identity) as MigrationResult,
-    recordSql: upsertHistorySql(settings.historySchema, historyWrite(m, exec, {}))
+    recordSql: recordAppliedSql(exec, m, {})
   }))
   if (!items.length) {
     report.status = 'nothing-to-do'
@@ -32,11 +32,15 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
     return
   }
   ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
-  const out = await previewInTransaction(ctx, items)
+  const sbLint = await prepareSupabaseLint(ctx)
+  const ran = new Set(items.map((i) => i.migration.up.source.file))
+  const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined)
   const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity)
   if (out.failed) {
     report.status = 'failed'
     report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`
+  } else if (supabaseLintFailed(ctx)) {
+    // The Supabase lint failed the preview (lint: error); its next step stands.
   } else {
     report.status = 'success'
     const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : ''

@@ -2,6 +2,7 @@
 // same migrations back and compare the schema with the one before (S0), then
 // apply them again and compare with the one after (S1). Every difference means a
 // down script is not the inverse of its up.
+import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
 import { diffSnapshots } from '../../inspect/diff.js'
 import { takeSnapshot, type Snapshot } from '../../inspect/snapshot.js'
 import type { Migration } from '../../source/types.js'
@@ -11,7 +12,7 @@ import { execContext } from './apply.js'
 import type { ModeContext } from './context.js'
 
 export async function snapshotOf(ctx: ModeContext): Promise<Snapshot> {
-  return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema] })
+  return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] })
 }
 
 /**

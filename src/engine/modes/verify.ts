@@ -11,6 +11,7 @@
 //    both, and report every difference (e.g. a hand-made change in production).
 import type pg from 'pg'
 import { historyTableName } from '../../db/history.js'
+import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../../db/url.js'
 import { diffSnapshots } from '../../inspect/diff.js'
 import { takeSnapshot } from '../../inspect/snapshot.js'
@@ -158,7 +159,8 @@ async function compareWithExpected(ctx: ModeContext, expectedUrl: string): Promi
       )
     }
 
-    const exclude = [historySchema]
+    // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
+    const exclude = [historySchema, SUPABASE_SCHEMA]
     const want = await readOnlySnapshot(expected, exclude)
     const live = await readOnlySnapshot(ctx.client, exclude)
     const differences = diffSnapshots(want, live)
@@ -229,6 +231,12 @@ export async function verifyMode(ctx: ModeContext): Promise<void> {
   for (const c of historyChecks(report.migrations, settings)) {
     checks.push(c)
     if (!c.ok) log.warn(`${c.subject}: ${c.message}`)
+  }
+  // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
+  for (const m of ctx.supabase?.backfill ?? []) {
+    const c: VerifyCheck = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` }
+    checks.push(c)
+    log.warn(c.message)
   }
   const ok = checks.filter((c) => c.ok).length
   log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`)
