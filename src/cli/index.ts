@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The pgshift command: the same settings schema, engine and report as the action.
-import { runPgshift, type RunLogger } from '../engine/run.js'
+import { progressText, runPgshift, type RunLogger } from '../engine/run.js'
 import type { RunReport } from '../engine/report.js'
 import { redact, redactDeep, registerDatabaseUrl } from '../report/redact.js'
 import { renderText } from '../report/text.js'
@@ -10,12 +10,36 @@ import { parseCliArgs, UsageError, USAGE } from './args.js'
 
 const err = (s: string) => process.stderr.write(`${redact(s)}\n`)
 
+// A migration's group title starts a line that its progress completes, so a long
+// deploy shows what runs now, and each migration ends as one line with its time.
+let openLine: string | undefined
+const endLine = () => {
+  if (openLine !== undefined) process.stderr.write('\n')
+  openLine = undefined
+}
+const line = (s: string) => {
+  endLine()
+  err(s)
+}
+
 const logger: RunLogger = {
-  info: (m) => err(m),
-  warn: (m) => err(`warning: ${m}`),
+  info: (m) => line(m),
+  warn: (m) => line(`warning: ${m}`),
   group: async (title, fn) => {
-    err(title)
-    return fn()
+    endLine()
+    process.stderr.write(redact(title))
+    openLine = title
+    try {
+      return await fn()
+    } finally {
+      endLine()
+    }
+  },
+  progress: (p) => {
+    // Another line came in between: repeat the title.
+    const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' '
+    process.stderr.write(`${redact(head + progressText(p))}\n`)
+    openLine = undefined
   }
 }
 
