@@ -8,9 +8,9 @@ import { createHistorySql } from '../db/history.js'
 import { existingRelations, heldLocks, newLocks } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
-import type { Migration, ParsedScript, Statement } from '../source/types.js'
+import type { Hook, Migration, ParsedScript, Statement } from '../source/types.js'
 import type { ModeContext } from './modes/context.js'
-import type { MigrationResult, StatementTiming } from './report.js'
+import type { MappedError, MigrationResult, StatementTiming } from './report.js'
 
 export interface PreviewItem {
   migration: Migration
@@ -23,6 +23,8 @@ export interface PreviewItem {
 export interface PreviewOutcome {
   /** The first migration that failed. */
   failed?: MigrationResult
+  /** A hook that failed (the preview stopped there). */
+  hookFailed?: MappedError
   /** The first migration that could not be previewed; the ones after it were not previewed either. */
   stoppedAt?: MigrationResult
 }
@@ -54,7 +56,41 @@ function label(s: Statement): string {
   return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
 }
 
-export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[]): Promise<PreviewOutcome> {
+/** Hooks a preview runs inside its transaction, as apply would around the migrations. */
+export interface PreviewHooks {
+  before?: Hook
+  afterEach?: Hook
+  after?: Hook
+}
+
+/**
+ * Runs a hook inside the preview transaction, under its own savepoint. Statements
+ * a transaction cannot hold (VACUUM) are skipped, as in a migration's preview.
+ */
+async function previewHook(ctx: ModeContext, hook: Hook, after?: string): Promise<MappedError | undefined> {
+  const { client } = ctx
+  const script = hook.script
+  const started = performance.now()
+  await client.query(`SAVEPOINT ${SAVEPOINT}`)
+  let error: MappedError | undefined
+  for (const s of script.statements) {
+    if (s.strippedWrapper || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k)))) continue
+    const sql = transactionalTwin(s) ?? s.sql
+    try {
+      await client.query(sql)
+    } catch (e) {
+      error = mapRunError(e, { script, text: sql, fileOffset: s.offset, prefixCodePoints: 0 }, s)
+      break
+    }
+  }
+  await client.query(error ? `ROLLBACK TO SAVEPOINT ${SAVEPOINT}` : `RELEASE SAVEPOINT ${SAVEPOINT};RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`)
+  const file = script.source.file
+  ;(ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) })
+  if (error) error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`
+  return error
+}
+
+export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[], hooks: PreviewHooks = {}): Promise<PreviewOutcome> {
   const { client, settings } = ctx
   const outcome: PreviewOutcome = {}
   const existing = await existingRelations(client, settings.historySchema)
@@ -63,9 +99,10 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
     // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
     await client.query(createHistorySql(settings.historySchema))
     const enumsAdded: string[] = []
+    if (hooks.before) outcome.hookFailed = await previewHook(ctx, hooks.before)
     for (const item of items) {
       const { result, script } = item
-      if (outcome.failed || outcome.stoppedAt || ctx.isCancelled()) {
+      if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
         result.status = 'skipped'
         result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note
         continue
@@ -112,6 +149,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
         // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
         await client.query(`RELEASE SAVEPOINT ${SAVEPOINT};RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`)
         result.status = 'previewed'
+        if (hooks.afterEach) outcome.hookFailed = await previewHook(ctx, hooks.afterEach, item.migration.identity)
         continue
       }
       await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`)
@@ -133,6 +171,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`
       outcome.failed = result
     }
+    if (hooks.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) outcome.hookFailed = await previewHook(ctx, hooks.after)
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})

@@ -9,6 +9,7 @@ import { plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
 import { execContext } from './apply.js'
+import { hookOf } from '../hooks.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -32,9 +33,13 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
     return
   }
   ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
-  const out = await previewInTransaction(ctx, items)
+  const out = await previewInTransaction(ctx, items, { before: hookOf(ctx, 'beforeMigrate'), afterEach: hookOf(ctx, 'afterEachMigrate'), after: hookOf(ctx, 'afterMigrate') })
   const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity)
-  if (out.failed) {
+  if (out.hookFailed) {
+    report.status = 'failed'
+    report.error = out.hookFailed
+    report.nextStep = out.hookFailed.next
+  } else if (out.failed) {
     report.status = 'failed'
     report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`
   } else {
