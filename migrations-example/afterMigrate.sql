@@ -12,4 +12,5 @@ ANALYZE public.brands, public.jobs, public.assets, public.templates,
         public.conversations, public.messages, public.feedback,
         public.usage_metrics, public.recalculation_batches, public.token_events,
         public.turbines, public.telemetry_samples, public.physics_results,
-        public.telemetry_history_cache, public.hpp_status;
+        public.telemetry_history_cache, public.hpp_status,
+        public.message_feedback_summary, public.monthly_usage_summary, public.electricity_readings_mv;

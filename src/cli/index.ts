@@ -12,19 +12,30 @@ const err = (s: string) => process.stderr.write(`${redact(s)}\n`)
 
 // A migration's group title starts a line that its progress completes, so a long
 // deploy shows what runs now, and each migration ends as one line with its time.
+// Info lines from inside the group (a safety copy) follow that line; a warning
+// (a lock retry) cannot wait, so it breaks the line and the progress repeats the title.
 let openLine: string | undefined
+let held: string[] = []
+const release = () => {
+  for (const m of held) err(`  ${m}`)
+  held = []
+}
 const endLine = () => {
   if (openLine !== undefined) process.stderr.write('\n')
   openLine = undefined
-}
-const line = (s: string) => {
-  endLine()
-  err(s)
+  release()
 }
 
 const logger: RunLogger = {
-  info: (m) => line(m),
-  warn: (m) => line(`warning: ${m}`),
+  info: (m) => {
+    if (openLine !== undefined) held.push(m)
+    else err(m)
+  },
+  warn: (m) => {
+    if (openLine !== undefined) process.stderr.write('\n')
+    openLine = undefined
+    err(`warning: ${m}`)
+  },
   group: async (title, fn) => {
     endLine()
     process.stderr.write(redact(title))
@@ -36,10 +47,10 @@ const logger: RunLogger = {
     }
   },
   progress: (p) => {
-    // Another line came in between: repeat the title.
     const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' '
     process.stderr.write(`${redact(head + progressText(p))}\n`)
     openLine = undefined
+    release()
   }
 }
 
