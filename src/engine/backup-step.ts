@@ -9,6 +9,7 @@ import { BackupError, findPgDump, runPgDump } from '../backup/pg-dump.js'
 import { decideBackup } from '../backup/policy.js'
 import { takeSafetyCopies } from '../backup/safety-copy.js'
 import type { ParsedScript } from '../source/types.js'
+import type { ExecOutcome } from './executor.js'
 import type { ModeContext } from './modes/context.js'
 
 /** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
@@ -65,11 +66,21 @@ export async function backupBeforeChanges(ctx: ModeContext, env: NodeJS.ProcessE
   }
 }
 
-/** Copies the rows `script` destroys into the backup folder (when there is one); a failure stops the script from running. */
-export async function safetyCopiesBefore(ctx: ModeContext, identity: string, script: ParsedScript, label: string): Promise<void> {
+/**
+ * Copies the rows `script` destroys into the backup folder (when there is one).
+ * A failed copy is the script's failed outcome: the script must not run then.
+ */
+export async function safetyCopiesBefore(ctx: ModeContext, identity: string, script: ParsedScript, label: string): Promise<ExecOutcome | undefined> {
   const dir = ctx.report.backup?.dir
-  if (!dir || ctx.report.backup?.level === 'off') return
-  const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label)
-  for (const c of copies) ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`)
-  if (copies.length) (ctx.report.safetyCopies ??= []).push(...copies)
+  if (!dir || ctx.report.backup?.level === 'off') return undefined
+  try {
+    const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label)
+    for (const c of copies) ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`)
+    if (copies.length) (ctx.report.safetyCopies ??= []).push(...copies)
+    return undefined
+  } catch (e) {
+    const message = `the safety copy of the rows it destroys failed: ${(e as Error).message}`
+    const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.'
+    return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } }
+  }
 }

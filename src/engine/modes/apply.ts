@@ -2,7 +2,7 @@
 // by statement), stopping at the first failure.
 import { sessionSettingsSql } from '../../db/connect.js'
 import { existingRelations } from '../../db/locks.js'
-import { executeMigration, type ExecContext, type ExecOutcome } from '../executor.js'
+import { executeMigration, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
 import { plan } from '../plan.js'
@@ -65,13 +65,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     }
     const identity = run.migration.identity
     const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
-      const copyError = await safetyCopiesBefore(ctx, identity, run.migration.up, identity).then(
-        () => undefined,
-        (e: Error) => e
-      )
-      const o: ExecOutcome = copyError
-        ? { ok: false, durationMs: 0, retries: 0, error: { file: run.migration.up.source.file, message: `the safety copy of the rows it destroys failed: ${copyError.message}`, next: 'Nothing of this migration ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.' } }
-        : await executeMigration(exec, run)
+      const o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
       const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`
       log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })
       return o

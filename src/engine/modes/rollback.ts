@@ -4,7 +4,7 @@
 // down commits together with the deletion of its history row.
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import { deleteHistorySql, executeDown, type ExecOutcome } from '../executor.js'
+import { deleteHistorySql, executeDown } from '../executor.js'
 import { backupBeforeChanges, safetyCopiesBefore } from '../backup-step.js'
 import { failOnHook, runHook } from '../hooks.js'
 import { fillFromPlan } from '../plan-report.js'
@@ -131,13 +131,7 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     }
     const down = m.down as NonNullable<Migration['down']>
     const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-      const copyError = await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`).then(
-        () => undefined,
-        (e: Error) => e
-      )
-      const r: ExecOutcome = copyError
-        ? { ok: false, durationMs: 0, retries: 0, error: { file: down.source.file, message: `the safety copy of the rows it destroys failed: ${copyError.message}`, next: 'Nothing of this down script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.' } }
-        : await executeDown(exec, m)
+      const r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m))
       ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started })
       return r
     })
