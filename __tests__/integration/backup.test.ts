@@ -2,10 +2,10 @@
 // rows a migration destroys. The machine's client is pg_dump 15, so the dumps
 // run against the Postgres 15 server; the version refusal against the 17 one.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findPgDump, pgDumpCandidates } from '../../src/backup/pg-dump.js'
+import { findPgDump } from '../../src/backup/pg-dump.js'
 import { runPgshift } from '../../src/engine/run.js'
 import { diffSnapshots, takeSnapshot } from '../../src/inspect/index.js'
 import { renderText } from '../../src/report/text.js'
@@ -197,7 +197,10 @@ test('auto: no backup on a loopback database, and none in plan, dry-run or verif
   const ws = makeWorkspace(BASE)
   const report = await apply(ws)
   expect(report.backup).toEqual({ level: 'off', reason: expect.stringMatching(/^auto: loopback host .* is an ephemeral database/) })
-  const plan = await runPgshift(settings(ws, { mode: 'plan', backup: 'full' }), { logger: recordingLogger() })
-  expect(plan.backup).toBeUndefined()
-  expect(existsSync(join(ws, 'pgshift-backup'))).toBe(false)
+  for (const mode of ['plan', 'dry-run', 'verify']) {
+    const dir = backupDir()
+    const r = await runPgshift(settings(ws, { mode, backup: 'full', 'backup-dir': dir }), { logger: recordingLogger() })
+    expect([mode, r.backup?.level ?? 'none']).toEqual([mode, 'none'])
+    expect(readdirSync(dir)).toEqual([])
+  }
 })
