@@ -102,8 +102,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 34 modules
-var run = __webpack_require__(7005);
+// EXTERNAL MODULE: ./src/engine/run.ts + 40 modules
+var run = __webpack_require__(7712);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -367,7 +367,8 @@ const clean = (s) => (0,report_escape/* escapeWorkflowCommands */.Fy)((0,redact/
 const logger = {
     info: (m) => core/* info */.pq(clean(m)),
     warn: (m) => core/* warning */.$e(clean(m)),
-    group: (title, fn) => core/* group */.Os(clean(title), fn)
+    group: (title, fn) => core/* group */.Os(clean(title), fn),
+    progress: (p) => core/* info */.pq(clean((0,run/* progressText */.l)(p)))
 };
 /** GitHub cancels with SIGINT, then SIGTERM 7.5 s later: both abort the run, which cancels the statement on the server. */
 function cancellationSignal() {
@@ -456,6 +457,7 @@ async function publish(report, settings, gh) {
     core/* setOutput */.uH('rolled-back', JSON.stringify(report.rolledBack ?? []));
     core/* setOutput */.uH('drift', JSON.stringify(driftOf(report)));
     core/* setOutput */.uH('report', reportPath);
+    core/* setOutput */.uH('backup-path', report.backup?.dir ?? '');
     emitAnnotations(report);
     const linkBase = blobBase(gh, process.env);
     const markdown = (0,redact/* redact */.E$)((0,report_markdown/* renderMarkdown */.Gc)(report, { linkBase }));
@@ -489,7 +491,7 @@ async function comment(report, settings, gh, linkBase) {
     const key = settings.github.commentKey ?? defaultCommentKey(process.env);
     const body = (0,comment_body/* commentBody */.I2)(report, { key, linkBase, runPage: runPage(gh) });
     // Loaded only here: octokit is most of the bundle, and most runs post no comment.
-    const { upsertStickyComment } = await Promise.all(/* import() */[__webpack_require__.e(794), __webpack_require__.e(151)]).then(__webpack_require__.bind(__webpack_require__, 1151));
+    const { upsertStickyComment } = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(151)]).then(__webpack_require__.bind(__webpack_require__, 1151));
     await upsertStickyComment({
         token: settings.github.token,
         target: { repository: gh.repository, issueNumber: gh.pr.number },
@@ -647,13 +649,14 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 7005:
+/***/ 7712:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   b: () => (/* binding */ newReport),
+  l: () => (/* binding */ progressText),
   runPgshift: () => (/* binding */ runPgshift)
 });
 
@@ -1782,6 +1785,42 @@ async function executeDown(ctx, m) {
         const statement = down.statements[error.statementIndex ?? -1];
         const mapped = mapRunError(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement);
         mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`;
+        await tryQuery(ctx.client, resetSql(ctx));
+        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
+    }
+}
+/**
+ * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
+ * timeouts and error mapping, but no history row. A file that cannot run in a
+ * transaction (VACUUM ANALYZE) runs statement by statement.
+ */
+async function executeHook(ctx, script) {
+    if (script.runMode === 'transaction')
+        return runInTransaction(ctx, script, 'SELECT 1', 0);
+    const started = performance.now();
+    let done = 0;
+    try {
+        for (const s of script.statements) {
+            if (s.strippedWrapper)
+                continue;
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
+            await ctx.client.query(timeoutsFor(ctx, s));
+            try {
+                await ctx.client.query(s.sql);
+            }
+            catch (error) {
+                throw Object.assign(error, { statementIndex: s.index });
+            }
+            done++;
+        }
+        await ctx.client.query(resetSql(ctx));
+        return { ok: true, durationMs: performance.now() - started, retries: 0 };
+    }
+    catch (error) {
+        const statement = script.statements[error.statementIndex ?? -1];
+        const mapped = mapRunError(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement);
+        await tryQuery(ctx.client, 'ROLLBACK');
         await tryQuery(ctx.client, resetSql(ctx));
         return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
     }
@@ -3252,6 +3291,401 @@ async function runSupabaseLint(ctx, state, ranFiles) {
 /** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
 const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
+// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
+// server newer than itself, so the search picks the oldest installed pg_dump
+// whose major version is at least the server's (its archives restore with the
+// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
+// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
+//
+// The password reaches pg_dump through PGPASSWORD in its environment, never its
+// arguments (which `ps` shows), and its stderr goes through redact().
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** pg_dump (and pg_restore) failures, with the next step. */
+class BackupError extends Error {
+    next;
+    constructor(message, next) {
+        super((0,redact/* redact */.E$)(message));
+        this.next = next;
+        this.name = 'BackupError';
+    }
+}
+/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+function pgDumpCandidates(env = process.env) {
+    if (env.PGSHIFT_PG_DUMP)
+        return [env.PGSHIFT_PG_DUMP];
+    const found = [];
+    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
+        const p = (0,external_node_path_.join)(dir, 'pg_dump');
+        if ((0,external_node_fs_.existsSync)(p))
+            found.push(p);
+    }
+    const root = '/usr/lib/postgresql';
+    if ((0,external_node_fs_.existsSync)(root)) {
+        for (const v of (0,external_node_fs_.readdirSync)(root)) {
+            const p = (0,external_node_path_.join)(root, v, 'bin', 'pg_dump');
+            if ((0,external_node_fs_.existsSync)(p))
+                found.push(p);
+        }
+    }
+    return [...new Set(found)];
+}
+/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
+function parsePgDumpVersion(out) {
+    const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out);
+    return m ? { version: m[2] ? `${m[1]}.${m[2]}` : m[1], major: Number(m[1]) } : undefined;
+}
+function installAdvice(major) {
+    return (`Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
+        `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
+        `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`);
+}
+/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
+async function findPgDump(serverMajor, env = process.env) {
+    const binaries = [];
+    for (const path of pgDumpCandidates(env)) {
+        try {
+            const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
+            const v = parsePgDumpVersion(stdout);
+            if (v)
+                binaries.push({ path, ...v });
+        }
+        catch {
+            // not runnable: not a candidate
+        }
+    }
+    const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major);
+    if (usable[0])
+        return usable[0];
+    const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin';
+    throw new BackupError(`The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`, `Nothing was changed. ${installAdvice(serverMajor)}`);
+}
+/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
+function libpqEnv(target, env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (!k.startsWith('PG'))
+            out[k] = v;
+    const set = (k, v) => {
+        if (v !== undefined && v !== '')
+            out[k] = String(v);
+    };
+    set('PGHOST', target.host);
+    set('PGPORT', target.port);
+    set('PGDATABASE', target.database);
+    set('PGUSER', target.user);
+    set('PGPASSWORD', target.password);
+    set('PGSSLMODE', target.sslmode);
+    set('PGSSLROOTCERT', target.sslrootcert);
+    set('PGSSLCERT', target.sslcert);
+    set('PGSSLKEY', target.sslkey);
+    set('PGOPTIONS', target.options.options);
+    set('PGAPPNAME', 'pgshift-backup');
+    set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10);
+    // A passfile or service file must not supply anything the URL did not say.
+    out.PGPASSFILE = '/dev/null';
+    return out;
+}
+/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
+async function runPgDump(o) {
+    const args = [
+        '--no-password',
+        `--file=${o.file}`,
+        `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
+        ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
+    ];
+    await new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+            if (stderr.length < 8000)
+                stderr += d.toString('utf8');
+        });
+        child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                return resolve();
+            const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+            reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
+        });
+    });
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/backup/policy.ts
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,external_node_net_.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
+var pg_copy_streams = __webpack_require__(6901);
+;// CONCATENATED MODULE: ./src/source/destroys.ts
+// What a statement destroys, from its parse tree (never from its text): the
+// tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
+// Used by the rollback's data-loss guard and by the safety copies (src/backup).
+
+const qualified = (parts) => parts
+    .filter((x) => Boolean(x))
+    .map((p) => (0,esm/* escapeIdentifier */.F)(p))
+    .join('.');
+function destroyedBy(s) {
+    const n = s.node;
+    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
+        const objects = n.objects ?? [];
+        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval)), how: 'DROP TABLE' }));
+    }
+    if (s.kind === 'AlterTableStmt' && (n.objtype === undefined || n.objtype === 'OBJECT_TABLE')) {
+        const rel = n.relation;
+        if (!rel?.relname)
+            return [];
+        const table = qualified([rel.schemaname, rel.relname]);
+        const cmds = n.cmds ?? [];
+        return cmds
+            .filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name)
+            .map((c) => ({ table, column: c.AlterTableCmd?.name, how: 'DROP COLUMN' }));
+    }
+    if (s.kind === 'TruncateStmt') {
+        const rels = n.relations ?? [];
+        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname]), how: 'TRUNCATE' }));
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/backup/safety-copy.ts
+// Safety copies (issue 9): before a script that drops a table or a column, or
+// truncates, runs, the rows it destroys are copied to CSV with COPY ... TO STDOUT.
+// Taken on the migration connection, under the run lock, just before the
+// script's transaction: the rows as they are when the migration starts.
+
+
+
+
+
+
+const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+/** The table's primary-key columns, in key order ([] without a key). */
+async function keyColumns(client, regclass) {
+    const r = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`, [regclass]);
+    return r.rows.map((x) => x.attname);
+}
+/** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
+async function copyToCsv(client, query, file) {
+    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
+    return stream.rowCount;
+}
+/**
+ * Copies what `script` would destroy into `dir`. Objects the script itself creates
+ * first (absent now) hold nothing yet and are skipped; so are empty tables and columns.
+ */
+async function takeSafetyCopies(client, dir, migration, script, label = migration) {
+    const copies = [];
+    for (const s of script.statements) {
+        for (const d of destroyedBy(s)) {
+            const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [d.table]);
+            const row = reg.rows[0];
+            if (!row)
+                continue;
+            let query = `SELECT * FROM ${row.t}`;
+            if (d.column) {
+                const col = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [row.t, d.column]);
+                if (!col.rowCount)
+                    continue;
+                const keys = (await keyColumns(client, row.t)).filter((k) => k !== d.column);
+                // The key says which row each value belongs to; without a key, the whole row does.
+                const cols = keys.length ? [...keys, d.column].map((c) => (0,esm/* escapeIdentifier */.F)(c)).join(', ') : '*';
+                query = `SELECT ${cols} FROM ${row.t} WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL`;
+            }
+            const what = d.column ? `column ${row.display}.${d.column}` : `table ${row.display}`;
+            const file = (0,external_node_path_.join)(dir, `${safeName(label)}-line${s.position.line}-${safeName(row.display)}${d.column ? `.${safeName(d.column)}` : ''}.csv`);
+            const rows = await copyToCsv(client, query, file);
+            copies.push({ migration, what, file, rows, statement: `${script.source.file}:${s.position.line} ${d.how}` });
+        }
+    }
+    return copies;
+}
+
+;// CONCATENATED MODULE: ./src/engine/backup-step.ts
+// The backup step of apply and rollback (issue 9): decide the level, find a
+// pg_dump that can dump this server, dump before the first script runs, and
+// record it in the report. A failed backup stops the run before anything
+// changed, unless backup-required is false. Safety copies go to the same folder.
+
+
+
+
+
+
+/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
+function backupFolder(ctx, env) {
+    const base = ctx.settings.backupDir ? (0,external_node_path_.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    (0,external_node_fs_.mkdirSync)(base, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    // Backups hold the schema and maybe data: readable by this user only.
+    return (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, `pgshift-backup-${stamp}-`));
+}
+const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+/**
+ * Takes the backup the settings ask for. Returns false when the run must stop
+ * (the report then says why); true to go on, with or without a backup.
+ */
+async function backupBeforeChanges(ctx, env = process.env) {
+    const { report, settings, log } = ctx;
+    const decision = decideBackup(settings, ctx.target, env);
+    report.backup = { level: decision.level, reason: decision.reason };
+    if (decision.level === 'off')
+        return true;
+    const started = performance.now();
+    try {
+        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
+        const dir = backupFolder(ctx, env);
+        report.backup.dir = dir;
+        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
+        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
+        const binary = await findPgDump(major, env);
+        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
+        const file = (0,external_node_path_.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
+        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
+        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
+        report.backup.file = file;
+        report.backup.bytes = (0,external_node_fs_.statSync)(file).size;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
+        return true;
+    }
+    catch (e) {
+        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
+        report.backup.error = err.message;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        if (!settings.backupRequired) {
+            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+            report.warnings.push({ file: '', message });
+            log.warn(message);
+            return true;
+        }
+        report.status = 'failed';
+        report.error = { message: err.message, next: err.next };
+        report.nextStep = err.next;
+        return false;
+    }
+}
+/**
+ * Copies the rows `script` destroys into the backup folder (when there is one).
+ * A failed copy is the script's failed outcome: the script must not run then.
+ */
+async function safetyCopiesBefore(ctx, identity, script, label) {
+    const dir = ctx.report.backup?.dir;
+    if (!dir || ctx.report.backup?.level === 'off')
+        return undefined;
+    try {
+        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
+        for (const c of copies)
+            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
+        if (copies.length)
+            (ctx.report.safetyCopies ??= []).push(...copies);
+        return undefined;
+    }
+    catch (e) {
+        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
+        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
+        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/hooks.ts
+
+function hookOf(ctx, name) {
+    return ctx.found.hooks?.find((h) => h.name === name);
+}
+/** Runs hook `name` when the directory has it; the mapped error when it failed. */
+async function runHook(ctx, exec, name, after) {
+    const hook = hookOf(ctx, name);
+    if (!hook)
+        return undefined;
+    const file = hook.script.source.file;
+    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
+        const r = await executeHook(exec, hook.script);
+        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+        return r;
+    });
+    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
+    if (o.ok)
+        return undefined;
+    const error = o.error ?? { message: `${file} failed`, next: '' };
+    error.file ??= file;
+    return error;
+}
+/** Marks the run failed by a hook; `kept` says what stays applied. */
+function failOnHook(ctx, error, kept) {
+    const { report } = ctx;
+    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
+    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
+    report.status = 'failed';
+    report.error = error;
+    report.nextStep = error.next;
+}
+
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
 // The one catalog query behind a snapshot. Every object kind is a branch of a
 // single UNION ALL over shared CTEs, so a snapshot costs one round trip however
@@ -3788,6 +4222,8 @@ function record(ctx, checks, title, differences, scope) {
 
 
 
+
+
 function execContext(ctx) {
     const { settings, log } = ctx;
     return {
@@ -3830,6 +4266,10 @@ async function applyMode(ctx) {
     const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, ctx.settings);
     fillFromPlan(report, p);
     await lintPending(ctx, p);
+    // The backup comes first: when it fails, nothing (not even the history table) has changed.
+    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+        return;
+    await ctx.ensureHistory();
     if (blockOnRefusals(report, p))
         return;
     if (ctx.supabase) {
@@ -3845,10 +4285,18 @@ async function applyMode(ctx) {
     if (s0)
         exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        for (const run of p.toRun)
+            byIdentity.get(run.migration.identity).status = 'skipped';
+        return failOnHook(ctx, hookFailed, 'No migration ran.');
+    }
     let failed;
+    let afterEachFailed;
+    const started = performance.now();
     for (const [k, run] of p.toRun.entries()) {
         const result = byIdentity.get(run.migration.identity);
-        if (failed || ctx.isCancelled()) {
+        if (failed || afterEachFailed || ctx.isCancelled()) {
             result.status = 'skipped';
             continue;
         }
@@ -3858,9 +4306,11 @@ async function applyMode(ctx) {
             report.error = { message: 'lost the lock connection: another runner may now start', next: 'Nothing more was run after the lock was lost. Rerun pgshift: it resumes at the first unapplied migration.' };
             continue;
         }
-        const outcome = await log.group(`[${k + 1}/${total}] ${run.migration.identity}`, async () => {
-            const o = await executeMigration(exec, run);
-            log.info(`${o.ok ? 'applied' : 'FAILED'} in ${Math.round(o.durationMs)} ms${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`);
+        const identity = run.migration.identity;
+        const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+            const o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
+            const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
+            log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
             return o;
         });
         result.durationMs = Math.round(outcome.durationMs);
@@ -3872,6 +4322,7 @@ async function applyMode(ctx) {
             result.status = 'applied';
             result.statementsDone = undefined;
             report.applied.push(run.migration.identity);
+            afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity);
         }
         else {
             failed = result;
@@ -3887,6 +4338,14 @@ async function applyMode(ctx) {
     const n = report.applied.length;
     if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`)))
         return;
+    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    if (afterEachFailed)
+        return failOnHook(ctx, afterEachFailed, kept);
+    if (!failed) {
+        const afterFailed = await runHook(ctx, exec, 'afterMigrate');
+        if (afterFailed)
+            return failOnHook(ctx, afterFailed, kept);
+    }
     if (failed) {
         report.status = 'failed';
         const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
@@ -3984,8 +4443,37 @@ function previewMessage(ctx, item, first, lockSql, timings) {
         add({ kind: 'locks' }, lockSql);
     return { sql, parts };
 }
-/** `beforeRollback` runs inside the preview transaction, after the last migration, when none failed (the Supabase lint). */
-async function previewInTransaction(ctx, items, beforeRollback) {
+/**
+ * Runs a hook inside the preview transaction. Statements a transaction cannot hold
+ * (VACUUM) are skipped, as in a migration's preview. A failure ends the preview, so
+ * no savepoint is needed; after a success the session starts clean again.
+ */
+async function previewHook(ctx, hook, after) {
+    const { client } = ctx;
+    const script = hook.script;
+    const started = performance.now();
+    let error;
+    for (const s of script.statements) {
+        if (s.strippedWrapper || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))))
+            continue;
+        const sql = transactionalTwin(s) ?? s.sql;
+        try {
+            await client.query(sql);
+        }
+        catch (e) {
+            error = mapRunError(e, { script, text: sql, fileOffset: s.offset, prefixCodePoints: 0 }, s);
+            break;
+        }
+    }
+    if (!error)
+        await client.query(`RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`);
+    const file = script.source.file;
+    (ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
+    if (error)
+        error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`;
+    return error;
+}
+async function previewInTransaction(ctx, items, extras = {}) {
     const { client, settings } = ctx;
     const outcome = {};
     // Locks on relations created inside the preview block nobody: with none existing
@@ -4004,9 +4492,11 @@ async function previewInTransaction(ctx, items, beforeRollback) {
             await client.query(CREATE_SUPABASE_HISTORY_SQL);
         const enumsAdded = [];
         let first = true;
+        if (extras.before)
+            outcome.hookFailed = await previewHook(ctx, extras.before);
         for (const item of items) {
             const { result, script } = item;
-            if (outcome.failed || outcome.stoppedAt || ctx.isCancelled()) {
+            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
                 result.status = 'skipped';
                 result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note;
                 continue;
@@ -4036,6 +4526,8 @@ async function previewInTransaction(ctx, items, beforeRollback) {
                     if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
                         enumsAdded.push(item.migration.identity);
                 result.status = 'previewed';
+                if (extras.afterEach)
+                    outcome.hookFailed = await previewHook(ctx, extras.afterEach, item.migration.identity);
                 continue;
             }
             const failedPart = message.parts[r.completed];
@@ -4060,8 +4552,10 @@ async function previewInTransaction(ctx, items, beforeRollback) {
             result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
             outcome.failed = result;
         }
-        if (beforeRollback && !outcome.failed && !ctx.isCancelled())
-            await beforeRollback();
+        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
+            outcome.hookFailed = await previewHook(ctx, extras.after);
+        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !ctx.isCancelled())
+            await extras.beforeRollback();
     }
     finally {
         // Always: a preview never keeps anything.
@@ -4100,6 +4594,7 @@ function heldOn(existing, rows = []) {
 
 
 
+
 async function dryRunMode(ctx) {
     const { report, settings } = ctx;
     report.preview = true;
@@ -4124,9 +4619,19 @@ async function dryRunMode(ctx) {
     ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
     const sbLint = await prepareSupabaseLint(ctx);
     const ran = new Set(items.map((i) => i.migration.up.source.file));
-    const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined);
+    const out = await previewInTransaction(ctx, items, {
+        before: hookOf(ctx, 'beforeMigrate'),
+        afterEach: hookOf(ctx, 'afterEachMigrate'),
+        after: hookOf(ctx, 'afterMigrate'),
+        beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
+    });
     const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity);
-    if (out.failed) {
+    if (out.hookFailed) {
+        report.status = 'failed';
+        report.error = out.hookFailed;
+        report.nextStep = out.hookFailed.next;
+    }
+    else if (out.failed) {
         report.status = 'failed';
         report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`;
     }
@@ -4216,6 +4721,9 @@ function parseDowns(range) {
 
 
 
+
+
+
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
 function rollbackRange(applied, target) {
     if (target.toVersion !== undefined) {
@@ -4233,36 +4741,12 @@ function rollbackRange(applied, target) {
     return applied.slice(-target.steps).reverse();
 }
 const ROW_CAP = 1_000_000;
-function qualified(parts) {
-    return parts.map((p) => (0,esm/* escapeIdentifier */.F)(p)).join('.');
-}
-/** Tables and columns a down script drops, from its parse tree. */
-function drops(s) {
-    const n = s.node;
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
-        const objects = n.objects ?? [];
-        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval ?? '')) }));
-    }
-    if (s.kind === 'AlterTableStmt') {
-        const rel = n.relation;
-        if (!rel?.relname)
-            return [];
-        const table = qualified([rel.schemaname, rel.relname].filter((x) => Boolean(x)));
-        const cmds = n.cmds ?? [];
-        return cmds.filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c) => ({ table, column: c.AlterTableCmd?.name }));
-    }
-    if (s.kind === 'TruncateStmt') {
-        const rels = n.relations ?? [];
-        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname].filter((x) => Boolean(x))) }));
-    }
-    return [];
-}
 /** Rows the downs in range would destroy (counted up to a cap), so the guard can name them. */
 async function dataAtRisk(client, range) {
     const out = [];
     for (const m of range) {
         for (const s of m.down?.statements ?? []) {
-            for (const d of drops(s)) {
+            for (const d of destroyedBy(s)) {
                 const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, [d.table]);
                 const t = reg.rows[0]?.t;
@@ -4332,17 +4816,21 @@ async function rollbackMode(ctx) {
             : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
         return;
     }
+    if (!(await backupBeforeChanges(ctx)))
+        return;
     report.rolledBack = [];
     let failed;
+    const started = performance.now();
     for (const [k, m] of range.entries()) {
         const result = byIdentity.get(m.identity);
         if (failed || ctx.isCancelled() || ctx.isLockLost()) {
             result.note = 'not rolled back: the rollback stopped before it';
             continue;
         }
+        const down = m.down;
         const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-            const r = await executeDown(exec, m);
-            ctx.log.info(`${r.ok ? 'rolled back' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+            const r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m));
+            ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started });
             return r;
         });
         result.durationMs = Math.round(o.durationMs);
@@ -4366,6 +4854,9 @@ async function rollbackMode(ctx) {
         report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`;
     }
     else {
+        const hookFailed = await runHook(ctx, exec, 'afterRollback');
+        if (hookFailed)
+            return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
         report.status = 'success';
         report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`;
     }
@@ -4532,6 +5023,7 @@ async function runVerifyScript(client, m, script, opts) {
 
 
 
+
 /** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
 const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
 const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
@@ -4584,7 +5076,8 @@ function expectedLogger(log) {
         group: async (title, fn) => {
             log.info(p(title));
             return fn();
-        }
+        },
+        progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
     };
 }
 /** Which database a connection is on, as far as a read-only role can tell (same server and name = same database). */
@@ -4638,7 +5131,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7005));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7712));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -4794,6 +5287,10 @@ const MODES = {
     verify: verifyMode,
     rollback: rollbackMode
 };
+/** `applied in 120 ms (elapsed 4.2 s)`. */
+function progressText(p) {
+    return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`;
+}
 /** An empty report for `settings`; a run (or a refusal before one) fills it. */
 function newReport(settings) {
     return {
@@ -4925,11 +5422,10 @@ async function runPgshift(settings, ctx) {
         if (refusedForSourceProblems(report, found))
             return report;
         // Only apply creates the history table (under the lock, so concurrent first runs never
-        // race): a preview or a rollback leaves no trace of pgshift.
-        if (settings.mode === 'apply')
-            await historyStep(() => ensureHistoryTable(client, settings.historySchema), settings.historySchema);
+        // race), after its backup: a preview or a rollback leaves no trace of pgshift.
+        const ensureHistory = () => historyStep(() => ensureHistoryTable(client, settings.historySchema), settings.historySchema);
         // 5. The mode.
-        await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost });
+        await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost });
         return report;
     }
     catch (e) {
@@ -5393,6 +5889,7 @@ function build(ctx, l) {
         blocks.push('### Migrations');
         blocks.push(...table(ctx, l));
     }
+    blocks.push(...backupSection(ctx, l));
     // Dry-run: the files it could not run, the locks taken, each statement's time.
     const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
@@ -5430,6 +5927,32 @@ function build(ctx, l) {
     }
     blocks.push(`**Next:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.nextStep, 2000))}`);
     return blocks;
+}
+/** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
+function backupSection(ctx, l) {
+    const r = ctx.report;
+    const b = r.backup;
+    const items = [];
+    if (b && b.level !== 'off') {
+        const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : '';
+        const took = b.durationMs !== undefined ? ` in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}` : '';
+        items.push(b.error
+            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}) failed:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(b.error, l.fieldChars))}`
+            : `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}):** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.pgDump)}` : ''}`);
+    }
+    for (const c of r.safetyCopies ?? []) {
+        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.what)}, destroyed by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.statement)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(c.file)}`);
+    }
+    for (const h of r.hooks ?? []) {
+        const where = h.error ? location(ctx, h.error.file ?? h.file, h.error.position) : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.file);
+        items.push(`**Hook ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.hook)}** ${where}${h.after ? ` after ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(h.durationMs) || '0 ms'})` : ''}`);
+    }
+    if (!items.length)
+        return [];
+    return ['### Backup and hooks', list(ctx, items, l.listItems, 'item')];
+}
+function formatBytes(n) {
+    return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 function list(ctx, items, keep, noun, numbered = false) {
     const shown = items.slice(0, keep);
@@ -6300,6 +6823,18 @@ function renderText(report, opts = {}) {
         out.push('', `${preview ? 'rolled back in the preview' : 'rolled back'}, newest first:`);
         report.rolledBack.forEach((id, i) => out.push(`  ${i + 1}. ${clean(id)}`));
     }
+    // The backup, safety copies of destroyed rows, hooks.
+    const b = report.backup;
+    if (b && b.level !== 'off') {
+        const size = b.bytes !== undefined ? ` (${b.bytes} bytes, ${formatDuration(b.durationMs) || '0 ms'})` : '';
+        out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${clean(b.error)}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`);
+    }
+    for (const c of report.safetyCopies ?? [])
+        out.push(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${clean(c.what)} (${clean(c.statement)}): ${clean(c.file)}`);
+    for (const h of report.hooks ?? []) {
+        const where = h.error ? formatLocation(h.error.file ?? h.file, h.error.position) : h.file;
+        out.push(`hook ${h.hook} ${clean(where)}${h.after ? ` after ${clean(h.after)}` : ''}: ${h.status === 'failed' ? p.red('failed') : h.status}`);
+    }
     // Dry-run: the files the preview could not run.
     const notRunnable = report.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
@@ -6380,7 +6915,7 @@ function renderText(report, opts = {}) {
 /* harmony export */   fA: () => (/* binding */ ACTION_INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports MODES, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports MODES, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -6398,6 +6933,8 @@ const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
 const HISTORY_MODES = ['auto', 'native', 'supabase'];
 const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'];
 const LINT_LEVELS = ['off', 'warn', 'error'];
+/** `auto`: schema for apply and rollback against a kept database, off on an ephemeral one (src/backup/policy.ts). */
+const BACKUP_LEVELS = ['auto', 'off', 'schema', 'full'];
 const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'];
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
 function parseDuration(value) {
@@ -6490,6 +7027,9 @@ const DEFAULTS = {
     'test-rollback': 'false',
     'expected-database-url': '',
     lint: 'warn',
+    backup: 'auto',
+    'backup-required': 'true',
+    'backup-dir': '',
     comment: 'auto',
     'github-token': '',
     'comment-key': '',
@@ -6521,6 +7061,9 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     // A secret like database-url: never echoed.
     'expected-database-url': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     lint: oneOf('lint', LINT_LEVELS),
+    backup: oneOf('backup', BACKUP_LEVELS),
+    'backup-required': bool('backup-required'),
+    'backup-dir': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     // The action only (GITHUB_INPUT_NAMES).
     comment: commentSwitch('comment'),
     // A secret: never echoed.
@@ -6591,6 +7134,9 @@ function parseSettings(raw, workspace) {
         testRollback: s['test-rollback'],
         expectedDatabaseUrl: s['expected-database-url'] || undefined,
         lint: s.lint,
+        backup: s.backup,
+        backupRequired: s['backup-required'],
+        backupDir: s['backup-dir'] || undefined,
         workspace,
         github: Object.freeze({
             comment: s.comment,
@@ -6866,6 +7412,8 @@ var settings = __webpack_require__(8750);
 
 
 const PLAN_FILE = 'pgshift.plan';
+/** Callback files, named as Flyway names them: run around migrations, never migrations themselves. */
+const HOOK_FILES = ['beforeMigrate.sql', 'afterEachMigrate.sql', 'afterMigrate.sql', 'afterRollback.sql'];
 /** Subfolders holding down and verify scripts (`down/X.sql`, Sqitch's `revert/X.sql`, `verify/X.sql`). */
 const ROLE_FOLDERS = ['down', 'revert', 'verify'];
 const toPosix = (p) => p.split(external_node_path_.sep).join('/');
@@ -6925,7 +7473,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
 }
 /** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
 async function listFiles(loc, problems) {
-    const listing = { sql: [] };
+    const listing = { sql: [], hooks: [] };
     const fileRel = (abs) => toPosix((0,external_node_path_.relative)(loc.workspace, abs));
     /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
     const follow = async (abs) => {
@@ -6970,6 +7518,9 @@ async function listFiles(loc, problems) {
                 if (fk?.isFile)
                     listing.sql.push({ rel: `${e.name}/${f.name}`, abs: (0,external_node_path_.join)(abs, f.name) });
             }
+        }
+        else if (k.isFile && HOOK_FILES.includes(e.name)) {
+            listing.hooks.push({ rel: e.name, abs });
         }
         else if (k.isFile && e.name === PLAN_FILE) {
             listing.plan = { rel: e.name, abs };
@@ -7266,13 +7817,41 @@ async function discover(opts) {
         attachRoleFiles(candidates, migrations, problems, warnings, eager);
         if (!plan)
             migrations.sort(compareMigrationOrder);
-        return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}) };
+        const hooks = await readHooks(listing.hooks, fileOf, problems);
+        return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}), ...(hooks.length ? { hooks } : {}) };
     }
     catch (err) {
         // File system failures (permissions, I/O) are reported, not thrown.
         problems.push({ file: opts.dir || '.', code: 'io-error', message: `cannot discover the migrations in ${opts.dir || 'the default directories'}: ${err.message}` });
         return empty(opts.dir, fallback(opts.dir));
     }
+}
+/** Reads and parses the callback files, with the same checks as a migration (syntax, meta-commands, stray COMMIT). */
+async function readHooks(listed, fileOf, problems) {
+    if (!listed.length)
+        return [];
+    // Hooks run on every apply, even one with nothing pending: parsed now, whatever the parse mode.
+    await (0,parser/* ensureParser */._U)();
+    const bufs = readFiles(listed.map((l) => l.abs));
+    const hooks = [];
+    listed.forEach((l, i) => {
+        const file = fileOf(l);
+        const buf = bufs[i];
+        if (buf instanceof Error || buf === undefined) {
+            problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
+            return;
+        }
+        const decoded = decodeUtf8(file, buf);
+        if (!decoded.ok)
+            return void problems.push(decoded.problem);
+        const text = (0,positions/* stripBom */.F8)(decoded.text);
+        const r = (0,script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text });
+        // An empty hook is allowed: it does nothing.
+        problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+        if (r.script.statements.length)
+            hooks.push({ name: l.rel.replace(/\.sql$/, ''), script: r.script });
+    });
+    return hooks;
 }
 /** Plan lines: file names (or identities) in run order; `#` starts a comment. */
 function parsePlan(text) {

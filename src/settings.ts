@@ -10,6 +10,8 @@ export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
 export const HISTORY_MODES = ['auto', 'native', 'supabase'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
 export const LINT_LEVELS = ['off', 'warn', 'error'] as const
+/** `auto`: schema for apply and rollback against a kept database, off on an ephemeral one (src/backup/policy.ts). */
+export const BACKUP_LEVELS = ['auto', 'off', 'schema', 'full'] as const
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
 
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
@@ -111,6 +113,9 @@ export const DEFAULTS = {
   'test-rollback': 'false',
   'expected-database-url': '',
   lint: 'warn',
+  backup: 'auto',
+  'backup-required': 'true',
+  'backup-dir': '',
   comment: 'auto',
   'github-token': '',
   'comment-key': '',
@@ -144,6 +149,9 @@ export const settingsSchema = z.object({
   // A secret like database-url: never echoed.
   'expected-database-url': z.string(),
   lint: oneOf('lint', LINT_LEVELS),
+  backup: oneOf('backup', BACKUP_LEVELS),
+  'backup-required': bool('backup-required'),
+  'backup-dir': z.string(),
   // The action only (GITHUB_INPUT_NAMES).
   comment: commentSwitch('comment'),
   // A secret: never echoed.
@@ -190,6 +198,12 @@ export interface Settings {
   expectedDatabaseUrl?: string
   /** Migration safety lint of pending files: off, warn (report and annotate), error (refuse the run). */
   lint: (typeof LINT_LEVELS)[number]
+  /** pg_dump before the first migration (and safety copies of destroyed rows): auto, off, schema or full. */
+  backup: (typeof BACKUP_LEVELS)[number]
+  /** A failed backup stops the run before anything changes (false: warn and go on). */
+  backupRequired: boolean
+  /** Where backups go; undefined means RUNNER_TEMP, else the OS temp directory. */
+  backupDir?: string
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
   /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
@@ -259,6 +273,9 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     testRollback: s['test-rollback'],
     expectedDatabaseUrl: s['expected-database-url'] || undefined,
     lint: s.lint,
+    backup: s.backup,
+    backupRequired: s['backup-required'],
+    backupDir: s['backup-dir'] || undefined,
     workspace,
     github: Object.freeze({
       comment: s.comment,

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { freshDatabase, type TestDatabase } from '../support/db.js'
+import { adminUrl15, freshDatabase, type TestDatabase } from '../support/db.js'
 import { runAction, type ActionRun } from '../support/action-runner.js'
 
 interface Step {
@@ -64,8 +64,10 @@ let db: TestDatabase
 beforeEach(async () => {
   db = await freshDatabase()
 })
+const dropLater: TestDatabase[] = []
 afterEach(async () => {
   await db.drop()
+  for (const d of dropLater.splice(0)) await d.drop()
 })
 
 test('pr-check.yml: apply with test-rollback on the service container passes on migrations-example', async () => {
@@ -76,20 +78,29 @@ test('pr-check.yml: apply with test-rollback on the service container passes on 
   expect(last.summary).toMatch(/up, down, up/)
 })
 
-test('deploy.yml: dry-run, apply, verify on a fresh production database', async () => {
-  const runs = await runSteps('examples/workflows/deploy.yml', db, workspaceWithExample())
+test('deploy.yml: dry-run, apply with its backup, verify on a fresh production database', async () => {
+  // Postgres 15: the machine's pg_dump is 15, and the apply step asks for a backup.
+  const db15 = await freshDatabase(adminUrl15())
+  dropLater.push(db15)
+  const runs = await runSteps('examples/workflows/deploy.yml', db15, workspaceWithExample())
   expect(runs.map((r) => r.outputs.status)).toEqual(['success', 'success', 'success'])
+  expect(runs[1]?.outputs['backup-path']).toBeTruthy()
+  expect(runs[1]?.summary).toMatch(/\*\*Backup \(schema\):\*\* `[^`]*schema\.sql`/)
+  expect(runs[1]?.summary).toMatch(/\*\*Hook afterMigrate\*\* `migrations\/afterMigrate\.sql`: ran/)
   expect(runs[0]?.summary).toMatch(/nothing was kept/i)
   expect(JSON.parse(runs[1]?.outputs.applied ?? '[]')).toHaveLength(8)
   expect(runs[2]?.summary).toMatch(/Checks/)
 })
 
 test('rollback.yml: preview, then roll back two migrations (inputs from the dispatch form)', async () => {
+  // Postgres 15, as for deploy.yml: its apply step takes a backup with the machine's pg_dump 15.
+  const db15 = await freshDatabase(adminUrl15())
+  dropLater.push(db15)
   const ws = workspaceWithExample()
-  await runSteps('examples/workflows/deploy.yml', db, ws)
-  const runs = await runSteps('examples/workflows/rollback.yml', db, ws, { environment: 'production', steps: '2', 'to-version': '', 'allow-data-loss': 'false' })
+  await runSteps('examples/workflows/deploy.yml', db15, ws)
+  const runs = await runSteps('examples/workflows/rollback.yml', db15, ws, { environment: 'production', steps: '2', 'to-version': '', 'allow-data-loss': 'false' })
   expect(runs.map((r) => r.outputs.status)).toEqual(['success', 'success'])
   expect(JSON.parse(runs[0]?.outputs['rolled-back'] ?? '[]')).toEqual([])
   expect(JSON.parse(runs[1]?.outputs['rolled-back'] ?? '[]')).toEqual(['20260105090700_seed_demo_data', '20260105090600_telemetry_samples_index_concurrently'])
-  expect((await db.query('SELECT count(*)::int AS n FROM pgshift.schema_history'))[0]?.n).toBe(6)
+  expect((await db15.query('SELECT count(*)::int AS n FROM pgshift.schema_history'))[0]?.n).toBe(6)
 })

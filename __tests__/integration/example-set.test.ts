@@ -106,9 +106,9 @@ describe('migrations-example', () => {
     await db?.drop()
   })
 
-  test('every up file has a down and a verify file, and nothing else is in the directory', () => {
+  test('every up file has a down and a verify file, and nothing else is in the directory but the afterMigrate hook', () => {
     expect(set.length).toBeGreaterThanOrEqual(6)
-    const expected = new Set(['README.md'])
+    const expected = new Set(['README.md', 'afterMigrate.sql'])
     for (const m of set) {
       expected.add(`${m.identity}.sql`).add(`${m.identity}.down.sql`).add(`${m.identity}.verify.sql`)
     }
@@ -180,6 +180,14 @@ describe('migrations-example', () => {
       `SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.idx_telemetry_samples_turbine_time'::regclass`
     )
     expect(idx).toEqual([{ indisvalid: true }])
+
+    // The afterMigrate hook runs on the applied set: the matviews refresh and every table has statistics.
+    await client.query(readFileSync(join(DIR, 'afterMigrate.sql'), 'utf8'))
+    // reltuples is -1 until a relation is first analyzed (Postgres 14+), and is catalog data, not lagging statistics.
+    const notAnalyzed = await db.query<{ relname: string }>(
+      `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'm') AND reltuples < 0 ORDER BY 1`
+    )
+    expect(notAnalyzed).toEqual([])
   })
 
   test('the objects behave: defaults, triggers, the position function, the matview and RLS', async () => {

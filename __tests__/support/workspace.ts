@@ -33,6 +33,7 @@ export function recordingLogger(): RecordingLogger {
     group: async (title, fn) => {
       lines.push(`group: ${title}`)
       return fn()
-    }
+    },
+    progress: (p) => void lines.push(`progress: [${p.index}/${p.total}] ${p.title} ${p.verb}`)
   }
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseResult } from '../engine/plan.js'
-import { newReport, runPgshift, type RunLogger } from '../engine/run.js'
+import { newReport, progressText, runPgshift, type RunLogger } from '../engine/run.js'
 import type { RunReport } from '../engine/report.js'
 import { escapeWorkflowCommands } from '../report/escape.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -34,7 +34,8 @@ const clean = (s: string) => escapeWorkflowCommands(redact(s))
 const logger: RunLogger = {
   info: (m) => core.info(clean(m)),
   warn: (m) => core.warning(clean(m)),
-  group: (title, fn) => core.group(clean(title), fn)
+  group: (title, fn) => core.group(clean(title), fn),
+  progress: (p) => core.info(clean(progressText(p)))
 }
 
 /** GitHub cancels with SIGINT, then SIGTERM 7.5 s later: both abort the run, which cancels the statement on the server. */
@@ -123,6 +124,7 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   core.setOutput('rolled-back', JSON.stringify(report.rolledBack ?? []))
   core.setOutput('drift', JSON.stringify(driftOf(report)))
   core.setOutput('report', reportPath)
+  core.setOutput('backup-path', report.backup?.dir ?? '')
   emitAnnotations(report)
 
   const linkBase = blobBase(gh, process.env)

@@ -51,6 +51,10 @@ flags (the same names as the action's inputs):
   --allow-data-loss true    rollback: allow downs that drop tables or columns holding rows
   --dry-run true            rollback: preview the downs in a transaction that is rolled back
   --expected-database-url URL  verify: an empty database to build the expected schema on
+  --backup auto            off | schema | full | auto: pg_dump before apply/rollback (auto: schema on a kept
+                            database, off on loopback/ephemeral ones), plus CSV copies of rows a migration drops
+  --backup-required true    false: a failed backup warns instead of stopping the run
+  --backup-dir DIR          default: RUNNER_TEMP, else the OS temp directory
   --json                    print the JSON report instead of text
   --version, --help
 

@@ -1,6 +1,6 @@
 // The pgshift command: the same settings schema, engine and report as the action
 // (loaded by ./index.ts, possibly in a relaunched process: see src/relaunch.ts).
-import { runPgshift, type RunLogger } from '../engine/run.js'
+import { progressText, runPgshift, type RunLogger } from '../engine/run.js'
 import type { RunReport } from '../engine/report.js'
 import { redact, redactDeep, registerDatabaseUrl } from '../report/redact.js'
 import { renderText } from '../report/text.js'
@@ -10,12 +10,47 @@ import { parseCliArgs, UsageError, USAGE } from './args.js'
 
 const err = (s: string) => process.stderr.write(`${redact(s)}\n`)
 
+// A migration's group title starts a line that its progress completes, so a long
+// deploy shows what runs now, and each migration ends as one line with its time.
+// Info lines from inside the group (a safety copy) follow that line; a warning
+// (a lock retry) cannot wait, so it breaks the line and the progress repeats the title.
+let openLine: string | undefined
+let held: string[] = []
+const release = () => {
+  for (const m of held) err(`  ${m}`)
+  held = []
+}
+const endLine = () => {
+  if (openLine !== undefined) process.stderr.write('\n')
+  openLine = undefined
+  release()
+}
+
 const logger: RunLogger = {
-  info: (m) => err(m),
-  warn: (m) => err(`warning: ${m}`),
+  info: (m) => {
+    if (openLine !== undefined) held.push(m)
+    else err(m)
+  },
+  warn: (m) => {
+    if (openLine !== undefined) process.stderr.write('\n')
+    openLine = undefined
+    err(`warning: ${m}`)
+  },
   group: async (title, fn) => {
-    err(title)
-    return fn()
+    endLine()
+    process.stderr.write(redact(title))
+    openLine = title
+    try {
+      return await fn()
+    } finally {
+      endLine()
+    }
+  },
+  progress: (p) => {
+    const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' '
+    process.stderr.write(`${redact(head + progressText(p))}\n`)
+    openLine = undefined
+    release()
   }
 }
 

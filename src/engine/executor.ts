@@ -170,6 +170,38 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
 }
 
 /**
+ * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
+ * timeouts and error mapping, but no history row. A file that cannot run in a
+ * transaction (VACUUM ANALYZE) runs statement by statement.
+ */
+export async function executeHook(ctx: ExecContext, script: ParsedScript): Promise<ExecOutcome> {
+  if (script.runMode === 'transaction') return runInTransaction(ctx, script, 'SELECT 1', 0)
+  const started = performance.now()
+  let done = 0
+  try {
+    for (const s of script.statements) {
+      if (s.strippedWrapper) continue
+      if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index })
+      await ctx.client.query(timeoutsFor(ctx, s))
+      try {
+        await ctx.client.query(s.sql)
+      } catch (error) {
+        throw Object.assign(error as Error, { statementIndex: s.index })
+      }
+      done++
+    }
+    await ctx.client.query(resetSql(ctx))
+    return { ok: true, durationMs: performance.now() - started, retries: 0 }
+  } catch (error) {
+    const statement = script.statements[(error as { statementIndex?: number }).statementIndex ?? -1]
+    const mapped = mapRunError(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement)
+    await tryQuery(ctx.client, 'ROLLBACK')
+    await tryQuery(ctx.client, resetSql(ctx))
+    return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done }
+  }
+}
+
+/**
  * Session timeouts for one statement of a statement-by-statement file. A
  * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
  * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so

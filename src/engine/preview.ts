@@ -12,10 +12,10 @@ import { CREATE_SUPABASE_HISTORY_SQL } from '../db/supabase-history.js'
 import { existingRelations, HELD_LOCKS_SQL, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
-import type { Migration, ParsedScript, Statement } from '../source/types.js'
+import type { Hook, Migration, ParsedScript, Statement } from '../source/types.js'
 import { AS_LOGIN_USER } from './executor.js'
 import type { ModeContext } from './modes/context.js'
-import type { MigrationResult, StatementTiming } from './report.js'
+import type { MappedError, MigrationResult, StatementTiming } from './report.js'
 
 export interface PreviewItem {
   migration: Migration
@@ -28,6 +28,8 @@ export interface PreviewItem {
 export interface PreviewOutcome {
   /** The first migration that failed. */
   failed?: MigrationResult
+  /** A hook that failed (the preview stopped there). */
+  hookFailed?: MappedError
   /** The first migration that could not be previewed; the ones after it were not previewed either. */
   stoppedAt?: MigrationResult
 }
@@ -95,8 +97,44 @@ function previewMessage(ctx: ModeContext, item: PreviewItem, first: boolean, loc
   return { sql, parts }
 }
 
-/** `beforeRollback` runs inside the preview transaction, after the last migration, when none failed (the Supabase lint). */
-export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[], beforeRollback?: () => Promise<void>): Promise<PreviewOutcome> {
+/** What a preview runs inside its transaction besides the migrations. */
+export interface PreviewExtras {
+  /** Hooks, as apply would run them around the migrations. */
+  before?: Hook
+  afterEach?: Hook
+  after?: Hook
+  /** After the last migration, when none failed (the Supabase lint). */
+  beforeRollback?: () => Promise<void>
+}
+
+/**
+ * Runs a hook inside the preview transaction. Statements a transaction cannot hold
+ * (VACUUM) are skipped, as in a migration's preview. A failure ends the preview, so
+ * no savepoint is needed; after a success the session starts clean again.
+ */
+async function previewHook(ctx: ModeContext, hook: Hook, after?: string): Promise<MappedError | undefined> {
+  const { client } = ctx
+  const script = hook.script
+  const started = performance.now()
+  let error: MappedError | undefined
+  for (const s of script.statements) {
+    if (s.strippedWrapper || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k)))) continue
+    const sql = transactionalTwin(s) ?? s.sql
+    try {
+      await client.query(sql)
+    } catch (e) {
+      error = mapRunError(e, { script, text: sql, fileOffset: s.offset, prefixCodePoints: 0 }, s)
+      break
+    }
+  }
+  if (!error) await client.query(`RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`)
+  const file = script.source.file
+  ;(ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) })
+  if (error) error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`
+  return error
+}
+
+export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[], extras: PreviewExtras = {}): Promise<PreviewOutcome> {
   const { client, settings } = ctx
   const outcome: PreviewOutcome = {}
   // Locks on relations created inside the preview block nobody: with none existing
@@ -114,9 +152,10 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
     if (ctx.supabase && !ctx.supabase.tableExists) await client.query(CREATE_SUPABASE_HISTORY_SQL)
     const enumsAdded: string[] = []
     let first = true
+    if (extras.before) outcome.hookFailed = await previewHook(ctx, extras.before)
     for (const item of items) {
       const { result, script } = item
-      if (outcome.failed || outcome.stoppedAt || ctx.isCancelled()) {
+      if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
         result.status = 'skipped'
         result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note
         continue
@@ -142,6 +181,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
         } else result.locks = []
         for (const s of script.statements) if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string') enumsAdded.push(item.migration.identity)
         result.status = 'previewed'
+        if (extras.afterEach) outcome.hookFailed = await previewHook(ctx, extras.afterEach, item.migration.identity)
         continue
       }
       const failedPart = message.parts[r.completed]
@@ -167,7 +207,8 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`
       outcome.failed = result
     }
-    if (beforeRollback && !outcome.failed && !ctx.isCancelled()) await beforeRollback()
+    if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) outcome.hookFailed = await previewHook(ctx, extras.after)
+    if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !ctx.isCancelled()) await extras.beforeRollback()
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})

@@ -128,6 +128,46 @@ export interface PlanSummary {
   refusals: string[]
 }
 
+/** The pg_dump taken before the first migration (src/backup). */
+export interface BackupInfo {
+  level: 'off' | 'schema' | 'full'
+  /** Why this level, e.g. 'backup input' or 'auto: loopback host 127.0.0.1 is an ephemeral database'. */
+  reason: string
+  /** The folder holding the dump and the safety copies: the backup-path output. */
+  dir?: string
+  /** The dump file. */
+  file?: string
+  bytes?: number
+  durationMs?: number
+  /** e.g. 'pg_dump 17.2 (/usr/lib/postgresql/17/bin/pg_dump)'. */
+  pgDump?: string
+  /** Why the backup failed (the run stopped, or went on when backup-required is false). */
+  error?: string
+}
+
+/** Rows a migration (or a down script) destroys, copied to CSV before it ran. */
+export interface SafetyCopy {
+  migration: string
+  /** e.g. 'column public.users.legacy_email', 'table public.old_events'. */
+  what: string
+  /** The CSV file. */
+  file: string
+  rows: number
+  /** The destroying statement: file:line and its first words. */
+  statement: string
+}
+
+/** A callback file (beforeMigrate.sql, afterMigrate.sql, afterEachMigrate.sql, afterRollback.sql). */
+export interface HookRun {
+  hook: string
+  file: string
+  status: 'ran' | 'failed' | 'previewed'
+  /** afterEachMigrate: the migration it ran after. */
+  after?: string
+  durationMs?: number
+  error?: MappedError
+}
+
 export interface RunReport {
   tool: 'pgshift'
   version: string
@@ -160,6 +200,12 @@ export interface RunReport {
   schemaDiff?: { title: string; differences: SchemaDifference[] }[]
   /** dry-run: true; the report is a preview and nothing was kept. */
   preview?: boolean
+  /** apply and rollback: the backup taken (or why none was). */
+  backup?: BackupInfo
+  /** Rows destroyed by this run's scripts, copied to CSV first. */
+  safetyCopies?: SafetyCopy[]
+  /** Callback files this run executed, in order. */
+  hooks?: HookRun[]
   /** Identities still pending after this run. */
   pending: string[]
   warnings: SourceWarning[]

@@ -37,6 +37,30 @@ export interface RunLogger {
   warn(message: string): void
   /** Runs `fn` inside a collapsible log group (the action) or under a heading line (the CLI). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
+  /**
+   * Each migration (or down) as it ends, inside its group: the action logs it in the
+   * group, the CLI completes the group's line: `[3/40] 003_x applied in 120 ms (elapsed 4.2 s)`.
+   */
+  progress(p: Progress): void
+}
+
+/** `applied in 120 ms (elapsed 4.2 s)`. */
+export function progressText(p: Progress): string {
+  return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`
+}
+
+export interface Progress {
+  /** 1-based. */
+  index: number
+  total: number
+  /** The migration's identity. */
+  title: string
+  ok: boolean
+  /** 'applied', 'rolled back', 'FAILED'. */
+  verb: string
+  durationMs: number
+  /** Since the first migration of this run started. */
+  elapsedMs: number
 }
 
 export interface RunContext {
@@ -189,11 +213,11 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     parsed = true
     if (refusedForSourceProblems(report, found)) return report
     // Only apply creates the history table (under the lock, so concurrent first runs never
-    // race): a preview or a rollback leaves no trace of pgshift.
-    if (settings.mode === 'apply') await historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
+    // race), after its backup: a preview or a rollback leaves no trace of pgshift.
+    const ensureHistory = () => historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 5. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost })
     return report
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,

@@ -308,6 +308,8 @@ function build(ctx: Ctx, l: Limits): string[] {
     blocks.push(...table(ctx, l))
   }
 
+  blocks.push(...backupSection(ctx, l))
+
   // Dry-run: the files it could not run, the locks taken, each statement's time.
   const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined)
   if (notRunnable.length) {
@@ -345,6 +347,35 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   blocks.push(`**Next:** ${escapeInline(clip(r.nextStep, 2000))}`)
   return blocks
+}
+
+/** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
+function backupSection(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const b = r.backup
+  const items: string[] = []
+  if (b && b.level !== 'off') {
+    const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : ''
+    const took = b.durationMs !== undefined ? ` in ${formatDuration(b.durationMs) || '0 ms'}` : ''
+    items.push(
+      b.error
+        ? `**Backup (${escapeInline(b.level)}) failed:** ${escapeInline(clip(b.error, l.fieldChars))}`
+        : `**Backup (${escapeInline(b.level)}):** ${codeOrText(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${escapeInline(b.pgDump)}` : ''}`
+    )
+  }
+  for (const c of r.safetyCopies ?? []) {
+    items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${escapeInline(c.what)}, destroyed by ${escapeInline(c.statement)}: ${codeOrText(c.file)}`)
+  }
+  for (const h of r.hooks ?? []) {
+    const where = h.error ? location(ctx, h.error.file ?? h.file, h.error.position) : codeOrText(h.file)
+    items.push(`**Hook ${escapeInline(h.hook)}** ${where}${h.after ? ` after ${codeOrText(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : escapeInline(h.status)}${h.durationMs !== undefined ? ` (${formatDuration(h.durationMs) || '0 ms'})` : ''}`)
+  }
+  if (!items.length) return []
+  return ['### Backup and hooks', list(ctx, items, l.listItems, 'item')]
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
 }
 
 function list(ctx: Ctx, items: string[], keep: number, noun: string, numbered = false): string {

@@ -395,6 +395,18 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     report.rolledBack.forEach((id, i) => out.push(`  ${i + 1}. ${clean(id)}`))
   }
 
+  // The backup, safety copies of destroyed rows, hooks.
+  const b = report.backup
+  if (b && b.level !== 'off') {
+    const size = b.bytes !== undefined ? ` (${b.bytes} bytes, ${formatDuration(b.durationMs) || '0 ms'})` : ''
+    out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${clean(b.error)}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`)
+  }
+  for (const c of report.safetyCopies ?? []) out.push(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${clean(c.what)} (${clean(c.statement)}): ${clean(c.file)}`)
+  for (const h of report.hooks ?? []) {
+    const where = h.error ? formatLocation(h.error.file ?? h.file, h.error.position) : h.file
+    out.push(`hook ${h.hook} ${clean(where)}${h.after ? ` after ${clean(h.after)}` : ''}: ${h.status === 'failed' ? p.red('failed') : h.status}`)
+  }
+
   // Dry-run: the files the preview could not run.
   const notRunnable = report.migrations.filter((m) => m.notDryRunnable !== undefined)
   if (notRunnable.length) {

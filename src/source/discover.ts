@@ -10,7 +10,7 @@ import { formatPosition, lineMapFor, stripBom } from './positions.js'
 import { compareMigrationOrder, compareText, planKey } from './order.js'
 import { parseScriptSync, type ParseScriptOptions } from './script.js'
 import { markerStyle, splitSections, type Sections } from './sections.js'
-import type { Convention, DiscoveryResult, Migration, ParsedScript, ScriptSource, SourceProblem, SourceWarning } from './types.js'
+import type { Convention, DiscoveryResult, Hook, Migration, ParsedScript, ScriptSource, SourceProblem, SourceWarning } from './types.js'
 
 export interface DiscoverOptions {
   /** The repository root; every reported path is relative to it. */
@@ -137,12 +137,38 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     duplicateFlywayVersions(migrations, problems)
     attachRoleFiles(candidates, migrations, problems, warnings, eager)
     if (!plan) migrations.sort(compareMigrationOrder)
-    return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}) }
+    const hooks = await readHooks(listing.hooks, fileOf, problems)
+    return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}), ...(hooks.length ? { hooks } : {}) }
   } catch (err) {
     // File system failures (permissions, I/O) are reported, not thrown.
     problems.push({ file: opts.dir || '.', code: 'io-error', message: `cannot discover the migrations in ${opts.dir || 'the default directories'}: ${(err as Error).message}` })
     return empty(opts.dir, fallback(opts.dir))
   }
+}
+
+/** Reads and parses the callback files, with the same checks as a migration (syntax, meta-commands, stray COMMIT). */
+async function readHooks(listed: ListedFile[], fileOf: (l: ListedFile) => string, problems: SourceProblem[]): Promise<Hook[]> {
+  if (!listed.length) return []
+  // Hooks run on every apply, even one with nothing pending: parsed now, whatever the parse mode.
+  await ensureParser()
+  const bufs = readFiles(listed.map((l) => l.abs))
+  const hooks: Hook[] = []
+  listed.forEach((l, i) => {
+    const file = fileOf(l)
+    const buf = bufs[i]
+    if (buf instanceof Error || buf === undefined) {
+      problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` })
+      return
+    }
+    const decoded = decodeUtf8(file, buf)
+    if (!decoded.ok) return void problems.push(decoded.problem)
+    const text = stripBom(decoded.text)
+    const r = parseScriptSync({ file, fileText: text, offset: 0, text })
+    // An empty hook is allowed: it does nothing.
+    problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'))
+    if (r.script.statements.length) hooks.push({ name: l.rel.replace(/\.sql$/, '') as Hook['name'], script: r.script })
+  })
+  return hooks
 }
 
 /** Plan lines: file names (or identities) in run order; `#` starts a comment. */

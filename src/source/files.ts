@@ -10,6 +10,8 @@ import { DEFAULT_DIRS } from '../settings.js'
 import type { SourceProblem } from './types.js'
 
 export const PLAN_FILE = 'pgshift.plan'
+/** Callback files, named as Flyway names them: run around migrations, never migrations themselves. */
+export const HOOK_FILES = ['beforeMigrate.sql', 'afterEachMigrate.sql', 'afterMigrate.sql', 'afterRollback.sql'] as const
 /** Subfolders holding down and verify scripts (`down/X.sql`, Sqitch's `revert/X.sql`, `verify/X.sql`). */
 export const ROLE_FOLDERS = ['down', 'revert', 'verify'] as const
 
@@ -87,11 +89,13 @@ export interface ListedFile {
 export interface Listing {
   sql: ListedFile[]
   plan?: ListedFile
+  /** Callback files (HOOK_FILES) at the top of the directory. */
+  hooks: ListedFile[]
 }
 
 /** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
 export async function listFiles(loc: Located, problems: SourceProblem[]): Promise<Listing> {
-  const listing: Listing = { sql: [] }
+  const listing: Listing = { sql: [], hooks: [] }
   const fileRel = (abs: string) => toPosix(relative(loc.workspace, abs))
 
   /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
@@ -134,6 +138,8 @@ export async function listFiles(loc: Located, problems: SourceProblem[]): Promis
         const fk = await kind(abs, f)
         if (fk?.isFile) listing.sql.push({ rel: `${e.name}/${f.name}`, abs: join(abs, f.name) })
       }
+    } else if (k.isFile && (HOOK_FILES as readonly string[]).includes(e.name)) {
+      listing.hooks.push({ rel: e.name, abs })
     } else if (k.isFile && e.name === PLAN_FILE) {
       listing.plan = { rel: e.name, abs }
     } else if (k.isFile && /\.sql$/i.test(e.name)) {

@@ -155,4 +155,12 @@ export interface DiscoveryResult {
   problems: SourceProblem[]
   /** When a plan file gave the order. */
   planFile?: string
+  /** Callback files found in the directory (beforeMigrate.sql ...), parsed; never migrations. */
+  hooks?: Hook[]
+}
+
+/** A callback file: `beforeMigrate`, `afterEachMigrate`, `afterMigrate` or `afterRollback`. */
+export interface Hook {
+  name: 'beforeMigrate' | 'afterEachMigrate' | 'afterMigrate' | 'afterRollback'
+  script: ParsedScript
 }

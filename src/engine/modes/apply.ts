@@ -9,7 +9,9 @@ import { plan } from '../plan.js'
 import { reconcileSupabaseHistory } from '../supabase-history.js'
 import { prepareSupabaseLint, runSupabaseLint } from '../supabase-lint.js'
 import { supabaseColumns } from '../../db/supabase-history.js'
-import type { MigrationResult, RunReport } from '../report.js'
+import type { MappedError, MigrationResult, RunReport } from '../report.js'
+import { backupBeforeChanges, safetyCopiesBefore } from '../backup-step.js'
+import { failOnHook, runHook } from '../hooks.js'
 import type { ModeContext } from './context.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
 
@@ -56,6 +58,9 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   const p = plan(ctx.found.migrations, ctx.history, ctx.settings)
   fillFromPlan(report, p)
   await lintPending(ctx, p)
+  // The backup comes first: when it fails, nothing (not even the history table) has changed.
+  if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx))) return
+  await ctx.ensureHistory()
   if (blockOnRefusals(report, p)) return
   if (ctx.supabase) {
     await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {})
@@ -69,10 +74,17 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   const s0 = ctx.settings.testRollback ? await snapshotOf(ctx) : undefined
   if (s0) exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema)
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
+  const hookFailed = await runHook(ctx, exec, 'beforeMigrate')
+  if (hookFailed) {
+    for (const run of p.toRun) (byIdentity.get(run.migration.identity) as MigrationResult).status = 'skipped'
+    return failOnHook(ctx, hookFailed, 'No migration ran.')
+  }
   let failed: MigrationResult | undefined
+  let afterEachFailed: MappedError | undefined
+  const started = performance.now()
   for (const [k, run] of p.toRun.entries()) {
     const result = byIdentity.get(run.migration.identity) as MigrationResult
-    if (failed || ctx.isCancelled()) {
+    if (failed || afterEachFailed || ctx.isCancelled()) {
       result.status = 'skipped'
       continue
     }
@@ -82,9 +94,11 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
       report.error = { message: 'lost the lock connection: another runner may now start', next: 'Nothing more was run after the lock was lost. Rerun pgshift: it resumes at the first unapplied migration.' }
       continue
     }
-    const outcome = await log.group(`[${k + 1}/${total}] ${run.migration.identity}`, async () => {
-      const o = await executeMigration(exec, run)
-      log.info(`${o.ok ? 'applied' : 'FAILED'} in ${Math.round(o.durationMs)} ms${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`)
+    const identity = run.migration.identity
+    const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+      const o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
+      const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`
+      log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })
       return o
     })
     result.durationMs = Math.round(outcome.durationMs)
@@ -94,6 +108,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
       result.status = 'applied'
       result.statementsDone = undefined
       report.applied.push(run.migration.identity)
+      afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity)
     } else {
       failed = result
       result.status = outcome.statementsDone ? 'partial' : 'failed'
@@ -106,6 +121,12 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id))
   const n = report.applied.length
   if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`))) return
+  const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`
+  if (afterEachFailed) return failOnHook(ctx, afterEachFailed, kept)
+  if (!failed) {
+    const afterFailed = await runHook(ctx, exec, 'afterMigrate')
+    if (afterFailed) return failOnHook(ctx, afterFailed, kept)
+  }
   if (failed) {
     report.status = 'failed'
     const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''

@@ -9,6 +9,7 @@ import { previewInTransaction, type PreviewItem } from '../preview.js'
 import type { MigrationResult } from '../report.js'
 import { execContext } from './apply.js'
 import { prepareSupabaseLint, runSupabaseLint, supabaseLintFailed } from '../supabase-lint.js'
+import { hookOf } from '../hooks.js'
 import type { ModeContext } from './context.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
@@ -34,9 +35,18 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
   const sbLint = await prepareSupabaseLint(ctx)
   const ran = new Set(items.map((i) => i.migration.up.source.file))
-  const out = await previewInTransaction(ctx, items, sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined)
+  const out = await previewInTransaction(ctx, items, {
+    before: hookOf(ctx, 'beforeMigrate'),
+    afterEach: hookOf(ctx, 'afterEachMigrate'),
+    after: hookOf(ctx, 'afterMigrate'),
+    beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
+  })
   const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity)
-  if (out.failed) {
+  if (out.hookFailed) {
+    report.status = 'failed'
+    report.error = out.hookFailed
+    report.nextStep = out.hookFailed.next
+  } else if (out.failed) {
     report.status = 'failed'
     report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`
   } else if (supabaseLintFailed(ctx)) {

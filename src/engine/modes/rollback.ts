@@ -5,12 +5,15 @@
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
 import { deleteHistorySql, executeDown } from '../executor.js'
+import { backupBeforeChanges, safetyCopiesBefore } from '../backup-step.js'
+import { failOnHook, runHook } from '../hooks.js'
 import { fillFromPlan } from '../plan-report.js'
 import { parseDowns, refusedForSourceProblems } from '../parse-needed.js'
 import { plan } from '../plan.js'
 import { previewInTransaction } from '../preview.js'
 import type { MigrationResult, RunReport } from '../report.js'
-import type { Migration, Statement } from '../../source/types.js'
+import { destroyedBy } from '../../source/destroys.js'
+import type { Migration } from '../../source/types.js'
 import { confirmDurable, execContext } from './apply.js'
 import type { ModeContext } from './context.js'
 
@@ -40,37 +43,12 @@ interface DataAtRisk {
 
 const ROW_CAP = 1_000_000
 
-function qualified(parts: string[]): string {
-  return parts.map((p) => escapeIdentifier(p)).join('.')
-}
-
-/** Tables and columns a down script drops, from its parse tree. */
-function drops(s: Statement): { table: string; column?: string }[] {
-  const n = s.node as Record<string, unknown>
-  if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
-    const objects = (n.objects as { List?: { items?: { String?: { sval?: string } }[] } }[]) ?? []
-    return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval ?? '')) }))
-  }
-  if (s.kind === 'AlterTableStmt') {
-    const rel = n.relation as { schemaname?: string; relname?: string } | undefined
-    if (!rel?.relname) return []
-    const table = qualified([rel.schemaname, rel.relname].filter((x): x is string => Boolean(x)))
-    const cmds = (n.cmds as { AlterTableCmd?: { subtype?: string; name?: string } }[]) ?? []
-    return cmds.filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c) => ({ table, column: c.AlterTableCmd?.name }))
-  }
-  if (s.kind === 'TruncateStmt') {
-    const rels = (n.relations as { RangeVar?: { schemaname?: string; relname?: string } }[]) ?? []
-    return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname].filter((x): x is string => Boolean(x))) }))
-  }
-  return []
-}
-
 /** Rows the downs in range would destroy (counted up to a cap), so the guard can name them. */
 export async function dataAtRisk(client: pg.Client, range: Migration[]): Promise<DataAtRisk[]> {
   const out: DataAtRisk[] = []
   for (const m of range) {
     for (const s of m.down?.statements ?? []) {
-      for (const d of drops(s)) {
+      for (const d of destroyedBy(s)) {
         const reg = await client.query<{ t: string; display: string }>(
           `SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
@@ -144,17 +122,20 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     return
   }
 
+  if (!(await backupBeforeChanges(ctx))) return
   report.rolledBack = []
   let failed: MigrationResult | undefined
+  const started = performance.now()
   for (const [k, m] of range.entries()) {
     const result = byIdentity.get(m.identity) as MigrationResult
     if (failed || ctx.isCancelled() || ctx.isLockLost()) {
       result.note = 'not rolled back: the rollback stopped before it'
       continue
     }
+    const down = m.down as NonNullable<Migration['down']>
     const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-      const r = await executeDown(exec, m)
-      ctx.log.info(`${r.ok ? 'rolled back' : 'FAILED'} in ${Math.round(r.durationMs)} ms`)
+      const r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m))
+      ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started })
       return r
     })
     result.durationMs = Math.round(o.durationMs)
@@ -175,6 +156,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     const left = range.length - done
     report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`
   } else {
+    const hookFailed = await runHook(ctx, exec, 'afterRollback')
+    if (hookFailed) return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`)
     report.status = 'success'
     report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`
   }

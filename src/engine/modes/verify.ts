@@ -20,7 +20,7 @@ import type { Migration } from '../../source/types.js'
 import { fillFromPlan } from '../plan-report.js'
 import { plan } from '../plan.js'
 import type { MigrationResult, RunReport, SchemaDifference, VerifyCheck } from '../report.js'
-import type { RunLogger } from '../run.js'
+import { progressText, type RunLogger } from '../run.js'
 import { runVerifyScript } from '../verify-scripts.js'
 import type { ModeContext } from './context.js'
 
@@ -82,7 +82,8 @@ function expectedLogger(log: RunLogger): RunLogger {
     group: async (title, fn) => {
       log.info(p(title))
       return fn()
-    }
+    },
+    progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
   }
 }
 

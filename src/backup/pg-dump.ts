@@ -1,0 +1,148 @@
+// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
+// server newer than itself, so the search picks the oldest installed pg_dump
+// whose major version is at least the server's (its archives restore with the
+// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
+// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
+//
+// The password reaches pg_dump through PGPASSWORD in its environment, never its
+// arguments (which `ps` shows), and its stderr goes through redact().
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import { promisify } from 'node:util'
+import type { ConnectionTarget } from '../db/url.js'
+import { redact } from '../report/redact.js'
+
+const run = promisify(execFile)
+
+export interface PgDumpBinary {
+  path: string
+  major: number
+  version: string
+}
+
+/** pg_dump (and pg_restore) failures, with the next step. */
+export class BackupError extends Error {
+  constructor(
+    message: string,
+    readonly next: string
+  ) {
+    super(redact(message))
+    this.name = 'BackupError'
+  }
+}
+
+/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+export function pgDumpCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.PGSHIFT_PG_DUMP) return [env.PGSHIFT_PG_DUMP]
+  const found: string[] = []
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const p = join(dir, 'pg_dump')
+    if (existsSync(p)) found.push(p)
+  }
+  const root = '/usr/lib/postgresql'
+  if (existsSync(root)) {
+    for (const v of readdirSync(root)) {
+      const p = join(root, v, 'bin', 'pg_dump')
+      if (existsSync(p)) found.push(p)
+    }
+  }
+  return [...new Set(found)]
+}
+
+/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
+export function parsePgDumpVersion(out: string): { version: string; major: number } | undefined {
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out)
+  return m ? { version: m[2] ? `${m[1]}.${m[2]}` : (m[1] as string), major: Number(m[1]) } : undefined
+}
+
+export function installAdvice(major: number): string {
+  return (
+    `Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
+    `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
+    `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`
+  )
+}
+
+/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
+export async function findPgDump(serverMajor: number, env: NodeJS.ProcessEnv = process.env): Promise<PgDumpBinary> {
+  const binaries: PgDumpBinary[] = []
+  for (const path of pgDumpCandidates(env)) {
+    try {
+      const { stdout } = await run(path, ['--version'], { timeout: 10_000 })
+      const v = parsePgDumpVersion(stdout)
+      if (v) binaries.push({ path, ...v })
+    } catch {
+      // not runnable: not a candidate
+    }
+  }
+  const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major)
+  if (usable[0]) return usable[0]
+  const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin'
+  throw new BackupError(
+    `The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`,
+    `Nothing was changed. ${installAdvice(serverMajor)}`
+  )
+}
+
+/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
+export function libpqEnv(target: ConnectionTarget, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(env)) if (!k.startsWith('PG')) out[k] = v
+  const set = (k: string, v: string | number | undefined) => {
+    if (v !== undefined && v !== '') out[k] = String(v)
+  }
+  set('PGHOST', target.host)
+  set('PGPORT', target.port)
+  set('PGDATABASE', target.database)
+  set('PGUSER', target.user)
+  set('PGPASSWORD', target.password)
+  set('PGSSLMODE', target.sslmode)
+  set('PGSSLROOTCERT', target.sslrootcert)
+  set('PGSSLCERT', target.sslcert)
+  set('PGSSLKEY', target.sslkey)
+  set('PGOPTIONS', target.options.options)
+  set('PGAPPNAME', 'pgshift-backup')
+  set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10)
+  // A passfile or service file must not supply anything the URL did not say.
+  out.PGPASSFILE = '/dev/null'
+  return out
+}
+
+export interface DumpOptions {
+  binary: PgDumpBinary
+  target: ConnectionTarget
+  level: 'schema' | 'full'
+  file: string
+  /** pg_dump's --lock-wait-timeout: never queue behind traffic for longer. */
+  lockWaitMs: number
+  env?: NodeJS.ProcessEnv
+}
+
+/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
+export async function runPgDump(o: DumpOptions): Promise<void> {
+  const args = [
+    '--no-password',
+    `--file=${o.file}`,
+    `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
+    ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
+  ]
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 8000) stderr += d.toString('utf8')
+    })
+    child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')))
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve()
+      const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`)
+      reject(
+        new BackupError(
+          `pg_dump ${o.binary.version} failed: ${why}`,
+          'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'
+        )
+      )
+    })
+  })
+}
