@@ -150,3 +150,18 @@ test('T13 the COMMIT acknowledgement is lost: the migration is committed, and no
   expect(rerun.error).toBeUndefined()
   expect(rerun.status).toBe('nothing-to-do')
 })
+
+test('T11/T13 after a lost COMMIT acknowledgement the run goes on on a new connection, and SIGINT still cancels the statement there', async () => {
+  proxy = await startTcpProxy()
+  proxy.cutAfterCommit({ match: 'CREATE TABLE m1 ' })
+  const ws = makeWorkspace(files(2, (k) => (k === 2 ? 'SELECT pg_sleep(60);\n' : '')))
+  const cli = startCli(ws, ['apply'], { DATABASE_URL: proxy.url(db.url) })
+  await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE '%pg_sleep(60)%' AND state = 'active'`)) === 1, 20_000, 'migration 2 running')
+  cli.child.kill('SIGINT')
+  // The cancel reaches the backend that runs migration 2 (the new connection's), so it stops at once.
+  await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE '%pg_sleep(60)%' AND state = 'active'`)) === 0, 5_000, 'the statement cancelled')
+  const r = await cli.done
+  expect(r.code).toBe(1)
+  expect(r.stdout + r.stderr).toMatch(/acknowledg/)
+  expect(await historyMatchesSchema()).toEqual(['001_m1'])
+}, 60_000)

@@ -106,11 +106,14 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   let lockLost = false
   const key = lockKey(settings.historySchema)
   let cancelled = false
+  let modeCtx: ModeContext | undefined
   const onAbort = () => {
     cancelled = true
     log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.')
     // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
-    const pid = client ? backendPid(client) : undefined
+    // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
+    const current = modeCtx?.client ?? client
+    const pid = current ? backendPid(current) : undefined
     if (lockClient && pid !== undefined) void cancelBackend(lockClient, pid).catch(() => {})
   }
   ctx.signal?.addEventListener('abort', onAbort, { once: true })
@@ -165,7 +168,8 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 4. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    modeCtx = { settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost }
+    await MODES[settings.mode](modeCtx)
     return report
   } catch (e) {
     report.error = toMappedError(e)
