@@ -4,7 +4,7 @@
 import { runPgshift } from '../../src/engine/run.js'
 import { parseSettings } from '../../src/settings.js'
 import { adminUrl, freshDatabase, type TestDatabase } from '../support/db.js'
-import { countBackends, killAtMigration, startCli, terminateBackends, waitFor } from '../support/faults.js'
+import { countBackends, holdLocks, killAtMigration, startCli, terminateBackends, waitFor } from '../support/faults.js'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js'
 import { makeWorkspace, recordingLogger } from '../support/workspace.js'
 
@@ -164,4 +164,34 @@ test('T11/T13 after a lost COMMIT acknowledgement the run goes on on a new conne
   expect(r.code).toBe(1)
   expect(r.stdout + r.stderr).toMatch(/acknowledg/)
   expect(await historyMatchesSchema()).toEqual(['001_m1'])
+}, 60_000)
+
+test('T10/T16 SIGKILL during CREATE INDEX CONCURRENTLY: history says partial, the rerun names the INVALID index, and after it is dropped the rerun finishes', async () => {
+  const ws = makeWorkspace({ '001_t.sql': 'CREATE TABLE t (id int, v int);\nINSERT INTO t SELECT g, g FROM generate_series(1, 100) g;\n', '002_idx.sql': 'CREATE INDEX CONCURRENTLY t_v ON t (v);\n' })
+  // An old snapshot holds the CIC in its wait phase: the kill lands mid-statement.
+  const reader = await holdLocks(db.url, 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM pg_class', 'old-snapshot')
+  try {
+    const cli = startCli(ws, ['apply'], { DATABASE_URL: db.url })
+    await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'`)) === 1, 20_000, 'CIC waiting')
+    cli.child.kill('SIGKILL')
+    await cli.done
+    await waitFor(async () => (await pgshiftBackends()) === 0, 5_000, 'the killed runner\'s backends gone')
+  } finally {
+    await reader.release()
+  }
+  expect(await db.query(`SELECT identity, status, statements_done FROM pgshift.schema_history ORDER BY identity`)).toEqual([
+    { identity: '001_t', status: 'applied', statements_done: null },
+    { identity: '002_idx', status: 'partial', statements_done: 0 }
+  ])
+  expect(await db.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_v'::regclass`)).toEqual([{ indisvalid: false }])
+  const rerun = await runPgshift(settings(ws), { logger: recordingLogger() })
+  expect(rerun.status).toBe('failed')
+  const m = rerun.migrations.find((x) => x.identity === '002_idx')
+  expect(m?.leftovers).toEqual(['public.t_v'])
+  expect(m?.error?.next).toMatch(/DROP INDEX CONCURRENTLY public\.t_v/)
+  await db.query('DROP INDEX CONCURRENTLY public.t_v')
+  const fixed = await runPgshift(settings(ws), { logger: recordingLogger() })
+  expect(fixed.error).toBeUndefined()
+  expect(fixed.applied).toEqual(['002_idx'])
+  expect(await db.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_v'::regclass`)).toEqual([{ indisvalid: true }])
 }, 60_000)
