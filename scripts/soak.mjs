@@ -11,7 +11,7 @@
 //
 // Not part of `npm test`. Needs `npm run bundle` (it runs dist/cli/index.js on Node 24).
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const NODE24 = join(ROOT, 'node_modules/node/bin/node')
-const CLI = join(ROOT, 'dist/cli/index.js')
+const BUNDLED_CLI = join(ROOT, 'dist/cli/index.js')
 
 // The fault proxy is TypeScript: run on Node 24, which strips types natively.
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -43,7 +43,7 @@ const SEED = arg('seed', 7)
 const rand = prng(SEED)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-if (!existsSync(CLI)) {
+if (!existsSync(BUNDLED_CLI)) {
   console.error('dist/cli/index.js is missing: run `npm run bundle` first')
   process.exit(2)
 }
@@ -108,6 +108,9 @@ function runCli(cwd, url, chaos) {
 const t0 = Date.now()
 const base = mkdtempSync(join(tmpdir(), 'pgshift-soak-'))
 chmodSync(base, 0o777)
+// A copy of the bundle: a rebuild of dist/ during a long soak must not pull it away.
+cpSync(join(ROOT, 'dist/cli'), join(base, 'cli'), { recursive: true })
+const CLI = join(base, 'cli/index.js')
 const port = await freePort()
 const server = new EmbeddedPostgres({
   databaseDir: join(base, 'data'),
@@ -126,7 +129,7 @@ const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`
 const urlOf = (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`
 
 // The set: each up also sleeps a little, so that kills and cuts land mid-run.
-const set = generateMigrations(FILES, SEED).map((m) => ({ ...m, up: `${m.up}SELECT pg_sleep(0.02);\n` }))
+const set = generateMigrations(FILES, SEED).map((m) => ({ ...m, up: `${m.up}SELECT pg_sleep(0.05);\n` }))
 const ws = join(base, 'ws')
 mkdirSync(join(ws, 'migrations'), { recursive: true })
 for (const m of set) writeFileSync(join(ws, 'migrations', `${m.file}.sql`), m.up)
@@ -160,12 +163,12 @@ for (let round = 1; round <= ROUNDS; round++) {
       setTimeout(() => {
         totals.cuts++
         proxy.cutAll()
-      }, rand.int(100, 1500))
+      }, rand.int(100, 2500))
     )
   }
   const runs = []
   for (let i = 0; i < RUNNERS; i++) {
-    const kill = rand.chance(0.25) ? { killAfterMs: rand.int(50, 2000) } : undefined
+    const kill = rand.chance(0.4) ? { killAfterMs: rand.int(50, 2500) } : undefined
     runs.push(runCli(ws, url, kill))
   }
   const results = await Promise.all(runs)
@@ -203,7 +206,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     // A clean rerun converges.
     const rerun = await runCli(ws, urlOf(db))
     if (rerun.code !== 0) problems.push(`the rerun exited ${rerun.code}: ${rerun.out.slice(-1500)}`)
-    const after = (await c.query('SELECT identity FROM pgshift.schema_history ORDER BY identity')).rows.map((r) => r.identity)
+    const recorded = (await c.query(`SELECT to_regclass('pgshift.schema_history') AS t`)).rows[0].t
+    const after = recorded ? (await c.query('SELECT identity FROM pgshift.schema_history ORDER BY identity')).rows.map((r) => r.identity) : []
     if (after.join() !== identities.join()) problems.push(`after the rerun history has ${after.length} of ${identities.length}`)
     else if ((await snapshot(c)) !== ref[identities.length]) problems.push('after the rerun the schema differs from the reference')
     console.log(
