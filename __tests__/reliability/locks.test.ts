@@ -52,6 +52,9 @@ test('T05 a foreign session holding the lock key: the CLI exits 2 (blocked) afte
     const r = await startCli(ws, ['apply', '--lock-wait', '500ms'], { DATABASE_URL: db.url }).done
     expect(r.code).toBe(2)
     expect(r.stdout + r.stderr).toMatch(/psql-by-alice/)
+    // A sub-second lock-wait is shown as such, not as "0s".
+    expect(r.stderr).toMatch(/waiting up to 0\.5s/)
+    expect(r.stdout + r.stderr).toMatch(/waited 0\.[5-9]s \(lock-wait\)/)
     expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'a'`)).toEqual([])
   } finally {
     await holder.end()

@@ -5,7 +5,7 @@
 import type pg from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
-import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/lock.js'
+import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
@@ -158,7 +158,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
         lockClient,
         key,
         settings.lockWaitMs,
-        (holders) => log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`),
+        (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`),
         () => cancelled
       )
       holdingLock = true
