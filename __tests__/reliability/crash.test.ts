@@ -195,3 +195,22 @@ test('T10/T16 SIGKILL during CREATE INDEX CONCURRENTLY: history says partial, th
   expect(fixed.applied).toEqual(['002_idx'])
   expect(await db.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_v'::regclass`)).toEqual([{ indisvalid: true }])
 }, 60_000)
+
+test('T13 in rollback: a lost COMMIT acknowledgement of a down counts as rolled back, so the run never rolls back one too many', async () => {
+  const ws: Record<string, string> = {}
+  for (let k = 1; k <= 4; k++) {
+    ws[`00${k}_m${k}.sql`] = `CREATE TABLE m${k} (id int);\n`
+    ws[`00${k}_m${k}.down.sql`] = `DROP TABLE m${k};\n`
+  }
+  const dir = makeWorkspace(ws)
+  expect((await runPgshift(settings(dir), { logger: recordingLogger() })).applied).toHaveLength(4)
+  proxy = await startTcpProxy()
+  proxy.cutAfterCommit({ match: 'DROP TABLE m4' })
+  const r = await runPgshift(parseSettings({ 'database-url': proxy.url(db.url), mode: 'rollback', steps: '2', 'migrations-dir': 'migrations', 'connect-timeout': '0' }, dir), { logger: recordingLogger() })
+  expect(proxy.stats.commitCuts).toBe(1)
+  expect(r.error).toBeUndefined()
+  expect(r.status).toBe('success')
+  expect(r.rolledBack).toEqual(['004_m4', '003_m3'])
+  expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/acknowledg/)
+  expect(await historyMatchesSchema()).toEqual(['001_m1', '002_m2'])
+})

@@ -1,14 +1,14 @@
 // apply: pending migrations in order, each in its own transaction (or statement
 // by statement), stopping at the first failure.
 import { sessionSettingsSql } from '../../db/connect.js'
-import { readHistory } from '../../db/history.js'
 import { existingRelations } from '../../db/locks.js'
-import { executeMigration, type ExecContext, type ExecOutcome } from '../executor.js'
+import { executeMigration, type ExecContext } from '../executor.js'
 import { blockOnRefusals, fillFromPlan } from '../plan-report.js'
 import { lintPending } from '../lint-pending.js'
-import { plan, type PlannedRun } from '../plan.js'
+import { plan } from '../plan.js'
 import type { MigrationResult } from '../report.js'
 import type { ModeContext } from './context.js'
+import { reconcileLostConnection } from './reconcile.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
 
 export function execContext(ctx: ModeContext): ExecContext {
@@ -24,36 +24,6 @@ export function execContext(ctx: ModeContext): ExecContext {
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
   }
-}
-
-/**
- * A transactional migration whose connection broke (T12, T13): if it broke after the server ran
- * COMMIT, the migration and its history row are committed although the client saw an error. A new
- * connection reads history to know: recorded means applied (and the run goes on, on the new
- * connection, still under the lock); not recorded means the server rolled it back. Never rerun blindly.
- */
-async function reconcileLostConnection(ctx: ModeContext, exec: ExecContext, run: PlannedRun, outcome: ExecOutcome): Promise<ExecOutcome> {
-  const m = run.migration
-  let fresh
-  try {
-    fresh = await ctx.connect()
-    const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity)
-    if (row && row.status === 'applied' && row.checksum === m.checksum) {
-      exec.client = fresh
-      ctx.client = fresh
-      ctx.report.warnings.push({
-        file: m.up.source.file,
-        message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as applied and is not run again`
-      })
-      ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`)
-      return { ...outcome, ok: true, error: undefined }
-    }
-    await fresh.end().catch(() => {})
-    if (outcome.error) outcome.error.next = `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
-  } catch {
-    if (fresh) await fresh.end().catch(() => {})
-  }
-  return outcome
 }
 
 export async function applyMode(ctx: ModeContext): Promise<void> {
@@ -84,7 +54,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     }
     const outcome = await log.group(`[${k + 1}/${total}] ${run.migration.identity}`, async () => {
       let o = await executeMigration(exec, run)
-      if (o.connectionLost && !ctx.isCancelled()) o = await reconcileLostConnection(ctx, exec, run, o)
+      if (o.connectionLost && !ctx.isCancelled()) o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up')
       log.info(`${o.ok ? 'applied' : 'FAILED'} in ${Math.round(o.durationMs)} ms${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`)
       return o
     })

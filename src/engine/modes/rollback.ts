@@ -11,6 +11,7 @@ import { previewInTransaction } from '../preview.js'
 import type { MigrationResult, RunReport } from '../report.js'
 import type { Migration, Statement } from '../../source/types.js'
 import { execContext } from './apply.js'
+import { reconcileLostConnection } from './reconcile.js'
 import type { ModeContext } from './context.js'
 
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
@@ -150,7 +151,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
       continue
     }
     const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-      const r = await executeDown(exec, m)
+      let r = await executeDown(exec, m)
+      if (r.connectionLost && !ctx.isCancelled()) r = await reconcileLostConnection(ctx, exec, m, r, 'down')
       ctx.log.info(`${r.ok ? 'rolled back' : 'FAILED'} in ${Math.round(r.durationMs)} ms`)
       return r
     })
