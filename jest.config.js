@@ -1,4 +1,4 @@
-// Three tiers, one command. Unit tests need no database; integration and e2e
+// Four tiers, one command. Unit tests need no database; integration and e2e
 // share one embedded Postgres started in globalSetup (see __tests__/support).
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
 const common = {
@@ -14,6 +14,8 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] },
+    // Faults, crashes, bad input and secrets (docs/RELIABILITY.md); runs the bundle like e2e.
+    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/__tests__/reliability/**/*.test.ts'] }
   ]
 }

@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs'
 import { adminUrl, freshDatabase, withClient, type TestDatabase } from '../support/db.js'
 import { runAction, type ActionRun } from '../support/action-runner.js'
-import { makeWorkspace } from '../support/workspace.js'
+import { makeWorkspace, recordingLogger } from '../support/workspace.js'
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js'
+import { lockKey } from '../../src/db/lock.js'
+import { runPgshift } from '../../src/engine/run.js'
+import { parseSettings } from '../../src/settings.js'
+import pg from 'pg'
 
 const PASSWORD = 'Pw!@#:/%?&=+ é'
 const ENCODED = encodeURIComponent(PASSWORD)
@@ -11,7 +16,10 @@ const FORMS = [PASSWORD, ENCODED, Buffer.from(PASSWORD).toString('base64'), 'Pw!
 
 let db: TestDatabase
 let url: string
+let blackhole: TcpProxy
 beforeAll(async () => {
+  blackhole = await startTcpProxy()
+  blackhole.blackhole()
   db = await freshDatabase()
   await withClient(adminUrl(), async (c) => {
     await c.query(`DROP ROLE IF EXISTS hostile`)
@@ -23,6 +31,7 @@ beforeAll(async () => {
   url = `postgres://hostile:${ENCODED}@${u.host}${u.pathname}`
 })
 afterAll(async () => {
+  await blackhole.close()
   await db.drop()
   await withClient(adminUrl(), (c) => c.query('DROP ROLE IF EXISTS hostile'))
 })
@@ -47,7 +56,20 @@ function masksFirst(r: ActionRun): boolean {
 const ws = (files: Record<string, string>) => makeWorkspace(files)
 const OK = { '001_a.sql': 'CREATE TABLE IF NOT EXISTS a (id int);\n' }
 
-const cases: [string, () => { files: Record<string, string>; inputs: Record<string, string> }][] = [
+interface Case {
+  files: Record<string, string>
+  inputs: Record<string, string>
+  /** Runs before the action (e.g. a lock holder); returns the clean-up. */
+  setup?: () => Promise<() => Promise<void>>
+}
+const noop = async () => {}
+/** Applies `files` in-process under `schema` first, so that the case starts from applied history. */
+const appliedFirst = (files: Record<string, string>, schema: string) => async () => {
+  await runPgshift(parseSettings({ 'database-url': url, mode: 'apply', 'migrations-dir': 'migrations', 'history-schema': schema }, ws(files)), { logger: recordingLogger() })
+  return noop
+}
+
+const cases: [string, () => Case][] = [
   ['success', () => ({ files: OK, inputs: { mode: 'apply' } })],
   ['syntax error in a file', () => ({ files: { '001_a.sql': 'CREATE TABL a (id int);\n' }, inputs: { mode: 'apply' } })],
   ['runtime error in a file', () => ({ files: { '001_a.sql': 'SELECT 1/0;\n' }, inputs: { mode: 'apply' } })],
@@ -62,12 +84,46 @@ const cases: [string, () => { files: Record<string, string>; inputs: Record<stri
   ['rollback refused (no down script)', () => ({ files: OK, inputs: { mode: 'rollback' } })],
   ['dry-run failing midway', () => ({ files: { '001_a.sql': 'CREATE TABLE IF NOT EXISTS a (id int);\nSELECT 1/0;\n' }, inputs: { mode: 'dry-run' } })],
   ['missing directory', () => ({ files: OK, inputs: { mode: 'plan', 'migrations-dir': 'nowhere' } })],
-  ['permission denied', () => ({ files: { '001_a.sql': 'ALTER SYSTEM SET work_mem = 1;\n' }, inputs: { mode: 'apply', 'history-schema': 'pgshift_perm' } })]
+  ['permission denied', () => ({ files: { '001_a.sql': 'ALTER SYSTEM SET work_mem = 1;\n' }, inputs: { mode: 'apply', 'history-schema': 'pgshift_perm' } })],
+  ['statement-timeout exceeded', () => ({ files: { '001_a.sql': 'SELECT pg_sleep(2);\n' }, inputs: { mode: 'apply', 'statement-timeout': '200ms', 'history-schema': 'h_stmt' } })],
+  ['non-transactional file failing', () => ({ files: { '001_a.sql': 'CREATE INDEX CONCURRENTLY i ON nowhere (x);\n' }, inputs: { mode: 'apply', 'history-schema': 'h_cic' } })],
+  ['stray COMMIT refused', () => ({ files: { '001_a.sql': 'SELECT 1;\nCOMMIT;\n' }, inputs: { mode: 'apply' } })],
+  ['psql meta-command refused', () => ({ files: { '001_a.sql': `\\connect ${url}\nSELECT 1;\n` }, inputs: { mode: 'apply' } })],
+  ['invalid UTF-8 file', () => ({ files: { '001_a.sql': Buffer.concat([Buffer.from(`SELECT '${PASSWORD}`), Buffer.from([0xff]), Buffer.from("';\n")]) as unknown as string }, inputs: { mode: 'apply' } })],
+  ['empty migration', () => ({ files: { '001_a.sql': `-- ${PASSWORD}\n` }, inputs: { mode: 'apply' } })],
+  ['unterminated dollar quote', () => ({ files: { '001_a.sql': `SELECT $x$${PASSWORD};\n` }, inputs: { mode: 'apply' } })],
+  ['COPY FROM stdin refused', () => ({ files: { '001_a.sql': `COPY a FROM stdin;\n${PASSWORD}\n\\.\n` }, inputs: { mode: 'apply' } })],
+  ['sslmode=require against a server without TLS', () => ({ files: OK, inputs: { mode: 'plan', 'database-url': `${url}?sslmode=require` } })],
+  ['verify-full with a missing root certificate file', () => ({ files: OK, inputs: { mode: 'plan', 'database-url': `${url}?sslmode=verify-full&sslrootcert=/nonexistent/${ENCODED}.crt` } })],
+  ['unknown host', () => ({ files: OK, inputs: { mode: 'plan', 'connect-timeout': '0', 'database-url': url.replace(/@[^/]+\//, '@no-such-host.invalid:5432/') } })],
+  ['a server that never answers', () => ({ files: OK, inputs: { mode: 'plan', 'connect-timeout': '0', 'database-url': `${blackhole.url(url)}?connect_timeout=1` } })],
+  ['error detail and hint quoting the password', () => ({ files: { '001_a.sql': `DO $x$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = ${"'"}${PASSWORD}${"'"}, HINT = ${"'"}${ENCODED}${"'"}; END $x$;\n` }, inputs: { mode: 'apply', 'history-schema': 'h_raise' } })],
+  ['error quoting the URL-encoded password', () => ({ files: { '001_a.sql': `SELECT '${ENCODED}'::int;\n` }, inputs: { mode: 'apply', 'history-schema': 'h_enc' } })],
+  ['a notice quoting the password on success', () => ({ files: { '001_a.sql': `DO $x$ BEGIN RAISE NOTICE '%', ${"'"}${PASSWORD}${"'"}; RAISE WARNING 'w %', ${"'"}${ENCODED}${"'"}; END $x$;\n` }, inputs: { mode: 'apply', 'history-schema': 'h_notice' } })],
+  ['lock held by another session (blocked)', () => ({
+    files: OK,
+    inputs: { mode: 'apply', 'lock-wait': '300ms', 'history-schema': 'h_lock' },
+    setup: async () => {
+      const holder = new pg.Client({ connectionString: url, application_name: 'holder' })
+      await holder.connect()
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('h_lock')])
+      return async () => void (await holder.end())
+    }
+  })],
+  ['drift refused (an applied file edited)', () => ({ files: { '001_a.sql': 'CREATE TABLE IF NOT EXISTS a (id int, b int);\n' }, inputs: { mode: 'apply', 'history-schema': 'h_drift' }, setup: appliedFirst(OK, 'h_drift') })],
+  ['verify failing (a pending file)', () => ({ files: { ...OK, '002_b.sql': 'SELECT 1;\n' }, inputs: { mode: 'verify', 'history-schema': 'h_verify' }, setup: appliedFirst(OK, 'h_verify') })],
+  ['test-rollback failing (no down)', () => ({ files: { '001_t.sql': 'CREATE TABLE IF NOT EXISTS t_rb (id int);\n' }, inputs: { mode: 'apply', 'test-rollback': 'true', 'history-schema': 'h_rb' } })],
+  ['history schema not writable', () => ({ files: OK, inputs: { mode: 'apply', 'history-schema': 'pg_toast' } })]
 ]
 
+test('the sweep covers at least 30 error paths', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(30)
+})
+
 test.each(cases)('no trace of the password: %s', async (_name, make) => {
-  const { files, inputs } = make()
-  const r = await runAction({ workspace: ws(files), inputs: { 'database-url': url, 'migrations-dir': 'migrations', ...inputs } })
+  const { files, inputs, setup } = make()
+  const cleanup = setup ? await setup() : noop
+  const r = await runAction({ workspace: ws(files), inputs: { 'database-url': url, 'migrations-dir': 'migrations', ...inputs } }).finally(cleanup)
   const all = everything(r)
   for (const form of FORMS) expect(all).not.toContain(form)
   expect(all.length).toBeGreaterThan(0)

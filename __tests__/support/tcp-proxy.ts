@@ -11,6 +11,11 @@
 //   cutAfterBytes(n, dir)  forward n more bytes in that direction on each connection, then cut it
 //   cutAll()               destroy every live connection now
 //   onChunk                hook deciding per chunk: 'forward' | 'drop' | 'cut'
+//   blackhole()            new connections are accepted and never answered; live ones stop forwarding
+//                          silently in both directions (no RST, no FIN: a dead network path)
+//   cutAfterCommit(opts)   watch the client->server stream for a simple Query holding COMMIT (and `match`);
+//                          forward it, then cut the connection when the server's COMMIT reply arrives, before
+//                          any of that reply reaches the client: the server committed, the client never knows
 //   tls                    terminate TLS with this key/cert (answers SSLRequest with 'S'); requireTls
 //                          answers a plain start-up with FATAL 28000, like a hostssl-only pg_hba.conf
 import net from 'node:net'
@@ -42,6 +47,15 @@ export interface TcpProxyStats {
   forwardedToClient: number
   live: number
   tlsConnections: number
+  blackholed: number
+  commitCuts: number
+}
+
+export interface CommitCutOptions {
+  /** Only a Query whose text also contains this arms the cut. */
+  match?: string | RegExp
+  /** How many cuts to make (default 1); later COMMITs pass. */
+  times?: number
 }
 
 const SSL_REQUEST = 80877103
@@ -79,6 +93,11 @@ interface Link {
   held: { dir: Direction; chunk: Buffer }[]
   budget: Partial<Record<Direction, number>>
   closed: boolean
+  /** Client->server bytes not yet framed into whole messages (for cutAfterCommit). */
+  framing?: { buf: Buffer; typed: boolean }
+  /** A COMMIT query went to the server: cut when its reply comes. */
+  commitArmed?: boolean
+  replyTail?: Buffer
 }
 
 export class TcpProxy {
@@ -86,7 +105,7 @@ export class TcpProxy {
   readonly port: number
   readonly targetHost: string
   readonly targetPort: number
-  readonly stats: TcpProxyStats = { accepted: 0, refused: 0, failed: 0, forwardedToServer: 0, forwardedToClient: 0, live: 0, tlsConnections: 0 }
+  readonly stats: TcpProxyStats = { accepted: 0, refused: 0, failed: 0, forwardedToServer: 0, forwardedToClient: 0, live: 0, tlsConnections: 0, blackholed: 0, commitCuts: 0 }
   private server: net.Server | undefined
   private links = new Set<Link>()
   private nextId = 1
@@ -97,6 +116,9 @@ export class TcpProxy {
   private cut: Partial<Record<Direction, number>> = {}
   private readonly opts: TcpProxyOptions
   private closed = false
+  private isBlackholed = false
+  private sinks = new Set<net.Socket>()
+  private commitCut: { match?: string | RegExp; left: number } | undefined
 
   constructor(host: string, port: number, opts: TcpProxyOptions, targetHost: string, targetPort: number) {
     this.host = host
@@ -159,6 +181,24 @@ export class TcpProxy {
 
   cutAll(): void {
     for (const link of [...this.links]) this.drop(link)
+    for (const s of [...this.sinks]) s.destroy()
+    this.sinks.clear()
+  }
+
+  /** A dead path: everything sent is swallowed, nothing comes back, nothing is closed. */
+  blackhole(): void {
+    this.isBlackholed = true
+  }
+
+  /** Back to forwarding for new connections (blackholed live ones stay dead). */
+  unblackhole(): void {
+    this.isBlackholed = false
+  }
+
+  /** Lose the acknowledgement of the next COMMIT(s): see the header. */
+  cutAfterCommit(opts: CommitCutOptions = {}): void {
+    this.commitCut = { match: opts.match, left: opts.times ?? 1 }
+    for (const link of this.links) link.framing ??= { buf: Buffer.alloc(0), typed: false }
   }
 
   /** Stops listening and cuts every connection. */
@@ -168,6 +208,48 @@ export class TcpProxy {
     const server = this.server
     if (!server) return
     await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  /** Frames client->server messages; a simple Query holding COMMIT (and the match) arms the cut. */
+  private watchForCommit(link: Link, bytes: Buffer): void {
+    const f = link.framing as { buf: Buffer; typed: boolean }
+    f.buf = Buffer.concat([f.buf, bytes])
+    for (;;) {
+      const head = f.typed ? 5 : 4
+      if (f.buf.length < head) return
+      const len = f.buf.readInt32BE(f.typed ? 1 : 0)
+      const total = f.typed ? len + 1 : len
+      if (f.buf.length < total) return
+      const msg = f.buf.subarray(0, total)
+      f.buf = f.buf.subarray(total)
+      if (!f.typed) {
+        // SSL/GSS requests are followed by another untyped message; a start-up message is not.
+        const code = msg.readInt32BE(4)
+        if (code !== SSL_REQUEST && code !== GSSENC_REQUEST) f.typed = true
+        continue
+      }
+      if (msg[0] !== 0x51 /* Q */ || !this.commitCut || this.commitCut.left <= 0) continue
+      const text = msg.subarray(5).toString('utf8')
+      const m = this.commitCut.match
+      const matches = m === undefined || (typeof m === 'string' ? text.includes(m) : m.test(text))
+      if (/\bCOMMIT\b/i.test(text) && matches) {
+        this.commitCut.left--
+        link.commitArmed = true
+        link.replyTail = Buffer.alloc(0)
+      }
+    }
+  }
+
+  /** Whether the server's reply so far holds the CommandComplete of COMMIT ('C', length, "COMMIT\0"). */
+  private commitReplyIn(link: Link, chunk: Buffer): boolean {
+    const seen = Buffer.concat([link.replyTail ?? Buffer.alloc(0), chunk])
+    link.replyTail = seen.subarray(Math.max(0, seen.length - 16))
+    let at = seen.indexOf('COMMIT\0', 0, 'latin1')
+    while (at !== -1) {
+      if (at >= 5 && seen[at - 5] === 0x43 /* C */) return true
+      at = seen.indexOf('COMMIT\0', at + 1, 'latin1')
+    }
+    return false
   }
 
   private drop(link: Link): void {
@@ -182,13 +264,20 @@ export class TcpProxy {
   private accept(raw: net.Socket): void {
     this.stats.accepted++
     raw.on('error', () => {})
+    if (this.isBlackholed) {
+      this.stats.blackholed++
+      this.sinks.add(raw)
+      raw.on('data', () => {})
+      raw.on('close', () => this.sinks.delete(raw))
+      return
+    }
     if (this.refuseLeft > 0) {
       this.refuseLeft--
       this.stats.refused++
       raw.resetAndDestroy()
       return
     }
-    const link: Link = { id: this.nextId++, client: raw, held: [], budget: { ...this.cut }, closed: false }
+    const link: Link = { id: this.nextId++, client: raw, held: [], budget: { ...this.cut }, closed: false, framing: this.commitCut ? { buf: Buffer.alloc(0), typed: false } : undefined }
     this.links.add(link)
     this.stats.live = this.links.size
     raw.on('close', () => this.drop(link))
@@ -269,6 +358,12 @@ export class TcpProxy {
     if (this.isPaused || link.closed || !link.server || link.server.connecting) return
     while (link.held.length > 0 && !link.closed) {
       const { dir, chunk } = link.held.shift() as { dir: Direction; chunk: Buffer }
+      if (this.isBlackholed) continue
+      if (dir === 'toClient' && link.commitArmed && this.commitReplyIn(link, chunk)) {
+        this.stats.commitCuts++
+        this.drop(link)
+        return
+      }
       const verdict = this.opts.onChunk?.(dir, chunk, link.id) ?? 'forward'
       if (verdict === 'drop') continue
       if (verdict === 'cut') {
@@ -282,6 +377,7 @@ export class TcpProxy {
         link.budget[dir] = budget - out.length
       }
       const to = dir === 'toServer' ? link.server : link.client
+      if (dir === 'toServer' && link.framing && out.length) this.watchForCommit(link, out)
       if (out.length) to.write(out)
       if (dir === 'toServer') this.stats.forwardedToServer += out.length
       else this.stats.forwardedToClient += out.length

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 52 modules
-var run = __webpack_require__(7028);
+// EXTERNAL MODULE: ./src/engine/run.ts + 53 modules
+var run = __webpack_require__(5942);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -191,7 +191,7 @@ main().then((code) => {
 
 /***/ }),
 
-/***/ 7028:
+/***/ 5942:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -881,6 +881,10 @@ function lockKey(historySchema) {
     const h = (0,external_node_crypto_.createHash)('sha256').update(`pgshift:${historySchema}`).digest();
     return h.readBigInt64BE(0).toString();
 }
+/** Seconds for messages: 0.3s, 4.5s, 60s (a sub-second lock-wait must not read "0s"). */
+function lock_seconds(ms) {
+    return `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)}s`;
+}
 class LockNotAcquired extends Error {
     waitedMs;
     holders;
@@ -888,7 +892,7 @@ class LockNotAcquired extends Error {
         const who = holders.length
             ? holders.map((h) => `pid ${h.pid} (${h.applicationName || 'no application_name'}${h.clientAddr ? ` from ${h.clientAddr}` : ''}, connected ${h.backendStart})`).join('; ')
             : 'a session that has since gone';
-        super(`another runner holds the pgshift lock: ${who}; waited ${Math.round(waitedMs / 1000)}s (lock-wait)`);
+        super(`another runner holds the pgshift lock: ${who}; waited ${lock_seconds(waitedMs)} (lock-wait)`);
         this.waitedMs = waitedMs;
         this.holders = holders;
         this.name = 'LockNotAcquired';
@@ -3246,7 +3250,7 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
         if (lost) {
             mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
         }
-        return { ok: false, durationMs: performance.now() - started, retries, error: mapped };
+        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
     }
 }
 /**
@@ -5039,6 +5043,50 @@ function failOnHook(ctx, error, kept) {
     report.nextStep = error.next;
 }
 
+;// CONCATENATED MODULE: ./src/engine/modes/reconcile.ts
+// A transactional migration or down whose connection broke (T12, T13). If it broke
+// after the server ran COMMIT, the change and its history write are committed
+// although the client saw an error. A new connection reads history to know. Never
+// rerun blindly, and never count a committed change as failed: a rollback told
+// "failed" would be rerun and roll back one migration too many.
+
+/**
+ * `direction` 'up': committed when history records the migration with its checksum.
+ * 'down': committed when history no longer records it. When committed, the run goes
+ * on with the new connection (the lock, on its own connection, was never lost).
+ */
+async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
+        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
+        const what = direction === 'up' ? 'applied' : 'rolled back';
+        if (committed) {
+            exec.client = fresh;
+            ctx.client = fresh;
+            ctx.report.warnings.push({
+                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
+                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
+            });
+            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
+            return { ...outcome, ok: true, error: undefined };
+        }
+        await fresh.end().catch(() => { });
+        if (outcome.error) {
+            outcome.error.next =
+                direction === 'up'
+                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
+                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
+        }
+    }
+    catch {
+        if (fresh)
+            await fresh.end().catch(() => { });
+    }
+    return outcome;
+}
+
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
 // The one catalog query behind a snapshot. Every object kind is a branch of a
 // single UNION ALL over shared CTEs, so a snapshot costs one round trip however
@@ -5577,6 +5625,7 @@ function record(ctx, checks, title, differences, scope) {
 
 
 
+
 function execContext(ctx) {
     const { settings, log } = ctx;
     return {
@@ -5661,7 +5710,9 @@ async function applyMode(ctx) {
         }
         const identity = run.migration.identity;
         const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
-            const o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
+            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
+            if (o.connectionLost && !ctx.isCancelled())
+                o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
             log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
             return o;
@@ -6077,6 +6128,7 @@ function parseDowns(range) {
 
 
 
+
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
 function rollbackRange(applied, target) {
     if (target.toVersion !== undefined) {
@@ -6182,7 +6234,9 @@ async function rollbackMode(ctx) {
         }
         const down = m.down;
         const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-            const r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m));
+            let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m));
+            if (r.connectionLost && !ctx.isCancelled())
+                r = await reconcileLostConnection(ctx, exec, m, r, 'down');
             ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started });
             return r;
         });
@@ -6484,7 +6538,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7028));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5942));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -6707,11 +6761,14 @@ async function runPgshift(settings, ctx) {
     let cancelled = false;
     let found;
     let parsed = false;
+    let modeCtx;
     const onAbort = () => {
         cancelled = true;
         log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.');
         // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
-        const pid = client ? backendPid(client) : undefined;
+        // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
+        const current = modeCtx?.client ?? client;
+        const pid = current ? backendPid(current) : undefined;
         if (lockClient && pid !== undefined)
             void cancelBackend(lockClient, pid).catch(() => { });
     };
@@ -6753,7 +6810,7 @@ async function runPgshift(settings, ctx) {
             lockClient = await open();
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
-            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${lock_seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
@@ -6778,7 +6835,8 @@ async function runPgshift(settings, ctx) {
         // race), after its backup: a preview or a rollback leaves no trace of pgshift.
         const ensureHistory = () => historyStep(() => ensureHistoryTable(client, settings.historySchema), settings.historySchema);
         // 5. The mode.
-        await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost });
+        modeCtx = { settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost };
+        await MODES[settings.mode](modeCtx);
         return report;
     }
     catch (e) {

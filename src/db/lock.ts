@@ -12,6 +12,11 @@ export function lockKey(historySchema: string): string {
   return h.readBigInt64BE(0).toString()
 }
 
+/** Seconds for messages: 0.3s, 4.5s, 60s (a sub-second lock-wait must not read "0s"). */
+export function seconds(ms: number): string {
+  return `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)}s`
+}
+
 export interface LockHolder {
   pid: number
   applicationName: string
@@ -28,7 +33,7 @@ export class LockNotAcquired extends Error {
     const who = holders.length
       ? holders.map((h) => `pid ${h.pid} (${h.applicationName || 'no application_name'}${h.clientAddr ? ` from ${h.clientAddr}` : ''}, connected ${h.backendStart})`).join('; ')
       : 'a session that has since gone'
-    super(`another runner holds the pgshift lock: ${who}; waited ${Math.round(waitedMs / 1000)}s (lock-wait)`)
+    super(`another runner holds the pgshift lock: ${who}; waited ${seconds(waitedMs)} (lock-wait)`)
     this.name = 'LockNotAcquired'
   }
 }

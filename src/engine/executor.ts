@@ -56,6 +56,8 @@ export interface ExecOutcome {
   /** Statement-by-statement files: statements committed when the run stopped. */
   statementsDone?: number
   leftovers?: string[]
+  /** A transactional migration lost its connection: whether it committed is unknown until history is read. */
+  connectionLost?: boolean
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -265,7 +267,7 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
     if (lost) {
       mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`
     }
-    return { ok: false, durationMs: performance.now() - started, retries, error: mapped }
+    return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost }
   }
 }
 

@@ -5,7 +5,7 @@
 import type pg from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
-import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/lock.js'
+import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
@@ -136,11 +136,14 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   let cancelled = false
   let found: DiscoveryResult | undefined
   let parsed = false
+  let modeCtx: ModeContext | undefined
   const onAbort = () => {
     cancelled = true
     log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.')
     // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
-    const pid = client ? backendPid(client) : undefined
+    // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
+    const current = modeCtx?.client ?? client
+    const pid = current ? backendPid(current) : undefined
     if (lockClient && pid !== undefined) void cancelBackend(lockClient, pid).catch(() => {})
   }
   ctx.signal?.addEventListener('abort', onAbort, { once: true })
@@ -188,7 +191,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
         lockClient,
         key,
         settings.lockWaitMs,
-        (holders) => log.info(`waiting up to ${Math.round(settings.lockWaitMs / 1000)}s for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`),
+        (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`),
         () => cancelled
       )
       holdingLock = true
@@ -217,7 +220,8 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     const ensureHistory = () => historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 5. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    modeCtx = { settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost }
+    await MODES[settings.mode](modeCtx)
     return report
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,

@@ -13,6 +13,7 @@ import type { MappedError, MigrationResult, RunReport } from '../report.js'
 import { backupBeforeChanges, safetyCopiesBefore } from '../backup-step.js'
 import { failOnHook, runHook } from '../hooks.js'
 import type { ModeContext } from './context.js'
+import { reconcileLostConnection } from './reconcile.js'
 import { snapshotOf, testRollback } from './test-rollback.js'
 
 export function execContext(ctx: ModeContext): ExecContext {
@@ -96,7 +97,8 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     }
     const identity = run.migration.identity
     const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
-      const o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
+      let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
+      if (o.connectionLost && !ctx.isCancelled()) o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up')
       const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`
       log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })
       return o

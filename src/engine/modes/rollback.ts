@@ -15,6 +15,7 @@ import type { MigrationResult, RunReport } from '../report.js'
 import { destroyedBy } from '../../source/destroys.js'
 import type { Migration } from '../../source/types.js'
 import { confirmDurable, execContext } from './apply.js'
+import { reconcileLostConnection } from './reconcile.js'
 import type { ModeContext } from './context.js'
 
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
@@ -134,7 +135,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     }
     const down = m.down as NonNullable<Migration['down']>
     const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-      const r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m))
+      let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m))
+      if (r.connectionLost && !ctx.isCancelled()) r = await reconcileLostConnection(ctx, exec, m, r, 'down')
       ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started })
       return r
     })

