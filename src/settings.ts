@@ -9,6 +9,7 @@ import { join } from 'node:path'
 export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
 export const LINT_LEVELS = ['off', 'warn', 'error'] as const
+export const SHIM_EXTENSION_MODES = ['error', 'stub'] as const
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
 
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
@@ -109,6 +110,8 @@ export const DEFAULTS = {
   'test-rollback': 'false',
   'expected-database-url': '',
   lint: 'warn',
+  'supabase-shim': 'false',
+  'supabase-shim-extensions': 'error',
   comment: 'auto',
   'github-token': '',
   'comment-key': '',
@@ -141,6 +144,8 @@ export const settingsSchema = z.object({
   // A secret like database-url: never echoed.
   'expected-database-url': z.string(),
   lint: oneOf('lint', LINT_LEVELS),
+  'supabase-shim': bool('supabase-shim'),
+  'supabase-shim-extensions': oneOf('supabase-shim-extensions', SHIM_EXTENSION_MODES),
   // The action only (GITHUB_INPUT_NAMES).
   comment: commentSwitch('comment'),
   // A secret: never echoed.
@@ -185,6 +190,10 @@ export interface Settings {
   expectedDatabaseUrl?: string
   /** Migration safety lint of pending files: off, warn (report and annotate), error (refuse the run). */
   lint: (typeof LINT_LEVELS)[number]
+  /** Make an ephemeral vanilla Postgres accept Supabase migrations (src/supabase/shim.ts). */
+  supabaseShim: boolean
+  /** What the shim does with extensions the server lacks: refuse the run (error), or stub pg_net, pg_cron and vault. */
+  supabaseShimExtensions: (typeof SHIM_EXTENSION_MODES)[number]
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
   /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
@@ -231,6 +240,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
   if (stepsRaw !== '' && s['to-version'] !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`)
   if (s['dry-run'] && s.mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
   if (s['test-rollback'] && s.mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`)
+  if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim']) problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`)
   if (problems.length) throw new SettingsError(problems)
   return Object.freeze({
     databaseUrl: s['database-url'],
@@ -253,6 +263,8 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     testRollback: s['test-rollback'],
     expectedDatabaseUrl: s['expected-database-url'] || undefined,
     lint: s.lint,
+    supabaseShim: s['supabase-shim'],
+    supabaseShimExtensions: s['supabase-shim-extensions'],
     workspace,
     github: Object.freeze({
       comment: s.comment,

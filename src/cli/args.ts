@@ -50,6 +50,11 @@ flags (the same names as the action's inputs):
   --allow-data-loss true    rollback: allow downs that drop tables or columns holding rows
   --dry-run true            rollback: preview the downs in a transaction that is rolled back
   --expected-database-url URL  verify: an empty database to build the expected schema on
+  --lint off|warn|error     migration safety lint of the pending files (default warn)
+  --supabase-shim true      ephemeral vanilla Postgres: create Supabase's roles, auth, storage,
+                            extensions schema and realtime publication when missing (apply, dry-run)
+  --supabase-shim-extensions error|stub   extensions the server lacks: refuse (default), or stub
+                            pg_net, pg_cron and vault
   --json                    print the JSON report instead of text
   --version, --help
 

@@ -62,6 +62,8 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
   try {
     // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
     await client.query(createHistorySql(settings.historySchema))
+    // supabase-shim: created inside the preview, so it is rolled back with everything else.
+    if (ctx.previewSetupSql) await client.query(ctx.previewSetupSql)
     const enumsAdded: string[] = []
     for (const item of items) {
       const { result, script } = item
@@ -81,7 +83,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       const started = performance.now()
       let failure: { error: unknown; statement: Statement; sent: string } | undefined
       for (const s of script.statements) {
-        if (s.strippedWrapper) continue
+        if (s.strippedWrapper || s.stubbed) continue
         if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
           timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` })
           continue
@@ -110,7 +112,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       if (!failure) {
         result.locks = newLocks(before, await heldLocks(client, existing))
         // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
-        await client.query(`RELEASE SAVEPOINT ${SAVEPOINT};RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`)
+        await client.query(`RELEASE SAVEPOINT ${SAVEPOINT};RESET ALL;RESET ROLE;${ctx.sessionSql ? `${ctx.sessionSql};` : ''}${timeoutsSql(ctx)}`)
         result.status = 'previewed'
         continue
       }

@@ -168,4 +168,6 @@ export interface RunReport {
   nextStep: string
   /** Server version, when connected. */
   serverVersion?: string
+  /** supabase-shim: what it created, stubbed and stepped aside for (or why it did not run). */
+  supabaseShim?: string
 }

@@ -9,6 +9,7 @@ import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/
 import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import { prepareSupabase } from '../supabase/prepare.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
@@ -164,8 +165,42 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     }
     const history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
 
-    // 4. The mode.
-    await MODES[settings.mode]({ settings, run: ctx, log, report, found, target, client, history, connect: open, isCancelled: () => cancelled, isLockLost: () => lockLost })
+    // 4. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
+    const supabase = await prepareSupabase(client, settings, found, history, report.serverVersion)
+    if (supabase.line) {
+      report.supabaseShim = supabase.line
+      log.info(`supabase-shim: ${supabase.line}`)
+    }
+    if (supabase.refusal) {
+      report.status = 'blocked'
+      report.error = { message: supabase.refusal.message, next: supabase.refusal.next }
+      report.nextStep = supabase.refusal.next
+      return report
+    }
+    if (supabase.commitSql) {
+      // The search_path set on the database reaches new sessions only: set it on this one too.
+      await client.query(`BEGIN;${supabase.commitSql}\nCOMMIT;${supabase.sessionSql ?? ''}`).catch(async (e: unknown) => {
+        await client?.query('ROLLBACK').catch(() => {})
+        throw Object.assign(e as Error, { next: 'Nothing was changed: the supabase-shim transaction rolled back before any migration ran. The login user needs to create roles, schemas and extensions (a superuser, as on an ephemeral database).' })
+      })
+    }
+
+    // 5. The mode.
+    await MODES[settings.mode]({
+      settings,
+      run: ctx,
+      log,
+      report,
+      found,
+      target,
+      client,
+      history,
+      connect: open,
+      isCancelled: () => cancelled,
+      isLockLost: () => lockLost,
+      sessionSql: supabase.sessionSql,
+      previewSetupSql: supabase.previewSql
+    })
     return report
   } catch (e) {
     report.error = toMappedError(e)

@@ -240,6 +240,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}`)
   if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
+  if (r.supabaseShim) blocks.push(`**Supabase shim:** ${escapeInline(clip(r.supabaseShim, l.fieldChars))}`)
   if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 
   // Counts.

@@ -18,7 +18,7 @@ export function execContext(ctx: ModeContext): ExecContext {
     lockTimeoutMs: settings.lockTimeoutMs,
     lockRetries: settings.lockRetries,
     statementTimeoutMs: settings.statementTimeoutMs,
-    sessionSql: sessionSettingsSql(),
+    sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
     meta: ctx.run.meta ?? {},
     isCancelled: ctx.isCancelled,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)

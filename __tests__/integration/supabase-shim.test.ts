@@ -1,0 +1,172 @@
+// supabase-shim against real Postgres 15 and 17: what it creates, that a second
+// run changes nothing, that it steps aside for the migrations' own objects, the
+// refusal of a database that already is Supabase, missing extensions and stubs.
+import { runPgshift } from '../../src/engine/run.js'
+import { takeSnapshot } from '../../src/inspect/index.js'
+import { parseSettings } from '../../src/settings.js'
+import { checksum } from '../../src/source/checksum.js'
+import { adminUrl, adminUrl15, freshDatabase, withClient, type TestDatabase } from '../support/db.js'
+import { makeWorkspace, recordingLogger } from '../support/workspace.js'
+
+function settings(db: TestDatabase, ws: string, extra: Record<string, string> = {}) {
+  return parseSettings({ 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations', 'supabase-shim': 'true', lint: 'off', ...extra }, ws)
+}
+
+// What a typical Supabase migration leans on: auth.uid(), auth.users, storage, the
+// extensions schema on the search_path, the realtime publication, grants to the API roles.
+const SUPABASE_APP = {
+  '20260101000000_profiles.sql': `
+create table public.profiles (
+  id uuid primary key references auth.users (id) on delete cascade,
+  token text not null default encode(gen_random_bytes(16), 'hex'),
+  legacy_id uuid not null default uuid_generate_v4(),
+  created_at timestamptz not null default now()
+);
+alter table public.profiles enable row level security;
+create policy "own profile" on public.profiles for select to authenticated using ((select auth.uid()) = id);
+grant select on public.profiles to anon;
+alter publication supabase_realtime add table public.profiles;
+`,
+  '20260101000100_avatars.sql': `
+insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+values ('avatars', 'avatars', true, 5242880, array['image/png']);
+create policy "own folder" on storage.objects for insert to authenticated
+  with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+`
+}
+
+describe.each([
+  ['17', adminUrl],
+  ['15', adminUrl15]
+])('Postgres %s', (_v, admin) => {
+  let db: TestDatabase
+  beforeEach(async () => {
+    db = await freshDatabase(admin())
+  })
+  afterEach(async () => {
+    await db.drop()
+  })
+
+  test('a Supabase migration set applies on a vanilla server; a second run of the shim changes nothing', async () => {
+    const ws = makeWorkspace(SUPABASE_APP)
+    const first = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(first.error).toBeUndefined()
+    expect(first.status).toBe('success')
+    expect(first.supabaseShim).toMatch(/^created .*auth\.users, auth\.identities, auth\.uid\(\).*storage\.buckets.*publication supabase_realtime/)
+
+    // What the shim made, as Supabase has it.
+    const [facts] = await db.query(`SELECT
+      (SELECT rolbypassrls FROM pg_roles WHERE rolname = 'service_role') AS service_bypass,
+      pg_has_role('authenticator', 'authenticated', 'MEMBER') AS authenticator_member,
+      (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pgcrypto') AS pgcrypto_schema,
+      (SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.objects'::regclass) AS objects_rls,
+      (SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.buckets'::regclass) AS buckets_rls,
+      (SELECT attgenerated FROM pg_attribute WHERE attrelid = 'auth.users'::regclass AND attname = 'confirmed_at') AS confirmed_generated,
+      (SELECT count(*) FROM pg_publication_tables WHERE pubname = 'supabase_realtime') AS published,
+      has_table_privilege('authenticated', 'public.profiles', 'SELECT,INSERT,UPDATE,DELETE') AS default_grants,
+      (SELECT provolatile FROM pg_proc WHERE oid = 'auth.uid()'::regprocedure) AS uid_volatility`)
+    expect(facts).toEqual({
+      service_bypass: true,
+      authenticator_member: true,
+      pgcrypto_schema: 'extensions',
+      objects_rls: true,
+      buckets_rls: true,
+      confirmed_generated: 's',
+      published: '1',
+      default_grants: true,
+      uid_volatility: 's'
+    })
+    const columns = (await db.query<{ c: string }>("SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'storage' AND table_name = 'objects' ORDER BY ordinal_position")).map((r) => r.c)
+    expect(columns).toEqual(['id', 'bucket_id', 'name', 'owner', 'created_at', 'updated_at', 'last_accessed_at', 'metadata', 'path_tokens', 'version', 'owner_id', 'user_metadata'])
+    // auth.uid() reads the claims PostgREST sets.
+    const uid = await withClient(db.url, async (c) => {
+      await c.query(`SELECT set_config('request.jwt.claims', '{"sub":"6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001","role":"authenticated","email":"a@example.com"}', false)`)
+      return (await c.query('SELECT auth.uid()::text AS uid, auth.role() AS role, auth.email() AS email, auth.jwt() ->> $1 AS sub', ['sub'])).rows[0]
+    })
+    expect(uid).toEqual({ uid: '6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001', role: 'authenticated', email: 'a@example.com', sub: '6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001' })
+
+    const before = await withClient(db.url, (c) => takeSnapshot(c))
+    const second = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(second.status).toBe('nothing-to-do')
+    expect(second.supabaseShim).toBe('nothing missing: created nothing')
+    const after = await withClient(db.url, (c) => takeSnapshot(c))
+    expect(after.objects).toEqual(before.objects)
+  })
+
+  test('it steps aside for a schema the migrations create themselves, and they still apply', async () => {
+    const ws = makeWorkspace({
+      '001_own_storage.sql': 'create schema storage;\ncreate table storage.buckets (id text primary key, name text not null, public boolean default false);\n',
+      '002_bucket.sql': "insert into storage.buckets (id, name, public) values ('docs', 'docs', false);\n"
+    })
+    const report = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(report.error).toBeUndefined()
+    expect(report.status).toBe('success')
+    expect(report.supabaseShim).toMatch(/stepped aside for what the migrations create themselves: schema storage \(migrations\/001_own_storage\.sql:1:1\)/)
+    expect(await db.query("SELECT id FROM storage.buckets")).toEqual([{ id: 'docs' }])
+    // auth was still created.
+    expect(await db.query("SELECT to_regclass('auth.users')::text AS t")).toEqual([{ t: 'auth.users' }])
+  })
+
+  test('a database that already is Supabase is refused, and nothing is changed', async () => {
+    await db.query('CREATE SCHEMA auth; CREATE TABLE auth.schema_migrations (version varchar(255) PRIMARY KEY)')
+    const ws = makeWorkspace(SUPABASE_APP)
+    const report = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(report.status).toBe('blocked')
+    expect(report.error?.message).toMatch(/already is a Supabase database \(auth\.schema_migrations exists/)
+    expect(report.nextStep).toMatch(/remove supabase-shim: true/)
+    expect(await db.query("SELECT to_regclass('storage.buckets') AS t, to_regclass('public.profiles') AS p")).toEqual([{ t: null, p: null }])
+  })
+
+  test('CREATE EXTENSION of an extension the server lacks is refused before anything runs, naming it and the fix', async () => {
+    const ws = makeWorkspace({
+      '001_first.sql': 'create table public.keep_out (id int);\n',
+      '002_jobs.sql': "-- nightly cleanup\ncreate extension if not exists pg_cron with schema extensions;\nselect cron.schedule('cleanup', '0 3 * * *', 'delete from public.keep_out');\n",
+      '003_embeddings.sql': 'create extension if not exists vector;\n'
+    })
+    const report = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(report.status).toBe('blocked')
+    expect(report.error?.message).toBe('The server lacks extensions pg_cron, vector, which the pending migrations create: pg_cron (migrations/002_jobs.sql:2:1), vector (migrations/003_embeddings.sql:1:1).')
+    expect(report.error?.next).toMatch(/supabase\/postgres/)
+    expect(report.error?.next).toMatch(/for pg_cron, set supabase-shim: true and supabase-shim-extensions: stub/)
+    expect(report.error?.next).toMatch(/vector: pgvector\/pgvector/)
+    expect(await db.query("SELECT to_regclass('public.keep_out') AS t, to_regclass('auth.users') AS a")).toEqual([{ t: null, a: null }])
+
+    // In stub mode pg_cron is stubbed, but vector stays a missing dependency.
+    const stub = await runPgshift(settings(db, ws, { 'supabase-shim-extensions': 'stub' }), { logger: recordingLogger() })
+    expect(stub.status).toBe('blocked')
+    expect(stub.error?.message).toMatch(/lacks the extension vector/)
+    expect(stub.error?.next).toMatch(/vector is a real dependency: pgshift does not fake it/)
+  })
+
+  test('stubs: a migration scheduling a cron job, queueing an HTTP call and storing a secret applies; downs drop the extensions', async () => {
+    const up = [
+      'create extension if not exists pg_cron with schema extensions;',
+      'create extension if not exists pg_net with schema extensions;',
+      'create extension if not exists supabase_vault with schema vault;',
+      "select cron.schedule('nightly-digest', '0 3 * * *', $$select net.http_post(url := 'https://example.com/digest', body := '{}'::jsonb)$$);",
+      "select net.http_post(url := 'https://example.com/hook', body := jsonb_build_object('hello', 'world'));",
+      "select vault.create_secret('s3cr3t', 'service_key', 'for the digest');",
+      ''
+    ].join('\n')
+    const ws = makeWorkspace({
+      '001_jobs.sql': up,
+      '001_jobs.down.sql': "select cron.unschedule('nightly-digest');\ndrop extension if exists pg_cron;\ndrop extension if exists pg_net;\n"
+    })
+    const report = await runPgshift(settings(db, ws, { 'supabase-shim-extensions': 'stub' }), { logger: recordingLogger() })
+    expect(report.error).toBeUndefined()
+    expect(report.migrations[0]?.error).toBeUndefined()
+    expect(report.status).toBe('success')
+    expect(report.supabaseShim).toMatch(/stubbed extensions pg_cron, pg_net, supabase_vault/)
+    expect(await db.query('SELECT jobname, schedule FROM cron.job')).toEqual([{ jobname: 'nightly-digest', schedule: '0 3 * * *' }])
+    expect(await db.query('SELECT method, url FROM net.http_request_queue')).toEqual([{ method: 'POST', url: 'https://example.com/hook' }])
+    expect(await db.query('SELECT name, decrypted_secret FROM vault.decrypted_secrets')).toEqual([{ name: 'service_key', decrypted_secret: 's3cr3t' }])
+    // The checksum is the file's own: stubbing changed what was sent, not the file.
+    const [row] = await db.query<{ checksum: string }>("SELECT checksum FROM pgshift.schema_history WHERE identity = '001_jobs'")
+    expect(row?.checksum).toBe(checksum(up))
+
+    const back = await runPgshift(settings(db, ws, { mode: 'rollback', 'supabase-shim-extensions': 'stub' }), { logger: recordingLogger() })
+    expect(back.error).toBeUndefined()
+    expect(back.status).toBe('success')
+    expect(await db.query('SELECT count(*)::int AS n FROM cron.job')).toEqual([{ n: 0 }])
+  })
+})
