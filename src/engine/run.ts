@@ -6,7 +6,7 @@ import type pg from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock } from '../db/lock.js'
-import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
+import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { prepareSupabase } from '../supabase/prepare.js'
@@ -136,6 +136,10 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     // 2. Connection.
     const target: ConnectionTarget = parseDatabaseUrl(settings.databaseUrl)
     report.target = target.display
+    for (const message of supabaseNetworkWarnings(target)) {
+      report.warnings.push({ file: '', message })
+      log.warn(message)
+    }
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
