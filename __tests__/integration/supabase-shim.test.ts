@@ -117,6 +117,11 @@ describe.each([
     expect(report.error?.message).toMatch(/already is a Supabase database \(auth\.schema_migrations exists/)
     expect(report.nextStep).toMatch(/remove supabase-shim: true/)
     expect(await db.query("SELECT to_regclass('storage.buckets') AS t, to_regclass('public.profiles') AS p")).toEqual([{ t: null, p: null }])
+
+    // verify never runs the shim, so it does not refuse a Supabase database either.
+    const verify = await runPgshift(settings(db, ws, { mode: 'verify' }), { logger: recordingLogger() })
+    expect(verify.status).not.toBe('blocked')
+    expect(verify.supabaseShim).toBe('not run: verify is read-only')
   })
 
   test('CREATE EXTENSION of an extension the server lacks is refused before anything runs, naming it and the fix', async () => {

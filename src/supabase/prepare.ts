@@ -51,6 +51,12 @@ export async function prepareSupabase(client: pg.Client, settings: Settings, fou
     if (lacking.size) stubExtensionStatements(found.migrations, lacking)
   }
   if (!settings.supabaseShim) return step
+  if (!MODES_WITH_PENDING.includes(settings.mode)) {
+    // Nothing to plan against this database (it may well be the real Supabase). verify's
+    // expected-database-url build is an apply, so the shim does run there.
+    step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`
+    return step
+  }
 
   // 2. The shim.
   const shim = planShim(await inspectShim(client), pending, check.stubbed)
@@ -76,11 +82,8 @@ export async function prepareSupabase(client: pg.Client, settings: Settings, fou
       if (shim.statements.length) step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`
       step.sessionSql = session
       break
-    case 'plan':
-      step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`
-      break
     default:
-      step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`
+      step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`
   }
   return step
 }

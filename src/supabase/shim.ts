@@ -57,7 +57,7 @@ const STATE_SQL = `SELECT
   (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
     WHERE s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.setrole = 0
       AND c LIKE 'search_path=%') AS search_path,
-  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 'public'::regnamespace
+  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = to_regnamespace('public')
     AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
     AND array_to_string(d.defaclacl, ',') ~ '(^|,)(anon|authenticated|service_role)=') AS public_defaults`
 
