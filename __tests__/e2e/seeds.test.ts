@@ -72,6 +72,8 @@ async function forward(db: TestDatabase, seed: string, expected: string[], check
   expectOk(apply)
   expect(JSON.parse(apply.run.outputs.applied ?? '')).toEqual(expected)
   expect(await history(db, extra['history-schema'])).toEqual(expected)
+  // The job summary says what the shim did.
+  expect(apply.run.summary).toMatch(/\*\*Supabase shim:\*\* (created |nothing missing)/)
 
   expectChecksPass(await step(db, seed, { mode: 'verify', ...extra }), checks)
 }
