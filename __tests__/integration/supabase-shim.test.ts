@@ -34,6 +34,21 @@ insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_typ
 values ('avatars', 'avatars', true, 5242880, array['image/png']);
 create policy "own folder" on storage.objects for insert to authenticated
   with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+`,
+  '20260101000200_broadcast.sql': `
+-- Realtime Authorization on private channels, and Broadcast from the database.
+create policy "members hear their room" on realtime.messages for select to authenticated
+  using (realtime.topic() = 'room:' || (select auth.uid())::text);
+create or replace function public.profiles_broadcast() returns trigger language plpgsql security definer set search_path = '' as $$
+begin
+  perform realtime.broadcast_changes('profiles', tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
+  return null;
+end;
+$$;
+create trigger profiles_broadcast after insert or update on public.profiles for each row execute function public.profiles_broadcast();
+-- A Database Webhook, as the dashboard writes it.
+create trigger profiles_webhook after insert on public.profiles
+  for each row execute function supabase_functions.http_request('https://example.com/hook', 'POST', '{}', '{}', '1000');
 `
 }
 
@@ -54,7 +69,7 @@ describe.each([
     const first = await runPgshift(settings(db, ws), { logger: recordingLogger() })
     expect(first.error).toBeUndefined()
     expect(first.status).toBe('success')
-    expect(first.supabaseShim).toMatch(/^created .*auth\.users, auth\.identities, auth\.uid\(\).*storage\.buckets.*publication supabase_realtime/)
+    expect(first.supabaseShim).toMatch(/^created .*auth\.users, auth\.identities, auth\.uid\(\).*storage\.buckets.*realtime\.messages.*supabase_functions\.http_request\(\), publication supabase_realtime/)
 
     // What the shim made, as Supabase has it.
     const [facts] = await db.query(`SELECT
@@ -86,6 +101,12 @@ describe.each([
       return (await c.query('SELECT auth.uid()::text AS uid, auth.role() AS role, auth.email() AS email, auth.jwt() ->> $1 AS sub', ['sub'])).rows[0]
     })
     expect(uid).toEqual({ uid: '6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001', role: 'authenticated', email: 'a@example.com', sub: '6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001' })
+
+    // Broadcast and the webhook fire on a real insert.
+    await db.query("INSERT INTO auth.users (id, email) VALUES ('6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001', 'a@example.com')")
+    await db.query("INSERT INTO public.profiles (id) VALUES ('6f1c0f6e-2f4e-4d8a-9a57-6bd4f0a3c001')")
+    expect(await db.query("SELECT topic, event, payload->>'operation' AS op FROM realtime.messages")).toEqual([{ topic: 'profiles', event: 'INSERT', op: 'INSERT' }])
+    expect(await db.query('SELECT hook_name FROM supabase_functions.hooks')).toEqual([{ hook_name: 'profiles_webhook' }])
 
     const before = await withClient(db.url, (c) => takeSnapshot(c))
     const second = await runPgshift(settings(db, ws), { logger: recordingLogger() })

@@ -29,6 +29,8 @@ test('on a vanilla database it creates everything, in dependency order', async (
     'schema extensions', 'pgcrypto', 'uuid-ossp', 'search_path "$user", public, extensions',
     'auth.users', 'auth.identities', 'auth.uid()', 'auth.role()', 'auth.email()', 'auth.jwt()',
     'storage.buckets', 'storage.objects', 'storage.foldername()', 'storage.filename()', 'storage.extension()',
+    'realtime.messages', 'realtime.topic()', 'realtime.send()', 'realtime.broadcast_changes()',
+    'supabase_functions.hooks', 'supabase_functions.http_request()',
     'publication supabase_realtime', 'grants and default privileges on public'
   ])
   expect(p.setsSearchPath).toBe(true)
@@ -40,8 +42,8 @@ test('what exists is left alone: a shimmed database gets no statement that could
   for (const r of ['anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user']) state.roles.add(r)
   for (const s of ['extensions', 'auth', 'storage']) state.schemas.add(s)
   for (const e of ['pgcrypto', 'uuid-ossp']) state.extensions.add(e)
-  for (const t of ['auth.users', 'auth.identities', 'storage.buckets', 'storage.objects']) state.tables.add(t)
-  for (const f of ['auth.uid', 'auth.role', 'auth.email', 'auth.jwt', 'storage.foldername', 'storage.filename', 'storage.extension']) state.functions.add(f)
+  for (const t of ['auth.users', 'auth.identities', 'storage.buckets', 'storage.objects', 'realtime.messages', 'supabase_functions.hooks']) state.tables.add(t)
+  for (const f of ['auth.uid', 'auth.role', 'auth.email', 'auth.jwt', 'storage.foldername', 'storage.filename', 'storage.extension', 'realtime.topic', 'realtime.send', 'realtime.broadcast_changes', 'supabase_functions.http_request']) state.functions.add(f)
   state.publications.add('supabase_realtime')
   state.publicDefaults = true
   state.searchPath = '"$user", public, extensions'

@@ -7,7 +7,7 @@ import type { ParsedScript, Statement } from '../source/types.js'
 export interface OwnObjects {
   /** role name -> where a migration creates it. */
   roles: Map<string, string>
-  /** 'auth' / 'storage' / 'extensions' -> where a migration creates the schema or its tables without IF NOT EXISTS. */
+  /** 'auth' / 'storage' / 'realtime' / 'supabase_functions' / 'extensions' -> where a migration creates the schema or its tables without IF NOT EXISTS. */
   units: Map<string, string>
   /** 'auth.uid', 'storage.foldername'... -> where a migration defines that function. */
   functions: Map<string, string>
@@ -17,7 +17,7 @@ export interface OwnObjects {
   publications: Map<string, string>
 }
 
-const UNIT_TABLES: Record<string, string[]> = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], extensions: [] }
+const UNIT_TABLES: Record<string, string[]> = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] }
 
 function names(list: unknown): string[] {
   return ((list as Array<{ String?: { sval?: string } }>) ?? []).map((x) => x.String?.sval ?? '')
@@ -46,7 +46,7 @@ export function ownObjects(scripts: ParsedScript[]): OwnObjects {
         }
         case 'CreateFunctionStmt': {
           const fn = names(n.funcname)
-          if (fn.length === 2 && (fn[0] === 'auth' || fn[0] === 'storage')) note(own.functions, `${fn[0]}.${fn[1]}`, script, s)
+          if (fn.length === 2 && (fn[0] as string) in UNIT_TABLES) note(own.functions, `${fn[0]}.${fn[1]}`, script, s)
           break
         }
         case 'CreateExtensionStmt':

@@ -269,6 +269,89 @@ export function storageSql(opts: { functions: string[]; roles: string[] }): stri
   return out
 }
 
+// Realtime Authorization and Broadcast from the database: the messages table that
+// private channels' RLS policies are written on, and its helpers. Supabase partitions
+// it by day; one default partition stands in, so realtime.send() can insert.
+const REALTIME_MESSAGES = `CREATE TABLE IF NOT EXISTS realtime.messages (
+  topic text NOT NULL,
+  extension text NOT NULL,
+  payload jsonb,
+  event text,
+  private boolean DEFAULT false,
+  updated_at timestamp NOT NULL DEFAULT now(),
+  inserted_at timestamp NOT NULL DEFAULT now(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at)`
+
+const REALTIME_FUNCTIONS: Record<string, [string, string]> = {
+  topic: ['realtime.topic()', `CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT nullif(current_setting('realtime.topic', true), '')::text
+$fn$`],
+  send: ['realtime.send(jsonb,text,text,boolean)', `CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO realtime.messages (payload, event, topic, private, extension) VALUES (payload, event, topic, private, 'broadcast');
+END
+$fn$`],
+  broadcast_changes: ['realtime.broadcast_changes(text,text,text,text,text,record,record,text)', `CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM realtime.send(
+    jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END, 'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
+      'operation', operation, 'table', table_name, 'schema', table_schema),
+    event_name, topic_name, true);
+END
+$fn$`]
+}
+export const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS)
+
+/** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
+export function realtimeSql(opts: { functions: string[]; roles: string[] }): string[] {
+  const out = [
+    'CREATE SCHEMA IF NOT EXISTS realtime',
+    REALTIME_MESSAGES,
+    'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
+    'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
+  ]
+  for (const f of opts.functions) {
+    const [signature, create] = REALTIME_FUNCTIONS[f] as [string, string]
+    out.push(functionSql(signature, create))
+  }
+  const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r))
+  if (users.length) {
+    out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(q).join(', ')}`)
+    out.push(`GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO ${users.map(q).join(', ')}`)
+  }
+  return out
+}
+
+// Database Webhooks: the dashboard writes triggers that call
+// supabase_functions.http_request('<url>', 'POST', ...). Supabase's version posts
+// through pg_net; this one records the call in supabase_functions.hooks, as the real
+// one does, and sends nothing.
+const HTTP_REQUEST = `CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name) VALUES (TG_RELID, TG_NAME);
+  RETURN coalesce(NEW, OLD);
+END
+$fn$`
+
+export function webhooksSql(opts: { functions: string[]; roles: string[] }): string[] {
+  const out = [
+    'CREATE SCHEMA IF NOT EXISTS supabase_functions',
+    `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
+  id bigserial PRIMARY KEY,
+  hook_table_id integer NOT NULL,
+  hook_name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  request_id bigint
+)`
+  ]
+  if (opts.functions.includes('http_request')) out.push(functionSql('supabase_functions.http_request()', HTTP_REQUEST))
+  const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r))
+  if (users.length) out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(q).join(', ')}`)
+  return out
+}
+
 /** Realtime's publication, empty as on a new project; a migration adds its tables. */
 export const REALTIME_PUBLICATION_SQL = whenMissing(
   "NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')",

@@ -16,13 +16,16 @@ import {
   authSql,
   extensionsSql,
   publicGrantsSql,
+  REALTIME_FUNCTION_NAMES,
   REALTIME_PUBLICATION_SQL,
+  realtimeSql,
   roleSql,
   SEARCH_PATH,
   searchPathSql,
   SHIM_ROLES,
   STORAGE_FUNCTION_NAMES,
-  storageSql
+  storageSql,
+  webhooksSql
 } from './shim-sql.js'
 import { stubSql } from './stubs.js'
 
@@ -49,9 +52,9 @@ const STATE_SQL = `SELECT
   ARRAY(SELECT rolname::text FROM pg_catalog.pg_roles) AS roles,
   ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace) AS schemas,
   ARRAY(SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('auth', 'storage') AND c.relkind IN ('r', 'p', 'v')) AS tables,
+        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions') AND c.relkind IN ('r', 'p', 'v')) AS tables,
   ARRAY(SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('auth', 'storage')) AS functions,
+        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions')) AS functions,
   ARRAY(SELECT extname::text FROM pg_catalog.pg_extension) AS extensions,
   ARRAY(SELECT pubname::text FROM pg_catalog.pg_publication) AS publications,
   (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
@@ -163,7 +166,7 @@ export function planShim(state: ShimState, pending: ParsedScript[], stubs: Exten
   }
 
   // auth and storage.
-  const unit = (schema: 'auth' | 'storage', tables: string[], fnNames: string[], sql: typeof authSql) => {
+  const unit = (schema: string, tables: string[], fnNames: string[], sql: typeof authSql) => {
     const by = own.units.get(schema)
     if (by) {
       aside.push(`schema ${schema} (${by})`)
@@ -183,6 +186,8 @@ export function planShim(state: ShimState, pending: ParsedScript[], stubs: Exten
   }
   unit('auth', ['users', 'identities'], AUTH_FUNCTION_NAMES, authSql)
   unit('storage', ['buckets', 'objects'], STORAGE_FUNCTION_NAMES, storageSql)
+  unit('realtime', ['messages'], REALTIME_FUNCTION_NAMES, realtimeSql)
+  unit('supabase_functions', ['hooks'], ['http_request'], webhooksSql)
 
   // Realtime.
   if (!state.publications.has('supabase_realtime')) {
