@@ -267,6 +267,22 @@ test('the header supabase db dump writes applies in stub mode on Postgres 17', a
   }
 })
 
+test('without the shim, a missing extension is refused before anything runs too, pointing at the shim\'s stubs', async () => {
+  const db = await freshDatabase()
+  try {
+    const ws = makeWorkspace({ '001_first.sql': 'create table keep_out (id int);\n', '002_net.sql': 'create extension pg_net;\n' })
+    const report = await runPgshift(parseSettings({ 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
+    expect(report.status).toBe('blocked')
+    expect(report.supabaseShim).toBeUndefined()
+    expect(report.error?.message).toBe('The server lacks the extension pg_net, which the pending migrations create: pg_net (migrations/002_net.sql:1:1).')
+    expect(report.error?.next).toMatch(/for pg_net, set supabase-shim: true and supabase-shim-extensions: stub/)
+    // Nothing ran: apply's (empty) history table is all there is, as with any refusal.
+    expect(await db.query("SELECT to_regclass('public.keep_out') AS t, (SELECT count(*)::int FROM pgshift.schema_history) AS h")).toEqual([{ t: null, h: 0 }])
+  } finally {
+    await db.drop()
+  }
+})
+
 // Roles belong to the server, not the database, and every other test's shim creates
 // `authenticated` on the shared servers: this one needs a server of its own.
 describe('on a server of its own', () => {

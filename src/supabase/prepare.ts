@@ -32,14 +32,16 @@ const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply']
 
 export async function prepareSupabase(client: pg.Client, settings: Settings, found: DiscoveryResult, history: HistoryRow[], serverVersion: string): Promise<SupabaseStep> {
   const step: SupabaseStep = {}
+  const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x): x is ParsedScript => x !== undefined))
+  const mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)))
+  // Without the shim and without an extension statement there is nothing to do: skip the extra plan.
+  if (!settings.supabaseShim && mentioned.size === 0) return step
   const p = planRun(found.migrations, history, settings)
   const pending: ParsedScript[] = MODES_WITH_PENDING.includes(settings.mode) ? p.toRun.map((r) => r.migration.up) : []
   const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim'
 
   // 1. Extensions.
   const uses = createdExtensions(pending)
-  const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x): x is ParsedScript => x !== undefined))
-  const mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)))
   const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set<string>()
   const check = checkExtensions(uses, available, extMode)
   if (check.missing.length) {
