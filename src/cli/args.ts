@@ -55,6 +55,11 @@ flags (the same names as the action's inputs):
                             database, off on loopback/ephemeral ones), plus CSV copies of rows a migration drops
   --backup-required true    false: a failed backup warns instead of stopping the run
   --backup-dir DIR          default: RUNNER_TEMP, else the OS temp directory
+  --lint off|warn|error     migration safety lint of the pending files (default warn)
+  --supabase-shim true      ephemeral vanilla Postgres: create Supabase's roles, auth, storage,
+                            extensions schema and realtime publication when missing (apply, dry-run)
+  --supabase-shim-extensions error|stub   extensions the server lacks: refuse (default), or stub
+                            pg_net, pg_cron and vault
   --json                    print the JSON report instead of text
   --version, --help
 

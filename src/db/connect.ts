@@ -5,7 +5,7 @@
 import pg from 'pg'
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
-import { ConnectionError, type ConnectionTarget } from './url.js'
+import { ConnectionError, sessionPoolerUrl, type ConnectionTarget } from './url.js'
 import { redact } from '../report/redact.js'
 
 export { ConnectionError } from './url.js'
@@ -126,7 +126,7 @@ function adviceFor(f: ErrorFacts, target: ConnectionTarget, ctx: { attempts: num
   const where = target.display
   const hostPort = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`
   const ref = target.supabaseRef ?? '<ref>'
-  const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. postgres://postgres.${ref}:***@aws-0-<region>.pooler.supabase.com:5432/postgres`
+  const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. ${sessionPoolerUrl(target)}; or enable the project's IPv4 add-on`
   const waited = ctx.attempts > 1 ? ` (${ctx.attempts} attempts over ${seconds(Math.round(ctx.waitedMs / 100) * 100)})` : ''
   const make = (code: string, message: string, next: string) =>
     new ConnectionError(code, message, next, { target: where, attempts: ctx.attempts, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) })

@@ -5,6 +5,7 @@ import type { MappedError } from '../engine/report.js'
 import { advanceCodePoints, lineColAt } from '../source/positions.js'
 import type { ParsedScript, Statement } from '../source/types.js'
 import { shortenStatement } from '../report/text.js'
+import { missingExtensionInError, STUBBED_EXTENSIONS } from '../supabase/extensions.js'
 
 /** The fields of a pg DatabaseError we use (pg's own type has them all optional). */
 export interface PgErrorLike {
@@ -60,8 +61,17 @@ export function mapRunError(err: unknown, origin: SentTextOrigin, statement?: St
     where: e.where,
     // The report keeps a generous excerpt; renderers shorten further for display.
     statement: stmt ? shortenStatement(stmt.sql, 200, 10_000) : undefined,
-    next: nextStepFor(e.code, file)
+    next: missingExtensionNext(e) ?? nextStepFor(e.code, file)
   }
+}
+
+/** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
+function missingExtensionNext(e: PgErrorLike): string | undefined {
+  if (e.code !== '0A000' && e.code !== '58P01') return undefined
+  const name = missingExtensionInError(e.message)
+  if (!name) return undefined
+  const stub = name in STUBBED_EXTENSIONS ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : ''
+  return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`
 }
 
 /** The statement that contains file position line:col (the last one starting at or before it). */

@@ -123,6 +123,32 @@ function echo(value: string, allowed: RegExp, fallback: string): string {
   return allowed.test(value) ? `'${value}'` : fallback
 }
 
+/**
+ * The Supabase session pooler's URL for this target (password elided): user
+ * postgres.<ref>, the pooler host of the project's region, port 5432. Placeholders
+ * stand in for what the URL does not tell (the ref from a direct host or a pooler
+ * user; the region only from a pooler host).
+ */
+export function sessionPoolerUrl(t: { user: string; host: string; database: string; supabaseRef?: string; isSupabasePooler: boolean; isSupabaseDirectHost: boolean }): string {
+  const ref = t.supabaseRef ?? '<ref>'
+  const user = t.isSupabasePooler && /^[A-Za-z0-9_-]+\.[a-z0-9]+$/.test(t.user) ? t.user : `postgres.${ref}`
+  const host = t.isSupabasePooler ? t.host : 'aws-0-<region>.pooler.supabase.com'
+  const database = t.isSupabasePooler || t.isSupabaseDirectHost ? t.database : 'postgres'
+  return `postgres://${user}:***@${host}:5432/${/^[A-Za-z0-9_-]+$/.test(database) ? database : 'postgres'}`
+}
+
+/**
+ * Warnings from the URL alone, before connecting: a Supabase direct host
+ * (db.<ref>.supabase.co) has only an IPv6 address unless the project bought the
+ * IPv4 add-on, and GitHub-hosted runners have no IPv6 route (ENETUNREACH).
+ */
+export function supabaseNetworkWarnings(t: ConnectionTarget, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!t.isSupabaseDirectHost || env.GITHUB_ACTIONS !== 'true' || env.RUNNER_ENVIRONMENT === 'self-hosted') return []
+  return [
+    `${t.host} is a Supabase direct host, which has only an IPv6 address (without the IPv4 add-on), and GitHub-hosted runners have no IPv6: if the connection fails with ENETUNREACH, use the session pooler instead, ${sessionPoolerUrl(t)} (Supabase dashboard > Connect > Session pooler).`
+  ]
+}
+
 export function emptyUrlError(): ConnectionError {
   return new ConnectionError(
     'empty-url',
@@ -253,9 +279,7 @@ export function parseDatabaseUrl(raw: string): ConnectionTarget {
   const pgbouncer = params.get('pgbouncer')
   if (port === 6543 || (pgbouncer !== undefined && /^(true|1|yes|on)$/i.test(pgbouncer))) {
     const why = port === 6543 ? 'port 6543 is the transaction pooler' : 'pgbouncer=true marks a transaction-mode pooler'
-    const fixed = isSupabasePooler
-      ? `postgres://${/^[A-Za-z0-9._-]+$/.test(user) ? user : 'postgres.<ref>'}:***@${host}:5432/${database}`
-      : 'postgres://postgres.<ref>:***@aws-0-<region>.pooler.supabase.com:5432/postgres'
+    const fixed = sessionPoolerUrl({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost })
     fail(
       'transaction-pooler',
       `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`,

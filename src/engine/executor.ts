@@ -12,7 +12,7 @@ import { historyTableName, upsertHistorySql } from '../db/history.js'
 import { queryCountingStatements } from '../db/counting-query.js'
 import { HELD_LOCKS_SQL, locksOn } from '../db/locks.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
-import { blank } from '../source/script.js'
+import { blankStatements } from '../source/script.js'
 import { deleteSupabaseRowSql, insertSupabaseRowSql, type SupabaseEntry } from '../db/supabase-history.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
@@ -221,9 +221,9 @@ function timeoutsFor(ctx: ExecContext, s: Statement): string {
  * committed are blanked out, keeping every position in the file.
  */
 async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSql: string, resumeFrom: number): Promise<ExecOutcome> {
-  const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper)
+  const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed)
   const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText
-  const sent = script.statements.filter((s) => !s.strippedWrapper && s.index >= resumeFrom)
+  const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom)
   // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
   const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`
   const prefixStatements = 4
@@ -282,19 +282,6 @@ export async function makeDurable(client: pg.Client): Promise<void> {
   await client.query('BEGIN;SELECT txid_current();COMMIT')
 }
 
-/** The script's send text with `statements` (and their semicolons) replaced by spaces. */
-function blankStatements(script: ParsedScript, statements: Statement[]): string {
-  const base = script.source.offset
-  const ranges = statements.map((s) => {
-    const start = s.offset - base
-    let end = start + s.sql.length
-    while (end < script.sendText.length && /\s/.test(script.sendText[end] as string)) end++
-    if (script.sendText[end] === ';') end++
-    return [start, end] as [number, number]
-  })
-  return blank(script.sendText, ranges)
-}
-
 async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {
   const m = run.migration
   const script = m.up
@@ -318,7 +305,8 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
       if (!inBlock) await ctx.client.query(timeoutsFor(ctx, s))
       for (;;) {
         try {
-          await ctx.client.query(s.sql)
+          // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
+          if (!s.stubbed) await ctx.client.query(s.sql)
           break
         } catch (error) {
           const canRetry = !inBlock && isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled()

@@ -55,6 +55,11 @@ function timeoutsSql(ctx: ModeContext): string {
   return `SET LOCAL lock_timeout = ${ctx.settings.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.settings.statementTimeoutMs}`
 }
 
+/** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
+function resetStatements(ctx: ModeContext): string[] {
+  return ['RESET ALL', 'RESET ROLE', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')]
+}
+
 function label(s: Statement): string {
   return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
 }
@@ -77,10 +82,10 @@ function previewMessage(ctx: ModeContext, item: PreviewItem, first: boolean, loc
     codePoints += [...piece].length
   }
   // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
-  if (!first) for (const setup of ['RESET ALL', 'RESET ROLE', ...timeoutsSql(ctx).split(';')]) add({ kind: 'setup' }, setup)
+  if (!first) for (const setup of resetStatements(ctx)) add({ kind: 'setup' }, setup)
   add({ kind: 'marker' }, MARKER)
   for (const s of item.script.statements) {
-    if (s.strippedWrapper) continue
+    if (s.strippedWrapper || s.stubbed) continue
     if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
       timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` })
       continue
@@ -118,7 +123,7 @@ async function previewHook(ctx: ModeContext, hook: Hook, after?: string): Promis
   const started = performance.now()
   let error: MappedError | undefined
   for (const s of script.statements) {
-    if (s.strippedWrapper || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k)))) continue
+    if (s.strippedWrapper || s.stubbed || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k)))) continue
     const sql = transactionalTwin(s) ?? s.sql
     try {
       await client.query(sql)
@@ -127,7 +132,7 @@ async function previewHook(ctx: ModeContext, hook: Hook, after?: string): Promis
       break
     }
   }
-  if (!error) await client.query(`RESET ALL;RESET ROLE;${timeoutsSql(ctx)}`)
+  if (!error) await client.query(resetStatements(ctx).join(';'))
   const file = script.source.file
   ;(ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) })
   if (error) error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`
@@ -150,6 +155,8 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
     await client.query(createHistorySql(settings.historySchema))
     // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
     if (ctx.supabase && !ctx.supabase.tableExists) await client.query(CREATE_SUPABASE_HISTORY_SQL)
+    // supabase-shim: created inside the preview, so it is rolled back with everything else.
+    if (ctx.previewSetupSql) await client.query(ctx.previewSetupSql)
     const enumsAdded: string[] = []
     let first = true
     if (extras.before) outcome.hookFailed = await previewHook(ctx, extras.before)

@@ -227,4 +227,6 @@ export interface RunReport {
   }
   /** Supabase lint of the applied schema (src/lint/supabase). */
   supabaseLint?: SupabaseLintFinding[]
+  /** supabase-shim: what it created, stubbed and stepped aside for (or why it did not run). */
+  supabaseShim?: string
 }

@@ -6,11 +6,12 @@ import type pg from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
-import { parseDatabaseUrl, type ConnectionTarget } from '../db/url.js'
+import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult } from '../source/types.js'
+import { prepareSupabase } from '../supabase/prepare.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
@@ -171,6 +172,10 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     // 2. Connection.
     const target: ConnectionTarget = parseDatabaseUrl(settings.databaseUrl)
     report.target = target.display
+    for (const message of supabaseNetworkWarnings(target)) {
+      report.warnings.push({ file: '', message })
+      log.warn(message)
+    }
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
@@ -219,8 +224,44 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     // race), after its backup: a preview or a rollback leaves no trace of pgshift.
     const ensureHistory = () => historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
 
-    // 5. The mode.
-    modeCtx = { settings, run: ctx, log, report, found, target, client, history, supabase, connect: open, ensureHistory, isCancelled: () => cancelled, isLockLost: () => lockLost }
+    // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
+    const shim = await prepareSupabase(client, settings, found, history, report.serverVersion)
+    if (shim.line) {
+      report.supabaseShim = shim.line
+      log.info(`supabase-shim: ${shim.line}`)
+    }
+    if (shim.refusal) {
+      report.status = 'blocked'
+      report.error = { message: shim.refusal.message, next: shim.refusal.next }
+      report.nextStep = shim.refusal.next
+      return report
+    }
+    if (shim.commitSql) {
+      // The search_path set on the database reaches new sessions only: set it on this one too.
+      await client.query(`BEGIN;${shim.commitSql}\nCOMMIT;${shim.sessionSql ?? ''}`).catch(async (e: unknown) => {
+        await client?.query('ROLLBACK').catch(() => {})
+        throw Object.assign(e as Error, { next: 'Nothing was changed: the supabase-shim transaction rolled back before any migration ran. The login user needs to create roles, schemas and extensions (a superuser, as on an ephemeral database).' })
+      })
+    }
+
+    // 6. The mode.
+    modeCtx = {
+      settings,
+      run: ctx,
+      log,
+      report,
+      found,
+      target,
+      client,
+      history,
+      supabase,
+      connect: open,
+      ensureHistory,
+      isCancelled: () => cancelled,
+      isLockLost: () => lockLost,
+      sessionSql: shim.sessionSql,
+      previewSetupSql: shim.previewSql
+    }
     await MODES[settings.mode](modeCtx)
     return report
   } catch (e) {

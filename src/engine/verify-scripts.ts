@@ -33,7 +33,7 @@ const PRIVILEGE_FILTERED_VIEWS =
 
 /** Statements the script sends (the stripped outer BEGIN/COMMIT wrapper is not sent). */
 function sentStatements(script: ParsedScript): Statement[] {
-  return script.statements.filter((s) => !s.strippedWrapper)
+  return script.statements.filter((s) => !s.strippedWrapper && !s.stubbed)
 }
 
 function formatValue(v: unknown): string {

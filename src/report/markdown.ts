@@ -245,6 +245,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   }
   if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
+  if (r.supabaseShim) blocks.push(`**Supabase shim:** ${escapeInline(clip(r.supabaseShim, l.fieldChars))}`)
   if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 
   // Counts.

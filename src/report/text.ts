@@ -365,6 +365,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     report.commit ? `commit: ${report.commit.slice(0, 12)}` : ''
   ].filter(Boolean)
   out.push(`  ${clean(facts.join('  '))}`)
+  if (report.supabaseShim) out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`)
   if (preview) out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`)
 
   // Refusals and source problems: found before anything ran.

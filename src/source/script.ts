@@ -169,6 +169,19 @@ export function blank(text: string, ranges: Array<[number, number]>): string {
   return out + text.slice(last)
 }
 
+/** The script's send text with `statements` (and their semicolons) replaced by spaces. */
+export function blankStatements(script: ParsedScript, statements: Statement[]): string {
+  const base = script.source.offset
+  const ranges = statements.map((s) => {
+    const start = s.offset - base
+    let end = start + s.sql.length
+    while (end < script.sendText.length && /\s/.test(script.sendText[end] as string)) end++
+    if (script.sendText[end] === ';') end++
+    return [start, end] as [number, number]
+  })
+  return blank(script.sendText, ranges)
+}
+
 /** Directives count only between statements (not inside a function body or a string). */
 function findDirectives(text: string, spans: RawStatement[], at: (i: number) => FilePosition): NonTransactionalReason[] {
   const inside = (i: number) => {

@@ -52,6 +52,12 @@ export interface Statement {
   transactionControl?: 'begin' | 'commit' | 'rollback' | 'savepoint' | 'other'
   /** True for the outer BEGIN/COMMIT wrapper that pgshift strips (the statement is not sent). */
   strippedWrapper?: boolean
+  /**
+   * Set (to the extension's name) when supabase-shim-extensions: stub satisfies this
+   * statement (a CREATE/ALTER/DROP/COMMENT ON EXTENSION the server cannot run): it is
+   * blanked out of the sent text, never sent, and its file text and checksum are untouched.
+   */
+  stubbed?: string
 }
 
 /**

@@ -24,7 +24,7 @@ export function execContext(ctx: ModeContext): ExecContext {
     lockTimeoutMs: settings.lockTimeoutMs,
     lockRetries: settings.lockRetries,
     statementTimeoutMs: settings.statementTimeoutMs,
-    sessionSql: sessionSettingsSql(),
+    sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
     meta: ctx.run.meta ?? {},
     supabase: ctx.supabase
       ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }

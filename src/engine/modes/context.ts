@@ -29,6 +29,10 @@ export interface ModeContext {
   isCancelled: () => boolean
   /** True when the lock connection broke: no further migration may start. */
   isLockLost: () => boolean
+  /** Extra session SQL re-run after each migration's RESET ALL (supabase-shim: the search_path it set on the database). */
+  sessionSql?: string
+  /** dry-run: SQL run first inside the preview transaction, rolled back with it (supabase-shim). */
+  previewSetupSql?: string
 }
 
 /** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */

@@ -1,0 +1,99 @@
+// The Supabase step of a run, between reading history and the mode (engine/run.ts):
+// 1. CREATE EXTENSION of an extension the server lacks is refused before anything
+//    runs (every run), or stubbed (supabase-shim-extensions: stub);
+// 2. with supabase-shim: true, the shim is planned, and run where the mode allows:
+//    apply   commits it before the first migration, in its own transaction;
+//    dry-run runs it inside the preview transaction, so it is rolled back with the rest;
+//    plan    only says what it would create (plan is read-only);
+//    verify  does not run it (verify is read-only), nor does rollback (the objects exist).
+import type pg from 'pg'
+import type { HistoryRow } from '../db/history.js'
+import { plan as planRun } from '../engine/plan.js'
+import type { Settings } from '../settings.js'
+import { ensureParser } from '../source/parser.js'
+import type { DiscoveryResult, ParsedScript } from '../source/types.js'
+import { availableExtensions, checkExtensions, createdExtensions, extensionOf, missingExtensionsMessage, STUBBED_EXTENSIONS, stubExtensionStatements } from './extensions.js'
+import { inspectShim, planShim, SESSION_SEARCH_PATH_SQL, shimLine, shimScript, type ShimPlan } from './shim.js'
+
+export interface SupabaseStep {
+  refusal?: { message: string; next: string }
+  /** The shim's plan, when supabase-shim is on (and there is something to plan). */
+  shim?: ShimPlan
+  /** The report's line about the shim. */
+  line?: string
+  /** apply: run this, committed, before the first migration. */
+  commitSql?: string
+  /** dry-run: run this first inside the preview transaction. */
+  previewSql?: string
+  /** Session SQL to restore after RESET ALL (the search_path the database default now has). */
+  sessionSql?: string
+}
+
+const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply']
+
+export async function prepareSupabase(client: pg.Client, settings: Settings, found: DiscoveryResult, history: HistoryRow[], serverVersion: string): Promise<SupabaseStep> {
+  const step: SupabaseStep = {}
+  const p = planRun(found.migrations, history, settings)
+  // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
+  const pending: ParsedScript[] = MODES_WITH_PENDING.includes(settings.mode) ? p.toRun.map((r) => r.migration.up) : []
+  const uses = createdExtensions(pending)
+  // Without the shim and without an extension statement to run there is nothing to do.
+  if (!settings.supabaseShim && uses.length === 0) return step
+  const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim'
+  // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
+  // on the shim's ephemeral databases every file is parsed.
+  let mentioned = new Set<string>()
+  if (extMode === 'stub') {
+    await ensureParser()
+    const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x): x is ParsedScript => x !== undefined))
+    mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)))
+  }
+
+  // 1. Extensions.
+  const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set<string>()
+  const check = checkExtensions(uses, available, extMode)
+  if (check.missing.length) {
+    step.refusal = missingExtensionsMessage(check.missing, extMode, serverVersion)
+    return step
+  }
+  if (extMode === 'stub') {
+    const lacking = new Set([...mentioned].filter((n) => n in STUBBED_EXTENSIONS && !available.has(n)))
+    if (lacking.size) stubExtensionStatements(found.migrations, lacking)
+  }
+  if (!settings.supabaseShim) return step
+  if (!MODES_WITH_PENDING.includes(settings.mode)) {
+    // Nothing to plan against this database (it may well be the real Supabase). verify's
+    // expected-database-url build is an apply, so the shim does run there.
+    step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`
+    return step
+  }
+
+  // 2. The shim.
+  const shim = planShim(await inspectShim(client), pending, check.stubbed)
+  step.shim = shim
+  if (shim.refusal) {
+    step.refusal = shim.refusal
+    return step
+  }
+  const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined
+  switch (settings.mode) {
+    case 'apply':
+      // A refused plan (drift, missing files) changes nothing, the shim included.
+      if (p.summary.refusals.length) {
+        step.line = 'not run: the run is refused'
+        break
+      }
+      step.line = shimLine(shim, 'created')
+      if (shim.statements.length) step.commitSql = shimScript(shim)
+      step.sessionSql = session
+      break
+    case 'dry-run':
+      step.line = shimLine(shim, 'created inside the preview (rolled back)')
+      if (shim.statements.length) step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`
+      step.sessionSql = session
+      break
+    default:
+      step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`
+  }
+  return step
+}
