@@ -512,14 +512,14 @@ async function comment(report, settings, gh, linkBase) {
 /* harmony export */   RK: () => (/* binding */ baseResult),
 /* harmony export */   et: () => (/* binding */ plan)
 /* harmony export */ });
-/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(427);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(427);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
 
 
 /** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
 function doneHash(m, n) {
-    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
     for (const s of m.up.statements.slice(0, n))
         h.update(s.sql).update('\0');
     return h.digest('hex');
@@ -537,7 +537,7 @@ function baseResult(m, row) {
         kind: m.kind,
         status: 'pending'
     };
-    if (!(0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_1__/* .isSettled */ .I)(m, 'up'))
+    if (!(0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'up'))
         return { ...base, statements: row?.statements, hasDown: m.scriptFiles.down !== undefined };
     return {
         ...base,
@@ -546,7 +546,7 @@ function baseResult(m, row) {
         nonTransactionalReasons: m.up.nonTransactionalReasons.length
             ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
             : undefined,
-        hasDown: (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_1__/* .isSettled */ .I)(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
+        hasDown: (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
     };
 }
 function plan(migrations, history, opts) {
@@ -2604,7 +2604,7 @@ function supabaseEntryFor(m) {
         return undefined;
     const entry = { ...v };
     // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    (0,lazy/* defineLazy */.g)(entry, 'statements', () => {
+    (0,lazy/* defineLazy */.gJ)(entry, 'statements', () => {
         const src = m.up.source;
         // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
         const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
@@ -5689,8 +5689,15 @@ async function planMode(ctx) {
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
 
-/** Parses every script of the files not applied with their current checksum; verify also parses every verify script. */
-async function parseWhatMayRun(found, history, mode) {
+
+/**
+ * Parses every script of the files not applied with their current checksum; verify also
+ * parses every verify script. Their down and verify scripts are parsed to find errors now,
+ * not during a rollback, and then dropped from memory unless this run uses them
+ * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
+ * parse trees are most of the heap (docs/BENCHMARKS.md).
+ */
+async function parseWhatMayRun(found, history, mode, testRollback = false) {
     const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
     const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
     const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
@@ -5698,8 +5705,15 @@ async function parseWhatMayRun(found, history, mode) {
     if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
         return;
     await (0,parser/* ensureParser */._U)();
-    for (const m of mayRun)
+    const keepDowns = mode === 'apply' && testRollback;
+    for (const m of mayRun) {
         parseAll(m);
+        // Only scripts that parsed cleanly are dropped: a second parse then adds no problem or warning.
+        if (!keepDowns && m.down)
+            (0,lazy/* forget */.y6)(m, 'down');
+        if (mode !== 'verify' && m.verify)
+            (0,lazy/* forget */.y6)(m, 'verify');
+    }
     for (const m of verifyScripts)
         void m.verify;
 }
@@ -6445,7 +6459,7 @@ async function runPgshift(settings, ctx) {
             log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
         }
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
-        await parseWhatMayRun(found, history, settings.mode);
+        await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
         parsed = true;
         if (refusedForSourceProblems(report, found))
             return report;
@@ -9029,7 +9043,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
         scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
         convention
     };
-    (0,lazy/* defineLazy */.g)(m, 'up', () => {
+    (0,lazy/* defineLazy */.gJ)(m, 'up', () => {
         if (!sections.style)
             return parseOrProblem(whole, problems, force);
         checkPreamble(sections, problems);
@@ -9038,9 +9052,9 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
     });
     const { down, verify } = sections;
     if (down)
-        (0,lazy/* defineLazy */.g)(m, 'down', () => parseOptional(down, problems, force));
+        (0,lazy/* defineLazy */.gJ)(m, 'down', () => parseOptional(down, problems, force));
     if (verify)
-        (0,lazy/* defineLazy */.g)(m, 'verify', () => parseOptional(verify, problems));
+        (0,lazy/* defineLazy */.gJ)(m, 'verify', () => parseOptional(verify, problems));
     return m;
 }
 /** SQL above the first section marker belongs to no section: dbmate and goose would skip it. */
@@ -9127,7 +9141,7 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
         }
         const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
         m.scriptFiles[role] = c.file;
-        (0,lazy/* defineLazy */.g)(m, role, () => {
+        (0,lazy/* defineLazy */.gJ)(m, role, () => {
             const script = parseOptional(source, problems);
             if (!script)
                 warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` });
@@ -9145,13 +9159,18 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ isSettled),
-/* harmony export */   g: () => (/* binding */ defineLazy)
+/* harmony export */   Is: () => (/* binding */ isSettled),
+/* harmony export */   gJ: () => (/* binding */ defineLazy),
+/* harmony export */   y6: () => (/* binding */ forget)
 /* harmony export */ });
 // Properties computed on first read. Discovery hashes every file but parses a script
 // only when something reads it: a no-op run parses nothing and never loads the parser.
+const computers = new WeakMap();
 /** Defines `obj[key]` as `compute()` on first read; from then on it is a plain property. */
 function defineLazy(obj, key, compute) {
+    if (!computers.has(obj))
+        computers.set(obj, new Map());
+    computers.get(obj)?.set(key, compute);
     const settle = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(obj, key, {
         enumerable: true,
@@ -9170,6 +9189,16 @@ function defineLazy(obj, key, compute) {
 function isSettled(obj, key) {
     const d = Object.getOwnPropertyDescriptor(obj, key);
     return d === undefined || 'value' in d;
+}
+/**
+ * Drops a computed value, so the next read computes it again: for a parsed script
+ * that was only checked (a pending file's down), whose parse tree need not stay in
+ * memory. Computing must be repeatable (no side effects on a second run).
+ */
+function forget(obj, key) {
+    const compute = computers.get(obj)?.get(key);
+    if (compute && isSettled(obj, key))
+        defineLazy(obj, key, compute);
 }
 
 

@@ -1796,8 +1796,12 @@ function scanSql(text) {
 ;// CONCATENATED MODULE: ./src/source/lazy.ts
 // Properties computed on first read. Discovery hashes every file but parses a script
 // only when something reads it: a no-op run parses nothing and never loads the parser.
+const computers = new WeakMap();
 /** Defines `obj[key]` as `compute()` on first read; from then on it is a plain property. */
 function defineLazy(obj, key, compute) {
+    if (!computers.has(obj))
+        computers.set(obj, new Map());
+    computers.get(obj)?.set(key, compute);
     const settle = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(obj, key, {
         enumerable: true,
@@ -1816,6 +1820,16 @@ function defineLazy(obj, key, compute) {
 function isSettled(obj, key) {
     const d = Object.getOwnPropertyDescriptor(obj, key);
     return d === undefined || 'value' in d;
+}
+/**
+ * Drops a computed value, so the next read computes it again: for a parsed script
+ * that was only checked (a pending file's down), whose parse tree need not stay in
+ * memory. Computing must be repeatable (no side effects on a second run).
+ */
+function forget(obj, key) {
+    const compute = computers.get(obj)?.get(key);
+    if (compute && isSettled(obj, key))
+        defineLazy(obj, key, compute);
 }
 
 ;// CONCATENATED MODULE: ./src/source/classify.ts
@@ -7061,8 +7075,15 @@ async function planMode(ctx) {
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
 
-/** Parses every script of the files not applied with their current checksum; verify also parses every verify script. */
-async function parseWhatMayRun(found, history, mode) {
+
+/**
+ * Parses every script of the files not applied with their current checksum; verify also
+ * parses every verify script. Their down and verify scripts are parsed to find errors now,
+ * not during a rollback, and then dropped from memory unless this run uses them
+ * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
+ * parse trees are most of the heap (docs/BENCHMARKS.md).
+ */
+async function parseWhatMayRun(found, history, mode, testRollback = false) {
     const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
     const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
     const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
@@ -7070,8 +7091,15 @@ async function parseWhatMayRun(found, history, mode) {
     if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
         return;
     await parser_ensureParser();
-    for (const m of mayRun)
+    const keepDowns = mode === 'apply' && testRollback;
+    for (const m of mayRun) {
         parseAll(m);
+        // Only scripts that parsed cleanly are dropped: a second parse then adds no problem or warning.
+        if (!keepDowns && m.down)
+            forget(m, 'down');
+        if (mode !== 'verify' && m.verify)
+            forget(m, 'verify');
+    }
     for (const m of verifyScripts)
         void m.verify;
 }
@@ -7817,7 +7845,7 @@ async function runPgshift(settings, ctx) {
             log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
         }
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
-        await parseWhatMayRun(found, history, settings.mode);
+        await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
         parsed = true;
         if (refusedForSourceProblems(report, found))
             return report;

@@ -2,19 +2,32 @@
 // what to parse once history is read: what may run, not what already ran. A no-op
 // run never loads the parser; an applied file is checked by its checksum alone.
 import type { HistoryRow } from '../db/history.js'
+import { forget } from '../source/lazy.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult, Migration } from '../source/types.js'
 import type { Mode, RunReport } from './report.js'
 
-/** Parses every script of the files not applied with their current checksum; verify also parses every verify script. */
-export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRow[], mode: Mode): Promise<void> {
+/**
+ * Parses every script of the files not applied with their current checksum; verify also
+ * parses every verify script. Their down and verify scripts are parsed to find errors now,
+ * not during a rollback, and then dropped from memory unless this run uses them
+ * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
+ * parse trees are most of the heap (docs/BENCHMARKS.md).
+ */
+export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRow[], mode: Mode, testRollback = false): Promise<void> {
   const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]))
   const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum)
   const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : []
   // A rollback parses the downs of its range later (parseDowns), once the range is known.
   if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback') return
   await ensureParser()
-  for (const m of mayRun) parseAll(m)
+  const keepDowns = mode === 'apply' && testRollback
+  for (const m of mayRun) {
+    parseAll(m)
+    // Only scripts that parsed cleanly are dropped: a second parse then adds no problem or warning.
+    if (!keepDowns && m.down) forget(m, 'down')
+    if (mode !== 'verify' && m.verify) forget(m, 'verify')
+  }
   for (const m of verifyScripts) void m.verify
 }
 

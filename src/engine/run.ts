@@ -217,7 +217,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     }
 
     // 4. Parse what may run; a syntax error refuses the run before anything changes.
-    await parseWhatMayRun(found, history, settings.mode)
+    await parseWhatMayRun(found, history, settings.mode, settings.testRollback)
     parsed = true
     if (refusedForSourceProblems(report, found)) return report
     // Only apply creates the history table (under the lock, so concurrent first runs never
