@@ -441,7 +441,8 @@ try {
         const db = mode === 'plan' ? applied : mode === 'rollback' ? await freshDb(`n${n}_prb`, applied) : await freshDb(`n${n}_prof`)
         const extra = mode === 'rollback' ? ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true'] : []
         try {
-          const r = runProcess(NODE, ['--cpu-prof', '--cpu-prof-dir', join(profDir, mode), profCli, mode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
+          // With the flags src/relaunch.ts adds, so the profile is of the process that does the work, not of the relaunching parent.
+          const r = runProcess(NODE, ['--liftoff-only', '--max-semi-space-size=1', '--cpu-prof', '--cpu-prof-dir', join(profDir, mode), profCli, mode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
           const file = readdirSync(join(profDir, mode)).find((f) => f.endsWith('.cpuprofile'))
           const s = summarizeProfile(join(profDir, mode, file))
           facts[`profile_${mode}`] = { wallMs: r.ms, ...s }

@@ -9229,8 +9229,6 @@ var external_node_url_ = __webpack_require__(3136);
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 
-// EXTERNAL MODULE: ./node_modules/libpg-query/wasm/index.cjs
-var wasm = __webpack_require__(2627);
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
 ;// CONCATENATED MODULE: ./src/source/parser.ts
@@ -9240,19 +9238,23 @@ var positions = __webpack_require__(2369);
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
 
-
 let loading;
-let ready = false;
-/** Loads the wasm parser once; every parse call needs it done. */
+let lib;
+/**
+ * Loads the wasm parser once; every parse call needs it done. The module itself is
+ * imported here, not at the top: a run that parses nothing (a no-op) never loads it.
+ */
 async function ensureParser() {
-    loading ??= (0,wasm.loadModule)().then(() => {
-        ready = true;
+    loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        await m.loadModule();
+        lib = m;
     });
     return loading;
 }
-function assertReady() {
-    if (!ready)
+function parser() {
+    if (!lib)
         throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first');
+    return lib;
 }
 // The wasm parser needs ~20x a statement's size in memory and aborts the whole
 // module past about 1 GB, so big files are parsed in chunks (see parseChunked).
@@ -9260,7 +9262,6 @@ const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024;
 const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 function parseSql(text, opts = {}) {
-    assertReady();
     const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
     if (text.length <= chunkChars) {
         if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES)
@@ -9282,7 +9283,7 @@ function parseOnce(text) {
         return { ok: true, statements: [] };
     let result;
     try {
-        result = (0,wasm.parseSync)(text);
+        result = parser().parseSync(text);
     }
     catch (err) {
         const details = err.sqlDetails;
@@ -9415,12 +9416,11 @@ function errorIsReal(error, chunk) {
 }
 /** Tokens (comments included) with JS-index spans; [] when the text does not lex. */
 function scanSql(text) {
-    assertReady();
     if (text.length === 0)
         return [];
     let tokens;
     try {
-        tokens = (0,wasm.scanSync)(text).tokens;
+        tokens = parser().scanSync(text).tokens;
     }
     catch {
         return [];

@@ -3,7 +3,8 @@
 // alone parses as fast for our sizes (docs/BENCHMARKS.md). The flag only works on the
 // command line (v8.setFlagsFromString has no effect on wasm tiering), and GitHub
 // starts actions as `node dist/index.js`, so the entry points start themselves again
-// with it. The parent stays small: it forwards signals and the exit status.
+// with it: by execve on Node 23.11+ (same pid, nothing left to forward), else as a
+// child whose small parent forwards signals and the exit status.
 import { spawn } from 'node:child_process'
 
 const FLAG = '--liftoff-only'
@@ -17,12 +18,16 @@ export function shouldRelaunch(): boolean {
 }
 
 /**
- * Runs this same script in a child `node --liftoff-only` and ends this process as
- * the child ends. The child gets its own process group, so a Ctrl-C reaches it once,
- * forwarded from here (a second Ctrl-C still forces it, as without the relaunch); the
- * IPC channel makes the child exit at once if this parent is killed (kill -9).
+ * Becomes `node --liftoff-only` running this same script (execve), or, where Node has
+ * no execve, runs it in such a child and ends this process as the child ends. The
+ * child gets its own process group, so a Ctrl-C reaches it once, forwarded from here
+ * (a second Ctrl-C still forces it, as without the relaunch); the IPC channel makes
+ * the child exit at once if this parent is killed (kill -9).
  */
 export function relaunch(): Promise<never> {
+  // Node 23.11+ (GitHub's node24): replace this process, keeping its pid, its signals and its parent.
+  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve
+  if (typeof execve === 'function') execve.call(process, process.execPath, [process.execPath, ...FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env)
   const child = spawn(process.execPath, [...FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true

@@ -3,7 +3,6 @@ import './wasm-home.js'
 // boundaries always come from the parser, never from our own splitting. libpg-query
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
-import { loadModule, parseSync, scanSync } from 'libpg-query'
 import { advanceCodePoints, ByteCursor } from './positions.js'
 
 export interface RawStatement {
@@ -38,18 +37,23 @@ export interface ScanToken {
 }
 
 let loading: Promise<void> | undefined
-let ready = false
+let lib: typeof import('libpg-query') | undefined
 
-/** Loads the wasm parser once; every parse call needs it done. */
+/**
+ * Loads the wasm parser once; every parse call needs it done. The module itself is
+ * imported here, not at the top: a run that parses nothing (a no-op) never loads it.
+ */
 export async function ensureParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    ready = true
+  loading ??= import('libpg-query').then(async (m) => {
+    await m.loadModule()
+    lib = m
   })
   return loading
 }
 
-function assertReady(): void {
-  if (!ready) throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first')
+function parser(): typeof import('libpg-query') {
+  if (!lib) throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first')
+  return lib
 }
 
 // The wasm parser needs ~20x a statement's size in memory and aborts the whole
@@ -64,7 +68,6 @@ export interface ParseOptions {
 
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 export function parseSql(text: string, opts: ParseOptions = {}): ParseOutcome {
-  assertReady()
   const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS)
   if (text.length <= chunkChars) {
     if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES) return tooLarge(0)
@@ -86,7 +89,7 @@ function parseOnce(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, statements: [] }
   let result: { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> }
   try {
-    result = parseSync(text) as typeof result
+    result = parser().parseSync(text) as typeof result
   } catch (err) {
     const details = (err as { sqlDetails?: { cursorPosition?: number; message?: string } }).sqlDetails
     if (details) {
@@ -211,11 +214,10 @@ function errorIsReal(error: ParseError, chunk: string): boolean {
 
 /** Tokens (comments included) with JS-index spans; [] when the text does not lex. */
 export function scanSql(text: string): ScanToken[] {
-  assertReady()
   if (text.length === 0) return []
   let tokens: Array<{ start: number; end: number; text: string; tokenName: string }>
   try {
-    tokens = scanSync(text).tokens
+    tokens = parser().scanSync(text).tokens
   } catch {
     return []
   }
