@@ -339,6 +339,45 @@ try {
     return row
   }
 
+  /**
+   * Measurements whose ratio is a target (the floor, apply, dry-run), interleaved: one
+   * run of each per round, so a machine that speeds up or slows down during the bench
+   * (a shared VM does) moves all of them alike, and the ratio holds.
+   */
+  async function measureTogether(n, specs) {
+    const active = specs.filter((sp) => !ONLY || ONLY.includes(sp.key))
+    if (!active.length) return
+    console.log(`  N=${n} interleaved, ${WARMUP} warm-up + ${RUNS} rounds of: ${active.map((sp) => sp.label).join(', ')}`)
+    const acc = active.map(() => ({ times: [], rsses: [], failure: undefined }))
+    runTimeoutMs = TIMEOUT_MS
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      for (const [j, sp] of active.entries()) {
+        if (acc[j].failure) continue
+        const ctx = sp.setup ? await sp.setup() : undefined
+        try {
+          const r = sp.run(ctx)
+          if (sp.expect && !sp.expect.test(r.stdout)) throw new Error(`the output does not match ${sp.expect}:\n${r.stdout.slice(-1500)}`)
+          if (i >= WARMUP) {
+            acc[j].times.push(r.ms)
+            if (r.rss !== undefined) acc[j].rsses.push(r.rss)
+          }
+        } catch (e) {
+          acc[j].failure = e
+        } finally {
+          if (sp.teardown) await sp.teardown(ctx)
+        }
+      }
+    }
+    for (const [j, sp] of active.entries()) {
+      const { times, rsses, failure } = acc[j]
+      const row = failure
+        ? { n, key: sp.key, label: sp.label, ms: NaN, min: NaN, max: NaN, failed: true, runs: 0, note: `failed: ${String(failure.message).split('\n')[0].slice(0, 160)}` }
+        : { n, key: sp.key, label: sp.label, ms: median(times), min: Math.min(...times), max: Math.max(...times), rss: rsses.length ? Math.max(...rsses) : undefined, runs: times.length, note: 'interleaved with the floor' }
+      results.push(row)
+      console.log(`  N=${n} ${sp.label}: ${failure ? `FAILED: ${failure.message}` : `${fmtS(row.ms)} (min ${fmtS(row.min)}, max ${fmtS(row.max)})${row.rss ? `, peak RSS ${fmtMB(row.rss)}` : ''}`}`)
+    }
+  }
+
   const cli = (mode, db, dir, extra = []) => (ctx) =>
     runProcess(NODE, [CLI, mode, '--database-url', urlFor(ctx?.db ?? db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
 
@@ -357,11 +396,14 @@ try {
     console.log(`\nN=${n}: ${n} migrations + ${n} downs, ${(gen.bytes / 1024 / 1024).toFixed(1)} MiB (seed ${SEED})`)
     const fresh = { setup: async () => ({ db: await freshDb(`n${n}`) }), teardown: (c) => dropDb(c.db) }
 
+    await measureTogether(n, [
+      ...(PSQL
+        ? [{ key: 'floor', label: 'floor: `psql -1 -f all.sql`', ...fresh, run: (c) => runProcess(PSQL, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(c.db), '-f', join(dir, 'all.sql')]) }]
+        : []),
+      { key: 'apply', label: '`pgshift apply`, fresh database', ...fresh, run: cli('apply', undefined, dir), expect: new RegExp(`: ${n} applied`) },
+      { key: 'dryrun', label: '`pgshift dry-run`, all pending', ...fresh, run: cli('dry-run', undefined, dir), expect: new RegExp(`: ${n} previewed`) }
+    ])
     if (PSQL) {
-      await measure(n, 'floor', 'floor: `psql -1 -f all.sql`', {
-        ...fresh,
-        run: (c) => runProcess(PSQL, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(c.db), '-f', join(dir, 'all.sql')])
-      })
       if (n <= PER_FILE_MAX) {
         const perFileRuns = n >= 1000 ? Math.min(RUNS, 3) : RUNS
         await measure(n, 'perfile', 'psql file by file', {
@@ -374,8 +416,6 @@ try {
         })
       }
     }
-    await measure(n, 'apply', '`pgshift apply`, fresh database', { ...fresh, run: cli('apply', undefined, dir), expect: new RegExp(`: ${n} applied`) })
-    await measure(n, 'dryrun', '`pgshift dry-run`, all pending', { ...fresh, run: cli('dry-run', undefined, dir), expect: new RegExp(`: ${n} previewed`) })
 
     // A fully applied database for the read-only modes, and the template of the rollback copies.
     if (ONLY && !opt.profile && !['plan', 'verify', 'action', 'rollback'].some((k) => ONLY.includes(k))) continue
@@ -442,7 +482,7 @@ try {
         const extra = mode === 'rollback' ? ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true'] : []
         try {
           // With the flags src/relaunch.ts adds, so the profile is of the process that does the work, not of the relaunching parent.
-          const r = runProcess(NODE, ['--liftoff-only', '--max-semi-space-size=1', '--cpu-prof', '--cpu-prof-dir', join(profDir, mode), profCli, mode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
+          const r = runProcess(NODE, ['--liftoff-only', '--max-semi-space-size=2', '--cpu-prof', '--cpu-prof-dir', join(profDir, mode), profCli, mode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
           const file = readdirSync(join(profDir, mode)).find((f) => f.endsWith('.cpuprofile'))
           const s = summarizeProfile(join(profDir, mode, file))
           facts[`profile_${mode}`] = { wallMs: r.ms, ...s }

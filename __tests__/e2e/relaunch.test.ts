@@ -56,7 +56,7 @@ test('on Node 24 the run replaces itself (execve) with node --liftoff-only: same
   const proc = spawn(NODE24, [CLI, 'apply'], { cwd: ws, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url }, stdio: 'ignore' })
   const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)))
   await waitFor(async () => ((await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()")).length ? true : undefined))
-  expect(cmdline(proc.pid!)).toEqual(expect.arrayContaining(['--liftoff-only', '--max-semi-space-size=1', CLI, 'apply']))
+  expect(cmdline(proc.pid!)).toEqual(expect.arrayContaining(['--liftoff-only', '--max-semi-space-size=2', CLI, 'apply']))
   expect(childrenOf(proc.pid!)).toEqual([])
   proc.kill('SIGKILL')
   expect(await exited).toBe('SIGKILL')
