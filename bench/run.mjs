@@ -372,7 +372,7 @@ try {
       const { times, rsses, failure } = acc[j]
       const row = failure
         ? { n, key: sp.key, label: sp.label, ms: NaN, min: NaN, max: NaN, failed: true, runs: 0, note: `failed: ${String(failure.message).split('\n')[0].slice(0, 160)}` }
-        : { n, key: sp.key, label: sp.label, ms: median(times), min: Math.min(...times), max: Math.max(...times), rss: rsses.length ? Math.max(...rsses) : undefined, runs: times.length, note: 'interleaved with the floor' }
+        : { n, key: sp.key, label: sp.label, ms: median(times), min: Math.min(...times), max: Math.max(...times), rss: rsses.length ? Math.max(...rsses) : undefined, runs: times.length, note: 'interleaved: the floor, apply and dry-run in turn' }
       results.push(row)
       console.log(`  N=${n} ${sp.label}: ${failure ? `FAILED: ${failure.message}` : `${fmtS(row.ms)} (min ${fmtS(row.min)}, max ${fmtS(row.max)})${row.rss ? `, peak RSS ${fmtMB(row.rss)}` : ''}`}`)
     }
