@@ -2872,12 +2872,20 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
 /**
  * Transactional migrations commit with synchronous_commit off, each with its history
  * row, so a crash can only lose whole migrations together with their rows. This one
- * synchronous commit of a transaction that has an xid flushes the WAL up to itself,
- * and with it every earlier commit: once it returns, all of them are durable. It
- * runs with the session's own synchronous_commit (the server's or role's setting).
+ * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
+ * once it returns, all of them are durable. Postgres flushes at commit only for a
+ * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
+ * row of the history table (or, when that table does not exist, creates a temporary
+ * table: catalog rows are WAL-logged). It runs with the session's own
+ * synchronous_commit (the server's or role's setting).
  */
-async function makeDurable(client) {
-    await client.query('BEGIN;SELECT txid_current();COMMIT');
+async function makeDurable(client, historySchema) {
+    const table = historyTableName(historySchema);
+    const sentinel = "'.pgshift-durable'";
+    const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
+    await client.query(exists.rows[0]?.t
+        ? `BEGIN;INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+        : 'BEGIN;CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT');
 }
 async function runStatements(ctx, run) {
     const m = run.migration;
@@ -5256,16 +5264,17 @@ function execContext(ctx) {
  */
 async function confirmDurable(ctx, report, what) {
     try {
-        await makeDurable(ctx.client);
+        await makeDurable(ctx.client, ctx.settings.historySchema);
         return true;
     }
     catch (e) {
         report.status = 'failed';
-        report.error = {
+        // A more specific error (the lost connection that also broke this) stays the one reported.
+        report.error ??= {
             message: `the server did not confirm that ${what} reached disk: ${e.message}`,
             next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
         };
-        report.nextStep = report.error.next;
+        report.nextStep = report.error.next ?? report.nextStep;
         return false;
     }
 }
@@ -5346,16 +5355,16 @@ async function applyMode(ctx) {
     }
     report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
     const n = report.applied.length;
-    if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`)))
-        return;
     const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    const afterFailed = failed || afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const durable = n || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`) : true;
     if (afterEachFailed)
         return failOnHook(ctx, afterEachFailed, kept);
-    if (!failed) {
-        const afterFailed = await runHook(ctx, exec, 'afterMigrate');
-        if (afterFailed)
-            return failOnHook(ctx, afterFailed, kept);
-    }
+    if (afterFailed)
+        return failOnHook(ctx, afterFailed, kept);
+    if (!durable && !failed)
+        return;
     if (failed) {
         report.status = 'failed';
         const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
@@ -5880,17 +5889,18 @@ async function rollbackMode(ctx) {
     }
     report.pending = [...report.rolledBack].reverse();
     const done = report.rolledBack.length;
-    if (done && !(await confirmDurable(ctx, report, `the ${done} rollback${done === 1 ? '' : 's'}`)))
-        return;
+    const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
+    // One synchronous commit makes this run's downs and hook durable before anything is reported.
+    const durable = done || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`) : true;
     if (failed) {
         report.status = 'failed';
         const left = range.length - done;
         report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`;
     }
-    else {
-        const hookFailed = await runHook(ctx, exec, 'afterRollback');
-        if (hookFailed)
-            return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
+    else if (hookFailed) {
+        return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
+    }
+    else if (durable) {
         report.status = 'success';
         report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`;
     }
@@ -6510,7 +6520,7 @@ async function runPgshift(settings, ctx) {
         // Failed before history said what may run (no connection, no lock): parse every file,
         // so the report still names the syntax errors the fix will have to deal with too.
         if (found && !parsed)
-            await parseEverything(found);
+            await parseEverything(found).catch(() => { });
         report.error = toMappedError(e);
         report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
         report.nextStep = report.error.next;

@@ -28,7 +28,13 @@ export function shouldRelaunch(): boolean {
 export function relaunch(): Promise<never> {
   // Node 23.11+ (GitHub's node24): replace this process, keeping its pid, its signals and its parent.
   const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve
-  if (typeof execve === 'function') execve.call(process, process.execPath, [process.execPath, ...FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env)
+  if (typeof execve === 'function') {
+    try {
+      execve.call(process, process.execPath, [process.execPath, ...FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env)
+    } catch {
+      // Not available on this platform (Windows): a child process instead.
+    }
+  }
   const child = spawn(process.execPath, [...FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true

@@ -116,3 +116,14 @@ test('a crash in the middle of a run loses whole migrations with their history r
   expect(final.history).toHaveLength(60)
   expect(final.tables).toEqual(final.history)
 }, 180_000)
+
+test('hooks are made durable too, even on a run that applies nothing', async () => {
+  await withClient(url(), (c) => c.query('DROP SCHEMA IF EXISTS pgshift CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public'))
+  const ws = makeWorkspace({ ...migrations(3), 'afterMigrate.sql': 'CREATE TABLE IF NOT EXISTS runs (n int);\nINSERT INTO runs VALUES (1);\n' })
+  expect((await runPgshift(settings(ws), { logger: recordingLogger() })).status).toBe('success')
+  // A second apply: nothing pending, only the afterMigrate hook commits.
+  const noop = await runPgshift(settings(ws), { logger: recordingLogger() })
+  expect(noop.status).toBe('nothing-to-do')
+  await crashAndRestart()
+  expect(await withClient(url(), (c) => c.query('SELECT count(*)::int AS n FROM runs')).then((r) => r.rows)).toEqual([{ n: 2 }])
+}, 120_000)

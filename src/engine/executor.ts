@@ -274,12 +274,22 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
 /**
  * Transactional migrations commit with synchronous_commit off, each with its history
  * row, so a crash can only lose whole migrations together with their rows. This one
- * synchronous commit of a transaction that has an xid flushes the WAL up to itself,
- * and with it every earlier commit: once it returns, all of them are durable. It
- * runs with the session's own synchronous_commit (the server's or role's setting).
+ * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
+ * once it returns, all of them are durable. Postgres flushes at commit only for a
+ * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
+ * row of the history table (or, when that table does not exist, creates a temporary
+ * table: catalog rows are WAL-logged). It runs with the session's own
+ * synchronous_commit (the server's or role's setting).
  */
-export async function makeDurable(client: pg.Client): Promise<void> {
-  await client.query('BEGIN;SELECT txid_current();COMMIT')
+export async function makeDurable(client: pg.Client, historySchema: string): Promise<void> {
+  const table = historyTableName(historySchema)
+  const sentinel = "'.pgshift-durable'"
+  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table])
+  await client.query(
+    exists.rows[0]?.t
+      ? `BEGIN;INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+      : 'BEGIN;CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT'
+  )
 }
 
 async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {

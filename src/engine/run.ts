@@ -267,7 +267,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,
     // so the report still names the syntax errors the fix will have to deal with too.
-    if (found && !parsed) await parseEverything(found)
+    if (found && !parsed) await parseEverything(found).catch(() => {})
     report.error = toMappedError(e)
     report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed'
     report.nextStep = report.error.next

@@ -41,15 +41,16 @@ export function execContext(ctx: ModeContext): ExecContext {
  */
 export async function confirmDurable(ctx: ModeContext, report: RunReport, what: string): Promise<boolean> {
   try {
-    await makeDurable(ctx.client)
+    await makeDurable(ctx.client, ctx.settings.historySchema)
     return true
   } catch (e) {
     report.status = 'failed'
-    report.error = {
+    // A more specific error (the lost connection that also broke this) stays the one reported.
+    report.error ??= {
       message: `the server did not confirm that ${what} reached disk: ${(e as Error).message}`,
       next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
     }
-    report.nextStep = report.error.next
+    report.nextStep = report.error.next ?? report.nextStep
     return false
   }
 }
@@ -122,13 +123,13 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   }
   report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id))
   const n = report.applied.length
-  if (n && !(await confirmDurable(ctx, report, `the ${n} applied migration${n === 1 ? '' : 's'}`))) return
   const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`
+  const afterFailed = failed || afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate')
+  // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+  const durable = n || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`) : true
   if (afterEachFailed) return failOnHook(ctx, afterEachFailed, kept)
-  if (!failed) {
-    const afterFailed = await runHook(ctx, exec, 'afterMigrate')
-    if (afterFailed) return failOnHook(ctx, afterFailed, kept)
-  }
+  if (afterFailed) return failOnHook(ctx, afterFailed, kept)
+  if (!durable && !failed) return
   if (failed) {
     report.status = 'failed'
     const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''

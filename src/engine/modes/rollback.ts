@@ -152,14 +152,16 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
   }
   report.pending = [...report.rolledBack].reverse()
   const done = report.rolledBack.length
-  if (done && !(await confirmDurable(ctx, report, `the ${done} rollback${done === 1 ? '' : 's'}`))) return
+  const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback')
+  // One synchronous commit makes this run's downs and hook durable before anything is reported.
+  const durable = done || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`) : true
   if (failed) {
     report.status = 'failed'
     const left = range.length - done
     report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`
-  } else {
-    const hookFailed = await runHook(ctx, exec, 'afterRollback')
-    if (hookFailed) return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`)
+  } else if (hookFailed) {
+    return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`)
+  } else if (durable) {
     report.status = 'success'
     report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`
   }
