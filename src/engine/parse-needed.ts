@@ -24,7 +24,7 @@ export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRo
   const keepDowns = mode === 'apply' && testRollback
   for (const m of mayRun) {
     parseAll(m)
-    // Only scripts that parsed cleanly are dropped: a second parse then adds no problem or warning.
+    // A script with problems refuses the run before anything reads it again, so a second parse never repeats them.
     if (!keepDowns && m.down) forget(m, 'down')
     if (mode !== 'verify' && m.verify) forget(m, 'verify')
   }
