@@ -5312,6 +5312,7 @@ async function lintPending(ctx, p) {
 ;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
 
 
+
 /** Whether the Supabase history is kept: the input, else the table or the directory decide. */
 async function supabaseHistoryReason(settings, found, client) {
     if (settings.history === 'native')
@@ -5405,20 +5406,9 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
     const sql = [];
     if (!sb.tableExists)
         sql.push(CREATE_SUPABASE_HISTORY_SQL);
-    for (const m of sb.adopted) {
-        sql.push(upsertHistorySql(historySchema, {
-            identity: m.identity,
-            version: m.version,
-            name: m.name,
-            kind: m.kind,
-            script: m.up.source.file,
-            checksum: m.checksum,
-            durationMs: 0,
-            statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
-            status: 'applied',
-            ...meta
-        }));
-    }
+    // The baseline is the row apply would have written, without a duration of its own.
+    for (const m of sb.adopted)
+        sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
     for (const m of sb.backfill)
         sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
     if (!sql.length)

@@ -5,6 +5,7 @@
 import type pg from 'pg'
 import type { HistoryRow } from '../db/history.js'
 import { upsertHistorySql } from '../db/history.js'
+import { historyWrite } from './executor.js'
 import {
   CREATE_SUPABASE_HISTORY_SQL,
   insertSupabaseRowSql,
@@ -125,22 +126,8 @@ export function mergedHistory(history: HistoryRow[], sb: SupabaseHistory): Histo
 export async function reconcileSupabaseHistory(client: pg.Client, historySchema: string, sb: SupabaseHistory, meta: { actor?: string; runUrl?: string; commitSha?: string }): Promise<void> {
   const sql: string[] = []
   if (!sb.tableExists) sql.push(CREATE_SUPABASE_HISTORY_SQL)
-  for (const m of sb.adopted) {
-    sql.push(
-      upsertHistorySql(historySchema, {
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        durationMs: 0,
-        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
-        status: 'applied',
-        ...meta
-      })
-    )
-  }
+  // The baseline is the row apply would have written, without a duration of its own.
+  for (const m of sb.adopted) sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })))
   for (const m of sb.backfill) sql.push(insertSupabaseRowSql(sb.entries.get(m.identity) as SupabaseEntry, sb.columns))
   if (!sql.length) return
   // The CLI's own lock_timeout for its history table.
