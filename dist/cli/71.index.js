@@ -1591,12 +1591,16 @@ var external_node_url_ = __webpack_require__(3136);
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
 ;// CONCATENATED MODULE: ./src/source/parser.ts
 
 // The one wrapper around libpg-query (the real Postgres parser, as wasm). Statement
 // boundaries always come from the parser, never from our own splitting. libpg-query
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
+
 
 let loading;
 let lib;
@@ -1606,10 +1610,25 @@ let lib;
  */
 async function parser_ensureParser() {
     loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        keepWasmOnLiftoff();
         await m.loadModule();
         lib = m;
     });
     return loading;
+}
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff() {
+    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
+    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 function parser() {
     if (!lib)
