@@ -3,6 +3,7 @@ import './wasm-home.js'
 // boundaries always come from the parser, never from our own splitting. libpg-query
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
+import v8 from 'node:v8'
 import { advanceCodePoints, ByteCursor } from './positions.js'
 
 export interface RawStatement {
@@ -45,10 +46,26 @@ let lib: typeof import('libpg-query') | undefined
  */
 export async function ensureParser(): Promise<void> {
   loading ??= import('libpg-query').then(async (m) => {
+    keepWasmOnLiftoff()
     await m.loadModule()
     lib = m
   })
   return loading
+}
+
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff(): void {
+  v8.setFlagsFromString('--no-wasm-tier-up')
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering')
 }
 
 function parser(): typeof import('libpg-query') {
