@@ -2383,7 +2383,7 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by __tests__/unit/version.test.ts.
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/engine/exec-context.ts
 // The executor's view of a mode's session: connection, timeouts, history schema,
@@ -3216,8 +3216,6 @@ function decideBackup(settings, target, env = process.env) {
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
 // What a statement destroys, from its parse tree (never from its text): the
 // tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
@@ -3260,7 +3258,6 @@ function destroyedBy(s) {
 
 
 
-
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 /** The table's primary-key columns, in key order ([] without a key). */
 async function keyColumns(client, regclass) {
@@ -3270,7 +3267,9 @@ async function keyColumns(client, regclass) {
 }
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    // Imported here: only a run that copies rows loads it (a no-op run never does).
+    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
     await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
     return stream.rowCount;
 }
@@ -9410,6 +9409,9 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
     const byIdentity = new Map(migrations.map((m) => [m.identity, m]));
     const flywayByVersion = new Map();
     for (const m of migrations) {
+        // Only Flyway pairs by version (U with V); other names need no second parse.
+        if (m.convention !== 'flyway')
+            continue;
         const s = parseFileName(`${m.identity}.sql`).scheme;
         if (s?.shape === 'flyway-versioned')
             flywayByVersion.set(s.versionKey, m);
