@@ -8165,7 +8165,7 @@ async function runPgshift(input, ctx) {
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
 /* harmony export */   jZ: () => (/* binding */ sanitizeText)
 /* harmony export */ });
-/* unused harmony exports escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
+/* unused harmony exports neutraliseHtmlComments, escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -8181,6 +8181,14 @@ async function runPgshift(input, ctx) {
 // - sanitizeText: control and bidi characters made visible, for every context
 //   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
 const ZWSP = '\u200B';
+/**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
 /**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
@@ -8259,7 +8267,7 @@ function longestRun(text, ch) {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 function inlineCode(text) {
-    const s = oneLine(sanitizeText(text));
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
     if (s === '')
         return '` `';
     const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -8281,7 +8289,7 @@ function codeOrText(text) {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 function fencedBlock(code, lang = '') {
-    const body = sanitizeText(code).replace(/\s+$/, '');
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
     return `${fence}${info}\n${body}\n${fence}`;
