@@ -139,6 +139,7 @@ const DECLARED = Object.keys(action.inputs)
 const COMING = ['steps', 'to-version', 'allow-data-loss', 'dry-run', 'test-rollback', 'expected-database-url', 'comment', 'github-token']
 const KNOWN_INPUTS = new Set([...DECLARED, ...COMING])
 const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback']
+const FLEET_MODES = ['fleet-plan', 'fleet-report']
 const PUBLISHED = 'pgshift/pgshift@v1'
 
 const workflow = (file: string): Workflow => parse(read(file)) as Workflow
@@ -152,7 +153,7 @@ function pgshiftSteps(file: string): { job: string; step: Step }[] {
 const WITH_PGSHIFT = FILES.filter((f) => pgshiftSteps(f).length > 0)
 
 test('the examples and the self-test are the files that run pgshift', () => {
-  expect(WITH_PGSHIFT).toEqual(['examples/workflows/deploy.yml', 'examples/workflows/pr-check.yml', 'examples/workflows/rollback.yml', '.github/workflows/self-test.yml'])
+  expect(WITH_PGSHIFT).toEqual(['examples/workflows/deploy.yml', 'examples/workflows/fleet-deploy.yml', 'examples/workflows/pr-check.yml', 'examples/workflows/rollback.yml', '.github/workflows/self-test.yml'])
 })
 
 describe.each(WITH_PGSHIFT)('pgshift steps in %s', (file) => {
@@ -163,8 +164,9 @@ describe.each(WITH_PGSHIFT)('pgshift steps in %s', (file) => {
     expect(unknown).toEqual([])
   })
 
-  test('always pass database-url and a mode that exists', () => {
+  test('always pass database-url and a mode that exists (the fleet modes read files only)', () => {
     for (const { step } of steps) {
+      if (FLEET_MODES.includes(step.with?.mode as string)) continue
       expect(step.with?.['database-url']).toEqual(expect.any(String))
       expect(MODES).toContain(step.with?.mode)
     }
@@ -194,6 +196,43 @@ test('action.yml declares the inputs the workflows rely on today', () => {
 })
 
 // ---- what each workflow promises ---------------------------------------------
+
+describe('fleet-deploy.yml', () => {
+  const file = 'examples/workflows/fleet-deploy.yml'
+  const wf = workflow(file) as Workflow & { jobs: Record<string, Job & { if?: string; strategy?: { matrix: unknown; 'fail-fast'?: boolean; 'max-parallel'?: number }; outputs?: Record<string, string> }> }
+  const legs = pgshiftSteps(file).filter(({ step }) => step.with?.['fleet-target'] !== undefined)
+
+  test('plans, runs the canaries, gates on their report, runs the rest in the reviewed environment, then reports', () => {
+    expect(Object.keys(wf.jobs)).toEqual(['plan', 'canaries', 'canary-report', 'rest', 'report'])
+    expect(wf.jobs.plan?.outputs?.matrix).toBe('${{ steps.plan.outputs.matrix }}')
+    expect(wf.jobs.canaries?.strategy?.matrix).toBe("${{ fromJSON(needs.plan.outputs.matrix)['0'] }}")
+    expect(wf.jobs.rest?.strategy?.matrix).toBe("${{ fromJSON(needs.plan.outputs.matrix)['1'] }}")
+    expect(wf.jobs.canaries?.strategy).toMatchObject({ 'fail-fast': true, 'max-parallel': expect.any(Number) })
+    expect(wf.jobs.rest?.needs).toEqual(['plan', 'canary-report'])
+    expect(wf.jobs.rest?.if).toBe("needs.canary-report.outputs.proceed == 'true'")
+    expect(wf.jobs.rest?.environment).toBe('production')
+    expect(wf.jobs.canaries?.environment).toBeUndefined()
+    expect(wf.jobs['canary-report']?.if).toMatch(/^always\(\)/)
+    expect(wf.jobs.report?.if).toBe('always()')
+  })
+
+  test("every leg reads its target's own secret and uploads its report under the target's name", () => {
+    expect(legs).toHaveLength(2)
+    for (const { job, step } of legs) {
+      expect(step.with).toMatchObject({ 'database-url': '${{ secrets[matrix.secret] }}', 'fleet-target': '${{ matrix.target }}', mode: 'apply' })
+      const upload = wf.jobs[job]!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))
+      expect(upload?.with).toMatchObject({ name: 'pgshift-fleet-${{ matrix.target }}', path: `\${{ steps.${step.id}.outputs.fleet-leg }}` })
+    }
+  })
+
+  test('the reports read the downloaded legs; the canary report is for wave 0 only', () => {
+    const reports = pgshiftSteps(file).filter(({ step }) => step.with?.mode === 'fleet-report')
+    expect(reports.map(({ job, step }) => [job, step.with?.['fleet-wave'], step.with?.['fleet-reports-dir']])).toEqual([
+      ['canary-report', 0, 'legs'],
+      ['report', undefined, 'legs']
+    ])
+  })
+})
 
 describe('pr-check.yml', () => {
   const wf = workflow('examples/workflows/pr-check.yml')
