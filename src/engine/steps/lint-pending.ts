@@ -4,6 +4,7 @@
 // anything changes.
 import type pg from 'pg'
 import { lintMigrations } from '../../lint/index.js'
+import type { Migration } from '../../source/types.js'
 import type { Plan } from '../plan.js'
 import type { ModeContext } from '../modes/context.js'
 
@@ -20,13 +21,22 @@ export async function lintPending(ctx: ModeContext, p: Plan): Promise<void> {
   // Everything not yet applied, including what a refusal holds back.
   const ids = new Set([...p.summary.pending, ...p.summary.outOfOrder, ...p.summary.changedRepeatables, ...p.summary.partial])
   const pending = ctx.found.migrations.filter((m) => ids.has(m.identity))
-  if (!pending.length) return
-  const findings = lintMigrations(pending, { existingTables: await existingTables(ctx.client) })
+  const refusal = await lintThese(ctx, pending)
+  if (refusal) p.summary.refusals.push(refusal)
+}
+
+/**
+ * Lints `migrations` against the database as it is now: the PR check calls this at
+ * S0, after the base phase, so "existing" means the base's tables. With lint: error,
+ * an unsuppressed finding returns the refusal.
+ */
+export async function lintThese(ctx: ModeContext, migrations: Migration[]): Promise<string | undefined> {
+  if (ctx.settings.lint === 'off' || !migrations.length) return undefined
+  const findings = lintMigrations(migrations, { existingTables: await existingTables(ctx.client) })
   ctx.report.lint = findings
   const open = findings.filter((f) => !f.suppressed)
   if (ctx.settings.lint === 'error' && open.length) {
-    p.summary.refusals.push(
-      `Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`
-    )
+    return `Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`
   }
+  return undefined
 }
