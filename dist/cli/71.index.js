@@ -8574,7 +8574,7 @@ async function loadBase(settings, found, pr, log) {
             const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
             const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
             base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
-            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, ${BASE_WORKFLOW_FIX.charAt(0).toLowerCase()}${BASE_WORKFLOW_FIX.slice(1, BASE_WORKFLOW_FIX.indexOf(', or give'))}.`;
+            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
             out.warnings.push({ file: '', message });
             log.warn(message);
         }
