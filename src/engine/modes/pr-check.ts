@@ -14,7 +14,7 @@ import { lintThese } from '../steps/lint-pending.js'
 import { makeRunDurable } from '../steps/make-durable.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { failOnHook, runHook } from '../steps/run-hooks.js'
-import { analyzeNewTables, schemaChangesSince, snapshotBefore, snapshotOf } from '../steps/snapshot.js'
+import { schemaChangesSince, snapshotBefore, snapshotOf } from '../steps/snapshot.js'
 import { prepareSupabaseLint, runSupabaseLint, supabaseLintFailed, type SupabaseLintState } from '../steps/supabase-lint.js'
 import { previewInTransaction } from '../preview.js'
 import { previewItems } from '../steps/preview-pending.js'
@@ -44,7 +44,6 @@ export async function applyPrCheck(ctx: ModeContext): Promise<void> {
     await verdict(ctx, p, base, undefined, await durable(ctx), undefined)
     return
   }
-  await analyzeNewTables(ctx)
   const s0 = await snapshotBefore(ctx, exec)
   const lintRefusal = await lintThese(ctx, prRuns.map((r) => r.migration))
   if (lintRefusal) {
@@ -150,8 +149,7 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
     phases: {
       baseCount: baseRuns.length,
       atS0: async () => {
-        await analyzeNewTables(ctx)
-        s0 = await snapshotOf(ctx)
+              s0 = await snapshotOf(ctx)
         const refusal = await lintThese(ctx, prRuns.map((r) => r.migration))
         sbLint = await prepareSupabaseLint(ctx)
         return refusal

@@ -27,17 +27,3 @@ export async function schemaChangesSince(ctx: ModeContext, s0: Snapshot): Promis
   ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx))
 }
 
-/**
- * Row estimates at S0 for the lint (issue 16 reads pg_class.reltuples): a table the base
- * phase filled has never been analyzed (reltuples -1). Only tables holding data and never
- * analyzed, so a kept database's statistics are left alone. Runs inside dry-run's transaction too.
- */
-export async function analyzeNewTables(ctx: ModeContext): Promise<void> {
-  const r = await ctx.client.query<{ t: string }>(
-    `SELECT format('%I.%I', n.nspname, c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND c.reltuples < 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
-        AND n.nspname NOT LIKE 'pg\\_%' AND pg_relation_size(c.oid) > 0`,
-    [ctx.settings.historySchema]
-  )
-  if (r.rows.length) await ctx.client.query(`ANALYZE ${r.rows.map((x) => x.t).join(', ')}`)
-}
