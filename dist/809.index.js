@@ -1324,6 +1324,7 @@ function sessionSettingsSql() {
 }
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
+const versions = new WeakMap();
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
  * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
@@ -1534,10 +1535,15 @@ async function connect(target, opts) {
         try {
             await client.connect();
             try {
-                await client.query(sessionSettingsSql());
-                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-                if (typeof pid === 'number')
-                    backendPids.set(client, pid);
+                // One round trip (on a remote database each costs the network's RTT): the session
+                // settings, the backend pid and the server version, in one simple-query message,
+                // so behind a transaction pooler they also come from the same server backend.
+                const results = (await client.query(`${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`));
+                const row = (Array.isArray(results) ? results[results.length - 1] : results).rows[0];
+                if (typeof row?.pid === 'number')
+                    backendPids.set(client, row.pid);
+                if (row?.num !== undefined && row.text !== undefined)
+                    versions.set(client, { num: Number(row.num), text: row.text });
             }
             catch (e) {
                 destroyQuietly(client);
@@ -1588,6 +1594,10 @@ async function cancelBackend(via, pid) {
 }
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 async function serverVersion(c) {
+    // Read at connect (see connect): no second round trip.
+    const known = versions.get(c);
+    if (known)
+        return known;
     const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
     return { num: Number(r.rows[0].num), text: r.rows[0].text };
 }
