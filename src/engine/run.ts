@@ -3,9 +3,10 @@
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
 import type pg from 'pg'
-import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
+import { backendPid, cancelBackend, connect, readOnlyReason, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
-import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
+import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds, type RunLock } from '../db/lock.js'
+import { refuseTransactionPooler } from '../db/pooler.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
@@ -122,6 +123,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
   let lockClient: pg.Client | undefined
   let holdingLock = false
   let lockLost = false
+  let runLock: RunLock | undefined
   const key = lockKey(settings.historySchema)
   let cancelled = false
   let found: DiscoveryResult | undefined
@@ -168,6 +170,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
+        signal: ctx.signal,
         onRetry: (attempt: number, reason: string) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
       })
       opened.push(c)
@@ -178,10 +181,14 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
 
     // 3. The lock, then history.
     if (LOCKING_MODES.includes(settings.mode)) {
+      const readOnly = await readOnlyReason(client)
+      if (readOnly) throw readOnly
       lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
-      await acquireRunLock(
+      // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+      await refuseTransactionPooler(target, client, lockClient)
+      runLock = await acquireRunLock(
         lockClient,
         key,
         settings.lockWaitMs,
@@ -244,6 +251,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       connect: open,
       isCancelled: () => cancelled,
       isLockLost: () => lockLost,
+      runLock,
       sessionSql: shim.sessionSql,
       previewSetupSql: shim.previewSql
     }
@@ -259,7 +267,7 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     return report
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort)
-    if (holdingLock && lockClient) await releaseRunLock(lockClient, key).catch(() => {})
+    if (holdingLock && lockClient) await releaseRunLock(lockClient).catch(() => {})
     for (const c of opened.reverse()) await c.end().catch(() => {})
     report.durationMs = Math.round(performance.now() - t0)
   }
