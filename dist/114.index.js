@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports GITHUB_COMMENT_LIMIT, hasMarker */
 /* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
-/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9083);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(649);
 
 
@@ -29,9 +29,17 @@ function commentMarker(key) {
     const k = encodeURIComponent(key).replace(/%2F/gi, '/').replace(/%20/g, ' ');
     return `<!-- pgshift:comment-key=${k} -->`;
 }
-/** True when one line of the body is exactly the marker (a key never matches a longer key that starts with it). */
+/**
+ * True when the body's first line is exactly the marker (a key never matches a
+ * longer key that starts with it). Only the first line counts: the rest of a
+ * report quotes SQL, server messages and file names a PR author controls, so a
+ * marker there must never make another job's sticky comment take this one over.
+ */
 function hasMarker(body, marker) {
-    return typeof body === 'string' && body.split(/\r?\n/).some((line) => line.trim() === marker);
+    if (typeof body !== 'string')
+        return false;
+    const first = body.split(/\r?\n/, 1)[0] ?? '';
+    return first.trim() === marker;
 }
 /**
  * The comment to update: the oldest one holding the marker whose author is
@@ -106,8 +114,8 @@ var plan = __webpack_require__(955);
 var run = __webpack_require__(145);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
-// EXTERNAL MODULE: ./src/report/markdown.ts
-var report_markdown = __webpack_require__(4285);
+// EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
+var report_markdown = __webpack_require__(9083);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/settings.ts
@@ -2521,7 +2529,7 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by __tests__/unit/version.test.ts.
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/engine/exec-context.ts
 // The executor's view of a mode's session: connection, timeouts, history schema,
@@ -3450,8 +3458,6 @@ function decideBackup(settings, target, env = process.env) {
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
 // What a statement destroys, from its parse tree (never from its text): the
 // tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
@@ -3494,7 +3500,6 @@ function destroyedBy(s) {
 
 
 
-
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 /** The table's primary-key columns, in key order ([] without a key). */
 async function keyColumns(client, regclass) {
@@ -3504,7 +3509,9 @@ async function keyColumns(client, regclass) {
 }
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    // Imported here: only a run that copies rows loads it (a no-op run never does).
+    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
     await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
     return stream.rowCount;
 }
@@ -7005,9 +7012,11 @@ async function runPgshift(settings, ctx) {
 /* harmony export */   SC: () => (/* binding */ escapeHtmlText),
 /* harmony export */   VV: () => (/* binding */ escapeInline),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
+/* harmony export */   jZ: () => (/* binding */ sanitizeText),
+/* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony exports sanitizeText, escapeHtml, inlineCode */
+/* unused harmony exports escapeHtml, inlineCode */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -7023,6 +7032,14 @@ async function runPgshift(settings, ctx) {
 // - sanitizeText: control and bidi characters made visible, for every context
 //   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
 const ZWSP = '\u200B';
+/**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
 /**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
@@ -7101,7 +7118,7 @@ function longestRun(text, ch) {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 function inlineCode(text) {
-    const s = oneLine(sanitizeText(text));
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
     if (s === '')
         return '` `';
     const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -7123,7 +7140,7 @@ function codeOrText(text) {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 function fencedBlock(code, lang = '') {
-    const body = sanitizeText(code).replace(/\s+$/, '');
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
     return `${fence}${info}\n${body}\n${fence}`;
@@ -7181,16 +7198,169 @@ function encodePath(path) {
 
 /***/ }),
 
-/***/ 4285:
+/***/ 9083:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Gc: () => (/* binding */ renderMarkdown),
-/* harmony export */   Gi: () => (/* binding */ COMMENT_MAX_LENGTH)
-/* harmony export */ });
-/* unused harmony export SUMMARY_MAX_LENGTH */
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5655);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Gi: () => (/* binding */ COMMENT_MAX_LENGTH),
+  Gc: () => (/* binding */ renderMarkdown)
+});
+
+// UNUSED EXPORTS: SUMMARY_MAX_LENGTH
+
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(6412);
+;// CONCATENATED MODULE: ./src/report/trusted.ts
+// The two kinds of text a report is made of, and the one way to mix them.
+//
+// - Untrusted text is a plain `string`: file names, identities, SQL, server
+//   messages, anything a PR author, a database or the environment controls.
+//   It is escaped in every output (./escape.ts), so it renders as inert text.
+// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
+//   In advice, a span in backticks is a command or code: markdown shows it as a
+//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
+//   space after `@`). Values from outside may be interpolated with `advice`...``,
+//   which puts each one in a code span that nothing inside can close.
+// - Markdown is a fragment that is already safe to concatenate. Only the
+//   functions here make one; `md`...`` takes fragments and numbers, never a
+//   plain string, so untrusted text cannot slip into markup unescaped.
+//
+// Both renderings are inert whatever the input: text outside code spans goes
+// through escapeInline, text inside through inlineCode. So an untrusted value
+// that reaches advice without `advice`...`` can at worst change what shows as
+// code, never add HTML, a link, a mention or a table break.
+
+/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
+function trustedMarkdown(value) {
+    return value;
+}
+/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
+function trusted_text(value) {
+    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+}
+/**
+ * Markdown from literal template parts (ours) and values that are already
+ * fragments or numbers. A plain string is a type error here: untrusted text
+ * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
+ */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/** Joins fragments with a separator of ours. */
+function join(parts, sep) {
+    return parts.join(sep);
+}
+/**
+ * A code span holding `value` verbatim (one line), delimited by one backtick
+ * more than any run inside, so nothing inside can close it. Commands,
+ * identifiers, file names: they paste as typed.
+ */
+function code(value) {
+    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    if (s === '')
+        return '` `';
+    let run = 0;
+    let longest = 0;
+    for (const c of s) {
+        run = c === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    const ticks = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
+function codeCell(value) {
+    return code(value).replace(/\|/g, '\\|');
+}
+/**
+ * Advice with untrusted values interpolated, each as a code span:
+ * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
+ */
+function advice(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/**
+ * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
+ * backticks closed by the next run of exactly n) becomes a verbatim code span;
+ * the text between is escaped as inert text. Line breaks become spaces.
+ */
+function adviceMarkdown(value, cell = false) {
+    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    const parts = [];
+    let prose = '';
+    let i = 0;
+    const flush = () => {
+        if (prose)
+            parts.push((0,report_escape/* escapeInline */.VV)(prose));
+        prose = '';
+    };
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            prose += s[i];
+            i++;
+            continue;
+        }
+        let n = 0;
+        while (s[i + n] === '`')
+            n++;
+        const close = findRun(s, i + n, n);
+        if (close < 0) {
+            prose += s.slice(i, i + n);
+            i += n;
+            continue;
+        }
+        let inner = s.slice(i + n, close);
+        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
+            inner = inner.slice(1, -1);
+        flush();
+        parts.push(cell ? codeCell(inner) : code(inner));
+        i = close + n;
+    }
+    flush();
+    return parts.join('');
+}
+/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
+function findRun(s, from, n) {
+    let i = from;
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            i++;
+            continue;
+        }
+        let m = 0;
+        while (s[i + m] === '`')
+            m++;
+        if (m === n)
+            return i;
+        i += m;
+    }
+    return -1;
+}
+/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
+function adviceText(value) {
+    return sanitizeText(value);
+}
+/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
+function adviceCell(value) {
+    const s = adviceMarkdown(value, true);
+    return (s.trim() === '' ? ' ' : s);
+}
+
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 const SUMMARY_MAX_LENGTH = 1_000_000;
@@ -7205,8 +7375,8 @@ const RUN_RESULT = {
 /** The header's result: the mode's own word for success (applied, rolled back, verified, previewed). */
 function runResult(r) {
     if (r.status === 'success')
-        return `✅ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .successWords */ .hE)(r)}`;
-    return RUN_RESULT[r.status] ?? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.status);
+        return `✅ ${(0,report_text/* successWords */.hE)(r)}`;
+    return RUN_RESULT[r.status] ?? (0,report_escape/* escapeInline */.VV)(r.status);
 }
 const STATUS_MARK = {
     applied: '✅ ',
@@ -7313,7 +7483,7 @@ function renderMarkdown(report, opts = {}) {
 function normaliseBase(base) {
     if (!base)
         return undefined;
-    const safe = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(base);
+    const safe = (0,report_escape/* safeUrl */.Pl)(base);
     if (!safe)
         return undefined;
     return safe.endsWith('/') ? safe : `${safe}/`;
@@ -7323,15 +7493,15 @@ function atLine(line) {
     return line !== undefined && line > 0 ? { line, col: 0 } : undefined;
 }
 /** `file:line:col`, as a link into the repository when a link base is known. */
-function location(ctx, file, position) {
-    const text = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLocation */ .j$)(file, position);
+function markdown_location(ctx, file, position) {
+    const text = (0,report_text/* formatLocation */.j$)(file, position);
     if (!text || !file)
         return '';
-    const code = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(text);
+    const code = (0,report_escape/* codeOrText */.Qg)(text);
     if (!ctx.linkBase)
         return code;
     const anchor = position ? `#L${position.line}` : '';
-    return `[${code}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .encodePath */ .O0)(file)}${anchor})`;
+    return `[${code}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}${anchor})`;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -7341,51 +7511,51 @@ function build(ctx, l) {
     const r = ctx.report;
     const blocks = [];
     // Header.
-    const preview = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .isPreview */ .bU)(r);
-    blocks.push(`## pgshift ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .modeTitle */ .i2)(r))}: ${runResult(r)}`);
+    const preview = (0,report_text/* isPreview */.bU)(r);
+    blocks.push(`## pgshift ${(0,report_escape/* escapeInline */.VV)((0,report_text/* modeTitle */.i2)(r))}: ${runResult(r)}`);
     const convention = r.conventionNote
-        ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.convention)} (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.conventionNote, l.fieldChars))})`
-        : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.convention);
+        ? `${(0,report_escape/* escapeInline */.VV)(r.convention)} (${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote, l.fieldChars))})`
+        : (0,report_escape/* escapeInline */.VV)(r.convention);
     const facts = [
-        `**Target:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.target)}`,
-        `**Migrations:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.migrationsDir)}`,
+        `**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}`,
+        `**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)}`,
         `**Convention:** ${convention}`,
-        `**Duration:** ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.durationMs) || '0 ms'}`
+        `**Duration:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`
     ];
     if (r.commit)
-        facts.push(`**Commit:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.commit.slice(0, 12))}`);
-    const run = r.runUrl ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(r.runUrl) : undefined;
+        facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
+    const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
     if (run)
         facts.push(`[Run log](${run})`);
     const more = [];
     if (r.historyTable)
-        more.push(`**History:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.supabaseHistory.table)}` : ''}`);
+        more.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
     const sb = r.supabaseHistory;
     if (sb && (sb.adopted.length || sb.backfilled.length)) {
         const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
-        more.push(`**Supabase history:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(parts.join(', '))}`);
+        more.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
     }
     if (r.serverVersion)
-        more.push(`**Server:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.serverVersion)}`);
+        more.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
     blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''));
     if (r.supabaseShim)
-        blocks.push(`**Supabase shim:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.supabaseShim, l.fieldChars))}`);
+        blocks.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
     if (preview)
-        blocks.push(`> **${_text_js__WEBPACK_IMPORTED_MODULE_1__/* .PREVIEW_BANNER */ .Cr}.**`);
+        blocks.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
     // Counts.
-    const counts = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .countSummary */ .or)(r.migrations);
+    const counts = (0,report_text/* countSummary */.or)(r.migrations);
     blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.');
     // Refusals and problems: found before anything ran.
     if (r.plan.refusals.length) {
         blocks.push('### Refused');
-        blocks.push(list(ctx, r.plan.refusals.map((x) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
+        blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
     }
     if (r.problems.length) {
         blocks.push('### Problems found before connecting');
         const items = r.problems.map((pr) => {
-            const where = location(ctx, pr.file, pr.position);
-            const hint = pr.hint ? ` Hint: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(pr.hint, l.fieldChars))}` : '';
-            return `${where ? `${where} ` : ''}**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(pr.code)}**: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(pr.message, l.fieldChars))}${hint}`;
+            const where = markdown_location(ctx, pr.file, pr.position);
+            const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
+            return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
         });
         blocks.push(list(ctx, items, l.listItems, 'problem'));
     }
@@ -7400,7 +7570,7 @@ function build(ctx, l) {
             if (i < l.errors)
                 blocks.push(...errorBlocks(ctx, l, e, m));
             else if (i === l.errors) {
-                const rest = errors.slice(i).map((x) => (x.m ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(x.m.identity) : 'the run'));
+                const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
                 const noun = i === 0 ? 'error' : 'more error';
                 blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
             }
@@ -7423,8 +7593,8 @@ function build(ctx, l) {
         blocks.push('### Rolled back, newest first');
         const byId = new Map(r.migrations.map((m) => [m.identity, m]));
         const items = r.rolledBack.map((id) => {
-            const d = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(byId.get(id)?.durationMs);
-            return `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(id)}${d ? ` (${d})` : ''}`;
+            const d = (0,report_text/* formatDuration */.a3)(byId.get(id)?.durationMs);
+            return `${(0,report_escape/* codeOrText */.Qg)(id)}${d ? ` (${d})` : ''}`;
         });
         blocks.push(list(ctx, items, l.listItems, 'migration', true));
     }
@@ -7438,18 +7608,18 @@ function build(ctx, l) {
     const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
         blocks.push('### Not dry-runnable (listed, not run)');
-        const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(m.identity)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
+        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
         blocks.push(list(ctx, items, l.listItems, 'file'));
     }
     const locked = r.migrations.filter((m) => m.locks?.length);
     if (locked.length) {
         blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken');
         const items = locked.map((m) => {
-            const locks = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .sortLocks */ .xv)(m.locks ?? []).map((lk) => {
-                const what = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .blocksWords */ .cN)(lk.blocks);
-                return `  - **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .lockModeWords */ .IS)(lk.mode))}** on ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(lk.relation)}${what ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(what, l.fieldChars))}` : ''}`;
+            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
+                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
+                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
             });
-            return [(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(m.identity), ...locks].join('\n');
+            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
         });
         blocks.push(list(ctx, items, l.listItems, 'migration'));
     }
@@ -7466,10 +7636,10 @@ function build(ctx, l) {
     }
     if (r.warnings.length) {
         blocks.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(w.file)}: ` : ''}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(w.message, l.fieldChars))}`);
+        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
         blocks.push(list(ctx, items, l.listItems, 'warning'));
     }
-    blocks.push(`**Next:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.nextStep, 2000))}`);
+    blocks.push(`**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`);
     return blocks;
 }
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
@@ -7479,17 +7649,17 @@ function backupSection(ctx, l) {
     const items = [];
     if (b && b.level !== 'off') {
         const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : '';
-        const took = b.durationMs !== undefined ? ` in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}` : '';
+        const took = b.durationMs !== undefined ? ` in ${(0,report_text/* formatDuration */.a3)(b.durationMs) || '0 ms'}` : '';
         items.push(b.error
-            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}) failed:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(b.error, l.fieldChars))}`
-            : `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}):** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.pgDump)}` : ''}`);
+            ? `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}) failed:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(b.error, l.fieldChars))}`
+            : `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}):** ${(0,report_escape/* codeOrText */.Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,report_escape/* escapeInline */.VV)(b.pgDump)}` : ''}`);
     }
     for (const c of r.safetyCopies ?? []) {
-        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.what)}, destroyed by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.statement)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(c.file)}`);
+        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,report_escape/* escapeInline */.VV)(c.what)}, destroyed by ${(0,report_escape/* escapeInline */.VV)(c.statement)}: ${(0,report_escape/* codeOrText */.Qg)(c.file)}`);
     }
     for (const h of r.hooks ?? []) {
-        const where = h.error ? location(ctx, h.error.file ?? h.file, h.error.position) : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.file);
-        items.push(`**Hook ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.hook)}** ${where}${h.after ? ` after ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(h.durationMs) || '0 ms'})` : ''}`);
+        const where = h.error ? markdown_location(ctx, h.error.file ?? h.file, h.error.position) : (0,report_escape/* codeOrText */.Qg)(h.file);
+        items.push(`**Hook ${(0,report_escape/* escapeInline */.VV)(h.hook)}** ${where}${h.after ? ` after ${(0,report_escape/* codeOrText */.Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,report_escape/* escapeInline */.VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,report_text/* formatDuration */.a3)(h.durationMs) || '0 ms'})` : ''}`);
     }
     if (!items.length)
         return [];
@@ -7509,19 +7679,19 @@ function list(ctx, items, keep, noun, numbered = false) {
 }
 function errorBlocks(ctx, l, e, m, check) {
     const out = [];
-    const where = location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
+    const where = markdown_location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
     const what = check
-        ? `Check ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(check.subject)} failed`
+        ? `Check ${(0,report_escape/* escapeInline */.VV)(check.subject)} failed`
         : m
-            ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
+            ? `${(0,report_escape/* escapeInline */.VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
             : 'The run failed';
     out.push(`#### ${what}${where ? ` at ${where}` : ''}`);
-    const code = e.sqlstate ? `**ERROR ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(e.sqlstate)}:** ` : '**ERROR:** ';
-    out.push(`${code}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(e.message, l.fieldChars))}`);
+    const code = e.sqlstate ? `**ERROR ${(0,report_escape/* escapeInline */.VV)(e.sqlstate)}:** ` : '**ERROR:** ';
+    out.push(`${code}${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(e.message, l.fieldChars))}`);
     const fields = [];
     const field = (label, v) => {
         if (v && v.trim() !== '')
-            fields.push(`- **${label}:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(v, l.fieldChars))}`);
+            fields.push(`- **${label}:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(v, l.fieldChars))}`);
     };
     field('Detail', e.detail);
     field('Hint', e.hint);
@@ -7534,9 +7704,9 @@ function errorBlocks(ctx, l, e, m, check) {
     if (fields.length)
         out.push(fields.join('\n'));
     if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
-        out.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shortenStatement */ .xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
+        out.push((0,report_escape/* fencedBlock */.zW)((0,report_text/* shortenStatement */.xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
     }
-    out.push(`**What to do:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(e.next, l.fieldChars))}`);
+    out.push(`**What to do:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(e.next, l.fieldChars))}`);
     return out;
 }
 function table(ctx, l) {
@@ -7559,14 +7729,14 @@ function table(ctx, l) {
         const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`];
         for (const m of rows) {
             const cells = [
-                (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(m.identity),
-                `${STATUS_MARK[m.status] ?? ''}${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .statusWords */ .o7)(m.status)}`,
-                (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(m.durationMs) || ' ',
+                (0,report_escape/* escapeTableCell */.aL)(m.identity),
+                `${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)}`,
+                (0,report_text/* formatDuration */.a3)(m.durationMs) || ' ',
                 m.statements === undefined ? '—' : String(m.statements),
                 runs(m),
-                ...(withLocks ? [m.locks ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .compactLocks */ .gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
+                ...(withLocks ? [m.locks ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
                 m.hasDown ? '✓' : '—',
-                ...(withNotes ? [(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(notes(m), l.fieldChars))] : [])
+                ...(withNotes ? [(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(notes(m), l.fieldChars))] : [])
             ];
             lines.push(`| ${cells.join(' | ')} |`);
         }
@@ -7579,10 +7749,10 @@ function table(ctx, l) {
     return out;
 }
 function runs(m) {
-    const words = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .runModeWords */ .mH)(m);
+    const words = (0,report_text/* runModeWords */.mH)(m);
     if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length)
         return words;
-    return `${words} (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
+    return `${words} (${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
 }
 function notes(m) {
     const parts = [];
@@ -7594,7 +7764,7 @@ function notes(m) {
         parts.push(`left behind: ${m.leftovers.join('; ')}`);
     if (m.notDryRunnable !== undefined)
         parts.push('not dry-runnable');
-    parts.push(...(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .twinNotes */ .ec)(m));
+    parts.push(...(0,report_text/* twinNotes */.ec)(m));
     if (m.note)
         parts.push(m.note);
     return parts.join('; ');
@@ -7602,31 +7772,31 @@ function notes(m) {
 /** `<details>` with one migration's statements: line, statement, time, and the twin note. */
 function timingsDetails(ctx, l, m) {
     const timings = m.statementTimings ?? [];
-    const total = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
+    const total = (0,report_text/* formatDuration */.a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
     const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length;
     const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ');
     const withNote = twins > 0;
     const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`];
     for (const t of timings) {
-        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .encodePath */ .O0)(m.file)}#L${t.line})` : String(t.line);
-        const cells = [line, (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(t.label, 200)), (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(t.ms) || ' '];
+        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(m.file)}#L${t.line})` : String(t.line);
+        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 200)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
         if (withNote)
-            cells.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(t.twin ?? '', l.fieldChars)));
+            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', l.fieldChars)));
         lines.push(`| ${cells.join(' | ')} |`);
     }
-    return `<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
+    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
 }
 /** Every check, failures first, with the failures' errors in full. */
 function checksSection(ctx, l) {
-    const checks = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .checksInOrder */ .B2)(ctx.report.checks ?? []);
+    const checks = (0,report_text/* checksInOrder */.B2)(ctx.report.checks ?? []);
     const failing = checks.filter((c) => !c.ok);
     const passing = checks.filter((c) => c.ok);
     const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))];
-    const out = ['### Checks', `${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .checksSummary */ .Gk)(checks)}.`];
+    const out = ['### Checks', `${(0,report_text/* checksSummary */.Gk)(checks)}.`];
     const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |'];
     for (const c of shown) {
-        const where = location(ctx, c.file, atLine(c.line));
-        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(c.subject)} | ${where || ' '} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(c.message, l.fieldChars))} |`);
+        const where = markdown_location(ctx, c.file, atLine(c.line));
+        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,report_escape/* escapeTableCell */.aL)(c.subject)} | ${where || ' '} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))} |`);
     }
     out.push(lines.join('\n'));
     const left = checks.length - shown.length;
@@ -7652,9 +7822,9 @@ function lintSection(ctx, l) {
     const shown = ordered.slice(0, Math.max(0, l.rows));
     const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |'];
     for (const f of shown) {
-        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.suppressed, l.fieldChars))})` : ''}`;
-        const finding = `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.message, l.fieldChars))}<br>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.why, l.fieldChars))}`;
-        lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.fix, l.fieldChars))} |`);
+        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})` : ''}`;
+        const finding = `${adviceCell((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}<br>${adviceCell((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}`;
+        lines.push(`| ${rule} | ${markdown_location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))} |`);
     }
     const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')];
     if (ordered.length > shown.length)
@@ -7667,10 +7837,10 @@ function supabaseLintSection(ctx, l) {
     const shown = all.slice(0, Math.max(0, l.rows));
     const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |'];
     for (const f of shown) {
-        const url = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(f.url);
-        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
-        const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(f.object);
-        lines.push(`| ${rule} | ${where} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.message, l.fieldChars))} |`);
+        const url = (0,report_escape/* safeUrl */.Pl)(f.url);
+        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
+        const where = markdown_location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,report_escape/* escapeTableCell */.aL)(f.object);
+        lines.push(`| ${rule} | ${where} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))} |`);
     }
     const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')];
     if (all.length > shown.length)
@@ -7688,18 +7858,18 @@ function schemaChangesSection(ctx, l) {
     const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |'];
     for (const k of kinds) {
         for (const c of shown.filter((x) => kindOf(x.object) === k)) {
-            lines.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(k)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(c.detail ?? '', l.fieldChars))} |`);
+            lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(k)} | ${(0,report_escape/* escapeTableCell */.aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.detail ?? '', l.fieldChars))} |`);
         }
     }
     const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : '';
-    return ['### Schema changes in this run', `<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
+    return ['### Schema changes in this run', `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
 }
 function schemaDiffSection(ctx, l) {
     const out = ['### Schema differences'];
     for (const d of ctx.report.schemaDiff ?? []) {
         const n = d.differences.length;
         if (n === 0) {
-            out.push(`✅ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(d.title)}: no differences.`);
+            out.push(`✅ ${(0,report_escape/* escapeInline */.VV)(d.title)}: no differences.`);
             continue;
         }
         const shown = d.differences.slice(0, Math.max(0, l.diffRows));
@@ -7707,13 +7877,13 @@ function schemaDiffSection(ctx, l) {
         if (shown.length) {
             const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
             for (const x of shown)
-                lines.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(x.object)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(x.change)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(x.detail ?? '', l.fieldChars))} |`);
+                lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(x.object)} | ${(0,report_escape/* escapeTableCell */.aL)(x.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(x.detail ?? '', l.fieldChars))} |`);
             parts.push(lines.join('\n'));
         }
         if (n > shown.length) {
             parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`);
         }
-        out.push(`<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
+        out.push(`<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
     }
     return out;
 }
@@ -9595,6 +9765,9 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
     const byIdentity = new Map(migrations.map((m) => [m.identity, m]));
     const flywayByVersion = new Map();
     for (const m of migrations) {
+        // Only Flyway pairs by version (U with V); other names need no second parse.
+        if (m.convention !== 'flyway')
+            continue;
         const s = parseFileName(`${m.identity}.sql`).scheme;
         if (s?.shape === 'flyway-versioned')
             flywayByVersion.set(s.versionKey, m);
@@ -9724,6 +9897,9 @@ var external_node_url_ = __webpack_require__(3136);
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
 ;// CONCATENATED MODULE: ./src/source/parser.ts
@@ -9733,6 +9909,7 @@ var positions = __webpack_require__(2369);
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
 
+
 let loading;
 let lib;
 /**
@@ -9741,10 +9918,25 @@ let lib;
  */
 async function ensureParser() {
     loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        keepWasmOnLiftoff();
         await m.loadModule();
         lib = m;
     });
     return loading;
+}
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff() {
+    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
+    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 function parser() {
     if (!lib)
@@ -9758,15 +9950,16 @@ const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 function parseSql(text, opts = {}) {
     const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+    const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES;
     if (text.length <= chunkChars) {
-        if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(0);
+        if (Buffer.byteLength(text, 'utf8') > maxBytes)
+            return tooLarge(0, maxBytes);
         return parseOnce(text);
     }
-    return parseChunked(text, chunkChars);
+    return parseChunked(text, chunkChars, maxBytes);
 }
-function tooLarge(index) {
-    const mb = Math.round(MAX_CHUNK_BYTES / (1024 * 1024));
+function tooLarge(index, maxBytes) {
+    const mb = Math.round(maxBytes / (1024 * 1024));
     return {
         ok: false,
         error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
@@ -9802,16 +9995,35 @@ function parseOnce(text) {
     return { ok: true, statements };
 }
 const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-/** Where a chunk starting at `pos` ends: after the last line break within `size`, else at `pos + size`. */
+/**
+ * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
+ * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
+ * would fail and make the chunk grow until it is the whole file), else after the last
+ * line break, else at `pos + size`. Only a guess: the parser still decides where
+ * statements end, and a cut inside a string or body fails and grows the chunk.
+ */
 function cutAt(text, pos, size) {
     const limit = pos + size;
     if (limit >= text.length)
         return { end: text.length, atLineBreak: true };
+    let lineBreak = -1;
     for (let i = limit - 1; i >= pos; i--) {
         const c = text.charCodeAt(i);
-        if (c === 10 || c === 13)
+        if (c !== 10 && c !== 13)
+            continue;
+        if (lineBreak < 0)
+            lineBreak = i + 1;
+        let j = i - 1;
+        while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+            j--;
+        if (j >= pos && text.charCodeAt(j) === 59 /* ; */)
             return { end: i + 1, atLineBreak: true };
+        // Looking further back than half the chunk would make chunks small: take the line break.
+        if (i < pos + size / 2)
+            break;
     }
+    if (lineBreak >= 0)
+        return { end: lineBreak, atLineBreak: true };
     return { end: isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false };
 }
 /**
@@ -9822,7 +10034,7 @@ function cutAt(text, pos, size) {
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text, chunkChars) {
+function parseChunked(text, chunkChars, maxBytes) {
     const out = [];
     let pos = 0;
     let size = chunkChars;
@@ -9838,8 +10050,8 @@ function parseChunked(text, chunkChars) {
         const { end, atLineBreak } = cutAt(text, pos, size);
         const final = end >= text.length;
         const chunk = text.slice(pos, end);
-        if (Buffer.byteLength(chunk, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(pos);
+        if (Buffer.byteLength(chunk, 'utf8') > maxBytes)
+            return tooLarge(pos, maxBytes);
         const r = parseOnce(chunk);
         if (!r.ok) {
             if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {

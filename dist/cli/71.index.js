@@ -1758,12 +1758,16 @@ var external_node_url_ = __webpack_require__(3136);
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
 ;// CONCATENATED MODULE: ./src/source/parser.ts
 
 // The one wrapper around libpg-query (the real Postgres parser, as wasm). Statement
 // boundaries always come from the parser, never from our own splitting. libpg-query
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
+
 
 let loading;
 let lib;
@@ -1773,10 +1777,25 @@ let lib;
  */
 async function parser_ensureParser() {
     loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        keepWasmOnLiftoff();
         await m.loadModule();
         lib = m;
     });
     return loading;
+}
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff() {
+    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
+    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 function parser() {
     if (!lib)
@@ -1790,15 +1809,16 @@ const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 function parseSql(text, opts = {}) {
     const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+    const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES;
     if (text.length <= chunkChars) {
-        if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(0);
+        if (Buffer.byteLength(text, 'utf8') > maxBytes)
+            return tooLarge(0, maxBytes);
         return parseOnce(text);
     }
-    return parseChunked(text, chunkChars);
+    return parseChunked(text, chunkChars, maxBytes);
 }
-function tooLarge(index) {
-    const mb = Math.round(MAX_CHUNK_BYTES / (1024 * 1024));
+function tooLarge(index, maxBytes) {
+    const mb = Math.round(maxBytes / (1024 * 1024));
     return {
         ok: false,
         error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
@@ -1834,16 +1854,35 @@ function parseOnce(text) {
     return { ok: true, statements };
 }
 const parser_isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-/** Where a chunk starting at `pos` ends: after the last line break within `size`, else at `pos + size`. */
+/**
+ * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
+ * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
+ * would fail and make the chunk grow until it is the whole file), else after the last
+ * line break, else at `pos + size`. Only a guess: the parser still decides where
+ * statements end, and a cut inside a string or body fails and grows the chunk.
+ */
 function cutAt(text, pos, size) {
     const limit = pos + size;
     if (limit >= text.length)
         return { end: text.length, atLineBreak: true };
+    let lineBreak = -1;
     for (let i = limit - 1; i >= pos; i--) {
         const c = text.charCodeAt(i);
-        if (c === 10 || c === 13)
+        if (c !== 10 && c !== 13)
+            continue;
+        if (lineBreak < 0)
+            lineBreak = i + 1;
+        let j = i - 1;
+        while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+            j--;
+        if (j >= pos && text.charCodeAt(j) === 59 /* ; */)
             return { end: i + 1, atLineBreak: true };
+        // Looking further back than half the chunk would make chunks small: take the line break.
+        if (i < pos + size / 2)
+            break;
     }
+    if (lineBreak >= 0)
+        return { end: lineBreak, atLineBreak: true };
     return { end: parser_isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false };
 }
 /**
@@ -1854,7 +1893,7 @@ function cutAt(text, pos, size) {
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text, chunkChars) {
+function parseChunked(text, chunkChars, maxBytes) {
     const out = [];
     let pos = 0;
     let size = chunkChars;
@@ -1870,8 +1909,8 @@ function parseChunked(text, chunkChars) {
         const { end, atLineBreak } = cutAt(text, pos, size);
         const final = end >= text.length;
         const chunk = text.slice(pos, end);
-        if (Buffer.byteLength(chunk, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(pos);
+        if (Buffer.byteLength(chunk, 'utf8') > maxBytes)
+            return tooLarge(pos, maxBytes);
         const r = parseOnce(chunk);
         if (!r.ok) {
             if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {
@@ -2815,6 +2854,9 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
     const byIdentity = new Map(migrations.map((m) => [m.identity, m]));
     const flywayByVersion = new Map();
     for (const m of migrations) {
+        // Only Flyway pairs by version (U with V); other names need no second parse.
+        if (m.convention !== 'flyway')
+            continue;
         const s = parseFileName(`${m.identity}.sql`).scheme;
         if (s?.shape === 'flyway-versioned')
             flywayByVersion.set(s.versionKey, m);
@@ -4861,8 +4903,6 @@ function decideBackup(settings, target, env = process.env) {
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
 // What a statement destroys, from its parse tree (never from its text): the
 // tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
@@ -4905,7 +4945,6 @@ function destroyedBy(s) {
 
 
 
-
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 /** The table's primary-key columns, in key order ([] without a key). */
 async function keyColumns(client, regclass) {
@@ -4915,7 +4954,9 @@ async function keyColumns(client, regclass) {
 }
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    // Imported here: only a run that copies rows loads it (a no-op run never does).
+    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
     await (0,external_node_stream_promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
     return stream.rowCount;
 }
@@ -8677,6 +8718,14 @@ __webpack_require__.d(__webpack_exports__, {
 //   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
 const ZWSP = '\u200B';
 /**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
+/**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
  * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
@@ -8754,7 +8803,7 @@ function longestRun(text, ch) {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 function inlineCode(text) {
-    const s = oneLine(sanitizeText(text));
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
     if (s === '')
         return '` `';
     const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -8776,7 +8825,7 @@ function codeOrText(text) {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 function fencedBlock(code, lang = '') {
-    const body = sanitizeText(code).replace(/\s+$/, '');
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
     return `${fence}${info}\n${body}\n${fence}`;
@@ -9549,7 +9598,7 @@ function resolveDefaultDir(workspace) {
 /* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
 // Kept in step with package.json by __tests__/unit/version.test.ts.
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 
 /***/ })

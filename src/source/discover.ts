@@ -328,6 +328,8 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], probl
   const byIdentity = new Map(migrations.map((m) => [m.identity, m]))
   const flywayByVersion = new Map<string, Migration>()
   for (const m of migrations) {
+    // Only Flyway pairs by version (U with V); other names need no second parse.
+    if (m.convention !== 'flyway') continue
     const s = parseFileName(`${m.identity}.sql`).scheme
     if (s?.shape === 'flyway-versioned') flywayByVersion.set(s.versionKey, m)
   }
