@@ -6319,8 +6319,12 @@ async function confirmDurable(ctx, report, what) {
             ? `History, read on a new connection, records ${report.applied.length ? report.applied.join(', ') : 'none of this run\'s migrations'}${gone.length ? `; lost by the server: ${gone.join(', ')}` : ''}.`
             : `The server could not be reached again, so whether ${claimed.join(', ')} reached disk is unknown.`;
         const next = `Each migration committed together with its history row, so history and schema agree whatever survived. ${kept} Rerun pgshift: it reads history and applies only what is not recorded.`;
-        if (lost) {
-            // A restart or shutdown (57P01), a pooler dropping the database (08P01), a cut: the cause, not its consequence.
+        const cause = serverEnded(report);
+        if (cause) {
+            // A restart or shutdown (57P01), a pooler dropping the database (08P01): the cause, not its consequence.
+            report.error ??= { message: `the server ended the connection: ${cause.message} (SQLSTATE ${cause.sqlstate}): ${ENDED[cause.sqlstate] ?? ''}`, sqlstate: cause.sqlstate, next };
+        }
+        else if (lost) {
             report.error ??= { message: `${lost.message} ${lost.next}`, sqlstate: lost.sqlstate, next };
         }
         else {
@@ -6329,6 +6333,20 @@ async function confirmDurable(ctx, report, what) {
         report.nextStep = report.error.next ?? report.nextStep;
         return false;
     }
+}
+const ENDED = {
+    '57P01': 'the server was restarted or shut down, or an administrator ended the session (pg_terminate_backend)',
+    '57P02': 'the server crashed (another backend failed) and restarted',
+    '57P03': 'the server is starting up or shutting down',
+    '08P01': "the pooler dropped the connection (PgBouncer's 'database removed')"
+};
+/** The error a migration or hook of this run got when the server ended its connection, if one did. */
+function serverEnded(report) {
+    const errors = [...report.migrations.map((m) => m.error), ...(report.hooks ?? []).map((h) => h.error)];
+    for (const e of errors)
+        if (e?.sqlstate && e.sqlstate in ENDED)
+            return { message: e.message, sqlstate: e.sqlstate };
+    return undefined;
 }
 /** The identities history holds, read on a new connection; undefined when the server cannot be reached. */
 async function historyOnNewConnection(ctx) {
