@@ -380,12 +380,19 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     out.push(...field('hint', pr.hint, '    '))
   }
 
-  // One line per migration.
+  // One line per migration of this run; the applied history is one line, whatever its length.
+  const rows = report.migrations.filter((m) => m.status !== 'already-applied')
+  const history = report.migrations.filter((m) => m.status === 'already-applied')
   if (report.migrations.length) {
     out.push('')
-    const statusWidth = Math.max(...report.migrations.map((m) => m.status.length))
-    const idWidth = Math.max(...report.migrations.map((m) => clean(m.identity).length))
-    for (const m of report.migrations) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    const statusWidth = Math.max(0, ...rows.map((m) => m.status.length))
+    const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length))
+    for (const m of rows) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    if (history.length) {
+      const label = report.mode === 'rollback' ? 'still applied' : 'already applied'
+      const newest = history[history.length - 1] as MigrationResult
+      out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
+    }
   } else {
     out.push('', `  no migrations found in ${clean(report.migrationsDir)}`)
   }
