@@ -13,12 +13,12 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 71 modules
-var run = __webpack_require__(302);
+// EXTERNAL MODULE: ./src/engine/run.ts + 74 modules
+var run = __webpack_require__(968);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
-// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
-var report_text = __webpack_require__(1609);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/version.ts
@@ -85,6 +85,12 @@ flags (the same names as the action's inputs):
                             extensions schema and realtime publication when missing (apply, dry-run)
   --supabase-shim-extensions error|stub   extensions the server lacks: refuse (default), or stub
                             pg_net, pg_cron and vault
+  --search-path a,b         SET search_path for every migration connection (a tenant schema)
+fleets (docs/fleet.md):
+  fleet-plan                the per-wave matrices of --targets-file (default pgshift.targets.yml), as JSON
+  <mode> --fleet-target T   one leg: run target T of the targets file (a database, or each schema of a set);
+                            --json prints the leg's JSON file
+  fleet-report --fleet-reports-dir DIR [--fleet-wave N]   merge the legs' JSON files into one markdown report
   --json                    print the JSON report instead of text
   --version, --help
 
@@ -143,7 +149,7 @@ const logger = {
     },
     progress: (p) => {
         const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' ';
-        process.stderr.write(`${(0,redact/* redact */.E$)(head + (0,run/* progressText */.l)(p))}\n`);
+        process.stderr.write(`${(0,redact/* redact */.E$)(head + (0,run/* progressText */.l_)(p))}\n`);
         openLine = undefined;
         release();
     }
@@ -182,6 +188,11 @@ async function main() {
     const ac = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM'])
         process.once(sig, () => ac.abort());
+    if (settings.mode === 'fleet-plan' || settings.mode === 'fleet-report' || settings.fleetTarget) {
+        // Fleets (docs/fleet.md): loaded only when used.
+        const { runFleetCli } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(519)]).then(__webpack_require__.bind(__webpack_require__, 9519));
+        return runFleetCli(settings, { logger, signal: ac.signal }, args.json);
+    }
     const report = (0,redact/* redactDeep */.KL)(await (0,run.runPgshift)(settings, { logger, signal: ac.signal }));
     process.stdout.write((0,redact/* redact */.E$)(args.json ? `${JSON.stringify(report, null, 2)}\n` : (0,report_text/* renderText */.S5)(report, { color: process.stdout.isTTY })));
     return report.status === 'failed' ? EXIT.failed : report.status === 'blocked' ? EXIT.blocked : EXIT.ok;
@@ -196,25 +207,341 @@ main().then((code) => {
 
 /***/ }),
 
-/***/ 302:
+/***/ 8008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ sessionSettingsSql),
+/* harmony export */   IG: () => (/* binding */ tlsEnvironmentWarnings),
+/* harmony export */   Ng: () => (/* binding */ connect),
+/* harmony export */   Qf: () => (/* binding */ backendPid),
+/* harmony export */   hU: () => (/* binding */ cancelBackend),
+/* harmony export */   qh: () => (/* binding */ serverVersion)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_ATTEMPT_TIMEOUT_MS, connectionLost */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(879);
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(649);
+// Connects to Postgres: waits until the server accepts connections, applies
+// libpq sslmode semantics (see url.ts), sets up the session, and turns every
+// failure into a ConnectionError with advice. Messages go through redact() and
+// never hold the password, the URL, or a pg client or its config.
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  l: () => (/* binding */ progressText),
-  runPgshift: () => (/* binding */ runPgshift)
-});
 
-// UNUSED EXPORTS: newReport
 
-// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
-var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __webpack_require__(649);
-;// CONCATENATED MODULE: ./src/db/url.ts
+
+
+/** The limit of one attempt when the URL gives no connect_timeout. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+const FIRST_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
+// Node and server codes worth waiting out: a service container that is not up
+// yet, a DNS name that resolves late, a server starting up or full.
+const RETRY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', 'terminated']);
+const RETRY_SQLSTATES = new Set(['57P03', '53300', '57P01', '57P02', '53400']);
+const TLS_CERT_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+    'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED'
+]);
+/**
+ * The session settings pgshift relies on, as one statement that never fails:
+ * re-run it after `RESET ALL`. `client_connection_check_interval` (PG 14+,
+ * Linux servers) makes the server notice a vanished client within seconds, so a
+ * killed runner's statement stops and its locks go. On older servers (42704)
+ * and platforms without support (22023) it is skipped. Timeouts are not set
+ * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
+ * rejects those).
+ */
+function sessionSettingsSql() {
+    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
+}
+const lostErrors = new WeakMap();
+const backendPids = new WeakMap();
+/**
+ * The server backend's pid (pg_backend_pid()), read at connect. Use it for
+ * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
+ * pooler's key, not the server pid.
+ */
+function backendPid(client) {
+    return backendPids.get(client);
+}
+/** The error that broke an established connection (e.g. 57P01 after pg_terminate_backend), if any. */
+function connectionLost(client) {
+    return lostErrors.get(client);
+}
+function facts(err) {
+    if (err instanceof pg__WEBPACK_IMPORTED_MODULE_0__/* ["default"].DatabaseError */ .Ay.DatabaseError) {
+        return { code: err.code ?? 'XX000', sqlstate: err.code, text: err.message };
+    }
+    const e = (err ?? {});
+    const message = typeof e.message === 'string' ? e.message : String(err);
+    let code = typeof e.code === 'string' ? e.code : undefined;
+    // Node's happy-eyeballs gives an AggregateError with one error per address.
+    if (!code && Array.isArray(e.errors)) {
+        const first = e.errors.find((x) => typeof x?.code === 'string');
+        code = first?.code;
+    }
+    if (code)
+        return { code, text: message };
+    if (/does not support SSL/i.test(message))
+        return { code: 'tls-refused', text: 'the server does not support TLS' };
+    if (/error establishing an SSL connection/i.test(message))
+        return { code: 'tls-failed', text: 'the server answered the TLS request with an error' };
+    if (/timeout expired|connection timeout/i.test(message))
+        return { code: 'ETIMEDOUT', text: 'no answer in time' };
+    if (/Connection terminated/i.test(message))
+        return { code: 'terminated', text: 'the server closed the connection during start-up' };
+    return { code: 'unknown', text: message };
+}
+function describe(f) {
+    switch (f.code) {
+        case 'ECONNREFUSED':
+            return 'connection refused (nothing accepts connections on that host and port)';
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `the host name does not resolve (${f.code})`;
+        case 'ETIMEDOUT':
+            return 'no answer in time (ETIMEDOUT)';
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `the connection was reset (${f.code})`;
+        case 'tls-refused':
+        case 'tls-failed':
+        case 'terminated':
+        case 'unknown':
+            return f.text;
+        default:
+            return f.sqlstate ? `${f.text} (SQLSTATE ${f.sqlstate})` : `${f.text} (${f.code})`;
+    }
+}
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+/** Turns a failure to connect into advice. */
+function adviceFor(f, target, ctx) {
+    const where = target.display;
+    const hostPort = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+    const ref = target.supabaseRef ?? '<ref>';
+    const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. ${(0,_url_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionPoolerUrl */ .j_)(target)}; or enable the project's IPv4 add-on`;
+    const waited = ctx.attempts > 1 ? ` (${ctx.attempts} attempts over ${seconds(Math.round(ctx.waitedMs / 100) * 100)})` : '';
+    const make = (code, message, next) => new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(code, message, next, { target: where, attempts: ctx.attempts, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+    const base = `Could not connect to ${where}: ${describe(f)}${waited}.`;
+    if (target.isSupabaseDirectHost && ['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT'].includes(f.code)) {
+        return make(f.code, `${base} ${target.host} is a Supabase direct host, which has only an IPv6 address; GitHub-hosted runners have no IPv6.`, `On GitHub-hosted runners ${poolerFix}. Keep port 5432: port 6543 is the transaction pooler.`);
+    }
+    switch (f.code) {
+        case '28P01':
+            return make(f.code, base, 'Check the user name and password in the secret passed as database-url. Special characters in the password must be URL-encoded (encodeURIComponent).' + (target.isSupabasePooler ? ` Through the Supabase pooler the user is postgres.${ref}.` : ''));
+        case '28000':
+            return make(f.code, base, "The server's pg_hba.conf rejects this client, user or database. If it only accepts TLS connections, set sslmode=require (or stronger); otherwise ask its administrator to allow the runner's address.");
+        case '3D000':
+            return make(f.code, base, `Check the database name (the URL path after the host, here '${target.database}'). On Supabase it is 'postgres'.`);
+        case '42501':
+            return make(f.code, base, `The role '${target.user}' may not connect to database '${target.database}': GRANT CONNECT ON DATABASE to it, or use another role.`);
+        case 'XX000':
+            if (/tenant or user not found/i.test(f.text)) {
+                return make(f.code, base, `Through the Supabase pooler the user must be postgres.<project-ref> (e.g. postgres.${ref}), not plain postgres; copy the URL from Supabase dashboard > Connect > Session pooler.`);
+            }
+            break;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return make(f.code, `Could not connect to ${where}: the host name '${target.host}' does not resolve (${f.code})${waited}.`, 'Check the host in the secret. For a service container the host is localhost when the job runs on the runner, and the service name when the job runs in a container.');
+        case 'ECONNREFUSED':
+            return make(f.code, `The server at ${hostPort} is not accepting connections (connection refused)` +
+                (ctx.attempts > 1 ? `; still refused after ${seconds(Math.round(ctx.waitedMs / 100) * 100)} and ${ctx.attempts} attempts (connect-timeout ${seconds(ctx.connectTimeoutMs)}).` : ctx.connectTimeoutMs > 0 ? '.' : ' (connect-timeout 0: one attempt).'), 'Check the host and port. For a service container, add a health check so the job waits for it: options: --health-cmd pg_isready --health-interval 2s --health-timeout 5s --health-retries 15. Or raise connect-timeout.');
+        case 'ETIMEDOUT':
+            return make(f.code, `${base} The server did not answer within the limit of one attempt (${seconds(target.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS)}).`, 'Check the host, the port and any firewall between the runner and the database (allow the runner IPs, or use a self-hosted runner inside the network). Raise connect-timeout or connect_timeout in the URL for a slow network.');
+        case 'ENETUNREACH':
+        case 'EHOSTUNREACH':
+            return make(f.code, base, 'The runner has no route to that address. If the host has only an IPv6 address, GitHub-hosted runners cannot reach it: use an IPv4 endpoint or a connection pooler in session mode.');
+        case 'tls-refused':
+            return make('tls-not-supported', `${base} sslmode=${target.sslmode} requires TLS.`, 'Enable TLS on the server, or, only on a trusted network (e.g. a service container on localhost), set sslmode=disable or prefer.');
+        case '53300':
+            return make(f.code, base, 'The server has no free connection slots. Close idle connections, raise max_connections, or connect through a pooler in session mode (port 5432).');
+        case '57P03':
+            return make(f.code, base, 'The server is starting up, shutting down or in recovery. Wait for it to become ready (raise connect-timeout), and check that the URL names the primary, not a standby.');
+    }
+    if (TLS_CERT_CODES.has(f.code)) {
+        const name = f.code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+        return make(f.code, `${base} sslmode=${target.sslmode} verifies the server's certificate${name ? ', and it does not name this host' : ", and Node does not trust it (it is self-signed, or signed by a CA outside Node's store)"}.`, name
+            ? 'Connect with the host name the certificate was issued for, or set sslmode=verify-ca to check the chain but not the name.'
+            : "Add the server's CA to the URL as sslrootcert=/path/to/ca.pem (for Supabase: download it from Project Settings > Database > SSL), or set sslmode=require to encrypt without verifying the certificate.");
+    }
+    if (f.code === 'tls-failed' || /SSL|TLS|certificate/i.test(f.text)) {
+        return make(f.code, base, 'Check the sslmode in the URL (disable, prefer, require, verify-ca, verify-full) and, for verify-ca/verify-full, the sslrootcert file.');
+    }
+    if (f.code === 'terminated' || f.code === 'ECONNRESET' || f.code === 'EPIPE') {
+        return make(f.code, base, 'The server or a proxy in between closed the connection. Check that the host and port are a Postgres server (not an HTTP endpoint), and the server log.');
+    }
+    return make(f.code, base, 'Check the database URL (host, port, user, password, database, sslmode) and that the server is running.');
+}
+function readPem(path, param, target) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+    }
+    catch (e) {
+        const code = e.code ?? 'error';
+        throw new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(`${param}-unreadable`, `Cannot read the ${param} file named in the database URL (${code}).`, `Check that ${param}=<path> names a PEM file present on the runner (relative paths start at the working directory).`, { target: target.display });
+    }
+}
+function tlsOptionsFor(target) {
+    if (target.ssl === false)
+        return false;
+    const ssl = { ...target.ssl };
+    if (target.sslrootcert && target.sslrootcert !== 'system')
+        ssl.ca = readPem(target.sslrootcert, 'sslrootcert', target);
+    if (target.sslcert)
+        ssl.cert = readPem(target.sslcert, 'sslcert', target);
+    if (target.sslkey)
+        ssl.key = readPem(target.sslkey, 'sslkey', target);
+    return ssl;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function destroyQuietly(c) {
+    c.on('error', () => { });
+    const stream = c.connection?.stream;
+    try {
+        stream?.destroy?.();
+    }
+    catch {
+        // already gone
+    }
+}
+function newClient(target, ssl, applicationName, attemptTimeoutMs) {
+    const password = target.password;
+    const config = {
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        database: target.database,
+        // A function: pg then never looks at PGPASSWORD or ~/.pgpass, and the
+        // password is not a plain property of the config.
+        password: () => password ?? '',
+        ssl: ssl === false ? false : ssl,
+        application_name: applicationName,
+        sslnegotiation: target.sslnegotiation,
+        connectionTimeoutMillis: attemptTimeoutMs,
+        keepAlive: true
+    };
+    if (target.options.options)
+        config.options = target.options.options;
+    const client = new pg__WEBPACK_IMPORTED_MODULE_0__/* ["default"].Client */ .Ay.Client(config);
+    // pg fills what the config leaves out from PG* variables; the URL alone decides.
+    const params = client.connectionParameters;
+    if (params) {
+        if (!target.options.options)
+            params.options = undefined;
+        params.replication = undefined;
+    }
+    return client;
+}
+/**
+ * Connects, retrying transient failures with backoff (100 ms doubling to 2 s,
+ * with jitter) until `connectTimeoutMs` has passed; then sets up the session.
+ * Never retries authentication, missing-database or permission errors.
+ */
+async function connect(target, opts) {
+    const started = Date.now();
+    const budget = Math.max(0, opts.connectTimeoutMs || 0);
+    const deadline = started + budget;
+    const applicationName = opts.applicationName ?? target.applicationName ?? 'pgshift';
+    const sslFull = tlsOptionsFor(target);
+    let useTls = sslFull !== false;
+    let attempts = 0;
+    let delay = FIRST_DELAY_MS;
+    for (;;) {
+        attempts++;
+        const remaining = deadline - Date.now();
+        const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
+        const client = newClient(target, useTls ? sslFull : false, applicationName, attemptTimeoutMs);
+        client.on('error', (err) => {
+            // The first error says why (e.g. 57P01); the 'Connection terminated' that follows adds nothing.
+            if (lostErrors.has(client))
+                return;
+            const f = facts(err);
+            const ce = new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(f.code, `The connection to ${target.display} was lost: ${describe(f)}.`, f.sqlstate === '57P01' ? 'An administrator or another session terminated this backend (pg_terminate_backend, or a server shutdown).' : 'The server or the network closed the connection.', { target: target.display, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+            lostErrors.set(client, ce);
+            opts.onError?.(ce);
+        });
+        let f;
+        try {
+            await client.connect();
+            try {
+                await client.query(sessionSettingsSql());
+                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+                if (typeof pid === 'number')
+                    backendPids.set(client, pid);
+            }
+            catch (e) {
+                destroyQuietly(client);
+                throw e;
+            }
+            return client;
+        }
+        catch (e) {
+            if (e instanceof _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc)
+                throw e;
+            destroyQuietly(client);
+            f = facts(e);
+        }
+        // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
+        if (f.code === 'tls-refused' && useTls && target.sslFallback) {
+            useTls = false;
+            attempts--;
+            continue;
+        }
+        const retryable = (RETRY_NODE_CODES.has(f.code) || (f.sqlstate !== undefined && RETRY_SQLSTATES.has(f.sqlstate))) &&
+            // A Supabase direct host that does not resolve is the IPv6 problem, not a late DNS name.
+            !(target.isSupabaseDirectHost && (f.code === 'ENOTFOUND' || f.code === 'EAI_AGAIN'));
+        const left = deadline - Date.now();
+        if (!retryable || budget === 0 || left <= 0) {
+            throw adviceFor(f, target, { attempts, waitedMs: Date.now() - started, connectTimeoutMs: budget });
+        }
+        const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
+        opts.onRetry?.(attempts, (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${describe(f)}; retrying in ${wait} ms`));
+        await sleep(wait);
+        delay = Math.min(MAX_DELAY_MS, delay * 2);
+    }
+}
+/** Settings in the environment that weaken or are ignored by pgshift's TLS, for the summary's warnings. */
+function tlsEnvironmentWarnings(env = process.env) {
+    const out = [];
+    if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+        out.push('NODE_TLS_REJECT_UNAUTHORIZED=0 is set: Node accepts any server certificate, so sslmode=verify-ca and verify-full verify nothing. Remove it; use sslrootcert= in the URL, or sslmode=require.');
+    }
+    for (const name of ['PGSSLMODE', 'PGSSLROOTCERT', 'PGSSLCERT', 'PGSSLKEY']) {
+        if (env[name])
+            out.push(`${name} is set but ignored: pgshift takes TLS settings only from the database URL (e.g. ?sslmode=require).`);
+    }
+    return out;
+}
+/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
+async function cancelBackend(via, pid) {
+    await via.query('SELECT pg_cancel_backend($1)', [pid]);
+}
+/** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
+async function serverVersion(c) {
+    const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
+    return { num: Number(r.rows[0].num), text: r.rows[0].text };
+}
+
+
+/***/ }),
+
+/***/ 879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   j_: () => (/* binding */ sessionPoolerUrl),
+/* harmony export */   mx: () => (/* binding */ parseDatabaseUrl),
+/* harmony export */   s8: () => (/* binding */ supabaseNetworkWarnings)
+/* harmony export */ });
+/* unused harmony exports SSL_MODES, emptyUrlError */
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(649);
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 /** A connection problem with the next step to take. Its text never holds a password or the URL. */
@@ -230,14 +557,14 @@ class ConnectionError extends Error {
     /** How many connection attempts were made. */
     attempts;
     constructor(code, message, next, extra = {}) {
-        super((0,redact/* redact */.E$)(message));
+        super((0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message));
         this.name = 'ConnectionError';
         this.code = code;
-        this.next = (0,redact/* redact */.E$)(next);
+        this.next = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(next);
         if (extra.sqlstate !== undefined)
             this.sqlstate = extra.sqlstate;
         if (extra.target !== undefined)
-            this.target = (0,redact/* redact */.E$)(extra.target);
+            this.target = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(extra.target);
         if (extra.attempts !== undefined)
             this.attempts = extra.attempts;
     }
@@ -298,7 +625,7 @@ function emptyUrlError() {
 function parseDatabaseUrl(raw) {
     if (typeof raw !== 'string' || raw.trim() === '')
         throw emptyUrlError();
-    (0,redact/* registerDatabaseUrl */.C5)(raw);
+    (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerDatabaseUrl */ .C5)(raw);
     const text = raw.trim();
     const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
     if (!schemeMatch) {
@@ -371,7 +698,7 @@ function parseDatabaseUrl(raw) {
             const key = decode(eq >= 0 ? pair.slice(0, eq) : pair, 'query string');
             const value = decode(eq >= 0 ? pair.slice(eq + 1) : '', 'query string');
             if (key === 'password')
-                (0,redact/* registerSecret */.cl)(value);
+                (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(value);
             params.set(key, value);
         }
     }
@@ -404,7 +731,7 @@ function parseDatabaseUrl(raw) {
     if (database === '')
         database = user;
     if (password !== undefined)
-        (0,redact/* registerSecret */.cl)(password);
+        (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(password);
     const lowerHost = host.toLowerCase();
     const display = `${host.includes(':') ? `[${host}]` : host}:${port}/${database}`;
     const isSupabaseDirectHost = /^db\.[a-z0-9]+\.supabase\.co$/.test(lowerHost);
@@ -524,311 +851,26 @@ function parseDatabaseUrl(raw) {
     return target;
 }
 
-;// CONCATENATED MODULE: ./src/db/connect.ts
-// Connects to Postgres: waits until the server accepts connections, applies
-// libpq sslmode semantics (see url.ts), sets up the session, and turns every
-// failure into a ConnectionError with advice. Messages go through redact() and
-// never hold the password, the URL, or a pg client or its config.
+
+/***/ }),
+
+/***/ 968:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  bQ: () => (/* binding */ newReport),
+  l_: () => (/* binding */ progressText),
+  runPgshift: () => (/* binding */ runPgshift)
+});
 
+// UNUSED EXPORTS: searchPathSql
 
-
-/** The limit of one attempt when the URL gives no connect_timeout. */
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
-const FIRST_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
-// Node and server codes worth waiting out: a service container that is not up
-// yet, a DNS name that resolves late, a server starting up or full.
-const RETRY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', 'terminated']);
-const RETRY_SQLSTATES = new Set(['57P03', '53300', '57P01', '57P02', '53400']);
-const TLS_CERT_CODES = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-    'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED'
-]);
-/**
- * The session settings pgshift relies on, as one statement that never fails:
- * re-run it after `RESET ALL`. `client_connection_check_interval` (PG 14+,
- * Linux servers) makes the server notice a vanished client within seconds, so a
- * killed runner's statement stops and its locks go. On older servers (42704)
- * and platforms without support (22023) it is skipped. Timeouts are not set
- * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
- * rejects those).
- */
-function sessionSettingsSql() {
-    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
-}
-const lostErrors = new WeakMap();
-const backendPids = new WeakMap();
-/**
- * The server backend's pid (pg_backend_pid()), read at connect. Use it for
- * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
- * pooler's key, not the server pid.
- */
-function backendPid(client) {
-    return backendPids.get(client);
-}
-/** The error that broke an established connection (e.g. 57P01 after pg_terminate_backend), if any. */
-function connectionLost(client) {
-    return lostErrors.get(client);
-}
-function facts(err) {
-    if (err instanceof esm/* default.DatabaseError */.Ay.DatabaseError) {
-        return { code: err.code ?? 'XX000', sqlstate: err.code, text: err.message };
-    }
-    const e = (err ?? {});
-    const message = typeof e.message === 'string' ? e.message : String(err);
-    let code = typeof e.code === 'string' ? e.code : undefined;
-    // Node's happy-eyeballs gives an AggregateError with one error per address.
-    if (!code && Array.isArray(e.errors)) {
-        const first = e.errors.find((x) => typeof x?.code === 'string');
-        code = first?.code;
-    }
-    if (code)
-        return { code, text: message };
-    if (/does not support SSL/i.test(message))
-        return { code: 'tls-refused', text: 'the server does not support TLS' };
-    if (/error establishing an SSL connection/i.test(message))
-        return { code: 'tls-failed', text: 'the server answered the TLS request with an error' };
-    if (/timeout expired|connection timeout/i.test(message))
-        return { code: 'ETIMEDOUT', text: 'no answer in time' };
-    if (/Connection terminated/i.test(message))
-        return { code: 'terminated', text: 'the server closed the connection during start-up' };
-    return { code: 'unknown', text: message };
-}
-function describe(f) {
-    switch (f.code) {
-        case 'ECONNREFUSED':
-            return 'connection refused (nothing accepts connections on that host and port)';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `the host name does not resolve (${f.code})`;
-        case 'ETIMEDOUT':
-            return 'no answer in time (ETIMEDOUT)';
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return `the connection was reset (${f.code})`;
-        case 'tls-refused':
-        case 'tls-failed':
-        case 'terminated':
-        case 'unknown':
-            return f.text;
-        default:
-            return f.sqlstate ? `${f.text} (SQLSTATE ${f.sqlstate})` : `${f.text} (${f.code})`;
-    }
-}
-function seconds(ms) {
-    return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
-}
-/** Turns a failure to connect into advice. */
-function adviceFor(f, target, ctx) {
-    const where = target.display;
-    const hostPort = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-    const ref = target.supabaseRef ?? '<ref>';
-    const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. ${sessionPoolerUrl(target)}; or enable the project's IPv4 add-on`;
-    const waited = ctx.attempts > 1 ? ` (${ctx.attempts} attempts over ${seconds(Math.round(ctx.waitedMs / 100) * 100)})` : '';
-    const make = (code, message, next) => new ConnectionError(code, message, next, { target: where, attempts: ctx.attempts, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
-    const base = `Could not connect to ${where}: ${describe(f)}${waited}.`;
-    if (target.isSupabaseDirectHost && ['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT'].includes(f.code)) {
-        return make(f.code, `${base} ${target.host} is a Supabase direct host, which has only an IPv6 address; GitHub-hosted runners have no IPv6.`, `On GitHub-hosted runners ${poolerFix}. Keep port 5432: port 6543 is the transaction pooler.`);
-    }
-    switch (f.code) {
-        case '28P01':
-            return make(f.code, base, 'Check the user name and password in the secret passed as database-url. Special characters in the password must be URL-encoded (encodeURIComponent).' + (target.isSupabasePooler ? ` Through the Supabase pooler the user is postgres.${ref}.` : ''));
-        case '28000':
-            return make(f.code, base, "The server's pg_hba.conf rejects this client, user or database. If it only accepts TLS connections, set sslmode=require (or stronger); otherwise ask its administrator to allow the runner's address.");
-        case '3D000':
-            return make(f.code, base, `Check the database name (the URL path after the host, here '${target.database}'). On Supabase it is 'postgres'.`);
-        case '42501':
-            return make(f.code, base, `The role '${target.user}' may not connect to database '${target.database}': GRANT CONNECT ON DATABASE to it, or use another role.`);
-        case 'XX000':
-            if (/tenant or user not found/i.test(f.text)) {
-                return make(f.code, base, `Through the Supabase pooler the user must be postgres.<project-ref> (e.g. postgres.${ref}), not plain postgres; copy the URL from Supabase dashboard > Connect > Session pooler.`);
-            }
-            break;
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return make(f.code, `Could not connect to ${where}: the host name '${target.host}' does not resolve (${f.code})${waited}.`, 'Check the host in the secret. For a service container the host is localhost when the job runs on the runner, and the service name when the job runs in a container.');
-        case 'ECONNREFUSED':
-            return make(f.code, `The server at ${hostPort} is not accepting connections (connection refused)` +
-                (ctx.attempts > 1 ? `; still refused after ${seconds(Math.round(ctx.waitedMs / 100) * 100)} and ${ctx.attempts} attempts (connect-timeout ${seconds(ctx.connectTimeoutMs)}).` : ctx.connectTimeoutMs > 0 ? '.' : ' (connect-timeout 0: one attempt).'), 'Check the host and port. For a service container, add a health check so the job waits for it: options: --health-cmd pg_isready --health-interval 2s --health-timeout 5s --health-retries 15. Or raise connect-timeout.');
-        case 'ETIMEDOUT':
-            return make(f.code, `${base} The server did not answer within the limit of one attempt (${seconds(target.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS)}).`, 'Check the host, the port and any firewall between the runner and the database (allow the runner IPs, or use a self-hosted runner inside the network). Raise connect-timeout or connect_timeout in the URL for a slow network.');
-        case 'ENETUNREACH':
-        case 'EHOSTUNREACH':
-            return make(f.code, base, 'The runner has no route to that address. If the host has only an IPv6 address, GitHub-hosted runners cannot reach it: use an IPv4 endpoint or a connection pooler in session mode.');
-        case 'tls-refused':
-            return make('tls-not-supported', `${base} sslmode=${target.sslmode} requires TLS.`, 'Enable TLS on the server, or, only on a trusted network (e.g. a service container on localhost), set sslmode=disable or prefer.');
-        case '53300':
-            return make(f.code, base, 'The server has no free connection slots. Close idle connections, raise max_connections, or connect through a pooler in session mode (port 5432).');
-        case '57P03':
-            return make(f.code, base, 'The server is starting up, shutting down or in recovery. Wait for it to become ready (raise connect-timeout), and check that the URL names the primary, not a standby.');
-    }
-    if (TLS_CERT_CODES.has(f.code)) {
-        const name = f.code === 'ERR_TLS_CERT_ALTNAME_INVALID';
-        return make(f.code, `${base} sslmode=${target.sslmode} verifies the server's certificate${name ? ', and it does not name this host' : ", and Node does not trust it (it is self-signed, or signed by a CA outside Node's store)"}.`, name
-            ? 'Connect with the host name the certificate was issued for, or set sslmode=verify-ca to check the chain but not the name.'
-            : "Add the server's CA to the URL as sslrootcert=/path/to/ca.pem (for Supabase: download it from Project Settings > Database > SSL), or set sslmode=require to encrypt without verifying the certificate.");
-    }
-    if (f.code === 'tls-failed' || /SSL|TLS|certificate/i.test(f.text)) {
-        return make(f.code, base, 'Check the sslmode in the URL (disable, prefer, require, verify-ca, verify-full) and, for verify-ca/verify-full, the sslrootcert file.');
-    }
-    if (f.code === 'terminated' || f.code === 'ECONNRESET' || f.code === 'EPIPE') {
-        return make(f.code, base, 'The server or a proxy in between closed the connection. Check that the host and port are a Postgres server (not an HTTP endpoint), and the server log.');
-    }
-    return make(f.code, base, 'Check the database URL (host, port, user, password, database, sslmode) and that the server is running.');
-}
-function readPem(path, param, target) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path);
-    }
-    catch (e) {
-        const code = e.code ?? 'error';
-        throw new ConnectionError(`${param}-unreadable`, `Cannot read the ${param} file named in the database URL (${code}).`, `Check that ${param}=<path> names a PEM file present on the runner (relative paths start at the working directory).`, { target: target.display });
-    }
-}
-function tlsOptionsFor(target) {
-    if (target.ssl === false)
-        return false;
-    const ssl = { ...target.ssl };
-    if (target.sslrootcert && target.sslrootcert !== 'system')
-        ssl.ca = readPem(target.sslrootcert, 'sslrootcert', target);
-    if (target.sslcert)
-        ssl.cert = readPem(target.sslcert, 'sslcert', target);
-    if (target.sslkey)
-        ssl.key = readPem(target.sslkey, 'sslkey', target);
-    return ssl;
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function destroyQuietly(c) {
-    c.on('error', () => { });
-    const stream = c.connection?.stream;
-    try {
-        stream?.destroy?.();
-    }
-    catch {
-        // already gone
-    }
-}
-function newClient(target, ssl, applicationName, attemptTimeoutMs) {
-    const password = target.password;
-    const config = {
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        database: target.database,
-        // A function: pg then never looks at PGPASSWORD or ~/.pgpass, and the
-        // password is not a plain property of the config.
-        password: () => password ?? '',
-        ssl: ssl === false ? false : ssl,
-        application_name: applicationName,
-        sslnegotiation: target.sslnegotiation,
-        connectionTimeoutMillis: attemptTimeoutMs,
-        keepAlive: true
-    };
-    if (target.options.options)
-        config.options = target.options.options;
-    const client = new esm/* default.Client */.Ay.Client(config);
-    // pg fills what the config leaves out from PG* variables; the URL alone decides.
-    const params = client.connectionParameters;
-    if (params) {
-        if (!target.options.options)
-            params.options = undefined;
-        params.replication = undefined;
-    }
-    return client;
-}
-/**
- * Connects, retrying transient failures with backoff (100 ms doubling to 2 s,
- * with jitter) until `connectTimeoutMs` has passed; then sets up the session.
- * Never retries authentication, missing-database or permission errors.
- */
-async function connect(target, opts) {
-    const started = Date.now();
-    const budget = Math.max(0, opts.connectTimeoutMs || 0);
-    const deadline = started + budget;
-    const applicationName = opts.applicationName ?? target.applicationName ?? 'pgshift';
-    const sslFull = tlsOptionsFor(target);
-    let useTls = sslFull !== false;
-    let attempts = 0;
-    let delay = FIRST_DELAY_MS;
-    for (;;) {
-        attempts++;
-        const remaining = deadline - Date.now();
-        const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
-        const client = newClient(target, useTls ? sslFull : false, applicationName, attemptTimeoutMs);
-        client.on('error', (err) => {
-            // The first error says why (e.g. 57P01); the 'Connection terminated' that follows adds nothing.
-            if (lostErrors.has(client))
-                return;
-            const f = facts(err);
-            const ce = new ConnectionError(f.code, `The connection to ${target.display} was lost: ${describe(f)}.`, f.sqlstate === '57P01' ? 'An administrator or another session terminated this backend (pg_terminate_backend, or a server shutdown).' : 'The server or the network closed the connection.', { target: target.display, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
-            lostErrors.set(client, ce);
-            opts.onError?.(ce);
-        });
-        let f;
-        try {
-            await client.connect();
-            try {
-                await client.query(sessionSettingsSql());
-                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-                if (typeof pid === 'number')
-                    backendPids.set(client, pid);
-            }
-            catch (e) {
-                destroyQuietly(client);
-                throw e;
-            }
-            return client;
-        }
-        catch (e) {
-            if (e instanceof ConnectionError)
-                throw e;
-            destroyQuietly(client);
-            f = facts(e);
-        }
-        // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
-        if (f.code === 'tls-refused' && useTls && target.sslFallback) {
-            useTls = false;
-            attempts--;
-            continue;
-        }
-        const retryable = (RETRY_NODE_CODES.has(f.code) || (f.sqlstate !== undefined && RETRY_SQLSTATES.has(f.sqlstate))) &&
-            // A Supabase direct host that does not resolve is the IPv6 problem, not a late DNS name.
-            !(target.isSupabaseDirectHost && (f.code === 'ENOTFOUND' || f.code === 'EAI_AGAIN'));
-        const left = deadline - Date.now();
-        if (!retryable || budget === 0 || left <= 0) {
-            throw adviceFor(f, target, { attempts, waitedMs: Date.now() - started, connectTimeoutMs: budget });
-        }
-        const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
-        opts.onRetry?.(attempts, (0,redact/* redact */.E$)(`${describe(f)}; retrying in ${wait} ms`));
-        await sleep(wait);
-        delay = Math.min(MAX_DELAY_MS, delay * 2);
-    }
-}
-/** Settings in the environment that weaken or are ignored by pgshift's TLS, for the summary's warnings. */
-function tlsEnvironmentWarnings(env = process.env) {
-    const out = [];
-    if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-        out.push('NODE_TLS_REJECT_UNAUTHORIZED=0 is set: Node accepts any server certificate, so sslmode=verify-ca and verify-full verify nothing. Remove it; use sslrootcert= in the URL, or sslmode=require.');
-    }
-    for (const name of ['PGSSLMODE', 'PGSSLROOTCERT', 'PGSSLCERT', 'PGSSLKEY']) {
-        if (env[name])
-            out.push(`${name} is set but ignored: pgshift takes TLS settings only from the database URL (e.g. ?sslmode=require).`);
-    }
-    return out;
-}
-/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
-async function cancelBackend(via, pid) {
-    await via.query('SELECT pg_cancel_backend($1)', [pid]);
-}
-/** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
-async function serverVersion(c) {
-    const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
-    return { num: Number(r.rows[0].num), text: r.rows[0].text };
-}
-
+// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(3849);
+// EXTERNAL MODULE: ./src/db/connect.ts
+var connect = __webpack_require__(8008);
 ;// CONCATENATED MODULE: ./src/db/history.ts
 
 const HISTORY_TABLE = 'schema_history';
@@ -910,7 +952,7 @@ function lockKey(historySchema) {
     return h.readBigInt64BE(0).toString();
 }
 /** Seconds for messages: 0.3s, 4.5s, 60s (a sub-second lock-wait must not read "0s"). */
-function lock_seconds(ms) {
+function seconds(ms) {
     return `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)}s`;
 }
 class LockNotAcquired extends Error {
@@ -920,13 +962,13 @@ class LockNotAcquired extends Error {
         const who = holders.length
             ? holders.map((h) => `pid ${h.pid} (${h.applicationName || 'no application_name'}${h.clientAddr ? ` from ${h.clientAddr}` : ''}, connected ${h.backendStart})`).join('; ')
             : 'a session that has since gone';
-        super(`another runner holds the pgshift lock: ${who}; waited ${lock_seconds(waitedMs)} (lock-wait)`);
+        super(`another runner holds the pgshift lock: ${who}; waited ${seconds(waitedMs)} (lock-wait)`);
         this.waitedMs = waitedMs;
         this.holders = holders;
         this.name = 'LockNotAcquired';
     }
 }
-const lock_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Polls until the lock is ours or `waitMs` has passed. `onWait` is called once,
  * when the first attempt fails, so long waits are visible in the log.
@@ -948,7 +990,7 @@ async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () 
             told = true;
             onWait(await lockHolders(lockClient, key));
         }
-        await lock_sleep(Math.min(delay, Math.max(0, waitMs - waited)) + Math.floor(Math.random() * 20));
+        await sleep(Math.min(delay, Math.max(0, waitMs - waited)) + Math.floor(Math.random() * 20));
         delay = Math.min(delay * 2, 1000);
     }
 }
@@ -974,6 +1016,10 @@ async function lockHolders(client, key) {
     }));
 }
 
+// EXTERNAL MODULE: ./src/db/url.ts
+var url = __webpack_require__(879);
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/source/positions.ts
 const BOM = 0xfeff;
 function stripBom(text) {
@@ -1364,12 +1410,12 @@ function detectConvention(dir, ups, markers) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __webpack_require__(4573);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/settings.ts
-var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/source/files.ts
 // File system side of discovery: find the directory, list candidate files without
 // leaving the workspace, and read them as strict UTF-8. Path checks all happen before
@@ -1398,7 +1444,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
         return undefined;
     }
-    const tried = dirIn.trim() ? [dirIn.trim()] : [...settings/* DEFAULT_DIRS */.nc];
+    const tried = dirIn.trim() ? [dirIn.trim()] : [...src_settings/* DEFAULT_DIRS */.nc];
     for (const candidate of tried) {
         const dirAbs = (0,external_node_path_.resolve)(workspace, candidate);
         let st;
@@ -1433,8 +1479,8 @@ async function locateDir(workspaceIn, dirIn, problems) {
         file: dirIn.trim() || '.',
         code: 'migrations-dir-not-found',
         message: dirIn.trim()
-            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${settings/* DEFAULT_DIRS */.nc.join(', ')})`
-            : `no migrations directory found in ${workspace}: tried ${settings/* DEFAULT_DIRS */.nc.join(', ')}`,
+            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${src_settings/* DEFAULT_DIRS */.nc.join(', ')})`
+            : `no migrations directory found in ${workspace}: tried ${src_settings/* DEFAULT_DIRS */.nc.join(', ')}`,
         hint: 'set the migrations-dir input (CLI: --migrations-dir) to the directory that holds your .sql files, relative to the repository root; in a workflow, check out the repository first (actions/checkout)'
     });
     return undefined;
@@ -3822,7 +3868,7 @@ function execContext(ctx) {
         lockTimeoutMs: settings.lockTimeoutMs,
         lockRetries: settings.lockRetries,
         statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
+        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
         meta: ctx.run.meta ?? {},
         supabase: ctx.supabase
             ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
@@ -3916,8 +3962,8 @@ function newLocks(before, after) {
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
-var report_text = __webpack_require__(1609);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 ;// CONCATENATED MODULE: ./src/db/errors.ts
 
 
@@ -4459,6 +4505,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: ./src/report/redact.ts
+var redact = __webpack_require__(649);
 ;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
 // Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
 // server newer than itself, so the search picks the oldest installed pg_dump
@@ -5103,196 +5151,6 @@ async function adoptSupabaseHistory(ctx) {
     ctx.supabase.columns = await supabaseColumns(ctx.client);
 }
 
-;// CONCATENATED MODULE: ./src/lint/rules.ts
-const LOCK_TIMEOUT_NOTE = "pgshift's lock-timeout input (SET LOCAL lock_timeout, default 5s) bounds how long the statement waits for the lock, and so how long traffic queues behind it; it does not bound how long the lock is held once granted.";
-const RULES = [
-    {
-        id: 'require-concurrent-index',
-        severity: 'warning',
-        summary: 'CREATE INDEX without CONCURRENTLY on an existing table',
-        why: 'CREATE INDEX takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built, which on a large table takes minutes. Reads still work.',
-        fix: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a migration file of its own (pgshift then runs it outside a transaction). If a concurrent build fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before rerunning.'
-    },
-    {
-        id: 'concurrently-mixed-file',
-        severity: 'warning',
-        summary: 'a CONCURRENTLY statement in a file with other (transactional) statements',
-        why: 'CONCURRENTLY cannot run in a transaction block, so pgshift runs the whole file statement by statement in autocommit. The other statements lose their atomicity: if one fails, the ones before it stay committed (pgshift records the progress and resumes there), and a failed concurrent build leaves an INVALID index behind.',
-        fix: 'Put each CREATE/DROP INDEX CONCURRENTLY (or REINDEX / DETACH PARTITION CONCURRENTLY) in a migration file of its own, with IF NOT EXISTS / IF EXISTS; keep the other statements in ordinary files that run in one transaction.'
-    },
-    {
-        id: 'adding-not-null-column',
-        severity: 'error',
-        summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
-        why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
-        fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then add NOT NULL through a CHECK (c IS NOT NULL) NOT VALID + VALIDATE.'
-    },
-    {
-        id: 'changing-column-type',
-        severity: 'warning',
-        summary: 'ALTER COLUMN ... TYPE on an existing table',
-        why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
-        fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Binary-compatible changes (varchar(n) to varchar(m > n) or text, dropping a length limit, numeric precision increase) do not rewrite: suppress with the reason.'
-    },
-    {
-        id: 'constraint-missing-not-valid',
-        severity: 'warning',
-        summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
-        why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
-        fix: 'ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked), then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later statement or migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.'
-    },
-    {
-        id: 'set-not-null',
-        severity: 'warning',
-        summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
-        why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
-        fix: 'ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c_not_null (no blocking lock); then SET NOT NULL (instant, the CHECK proves it); then DROP CONSTRAINT c_not_null.'
-    },
-    {
-        id: 'add-pk-or-unique-without-index',
-        severity: 'warning',
-        summary: 'ADD PRIMARY KEY / UNIQUE without USING INDEX on an existing table',
-        why: 'The constraint builds its unique index while the ALTER TABLE holds an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build (a PRIMARY KEY also scans for NULLs).',
-        fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in its own file, then ALTER TABLE t ADD CONSTRAINT c PRIMARY KEY USING INDEX idx (or UNIQUE USING INDEX idx): instant.'
-    },
-    {
-        id: 'renaming',
-        severity: 'warning',
-        summary: 'RENAME of a table or a column',
-        why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
-        fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name), deploy code that uses it, then drop the old name in a later migration.'
-    },
-    {
-        id: 'destructive',
-        severity: 'error',
-        summary: 'DROP TABLE, DROP COLUMN, TRUNCATE, or DELETE / UPDATE without WHERE on an existing table',
-        why: 'The data is gone for good once the migration commits (a down script cannot bring it back), and running code that still reads the table or column fails. DROP and TRUNCATE also take ACCESS EXCLUSIVE; a DELETE/UPDATE of every row holds row locks on all of them and bloats the table.',
-        fix: 'Stop using the table/column in code first and deploy; back the data up if it may be needed; drop in a later migration. For data changes, add a WHERE clause (and batch large updates). If the loss is intended, suppress with the reason.'
-    },
-    {
-        id: 'table-without-primary-key',
-        severity: 'warning',
-        summary: 'CREATE TABLE without a PRIMARY KEY',
-        why: 'Without a primary key, rows cannot be addressed reliably, logical replication (and Supabase Realtime) cannot publish UPDATE and DELETE, and adding a key later means building an index on a table that is by then large.',
-        fix: 'Declare one now: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or id uuid PRIMARY KEY DEFAULT gen_random_uuid(), or a PRIMARY KEY (a, b) table constraint.'
-    },
-    {
-        id: 'volatile-default',
-        severity: 'warning',
-        summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table',
-        why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done.',
-        fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
-    },
-    {
-        id: 'lock-without-timeout',
-        severity: 'warning',
-        summary: 'LOCK TABLE in ACCESS EXCLUSIVE mode on an existing table, or a file that turns lock_timeout off',
-        why: `ACCESS EXCLUSIVE blocks every read and write of the table from when it is granted until the migration commits, i.e. through every statement after it in the file. ${LOCK_TIMEOUT_NOTE} Other ACCESS EXCLUSIVE work (ALTER TABLE) is covered by that input, so only an explicit LOCK TABLE, or a SET lock_timeout = 0 / RESET that switches pgshift's bound off, is flagged.`,
-        fix: "Drop the explicit LOCK TABLE: each ALTER TABLE takes the lock it needs. If you must serialize writers, use a weaker mode (SHARE ROW EXCLUSIVE blocks writes, not reads) and put the LOCK right before the work that needs it. Never set lock_timeout to 0 in a migration; raise pgshift's lock-timeout input instead."
-    },
-    {
-        id: 'prefer-gen-random-uuid',
-        severity: 'warning',
-        summary: 'uuid_generate_v4() where gen_random_uuid() serves',
-        why: 'uuid_generate_v4() needs the uuid-ossp extension, which hardened Postgres builds restrict (permission denied for function pg_read_file) and which must exist in the search_path. gen_random_uuid() is built in since PostgreSQL 13 and gives the same random (v4) UUIDs.',
-        fix: 'Use gen_random_uuid() (PostgreSQL 13+, no extension).'
-    },
-    {
-        id: 'blocking-maintenance',
-        severity: 'warning',
-        summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table',
-        why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
-        fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
-    },
-    {
-        id: 'ignore-without-reason',
-        severity: 'warning',
-        summary: 'a -- pgshift-ignore comment without a reason',
-        why: 'A suppression must say why the flagged statement is safe, so a reviewer can check it. Without a reason the suppression does not apply.',
-        fix: 'Write the reason after a colon: -- pgshift-ignore <rule-id>: <reason>.'
-    },
-    {
-        id: 'ignore-unknown-rule',
-        severity: 'warning',
-        summary: 'a -- pgshift-ignore comment naming a rule that does not exist',
-        why: 'The comment suppresses nothing, probably because of a typo, so the finding it meant to suppress still shows.',
-        fix: 'Use one of the rule ids listed in docs/lint.md (several may be separated by commas).'
-    }
-];
-const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
-/** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
-const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
-
-;// CONCATENATED MODULE: ./src/lint/suppress.ts
-// Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
-// Comments come from the real lexer (scanSql), so the same text inside a string or a
-// dollar-quoted body is not a comment and suppresses nothing.
-//
-// Which statement a comment applies to:
-// - inside a statement's text (between two of its lines): that statement;
-// - after code on the same line (`CREATE INDEX ...; -- pgshift-ignore ...`): the
-//   statement that code belongs to;
-// - on a line of its own: the next statement.
-
-
-const IGNORE_RE = /^--[ \t]*pgshift-ignore(?![\w-])(.*)$/is;
-function findIgnores(script) {
-    const ignores = [];
-    const problems = [];
-    const text = script.source.text;
-    if (!/pgshift-ignore/i.test(text))
-        return { ignores, problems };
-    const base = script.source.offset;
-    const spans = script.statements.map((s) => ({ start: s.offset - base, end: s.offset - base + s.sql.length }));
-    for (const token of scanSql(text)) {
-        if (token.tokenName !== 'SQL_COMMENT')
-            continue;
-        const m = IGNORE_RE.exec(token.text.trimEnd());
-        if (!m)
-            continue;
-        const rest = m[1];
-        const colon = rest.indexOf(':');
-        const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
-        const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
-        const ids = idsPart
-            .split(/[\s,]+/)
-            .map((s) => s.trim().toLowerCase())
-            .filter(Boolean);
-        const known = ids.filter((id) => IGNORABLE.has(id));
-        const unknown = ids.filter((id) => !IGNORABLE.has(id));
-        if (ids.length === 0) {
-            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: 'this -- pgshift-ignore comment names no rule id, so it suppresses nothing' });
-        }
-        for (const id of unknown) {
-            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: `-- pgshift-ignore names "${id}", which is not a pgshift lint rule, so it suppresses nothing` });
-        }
-        if (known.length > 0 && !reason) {
-            problems.push({
-                rule: 'ignore-without-reason',
-                index: token.start,
-                message: `-- pgshift-ignore ${known.join(', ')} gives no reason, so it suppresses nothing: write the reason after a colon`
-            });
-        }
-        ignores.push({ statement: target(text, spans, token.start), rules: known, reason });
-    }
-    return { ignores, problems };
-}
-function target(text, spans, at) {
-    let before = -1;
-    for (let i = 0; i < spans.length; i++) {
-        if (spans[i].start < at)
-            before = i;
-        else
-            break;
-    }
-    if (before >= 0 && at < spans[before].end)
-        return before;
-    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
-    if (before >= 0 && /\S/.test(text.slice(lineStart, at)))
-        return before;
-    return before + 1 < spans.length ? before + 1 : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/lint/tree.ts
 const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The list under `key`, or []. */
@@ -5409,24 +5267,722 @@ function tree_optionOn(def) {
     return true;
 }
 
+;// CONCATENATED MODULE: ./src/lint/column-types.ts
+// Column types as the lint compares them: the parse tree's TypeName and the catalog's
+// (pg_type.typname + the modifiers format_type prints) in one shape, and the
+// ALTER COLUMN ... TYPE changes Postgres makes without rewriting the table.
+
+// The parser spells SQL-standard names as the catalog does (pg_catalog.int4, varchar,
+// bpchar, timestamptz...); serial types are the shorthands it leaves bare. (A quoted
+// "char" is the one-byte internal type, not char(n): it is left as it is.)
+const ALIASES = {
+    serial: 'int4',
+    serial4: 'int4',
+    bigserial: 'int8',
+    serial8: 'int8',
+    smallserial: 'int2',
+    serial2: 'int2'
+};
+/** The type a TypeName node names; undefined for a type the lint cannot read (a %TYPE reference). */
+function parsedType(typeName) {
+    if (!isNode(typeName) || typeName.pct_type)
+        return undefined;
+    const parts = tree_names(typeName.names);
+    if (parts.length === 0)
+        return undefined;
+    const last = parts[parts.length - 1].toLowerCase();
+    const typname = parts.length === 1 ? (ALIASES[last] ?? last) : parts[0] === 'pg_catalog' ? last : `${parts.slice(0, -1).join('.')}.${last}`;
+    const mods = [];
+    for (const m of list(typeName, 'typmods')) {
+        const c = unwrap(m, 'A_Const');
+        const ival = c && isNode(c.ival) ? c.ival.ival : undefined;
+        mods.push(typeof ival === 'number' ? ival : 0);
+    }
+    // bpchar without a length is char(1); a bare numeric has no modifier.
+    if (typname === 'bpchar' && mods.length === 0 && parts[0] === 'pg_catalog')
+        mods.push(1);
+    if (typname === 'numeric' && mods.length === 1)
+        mods.push(0);
+    return { typname, mods, array: list(typeName, 'arrayBounds').length > 0 };
+}
+/** format_type output -> its modifiers: 'character varying(20)' -> [20], 'numeric(12,2)[]' -> [12, 2]. */
+function modsOf(formatted) {
+    const m = /\(([\d, ]+)\)/.exec(formatted);
+    return m ? m[1].split(',').map((x) => Number(x.trim())) : [];
+}
+// Types whose length or precision limit can grow (or go) without a rewrite (PostgreSQL 9.2+):
+// the value's stored form does not depend on the limit.
+const GROWABLE = new Set(['varchar', 'varbit', 'numeric', 'timestamp', 'timestamptz', 'interval']);
+/**
+ * Whether ALTER COLUMN ... TYPE from `from` to `to` (without USING) leaves the table
+ * as it is: no rewrite and no scan. Postgres skips both when the new type is
+ * binary-coercible and no stored value can fail the new limit.
+ */
+function changeWithoutRewrite(from, to) {
+    if (from.array !== to.array)
+        return false;
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (from.typname === to.typname) {
+        if (same(from.mods, to.mods))
+            return true;
+        if (!GROWABLE.has(from.typname))
+            return false;
+        if (to.mods.length === 0)
+            return true; // dropping the limit
+        if (from.mods.length === 0)
+            return false; // adding one: every value is checked (or rounded)
+        if (from.typname === 'numeric')
+            return to.mods[1] === from.mods[1] && to.mods[0] >= from.mods[0];
+        return to.mods[0] >= from.mods[0];
+    }
+    // varchar and text are binary-coercible both ways; only an unlimited varchar takes any text.
+    if (from.typname === 'varchar' && to.typname === 'text')
+        return true;
+    if (from.typname === 'text' && to.typname === 'varchar')
+        return to.mods.length === 0;
+    if (from.typname === 'cidr' && to.typname === 'inet')
+        return true;
+    return false;
+}
+/** A readable type name for messages: varchar(20), numeric(12,2), int4[]. */
+function typeText(t) {
+    return `${t.typname}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/db/lint-facts.ts
+
+const USER_TABLES = `c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`;
+const KEY = `lower(n.nspname || '.' || c.relname)`;
+async function readLintFacts(client, wanted, opts) {
+    const tables = new Map();
+    const r = await client.query(`SELECT ${KEY} AS t, c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int AS relpages,
+            pg_stat_get_live_tuples(c.oid)::float8 AS live
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_TABLES}`);
+    for (const row of r.rows)
+        tables.set(row.t, opts.rows ? { rows: rowEstimate(row) } : {});
+    const facts = { tables, functions: new Map(), indexes: new Map() };
+    const altered = wanted.tables.filter((t) => tables.has(t));
+    if (altered.length) {
+        const cols = await client.query(`SELECT ${KEY} AS t, a.attname, COALESCE(et.typname, ty.typname)::text AS typname, et.oid IS NOT NULL AS arr,
+              format_type(a.atttypid, a.atttypmod) AS fmt, a.attnotnull
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_type et ON et.oid = ty.typelem AND ty.typcategory = 'A'
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND ${KEY} = ANY($1::text[])`, [altered]);
+        const checks = await client.query(`SELECT ${KEY} AS t, co.conname, co.convalidated, pg_get_expr(co.conbin, co.conrelid) AS expr
+         FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE co.contype = 'c' AND ${KEY} = ANY($1::text[])`, [altered]);
+        for (const t of altered) {
+            const f = tables.get(t);
+            f.columns = new Map();
+            f.notNullChecks = new Map();
+        }
+        for (const c of cols.rows) {
+            tables.get(c.t).columns.set(c.attname, { typname: c.typname, mods: modsOf(c.fmt), array: c.arr, notNull: c.attnotnull });
+        }
+        for (const c of checks.rows) {
+            const column = notNullColumn(c.expr);
+            if (column)
+                tables.get(c.t).notNullChecks.set(c.conname, { column, validated: c.convalidated });
+        }
+    }
+    if (wanted.functions.length) {
+        const fns = await client.query(`SELECT proname::text AS proname, string_agg(DISTINCT provolatile::text, '') AS v FROM pg_proc WHERE proname = ANY($1::text[]) GROUP BY proname`, [wanted.functions]);
+        for (const f of fns.rows)
+            facts.functions.set(f.proname.toLowerCase(), f.v.includes('v') ? 'v' : f.v.includes('s') ? 's' : 'i');
+    }
+    if (wanted.indexes.length) {
+        const idx = await client.query(`SELECT lower(ns.nspname || '.' || ic.relname) AS idx, lower(n.nspname || '.' || c.relname) AS tbl
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace ns ON ns.oid = ic.relnamespace
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE lower(ns.nspname || '.' || ic.relname) = ANY($1::text[])`, [wanted.indexes]);
+        for (const x of idx.rows)
+            facts.indexes.set(x.idx, x.tbl);
+    }
+    return { existingTables: new Set(tables.keys()), facts };
+}
+/**
+ * The planner's estimate (reltuples, set by VACUUM, ANALYZE and CREATE INDEX), else the
+ * statistics' live tuples; 0 only when all three say the table is empty; undefined when
+ * it has pages but no estimate. Partitioned tables hold no rows themselves: unknown.
+ */
+function rowEstimate(row) {
+    if (row.relkind !== 'r')
+        return undefined;
+    if (row.reltuples > 0)
+        return row.reltuples;
+    if (row.live > 0)
+        return row.live;
+    return row.relpages === 0 ? 0 : undefined;
+}
+/** pg_get_expr of a CHECK: `(status IS NOT NULL)` -> 'status'; `("Mixed Case" IS NOT NULL)` -> 'Mixed Case'. */
+function notNullColumn(expr) {
+    const m = /^\(*\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s+IS\s+NOT\s+NULL\s*\)*$/.exec(expr.trim());
+    if (!m)
+        return undefined;
+    return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
+}
+
+;// CONCATENATED MODULE: ./src/lint/builtin-functions.ts
+// Generated by scripts/gen-lint-builtins.mjs from PostgreSQL 17.10: do not edit.
+// Built-in functions whose every overload is IMMUTABLE or STABLE (1496 names).
+const NON_VOLATILE_BUILTINS = new Set([
+    'abbrev abs aclcontains acldefault aclexplode aclinsert aclitemeq aclremove acos acosd acosh age',
+    'any_value_transfn anyarray_send anycompatiblearray_send anytextcat area array_append array_cat array_dims',
+    'array_eq array_fill array_ge array_gt array_larger array_le array_length array_lower array_lt array_ndims',
+    'array_ne array_position array_positions array_prepend array_remove array_replace array_send array_smaller',
+    'array_to_json array_to_string array_to_tsvector array_upper arraycontained arraycontains arrayoverlap ascii',
+    'asin asind asinh atan atan2 atan2d atand atanh bit bit_count bit_length bit_send bitand bitcat bitcmp biteq',
+    'bitge bitgt bitle bitlt bitne bitnot bitor bitshiftleft bitshiftright bittypmodin bitxor bool',
+    'booland_statefunc booleq boolge boolgt boolle boollt boolne boolor_statefunc boolsend bound_box box box_above',
+    'box_above_eq box_add box_below box_below_eq box_center box_contain box_contain_pt box_contained box_distance',
+    'box_div box_eq box_ge box_gt box_intersect box_le box_left box_lt box_mul box_overabove box_overbelow',
+    'box_overlap box_overleft box_overright box_right box_same box_send box_sub bpchar bpchar_larger',
+    'bpchar_pattern_ge bpchar_pattern_gt bpchar_pattern_le bpchar_pattern_lt bpchar_smaller bpcharcmp bpchareq',
+    'bpcharge bpchargt bpchariclike bpcharicnlike bpcharicregexeq bpcharicregexne bpcharle bpcharlike bpcharlt',
+    'bpcharne bpcharnlike bpcharregexeq bpcharregexne bpcharsend bpchartypmodin brin_bloom_summary_send',
+    'brin_minmax_multi_summary_send broadcast btarraycmp btboolcmp btbpchar_pattern_cmp btcharcmp btequalimage',
+    'btfloat48cmp btfloat4cmp btfloat84cmp btfloat8cmp btint24cmp btint28cmp btint2cmp btint42cmp btint48cmp',
+    'btint4cmp btint82cmp btint84cmp btint8cmp btnamecmp btnametextcmp btoidcmp btoidvectorcmp btrecordcmp',
+    'btrecordimagecmp btrim bttext_pattern_cmp bttextcmp bttextnamecmp bttidcmp btvarstrequalimage byteacat',
+    'byteacmp byteaeq byteage byteagt byteale bytealike bytealt byteane byteanlike byteasend cardinality cash_cmp',
+    'cash_div_cash cash_div_flt4 cash_div_flt8 cash_div_int2 cash_div_int4 cash_div_int8 cash_eq cash_ge cash_gt',
+    'cash_le cash_lt cash_mi cash_mul_flt4 cash_mul_flt8 cash_mul_int2 cash_mul_int4 cash_mul_int8 cash_ne cash_pl',
+    'cash_send cash_words cashlarger cashsmaller cbrt ceil ceiling center char char_length character_length chareq',
+    'charge chargt charle charlt charne charsend chr cideq cidr cidr_send cidsend circle circle_above circle_add_pt',
+    'circle_below circle_center circle_contain circle_contain_pt circle_contained circle_distance circle_div_pt',
+    'circle_eq circle_ge circle_gt circle_le circle_left circle_lt circle_mul_pt circle_ne circle_overabove',
+    'circle_overbelow circle_overlap circle_overleft circle_overright circle_right circle_same circle_send',
+    'circle_sub_pt close_ls close_lseg close_pb close_pl close_ps close_sb col_description concat concat_ws convert',
+    'convert_from convert_to cos cosd cosh cot cotd current_database current_schema current_schemas current_setting',
+    'current_user database_to_xml database_to_xml_and_xmlschema database_to_xmlschema date date_add date_bin',
+    'date_cmp date_cmp_timestamp date_cmp_timestamptz date_eq date_eq_timestamp date_eq_timestamptz date_ge',
+    'date_ge_timestamp date_ge_timestamptz date_gt date_gt_timestamp date_gt_timestamptz date_larger date_le',
+    'date_le_timestamp date_le_timestamptz date_lt date_lt_timestamp date_lt_timestamptz date_mi date_mi_interval',
+    'date_mii date_ne date_ne_timestamp date_ne_timestamptz date_part date_pl_interval date_pli date_send',
+    'date_smaller date_subtract date_trunc datemultirange daterange daterange_canonical daterange_subdiff',
+    'datetime_pl datetimetz_pl dcbrt decode degrees dexp diagonal diameter dist_bp dist_bs dist_cpoint dist_cpoly',
+    'dist_lp dist_ls dist_pathp dist_pb dist_pc dist_pl dist_polyc dist_polyp dist_ppath dist_ppoly dist_ps dist_sb',
+    'dist_sl dist_sp div dlog1 dlog10 dpow dround dsqrt dtrunc elem_contained_by_multirange elem_contained_by_range',
+    'encode enum_cmp enum_eq enum_first enum_ge enum_gt enum_larger enum_last enum_le enum_lt enum_ne enum_range',
+    'enum_send enum_smaller erf erfc exp extract factorial family float4 float48div float48eq float48ge float48gt',
+    'float48le float48lt float48mi float48mul float48ne float48pl float4_accum float4abs float4div float4eq',
+    'float4ge float4gt float4larger float4le float4lt float4mi float4mul float4ne float4pl float4send float4smaller',
+    'float4um float4up float8 float84div float84eq float84ge float84gt float84le float84lt float84mi float84mul',
+    'float84ne float84pl float8_accum float8_avg float8_combine float8_corr float8_covar_pop float8_covar_samp',
+    'float8_regr_accum float8_regr_avgx float8_regr_avgy float8_regr_combine float8_regr_intercept float8_regr_r2',
+    'float8_regr_slope float8_regr_sxx float8_regr_sxy float8_regr_syy float8_stddev_pop float8_stddev_samp',
+    'float8_var_pop float8_var_samp float8abs float8div float8eq float8ge float8gt float8larger float8le float8lt',
+    'float8mi float8mul float8ne float8pl float8send float8smaller float8um float8up floor flt4_mul_cash',
+    'flt8_mul_cash fmgr_c_validator fmgr_internal_validator fmgr_sql_validator format format_type gcd',
+    'generate_series generate_subscripts get_bit get_byte get_current_ts_config getdatabaseencoding getpgusername',
+    'gin_cmp_tslexeme gin_compare_jsonb has_any_column_privilege has_column_privilege has_database_privilege',
+    'has_foreign_data_wrapper_privilege has_function_privilege has_language_privilege has_parameter_privilege',
+    'has_schema_privilege has_sequence_privilege has_server_privilege has_table_privilege has_tablespace_privilege',
+    'has_type_privilege hash_aclitem hash_aclitem_extended hash_array hash_array_extended hash_multirange',
+    'hash_multirange_extended hash_numeric hash_numeric_extended hash_range hash_range_extended hash_record',
+    'hash_record_extended hashbpchar hashbpcharextended hashchar hashcharextended hashenum hashenumextended',
+    'hashfloat4 hashfloat4extended hashfloat8 hashfloat8extended hashinet hashinetextended hashint2',
+    'hashint2extended hashint4 hashint4extended hashint8 hashint8extended hashmacaddr hashmacaddr8',
+    'hashmacaddr8extended hashmacaddrextended hashname hashnameextended hashoid hashoidextended hashoidvector',
+    'hashoidvectorextended hashtext hashtextextended hashtid hashtidextended height host hostmask',
+    'icu_unicode_version in_range inet_client_addr inet_client_port inet_merge inet_same_family inet_send',
+    'inet_server_addr inet_server_port inetand inetmi inetmi_int8 inetnot inetor inetpl initcap int2 int24div',
+    'int24eq int24ge int24gt int24le int24lt int24mi int24mul int24ne int24pl int28div int28eq int28ge int28gt',
+    'int28le int28lt int28mi int28mul int28ne int28pl int2_avg_accum int2_avg_accum_inv int2_mul_cash int2_sum',
+    'int2abs int2and int2div int2eq int2ge int2gt int2int4_sum int2larger int2le int2lt int2mi int2mod int2mul',
+    'int2ne int2not int2or int2pl int2send int2shl int2shr int2smaller int2um int2up int2vectorsend int2xor int4',
+    'int42div int42eq int42ge int42gt int42le int42lt int42mi int42mul int42ne int42pl int48div int48eq int48ge',
+    'int48gt int48le int48lt int48mi int48mul int48ne int48pl int4_avg_accum int4_avg_accum_inv int4_avg_combine',
+    'int4_mul_cash int4_sum int4abs int4and int4div int4eq int4ge int4gt int4inc int4larger int4le int4lt int4mi',
+    'int4mod int4mul int4multirange int4ne int4not int4or int4pl int4range int4range_canonical int4range_subdiff',
+    'int4send int4shl int4shr int4smaller int4um int4up int4xor int8 int82div int82eq int82ge int82gt int82le',
+    'int82lt int82mi int82mul int82ne int82pl int84div int84eq int84ge int84gt int84le int84lt int84mi int84mul',
+    'int84ne int84pl int8_avg int8_mul_cash int8_sum int8abs int8and int8dec int8dec_any int8div int8eq int8ge',
+    'int8gt int8inc int8inc_any int8inc_float8_float8 int8larger int8le int8lt int8mi int8mod int8mul',
+    'int8multirange int8ne int8not int8or int8pl int8pl_inet int8range int8range_canonical int8range_subdiff',
+    'int8send int8shl int8shr int8smaller int8um int8up int8xor integer_pl_date inter_lb inter_sb inter_sl interval',
+    'interval_cmp interval_div interval_eq interval_ge interval_gt interval_hash interval_hash_extended',
+    'interval_larger interval_le interval_lt interval_mi interval_mul interval_ne interval_pl interval_pl_date',
+    'interval_pl_time interval_pl_timestamp interval_pl_timestamptz interval_pl_timetz interval_send',
+    'interval_smaller interval_um intervaltypmodin is_normalized isclosed isempty isfinite ishorizontal isopen',
+    'isparallel isperp isvertical json_array_element json_array_element_text json_array_elements',
+    'json_array_elements_text json_array_length json_build_array json_build_object json_each json_each_text',
+    'json_extract_path json_extract_path_text json_object json_object_field json_object_field_text json_object_keys',
+    'json_populate_record json_populate_recordset json_send json_strip_nulls json_to_record json_to_recordset',
+    'json_to_tsvector json_typeof jsonb_array_element jsonb_array_element_text jsonb_array_elements',
+    'jsonb_array_elements_text jsonb_array_length jsonb_build_array jsonb_build_object jsonb_cmp jsonb_concat',
+    'jsonb_contained jsonb_contains jsonb_delete jsonb_delete_path jsonb_each jsonb_each_text jsonb_eq jsonb_exists',
+    'jsonb_exists_all jsonb_exists_any jsonb_extract_path jsonb_extract_path_text jsonb_ge jsonb_gt jsonb_hash',
+    'jsonb_hash_extended jsonb_insert jsonb_le jsonb_lt jsonb_ne jsonb_object jsonb_object_field',
+    'jsonb_object_field_text jsonb_object_keys jsonb_path_exists jsonb_path_exists_opr jsonb_path_exists_tz',
+    'jsonb_path_match jsonb_path_match_opr jsonb_path_match_tz jsonb_path_query jsonb_path_query_array',
+    'jsonb_path_query_array_tz jsonb_path_query_first jsonb_path_query_first_tz jsonb_path_query_tz',
+    'jsonb_populate_record jsonb_populate_record_valid jsonb_populate_recordset jsonb_pretty jsonb_send jsonb_set',
+    'jsonb_set_lax jsonb_strip_nulls jsonb_to_record jsonb_to_recordset jsonb_to_tsvector jsonb_typeof',
+    'jsonpath_send justify_days justify_hours justify_interval lcm left length like like_escape line line_distance',
+    'line_eq line_horizontal line_interpt line_intersect line_parallel line_perp line_send line_vertical ln log',
+    'log10 lower lower_inc lower_inf lpad lseg lseg_center lseg_distance lseg_eq lseg_ge lseg_gt lseg_horizontal',
+    'lseg_interpt lseg_intersect lseg_le lseg_length lseg_lt lseg_ne lseg_parallel lseg_perp lseg_send',
+    'lseg_vertical ltrim macaddr macaddr8 macaddr8_and macaddr8_cmp macaddr8_eq macaddr8_ge macaddr8_gt macaddr8_le',
+    'macaddr8_lt macaddr8_ne macaddr8_not macaddr8_or macaddr8_send macaddr8_set7bit macaddr_and macaddr_cmp',
+    'macaddr_eq macaddr_ge macaddr_gt macaddr_le macaddr_lt macaddr_ne macaddr_not macaddr_or macaddr_send',
+    'make_date make_interval make_time make_timestamp make_timestamptz makeaclitem masklen md5 min_scale mod money',
+    'mul_d_interval multirange multirange_adjacent_multirange multirange_adjacent_range multirange_after_multirange',
+    'multirange_after_range multirange_before_multirange multirange_before_range multirange_cmp',
+    'multirange_contained_by_multirange multirange_contained_by_range multirange_contains_elem',
+    'multirange_contains_multirange multirange_contains_range multirange_eq multirange_ge multirange_gt',
+    'multirange_intersect multirange_intersect_agg_transfn multirange_le multirange_lt multirange_minus',
+    'multirange_ne multirange_overlaps_multirange multirange_overlaps_range multirange_overleft_multirange',
+    'multirange_overleft_range multirange_overright_multirange multirange_overright_range multirange_send',
+    'multirange_union mxid_age name nameconcatoid nameeq nameeqtext namege namegetext namegt namegttext nameiclike',
+    'nameicnlike nameicregexeq nameicregexne namele nameletext namelike namelt namelttext namene namenetext',
+    'namenlike nameregexeq nameregexne namesend netmask network network_cmp network_eq network_ge network_gt',
+    'network_larger network_le network_lt network_ne network_overlap network_smaller network_sub network_subeq',
+    'network_sup network_supeq normalize notlike now npoints num_nonnulls num_nulls numeric numeric_abs numeric_add',
+    'numeric_cmp numeric_div numeric_div_trunc numeric_eq numeric_exp numeric_ge numeric_gt numeric_inc',
+    'numeric_larger numeric_le numeric_ln numeric_log numeric_lt numeric_mod numeric_mul numeric_ne',
+    'numeric_pl_pg_lsn numeric_power numeric_send numeric_smaller numeric_sqrt numeric_sub numeric_uminus',
+    'numeric_uplus numerictypmodin nummultirange numnode numrange numrange_subdiff obj_description octet_length oid',
+    'oideq oidge oidgt oidlarger oidle oidlt oidne oidsend oidsmaller oidvectoreq oidvectorge oidvectorgt',
+    'oidvectorle oidvectorlt oidvectorne oidvectorsend oidvectortypes on_pb on_pl on_ppath on_ps on_sb on_sl',
+    'overlaps overlay parse_ident path path_add path_add_pt path_contain_pt path_distance path_div_pt path_inter',
+    'path_length path_mul_pt path_n_eq path_n_ge path_n_gt path_n_le path_n_lt path_npoints path_send path_sub_pt',
+    'pclose phraseto_tsquery pi plainto_tsquery point point_above point_add point_below point_distance point_div',
+    'point_eq point_horiz point_left point_mul point_ne point_right point_send point_sub point_vert poly_above',
+    'poly_below poly_center poly_contain poly_contain_pt poly_contained poly_distance poly_left poly_npoints',
+    'poly_overabove poly_overbelow poly_overlap poly_overleft poly_overright poly_right poly_same poly_send polygon',
+    'popen position postgresql_fdw_validator pow power pt_contained_circle pt_contained_poly querytree quote_ident',
+    'quote_literal quote_nullable radians radius range_adjacent range_adjacent_multirange range_after',
+    'range_after_multirange range_before range_before_multirange range_cmp range_contained_by',
+    'range_contained_by_multirange range_contains range_contains_elem range_contains_multirange range_eq range_ge',
+    'range_gt range_intersect range_intersect_agg_transfn range_le range_lt range_merge range_minus range_ne',
+    'range_overlaps range_overlaps_multirange range_overleft range_overleft_multirange range_overright',
+    'range_overright_multirange range_send range_union record_eq record_ge record_gt record_image_eq',
+    'record_image_ge record_image_gt record_image_le record_image_lt record_image_ne record_le record_lt record_ne',
+    'record_send regclass regclasssend regcollationsend regconfigsend regdictionarysend regexp_count regexp_instr',
+    'regexp_like regexp_match regexp_matches regexp_replace regexp_split_to_array regexp_split_to_table',
+    'regexp_substr regnamespacesend regoperatorsend regopersend regproceduresend regprocsend regrolesend',
+    'regtypesend repeat replace reverse right round row_security_active row_to_json rpad rtrim',
+    'satisfies_hash_partition scale schema_to_xml schema_to_xml_and_xmlschema schema_to_xmlschema session_user',
+    'set_bit set_byte set_masklen setweight sha224 sha256 sha384 sha512 shobj_description sign similar_escape',
+    'similar_to_escape sin sind sinh slope spg_poly_quad_compress split_part sqrt starts_with statement_timestamp',
+    'string_to_array string_to_table strip strpos substr substring system_user table_to_xml',
+    'table_to_xml_and_xmlschema table_to_xmlschema tan tand tanh text text_ge text_gt text_larger text_le text_lt',
+    'text_pattern_ge text_pattern_gt text_pattern_le text_pattern_lt text_smaller textanycat textcat texteq',
+    'texteqname textgename textgtname texticlike texticnlike texticregexeq texticregexne textlen textlename',
+    'textlike textltname textne textnename textnlike textregexeq textregexne textsend tideq tidge tidgt tidlarger',
+    'tidle tidlt tidne tidsend tidsmaller time time_cmp time_eq time_ge time_gt time_hash time_hash_extended',
+    'time_larger time_le time_lt time_mi_interval time_mi_time time_ne time_pl_interval time_send time_smaller',
+    'timedate_pl timestamp timestamp_cmp timestamp_cmp_date timestamp_cmp_timestamptz timestamp_eq',
+    'timestamp_eq_date timestamp_eq_timestamptz timestamp_ge timestamp_ge_date timestamp_ge_timestamptz',
+    'timestamp_gt timestamp_gt_date timestamp_gt_timestamptz timestamp_hash timestamp_hash_extended',
+    'timestamp_larger timestamp_le timestamp_le_date timestamp_le_timestamptz timestamp_lt timestamp_lt_date',
+    'timestamp_lt_timestamptz timestamp_mi timestamp_mi_interval timestamp_ne timestamp_ne_date',
+    'timestamp_ne_timestamptz timestamp_pl_interval timestamp_send timestamp_smaller timestamptypmodin timestamptz',
+    'timestamptz_cmp timestamptz_cmp_date timestamptz_cmp_timestamp timestamptz_eq timestamptz_eq_date',
+    'timestamptz_eq_timestamp timestamptz_ge timestamptz_ge_date timestamptz_ge_timestamp timestamptz_gt',
+    'timestamptz_gt_date timestamptz_gt_timestamp timestamptz_larger timestamptz_le timestamptz_le_date',
+    'timestamptz_le_timestamp timestamptz_lt timestamptz_lt_date timestamptz_lt_timestamp timestamptz_mi',
+    'timestamptz_mi_interval timestamptz_ne timestamptz_ne_date timestamptz_ne_timestamp timestamptz_pl_interval',
+    'timestamptz_send timestamptz_smaller timestamptztypmodin timetypmodin timetz timetz_cmp timetz_eq timetz_ge',
+    'timetz_gt timetz_hash timetz_hash_extended timetz_larger timetz_le timetz_lt timetz_mi_interval timetz_ne',
+    'timetz_pl_interval timetz_send timetz_smaller timetzdate_pl timetztypmodin timezone to_ascii to_bin to_char',
+    'to_date to_hex to_json to_jsonb to_number to_oct to_regclass to_regcollation to_regnamespace to_regoper',
+    'to_regoperator to_regproc to_regprocedure to_regrole to_regtype to_regtypemod to_timestamp to_tsquery',
+    'to_tsvector transaction_timestamp translate trim_array trim_scale trunc ts_debug ts_delete ts_filter',
+    'ts_headline ts_lexize ts_match_qv ts_match_tq ts_match_tt ts_match_vq ts_parse ts_rank ts_rank_cd',
+    'ts_token_type tsmultirange tsq_mcontained tsq_mcontains tsquery_and tsquery_cmp tsquery_eq tsquery_ge',
+    'tsquery_gt tsquery_le tsquery_lt tsquery_ne tsquery_not tsquery_or tsquery_phrase tsquerysend tsrange',
+    'tsrange_subdiff tstzmultirange tstzrange tstzrange_subdiff tsvector_cmp tsvector_concat tsvector_eq',
+    'tsvector_ge tsvector_gt tsvector_le tsvector_lt tsvector_ne tsvector_to_array tsvectorsend txid_current',
+    'txid_current_if_assigned txid_current_snapshot txid_snapshot_send txid_snapshot_xip txid_snapshot_xmax',
+    'txid_snapshot_xmin txid_visible_in_snapshot unicode_assigned unicode_version unistr unknownsend unnest upper',
+    'upper_inc upper_inf uuid_cmp uuid_eq uuid_extract_timestamp uuid_extract_version uuid_ge uuid_gt uuid_hash',
+    'uuid_hash_extended uuid_le uuid_lt uuid_ne uuid_send varbit varbit_send varbitcmp varbiteq varbitge varbitgt',
+    'varbitle varbitlt varbitne varbittypmodin varchar varcharsend varchartypmodin version void_send',
+    'websearch_to_tsquery width width_bucket xid xid8_larger xid8_smaller xid8cmp xid8eq xid8ge xid8gt xid8le',
+    'xid8lt xid8ne xid8send xideq xideqint4 xidneq xidneqint4 xidsend xml xml_is_well_formed',
+    'xml_is_well_formed_content xml_is_well_formed_document xml_send xmlcomment xmlconcat2 xmlexists xmltext',
+    'xmlvalidate xpath xpath_exists'
+]
+    .join(' ')
+    .split(' '));
+
+;// CONCATENATED MODULE: ./src/lint/rules.ts
+const LOCK_TIMEOUT_NOTE = "pgshift's lock-timeout input (SET LOCAL lock_timeout, default 5s) bounds how long the statement waits for the lock, and so how long traffic queues behind it; it does not bound how long the lock is held once granted.";
+const RULES = [
+    {
+        id: 'require-concurrent-index',
+        severity: 'warning',
+        summary: 'CREATE INDEX without CONCURRENTLY on an existing table',
+        why: 'CREATE INDEX takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built, which on a large table takes minutes. Reads still work.',
+        fix: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a migration file of its own (pgshift then runs it outside a transaction). If a concurrent build fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before rerunning.'
+    },
+    {
+        id: 'concurrently-mixed-file',
+        severity: 'warning',
+        summary: 'a CONCURRENTLY statement in a file with other (transactional) statements',
+        why: 'CONCURRENTLY cannot run in a transaction block, so pgshift runs the whole file statement by statement in autocommit. The other statements lose their atomicity: if one fails, the ones before it stay committed (pgshift records the progress and resumes there), and a failed concurrent build leaves an INVALID index behind.',
+        fix: 'Put each CREATE/DROP INDEX CONCURRENTLY (or REINDEX / DETACH PARTITION CONCURRENTLY) in a migration file of its own, with IF NOT EXISTS / IF EXISTS; keep the other statements in ordinary files that run in one transaction.'
+    },
+    {
+        id: 'adding-not-null-column',
+        severity: 'error',
+        summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
+        why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
+        fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then enforce NOT NULL with the set-not-null recipe (CHECK ... NOT VALID in one migration; VALIDATE and SET NOT NULL in a later one).'
+    },
+    {
+        id: 'changing-column-type',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... TYPE on an existing table, unless the change needs no rewrite',
+        why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
+        fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Changes that need no rewrite (varchar(n) to varchar(m >= n) or text, dropping a length limit, more numeric precision at the same scale) are not flagged when the old type is known (from the database or the migrations).'
+    },
+    {
+        id: 'constraint-missing-not-valid',
+        severity: 'warning',
+        summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
+        why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
+        fix: "ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked) in one migration, then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. Not in the same file: pgshift runs a file in one transaction, so the ADD's lock would be held through the scan."
+    },
+    {
+        id: 'set-not-null',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
+        why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
+        fix: "Two migrations. First: ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID (instant). Then, in a later migration: VALIDATE CONSTRAINT c_not_null (scans without blocking reads or writes); SET NOT NULL (instant, the CHECK proves it); DROP CONSTRAINT c_not_null. In one file the ADD's ACCESS EXCLUSIVE lock would be held through the VALIDATE scan."
+    },
+    {
+        id: 'add-pk-or-unique-without-index',
+        severity: 'warning',
+        summary: 'ADD PRIMARY KEY / UNIQUE without USING INDEX on an existing table',
+        why: 'The constraint builds its unique index while the ALTER TABLE holds an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build (a PRIMARY KEY also scans for NULLs).',
+        fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in its own file, then ALTER TABLE t ADD CONSTRAINT c PRIMARY KEY USING INDEX idx (or UNIQUE USING INDEX idx): instant.'
+    },
+    {
+        id: 'renaming',
+        severity: 'warning',
+        summary: 'RENAME of a table, a column, a schema or an enum value',
+        why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
+        fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name; a new enum value with ADD VALUE and an UPDATE of the rows), deploy code that uses it, then drop the old name in a later migration.'
+    },
+    {
+        id: 'destructive',
+        severity: 'error',
+        summary: 'DROP TABLE, DROP COLUMN, TRUNCATE, or DELETE / UPDATE without WHERE on an existing table',
+        why: 'The data is gone for good once the migration commits (a down script cannot bring it back), and running code that still reads the table or column fails. DROP and TRUNCATE also take ACCESS EXCLUSIVE; a DELETE/UPDATE of every row holds row locks on all of them and bloats the table.',
+        fix: 'Stop using the table/column in code first and deploy; back the data up if it may be needed; drop in a later migration. For data changes, add a WHERE clause (and batch large updates). If the loss is intended, suppress with the reason.'
+    },
+    {
+        id: 'table-without-primary-key',
+        severity: 'warning',
+        summary: 'CREATE TABLE without a PRIMARY KEY',
+        why: 'Without a primary key, rows cannot be addressed reliably, logical replication (and Supabase Realtime) cannot publish UPDATE and DELETE, and adding a key later means building an index on a table that is by then large.',
+        fix: 'Declare one now: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or id uuid PRIMARY KEY DEFAULT gen_random_uuid(), or a PRIMARY KEY (a, b) table constraint.'
+    },
+    {
+        id: 'volatile-default',
+        severity: 'warning',
+        summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table; a function not known to be IMMUTABLE or STABLE counts as volatile',
+        why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done. CREATE FUNCTION makes a function VOLATILE unless it says IMMUTABLE or STABLE, so a function the lint cannot look up (not a non-volatile built-in, not created in the migrations, not in the database at hand) counts as volatile.',
+        fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
+    },
+    {
+        id: 'lock-without-timeout',
+        severity: 'warning',
+        summary: 'LOCK TABLE in ACCESS EXCLUSIVE mode on an existing table, or a file that turns lock_timeout off',
+        why: `ACCESS EXCLUSIVE blocks every read and write of the table from when it is granted until the migration commits, i.e. through every statement after it in the file. ${LOCK_TIMEOUT_NOTE} Other ACCESS EXCLUSIVE work (ALTER TABLE) is covered by that input, so only an explicit LOCK TABLE, or a SET lock_timeout = 0 / RESET that switches pgshift's bound off, is flagged.`,
+        fix: "Drop the explicit LOCK TABLE: each ALTER TABLE takes the lock it needs. If you must serialize writers, use a weaker mode (SHARE ROW EXCLUSIVE blocks writes, not reads) and put the LOCK right before the work that needs it. Never set lock_timeout to 0 in a migration; raise pgshift's lock-timeout input instead."
+    },
+    {
+        id: 'prefer-gen-random-uuid',
+        severity: 'warning',
+        summary: 'uuid_generate_v4() where gen_random_uuid() serves',
+        why: 'uuid_generate_v4() needs the uuid-ossp extension, which hardened Postgres builds restrict (permission denied for function pg_read_file) and which must exist in the search_path. gen_random_uuid() is built in since PostgreSQL 13 and gives the same random (v4) UUIDs.',
+        fix: 'Use gen_random_uuid() (PostgreSQL 13+, no extension).'
+    },
+    {
+        id: 'blocking-maintenance',
+        severity: 'warning',
+        summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table (REINDEX SYSTEM and catalog indexes excepted)',
+        why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
+        fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
+    },
+    {
+        id: 'validate-in-same-transaction',
+        severity: 'warning',
+        summary: 'VALIDATE CONSTRAINT in the same transaction as the ADD CONSTRAINT ... NOT VALID it validates, on an existing table',
+        why: "NOT VALID only helps when the ADD commits before the VALIDATE starts. pgshift runs a file in one transaction, and Postgres holds every lock until COMMIT: the ADD's ACCESS EXCLUSIVE lock (for a CHECK; SHARE ROW EXCLUSIVE on both tables for a foreign key) is still held while VALIDATE scans every row, so reads and writes (writes, for a foreign key) wait for the whole scan, exactly as without NOT VALID.",
+        fix: "Move the VALIDATE CONSTRAINT into a later migration file. Deployed together they still run as two transactions (one per file), so the ADD's lock is released before the scan."
+    },
+    {
+        id: 'lock-held-until-commit',
+        severity: 'warning',
+        summary: 'a statement that scans or rewrites an existing table after an earlier statement of the same transaction locked an existing table against writes',
+        why: 'Postgres releases table locks at COMMIT, not when the statement that took them ends. In a file that runs in one transaction, an ALTER TABLE (ACCESS EXCLUSIVE), a CREATE INDEX (SHARE) or a foreign key (SHARE ROW EXCLUSIVE) early in the file keeps its table locked through every later statement, so a long one after it (an UPDATE or DELETE backfill, an index build, a VALIDATE, a rewrite) blocks that table for its whole duration too.',
+        fix: 'Put the long statement in a migration file of its own, after the one that takes the lock (pgshift commits each file separately), or take the strong lock last: the long work first, the quick ALTER at the end.'
+    },
+    {
+        id: 'require-concurrent-index-drop',
+        severity: 'warning',
+        summary: 'DROP INDEX without CONCURRENTLY on an index of an existing table',
+        why: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. It must wait for every running query on the table, and every query that arrives meanwhile queues behind it; in a transactional file the lock is then held until the migration commits.",
+        fix: 'DROP INDEX CONCURRENTLY IF EXISTS ... in a migration file of its own (pgshift runs it outside a transaction). It waits for running queries without blocking new ones.'
+    },
+    {
+        id: 'require-concurrent-detach-partition',
+        severity: 'warning',
+        summary: 'ALTER TABLE ... DETACH PARTITION without CONCURRENTLY on an existing partitioned table',
+        why: 'A plain DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the partitioned table: every read and write of every partition waits until the migration commits.',
+        fix: 'ALTER TABLE parent DETACH PARTITION child CONCURRENTLY (PostgreSQL 14+) in a migration file of its own: it cannot run in a transaction, and takes only SHARE UPDATE EXCLUSIVE on the parent. If it is interrupted, finish it with DETACH PARTITION ... FINALIZE.'
+    },
+    {
+        id: 'drop-database',
+        severity: 'error',
+        summary: 'DROP DATABASE',
+        why: 'The whole database is deleted, with no way back. DROP DATABASE cannot run inside a transaction, so pgshift runs its file statement by statement in autocommit: nothing before or after it can be rolled back either.',
+        fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
+    },
+    {
+        id: 'drop-not-null',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',
+        why: 'The change itself is instant, but code, views, functions and reports written for a column that could never be NULL start receiving NULLs, and fail or silently miscount.',
+        fix: 'Make sure every reader handles NULL first (or keep NOT NULL and use a marker value). If they do, suppress with that reason.'
+    },
+    {
+        id: 'prefer-bigint-key',
+        severity: 'warning',
+        summary: 'a primary key column of type integer, smallint, serial or smallserial',
+        why: 'An integer key runs out at 2,147,483,647 (smallint at 32,767); inserts then fail. Changing the type of a key later rewrites the table and every table that references it, under ACCESS EXCLUSIVE locks.',
+        fix: 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY (or a uuid key). bigint costs 4 more bytes per row.'
+    },
+    {
+        id: 'prefer-identity',
+        severity: 'warning',
+        summary: 'a serial, bigserial or smallserial column',
+        why: 'serial is a legacy shorthand: its sequence is a separate object with its own owner and grants (a role that can INSERT may still lack USAGE on it), a manual INSERT of an id does not move the sequence, and copying the table definition shares the sequence.',
+        fix: 'bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids): the SQL-standard form, owned by the column.'
+    },
+    {
+        id: 'adding-exclusion-constraint',
+        severity: 'warning',
+        summary: 'ADD CONSTRAINT ... EXCLUDE on an existing table',
+        why: 'An exclusion constraint builds its index and checks every row while holding an ACCESS EXCLUSIVE lock: no reads, no writes for the whole build. Unlike CHECK and foreign keys it cannot be added NOT VALID, and its index cannot be built CONCURRENTLY and attached later.',
+        fix: 'Add it while the table is small or new, or in a maintenance window. Where the rule can be kept by the application or a trigger, do that instead. If the table is small, suppress with the reason.'
+    },
+    {
+        id: 'prefer-jsonb',
+        severity: 'warning',
+        summary: 'a json column',
+        why: 'json keeps the text exactly as written and parses it on every access: it cannot be indexed (GIN) or compared for equality, and duplicate keys stay. jsonb is what nearly every use wants.',
+        fix: 'Use jsonb. Keep json only when the exact text (key order, whitespace, duplicate keys) must be preserved, and suppress with that reason.'
+    },
+    {
+        id: 'too-many-index-columns',
+        severity: 'warning',
+        summary: 'a non-unique index with more than three key columns',
+        why: 'A B-tree is searched by its leading columns; past the third, extra columns rarely narrow a lookup, while they make the index larger and slow every INSERT and UPDATE of the table.',
+        fix: 'Index the two or three most selective columns; move columns that are only read into INCLUDE (...), which does not make them keys.'
+    },
+    {
+        id: 'prefer-text-over-char',
+        severity: 'warning',
+        summary: 'a char(n) / character(n) column',
+        why: 'char(n) pads every value with spaces to n characters; the padding is ignored in some comparisons and not in others (LIKE, concatenation, clients), and the type is no faster than text or varchar.',
+        fix: 'Use text (with a CHECK (length(col) <= n) if the limit matters) or varchar(n).'
+    },
+    {
+        id: 'prefer-timestamptz',
+        severity: 'warning',
+        summary: 'a timestamp (without time zone) column',
+        why: "timestamp stores a wall-clock reading with no zone: each session's TimeZone decides what instant it means, daylight-saving changes make hours repeat or vanish, and comparisons with now() (a timestamptz) convert implicitly.",
+        fix: "Use timestamptz: it stores an instant and shows it in the session's zone."
+    },
+    {
+        id: 'ignore-without-reason',
+        severity: 'warning',
+        summary: 'a -- pgshift-ignore comment without a reason',
+        why: 'A suppression must say why the flagged statement is safe, so a reviewer can check it. Without a reason the suppression does not apply.',
+        fix: 'Write the reason after a colon: -- pgshift-ignore <rule-id>: <reason>.'
+    },
+    {
+        id: 'ignore-unknown-rule',
+        severity: 'warning',
+        summary: 'a -- pgshift-ignore comment naming a rule that does not exist',
+        why: 'The comment suppresses nothing, probably because of a typo, so the finding it meant to suppress still shows.',
+        fix: 'Use one of the rule ids listed in docs/lint.md (several may be separated by commas).'
+    }
+];
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+/** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
+const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
+
+;// CONCATENATED MODULE: ./src/lint/suppress.ts
+// Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
+// Comments come from the real lexer (scanSql), so the same text inside a string or a
+// dollar-quoted body is not a comment and suppresses nothing.
+//
+// Which statement a comment applies to:
+// - inside a statement's text (between two of its lines): that statement;
+// - after code on the same line (`CREATE INDEX ...; -- pgshift-ignore ...`): the
+//   statement that code belongs to;
+// - on a line of its own: the next statement.
+
+
+const IGNORE_RE = /^--[ \t]*pgshift-ignore(?![\w-])(.*)$/is;
+function findIgnores(script) {
+    const ignores = [];
+    const problems = [];
+    const text = script.source.text;
+    if (!/pgshift-ignore/i.test(text))
+        return { ignores, problems };
+    const base = script.source.offset;
+    const spans = script.statements.map((s) => ({ start: s.offset - base, end: s.offset - base + s.sql.length }));
+    for (const token of scanSql(text)) {
+        if (token.tokenName !== 'SQL_COMMENT')
+            continue;
+        const m = IGNORE_RE.exec(token.text.trimEnd());
+        if (!m)
+            continue;
+        const rest = m[1];
+        const colon = rest.indexOf(':');
+        const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
+        const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
+        const ids = idsPart
+            .split(/[\s,]+/)
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean);
+        const known = ids.filter((id) => IGNORABLE.has(id));
+        const unknown = ids.filter((id) => !IGNORABLE.has(id));
+        if (ids.length === 0) {
+            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: 'this -- pgshift-ignore comment names no rule id, so it suppresses nothing' });
+        }
+        for (const id of unknown) {
+            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: `-- pgshift-ignore names "${id}", which is not a pgshift lint rule, so it suppresses nothing` });
+        }
+        if (known.length > 0 && !reason) {
+            problems.push({
+                rule: 'ignore-without-reason',
+                index: token.start,
+                message: `-- pgshift-ignore ${known.join(', ')} gives no reason, so it suppresses nothing: write the reason after a colon`
+            });
+        }
+        ignores.push({ statement: target(text, spans, token.start), rules: known, reason });
+    }
+    return { ignores, problems };
+}
+function target(text, spans, at) {
+    let before = -1;
+    for (let i = 0; i < spans.length; i++) {
+        if (spans[i].start < at)
+            before = i;
+        else
+            break;
+    }
+    if (before >= 0 && at < spans[before].end)
+        return before;
+    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
+    if (before >= 0 && /\S/.test(text.slice(lineStart, at)))
+        return before;
+    return before + 1 < spans.length ? before + 1 : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lint/transaction.ts
+// pg_locks modes, numbered as Postgres numbers them (LockStmt.mode uses the same numbers).
+const SHARE_UPDATE_EXCLUSIVE = 4;
+const SHARE = 5;
+const SHARE_ROW_EXCLUSIVE = 6;
+const ACCESS_EXCLUSIVE = 8;
+const NAMES = ['', 'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+const lockName = (mode) => NAMES[mode] ?? `mode ${mode}`;
+class Transaction {
+    whole;
+    open;
+    /** Locks that block writes (SHARE and stronger), strongest per table. */
+    held = new Map();
+    /** Constraints added NOT VALID in this transaction: `table\0name` -> where, the lock, the tables locked. */
+    notValidAdds = new Map();
+    /** `whole`: the file runs in one transaction. */
+    constructor(whole) {
+        this.whole = whole;
+        this.open = whole;
+    }
+    /** Before a statement: BEGIN opens a transaction in a statement-by-statement file. */
+    enter(s) {
+        if (!this.whole && s.transactionControl === 'begin') {
+            this.reset();
+            this.open = true;
+        }
+    }
+    /** After a statement: COMMIT / ROLLBACK ends it; in autocommit every statement ends its own. */
+    leave(s) {
+        if (this.whole)
+            return;
+        if (!this.open || s.transactionControl === 'commit' || s.transactionControl === 'rollback') {
+            this.reset();
+            this.open = false;
+        }
+    }
+    /** Write-blocking locks taken before `statement` and still held. */
+    heldBy(statement) {
+        return [...this.held.values()].filter((h) => h.statement !== statement);
+    }
+    took(statement, line, locks, flagged) {
+        if (!this.open)
+            return;
+        for (const l of locks) {
+            if (l.mode < SHARE)
+                continue;
+            const h = this.held.get(l.table);
+            if (!h || h.mode < l.mode)
+                this.held.set(l.table, { ...l, statement, line, flagged });
+        }
+    }
+    addedNotValid(table, name, line, mode, tables) {
+        if (this.open)
+            this.notValidAdds.set(`${table}\u0000${name.toLowerCase()}`, { line, mode, tables });
+    }
+    /** The NOT VALID add of `name` on `table` earlier in this transaction, if any. */
+    notValid(table, name) {
+        return this.notValidAdds.get(`${table}\u0000${name.toLowerCase()}`);
+    }
+    reset() {
+        this.held.clear();
+        this.notValidAdds.clear();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
-// The static lint (issue 6 item 1): rules over the real parse tree, never over the
-// text, so comments, strings and dollar-quoted bodies cannot fire a rule.
+// The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
+// over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
 //
 // "Existing table" means: in LintContext.existingTables (the snapshot before the PR's
 // migrations), or any table not created in the set when `unknownTablesExist` is on;
 // a table created (or renamed into place from a new table) earlier in the linted set
 // is new, whatever the snapshot says. Only the up scripts are linted, in list order.
+//
+// Lock and rewrite rules judge impact: a table the facts say is empty is quiet, one
+// with rows is named with its estimate. Statements that share a transaction (a whole
+// file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
+// taken early is held until COMMIT, through every later statement (./transaction.ts).
 
 
 
 
-// Functions whose every call gives a new value: a default using one is computed per row.
-const VOLATILE = new Set([
+
+
+
+// Functions whose every call gives a new value, named as such in messages. Any function
+// that is neither a non-volatile built-in nor known from the database or the set counts
+// as volatile too (CREATE FUNCTION makes a function VOLATILE unless it says otherwise).
+const KNOWN_VOLATILE = new Set([
     'random',
     'random_normal',
     'gen_random_uuid',
     'gen_random_bytes',
+    'gen_salt',
     'uuidv4',
     'uuidv7',
     'uuid_generate_v1',
@@ -5438,7 +5994,18 @@ const VOLATILE = new Set([
     'setval'
 ]);
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
-const ACCESS_EXCLUSIVE = 8; // LockStmt.mode: AccessExclusiveLock
+const SMALL_KEY_TYPES = new Set(['int2', 'int4']);
+// ALTER TABLE subcommands that take less than ACCESS EXCLUSIVE (PostgreSQL's AlterTableGetLockLevel).
+const WEAK_ALTERS = {
+    AT_ValidateConstraint: SHARE_UPDATE_EXCLUSIVE,
+    AT_SetStatistics: SHARE_UPDATE_EXCLUSIVE,
+    AT_ClusterOn: SHARE_UPDATE_EXCLUSIVE,
+    AT_DropCluster: SHARE_UPDATE_EXCLUSIVE,
+    AT_SetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+    AT_ResetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+    AT_AttachPartition: SHARE_UPDATE_EXCLUSIVE,
+    AT_DetachPartitionFinalize: SHARE_UPDATE_EXCLUSIVE
+};
 class Linter {
     ctx;
     raws = [];
@@ -5449,11 +6016,25 @@ class Linter {
     notNullProof = new Map();
     /** Per table: NOT VALID CHECK (col IS NOT NULL) constraints by name. */
     pendingChecks = new Map();
-    /** Indexes created in the set (REINDEX of those is harmless). */
+    /** Per table: constraints validated in the set that neither the set nor the facts define. */
+    unknownValidated = new Map();
+    /** Per table and column: the type, when the set sets it (ADD COLUMN, ALTER TYPE). */
+    columnTypes = new Map();
+    /** Indexes created in the set (REINDEX or DROP of those is harmless). */
     newIndexes = new Set();
+    /** Functions created in the set: name -> provolatile. */
+    newFunctions = new Map();
+    /** Enum types and schemas created in the set (renaming those breaks no client). */
+    newTypes = new Set();
+    newSchemas = new Set();
     mig = 0;
     stmt = 0;
     script;
+    tx;
+    /** The statement being linted: the locks it takes and whether it scans or rewrites an existing table. */
+    locks = [];
+    long;
+    rawsBefore = 0;
     constructor(ctx) {
         this.ctx = ctx;
     }
@@ -5469,17 +6050,47 @@ class Linter {
         const s = this.status.get(key);
         return s ? s === 'existing' : this.ctx.existingTables.has(key);
     }
+    /** The database's facts about a table still as it was (not re-created in the set). */
+    facts(key) {
+        const s = this.status.get(key);
+        if (s && s !== 'existing')
+            return undefined;
+        return this.ctx.facts?.tables?.get(key);
+    }
+    /** Existing and not known to be empty: where a lock or a rewrite costs something. */
+    hurts(key) {
+        return !!key && this.existing(key) && this.facts(key)?.rows !== 0;
+    }
+    /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
+    named(key) {
+        const rows = this.facts(key)?.rows;
+        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+    }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
+    }
+    lock(table, mode) {
+        if (this.hurts(table))
+            this.locks.push({ table, mode });
+    }
+    /** Marks the current statement as one that scans or rewrites `table` (when it hurts). */
+    scans(table, what, validates) {
+        if (!this.long && this.hurts(table))
+            this.long = { what, table, validates };
     }
     lintScript(migration, script) {
         this.mig = migration;
         this.script = script;
+        this.tx = new Transaction(script.runMode === 'transaction');
         for (const s of script.statements) {
             if (s.strippedWrapper)
                 continue;
             this.stmt = s.index;
+            this.locks = [];
+            this.long = undefined;
+            this.rawsBefore = this.raws.length;
             this.statement(s);
+            this.sameTransaction(s);
         }
         this.mixedConcurrently(script);
     }
@@ -5499,17 +6110,23 @@ class Linter {
                 return;
             case 'RenameStmt':
                 return this.rename(n);
+            case 'AlterEnumStmt':
+                return this.alterEnum(n);
             case 'AlterObjectSchemaStmt':
                 if (n.objectType === 'OBJECT_TABLE')
                     this.move(rangeVarKey(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
                 return;
             case 'DropStmt':
                 return this.drop(n);
+            case 'DropdbStmt':
+                return this.add('drop-database', `DROP DATABASE ${String(n.dbname)}${n.missing_ok ? ' (IF EXISTS)' : ''}: the whole database and its data are deleted, and DROP DATABASE cannot run in a transaction, so pgshift runs this file statement by statement with nothing to roll back`);
             case 'TruncateStmt':
                 return this.truncate(n);
             case 'DeleteStmt':
             case 'UpdateStmt':
                 return this.dml(s.kind, n);
+            case 'InsertStmt':
+                return this.insert(n);
             case 'CreateStmt':
                 return this.createTable(n);
             case 'CreateTableAsStmt':
@@ -5518,8 +6135,27 @@ class Linter {
                     this.created(rangeVarKey(into?.rel), !!n.if_not_exists);
                 }
                 return;
+            case 'CreateFunctionStmt': {
+                const parts = tree_names(n.funcname);
+                const v = str(defElem(n.options, 'volatility')?.arg);
+                if (parts.length)
+                    this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v');
+                return;
+            }
+            case 'CreateEnumStmt':
+                this.newTypes.add(namesKey(tree_names(n.typeName)) ?? '');
+                return;
+            case 'CreateSchemaStmt':
+                if (typeof n.schemaname === 'string')
+                    this.newSchemas.add(n.schemaname.toLowerCase());
+                return;
+            case 'CreateTrigStmt':
+                return this.lock(rangeVarKey(n.relation), SHARE_ROW_EXCLUSIVE);
+            case 'CreatePolicyStmt':
+            case 'AlterPolicyStmt':
+                return this.lock(rangeVarKey(n.table), ACCESS_EXCLUSIVE);
             case 'LockStmt':
-                return this.lock(n);
+                return this.lockTable(n);
             case 'VariableSetStmt':
                 return this.setVariable(n);
             case 'VacuumStmt':
@@ -5527,6 +6163,33 @@ class Linter {
             case 'ReindexStmt':
                 return this.maintenance(s.kind, n);
         }
+    }
+    // ---- the same transaction ------------------------------------------------
+    /** Judges the statement against the locks earlier statements of its transaction still hold. */
+    sameTransaction(s) {
+        const tx = this.tx;
+        tx.enter(s);
+        // A held lock adds harm only where it blocks more than this statement's own lock on
+        // that table does (a second index build on the same table blocks its writes anyway).
+        const blocks = (mode) => (mode >= ACCESS_EXCLUSIVE ? 2 : mode >= SHARE ? 1 : 0);
+        const own = (table) => Math.max(0, ...this.locks.filter((l) => l.table === table).map((l) => blocks(l.mode)));
+        // When both statements already have findings of their own, fixing those releases the lock.
+        const flagged = this.raws.length > this.rawsBefore;
+        const held = tx.heldBy(this.stmt).filter((h) => blocks(h.mode) > own(h.table) && !(h.flagged && flagged));
+        if (this.long && held.length > 0) {
+            const long = this.long;
+            const add = long.validates ? tx.notValid(long.table, long.validates) : undefined;
+            if (add) {
+                const blocked = add.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes';
+                this.add('validate-in-same-transaction', `VALIDATE CONSTRAINT ${long.validates} on ${this.named(long.table)} runs in the same transaction as the ADD CONSTRAINT ... NOT VALID at line ${add.line}: the ADD's ${lockName(add.mode)} lock on ${add.tables.join(' and ')} is held until COMMIT, so the validating scan blocks ${blocked} there as if NOT VALID had not been written`);
+            }
+            else {
+                const list = held.slice(0, 3).map((h) => `${lockName(h.mode)} on ${h.table} (line ${h.line}, blocking ${h.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes'})`);
+                this.add('lock-held-until-commit', `${long.what} scans or rewrites ${this.named(long.table)} while this transaction still holds ${list.join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}: those locks are held until COMMIT, so the traffic they block waits for this statement too`);
+            }
+        }
+        tx.took(this.stmt, s.position.line, this.locks, flagged);
+        tx.leave(s);
     }
     // ---- table bookkeeping -------------------------------------------------
     created(key, ifNotExists) {
@@ -5539,6 +6202,10 @@ class Linter {
         this.status.set(key, 'new');
         this.notNullProof.delete(key);
         this.pendingChecks.delete(key);
+        this.unknownValidated.delete(key);
+        for (const k of [...this.columnTypes.keys()])
+            if (k.startsWith(`${key}\u0000`))
+                this.columnTypes.delete(k);
         return true;
     }
     move(from, newSchema, newName) {
@@ -5558,16 +6225,22 @@ class Linter {
     }
     // ---- rules ---------------------------------------------------------------
     createIndex(n) {
+        const key = rangeVarKey(n.relation);
         if (typeof n.idxname === 'string')
             this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname, n.idxname));
+        const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
+        const cols = list(n, 'indexParams').length;
+        if (!n.unique && cols > 3) {
+            this.add('too-many-index-columns', `CREATE INDEX ${name}on ${key ?? '?'} has ${cols} key columns: a non-unique B-tree index rarely helps past its first three columns, and each extra one makes it larger and every write slower`);
+        }
         if (n.concurrent)
             return;
-        const key = rangeVarKey(n.relation);
-        if (!this.existing(key))
+        if (!this.hurts(key))
             return;
-        const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
+        this.lock(key, SHARE);
+        this.scans(key, `CREATE INDEX ${name}on ${key}`);
         const unique = n.unique ? 'UNIQUE ' : '';
-        this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${key} without CONCURRENTLY: writes to ${key} are blocked until the index is built`);
+        this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${this.named(key)} without CONCURRENTLY: writes to ${key} are blocked until the index is built`);
     }
     mixedConcurrently(script) {
         const sent = script.statements.filter((s) => !s.strippedWrapper);
@@ -5594,7 +6267,12 @@ class Linter {
             if (!cmd)
                 continue;
             const col = typeof cmd.name === 'string' ? cmd.name : undefined;
-            switch (cmd.subtype) {
+            const subtype = String(cmd.subtype);
+            const fk = unwrap(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
+            const weak = subtype.startsWith('AT_EnableTrig') || subtype.startsWith('AT_DisableTrig') || subtype.startsWith('AT_EnableAlwaysTrig') || subtype.startsWith('AT_EnableReplicaTrig') || fk;
+            const concurrentDetach = subtype === 'AT_DetachPartition' && !!unwrap(cmd.def, 'PartitionCmd')?.concurrent;
+            this.lock(key, concurrentDetach ? SHARE_UPDATE_EXCLUSIVE : (WEAK_ALTERS[subtype] ?? (weak ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)));
+            switch (subtype) {
                 case 'AT_AddColumn': {
                     const def = unwrap(cmd.def, 'ColumnDef');
                     if (def)
@@ -5602,11 +6280,9 @@ class Linter {
                     break;
                 }
                 case 'AT_AlterColumnType': {
-                    if (!ex)
-                        break;
                     const def = unwrap(cmd.def, 'ColumnDef');
-                    const using = def?.raw_default ? ' (with USING)' : '';
-                    this.add('changing-column-type', `ALTER COLUMN ${col} TYPE ${typeLabel(def?.typeName)}${using} on existing table ${key}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
+                    if (def && col)
+                        this.alterColumnType(key, col, def);
                     break;
                 }
                 case 'AT_AddConstraint': {
@@ -5616,14 +6292,25 @@ class Linter {
                     break;
                 }
                 case 'AT_ValidateConstraint': {
-                    const column = col ? this.pendingChecks.get(key)?.get(col) : undefined;
+                    if (!col)
+                        break;
+                    const column = this.pendingChecks.get(key)?.get(col) ?? this.facts(key)?.notNullChecks?.get(col)?.column;
                     if (column)
                         this.prove(key, column);
+                    else if (!this.facts(key)?.notNullChecks)
+                        this.unknownValidated.set(key, [...(this.unknownValidated.get(key) ?? []), col.toLowerCase()]);
+                    this.scans(key, `VALIDATE CONSTRAINT ${col}`, col);
                     break;
                 }
                 case 'AT_SetNotNull':
-                    if (ex && col && !this.notNullProof.get(key)?.has(col)) {
-                        this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`);
+                    if (col && this.hurts(key) && !this.proven(key, col)) {
+                        this.scans(key, `ALTER COLUMN ${col} SET NOT NULL`);
+                        this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`);
+                    }
+                    break;
+                case 'AT_DropNotNull':
+                    if (col && ex) {
+                        this.add('drop-not-null', `ALTER COLUMN ${col} DROP NOT NULL on existing table ${key}: code and functions that rely on ${col} never being NULL start receiving NULLs`);
                     }
                     break;
                 case 'AT_DropColumn':
@@ -5631,8 +6318,35 @@ class Linter {
                         this.add('destructive', `DROP COLUMN ${col} on existing table ${key}: the column's data is lost and code still reading ${col} fails`);
                     }
                     break;
+                case 'AT_DetachPartition': {
+                    const part = unwrap(cmd.def, 'PartitionCmd');
+                    if (part?.concurrent || !this.hurts(key))
+                        break;
+                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${rangeVarKey(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
+                    break;
+                }
             }
         }
+    }
+    alterColumnType(key, col, def) {
+        const to = parsedType(def.typeName);
+        const using = !!def.raw_default;
+        const typeKey = `${key}\u0000${col}`;
+        const factsCol = this.facts(key)?.columns?.get(col);
+        const from = this.columnTypes.get(typeKey) ?? factsCol;
+        if (to) {
+            this.columnTypes.set(typeKey, to);
+            this.typeChoice(to, col, key, tree_location(def));
+        }
+        if (!using && from && to && changeWithoutRewrite(from, to))
+            return;
+        if (!this.hurts(key))
+            return;
+        this.scans(key, `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}`);
+        const fromText = from ? ` (from ${typeText(from)})` : '';
+        this.add('changing-column-type', from
+            ? `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
+            : `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
     }
     addColumn(key, ex, def) {
         const col = String(def.colname ?? '?');
@@ -5650,6 +6364,10 @@ class Linter {
         const pk = of('CONSTR_PRIMARY');
         if (pk)
             this.noPk.delete(key);
+        this.columnDesign(def, key, !!pk);
+        const type = parsedType(def.typeName);
+        if (type && ex)
+            this.columnTypes.set(`${key}\u0000${col}`, type);
         if (!ex)
             return;
         const at = tree_location(def);
@@ -5657,37 +6375,69 @@ class Linter {
         if (notNull && !hasDefault && !serial && !identity && !generated) {
             this.add('adding-not-null-column', `ADD COLUMN ${col} ${pk && !of('CONSTR_NOTNULL') ? 'PRIMARY KEY (so NOT NULL)' : 'NOT NULL'} without a DEFAULT on existing table ${key}: the ALTER fails as soon as ${key} holds a row`, at);
         }
+        if (!this.hurts(key))
+            return;
         if (dflt && hasDefault) {
-            const volatile = [];
+            const known = [];
+            const unknown = [];
             findAll(dflt.raw_expr, 'FuncCall', (f) => {
                 const name = funcName(f);
-                if (VOLATILE.has(name) && !volatile.includes(name))
-                    volatile.push(name);
+                const v = this.volatility(name);
+                if (v === 'v' && !known.includes(name))
+                    known.push(name);
+                if (v === undefined && !unknown.includes(name))
+                    unknown.push(name);
             });
-            if (volatile.length > 0) {
-                this.add('volatile-default', `ADD COLUMN ${col} with the volatile default ${volatile.map((v) => `${v}()`).join(', ')} on existing table ${key}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
+            if (known.length + unknown.length > 0) {
+                this.scans(key, `ADD COLUMN ${col} with a volatile default`);
+                const calls = (l) => l.map((v) => `${v}()`).join(', ');
+                const what = [
+                    known.length ? `the volatile default ${calls(known)}` : '',
+                    unknown.length
+                        ? `${known.length ? 'and ' : 'the default '}${calls(unknown)}, ${unknown.length > 1 ? 'functions' : 'a function'} pgshift cannot prove non-volatile (a function is VOLATILE unless its CREATE FUNCTION says IMMUTABLE or STABLE), so counted as volatile`
+                        : ''
+                ]
+                    .filter(Boolean)
+                    .join(' ');
+                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
             }
         }
         const generatedWhat = serial ? `${typeParts[0]} column (default nextval())` : identity ? 'identity column' : stored ? 'stored generated column' : undefined;
         if (generatedWhat) {
-            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${key}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
+            this.scans(key, `ADD COLUMN ${col} as a ${generatedWhat}`);
+            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
                 fix: serial || identity
-                    ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a validated CHECK.'
+                    ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a CHECK validated in a later migration.'
                     : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
             });
         }
         for (const c of cons) {
             if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
                 const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${key}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
+                this.scans(key, `ADD COLUMN ${col} ... ${what}`);
+                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
                     fix: `Add the column without ${what}, fill it, CREATE UNIQUE INDEX CONCURRENTLY on it in its own file, then ADD CONSTRAINT ... ${what} USING INDEX (instant).`
                 });
             }
             else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
                 const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${rangeVarKey(c.pktable) ?? '?'}` : 'CHECK';
-                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${key}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), { fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later statement.` });
+                if (c.contype === 'CONSTR_FOREIGN')
+                    this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                this.scans(key, `ADD COLUMN ${col} ... ${what}`);
+                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), {
+                    fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (in the same file, the ADD's lock is held through the scan).`
+                });
             }
         }
+    }
+    /** The function's volatility: from the set, the database, the built-in list; undefined when unknown. */
+    volatility(name) {
+        const v = this.newFunctions.get(name) ?? this.ctx.facts?.functions?.get(name);
+        if (v)
+            return v;
+        if (KNOWN_VOLATILE.has(name))
+            return 'v';
+        return NON_VOLATILE_BUILTINS.has(name) ? 's' : undefined;
     }
     addConstraint(key, ex, con) {
         const name = typeof con.conname === 'string' ? con.conname : undefined;
@@ -5695,6 +6445,10 @@ class Linter {
         switch (con.contype) {
             case 'CONSTR_CHECK':
             case 'CONSTR_FOREIGN': {
+                const fk = con.contype === 'CONSTR_FOREIGN';
+                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                if (fk)
+                    this.lock(target, SHARE_ROW_EXCLUSIVE);
                 const column = con.contype === 'CONSTR_CHECK' ? notNullCheckColumn(con.raw_expr) : undefined;
                 if (column) {
                     if (!con.skip_validation)
@@ -5705,34 +6459,45 @@ class Linter {
                         this.pendingChecks.set(key, m);
                     }
                 }
-                if (!ex || con.skip_validation)
+                if (con.skip_validation && name && this.hurts(key)) {
+                    this.tx.addedNotValid(key, name, this.script.statements[this.stmt].position.line, fk ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE, fk && target && this.hurts(target) ? [key, target] : [key]);
+                }
+                if (!ex || con.skip_validation || !this.hurts(key))
                     return;
-                const fk = con.contype === 'CONSTR_FOREIGN';
-                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                this.scans(key, `ADD CONSTRAINT ${label}${fk ? 'FOREIGN KEY' : 'CHECK'}`);
                 this.add('constraint-missing-not-valid', fk
-                    ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${key} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
-                    : `ADD CONSTRAINT ${label}CHECK on existing table ${key} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${this.named(key)} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
+                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
                 return;
             }
             case 'CONSTR_PRIMARY':
             case 'CONSTR_UNIQUE': {
                 if (con.contype === 'CONSTR_PRIMARY')
                     this.noPk.delete(key);
-                if (!ex || con.indexname)
+                if (!ex || con.indexname || !this.hurts(key))
                     return;
                 const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
                 const cols = tree_names(con.keys).join(', ');
-                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${key} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                this.scans(key, `ADD ${what}`);
+                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                return;
+            }
+            case 'CONSTR_EXCLUSION': {
+                if (!this.hurts(key))
+                    return;
+                this.scans(key, `ADD CONSTRAINT ${label}EXCLUDE`);
+                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, tree_location(con));
                 return;
             }
             case 'CONSTR_NOTNULL': {
                 // PG18: ADD CONSTRAINT name NOT NULL col
-                if (!ex || con.skip_validation)
+                if (!ex || con.skip_validation || !this.hurts(key))
                     return;
                 for (const col of tree_names(con.keys)) {
-                    if (this.notNullProof.get(key)?.has(col))
+                    if (this.proven(key, col))
                         continue;
-                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`);
+                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
                 }
                 return;
             }
@@ -5743,20 +6508,61 @@ class Linter {
         s.add(column);
         this.notNullProof.set(key, s);
     }
+    /**
+     * Whether Postgres can skip SET NOT NULL's scan: the column is already NOT NULL, or a
+     * validated CHECK (col IS NOT NULL) proves it (validated in the set, or in the database
+     * per the facts). Without facts, a constraint validated in the set but added before it
+     * (the second deploy of the two-step recipe) counts when its name holds the column's.
+     */
+    proven(key, col) {
+        if (this.notNullProof.get(key)?.has(col))
+            return true;
+        const f = this.facts(key);
+        if (f?.columns?.get(col)?.notNull)
+            return true;
+        for (const c of f?.notNullChecks?.values() ?? [])
+            if (c.validated && c.column === col)
+                return true;
+        return (this.unknownValidated.get(key) ?? []).some((name) => name.includes(col.toLowerCase()));
+    }
     rename(n) {
         const key = rangeVarKey(n.relation);
         const newname = typeof n.newname === 'string' ? n.newname : '?';
         if (n.renameType === 'OBJECT_TABLE') {
+            this.lock(key, ACCESS_EXCLUSIVE);
             if (this.existing(key)) {
                 this.add('renaming', `RENAME of existing table ${key} to ${newname}: clients still using ${key} fail at once`);
             }
             this.move(key, undefined, newname);
         }
-        else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE' && this.existing(key)) {
-            this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`);
+        else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
+            this.lock(key, ACCESS_EXCLUSIVE);
+            if (this.existing(key))
+                this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`);
+        }
+        else if (n.renameType === 'OBJECT_SCHEMA' && typeof n.subname === 'string') {
+            const from = n.subname.toLowerCase();
+            const tables = [...new Set([...this.ctx.existingTables, ...this.status.keys()])].filter((k) => k.startsWith(`${from}.`));
+            if (!this.newSchemas.has(from) && (tables.some((k) => this.existing(k)) || this.ctx.unknownTablesExist || this.ctx.existingTables.size > 0)) {
+                this.add('renaming', `ALTER SCHEMA ${n.subname} RENAME TO ${newname}: every client query, view-less reference and search_path naming ${n.subname} fails at once`);
+            }
+            for (const k of tables)
+                this.move(k, newname);
+            if (this.newSchemas.has(from))
+                this.newSchemas.add(newname.toLowerCase());
         }
     }
+    alterEnum(n) {
+        if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string')
+            return;
+        const type = namesKey(tree_names(n.typeName));
+        if (!type || this.newTypes.has(type))
+            return;
+        this.add('renaming', `ALTER TYPE ${tree_names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
+    }
     drop(n) {
+        if (n.removeType === 'OBJECT_INDEX')
+            return this.dropIndex(n);
         if (n.removeType !== 'OBJECT_TABLE')
             return;
         const keys = list(n, 'objects')
@@ -5772,32 +6578,88 @@ class Linter {
             this.noPk.delete(k);
         }
     }
+    dropIndex(n) {
+        if (n.concurrent)
+            return;
+        const known = this.ctx.facts?.indexes;
+        // Without the catalog an index the set did not build is on a table that predates it,
+        // unless the snapshot says no table did.
+        if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist)
+            return;
+        for (const o of list(n, 'objects')) {
+            const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+            if (!key || this.newIndexes.has(key))
+                continue;
+            // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
+            const table = known ? known.get(key) : undefined;
+            if (known && (!table || !this.hurts(table)))
+                continue;
+            if (table)
+                this.lock(table, ACCESS_EXCLUSIVE);
+            this.add('require-concurrent-index-drop', `DROP INDEX ${key} without CONCURRENTLY${table ? ` on existing table ${this.named(table)}` : ''}: it takes an ACCESS EXCLUSIVE lock on ${table ?? 'its table'}, so every read and write of ${table ?? 'the table'} waits from the moment it queues until the migration commits`);
+        }
+    }
     truncate(n) {
-        const hit = list(n, 'relations')
-            .map(rangeVarKey)
-            .filter((k) => this.existing(k));
+        const keys = list(n, 'relations').map(rangeVarKey);
+        for (const k of keys)
+            this.lock(k, ACCESS_EXCLUSIVE);
+        const hit = keys.filter((k) => this.existing(k));
         if (hit.length === 0)
             return;
         const cascade = n.behavior === 'DROP_CASCADE' ? ' CASCADE, which also empties every table with a foreign key to it,' : '';
         this.add('destructive', `TRUNCATE ${hit.join(', ')}${cascade} deletes every row of existing data`);
     }
     dml(kind, n) {
+        const key = rangeVarKey(n.relation);
+        const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
+        if (key && !pointLookup(n.whereClause))
+            this.scans(key, `${verb} of ${key}`);
         if (n.whereClause)
             return;
-        const key = rangeVarKey(n.relation);
         if (!this.existing(key))
             return;
-        const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
         this.add('destructive', `${verb} on existing table ${key} without WHERE: it ${verb === 'DELETE' ? 'deletes' : 'rewrites'} every row`);
+    }
+    /** INSERT ... SELECT reading an existing table is a long data change. */
+    insert(n) {
+        const select = unwrap(n.selectStmt, 'SelectStmt');
+        if (!select)
+            return;
+        findAll(select.fromClause, 'RangeVar', (rv) => {
+            const key = rangeVarKey(rv);
+            if (key)
+                this.scans(key, `INSERT ... SELECT from ${key}`);
+        });
     }
     createTable(n) {
         const rel = rangeVar(n.relation);
         const key = rangeVarKey(rel);
+        // A foreign key to an existing table locks it (SHARE ROW EXCLUSIVE) until COMMIT.
+        findAll(n.tableElts, 'Constraint', (c) => {
+            if (c.contype === 'CONSTR_FOREIGN')
+                this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+        });
         if (!this.created(key, !!n.if_not_exists) || !key)
             return;
+        const elts = list(n, 'tableElts');
+        if (rel?.relpersistence !== 't') {
+            const pkCols = new Set();
+            for (const e of elts) {
+                const con = unwrap(e, 'Constraint');
+                if (con?.contype === 'CONSTR_PRIMARY')
+                    for (const k of tree_names(con.keys))
+                        pkCols.add(k);
+            }
+            for (const e of elts) {
+                const col = unwrap(e, 'ColumnDef');
+                if (!col)
+                    continue;
+                const inlinePk = list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+                this.columnDesign(col, key, inlinePk || pkCols.has(String(col.colname)));
+            }
+        }
         if (rel?.relpersistence === 't' || n.partbound || n.ofTypename)
             return;
-        const elts = list(n, 'tableElts');
         if (elts.some((e) => unwrap(e, 'TableLikeClause')))
             return; // LIKE may copy the key
         const hasPk = elts.some((e) => {
@@ -5816,15 +6678,50 @@ class Linter {
             message: `CREATE TABLE ${key} has no PRIMARY KEY (and none is added later in these migrations)`
         });
     }
-    lock(n) {
-        if (n.mode !== ACCESS_EXCLUSIVE)
+    /** Type choices a new column should not make, on new and existing tables alike. */
+    columnDesign(def, key, primaryKey) {
+        const col = String(def.colname ?? '?');
+        const typeName = def.typeName;
+        const parts = tree_names(typeName?.names);
+        const written = parts.length === 1 ? parts[0].toLowerCase() : undefined;
+        const at = tree_location(typeName) ?? tree_location(def);
+        if (written && SERIAL_TYPES.has(written)) {
+            this.add('prefer-identity', `${key}.${col} is declared ${written}: a serial column's sequence has its own owner and grants, and a manual INSERT of an id does not move it`, at);
+        }
+        const t = parsedType(typeName);
+        if (!t)
             return;
-        const hit = list(n, 'relations')
-            .map(rangeVarKey)
-            .filter((k) => this.existing(k));
+        if (primaryKey && !t.array && SMALL_KEY_TYPES.has(t.typname)) {
+            const shown = written && SERIAL_TYPES.has(written) ? written : t.typname === 'int4' ? 'integer' : 'smallint';
+            this.add('prefer-bigint-key', `primary key ${key}.${col} is ${shown}: ${t.typname === 'int4' ? 'it runs out at 2,147,483,647' : 'it runs out at 32,767'}, and changing the type of a key later rewrites the table and every table referencing it`, at);
+        }
+        this.typeChoice(t, col, key, at);
+    }
+    typeChoice(t, col, key, at) {
+        const builtin = !t.typname.includes('.');
+        if (!builtin)
+            return;
+        if (t.typname === 'json') {
+            this.add('prefer-jsonb', `${key}.${col} is json: it keeps the text as written, so it cannot be indexed or compared, and every read parses it again`, at);
+        }
+        else if (t.typname === 'bpchar' && t.mods.length > 0) {
+            this.add('prefer-text-over-char', `${key}.${col} is char(${t.mods[0]}): values are padded with spaces to the length, which comparisons and clients handle inconsistently, and it is no faster than text`, at);
+        }
+        else if (t.typname === 'timestamp') {
+            this.add('prefer-timestamptz', `${key}.${col} is timestamp without time zone: it stores the wall-clock reading without its zone, so the same instant reads differently for each session's TimeZone`, at);
+        }
+    }
+    lockTable(n) {
+        const mode = typeof n.mode === 'number' ? n.mode : ACCESS_EXCLUSIVE;
+        const keys = list(n, 'relations').map(rangeVarKey);
+        for (const k of keys)
+            this.lock(k, mode);
+        if (mode !== ACCESS_EXCLUSIVE)
+            return;
+        const hit = keys.filter((k) => this.hurts(k));
         if (hit.length === 0)
             return;
-        this.add('lock-without-timeout', `LOCK TABLE ${hit.join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`);
+        this.add('lock-without-timeout', `LOCK TABLE ${hit.map((k) => this.named(k)).join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`);
     }
     setVariable(n) {
         // Statement-by-statement files get pgshift's lock_timeout again before each statement.
@@ -5850,33 +6747,48 @@ class Linter {
             if (!n.is_vacuumcmd || !full || !tree_optionOn(full))
                 return;
             const rels = list(n, 'rels').map((r) => rangeVarKey(unwrap(r, 'VacuumRelation')?.relation));
-            const hit = rels.filter((k) => this.existing(k));
+            const hit = rels.filter((k) => this.hurts(k));
             if (rels.length > 0 && hit.length === 0)
                 return;
-            this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
+            this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.map((k) => this.named(k)).join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
         }
         else if (kind === 'ClusterStmt') {
             const key = rangeVarKey(n.relation);
-            if (key && !this.existing(key))
+            if (key && !this.hurts(key))
                 return;
-            this.add('blocking-maintenance', `CLUSTER ${key ?? '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
+            if (key) {
+                this.lock(key, ACCESS_EXCLUSIVE);
+                this.scans(key, `CLUSTER ${key}`);
+            }
+            this.add('blocking-maintenance', `CLUSTER ${key ? this.named(key) : '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
         }
         else {
             const conc = defElem(n.params, 'concurrently');
             if (conc && tree_optionOn(conc))
                 return;
+            // System catalogs cannot be reindexed concurrently; their indexes are small.
+            if (n.kind === 'REINDEX_OBJECT_SYSTEM')
+                return;
             const rel = rangeVar(n.relation);
+            if (typeof rel?.schemaname === 'string' && rel.schemaname.toLowerCase() === 'pg_catalog')
+                return;
             const key = rangeVarKey(rel);
             const target = typeof n.name === 'string' ? n.name : key;
             switch (n.kind) {
                 case 'REINDEX_OBJECT_TABLE':
-                    if (!this.existing(key))
+                    if (!this.hurts(key))
                         return;
+                    this.lock(key, SHARE);
+                    this.scans(key, `REINDEX TABLE ${key}`);
                     break;
-                case 'REINDEX_OBJECT_INDEX':
+                case 'REINDEX_OBJECT_INDEX': {
                     if (!key || this.newIndexes.has(key))
                         return;
+                    const table = this.ctx.facts?.indexes?.get(key);
+                    if (this.ctx.facts?.indexes && (!table || !this.hurts(table)))
+                        return;
                     break;
+                }
             }
             const what = String(n.kind ?? '').replace('REINDEX_OBJECT_', '');
             this.add('blocking-maintenance', `REINDEX ${what} ${target ?? ''} without CONCURRENTLY blocks writes (and queries using the index) until the rebuild ends`.replace(/ {2,}/g, ' '));
@@ -5900,6 +6812,27 @@ function splitKey(key) {
 function isNullConst(v) {
     const c = unwrap(v, 'A_Const');
     return !!c && c.isnull === true;
+}
+/**
+ * A WHERE that picks rows by equality with constants (`id = 42`, `version IN ('a', 'b')`,
+ * or such a test ANDed with anything): an index lookup, not a pass over the table.
+ */
+function pointLookup(where) {
+    const b = unwrap(where, 'BoolExpr');
+    if (b)
+        return b.boolop === 'AND_EXPR' && list(b, 'args').some(pointLookup);
+    const e = unwrap(where, 'A_Expr');
+    if (!e)
+        return false;
+    const constant = (v) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'));
+    const column = (v) => !!unwrap(v, 'ColumnRef');
+    if (e.kind === 'AEXPR_OP' && tree_names(e.name).join('') === '=')
+        return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr));
+    if (e.kind === 'AEXPR_IN' && tree_names(e.name).join('') === '=') {
+        const items = list(unwrap(e.rexpr, 'List'), 'items');
+        return column(e.lexpr) && items.length > 0 && items.every(constant);
+    }
+    return false;
 }
 /** `col IS NOT NULL` -> 'col'. */
 function notNullCheckColumn(expr) {
@@ -5981,32 +6914,84 @@ function suppression(ignores, statement, rule) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/lint/wanted.ts
+
+function factsWanted(migrations) {
+    const tables = new Set();
+    const functions = new Set();
+    const indexes = new Set();
+    for (const m of migrations) {
+        for (const s of m.up.statements) {
+            if (s.kind === 'AlterTableStmt') {
+                const key = rangeVarKey(s.node.relation);
+                if (key)
+                    tables.add(key);
+                findAll(s.node.cmds, 'FuncCall', (f) => {
+                    const name = funcName(f);
+                    if (name)
+                        functions.add(name);
+                });
+            }
+            else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX') {
+                for (const o of list(s.node, 'objects')) {
+                    const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+                    if (key)
+                        indexes.add(key);
+                }
+            }
+            else if (s.kind === 'ReindexStmt' && s.node.kind === 'REINDEX_OBJECT_INDEX') {
+                const key = rangeVarKey(s.node.relation);
+                if (key)
+                    indexes.add(key);
+            }
+        }
+    }
+    return { tables: [...tables], functions: [...functions], indexes: [...indexes] };
+}
+
 ;// CONCATENATED MODULE: ./src/lint/index.ts
 // Static migration lint (issue 6 item 1): see docs/lint.md.
 
 
 
-;// CONCATENATED MODULE: ./src/engine/steps/lint-pending.ts
 
-async function existingTables(client) {
-    const r = await client.query(`SELECT lower(n.nspname || '.' || c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`);
-    return new Set(r.rows.map((x) => x.t));
-}
+;// CONCATENATED MODULE: ./src/engine/steps/lint-pending.ts
+// Lints what a run would apply. "Existing" tables are the ones in the database
+// before this run's migrations: only there does a lock or a rewrite hurt live
+// traffic. With lint: error, an unsuppressed finding refuses the run before
+// anything changes.
+
+
+
 async function lintPending(ctx, p) {
     if (ctx.settings.lint === 'off')
         return;
     // Everything not yet applied, including what a refusal holds back.
     const ids = new Set([...p.summary.pending, ...p.summary.outOfOrder, ...p.summary.changedRepeatables, ...p.summary.partial]);
     const pending = ctx.found.migrations.filter((m) => ids.has(m.identity));
-    if (!pending.length)
-        return;
-    const findings = lintMigrations(pending, { existingTables: await existingTables(ctx.client) });
+    const refusal = await lintThese(ctx, pending);
+    if (refusal)
+        p.summary.refusals.push(refusal);
+}
+/**
+ * Lints `migrations` against the database as it is now: the PR check calls this at
+ * S0, after the base phase, so "existing" means the base's tables. With lint: error,
+ * an unsuppressed finding returns the refusal.
+ */
+async function lintThese(ctx, migrations) {
+    if (ctx.settings.lint === 'off' || !migrations.length)
+        return undefined;
+    // The catalog's facts (issue 16). Row estimates judge impact only where this database is
+    // the one the migrations will change: an ephemeral one (a PR check's service container)
+    // is empty whatever production holds, so there a table's rows stay unknown.
+    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const findings = lintMigrations(migrations, at);
     ctx.report.lint = findings;
     const open = findings.filter((f) => !f.suppressed);
     if (ctx.settings.lint === 'error' && open.length) {
-        p.summary.refusals.push(`Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`);
+        return `Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`;
     }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
@@ -7566,7 +8551,7 @@ async function compareWithExpected(ctx, expectedUrl) {
     (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
     let target;
     try {
-        target = parseDatabaseUrl(expectedUrl);
+        target = (0,url/* parseDatabaseUrl */.mx)(expectedUrl);
     }
     catch (e) {
         return fail(`expected-database-url: ${e.message}`);
@@ -7595,7 +8580,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 302));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 968));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -7896,6 +8881,12 @@ function verify_nextStepFor(report, checks, scriptChecks) {
 
 
 
+
+
+/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
+function run_searchPathSql(schemas) {
+    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
+}
 /** Each mode fills the report from a prepared session. */
 const MODES = {
     plan: planMode,
@@ -7946,7 +8937,9 @@ function toMappedError(e) {
         next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
 }
-async function runPgshift(settings, ctx) {
+async function runPgshift(input, ctx) {
+    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
+    const settings = (0,src_settings/* engineSettings */.O3)(input);
     const t0 = performance.now();
     const report = newReport(settings);
     const log = ctx.logger;
@@ -7966,9 +8959,9 @@ async function runPgshift(settings, ctx) {
         // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
         // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
         const current = modeCtx?.client ?? client;
-        const pid = current ? backendPid(current) : undefined;
+        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
         if (lockClient && pid !== undefined)
-            void cancelBackend(lockClient, pid).catch(() => { });
+            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
     };
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -7980,7 +8973,7 @@ async function runPgshift(settings, ctx) {
         report.conventionNote = found.conventionNote;
         // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
         report.warnings = found.warnings;
-        report.warnings.push(...tlsEnvironmentWarnings().map((message) => ({ file: '', message })));
+        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
         report.problems = found.problems;
         log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
@@ -7991,28 +8984,32 @@ async function runPgshift(settings, ctx) {
             return report;
         }
         // 2. Connection.
-        const target = parseDatabaseUrl(settings.databaseUrl);
+        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
-        for (const message of supabaseNetworkWarnings(target)) {
+        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message);
         }
+        const pathSql = run_searchPathSql(settings.searchPath);
         const open = async (t = target) => {
-            const c = await connect(t, {
+            const c = await (0,connect/* connect */.Ng)(t, {
                 connectTimeoutMs: settings.connectTimeoutMs,
                 onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
             });
             opened.push(c);
+            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
+            if (pathSql)
+                await c.query(pathSql);
             return c;
         };
         client = await open();
-        report.serverVersion = (await serverVersion(client)).text;
+        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
         // 3. The lock, then history.
         if (LOCKING_MODES.includes(settings.mode)) {
             lockClient = await open();
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
-            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${lock_seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
@@ -8066,7 +9063,8 @@ async function runPgshift(settings, ctx) {
             connect: open,
             isCancelled: () => cancelled,
             isLockLost: () => lockLost,
-            sessionSql: shim.sessionSql,
+            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
+            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
             previewSetupSql: shim.previewSql
         };
         await MODES[settings.mode](modeCtx);
@@ -8090,6 +9088,197 @@ async function runPgshift(settings, ctx) {
             await c.end().catch(() => { });
         report.durationMs = Math.round(performance.now() - t0);
     }
+}
+
+
+/***/ }),
+
+/***/ 4031:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fy: () => (/* binding */ escapeWorkflowCommands),
+/* harmony export */   Qg: () => (/* binding */ codeOrText),
+/* harmony export */   aL: () => (/* binding */ escapeTableCell),
+/* harmony export */   jZ: () => (/* binding */ sanitizeText)
+/* harmony export */ });
+/* unused harmony exports neutraliseHtmlComments, escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
+// Escaping for untrusted text: file names, SQL, and server messages all come
+// from the repository or the database, and a PR author controls the first two.
+// Everything here is pure; secret redaction is the caller's job (redact()).
+//
+// Contexts:
+// - escapeInline / escapeTableCell: markdown text in a paragraph, list item,
+//   heading, link text or table cell. The result is one line of inert text: no
+//   HTML, no emphasis, no links, no table breaks, no @mentions.
+// - inlineCode: a markdown code span that backticks inside cannot close.
+// - fencedBlock: a fenced code block that backticks inside cannot close.
+// - escapeWorkflowCommands: log output, so that no line is read as a
+//   `::workflow-command::` (or legacy `##[command]`) by the Actions runner.
+// - sanitizeText: control and bidi characters made visible, for every context
+//   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
+const ZWSP = '\u200B';
+/**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
+/**
+ * Makes control characters visible: C0 controls except tab and newline, DEL,
+ * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
+ * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
+ */
+function sanitizeText(text) {
+    return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (ch) => {
+        const code = ch.codePointAt(0) ?? 0;
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    });
+}
+/** HTML text and attribute escaping. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * One line of inert text inside an HTML block, e.g. a `<summary>`: markdown is
+ * not read there, so backslash escapes would show; HTML entities are used
+ * instead, and `@name` gets a zero-width space (no mention notifications).
+ */
+function escapeHtmlText(text) {
+    return escapeHtml(oneLine(sanitizeText(text))).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
+}
+/** Collapses every line break (and the tab) into one space: the text must stay on one line. */
+function oneLine(text) {
+    return text.replace(/[\t\n\u2028\u2029]+/g, ' ');
+}
+/**
+ * Markdown-inert inline text: safe in a paragraph, list item, heading, link
+ * text or table cell (it never starts a block, since line breaks are collapsed,
+ * and a leading `#`, `>`, `-`, `+`, `=` or `1.` is escaped).
+ * - `&`, `<`, `>` become entities: no HTML, no autolinks;
+ * - `\` and the markdown punctuation `` ` * _ [ ] | ~ `` get a backslash (`_` only
+ *   where it could open or close emphasis, not inside a word): no code
+ *   spans, emphasis, links, images, strikethrough or table breaks;
+ * - `@name` gets a zero-width space after the `@`: no mention notifications.
+ */
+function escapeInline(text) {
+    let s = oneLine(sanitizeText(text));
+    s = s.replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+    s = s.replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`);
+    // An underscore between two letters or digits can neither open nor close emphasis
+    // in GFM, so identities like 004_learning_privacy stay readable in the raw text.
+    s = s.replace(/_/g, (ch, i, all) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? ch : `\\${ch}`));
+    s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
+    // Block starts only matter at the beginning of a line; callers may put this there.
+    s = s.replace(/^(\s*)(?:([#+=-])|(\d+)([.)]))/, (_m, sp, mark, num, dot) => mark !== undefined ? `${sp}\\${mark}` : `${sp}${num}\\${dot}`);
+    return s;
+}
+/**
+ * Text for a GFM table cell: everything escapeInline does (pipes included, as
+ * `\|`, which GFM reads as a literal pipe inside a cell, even within code).
+ * An empty value becomes one space, so the row keeps its shape.
+ */
+function escapeTableCell(text) {
+    const s = escapeInline(text);
+    return s.trim() === '' ? ' ' : s;
+}
+/** The longest run of `ch` in `text`. */
+function longestRun(text, ch) {
+    let best = 0;
+    let run = 0;
+    for (const c of text) {
+        run = c === ch ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+/**
+ * A markdown code span holding `text` verbatim (on one line). The delimiter is
+ * one backtick longer than any run of backticks inside, so nothing inside can
+ * close it; content that starts or ends with a backtick or a space is padded,
+ * as CommonMark strips one space on each side. Not for table cells (use
+ * escapeTableCell there: a backslash before a pipe would break the row).
+ */
+function inlineCode(text) {
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
+    if (s === '')
+        return '` `';
+    const ticks = '`'.repeat(longestRun(s, '`') + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/**
+ * A code span when the text is plain (letters, digits and `._-/:@+,=` and
+ * spaces: a file name, a target, an identity), otherwise escapeInline text. The
+ * raw markdown then never holds `<`, `&`, backticks or pipes from untrusted
+ * text, even inside a code span.
+ */
+function codeOrText(text) {
+    return /^[\p{L}\p{N}._\-/:@+,= ]+$/u.test(text) ? inlineCode(text) : escapeInline(text);
+}
+/**
+ * A fenced code block holding `code` verbatim. The fence is a run of backticks
+ * longer than any run inside the code (at least three), so a line of backticks
+ * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
+ */
+function fencedBlock(code, lang = '') {
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
+    return `${fence}${info}\n${body}\n${fence}`;
+}
+/**
+ * Neutralises GitHub Actions workflow commands in text bound for a log.
+ * The runner reads a line as a command when, after leading whitespace, it
+ * starts with `::` (e.g. `::error::`, `::add-mask::`, `::stop-commands::`), or
+ * when it contains `##[` anywhere (the legacy form). A zero-width space is put
+ * inside each such marker; the line reads the same. The runner splits lines on
+ * CR as well as LF, so both count as line starts here.
+ */
+function escapeWorkflowCommands(text) {
+    return text
+        .split(/(\r\n|\r|\n)/)
+        .map((part, i) => {
+        if (i % 2 === 1)
+            return part; // a line separator
+        return part.replace(/^([\s\u0085]*):(?=:)/, `$1:${ZWSP}`).replaceAll('##[', `##${ZWSP}[`);
+    })
+        .join('');
+}
+/** Shortens `text` to at most `max` characters, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = Math.max(0, max - 40);
+    // Do not split a surrogate pair.
+    let cut = keep;
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut--;
+    return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
+}
+/**
+ * A URL safe as a markdown link destination: characters that end or confuse a
+ * destination (whitespace, parentheses, angle brackets, quotes, backslash) are
+ * percent-encoded. Only http(s) URLs are accepted; anything else gives undefined.
+ */
+function safeUrl(url) {
+    if (!/^https?:\/\/[^\s]+$/i.test(url))
+        return undefined;
+    return url.replace(/[()<>"'\\`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** A repository-relative path as URL path segments (each segment percent-encoded). */
+function encodePath(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^\.?\//, '')
+        .split('/')
+        .map((seg) => encodeURIComponent(seg).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+        .join('/');
 }
 
 
@@ -8339,198 +9528,15 @@ function walk(value, seen) {
 
 /***/ }),
 
-/***/ 1609:
+/***/ 5655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  S5: () => (/* binding */ renderText),
-  xZ: () => (/* binding */ shortenStatement)
-});
-
-// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatDuration, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping for untrusted text: file names, SQL, and server messages all come
-// from the repository or the database, and a PR author controls the first two.
-// Everything here is pure; secret redaction is the caller's job (redact()).
-//
-// Contexts:
-// - escapeInline / escapeTableCell: markdown text in a paragraph, list item,
-//   heading, link text or table cell. The result is one line of inert text: no
-//   HTML, no emphasis, no links, no table breaks, no @mentions.
-// - inlineCode: a markdown code span that backticks inside cannot close.
-// - fencedBlock: a fenced code block that backticks inside cannot close.
-// - escapeWorkflowCommands: log output, so that no line is read as a
-//   `::workflow-command::` (or legacy `##[command]`) by the Actions runner.
-// - sanitizeText: control and bidi characters made visible, for every context
-//   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
-const ZWSP = '\u200B';
-/**
- * `<!--` inside code (a code span or a fenced block, where entities do not
- * work) becomes `<!\--`: visible, and no line of a comment can carry another
- * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
- */
-function neutraliseHtmlComments(text) {
-    return text.replace(/<!--/g, '<!\\--');
-}
-/**
- * Makes control characters visible: C0 controls except tab and newline, DEL,
- * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
- * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
- */
-function sanitizeText(text) {
-    return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (ch) => {
-        const code = ch.codePointAt(0) ?? 0;
-        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-    });
-}
-/** HTML text and attribute escaping. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-}
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * One line of inert text inside an HTML block, e.g. a `<summary>`: markdown is
- * not read there, so backslash escapes would show; HTML entities are used
- * instead, and `@name` gets a zero-width space (no mention notifications).
- */
-function escapeHtmlText(text) {
-    return escapeHtml(oneLine(sanitizeText(text))).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
-}
-/** Collapses every line break (and the tab) into one space: the text must stay on one line. */
-function oneLine(text) {
-    return text.replace(/[\t\n\u2028\u2029]+/g, ' ');
-}
-/**
- * Markdown-inert inline text: safe in a paragraph, list item, heading, link
- * text or table cell (it never starts a block, since line breaks are collapsed,
- * and a leading `#`, `>`, `-`, `+`, `=` or `1.` is escaped).
- * - `&`, `<`, `>` become entities: no HTML, no autolinks;
- * - `\` and the markdown punctuation `` ` * _ [ ] | ~ `` get a backslash (`_` only
- *   where it could open or close emphasis, not inside a word): no code
- *   spans, emphasis, links, images, strikethrough or table breaks;
- * - `@name` gets a zero-width space after the `@`: no mention notifications.
- */
-function escapeInline(text) {
-    let s = oneLine(sanitizeText(text));
-    s = s.replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-    s = s.replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`);
-    // An underscore between two letters or digits can neither open nor close emphasis
-    // in GFM, so identities like 004_learning_privacy stay readable in the raw text.
-    s = s.replace(/_/g, (ch, i, all) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? ch : `\\${ch}`));
-    s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
-    // Block starts only matter at the beginning of a line; callers may put this there.
-    s = s.replace(/^(\s*)(?:([#+=-])|(\d+)([.)]))/, (_m, sp, mark, num, dot) => mark !== undefined ? `${sp}\\${mark}` : `${sp}${num}\\${dot}`);
-    return s;
-}
-/**
- * Text for a GFM table cell: everything escapeInline does (pipes included, as
- * `\|`, which GFM reads as a literal pipe inside a cell, even within code).
- * An empty value becomes one space, so the row keeps its shape.
- */
-function escapeTableCell(text) {
-    const s = escapeInline(text);
-    return s.trim() === '' ? ' ' : s;
-}
-/** The longest run of `ch` in `text`. */
-function longestRun(text, ch) {
-    let best = 0;
-    let run = 0;
-    for (const c of text) {
-        run = c === ch ? run + 1 : 0;
-        if (run > best)
-            best = run;
-    }
-    return best;
-}
-/**
- * A markdown code span holding `text` verbatim (on one line). The delimiter is
- * one backtick longer than any run of backticks inside, so nothing inside can
- * close it; content that starts or ends with a backtick or a space is padded,
- * as CommonMark strips one space on each side. Not for table cells (use
- * escapeTableCell there: a backslash before a pipe would break the row).
- */
-function inlineCode(text) {
-    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
-    if (s === '')
-        return '` `';
-    const ticks = '`'.repeat(longestRun(s, '`') + 1);
-    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
-    return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-/**
- * A code span when the text is plain (letters, digits and `._-/:@+,=` and
- * spaces: a file name, a target, an identity), otherwise escapeInline text. The
- * raw markdown then never holds `<`, `&`, backticks or pipes from untrusted
- * text, even inside a code span.
- */
-function codeOrText(text) {
-    return /^[\p{L}\p{N}._\-/:@+,= ]+$/u.test(text) ? inlineCode(text) : escapeInline(text);
-}
-/**
- * A fenced code block holding `code` verbatim. The fence is a run of backticks
- * longer than any run inside the code (at least three), so a line of backticks
- * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
- */
-function fencedBlock(code, lang = '') {
-    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
-    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
-    const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
-    return `${fence}${info}\n${body}\n${fence}`;
-}
-/**
- * Neutralises GitHub Actions workflow commands in text bound for a log.
- * The runner reads a line as a command when, after leading whitespace, it
- * starts with `::` (e.g. `::error::`, `::add-mask::`, `::stop-commands::`), or
- * when it contains `##[` anywhere (the legacy form). A zero-width space is put
- * inside each such marker; the line reads the same. The runner splits lines on
- * CR as well as LF, so both count as line starts here.
- */
-function escapeWorkflowCommands(text) {
-    return text
-        .split(/(\r\n|\r|\n)/)
-        .map((part, i) => {
-        if (i % 2 === 1)
-            return part; // a line separator
-        return part.replace(/^([\s\u0085]*):(?=:)/, `$1:${ZWSP}`).replaceAll('##[', `##${ZWSP}[`);
-    })
-        .join('');
-}
-/** Shortens `text` to at most `max` characters, saying how much was left out. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = Math.max(0, max - 40);
-    // Do not split a surrogate pair.
-    let cut = keep;
-    const code = text.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        cut--;
-    return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
-}
-/**
- * A URL safe as a markdown link destination: characters that end or confuse a
- * destination (whitespace, parentheses, angle brackets, quotes, backslash) are
- * percent-encoded. Only http(s) URLs are accepted; anything else gives undefined.
- */
-function safeUrl(url) {
-    if (!/^https?:\/\/[^\s]+$/i.test(url))
-        return undefined;
-    return url.replace(/[()<>"'\\`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/** A repository-relative path as URL path segments (each segment percent-encoded). */
-function encodePath(path) {
-    return path
-        .replace(/\\/g, '/')
-        .replace(/^\.?\//, '')
-        .split('/')
-        .map((seg) => encodeURIComponent(seg).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
-        .join('/');
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S5: () => (/* binding */ renderText),
+/* harmony export */   xZ: () => (/* binding */ shortenStatement)
+/* harmony export */ });
+/* unused harmony exports formatDuration, formatLocation, STATUS_ORDER, statusWords, countSummary, PREVIEW_BANNER, isPreview, modeTitle, successWords, resultWords, lockModeWords, sortLocks, blocksWords, lockSentence, compactLocks, twinNote, twinNotes, checksInOrder, checksSummary, runModeWords, runStatusWords */
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
 function formatDuration(ms) {
@@ -8755,7 +9761,7 @@ function statusPaint(p, status) {
 }
 /** Untrusted text for a terminal: visible control characters, lines indented under a label. */
 function clean(text) {
-    return sanitizeText(text);
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(text);
 }
 function indentBlock(text, indent) {
     return clean(text)
@@ -8972,7 +9978,7 @@ function renderText(report, opts = {}) {
     out.push('');
     out.push(p.bold(`${resultWords(report)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`));
     out.push(...field('next', report.nextStep, ''));
-    return escapeWorkflowCommands(out.join('\n')) + '\n';
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeWorkflowCommands */ .Fy)(out.join('\n')) + '\n';
 }
 
 
@@ -8983,11 +9989,12 @@ function renderText(report, opts = {}) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   GN: () => (/* binding */ SettingsError),
+/* harmony export */   O3: () => (/* binding */ engineSettings),
 /* harmony export */   P$: () => (/* binding */ parseSettings),
 /* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports MODES, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -9001,7 +10008,12 @@ function renderText(report, opts = {}) {
 
 
 
-const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
+/** The engine's modes (src/engine/modes/): each runs against one database. */
+const ENGINE_MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
+/** The fleet's modes (src/fleet/): the per-wave matrices from the targets file, and the merged report of the legs. */
+const FLEET_MODES = ['fleet-plan', 'fleet-report'];
+const MODES = [...ENGINE_MODES, ...FLEET_MODES];
+const isEngineMode = (mode) => ENGINE_MODES.includes(mode);
 const HISTORY_MODES = ['auto', 'native', 'supabase'];
 const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'];
 const LINT_LEVELS = ['off', 'warn', 'error'];
@@ -9078,6 +10090,26 @@ const commentKey = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP
     }
     return v;
 });
+/** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
+const searchPath = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    if (v.trim() === '')
+        return [];
+    const names = v.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+    const bad = names.find((n) => n.length === 0 || n.length > 63 || n.includes('\0'));
+    if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a list of schema names; expected names of 1 to 63 characters separated by commas, e.g. tenant_42, public` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return names;
+});
+/** A target of the targets file (src/fleet/targets.ts has the same rule). */
+const fleetTargetName = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    if (v !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v.slice(0, 100)}' is not a target name; expected letters, digits, '.', '_' or '-', e.g. \${{ matrix.target }}` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return v;
+});
 /** The raw inputs, keyed by their kebab-case names, with the defaults action.yml documents. */
 const DEFAULTS = {
     mode: 'plan',
@@ -9108,7 +10140,12 @@ const DEFAULTS = {
     comment: 'auto',
     'github-token': '',
     'comment-key': '',
-    'allow-untrusted': 'false'
+    'allow-untrusted': 'false',
+    'search-path': '',
+    'targets-file': 'pgshift.targets.yml',
+    'fleet-target': '',
+    'fleet-reports-dir': '',
+    'fleet-wave': ''
 };
 /** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
 const GITHUB_INPUT_NAMES = ['comment', 'github-token', 'comment-key', 'allow-untrusted'];
@@ -9146,12 +10183,32 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     // A secret: never echoed.
     'github-token': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     'comment-key': commentKey('comment-key'),
-    'allow-untrusted': bool('allow-untrusted')
+    'allow-untrusted': bool('allow-untrusted'),
+    // Fleets (src/fleet/, docs/fleet.md).
+    'search-path': searchPath('search-path'),
+    'targets-file': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    'fleet-target': fleetTargetName('fleet-target'),
+    'fleet-reports-dir': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    'fleet-wave': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+        if (v === '')
+            return undefined;
+        if (!/^\d{1,3}$/.test(v)) {
+            ctx.addIssue({ code: 'custom', message: `fleet-wave: '${v}' is not a wave number; expected a whole number such as 0 (the canaries), or empty for every wave` });
+            return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+        }
+        return Number(v);
+    })
 });
 /** Every input action.yml declares. */
 const ACTION_INPUT_NAMES = Object.keys(settingsSchema.shape);
 /** The inputs the CLI takes as flags: all but the GitHub-only ones. */
 const INPUT_NAMES = ACTION_INPUT_NAMES.filter((n) => !GITHUB_INPUT_NAMES.includes(n));
+/** Narrows settings to an engine run; a fleet mode here is a programming error. */
+function engineSettings(settings) {
+    if (!isEngineMode(settings.mode))
+        throw new Error(`mode ${settings.mode} is a fleet mode: src/fleet runs it, not the engine`);
+    return settings;
+}
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -9219,6 +10276,11 @@ function parseSettings(raw, workspace) {
         supabaseShim: s['supabase-shim'],
         supabaseShimExtensions: s['supabase-shim-extensions'],
         workspace,
+        searchPath: s['search-path'],
+        targetsFile: s['targets-file'],
+        fleetTarget: s['fleet-target'] || undefined,
+        fleetReportsDir: s['fleet-reports-dir'] || undefined,
+        fleetWave: s['fleet-wave'],
         github: Object.freeze({
             comment: s.comment,
             token: s['github-token'],
