@@ -230,7 +230,7 @@ describe('untrusted triggers', () => {
     expect(refused.annotations.find((a) => a.level === 'error')?.message).toMatch(/pull_request_target/)
     // The refusal is posted on the (same-repository) PR.
     expect(posts(g)).toHaveLength(1)
-    expect(bodyOf(posts(g)[0]!)).toContain('⛔ blocked')
+    expect(bodyOf(posts(g)[0]!)).toContain('⛔ pgshift')
 
     const allowed = await runPr(g, { ws, eventName: 'pull_request_target', inputs: { mode: 'apply', 'allow-untrusted': 'true' } })
     expect(allowed.code).toBe(0)
