@@ -110,8 +110,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 62 modules
-var engine_run = __webpack_require__(3126);
+// EXTERNAL MODULE: ./src/engine/run.ts + 67 modules
+var engine_run = __webpack_require__(2285);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
@@ -120,8 +120,8 @@ var report_markdown = __webpack_require__(9083);
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
-// EXTERNAL MODULE: ./src/source/discover.ts + 5 modules
-var discover = __webpack_require__(816);
+// EXTERNAL MODULE: ./src/source/discover.ts + 3 modules
+var discover = __webpack_require__(7867);
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
 // Errors and warnings as annotations on the exact file:line:col. GitHub shows
 // only 10 of each type per step, so the most important come first; the summary
@@ -232,6 +232,19 @@ function pullRequestOf(payload, env = {}) {
         headRepo: str(pr.head?.repo?.full_name),
         baseRepo: str(pr.base?.repo?.full_name) ?? str(asPayload(payload).repository?.full_name) ?? str(env.GITHUB_REPOSITORY)
     };
+}
+/**
+ * The base commit of the PR check (base: auto): pull_request.base.sha on pull_request
+ * events, merge_group.base_sha on merge_group events; none on any other event, so
+ * deploys and rollbacks behave as without a base.
+ */
+function eventBaseSha(eventName, payload) {
+    const p = asPayload(payload);
+    if (eventName === 'pull_request')
+        return str(p.pull_request?.base?.sha);
+    if (eventName === 'merge_group')
+        return str(p.merge_group?.base_sha);
+    return undefined;
 }
 /**
  * A PR from a fork: its head repository differs from the base (compared
@@ -1136,7 +1149,7 @@ async function run() {
             }
             if (settings.fleetTarget)
                 return await fleetLegStep(settings, { logger, meta, signal: cancellationSignal() }, gh, publish);
-            report = (0,redact/* redactDeep */.KL)(await (0,engine_run.runPgshift)(settings, { logger, meta, signal: cancellationSignal() }));
+            report = (0,redact/* redactDeep */.KL)(await (0,engine_run.runPgshift)(settings, { logger, meta, signal: cancellationSignal(), pr: pullRequestContext(settings, gh, payload) }));
             // The header's commit and run link (the engine records them in history rows only).
             report.commit ??= meta.commitSha;
             report.runUrl ??= meta.runUrl;
@@ -1152,6 +1165,27 @@ async function run() {
         core/* setOutput */.uH('status', 'failed');
         core/* setFailed */.C1(message);
     }
+}
+/**
+ * The PR under check, for base: auto and the PR files fallback (issue 15). The files
+ * API is called only when git cannot provide the base, and never on a fork PR's
+ * behalf with a token it lacks (the list is public data, the default token reads it).
+ */
+function pullRequestContext(settings, gh, payload) {
+    const baseSha = eventBaseSha(gh.eventName, payload);
+    const number = gh.pr?.number;
+    const repository = gh.repository;
+    const token = settings.github.token;
+    return {
+        baseSha,
+        changedFiles: number && repository && token && gh.eventName === 'pull_request'
+            ? async () => {
+                core/* info */.pq(main_clean(`reading the files of PR #${number} from the GitHub API`));
+                const { listPullRequestFiles } = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(256)]).then(__webpack_require__.bind(__webpack_require__, 2256));
+                return listPullRequestFiles(token, repository, number);
+            }
+            : undefined
+    };
 }
 /**
  * The report of a run refused before anything was read from the database:
@@ -1190,6 +1224,7 @@ async function publish(report, settings, gh) {
     core/* setOutput */.uH('drift', JSON.stringify(driftOf(report)));
     core/* setOutput */.uH('report', reportPath);
     core/* setOutput */.uH('backup-path', report.backup?.dir ?? '');
+    core/* setOutput */.uH('pr-migrations', JSON.stringify(report.prCheck?.prMigrations ?? []));
     emitAnnotations(report);
     const linkBase = blobBase(gh, process.env);
     const markdown = (0,redact/* redact */.E$)((0,report_markdown/* renderMarkdown */.Gc)(report, { linkBase }));
@@ -1289,6 +1324,7 @@ function sessionSettingsSql() {
 }
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
+const versions = new WeakMap();
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
  * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
@@ -1499,10 +1535,15 @@ async function connect(target, opts) {
         try {
             await client.connect();
             try {
-                await client.query(sessionSettingsSql());
-                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-                if (typeof pid === 'number')
-                    backendPids.set(client, pid);
+                // One round trip (on a remote database each costs the network's RTT): the session
+                // settings, the backend pid and the server version, in one simple-query message,
+                // so behind a transaction pooler they also come from the same server backend.
+                const results = (await client.query(`${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`));
+                const row = (Array.isArray(results) ? results[results.length - 1] : results).rows[0];
+                if (typeof row?.pid === 'number')
+                    backendPids.set(client, row.pid);
+                if (row?.num !== undefined && row.text !== undefined)
+                    versions.set(client, { num: Number(row.num), text: row.text });
             }
             catch (e) {
                 destroyQuietly(client);
@@ -1553,6 +1594,10 @@ async function cancelBackend(via, pid) {
 }
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 async function serverVersion(c) {
+    // Read at connect (see connect): no second round trip.
+    const known = versions.get(c);
+    if (known)
+        return known;
     const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
     return { num: Number(r.rows[0].num), text: r.rows[0].text };
 }
@@ -2028,7 +2073,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 3126:
+/***/ 2285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2040,56 +2085,6 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: searchPathSql
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
-}
 
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
@@ -2244,8 +2239,8 @@ async function lockHolders(client, key) {
 var url = __webpack_require__(879);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
-// EXTERNAL MODULE: ./src/source/discover.ts + 5 modules
-var discover = __webpack_require__(816);
+// EXTERNAL MODULE: ./src/source/discover.ts + 3 modules
+var discover = __webpack_require__(7867);
 // EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
 var parser = __webpack_require__(3686);
 // EXTERNAL MODULE: ./src/engine/plan.ts
@@ -3978,6 +3973,56 @@ async function runPgDump(o) {
     });
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/backup/policy.ts
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,external_node_net_.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
@@ -4248,7 +4293,8 @@ function skipAll(ctx, runs) {
     for (const run of runs)
         byIdentity.get(run.migration.identity).status = 'skipped';
 }
-async function applyPending(ctx, exec, runs) {
+/** quiet: no log group and no progress line per migration (the PR check's base phase is one line). */
+async function applyPending(ctx, exec, runs, opts = {}) {
     const { report, log } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
     const total = runs.length;
@@ -4268,14 +4314,16 @@ async function applyPending(ctx, exec, runs) {
             continue;
         }
         const identity = run.migration.identity;
-        const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+        const one = async () => {
             let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
             if (o.connectionLost && !ctx.isCancelled())
                 o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
-            log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
+            if (!opts.quiet || !o.ok)
+                log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
             return o;
-        });
+        };
+        const outcome = opts.quiet ? await one() : await log.group(`[${k + 1}/${total}] ${identity}`, one);
         result.durationMs = Math.round(outcome.durationMs);
         if (outcome.retries)
             result.retries = outcome.retries;
@@ -4297,7 +4345,6 @@ async function applyPending(ctx, exec, runs) {
                 result.error.next = `The run was cancelled; ${result.error.next}`;
         }
     }
-    report.pending = runs.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
     return { failed, afterEachFailed };
 }
 
@@ -6712,9 +6759,91 @@ function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/inspect/diff.ts
+
+/** Values longer than this are not quoted in a detail; the field is said to have changed. */
+const SHORT = 60;
+/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
+const OPAQUE = new Set(['body']);
+function diffSnapshots(before, after) {
+    const a = before.objects;
+    const b = after.objects;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const out = [];
+    for (const object of [...keys].sort(byCodeUnit)) {
+        const inA = Object.hasOwn(a, object);
+        const inB = Object.hasOwn(b, object);
+        if (inA && !inB)
+            out.push({ object, change: 'removed' });
+        else if (!inA && inB)
+            out.push({ object, change: 'added' });
+        else if (a[object] !== b[object])
+            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
+    }
+    return out;
+}
+/** What differs between two definitions of one object. */
+function describeChange(before, after) {
+    const x = parseDefinition(before);
+    const y = parseDefinition(after);
+    if (!x && !y)
+        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
+    if (!x || !y)
+        return 'definition changed';
+    const parts = [];
+    for (const field of fieldsOf(x, y)) {
+        const part = describeField(field, x[field], y[field]);
+        if (part)
+            parts.push(part);
+    }
+    // Same fields, same values, different text: only the layout differs.
+    return parts.length > 0 ? parts.join('; ') : 'definition changed';
+}
+function fieldsOf(x, y) {
+    const seen = new Set();
+    const fields = [];
+    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
+        if (!seen.has(f)) {
+            seen.add(f);
+            fields.push(f);
+        }
+    }
+    return fields;
+}
+function describeField(field, x, y) {
+    const name = field.replace(/_/g, ' ');
+    if (Array.isArray(x) || Array.isArray(y)) {
+        const xs = toList(x);
+        const ys = toList(y);
+        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
+            return undefined;
+        const added = ys.filter((v) => !xs.includes(v));
+        const removed = xs.filter((v) => !ys.includes(v));
+        if (added.length === 0 && removed.length === 0)
+            return `${name}: order changed`;
+        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
+    }
+    if (x === y)
+        return undefined;
+    if (OPAQUE.has(field))
+        return `${name} changed`;
+    const from = x ?? '(none)';
+    const to = y ?? '(none)';
+    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
+}
+function toList(v) {
+    if (v === undefined)
+        return [];
+    return Array.isArray(v) ? v : [v];
+}
+function isShort(v) {
+    return v.length <= SHORT && !v.includes('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/snapshot.ts
 // snapshot: the schema as the catalogs describe it, without pgshift's and the
 // Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+
 
 
 
@@ -6730,6 +6859,10 @@ async function snapshotBefore(ctx, exec) {
     const s0 = await snapshotOf(ctx);
     exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
     return s0;
+}
+/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
+async function schemaChangesSince(ctx, s0) {
+    ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
@@ -6916,21 +7049,21 @@ async function prepareSupabaseLint(ctx) {
 }
 /**
  * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed. With lint: error, only a
- * finding on an object one of them made is an error (the run fails); older
- * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
+ * own). Only findings on objects one of them made or changed are reported (issue
+ * 15): an object shipped long ago was judged by the run that made it, so a deploy
+ * never reports it again. With lint: error each is an error (the run fails).
  */
 async function runSupabaseLint(ctx, state, ranFiles) {
     const { report, settings } = ctx;
     try {
         const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
-        for (const f of found) {
-            // A new grant to anon is this run's by definition.
-            const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file));
-            if (settings.lint === 'error' && ours)
+        // A new grant to anon is this run's by definition.
+        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
+        if (settings.lint === 'error')
+            for (const f of ours)
                 f.level = 'error';
-        }
-        report.supabaseLint = found;
+        report.supabaseLint = ours;
     }
     catch (e) {
         report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
@@ -6947,87 +7080,6 @@ async function runSupabaseLint(ctx, state, ranFiles) {
 }
 /** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
 const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
-
-;// CONCATENATED MODULE: ./src/inspect/diff.ts
-
-/** Values longer than this are not quoted in a detail; the field is said to have changed. */
-const SHORT = 60;
-/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
-const OPAQUE = new Set(['body']);
-function diffSnapshots(before, after) {
-    const a = before.objects;
-    const b = after.objects;
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const out = [];
-    for (const object of [...keys].sort(byCodeUnit)) {
-        const inA = Object.hasOwn(a, object);
-        const inB = Object.hasOwn(b, object);
-        if (inA && !inB)
-            out.push({ object, change: 'removed' });
-        else if (!inA && inB)
-            out.push({ object, change: 'added' });
-        else if (a[object] !== b[object])
-            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
-    }
-    return out;
-}
-/** What differs between two definitions of one object. */
-function describeChange(before, after) {
-    const x = parseDefinition(before);
-    const y = parseDefinition(after);
-    if (!x && !y)
-        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
-    if (!x || !y)
-        return 'definition changed';
-    const parts = [];
-    for (const field of fieldsOf(x, y)) {
-        const part = describeField(field, x[field], y[field]);
-        if (part)
-            parts.push(part);
-    }
-    // Same fields, same values, different text: only the layout differs.
-    return parts.length > 0 ? parts.join('; ') : 'definition changed';
-}
-function fieldsOf(x, y) {
-    const seen = new Set();
-    const fields = [];
-    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
-        if (!seen.has(f)) {
-            seen.add(f);
-            fields.push(f);
-        }
-    }
-    return fields;
-}
-function describeField(field, x, y) {
-    const name = field.replace(/_/g, ' ');
-    if (Array.isArray(x) || Array.isArray(y)) {
-        const xs = toList(x);
-        const ys = toList(y);
-        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
-            return undefined;
-        const added = ys.filter((v) => !xs.includes(v));
-        const removed = xs.filter((v) => !ys.includes(v));
-        if (added.length === 0 && removed.length === 0)
-            return `${name}: order changed`;
-        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
-    }
-    if (x === y)
-        return undefined;
-    if (OPAQUE.has(field))
-        return `${name} changed`;
-    const from = x ?? '(none)';
-    const to = y ?? '(none)';
-    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
-}
-function toList(v) {
-    if (v === undefined)
-        return [];
-    return Array.isArray(v) ? v : [v];
-}
-function isShort(v) {
-    return v.length <= SHORT && !v.includes('\n');
-}
 
 ;// CONCATENATED MODULE: ./src/engine/steps/test-rollback.ts
 // test-rollback, for PR checks on an ephemeral database: after apply, roll the
@@ -7053,7 +7105,7 @@ async function testRollback(ctx, applied, s0) {
     const noDown = applied.filter((m) => !m.down);
     if (noDown.length) {
         for (const m of noDown)
-            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: add ${m.identity}.down.sql (or a down section)` });
+            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
         return false;
     }
     const exec = execContext(ctx);
@@ -7078,6 +7130,24 @@ async function testRollback(ctx, applied, s0) {
     record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
     return afterDown.length === 0 && afterUp.length === 0;
 }
+/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
+function downAdvice(m) {
+    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
+    switch (m.convention) {
+        case 'supabase':
+            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
+        case 'dbmate':
+            return 'add a -- migrate:down section to the file';
+        case 'goose':
+            return 'add a -- +goose Down section to the file';
+        case 'golang-migrate':
+            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
+        case 'flyway':
+            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
+        default:
+            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
+    }
+}
 function record(ctx, checks, title, differences, scope) {
     const names = scope.map((m) => m.identity).join(', ');
     if (!differences.length) {
@@ -7096,90 +7166,219 @@ function record(ctx, checks, title, differences, scope) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
+// EXTERNAL MODULE: ./src/source/conventions.ts
+var conventions = __webpack_require__(1850);
+// EXTERNAL MODULE: ./src/source/order.ts
+var order = __webpack_require__(4921);
+;// CONCATENATED MODULE: ./src/engine/pr-split.ts
+// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
+// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
+// and what a PR can get wrong about history, caught before merge: it edits,
+// deletes or renames a base migration, adds one that sorts before the base's
+// newest, or reuses a base version. Pure: the base comes in as data, from git
+// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
 
 
 
-
-
-
-
-
-
-
-
-async function applyMode(ctx) {
-    const p = planPending(ctx);
-    await lintPending(ctx, p);
-    // The backup comes first: when it fails, nothing (not even the history table) has changed.
-    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(ctx.report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const sbLint = await prepareSupabaseLint(ctx);
-    const exec = execContext(ctx);
-    // test-rollback compares against the schema before this run's migrations (S0). On such an
-    // ephemeral database the report also shows the locks each migration took.
-    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const out = await applyPending(ctx, exec, p.toRun);
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
-    const n = ctx.report.applied.length;
-    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
-    if (!(await verdict(ctx, p, out, afterFailed, durable, s0)))
-        return;
-    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
-    if (sbLint && !out.failed && ctx.report.applied.length) {
-        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report } = ctx;
-    const { failed, afterEachFailed } = out;
-    const n = report.applied.length;
-    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    if (afterEachFailed) {
-        failOnHook(ctx, afterEachFailed, kept);
-        return false;
-    }
-    if (afterFailed) {
-        failOnHook(ctx, afterFailed, kept);
-        return false;
-    }
-    if (!durable && !failed)
-        return false;
-    if (failed) {
-        report.status = 'failed';
-        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
-        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
-    }
-    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
-        report.status = 'failed';
-        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
-    }
-    else if (n) {
-        report.status = 'success';
-        report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
+/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
+function suggestName(m, newest, now = new Date()) {
+    const file = (0,external_node_path_.basename)(m.file);
+    const v = newest.version;
+    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
+        return undefined;
+    let next;
+    if (v.length >= 12) {
+        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
+        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
+        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
     }
     else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
     }
-    return true;
+    return file.replace(m.version, next);
+}
+/** Splits `head` (the workspace's migrations) against the base. */
+function splitPr(head, base, opts) {
+    const problems = [];
+    const warnings = [];
+    const baseVersions = [];
+    const pr = [];
+    const baseIds = new Set();
+    let phase1;
+    /** Base migrations the PR deleted, as identity and file. */
+    const deleted = [];
+    const edited = [];
+    if (base.kind === 'git') {
+        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
+        const inHead = new Set(head.map((m) => m.identity));
+        phase1 = [];
+        for (const m of head) {
+            const b = inBase.get(m.identity);
+            if (!b)
+                pr.push(m);
+            else {
+                baseIds.add(m.identity);
+                // Phase 1 runs the base's own text: what production has (or will have) applied.
+                phase1.push(b.checksum === m.checksum ? m : b);
+                if (b.checksum !== m.checksum)
+                    edited.push({ m, stat: base.numstat.get(m.file) });
+            }
+        }
+        for (const b of base.migrations) {
+            baseVersions.push(b);
+            if (!inHead.has(b.identity)) {
+                baseIds.add(b.identity);
+                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
+            }
+        }
+    }
+    else {
+        const byPath = new Map(base.changed.map((c) => [c.path, c]));
+        phase1 = [];
+        for (const m of head) {
+            const c = byPath.get(m.file);
+            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
+                pr.push(m);
+            else if (c?.status === 'renamed') {
+                pr.push(m);
+                const from = (0,conventions/* parseFileName */.Px)((0,external_node_path_.basename)(c.previousPath)).identity;
+                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
+            }
+            else {
+                baseIds.add(m.identity);
+                phase1.push(m);
+                baseVersions.push(m);
+                if (c && (c.status === 'modified' || c.status === 'changed'))
+                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
+            }
+        }
+        for (const c of base.changed) {
+            if (c.status !== 'removed')
+                continue;
+            const info = (0,conventions/* parseFileName */.Px)((0,external_node_path_.basename)(c.path));
+            // Only up files: a deleted down script is the PR's business.
+            if (info.role !== 'up' || !info.scheme)
+                continue;
+            baseIds.add(info.identity);
+            deleted.push({ identity: info.identity, file: c.path });
+        }
+    }
+    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
+    for (const { m, stat: s } of edited) {
+        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
+        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
+        if (opts.allowDrift)
+            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
+        else
+            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
+    }
+    // 2. Deletions and renames.
+    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
+    const renamedTo = new Set();
+    for (const d of deleted) {
+        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
+        if (to) {
+            renamedTo.add(to.identity);
+            problems.push({
+                file: to.file,
+                code: 'pr-renames-base-migration',
+                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
+                hint: `keep the name ${(0,external_node_path_.basename)(d.file)}`
+            });
+        }
+        else {
+            problems.push({
+                file: d.file,
+                code: 'pr-deletes-base-migration',
+                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
+                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
+            });
+        }
+    }
+    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
+    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
+    const newest = versioned.reduce((a, m) => (!a || (0,order/* compareMigrationOrder */.ym)(m, a) > 0 ? m : a), undefined);
+    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
+    for (const m of pr) {
+        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
+            continue;
+        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
+        if (same && same.identity !== m.identity) {
+            const name = newest ? suggestName(m, newest) : undefined;
+            problems.push({
+                file: m.file,
+                code: 'pr-version-collision',
+                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
+                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
+            });
+            continue;
+        }
+        if (newest && (0,order/* compareMigrationOrder */.ym)(m, newest) < 0) {
+            const name = suggestName(m, newest);
+            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
+            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
+            if (opts.allowOutOfOrder)
+                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
+            else
+                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
+        }
+    }
+    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
+}
+/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
+function markOrigins(report, pr) {
+    const prIds = new Set(pr.pr.map((m) => m.identity));
+    for (const m of report.migrations)
+        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/context.ts
-/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
-const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+;// CONCATENATED MODULE: ./src/engine/steps/base-phase.ts
+
+/** The plan's runs split by phase; base runs carry the base's own text (it may differ under allow-drift). */
+function runsByPhase(ctx, p) {
+    const pr = ctx.pr;
+    if (!pr)
+        return { baseRuns: [], prRuns: p.toRun };
+    const baseVersion = new Map(pr.base.map((m) => [m.identity, m]));
+    const baseRuns = [];
+    const prRuns = [];
+    for (const run of p.toRun) {
+        const b = baseVersion.get(run.migration.identity);
+        if (b)
+            baseRuns.push({ ...run, migration: b });
+        else if (!pr.baseIds.has(run.migration.identity))
+            prRuns.push(run);
+    }
+    return { baseRuns, prRuns };
+}
+function prCheckInfo(ctx) {
+    return ctx.report.prCheck;
+}
+const base_phase_seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The one log line of the phase, and the report's basePhase figures. */
+function base_phase_record(ctx, runs, durationMs, failed) {
+    const info = prCheckInfo(ctx);
+    info.basePhase.ran = runs.length;
+    info.basePhase.alreadyApplied = info.basePhase.total - runs.length;
+    info.basePhase.durationMs = Math.round(durationMs);
+    if (failed)
+        info.basePhase.failed = failed;
+}
+async function applyBasePhase(ctx, exec, runs) {
+    const sha = ctx.pr?.sha.slice(0, 12) ?? '';
+    if (!runs.length) {
+        base_phase_record(ctx, runs, 0);
+        ctx.log.info(`base phase: nothing to apply (history records the base's ${prCheckInfo(ctx).basePhase.total} migrations)`);
+        return {};
+    }
+    const started = performance.now();
+    const out = await ctx.log.group(`base phase: ${runs.length} migration${runs.length === 1 ? '' : 's'} of base ${sha}`, () => applyPending(ctx, exec, runs, { quiet: true }));
+    const ms = performance.now() - started;
+    base_phase_record(ctx, runs, ms, out.failed?.identity);
+    ctx.log.info(`base phase: ${out.failed ? `FAILED at ${out.failed.identity}` : `${runs.length} applied`} in ${base_phase_seconds(ms)}`);
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
 
@@ -7291,8 +7490,9 @@ async function previewInTransaction(ctx, items, extras = {}) {
     // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
     // (locks only pile up inside one transaction, so "before" is the previous "after");
     // new relations get higher oids, so most of their rows stay on the server.
-    const existing = await existingRelations(client, settings.historySchema);
-    const lockSql = existing.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...existing.keys())}` : undefined;
+    let existing = await existingRelations(client, settings.historySchema);
+    const lockSqlFor = (rels) => (rels.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...rels.keys())}` : undefined);
+    let lockSql = extras.phases?.baseCount ? undefined : lockSqlFor(existing);
     let held = [];
     await client.query(`BEGIN;${timeoutsSql(ctx)}`);
     try {
@@ -7308,9 +7508,16 @@ async function previewInTransaction(ctx, items, extras = {}) {
         let first = true;
         if (extras.before)
             outcome.hookFailed = await previewHook(ctx, extras.before);
-        for (const item of items) {
+        for (const [index, item] of items.entries()) {
             const { result, script } = item;
-            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
+            if (extras.phases && index === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) {
+                outcome.refused = await extras.phases.atS0();
+                // S0: what exists now is what production traffic would wait on; our own locks so far are the baseline.
+                existing = await existingRelations(client, settings.historySchema);
+                lockSql = lockSqlFor(existing);
+                held = lockSql ? await heldLocks(client, existing) : [];
+            }
+            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || outcome.refused || ctx.isCancelled()) {
                 result.status = 'skipped';
                 result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note;
                 continue;
@@ -7334,7 +7541,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
                     result.locks = newLocks(held, after);
                     held = after;
                 }
-                else
+                else if (!extras.phases || index >= extras.phases.baseCount)
                     result.locks = [];
                 for (const s of script.statements)
                     if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
@@ -7366,9 +7573,11 @@ async function previewInTransaction(ctx, items, extras = {}) {
             result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
             outcome.failed = result;
         }
-        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
+        if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
+            outcome.refused = await extras.phases.atS0();
+        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !ctx.isCancelled())
+        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             await extras.beforeRollback();
     }
     finally {
@@ -7427,13 +7636,307 @@ async function previewPending(ctx, items, sbLint) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
+// The PR check's apply (issue 15): the base branch's migrations first (one line),
+// then S0, then the PR's own migrations, judged alone: lint against the tables of
+// S0, the locks they take on relations of S0, the schema diff S0 -> S1, the rollback
+// test over the PR's migrations only, and the Supabase lint of what they made.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function applyPrCheck(ctx) {
+    const { report } = ctx;
+    const p = planPending(ctx);
+    markOrigins(report, ctx.pr);
+    const { baseRuns, prRuns } = runsByPhase(ctx, p);
+    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+        return;
+    await ensureHistory(ctx);
+    if (blockOnRefusals(report, p))
+        return;
+    await adoptSupabaseHistory(ctx);
+    const exec = execContext(ctx);
+    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        skipAll(ctx, p.toRun);
+        return failOnHook(ctx, hookFailed, 'No migration ran.');
+    }
+    const base = await applyBasePhase(ctx, exec, baseRuns);
+    if (base.failed || base.afterEachFailed) {
+        skipAll(ctx, prRuns);
+        await verdict(ctx, p, base, undefined, await durable(ctx), undefined);
+        return;
+    }
+    const s0 = await snapshotBefore(ctx, exec);
+    const lintRefusal = await lintThese(ctx, prRuns.map((r) => r.migration));
+    if (lintRefusal) {
+        p.summary.refusals.push(lintRefusal);
+        skipAll(ctx, prRuns);
+        await durable(ctx);
+        report.status = 'blocked';
+        report.nextStep = `The base phase applied; the PR's migrations did not run. ${lintRefusal}`;
+        return;
+    }
+    const sbLint = await prepareSupabaseLint(ctx);
+    const out = await applyPending(ctx, exec, prRuns);
+    report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    const ok = await durable(ctx);
+    if (!(await verdict(ctx, p, out, afterFailed, ok, s0)))
+        return;
+    if (sbLint && !out.failed) {
+        const ran = new Set(prRuns.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        if (ran.size)
+            await runSupabaseLint(ctx, sbLint, ran);
+    }
+}
+function durable(ctx) {
+    const n = ctx.report.applied.length;
+    return makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+}
+const plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
+/** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report, settings } = ctx;
+    const info = prCheckInfo(ctx);
+    const n = report.applied.length;
+    const kept = `The ${plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    const hook = out.afterEachFailed ?? afterFailed;
+    if (hook) {
+        failOnHook(ctx, hook, kept);
+        return false;
+    }
+    if (!durable && !out.failed)
+        return false;
+    const prApplied = p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity) && !ctx.pr?.baseIds.has(m.identity));
+    if (out.failed) {
+        report.status = 'failed';
+        const where = info.basePhase.failed ? `The base branch's own migration ${info.basePhase.failed} failed, so the PR's migrations did not run: the base does not apply on this database. ` : '';
+        report.nextStep = `${where}${out.failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}`;
+        return true;
+    }
+    if (s0) {
+        if (settings.testRollback) {
+            const passed = await testRollback(ctx, prApplied, s0);
+            info.rollback = prApplied.length ? (passed ? 'passed' : 'failed') : 'not run';
+            if (!passed) {
+                report.status = 'failed';
+                report.nextStep = "The PR's migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.";
+                return true;
+            }
+        }
+        else {
+            info.rollback = 'not run';
+            await schemaChangesSince(ctx, s0);
+        }
+    }
+    const prCount = prApplied.length;
+    report.status = n ? 'success' : 'nothing-to-do';
+    const basePart = info.basePhase.ran ? `The base's ${plural(info.basePhase.ran, 'migration')} applied, then ` : '';
+    report.nextStep = prCount
+        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
+        : `${basePart}${basePart ? 'this' : 'This'} PR adds no migration${info.prMigrations.length ? ' that history lacks' : ''}: nothing of its own to check.`;
+    return true;
+}
+/**
+ * The PR check's dry-run: both phases inside the one transaction that is rolled
+ * back. S0 is taken inside it, after the base phase; everything reported is about
+ * the PR's migrations. A lock mode the base phase already took on a table it
+ * created is held by the same transaction, so it cannot show again (apply with
+ * test-rollback, on a service container, reads each migration's locks exactly).
+ */
+async function dryRunPrCheck(ctx) {
+    const { report } = ctx;
+    report.preview = true;
+    const p = planPending(ctx);
+    markOrigins(report, ctx.pr);
+    if (blockOnRefusals(report, p))
+        return;
+    const { baseRuns, prRuns } = runsByPhase(ctx, p);
+    const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] });
+    const info = prCheckInfo(ctx);
+    info.basePhase.ran = baseRuns.length;
+    info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length;
+    if (!items.length) {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
+        return;
+    }
+    ctx.log.info(`previewing ${plural(baseRuns.length, 'base migration')}, then ${plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
+    let s0;
+    let sbLint;
+    const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
+    const out = await previewInTransaction(ctx, items, {
+        before: hookOf(ctx, 'beforeMigrate'),
+        afterEach: hookOf(ctx, 'afterEachMigrate'),
+        after: hookOf(ctx, 'afterMigrate'),
+        phases: {
+            baseCount: baseRuns.length,
+            atS0: async () => {
+                s0 = await snapshotOf(ctx);
+                const refusal = await lintThese(ctx, prRuns.map((r) => r.migration));
+                sbLint = await prepareSupabaseLint(ctx);
+                return refusal;
+            }
+        },
+        beforeRollback: async () => {
+            if (s0)
+                await schemaChangesSince(ctx, s0);
+            if (sbLint && prFiles.size)
+                await runSupabaseLint(ctx, sbLint, prFiles);
+        }
+    });
+    if (baseRuns.length && prRuns.length) {
+        report.warnings.push({
+            file: '',
+            message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
+        });
+    }
+    const baseItems = items.slice(0, baseRuns.length);
+    info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
+    info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
+    info.rollback = 'not run';
+    const previewed = items.filter((i) => i.result.status === 'previewed' && !ctx.pr?.baseIds.has(i.migration.identity)).length;
+    if (out.hookFailed) {
+        report.status = 'failed';
+        report.error = out.hookFailed;
+        report.nextStep = out.hookFailed.next;
+    }
+    else if (out.failed) {
+        report.status = 'failed';
+        report.nextStep = info.basePhase.failed
+            ? `The base branch's own migration ${info.basePhase.failed} would fail on this database, so the PR's migrations were not previewed. Nothing was kept.`
+            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
+    }
+    else if (out.refused) {
+        p.summary.refusals.push(out.refused);
+        report.status = 'blocked';
+        report.nextStep = `Nothing was kept. ${out.refused}`;
+    }
+    else if (supabaseLintFailed(ctx)) {
+        // The Supabase lint failed the preview (lint: error); its next step stands.
+    }
+    else {
+        report.status = 'success';
+        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
+        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${plural(baseRuns.length, 'migration')} previewed first; ` : ''}${plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
+
+
+
+
+
+
+
+
+
+
+
+
+async function applyMode(ctx) {
+    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
+    if (ctx.pr)
+        return applyPrCheck(ctx);
+    const p = planPending(ctx);
+    await lintPending(ctx, p);
+    // The backup comes first: when it fails, nothing (not even the history table) has changed.
+    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+        return;
+    await ensureHistory(ctx);
+    if (blockOnRefusals(ctx.report, p))
+        return;
+    await adoptSupabaseHistory(ctx);
+    const sbLint = await prepareSupabaseLint(ctx);
+    const exec = execContext(ctx);
+    // test-rollback compares against the schema before this run's migrations (S0). On such an
+    // ephemeral database the report also shows the locks each migration took.
+    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
+    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        skipAll(ctx, p.toRun);
+        return failOnHook(ctx, hookFailed, 'No migration ran.');
+    }
+    const out = await applyPending(ctx, exec, p.toRun);
+    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const n = ctx.report.applied.length;
+    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+    if (!(await apply_verdict(ctx, p, out, afterFailed, durable, s0)))
+        return;
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !out.failed && ctx.report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await runSupabaseLint(ctx, sbLint, ran);
+    }
+}
+/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report } = ctx;
+    const { failed, afterEachFailed } = out;
+    const n = report.applied.length;
+    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    if (afterEachFailed) {
+        failOnHook(ctx, afterEachFailed, kept);
+        return false;
+    }
+    if (afterFailed) {
+        failOnHook(ctx, afterFailed, kept);
+        return false;
+    }
+    if (!durable && !failed)
+        return false;
+    if (failed) {
+        report.status = 'failed';
+        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
+        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
+    }
+    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
+        report.status = 'failed';
+        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
+    }
+    else if (n) {
+        report.status = 'success';
+        report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+    }
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/context.ts
+/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
+const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+
 ;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
+
 
 
 
 
 async function dryRunMode(ctx) {
     const { report } = ctx;
+    // With a base (the PR check): both phases in the one rolled-back transaction.
+    if (ctx.pr)
+        return dryRunPrCheck(ctx);
     report.preview = true;
     const p = planPending(ctx);
     await lintPending(ctx, p);
@@ -7476,9 +7979,12 @@ function dry_run_verdict(ctx, items, out) {
 // plan: read-only. Files x history, the resolved order, and what apply would run.
 
 
+
 async function planMode(ctx) {
     const { report, found } = ctx;
     const p = planPending(ctx);
+    if (ctx.pr)
+        markOrigins(report, ctx.pr);
     await lintPending(ctx, p);
     const runs = p.toRun.map((r) => r.migration.identity);
     if (p.summary.refusals.length) {
@@ -7506,17 +8012,7 @@ async function previewDowns(ctx, exec, range) {
     report.status = out.failed ? 'failed' : 'success';
     report.nextStep = out.failed
         ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
-}
-/** What the downs destroy, and what the real rollback then needs. */
-function lossAdvice(results, allowed) {
-    const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
-    if (!rows)
-        return '';
-    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
-    return allowed
-        ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
-        : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
@@ -7661,19 +8157,7 @@ async function chooseRollbackRange(ctx) {
         ]);
     }
     const risk = await dataAtRisk(ctx.client, range);
-    // The report names each down's file and what it destroys, for the preview and the refusal alike.
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    for (const m of range) {
-        const result = byIdentity.get(m.identity);
-        if (!result)
-            continue;
-        result.downFile = m.scriptFiles.down ?? m.down?.source.file;
-        const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }));
-        if (destroys.length)
-            result.destroys = destroys;
-    }
-    // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
-    if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
+    if (risk.length && !settings.allowDataLoss) {
         return refuse(report, [
             `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
         ]);
@@ -7823,7 +8307,7 @@ function checkHistory(ctx, checks) {
 
 
 const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
-const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+const compare_expected_schema_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 function differenceMessage(d) {
     switch (d.change) {
         case 'added':
@@ -7891,14 +8375,14 @@ async function compareWithExpected(ctx, expectedUrl) {
         const s = state.rows[0];
         const relations = Number(s?.relations ?? 0);
         if (s?.history || relations > 0) {
-            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${plural(relations, 'relation')} in schema public` : '']
+            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${compare_expected_schema_plural(relations, 'relation')} in schema public` : '']
                 .filter(Boolean)
                 .join(' and ');
             return fail(`expected-database-url (${target.display}) must point to an empty database, but it holds ${holds}. Nothing was applied to it: use a fresh database (e.g. a services: postgres container), or drop and recreate this one.`);
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3126));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2285));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -7917,7 +8401,7 @@ async function compareWithExpected(ctx, expectedUrl) {
                 {
                     subject: 'schema',
                     ok: true,
-                    message: `the live schema matches the schema ${plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
+                    message: `the live schema matches the schema ${compare_expected_schema_plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
                 }
             ];
         }
@@ -8180,11 +8664,246 @@ function verify_nextStepFor(report, checks, scriptChecks) {
     return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
 }
 
+;// CONCATENATED MODULE: ./src/source/git-base.ts
+// The PR check's base (issue 15): the migrations directory as it is in the base
+// commit, read from git objects (git ls-tree, git cat-file), never by checking
+// another tree out over the user's workspace. The files are copied into a
+// temporary directory that mirrors the repository, so discovery reads the base
+// exactly as it reads the workspace.
+//
+// A shallow checkout (actions/checkout's default, depth 1) lacks the base commit:
+// it is fetched alone (`git fetch --depth=1 origin <sha>`, which the checkout's
+// persisted credentials allow). Every git call gets its arguments as an argv
+// array (no shell), and the ref is validated by the settings schema.
+
+
+
+
+/** Why the base could not be read from git, with each command that was tried. */
+class GitBaseError extends Error {
+    tried;
+    constructor(message, tried) {
+        super(message);
+        this.tried = tried;
+        this.name = 'GitBaseError';
+    }
+}
+const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+function git(cwd, args, timeoutMs = 60_000) {
+    return new Promise((done) => {
+        (0,external_node_child_process_.execFile)('git', args, { cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
+            done({ ok: !err, stdout: String(stdout), stderr: String(stderr || (err && !('code' in err && typeof err.code === 'number') ? err.message : '')).trim() });
+        });
+    });
+}
+const isSha = (ref) => /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref);
+/** Resolves `ref` to a commit, fetching it from origin when the clone lacks it (a shallow checkout). */
+async function resolveCommit(top, ref, tried) {
+    const verify = async (r) => {
+        const out = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${r}^{commit}`]);
+        return out.ok ? out.stdout.trim() : undefined;
+    };
+    const local = await verify(ref);
+    if (local)
+        return { sha: local, fetched: false };
+    tried.push(`git rev-parse ${ref}: not in this clone`);
+    // Only origin, only this one commit (or branch tip), no tags: the least a shallow clone needs.
+    const fetch = await git(top, ['fetch', '--no-tags', '--depth=1', 'origin', '--end-of-options', ref], 120_000);
+    tried.push(`git fetch --depth=1 origin ${ref}: ${fetch.ok ? 'ok' : fetch.stderr.split('\n').pop() || 'failed'}`);
+    if (fetch.ok) {
+        const sha = (await verify(isSha(ref) ? ref : 'FETCH_HEAD')) ?? undefined;
+        if (sha)
+            return { sha, fetched: true };
+    }
+    throw new GitBaseError(`the base commit ${ref} is not in this clone and could not be fetched from origin`, tried);
+}
+/** `git ls-tree -r -z` of the base under `prefix` (repository-relative, `/`). */
+async function listTree(top, sha, prefix) {
+    const out = await git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, '--', prefix === '' ? '.' : prefix]);
+    if (!out.ok)
+        throw new GitBaseError(`git ls-tree ${sha} failed: ${out.stderr}`, []);
+    return out.stdout
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode, , oid] = line.slice(0, tab).split(' ');
+        return { mode, oid, path: line.slice(tab + 1) };
+    });
+}
+/** Reads blobs with one `git cat-file --batch` process (one process for 1,000 files, not 1,000). */
+function readBlobs(top, oids) {
+    return new Promise((done, fail) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd: top, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+        const chunks = [];
+        let stderr = '';
+        child.stdout.on('data', (c) => chunks.push(c));
+        child.stderr.on('data', (c) => (stderr += String(c)));
+        child.on('error', fail);
+        child.on('close', (code) => {
+            if (code !== 0)
+                return fail(new GitBaseError(`git cat-file --batch failed: ${stderr.trim()}`, []));
+            const all = Buffer.concat(chunks);
+            const blobs = new Map();
+            let at = 0;
+            while (at < all.length) {
+                const nl = all.indexOf(0x0a, at);
+                const [oid, type, size] = all.subarray(at, nl).toString('latin1').split(' ');
+                if (type === 'missing' || size === undefined)
+                    return fail(new GitBaseError(`git object ${oid} is missing from the clone`, []));
+                const n = Number(size);
+                blobs.set(oid, all.subarray(nl + 1, nl + 1 + n));
+                at = nl + 1 + n + 1;
+            }
+            done(blobs);
+        });
+        child.stdin.end(oids.map((o) => `${o}\n`).join(''));
+    });
+}
+/** `git diff --numstat` of the base against the working tree, under `prefix`. */
+async function numstat(top, sha, prefix, workspaceRel) {
+    const out = await git(top, ['diff', '--no-renames', '--numstat', '-z', sha, '--', prefix === '' ? '.' : prefix]);
+    const stats = new Map();
+    if (!out.ok)
+        return stats;
+    for (const rec of out.stdout.split('\0').filter(Boolean)) {
+        const [a, r, path] = rec.split('\t');
+        if (path === undefined)
+            continue;
+        const rel = workspaceRel === '' ? path : path.startsWith(`${workspaceRel}/`) ? path.slice(workspaceRel.length + 1) : undefined;
+        if (rel !== undefined)
+            stats.set(rel, { added: Number(a) || 0, removed: Number(r) || 0 });
+    }
+    return stats;
+}
+const toPosix = (p) => p.split(external_node_path_.sep).join('/');
+/**
+ * The base's copy of the migrations directory `dir` (relative to `workspace`), in a
+ * temporary tree. Throws GitBaseError (with what was tried) when git cannot provide it.
+ */
+async function readGitBase(opts) {
+    const tried = [];
+    const workspace = (0,external_node_fs_.realpathSync)((0,external_node_path_.resolve)(opts.workspace));
+    const topOut = await git(workspace, ['rev-parse', '--show-toplevel']);
+    if (!topOut.ok)
+        throw new GitBaseError(`${workspace} is not a git checkout`, [`git rev-parse --show-toplevel: ${topOut.stderr || 'failed'}`]);
+    const top = (0,external_node_fs_.realpathSync)(topOut.stdout.trim());
+    const { sha, fetched } = await resolveCommit(top, opts.ref, tried);
+    const workspaceRel = toPosix((0,external_node_path_.relative)(top, workspace));
+    const prefix = toPosix((0,external_node_path_.relative)(top, (0,external_node_path_.resolve)(workspace, opts.dir)));
+    if (prefix.startsWith('..'))
+        throw new GitBaseError(`the migrations directory ${opts.dir} is outside the git checkout ${top}`, tried);
+    const entries = (await listTree(top, sha, prefix)).filter((e) => e.mode !== '160000' && e.mode !== '040000');
+    const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.oid))]);
+    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pgshift-base-'));
+    try {
+        // The directory exists even when the base has none (a PR that adds the first migrations).
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(root, prefix), { recursive: true });
+        for (const e of entries) {
+            const target = (0,external_node_path_.join)(root, e.path);
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
+            const blob = blobs.get(e.oid);
+            if (e.mode === '120000')
+                (0,external_node_fs_.symlinkSync)(blob.toString('utf8'), target);
+            else
+                (0,external_node_fs_.writeFileSync)(target, blob);
+        }
+    }
+    catch (e) {
+        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
+        throw e;
+    }
+    return {
+        sha,
+        fetched,
+        workspace: (0,external_node_path_.join)(root, workspaceRel),
+        numstat: await numstat(top, sha, prefix, workspaceRel),
+        cleanup: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
+// load base (issue 15): which commit is the PR's base, its migrations (from git,
+// else from the PR files API the action hands in), and the split of the
+// workspace's migrations into the base's and the PR's. Runs before connecting:
+// what a PR gets wrong about history is a problem that refuses the run.
+
+
+
+/** Modes a base applies to: the PR check's. */
+const BASE_MODES = ['apply', 'dry-run', 'plan'];
+/** What to add to the workflow when neither git nor the API could give the base. */
+const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
+/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
+function baseRef(settings, pr) {
+    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
+        return undefined;
+    if (settings.base === 'auto')
+        return pr?.baseSha;
+    return settings.base;
+}
+async function loadBase(settings, found, pr, log) {
+    const ref = baseRef(settings, pr);
+    const out = { problems: [], warnings: [] };
+    if (!ref)
+        return out;
+    let base;
+    let gitFailure;
+    try {
+        const tree = await readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
+        try {
+            const baseFound = await (0,discover/* discover */.k)({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
+            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
+            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
+            for (const p of baseFound.problems)
+                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
+        }
+        finally {
+            tree.cleanup();
+        }
+    }
+    catch (e) {
+        if (!(e instanceof GitBaseError))
+            throw e;
+        gitFailure = e;
+        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
+        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
+            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
+            return out;
+        }
+    }
+    if (!base && gitFailure && pr?.changedFiles) {
+        try {
+            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
+            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
+            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
+            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
+            out.warnings.push({ file: '', message });
+            log.warn(message);
+        }
+        catch (e) {
+            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
+        }
+    }
+    if (!base) {
+        out.problems.push({
+            file: found.dir,
+            code: 'base-unavailable',
+            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
+            hint: BASE_WORKFLOW_FIX
+        });
+        return out;
+    }
+    const r = splitPr(found.migrations, base, settings);
+    out.split = r.split;
+    out.problems.push(...r.problems);
+    out.warnings.push(...r.warnings);
+    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
-// The engine's entry point, shared by the action and the CLI: settings in, one
-// RunReport out. It never throws for a failed run: every failure becomes a status
-// and an error in the report (the kysely "never throws" shape), so every renderer
-// sees the same facts.
+
 
 
 
@@ -8306,11 +9025,29 @@ async function runPgshift(input, ctx) {
             report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
             return report;
         }
+        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
+        // what the PR gets wrong about history, before connecting.
+        const base = await loadBase(settings, found, ctx.pr, log);
+        report.warnings.push(...base.warnings);
+        const pr = base.split;
+        if (pr) {
+            markOrigins(report, pr);
+            report.prCheck = {
+                base: pr.sha,
+                from: pr.how,
+                database: 'ephemeral',
+                prMigrations: pr.pr.map((m) => m.identity),
+                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
+            };
+        }
+        if (base.problems.length) {
+            report.problems.push(...base.problems);
+            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
+            return report;
+        }
         // 2. Connection.
         const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
-        const ephemeral = ephemeralReason(settings, target);
-        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
         for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message);
@@ -8338,6 +9075,9 @@ async function runPgshift(input, ctx) {
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
+        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
+        if (report.prCheck && history.length)
+            report.prCheck.database = 'kept';
         // The Supabase CLI's history (DESIGN 8): its versions count as applied.
         let supabase;
         const reason = await supabaseHistoryReason(settings, found, client);
@@ -8390,7 +9130,8 @@ async function runPgshift(input, ctx) {
             isLockLost: () => lockLost,
             // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
             sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
-            previewSetupSql: shim.previewSql
+            previewSetupSql: shim.previewSql,
+            pr
         };
         await MODES[settings.mode](modeCtx);
         return report;
@@ -8431,11 +9172,10 @@ async function runPgshift(input, ctx) {
 /* harmony export */   VV: () => (/* binding */ escapeInline),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
 /* harmony export */   jZ: () => (/* binding */ sanitizeText),
-/* harmony export */   ti: () => (/* binding */ inlineCode),
 /* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony export escapeHtml */
+/* unused harmony exports escapeHtml, inlineCode */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -8627,8 +9367,10 @@ __webpack_require__.d(__webpack_exports__, {
   Gc: () => (/* binding */ renderMarkdown)
 });
 
-// UNUSED EXPORTS: SUMMARY_MAX_LENGTH, groupDifferences
+// UNUSED EXPORTS: SUMMARY_MAX_LENGTH
 
+// EXTERNAL MODULE: ./src/report/pr-check.ts
+var pr_check = __webpack_require__(2775);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 ;// CONCATENATED MODULE: ./src/report/trusted.ts
@@ -8782,6 +9524,7 @@ var report_text = __webpack_require__(5655);
 
 
 
+
 const SUMMARY_MAX_LENGTH = 1_000_000;
 const COMMENT_MAX_LENGTH = 65_000;
 const DEFAULT_MORE_AT = 'the job summary or the JSON report (the `report` output)';
@@ -8839,7 +9582,7 @@ function renderMarkdown(report, opts = {}) {
     const max = Math.max(0, Math.floor(opts.maxLength ?? SUMMARY_MAX_LENGTH));
     const ctx = { report, linkBase: normaliseBase(opts.linkBase), moreAt: opts.moreAt ?? DEFAULT_MORE_AT };
     const fits = (l) => {
-        const text = joinDoc(build(ctx, l));
+        const text = build(ctx, l).join('\n\n') + '\n';
         return bytes(text) <= max ? text : undefined;
     };
     const full = fits(FULL);
@@ -8883,12 +9626,12 @@ function renderMarkdown(report, opts = {}) {
         return best;
     }
     // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
-    const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
-    const last = doc.next;
+    const blocks = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
+    const last = blocks[blocks.length - 1];
     const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`;
     const kept = [];
     const size = (parts) => bytes([...parts, note, last].join('\n\n') + '\n');
-    for (const b of doc.top) {
+    for (const b of blocks.slice(0, -1)) {
         if (size([...kept, b]) > max)
             break;
         kept.push(b);
@@ -8897,7 +9640,7 @@ function renderMarkdown(report, opts = {}) {
     if (bytes(text) <= max)
         return text;
     // The header and the next step alone do not fit: cut plain text (there is no fence in it).
-    return cutToBytes(`${doc.top[0]}\n\n${last}\n`, max);
+    return cutToBytes(`${blocks[0]}\n\n${last}\n`, max);
 }
 function normaliseBase(base) {
     if (!base)
@@ -8911,9 +9654,9 @@ function normaliseBase(base) {
 function atLine(line) {
     return line !== undefined && line > 0 ? { line, col: 0 } : undefined;
 }
-/** `file:line:col` (or `label`), as a link into the repository when a link base is known. */
-function markdown_location(ctx, file, position, label) {
-    const text = label ?? (0,report_text/* formatLocation */.j$)(file, position);
+/** `file:line:col`, as a link into the repository when a link base is known. */
+function markdown_location(ctx, file, position) {
+    const text = (0,report_text/* formatLocation */.j$)(file, position);
     if (!text || !file)
         return '';
     const code = (0,report_escape/* codeOrText */.Qg)(text);
@@ -8925,315 +9668,184 @@ function markdown_location(ctx, file, position, label) {
 function plural(n, one, many = `${one}s`) {
     return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
-/** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
-const MAX_ROWS = 50;
-const MAX_ITEMS = 20;
-function joinDoc(d) {
-    return [...d.top, d.next, ...d.below].join('\n\n') + '\n';
-}
-/** The migrations this run is about: everything but the ones history already held (those are one line). */
-function runRows(r) {
-    return r.migrations.filter((m) => m.status !== 'already-applied');
-}
-/** The document as blocks (joined with blank lines). */
+/** The document as blocks (joined with blank lines); the last block is the next step. */
 function build(ctx, l) {
     const r = ctx.report;
-    const top = [];
-    const below = [];
+    const blocks = [];
+    // Header.
     const preview = (0,report_text/* isPreview */.bU)(r);
-    // 1. The verdict, and the facts that place it.
-    top.push(`## ${verdict(r)}`);
-    top.push(factsLine(ctx));
-    if (preview)
-        top.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
-    // 2. What this run changes: its migrations (or its downs), one line for the applied history.
-    if (r.mode === 'rollback')
-        top.push(...rollbackSection(ctx, l));
-    else
-        top.push(...changesSection(ctx, l));
-    const history = historyLine(r);
-    if (history)
-        top.push(history);
-    // 3. Refused, problems in the files, errors: the failure report, as before.
-    if (r.plan.refusals.length) {
-        top.push('### Refused');
-        top.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), Math.min(l.listItems, MAX_ITEMS), 'refusal'));
-    }
-    if (r.problems.length) {
-        top.push('### Problems in the migration files (nothing ran)');
-        const items = r.problems.map((pr) => {
-            const where = markdown_location(ctx, pr.file, pr.position);
-            const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
-            return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
-        });
-        top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'));
-    }
-    const failed = r.migrations.filter((m) => m.error);
-    const errors = failed.map((m) => ({ e: m.error, m }));
-    if (r.error)
-        errors.push({ e: r.error });
-    if (errors.length) {
-        top.push('### Errors');
-        errors.forEach(({ e, m }, i) => {
-            if (i < l.errors)
-                top.push(...errorBlocks(ctx, l, e, m));
-            else if (i === l.errors) {
-                const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
-                const noun = i === 0 ? 'error' : 'more error';
-                top.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
-            }
-        });
-    }
-    // 4. Production impact: the locks on existing tables, then the lint.
-    top.push(...locksSection(ctx, l));
-    if (r.lint?.length)
-        top.push(...lintSection(ctx, l));
-    if (r.supabaseLint?.length)
-        top.push(...supabaseLintSection(ctx, l));
-    // Verify: the failing checks, and the schema comparisons in a line each.
-    if (r.checks?.length)
-        top.push(...checksSection(ctx, l));
-    if (r.schemaDiff?.length)
-        top.push(...schemaDiffSection(ctx));
-    if (r.warnings.length) {
-        top.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
-        top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'));
-    }
-    // 5. Everything else, below the first screen.
-    below.push(...schemaDiffDetails(ctx, l));
-    if (r.schemaChanges?.length)
-        below.push(...schemaChangesSection(ctx, l));
-    const backup = backupSection(ctx, l);
-    if (backup.length > 1)
-        top.push(...backup);
-    else
-        below.push(...backup);
-    const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
-    if (notRunnable.length) {
-        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
-        below.push(details(`Not dry-runnable: ${plural(notRunnable.length, 'file')} listed, not run`, list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'file')));
-    }
-    const timed = runRows(r).filter((m) => m.statementTimings?.length);
-    if (timed.length) {
-        if (l.timings) {
-            const parts = timed.slice(0, MAX_ITEMS).map((m) => timingsTable(ctx, l, m));
-            const more = timed.length > MAX_ITEMS ? `\n\n_${plural(timed.length - MAX_ITEMS, 'more migration')} not shown here: see ${ctx.moreAt}._` : '';
-            below.push(details(`Statement timings: ${plural(timed.length, 'migration')}`, parts.join('\n\n') + more));
-        }
-        else {
-            below.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`);
-        }
-    }
-    below.push(details('About this run', aboutList(ctx, l)));
-    return { top, next: `**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`, below };
-}
-/** `<details>` with a summary of ours (escaped here) and a markdown body. */
-function details(summary, body) {
-    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-/** The database in words a reviewer cannot misread: production, an ephemeral database, or not reached. */
-function whereWords(r) {
-    if (!r.target || r.target === '(not connected)')
-        return 'the database (not reached)';
-    if (r.database?.kind === 'ephemeral')
-        return `the ephemeral database ${(0,report_escape/* inlineCode */.ti)(r.target)}`;
-    if (r.database?.kind === 'kept')
-        return `production (${(0,report_escape/* inlineCode */.ti)(r.target)})`;
-    return (0,report_escape/* inlineCode */.ti)(r.target);
-}
-/** Counts of this run's rows by status. */
-function count(r, ...statuses) {
-    return r.migrations.filter((m) => statuses.includes(m.status)).length;
-}
-/** The heading: the result in words, what ran, where. */
-function verdict(r) {
-    const where = whereWords(r);
-    const failedOne = r.migrations.find((m) => m.status === 'failed' || m.status === 'partial');
-    const failedWhat = failedOne ? ` at ${(0,report_escape/* inlineCode */.ti)(failedOne.identity)}` : '';
-    const n = (k, one = 'migration') => plural(k, one);
-    switch (r.mode) {
-        case 'plan': {
-            const pending = count(r, 'pending', 'out-of-order', 'changed');
-            if (r.status === 'blocked')
-                return `⛔ pgshift plan: refused (read-only, nothing ran) on ${where}`;
-            if (r.status === 'failed')
-                return `❌ pgshift plan failed (read-only, nothing ran) on ${where}`;
-            return pending ? `📋 pgshift plan: ${n(pending)} to apply to ${where} (read-only)` : `✅ pgshift plan: nothing to apply; ${where} is up to date`;
-        }
-        case 'dry-run': {
-            const k = count(r, 'previewed');
-            if (r.status === 'blocked')
-                return `⛔ pgshift dry-run (preview: nothing kept): refused on ${where}`;
-            if (r.status === 'failed')
-                return `❌ pgshift dry-run (preview: nothing kept): would fail${failedWhat} on ${where}`;
-            return k ? `✅ pgshift dry-run (preview: nothing kept): ${n(k)} would apply to ${where}` : `✅ pgshift dry-run (preview: nothing kept): nothing to apply to ${where}`;
-        }
-        case 'apply': {
-            const k = r.applied.length;
-            if (r.status === 'blocked')
-                return `⛔ pgshift apply refused: nothing changed on ${where}`;
-            if (r.status === 'failed')
-                return `❌ pgshift apply failed${failedWhat} on ${where}: ${n(k)} applied before it`;
-            return k ? `✅ pgshift apply: ${n(k)} applied to ${where}` : `✅ pgshift apply: nothing to apply; ${where} is up to date`;
-        }
-        case 'verify': {
-            const checks = r.checks ?? [];
-            const bad = checks.filter((c) => !c.ok).length;
-            const diffs = (r.schemaDiff ?? []).reduce((a, d) => a + groupDifferences(d.differences).length, 0);
-            if (r.status === 'blocked')
-                return `⛔ pgshift verify: refused on ${where} (read-only)`;
-            if (r.status === 'failed' || bad || diffs) {
-                const what = [bad ? `${plural(bad, 'check')} failed` : '', diffs ? `${plural(diffs, 'schema object')} differ${diffs === 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
-                return `❌ pgshift verify: ${what || 'failed'} on ${where} (read-only)`;
-            }
-            return `✅ pgshift verify: ${where} matches the files (read-only)`;
-        }
-        case 'rollback': {
-            const downs = r.rolledBack?.length || (preview(r) ? count(r, 'previewed', 'failed') : 0);
-            if (preview(r)) {
-                const rows = (r.migrations ?? []).flatMap((m) => m.destroys ?? []).reduce((a, d) => a + d.rows, 0);
-                const loss = rows ? `, destroying ${plural(rows, 'row')}` : '';
-                if (r.status === 'blocked')
-                    return `⛔ pgshift rollback preview (nothing kept): refused on ${where}`;
-                if (r.status === 'failed')
-                    return `❌ pgshift rollback preview (nothing kept): a down script would fail${failedWhat} on ${where}`;
-                return `↩️ pgshift rollback preview (nothing kept): ${plural(downs, 'down script')} would run on ${where}${loss}`;
-            }
-            if (r.status === 'blocked')
-                return `⛔ pgshift rollback refused: nothing changed on ${where}`;
-            if (r.status === 'failed')
-                return `❌ pgshift rollback failed${failedWhat} on ${where}: ${n(downs)} rolled back before it`;
-            if (r.status === 'nothing-to-do')
-                return `✅ pgshift rollback: nothing to roll back on ${where}`;
-            return `↩️ pgshift rollback: ${n(downs)} rolled back on ${where}`;
-        }
-    }
-    return `pgshift ${(0,report_escape/* escapeInline */.VV)(r.mode)}: ${runResult(r)} on ${where}`;
-}
-const preview = (r) => (0,report_text/* isPreview */.bU)(r);
-/** One line of facts: the migrations directory, the run, the commit, the time. */
-function factsLine(ctx) {
-    const r = ctx.report;
-    const facts = [`**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)} (${(0,report_escape/* escapeInline */.VV)(r.convention)})`, `**Took:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`];
+    blocks.push(r.prCheck ? `## ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* prCheckHeading */.pw)(r))}` : `## pgshift ${(0,report_escape/* escapeInline */.VV)((0,report_text/* modeTitle */.i2)(r))}: ${runResult(r)}`);
+    const convention = r.conventionNote
+        ? `${(0,report_escape/* escapeInline */.VV)(r.convention)} (${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote, l.fieldChars))})`
+        : (0,report_escape/* escapeInline */.VV)(r.convention);
+    const facts = [
+        `**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}`,
+        `**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)}`,
+        `**Convention:** ${convention}`,
+        `**Duration:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`
+    ];
     if (r.commit)
         facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
     const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
     if (run)
         facts.push(`[Run log](${run})`);
-    return facts.join(' · ');
-}
-/** The applied history in one line, whatever its length. */
-function historyLine(r) {
-    const applied = r.migrations.filter((m) => m.status === 'already-applied');
-    if (!applied.length)
-        return undefined;
-    const newest = applied[applied.length - 1];
-    const when = newest.appliedAt ? ` (${(0,report_escape/* escapeInline */.VV)(newest.appliedAt.slice(0, 10))})` : '';
-    const label = r.mode === 'rollback' ? ((0,report_text/* isPreview */.bU)(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run';
-    return `**${label}:** ${plural(applied.length, 'migration')}, newest ${(0,report_escape/* codeOrText */.Qg)(newest.identity)}${when}.`;
-}
-/** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
-function changesSection(ctx, l) {
-    const r = ctx.report;
-    const rows = runRows(r);
-    const words = { plan: 'This run would apply', 'dry-run': 'This preview ran', apply: 'This run', verify: 'Checked' };
-    if (!rows.length)
-        return [r.migrations.length ? '' : 'No migrations found.'].filter(Boolean);
-    const counts = (0,report_text/* countSummary */.or)(rows);
-    const out = [`### ${words[r.mode] ?? 'This run'}: ${(0,report_escape/* escapeInline */.VV)(counts)}`];
-    const keep = Math.min(rows.length, l.rows, MAX_ROWS);
-    const shown = rankedRows(rows, keep);
-    if (shown.length) {
-        const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |'];
-        for (const m of shown) {
-            const id = markdown_location(ctx, m.file, undefined, m.identity);
-            lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)} | ${(0,report_text/* formatDuration */.a3)(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`);
-        }
-        out.push(lines.join('\n'));
-    }
-    if (rows.length > shown.length)
-        out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`);
-    const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n);
-    if (noted.length)
-        out.push(list(ctx, noted.map(({ m, n }) => `${(0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
-    return out;
-}
-/** The most important `keep` rows, in run order. */
-function rankedRows(rows, keep) {
-    if (keep >= rows.length)
-        return rows;
-    const ranked = rows.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i);
-    const set = new Set(ranked.slice(0, Math.max(0, keep)).map((x) => x.i));
-    return rows.filter((_m, i) => set.has(i));
-}
-/** Rollback: the downs first, newest first, each with what it destroys. */
-function rollbackSection(ctx, l) {
-    const r = ctx.report;
-    const byId = new Map(r.migrations.map((m) => [m.identity, m]));
-    // A real run lists what it rolled back, in order; a preview (or a refusal) the range it chose, newest first.
-    const inRange = r.migrations.filter((m) => m.status === 'previewed' || m.status === 'failed' || m.downFile !== undefined || m.destroys);
-    const order = r.rolledBack?.length ? r.rolledBack : inRange.map((m) => m.identity).reverse();
-    if (!order.length)
-        return [];
-    const prev = (0,report_text/* isPreview */.bU)(r);
-    const out = [prev ? '### Down scripts this rollback would run, newest first' : '### Rolled back, newest first'];
-    const items = order.map((id) => {
-        const m = byId.get(id);
-        const file = m?.downFile ?? m?.file;
-        const where = file ? markdown_location(ctx, file, undefined, id) : (0,report_escape/* codeOrText */.Qg)(id);
-        const d = (0,report_text/* formatDuration */.a3)(m?.durationMs);
-        const destroys = (m?.destroys ?? []).map((x) => {
-            const at = file ? markdown_location(ctx, file, { line: x.line, col: 0 }, `line ${x.line}`) : `line ${x.line}`;
-            return `   - destroys ${(0,report_escape/* escapeInline */.VV)(x.what)}: **${plural(x.rows, 'row')}${x.rows >= 1_000_000 ? '+' : ''}** (${at})`;
-        });
-        const status = m?.status === 'failed' ? ' ❌ would fail' : '';
-        return [`${where}${d ? ` (${d})` : ''}${status}`, ...destroys].join('\n');
-    });
-    out.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'down script', true));
-    const loss = r.migrations.some((m) => m.destroys?.length);
-    if (prev && loss)
-        out.push('**Data loss:** the real rollback needs `allow-data-loss: true`; back these rows up first.');
-    return out;
-}
-/** Locks the run's migrations took on tables that already existed, with what they block; pgshift's own history writes are not the migration's. */
-function locksSection(ctx, l) {
-    const r = ctx.report;
-    const own = new Set([unquote(r.historyTable), 'supabase_migrations.schema_migrations']);
-    const locked = runRows(r)
-        .map((m) => ({ m, locks: (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation))) }))
-        .filter((x) => x.locks.length);
-    if (!locked.length)
-        return [];
-    const items = locked.map(({ m, locks }) => {
-        const lines = (0,report_text/* sortLocks */.xv)(locks).map((lk) => {
-            const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
-            return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
-        });
-        return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...lines].join('\n');
-    });
-    return [(0,report_text/* isPreview */.bU)(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')];
-}
-const unquote = (s) => s.replace(/"/g, '');
-/** Target, history, server, convention: the facts a reviewer rarely needs. */
-function aboutList(ctx, l) {
-    const r = ctx.report;
-    const items = [`**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}${r.database?.reason ? ` (${(0,report_escape/* escapeInline */.VV)(r.database.reason)})` : ''}`];
-    if (r.conventionNote)
-        items.push(`**Convention:** ${(0,report_escape/* escapeInline */.VV)(r.convention)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`);
+    const more = [];
     if (r.historyTable)
-        items.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
+        more.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
     const sb = r.supabaseHistory;
     if (sb && (sb.adopted.length || sb.backfilled.length)) {
         const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
-        items.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
+        more.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
     }
-    if (r.supabaseShim)
-        items.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
     if (r.serverVersion)
-        items.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
-    items.push(`**pgshift:** ${(0,report_escape/* codeOrText */.Qg)(r.version)}`);
-    return items.map((x) => `- ${x}`).join('\n');
+        more.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
+    blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''));
+    if (r.supabaseShim)
+        blocks.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
+    if (preview)
+        blocks.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
+    // Counts.
+    const counts = (0,report_text/* countSummary */.or)(r.migrations);
+    if (r.prCheck)
+        blocks.push(...prCheckBlocks(ctx, l));
+    else
+        blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.');
+    // Refusals and problems: found before anything ran.
+    if (r.plan.refusals.length) {
+        blocks.push('### Refused');
+        blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
+    }
+    if (r.problems.length) {
+        blocks.push('### Problems found before connecting');
+        const items = r.problems.map((pr) => {
+            const where = markdown_location(ctx, pr.file, pr.position);
+            const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
+            return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
+        });
+        blocks.push(list(ctx, items, l.listItems, 'problem'));
+    }
+    // Errors.
+    const failed = r.migrations.filter((m) => m.error);
+    const errors = failed.map((m) => ({ e: m.error, m }));
+    if (r.error)
+        errors.push({ e: r.error });
+    if (errors.length) {
+        blocks.push('### Errors');
+        errors.forEach(({ e, m }, i) => {
+            if (i < l.errors)
+                blocks.push(...errorBlocks(ctx, l, e, m));
+            else if (i === l.errors) {
+                const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
+                const noun = i === 0 ? 'error' : 'more error';
+                blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
+            }
+        });
+    }
+    // Lint findings on what would be applied, then what the run's migrations change.
+    if (r.lint?.length && !r.prCheck)
+        blocks.push(...lintSection(ctx, l));
+    if (r.supabaseLint?.length)
+        blocks.push(...supabaseLintSection(ctx, l));
+    if (r.schemaChanges?.length)
+        blocks.push(...schemaChangesSection(ctx, l));
+    // Verify: every check, failures first; then the schema comparisons.
+    if (r.checks?.length)
+        blocks.push(...checksSection(ctx, l));
+    if (r.schemaDiff?.length)
+        blocks.push(...schemaDiffSection(ctx, l));
+    // Rollback: what was rolled back, in the order the downs ran.
+    if (r.rolledBack?.length) {
+        blocks.push('### Rolled back, newest first');
+        const byId = new Map(r.migrations.map((m) => [m.identity, m]));
+        const items = r.rolledBack.map((id) => {
+            const d = (0,report_text/* formatDuration */.a3)(byId.get(id)?.durationMs);
+            return `${(0,report_escape/* codeOrText */.Qg)(id)}${d ? ` (${d})` : ''}`;
+        });
+        blocks.push(list(ctx, items, l.listItems, 'migration', true));
+    }
+    // The migration table.
+    if (r.migrations.length && !r.prCheck) {
+        blocks.push('### Migrations');
+        blocks.push(...table(ctx, l));
+    }
+    blocks.push(...backupSection(ctx, l));
+    // Dry-run: the files it could not run, the locks taken, each statement's time.
+    const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
+    if (notRunnable.length) {
+        blocks.push('### Not dry-runnable (listed, not run)');
+        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
+        blocks.push(list(ctx, items, l.listItems, 'file'));
+    }
+    const locked = r.migrations.filter((m) => m.locks?.length);
+    if (locked.length && !r.prCheck) {
+        blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken');
+        const items = locked.map((m) => {
+            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
+                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
+                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
+            });
+            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
+        });
+        blocks.push(list(ctx, items, l.listItems, 'migration'));
+    }
+    const timed = r.migrations.filter((m) => m.statementTimings?.length);
+    if (timed.length) {
+        if (l.timings) {
+            blocks.push('### Statement timings');
+            for (const m of timed)
+                blocks.push(timingsDetails(ctx, l, m));
+        }
+        else {
+            blocks.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`);
+        }
+    }
+    if (r.warnings.length) {
+        blocks.push('### Warnings');
+        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
+        blocks.push(list(ctx, items, l.listItems, 'warning'));
+    }
+    blocks.push(`**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`);
+    return blocks;
+}
+/**
+ * The PR check's first screen (issue 15): the base phase in one line, the PR's own
+ * migrations, the locks they take on existing tables, the lint, the rollback verdict.
+ */
+function prCheckBlocks(ctx, l) {
+    const r = ctx.report;
+    const out = [`**Base phase:** ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* basePhaseLine */.jn)(r))}`];
+    const rows = (0,pr_check/* prRows */.WX)(r);
+    out.push("### This PR's migrations");
+    if (!rows.length)
+        out.push('_This PR adds no migration under the migrations directory._');
+    else {
+        const lines = ['| Migration | Status | Duration | Locks on existing tables | Down |', '| --- | --- | --: | --- | :-: |'];
+        for (const m of rows.slice(0, Math.max(1, l.rows))) {
+            const locks = m.locks === undefined ? '—' : m.locks.length ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : 'none';
+            lines.push(`| ${markdown_location(ctx, m.file, undefined) || (0,report_escape/* escapeTableCell */.aL)(m.identity)} | ${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)} | ${(0,report_text/* formatDuration */.a3)(m.durationMs) || ' '} | ${locks} | ${m.hasDown ? '✓' : '—'} |`);
+        }
+        out.push(lines.join('\n'));
+        if (rows.length > Math.max(1, l.rows))
+            out.push(`_${plural(rows.length - Math.max(1, l.rows), 'more migration')} not shown here: see ${ctx.moreAt}._`);
+    }
+    const locked = rows.filter((m) => m.locks?.length);
+    if (locked.length) {
+        out.push('### Locks on existing tables');
+        const items = locked.map((m) => {
+            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
+                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
+                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
+            });
+            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
+        });
+        out.push(list(ctx, items, l.listItems, 'migration'));
+    }
+    if (r.lint?.length)
+        out.push(...lintSection(ctx, l));
+    const rollback = (0,pr_check/* rollbackLine */.Hs)(r);
+    if (rollback)
+        out.push(`**Rollback test:** ${(0,report_escape/* escapeInline */.VV)(rollback)}`);
+    return out;
 }
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
 function backupSection(ctx, l) {
@@ -9256,9 +9868,7 @@ function backupSection(ctx, l) {
     }
     if (!items.length)
         return [];
-    const failed = Boolean(b?.error) || (r.hooks ?? []).some((h) => h.status === 'failed');
-    const body = list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'item');
-    return failed ? ['### Backup and hooks', body] : [details(`Backup and hooks: ${plural(items.length, 'item')}`, body)];
+    return ['### Backup and hooks', list(ctx, items, l.listItems, 'item')];
 }
 function formatBytes(n) {
     return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
@@ -9304,6 +9914,51 @@ function errorBlocks(ctx, l, e, m, check) {
     out.push(`**What to do:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(e.next, l.fieldChars))}`);
     return out;
 }
+function table(ctx, l) {
+    const all = ctx.report.migrations;
+    // Keep the most important rows, shown in run order.
+    let keep;
+    if (l.rows >= all.length)
+        keep = new Set(all.map((_m, i) => i));
+    else {
+        const ranked = all.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+        keep = new Set(ranked.slice(0, Math.max(0, l.rows)).map((x) => x.i));
+    }
+    const rows = all.filter((_m, i) => keep.has(i));
+    const out = [];
+    if (rows.length) {
+        const withNotes = rows.some((m) => notes(m) !== '');
+        const withLocks = all.some((m) => m.locks !== undefined);
+        const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withLocks ? ['Locks'] : []), 'Down', ...(withNotes ? ['Notes'] : [])];
+        const align = ['---', '---', '--:', '--:', '---', ...(withLocks ? ['---'] : []), ':-:', ...(withNotes ? ['---'] : [])];
+        const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`];
+        for (const m of rows) {
+            const cells = [
+                (0,report_escape/* escapeTableCell */.aL)(m.identity),
+                `${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)}`,
+                (0,report_text/* formatDuration */.a3)(m.durationMs) || ' ',
+                m.statements === undefined ? '—' : String(m.statements),
+                runs(m),
+                ...(withLocks ? [m.locks ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
+                m.hasDown ? '✓' : '—',
+                ...(withNotes ? [(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(notes(m), l.fieldChars))] : [])
+            ];
+            lines.push(`| ${cells.join(' | ')} |`);
+        }
+        out.push(lines.join('\n'));
+    }
+    const left = all.length - rows.length;
+    if (left > 0) {
+        out.push(`_${plural(left, 'migration')} of ${all.length.toLocaleString('en-US')} left out of this table to stay under the size limit: see ${ctx.moreAt}._`);
+    }
+    return out;
+}
+function runs(m) {
+    const words = (0,report_text/* runModeWords */.mH)(m);
+    if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length)
+        return words;
+    return `${words} (${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
+}
 function notes(m) {
     const parts = [];
     if (m.status === 'partial' && m.statementsDone !== undefined)
@@ -9314,47 +9969,44 @@ function notes(m) {
         parts.push(`left behind: ${m.leftovers.join('; ')}`);
     if (m.notDryRunnable !== undefined)
         parts.push('not dry-runnable');
-    if (m.runMode === 'statements')
-        parts.push(`${(0,report_text/* runModeWords */.mH)(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`);
     parts.push(...(0,report_text/* twinNotes */.ec)(m));
     if (m.note)
         parts.push(m.note);
     return parts.join('; ');
 }
-/** One migration's statements: line (linked into the file that ran), statement, time, and the twin note. */
-function timingsTable(ctx, l, m) {
+/** `<details>` with one migration's statements: line, statement, time, and the twin note. */
+function timingsDetails(ctx, l, m) {
     const timings = m.statementTimings ?? [];
-    const file = ctx.report.mode === 'rollback' ? (m.downFile ?? m.file) : m.file;
     const total = (0,report_text/* formatDuration */.a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
     const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length;
     const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ');
     const withNote = twins > 0;
     const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`];
-    for (const t of timings.slice(0, MAX_ROWS)) {
-        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}#L${t.line})` : String(t.line);
-        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 80)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
+    for (const t of timings) {
+        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(m.file)}#L${t.line})` : String(t.line);
+        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 200)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
         if (withNote)
-            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', Math.min(l.fieldChars, 120))));
+            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', l.fieldChars)));
         lines.push(`| ${cells.join(' | ')} |`);
     }
-    const more = timings.length > MAX_ROWS ? `\n\n_${plural(timings.length - MAX_ROWS, 'more statement')} not shown here: see ${ctx.moreAt}._` : '';
-    return `**${(0,report_escape/* escapeInline */.VV)(m.identity)}**: ${(0,report_escape/* escapeInline */.VV)(summary)}\n\n${lines.join('\n')}${more}`;
+    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
 }
-/** The failing checks, with their errors in full; the passing ones as a count, listed below the first screen. */
+/** Every check, failures first, with the failures' errors in full. */
 function checksSection(ctx, l) {
     const checks = (0,report_text/* checksInOrder */.B2)(ctx.report.checks ?? []);
     const failing = checks.filter((c) => !c.ok);
     const passing = checks.filter((c) => c.ok);
-    const item = (c) => {
+    const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))];
+    const out = ['### Checks', `${(0,report_text/* checksSummary */.Gk)(checks)}.`];
+    const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |'];
+    for (const c of shown) {
         const where = markdown_location(ctx, c.file, atLine(c.line));
-        return `${c.ok ? '✅' : '❌'} ${(0,report_escape/* codeOrText */.Qg)(c.subject)}${where ? ` (${where})` : ''}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))}`;
-    };
-    const out = [`### Checks: ${(0,report_escape/* escapeInline */.VV)((0,report_text/* checksSummary */.Gk)(checks))}`];
-    if (failing.length)
-        out.push(list(ctx, failing.map(item), Math.min(l.listItems, MAX_ITEMS), 'failing check'));
-    // The passing ones are a count: one per migration would grow with history (the JSON report lists them).
-    if (passing.length && failing.length)
-        out.push(`✅ The other ${plural(passing.length, 'check')} passed.`);
+        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,report_escape/* escapeTableCell */.aL)(c.subject)} | ${where || ' '} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))} |`);
+    }
+    out.push(lines.join('\n'));
+    const left = checks.length - shown.length;
+    if (left > 0)
+        out.push(`_${plural(left, 'passing check')} left out to stay under the size limit: see ${ctx.moreAt}._`);
     const withErrors = failing.filter((c) => c.error);
     withErrors.forEach((c, i) => {
         if (i < l.errors)
@@ -9367,20 +10019,22 @@ function checksSection(ctx, l) {
     return out;
 }
 /** Each comparison as a collapsible table: object, change, detail. */
-/** Lint findings as a list (long text never widens a table): rule, where, what, why and the safe rewrite; suppressed ones last. */
+/** Lint findings: rule, where, what and the safe rewrite; suppressed ones last, with their reason. */
 function lintSection(ctx, l) {
     const all = ctx.report.lint ?? [];
     const open = all.filter((f) => !f.suppressed);
     const ordered = [...open, ...all.filter((f) => f.suppressed)];
-    const items = ordered.map((f) => {
-        const mark = f.suppressed ? '💤' : f.severity === 'error' ? '❌' : '⚠️';
-        const head = `${mark} ${(0,report_escape/* codeOrText */.Qg)(f.rule)} at ${markdown_location(ctx, f.file, { line: f.line, col: f.col })}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}`;
-        if (f.suppressed)
-            return `${head} (suppressed: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})`;
-        return `${head}  \n  ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}  \n  **Safe rewrite:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))}`;
-    });
-    const title = `### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`;
-    return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')];
+    const shown = ordered.slice(0, Math.max(0, l.rows));
+    const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |'];
+    for (const f of shown) {
+        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})` : ''}`;
+        const finding = `${adviceCell((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}<br>${adviceCell((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}`;
+        lines.push(`| ${rule} | ${markdown_location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))} |`);
+    }
+    const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')];
+    if (ordered.length > shown.length)
+        out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`);
+    return out;
 }
 /** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
 function supabaseLintSection(ctx, l) {
@@ -9399,86 +10053,44 @@ function supabaseLintSection(ctx, l) {
     return out;
 }
 const CHANGE_WORDS = { added: 'added', removed: 'dropped', changed: 'changed' };
-/** Kinds whose key is `<kind> <table>.<name>`: shown with their table. */
-const TABLE_PARTS = new Set(['column', 'constraint', 'policy', 'trigger']);
-/**
- * Differences grouped by object: a table with its added columns, constraints,
- * policies and triggers is one row (`column public.users.email` joins
- * `table public.users`); every other object is a row of its own.
- */
-function groupDifferences(diffs) {
-    const groups = new Map();
-    const order = [];
-    const group = (key) => {
-        let g = groups.get(key);
-        if (!g) {
-            g = { parts: new Map() };
-            groups.set(key, g);
-            order.push(key);
-        }
-        return g;
-    };
-    for (const d of diffs) {
-        const kind = d.object.split(' ')[0] ?? d.object;
-        const rest = d.object.slice(kind.length + 1);
-        const dot = rest.lastIndexOf('.');
-        if (TABLE_PARTS.has(kind) && dot > 0) {
-            const g = group(`table ${rest.slice(0, dot)}`);
-            const name = rest.slice(dot + 1);
-            const sign = d.change === 'added' ? '+' : d.change === 'removed' ? '-' : '~';
-            const list = g.parts.get(kind) ?? [];
-            list.push(`${sign}${name}${d.change === 'changed' && d.detail ? ` (${d.detail})` : ''}`);
-            g.parts.set(kind, list);
-        }
-        else {
-            group(d.object).own = d;
-        }
-    }
-    return order.map((key) => {
-        const g = groups.get(key);
-        const parts = [...g.parts].map(([kind, names]) => `${names.length} ${kind}${names.length === 1 ? '' : 's'}: ${names.join(', ')}`);
-        const own = g.own;
-        const change = own ? (CHANGE_WORDS[own.change] ?? own.change) : 'changed';
-        const detail = [own?.change === 'changed' ? (own.detail ?? '') : '', ...parts].filter(Boolean).join('; ');
-        return { object: key, change, detail };
-    });
-}
-/** A grouped difference table: 3 columns, the detail clipped. */
-function groupTable(ctx, l, diffs) {
-    const groups = groupDifferences(diffs);
-    const keep = Math.min(groups.length, l.diffRows, MAX_ROWS);
-    const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
-    for (const g of groups.slice(0, keep))
-        lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(g.object)} | ${(0,report_escape/* escapeTableCell */.aL)(g.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(g.detail, Math.min(l.fieldChars, 300)))} |`);
-    const more = groups.length > keep ? `\n\n_${plural(groups.length - keep, 'more object')} not shown here: see ${ctx.moreAt}._` : '';
-    return keep ? lines.join('\n') + more : more.trim();
-}
-/** What the run's migrations add, drop and change, one row per object. */
+/** What the run's migrations add, drop and change, grouped by object type. */
 function schemaChangesSection(ctx, l) {
     const changes = ctx.report.schemaChanges ?? [];
-    const objects = groupDifferences(changes).length;
-    return [details(`Schema changes in this run: ${plural(objects, 'object')} (${plural(changes.length, 'change')})`, groupTable(ctx, l, changes))];
+    const kindOf = (object) => object.split(' ')[0] ?? object;
+    const kinds = [...new Set(changes.map((c) => kindOf(c.object)))].sort();
+    const summary = kinds.map((k) => `${changes.filter((c) => kindOf(c.object) === k).length} ${k}`).join(', ');
+    const shown = changes.slice(0, Math.max(0, l.diffRows * 5));
+    const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |'];
+    for (const k of kinds) {
+        for (const c of shown.filter((x) => kindOf(x.object) === k)) {
+            lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(k)} | ${(0,report_escape/* escapeTableCell */.aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.detail ?? '', l.fieldChars))} |`);
+        }
+    }
+    const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : '';
+    return ['### Schema changes in this run', `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
 }
-/** Each schema comparison: a line on the first screen, its objects in `<details>`. */
-function schemaDiffSection(ctx) {
-    const out = [];
+function schemaDiffSection(ctx, l) {
+    const out = ['### Schema differences'];
     for (const d of ctx.report.schemaDiff ?? []) {
         const n = d.differences.length;
         if (n === 0) {
             out.push(`✅ ${(0,report_escape/* escapeInline */.VV)(d.title)}: no differences.`);
             continue;
         }
-        const objects = groupDifferences(d.differences);
-        const names = objects.slice(0, 3).map((g) => `${(0,report_escape/* codeOrText */.Qg)(g.object)} ${(0,report_escape/* escapeInline */.VV)(g.change)}`).join(', ');
-        out.push(`❌ **${(0,report_escape/* escapeInline */.VV)(d.title)}:** ${plural(objects.length, 'object')} differ: ${names}${objects.length > 3 ? ', …' : ''}`);
+        const shown = d.differences.slice(0, Math.max(0, l.diffRows));
+        const parts = [];
+        if (shown.length) {
+            const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
+            for (const x of shown)
+                lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(x.object)} | ${(0,report_escape/* escapeTableCell */.aL)(x.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(x.detail ?? '', l.fieldChars))} |`);
+            parts.push(lines.join('\n'));
+        }
+        if (n > shown.length) {
+            parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`);
+        }
+        out.push(`<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
     }
     return out;
-}
-/** Each comparison's objects, one row per object, below the first screen. */
-function schemaDiffDetails(ctx, l) {
-    return (ctx.report.schemaDiff ?? [])
-        .filter((d) => d.differences.length)
-        .map((d) => details(`${d.title}: ${plural(groupDifferences(d.differences).length, 'object')} (${plural(d.differences.length, 'difference')})`, groupTable(ctx, l, d.differences)));
 }
 /** Cuts plain text to at most `max` UTF-8 bytes, on a character boundary. */
 function cutToBytes(text, max) {
@@ -9494,6 +10106,101 @@ function cutToBytes(text, max) {
         used += b;
     }
     return out;
+}
+
+
+/***/ }),
+
+/***/ 2775:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hs: () => (/* binding */ rollbackLine),
+/* harmony export */   WX: () => (/* binding */ prRows),
+/* harmony export */   jn: () => (/* binding */ basePhaseLine),
+/* harmony export */   pw: () => (/* binding */ prCheckHeading)
+/* harmony export */ });
+/* unused harmony export isHistoryProblem */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+
+const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** Problems that are the PR's history mistakes (or a base that could not be read). */
+const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
+/** The PR's own rows, in run order. */
+function prRows(r) {
+    return r.migrations.filter((m) => m.origin === 'pr');
+}
+/** `pgshift PR check (ephemeral database): 2 migrations in this PR ✅ apply ✅ rollback ⚠️ 1 lint warning`. */
+function prCheckHeading(r) {
+    const info = r.prCheck;
+    if (!info)
+        return '';
+    const n = info.prMigrations.length;
+    const parts = [`${plural(n, 'migration')} in this PR`];
+    const history = r.problems.filter((p) => isHistoryProblem(p.code)).length;
+    const verb = r.mode === 'dry-run' ? 'dry-run' : r.mode;
+    const rows = prRows(r);
+    if (history)
+        parts.push(`❌ ${plural(history, 'history problem')}`);
+    else if (r.problems.length)
+        parts.push(`❌ ${plural(r.problems.length, 'problem')}`);
+    else if (info.basePhase.failed)
+        parts.push('❌ base phase');
+    else if (r.mode !== 'plan') {
+        if (rows.some((m) => m.status === 'failed' || m.status === 'partial') || (r.status === 'failed' && r.error && !rows.length))
+            parts.push(`❌ ${verb}`);
+        else if (r.status === 'blocked')
+            parts.push('⛔ blocked');
+        else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
+            parts.push(`✅ ${verb}`);
+        else if (!n && r.status !== 'failed')
+            parts.push(`✅ base ${verb}`);
+    }
+    if (info.rollback === 'passed')
+        parts.push('✅ rollback');
+    else if (info.rollback === 'failed')
+        parts.push('❌ rollback');
+    const open = (r.lint ?? []).filter((f) => !f.suppressed);
+    const sb = r.supabaseLint ?? [];
+    const errors = open.filter((f) => f.severity === 'error').length + sb.filter((f) => f.level === 'error').length;
+    const warnings = open.length + sb.length - errors;
+    if (errors)
+        parts.push(`❌ ${plural(errors, 'lint error')}`);
+    if (warnings)
+        parts.push(`⚠️ ${plural(warnings, 'lint warning')}`);
+    if (!errors && !warnings && r.lint !== undefined)
+        parts.push('✅ lint');
+    return `pgshift PR check (${info.database} database): ${parts.join(' ')}`;
+}
+/** The base phase in one line: `12 migrations of base 1a2b3c4d5e6f applied in 1.2 s (from git)`. */
+function basePhaseLine(r) {
+    const info = r.prCheck;
+    if (!info)
+        return '';
+    const b = info.basePhase;
+    const base = `base ${info.base.slice(0, 12)}`;
+    const preview = r.mode === 'dry-run';
+    const verb = preview ? 'previewed' : 'applied';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    let what;
+    if (r.mode === 'plan')
+        what = `${plural(b.total, 'migration')} of ${base}`;
+    else if (b.failed)
+        what = `${plural(b.ran, 'migration')} of ${base}: ${b.failed} FAILED, so the base itself does not apply here`;
+    else if (b.ran)
+        what = `${plural(b.ran, 'migration')} of ${base} ${verb} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}`;
+    else
+        what = `nothing to ${preview ? 'preview' : 'apply'} from ${base}`;
+    return `${what}${already} (files from ${info.from})`;
+}
+/** The rollback verdict in words, or undefined when the test did not run. */
+function rollbackLine(r) {
+    const v = r.prCheck?.rollback;
+    if (v === 'passed')
+        return "✅ passed: up, down, up over the PR's migrations left the same schema (the base's migrations are not tested)";
+    if (v === 'failed')
+        return "❌ failed: see the checks below (only the PR's migrations are tested)";
+    return undefined;
 }
 
 
@@ -9756,7 +10463,9 @@ function walk(value, seen) {
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
 /* harmony export */   ec: () => (/* binding */ twinNotes),
+/* harmony export */   gk: () => (/* binding */ compactLocks),
 /* harmony export */   hE: () => (/* binding */ successWords),
+/* harmony export */   i2: () => (/* binding */ modeTitle),
 /* harmony export */   j$: () => (/* binding */ formatLocation),
 /* harmony export */   mH: () => (/* binding */ runModeWords),
 /* harmony export */   o7: () => (/* binding */ statusWords),
@@ -9764,8 +10473,17 @@ function walk(value, seen) {
 /* harmony export */   xZ: () => (/* binding */ shortenStatement),
 /* harmony export */   xv: () => (/* binding */ sortLocks)
 /* harmony export */ });
-/* unused harmony exports STATUS_ORDER, modeTitle, resultWords, lockSentence, compactLocks, twinNote, runStatusWords, renderText */
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
+/* unused harmony exports STATUS_ORDER, resultWords, lockSentence, twinNote, runStatusWords, renderText */
+/* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6412);
+// The CLI rendering of a RunReport: compiler-style, one line per migration,
+// errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
+// report, so the CLI and the action say the same things.
+//
+// Untrusted text (file names, SQL, server messages) has its control characters
+// made visible, and the whole output has workflow commands neutralised, since
+// the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
 function formatDuration(ms) {
@@ -10090,7 +10808,10 @@ function renderText(report, opts = {}) {
     const out = [];
     const preview = isPreview(report);
     const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green;
-    out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
+    if (report.prCheck)
+        out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
+    else
+        out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
     const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention;
     const facts = [
         `target: ${report.target}`,
@@ -10100,6 +10821,8 @@ function renderText(report, opts = {}) {
     out.push(`  ${clean(facts.join('  '))}`);
     if (report.supabaseShim)
         out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`);
+    if (report.prCheck)
+        out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`);
     if (preview)
         out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`);
     // Refusals and source problems: found before anything ran.
@@ -10114,20 +10837,19 @@ function renderText(report, opts = {}) {
         out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
         out.push(...field('hint', pr.hint, '    '));
     }
-    // One line per migration of this run; the applied history is one line, whatever its length.
-    const rows = report.migrations.filter((m) => m.status !== 'already-applied');
-    const history = report.migrations.filter((m) => m.status === 'already-applied');
-    if (report.migrations.length) {
+    // One line per migration (the PR check: the PR's own; the base phase is the line above).
+    const shown = report.prCheck ? prRows(report) : report.migrations;
+    if (shown.length) {
         out.push('');
-        const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
-        const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
-        for (const m of rows)
+        if (report.prCheck)
+            out.push("this PR's migrations:");
+        const statusWidth = Math.max(...shown.map((m) => m.status.length));
+        const idWidth = Math.max(...shown.map((m) => clean(m.identity).length));
+        for (const m of shown)
             out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
-        if (history.length) {
-            const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
-            const newest = history[history.length - 1];
-            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
-        }
+    }
+    else if (report.prCheck) {
+        out.push('', '  this PR adds no migration under the migrations directory');
     }
     else {
         out.push('', `  no migrations found in ${clean(report.migrationsDir)}`);
@@ -10326,6 +11048,21 @@ const commentKey = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP
     }
     return v;
 });
+/**
+ * `base`: auto (the event's base commit on pull_request and merge_group events, else off),
+ * off, or a git ref or SHA (`origin/main`, `a1b2c3d`). Refs are handed to git as one argv
+ * element, so only the characters git allows in ref names (and `^`, `~` for revisions) pass.
+ */
+const baseRef = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    const s = v.trim();
+    if (s === 'auto' || s === 'off')
+        return s;
+    if (s.length > 200 || s.startsWith('-') || !/^[A-Za-z0-9._/@^~{}+-]+$/.test(s) || s.includes('..')) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${s.slice(0, 60).replace(/[\x00-\x1f\x7f]/g, '?')}' is not one of auto | off | a git ref or commit SHA (e.g. origin/main)` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return s;
+});
 /** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
 const searchPath = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
     if (v.trim() === '')
@@ -10377,6 +11114,7 @@ const DEFAULTS = {
     'github-token': '',
     'comment-key': '',
     'allow-untrusted': 'false',
+    base: 'auto',
     'search-path': '',
     'targets-file': 'pgshift.targets.yml',
     'fleet-target': '',
@@ -10420,6 +11158,7 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     'github-token': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     'comment-key': commentKey('comment-key'),
     'allow-untrusted': bool('allow-untrusted'),
+    base: baseRef('base'),
     // Fleets (src/fleet/, docs/fleet.md).
     'search-path': searchPath('search-path'),
     'targets-file': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
@@ -10480,6 +11219,8 @@ function parseSettings(raw, workspace) {
         problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`);
     if (s['test-rollback'] && s.mode !== 'apply')
         problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`);
+    if (s.base !== 'auto' && s.base !== 'off' && !['apply', 'dry-run', 'plan'].includes(s.mode))
+        problems.push(`base: '${s.base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${s.mode}`);
     if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim'])
         problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`);
     if (problems.length)
@@ -10511,6 +11252,7 @@ function parseSettings(raw, workspace) {
         backupDir: s['backup-dir'] || undefined,
         supabaseShim: s['supabase-shim'],
         supabaseShimExtensions: s['supabase-shim-extensions'],
+        base: s.base,
         workspace,
         searchPath: s['search-path'],
         targetsFile: s['targets-file'],
@@ -10533,87 +11275,18 @@ function resolveDefaultDir(workspace) {
 
 /***/ }),
 
-/***/ 816:
+/***/ 1850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  k: () => (/* binding */ discover)
-});
-
-// UNUSED EXPORTS: parsePlan
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./src/source/positions.ts
-var positions = __webpack_require__(2369);
-;// CONCATENATED MODULE: ./src/source/checksum.ts
-// DESIGN 7: the checksum ignores what editors and git change behind the author's
-// back (a BOM, CRLF or lone CR line endings) and nothing else, so a blank line
-// added or two lines joined is a real change.
-
-
-/** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
-function normaliseForChecksum(text) {
-    return (0,positions/* stripBom */.F8)(text).replace(/\r\n?/g, '\n');
-}
-/** SHA-256 (hex) of the normalised text. */
-function checksum(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(normaliseForChecksum(text), 'utf8').digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/source/order.ts
-const DIGITS = /^\d+$/;
-/** Compares two digit strings as numbers, ignoring leading zeros. */
-function compareDigits(a, b) {
-    const x = a.replace(/^0+(?=\d)/, '');
-    const y = b.replace(/^0+(?=\d)/, '');
-    if (x.length !== y.length)
-        return x.length < y.length ? -1 : 1;
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-/** Plain code-unit order: the same on every machine and locale. */
-function compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareOrderKeys(a, b) {
-    if (a.group !== b.group)
-        return a.group - b.group;
-    const n = Math.min(a.parts.length, b.parts.length);
-    for (let i = 0; i < n; i++) {
-        const p = a.parts[i];
-        const q = b.parts[i];
-        const c = DIGITS.test(p) && DIGITS.test(q) ? compareDigits(p, q) : compareText(p, q);
-        if (c !== 0)
-            return c;
-    }
-    return a.parts.length - b.parts.length;
-}
-/** Key first, then identity: files sharing a version (004_a, 004_b) run in name order. */
-function compareMigrationOrder(a, b) {
-    return compareOrderKeys(a.orderKey, b.orderKey) || compareText(a.identity, b.identity);
-}
-/** Versioned migrations come before repeatables. */
-const GROUP_VERSIONED = 0;
-const GROUP_REPEATABLE = 1;
-const numberKey = (digits) => ({ group: GROUP_VERSIONED, parts: [digits.replace(/^0+(?=\d)/, '')] });
-/** `YYYYMMDD`, `YYYYMMDDhhmmss` or `YYYY-MM-DD` to 14 digits. */
-function dateKey(written) {
-    return { group: GROUP_VERSIONED, parts: [written.replace(/-/g, '').padEnd(14, '0')] };
-}
-/** Flyway `1.2.0` / `1_2`: numeric parts, trailing zero parts dropped (Flyway treats 1.2 and 1.2.0 as equal). */
-function flywayParts(written) {
-    const parts = written.split(/[._]/).map((p) => p.replace(/^0+(?=\d)/, ''));
-    while (parts.length > 1 && parts[parts.length - 1] === '0')
-        parts.pop();
-    return parts;
-}
-const flywayKey = (written) => ({ group: GROUP_VERSIONED, parts: flywayParts(written) });
-const repeatableKey = () => ({ group: GROUP_REPEATABLE, parts: [] });
-const planKey = (position) => ({ group: GROUP_VERSIONED, parts: [String(position)] });
-
-;// CONCATENATED MODULE: ./src/source/conventions.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FG: () => (/* binding */ detectConvention),
+/* harmony export */   Px: () => (/* binding */ parseFileName),
+/* harmony export */   _u: () => (/* binding */ DATE_SHAPES),
+/* harmony export */   iJ: () => (/* binding */ EXPECTED_NAMES),
+/* harmony export */   lA: () => (/* binding */ fits)
+/* harmony export */ });
+/* unused harmony exports FLYWAY_SHAPES, parseScheme */
+/* harmony import */ var _order_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4921);
 // File names -> what a file is (up, down or verify script of which migration) and
 // where it sorts. One name parser serves every convention; a convention then only
 // decides which shapes it accepts (see `fits`).
@@ -10649,23 +11322,23 @@ function dateShape(digits) {
 function parseScheme(stem) {
     let m = /^V(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
     if (m)
-        return { shape: 'flyway-versioned', version: m[1], name: m[2], kind: 'versioned', orderKey: flywayKey(m[1]), versionKey: flywayParts(m[1]).join('.') };
+        return { shape: 'flyway-versioned', version: m[1], name: m[2], kind: 'versioned', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayKey */ .C_)(m[1]), versionKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayParts */ .ps)(m[1]).join('.') };
     m = /^U(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
     if (m)
-        return { shape: 'flyway-undo', version: m[1], name: m[2], kind: 'versioned', orderKey: flywayKey(m[1]), versionKey: flywayParts(m[1]).join('.') };
+        return { shape: 'flyway-undo', version: m[1], name: m[2], kind: 'versioned', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayKey */ .C_)(m[1]), versionKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayParts */ .ps)(m[1]).join('.') };
     m = /^R__(.+)$/.exec(stem);
     if (m)
-        return { shape: 'flyway-repeatable', version: '', name: m[1], kind: 'repeatable', orderKey: repeatableKey(), versionKey: '' };
+        return { shape: 'flyway-repeatable', version: '', name: m[1], kind: 'repeatable', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .repeatableKey */ .Ro)(), versionKey: '' };
     m = /^(\d{4})-(\d{2})-(\d{2})_(.+)$/.exec(stem);
     if (m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
         const version = `${m[1]}-${m[2]}-${m[3]}`;
-        const key = dateKey(version);
+        const key = (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .dateKey */ .kX)(version);
         return { shape: 'dashed-date', version, name: m[4], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
     }
     m = /^(\d+)_(.+)$/.exec(stem);
     if (m) {
         const shape = dateShape(m[1]);
-        const key = shape ? dateKey(m[1]) : numberKey(m[1]);
+        const key = shape ? (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .dateKey */ .kX)(m[1]) : (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .numberKey */ .Hk)(m[1]);
         return { shape: shape ?? 'number', version: m[1], name: m[2], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
     }
     return undefined;
@@ -10771,6 +11444,41 @@ function detectConvention(dir, ups, markers) {
     return { convention: 'numbered', note: `auto: detected numbered (${plural(numbered, 'file')} named 001_name.sql)` };
 }
 
+
+/***/ }),
+
+/***/ 7867:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  k: () => (/* binding */ discover)
+});
+
+// UNUSED EXPORTS: parsePlan
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+;// CONCATENATED MODULE: ./src/source/checksum.ts
+// DESIGN 7: the checksum ignores what editors and git change behind the author's
+// back (a BOM, CRLF or lone CR line endings) and nothing else, so a blank line
+// added or two lines joined is a real change.
+
+
+/** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
+function normaliseForChecksum(text) {
+    return (0,positions/* stripBom */.F8)(text).replace(/\r\n?/g, '\n');
+}
+/** SHA-256 (hex) of the normalised text. */
+function checksum(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(normaliseForChecksum(text), 'utf8').digest('hex');
+}
+
+// EXTERNAL MODULE: ./src/source/conventions.ts
+var conventions = __webpack_require__(1850);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __webpack_require__(4573);
 // EXTERNAL MODULE: external "node:fs"
@@ -10994,6 +11702,8 @@ function readFiles(paths) {
 var parser = __webpack_require__(3686);
 // EXTERNAL MODULE: ./src/source/lazy.ts
 var lazy = __webpack_require__(427);
+// EXTERNAL MODULE: ./src/source/order.ts
+var order = __webpack_require__(4921);
 // EXTERNAL MODULE: ./src/source/script.ts + 1 modules
 var script = __webpack_require__(6639);
 ;// CONCATENATED MODULE: ./src/source/sections.ts
@@ -11095,7 +11805,7 @@ async function discover(opts) {
     const auto = opts.convention === 'auto';
     const empty = (dir, d) => ({ dir, convention: d.convention, conventionNote: d.note, migrations: [], warnings, problems });
     const explicitNote = (c, n) => `${c} (from the convention input${n === undefined ? '' : `; ${n} migration file${n === 1 ? '' : 's'}`})`;
-    const fallback = (dir) => auto ? detectConvention(dir, [], { dbmate: 0, goose: 0 }) : { convention: opts.convention, note: explicitNote(opts.convention) };
+    const fallback = (dir) => auto ? (0,conventions/* detectConvention */.FG)(dir, [], { dbmate: 0, goose: 0 }) : { convention: opts.convention, note: explicitNote(opts.convention) };
     try {
         const loc = await locateDir(opts.workspace, opts.dir, problems);
         if (!loc)
@@ -11116,7 +11826,7 @@ async function discover(opts) {
                 plan = parsePlan((0,positions/* stripBom */.F8)(decoded.text));
             }
         }
-        const candidates = listing.sql.map((listed) => ({ listed, info: parseFileName(listed.rel), file: fileOf(listed) }));
+        const candidates = listing.sql.map((listed) => ({ listed, info: (0,conventions/* parseFileName */.Px)(listed.rel), file: fileOf(listed) }));
         const planned = plan ? new Set(plan) : undefined;
         const wanted = (c) => c.info.role !== 'up' || !!c.info.scheme || (!!planned && (planned.has(c.listed.rel) || planned.has(c.info.identity)));
         // Read everything we may use, then check the encoding.
@@ -11142,7 +11852,7 @@ async function discover(opts) {
                 markers[style]++;
         }
         const detection = auto
-            ? detectConvention(loc.dirRel, ups.map((c) => c.info), markers)
+            ? (0,conventions/* detectConvention */.FG)(loc.dirRel, ups.map((c) => c.info), markers)
             : { convention: opts.convention, note: '' };
         const convention = detection.convention;
         // Which up files are migrations.
@@ -11153,13 +11863,13 @@ async function discover(opts) {
         else {
             chosen = [];
             for (const c of ups) {
-                if (fits(c.info, convention, auto))
+                if ((0,conventions/* fits */.lA)(c.info, convention, auto))
                     chosen.push(c);
                 else if (!c.info.scheme) {
-                    warnings.push({ file: c.file, message: `${c.file} fits no migration naming scheme (expected ${EXPECTED_NAMES[convention]}); it is not applied` });
+                    warnings.push({ file: c.file, message: `${c.file} fits no migration naming scheme (expected ${conventions/* EXPECTED_NAMES */.iJ[convention]}); it is not applied` });
                 }
                 else {
-                    warnings.push({ file: c.file, message: `${c.file} does not fit the ${convention} convention (expected ${EXPECTED_NAMES[convention]}); it is not applied` });
+                    warnings.push({ file: c.file, message: `${c.file} does not fit the ${convention} convention (expected ${conventions/* EXPECTED_NAMES */.iJ[convention]}); it is not applied` });
                 }
             }
             mixedShapesWarning(chosen, convention, auto, loc.dirRel, warnings);
@@ -11178,7 +11888,7 @@ async function discover(opts) {
             if (eager)
                 parseNow(m);
             if (plan)
-                m.orderKey = planKey(position);
+                m.orderKey = (0,order/* planKey */.vH)(position);
             const dup = byIdentity.get(m.identity.toLowerCase());
             if (dup) {
                 problems.push({
@@ -11195,7 +11905,7 @@ async function discover(opts) {
         duplicateFlywayVersions(migrations, problems);
         attachRoleFiles(candidates, migrations, problems, warnings, eager);
         if (!plan)
-            migrations.sort(compareMigrationOrder);
+            migrations.sort(order/* compareMigrationOrder */.ym);
         const hooks = await readHooks(listing.hooks, fileOf, problems);
         return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}), ...(hooks.length ? { hooks } : {}) };
     }
@@ -11273,7 +11983,7 @@ function mixedShapesWarning(chosen, convention, auto, dir, warnings) {
     if (convention === 'flyway')
         return;
     const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number');
-    const dated = chosen.filter((c) => c.info.scheme && DATE_SHAPES.has(c.info.scheme.shape));
+    const dated = chosen.filter((c) => c.info.scheme && conventions/* DATE_SHAPES */._u.has(c.info.scheme.shape));
     if (numbered.length === 0 || dated.length === 0)
         return;
     warnings.push({
@@ -11325,7 +12035,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
         version: s?.version ?? '',
         name: s?.name ?? c.info.identity,
         kind: s?.kind ?? 'versioned',
-        orderKey: s?.orderKey ?? planKey(0),
+        orderKey: s?.orderKey ?? (0,order/* planKey */.vH)(0),
         checksum: checksum(fileText),
         file: c.file,
         scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
@@ -11369,7 +12079,7 @@ function duplicateFlywayVersions(migrations, problems) {
     for (const m of migrations) {
         if (m.convention !== 'flyway' || m.kind !== 'versioned')
             continue;
-        const key = parseFileName(`${m.identity}.sql`).scheme?.versionKey ?? m.version;
+        const key = (0,conventions/* parseFileName */.Px)(`${m.identity}.sql`).scheme?.versionKey ?? m.version;
         const other = seen.get(key);
         if (other) {
             problems.push({
@@ -11391,11 +12101,11 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
         // Only Flyway pairs by version (U with V); other names need no second parse.
         if (m.convention !== 'flyway')
             continue;
-        const s = parseFileName(`${m.identity}.sql`).scheme;
+        const s = (0,conventions/* parseFileName */.Px)(`${m.identity}.sql`).scheme;
         if (s?.shape === 'flyway-versioned')
             flywayByVersion.set(s.versionKey, m);
     }
-    const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => compareText(a.file, b.file));
+    const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => (0,order/* compareText */.n6)(a.file, b.file));
     for (const c of roleFiles) {
         const role = c.info.role;
         const m = c.info.scheme?.shape === 'flyway-undo' ? flywayByVersion.get(c.info.scheme.versionKey) : byIdentity.get(c.info.identity);
@@ -11491,6 +12201,72 @@ function forget(obj, key) {
     if (compute && isSettled(obj, key))
         defineLazy(obj, key, compute);
 }
+
+
+/***/ }),
+
+/***/ 4921:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C_: () => (/* binding */ flywayKey),
+/* harmony export */   Hk: () => (/* binding */ numberKey),
+/* harmony export */   Ro: () => (/* binding */ repeatableKey),
+/* harmony export */   kX: () => (/* binding */ dateKey),
+/* harmony export */   n6: () => (/* binding */ compareText),
+/* harmony export */   ps: () => (/* binding */ flywayParts),
+/* harmony export */   vH: () => (/* binding */ planKey),
+/* harmony export */   ym: () => (/* binding */ compareMigrationOrder)
+/* harmony export */ });
+/* unused harmony exports compareDigits, compareOrderKeys, GROUP_VERSIONED, GROUP_REPEATABLE */
+const DIGITS = /^\d+$/;
+/** Compares two digit strings as numbers, ignoring leading zeros. */
+function compareDigits(a, b) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length)
+        return x.length < y.length ? -1 : 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+/** Plain code-unit order: the same on every machine and locale. */
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareOrderKeys(a, b) {
+    if (a.group !== b.group)
+        return a.group - b.group;
+    const n = Math.min(a.parts.length, b.parts.length);
+    for (let i = 0; i < n; i++) {
+        const p = a.parts[i];
+        const q = b.parts[i];
+        const c = DIGITS.test(p) && DIGITS.test(q) ? compareDigits(p, q) : compareText(p, q);
+        if (c !== 0)
+            return c;
+    }
+    return a.parts.length - b.parts.length;
+}
+/** Key first, then identity: files sharing a version (004_a, 004_b) run in name order. */
+function compareMigrationOrder(a, b) {
+    return compareOrderKeys(a.orderKey, b.orderKey) || compareText(a.identity, b.identity);
+}
+/** Versioned migrations come before repeatables. */
+const GROUP_VERSIONED = 0;
+const GROUP_REPEATABLE = 1;
+const numberKey = (digits) => ({ group: GROUP_VERSIONED, parts: [digits.replace(/^0+(?=\d)/, '')] });
+/** `YYYYMMDD`, `YYYYMMDDhhmmss` or `YYYY-MM-DD` to 14 digits. */
+function dateKey(written) {
+    return { group: GROUP_VERSIONED, parts: [written.replace(/-/g, '').padEnd(14, '0')] };
+}
+/** Flyway `1.2.0` / `1_2`: numeric parts, trailing zero parts dropped (Flyway treats 1.2 and 1.2.0 as equal). */
+function flywayParts(written) {
+    const parts = written.split(/[._]/).map((p) => p.replace(/^0+(?=\d)/, ''));
+    while (parts.length > 1 && parts[parts.length - 1] === '0')
+        parts.pop();
+    return parts;
+}
+const flywayKey = (written) => ({ group: GROUP_VERSIONED, parts: flywayParts(written) });
+const repeatableKey = () => ({ group: GROUP_REPEATABLE, parts: [] });
+const planKey = (position) => ({ group: GROUP_VERSIONED, parts: [String(position)] });
 
 
 /***/ }),

@@ -14,6 +14,7 @@
 // left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
 import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, SchemaDifference, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
+import { basePhaseLine, prCheckHeading, prRows, rollbackLine } from './pr-check.js'
 import { adviceMarkdown } from './trusted.js'
 import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, inlineCode, safeUrl } from './escape.js'
 import {
@@ -232,6 +233,8 @@ function joinDoc(d: Doc): string {
 
 /** The migrations this run is about: everything but the ones history already held (those are one line). */
 function runRows(r: RunReport): MigrationResult[] {
+  // The PR check judges the PR's own migrations; the base phase is one line (issue 15).
+  if (r.prCheck) return prRows(r)
   return r.migrations.filter((m) => m.status !== 'already-applied')
 }
 
@@ -242,15 +245,16 @@ function build(ctx: Ctx, l: Limits): Doc {
   const below: string[] = []
   const preview = isPreview(r)
 
-  // 1. The verdict, and the facts that place it.
-  top.push(`## ${verdict(r)}`)
+  // 1. The verdict, and the facts that place it (the PR check: its own heading, issue 15).
+  top.push(r.prCheck ? `## ${escapeInline(prCheckHeading(r))}` : `## ${verdict(r)}`)
   top.push(factsLine(ctx))
   if (preview) top.push(`> **${PREVIEW_BANNER}.**`)
 
   // 2. What this run changes: its migrations (or its downs), one line for the applied history.
-  if (r.mode === 'rollback') top.push(...rollbackSection(ctx, l))
+  if (r.prCheck) top.push(...prCheckSection(ctx, l))
+  else if (r.mode === 'rollback') top.push(...rollbackSection(ctx, l))
   else top.push(...changesSection(ctx, l))
-  const history = historyLine(r)
+  const history = r.prCheck ? undefined : historyLine(r)
   if (history) top.push(history)
 
   // 3. Refused, problems in the files, errors: the failure report, as before.
@@ -417,13 +421,13 @@ function historyLine(r: RunReport): string | undefined {
 }
 
 /** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
-function changesSection(ctx: Ctx, l: Limits): string[] {
+function changesSection(ctx: Ctx, l: Limits, title?: string): string[] {
   const r = ctx.report
   const rows = runRows(r)
   const words: Record<string, string> = { plan: 'This run would apply', 'dry-run': 'This preview ran', apply: 'This run', verify: 'Checked' }
   if (!rows.length) return [r.migrations.length ? '' : 'No migrations found.'].filter(Boolean)
   const counts = countSummary(rows)
-  const out = [`### ${words[r.mode] ?? 'This run'}: ${escapeInline(counts)}`]
+  const out = [`### ${title ?? `${words[r.mode] ?? 'This run'}: ${escapeInline(counts)}`}`]
   const keep = Math.min(rows.length, l.rows, MAX_ROWS)
   const shown = rankedRows(rows, keep)
   if (shown.length) {
@@ -437,6 +441,21 @@ function changesSection(ctx: Ctx, l: Limits): string[] {
   if (rows.length > shown.length) out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`)
   const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n)
   if (noted.length) out.push(list(ctx, noted.map(({ m, n }) => `${codeOrText(m.identity)}: ${escapeInline(clip(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'))
+  return out
+}
+
+/**
+ * The PR check's first screen (issue 15): the base phase in one line, the PR's
+ * own migrations, the rollback test's verdict. Locks and lint follow, about the
+ * PR's migrations only.
+ */
+function prCheckSection(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const out = [`**Base phase:** ${escapeInline(basePhaseLine(r))}`]
+  if (!prRows(r).length) out.push("### This PR's migrations", '_This PR adds no migration under the migrations directory._')
+  else out.push(...changesSection(ctx, l, "This PR's migrations"))
+  const rollback = rollbackLine(r)
+  if (rollback) out.push(`**Rollback test:** ${escapeInline(rollback)}`)
   return out
 }
 
