@@ -14,6 +14,8 @@ import { renderMarkdown } from '../report/markdown.js'
 import { redact, redactDeep, registerDatabaseUrl, registerSecret, secretsFor } from '../report/redact.js'
 import { parseSettings, SettingsError, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import { findingsJson, toSarif } from '../lint/sarif.js'
+import { VERSION } from '../version.js'
 import { emitAnnotations } from './annotations.js'
 import { commentBody } from './comment-body.js'
 import {
@@ -125,6 +127,11 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   core.setOutput('drift', JSON.stringify(driftOf(report)))
   core.setOutput('report', reportPath)
   core.setOutput('backup-path', report.backup?.dir ?? '')
+  // The migration lint, machine-readable (issue 16): JSON, and SARIF for code scanning.
+  const lintPath = join(dir, `${stem}-lint.sarif`)
+  writeFileSync(lintPath, JSON.stringify(redactDeep(toSarif(report.lint ?? [], VERSION)), null, 2))
+  core.setOutput('lint-findings', JSON.stringify(redactDeep(findingsJson(report.lint ?? []))))
+  core.setOutput('lint-sarif', lintPath)
   emitAnnotations(report)
 
   const linkBase = blobBase(gh, process.env)
