@@ -13,12 +13,12 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 76 modules
-var run = __webpack_require__(3669);
+// EXTERNAL MODULE: ./src/engine/run.ts + 74 modules
+var run = __webpack_require__(968);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
-// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
-var report_text = __webpack_require__(1609);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/version.ts
@@ -85,6 +85,12 @@ flags (the same names as the action's inputs):
                             extensions schema and realtime publication when missing (apply, dry-run)
   --supabase-shim-extensions error|stub   extensions the server lacks: refuse (default), or stub
                             pg_net, pg_cron and vault
+  --search-path a,b         SET search_path for every migration connection (a tenant schema)
+fleets (docs/fleet.md):
+  fleet-plan                the per-wave matrices of --targets-file (default pgshift.targets.yml), as JSON
+  <mode> --fleet-target T   one leg: run target T of the targets file (a database, or each schema of a set);
+                            --json prints the leg's JSON file
+  fleet-report --fleet-reports-dir DIR [--fleet-wave N]   merge the legs' JSON files into one markdown report
   --json                    print the JSON report instead of text
   --version, --help
 
@@ -143,7 +149,7 @@ const logger = {
     },
     progress: (p) => {
         const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' ';
-        process.stderr.write(`${(0,redact/* redact */.E$)(head + (0,run/* progressText */.l)(p))}\n`);
+        process.stderr.write(`${(0,redact/* redact */.E$)(head + (0,run/* progressText */.l_)(p))}\n`);
         openLine = undefined;
         release();
     }
@@ -182,6 +188,11 @@ async function main() {
     const ac = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM'])
         process.once(sig, () => ac.abort());
+    if (settings.mode === 'fleet-plan' || settings.mode === 'fleet-report' || settings.fleetTarget) {
+        // Fleets (docs/fleet.md): loaded only when used.
+        const { runFleetCli } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(519)]).then(__webpack_require__.bind(__webpack_require__, 9519));
+        return runFleetCli(settings, { logger, signal: ac.signal }, args.json);
+    }
     const report = (0,redact/* redactDeep */.KL)(await (0,run.runPgshift)(settings, { logger, signal: ac.signal }));
     process.stdout.write((0,redact/* redact */.E$)(args.json ? `${JSON.stringify(report, null, 2)}\n` : (0,report_text/* renderText */.S5)(report, { color: process.stdout.isTTY })));
     return report.status === 'failed' ? EXIT.failed : report.status === 'blocked' ? EXIT.blocked : EXIT.ok;
@@ -196,25 +207,341 @@ main().then((code) => {
 
 /***/ }),
 
-/***/ 3669:
+/***/ 8008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ sessionSettingsSql),
+/* harmony export */   IG: () => (/* binding */ tlsEnvironmentWarnings),
+/* harmony export */   Ng: () => (/* binding */ connect),
+/* harmony export */   Qf: () => (/* binding */ backendPid),
+/* harmony export */   hU: () => (/* binding */ cancelBackend),
+/* harmony export */   qh: () => (/* binding */ serverVersion)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_ATTEMPT_TIMEOUT_MS, connectionLost */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(879);
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(649);
+// Connects to Postgres: waits until the server accepts connections, applies
+// libpq sslmode semantics (see url.ts), sets up the session, and turns every
+// failure into a ConnectionError with advice. Messages go through redact() and
+// never hold the password, the URL, or a pg client or its config.
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  l: () => (/* binding */ progressText),
-  runPgshift: () => (/* binding */ runPgshift)
-});
 
-// UNUSED EXPORTS: newReport
 
-// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
-var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __webpack_require__(649);
-;// CONCATENATED MODULE: ./src/db/url.ts
+
+
+/** The limit of one attempt when the URL gives no connect_timeout. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+const FIRST_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
+// Node and server codes worth waiting out: a service container that is not up
+// yet, a DNS name that resolves late, a server starting up or full.
+const RETRY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', 'terminated']);
+const RETRY_SQLSTATES = new Set(['57P03', '53300', '57P01', '57P02', '53400']);
+const TLS_CERT_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+    'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED'
+]);
+/**
+ * The session settings pgshift relies on, as one statement that never fails:
+ * re-run it after `RESET ALL`. `client_connection_check_interval` (PG 14+,
+ * Linux servers) makes the server notice a vanished client within seconds, so a
+ * killed runner's statement stops and its locks go. On older servers (42704)
+ * and platforms without support (22023) it is skipped. Timeouts are not set
+ * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
+ * rejects those).
+ */
+function sessionSettingsSql() {
+    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
+}
+const lostErrors = new WeakMap();
+const backendPids = new WeakMap();
+/**
+ * The server backend's pid (pg_backend_pid()), read at connect. Use it for
+ * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
+ * pooler's key, not the server pid.
+ */
+function backendPid(client) {
+    return backendPids.get(client);
+}
+/** The error that broke an established connection (e.g. 57P01 after pg_terminate_backend), if any. */
+function connectionLost(client) {
+    return lostErrors.get(client);
+}
+function facts(err) {
+    if (err instanceof pg__WEBPACK_IMPORTED_MODULE_0__/* ["default"].DatabaseError */ .Ay.DatabaseError) {
+        return { code: err.code ?? 'XX000', sqlstate: err.code, text: err.message };
+    }
+    const e = (err ?? {});
+    const message = typeof e.message === 'string' ? e.message : String(err);
+    let code = typeof e.code === 'string' ? e.code : undefined;
+    // Node's happy-eyeballs gives an AggregateError with one error per address.
+    if (!code && Array.isArray(e.errors)) {
+        const first = e.errors.find((x) => typeof x?.code === 'string');
+        code = first?.code;
+    }
+    if (code)
+        return { code, text: message };
+    if (/does not support SSL/i.test(message))
+        return { code: 'tls-refused', text: 'the server does not support TLS' };
+    if (/error establishing an SSL connection/i.test(message))
+        return { code: 'tls-failed', text: 'the server answered the TLS request with an error' };
+    if (/timeout expired|connection timeout/i.test(message))
+        return { code: 'ETIMEDOUT', text: 'no answer in time' };
+    if (/Connection terminated/i.test(message))
+        return { code: 'terminated', text: 'the server closed the connection during start-up' };
+    return { code: 'unknown', text: message };
+}
+function describe(f) {
+    switch (f.code) {
+        case 'ECONNREFUSED':
+            return 'connection refused (nothing accepts connections on that host and port)';
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `the host name does not resolve (${f.code})`;
+        case 'ETIMEDOUT':
+            return 'no answer in time (ETIMEDOUT)';
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `the connection was reset (${f.code})`;
+        case 'tls-refused':
+        case 'tls-failed':
+        case 'terminated':
+        case 'unknown':
+            return f.text;
+        default:
+            return f.sqlstate ? `${f.text} (SQLSTATE ${f.sqlstate})` : `${f.text} (${f.code})`;
+    }
+}
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+/** Turns a failure to connect into advice. */
+function adviceFor(f, target, ctx) {
+    const where = target.display;
+    const hostPort = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+    const ref = target.supabaseRef ?? '<ref>';
+    const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. ${(0,_url_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionPoolerUrl */ .j_)(target)}; or enable the project's IPv4 add-on`;
+    const waited = ctx.attempts > 1 ? ` (${ctx.attempts} attempts over ${seconds(Math.round(ctx.waitedMs / 100) * 100)})` : '';
+    const make = (code, message, next) => new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(code, message, next, { target: where, attempts: ctx.attempts, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+    const base = `Could not connect to ${where}: ${describe(f)}${waited}.`;
+    if (target.isSupabaseDirectHost && ['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT'].includes(f.code)) {
+        return make(f.code, `${base} ${target.host} is a Supabase direct host, which has only an IPv6 address; GitHub-hosted runners have no IPv6.`, `On GitHub-hosted runners ${poolerFix}. Keep port 5432: port 6543 is the transaction pooler.`);
+    }
+    switch (f.code) {
+        case '28P01':
+            return make(f.code, base, 'Check the user name and password in the secret passed as database-url. Special characters in the password must be URL-encoded (encodeURIComponent).' + (target.isSupabasePooler ? ` Through the Supabase pooler the user is postgres.${ref}.` : ''));
+        case '28000':
+            return make(f.code, base, "The server's pg_hba.conf rejects this client, user or database. If it only accepts TLS connections, set sslmode=require (or stronger); otherwise ask its administrator to allow the runner's address.");
+        case '3D000':
+            return make(f.code, base, `Check the database name (the URL path after the host, here '${target.database}'). On Supabase it is 'postgres'.`);
+        case '42501':
+            return make(f.code, base, `The role '${target.user}' may not connect to database '${target.database}': GRANT CONNECT ON DATABASE to it, or use another role.`);
+        case 'XX000':
+            if (/tenant or user not found/i.test(f.text)) {
+                return make(f.code, base, `Through the Supabase pooler the user must be postgres.<project-ref> (e.g. postgres.${ref}), not plain postgres; copy the URL from Supabase dashboard > Connect > Session pooler.`);
+            }
+            break;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return make(f.code, `Could not connect to ${where}: the host name '${target.host}' does not resolve (${f.code})${waited}.`, 'Check the host in the secret. For a service container the host is localhost when the job runs on the runner, and the service name when the job runs in a container.');
+        case 'ECONNREFUSED':
+            return make(f.code, `The server at ${hostPort} is not accepting connections (connection refused)` +
+                (ctx.attempts > 1 ? `; still refused after ${seconds(Math.round(ctx.waitedMs / 100) * 100)} and ${ctx.attempts} attempts (connect-timeout ${seconds(ctx.connectTimeoutMs)}).` : ctx.connectTimeoutMs > 0 ? '.' : ' (connect-timeout 0: one attempt).'), 'Check the host and port. For a service container, add a health check so the job waits for it: options: --health-cmd pg_isready --health-interval 2s --health-timeout 5s --health-retries 15. Or raise connect-timeout.');
+        case 'ETIMEDOUT':
+            return make(f.code, `${base} The server did not answer within the limit of one attempt (${seconds(target.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS)}).`, 'Check the host, the port and any firewall between the runner and the database (allow the runner IPs, or use a self-hosted runner inside the network). Raise connect-timeout or connect_timeout in the URL for a slow network.');
+        case 'ENETUNREACH':
+        case 'EHOSTUNREACH':
+            return make(f.code, base, 'The runner has no route to that address. If the host has only an IPv6 address, GitHub-hosted runners cannot reach it: use an IPv4 endpoint or a connection pooler in session mode.');
+        case 'tls-refused':
+            return make('tls-not-supported', `${base} sslmode=${target.sslmode} requires TLS.`, 'Enable TLS on the server, or, only on a trusted network (e.g. a service container on localhost), set sslmode=disable or prefer.');
+        case '53300':
+            return make(f.code, base, 'The server has no free connection slots. Close idle connections, raise max_connections, or connect through a pooler in session mode (port 5432).');
+        case '57P03':
+            return make(f.code, base, 'The server is starting up, shutting down or in recovery. Wait for it to become ready (raise connect-timeout), and check that the URL names the primary, not a standby.');
+    }
+    if (TLS_CERT_CODES.has(f.code)) {
+        const name = f.code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+        return make(f.code, `${base} sslmode=${target.sslmode} verifies the server's certificate${name ? ', and it does not name this host' : ", and Node does not trust it (it is self-signed, or signed by a CA outside Node's store)"}.`, name
+            ? 'Connect with the host name the certificate was issued for, or set sslmode=verify-ca to check the chain but not the name.'
+            : "Add the server's CA to the URL as sslrootcert=/path/to/ca.pem (for Supabase: download it from Project Settings > Database > SSL), or set sslmode=require to encrypt without verifying the certificate.");
+    }
+    if (f.code === 'tls-failed' || /SSL|TLS|certificate/i.test(f.text)) {
+        return make(f.code, base, 'Check the sslmode in the URL (disable, prefer, require, verify-ca, verify-full) and, for verify-ca/verify-full, the sslrootcert file.');
+    }
+    if (f.code === 'terminated' || f.code === 'ECONNRESET' || f.code === 'EPIPE') {
+        return make(f.code, base, 'The server or a proxy in between closed the connection. Check that the host and port are a Postgres server (not an HTTP endpoint), and the server log.');
+    }
+    return make(f.code, base, 'Check the database URL (host, port, user, password, database, sslmode) and that the server is running.');
+}
+function readPem(path, param, target) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path);
+    }
+    catch (e) {
+        const code = e.code ?? 'error';
+        throw new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(`${param}-unreadable`, `Cannot read the ${param} file named in the database URL (${code}).`, `Check that ${param}=<path> names a PEM file present on the runner (relative paths start at the working directory).`, { target: target.display });
+    }
+}
+function tlsOptionsFor(target) {
+    if (target.ssl === false)
+        return false;
+    const ssl = { ...target.ssl };
+    if (target.sslrootcert && target.sslrootcert !== 'system')
+        ssl.ca = readPem(target.sslrootcert, 'sslrootcert', target);
+    if (target.sslcert)
+        ssl.cert = readPem(target.sslcert, 'sslcert', target);
+    if (target.sslkey)
+        ssl.key = readPem(target.sslkey, 'sslkey', target);
+    return ssl;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function destroyQuietly(c) {
+    c.on('error', () => { });
+    const stream = c.connection?.stream;
+    try {
+        stream?.destroy?.();
+    }
+    catch {
+        // already gone
+    }
+}
+function newClient(target, ssl, applicationName, attemptTimeoutMs) {
+    const password = target.password;
+    const config = {
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        database: target.database,
+        // A function: pg then never looks at PGPASSWORD or ~/.pgpass, and the
+        // password is not a plain property of the config.
+        password: () => password ?? '',
+        ssl: ssl === false ? false : ssl,
+        application_name: applicationName,
+        sslnegotiation: target.sslnegotiation,
+        connectionTimeoutMillis: attemptTimeoutMs,
+        keepAlive: true
+    };
+    if (target.options.options)
+        config.options = target.options.options;
+    const client = new pg__WEBPACK_IMPORTED_MODULE_0__/* ["default"].Client */ .Ay.Client(config);
+    // pg fills what the config leaves out from PG* variables; the URL alone decides.
+    const params = client.connectionParameters;
+    if (params) {
+        if (!target.options.options)
+            params.options = undefined;
+        params.replication = undefined;
+    }
+    return client;
+}
+/**
+ * Connects, retrying transient failures with backoff (100 ms doubling to 2 s,
+ * with jitter) until `connectTimeoutMs` has passed; then sets up the session.
+ * Never retries authentication, missing-database or permission errors.
+ */
+async function connect(target, opts) {
+    const started = Date.now();
+    const budget = Math.max(0, opts.connectTimeoutMs || 0);
+    const deadline = started + budget;
+    const applicationName = opts.applicationName ?? target.applicationName ?? 'pgshift';
+    const sslFull = tlsOptionsFor(target);
+    let useTls = sslFull !== false;
+    let attempts = 0;
+    let delay = FIRST_DELAY_MS;
+    for (;;) {
+        attempts++;
+        const remaining = deadline - Date.now();
+        const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
+        const client = newClient(target, useTls ? sslFull : false, applicationName, attemptTimeoutMs);
+        client.on('error', (err) => {
+            // The first error says why (e.g. 57P01); the 'Connection terminated' that follows adds nothing.
+            if (lostErrors.has(client))
+                return;
+            const f = facts(err);
+            const ce = new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc(f.code, `The connection to ${target.display} was lost: ${describe(f)}.`, f.sqlstate === '57P01' ? 'An administrator or another session terminated this backend (pg_terminate_backend, or a server shutdown).' : 'The server or the network closed the connection.', { target: target.display, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+            lostErrors.set(client, ce);
+            opts.onError?.(ce);
+        });
+        let f;
+        try {
+            await client.connect();
+            try {
+                await client.query(sessionSettingsSql());
+                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+                if (typeof pid === 'number')
+                    backendPids.set(client, pid);
+            }
+            catch (e) {
+                destroyQuietly(client);
+                throw e;
+            }
+            return client;
+        }
+        catch (e) {
+            if (e instanceof _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc)
+                throw e;
+            destroyQuietly(client);
+            f = facts(e);
+        }
+        // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
+        if (f.code === 'tls-refused' && useTls && target.sslFallback) {
+            useTls = false;
+            attempts--;
+            continue;
+        }
+        const retryable = (RETRY_NODE_CODES.has(f.code) || (f.sqlstate !== undefined && RETRY_SQLSTATES.has(f.sqlstate))) &&
+            // A Supabase direct host that does not resolve is the IPv6 problem, not a late DNS name.
+            !(target.isSupabaseDirectHost && (f.code === 'ENOTFOUND' || f.code === 'EAI_AGAIN'));
+        const left = deadline - Date.now();
+        if (!retryable || budget === 0 || left <= 0) {
+            throw adviceFor(f, target, { attempts, waitedMs: Date.now() - started, connectTimeoutMs: budget });
+        }
+        const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
+        opts.onRetry?.(attempts, (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${describe(f)}; retrying in ${wait} ms`));
+        await sleep(wait);
+        delay = Math.min(MAX_DELAY_MS, delay * 2);
+    }
+}
+/** Settings in the environment that weaken or are ignored by pgshift's TLS, for the summary's warnings. */
+function tlsEnvironmentWarnings(env = process.env) {
+    const out = [];
+    if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+        out.push('NODE_TLS_REJECT_UNAUTHORIZED=0 is set: Node accepts any server certificate, so sslmode=verify-ca and verify-full verify nothing. Remove it; use sslrootcert= in the URL, or sslmode=require.');
+    }
+    for (const name of ['PGSSLMODE', 'PGSSLROOTCERT', 'PGSSLCERT', 'PGSSLKEY']) {
+        if (env[name])
+            out.push(`${name} is set but ignored: pgshift takes TLS settings only from the database URL (e.g. ?sslmode=require).`);
+    }
+    return out;
+}
+/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
+async function cancelBackend(via, pid) {
+    await via.query('SELECT pg_cancel_backend($1)', [pid]);
+}
+/** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
+async function serverVersion(c) {
+    const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
+    return { num: Number(r.rows[0].num), text: r.rows[0].text };
+}
+
+
+/***/ }),
+
+/***/ 879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   j_: () => (/* binding */ sessionPoolerUrl),
+/* harmony export */   mx: () => (/* binding */ parseDatabaseUrl),
+/* harmony export */   s8: () => (/* binding */ supabaseNetworkWarnings)
+/* harmony export */ });
+/* unused harmony exports SSL_MODES, emptyUrlError */
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(649);
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 /** A connection problem with the next step to take. Its text never holds a password or the URL. */
@@ -230,14 +557,14 @@ class ConnectionError extends Error {
     /** How many connection attempts were made. */
     attempts;
     constructor(code, message, next, extra = {}) {
-        super((0,redact/* redact */.E$)(message));
+        super((0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message));
         this.name = 'ConnectionError';
         this.code = code;
-        this.next = (0,redact/* redact */.E$)(next);
+        this.next = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(next);
         if (extra.sqlstate !== undefined)
             this.sqlstate = extra.sqlstate;
         if (extra.target !== undefined)
-            this.target = (0,redact/* redact */.E$)(extra.target);
+            this.target = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(extra.target);
         if (extra.attempts !== undefined)
             this.attempts = extra.attempts;
     }
@@ -298,7 +625,7 @@ function emptyUrlError() {
 function parseDatabaseUrl(raw) {
     if (typeof raw !== 'string' || raw.trim() === '')
         throw emptyUrlError();
-    (0,redact/* registerDatabaseUrl */.C5)(raw);
+    (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerDatabaseUrl */ .C5)(raw);
     const text = raw.trim();
     const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
     if (!schemeMatch) {
@@ -371,7 +698,7 @@ function parseDatabaseUrl(raw) {
             const key = decode(eq >= 0 ? pair.slice(0, eq) : pair, 'query string');
             const value = decode(eq >= 0 ? pair.slice(eq + 1) : '', 'query string');
             if (key === 'password')
-                (0,redact/* registerSecret */.cl)(value);
+                (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(value);
             params.set(key, value);
         }
     }
@@ -404,7 +731,7 @@ function parseDatabaseUrl(raw) {
     if (database === '')
         database = user;
     if (password !== undefined)
-        (0,redact/* registerSecret */.cl)(password);
+        (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(password);
     const lowerHost = host.toLowerCase();
     const display = `${host.includes(':') ? `[${host}]` : host}:${port}/${database}`;
     const isSupabaseDirectHost = /^db\.[a-z0-9]+\.supabase\.co$/.test(lowerHost);
@@ -524,311 +851,26 @@ function parseDatabaseUrl(raw) {
     return target;
 }
 
-;// CONCATENATED MODULE: ./src/db/connect.ts
-// Connects to Postgres: waits until the server accepts connections, applies
-// libpq sslmode semantics (see url.ts), sets up the session, and turns every
-// failure into a ConnectionError with advice. Messages go through redact() and
-// never hold the password, the URL, or a pg client or its config.
+
+/***/ }),
+
+/***/ 968:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  bQ: () => (/* binding */ newReport),
+  l_: () => (/* binding */ progressText),
+  runPgshift: () => (/* binding */ runPgshift)
+});
 
+// UNUSED EXPORTS: searchPathSql
 
-
-/** The limit of one attempt when the URL gives no connect_timeout. */
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
-const FIRST_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
-// Node and server codes worth waiting out: a service container that is not up
-// yet, a DNS name that resolves late, a server starting up or full.
-const RETRY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', 'terminated']);
-const RETRY_SQLSTATES = new Set(['57P03', '53300', '57P01', '57P02', '53400']);
-const TLS_CERT_CODES = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-    'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED'
-]);
-/**
- * The session settings pgshift relies on, as one statement that never fails:
- * re-run it after `RESET ALL`. `client_connection_check_interval` (PG 14+,
- * Linux servers) makes the server notice a vanished client within seconds, so a
- * killed runner's statement stops and its locks go. On older servers (42704)
- * and platforms without support (22023) it is skipped. Timeouts are not set
- * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
- * rejects those).
- */
-function sessionSettingsSql() {
-    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
-}
-const lostErrors = new WeakMap();
-const backendPids = new WeakMap();
-/**
- * The server backend's pid (pg_backend_pid()), read at connect. Use it for
- * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
- * pooler's key, not the server pid.
- */
-function backendPid(client) {
-    return backendPids.get(client);
-}
-/** The error that broke an established connection (e.g. 57P01 after pg_terminate_backend), if any. */
-function connectionLost(client) {
-    return lostErrors.get(client);
-}
-function facts(err) {
-    if (err instanceof esm/* default.DatabaseError */.Ay.DatabaseError) {
-        return { code: err.code ?? 'XX000', sqlstate: err.code, text: err.message };
-    }
-    const e = (err ?? {});
-    const message = typeof e.message === 'string' ? e.message : String(err);
-    let code = typeof e.code === 'string' ? e.code : undefined;
-    // Node's happy-eyeballs gives an AggregateError with one error per address.
-    if (!code && Array.isArray(e.errors)) {
-        const first = e.errors.find((x) => typeof x?.code === 'string');
-        code = first?.code;
-    }
-    if (code)
-        return { code, text: message };
-    if (/does not support SSL/i.test(message))
-        return { code: 'tls-refused', text: 'the server does not support TLS' };
-    if (/error establishing an SSL connection/i.test(message))
-        return { code: 'tls-failed', text: 'the server answered the TLS request with an error' };
-    if (/timeout expired|connection timeout/i.test(message))
-        return { code: 'ETIMEDOUT', text: 'no answer in time' };
-    if (/Connection terminated/i.test(message))
-        return { code: 'terminated', text: 'the server closed the connection during start-up' };
-    return { code: 'unknown', text: message };
-}
-function describe(f) {
-    switch (f.code) {
-        case 'ECONNREFUSED':
-            return 'connection refused (nothing accepts connections on that host and port)';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `the host name does not resolve (${f.code})`;
-        case 'ETIMEDOUT':
-            return 'no answer in time (ETIMEDOUT)';
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return `the connection was reset (${f.code})`;
-        case 'tls-refused':
-        case 'tls-failed':
-        case 'terminated':
-        case 'unknown':
-            return f.text;
-        default:
-            return f.sqlstate ? `${f.text} (SQLSTATE ${f.sqlstate})` : `${f.text} (${f.code})`;
-    }
-}
-function seconds(ms) {
-    return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
-}
-/** Turns a failure to connect into advice. */
-function adviceFor(f, target, ctx) {
-    const where = target.display;
-    const hostPort = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-    const ref = target.supabaseRef ?? '<ref>';
-    const poolerFix = `use the session pooler instead: host aws-0-<region>.pooler.supabase.com, port 5432, user postgres.${ref} (Supabase dashboard > Connect > Session pooler), e.g. ${sessionPoolerUrl(target)}; or enable the project's IPv4 add-on`;
-    const waited = ctx.attempts > 1 ? ` (${ctx.attempts} attempts over ${seconds(Math.round(ctx.waitedMs / 100) * 100)})` : '';
-    const make = (code, message, next) => new ConnectionError(code, message, next, { target: where, attempts: ctx.attempts, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
-    const base = `Could not connect to ${where}: ${describe(f)}${waited}.`;
-    if (target.isSupabaseDirectHost && ['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT'].includes(f.code)) {
-        return make(f.code, `${base} ${target.host} is a Supabase direct host, which has only an IPv6 address; GitHub-hosted runners have no IPv6.`, `On GitHub-hosted runners ${poolerFix}. Keep port 5432: port 6543 is the transaction pooler.`);
-    }
-    switch (f.code) {
-        case '28P01':
-            return make(f.code, base, 'Check the user name and password in the secret passed as database-url. Special characters in the password must be URL-encoded (encodeURIComponent).' + (target.isSupabasePooler ? ` Through the Supabase pooler the user is postgres.${ref}.` : ''));
-        case '28000':
-            return make(f.code, base, "The server's pg_hba.conf rejects this client, user or database. If it only accepts TLS connections, set sslmode=require (or stronger); otherwise ask its administrator to allow the runner's address.");
-        case '3D000':
-            return make(f.code, base, `Check the database name (the URL path after the host, here '${target.database}'). On Supabase it is 'postgres'.`);
-        case '42501':
-            return make(f.code, base, `The role '${target.user}' may not connect to database '${target.database}': GRANT CONNECT ON DATABASE to it, or use another role.`);
-        case 'XX000':
-            if (/tenant or user not found/i.test(f.text)) {
-                return make(f.code, base, `Through the Supabase pooler the user must be postgres.<project-ref> (e.g. postgres.${ref}), not plain postgres; copy the URL from Supabase dashboard > Connect > Session pooler.`);
-            }
-            break;
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return make(f.code, `Could not connect to ${where}: the host name '${target.host}' does not resolve (${f.code})${waited}.`, 'Check the host in the secret. For a service container the host is localhost when the job runs on the runner, and the service name when the job runs in a container.');
-        case 'ECONNREFUSED':
-            return make(f.code, `The server at ${hostPort} is not accepting connections (connection refused)` +
-                (ctx.attempts > 1 ? `; still refused after ${seconds(Math.round(ctx.waitedMs / 100) * 100)} and ${ctx.attempts} attempts (connect-timeout ${seconds(ctx.connectTimeoutMs)}).` : ctx.connectTimeoutMs > 0 ? '.' : ' (connect-timeout 0: one attempt).'), 'Check the host and port. For a service container, add a health check so the job waits for it: options: --health-cmd pg_isready --health-interval 2s --health-timeout 5s --health-retries 15. Or raise connect-timeout.');
-        case 'ETIMEDOUT':
-            return make(f.code, `${base} The server did not answer within the limit of one attempt (${seconds(target.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS)}).`, 'Check the host, the port and any firewall between the runner and the database (allow the runner IPs, or use a self-hosted runner inside the network). Raise connect-timeout or connect_timeout in the URL for a slow network.');
-        case 'ENETUNREACH':
-        case 'EHOSTUNREACH':
-            return make(f.code, base, 'The runner has no route to that address. If the host has only an IPv6 address, GitHub-hosted runners cannot reach it: use an IPv4 endpoint or a connection pooler in session mode.');
-        case 'tls-refused':
-            return make('tls-not-supported', `${base} sslmode=${target.sslmode} requires TLS.`, 'Enable TLS on the server, or, only on a trusted network (e.g. a service container on localhost), set sslmode=disable or prefer.');
-        case '53300':
-            return make(f.code, base, 'The server has no free connection slots. Close idle connections, raise max_connections, or connect through a pooler in session mode (port 5432).');
-        case '57P03':
-            return make(f.code, base, 'The server is starting up, shutting down or in recovery. Wait for it to become ready (raise connect-timeout), and check that the URL names the primary, not a standby.');
-    }
-    if (TLS_CERT_CODES.has(f.code)) {
-        const name = f.code === 'ERR_TLS_CERT_ALTNAME_INVALID';
-        return make(f.code, `${base} sslmode=${target.sslmode} verifies the server's certificate${name ? ', and it does not name this host' : ", and Node does not trust it (it is self-signed, or signed by a CA outside Node's store)"}.`, name
-            ? 'Connect with the host name the certificate was issued for, or set sslmode=verify-ca to check the chain but not the name.'
-            : "Add the server's CA to the URL as sslrootcert=/path/to/ca.pem (for Supabase: download it from Project Settings > Database > SSL), or set sslmode=require to encrypt without verifying the certificate.");
-    }
-    if (f.code === 'tls-failed' || /SSL|TLS|certificate/i.test(f.text)) {
-        return make(f.code, base, 'Check the sslmode in the URL (disable, prefer, require, verify-ca, verify-full) and, for verify-ca/verify-full, the sslrootcert file.');
-    }
-    if (f.code === 'terminated' || f.code === 'ECONNRESET' || f.code === 'EPIPE') {
-        return make(f.code, base, 'The server or a proxy in between closed the connection. Check that the host and port are a Postgres server (not an HTTP endpoint), and the server log.');
-    }
-    return make(f.code, base, 'Check the database URL (host, port, user, password, database, sslmode) and that the server is running.');
-}
-function readPem(path, param, target) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path);
-    }
-    catch (e) {
-        const code = e.code ?? 'error';
-        throw new ConnectionError(`${param}-unreadable`, `Cannot read the ${param} file named in the database URL (${code}).`, `Check that ${param}=<path> names a PEM file present on the runner (relative paths start at the working directory).`, { target: target.display });
-    }
-}
-function tlsOptionsFor(target) {
-    if (target.ssl === false)
-        return false;
-    const ssl = { ...target.ssl };
-    if (target.sslrootcert && target.sslrootcert !== 'system')
-        ssl.ca = readPem(target.sslrootcert, 'sslrootcert', target);
-    if (target.sslcert)
-        ssl.cert = readPem(target.sslcert, 'sslcert', target);
-    if (target.sslkey)
-        ssl.key = readPem(target.sslkey, 'sslkey', target);
-    return ssl;
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function destroyQuietly(c) {
-    c.on('error', () => { });
-    const stream = c.connection?.stream;
-    try {
-        stream?.destroy?.();
-    }
-    catch {
-        // already gone
-    }
-}
-function newClient(target, ssl, applicationName, attemptTimeoutMs) {
-    const password = target.password;
-    const config = {
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        database: target.database,
-        // A function: pg then never looks at PGPASSWORD or ~/.pgpass, and the
-        // password is not a plain property of the config.
-        password: () => password ?? '',
-        ssl: ssl === false ? false : ssl,
-        application_name: applicationName,
-        sslnegotiation: target.sslnegotiation,
-        connectionTimeoutMillis: attemptTimeoutMs,
-        keepAlive: true
-    };
-    if (target.options.options)
-        config.options = target.options.options;
-    const client = new esm/* default.Client */.Ay.Client(config);
-    // pg fills what the config leaves out from PG* variables; the URL alone decides.
-    const params = client.connectionParameters;
-    if (params) {
-        if (!target.options.options)
-            params.options = undefined;
-        params.replication = undefined;
-    }
-    return client;
-}
-/**
- * Connects, retrying transient failures with backoff (100 ms doubling to 2 s,
- * with jitter) until `connectTimeoutMs` has passed; then sets up the session.
- * Never retries authentication, missing-database or permission errors.
- */
-async function connect(target, opts) {
-    const started = Date.now();
-    const budget = Math.max(0, opts.connectTimeoutMs || 0);
-    const deadline = started + budget;
-    const applicationName = opts.applicationName ?? target.applicationName ?? 'pgshift';
-    const sslFull = tlsOptionsFor(target);
-    let useTls = sslFull !== false;
-    let attempts = 0;
-    let delay = FIRST_DELAY_MS;
-    for (;;) {
-        attempts++;
-        const remaining = deadline - Date.now();
-        const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
-        const client = newClient(target, useTls ? sslFull : false, applicationName, attemptTimeoutMs);
-        client.on('error', (err) => {
-            // The first error says why (e.g. 57P01); the 'Connection terminated' that follows adds nothing.
-            if (lostErrors.has(client))
-                return;
-            const f = facts(err);
-            const ce = new ConnectionError(f.code, `The connection to ${target.display} was lost: ${describe(f)}.`, f.sqlstate === '57P01' ? 'An administrator or another session terminated this backend (pg_terminate_backend, or a server shutdown).' : 'The server or the network closed the connection.', { target: target.display, ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
-            lostErrors.set(client, ce);
-            opts.onError?.(ce);
-        });
-        let f;
-        try {
-            await client.connect();
-            try {
-                await client.query(sessionSettingsSql());
-                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-                if (typeof pid === 'number')
-                    backendPids.set(client, pid);
-            }
-            catch (e) {
-                destroyQuietly(client);
-                throw e;
-            }
-            return client;
-        }
-        catch (e) {
-            if (e instanceof ConnectionError)
-                throw e;
-            destroyQuietly(client);
-            f = facts(e);
-        }
-        // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
-        if (f.code === 'tls-refused' && useTls && target.sslFallback) {
-            useTls = false;
-            attempts--;
-            continue;
-        }
-        const retryable = (RETRY_NODE_CODES.has(f.code) || (f.sqlstate !== undefined && RETRY_SQLSTATES.has(f.sqlstate))) &&
-            // A Supabase direct host that does not resolve is the IPv6 problem, not a late DNS name.
-            !(target.isSupabaseDirectHost && (f.code === 'ENOTFOUND' || f.code === 'EAI_AGAIN'));
-        const left = deadline - Date.now();
-        if (!retryable || budget === 0 || left <= 0) {
-            throw adviceFor(f, target, { attempts, waitedMs: Date.now() - started, connectTimeoutMs: budget });
-        }
-        const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
-        opts.onRetry?.(attempts, (0,redact/* redact */.E$)(`${describe(f)}; retrying in ${wait} ms`));
-        await sleep(wait);
-        delay = Math.min(MAX_DELAY_MS, delay * 2);
-    }
-}
-/** Settings in the environment that weaken or are ignored by pgshift's TLS, for the summary's warnings. */
-function tlsEnvironmentWarnings(env = process.env) {
-    const out = [];
-    if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-        out.push('NODE_TLS_REJECT_UNAUTHORIZED=0 is set: Node accepts any server certificate, so sslmode=verify-ca and verify-full verify nothing. Remove it; use sslrootcert= in the URL, or sslmode=require.');
-    }
-    for (const name of ['PGSSLMODE', 'PGSSLROOTCERT', 'PGSSLCERT', 'PGSSLKEY']) {
-        if (env[name])
-            out.push(`${name} is set but ignored: pgshift takes TLS settings only from the database URL (e.g. ?sslmode=require).`);
-    }
-    return out;
-}
-/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
-async function cancelBackend(via, pid) {
-    await via.query('SELECT pg_cancel_backend($1)', [pid]);
-}
-/** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
-async function serverVersion(c) {
-    const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
-    return { num: Number(r.rows[0].num), text: r.rows[0].text };
-}
-
+// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(3849);
+// EXTERNAL MODULE: ./src/db/connect.ts
+var connect = __webpack_require__(8008);
 ;// CONCATENATED MODULE: ./src/db/history.ts
 
 const HISTORY_TABLE = 'schema_history';
@@ -910,7 +952,7 @@ function lockKey(historySchema) {
     return h.readBigInt64BE(0).toString();
 }
 /** Seconds for messages: 0.3s, 4.5s, 60s (a sub-second lock-wait must not read "0s"). */
-function lock_seconds(ms) {
+function seconds(ms) {
     return `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)}s`;
 }
 class LockNotAcquired extends Error {
@@ -920,13 +962,13 @@ class LockNotAcquired extends Error {
         const who = holders.length
             ? holders.map((h) => `pid ${h.pid} (${h.applicationName || 'no application_name'}${h.clientAddr ? ` from ${h.clientAddr}` : ''}, connected ${h.backendStart})`).join('; ')
             : 'a session that has since gone';
-        super(`another runner holds the pgshift lock: ${who}; waited ${lock_seconds(waitedMs)} (lock-wait)`);
+        super(`another runner holds the pgshift lock: ${who}; waited ${seconds(waitedMs)} (lock-wait)`);
         this.waitedMs = waitedMs;
         this.holders = holders;
         this.name = 'LockNotAcquired';
     }
 }
-const lock_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Polls until the lock is ours or `waitMs` has passed. `onWait` is called once,
  * when the first attempt fails, so long waits are visible in the log.
@@ -948,7 +990,7 @@ async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () 
             told = true;
             onWait(await lockHolders(lockClient, key));
         }
-        await lock_sleep(Math.min(delay, Math.max(0, waitMs - waited)) + Math.floor(Math.random() * 20));
+        await sleep(Math.min(delay, Math.max(0, waitMs - waited)) + Math.floor(Math.random() * 20));
         delay = Math.min(delay * 2, 1000);
     }
 }
@@ -974,6 +1016,10 @@ async function lockHolders(client, key) {
     }));
 }
 
+// EXTERNAL MODULE: ./src/db/url.ts
+var url = __webpack_require__(879);
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/source/positions.ts
 const BOM = 0xfeff;
 function stripBom(text) {
@@ -1364,12 +1410,12 @@ function detectConvention(dir, ups, markers) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __webpack_require__(4573);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/settings.ts
-var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/source/files.ts
 // File system side of discovery: find the directory, list candidate files without
 // leaving the workspace, and read them as strict UTF-8. Path checks all happen before
@@ -1398,7 +1444,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
         return undefined;
     }
-    const tried = dirIn.trim() ? [dirIn.trim()] : [...settings/* DEFAULT_DIRS */.nc];
+    const tried = dirIn.trim() ? [dirIn.trim()] : [...src_settings/* DEFAULT_DIRS */.nc];
     for (const candidate of tried) {
         const dirAbs = (0,external_node_path_.resolve)(workspace, candidate);
         let st;
@@ -1433,8 +1479,8 @@ async function locateDir(workspaceIn, dirIn, problems) {
         file: dirIn.trim() || '.',
         code: 'migrations-dir-not-found',
         message: dirIn.trim()
-            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${settings/* DEFAULT_DIRS */.nc.join(', ')})`
-            : `no migrations directory found in ${workspace}: tried ${settings/* DEFAULT_DIRS */.nc.join(', ')}`,
+            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${src_settings/* DEFAULT_DIRS */.nc.join(', ')})`
+            : `no migrations directory found in ${workspace}: tried ${src_settings/* DEFAULT_DIRS */.nc.join(', ')}`,
         hint: 'set the migrations-dir input (CLI: --migrations-dir) to the directory that holds your .sql files, relative to the repository root; in a workflow, check out the repository first (actions/checkout)'
     });
     return undefined;
@@ -3822,7 +3868,7 @@ function execContext(ctx) {
         lockTimeoutMs: settings.lockTimeoutMs,
         lockRetries: settings.lockRetries,
         statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
+        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
         meta: ctx.run.meta ?? {},
         supabase: ctx.supabase
             ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
@@ -3916,8 +3962,8 @@ function newLocks(before, after) {
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
-var report_text = __webpack_require__(1609);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 ;// CONCATENATED MODULE: ./src/db/errors.ts
 
 
@@ -4459,6 +4505,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: ./src/report/redact.ts
+var redact = __webpack_require__(649);
 ;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
 // Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
 // server newer than itself, so the search picks the oldest installed pg_dump
@@ -8503,7 +8551,7 @@ async function compareWithExpected(ctx, expectedUrl) {
     (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
     let target;
     try {
-        target = parseDatabaseUrl(expectedUrl);
+        target = (0,url/* parseDatabaseUrl */.mx)(expectedUrl);
     }
     catch (e) {
         return fail(`expected-database-url: ${e.message}`);
@@ -8532,7 +8580,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3669));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 968));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -8833,6 +8881,12 @@ function verify_nextStepFor(report, checks, scriptChecks) {
 
 
 
+
+
+/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
+function run_searchPathSql(schemas) {
+    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
+}
 /** Each mode fills the report from a prepared session. */
 const MODES = {
     plan: planMode,
@@ -8883,7 +8937,9 @@ function toMappedError(e) {
         next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
 }
-async function runPgshift(settings, ctx) {
+async function runPgshift(input, ctx) {
+    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
+    const settings = (0,src_settings/* engineSettings */.O3)(input);
     const t0 = performance.now();
     const report = newReport(settings);
     const log = ctx.logger;
@@ -8903,9 +8959,9 @@ async function runPgshift(settings, ctx) {
         // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
         // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
         const current = modeCtx?.client ?? client;
-        const pid = current ? backendPid(current) : undefined;
+        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
         if (lockClient && pid !== undefined)
-            void cancelBackend(lockClient, pid).catch(() => { });
+            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
     };
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -8917,7 +8973,7 @@ async function runPgshift(settings, ctx) {
         report.conventionNote = found.conventionNote;
         // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
         report.warnings = found.warnings;
-        report.warnings.push(...tlsEnvironmentWarnings().map((message) => ({ file: '', message })));
+        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
         report.problems = found.problems;
         log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
@@ -8928,28 +8984,32 @@ async function runPgshift(settings, ctx) {
             return report;
         }
         // 2. Connection.
-        const target = parseDatabaseUrl(settings.databaseUrl);
+        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
-        for (const message of supabaseNetworkWarnings(target)) {
+        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message);
         }
+        const pathSql = run_searchPathSql(settings.searchPath);
         const open = async (t = target) => {
-            const c = await connect(t, {
+            const c = await (0,connect/* connect */.Ng)(t, {
                 connectTimeoutMs: settings.connectTimeoutMs,
                 onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
             });
             opened.push(c);
+            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
+            if (pathSql)
+                await c.query(pathSql);
             return c;
         };
         client = await open();
-        report.serverVersion = (await serverVersion(client)).text;
+        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
         // 3. The lock, then history.
         if (LOCKING_MODES.includes(settings.mode)) {
             lockClient = await open();
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
-            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${lock_seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
@@ -9003,7 +9063,8 @@ async function runPgshift(settings, ctx) {
             connect: open,
             isCancelled: () => cancelled,
             isLockLost: () => lockLost,
-            sessionSql: shim.sessionSql,
+            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
+            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
             previewSetupSql: shim.previewSql
         };
         await MODES[settings.mode](modeCtx);
@@ -9027,6 +9088,197 @@ async function runPgshift(settings, ctx) {
             await c.end().catch(() => { });
         report.durationMs = Math.round(performance.now() - t0);
     }
+}
+
+
+/***/ }),
+
+/***/ 4031:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fy: () => (/* binding */ escapeWorkflowCommands),
+/* harmony export */   Qg: () => (/* binding */ codeOrText),
+/* harmony export */   aL: () => (/* binding */ escapeTableCell),
+/* harmony export */   jZ: () => (/* binding */ sanitizeText)
+/* harmony export */ });
+/* unused harmony exports neutraliseHtmlComments, escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
+// Escaping for untrusted text: file names, SQL, and server messages all come
+// from the repository or the database, and a PR author controls the first two.
+// Everything here is pure; secret redaction is the caller's job (redact()).
+//
+// Contexts:
+// - escapeInline / escapeTableCell: markdown text in a paragraph, list item,
+//   heading, link text or table cell. The result is one line of inert text: no
+//   HTML, no emphasis, no links, no table breaks, no @mentions.
+// - inlineCode: a markdown code span that backticks inside cannot close.
+// - fencedBlock: a fenced code block that backticks inside cannot close.
+// - escapeWorkflowCommands: log output, so that no line is read as a
+//   `::workflow-command::` (or legacy `##[command]`) by the Actions runner.
+// - sanitizeText: control and bidi characters made visible, for every context
+//   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
+const ZWSP = '\u200B';
+/**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
+/**
+ * Makes control characters visible: C0 controls except tab and newline, DEL,
+ * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
+ * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
+ */
+function sanitizeText(text) {
+    return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (ch) => {
+        const code = ch.codePointAt(0) ?? 0;
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    });
+}
+/** HTML text and attribute escaping. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * One line of inert text inside an HTML block, e.g. a `<summary>`: markdown is
+ * not read there, so backslash escapes would show; HTML entities are used
+ * instead, and `@name` gets a zero-width space (no mention notifications).
+ */
+function escapeHtmlText(text) {
+    return escapeHtml(oneLine(sanitizeText(text))).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
+}
+/** Collapses every line break (and the tab) into one space: the text must stay on one line. */
+function oneLine(text) {
+    return text.replace(/[\t\n\u2028\u2029]+/g, ' ');
+}
+/**
+ * Markdown-inert inline text: safe in a paragraph, list item, heading, link
+ * text or table cell (it never starts a block, since line breaks are collapsed,
+ * and a leading `#`, `>`, `-`, `+`, `=` or `1.` is escaped).
+ * - `&`, `<`, `>` become entities: no HTML, no autolinks;
+ * - `\` and the markdown punctuation `` ` * _ [ ] | ~ `` get a backslash (`_` only
+ *   where it could open or close emphasis, not inside a word): no code
+ *   spans, emphasis, links, images, strikethrough or table breaks;
+ * - `@name` gets a zero-width space after the `@`: no mention notifications.
+ */
+function escapeInline(text) {
+    let s = oneLine(sanitizeText(text));
+    s = s.replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+    s = s.replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`);
+    // An underscore between two letters or digits can neither open nor close emphasis
+    // in GFM, so identities like 004_learning_privacy stay readable in the raw text.
+    s = s.replace(/_/g, (ch, i, all) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? ch : `\\${ch}`));
+    s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
+    // Block starts only matter at the beginning of a line; callers may put this there.
+    s = s.replace(/^(\s*)(?:([#+=-])|(\d+)([.)]))/, (_m, sp, mark, num, dot) => mark !== undefined ? `${sp}\\${mark}` : `${sp}${num}\\${dot}`);
+    return s;
+}
+/**
+ * Text for a GFM table cell: everything escapeInline does (pipes included, as
+ * `\|`, which GFM reads as a literal pipe inside a cell, even within code).
+ * An empty value becomes one space, so the row keeps its shape.
+ */
+function escapeTableCell(text) {
+    const s = escapeInline(text);
+    return s.trim() === '' ? ' ' : s;
+}
+/** The longest run of `ch` in `text`. */
+function longestRun(text, ch) {
+    let best = 0;
+    let run = 0;
+    for (const c of text) {
+        run = c === ch ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+/**
+ * A markdown code span holding `text` verbatim (on one line). The delimiter is
+ * one backtick longer than any run of backticks inside, so nothing inside can
+ * close it; content that starts or ends with a backtick or a space is padded,
+ * as CommonMark strips one space on each side. Not for table cells (use
+ * escapeTableCell there: a backslash before a pipe would break the row).
+ */
+function inlineCode(text) {
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
+    if (s === '')
+        return '` `';
+    const ticks = '`'.repeat(longestRun(s, '`') + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/**
+ * A code span when the text is plain (letters, digits and `._-/:@+,=` and
+ * spaces: a file name, a target, an identity), otherwise escapeInline text. The
+ * raw markdown then never holds `<`, `&`, backticks or pipes from untrusted
+ * text, even inside a code span.
+ */
+function codeOrText(text) {
+    return /^[\p{L}\p{N}._\-/:@+,= ]+$/u.test(text) ? inlineCode(text) : escapeInline(text);
+}
+/**
+ * A fenced code block holding `code` verbatim. The fence is a run of backticks
+ * longer than any run inside the code (at least three), so a line of backticks
+ * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
+ */
+function fencedBlock(code, lang = '') {
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
+    return `${fence}${info}\n${body}\n${fence}`;
+}
+/**
+ * Neutralises GitHub Actions workflow commands in text bound for a log.
+ * The runner reads a line as a command when, after leading whitespace, it
+ * starts with `::` (e.g. `::error::`, `::add-mask::`, `::stop-commands::`), or
+ * when it contains `##[` anywhere (the legacy form). A zero-width space is put
+ * inside each such marker; the line reads the same. The runner splits lines on
+ * CR as well as LF, so both count as line starts here.
+ */
+function escapeWorkflowCommands(text) {
+    return text
+        .split(/(\r\n|\r|\n)/)
+        .map((part, i) => {
+        if (i % 2 === 1)
+            return part; // a line separator
+        return part.replace(/^([\s\u0085]*):(?=:)/, `$1:${ZWSP}`).replaceAll('##[', `##${ZWSP}[`);
+    })
+        .join('');
+}
+/** Shortens `text` to at most `max` characters, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = Math.max(0, max - 40);
+    // Do not split a surrogate pair.
+    let cut = keep;
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut--;
+    return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
+}
+/**
+ * A URL safe as a markdown link destination: characters that end or confuse a
+ * destination (whitespace, parentheses, angle brackets, quotes, backslash) are
+ * percent-encoded. Only http(s) URLs are accepted; anything else gives undefined.
+ */
+function safeUrl(url) {
+    if (!/^https?:\/\/[^\s]+$/i.test(url))
+        return undefined;
+    return url.replace(/[()<>"'\\`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** A repository-relative path as URL path segments (each segment percent-encoded). */
+function encodePath(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^\.?\//, '')
+        .split('/')
+        .map((seg) => encodeURIComponent(seg).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+        .join('/');
 }
 
 
@@ -9276,198 +9528,15 @@ function walk(value, seen) {
 
 /***/ }),
 
-/***/ 1609:
+/***/ 5655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  S5: () => (/* binding */ renderText),
-  xZ: () => (/* binding */ shortenStatement)
-});
-
-// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatDuration, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping for untrusted text: file names, SQL, and server messages all come
-// from the repository or the database, and a PR author controls the first two.
-// Everything here is pure; secret redaction is the caller's job (redact()).
-//
-// Contexts:
-// - escapeInline / escapeTableCell: markdown text in a paragraph, list item,
-//   heading, link text or table cell. The result is one line of inert text: no
-//   HTML, no emphasis, no links, no table breaks, no @mentions.
-// - inlineCode: a markdown code span that backticks inside cannot close.
-// - fencedBlock: a fenced code block that backticks inside cannot close.
-// - escapeWorkflowCommands: log output, so that no line is read as a
-//   `::workflow-command::` (or legacy `##[command]`) by the Actions runner.
-// - sanitizeText: control and bidi characters made visible, for every context
-//   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
-const ZWSP = '\u200B';
-/**
- * `<!--` inside code (a code span or a fenced block, where entities do not
- * work) becomes `<!\--`: visible, and no line of a comment can carry another
- * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
- */
-function neutraliseHtmlComments(text) {
-    return text.replace(/<!--/g, '<!\\--');
-}
-/**
- * Makes control characters visible: C0 controls except tab and newline, DEL,
- * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
- * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
- */
-function sanitizeText(text) {
-    return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (ch) => {
-        const code = ch.codePointAt(0) ?? 0;
-        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-    });
-}
-/** HTML text and attribute escaping. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-}
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * One line of inert text inside an HTML block, e.g. a `<summary>`: markdown is
- * not read there, so backslash escapes would show; HTML entities are used
- * instead, and `@name` gets a zero-width space (no mention notifications).
- */
-function escapeHtmlText(text) {
-    return escapeHtml(oneLine(sanitizeText(text))).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
-}
-/** Collapses every line break (and the tab) into one space: the text must stay on one line. */
-function oneLine(text) {
-    return text.replace(/[\t\n\u2028\u2029]+/g, ' ');
-}
-/**
- * Markdown-inert inline text: safe in a paragraph, list item, heading, link
- * text or table cell (it never starts a block, since line breaks are collapsed,
- * and a leading `#`, `>`, `-`, `+`, `=` or `1.` is escaped).
- * - `&`, `<`, `>` become entities: no HTML, no autolinks;
- * - `\` and the markdown punctuation `` ` * _ [ ] | ~ `` get a backslash (`_` only
- *   where it could open or close emphasis, not inside a word): no code
- *   spans, emphasis, links, images, strikethrough or table breaks;
- * - `@name` gets a zero-width space after the `@`: no mention notifications.
- */
-function escapeInline(text) {
-    let s = oneLine(sanitizeText(text));
-    s = s.replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-    s = s.replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`);
-    // An underscore between two letters or digits can neither open nor close emphasis
-    // in GFM, so identities like 004_learning_privacy stay readable in the raw text.
-    s = s.replace(/_/g, (ch, i, all) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? ch : `\\${ch}`));
-    s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP}`);
-    // Block starts only matter at the beginning of a line; callers may put this there.
-    s = s.replace(/^(\s*)(?:([#+=-])|(\d+)([.)]))/, (_m, sp, mark, num, dot) => mark !== undefined ? `${sp}\\${mark}` : `${sp}${num}\\${dot}`);
-    return s;
-}
-/**
- * Text for a GFM table cell: everything escapeInline does (pipes included, as
- * `\|`, which GFM reads as a literal pipe inside a cell, even within code).
- * An empty value becomes one space, so the row keeps its shape.
- */
-function escapeTableCell(text) {
-    const s = escapeInline(text);
-    return s.trim() === '' ? ' ' : s;
-}
-/** The longest run of `ch` in `text`. */
-function longestRun(text, ch) {
-    let best = 0;
-    let run = 0;
-    for (const c of text) {
-        run = c === ch ? run + 1 : 0;
-        if (run > best)
-            best = run;
-    }
-    return best;
-}
-/**
- * A markdown code span holding `text` verbatim (on one line). The delimiter is
- * one backtick longer than any run of backticks inside, so nothing inside can
- * close it; content that starts or ends with a backtick or a space is padded,
- * as CommonMark strips one space on each side. Not for table cells (use
- * escapeTableCell there: a backslash before a pipe would break the row).
- */
-function inlineCode(text) {
-    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
-    if (s === '')
-        return '` `';
-    const ticks = '`'.repeat(longestRun(s, '`') + 1);
-    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
-    return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-/**
- * A code span when the text is plain (letters, digits and `._-/:@+,=` and
- * spaces: a file name, a target, an identity), otherwise escapeInline text. The
- * raw markdown then never holds `<`, `&`, backticks or pipes from untrusted
- * text, even inside a code span.
- */
-function codeOrText(text) {
-    return /^[\p{L}\p{N}._\-/:@+,= ]+$/u.test(text) ? inlineCode(text) : escapeInline(text);
-}
-/**
- * A fenced code block holding `code` verbatim. The fence is a run of backticks
- * longer than any run inside the code (at least three), so a line of backticks
- * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
- */
-function fencedBlock(code, lang = '') {
-    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
-    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
-    const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
-    return `${fence}${info}\n${body}\n${fence}`;
-}
-/**
- * Neutralises GitHub Actions workflow commands in text bound for a log.
- * The runner reads a line as a command when, after leading whitespace, it
- * starts with `::` (e.g. `::error::`, `::add-mask::`, `::stop-commands::`), or
- * when it contains `##[` anywhere (the legacy form). A zero-width space is put
- * inside each such marker; the line reads the same. The runner splits lines on
- * CR as well as LF, so both count as line starts here.
- */
-function escapeWorkflowCommands(text) {
-    return text
-        .split(/(\r\n|\r|\n)/)
-        .map((part, i) => {
-        if (i % 2 === 1)
-            return part; // a line separator
-        return part.replace(/^([\s\u0085]*):(?=:)/, `$1:${ZWSP}`).replaceAll('##[', `##${ZWSP}[`);
-    })
-        .join('');
-}
-/** Shortens `text` to at most `max` characters, saying how much was left out. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = Math.max(0, max - 40);
-    // Do not split a surrogate pair.
-    let cut = keep;
-    const code = text.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        cut--;
-    return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
-}
-/**
- * A URL safe as a markdown link destination: characters that end or confuse a
- * destination (whitespace, parentheses, angle brackets, quotes, backslash) are
- * percent-encoded. Only http(s) URLs are accepted; anything else gives undefined.
- */
-function safeUrl(url) {
-    if (!/^https?:\/\/[^\s]+$/i.test(url))
-        return undefined;
-    return url.replace(/[()<>"'\\`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/** A repository-relative path as URL path segments (each segment percent-encoded). */
-function encodePath(path) {
-    return path
-        .replace(/\\/g, '/')
-        .replace(/^\.?\//, '')
-        .split('/')
-        .map((seg) => encodeURIComponent(seg).replace(/[()!'*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
-        .join('/');
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S5: () => (/* binding */ renderText),
+/* harmony export */   xZ: () => (/* binding */ shortenStatement)
+/* harmony export */ });
+/* unused harmony exports formatDuration, formatLocation, STATUS_ORDER, statusWords, countSummary, PREVIEW_BANNER, isPreview, modeTitle, successWords, resultWords, lockModeWords, sortLocks, blocksWords, lockSentence, compactLocks, twinNote, twinNotes, checksInOrder, checksSummary, runModeWords, runStatusWords */
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
 function formatDuration(ms) {
@@ -9692,7 +9761,7 @@ function statusPaint(p, status) {
 }
 /** Untrusted text for a terminal: visible control characters, lines indented under a label. */
 function clean(text) {
-    return sanitizeText(text);
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(text);
 }
 function indentBlock(text, indent) {
     return clean(text)
@@ -9909,7 +9978,7 @@ function renderText(report, opts = {}) {
     out.push('');
     out.push(p.bold(`${resultWords(report)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`));
     out.push(...field('next', report.nextStep, ''));
-    return escapeWorkflowCommands(out.join('\n')) + '\n';
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeWorkflowCommands */ .Fy)(out.join('\n')) + '\n';
 }
 
 
@@ -9920,11 +9989,12 @@ function renderText(report, opts = {}) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   GN: () => (/* binding */ SettingsError),
+/* harmony export */   O3: () => (/* binding */ engineSettings),
 /* harmony export */   P$: () => (/* binding */ parseSettings),
 /* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports MODES, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, ACTION_INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -9938,7 +10008,12 @@ function renderText(report, opts = {}) {
 
 
 
-const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
+/** The engine's modes (src/engine/modes/): each runs against one database. */
+const ENGINE_MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'];
+/** The fleet's modes (src/fleet/): the per-wave matrices from the targets file, and the merged report of the legs. */
+const FLEET_MODES = ['fleet-plan', 'fleet-report'];
+const MODES = [...ENGINE_MODES, ...FLEET_MODES];
+const isEngineMode = (mode) => ENGINE_MODES.includes(mode);
 const HISTORY_MODES = ['auto', 'native', 'supabase'];
 const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'];
 const LINT_LEVELS = ['off', 'warn', 'error'];
@@ -10015,6 +10090,26 @@ const commentKey = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP
     }
     return v;
 });
+/** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
+const searchPath = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    if (v.trim() === '')
+        return [];
+    const names = v.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+    const bad = names.find((n) => n.length === 0 || n.length > 63 || n.includes('\0'));
+    if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a list of schema names; expected names of 1 to 63 characters separated by commas, e.g. tenant_42, public` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return names;
+});
+/** A target of the targets file (src/fleet/targets.ts has the same rule). */
+const fleetTargetName = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    if (v !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v.slice(0, 100)}' is not a target name; expected letters, digits, '.', '_' or '-', e.g. \${{ matrix.target }}` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return v;
+});
 /** The raw inputs, keyed by their kebab-case names, with the defaults action.yml documents. */
 const DEFAULTS = {
     mode: 'plan',
@@ -10045,7 +10140,12 @@ const DEFAULTS = {
     comment: 'auto',
     'github-token': '',
     'comment-key': '',
-    'allow-untrusted': 'false'
+    'allow-untrusted': 'false',
+    'search-path': '',
+    'targets-file': 'pgshift.targets.yml',
+    'fleet-target': '',
+    'fleet-reports-dir': '',
+    'fleet-wave': ''
 };
 /** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
 const GITHUB_INPUT_NAMES = ['comment', 'github-token', 'comment-key', 'allow-untrusted'];
@@ -10083,12 +10183,32 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     // A secret: never echoed.
     'github-token': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     'comment-key': commentKey('comment-key'),
-    'allow-untrusted': bool('allow-untrusted')
+    'allow-untrusted': bool('allow-untrusted'),
+    // Fleets (src/fleet/, docs/fleet.md).
+    'search-path': searchPath('search-path'),
+    'targets-file': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    'fleet-target': fleetTargetName('fleet-target'),
+    'fleet-reports-dir': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    'fleet-wave': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+        if (v === '')
+            return undefined;
+        if (!/^\d{1,3}$/.test(v)) {
+            ctx.addIssue({ code: 'custom', message: `fleet-wave: '${v}' is not a wave number; expected a whole number such as 0 (the canaries), or empty for every wave` });
+            return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+        }
+        return Number(v);
+    })
 });
 /** Every input action.yml declares. */
 const ACTION_INPUT_NAMES = Object.keys(settingsSchema.shape);
 /** The inputs the CLI takes as flags: all but the GitHub-only ones. */
 const INPUT_NAMES = ACTION_INPUT_NAMES.filter((n) => !GITHUB_INPUT_NAMES.includes(n));
+/** Narrows settings to an engine run; a fleet mode here is a programming error. */
+function engineSettings(settings) {
+    if (!isEngineMode(settings.mode))
+        throw new Error(`mode ${settings.mode} is a fleet mode: src/fleet runs it, not the engine`);
+    return settings;
+}
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -10156,6 +10276,11 @@ function parseSettings(raw, workspace) {
         supabaseShim: s['supabase-shim'],
         supabaseShimExtensions: s['supabase-shim-extensions'],
         workspace,
+        searchPath: s['search-path'],
+        targetsFile: s['targets-file'],
+        fleetTarget: s['fleet-target'] || undefined,
+        fleetReportsDir: s['fleet-reports-dir'] || undefined,
+        fleetWave: s['fleet-wave'],
         github: Object.freeze({
             comment: s.comment,
             token: s['github-token'],
