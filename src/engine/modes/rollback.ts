@@ -94,7 +94,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
     return
   }
   parseDowns(range)
-  if (refusedForSourceProblems(report, found)) return
+  const inRange = new Set(range.map((m) => m.identity))
+  if (refusedForSourceProblems(report, found, (id) => inRange.has(id))) return
   const noDown = range.filter((m) => !m.down)
   if (noDown.length) {
     return refuse(report, [
