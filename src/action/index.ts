@@ -1,10 +1,7 @@
-// The action's entry point: GitHub runs dist/index.js, built from this file. It
-// relaunches itself with --liftoff-only (src/relaunch.ts), then runs the action.
-import { exitWithParent, relaunch, shouldRelaunch } from '../relaunch.js'
+// The action's entry point: GitHub runs dist/index.js, built from this file, in one
+// process (V8's memory flags are set from inside: src/young-generation.ts and
+// src/source/parser.ts). The action itself is a chunk of its own (a dynamic import),
+// which is also how ncc lists its packages in licenses.txt.
+import '../young-generation.js'
 
-if (shouldRelaunch()) {
-  void relaunch()
-} else {
-  exitWithParent()
-  void import('./main.js').then(({ run }) => run())
-}
+void import('./main.js').then(({ run }) => run())

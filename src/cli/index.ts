@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-// The pgshift command's entry: relaunch with --liftoff-only (src/relaunch.ts) unless
-// only --version or --help is asked, then load the command itself.
-import { exitWithParent, relaunch, shouldRelaunch } from '../relaunch.js'
+// The pgshift command's entry. It runs in this one process: V8's memory flags are set
+// from inside (src/young-generation.ts, and the parser's in src/source/parser.ts), so
+// there is no relaunch with command-line flags. The command itself is a chunk of its
+// own (a dynamic import), which is also how ncc lists its packages in licenses.txt.
+import '../young-generation.js'
 
-const quick = process.argv.slice(2).some((a) => a === '--version' || a === '--help')
-if (!quick && shouldRelaunch()) {
-  void relaunch()
-} else {
-  exitWithParent()
-  void import('./main.js')
-}
+void import('./main.js')

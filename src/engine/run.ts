@@ -4,7 +4,7 @@
 // sees the same facts.
 import type pg from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
-import { ensureHistoryTable, historyTableName, readHistory } from '../db/history.js'
+import { historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import type { Settings } from '../settings.js'
@@ -21,6 +21,7 @@ import { rollbackMode } from './modes/rollback.js'
 import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
+import { historyStep } from './steps/ensure-history.js'
 import type { MappedError, Mode, RunReport } from './report.js'
 import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
 
@@ -109,18 +110,6 @@ function toMappedError(e: unknown): MappedError {
     message: err?.message ?? String(e),
     sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
     next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
-  }
-}
-
-/** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
-async function historyStep<T>(fn: () => Promise<T>, schema: string): Promise<T> {
-  try {
-    return await fn()
-  } catch (e) {
-    const table = historyTableName(schema)
-    throw Object.assign(e as Error, {
-      next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
-    })
   }
 }
 
@@ -229,9 +218,6 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
     await parseWhatMayRun(found, history, settings.mode, settings.testRollback)
     parsed = true
     if (refusedForSourceProblems(report, found, needsDownOf(settings))) return report
-    // Only apply creates the history table (under the lock, so concurrent first runs never
-    // race), after its backup: a preview or a rollback leaves no trace of pgshift.
-    const ensureHistory = () => historyStep(() => ensureHistoryTable(client as pg.Client, settings.historySchema), settings.historySchema)
 
     // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
     const shim = await prepareSupabase(client, settings, found, history, report.serverVersion)
@@ -265,7 +251,6 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       history,
       supabase,
       connect: open,
-      ensureHistory,
       isCancelled: () => cancelled,
       isLockLost: () => lockLost,
       sessionSql: shim.sessionSql,

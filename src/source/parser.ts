@@ -3,6 +3,7 @@ import './wasm-home.js'
 // boundaries always come from the parser, never from our own splitting. libpg-query
 // reports statement locations in UTF-8 bytes and error cursors in code points; this
 // module turns both into JS string indexes.
+import v8 from 'node:v8'
 import { advanceCodePoints, ByteCursor } from './positions.js'
 
 export interface RawStatement {
@@ -45,10 +46,26 @@ let lib: typeof import('libpg-query') | undefined
  */
 export async function ensureParser(): Promise<void> {
   loading ??= import('libpg-query').then(async (m) => {
+    keepWasmOnLiftoff()
     await m.loadModule()
     lib = m
   })
   return loading
+}
+
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff(): void {
+  v8.setFlagsFromString('--no-wasm-tier-up')
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering')
 }
 
 function parser(): typeof import('libpg-query') {
@@ -64,20 +81,23 @@ const MAX_CHUNK_BYTES = 24 * 1024 * 1024
 export interface ParseOptions {
   /** Chunk size for big texts (tests lower it to exercise chunking). */
   chunkChars?: number
+  /** The largest chunk the parser is given (tests lower it; the parser's own limit otherwise). */
+  maxChunkBytes?: number
 }
 
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 export function parseSql(text: string, opts: ParseOptions = {}): ParseOutcome {
   const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS)
+  const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES
   if (text.length <= chunkChars) {
-    if (Buffer.byteLength(text, 'utf8') > MAX_CHUNK_BYTES) return tooLarge(0)
+    if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(0, maxBytes)
     return parseOnce(text)
   }
-  return parseChunked(text, chunkChars)
+  return parseChunked(text, chunkChars, maxBytes)
 }
 
-function tooLarge(index: number): ParseOutcome {
-  const mb = Math.round(MAX_CHUNK_BYTES / (1024 * 1024))
+function tooLarge(index: number, maxBytes: number): ParseOutcome {
+  const mb = Math.round(maxBytes / (1024 * 1024))
   return {
     ok: false,
     error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
@@ -114,14 +134,28 @@ function parseOnce(text: string): ParseOutcome {
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff
 
-/** Where a chunk starting at `pos` ends: after the last line break within `size`, else at `pos + size`. */
+/**
+ * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
+ * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
+ * would fail and make the chunk grow until it is the whole file), else after the last
+ * line break, else at `pos + size`. Only a guess: the parser still decides where
+ * statements end, and a cut inside a string or body fails and grows the chunk.
+ */
 function cutAt(text: string, pos: number, size: number): { end: number; atLineBreak: boolean } {
   const limit = pos + size
   if (limit >= text.length) return { end: text.length, atLineBreak: true }
+  let lineBreak = -1
   for (let i = limit - 1; i >= pos; i--) {
     const c = text.charCodeAt(i)
-    if (c === 10 || c === 13) return { end: i + 1, atLineBreak: true }
+    if (c !== 10 && c !== 13) continue
+    if (lineBreak < 0) lineBreak = i + 1
+    let j = i - 1
+    while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13)) j--
+    if (j >= pos && text.charCodeAt(j) === 59 /* ; */) return { end: i + 1, atLineBreak: true }
+    // Looking further back than half the chunk would make chunks small: take the line break.
+    if (i < pos + size / 2) break
   }
+  if (lineBreak >= 0) return { end: lineBreak, atLineBreak: true }
   return { end: isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false }
 }
 
@@ -133,7 +167,7 @@ function cutAt(text: string, pos: number, size: number): { end: number; atLineBr
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text: string, chunkChars: number): ParseOutcome {
+function parseChunked(text: string, chunkChars: number, maxBytes: number): ParseOutcome {
   const out: RawStatement[] = []
   let pos = 0
   let size = chunkChars
@@ -149,7 +183,7 @@ function parseChunked(text: string, chunkChars: number): ParseOutcome {
     const { end, atLineBreak } = cutAt(text, pos, size)
     const final = end >= text.length
     const chunk = text.slice(pos, end)
-    if (Buffer.byteLength(chunk, 'utf8') > MAX_CHUNK_BYTES) return tooLarge(pos)
+    if (Buffer.byteLength(chunk, 'utf8') > maxBytes) return tooLarge(pos, maxBytes)
     const r = parseOnce(chunk)
     if (!r.ok) {
       if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {

@@ -24,8 +24,6 @@ export interface ModeContext {
   supabase?: SupabaseHistory
   /** A new connection to the same target (e.g. for a second database or an observer); the caller ends it. */
   connect: (target?: ConnectionTarget) => Promise<pg.Client>
-  /** apply: creates the history table (under the lock), after the backup so a failed backup changes nothing. */
-  ensureHistory: () => Promise<void>
   isCancelled: () => boolean
   /** True when the lock connection broke: no further migration may start. */
   isLockLost: () => boolean

@@ -1,13 +1,11 @@
 // plan: read-only. Files x history, the resolved order, and what apply would run.
-import { fillFromPlan } from '../plan-report.js'
-import { lintPending } from '../lint-pending.js'
-import { plan } from '../plan.js'
+import { lintPending } from '../steps/lint-pending.js'
+import { planPending } from '../steps/plan.js'
 import type { ModeContext } from './context.js'
 
 export async function planMode(ctx: ModeContext): Promise<void> {
-  const { report, settings, found } = ctx
-  const p = plan(found.migrations, ctx.history, settings)
-  fillFromPlan(report, p)
+  const { report, found } = ctx
+  const p = planPending(ctx)
   await lintPending(ctx, p)
   const runs = p.toRun.map((r) => r.migration.identity)
   if (p.summary.refusals.length) {

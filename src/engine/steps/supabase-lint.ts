@@ -2,8 +2,8 @@
 // API roles exist, never with lint: off, on the schema as the run left it. With
 // lint: error a finding fails the run (a PR check goes red); with warn it is
 // reported and annotated.
-import { anonGrants, lintAppliedSchema, looksLikeSupabase } from '../lint/supabase/index.js'
-import type { ModeContext } from './modes/context.js'
+import { anonGrants, lintAppliedSchema, looksLikeSupabase } from '../../lint/supabase/index.js'
+import type { ModeContext } from '../modes/context.js'
 
 export interface SupabaseLintState {
   anonBefore: Set<string>

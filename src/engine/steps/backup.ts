@@ -1,16 +1,16 @@
-// The backup step of apply and rollback (issue 9): decide the level, find a
+// backup: the backup step of apply and rollback (issue 9): decide the level, find a
 // pg_dump that can dump this server, dump before the first script runs, and
 // record it in the report. A failed backup stops the run before anything
 // changed, unless backup-required is false. Safety copies go to the same folder.
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { BackupError, findPgDump, runPgDump } from '../backup/pg-dump.js'
-import { decideBackup } from '../backup/policy.js'
-import { takeSafetyCopies } from '../backup/safety-copy.js'
-import type { ParsedScript } from '../source/types.js'
-import type { ExecOutcome } from './executor.js'
-import type { ModeContext } from './modes/context.js'
+import { BackupError, findPgDump, runPgDump } from '../../backup/pg-dump.js'
+import { decideBackup } from '../../backup/policy.js'
+import { takeSafetyCopies } from '../../backup/safety-copy.js'
+import type { ParsedScript } from '../../source/types.js'
+import type { ExecOutcome } from '../executor.js'
+import type { ModeContext } from '../modes/context.js'
 
 /** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
 function backupFolder(ctx: ModeContext, env: NodeJS.ProcessEnv): string {

@@ -6,7 +6,7 @@
 import { readHistory } from '../../db/history.js'
 import type { Migration } from '../../source/types.js'
 import type { ExecContext, ExecOutcome } from '../executor.js'
-import type { ModeContext } from './context.js'
+import type { ModeContext } from '../modes/context.js'
 
 /**
  * `direction` 'up': committed when history records the migration with its checksum.

@@ -3,9 +3,9 @@
 // traffic. With lint: error, an unsuppressed finding refuses the run before
 // anything changes.
 import type pg from 'pg'
-import { lintMigrations } from '../lint/index.js'
-import type { Plan } from './plan.js'
-import type { ModeContext } from './modes/context.js'
+import { lintMigrations } from '../../lint/index.js'
+import type { Plan } from '../plan.js'
+import type { ModeContext } from '../modes/context.js'
 
 export async function existingTables(client: pg.Client): Promise<Set<string>> {
   const r = await client.query<{ t: string }>(

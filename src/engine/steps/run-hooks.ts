@@ -4,10 +4,10 @@
 // afterRollback.sql once all its downs ran. Each hook runs in its own
 // transaction (statement by statement when it holds VACUUM and the like), writes
 // no history row, and a failure fails the run at the hook's file:line.
-import type { Hook } from '../source/types.js'
-import { executeHook, type ExecContext } from './executor.js'
-import type { ModeContext } from './modes/context.js'
-import type { MappedError } from './report.js'
+import type { Hook } from '../../source/types.js'
+import { executeHook, type ExecContext } from '../executor.js'
+import type { ModeContext } from '../modes/context.js'
+import type { MappedError } from '../report.js'
 
 export function hookOf(ctx: ModeContext, name: Hook['name']): Hook | undefined {
   return ctx.found.hooks?.find((h) => h.name === name)

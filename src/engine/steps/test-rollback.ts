@@ -2,18 +2,14 @@
 // same migrations back and compare the schema with the one before (S0), then
 // apply them again and compare with the one after (S1). Every difference means a
 // down script is not the inverse of its up.
-import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
 import { diffSnapshots } from '../../inspect/diff.js'
-import { takeSnapshot, type Snapshot } from '../../inspect/snapshot.js'
+import type { Snapshot } from '../../inspect/snapshot.js'
 import type { Migration } from '../../source/types.js'
 import { executeDown, executeMigration } from '../executor.js'
 import type { SchemaDifference, VerifyCheck } from '../report.js'
-import { execContext } from './apply.js'
-import type { ModeContext } from './context.js'
-
-export async function snapshotOf(ctx: ModeContext): Promise<Snapshot> {
-  return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] })
-}
+import { execContext } from '../exec-context.js'
+import type { ModeContext } from '../modes/context.js'
+import { snapshotOf } from './snapshot.js'
 
 /**
  * Runs after apply applied `applied` (in order) starting from snapshot `s0`.

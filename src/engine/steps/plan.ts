@@ -1,6 +1,15 @@
-// Copies a plan into the report (shared by every mode that starts from a plan).
-import type { Plan } from './plan.js'
-import type { RunReport } from './report.js'
+// plan: files x history (the pure plan, ../plan.ts), copied into the report.
+// Shared by every mode that starts from a plan.
+import type { ModeContext } from '../modes/context.js'
+import { plan, type Plan } from '../plan.js'
+import type { RunReport } from '../report.js'
+
+/** The plan of this run, already in the report. */
+export function planPending(ctx: ModeContext): Plan {
+  const p = plan(ctx.found.migrations, ctx.history, ctx.settings)
+  fillFromPlan(ctx.report, p)
+  return p
+}
 
 export function fillFromPlan(report: RunReport, p: Plan): void {
   report.plan = p.summary

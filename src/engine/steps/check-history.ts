@@ -1,0 +1,54 @@
+// check history (verify, step 1): files against history, the pure plan as one
+// check per file and per history row without a file. Applied and matching passes;
+// drifted, missing, out of order, pending, partial and changed repeatables fail
+// (allow-drift and allow-missing accept drift and missing files, as for apply).
+import type { ModeContext } from '../modes/context.js'
+import type { MigrationResult, VerifyCheck } from '../report.js'
+import { planPending } from './plan.js'
+
+/** Files against history: one check per plan row. */
+export function historyChecks(results: MigrationResult[], opts: { allowDrift: boolean; allowMissing: boolean }): VerifyCheck[] {
+  return results.map((r): VerifyCheck => {
+    const c = { subject: r.identity, file: r.file }
+    const note = r.note ? ` (${r.note})` : ''
+    switch (r.status) {
+      case 'already-applied':
+        return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` }
+      case 'drifted':
+        return opts.allowDrift
+          ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
+          : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` }
+      case 'missing':
+        return opts.allowMissing
+          ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
+          : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` }
+      case 'out-of-order':
+        return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` }
+      case 'partial':
+        return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` }
+      case 'changed':
+        return { ...c, ok: false, message: `changed: this repeatable migration was edited since it last ran; apply runs it again` }
+      default:
+        return { ...c, ok: false, message: `pending: not applied yet${note}` }
+    }
+  })
+}
+
+/** Fills the plan into the report and pushes one check per row onto `checks`. */
+export function checkHistory(ctx: ModeContext, checks: VerifyCheck[]): void {
+  const { report, settings, log } = ctx
+  planPending(ctx)
+  report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity)
+  for (const c of historyChecks(report.migrations, settings)) {
+    checks.push(c)
+    if (!c.ok) log.warn(`${c.subject}: ${c.message}`)
+  }
+  // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
+  for (const m of ctx.supabase?.backfill ?? []) {
+    const c: VerifyCheck = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` }
+    checks.push(c)
+    log.warn(c.message)
+  }
+  const ok = checks.filter((c) => c.ok).length
+  log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`)
+}

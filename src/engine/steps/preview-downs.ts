@@ -1,0 +1,21 @@
+// preview downs (rollback with dry-run): the range's down scripts, with the
+// history deletes, inside one transaction that is always rolled back.
+import type { Migration } from '../../source/types.js'
+import { deleteHistorySql, type ExecContext } from '../executor.js'
+import type { ModeContext } from '../modes/context.js'
+import { previewInTransaction } from '../preview.js'
+import type { MigrationResult } from '../report.js'
+
+export async function previewDowns(ctx: ModeContext, exec: ExecContext, range: Migration[]): Promise<void> {
+  const { report } = ctx
+  const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
+  report.preview = true
+  const out = await previewInTransaction(
+    ctx,
+    range.map((m) => ({ migration: m, script: m.down as NonNullable<Migration['down']>, result: byIdentity.get(m.identity) as MigrationResult, recordSql: deleteHistorySql(exec, m.identity) }))
+  )
+  report.status = out.failed ? 'failed' : 'success'
+  report.nextStep = out.failed
+    ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
+    : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`
+}

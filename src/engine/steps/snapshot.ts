@@ -1,0 +1,22 @@
+// snapshot: the schema as the catalogs describe it, without pgshift's and the
+// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+import { existingRelations } from '../../db/locks.js'
+import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
+import { takeSnapshot, type Snapshot } from '../../inspect/snapshot.js'
+import type { ExecContext } from '../executor.js'
+import type { ModeContext } from '../modes/context.js'
+
+export async function snapshotOf(ctx: ModeContext): Promise<Snapshot> {
+  return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] })
+}
+
+/**
+ * S0, before the run's migrations, on an ephemeral database (test-rollback). The
+ * executor then also reads the locks each migration takes on the relations that
+ * exist now: those are the ones live traffic would wait on.
+ */
+export async function snapshotBefore(ctx: ModeContext, exec: ExecContext): Promise<Snapshot> {
+  const s0 = await snapshotOf(ctx)
+  exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema)
+  return s0
+}
