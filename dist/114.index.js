@@ -2375,7 +2375,7 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by __tests__/unit/version.test.ts.
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/engine/exec-context.ts
 // The executor's view of a mode's session: connection, timeouts, history schema,

