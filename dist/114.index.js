@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports GITHUB_COMMENT_LIMIT, hasMarker */
 /* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
-/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9083);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(649);
 
 
@@ -29,9 +29,17 @@ function commentMarker(key) {
     const k = encodeURIComponent(key).replace(/%2F/gi, '/').replace(/%20/g, ' ');
     return `<!-- pgshift:comment-key=${k} -->`;
 }
-/** True when one line of the body is exactly the marker (a key never matches a longer key that starts with it). */
+/**
+ * True when the body's first line is exactly the marker (a key never matches a
+ * longer key that starts with it). Only the first line counts: the rest of a
+ * report quotes SQL, server messages and file names a PR author controls, so a
+ * marker there must never make another job's sticky comment take this one over.
+ */
 function hasMarker(body, marker) {
-    return typeof body === 'string' && body.split(/\r?\n/).some((line) => line.trim() === marker);
+    if (typeof body !== 'string')
+        return false;
+    const first = body.split(/\r?\n/, 1)[0] ?? '';
+    return first.trim() === marker;
 }
 /**
  * The comment to update: the oldest one holding the marker whose author is
@@ -106,8 +114,8 @@ var plan = __webpack_require__(955);
 var run = __webpack_require__(1413);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
-// EXTERNAL MODULE: ./src/report/markdown.ts
-var report_markdown = __webpack_require__(4285);
+// EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
+var report_markdown = __webpack_require__(9083);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/settings.ts
@@ -3208,8 +3216,6 @@ function decideBackup(settings, target, env = process.env) {
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
 // What a statement destroys, from its parse tree (never from its text): the
 // tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
@@ -3252,7 +3258,6 @@ function destroyedBy(s) {
 
 
 
-
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 /** The table's primary-key columns, in key order ([] without a key). */
 async function keyColumns(client, regclass) {
@@ -3262,7 +3267,9 @@ async function keyColumns(client, regclass) {
 }
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    // Imported here: only a run that copies rows loads it (a no-op run never does).
+    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
     await (0,promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
     return stream.rowCount;
 }
@@ -6721,9 +6728,11 @@ async function runPgshift(settings, ctx) {
 /* harmony export */   SC: () => (/* binding */ escapeHtmlText),
 /* harmony export */   VV: () => (/* binding */ escapeInline),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
+/* harmony export */   jZ: () => (/* binding */ sanitizeText),
+/* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony exports sanitizeText, escapeHtml, inlineCode */
+/* unused harmony exports escapeHtml, inlineCode */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -6739,6 +6748,14 @@ async function runPgshift(settings, ctx) {
 // - sanitizeText: control and bidi characters made visible, for every context
 //   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
 const ZWSP = '\u200B';
+/**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
 /**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
@@ -6817,7 +6834,7 @@ function longestRun(text, ch) {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 function inlineCode(text) {
-    const s = oneLine(sanitizeText(text));
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
     if (s === '')
         return '` `';
     const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -6839,7 +6856,7 @@ function codeOrText(text) {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 function fencedBlock(code, lang = '') {
-    const body = sanitizeText(code).replace(/\s+$/, '');
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
     return `${fence}${info}\n${body}\n${fence}`;
@@ -6897,16 +6914,169 @@ function encodePath(path) {
 
 /***/ }),
 
-/***/ 4285:
+/***/ 9083:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Gc: () => (/* binding */ renderMarkdown),
-/* harmony export */   Gi: () => (/* binding */ COMMENT_MAX_LENGTH)
-/* harmony export */ });
-/* unused harmony export SUMMARY_MAX_LENGTH */
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5655);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Gi: () => (/* binding */ COMMENT_MAX_LENGTH),
+  Gc: () => (/* binding */ renderMarkdown)
+});
+
+// UNUSED EXPORTS: SUMMARY_MAX_LENGTH
+
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(6412);
+;// CONCATENATED MODULE: ./src/report/trusted.ts
+// The two kinds of text a report is made of, and the one way to mix them.
+//
+// - Untrusted text is a plain `string`: file names, identities, SQL, server
+//   messages, anything a PR author, a database or the environment controls.
+//   It is escaped in every output (./escape.ts), so it renders as inert text.
+// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
+//   In advice, a span in backticks is a command or code: markdown shows it as a
+//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
+//   space after `@`). Values from outside may be interpolated with `advice`...``,
+//   which puts each one in a code span that nothing inside can close.
+// - Markdown is a fragment that is already safe to concatenate. Only the
+//   functions here make one; `md`...`` takes fragments and numbers, never a
+//   plain string, so untrusted text cannot slip into markup unescaped.
+//
+// Both renderings are inert whatever the input: text outside code spans goes
+// through escapeInline, text inside through inlineCode. So an untrusted value
+// that reaches advice without `advice`...`` can at worst change what shows as
+// code, never add HTML, a link, a mention or a table break.
+
+/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
+function trustedMarkdown(value) {
+    return value;
+}
+/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
+function trusted_text(value) {
+    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+}
+/**
+ * Markdown from literal template parts (ours) and values that are already
+ * fragments or numbers. A plain string is a type error here: untrusted text
+ * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
+ */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/** Joins fragments with a separator of ours. */
+function join(parts, sep) {
+    return parts.join(sep);
+}
+/**
+ * A code span holding `value` verbatim (one line), delimited by one backtick
+ * more than any run inside, so nothing inside can close it. Commands,
+ * identifiers, file names: they paste as typed.
+ */
+function code(value) {
+    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    if (s === '')
+        return '` `';
+    let run = 0;
+    let longest = 0;
+    for (const c of s) {
+        run = c === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    const ticks = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
+function codeCell(value) {
+    return code(value).replace(/\|/g, '\\|');
+}
+/**
+ * Advice with untrusted values interpolated, each as a code span:
+ * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
+ */
+function advice(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/**
+ * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
+ * backticks closed by the next run of exactly n) becomes a verbatim code span;
+ * the text between is escaped as inert text. Line breaks become spaces.
+ */
+function adviceMarkdown(value, cell = false) {
+    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    const parts = [];
+    let prose = '';
+    let i = 0;
+    const flush = () => {
+        if (prose)
+            parts.push((0,report_escape/* escapeInline */.VV)(prose));
+        prose = '';
+    };
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            prose += s[i];
+            i++;
+            continue;
+        }
+        let n = 0;
+        while (s[i + n] === '`')
+            n++;
+        const close = findRun(s, i + n, n);
+        if (close < 0) {
+            prose += s.slice(i, i + n);
+            i += n;
+            continue;
+        }
+        let inner = s.slice(i + n, close);
+        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
+            inner = inner.slice(1, -1);
+        flush();
+        parts.push(cell ? codeCell(inner) : code(inner));
+        i = close + n;
+    }
+    flush();
+    return parts.join('');
+}
+/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
+function findRun(s, from, n) {
+    let i = from;
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            i++;
+            continue;
+        }
+        let m = 0;
+        while (s[i + m] === '`')
+            m++;
+        if (m === n)
+            return i;
+        i += m;
+    }
+    return -1;
+}
+/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
+function adviceText(value) {
+    return sanitizeText(value);
+}
+/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
+function adviceCell(value) {
+    const s = adviceMarkdown(value, true);
+    return (s.trim() === '' ? ' ' : s);
+}
+
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 const SUMMARY_MAX_LENGTH = 1_000_000;
@@ -6921,8 +7091,8 @@ const RUN_RESULT = {
 /** The header's result: the mode's own word for success (applied, rolled back, verified, previewed). */
 function runResult(r) {
     if (r.status === 'success')
-        return `✅ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .successWords */ .hE)(r)}`;
-    return RUN_RESULT[r.status] ?? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.status);
+        return `✅ ${(0,report_text/* successWords */.hE)(r)}`;
+    return RUN_RESULT[r.status] ?? (0,report_escape/* escapeInline */.VV)(r.status);
 }
 const STATUS_MARK = {
     applied: '✅ ',
@@ -7029,7 +7199,7 @@ function renderMarkdown(report, opts = {}) {
 function normaliseBase(base) {
     if (!base)
         return undefined;
-    const safe = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(base);
+    const safe = (0,report_escape/* safeUrl */.Pl)(base);
     if (!safe)
         return undefined;
     return safe.endsWith('/') ? safe : `${safe}/`;
@@ -7039,15 +7209,15 @@ function atLine(line) {
     return line !== undefined && line > 0 ? { line, col: 0 } : undefined;
 }
 /** `file:line:col`, as a link into the repository when a link base is known. */
-function location(ctx, file, position) {
-    const text = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLocation */ .j$)(file, position);
+function markdown_location(ctx, file, position) {
+    const text = (0,report_text/* formatLocation */.j$)(file, position);
     if (!text || !file)
         return '';
-    const code = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(text);
+    const code = (0,report_escape/* codeOrText */.Qg)(text);
     if (!ctx.linkBase)
         return code;
     const anchor = position ? `#L${position.line}` : '';
-    return `[${code}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .encodePath */ .O0)(file)}${anchor})`;
+    return `[${code}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}${anchor})`;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -7057,51 +7227,51 @@ function build(ctx, l) {
     const r = ctx.report;
     const blocks = [];
     // Header.
-    const preview = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .isPreview */ .bU)(r);
-    blocks.push(`## pgshift ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .modeTitle */ .i2)(r))}: ${runResult(r)}`);
+    const preview = (0,report_text/* isPreview */.bU)(r);
+    blocks.push(`## pgshift ${(0,report_escape/* escapeInline */.VV)((0,report_text/* modeTitle */.i2)(r))}: ${runResult(r)}`);
     const convention = r.conventionNote
-        ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.convention)} (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.conventionNote, l.fieldChars))})`
-        : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(r.convention);
+        ? `${(0,report_escape/* escapeInline */.VV)(r.convention)} (${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote, l.fieldChars))})`
+        : (0,report_escape/* escapeInline */.VV)(r.convention);
     const facts = [
-        `**Target:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.target)}`,
-        `**Migrations:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.migrationsDir)}`,
+        `**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}`,
+        `**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)}`,
         `**Convention:** ${convention}`,
-        `**Duration:** ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.durationMs) || '0 ms'}`
+        `**Duration:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`
     ];
     if (r.commit)
-        facts.push(`**Commit:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.commit.slice(0, 12))}`);
-    const run = r.runUrl ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(r.runUrl) : undefined;
+        facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
+    const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
     if (run)
         facts.push(`[Run log](${run})`);
     const more = [];
     if (r.historyTable)
-        more.push(`**History:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.supabaseHistory.table)}` : ''}`);
+        more.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
     const sb = r.supabaseHistory;
     if (sb && (sb.adopted.length || sb.backfilled.length)) {
         const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
-        more.push(`**Supabase history:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(parts.join(', '))}`);
+        more.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
     }
     if (r.serverVersion)
-        more.push(`**Server:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(r.serverVersion)}`);
+        more.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
     blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''));
     if (r.supabaseShim)
-        blocks.push(`**Supabase shim:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.supabaseShim, l.fieldChars))}`);
+        blocks.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
     if (preview)
-        blocks.push(`> **${_text_js__WEBPACK_IMPORTED_MODULE_1__/* .PREVIEW_BANNER */ .Cr}.**`);
+        blocks.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
     // Counts.
-    const counts = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .countSummary */ .or)(r.migrations);
+    const counts = (0,report_text/* countSummary */.or)(r.migrations);
     blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.');
     // Refusals and problems: found before anything ran.
     if (r.plan.refusals.length) {
         blocks.push('### Refused');
-        blocks.push(list(ctx, r.plan.refusals.map((x) => (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
+        blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
     }
     if (r.problems.length) {
         blocks.push('### Problems found before connecting');
         const items = r.problems.map((pr) => {
-            const where = location(ctx, pr.file, pr.position);
-            const hint = pr.hint ? ` Hint: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(pr.hint, l.fieldChars))}` : '';
-            return `${where ? `${where} ` : ''}**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(pr.code)}**: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(pr.message, l.fieldChars))}${hint}`;
+            const where = markdown_location(ctx, pr.file, pr.position);
+            const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
+            return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
         });
         blocks.push(list(ctx, items, l.listItems, 'problem'));
     }
@@ -7116,7 +7286,7 @@ function build(ctx, l) {
             if (i < l.errors)
                 blocks.push(...errorBlocks(ctx, l, e, m));
             else if (i === l.errors) {
-                const rest = errors.slice(i).map((x) => (x.m ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(x.m.identity) : 'the run'));
+                const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
                 const noun = i === 0 ? 'error' : 'more error';
                 blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
             }
@@ -7139,8 +7309,8 @@ function build(ctx, l) {
         blocks.push('### Rolled back, newest first');
         const byId = new Map(r.migrations.map((m) => [m.identity, m]));
         const items = r.rolledBack.map((id) => {
-            const d = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(byId.get(id)?.durationMs);
-            return `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(id)}${d ? ` (${d})` : ''}`;
+            const d = (0,report_text/* formatDuration */.a3)(byId.get(id)?.durationMs);
+            return `${(0,report_escape/* codeOrText */.Qg)(id)}${d ? ` (${d})` : ''}`;
         });
         blocks.push(list(ctx, items, l.listItems, 'migration', true));
     }
@@ -7154,18 +7324,18 @@ function build(ctx, l) {
     const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
         blocks.push('### Not dry-runnable (listed, not run)');
-        const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(m.identity)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
+        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
         blocks.push(list(ctx, items, l.listItems, 'file'));
     }
     const locked = r.migrations.filter((m) => m.locks?.length);
     if (locked.length) {
         blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken');
         const items = locked.map((m) => {
-            const locks = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .sortLocks */ .xv)(m.locks ?? []).map((lk) => {
-                const what = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .blocksWords */ .cN)(lk.blocks);
-                return `  - **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .lockModeWords */ .IS)(lk.mode))}** on ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(lk.relation)}${what ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(what, l.fieldChars))}` : ''}`;
+            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
+                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
+                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
             });
-            return [(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(m.identity), ...locks].join('\n');
+            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
         });
         blocks.push(list(ctx, items, l.listItems, 'migration'));
     }
@@ -7182,10 +7352,10 @@ function build(ctx, l) {
     }
     if (r.warnings.length) {
         blocks.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(w.file)}: ` : ''}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(w.message, l.fieldChars))}`);
+        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
         blocks.push(list(ctx, items, l.listItems, 'warning'));
     }
-    blocks.push(`**Next:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(r.nextStep, 2000))}`);
+    blocks.push(`**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`);
     return blocks;
 }
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
@@ -7195,17 +7365,17 @@ function backupSection(ctx, l) {
     const items = [];
     if (b && b.level !== 'off') {
         const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : '';
-        const took = b.durationMs !== undefined ? ` in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}` : '';
+        const took = b.durationMs !== undefined ? ` in ${(0,report_text/* formatDuration */.a3)(b.durationMs) || '0 ms'}` : '';
         items.push(b.error
-            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}) failed:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(b.error, l.fieldChars))}`
-            : `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.level)}):** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(b.pgDump)}` : ''}`);
+            ? `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}) failed:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(b.error, l.fieldChars))}`
+            : `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}):** ${(0,report_escape/* codeOrText */.Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,report_escape/* escapeInline */.VV)(b.pgDump)}` : ''}`);
     }
     for (const c of r.safetyCopies ?? []) {
-        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.what)}, destroyed by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(c.statement)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(c.file)}`);
+        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,report_escape/* escapeInline */.VV)(c.what)}, destroyed by ${(0,report_escape/* escapeInline */.VV)(c.statement)}: ${(0,report_escape/* codeOrText */.Qg)(c.file)}`);
     }
     for (const h of r.hooks ?? []) {
-        const where = h.error ? location(ctx, h.error.file ?? h.file, h.error.position) : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.file);
-        items.push(`**Hook ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.hook)}** ${where}${h.after ? ` after ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(h.durationMs) || '0 ms'})` : ''}`);
+        const where = h.error ? markdown_location(ctx, h.error.file ?? h.file, h.error.position) : (0,report_escape/* codeOrText */.Qg)(h.file);
+        items.push(`**Hook ${(0,report_escape/* escapeInline */.VV)(h.hook)}** ${where}${h.after ? ` after ${(0,report_escape/* codeOrText */.Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,report_escape/* escapeInline */.VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,report_text/* formatDuration */.a3)(h.durationMs) || '0 ms'})` : ''}`);
     }
     if (!items.length)
         return [];
@@ -7225,19 +7395,19 @@ function list(ctx, items, keep, noun, numbered = false) {
 }
 function errorBlocks(ctx, l, e, m, check) {
     const out = [];
-    const where = location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
+    const where = markdown_location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
     const what = check
-        ? `Check ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(check.subject)} failed`
+        ? `Check ${(0,report_escape/* escapeInline */.VV)(check.subject)} failed`
         : m
-            ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
+            ? `${(0,report_escape/* escapeInline */.VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
             : 'The run failed';
     out.push(`#### ${what}${where ? ` at ${where}` : ''}`);
-    const code = e.sqlstate ? `**ERROR ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(e.sqlstate)}:** ` : '**ERROR:** ';
-    out.push(`${code}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(e.message, l.fieldChars))}`);
+    const code = e.sqlstate ? `**ERROR ${(0,report_escape/* escapeInline */.VV)(e.sqlstate)}:** ` : '**ERROR:** ';
+    out.push(`${code}${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(e.message, l.fieldChars))}`);
     const fields = [];
     const field = (label, v) => {
         if (v && v.trim() !== '')
-            fields.push(`- **${label}:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(v, l.fieldChars))}`);
+            fields.push(`- **${label}:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(v, l.fieldChars))}`);
     };
     field('Detail', e.detail);
     field('Hint', e.hint);
@@ -7250,9 +7420,9 @@ function errorBlocks(ctx, l, e, m, check) {
     if (fields.length)
         out.push(fields.join('\n'));
     if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
-        out.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shortenStatement */ .xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
+        out.push((0,report_escape/* fencedBlock */.zW)((0,report_text/* shortenStatement */.xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
     }
-    out.push(`**What to do:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(e.next, l.fieldChars))}`);
+    out.push(`**What to do:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(e.next, l.fieldChars))}`);
     return out;
 }
 function table(ctx, l) {
@@ -7275,14 +7445,14 @@ function table(ctx, l) {
         const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`];
         for (const m of rows) {
             const cells = [
-                (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(m.identity),
-                `${STATUS_MARK[m.status] ?? ''}${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .statusWords */ .o7)(m.status)}`,
-                (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(m.durationMs) || ' ',
+                (0,report_escape/* escapeTableCell */.aL)(m.identity),
+                `${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)}`,
+                (0,report_text/* formatDuration */.a3)(m.durationMs) || ' ',
                 m.statements === undefined ? '—' : String(m.statements),
                 runs(m),
-                ...(withLocks ? [m.locks ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .compactLocks */ .gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
+                ...(withLocks ? [m.locks ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
                 m.hasDown ? '✓' : '—',
-                ...(withNotes ? [(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(notes(m), l.fieldChars))] : [])
+                ...(withNotes ? [(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(notes(m), l.fieldChars))] : [])
             ];
             lines.push(`| ${cells.join(' | ')} |`);
         }
@@ -7295,10 +7465,10 @@ function table(ctx, l) {
     return out;
 }
 function runs(m) {
-    const words = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .runModeWords */ .mH)(m);
+    const words = (0,report_text/* runModeWords */.mH)(m);
     if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length)
         return words;
-    return `${words} (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
+    return `${words} (${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
 }
 function notes(m) {
     const parts = [];
@@ -7310,7 +7480,7 @@ function notes(m) {
         parts.push(`left behind: ${m.leftovers.join('; ')}`);
     if (m.notDryRunnable !== undefined)
         parts.push('not dry-runnable');
-    parts.push(...(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .twinNotes */ .ec)(m));
+    parts.push(...(0,report_text/* twinNotes */.ec)(m));
     if (m.note)
         parts.push(m.note);
     return parts.join('; ');
@@ -7318,31 +7488,31 @@ function notes(m) {
 /** `<details>` with one migration's statements: line, statement, time, and the twin note. */
 function timingsDetails(ctx, l, m) {
     const timings = m.statementTimings ?? [];
-    const total = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
+    const total = (0,report_text/* formatDuration */.a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
     const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length;
     const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ');
     const withNote = twins > 0;
     const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`];
     for (const t of timings) {
-        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .encodePath */ .O0)(m.file)}#L${t.line})` : String(t.line);
-        const cells = [line, (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(t.label, 200)), (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(t.ms) || ' '];
+        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(m.file)}#L${t.line})` : String(t.line);
+        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 200)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
         if (withNote)
-            cells.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(t.twin ?? '', l.fieldChars)));
+            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', l.fieldChars)));
         lines.push(`| ${cells.join(' | ')} |`);
     }
-    return `<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
+    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
 }
 /** Every check, failures first, with the failures' errors in full. */
 function checksSection(ctx, l) {
-    const checks = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .checksInOrder */ .B2)(ctx.report.checks ?? []);
+    const checks = (0,report_text/* checksInOrder */.B2)(ctx.report.checks ?? []);
     const failing = checks.filter((c) => !c.ok);
     const passing = checks.filter((c) => c.ok);
     const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))];
-    const out = ['### Checks', `${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .checksSummary */ .Gk)(checks)}.`];
+    const out = ['### Checks', `${(0,report_text/* checksSummary */.Gk)(checks)}.`];
     const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |'];
     for (const c of shown) {
-        const where = location(ctx, c.file, atLine(c.line));
-        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(c.subject)} | ${where || ' '} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(c.message, l.fieldChars))} |`);
+        const where = markdown_location(ctx, c.file, atLine(c.line));
+        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,report_escape/* escapeTableCell */.aL)(c.subject)} | ${where || ' '} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))} |`);
     }
     out.push(lines.join('\n'));
     const left = checks.length - shown.length;
@@ -7368,9 +7538,9 @@ function lintSection(ctx, l) {
     const shown = ordered.slice(0, Math.max(0, l.rows));
     const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |'];
     for (const f of shown) {
-        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.suppressed, l.fieldChars))})` : ''}`;
-        const finding = `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.message, l.fieldChars))}<br>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.why, l.fieldChars))}`;
-        lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.fix, l.fieldChars))} |`);
+        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})` : ''}`;
+        const finding = `${adviceCell((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}<br>${adviceCell((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}`;
+        lines.push(`| ${rule} | ${markdown_location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))} |`);
     }
     const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')];
     if (ordered.length > shown.length)
@@ -7383,10 +7553,10 @@ function supabaseLintSection(ctx, l) {
     const shown = all.slice(0, Math.max(0, l.rows));
     const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |'];
     for (const f of shown) {
-        const url = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .safeUrl */ .Pl)(f.url);
-        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .codeOrText */ .Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
-        const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(f.object);
-        lines.push(`| ${rule} | ${where} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(f.message, l.fieldChars))} |`);
+        const url = (0,report_escape/* safeUrl */.Pl)(f.url);
+        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
+        const where = markdown_location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,report_escape/* escapeTableCell */.aL)(f.object);
+        lines.push(`| ${rule} | ${where} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))} |`);
     }
     const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')];
     if (all.length > shown.length)
@@ -7404,18 +7574,18 @@ function schemaChangesSection(ctx, l) {
     const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |'];
     for (const k of kinds) {
         for (const c of shown.filter((x) => kindOf(x.object) === k)) {
-            lines.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(k)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(c.detail ?? '', l.fieldChars))} |`);
+            lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(k)} | ${(0,report_escape/* escapeTableCell */.aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.detail ?? '', l.fieldChars))} |`);
         }
     }
     const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : '';
-    return ['### Schema changes in this run', `<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
+    return ['### Schema changes in this run', `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
 }
 function schemaDiffSection(ctx, l) {
     const out = ['### Schema differences'];
     for (const d of ctx.report.schemaDiff ?? []) {
         const n = d.differences.length;
         if (n === 0) {
-            out.push(`✅ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(d.title)}: no differences.`);
+            out.push(`✅ ${(0,report_escape/* escapeInline */.VV)(d.title)}: no differences.`);
             continue;
         }
         const shown = d.differences.slice(0, Math.max(0, l.diffRows));
@@ -7423,13 +7593,13 @@ function schemaDiffSection(ctx, l) {
         if (shown.length) {
             const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
             for (const x of shown)
-                lines.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(x.object)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)(x.change)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clip */ .$Q)(x.detail ?? '', l.fieldChars))} |`);
+                lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(x.object)} | ${(0,report_escape/* escapeTableCell */.aL)(x.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(x.detail ?? '', l.fieldChars))} |`);
             parts.push(lines.join('\n'));
         }
         if (n > shown.length) {
             parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`);
         }
-        out.push(`<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtmlText */ .SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
+        out.push(`<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
     }
     return out;
 }

@@ -4750,8 +4750,6 @@ function decideBackup(settings, target, env = process.env) {
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
-var pg_copy_streams = __webpack_require__(6901);
 ;// CONCATENATED MODULE: ./src/source/destroys.ts
 // What a statement destroys, from its parse tree (never from its text): the
 // tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
@@ -4794,7 +4792,6 @@ function destroyedBy(s) {
 
 
 
-
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 /** The table's primary-key columns, in key order ([] without a key). */
 async function keyColumns(client, regclass) {
@@ -4804,7 +4801,9 @@ async function keyColumns(client, regclass) {
 }
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 async function copyToCsv(client, query, file) {
-    const stream = client.query((0,pg_copy_streams.to)(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
+    // Imported here: only a run that copies rows loads it (a no-op run never does).
+    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
     await (0,external_node_stream_promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
     return stream.rowCount;
 }
@@ -8524,6 +8523,14 @@ __webpack_require__.d(__webpack_exports__, {
 //   (terminal escapes in the CLI, "Trojan Source" reordering in a review).
 const ZWSP = '\u200B';
 /**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+function neutraliseHtmlComments(text) {
+    return text.replace(/<!--/g, '<!\\--');
+}
+/**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
  * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
@@ -8601,7 +8608,7 @@ function longestRun(text, ch) {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 function inlineCode(text) {
-    const s = oneLine(sanitizeText(text));
+    const s = neutraliseHtmlComments(oneLine(sanitizeText(text)));
     if (s === '')
         return '` `';
     const ticks = '`'.repeat(longestRun(s, '`') + 1);
@@ -8623,7 +8630,7 @@ function codeOrText(text) {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 function fencedBlock(code, lang = '') {
-    const body = sanitizeText(code).replace(/\s+$/, '');
+    const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = lang.replace(/[^A-Za-z0-9_+-]/g, '');
     return `${fence}${info}\n${body}\n${fence}`;

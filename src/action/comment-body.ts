@@ -18,9 +18,16 @@ export function commentMarker(key: string): string {
   return `<!-- pgshift:comment-key=${k} -->`
 }
 
-/** True when one line of the body is exactly the marker (a key never matches a longer key that starts with it). */
+/**
+ * True when the body's first line is exactly the marker (a key never matches a
+ * longer key that starts with it). Only the first line counts: the rest of a
+ * report quotes SQL, server messages and file names a PR author controls, so a
+ * marker there must never make another job's sticky comment take this one over.
+ */
 export function hasMarker(body: string | null | undefined, marker: string): boolean {
-  return typeof body === 'string' && body.split(/\r?\n/).some((line) => line.trim() === marker)
+  if (typeof body !== 'string') return false
+  const first = body.split(/\r?\n/, 1)[0] ?? ''
+  return first.trim() === marker
 }
 
 /** Whose comments may be ours. */

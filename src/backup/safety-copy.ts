@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import { to as copyTo } from 'pg-copy-streams'
 import type { SafetyCopy } from '../engine/report.js'
 import { destroyedBy } from '../source/destroys.js'
 import type { ParsedScript } from '../source/types.js'
@@ -26,6 +25,8 @@ async function keyColumns(client: pg.Client, regclass: string): Promise<string[]
 
 /** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
 export async function copyToCsv(client: pg.Client, query: string, file: string): Promise<number> {
+  // Imported here: only a run that copies rows loads it (a no-op run never does).
+  const { to: copyTo } = await import('pg-copy-streams')
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`))
   await pipeline(stream, createWriteStream(file, { mode: 0o600 }))
   return stream.rowCount

@@ -16,6 +16,15 @@
 const ZWSP = '\u200B'
 
 /**
+ * `<!--` inside code (a code span or a fenced block, where entities do not
+ * work) becomes `<!\--`: visible, and no line of a comment can carry another
+ * job's hidden `<!-- pgshift:comment-key=… -->` marker (issue 13).
+ */
+export function neutraliseHtmlComments(text: string): string {
+  return text.replace(/<!--/g, '<!\\--')
+}
+
+/**
  * Makes control characters visible: C0 controls except tab and newline, DEL,
  * C1 controls, and the bidi embedding/override/isolate characters become `\xNN`
  * or `\u{NNNN}`. Carriage returns are kept only as part of CRLF, then turned into LF.
@@ -105,7 +114,7 @@ function longestRun(text: string, ch: string): number {
  * escapeTableCell there: a backslash before a pipe would break the row).
  */
 export function inlineCode(text: string): string {
-  const s = oneLine(sanitizeText(text))
+  const s = neutraliseHtmlComments(oneLine(sanitizeText(text)))
   if (s === '') return '` `'
   const ticks = '`'.repeat(longestRun(s, '`') + 1)
   const pad = /^[` ]|[` ]$/.test(s) ? ' ' : ''
@@ -128,7 +137,7 @@ export function codeOrText(text: string): string {
  * inside cannot close it. `lang` is ours (e.g. 'sql'), never untrusted.
  */
 export function fencedBlock(code: string, lang = ''): string {
-  const body = sanitizeText(code).replace(/\s+$/, '')
+  const body = neutraliseHtmlComments(sanitizeText(code)).replace(/\s+$/, '')
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1))
   const info = lang.replace(/[^A-Za-z0-9_+-]/g, '')
   return `${fence}${info}\n${body}\n${fence}`

@@ -14,6 +14,7 @@
 // left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
 import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
+import { adviceCell, adviceMarkdown } from './trusted.js'
 import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
 import {
   blocksWords,
@@ -245,7 +246,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   }
   if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
-  if (r.supabaseShim) blocks.push(`**Supabase shim:** ${escapeInline(clip(r.supabaseShim, l.fieldChars))}`)
+  if (r.supabaseShim) blocks.push(`**Supabase shim:** ${adviceMarkdown(clip(r.supabaseShim, l.fieldChars))}`)
   if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 
   // Counts.
@@ -255,14 +256,14 @@ function build(ctx: Ctx, l: Limits): string[] {
   // Refusals and problems: found before anything ran.
   if (r.plan.refusals.length) {
     blocks.push('### Refused')
-    blocks.push(list(ctx, r.plan.refusals.map((x) => escapeInline(clip(x, l.fieldChars))), l.listItems, 'refusal'))
+    blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown(clip(x, l.fieldChars))), l.listItems, 'refusal'))
   }
   if (r.problems.length) {
     blocks.push('### Problems found before connecting')
     const items = r.problems.map((pr) => {
       const where = location(ctx, pr.file, pr.position)
-      const hint = pr.hint ? ` Hint: ${escapeInline(clip(pr.hint, l.fieldChars))}` : ''
-      return `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**: ${escapeInline(clip(pr.message, l.fieldChars))}${hint}`
+      const hint = pr.hint ? ` Hint: ${adviceMarkdown(clip(pr.hint, l.fieldChars))}` : ''
+      return `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**: ${adviceMarkdown(clip(pr.message, l.fieldChars))}${hint}`
     })
     blocks.push(list(ctx, items, l.listItems, 'problem'))
   }
@@ -342,11 +343,11 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   if (r.warnings.length) {
     blocks.push('### Warnings')
-    const items = r.warnings.map((w) => `${w.file ? `${codeOrText(w.file)}: ` : ''}${escapeInline(clip(w.message, l.fieldChars))}`)
+    const items = r.warnings.map((w) => `${w.file ? `${codeOrText(w.file)}: ` : ''}${adviceMarkdown(clip(w.message, l.fieldChars))}`)
     blocks.push(list(ctx, items, l.listItems, 'warning'))
   }
 
-  blocks.push(`**Next:** ${escapeInline(clip(r.nextStep, 2000))}`)
+  blocks.push(`**Next:** ${adviceMarkdown(clip(r.nextStep, 2000))}`)
   return blocks
 }
 
@@ -417,7 +418,7 @@ function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult, c
   if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
     out.push(fencedBlock(shortenStatement(e.statement, l.statementLines, l.fieldChars), 'sql'))
   }
-  out.push(`**What to do:** ${escapeInline(clip(e.next, l.fieldChars))}`)
+  out.push(`**What to do:** ${adviceMarkdown(clip(e.next, l.fieldChars))}`)
   return out
 }
 
@@ -532,8 +533,8 @@ function lintSection(ctx: Ctx, l: Limits): string[] {
   const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |']
   for (const f of shown) {
     const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${f.suppressed ? ` (suppressed: ${escapeTableCell(clip(f.suppressed, l.fieldChars))})` : ''}`
-    const finding = `${escapeTableCell(clip(f.message, l.fieldChars))}<br>${escapeTableCell(clip(f.why, l.fieldChars))}`
-    lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${escapeTableCell(clip(f.fix, l.fieldChars))} |`)
+    const finding = `${adviceCell(clip(f.message, l.fieldChars))}<br>${adviceCell(clip(f.why, l.fieldChars))}`
+    lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell(clip(f.fix, l.fieldChars))} |`)
   }
   const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')]
   if (ordered.length > shown.length) out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
