@@ -120,7 +120,7 @@ test('the first run creates the comment; the second updates the same comment id,
 
 test('a 403 on the comment: a notice, the summary is written, and the exit code is the migrations\' own', async () => {
   const g = await fake({ forbidWrites: true })
-  const ok = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' }), inputs: { mode: 'apply' } })
+  const ok = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n' }), inputs: { mode: 'apply' } })
   expect(ok.code).toBe(0)
   expect(ok.outputs.status).toBe('success')
   expect(ok.summary).toContain('## pgshift apply: ✅ applied')

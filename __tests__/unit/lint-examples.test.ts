@@ -104,11 +104,13 @@ describe('seed-shaped fixtures', () => {
     expect(brief(lintMigrations([ms[4]], ctx))).toEqual(['003/007_rebuild_indexes.sql:2:1 blocking-maintenance', '003/007_rebuild_indexes.sql:3:1 blocking-maintenance'])
   })
 
-  test('004 Mobius: 001-003 are clean; 005 indexes the existing brands without CONCURRENTLY (true positive)', async () => {
+  test('004 Mobius: 001-003 are clean; 005 indexes the existing brands without CONCURRENTLY, while its ADD COLUMN still holds ACCESS EXCLUSIVE (true positives)', async () => {
     const ms = await group('004')
     expect(lintMigrations(ms.slice(0, 3), { existingTables: new Set() })).toEqual([])
     expect(lintMigrations(ms, { existingTables: new Set() })).toEqual([]) // brands is new in the same set
     const ctx = { existingTables: new Set(ms.slice(0, 3).flatMap(createdBy)) }
-    expect(brief(lintMigrations([ms[3]], ctx))).toEqual(['004/005_add_compressed_twin.sql:4:1 require-concurrent-index'])
+    // The ADD COLUMN at line 2 takes ACCESS EXCLUSIVE on brands and holds it until COMMIT, so
+    // reads of brands wait for the whole index build too, not only writes.
+    expect(brief(lintMigrations([ms[3]], ctx))).toEqual(['004/005_add_compressed_twin.sql:4:1 require-concurrent-index', '004/005_add_compressed_twin.sql:4:1 lock-held-until-commit'])
   })
 })

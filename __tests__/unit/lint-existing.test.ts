@@ -19,15 +19,15 @@ const snapshot = (...tables: string[]): LintContext => ({ existingTables: new Se
 describe('existing versus new tables', () => {
   test('the same index fires on a table from the snapshot and not on one created earlier in the set', async () => {
     expect(await run(snapshot('public.orders'), 'CREATE INDEX i ON orders (a);')).toEqual(['001_m:1:1 require-concurrent-index'])
-    expect(await run(snapshot(), 'CREATE TABLE orders (id int PRIMARY KEY, a int);', 'CREATE INDEX i ON orders (a);')).toEqual([])
+    expect(await run(snapshot(), 'CREATE TABLE orders (id bigint PRIMARY KEY, a int);', 'CREATE INDEX i ON orders (a);')).toEqual([])
     // Created earlier in the set wins over the snapshot (the old table was dropped first).
-    expect(await run(snapshot('public.orders'), 'DROP TABLE orders;', 'CREATE TABLE orders (id int PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([
+    expect(await run(snapshot('public.orders'), 'DROP TABLE orders;', 'CREATE TABLE orders (id bigint PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([
       '001_m:1:1 destructive'
     ])
   })
 
   test('order matters: a statement before the CREATE TABLE still sees the old table', async () => {
-    expect(await run(snapshot('public.orders'), 'CREATE INDEX i ON orders (a);', 'DROP TABLE orders;\nCREATE TABLE orders (id int PRIMARY KEY, a int);')).toEqual([
+    expect(await run(snapshot('public.orders'), 'CREATE INDEX i ON orders (a);', 'DROP TABLE orders;\nCREATE TABLE orders (id bigint PRIMARY KEY, a int);')).toEqual([
       '001_m:1:1 require-concurrent-index',
       '002_m:1:1 destructive'
     ])
@@ -44,7 +44,7 @@ describe('existing versus new tables', () => {
   })
 
   test('CREATE TABLE IF NOT EXISTS on a table of the snapshot is a no-op: the table stays existing', async () => {
-    expect(await run(snapshot('public.orders'), 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([
+    expect(await run(snapshot('public.orders'), 'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([
       '001_m:2:1 require-concurrent-index'
     ])
   })
@@ -59,13 +59,13 @@ describe('existing versus new tables', () => {
       '002_m:1:1 require-concurrent-index',
       '002_m:3:1 require-concurrent-index'
     ])
-    expect(await run(snapshot(), 'CREATE TABLE d (id int PRIMARY KEY, a int);\nALTER TABLE d RENAME TO e;\nCREATE INDEX i ON e (a);')).toEqual([])
+    expect(await run(snapshot(), 'CREATE TABLE d (id bigint PRIMARY KEY, a int);\nALTER TABLE d RENAME TO e;\nCREATE INDEX i ON e (a);')).toEqual([])
   })
 
   test('unknownTablesExist: a table neither in the snapshot nor created in the set counts as existing', async () => {
     const ctx: LintContext = { existingTables: new Set(), unknownTablesExist: true }
     expect(await run(ctx, 'CREATE INDEX i ON orders (a);')).toEqual(['001_m:1:1 require-concurrent-index'])
-    expect(await run(ctx, 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([])
+    expect(await run(ctx, 'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, a int);\nCREATE INDEX i ON orders (a);')).toEqual([])
     expect(await run(snapshot(), 'CREATE INDEX i ON orders (a);')).toEqual([])
   })
 })

@@ -67,7 +67,7 @@ describe('with a reason', () => {
 
 describe('without a reason', () => {
   test('the finding stays unsuppressed and ignore-without-reason points at the comment', async () => {
-    const fs = await lint('CREATE TABLE t (id int PRIMARY KEY);\n  -- pgshift-ignore require-concurrent-index\nCREATE INDEX i ON orders (a);\n')
+    const fs = await lint('CREATE TABLE t (id bigint PRIMARY KEY);\n  -- pgshift-ignore require-concurrent-index\nCREATE INDEX i ON orders (a);\n')
     expect(brief(fs)).toEqual([
       ['ignore-without-reason', 2, 3, null],
       ['require-concurrent-index', 3, 1, null]

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 71 modules
-var run = __webpack_require__(302);
+// EXTERNAL MODULE: ./src/engine/run.ts + 76 modules
+var run = __webpack_require__(3669);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -196,7 +196,7 @@ main().then((code) => {
 
 /***/ }),
 
-/***/ 302:
+/***/ 3669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5217,196 +5217,6 @@ async function adoptSupabaseHistory(ctx) {
     ctx.supabase.columns = await supabaseColumns(ctx.client);
 }
 
-;// CONCATENATED MODULE: ./src/lint/rules.ts
-const LOCK_TIMEOUT_NOTE = "pgshift's lock-timeout input (SET LOCAL lock_timeout, default 5s) bounds how long the statement waits for the lock, and so how long traffic queues behind it; it does not bound how long the lock is held once granted.";
-const RULES = [
-    {
-        id: 'require-concurrent-index',
-        severity: 'warning',
-        summary: 'CREATE INDEX without CONCURRENTLY on an existing table',
-        why: 'CREATE INDEX takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built, which on a large table takes minutes. Reads still work.',
-        fix: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a migration file of its own (pgshift then runs it outside a transaction). If a concurrent build fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before rerunning.'
-    },
-    {
-        id: 'concurrently-mixed-file',
-        severity: 'warning',
-        summary: 'a CONCURRENTLY statement in a file with other (transactional) statements',
-        why: 'CONCURRENTLY cannot run in a transaction block, so pgshift runs the whole file statement by statement in autocommit. The other statements lose their atomicity: if one fails, the ones before it stay committed (pgshift records the progress and resumes there), and a failed concurrent build leaves an INVALID index behind.',
-        fix: 'Put each CREATE/DROP INDEX CONCURRENTLY (or REINDEX / DETACH PARTITION CONCURRENTLY) in a migration file of its own, with IF NOT EXISTS / IF EXISTS; keep the other statements in ordinary files that run in one transaction.'
-    },
-    {
-        id: 'adding-not-null-column',
-        severity: 'error',
-        summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
-        why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
-        fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then add NOT NULL through a CHECK (c IS NOT NULL) NOT VALID + VALIDATE.'
-    },
-    {
-        id: 'changing-column-type',
-        severity: 'warning',
-        summary: 'ALTER COLUMN ... TYPE on an existing table',
-        why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
-        fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Binary-compatible changes (varchar(n) to varchar(m > n) or text, dropping a length limit, numeric precision increase) do not rewrite: suppress with the reason.'
-    },
-    {
-        id: 'constraint-missing-not-valid',
-        severity: 'warning',
-        summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
-        why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
-        fix: 'ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked), then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later statement or migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.'
-    },
-    {
-        id: 'set-not-null',
-        severity: 'warning',
-        summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
-        why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
-        fix: 'ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c_not_null (no blocking lock); then SET NOT NULL (instant, the CHECK proves it); then DROP CONSTRAINT c_not_null.'
-    },
-    {
-        id: 'add-pk-or-unique-without-index',
-        severity: 'warning',
-        summary: 'ADD PRIMARY KEY / UNIQUE without USING INDEX on an existing table',
-        why: 'The constraint builds its unique index while the ALTER TABLE holds an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build (a PRIMARY KEY also scans for NULLs).',
-        fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in its own file, then ALTER TABLE t ADD CONSTRAINT c PRIMARY KEY USING INDEX idx (or UNIQUE USING INDEX idx): instant.'
-    },
-    {
-        id: 'renaming',
-        severity: 'warning',
-        summary: 'RENAME of a table or a column',
-        why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
-        fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name), deploy code that uses it, then drop the old name in a later migration.'
-    },
-    {
-        id: 'destructive',
-        severity: 'error',
-        summary: 'DROP TABLE, DROP COLUMN, TRUNCATE, or DELETE / UPDATE without WHERE on an existing table',
-        why: 'The data is gone for good once the migration commits (a down script cannot bring it back), and running code that still reads the table or column fails. DROP and TRUNCATE also take ACCESS EXCLUSIVE; a DELETE/UPDATE of every row holds row locks on all of them and bloats the table.',
-        fix: 'Stop using the table/column in code first and deploy; back the data up if it may be needed; drop in a later migration. For data changes, add a WHERE clause (and batch large updates). If the loss is intended, suppress with the reason.'
-    },
-    {
-        id: 'table-without-primary-key',
-        severity: 'warning',
-        summary: 'CREATE TABLE without a PRIMARY KEY',
-        why: 'Without a primary key, rows cannot be addressed reliably, logical replication (and Supabase Realtime) cannot publish UPDATE and DELETE, and adding a key later means building an index on a table that is by then large.',
-        fix: 'Declare one now: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or id uuid PRIMARY KEY DEFAULT gen_random_uuid(), or a PRIMARY KEY (a, b) table constraint.'
-    },
-    {
-        id: 'volatile-default',
-        severity: 'warning',
-        summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table',
-        why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done.',
-        fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
-    },
-    {
-        id: 'lock-without-timeout',
-        severity: 'warning',
-        summary: 'LOCK TABLE in ACCESS EXCLUSIVE mode on an existing table, or a file that turns lock_timeout off',
-        why: `ACCESS EXCLUSIVE blocks every read and write of the table from when it is granted until the migration commits, i.e. through every statement after it in the file. ${LOCK_TIMEOUT_NOTE} Other ACCESS EXCLUSIVE work (ALTER TABLE) is covered by that input, so only an explicit LOCK TABLE, or a SET lock_timeout = 0 / RESET that switches pgshift's bound off, is flagged.`,
-        fix: "Drop the explicit LOCK TABLE: each ALTER TABLE takes the lock it needs. If you must serialize writers, use a weaker mode (SHARE ROW EXCLUSIVE blocks writes, not reads) and put the LOCK right before the work that needs it. Never set lock_timeout to 0 in a migration; raise pgshift's lock-timeout input instead."
-    },
-    {
-        id: 'prefer-gen-random-uuid',
-        severity: 'warning',
-        summary: 'uuid_generate_v4() where gen_random_uuid() serves',
-        why: 'uuid_generate_v4() needs the uuid-ossp extension, which hardened Postgres builds restrict (permission denied for function pg_read_file) and which must exist in the search_path. gen_random_uuid() is built in since PostgreSQL 13 and gives the same random (v4) UUIDs.',
-        fix: 'Use gen_random_uuid() (PostgreSQL 13+, no extension).'
-    },
-    {
-        id: 'blocking-maintenance',
-        severity: 'warning',
-        summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table',
-        why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
-        fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
-    },
-    {
-        id: 'ignore-without-reason',
-        severity: 'warning',
-        summary: 'a -- pgshift-ignore comment without a reason',
-        why: 'A suppression must say why the flagged statement is safe, so a reviewer can check it. Without a reason the suppression does not apply.',
-        fix: 'Write the reason after a colon: -- pgshift-ignore <rule-id>: <reason>.'
-    },
-    {
-        id: 'ignore-unknown-rule',
-        severity: 'warning',
-        summary: 'a -- pgshift-ignore comment naming a rule that does not exist',
-        why: 'The comment suppresses nothing, probably because of a typo, so the finding it meant to suppress still shows.',
-        fix: 'Use one of the rule ids listed in docs/lint.md (several may be separated by commas).'
-    }
-];
-const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
-/** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
-const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
-
-;// CONCATENATED MODULE: ./src/lint/suppress.ts
-// Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
-// Comments come from the real lexer (scanSql), so the same text inside a string or a
-// dollar-quoted body is not a comment and suppresses nothing.
-//
-// Which statement a comment applies to:
-// - inside a statement's text (between two of its lines): that statement;
-// - after code on the same line (`CREATE INDEX ...; -- pgshift-ignore ...`): the
-//   statement that code belongs to;
-// - on a line of its own: the next statement.
-
-
-const IGNORE_RE = /^--[ \t]*pgshift-ignore(?![\w-])(.*)$/is;
-function findIgnores(script) {
-    const ignores = [];
-    const problems = [];
-    const text = script.source.text;
-    if (!/pgshift-ignore/i.test(text))
-        return { ignores, problems };
-    const base = script.source.offset;
-    const spans = script.statements.map((s) => ({ start: s.offset - base, end: s.offset - base + s.sql.length }));
-    for (const token of scanSql(text)) {
-        if (token.tokenName !== 'SQL_COMMENT')
-            continue;
-        const m = IGNORE_RE.exec(token.text.trimEnd());
-        if (!m)
-            continue;
-        const rest = m[1];
-        const colon = rest.indexOf(':');
-        const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
-        const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
-        const ids = idsPart
-            .split(/[\s,]+/)
-            .map((s) => s.trim().toLowerCase())
-            .filter(Boolean);
-        const known = ids.filter((id) => IGNORABLE.has(id));
-        const unknown = ids.filter((id) => !IGNORABLE.has(id));
-        if (ids.length === 0) {
-            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: 'this -- pgshift-ignore comment names no rule id, so it suppresses nothing' });
-        }
-        for (const id of unknown) {
-            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: `-- pgshift-ignore names "${id}", which is not a pgshift lint rule, so it suppresses nothing` });
-        }
-        if (known.length > 0 && !reason) {
-            problems.push({
-                rule: 'ignore-without-reason',
-                index: token.start,
-                message: `-- pgshift-ignore ${known.join(', ')} gives no reason, so it suppresses nothing: write the reason after a colon`
-            });
-        }
-        ignores.push({ statement: target(text, spans, token.start), rules: known, reason });
-    }
-    return { ignores, problems };
-}
-function target(text, spans, at) {
-    let before = -1;
-    for (let i = 0; i < spans.length; i++) {
-        if (spans[i].start < at)
-            before = i;
-        else
-            break;
-    }
-    if (before >= 0 && at < spans[before].end)
-        return before;
-    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
-    if (before >= 0 && /\S/.test(text.slice(lineStart, at)))
-        return before;
-    return before + 1 < spans.length ? before + 1 : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/lint/tree.ts
 const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The list under `key`, or []. */
@@ -5523,24 +5333,722 @@ function tree_optionOn(def) {
     return true;
 }
 
+;// CONCATENATED MODULE: ./src/lint/column-types.ts
+// Column types as the lint compares them: the parse tree's TypeName and the catalog's
+// (pg_type.typname + the modifiers format_type prints) in one shape, and the
+// ALTER COLUMN ... TYPE changes Postgres makes without rewriting the table.
+
+// The parser spells SQL-standard names as the catalog does (pg_catalog.int4, varchar,
+// bpchar, timestamptz...); serial types are the shorthands it leaves bare. (A quoted
+// "char" is the one-byte internal type, not char(n): it is left as it is.)
+const ALIASES = {
+    serial: 'int4',
+    serial4: 'int4',
+    bigserial: 'int8',
+    serial8: 'int8',
+    smallserial: 'int2',
+    serial2: 'int2'
+};
+/** The type a TypeName node names; undefined for a type the lint cannot read (a %TYPE reference). */
+function parsedType(typeName) {
+    if (!isNode(typeName) || typeName.pct_type)
+        return undefined;
+    const parts = tree_names(typeName.names);
+    if (parts.length === 0)
+        return undefined;
+    const last = parts[parts.length - 1].toLowerCase();
+    const typname = parts.length === 1 ? (ALIASES[last] ?? last) : parts[0] === 'pg_catalog' ? last : `${parts.slice(0, -1).join('.')}.${last}`;
+    const mods = [];
+    for (const m of list(typeName, 'typmods')) {
+        const c = unwrap(m, 'A_Const');
+        const ival = c && isNode(c.ival) ? c.ival.ival : undefined;
+        mods.push(typeof ival === 'number' ? ival : 0);
+    }
+    // bpchar without a length is char(1); a bare numeric has no modifier.
+    if (typname === 'bpchar' && mods.length === 0 && parts[0] === 'pg_catalog')
+        mods.push(1);
+    if (typname === 'numeric' && mods.length === 1)
+        mods.push(0);
+    return { typname, mods, array: list(typeName, 'arrayBounds').length > 0 };
+}
+/** format_type output -> its modifiers: 'character varying(20)' -> [20], 'numeric(12,2)[]' -> [12, 2]. */
+function modsOf(formatted) {
+    const m = /\(([\d, ]+)\)/.exec(formatted);
+    return m ? m[1].split(',').map((x) => Number(x.trim())) : [];
+}
+// Types whose length or precision limit can grow (or go) without a rewrite (PostgreSQL 9.2+):
+// the value's stored form does not depend on the limit.
+const GROWABLE = new Set(['varchar', 'varbit', 'numeric', 'timestamp', 'timestamptz', 'interval']);
+/**
+ * Whether ALTER COLUMN ... TYPE from `from` to `to` (without USING) leaves the table
+ * as it is: no rewrite and no scan. Postgres skips both when the new type is
+ * binary-coercible and no stored value can fail the new limit.
+ */
+function changeWithoutRewrite(from, to) {
+    if (from.array !== to.array)
+        return false;
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (from.typname === to.typname) {
+        if (same(from.mods, to.mods))
+            return true;
+        if (!GROWABLE.has(from.typname))
+            return false;
+        if (to.mods.length === 0)
+            return true; // dropping the limit
+        if (from.mods.length === 0)
+            return false; // adding one: every value is checked (or rounded)
+        if (from.typname === 'numeric')
+            return to.mods[1] === from.mods[1] && to.mods[0] >= from.mods[0];
+        return to.mods[0] >= from.mods[0];
+    }
+    // varchar and text are binary-coercible both ways; only an unlimited varchar takes any text.
+    if (from.typname === 'varchar' && to.typname === 'text')
+        return true;
+    if (from.typname === 'text' && to.typname === 'varchar')
+        return to.mods.length === 0;
+    if (from.typname === 'cidr' && to.typname === 'inet')
+        return true;
+    return false;
+}
+/** A readable type name for messages: varchar(20), numeric(12,2), int4[]. */
+function typeText(t) {
+    return `${t.typname}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/db/lint-facts.ts
+
+const USER_TABLES = `c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`;
+const KEY = `lower(n.nspname || '.' || c.relname)`;
+async function readLintFacts(client, wanted, opts) {
+    const tables = new Map();
+    const r = await client.query(`SELECT ${KEY} AS t, c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int AS relpages,
+            pg_stat_get_live_tuples(c.oid)::float8 AS live
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_TABLES}`);
+    for (const row of r.rows)
+        tables.set(row.t, opts.rows ? { rows: rowEstimate(row) } : {});
+    const facts = { tables, functions: new Map(), indexes: new Map() };
+    const altered = wanted.tables.filter((t) => tables.has(t));
+    if (altered.length) {
+        const cols = await client.query(`SELECT ${KEY} AS t, a.attname, COALESCE(et.typname, ty.typname)::text AS typname, et.oid IS NOT NULL AS arr,
+              format_type(a.atttypid, a.atttypmod) AS fmt, a.attnotnull
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_type et ON et.oid = ty.typelem AND ty.typcategory = 'A'
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND ${KEY} = ANY($1::text[])`, [altered]);
+        const checks = await client.query(`SELECT ${KEY} AS t, co.conname, co.convalidated, pg_get_expr(co.conbin, co.conrelid) AS expr
+         FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE co.contype = 'c' AND ${KEY} = ANY($1::text[])`, [altered]);
+        for (const t of altered) {
+            const f = tables.get(t);
+            f.columns = new Map();
+            f.notNullChecks = new Map();
+        }
+        for (const c of cols.rows) {
+            tables.get(c.t).columns.set(c.attname, { typname: c.typname, mods: modsOf(c.fmt), array: c.arr, notNull: c.attnotnull });
+        }
+        for (const c of checks.rows) {
+            const column = notNullColumn(c.expr);
+            if (column)
+                tables.get(c.t).notNullChecks.set(c.conname, { column, validated: c.convalidated });
+        }
+    }
+    if (wanted.functions.length) {
+        const fns = await client.query(`SELECT proname::text AS proname, string_agg(DISTINCT provolatile::text, '') AS v FROM pg_proc WHERE proname = ANY($1::text[]) GROUP BY proname`, [wanted.functions]);
+        for (const f of fns.rows)
+            facts.functions.set(f.proname.toLowerCase(), f.v.includes('v') ? 'v' : f.v.includes('s') ? 's' : 'i');
+    }
+    if (wanted.indexes.length) {
+        const idx = await client.query(`SELECT lower(ns.nspname || '.' || ic.relname) AS idx, lower(n.nspname || '.' || c.relname) AS tbl
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace ns ON ns.oid = ic.relnamespace
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE lower(ns.nspname || '.' || ic.relname) = ANY($1::text[])`, [wanted.indexes]);
+        for (const x of idx.rows)
+            facts.indexes.set(x.idx, x.tbl);
+    }
+    return { existingTables: new Set(tables.keys()), facts };
+}
+/**
+ * The planner's estimate (reltuples, set by VACUUM, ANALYZE and CREATE INDEX), else the
+ * statistics' live tuples; 0 only when all three say the table is empty; undefined when
+ * it has pages but no estimate. Partitioned tables hold no rows themselves: unknown.
+ */
+function rowEstimate(row) {
+    if (row.relkind !== 'r')
+        return undefined;
+    if (row.reltuples > 0)
+        return row.reltuples;
+    if (row.live > 0)
+        return row.live;
+    return row.relpages === 0 ? 0 : undefined;
+}
+/** pg_get_expr of a CHECK: `(status IS NOT NULL)` -> 'status'; `("Mixed Case" IS NOT NULL)` -> 'Mixed Case'. */
+function notNullColumn(expr) {
+    const m = /^\(*\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s+IS\s+NOT\s+NULL\s*\)*$/.exec(expr.trim());
+    if (!m)
+        return undefined;
+    return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
+}
+
+;// CONCATENATED MODULE: ./src/lint/builtin-functions.ts
+// Generated by scripts/gen-lint-builtins.mjs from PostgreSQL 17.10: do not edit.
+// Built-in functions whose every overload is IMMUTABLE or STABLE (1496 names).
+const NON_VOLATILE_BUILTINS = new Set([
+    'abbrev abs aclcontains acldefault aclexplode aclinsert aclitemeq aclremove acos acosd acosh age',
+    'any_value_transfn anyarray_send anycompatiblearray_send anytextcat area array_append array_cat array_dims',
+    'array_eq array_fill array_ge array_gt array_larger array_le array_length array_lower array_lt array_ndims',
+    'array_ne array_position array_positions array_prepend array_remove array_replace array_send array_smaller',
+    'array_to_json array_to_string array_to_tsvector array_upper arraycontained arraycontains arrayoverlap ascii',
+    'asin asind asinh atan atan2 atan2d atand atanh bit bit_count bit_length bit_send bitand bitcat bitcmp biteq',
+    'bitge bitgt bitle bitlt bitne bitnot bitor bitshiftleft bitshiftright bittypmodin bitxor bool',
+    'booland_statefunc booleq boolge boolgt boolle boollt boolne boolor_statefunc boolsend bound_box box box_above',
+    'box_above_eq box_add box_below box_below_eq box_center box_contain box_contain_pt box_contained box_distance',
+    'box_div box_eq box_ge box_gt box_intersect box_le box_left box_lt box_mul box_overabove box_overbelow',
+    'box_overlap box_overleft box_overright box_right box_same box_send box_sub bpchar bpchar_larger',
+    'bpchar_pattern_ge bpchar_pattern_gt bpchar_pattern_le bpchar_pattern_lt bpchar_smaller bpcharcmp bpchareq',
+    'bpcharge bpchargt bpchariclike bpcharicnlike bpcharicregexeq bpcharicregexne bpcharle bpcharlike bpcharlt',
+    'bpcharne bpcharnlike bpcharregexeq bpcharregexne bpcharsend bpchartypmodin brin_bloom_summary_send',
+    'brin_minmax_multi_summary_send broadcast btarraycmp btboolcmp btbpchar_pattern_cmp btcharcmp btequalimage',
+    'btfloat48cmp btfloat4cmp btfloat84cmp btfloat8cmp btint24cmp btint28cmp btint2cmp btint42cmp btint48cmp',
+    'btint4cmp btint82cmp btint84cmp btint8cmp btnamecmp btnametextcmp btoidcmp btoidvectorcmp btrecordcmp',
+    'btrecordimagecmp btrim bttext_pattern_cmp bttextcmp bttextnamecmp bttidcmp btvarstrequalimage byteacat',
+    'byteacmp byteaeq byteage byteagt byteale bytealike bytealt byteane byteanlike byteasend cardinality cash_cmp',
+    'cash_div_cash cash_div_flt4 cash_div_flt8 cash_div_int2 cash_div_int4 cash_div_int8 cash_eq cash_ge cash_gt',
+    'cash_le cash_lt cash_mi cash_mul_flt4 cash_mul_flt8 cash_mul_int2 cash_mul_int4 cash_mul_int8 cash_ne cash_pl',
+    'cash_send cash_words cashlarger cashsmaller cbrt ceil ceiling center char char_length character_length chareq',
+    'charge chargt charle charlt charne charsend chr cideq cidr cidr_send cidsend circle circle_above circle_add_pt',
+    'circle_below circle_center circle_contain circle_contain_pt circle_contained circle_distance circle_div_pt',
+    'circle_eq circle_ge circle_gt circle_le circle_left circle_lt circle_mul_pt circle_ne circle_overabove',
+    'circle_overbelow circle_overlap circle_overleft circle_overright circle_right circle_same circle_send',
+    'circle_sub_pt close_ls close_lseg close_pb close_pl close_ps close_sb col_description concat concat_ws convert',
+    'convert_from convert_to cos cosd cosh cot cotd current_database current_schema current_schemas current_setting',
+    'current_user database_to_xml database_to_xml_and_xmlschema database_to_xmlschema date date_add date_bin',
+    'date_cmp date_cmp_timestamp date_cmp_timestamptz date_eq date_eq_timestamp date_eq_timestamptz date_ge',
+    'date_ge_timestamp date_ge_timestamptz date_gt date_gt_timestamp date_gt_timestamptz date_larger date_le',
+    'date_le_timestamp date_le_timestamptz date_lt date_lt_timestamp date_lt_timestamptz date_mi date_mi_interval',
+    'date_mii date_ne date_ne_timestamp date_ne_timestamptz date_part date_pl_interval date_pli date_send',
+    'date_smaller date_subtract date_trunc datemultirange daterange daterange_canonical daterange_subdiff',
+    'datetime_pl datetimetz_pl dcbrt decode degrees dexp diagonal diameter dist_bp dist_bs dist_cpoint dist_cpoly',
+    'dist_lp dist_ls dist_pathp dist_pb dist_pc dist_pl dist_polyc dist_polyp dist_ppath dist_ppoly dist_ps dist_sb',
+    'dist_sl dist_sp div dlog1 dlog10 dpow dround dsqrt dtrunc elem_contained_by_multirange elem_contained_by_range',
+    'encode enum_cmp enum_eq enum_first enum_ge enum_gt enum_larger enum_last enum_le enum_lt enum_ne enum_range',
+    'enum_send enum_smaller erf erfc exp extract factorial family float4 float48div float48eq float48ge float48gt',
+    'float48le float48lt float48mi float48mul float48ne float48pl float4_accum float4abs float4div float4eq',
+    'float4ge float4gt float4larger float4le float4lt float4mi float4mul float4ne float4pl float4send float4smaller',
+    'float4um float4up float8 float84div float84eq float84ge float84gt float84le float84lt float84mi float84mul',
+    'float84ne float84pl float8_accum float8_avg float8_combine float8_corr float8_covar_pop float8_covar_samp',
+    'float8_regr_accum float8_regr_avgx float8_regr_avgy float8_regr_combine float8_regr_intercept float8_regr_r2',
+    'float8_regr_slope float8_regr_sxx float8_regr_sxy float8_regr_syy float8_stddev_pop float8_stddev_samp',
+    'float8_var_pop float8_var_samp float8abs float8div float8eq float8ge float8gt float8larger float8le float8lt',
+    'float8mi float8mul float8ne float8pl float8send float8smaller float8um float8up floor flt4_mul_cash',
+    'flt8_mul_cash fmgr_c_validator fmgr_internal_validator fmgr_sql_validator format format_type gcd',
+    'generate_series generate_subscripts get_bit get_byte get_current_ts_config getdatabaseencoding getpgusername',
+    'gin_cmp_tslexeme gin_compare_jsonb has_any_column_privilege has_column_privilege has_database_privilege',
+    'has_foreign_data_wrapper_privilege has_function_privilege has_language_privilege has_parameter_privilege',
+    'has_schema_privilege has_sequence_privilege has_server_privilege has_table_privilege has_tablespace_privilege',
+    'has_type_privilege hash_aclitem hash_aclitem_extended hash_array hash_array_extended hash_multirange',
+    'hash_multirange_extended hash_numeric hash_numeric_extended hash_range hash_range_extended hash_record',
+    'hash_record_extended hashbpchar hashbpcharextended hashchar hashcharextended hashenum hashenumextended',
+    'hashfloat4 hashfloat4extended hashfloat8 hashfloat8extended hashinet hashinetextended hashint2',
+    'hashint2extended hashint4 hashint4extended hashint8 hashint8extended hashmacaddr hashmacaddr8',
+    'hashmacaddr8extended hashmacaddrextended hashname hashnameextended hashoid hashoidextended hashoidvector',
+    'hashoidvectorextended hashtext hashtextextended hashtid hashtidextended height host hostmask',
+    'icu_unicode_version in_range inet_client_addr inet_client_port inet_merge inet_same_family inet_send',
+    'inet_server_addr inet_server_port inetand inetmi inetmi_int8 inetnot inetor inetpl initcap int2 int24div',
+    'int24eq int24ge int24gt int24le int24lt int24mi int24mul int24ne int24pl int28div int28eq int28ge int28gt',
+    'int28le int28lt int28mi int28mul int28ne int28pl int2_avg_accum int2_avg_accum_inv int2_mul_cash int2_sum',
+    'int2abs int2and int2div int2eq int2ge int2gt int2int4_sum int2larger int2le int2lt int2mi int2mod int2mul',
+    'int2ne int2not int2or int2pl int2send int2shl int2shr int2smaller int2um int2up int2vectorsend int2xor int4',
+    'int42div int42eq int42ge int42gt int42le int42lt int42mi int42mul int42ne int42pl int48div int48eq int48ge',
+    'int48gt int48le int48lt int48mi int48mul int48ne int48pl int4_avg_accum int4_avg_accum_inv int4_avg_combine',
+    'int4_mul_cash int4_sum int4abs int4and int4div int4eq int4ge int4gt int4inc int4larger int4le int4lt int4mi',
+    'int4mod int4mul int4multirange int4ne int4not int4or int4pl int4range int4range_canonical int4range_subdiff',
+    'int4send int4shl int4shr int4smaller int4um int4up int4xor int8 int82div int82eq int82ge int82gt int82le',
+    'int82lt int82mi int82mul int82ne int82pl int84div int84eq int84ge int84gt int84le int84lt int84mi int84mul',
+    'int84ne int84pl int8_avg int8_mul_cash int8_sum int8abs int8and int8dec int8dec_any int8div int8eq int8ge',
+    'int8gt int8inc int8inc_any int8inc_float8_float8 int8larger int8le int8lt int8mi int8mod int8mul',
+    'int8multirange int8ne int8not int8or int8pl int8pl_inet int8range int8range_canonical int8range_subdiff',
+    'int8send int8shl int8shr int8smaller int8um int8up int8xor integer_pl_date inter_lb inter_sb inter_sl interval',
+    'interval_cmp interval_div interval_eq interval_ge interval_gt interval_hash interval_hash_extended',
+    'interval_larger interval_le interval_lt interval_mi interval_mul interval_ne interval_pl interval_pl_date',
+    'interval_pl_time interval_pl_timestamp interval_pl_timestamptz interval_pl_timetz interval_send',
+    'interval_smaller interval_um intervaltypmodin is_normalized isclosed isempty isfinite ishorizontal isopen',
+    'isparallel isperp isvertical json_array_element json_array_element_text json_array_elements',
+    'json_array_elements_text json_array_length json_build_array json_build_object json_each json_each_text',
+    'json_extract_path json_extract_path_text json_object json_object_field json_object_field_text json_object_keys',
+    'json_populate_record json_populate_recordset json_send json_strip_nulls json_to_record json_to_recordset',
+    'json_to_tsvector json_typeof jsonb_array_element jsonb_array_element_text jsonb_array_elements',
+    'jsonb_array_elements_text jsonb_array_length jsonb_build_array jsonb_build_object jsonb_cmp jsonb_concat',
+    'jsonb_contained jsonb_contains jsonb_delete jsonb_delete_path jsonb_each jsonb_each_text jsonb_eq jsonb_exists',
+    'jsonb_exists_all jsonb_exists_any jsonb_extract_path jsonb_extract_path_text jsonb_ge jsonb_gt jsonb_hash',
+    'jsonb_hash_extended jsonb_insert jsonb_le jsonb_lt jsonb_ne jsonb_object jsonb_object_field',
+    'jsonb_object_field_text jsonb_object_keys jsonb_path_exists jsonb_path_exists_opr jsonb_path_exists_tz',
+    'jsonb_path_match jsonb_path_match_opr jsonb_path_match_tz jsonb_path_query jsonb_path_query_array',
+    'jsonb_path_query_array_tz jsonb_path_query_first jsonb_path_query_first_tz jsonb_path_query_tz',
+    'jsonb_populate_record jsonb_populate_record_valid jsonb_populate_recordset jsonb_pretty jsonb_send jsonb_set',
+    'jsonb_set_lax jsonb_strip_nulls jsonb_to_record jsonb_to_recordset jsonb_to_tsvector jsonb_typeof',
+    'jsonpath_send justify_days justify_hours justify_interval lcm left length like like_escape line line_distance',
+    'line_eq line_horizontal line_interpt line_intersect line_parallel line_perp line_send line_vertical ln log',
+    'log10 lower lower_inc lower_inf lpad lseg lseg_center lseg_distance lseg_eq lseg_ge lseg_gt lseg_horizontal',
+    'lseg_interpt lseg_intersect lseg_le lseg_length lseg_lt lseg_ne lseg_parallel lseg_perp lseg_send',
+    'lseg_vertical ltrim macaddr macaddr8 macaddr8_and macaddr8_cmp macaddr8_eq macaddr8_ge macaddr8_gt macaddr8_le',
+    'macaddr8_lt macaddr8_ne macaddr8_not macaddr8_or macaddr8_send macaddr8_set7bit macaddr_and macaddr_cmp',
+    'macaddr_eq macaddr_ge macaddr_gt macaddr_le macaddr_lt macaddr_ne macaddr_not macaddr_or macaddr_send',
+    'make_date make_interval make_time make_timestamp make_timestamptz makeaclitem masklen md5 min_scale mod money',
+    'mul_d_interval multirange multirange_adjacent_multirange multirange_adjacent_range multirange_after_multirange',
+    'multirange_after_range multirange_before_multirange multirange_before_range multirange_cmp',
+    'multirange_contained_by_multirange multirange_contained_by_range multirange_contains_elem',
+    'multirange_contains_multirange multirange_contains_range multirange_eq multirange_ge multirange_gt',
+    'multirange_intersect multirange_intersect_agg_transfn multirange_le multirange_lt multirange_minus',
+    'multirange_ne multirange_overlaps_multirange multirange_overlaps_range multirange_overleft_multirange',
+    'multirange_overleft_range multirange_overright_multirange multirange_overright_range multirange_send',
+    'multirange_union mxid_age name nameconcatoid nameeq nameeqtext namege namegetext namegt namegttext nameiclike',
+    'nameicnlike nameicregexeq nameicregexne namele nameletext namelike namelt namelttext namene namenetext',
+    'namenlike nameregexeq nameregexne namesend netmask network network_cmp network_eq network_ge network_gt',
+    'network_larger network_le network_lt network_ne network_overlap network_smaller network_sub network_subeq',
+    'network_sup network_supeq normalize notlike now npoints num_nonnulls num_nulls numeric numeric_abs numeric_add',
+    'numeric_cmp numeric_div numeric_div_trunc numeric_eq numeric_exp numeric_ge numeric_gt numeric_inc',
+    'numeric_larger numeric_le numeric_ln numeric_log numeric_lt numeric_mod numeric_mul numeric_ne',
+    'numeric_pl_pg_lsn numeric_power numeric_send numeric_smaller numeric_sqrt numeric_sub numeric_uminus',
+    'numeric_uplus numerictypmodin nummultirange numnode numrange numrange_subdiff obj_description octet_length oid',
+    'oideq oidge oidgt oidlarger oidle oidlt oidne oidsend oidsmaller oidvectoreq oidvectorge oidvectorgt',
+    'oidvectorle oidvectorlt oidvectorne oidvectorsend oidvectortypes on_pb on_pl on_ppath on_ps on_sb on_sl',
+    'overlaps overlay parse_ident path path_add path_add_pt path_contain_pt path_distance path_div_pt path_inter',
+    'path_length path_mul_pt path_n_eq path_n_ge path_n_gt path_n_le path_n_lt path_npoints path_send path_sub_pt',
+    'pclose phraseto_tsquery pi plainto_tsquery point point_above point_add point_below point_distance point_div',
+    'point_eq point_horiz point_left point_mul point_ne point_right point_send point_sub point_vert poly_above',
+    'poly_below poly_center poly_contain poly_contain_pt poly_contained poly_distance poly_left poly_npoints',
+    'poly_overabove poly_overbelow poly_overlap poly_overleft poly_overright poly_right poly_same poly_send polygon',
+    'popen position postgresql_fdw_validator pow power pt_contained_circle pt_contained_poly querytree quote_ident',
+    'quote_literal quote_nullable radians radius range_adjacent range_adjacent_multirange range_after',
+    'range_after_multirange range_before range_before_multirange range_cmp range_contained_by',
+    'range_contained_by_multirange range_contains range_contains_elem range_contains_multirange range_eq range_ge',
+    'range_gt range_intersect range_intersect_agg_transfn range_le range_lt range_merge range_minus range_ne',
+    'range_overlaps range_overlaps_multirange range_overleft range_overleft_multirange range_overright',
+    'range_overright_multirange range_send range_union record_eq record_ge record_gt record_image_eq',
+    'record_image_ge record_image_gt record_image_le record_image_lt record_image_ne record_le record_lt record_ne',
+    'record_send regclass regclasssend regcollationsend regconfigsend regdictionarysend regexp_count regexp_instr',
+    'regexp_like regexp_match regexp_matches regexp_replace regexp_split_to_array regexp_split_to_table',
+    'regexp_substr regnamespacesend regoperatorsend regopersend regproceduresend regprocsend regrolesend',
+    'regtypesend repeat replace reverse right round row_security_active row_to_json rpad rtrim',
+    'satisfies_hash_partition scale schema_to_xml schema_to_xml_and_xmlschema schema_to_xmlschema session_user',
+    'set_bit set_byte set_masklen setweight sha224 sha256 sha384 sha512 shobj_description sign similar_escape',
+    'similar_to_escape sin sind sinh slope spg_poly_quad_compress split_part sqrt starts_with statement_timestamp',
+    'string_to_array string_to_table strip strpos substr substring system_user table_to_xml',
+    'table_to_xml_and_xmlschema table_to_xmlschema tan tand tanh text text_ge text_gt text_larger text_le text_lt',
+    'text_pattern_ge text_pattern_gt text_pattern_le text_pattern_lt text_smaller textanycat textcat texteq',
+    'texteqname textgename textgtname texticlike texticnlike texticregexeq texticregexne textlen textlename',
+    'textlike textltname textne textnename textnlike textregexeq textregexne textsend tideq tidge tidgt tidlarger',
+    'tidle tidlt tidne tidsend tidsmaller time time_cmp time_eq time_ge time_gt time_hash time_hash_extended',
+    'time_larger time_le time_lt time_mi_interval time_mi_time time_ne time_pl_interval time_send time_smaller',
+    'timedate_pl timestamp timestamp_cmp timestamp_cmp_date timestamp_cmp_timestamptz timestamp_eq',
+    'timestamp_eq_date timestamp_eq_timestamptz timestamp_ge timestamp_ge_date timestamp_ge_timestamptz',
+    'timestamp_gt timestamp_gt_date timestamp_gt_timestamptz timestamp_hash timestamp_hash_extended',
+    'timestamp_larger timestamp_le timestamp_le_date timestamp_le_timestamptz timestamp_lt timestamp_lt_date',
+    'timestamp_lt_timestamptz timestamp_mi timestamp_mi_interval timestamp_ne timestamp_ne_date',
+    'timestamp_ne_timestamptz timestamp_pl_interval timestamp_send timestamp_smaller timestamptypmodin timestamptz',
+    'timestamptz_cmp timestamptz_cmp_date timestamptz_cmp_timestamp timestamptz_eq timestamptz_eq_date',
+    'timestamptz_eq_timestamp timestamptz_ge timestamptz_ge_date timestamptz_ge_timestamp timestamptz_gt',
+    'timestamptz_gt_date timestamptz_gt_timestamp timestamptz_larger timestamptz_le timestamptz_le_date',
+    'timestamptz_le_timestamp timestamptz_lt timestamptz_lt_date timestamptz_lt_timestamp timestamptz_mi',
+    'timestamptz_mi_interval timestamptz_ne timestamptz_ne_date timestamptz_ne_timestamp timestamptz_pl_interval',
+    'timestamptz_send timestamptz_smaller timestamptztypmodin timetypmodin timetz timetz_cmp timetz_eq timetz_ge',
+    'timetz_gt timetz_hash timetz_hash_extended timetz_larger timetz_le timetz_lt timetz_mi_interval timetz_ne',
+    'timetz_pl_interval timetz_send timetz_smaller timetzdate_pl timetztypmodin timezone to_ascii to_bin to_char',
+    'to_date to_hex to_json to_jsonb to_number to_oct to_regclass to_regcollation to_regnamespace to_regoper',
+    'to_regoperator to_regproc to_regprocedure to_regrole to_regtype to_regtypemod to_timestamp to_tsquery',
+    'to_tsvector transaction_timestamp translate trim_array trim_scale trunc ts_debug ts_delete ts_filter',
+    'ts_headline ts_lexize ts_match_qv ts_match_tq ts_match_tt ts_match_vq ts_parse ts_rank ts_rank_cd',
+    'ts_token_type tsmultirange tsq_mcontained tsq_mcontains tsquery_and tsquery_cmp tsquery_eq tsquery_ge',
+    'tsquery_gt tsquery_le tsquery_lt tsquery_ne tsquery_not tsquery_or tsquery_phrase tsquerysend tsrange',
+    'tsrange_subdiff tstzmultirange tstzrange tstzrange_subdiff tsvector_cmp tsvector_concat tsvector_eq',
+    'tsvector_ge tsvector_gt tsvector_le tsvector_lt tsvector_ne tsvector_to_array tsvectorsend txid_current',
+    'txid_current_if_assigned txid_current_snapshot txid_snapshot_send txid_snapshot_xip txid_snapshot_xmax',
+    'txid_snapshot_xmin txid_visible_in_snapshot unicode_assigned unicode_version unistr unknownsend unnest upper',
+    'upper_inc upper_inf uuid_cmp uuid_eq uuid_extract_timestamp uuid_extract_version uuid_ge uuid_gt uuid_hash',
+    'uuid_hash_extended uuid_le uuid_lt uuid_ne uuid_send varbit varbit_send varbitcmp varbiteq varbitge varbitgt',
+    'varbitle varbitlt varbitne varbittypmodin varchar varcharsend varchartypmodin version void_send',
+    'websearch_to_tsquery width width_bucket xid xid8_larger xid8_smaller xid8cmp xid8eq xid8ge xid8gt xid8le',
+    'xid8lt xid8ne xid8send xideq xideqint4 xidneq xidneqint4 xidsend xml xml_is_well_formed',
+    'xml_is_well_formed_content xml_is_well_formed_document xml_send xmlcomment xmlconcat2 xmlexists xmltext',
+    'xmlvalidate xpath xpath_exists'
+]
+    .join(' ')
+    .split(' '));
+
+;// CONCATENATED MODULE: ./src/lint/rules.ts
+const LOCK_TIMEOUT_NOTE = "pgshift's lock-timeout input (SET LOCAL lock_timeout, default 5s) bounds how long the statement waits for the lock, and so how long traffic queues behind it; it does not bound how long the lock is held once granted.";
+const RULES = [
+    {
+        id: 'require-concurrent-index',
+        severity: 'warning',
+        summary: 'CREATE INDEX without CONCURRENTLY on an existing table',
+        why: 'CREATE INDEX takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built, which on a large table takes minutes. Reads still work.',
+        fix: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a migration file of its own (pgshift then runs it outside a transaction). If a concurrent build fails it leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before rerunning.'
+    },
+    {
+        id: 'concurrently-mixed-file',
+        severity: 'warning',
+        summary: 'a CONCURRENTLY statement in a file with other (transactional) statements',
+        why: 'CONCURRENTLY cannot run in a transaction block, so pgshift runs the whole file statement by statement in autocommit. The other statements lose their atomicity: if one fails, the ones before it stay committed (pgshift records the progress and resumes there), and a failed concurrent build leaves an INVALID index behind.',
+        fix: 'Put each CREATE/DROP INDEX CONCURRENTLY (or REINDEX / DETACH PARTITION CONCURRENTLY) in a migration file of its own, with IF NOT EXISTS / IF EXISTS; keep the other statements in ordinary files that run in one transaction.'
+    },
+    {
+        id: 'adding-not-null-column',
+        severity: 'error',
+        summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
+        why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
+        fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then enforce NOT NULL with the set-not-null recipe (CHECK ... NOT VALID in one migration; VALIDATE and SET NOT NULL in a later one).'
+    },
+    {
+        id: 'changing-column-type',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... TYPE on an existing table, unless the change needs no rewrite',
+        why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
+        fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Changes that need no rewrite (varchar(n) to varchar(m >= n) or text, dropping a length limit, more numeric precision at the same scale) are not flagged when the old type is known (from the database or the migrations).'
+    },
+    {
+        id: 'constraint-missing-not-valid',
+        severity: 'warning',
+        summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
+        why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
+        fix: "ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked) in one migration, then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. Not in the same file: pgshift runs a file in one transaction, so the ADD's lock would be held through the scan."
+    },
+    {
+        id: 'set-not-null',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
+        why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
+        fix: "Two migrations. First: ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID (instant). Then, in a later migration: VALIDATE CONSTRAINT c_not_null (scans without blocking reads or writes); SET NOT NULL (instant, the CHECK proves it); DROP CONSTRAINT c_not_null. In one file the ADD's ACCESS EXCLUSIVE lock would be held through the VALIDATE scan."
+    },
+    {
+        id: 'add-pk-or-unique-without-index',
+        severity: 'warning',
+        summary: 'ADD PRIMARY KEY / UNIQUE without USING INDEX on an existing table',
+        why: 'The constraint builds its unique index while the ALTER TABLE holds an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build (a PRIMARY KEY also scans for NULLs).',
+        fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in its own file, then ALTER TABLE t ADD CONSTRAINT c PRIMARY KEY USING INDEX idx (or UNIQUE USING INDEX idx): instant.'
+    },
+    {
+        id: 'renaming',
+        severity: 'warning',
+        summary: 'RENAME of a table, a column, a schema or an enum value',
+        why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
+        fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name; a new enum value with ADD VALUE and an UPDATE of the rows), deploy code that uses it, then drop the old name in a later migration.'
+    },
+    {
+        id: 'destructive',
+        severity: 'error',
+        summary: 'DROP TABLE, DROP COLUMN, TRUNCATE, or DELETE / UPDATE without WHERE on an existing table',
+        why: 'The data is gone for good once the migration commits (a down script cannot bring it back), and running code that still reads the table or column fails. DROP and TRUNCATE also take ACCESS EXCLUSIVE; a DELETE/UPDATE of every row holds row locks on all of them and bloats the table.',
+        fix: 'Stop using the table/column in code first and deploy; back the data up if it may be needed; drop in a later migration. For data changes, add a WHERE clause (and batch large updates). If the loss is intended, suppress with the reason.'
+    },
+    {
+        id: 'table-without-primary-key',
+        severity: 'warning',
+        summary: 'CREATE TABLE without a PRIMARY KEY',
+        why: 'Without a primary key, rows cannot be addressed reliably, logical replication (and Supabase Realtime) cannot publish UPDATE and DELETE, and adding a key later means building an index on a table that is by then large.',
+        fix: 'Declare one now: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or id uuid PRIMARY KEY DEFAULT gen_random_uuid(), or a PRIMARY KEY (a, b) table constraint.'
+    },
+    {
+        id: 'volatile-default',
+        severity: 'warning',
+        summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table; a function not known to be IMMUTABLE or STABLE counts as volatile',
+        why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done. CREATE FUNCTION makes a function VOLATILE unless it says IMMUTABLE or STABLE, so a function the lint cannot look up (not a non-volatile built-in, not created in the migrations, not in the database at hand) counts as volatile.',
+        fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
+    },
+    {
+        id: 'lock-without-timeout',
+        severity: 'warning',
+        summary: 'LOCK TABLE in ACCESS EXCLUSIVE mode on an existing table, or a file that turns lock_timeout off',
+        why: `ACCESS EXCLUSIVE blocks every read and write of the table from when it is granted until the migration commits, i.e. through every statement after it in the file. ${LOCK_TIMEOUT_NOTE} Other ACCESS EXCLUSIVE work (ALTER TABLE) is covered by that input, so only an explicit LOCK TABLE, or a SET lock_timeout = 0 / RESET that switches pgshift's bound off, is flagged.`,
+        fix: "Drop the explicit LOCK TABLE: each ALTER TABLE takes the lock it needs. If you must serialize writers, use a weaker mode (SHARE ROW EXCLUSIVE blocks writes, not reads) and put the LOCK right before the work that needs it. Never set lock_timeout to 0 in a migration; raise pgshift's lock-timeout input instead."
+    },
+    {
+        id: 'prefer-gen-random-uuid',
+        severity: 'warning',
+        summary: 'uuid_generate_v4() where gen_random_uuid() serves',
+        why: 'uuid_generate_v4() needs the uuid-ossp extension, which hardened Postgres builds restrict (permission denied for function pg_read_file) and which must exist in the search_path. gen_random_uuid() is built in since PostgreSQL 13 and gives the same random (v4) UUIDs.',
+        fix: 'Use gen_random_uuid() (PostgreSQL 13+, no extension).'
+    },
+    {
+        id: 'blocking-maintenance',
+        severity: 'warning',
+        summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table (REINDEX SYSTEM and catalog indexes excepted)',
+        why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
+        fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
+    },
+    {
+        id: 'validate-in-same-transaction',
+        severity: 'warning',
+        summary: 'VALIDATE CONSTRAINT in the same transaction as the ADD CONSTRAINT ... NOT VALID it validates, on an existing table',
+        why: "NOT VALID only helps when the ADD commits before the VALIDATE starts. pgshift runs a file in one transaction, and Postgres holds every lock until COMMIT: the ADD's ACCESS EXCLUSIVE lock (for a CHECK; SHARE ROW EXCLUSIVE on both tables for a foreign key) is still held while VALIDATE scans every row, so reads and writes (writes, for a foreign key) wait for the whole scan, exactly as without NOT VALID.",
+        fix: "Move the VALIDATE CONSTRAINT into a later migration file. Deployed together they still run as two transactions (one per file), so the ADD's lock is released before the scan."
+    },
+    {
+        id: 'lock-held-until-commit',
+        severity: 'warning',
+        summary: 'a statement that scans or rewrites an existing table after an earlier statement of the same transaction locked an existing table against writes',
+        why: 'Postgres releases table locks at COMMIT, not when the statement that took them ends. In a file that runs in one transaction, an ALTER TABLE (ACCESS EXCLUSIVE), a CREATE INDEX (SHARE) or a foreign key (SHARE ROW EXCLUSIVE) early in the file keeps its table locked through every later statement, so a long one after it (an UPDATE or DELETE backfill, an index build, a VALIDATE, a rewrite) blocks that table for its whole duration too.',
+        fix: 'Put the long statement in a migration file of its own, after the one that takes the lock (pgshift commits each file separately), or take the strong lock last: the long work first, the quick ALTER at the end.'
+    },
+    {
+        id: 'require-concurrent-index-drop',
+        severity: 'warning',
+        summary: 'DROP INDEX without CONCURRENTLY on an index of an existing table',
+        why: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. It must wait for every running query on the table, and every query that arrives meanwhile queues behind it; in a transactional file the lock is then held until the migration commits.",
+        fix: 'DROP INDEX CONCURRENTLY IF EXISTS ... in a migration file of its own (pgshift runs it outside a transaction). It waits for running queries without blocking new ones.'
+    },
+    {
+        id: 'require-concurrent-detach-partition',
+        severity: 'warning',
+        summary: 'ALTER TABLE ... DETACH PARTITION without CONCURRENTLY on an existing partitioned table',
+        why: 'A plain DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the partitioned table: every read and write of every partition waits until the migration commits.',
+        fix: 'ALTER TABLE parent DETACH PARTITION child CONCURRENTLY (PostgreSQL 14+) in a migration file of its own: it cannot run in a transaction, and takes only SHARE UPDATE EXCLUSIVE on the parent. If it is interrupted, finish it with DETACH PARTITION ... FINALIZE.'
+    },
+    {
+        id: 'drop-database',
+        severity: 'error',
+        summary: 'DROP DATABASE',
+        why: 'The whole database is deleted, with no way back. DROP DATABASE cannot run inside a transaction, so pgshift runs its file statement by statement in autocommit: nothing before or after it can be rolled back either.',
+        fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
+    },
+    {
+        id: 'drop-not-null',
+        severity: 'warning',
+        summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',
+        why: 'The change itself is instant, but code, views, functions and reports written for a column that could never be NULL start receiving NULLs, and fail or silently miscount.',
+        fix: 'Make sure every reader handles NULL first (or keep NOT NULL and use a marker value). If they do, suppress with that reason.'
+    },
+    {
+        id: 'prefer-bigint-key',
+        severity: 'warning',
+        summary: 'a primary key column of type integer, smallint, serial or smallserial',
+        why: 'An integer key runs out at 2,147,483,647 (smallint at 32,767); inserts then fail. Changing the type of a key later rewrites the table and every table that references it, under ACCESS EXCLUSIVE locks.',
+        fix: 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY (or a uuid key). bigint costs 4 more bytes per row.'
+    },
+    {
+        id: 'prefer-identity',
+        severity: 'warning',
+        summary: 'a serial, bigserial or smallserial column',
+        why: 'serial is a legacy shorthand: its sequence is a separate object with its own owner and grants (a role that can INSERT may still lack USAGE on it), a manual INSERT of an id does not move the sequence, and copying the table definition shares the sequence.',
+        fix: 'bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids): the SQL-standard form, owned by the column.'
+    },
+    {
+        id: 'adding-exclusion-constraint',
+        severity: 'warning',
+        summary: 'ADD CONSTRAINT ... EXCLUDE on an existing table',
+        why: 'An exclusion constraint builds its index and checks every row while holding an ACCESS EXCLUSIVE lock: no reads, no writes for the whole build. Unlike CHECK and foreign keys it cannot be added NOT VALID, and its index cannot be built CONCURRENTLY and attached later.',
+        fix: 'Add it while the table is small or new, or in a maintenance window. Where the rule can be kept by the application or a trigger, do that instead. If the table is small, suppress with the reason.'
+    },
+    {
+        id: 'prefer-jsonb',
+        severity: 'warning',
+        summary: 'a json column',
+        why: 'json keeps the text exactly as written and parses it on every access: it cannot be indexed (GIN) or compared for equality, and duplicate keys stay. jsonb is what nearly every use wants.',
+        fix: 'Use jsonb. Keep json only when the exact text (key order, whitespace, duplicate keys) must be preserved, and suppress with that reason.'
+    },
+    {
+        id: 'too-many-index-columns',
+        severity: 'warning',
+        summary: 'a non-unique index with more than three key columns',
+        why: 'A B-tree is searched by its leading columns; past the third, extra columns rarely narrow a lookup, while they make the index larger and slow every INSERT and UPDATE of the table.',
+        fix: 'Index the two or three most selective columns; move columns that are only read into INCLUDE (...), which does not make them keys.'
+    },
+    {
+        id: 'prefer-text-over-char',
+        severity: 'warning',
+        summary: 'a char(n) / character(n) column',
+        why: 'char(n) pads every value with spaces to n characters; the padding is ignored in some comparisons and not in others (LIKE, concatenation, clients), and the type is no faster than text or varchar.',
+        fix: 'Use text (with a CHECK (length(col) <= n) if the limit matters) or varchar(n).'
+    },
+    {
+        id: 'prefer-timestamptz',
+        severity: 'warning',
+        summary: 'a timestamp (without time zone) column',
+        why: "timestamp stores a wall-clock reading with no zone: each session's TimeZone decides what instant it means, daylight-saving changes make hours repeat or vanish, and comparisons with now() (a timestamptz) convert implicitly.",
+        fix: "Use timestamptz: it stores an instant and shows it in the session's zone."
+    },
+    {
+        id: 'ignore-without-reason',
+        severity: 'warning',
+        summary: 'a -- pgshift-ignore comment without a reason',
+        why: 'A suppression must say why the flagged statement is safe, so a reviewer can check it. Without a reason the suppression does not apply.',
+        fix: 'Write the reason after a colon: -- pgshift-ignore <rule-id>: <reason>.'
+    },
+    {
+        id: 'ignore-unknown-rule',
+        severity: 'warning',
+        summary: 'a -- pgshift-ignore comment naming a rule that does not exist',
+        why: 'The comment suppresses nothing, probably because of a typo, so the finding it meant to suppress still shows.',
+        fix: 'Use one of the rule ids listed in docs/lint.md (several may be separated by commas).'
+    }
+];
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+/** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
+const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
+
+;// CONCATENATED MODULE: ./src/lint/suppress.ts
+// Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
+// Comments come from the real lexer (scanSql), so the same text inside a string or a
+// dollar-quoted body is not a comment and suppresses nothing.
+//
+// Which statement a comment applies to:
+// - inside a statement's text (between two of its lines): that statement;
+// - after code on the same line (`CREATE INDEX ...; -- pgshift-ignore ...`): the
+//   statement that code belongs to;
+// - on a line of its own: the next statement.
+
+
+const IGNORE_RE = /^--[ \t]*pgshift-ignore(?![\w-])(.*)$/is;
+function findIgnores(script) {
+    const ignores = [];
+    const problems = [];
+    const text = script.source.text;
+    if (!/pgshift-ignore/i.test(text))
+        return { ignores, problems };
+    const base = script.source.offset;
+    const spans = script.statements.map((s) => ({ start: s.offset - base, end: s.offset - base + s.sql.length }));
+    for (const token of scanSql(text)) {
+        if (token.tokenName !== 'SQL_COMMENT')
+            continue;
+        const m = IGNORE_RE.exec(token.text.trimEnd());
+        if (!m)
+            continue;
+        const rest = m[1];
+        const colon = rest.indexOf(':');
+        const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
+        const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
+        const ids = idsPart
+            .split(/[\s,]+/)
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean);
+        const known = ids.filter((id) => IGNORABLE.has(id));
+        const unknown = ids.filter((id) => !IGNORABLE.has(id));
+        if (ids.length === 0) {
+            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: 'this -- pgshift-ignore comment names no rule id, so it suppresses nothing' });
+        }
+        for (const id of unknown) {
+            problems.push({ rule: 'ignore-unknown-rule', index: token.start, message: `-- pgshift-ignore names "${id}", which is not a pgshift lint rule, so it suppresses nothing` });
+        }
+        if (known.length > 0 && !reason) {
+            problems.push({
+                rule: 'ignore-without-reason',
+                index: token.start,
+                message: `-- pgshift-ignore ${known.join(', ')} gives no reason, so it suppresses nothing: write the reason after a colon`
+            });
+        }
+        ignores.push({ statement: target(text, spans, token.start), rules: known, reason });
+    }
+    return { ignores, problems };
+}
+function target(text, spans, at) {
+    let before = -1;
+    for (let i = 0; i < spans.length; i++) {
+        if (spans[i].start < at)
+            before = i;
+        else
+            break;
+    }
+    if (before >= 0 && at < spans[before].end)
+        return before;
+    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
+    if (before >= 0 && /\S/.test(text.slice(lineStart, at)))
+        return before;
+    return before + 1 < spans.length ? before + 1 : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lint/transaction.ts
+// pg_locks modes, numbered as Postgres numbers them (LockStmt.mode uses the same numbers).
+const SHARE_UPDATE_EXCLUSIVE = 4;
+const SHARE = 5;
+const SHARE_ROW_EXCLUSIVE = 6;
+const ACCESS_EXCLUSIVE = 8;
+const NAMES = ['', 'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+const lockName = (mode) => NAMES[mode] ?? `mode ${mode}`;
+class Transaction {
+    whole;
+    open;
+    /** Locks that block writes (SHARE and stronger), strongest per table. */
+    held = new Map();
+    /** Constraints added NOT VALID in this transaction: `table\0name` -> where, the lock, the tables locked. */
+    notValidAdds = new Map();
+    /** `whole`: the file runs in one transaction. */
+    constructor(whole) {
+        this.whole = whole;
+        this.open = whole;
+    }
+    /** Before a statement: BEGIN opens a transaction in a statement-by-statement file. */
+    enter(s) {
+        if (!this.whole && s.transactionControl === 'begin') {
+            this.reset();
+            this.open = true;
+        }
+    }
+    /** After a statement: COMMIT / ROLLBACK ends it; in autocommit every statement ends its own. */
+    leave(s) {
+        if (this.whole)
+            return;
+        if (!this.open || s.transactionControl === 'commit' || s.transactionControl === 'rollback') {
+            this.reset();
+            this.open = false;
+        }
+    }
+    /** Write-blocking locks taken before `statement` and still held. */
+    heldBy(statement) {
+        return [...this.held.values()].filter((h) => h.statement !== statement);
+    }
+    took(statement, line, locks, flagged) {
+        if (!this.open)
+            return;
+        for (const l of locks) {
+            if (l.mode < SHARE)
+                continue;
+            const h = this.held.get(l.table);
+            if (!h || h.mode < l.mode)
+                this.held.set(l.table, { ...l, statement, line, flagged });
+        }
+    }
+    addedNotValid(table, name, line, mode, tables) {
+        if (this.open)
+            this.notValidAdds.set(`${table}\u0000${name.toLowerCase()}`, { line, mode, tables });
+    }
+    /** The NOT VALID add of `name` on `table` earlier in this transaction, if any. */
+    notValid(table, name) {
+        return this.notValidAdds.get(`${table}\u0000${name.toLowerCase()}`);
+    }
+    reset() {
+        this.held.clear();
+        this.notValidAdds.clear();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
-// The static lint (issue 6 item 1): rules over the real parse tree, never over the
-// text, so comments, strings and dollar-quoted bodies cannot fire a rule.
+// The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
+// over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
 //
 // "Existing table" means: in LintContext.existingTables (the snapshot before the PR's
 // migrations), or any table not created in the set when `unknownTablesExist` is on;
 // a table created (or renamed into place from a new table) earlier in the linted set
 // is new, whatever the snapshot says. Only the up scripts are linted, in list order.
+//
+// Lock and rewrite rules judge impact: a table the facts say is empty is quiet, one
+// with rows is named with its estimate. Statements that share a transaction (a whole
+// file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
+// taken early is held until COMMIT, through every later statement (./transaction.ts).
 
 
 
 
-// Functions whose every call gives a new value: a default using one is computed per row.
-const VOLATILE = new Set([
+
+
+
+// Functions whose every call gives a new value, named as such in messages. Any function
+// that is neither a non-volatile built-in nor known from the database or the set counts
+// as volatile too (CREATE FUNCTION makes a function VOLATILE unless it says otherwise).
+const KNOWN_VOLATILE = new Set([
     'random',
     'random_normal',
     'gen_random_uuid',
     'gen_random_bytes',
+    'gen_salt',
     'uuidv4',
     'uuidv7',
     'uuid_generate_v1',
@@ -5552,7 +6060,18 @@ const VOLATILE = new Set([
     'setval'
 ]);
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
-const ACCESS_EXCLUSIVE = 8; // LockStmt.mode: AccessExclusiveLock
+const SMALL_KEY_TYPES = new Set(['int2', 'int4']);
+// ALTER TABLE subcommands that take less than ACCESS EXCLUSIVE (PostgreSQL's AlterTableGetLockLevel).
+const WEAK_ALTERS = {
+    AT_ValidateConstraint: SHARE_UPDATE_EXCLUSIVE,
+    AT_SetStatistics: SHARE_UPDATE_EXCLUSIVE,
+    AT_ClusterOn: SHARE_UPDATE_EXCLUSIVE,
+    AT_DropCluster: SHARE_UPDATE_EXCLUSIVE,
+    AT_SetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+    AT_ResetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+    AT_AttachPartition: SHARE_UPDATE_EXCLUSIVE,
+    AT_DetachPartitionFinalize: SHARE_UPDATE_EXCLUSIVE
+};
 class Linter {
     ctx;
     raws = [];
@@ -5563,11 +6082,25 @@ class Linter {
     notNullProof = new Map();
     /** Per table: NOT VALID CHECK (col IS NOT NULL) constraints by name. */
     pendingChecks = new Map();
-    /** Indexes created in the set (REINDEX of those is harmless). */
+    /** Per table: constraints validated in the set that neither the set nor the facts define. */
+    unknownValidated = new Map();
+    /** Per table and column: the type, when the set sets it (ADD COLUMN, ALTER TYPE). */
+    columnTypes = new Map();
+    /** Indexes created in the set (REINDEX or DROP of those is harmless). */
     newIndexes = new Set();
+    /** Functions created in the set: name -> provolatile. */
+    newFunctions = new Map();
+    /** Enum types and schemas created in the set (renaming those breaks no client). */
+    newTypes = new Set();
+    newSchemas = new Set();
     mig = 0;
     stmt = 0;
     script;
+    tx;
+    /** The statement being linted: the locks it takes and whether it scans or rewrites an existing table. */
+    locks = [];
+    long;
+    rawsBefore = 0;
     constructor(ctx) {
         this.ctx = ctx;
     }
@@ -5583,17 +6116,47 @@ class Linter {
         const s = this.status.get(key);
         return s ? s === 'existing' : this.ctx.existingTables.has(key);
     }
+    /** The database's facts about a table still as it was (not re-created in the set). */
+    facts(key) {
+        const s = this.status.get(key);
+        if (s && s !== 'existing')
+            return undefined;
+        return this.ctx.facts?.tables?.get(key);
+    }
+    /** Existing and not known to be empty: where a lock or a rewrite costs something. */
+    hurts(key) {
+        return !!key && this.existing(key) && this.facts(key)?.rows !== 0;
+    }
+    /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
+    named(key) {
+        const rows = this.facts(key)?.rows;
+        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+    }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
+    }
+    lock(table, mode) {
+        if (this.hurts(table))
+            this.locks.push({ table, mode });
+    }
+    /** Marks the current statement as one that scans or rewrites `table` (when it hurts). */
+    scans(table, what, validates) {
+        if (!this.long && this.hurts(table))
+            this.long = { what, table, validates };
     }
     lintScript(migration, script) {
         this.mig = migration;
         this.script = script;
+        this.tx = new Transaction(script.runMode === 'transaction');
         for (const s of script.statements) {
             if (s.strippedWrapper)
                 continue;
             this.stmt = s.index;
+            this.locks = [];
+            this.long = undefined;
+            this.rawsBefore = this.raws.length;
             this.statement(s);
+            this.sameTransaction(s);
         }
         this.mixedConcurrently(script);
     }
@@ -5613,17 +6176,23 @@ class Linter {
                 return;
             case 'RenameStmt':
                 return this.rename(n);
+            case 'AlterEnumStmt':
+                return this.alterEnum(n);
             case 'AlterObjectSchemaStmt':
                 if (n.objectType === 'OBJECT_TABLE')
                     this.move(rangeVarKey(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
                 return;
             case 'DropStmt':
                 return this.drop(n);
+            case 'DropdbStmt':
+                return this.add('drop-database', `DROP DATABASE ${String(n.dbname)}${n.missing_ok ? ' (IF EXISTS)' : ''}: the whole database and its data are deleted, and DROP DATABASE cannot run in a transaction, so pgshift runs this file statement by statement with nothing to roll back`);
             case 'TruncateStmt':
                 return this.truncate(n);
             case 'DeleteStmt':
             case 'UpdateStmt':
                 return this.dml(s.kind, n);
+            case 'InsertStmt':
+                return this.insert(n);
             case 'CreateStmt':
                 return this.createTable(n);
             case 'CreateTableAsStmt':
@@ -5632,8 +6201,27 @@ class Linter {
                     this.created(rangeVarKey(into?.rel), !!n.if_not_exists);
                 }
                 return;
+            case 'CreateFunctionStmt': {
+                const parts = tree_names(n.funcname);
+                const v = str(defElem(n.options, 'volatility')?.arg);
+                if (parts.length)
+                    this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v');
+                return;
+            }
+            case 'CreateEnumStmt':
+                this.newTypes.add(namesKey(tree_names(n.typeName)) ?? '');
+                return;
+            case 'CreateSchemaStmt':
+                if (typeof n.schemaname === 'string')
+                    this.newSchemas.add(n.schemaname.toLowerCase());
+                return;
+            case 'CreateTrigStmt':
+                return this.lock(rangeVarKey(n.relation), SHARE_ROW_EXCLUSIVE);
+            case 'CreatePolicyStmt':
+            case 'AlterPolicyStmt':
+                return this.lock(rangeVarKey(n.table), ACCESS_EXCLUSIVE);
             case 'LockStmt':
-                return this.lock(n);
+                return this.lockTable(n);
             case 'VariableSetStmt':
                 return this.setVariable(n);
             case 'VacuumStmt':
@@ -5641,6 +6229,33 @@ class Linter {
             case 'ReindexStmt':
                 return this.maintenance(s.kind, n);
         }
+    }
+    // ---- the same transaction ------------------------------------------------
+    /** Judges the statement against the locks earlier statements of its transaction still hold. */
+    sameTransaction(s) {
+        const tx = this.tx;
+        tx.enter(s);
+        // A held lock adds harm only where it blocks more than this statement's own lock on
+        // that table does (a second index build on the same table blocks its writes anyway).
+        const blocks = (mode) => (mode >= ACCESS_EXCLUSIVE ? 2 : mode >= SHARE ? 1 : 0);
+        const own = (table) => Math.max(0, ...this.locks.filter((l) => l.table === table).map((l) => blocks(l.mode)));
+        // When both statements already have findings of their own, fixing those releases the lock.
+        const flagged = this.raws.length > this.rawsBefore;
+        const held = tx.heldBy(this.stmt).filter((h) => blocks(h.mode) > own(h.table) && !(h.flagged && flagged));
+        if (this.long && held.length > 0) {
+            const long = this.long;
+            const add = long.validates ? tx.notValid(long.table, long.validates) : undefined;
+            if (add) {
+                const blocked = add.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes';
+                this.add('validate-in-same-transaction', `VALIDATE CONSTRAINT ${long.validates} on ${this.named(long.table)} runs in the same transaction as the ADD CONSTRAINT ... NOT VALID at line ${add.line}: the ADD's ${lockName(add.mode)} lock on ${add.tables.join(' and ')} is held until COMMIT, so the validating scan blocks ${blocked} there as if NOT VALID had not been written`);
+            }
+            else {
+                const list = held.slice(0, 3).map((h) => `${lockName(h.mode)} on ${h.table} (line ${h.line}, blocking ${h.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes'})`);
+                this.add('lock-held-until-commit', `${long.what} scans or rewrites ${this.named(long.table)} while this transaction still holds ${list.join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}: those locks are held until COMMIT, so the traffic they block waits for this statement too`);
+            }
+        }
+        tx.took(this.stmt, s.position.line, this.locks, flagged);
+        tx.leave(s);
     }
     // ---- table bookkeeping -------------------------------------------------
     created(key, ifNotExists) {
@@ -5653,6 +6268,10 @@ class Linter {
         this.status.set(key, 'new');
         this.notNullProof.delete(key);
         this.pendingChecks.delete(key);
+        this.unknownValidated.delete(key);
+        for (const k of [...this.columnTypes.keys()])
+            if (k.startsWith(`${key}\u0000`))
+                this.columnTypes.delete(k);
         return true;
     }
     move(from, newSchema, newName) {
@@ -5672,16 +6291,22 @@ class Linter {
     }
     // ---- rules ---------------------------------------------------------------
     createIndex(n) {
+        const key = rangeVarKey(n.relation);
         if (typeof n.idxname === 'string')
             this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname, n.idxname));
+        const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
+        const cols = list(n, 'indexParams').length;
+        if (!n.unique && cols > 3) {
+            this.add('too-many-index-columns', `CREATE INDEX ${name}on ${key ?? '?'} has ${cols} key columns: a non-unique B-tree index rarely helps past its first three columns, and each extra one makes it larger and every write slower`);
+        }
         if (n.concurrent)
             return;
-        const key = rangeVarKey(n.relation);
-        if (!this.existing(key))
+        if (!this.hurts(key))
             return;
-        const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
+        this.lock(key, SHARE);
+        this.scans(key, `CREATE INDEX ${name}on ${key}`);
         const unique = n.unique ? 'UNIQUE ' : '';
-        this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${key} without CONCURRENTLY: writes to ${key} are blocked until the index is built`);
+        this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${this.named(key)} without CONCURRENTLY: writes to ${key} are blocked until the index is built`);
     }
     mixedConcurrently(script) {
         const sent = script.statements.filter((s) => !s.strippedWrapper);
@@ -5708,7 +6333,12 @@ class Linter {
             if (!cmd)
                 continue;
             const col = typeof cmd.name === 'string' ? cmd.name : undefined;
-            switch (cmd.subtype) {
+            const subtype = String(cmd.subtype);
+            const fk = unwrap(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
+            const weak = subtype.startsWith('AT_EnableTrig') || subtype.startsWith('AT_DisableTrig') || subtype.startsWith('AT_EnableAlwaysTrig') || subtype.startsWith('AT_EnableReplicaTrig') || fk;
+            const concurrentDetach = subtype === 'AT_DetachPartition' && !!unwrap(cmd.def, 'PartitionCmd')?.concurrent;
+            this.lock(key, concurrentDetach ? SHARE_UPDATE_EXCLUSIVE : (WEAK_ALTERS[subtype] ?? (weak ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)));
+            switch (subtype) {
                 case 'AT_AddColumn': {
                     const def = unwrap(cmd.def, 'ColumnDef');
                     if (def)
@@ -5716,11 +6346,9 @@ class Linter {
                     break;
                 }
                 case 'AT_AlterColumnType': {
-                    if (!ex)
-                        break;
                     const def = unwrap(cmd.def, 'ColumnDef');
-                    const using = def?.raw_default ? ' (with USING)' : '';
-                    this.add('changing-column-type', `ALTER COLUMN ${col} TYPE ${typeLabel(def?.typeName)}${using} on existing table ${key}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
+                    if (def && col)
+                        this.alterColumnType(key, col, def);
                     break;
                 }
                 case 'AT_AddConstraint': {
@@ -5730,14 +6358,25 @@ class Linter {
                     break;
                 }
                 case 'AT_ValidateConstraint': {
-                    const column = col ? this.pendingChecks.get(key)?.get(col) : undefined;
+                    if (!col)
+                        break;
+                    const column = this.pendingChecks.get(key)?.get(col) ?? this.facts(key)?.notNullChecks?.get(col)?.column;
                     if (column)
                         this.prove(key, column);
+                    else if (!this.facts(key)?.notNullChecks)
+                        this.unknownValidated.set(key, [...(this.unknownValidated.get(key) ?? []), col.toLowerCase()]);
+                    this.scans(key, `VALIDATE CONSTRAINT ${col}`, col);
                     break;
                 }
                 case 'AT_SetNotNull':
-                    if (ex && col && !this.notNullProof.get(key)?.has(col)) {
-                        this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`);
+                    if (col && this.hurts(key) && !this.proven(key, col)) {
+                        this.scans(key, `ALTER COLUMN ${col} SET NOT NULL`);
+                        this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`);
+                    }
+                    break;
+                case 'AT_DropNotNull':
+                    if (col && ex) {
+                        this.add('drop-not-null', `ALTER COLUMN ${col} DROP NOT NULL on existing table ${key}: code and functions that rely on ${col} never being NULL start receiving NULLs`);
                     }
                     break;
                 case 'AT_DropColumn':
@@ -5745,8 +6384,35 @@ class Linter {
                         this.add('destructive', `DROP COLUMN ${col} on existing table ${key}: the column's data is lost and code still reading ${col} fails`);
                     }
                     break;
+                case 'AT_DetachPartition': {
+                    const part = unwrap(cmd.def, 'PartitionCmd');
+                    if (part?.concurrent || !this.hurts(key))
+                        break;
+                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${rangeVarKey(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
+                    break;
+                }
             }
         }
+    }
+    alterColumnType(key, col, def) {
+        const to = parsedType(def.typeName);
+        const using = !!def.raw_default;
+        const typeKey = `${key}\u0000${col}`;
+        const factsCol = this.facts(key)?.columns?.get(col);
+        const from = this.columnTypes.get(typeKey) ?? factsCol;
+        if (to) {
+            this.columnTypes.set(typeKey, to);
+            this.typeChoice(to, col, key, tree_location(def));
+        }
+        if (!using && from && to && changeWithoutRewrite(from, to))
+            return;
+        if (!this.hurts(key))
+            return;
+        this.scans(key, `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}`);
+        const fromText = from ? ` (from ${typeText(from)})` : '';
+        this.add('changing-column-type', from
+            ? `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
+            : `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
     }
     addColumn(key, ex, def) {
         const col = String(def.colname ?? '?');
@@ -5764,6 +6430,10 @@ class Linter {
         const pk = of('CONSTR_PRIMARY');
         if (pk)
             this.noPk.delete(key);
+        this.columnDesign(def, key, !!pk);
+        const type = parsedType(def.typeName);
+        if (type && ex)
+            this.columnTypes.set(`${key}\u0000${col}`, type);
         if (!ex)
             return;
         const at = tree_location(def);
@@ -5771,37 +6441,69 @@ class Linter {
         if (notNull && !hasDefault && !serial && !identity && !generated) {
             this.add('adding-not-null-column', `ADD COLUMN ${col} ${pk && !of('CONSTR_NOTNULL') ? 'PRIMARY KEY (so NOT NULL)' : 'NOT NULL'} without a DEFAULT on existing table ${key}: the ALTER fails as soon as ${key} holds a row`, at);
         }
+        if (!this.hurts(key))
+            return;
         if (dflt && hasDefault) {
-            const volatile = [];
+            const known = [];
+            const unknown = [];
             findAll(dflt.raw_expr, 'FuncCall', (f) => {
                 const name = funcName(f);
-                if (VOLATILE.has(name) && !volatile.includes(name))
-                    volatile.push(name);
+                const v = this.volatility(name);
+                if (v === 'v' && !known.includes(name))
+                    known.push(name);
+                if (v === undefined && !unknown.includes(name))
+                    unknown.push(name);
             });
-            if (volatile.length > 0) {
-                this.add('volatile-default', `ADD COLUMN ${col} with the volatile default ${volatile.map((v) => `${v}()`).join(', ')} on existing table ${key}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
+            if (known.length + unknown.length > 0) {
+                this.scans(key, `ADD COLUMN ${col} with a volatile default`);
+                const calls = (l) => l.map((v) => `${v}()`).join(', ');
+                const what = [
+                    known.length ? `the volatile default ${calls(known)}` : '',
+                    unknown.length
+                        ? `${known.length ? 'and ' : 'the default '}${calls(unknown)}, ${unknown.length > 1 ? 'functions' : 'a function'} pgshift cannot prove non-volatile (a function is VOLATILE unless its CREATE FUNCTION says IMMUTABLE or STABLE), so counted as volatile`
+                        : ''
+                ]
+                    .filter(Boolean)
+                    .join(' ');
+                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
             }
         }
         const generatedWhat = serial ? `${typeParts[0]} column (default nextval())` : identity ? 'identity column' : stored ? 'stored generated column' : undefined;
         if (generatedWhat) {
-            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${key}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
+            this.scans(key, `ADD COLUMN ${col} as a ${generatedWhat}`);
+            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
                 fix: serial || identity
-                    ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a validated CHECK.'
+                    ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a CHECK validated in a later migration.'
                     : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
             });
         }
         for (const c of cons) {
             if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
                 const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${key}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
+                this.scans(key, `ADD COLUMN ${col} ... ${what}`);
+                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
                     fix: `Add the column without ${what}, fill it, CREATE UNIQUE INDEX CONCURRENTLY on it in its own file, then ADD CONSTRAINT ... ${what} USING INDEX (instant).`
                 });
             }
             else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
                 const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${rangeVarKey(c.pktable) ?? '?'}` : 'CHECK';
-                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${key}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), { fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later statement.` });
+                if (c.contype === 'CONSTR_FOREIGN')
+                    this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                this.scans(key, `ADD COLUMN ${col} ... ${what}`);
+                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), {
+                    fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (in the same file, the ADD's lock is held through the scan).`
+                });
             }
         }
+    }
+    /** The function's volatility: from the set, the database, the built-in list; undefined when unknown. */
+    volatility(name) {
+        const v = this.newFunctions.get(name) ?? this.ctx.facts?.functions?.get(name);
+        if (v)
+            return v;
+        if (KNOWN_VOLATILE.has(name))
+            return 'v';
+        return NON_VOLATILE_BUILTINS.has(name) ? 's' : undefined;
     }
     addConstraint(key, ex, con) {
         const name = typeof con.conname === 'string' ? con.conname : undefined;
@@ -5809,6 +6511,10 @@ class Linter {
         switch (con.contype) {
             case 'CONSTR_CHECK':
             case 'CONSTR_FOREIGN': {
+                const fk = con.contype === 'CONSTR_FOREIGN';
+                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                if (fk)
+                    this.lock(target, SHARE_ROW_EXCLUSIVE);
                 const column = con.contype === 'CONSTR_CHECK' ? notNullCheckColumn(con.raw_expr) : undefined;
                 if (column) {
                     if (!con.skip_validation)
@@ -5819,34 +6525,45 @@ class Linter {
                         this.pendingChecks.set(key, m);
                     }
                 }
-                if (!ex || con.skip_validation)
+                if (con.skip_validation && name && this.hurts(key)) {
+                    this.tx.addedNotValid(key, name, this.script.statements[this.stmt].position.line, fk ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE, fk && target && this.hurts(target) ? [key, target] : [key]);
+                }
+                if (!ex || con.skip_validation || !this.hurts(key))
                     return;
-                const fk = con.contype === 'CONSTR_FOREIGN';
-                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                this.scans(key, `ADD CONSTRAINT ${label}${fk ? 'FOREIGN KEY' : 'CHECK'}`);
                 this.add('constraint-missing-not-valid', fk
-                    ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${key} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
-                    : `ADD CONSTRAINT ${label}CHECK on existing table ${key} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${this.named(key)} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
+                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
                 return;
             }
             case 'CONSTR_PRIMARY':
             case 'CONSTR_UNIQUE': {
                 if (con.contype === 'CONSTR_PRIMARY')
                     this.noPk.delete(key);
-                if (!ex || con.indexname)
+                if (!ex || con.indexname || !this.hurts(key))
                     return;
                 const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
                 const cols = tree_names(con.keys).join(', ');
-                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${key} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                this.scans(key, `ADD ${what}`);
+                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                return;
+            }
+            case 'CONSTR_EXCLUSION': {
+                if (!this.hurts(key))
+                    return;
+                this.scans(key, `ADD CONSTRAINT ${label}EXCLUDE`);
+                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, tree_location(con));
                 return;
             }
             case 'CONSTR_NOTNULL': {
                 // PG18: ADD CONSTRAINT name NOT NULL col
-                if (!ex || con.skip_validation)
+                if (!ex || con.skip_validation || !this.hurts(key))
                     return;
                 for (const col of tree_names(con.keys)) {
-                    if (this.notNullProof.get(key)?.has(col))
+                    if (this.proven(key, col))
                         continue;
-                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`);
+                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
                 }
                 return;
             }
@@ -5857,20 +6574,61 @@ class Linter {
         s.add(column);
         this.notNullProof.set(key, s);
     }
+    /**
+     * Whether Postgres can skip SET NOT NULL's scan: the column is already NOT NULL, or a
+     * validated CHECK (col IS NOT NULL) proves it (validated in the set, or in the database
+     * per the facts). Without facts, a constraint validated in the set but added before it
+     * (the second deploy of the two-step recipe) counts when its name holds the column's.
+     */
+    proven(key, col) {
+        if (this.notNullProof.get(key)?.has(col))
+            return true;
+        const f = this.facts(key);
+        if (f?.columns?.get(col)?.notNull)
+            return true;
+        for (const c of f?.notNullChecks?.values() ?? [])
+            if (c.validated && c.column === col)
+                return true;
+        return (this.unknownValidated.get(key) ?? []).some((name) => name.includes(col.toLowerCase()));
+    }
     rename(n) {
         const key = rangeVarKey(n.relation);
         const newname = typeof n.newname === 'string' ? n.newname : '?';
         if (n.renameType === 'OBJECT_TABLE') {
+            this.lock(key, ACCESS_EXCLUSIVE);
             if (this.existing(key)) {
                 this.add('renaming', `RENAME of existing table ${key} to ${newname}: clients still using ${key} fail at once`);
             }
             this.move(key, undefined, newname);
         }
-        else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE' && this.existing(key)) {
-            this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`);
+        else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
+            this.lock(key, ACCESS_EXCLUSIVE);
+            if (this.existing(key))
+                this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`);
+        }
+        else if (n.renameType === 'OBJECT_SCHEMA' && typeof n.subname === 'string') {
+            const from = n.subname.toLowerCase();
+            const tables = [...new Set([...this.ctx.existingTables, ...this.status.keys()])].filter((k) => k.startsWith(`${from}.`));
+            if (!this.newSchemas.has(from) && (tables.some((k) => this.existing(k)) || this.ctx.unknownTablesExist || this.ctx.existingTables.size > 0)) {
+                this.add('renaming', `ALTER SCHEMA ${n.subname} RENAME TO ${newname}: every client query, view-less reference and search_path naming ${n.subname} fails at once`);
+            }
+            for (const k of tables)
+                this.move(k, newname);
+            if (this.newSchemas.has(from))
+                this.newSchemas.add(newname.toLowerCase());
         }
     }
+    alterEnum(n) {
+        if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string')
+            return;
+        const type = namesKey(tree_names(n.typeName));
+        if (!type || this.newTypes.has(type))
+            return;
+        this.add('renaming', `ALTER TYPE ${tree_names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
+    }
     drop(n) {
+        if (n.removeType === 'OBJECT_INDEX')
+            return this.dropIndex(n);
         if (n.removeType !== 'OBJECT_TABLE')
             return;
         const keys = list(n, 'objects')
@@ -5886,32 +6644,88 @@ class Linter {
             this.noPk.delete(k);
         }
     }
+    dropIndex(n) {
+        if (n.concurrent)
+            return;
+        const known = this.ctx.facts?.indexes;
+        // Without the catalog an index the set did not build is on a table that predates it,
+        // unless the snapshot says no table did.
+        if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist)
+            return;
+        for (const o of list(n, 'objects')) {
+            const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+            if (!key || this.newIndexes.has(key))
+                continue;
+            // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
+            const table = known ? known.get(key) : undefined;
+            if (known && (!table || !this.hurts(table)))
+                continue;
+            if (table)
+                this.lock(table, ACCESS_EXCLUSIVE);
+            this.add('require-concurrent-index-drop', `DROP INDEX ${key} without CONCURRENTLY${table ? ` on existing table ${this.named(table)}` : ''}: it takes an ACCESS EXCLUSIVE lock on ${table ?? 'its table'}, so every read and write of ${table ?? 'the table'} waits from the moment it queues until the migration commits`);
+        }
+    }
     truncate(n) {
-        const hit = list(n, 'relations')
-            .map(rangeVarKey)
-            .filter((k) => this.existing(k));
+        const keys = list(n, 'relations').map(rangeVarKey);
+        for (const k of keys)
+            this.lock(k, ACCESS_EXCLUSIVE);
+        const hit = keys.filter((k) => this.existing(k));
         if (hit.length === 0)
             return;
         const cascade = n.behavior === 'DROP_CASCADE' ? ' CASCADE, which also empties every table with a foreign key to it,' : '';
         this.add('destructive', `TRUNCATE ${hit.join(', ')}${cascade} deletes every row of existing data`);
     }
     dml(kind, n) {
+        const key = rangeVarKey(n.relation);
+        const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
+        if (key && !pointLookup(n.whereClause))
+            this.scans(key, `${verb} of ${key}`);
         if (n.whereClause)
             return;
-        const key = rangeVarKey(n.relation);
         if (!this.existing(key))
             return;
-        const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
         this.add('destructive', `${verb} on existing table ${key} without WHERE: it ${verb === 'DELETE' ? 'deletes' : 'rewrites'} every row`);
+    }
+    /** INSERT ... SELECT reading an existing table is a long data change. */
+    insert(n) {
+        const select = unwrap(n.selectStmt, 'SelectStmt');
+        if (!select)
+            return;
+        findAll(select.fromClause, 'RangeVar', (rv) => {
+            const key = rangeVarKey(rv);
+            if (key)
+                this.scans(key, `INSERT ... SELECT from ${key}`);
+        });
     }
     createTable(n) {
         const rel = rangeVar(n.relation);
         const key = rangeVarKey(rel);
+        // A foreign key to an existing table locks it (SHARE ROW EXCLUSIVE) until COMMIT.
+        findAll(n.tableElts, 'Constraint', (c) => {
+            if (c.contype === 'CONSTR_FOREIGN')
+                this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+        });
         if (!this.created(key, !!n.if_not_exists) || !key)
             return;
+        const elts = list(n, 'tableElts');
+        if (rel?.relpersistence !== 't') {
+            const pkCols = new Set();
+            for (const e of elts) {
+                const con = unwrap(e, 'Constraint');
+                if (con?.contype === 'CONSTR_PRIMARY')
+                    for (const k of tree_names(con.keys))
+                        pkCols.add(k);
+            }
+            for (const e of elts) {
+                const col = unwrap(e, 'ColumnDef');
+                if (!col)
+                    continue;
+                const inlinePk = list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+                this.columnDesign(col, key, inlinePk || pkCols.has(String(col.colname)));
+            }
+        }
         if (rel?.relpersistence === 't' || n.partbound || n.ofTypename)
             return;
-        const elts = list(n, 'tableElts');
         if (elts.some((e) => unwrap(e, 'TableLikeClause')))
             return; // LIKE may copy the key
         const hasPk = elts.some((e) => {
@@ -5930,15 +6744,50 @@ class Linter {
             message: `CREATE TABLE ${key} has no PRIMARY KEY (and none is added later in these migrations)`
         });
     }
-    lock(n) {
-        if (n.mode !== ACCESS_EXCLUSIVE)
+    /** Type choices a new column should not make, on new and existing tables alike. */
+    columnDesign(def, key, primaryKey) {
+        const col = String(def.colname ?? '?');
+        const typeName = def.typeName;
+        const parts = tree_names(typeName?.names);
+        const written = parts.length === 1 ? parts[0].toLowerCase() : undefined;
+        const at = tree_location(typeName) ?? tree_location(def);
+        if (written && SERIAL_TYPES.has(written)) {
+            this.add('prefer-identity', `${key}.${col} is declared ${written}: a serial column's sequence has its own owner and grants, and a manual INSERT of an id does not move it`, at);
+        }
+        const t = parsedType(typeName);
+        if (!t)
             return;
-        const hit = list(n, 'relations')
-            .map(rangeVarKey)
-            .filter((k) => this.existing(k));
+        if (primaryKey && !t.array && SMALL_KEY_TYPES.has(t.typname)) {
+            const shown = written && SERIAL_TYPES.has(written) ? written : t.typname === 'int4' ? 'integer' : 'smallint';
+            this.add('prefer-bigint-key', `primary key ${key}.${col} is ${shown}: ${t.typname === 'int4' ? 'it runs out at 2,147,483,647' : 'it runs out at 32,767'}, and changing the type of a key later rewrites the table and every table referencing it`, at);
+        }
+        this.typeChoice(t, col, key, at);
+    }
+    typeChoice(t, col, key, at) {
+        const builtin = !t.typname.includes('.');
+        if (!builtin)
+            return;
+        if (t.typname === 'json') {
+            this.add('prefer-jsonb', `${key}.${col} is json: it keeps the text as written, so it cannot be indexed or compared, and every read parses it again`, at);
+        }
+        else if (t.typname === 'bpchar' && t.mods.length > 0) {
+            this.add('prefer-text-over-char', `${key}.${col} is char(${t.mods[0]}): values are padded with spaces to the length, which comparisons and clients handle inconsistently, and it is no faster than text`, at);
+        }
+        else if (t.typname === 'timestamp') {
+            this.add('prefer-timestamptz', `${key}.${col} is timestamp without time zone: it stores the wall-clock reading without its zone, so the same instant reads differently for each session's TimeZone`, at);
+        }
+    }
+    lockTable(n) {
+        const mode = typeof n.mode === 'number' ? n.mode : ACCESS_EXCLUSIVE;
+        const keys = list(n, 'relations').map(rangeVarKey);
+        for (const k of keys)
+            this.lock(k, mode);
+        if (mode !== ACCESS_EXCLUSIVE)
+            return;
+        const hit = keys.filter((k) => this.hurts(k));
         if (hit.length === 0)
             return;
-        this.add('lock-without-timeout', `LOCK TABLE ${hit.join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`);
+        this.add('lock-without-timeout', `LOCK TABLE ${hit.map((k) => this.named(k)).join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`);
     }
     setVariable(n) {
         // Statement-by-statement files get pgshift's lock_timeout again before each statement.
@@ -5964,33 +6813,48 @@ class Linter {
             if (!n.is_vacuumcmd || !full || !tree_optionOn(full))
                 return;
             const rels = list(n, 'rels').map((r) => rangeVarKey(unwrap(r, 'VacuumRelation')?.relation));
-            const hit = rels.filter((k) => this.existing(k));
+            const hit = rels.filter((k) => this.hurts(k));
             if (rels.length > 0 && hit.length === 0)
                 return;
-            this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
+            this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.map((k) => this.named(k)).join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
         }
         else if (kind === 'ClusterStmt') {
             const key = rangeVarKey(n.relation);
-            if (key && !this.existing(key))
+            if (key && !this.hurts(key))
                 return;
-            this.add('blocking-maintenance', `CLUSTER ${key ?? '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
+            if (key) {
+                this.lock(key, ACCESS_EXCLUSIVE);
+                this.scans(key, `CLUSTER ${key}`);
+            }
+            this.add('blocking-maintenance', `CLUSTER ${key ? this.named(key) : '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
         }
         else {
             const conc = defElem(n.params, 'concurrently');
             if (conc && tree_optionOn(conc))
                 return;
+            // System catalogs cannot be reindexed concurrently; their indexes are small.
+            if (n.kind === 'REINDEX_OBJECT_SYSTEM')
+                return;
             const rel = rangeVar(n.relation);
+            if (typeof rel?.schemaname === 'string' && rel.schemaname.toLowerCase() === 'pg_catalog')
+                return;
             const key = rangeVarKey(rel);
             const target = typeof n.name === 'string' ? n.name : key;
             switch (n.kind) {
                 case 'REINDEX_OBJECT_TABLE':
-                    if (!this.existing(key))
+                    if (!this.hurts(key))
                         return;
+                    this.lock(key, SHARE);
+                    this.scans(key, `REINDEX TABLE ${key}`);
                     break;
-                case 'REINDEX_OBJECT_INDEX':
+                case 'REINDEX_OBJECT_INDEX': {
                     if (!key || this.newIndexes.has(key))
                         return;
+                    const table = this.ctx.facts?.indexes?.get(key);
+                    if (this.ctx.facts?.indexes && (!table || !this.hurts(table)))
+                        return;
                     break;
+                }
             }
             const what = String(n.kind ?? '').replace('REINDEX_OBJECT_', '');
             this.add('blocking-maintenance', `REINDEX ${what} ${target ?? ''} without CONCURRENTLY blocks writes (and queries using the index) until the rebuild ends`.replace(/ {2,}/g, ' '));
@@ -6014,6 +6878,27 @@ function splitKey(key) {
 function isNullConst(v) {
     const c = unwrap(v, 'A_Const');
     return !!c && c.isnull === true;
+}
+/**
+ * A WHERE that picks rows by equality with constants (`id = 42`, `version IN ('a', 'b')`,
+ * or such a test ANDed with anything): an index lookup, not a pass over the table.
+ */
+function pointLookup(where) {
+    const b = unwrap(where, 'BoolExpr');
+    if (b)
+        return b.boolop === 'AND_EXPR' && list(b, 'args').some(pointLookup);
+    const e = unwrap(where, 'A_Expr');
+    if (!e)
+        return false;
+    const constant = (v) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'));
+    const column = (v) => !!unwrap(v, 'ColumnRef');
+    if (e.kind === 'AEXPR_OP' && tree_names(e.name).join('') === '=')
+        return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr));
+    if (e.kind === 'AEXPR_IN' && tree_names(e.name).join('') === '=') {
+        const items = list(unwrap(e.rexpr, 'List'), 'items');
+        return column(e.lexpr) && items.length > 0 && items.every(constant);
+    }
+    return false;
 }
 /** `col IS NOT NULL` -> 'col'. */
 function notNullCheckColumn(expr) {
@@ -6095,32 +6980,84 @@ function suppression(ignores, statement, rule) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/lint/wanted.ts
+
+function factsWanted(migrations) {
+    const tables = new Set();
+    const functions = new Set();
+    const indexes = new Set();
+    for (const m of migrations) {
+        for (const s of m.up.statements) {
+            if (s.kind === 'AlterTableStmt') {
+                const key = rangeVarKey(s.node.relation);
+                if (key)
+                    tables.add(key);
+                findAll(s.node.cmds, 'FuncCall', (f) => {
+                    const name = funcName(f);
+                    if (name)
+                        functions.add(name);
+                });
+            }
+            else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX') {
+                for (const o of list(s.node, 'objects')) {
+                    const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+                    if (key)
+                        indexes.add(key);
+                }
+            }
+            else if (s.kind === 'ReindexStmt' && s.node.kind === 'REINDEX_OBJECT_INDEX') {
+                const key = rangeVarKey(s.node.relation);
+                if (key)
+                    indexes.add(key);
+            }
+        }
+    }
+    return { tables: [...tables], functions: [...functions], indexes: [...indexes] };
+}
+
 ;// CONCATENATED MODULE: ./src/lint/index.ts
 // Static migration lint (issue 6 item 1): see docs/lint.md.
 
 
 
-;// CONCATENATED MODULE: ./src/engine/steps/lint-pending.ts
 
-async function existingTables(client) {
-    const r = await client.query(`SELECT lower(n.nspname || '.' || c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`);
-    return new Set(r.rows.map((x) => x.t));
-}
+;// CONCATENATED MODULE: ./src/engine/steps/lint-pending.ts
+// Lints what a run would apply. "Existing" tables are the ones in the database
+// before this run's migrations: only there does a lock or a rewrite hurt live
+// traffic. With lint: error, an unsuppressed finding refuses the run before
+// anything changes.
+
+
+
 async function lintPending(ctx, p) {
     if (ctx.settings.lint === 'off')
         return;
     // Everything not yet applied, including what a refusal holds back.
     const ids = new Set([...p.summary.pending, ...p.summary.outOfOrder, ...p.summary.changedRepeatables, ...p.summary.partial]);
     const pending = ctx.found.migrations.filter((m) => ids.has(m.identity));
-    if (!pending.length)
-        return;
-    const findings = lintMigrations(pending, { existingTables: await existingTables(ctx.client) });
+    const refusal = await lintThese(ctx, pending);
+    if (refusal)
+        p.summary.refusals.push(refusal);
+}
+/**
+ * Lints `migrations` against the database as it is now: the PR check calls this at
+ * S0, after the base phase, so "existing" means the base's tables. With lint: error,
+ * an unsuppressed finding returns the refusal.
+ */
+async function lintThese(ctx, migrations) {
+    if (ctx.settings.lint === 'off' || !migrations.length)
+        return undefined;
+    // The catalog's facts (issue 16). Row estimates judge impact only where this database is
+    // the one the migrations will change: an ephemeral one (a PR check's service container)
+    // is empty whatever production holds, so there a table's rows stay unknown.
+    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const findings = lintMigrations(migrations, at);
     ctx.report.lint = findings;
     const open = findings.filter((f) => !f.suppressed);
     if (ctx.settings.lint === 'error' && open.length) {
-        p.summary.refusals.push(`Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`);
+        return `Lint found ${open.length} unsafe change${open.length === 1 ? '' : 's'} (lint: error): ${[...new Set(open.map((f) => `${f.rule} at ${f.file}:${f.line}`))].slice(0, 10).join(', ')}. Apply the safe rewrite shown for each, suppress one with \`-- pgshift-ignore <rule>: <reason>\`, or set lint: warn.`;
     }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
@@ -7740,7 +8677,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 302));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3669));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);

@@ -1,4 +1,5 @@
 // Static migration lint (issue 6 item 1): see docs/lint.md.
 export { lintMigrations } from './linter.js'
 export { RULES } from './rules.js'
-export type { LintContext, LintFinding, LintRule, LintSeverity } from './types.js'
+export { factsWanted, type FactsWanted } from './wanted.js'
+export type { ColumnFacts, LintContext, LintFacts, LintFinding, LintRule, LintSeverity, TableFacts } from './types.js'

@@ -1,14 +1,22 @@
-// The static lint (issue 6 item 1): rules over the real parse tree, never over the
-// text, so comments, strings and dollar-quoted bodies cannot fire a rule.
+// The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
+// over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
 //
 // "Existing table" means: in LintContext.existingTables (the snapshot before the PR's
 // migrations), or any table not created in the set when `unknownTablesExist` is on;
 // a table created (or renamed into place from a new table) earlier in the linted set
 // is new, whatever the snapshot says. Only the up scripts are linted, in list order.
+//
+// Lock and rewrite rules judge impact: a table the facts say is empty is quiet, one
+// with rows is named with its estimate. Statements that share a transaction (a whole
+// file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
+// taken early is held until COMMIT, through every later statement (./transaction.ts).
 import { ByteCursor, LineMap } from '../source/positions.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
+import { NON_VOLATILE_BUILTINS } from './builtin-functions.js'
+import { changeWithoutRewrite, type ColumnType, parsedType, typeText } from './column-types.js'
 import { RULE_BY_ID, RULES } from './rules.js'
 import { findIgnores, type Ignore } from './suppress.js'
+import { Transaction, type Lock, lockName, ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE } from './transaction.js'
 import {
   defElem,
   findAll,
@@ -21,14 +29,15 @@ import {
   type Node,
   optionOn,
   rangeVarKey,
+  str,
   tableKey,
   typeLabel,
   unwrap
 } from './tree.js'
-import type { LintContext, LintFinding } from './types.js'
+import type { LintContext, LintFinding, TableFacts } from './types.js'
 
 /** A finding before positions and suppressions are resolved. */
-interface Raw {
+export interface Raw {
   rule: string
   migration: number
   statement: number
@@ -43,12 +52,15 @@ interface Raw {
 
 type Status = 'new' | 'existing' | 'gone'
 
-// Functions whose every call gives a new value: a default using one is computed per row.
-const VOLATILE = new Set([
+// Functions whose every call gives a new value, named as such in messages. Any function
+// that is neither a non-volatile built-in nor known from the database or the set counts
+// as volatile too (CREATE FUNCTION makes a function VOLATILE unless it says otherwise).
+const KNOWN_VOLATILE = new Set([
   'random',
   'random_normal',
   'gen_random_uuid',
   'gen_random_bytes',
+  'gen_salt',
   'uuidv4',
   'uuidv7',
   'uuid_generate_v1',
@@ -61,8 +73,19 @@ const VOLATILE = new Set([
 ])
 
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'])
+const SMALL_KEY_TYPES = new Set(['int2', 'int4'])
 
-const ACCESS_EXCLUSIVE = 8 // LockStmt.mode: AccessExclusiveLock
+// ALTER TABLE subcommands that take less than ACCESS EXCLUSIVE (PostgreSQL's AlterTableGetLockLevel).
+const WEAK_ALTERS: Record<string, number> = {
+  AT_ValidateConstraint: SHARE_UPDATE_EXCLUSIVE,
+  AT_SetStatistics: SHARE_UPDATE_EXCLUSIVE,
+  AT_ClusterOn: SHARE_UPDATE_EXCLUSIVE,
+  AT_DropCluster: SHARE_UPDATE_EXCLUSIVE,
+  AT_SetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+  AT_ResetRelOptions: SHARE_UPDATE_EXCLUSIVE,
+  AT_AttachPartition: SHARE_UPDATE_EXCLUSIVE,
+  AT_DetachPartitionFinalize: SHARE_UPDATE_EXCLUSIVE
+}
 
 class Linter {
   readonly raws: Raw[] = []
@@ -73,11 +96,25 @@ class Linter {
   private readonly notNullProof = new Map<string, Set<string>>()
   /** Per table: NOT VALID CHECK (col IS NOT NULL) constraints by name. */
   private readonly pendingChecks = new Map<string, Map<string, string>>()
-  /** Indexes created in the set (REINDEX of those is harmless). */
+  /** Per table: constraints validated in the set that neither the set nor the facts define. */
+  private readonly unknownValidated = new Map<string, string[]>()
+  /** Per table and column: the type, when the set sets it (ADD COLUMN, ALTER TYPE). */
+  private readonly columnTypes = new Map<string, ColumnType>()
+  /** Indexes created in the set (REINDEX or DROP of those is harmless). */
   private readonly newIndexes = new Set<string>()
+  /** Functions created in the set: name -> provolatile. */
+  private readonly newFunctions = new Map<string, 'i' | 's' | 'v'>()
+  /** Enum types and schemas created in the set (renaming those breaks no client). */
+  private readonly newTypes = new Set<string>()
+  private readonly newSchemas = new Set<string>()
   private mig = 0
   private stmt = 0
   private script!: ParsedScript
+  private tx!: Transaction
+  /** The statement being linted: the locks it takes and whether it scans or rewrites an existing table. */
+  private locks: Lock[] = []
+  private long: { what: string; table: string; validates?: string } | undefined
+  private rawsBefore = 0
 
   constructor(private readonly ctx: LintContext) {}
 
@@ -93,17 +130,49 @@ class Linter {
     return s ? s === 'existing' : this.ctx.existingTables.has(key)
   }
 
+  /** The database's facts about a table still as it was (not re-created in the set). */
+  private facts(key: string): TableFacts | undefined {
+    const s = this.status.get(key)
+    if (s && s !== 'existing') return undefined
+    return this.ctx.facts?.tables?.get(key)
+  }
+
+  /** Existing and not known to be empty: where a lock or a rewrite costs something. */
+  hurts(key: string | undefined): key is string {
+    return !!key && this.existing(key) && this.facts(key)?.rows !== 0
+  }
+
+  /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
+  private named(key: string): string {
+    const rows = this.facts(key)?.rows
+    return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key
+  }
+
   private add(rule: string, message: string, at?: number, extra: { why?: string; fix?: string } = {}): void {
     this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra })
+  }
+
+  private lock(table: string | undefined, mode: number): void {
+    if (this.hurts(table)) this.locks.push({ table, mode })
+  }
+
+  /** Marks the current statement as one that scans or rewrites `table` (when it hurts). */
+  private scans(table: string, what: string, validates?: string): void {
+    if (!this.long && this.hurts(table)) this.long = { what, table, validates }
   }
 
   lintScript(migration: number, script: ParsedScript): void {
     this.mig = migration
     this.script = script
+    this.tx = new Transaction(script.runMode === 'transaction')
     for (const s of script.statements) {
       if (s.strippedWrapper) continue
       this.stmt = s.index
+      this.locks = []
+      this.long = undefined
+      this.rawsBefore = this.raws.length
       this.statement(s)
+      this.sameTransaction(s)
     }
     this.mixedConcurrently(script)
   }
@@ -124,16 +193,25 @@ class Linter {
         return
       case 'RenameStmt':
         return this.rename(n)
+      case 'AlterEnumStmt':
+        return this.alterEnum(n)
       case 'AlterObjectSchemaStmt':
         if (n.objectType === 'OBJECT_TABLE') this.move(rangeVarKey(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined)
         return
       case 'DropStmt':
         return this.drop(n)
+      case 'DropdbStmt':
+        return this.add(
+          'drop-database',
+          `DROP DATABASE ${String(n.dbname)}${n.missing_ok ? ' (IF EXISTS)' : ''}: the whole database and its data are deleted, and DROP DATABASE cannot run in a transaction, so pgshift runs this file statement by statement with nothing to roll back`
+        )
       case 'TruncateStmt':
         return this.truncate(n)
       case 'DeleteStmt':
       case 'UpdateStmt':
         return this.dml(s.kind, n)
+      case 'InsertStmt':
+        return this.insert(n)
       case 'CreateStmt':
         return this.createTable(n)
       case 'CreateTableAsStmt':
@@ -142,8 +220,25 @@ class Linter {
           this.created(rangeVarKey(into?.rel), !!n.if_not_exists)
         }
         return
+      case 'CreateFunctionStmt': {
+        const parts = names(n.funcname)
+        const v = str(defElem(n.options, 'volatility')?.arg)
+        if (parts.length) this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v')
+        return
+      }
+      case 'CreateEnumStmt':
+        this.newTypes.add(namesKey(names(n.typeName)) ?? '')
+        return
+      case 'CreateSchemaStmt':
+        if (typeof n.schemaname === 'string') this.newSchemas.add(n.schemaname.toLowerCase())
+        return
+      case 'CreateTrigStmt':
+        return this.lock(rangeVarKey(n.relation), SHARE_ROW_EXCLUSIVE)
+      case 'CreatePolicyStmt':
+      case 'AlterPolicyStmt':
+        return this.lock(rangeVarKey(n.table), ACCESS_EXCLUSIVE)
       case 'LockStmt':
-        return this.lock(n)
+        return this.lockTable(n)
       case 'VariableSetStmt':
         return this.setVariable(n)
       case 'VacuumStmt':
@@ -151,6 +246,40 @@ class Linter {
       case 'ReindexStmt':
         return this.maintenance(s.kind, n)
     }
+  }
+
+  // ---- the same transaction ------------------------------------------------
+
+  /** Judges the statement against the locks earlier statements of its transaction still hold. */
+  private sameTransaction(s: Statement): void {
+    const tx = this.tx
+    tx.enter(s)
+    // A held lock adds harm only where it blocks more than this statement's own lock on
+    // that table does (a second index build on the same table blocks its writes anyway).
+    const blocks = (mode: number) => (mode >= ACCESS_EXCLUSIVE ? 2 : mode >= SHARE ? 1 : 0)
+    const own = (table: string) => Math.max(0, ...this.locks.filter((l) => l.table === table).map((l) => blocks(l.mode)))
+    // When both statements already have findings of their own, fixing those releases the lock.
+    const flagged = this.raws.length > this.rawsBefore
+    const held = tx.heldBy(this.stmt).filter((h) => blocks(h.mode) > own(h.table) && !(h.flagged && flagged))
+    if (this.long && held.length > 0) {
+      const long = this.long
+      const add = long.validates ? tx.notValid(long.table, long.validates) : undefined
+      if (add) {
+        const blocked = add.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes'
+        this.add(
+          'validate-in-same-transaction',
+          `VALIDATE CONSTRAINT ${long.validates} on ${this.named(long.table)} runs in the same transaction as the ADD CONSTRAINT ... NOT VALID at line ${add.line}: the ADD's ${lockName(add.mode)} lock on ${add.tables.join(' and ')} is held until COMMIT, so the validating scan blocks ${blocked} there as if NOT VALID had not been written`
+        )
+      } else {
+        const list = held.slice(0, 3).map((h) => `${lockName(h.mode)} on ${h.table} (line ${h.line}, blocking ${h.mode >= ACCESS_EXCLUSIVE ? 'reads and writes' : 'writes'})`)
+        this.add(
+          'lock-held-until-commit',
+          `${long.what} scans or rewrites ${this.named(long.table)} while this transaction still holds ${list.join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}: those locks are held until COMMIT, so the traffic they block waits for this statement too`
+        )
+      }
+    }
+    tx.took(this.stmt, s.position.line, this.locks, flagged)
+    tx.leave(s)
   }
 
   // ---- table bookkeeping -------------------------------------------------
@@ -163,6 +292,8 @@ class Linter {
     this.status.set(key, 'new')
     this.notNullProof.delete(key)
     this.pendingChecks.delete(key)
+    this.unknownValidated.delete(key)
+    for (const k of [...this.columnTypes.keys()]) if (k.startsWith(`${key}\u0000`)) this.columnTypes.delete(k)
     return true
   }
 
@@ -183,13 +314,22 @@ class Linter {
   // ---- rules ---------------------------------------------------------------
 
   private createIndex(n: Node): void {
-    if (typeof n.idxname === 'string') this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname as string | undefined, n.idxname))
-    if (n.concurrent) return
     const key = rangeVarKey(n.relation)
-    if (!this.existing(key)) return
+    if (typeof n.idxname === 'string') this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname as string | undefined, n.idxname))
     const name = typeof n.idxname === 'string' ? `${n.idxname} ` : ''
+    const cols = list(n, 'indexParams').length
+    if (!n.unique && cols > 3) {
+      this.add(
+        'too-many-index-columns',
+        `CREATE INDEX ${name}on ${key ?? '?'} has ${cols} key columns: a non-unique B-tree index rarely helps past its first three columns, and each extra one makes it larger and every write slower`
+      )
+    }
+    if (n.concurrent) return
+    if (!this.hurts(key)) return
+    this.lock(key, SHARE)
+    this.scans(key, `CREATE INDEX ${name}on ${key}`)
     const unique = n.unique ? 'UNIQUE ' : ''
-    this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${key} without CONCURRENTLY: writes to ${key} are blocked until the index is built`)
+    this.add('require-concurrent-index', `CREATE ${unique}INDEX ${name}on existing table ${this.named(key)} without CONCURRENTLY: writes to ${key} are blocked until the index is built`)
   }
 
   private mixedConcurrently(script: ParsedScript): void {
@@ -217,21 +357,20 @@ class Linter {
       const cmd = unwrap(c, 'AlterTableCmd')
       if (!cmd) continue
       const col = typeof cmd.name === 'string' ? cmd.name : undefined
-      switch (cmd.subtype) {
+      const subtype = String(cmd.subtype)
+      const fk = unwrap(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN'
+      const weak = subtype.startsWith('AT_EnableTrig') || subtype.startsWith('AT_DisableTrig') || subtype.startsWith('AT_EnableAlwaysTrig') || subtype.startsWith('AT_EnableReplicaTrig') || fk
+      const concurrentDetach = subtype === 'AT_DetachPartition' && !!unwrap(cmd.def, 'PartitionCmd')?.concurrent
+      this.lock(key, concurrentDetach ? SHARE_UPDATE_EXCLUSIVE : (WEAK_ALTERS[subtype] ?? (weak ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)))
+      switch (subtype) {
         case 'AT_AddColumn': {
           const def = unwrap(cmd.def, 'ColumnDef')
           if (def) this.addColumn(key, ex, def)
           break
         }
         case 'AT_AlterColumnType': {
-          if (!ex) break
           const def = unwrap(cmd.def, 'ColumnDef')
-          const using = def?.raw_default ? ' (with USING)' : ''
-          this.add(
-            'changing-column-type',
-            `ALTER COLUMN ${col} TYPE ${typeLabel(def?.typeName)}${using} on existing table ${key}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
-            location(def)
-          )
+          if (def && col) this.alterColumnType(key, col, def)
           break
         }
         case 'AT_AddConstraint': {
@@ -240,13 +379,22 @@ class Linter {
           break
         }
         case 'AT_ValidateConstraint': {
-          const column = col ? this.pendingChecks.get(key)?.get(col) : undefined
+          if (!col) break
+          const column = this.pendingChecks.get(key)?.get(col) ?? this.facts(key)?.notNullChecks?.get(col)?.column
           if (column) this.prove(key, column)
+          else if (!this.facts(key)?.notNullChecks) this.unknownValidated.set(key, [...(this.unknownValidated.get(key) ?? []), col.toLowerCase()])
+          this.scans(key, `VALIDATE CONSTRAINT ${col}`, col)
           break
         }
         case 'AT_SetNotNull':
-          if (ex && col && !this.notNullProof.get(key)?.has(col)) {
-            this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`)
+          if (col && this.hurts(key) && !this.proven(key, col)) {
+            this.scans(key, `ALTER COLUMN ${col} SET NOT NULL`)
+            this.add('set-not-null', `ALTER COLUMN ${col} SET NOT NULL on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`)
+          }
+          break
+        case 'AT_DropNotNull':
+          if (col && ex) {
+            this.add('drop-not-null', `ALTER COLUMN ${col} DROP NOT NULL on existing table ${key}: code and functions that rely on ${col} never being NULL start receiving NULLs`)
           }
           break
         case 'AT_DropColumn':
@@ -254,8 +402,40 @@ class Linter {
             this.add('destructive', `DROP COLUMN ${col} on existing table ${key}: the column's data is lost and code still reading ${col} fails`)
           }
           break
+        case 'AT_DetachPartition': {
+          const part = unwrap(cmd.def, 'PartitionCmd')
+          if (part?.concurrent || !this.hurts(key)) break
+          this.add(
+            'require-concurrent-detach-partition',
+            `DETACH PARTITION ${rangeVarKey(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`
+          )
+          break
+        }
       }
     }
+  }
+
+  private alterColumnType(key: string, col: string, def: Node): void {
+    const to = parsedType(def.typeName)
+    const using = !!def.raw_default
+    const typeKey = `${key}\u0000${col}`
+    const factsCol = this.facts(key)?.columns?.get(col)
+    const from = this.columnTypes.get(typeKey) ?? factsCol
+    if (to) {
+      this.columnTypes.set(typeKey, to)
+      this.typeChoice(to, col, key, location(def))
+    }
+    if (!using && from && to && changeWithoutRewrite(from, to)) return
+    if (!this.hurts(key)) return
+    this.scans(key, `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}`)
+    const fromText = from ? ` (from ${typeText(from)})` : ''
+    this.add(
+      'changing-column-type',
+      from
+        ? `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
+        : `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
+      location(def)
+    )
   }
 
   private addColumn(key: string, ex: boolean, def: Node): void {
@@ -273,6 +453,9 @@ class Linter {
     const stored = generated && generated.generated_kind !== 'v'
     const pk = of('CONSTR_PRIMARY')
     if (pk) this.noPk.delete(key)
+    this.columnDesign(def, key, !!pk)
+    const type = parsedType(def.typeName)
+    if (type && ex) this.columnTypes.set(`${key}\u0000${col}`, type)
     if (!ex) return
     const at = location(def)
     const notNull = of('CONSTR_NOTNULL') ?? pk
@@ -283,49 +466,78 @@ class Linter {
         at
       )
     }
+    if (!this.hurts(key)) return
     if (dflt && hasDefault) {
-      const volatile: string[] = []
+      const known: string[] = []
+      const unknown: string[] = []
       findAll(dflt.raw_expr, 'FuncCall', (f) => {
         const name = funcName(f)
-        if (VOLATILE.has(name) && !volatile.includes(name)) volatile.push(name)
+        const v = this.volatility(name)
+        if (v === 'v' && !known.includes(name)) known.push(name)
+        if (v === undefined && !unknown.includes(name)) unknown.push(name)
       })
-      if (volatile.length > 0) {
+      if (known.length + unknown.length > 0) {
+        this.scans(key, `ADD COLUMN ${col} with a volatile default`)
+        const calls = (l: string[]) => l.map((v) => `${v}()`).join(', ')
+        const what = [
+          known.length ? `the volatile default ${calls(known)}` : '',
+          unknown.length
+            ? `${known.length ? 'and ' : 'the default '}${calls(unknown)}, ${unknown.length > 1 ? 'functions' : 'a function'} pgshift cannot prove non-volatile (a function is VOLATILE unless its CREATE FUNCTION says IMMUTABLE or STABLE), so counted as volatile`
+            : ''
+        ]
+          .filter(Boolean)
+          .join(' ')
         this.add(
           'volatile-default',
-          `ADD COLUMN ${col} with the volatile default ${volatile.map((v) => `${v}()`).join(', ')} on existing table ${key}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
+          `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
           location(dflt)
         )
       }
     }
     const generatedWhat = serial ? `${typeParts[0]} column (default nextval())` : identity ? 'identity column' : stored ? 'stored generated column' : undefined
     if (generatedWhat) {
+      this.scans(key, `ADD COLUMN ${col} as a ${generatedWhat}`)
       this.add(
         'volatile-default',
-        `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${key}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
+        `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`,
         location(identity ?? generated) ?? at,
         {
-          fix: serial || identity
-            ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a validated CHECK.'
-            : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
+          fix:
+            serial || identity
+              ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a CHECK validated in a later migration.'
+              : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
         }
       )
     }
     for (const c of cons) {
       if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
         const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'
-        this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${key}: its unique index is built under an ACCESS EXCLUSIVE lock`, location(c), {
+        this.scans(key, `ADD COLUMN ${col} ... ${what}`)
+        this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, location(c), {
           fix: `Add the column without ${what}, fill it, CREATE UNIQUE INDEX CONCURRENTLY on it in its own file, then ADD CONSTRAINT ... ${what} USING INDEX (instant).`
         })
       } else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
         const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${rangeVarKey(c.pktable) ?? '?'}` : 'CHECK'
+        if (c.contype === 'CONSTR_FOREIGN') this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE)
+        this.scans(key, `ADD COLUMN ${col} ... ${what}`)
         this.add(
           'constraint-missing-not-valid',
-          `ADD COLUMN ${col} ... ${what} on existing table ${key}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`,
+          `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`,
           location(c),
-          { fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later statement.` }
+          {
+            fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (in the same file, the ADD's lock is held through the scan).`
+          }
         )
       }
     }
+  }
+
+  /** The function's volatility: from the set, the database, the built-in list; undefined when unknown. */
+  private volatility(name: string): 'i' | 's' | 'v' | undefined {
+    const v = this.newFunctions.get(name) ?? this.ctx.facts?.functions?.get(name)
+    if (v) return v
+    if (KNOWN_VOLATILE.has(name)) return 'v'
+    return NON_VOLATILE_BUILTINS.has(name) ? 's' : undefined
   }
 
   private addConstraint(key: string, ex: boolean, con: Node): void {
@@ -334,6 +546,9 @@ class Linter {
     switch (con.contype) {
       case 'CONSTR_CHECK':
       case 'CONSTR_FOREIGN': {
+        const fk = con.contype === 'CONSTR_FOREIGN'
+        const target = fk ? rangeVarKey(con.pktable) : undefined
+        if (fk) this.lock(target, SHARE_ROW_EXCLUSIVE)
         const column = con.contype === 'CONSTR_CHECK' ? notNullCheckColumn(con.raw_expr) : undefined
         if (column) {
           if (!con.skip_validation) this.prove(key, column)
@@ -343,14 +558,16 @@ class Linter {
             this.pendingChecks.set(key, m)
           }
         }
-        if (!ex || con.skip_validation) return
-        const fk = con.contype === 'CONSTR_FOREIGN'
-        const target = fk ? rangeVarKey(con.pktable) : undefined
+        if (con.skip_validation && name && this.hurts(key)) {
+          this.tx.addedNotValid(key, name, this.script.statements[this.stmt].position.line, fk ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE, fk && target && this.hurts(target) ? [key, target] : [key])
+        }
+        if (!ex || con.skip_validation || !this.hurts(key)) return
+        this.scans(key, `ADD CONSTRAINT ${label}${fk ? 'FOREIGN KEY' : 'CHECK'}`)
         this.add(
           'constraint-missing-not-valid',
           fk
-            ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${key} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
-            : `ADD CONSTRAINT ${label}CHECK on existing table ${key} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`,
+            ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${this.named(key)} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
+            : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`,
           location(con)
         )
         return
@@ -358,22 +575,34 @@ class Linter {
       case 'CONSTR_PRIMARY':
       case 'CONSTR_UNIQUE': {
         if (con.contype === 'CONSTR_PRIMARY') this.noPk.delete(key)
-        if (!ex || con.indexname) return
+        if (!ex || con.indexname || !this.hurts(key)) return
         const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'
         const cols = names(con.keys).join(', ')
+        this.scans(key, `ADD ${what}`)
         this.add(
           'add-pk-or-unique-without-index',
-          `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${key} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`,
+          `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`,
+          location(con)
+        )
+        return
+      }
+      case 'CONSTR_EXCLUSION': {
+        if (!this.hurts(key)) return
+        this.scans(key, `ADD CONSTRAINT ${label}EXCLUDE`)
+        this.add(
+          'adding-exclusion-constraint',
+          `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`,
           location(con)
         )
         return
       }
       case 'CONSTR_NOTNULL': {
         // PG18: ADD CONSTRAINT name NOT NULL col
-        if (!ex || con.skip_validation) return
+        if (!ex || con.skip_validation || !this.hurts(key)) return
         for (const col of names(con.keys)) {
-          if (this.notNullProof.get(key)?.has(col)) continue
-          this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${key}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, location(con))
+          if (this.proven(key, col)) continue
+          this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`)
+          this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, location(con))
         }
         return
       }
@@ -386,20 +615,55 @@ class Linter {
     this.notNullProof.set(key, s)
   }
 
+  /**
+   * Whether Postgres can skip SET NOT NULL's scan: the column is already NOT NULL, or a
+   * validated CHECK (col IS NOT NULL) proves it (validated in the set, or in the database
+   * per the facts). Without facts, a constraint validated in the set but added before it
+   * (the second deploy of the two-step recipe) counts when its name holds the column's.
+   */
+  private proven(key: string, col: string): boolean {
+    if (this.notNullProof.get(key)?.has(col)) return true
+    const f = this.facts(key)
+    if (f?.columns?.get(col)?.notNull) return true
+    for (const c of f?.notNullChecks?.values() ?? []) if (c.validated && c.column === col) return true
+    return (this.unknownValidated.get(key) ?? []).some((name) => name.includes(col.toLowerCase()))
+  }
+
   private rename(n: Node): void {
     const key = rangeVarKey(n.relation)
     const newname = typeof n.newname === 'string' ? n.newname : '?'
     if (n.renameType === 'OBJECT_TABLE') {
+      this.lock(key, ACCESS_EXCLUSIVE)
       if (this.existing(key)) {
         this.add('renaming', `RENAME of existing table ${key} to ${newname}: clients still using ${key} fail at once`)
       }
       this.move(key, undefined, newname)
-    } else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE' && this.existing(key)) {
-      this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`)
+    } else if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
+      this.lock(key, ACCESS_EXCLUSIVE)
+      if (this.existing(key)) this.add('renaming', `RENAME COLUMN ${String(n.subname)} to ${newname} on existing table ${key}: clients still using ${String(n.subname)} fail at once`)
+    } else if (n.renameType === 'OBJECT_SCHEMA' && typeof n.subname === 'string') {
+      const from = n.subname.toLowerCase()
+      const tables = [...new Set([...this.ctx.existingTables, ...this.status.keys()])].filter((k) => k.startsWith(`${from}.`))
+      if (!this.newSchemas.has(from) && (tables.some((k) => this.existing(k)) || this.ctx.unknownTablesExist || this.ctx.existingTables.size > 0)) {
+        this.add('renaming', `ALTER SCHEMA ${n.subname} RENAME TO ${newname}: every client query, view-less reference and search_path naming ${n.subname} fails at once`)
+      }
+      for (const k of tables) this.move(k, newname)
+      if (this.newSchemas.has(from)) this.newSchemas.add(newname.toLowerCase())
     }
   }
 
+  private alterEnum(n: Node): void {
+    if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string') return
+    const type = namesKey(names(n.typeName))
+    if (!type || this.newTypes.has(type)) return
+    this.add(
+      'renaming',
+      `ALTER TYPE ${names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`
+    )
+  }
+
   private drop(n: Node): void {
+    if (n.removeType === 'OBJECT_INDEX') return this.dropIndex(n)
     if (n.removeType !== 'OBJECT_TABLE') return
     const keys = list(n, 'objects')
       .map((o) => namesKey(names(unwrap(o, 'List')?.items)))
@@ -415,29 +679,77 @@ class Linter {
     }
   }
 
+  private dropIndex(n: Node): void {
+    if (n.concurrent) return
+    const known = this.ctx.facts?.indexes
+    // Without the catalog an index the set did not build is on a table that predates it,
+    // unless the snapshot says no table did.
+    if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist) return
+    for (const o of list(n, 'objects')) {
+      const key = namesKey(names(unwrap(o, 'List')?.items))
+      if (!key || this.newIndexes.has(key)) continue
+      // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
+      const table = known ? known.get(key) : undefined
+      if (known && (!table || !this.hurts(table))) continue
+      if (table) this.lock(table, ACCESS_EXCLUSIVE)
+      this.add(
+        'require-concurrent-index-drop',
+        `DROP INDEX ${key} without CONCURRENTLY${table ? ` on existing table ${this.named(table)}` : ''}: it takes an ACCESS EXCLUSIVE lock on ${table ?? 'its table'}, so every read and write of ${table ?? 'the table'} waits from the moment it queues until the migration commits`
+      )
+    }
+  }
+
   private truncate(n: Node): void {
-    const hit = list(n, 'relations')
-      .map(rangeVarKey)
-      .filter((k): k is string => this.existing(k))
+    const keys = list(n, 'relations').map(rangeVarKey)
+    for (const k of keys) this.lock(k, ACCESS_EXCLUSIVE)
+    const hit = keys.filter((k): k is string => this.existing(k))
     if (hit.length === 0) return
     const cascade = n.behavior === 'DROP_CASCADE' ? ' CASCADE, which also empties every table with a foreign key to it,' : ''
     this.add('destructive', `TRUNCATE ${hit.join(', ')}${cascade} deletes every row of existing data`)
   }
 
   private dml(kind: string, n: Node): void {
-    if (n.whereClause) return
     const key = rangeVarKey(n.relation)
-    if (!this.existing(key)) return
     const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE'
+    if (key && !pointLookup(n.whereClause)) this.scans(key, `${verb} of ${key}`)
+    if (n.whereClause) return
+    if (!this.existing(key)) return
     this.add('destructive', `${verb} on existing table ${key} without WHERE: it ${verb === 'DELETE' ? 'deletes' : 'rewrites'} every row`)
+  }
+
+  /** INSERT ... SELECT reading an existing table is a long data change. */
+  private insert(n: Node): void {
+    const select = unwrap(n.selectStmt, 'SelectStmt')
+    if (!select) return
+    findAll(select.fromClause, 'RangeVar', (rv) => {
+      const key = rangeVarKey(rv)
+      if (key) this.scans(key, `INSERT ... SELECT from ${key}`)
+    })
   }
 
   private createTable(n: Node): void {
     const rel = rangeVar(n.relation)
     const key = rangeVarKey(rel)
+    // A foreign key to an existing table locks it (SHARE ROW EXCLUSIVE) until COMMIT.
+    findAll(n.tableElts, 'Constraint', (c) => {
+      if (c.contype === 'CONSTR_FOREIGN') this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE)
+    })
     if (!this.created(key, !!n.if_not_exists) || !key) return
-    if (rel?.relpersistence === 't' || n.partbound || n.ofTypename) return
     const elts = list(n, 'tableElts')
+    if (rel?.relpersistence !== 't') {
+      const pkCols = new Set<string>()
+      for (const e of elts) {
+        const con = unwrap(e, 'Constraint')
+        if (con?.contype === 'CONSTR_PRIMARY') for (const k of names(con.keys)) pkCols.add(k)
+      }
+      for (const e of elts) {
+        const col = unwrap(e, 'ColumnDef')
+        if (!col) continue
+        const inlinePk = list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY')
+        this.columnDesign(col, key, inlinePk || pkCols.has(String(col.colname)))
+      }
+    }
+    if (rel?.relpersistence === 't' || n.partbound || n.ofTypename) return
     if (elts.some((e) => unwrap(e, 'TableLikeClause'))) return // LIKE may copy the key
     const hasPk = elts.some((e) => {
       const con = unwrap(e, 'Constraint')
@@ -454,15 +766,51 @@ class Linter {
     })
   }
 
-  private lock(n: Node): void {
-    if (n.mode !== ACCESS_EXCLUSIVE) return
-    const hit = list(n, 'relations')
-      .map(rangeVarKey)
-      .filter((k): k is string => this.existing(k))
+  /** Type choices a new column should not make, on new and existing tables alike. */
+  private columnDesign(def: Node, key: string, primaryKey: boolean): void {
+    const col = String(def.colname ?? '?')
+    const typeName = def.typeName as Node | undefined
+    const parts = names(typeName?.names)
+    const written = parts.length === 1 ? parts[0].toLowerCase() : undefined
+    const at = location(typeName) ?? location(def)
+    if (written && SERIAL_TYPES.has(written)) {
+      this.add('prefer-identity', `${key}.${col} is declared ${written}: a serial column's sequence has its own owner and grants, and a manual INSERT of an id does not move it`, at)
+    }
+    const t = parsedType(typeName)
+    if (!t) return
+    if (primaryKey && !t.array && SMALL_KEY_TYPES.has(t.typname)) {
+      const shown = written && SERIAL_TYPES.has(written) ? written : t.typname === 'int4' ? 'integer' : 'smallint'
+      this.add(
+        'prefer-bigint-key',
+        `primary key ${key}.${col} is ${shown}: ${t.typname === 'int4' ? 'it runs out at 2,147,483,647' : 'it runs out at 32,767'}, and changing the type of a key later rewrites the table and every table referencing it`,
+        at
+      )
+    }
+    this.typeChoice(t, col, key, at)
+  }
+
+  private typeChoice(t: ColumnType, col: string, key: string, at: number | undefined): void {
+    const builtin = !t.typname.includes('.')
+    if (!builtin) return
+    if (t.typname === 'json') {
+      this.add('prefer-jsonb', `${key}.${col} is json: it keeps the text as written, so it cannot be indexed or compared, and every read parses it again`, at)
+    } else if (t.typname === 'bpchar' && t.mods.length > 0) {
+      this.add('prefer-text-over-char', `${key}.${col} is char(${t.mods[0]}): values are padded with spaces to the length, which comparisons and clients handle inconsistently, and it is no faster than text`, at)
+    } else if (t.typname === 'timestamp') {
+      this.add('prefer-timestamptz', `${key}.${col} is timestamp without time zone: it stores the wall-clock reading without its zone, so the same instant reads differently for each session's TimeZone`, at)
+    }
+  }
+
+  private lockTable(n: Node): void {
+    const mode = typeof n.mode === 'number' ? n.mode : ACCESS_EXCLUSIVE
+    const keys = list(n, 'relations').map(rangeVarKey)
+    for (const k of keys) this.lock(k, mode)
+    if (mode !== ACCESS_EXCLUSIVE) return
+    const hit = keys.filter((k): k is string => this.hurts(k))
     if (hit.length === 0) return
     this.add(
       'lock-without-timeout',
-      `LOCK TABLE ${hit.join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`
+      `LOCK TABLE ${hit.map((k) => this.named(k)).join(', ')} in ACCESS EXCLUSIVE mode: every read and write of ${hit.length > 1 ? 'these tables' : hit[0]} is blocked from here until the migration commits`
     )
   }
 
@@ -488,26 +836,38 @@ class Linter {
       const full = defElem(n.options, 'full')
       if (!n.is_vacuumcmd || !full || !optionOn(full)) return
       const rels = list(n, 'rels').map((r) => rangeVarKey(unwrap(r, 'VacuumRelation')?.relation))
-      const hit = rels.filter((k): k is string => this.existing(k))
+      const hit = rels.filter((k): k is string => this.hurts(k))
       if (rels.length > 0 && hit.length === 0) return
-      this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`)
+      this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.map((k) => this.named(k)).join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`)
     } else if (kind === 'ClusterStmt') {
       const key = rangeVarKey(n.relation)
-      if (key && !this.existing(key)) return
-      this.add('blocking-maintenance', `CLUSTER ${key ?? '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`)
+      if (key && !this.hurts(key)) return
+      if (key) {
+        this.lock(key, ACCESS_EXCLUSIVE)
+        this.scans(key, `CLUSTER ${key}`)
+      }
+      this.add('blocking-maintenance', `CLUSTER ${key ? this.named(key) : '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`)
     } else {
       const conc = defElem(n.params, 'concurrently')
       if (conc && optionOn(conc)) return
+      // System catalogs cannot be reindexed concurrently; their indexes are small.
+      if (n.kind === 'REINDEX_OBJECT_SYSTEM') return
       const rel = rangeVar(n.relation)
+      if (typeof rel?.schemaname === 'string' && rel.schemaname.toLowerCase() === 'pg_catalog') return
       const key = rangeVarKey(rel)
       const target = typeof n.name === 'string' ? n.name : key
       switch (n.kind) {
         case 'REINDEX_OBJECT_TABLE':
-          if (!this.existing(key)) return
+          if (!this.hurts(key)) return
+          this.lock(key, SHARE)
+          this.scans(key, `REINDEX TABLE ${key}`)
           break
-        case 'REINDEX_OBJECT_INDEX':
+        case 'REINDEX_OBJECT_INDEX': {
           if (!key || this.newIndexes.has(key)) return
+          const table = this.ctx.facts?.indexes?.get(key)
+          if (this.ctx.facts?.indexes && (!table || !this.hurts(table))) return
           break
+        }
       }
       const what = String(n.kind ?? '').replace('REINDEX_OBJECT_', '')
       this.add('blocking-maintenance', `REINDEX ${what} ${target ?? ''} without CONCURRENTLY blocks writes (and queries using the index) until the rebuild ends`.replace(/ {2,}/g, ' '))
@@ -534,6 +894,25 @@ function splitKey(key: string): [string, string] {
 function isNullConst(v: unknown): boolean {
   const c = unwrap(v, 'A_Const')
   return !!c && c.isnull === true
+}
+
+/**
+ * A WHERE that picks rows by equality with constants (`id = 42`, `version IN ('a', 'b')`,
+ * or such a test ANDed with anything): an index lookup, not a pass over the table.
+ */
+function pointLookup(where: unknown): boolean {
+  const b = unwrap(where, 'BoolExpr')
+  if (b) return b.boolop === 'AND_EXPR' && list(b, 'args').some(pointLookup)
+  const e = unwrap(where, 'A_Expr')
+  if (!e) return false
+  const constant = (v: unknown) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'))
+  const column = (v: unknown) => !!unwrap(v, 'ColumnRef')
+  if (e.kind === 'AEXPR_OP' && names(e.name).join('') === '=') return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr))
+  if (e.kind === 'AEXPR_IN' && names(e.name).join('') === '=') {
+    const items = list(unwrap(e.rexpr, 'List'), 'items')
+    return column(e.lexpr) && items.length > 0 && items.every(constant)
+  }
+  return false
 }
 
 /** `col IS NOT NULL` -> 'col'. */
@@ -609,4 +988,3 @@ function suppression(ignores: Ignore[], statement: number, rule: string): string
   }
   return undefined
 }
-

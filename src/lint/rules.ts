@@ -25,28 +25,28 @@ export const RULES: LintRule[] = [
     severity: 'error',
     summary: 'ADD COLUMN ... NOT NULL without a DEFAULT on an existing table',
     why: 'The existing rows would get NULL in the new column, so the ALTER fails as soon as the table holds a row (23502 not_null_violation). It passes on an empty database and fails in production.',
-    fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then add NOT NULL through a CHECK (c IS NOT NULL) NOT VALID + VALIDATE.'
+    fix: 'Add the column with a constant DEFAULT (ADD COLUMN c int NOT NULL DEFAULT 0: no rewrite on PG11+), or add it nullable, backfill in batches, then enforce NOT NULL with the set-not-null recipe (CHECK ... NOT VALID in one migration; VALIDATE and SET NOT NULL in a later one).'
   },
   {
     id: 'changing-column-type',
     severity: 'warning',
-    summary: 'ALTER COLUMN ... TYPE on an existing table',
+    summary: 'ALTER COLUMN ... TYPE on an existing table, unless the change needs no rewrite',
     why: 'ALTER COLUMN TYPE takes an ACCESS EXCLUSIVE lock (no reads, no writes) and, unless the change is binary-compatible, rewrites the whole table and rebuilds its indexes while holding it: minutes on a large table.',
-    fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Binary-compatible changes (varchar(n) to varchar(m > n) or text, dropping a length limit, numeric precision increase) do not rewrite: suppress with the reason.'
+    fix: 'Add a new column of the new type, backfill it in batches, switch readers and writers, then drop the old column. Changes that need no rewrite (varchar(n) to varchar(m >= n) or text, dropping a length limit, more numeric precision at the same scale) are not flagged when the old type is known (from the database or the migrations).'
   },
   {
     id: 'constraint-missing-not-valid',
     severity: 'warning',
     summary: 'ADD CONSTRAINT FOREIGN KEY or CHECK without NOT VALID on an existing table',
     why: 'Adding a validated constraint scans every row while holding the ALTER TABLE lock (SHARE ROW EXCLUSIVE for a foreign key, on both tables; ACCESS EXCLUSIVE for a CHECK): writes (and for a CHECK, reads) wait for the whole scan.',
-    fix: 'ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked), then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later statement or migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.'
+    fix: "ALTER TABLE ... ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked) in one migration, then ALTER TABLE ... VALIDATE CONSTRAINT ... in a later migration: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. Not in the same file: pgshift runs a file in one transaction, so the ADD's lock would be held through the scan."
   },
   {
     id: 'set-not-null',
     severity: 'warning',
     summary: 'ALTER COLUMN ... SET NOT NULL on an existing table',
     why: 'SET NOT NULL scans the whole table to prove there is no NULL while holding an ACCESS EXCLUSIVE lock: no reads and no writes for the length of the scan. Postgres skips the scan only when a validated CHECK (col IS NOT NULL) already proves it.',
-    fix: 'ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c_not_null (no blocking lock); then SET NOT NULL (instant, the CHECK proves it); then DROP CONSTRAINT c_not_null.'
+    fix: "Two migrations. First: ADD CONSTRAINT c_not_null CHECK (col IS NOT NULL) NOT VALID (instant). Then, in a later migration: VALIDATE CONSTRAINT c_not_null (scans without blocking reads or writes); SET NOT NULL (instant, the CHECK proves it); DROP CONSTRAINT c_not_null. In one file the ADD's ACCESS EXCLUSIVE lock would be held through the VALIDATE scan."
   },
   {
     id: 'add-pk-or-unique-without-index',
@@ -58,9 +58,9 @@ export const RULES: LintRule[] = [
   {
     id: 'renaming',
     severity: 'warning',
-    summary: 'RENAME of a table or a column',
+    summary: 'RENAME of a table, a column, a schema or an enum value',
     why: 'The rename itself is instant (ACCESS EXCLUSIVE held briefly), but every running client, view-less query and deployed code version that still uses the old name fails at once.',
-    fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name), deploy code that uses it, then drop the old name in a later migration.'
+    fix: 'Expand and contract: add the new name (new column kept in sync by a trigger, or a view under the new table name; a new enum value with ADD VALUE and an UPDATE of the rows), deploy code that uses it, then drop the old name in a later migration.'
   },
   {
     id: 'destructive',
@@ -79,8 +79,8 @@ export const RULES: LintRule[] = [
   {
     id: 'volatile-default',
     severity: 'warning',
-    summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table',
-    why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done.',
+    summary: 'ADD COLUMN with a volatile default (or a serial, identity or stored generated column) on an existing table; a function not known to be IMMUTABLE or STABLE counts as volatile',
+    why: 'A constant or stable default (now(), a literal) is stored once in the catalog on PG11+. A volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()...) must be computed for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock, with no reads and no writes until it is done. CREATE FUNCTION makes a function VOLATILE unless it says IMMUTABLE or STABLE, so a function the lint cannot look up (not a non-volatile built-in, not created in the migrations, not in the database at hand) counts as volatile.',
     fix: 'Add the column without the default (or with a constant one), set the volatile default for new rows with ALTER COLUMN ... SET DEFAULT (instant), and backfill the existing rows in batches.'
   },
   {
@@ -100,9 +100,100 @@ export const RULES: LintRule[] = [
   {
     id: 'blocking-maintenance',
     severity: 'warning',
-    summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table',
+    summary: 'VACUUM FULL, CLUSTER, or REINDEX without CONCURRENTLY on an existing table (REINDEX SYSTEM and catalog indexes excepted)',
     why: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock (no reads, no writes) for the whole rewrite. REINDEX blocks writes to the table and, through the ACCESS EXCLUSIVE lock on the index, queries that would use it.',
     fix: 'REINDEX ... CONCURRENTLY in a file of its own. For bloat, use pg_repack or pg_squeeze outside migrations instead of VACUUM FULL / CLUSTER.'
+  },
+  {
+    id: 'validate-in-same-transaction',
+    severity: 'warning',
+    summary: 'VALIDATE CONSTRAINT in the same transaction as the ADD CONSTRAINT ... NOT VALID it validates, on an existing table',
+    why: "NOT VALID only helps when the ADD commits before the VALIDATE starts. pgshift runs a file in one transaction, and Postgres holds every lock until COMMIT: the ADD's ACCESS EXCLUSIVE lock (for a CHECK; SHARE ROW EXCLUSIVE on both tables for a foreign key) is still held while VALIDATE scans every row, so reads and writes (writes, for a foreign key) wait for the whole scan, exactly as without NOT VALID.",
+    fix: "Move the VALIDATE CONSTRAINT into a later migration file. Deployed together they still run as two transactions (one per file), so the ADD's lock is released before the scan."
+  },
+  {
+    id: 'lock-held-until-commit',
+    severity: 'warning',
+    summary: 'a statement that scans or rewrites an existing table after an earlier statement of the same transaction locked an existing table against writes',
+    why: 'Postgres releases table locks at COMMIT, not when the statement that took them ends. In a file that runs in one transaction, an ALTER TABLE (ACCESS EXCLUSIVE), a CREATE INDEX (SHARE) or a foreign key (SHARE ROW EXCLUSIVE) early in the file keeps its table locked through every later statement, so a long one after it (an UPDATE or DELETE backfill, an index build, a VALIDATE, a rewrite) blocks that table for its whole duration too.',
+    fix: 'Put the long statement in a migration file of its own, after the one that takes the lock (pgshift commits each file separately), or take the strong lock last: the long work first, the quick ALTER at the end.'
+  },
+  {
+    id: 'require-concurrent-index-drop',
+    severity: 'warning',
+    summary: 'DROP INDEX without CONCURRENTLY on an index of an existing table',
+    why: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. It must wait for every running query on the table, and every query that arrives meanwhile queues behind it; in a transactional file the lock is then held until the migration commits.",
+    fix: 'DROP INDEX CONCURRENTLY IF EXISTS ... in a migration file of its own (pgshift runs it outside a transaction). It waits for running queries without blocking new ones.'
+  },
+  {
+    id: 'require-concurrent-detach-partition',
+    severity: 'warning',
+    summary: 'ALTER TABLE ... DETACH PARTITION without CONCURRENTLY on an existing partitioned table',
+    why: 'A plain DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the partitioned table: every read and write of every partition waits until the migration commits.',
+    fix: 'ALTER TABLE parent DETACH PARTITION child CONCURRENTLY (PostgreSQL 14+) in a migration file of its own: it cannot run in a transaction, and takes only SHARE UPDATE EXCLUSIVE on the parent. If it is interrupted, finish it with DETACH PARTITION ... FINALIZE.'
+  },
+  {
+    id: 'drop-database',
+    severity: 'error',
+    summary: 'DROP DATABASE',
+    why: 'The whole database is deleted, with no way back. DROP DATABASE cannot run inside a transaction, so pgshift runs its file statement by statement in autocommit: nothing before or after it can be rolled back either.',
+    fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
+  },
+  {
+    id: 'drop-not-null',
+    severity: 'warning',
+    summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',
+    why: 'The change itself is instant, but code, views, functions and reports written for a column that could never be NULL start receiving NULLs, and fail or silently miscount.',
+    fix: 'Make sure every reader handles NULL first (or keep NOT NULL and use a marker value). If they do, suppress with that reason.'
+  },
+  {
+    id: 'prefer-bigint-key',
+    severity: 'warning',
+    summary: 'a primary key column of type integer, smallint, serial or smallserial',
+    why: 'An integer key runs out at 2,147,483,647 (smallint at 32,767); inserts then fail. Changing the type of a key later rewrites the table and every table that references it, under ACCESS EXCLUSIVE locks.',
+    fix: 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY (or a uuid key). bigint costs 4 more bytes per row.'
+  },
+  {
+    id: 'prefer-identity',
+    severity: 'warning',
+    summary: 'a serial, bigserial or smallserial column',
+    why: 'serial is a legacy shorthand: its sequence is a separate object with its own owner and grants (a role that can INSERT may still lack USAGE on it), a manual INSERT of an id does not move the sequence, and copying the table definition shares the sequence.',
+    fix: 'bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids): the SQL-standard form, owned by the column.'
+  },
+  {
+    id: 'adding-exclusion-constraint',
+    severity: 'warning',
+    summary: 'ADD CONSTRAINT ... EXCLUDE on an existing table',
+    why: 'An exclusion constraint builds its index and checks every row while holding an ACCESS EXCLUSIVE lock: no reads, no writes for the whole build. Unlike CHECK and foreign keys it cannot be added NOT VALID, and its index cannot be built CONCURRENTLY and attached later.',
+    fix: 'Add it while the table is small or new, or in a maintenance window. Where the rule can be kept by the application or a trigger, do that instead. If the table is small, suppress with the reason.'
+  },
+  {
+    id: 'prefer-jsonb',
+    severity: 'warning',
+    summary: 'a json column',
+    why: 'json keeps the text exactly as written and parses it on every access: it cannot be indexed (GIN) or compared for equality, and duplicate keys stay. jsonb is what nearly every use wants.',
+    fix: 'Use jsonb. Keep json only when the exact text (key order, whitespace, duplicate keys) must be preserved, and suppress with that reason.'
+  },
+  {
+    id: 'too-many-index-columns',
+    severity: 'warning',
+    summary: 'a non-unique index with more than three key columns',
+    why: 'A B-tree is searched by its leading columns; past the third, extra columns rarely narrow a lookup, while they make the index larger and slow every INSERT and UPDATE of the table.',
+    fix: 'Index the two or three most selective columns; move columns that are only read into INCLUDE (...), which does not make them keys.'
+  },
+  {
+    id: 'prefer-text-over-char',
+    severity: 'warning',
+    summary: 'a char(n) / character(n) column',
+    why: 'char(n) pads every value with spaces to n characters; the padding is ignored in some comparisons and not in others (LIKE, concatenation, clients), and the type is no faster than text or varchar.',
+    fix: 'Use text (with a CHECK (length(col) <= n) if the limit matters) or varchar(n).'
+  },
+  {
+    id: 'prefer-timestamptz',
+    severity: 'warning',
+    summary: 'a timestamp (without time zone) column',
+    why: "timestamp stores a wall-clock reading with no zone: each session's TimeZone decides what instant it means, daylight-saving changes make hours repeat or vanish, and comparisons with now() (a timestamptz) convert implicitly.",
+    fix: "Use timestamptz: it stores an instant and shows it in the session's zone."
   },
   {
     id: 'ignore-without-reason',
