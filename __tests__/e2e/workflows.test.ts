@@ -48,7 +48,7 @@ function resolveInputs(step: Step & { env: Record<string, string> }, db: TestDat
 
 function workspaceWithExample(): string {
   const ws = mkdtempSync(join(tmpdir(), 'pgshift-wf-'))
-  cpSync('migrations-example', join(ws, 'migrations'), { recursive: true })
+  cpSync('migrations-example/supabase/migrations', join(ws, 'migrations'), { recursive: true })
   return ws
 }
 

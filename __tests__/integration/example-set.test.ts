@@ -1,4 +1,4 @@
-// migrations-example/ is valid SQL on a vanilla Postgres 17, without pgshift:
+// migrations-example/supabase/migrations/ is valid SQL on a vanilla Postgres 17, without pgshift:
 // each up file applies in name order with one simple query per file (the
 // CREATE INDEX CONCURRENTLY file works because it holds a single statement),
 // every verify file is false before its migration and true after it, each down
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
 
-const DIR = fileURLToPath(new URL('../../migrations-example/', import.meta.url))
+const DIR = fileURLToPath(new URL('../../migrations-example/supabase/migrations/', import.meta.url))
 const UP = /^(\d{14}_[a-z0-9_]+)\.sql$/
 
 interface ExampleMigration {
@@ -29,8 +29,8 @@ function loadSet(): ExampleMigration[] {
     .map((identity) => ({
       identity,
       up: readFileSync(join(DIR, `${identity}.sql`), 'utf8'),
-      down: readFileSync(join(DIR, `${identity}.down.sql`), 'utf8'),
-      verify: readFileSync(join(DIR, `${identity}.verify.sql`), 'utf8')
+      down: readFileSync(join(DIR, 'down', `${identity}.sql`), 'utf8'),
+      verify: readFileSync(join(DIR, 'verify', `${identity}.sql`), 'utf8')
     }))
 }
 
@@ -106,13 +106,14 @@ describe('migrations-example', () => {
     await db?.drop()
   })
 
-  test('every up file has a down and a verify file, and nothing else is in the directory but the afterMigrate hook', () => {
+  test('every up file has a down and a verify file (in down/ and verify/, which the Supabase CLI does not read), and nothing else is in the directory but the afterMigrate hook', () => {
     expect(set.length).toBeGreaterThanOrEqual(6)
-    const expected = new Set(['README.md', 'afterMigrate.sql'])
-    for (const m of set) {
-      expected.add(`${m.identity}.sql`).add(`${m.identity}.down.sql`).add(`${m.identity}.verify.sql`)
-    }
+    const expected = new Set(['afterMigrate.sql', 'down', 'verify'])
+    for (const m of set) expected.add(`${m.identity}.sql`)
     expect(readdirSync(DIR).sort()).toEqual([...expected].sort())
+    const ups = set.map((m) => `${m.identity}.sql`)
+    expect(readdirSync(join(DIR, 'down')).sort()).toEqual(ups)
+    expect(readdirSync(join(DIR, 'verify')).sort()).toEqual(ups)
     // The CREATE INDEX CONCURRENTLY file holds that one statement and nothing else.
     const cic = set.filter((m) => /CREATE\s+INDEX\s+CONCURRENTLY/i.test(m.up))
     expect(cic).toHaveLength(1)

@@ -10,10 +10,14 @@ import { diffSnapshots } from '../../src/inspect/diff.js'
 import { parseDefinition, takeSnapshot, type Snapshot } from '../../src/inspect/snapshot.js'
 import type { SchemaDifference } from '../../src/engine/report.js'
 
-const DIR = fileURLToPath(new URL('../../migrations-example/', import.meta.url))
-const files = readdirSync(DIR).sort()
-const UPS = files.filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql') && !f.endsWith('.verify.sql'))
-const DOWNS = files.filter((f) => f.endsWith('.down.sql')).reverse()
+const DIR = fileURLToPath(new URL('../../migrations-example/supabase/migrations/', import.meta.url))
+const UPS = readdirSync(DIR)
+  .filter((f) => /^\d+_.*\.sql$/.test(f))
+  .sort()
+const DOWNS = readdirSync(join(DIR, 'down'))
+  .sort()
+  .reverse()
+  .map((f) => `down/${f}`)
 
 async function runFiles(c: pg.Client, names: string[]): Promise<void> {
   for (const f of names) {

@@ -48,7 +48,7 @@ test('a migration without a down fails the rollback test, naming it', async () =
 test('migrations-example/ passes: up, down, up leaves the same schema', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'pgshift-ex-'))
   cpSync('migrations-example', join(ws, 'migrations-example'), { recursive: true })
-  const r = await apply(ws, 'migrations-example')
+  const r = await apply(ws, 'migrations-example/supabase/migrations')
   expect(r.checks?.filter((c) => !c.ok)).toEqual([])
   expect(r.status).toBe('success')
   expect(r.applied).toHaveLength(8)

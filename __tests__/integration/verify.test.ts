@@ -13,7 +13,7 @@ import { adminUrl, freshDatabase, withClient, type TestDatabase } from '../suppo
 import { addFile, makeWorkspace, recordingLogger } from '../support/workspace.js'
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/verify/migrations/', import.meta.url))
-const EXAMPLE = fileURLToPath(new URL('../../migrations-example/', import.meta.url))
+const EXAMPLE = fileURLToPath(new URL('../../migrations-example/supabase/migrations/', import.meta.url))
 
 /** Every .sql file under `dir`, keyed by its path relative to `dir`. */
 function readTree(dir: string): Record<string, string> {
@@ -109,7 +109,7 @@ describe('verify on a clean apply', () => {
     const report = await verify(ws)
     expect(failing(report)).toEqual([])
     expect(report.status).toBe('success')
-    const scripts = (report.checks ?? []).filter((c) => c.file?.endsWith('.verify.sql'))
+    const scripts = (report.checks ?? []).filter((c) => c.file?.includes('/verify/'))
     expect(scripts).toHaveLength(8)
     expect(scripts.every((c) => c.ok)).toBe(true)
   })

@@ -12,7 +12,7 @@ let example: Migration[]
 
 beforeAll(async () => {
   await ensureParser()
-  const r = await discover({ workspace: process.cwd(), dir: 'migrations-example', convention: 'auto' })
+  const r = await discover({ workspace: process.cwd(), dir: 'migrations-example/supabase/migrations', convention: 'auto' })
   expect(r.problems).toEqual([])
   example = r.migrations
 })

@@ -281,7 +281,7 @@ describe('self-test.yml', () => {
     expect(job.services?.postgres?.image).toBe('postgres:17')
     for (const step of steps) {
       expect(step.uses).toBe('./')
-      expect(step.with?.['migrations-dir']).toBe('migrations-example')
+      expect(step.with?.['migrations-dir']).toBe('migrations-example/supabase/migrations')
     }
   })
 
