@@ -6,7 +6,13 @@ import { z } from 'zod'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
+/** The engine's modes (src/engine/modes/): each runs against one database. */
+export const ENGINE_MODES = ['plan', 'dry-run', 'apply', 'verify', 'rollback'] as const
+/** The fleet's modes (src/fleet/): the per-wave matrices from the targets file, and the merged report of the legs. */
+export const FLEET_MODES = ['fleet-plan', 'fleet-report'] as const
+export const MODES = [...ENGINE_MODES, ...FLEET_MODES] as const
+export type EngineMode = (typeof ENGINE_MODES)[number]
+export const isEngineMode = (mode: string): mode is EngineMode => (ENGINE_MODES as readonly string[]).includes(mode)
 export const HISTORY_MODES = ['auto', 'native', 'supabase'] as const
 export const CONVENTIONS = ['auto', 'supabase', 'numbered', 'dated', 'flyway', 'golang-migrate', 'dbmate', 'goose'] as const
 export const LINT_LEVELS = ['off', 'warn', 'error'] as const
@@ -92,6 +98,29 @@ const commentKey = (input: string) =>
     return v
   })
 
+/** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
+const searchPath = (input: string) =>
+  z.string().transform((v, ctx) => {
+    if (v.trim() === '') return [] as string[]
+    const names = v.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'))
+    const bad = names.find((n) => n.length === 0 || n.length > 63 || n.includes('\0'))
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a list of schema names; expected names of 1 to 63 characters separated by commas, e.g. tenant_42, public` })
+      return z.NEVER
+    }
+    return names
+  })
+
+/** A target of the targets file (src/fleet/targets.ts has the same rule). */
+const fleetTargetName = (input: string) =>
+  z.string().transform((v, ctx) => {
+    if (v !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v.slice(0, 100)}' is not a target name; expected letters, digits, '.', '_' or '-', e.g. \${{ matrix.target }}` })
+      return z.NEVER
+    }
+    return v
+  })
+
 /** The raw inputs, keyed by their kebab-case names, with the defaults action.yml documents. */
 export const DEFAULTS = {
   mode: 'plan',
@@ -122,7 +151,12 @@ export const DEFAULTS = {
   comment: 'auto',
   'github-token': '',
   'comment-key': '',
-  'allow-untrusted': 'false'
+  'allow-untrusted': 'false',
+  'search-path': '',
+  'targets-file': 'pgshift.targets.yml',
+  'fleet-target': '',
+  'fleet-reports-dir': '',
+  'fleet-wave': ''
 } as const
 
 /** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
@@ -162,7 +196,20 @@ export const settingsSchema = z.object({
   // A secret: never echoed.
   'github-token': z.string(),
   'comment-key': commentKey('comment-key'),
-  'allow-untrusted': bool('allow-untrusted')
+  'allow-untrusted': bool('allow-untrusted'),
+  // Fleets (src/fleet/, docs/fleet.md).
+  'search-path': searchPath('search-path'),
+  'targets-file': z.string(),
+  'fleet-target': fleetTargetName('fleet-target'),
+  'fleet-reports-dir': z.string(),
+  'fleet-wave': z.string().transform((v, ctx) => {
+    if (v === '') return undefined
+    if (!/^\d{1,3}$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: `fleet-wave: '${v}' is not a wave number; expected a whole number such as 0 (the canaries), or empty for every wave` })
+      return z.NEVER
+    }
+    return Number(v)
+  })
 })
 
 export type InputName = keyof z.input<typeof settingsSchema>
@@ -215,6 +262,16 @@ export interface Settings {
   supabaseShimExtensions: (typeof SHIM_EXTENSION_MODES)[number]
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
+  /** Schemas set as the search_path of every migration connection (a tenant schema); empty: the server's. */
+  searchPath: string[]
+  /** Fleets (docs/fleet.md): the targets file, relative to the workspace. */
+  targetsFile: string
+  /** A fleet leg: the target of the targets file this run is (matrix.target). */
+  fleetTarget?: string
+  /** fleet-report: the directory holding the legs' JSON files (downloaded artifacts). */
+  fleetReportsDir?: string
+  /** fleet-report: only this wave's targets (the gate after the canaries); undefined: every wave. */
+  fleetWave?: number
   /** The action only (the CLI ignores these): the PR comment and the trigger guard. */
   github: GithubSettings
 }
@@ -228,6 +285,15 @@ export interface GithubSettings {
   commentKey?: string
   /** Run even on a trigger that hands PR files a privileged context (pull_request_target, workflow_run). */
   allowUntrusted: boolean
+}
+
+/** Settings of a run of the engine (one database); the fleet modes never reach it. */
+export type EngineSettings = Readonly<Settings> & { readonly mode: EngineMode }
+
+/** Narrows settings to an engine run; a fleet mode here is a programming error. */
+export function engineSettings(settings: Readonly<Settings>): EngineSettings {
+  if (!isEngineMode(settings.mode)) throw new Error(`mode ${settings.mode} is a fleet mode: src/fleet runs it, not the engine`)
+  return settings as EngineSettings
 }
 
 export class SettingsError extends Error {
@@ -289,6 +355,11 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     supabaseShim: s['supabase-shim'],
     supabaseShimExtensions: s['supabase-shim-extensions'],
     workspace,
+    searchPath: s['search-path'],
+    targetsFile: s['targets-file'],
+    fleetTarget: s['fleet-target'] || undefined,
+    fleetReportsDir: s['fleet-reports-dir'] || undefined,
+    fleetWave: s['fleet-wave'],
     github: Object.freeze({
       comment: s.comment,
       token: s['github-token'],

@@ -29,7 +29,7 @@ test('errors name the input, the bad value and the expected form, all at once', 
   }
   expect(err).toBeInstanceOf(SettingsError)
   expect(err?.problems).toEqual([
-    "mode: 'deploy' is not one of plan | dry-run | apply | verify | rollback",
+    "mode: 'deploy' is not one of plan | dry-run | apply | verify | rollback | fleet-plan | fleet-report",
     "lock-timeout: 'soon' is not a duration; expected a number with a unit, e.g. 5s, 500ms or 2m",
     "lock-retries: '-1' is not a whole number from 0 to 100",
     "allow-drift: 'maybe' is not a boolean; expected true or false"

@@ -12,7 +12,7 @@ import type { RunReport } from '../engine/report.js'
 import { escapeWorkflowCommands } from '../report/escape.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { redact, redactDeep, registerDatabaseUrl, registerSecret, secretsFor } from '../report/redact.js'
-import { parseSettings, SettingsError, type Settings } from '../settings.js'
+import { engineSettings, parseSettings, SettingsError, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { emitAnnotations } from './annotations.js'
 import { commentBody } from './comment-body.js'
@@ -28,6 +28,8 @@ import {
   type GithubContext
 } from './github-context.js'
 import { readEventPayload, readRawInputs, runMeta } from './inputs.js'
+import { fleetLegStep, fleetPlanStep, fleetReportStep } from './fleet.js'
+import { TargetsError } from '../fleet/targets.js'
 
 const clean = (s: string) => escapeWorkflowCommands(redact(s))
 
@@ -62,6 +64,9 @@ export async function run(): Promise<void> {
   try {
     const settings = parseSettings(raw, process.env.GITHUB_WORKSPACE || process.cwd())
     const meta = runMeta(process.env, gh.pr?.headSha)
+    // Fleets (docs/fleet.md): the plan and the report read files only; a leg runs one target.
+    if (settings.mode === 'fleet-plan') return await fleetPlanStep(settings)
+    if (settings.mode === 'fleet-report') return await fleetReportStep(settings, gh)
     let report: RunReport
     const untrusted = untrustedTrigger(gh.eventName, payload)
     if (untrusted && !settings.github.allowUntrusted) {
@@ -70,6 +75,7 @@ export async function run(): Promise<void> {
       if (untrusted) {
         core.warning(clean(`allow-untrusted: true: running on ${gh.eventName}, with this repository's secrets, on files a pull request may have changed.`))
       }
+      if (settings.fleetTarget) return await fleetLegStep(settings, { logger, meta, signal: cancellationSignal() }, gh, publish)
       report = redactDeep(await runPgshift(settings, { logger, meta, signal: cancellationSignal() })) as RunReport
       // The header's commit and run link (the engine records them in history rows only).
       report.commit ??= meta.commitSha
@@ -81,7 +87,7 @@ export async function run(): Promise<void> {
     }
     await publish(report, settings, gh)
   } catch (e) {
-    const message = redact(e instanceof SettingsError ? e.message : `pgshift failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
+    const message = redact(e instanceof SettingsError || e instanceof TargetsError ? e.message : `pgshift failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
     core.setOutput('status', 'failed')
     core.setFailed(message)
   }
@@ -93,7 +99,7 @@ export async function run(): Promise<void> {
  * with the refusal and what to do instead.
  */
 async function refusedReport(settings: Settings, meta: ReturnType<typeof runMeta>, why: { message: string; next: string }): Promise<RunReport> {
-  const report: RunReport = { ...newReport(settings), status: 'blocked', target: '(not connected)', commit: meta.commitSha, runUrl: meta.runUrl, nextStep: why.next }
+  const report: RunReport = { ...newReport(engineSettings(settings)), status: 'blocked', target: '(not connected)', commit: meta.commitSha, runUrl: meta.runUrl, nextStep: why.next }
   report.plan.refusals = [why.message]
   try {
     const found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention })

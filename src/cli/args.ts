@@ -60,6 +60,12 @@ flags (the same names as the action's inputs):
                             extensions schema and realtime publication when missing (apply, dry-run)
   --supabase-shim-extensions error|stub   extensions the server lacks: refuse (default), or stub
                             pg_net, pg_cron and vault
+  --search-path a,b         SET search_path for every migration connection (a tenant schema)
+fleets (docs/fleet.md):
+  fleet-plan                the per-wave matrices of --targets-file (default pgshift.targets.yml), as JSON
+  <mode> --fleet-target T   one leg: run target T of the targets file (a database, or each schema of a set);
+                            --json prints the leg's JSON file
+  fleet-report --fleet-reports-dir DIR [--fleet-wave N]   merge the legs' JSON files into one markdown report
   --json                    print the JSON report instead of text
   --version, --help
 

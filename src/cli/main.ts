@@ -86,6 +86,11 @@ async function main(): Promise<number> {
   }
   const ac = new AbortController()
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort())
+  if (settings.mode === 'fleet-plan' || settings.mode === 'fleet-report' || settings.fleetTarget) {
+    // Fleets (docs/fleet.md): loaded only when used.
+    const { runFleetCli } = await import('./fleet.js')
+    return runFleetCli(settings, { logger, signal: ac.signal }, args.json)
+  }
   const report = redactDeep(await runPgshift(settings, { logger, signal: ac.signal })) as RunReport
   process.stdout.write(redact(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: process.stdout.isTTY })))
   return report.status === 'failed' ? EXIT.failed : report.status === 'blocked' ? EXIT.blocked : EXIT.ok

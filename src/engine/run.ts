@@ -3,11 +3,12 @@
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
 import type pg from 'pg'
+import { escapeIdentifier } from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
-import type { Settings } from '../settings.js'
+import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult } from '../source/types.js'
@@ -24,6 +25,11 @@ import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
 import type { MappedError, Mode, RunReport } from './report.js'
 import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
+
+/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
+export function searchPathSql(schemas: readonly string[]): string | undefined {
+  return schemas.length ? `SET search_path TO ${schemas.map((s) => escapeIdentifier(s)).join(', ')}` : undefined
+}
 
 /** Each mode fills the report from a prepared session. */
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
@@ -74,7 +80,7 @@ export interface RunContext {
 }
 
 /** An empty report for `settings`; a run (or a refusal before one) fills it. */
-export function newReport(settings: Settings): RunReport {
+export function newReport(settings: EngineSettings): RunReport {
   return {
     tool: 'pgshift',
     version: VERSION,
@@ -113,10 +119,16 @@ function toMappedError(e: unknown): MappedError {
   }
 }
 
+<<<<<<< HEAD
 /** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
 const needsDownOf = (settings: Settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false)
 
 export async function runPgshift(settings: Settings, ctx: RunContext): Promise<RunReport> {
+=======
+export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Promise<RunReport> {
+  // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
+  const settings = engineSettings(input)
+>>>>>>> main
   const t0 = performance.now()
   const report = newReport(settings)
   const log = ctx.logger
@@ -174,12 +186,15 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       report.warnings.push({ file: '', message })
       log.warn(message)
     }
+    const pathSql = searchPathSql(settings.searchPath)
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
         onRetry: (attempt: number, reason: string) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
       })
       opened.push(c)
+      // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
+      if (pathSql) await c.query(pathSql)
       return c
     }
     client = await open()
@@ -253,7 +268,8 @@ export async function runPgshift(settings: Settings, ctx: RunContext): Promise<R
       connect: open,
       isCancelled: () => cancelled,
       isLockLost: () => lockLost,
-      sessionSql: shim.sessionSql,
+      // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
+      sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
       previewSetupSql: shim.previewSql
     }
     await MODES[settings.mode](modeCtx)
