@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { discover } from '../../src/source/discover.js'
 import { settleDownProblems } from '../../src/engine/parse-needed.js'
 import { newReport, runPgshift } from '../../src/engine/run.js'
-import { parseSettings } from '../../src/settings.js'
+import { engineSettings, parseSettings } from '../../src/settings.js'
 import type { Convention, DiscoveryResult } from '../../src/source/types.js'
 import { recordingLogger } from '../support/workspace.js'
 
@@ -135,7 +135,7 @@ describe('3. a broken down script never blocks the ups', () => {
   test('plan/dry-run/apply: a warning at file:line:col that says it is in the down part; rollback of that migration: an error', async () => {
     const r = await run(workspace(files), '')
     const s = parseSettings({ 'database-url': 'postgres://u@localhost/db', mode: 'apply' }, '/tmp')
-    const report = newReport(s)
+    const report = newReport(engineSettings(s))
     report.warnings = r.warnings
     settleDownProblems(report, r, () => false)
     expect(r.problems).toEqual([])

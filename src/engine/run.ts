@@ -119,16 +119,12 @@ function toMappedError(e: unknown): MappedError {
   }
 }
 
-<<<<<<< HEAD
 /** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
 const needsDownOf = (settings: Settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false)
 
-export async function runPgshift(settings: Settings, ctx: RunContext): Promise<RunReport> {
-=======
 export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Promise<RunReport> {
   // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
   const settings = engineSettings(input)
->>>>>>> main
   const t0 = performance.now()
   const report = newReport(settings)
   const log = ctx.logger
