@@ -90,10 +90,42 @@ export function summarizeProfile(file, top = 12) {
   return { totalMs: total / 1000, bySource: Object.fromEntries([...bySource].map(([k, v]) => [k, v / 1000])), text }
 }
 
+/**
+ * What is alive at exit, from a V8 .heapprofile (node --heap-prof: sampled allocations
+ * not yet collected), by source and by function, so a memory target can name the code
+ * that holds the bytes.
+ */
+export function summarizeHeapProfile(file, top = 12) {
+  const prof = JSON.parse(readFileSync(file, 'utf8'))
+  const bySource = new Map()
+  const byFn = new Map()
+  let total = 0
+  const walk = (node) => {
+    const size = node.selfSize ?? 0
+    if (size) {
+      total += size
+      const cf = node.callFrame
+      const src = sourceOf(cf)
+      bySource.set(src, (bySource.get(src) ?? 0) + size)
+      const k = `${fname(cf)} ${src}`
+      byFn.set(k, (byFn.get(k) ?? 0) + size)
+    }
+    for (const c of node.children ?? []) walk(c)
+  }
+  walk(prof.head)
+  const mb = (b) => `${(b / 1024 / 1024).toFixed(1).padStart(6)} MB ${((100 * b) / total).toFixed(1).padStart(5)}%`
+  const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top)
+  return {
+    totalMb: total / 1024 / 1024,
+    text: [`sampled heap alive at exit ${(total / 1024 / 1024).toFixed(1)} MB; by source:`, ...sorted(bySource).map(([k, v]) => `  ${mb(v)}  ${k}`), 'by allocating function:', ...sorted(byFn).map(([k, v]) => `  ${mb(v)}  ${k}`)].join('\n')
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (!process.argv[2]) {
-    console.error('usage: node bench/profile.mjs <file.cpuprofile> [top]')
+    console.error('usage: node bench/profile.mjs <file.cpuprofile|file.heapprofile> [top]')
     process.exit(64)
   }
-  console.log(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 15)).text)
+  const top = Number(process.argv[3] ?? 15)
+  console.log(process.argv[2].endsWith('.heapprofile') ? summarizeHeapProfile(process.argv[2], top).text : summarizeProfile(process.argv[2], top).text)
 }

@@ -40,7 +40,7 @@ import os from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeMigrations } from './generate.mjs'
-import { summarizeProfile } from './profile.mjs'
+import { summarizeHeapProfile, summarizeProfile } from './profile.mjs'
 import { BARE_PG, layoutPeers, PEER_VERSIONS, preparePeers, sqlMigrateConfig } from './peers.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -87,6 +87,7 @@ const PER_FILE_MAX = Number(opt['per-file-max'])
 const NODE = opt.node ?? process.execPath
 const ACTION_NODE = existsSync(NODE24) ? NODE24 : process.execPath
 const ROLLBACK_STEPS = 10
+const PROFILE_MODES = ['no-op', 'rollback', 'apply', 'plan', 'dry-run']
 /** --profile profiles at the N the targets are about, 1000, when it is measured. */
 const PROFILE_N = NS.includes(1000) ? 1000 : NS[NS.length - 1]
 const TIMEOUT_MS = Number(opt.timeout) * 1000
@@ -648,22 +649,27 @@ try {
       mkdirSync(profDir, { recursive: true })
       const { cli: profCli, note: profNote } = buildProfilingCli()
       facts.profileNote = profNote
-      for (const mode of ['apply', 'dry-run', 'plan', 'rollback'].filter((m) => !(m === 'dry-run' && get(n, 'dryrun')?.over))) {
-        const db = mode === 'plan' ? applied : mode === 'rollback' ? await freshDb(`n${n}_prb`, applied) : await freshDb(`n${n}_prof`)
-        const extra = mode === 'rollback' ? ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true'] : []
-        try {
-          // With the flags src/relaunch.ts adds, so the profile is of the process that does the work, not of the relaunching parent.
-          const r = runProcess(NODE, ['--liftoff-only', '--max-semi-space-size=2', '--cpu-prof', '--cpu-prof-dir', join(profDir, mode), profCli, mode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
-          const file = readdirSync(join(profDir, mode)).find((f) => f.endsWith('.cpuprofile'))
-          const s = summarizeProfile(join(profDir, mode, file))
-          facts[`profile_${mode}`] = { wallMs: r.ms, ...s }
-          console.log(`\nprofile of ${mode} at N=${n} (${fmtS(r.ms)} wall; ${relative(ROOT, join(profDir, mode, file))}):`)
-          console.log(s.text)
-        } catch (e) {
-          // A profile is an extra: its failure must not lose the measurements.
-          console.warn(`profile of ${mode} failed: ${e.message.split('\n')[0]}`)
-        } finally {
-          if (db !== applied) await dropDb(db)
+      // 'no-op' is apply with nothing pending (on the fully applied database); each mode is profiled for
+      // CPU (--cpu-prof) and, in a second run, for what is alive at exit (--heap-prof).
+      for (const mode of PROFILE_MODES.filter((m) => !(m === 'dry-run' && get(n, 'dryrun')?.over))) {
+        for (const kind of ['cpu', 'heap']) {
+          const cliMode = mode === 'no-op' ? 'apply' : mode
+          const db = mode === 'plan' || mode === 'no-op' ? applied : mode === 'rollback' ? await freshDb(`n${n}_prb`, applied) : await freshDb(`n${n}_prof`)
+          const extra = mode === 'rollback' ? ['--steps', String(ROLLBACK_STEPS), '--allow-data-loss', 'true'] : []
+          const out = join(profDir, `${mode}-${kind}`)
+          try {
+            const r = runProcess(NODE, [`--${kind}-prof`, `--${kind}-prof-dir`, out, ...(kind === "heap" ? ["--heap-prof-interval", "65536"] : []), profCli, cliMode, '--database-url', urlFor(db), '--migrations-dir', 'migrations', ...extra], { cwd: dir })
+            const file = readdirSync(out).find((f) => f.endsWith(`.${kind}profile`))
+            const s = kind === 'cpu' ? summarizeProfile(join(out, file)) : summarizeHeapProfile(join(out, file))
+            facts[`profile_${kind}_${mode}`] = { wallMs: r.ms, rss: r.rss, ...s }
+            console.log(`\n${kind} profile of ${mode} at N=${n} (${fmtS(r.ms)} wall; ${relative(ROOT, join(out, file))}):`)
+            console.log(s.text)
+          } catch (e) {
+            // A profile is an extra: its failure must not lose the measurements.
+            console.warn(`${kind} profile of ${mode} failed: ${e.message.split('\n')[0]}`)
+          } finally {
+            if (db !== applied) await dropDb(db)
+          }
         }
       }
     }
@@ -900,7 +906,7 @@ ${peerTargetList.map((x) => `| ${x.name} | ${x.measured} | ${x.status === 'met' 
 | target | measured | status |
 |---|---|---|
 ${targetList.map((x) => `| ${x.name} | ${x.measured}${x.detail ? ` (${x.detail})` : ''} | ${x.status === 'met' ? 'met' : x.status === 'MISSED' ? '**missed**' : x.status} |`).join('\n')}
-${facts.profile_apply ? `\n## Profiles at N=${PROFILE_N}\n\nOne run of each mode under \`node --cpu-prof\`, profiling ${facts.profileNote}; summarized by bench/profile.mjs (\`node bench/profile.mjs <file>\` on a file in bench/results/profiles/). \`(idle)\` is the process waiting, mostly for the server; inclusive times count a sample once per function on its stack.\n\n${['apply', 'dry-run', 'plan', 'rollback'].filter((m) => facts[`profile_${m}`]).map((m) => `### ${m} (${fmtS(facts[`profile_${m}`].wallMs)} wall with --cpu-prof)\n\n\`\`\`\n${facts[`profile_${m}`].text}\n\`\`\``).join('\n\n')}\n` : ''}
+${PROFILE_MODES.some((m) => facts[`profile_cpu_${m}`]) ? `\n## Profiles at N=${PROFILE_N}\n\nOne run of each mode under \`node --cpu-prof\` and one under \`node --heap-prof\`, profiling ${facts.profileNote}; summarized by bench/profile.mjs (\`node bench/profile.mjs <file>\` on a file in bench/results/profiles/). **no-op** is \`apply\` on the fully applied database. \`(idle)\` is the process waiting, mostly for the server; inclusive times count a sample once per function on its stack; the heap profile counts sampled allocations still alive at exit.\n\n${PROFILE_MODES.filter((m) => facts[`profile_cpu_${m}`] || facts[`profile_heap_${m}`]).map((m) => `### ${m} (${fmtS(facts[`profile_cpu_${m}`]?.wallMs)} wall with --cpu-prof, ${fmtMB(facts[`profile_heap_${m}`]?.rss)} peak RSS with --heap-prof)\n\n\`\`\`\n${facts[`profile_cpu_${m}`]?.text ?? ''}\n${facts[`profile_heap_${m}`]?.text ?? ''}\n\`\`\``).join('\n\n')}\n` : ''}
 <!-- analysis -->
 `
   const outPath = resolve(ROOT, opt.out)

@@ -23,12 +23,23 @@ const withoutParentheses = (text) => {
   return out
 }
 
+/** Text up to the first full stop that ends a sentence: outside parentheses, not in `e.g.` or `i.e.`. */
+function firstSentenceEnd(flat) {
+  let depth = 0
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat[i]
+    if (c === '(') depth++
+    else if (c === ')') depth = Math.max(0, depth - 1)
+    else if ('.!?'.includes(c) && depth === 0 && /\s/.test(flat[i + 1] ?? ' ') && !/\b(e\.g|i\.e|etc|vs)$/i.test(flat.slice(0, i))) return flat.slice(0, i + 1)
+  }
+  return flat
+}
+
 /** The table's text for one description (action.yml keeps the whole of it). */
 export function firstSentence(text) {
   const flat = String(text).replace(/\s+/g, ' ').trim()
   if (flat.length <= SHORT) return flat
-  const m = /^(.+?[.!?])\s(?=[A-Za-z`(])/.exec(flat)
-  const sentence = m ? m[1] : flat
+  const sentence = firstSentenceEnd(flat)
   return sentence.length <= SHORT ? sentence : withoutParentheses(sentence)
 }
 

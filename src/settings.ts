@@ -98,6 +98,22 @@ const commentKey = (input: string) =>
     return v
   })
 
+/**
+ * `base`: auto (the event's base commit on pull_request and merge_group events, else off),
+ * off, or a git ref or SHA (`origin/main`, `a1b2c3d`). Refs are handed to git as one argv
+ * element, so only the characters git allows in ref names (and `^`, `~` for revisions) pass.
+ */
+const baseRef = (input: string) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim()
+    if (s === 'auto' || s === 'off') return s
+    if (s.length > 200 || s.startsWith('-') || !/^[A-Za-z0-9._/@^~{}+-]+$/.test(s) || s.includes('..')) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${s.slice(0, 60).replace(/[\x00-\x1f\x7f]/g, '?')}' is not one of auto | off | a git ref or commit SHA (e.g. origin/main)` })
+      return z.NEVER
+    }
+    return s
+  })
+
 /** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
 const searchPath = (input: string) =>
   z.string().transform((v, ctx) => {
@@ -152,6 +168,7 @@ export const DEFAULTS = {
   'github-token': '',
   'comment-key': '',
   'allow-untrusted': 'false',
+  base: 'auto',
   'search-path': '',
   'targets-file': 'pgshift.targets.yml',
   'fleet-target': '',
@@ -197,6 +214,7 @@ export const settingsSchema = z.object({
   'github-token': z.string(),
   'comment-key': commentKey('comment-key'),
   'allow-untrusted': bool('allow-untrusted'),
+  base: baseRef('base'),
   // Fleets (src/fleet/, docs/fleet.md).
   'search-path': searchPath('search-path'),
   'targets-file': z.string(),
@@ -260,6 +278,11 @@ export interface Settings {
   supabaseShim: boolean
   /** What the shim does with extensions the server lacks: refuse the run (error), or stub pg_net, pg_cron and vault. */
   supabaseShimExtensions: (typeof SHIM_EXTENSION_MODES)[number]
+  /**
+   * The PR check's base (issue 15): 'auto' (the event's base commit on pull_request and
+   * merge_group, handed in by the action; otherwise off), 'off', or a git ref or SHA.
+   */
+  base: 'auto' | 'off' | string
   /** The directory paths are relative to (GITHUB_WORKSPACE or cwd). */
   workspace: string
   /** Schemas set as the search_path of every migration connection (a tenant schema); empty: the server's. */
@@ -325,6 +348,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
   if (stepsRaw !== '' && s['to-version'] !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`)
   if (s['dry-run'] && s.mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
   if (s['test-rollback'] && s.mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`)
+  if (s.base !== 'auto' && s.base !== 'off' && !['apply', 'dry-run', 'plan'].includes(s.mode)) problems.push(`base: '${s.base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${s.mode}`)
   if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim']) problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`)
   if (problems.length) throw new SettingsError(problems)
   return Object.freeze({
@@ -354,6 +378,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     backupDir: s['backup-dir'] || undefined,
     supabaseShim: s['supabase-shim'],
     supabaseShimExtensions: s['supabase-shim-extensions'],
+    base: s.base,
     workspace,
     searchPath: s['search-path'],
     targetsFile: s['targets-file'],

@@ -1,7 +1,9 @@
 // A tiny GitHub REST API for the e2e tests: node:http on 127.0.0.1, recording
 // every request the action's real octokit makes. It answers the calls the
 // sticky comment uses (list issue comments with Link-header pagination, create,
-// update, and GET /user), and 404s anything else (still recorded).
+// update, and GET /user), the PR files list of the PR check's fallback (GET
+// /repos/{o}/{r}/pulls/{n}/files, paginated the same way), and 404s anything
+// else (still recorded).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -32,6 +34,16 @@ export interface FakeGithubOptions {
   pageSize?: number
   /** Who GET /user says the token belongs to; for `ghs_` tokens GET /user answers 403, as GitHub does. */
   userLogin?: string
+  /** The files of each PR (by number), as GET /repos/{o}/{r}/pulls/{n}/files lists them; a PR not here answers 404. */
+  prFiles?: Record<number, FakePrFile[]>
+}
+
+export interface FakePrFile {
+  filename: string
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
+  additions: number
+  deletions: number
+  previous_filename?: string
 }
 
 export interface FakeGithub {
@@ -119,6 +131,22 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
           comments.push(c)
           return send(res, 201, asJson(c, owner, repo))
         }
+      }
+      if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && method === 'GET') {
+        const all = opts.prFiles?.[Number(m[3])]
+        if (!all) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
+        const size = opts.pageSize ?? Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+        const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+        const last = Math.max(1, Math.ceil(all.length / size))
+        const link = (p: number) => {
+          const u = new URL(url.pathname, base)
+          u.searchParams.set('per_page', String(size))
+          u.searchParams.set('page', String(p))
+          return u.toString()
+        }
+        const links = page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : []
+        const slice = all.slice((page - 1) * size, page * size).map((f) => ({ sha: '0'.repeat(40), changes: f.additions + f.deletions, ...f }))
+        return send(res, 200, slice, links.length ? { link: links.join(', ') } : {})
       }
       if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {
         const [, owner, repo, id] = m as unknown as [string, string, string, string]

@@ -13,12 +13,12 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 74 modules
-var run = __webpack_require__(968);
+// EXTERNAL MODULE: ./src/engine/run.ts + 79 modules
+var run = __webpack_require__(8192);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
+var report_text = __webpack_require__(6781);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/version.ts
@@ -75,6 +75,8 @@ flags (the same names as the action's inputs):
   --steps N | --to-version V   rollback target (default: steps 1; to-version stays applied)
   --allow-data-loss true    rollback: allow downs that drop tables or columns holding rows
   --dry-run true            rollback: preview the downs in a transaction that is rolled back
+  --base REF                PR check: auto | off | a git ref or SHA (e.g. origin/main): apply the base's
+                            migrations first, then judge only this branch's own (CLI: auto means off)
   --expected-database-url URL  verify: an empty database to build the expected schema on
   --backup auto            off | schema | full | auto: pg_dump before apply/rollback (auto: schema on a kept
                             database, off on loopback/ephemeral ones), plus CSV copies of rows a migration drops
@@ -260,6 +262,7 @@ function sessionSettingsSql() {
 }
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
+const versions = new WeakMap();
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
  * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
@@ -470,10 +473,15 @@ async function connect(target, opts) {
         try {
             await client.connect();
             try {
-                await client.query(sessionSettingsSql());
-                const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-                if (typeof pid === 'number')
-                    backendPids.set(client, pid);
+                // One round trip (on a remote database each costs the network's RTT): the session
+                // settings, the backend pid and the server version, in one simple-query message,
+                // so behind a transaction pooler they also come from the same server backend.
+                const results = (await client.query(`${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`));
+                const row = (Array.isArray(results) ? results[results.length - 1] : results).rows[0];
+                if (typeof row?.pid === 'number')
+                    backendPids.set(client, row.pid);
+                if (row?.num !== undefined && row.text !== undefined)
+                    versions.set(client, { num: Number(row.num), text: row.text });
             }
             catch (e) {
                 destroyQuietly(client);
@@ -524,6 +532,10 @@ async function cancelBackend(via, pid) {
 }
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 async function serverVersion(c) {
+    // Read at connect (see connect): no second round trip.
+    const known = versions.get(c);
+    if (known)
+        return known;
     const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
     return { num: Number(r.rows[0].num), text: r.rows[0].text };
 }
@@ -854,7 +866,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 968:
+/***/ 8192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4076,8 +4088,8 @@ function newLocks(before, after) {
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
+var report_text = __webpack_require__(6781);
 ;// CONCATENATED MODULE: ./src/db/errors.ts
 
 
@@ -5066,7 +5078,8 @@ function skipAll(ctx, runs) {
     for (const run of runs)
         byIdentity.get(run.migration.identity).status = 'skipped';
 }
-async function applyPending(ctx, exec, runs) {
+/** quiet: no log group and no progress line per migration (the PR check's base phase is one line). */
+async function applyPending(ctx, exec, runs, opts = {}) {
     const { report, log } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
     const total = runs.length;
@@ -5086,14 +5099,16 @@ async function applyPending(ctx, exec, runs) {
             continue;
         }
         const identity = run.migration.identity;
-        const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+        const one = async () => {
             let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
             if (o.connectionLost && !ctx.isCancelled())
                 o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
-            log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
+            if (!opts.quiet || !o.ok)
+                log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
             return o;
-        });
+        };
+        const outcome = opts.quiet ? await one() : await log.group(`[${k + 1}/${total}] ${identity}`, one);
         result.durationMs = Math.round(outcome.durationMs);
         if (outcome.retries)
             result.retries = outcome.retries;
@@ -5115,7 +5130,6 @@ async function applyPending(ctx, exec, runs) {
                 result.error.next = `The run was cancelled; ${result.error.next}`;
         }
     }
-    report.pending = runs.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
     return { failed, afterEachFailed };
 }
 
@@ -7530,9 +7544,91 @@ function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/inspect/diff.ts
+
+/** Values longer than this are not quoted in a detail; the field is said to have changed. */
+const SHORT = 60;
+/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
+const OPAQUE = new Set(['body']);
+function diffSnapshots(before, after) {
+    const a = before.objects;
+    const b = after.objects;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const out = [];
+    for (const object of [...keys].sort(byCodeUnit)) {
+        const inA = Object.hasOwn(a, object);
+        const inB = Object.hasOwn(b, object);
+        if (inA && !inB)
+            out.push({ object, change: 'removed' });
+        else if (!inA && inB)
+            out.push({ object, change: 'added' });
+        else if (a[object] !== b[object])
+            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
+    }
+    return out;
+}
+/** What differs between two definitions of one object. */
+function describeChange(before, after) {
+    const x = parseDefinition(before);
+    const y = parseDefinition(after);
+    if (!x && !y)
+        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
+    if (!x || !y)
+        return 'definition changed';
+    const parts = [];
+    for (const field of fieldsOf(x, y)) {
+        const part = describeField(field, x[field], y[field]);
+        if (part)
+            parts.push(part);
+    }
+    // Same fields, same values, different text: only the layout differs.
+    return parts.length > 0 ? parts.join('; ') : 'definition changed';
+}
+function fieldsOf(x, y) {
+    const seen = new Set();
+    const fields = [];
+    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
+        if (!seen.has(f)) {
+            seen.add(f);
+            fields.push(f);
+        }
+    }
+    return fields;
+}
+function describeField(field, x, y) {
+    const name = field.replace(/_/g, ' ');
+    if (Array.isArray(x) || Array.isArray(y)) {
+        const xs = toList(x);
+        const ys = toList(y);
+        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
+            return undefined;
+        const added = ys.filter((v) => !xs.includes(v));
+        const removed = xs.filter((v) => !ys.includes(v));
+        if (added.length === 0 && removed.length === 0)
+            return `${name}: order changed`;
+        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
+    }
+    if (x === y)
+        return undefined;
+    if (OPAQUE.has(field))
+        return `${name} changed`;
+    const from = x ?? '(none)';
+    const to = y ?? '(none)';
+    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
+}
+function toList(v) {
+    if (v === undefined)
+        return [];
+    return Array.isArray(v) ? v : [v];
+}
+function isShort(v) {
+    return v.length <= SHORT && !v.includes('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/snapshot.ts
 // snapshot: the schema as the catalogs describe it, without pgshift's and the
 // Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+
 
 
 
@@ -7548,6 +7644,10 @@ async function snapshotBefore(ctx, exec) {
     const s0 = await snapshotOf(ctx);
     exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
     return s0;
+}
+/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
+async function schemaChangesSince(ctx, s0) {
+    ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
@@ -7734,21 +7834,21 @@ async function prepareSupabaseLint(ctx) {
 }
 /**
  * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed. With lint: error, only a
- * finding on an object one of them made is an error (the run fails); older
- * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
+ * own). Only findings on objects one of them made or changed are reported (issue
+ * 15): an object shipped long ago was judged by the run that made it, so a deploy
+ * never reports it again. With lint: error each is an error (the run fails).
  */
 async function runSupabaseLint(ctx, state, ranFiles) {
     const { report, settings } = ctx;
     try {
         const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
-        for (const f of found) {
-            // A new grant to anon is this run's by definition.
-            const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file));
-            if (settings.lint === 'error' && ours)
+        // A new grant to anon is this run's by definition.
+        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
+        if (settings.lint === 'error')
+            for (const f of ours)
                 f.level = 'error';
-        }
-        report.supabaseLint = found;
+        report.supabaseLint = ours;
     }
     catch (e) {
         report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
@@ -7765,87 +7865,6 @@ async function runSupabaseLint(ctx, state, ranFiles) {
 }
 /** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
 const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
-
-;// CONCATENATED MODULE: ./src/inspect/diff.ts
-
-/** Values longer than this are not quoted in a detail; the field is said to have changed. */
-const SHORT = 60;
-/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
-const OPAQUE = new Set(['body']);
-function diffSnapshots(before, after) {
-    const a = before.objects;
-    const b = after.objects;
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const out = [];
-    for (const object of [...keys].sort(byCodeUnit)) {
-        const inA = Object.hasOwn(a, object);
-        const inB = Object.hasOwn(b, object);
-        if (inA && !inB)
-            out.push({ object, change: 'removed' });
-        else if (!inA && inB)
-            out.push({ object, change: 'added' });
-        else if (a[object] !== b[object])
-            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
-    }
-    return out;
-}
-/** What differs between two definitions of one object. */
-function describeChange(before, after) {
-    const x = parseDefinition(before);
-    const y = parseDefinition(after);
-    if (!x && !y)
-        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
-    if (!x || !y)
-        return 'definition changed';
-    const parts = [];
-    for (const field of fieldsOf(x, y)) {
-        const part = describeField(field, x[field], y[field]);
-        if (part)
-            parts.push(part);
-    }
-    // Same fields, same values, different text: only the layout differs.
-    return parts.length > 0 ? parts.join('; ') : 'definition changed';
-}
-function fieldsOf(x, y) {
-    const seen = new Set();
-    const fields = [];
-    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
-        if (!seen.has(f)) {
-            seen.add(f);
-            fields.push(f);
-        }
-    }
-    return fields;
-}
-function describeField(field, x, y) {
-    const name = field.replace(/_/g, ' ');
-    if (Array.isArray(x) || Array.isArray(y)) {
-        const xs = toList(x);
-        const ys = toList(y);
-        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
-            return undefined;
-        const added = ys.filter((v) => !xs.includes(v));
-        const removed = xs.filter((v) => !ys.includes(v));
-        if (added.length === 0 && removed.length === 0)
-            return `${name}: order changed`;
-        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
-    }
-    if (x === y)
-        return undefined;
-    if (OPAQUE.has(field))
-        return `${name} changed`;
-    const from = x ?? '(none)';
-    const to = y ?? '(none)';
-    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
-}
-function toList(v) {
-    if (v === undefined)
-        return [];
-    return Array.isArray(v) ? v : [v];
-}
-function isShort(v) {
-    return v.length <= SHORT && !v.includes('\n');
-}
 
 ;// CONCATENATED MODULE: ./src/engine/steps/test-rollback.ts
 // test-rollback, for PR checks on an ephemeral database: after apply, roll the
@@ -7871,7 +7890,7 @@ async function testRollback(ctx, applied, s0) {
     const noDown = applied.filter((m) => !m.down);
     if (noDown.length) {
         for (const m of noDown)
-            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: add ${m.identity}.down.sql (or a down section)` });
+            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
         return false;
     }
     const exec = execContext(ctx);
@@ -7896,6 +7915,24 @@ async function testRollback(ctx, applied, s0) {
     record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
     return afterDown.length === 0 && afterUp.length === 0;
 }
+/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
+function downAdvice(m) {
+    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
+    switch (m.convention) {
+        case 'supabase':
+            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
+        case 'dbmate':
+            return 'add a -- migrate:down section to the file';
+        case 'goose':
+            return 'add a -- +goose Down section to the file';
+        case 'golang-migrate':
+            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
+        case 'flyway':
+            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
+        default:
+            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
+    }
+}
 function record(ctx, checks, title, differences, scope) {
     const names = scope.map((m) => m.identity).join(', ');
     if (!differences.length) {
@@ -7914,90 +7951,215 @@ function record(ctx, checks, title, differences, scope) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
+;// CONCATENATED MODULE: ./src/engine/pr-split.ts
+// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
+// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
+// and what a PR can get wrong about history, caught before merge: it edits,
+// deletes or renames a base migration, adds one that sorts before the base's
+// newest, or reuses a base version. Pure: the base comes in as data, from git
+// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
 
 
 
-
-
-
-
-
-
-
-
-async function applyMode(ctx) {
-    const p = planPending(ctx);
-    await lintPending(ctx, p);
-    // The backup comes first: when it fails, nothing (not even the history table) has changed.
-    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(ctx.report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const sbLint = await prepareSupabaseLint(ctx);
-    const exec = execContext(ctx);
-    // test-rollback compares against the schema before this run's migrations (S0). On such an
-    // ephemeral database the report also shows the locks each migration took.
-    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const out = await applyPending(ctx, exec, p.toRun);
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
-    const n = ctx.report.applied.length;
-    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
-    if (!(await verdict(ctx, p, out, afterFailed, durable, s0)))
-        return;
-    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
-    if (sbLint && !out.failed && ctx.report.applied.length) {
-        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report } = ctx;
-    const { failed, afterEachFailed } = out;
-    const n = report.applied.length;
-    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    if (afterEachFailed) {
-        failOnHook(ctx, afterEachFailed, kept);
-        return false;
-    }
-    if (afterFailed) {
-        failOnHook(ctx, afterFailed, kept);
-        return false;
-    }
-    if (!durable && !failed)
-        return false;
-    if (failed) {
-        report.status = 'failed';
-        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
-        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
-    }
-    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
-        report.status = 'failed';
-        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
-    }
-    else if (n) {
-        report.status = 'success';
-        report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
+/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
+function suggestName(m, newest, now = new Date()) {
+    const file = (0,external_node_path_.basename)(m.file);
+    const v = newest.version;
+    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
+        return undefined;
+    let next;
+    if (v.length >= 12) {
+        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
+        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
+        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
     }
     else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
     }
-    return true;
+    return file.replace(m.version, next);
+}
+/** Splits `head` (the workspace's migrations) against the base. */
+function splitPr(head, base, opts) {
+    const problems = [];
+    const warnings = [];
+    const baseVersions = [];
+    const pr = [];
+    const baseIds = new Set();
+    let phase1;
+    /** Base migrations the PR deleted, as identity and file. */
+    const deleted = [];
+    const edited = [];
+    if (base.kind === 'git') {
+        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
+        const inHead = new Set(head.map((m) => m.identity));
+        phase1 = [];
+        for (const m of head) {
+            const b = inBase.get(m.identity);
+            if (!b)
+                pr.push(m);
+            else {
+                baseIds.add(m.identity);
+                // Phase 1 runs the base's own text: what production has (or will have) applied.
+                phase1.push(b.checksum === m.checksum ? m : b);
+                if (b.checksum !== m.checksum)
+                    edited.push({ m, stat: base.numstat.get(m.file) });
+            }
+        }
+        for (const b of base.migrations) {
+            baseVersions.push(b);
+            if (!inHead.has(b.identity)) {
+                baseIds.add(b.identity);
+                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
+            }
+        }
+    }
+    else {
+        const byPath = new Map(base.changed.map((c) => [c.path, c]));
+        phase1 = [];
+        for (const m of head) {
+            const c = byPath.get(m.file);
+            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
+                pr.push(m);
+            else if (c?.status === 'renamed') {
+                pr.push(m);
+                const from = parseFileName((0,external_node_path_.basename)(c.previousPath)).identity;
+                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
+            }
+            else {
+                baseIds.add(m.identity);
+                phase1.push(m);
+                baseVersions.push(m);
+                if (c && (c.status === 'modified' || c.status === 'changed'))
+                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
+            }
+        }
+        for (const c of base.changed) {
+            if (c.status !== 'removed')
+                continue;
+            const info = parseFileName((0,external_node_path_.basename)(c.path));
+            // Only up files: a deleted down script is the PR's business.
+            if (info.role !== 'up' || !info.scheme)
+                continue;
+            baseIds.add(info.identity);
+            deleted.push({ identity: info.identity, file: c.path });
+        }
+    }
+    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
+    for (const { m, stat: s } of edited) {
+        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
+        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
+        if (opts.allowDrift)
+            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
+        else
+            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
+    }
+    // 2. Deletions and renames.
+    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
+    const renamedTo = new Set();
+    for (const d of deleted) {
+        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
+        if (to) {
+            renamedTo.add(to.identity);
+            problems.push({
+                file: to.file,
+                code: 'pr-renames-base-migration',
+                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
+                hint: `keep the name ${(0,external_node_path_.basename)(d.file)}`
+            });
+        }
+        else {
+            problems.push({
+                file: d.file,
+                code: 'pr-deletes-base-migration',
+                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
+                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
+            });
+        }
+    }
+    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
+    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
+    const newest = versioned.reduce((a, m) => (!a || compareMigrationOrder(m, a) > 0 ? m : a), undefined);
+    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
+    for (const m of pr) {
+        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
+            continue;
+        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
+        if (same && same.identity !== m.identity) {
+            const name = newest ? suggestName(m, newest) : undefined;
+            problems.push({
+                file: m.file,
+                code: 'pr-version-collision',
+                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
+                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
+            });
+            continue;
+        }
+        if (newest && compareMigrationOrder(m, newest) < 0) {
+            const name = suggestName(m, newest);
+            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
+            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
+            if (opts.allowOutOfOrder)
+                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
+            else
+                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
+        }
+    }
+    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
+}
+/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
+function markOrigins(report, pr) {
+    const prIds = new Set(pr.pr.map((m) => m.identity));
+    for (const m of report.migrations)
+        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
 }
 
-;// CONCATENATED MODULE: ./src/engine/modes/context.ts
-/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
-const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+;// CONCATENATED MODULE: ./src/engine/steps/base-phase.ts
+
+/** The plan's runs split by phase; base runs carry the base's own text (it may differ under allow-drift). */
+function runsByPhase(ctx, p) {
+    const pr = ctx.pr;
+    if (!pr)
+        return { baseRuns: [], prRuns: p.toRun };
+    const baseVersion = new Map(pr.base.map((m) => [m.identity, m]));
+    const baseRuns = [];
+    const prRuns = [];
+    for (const run of p.toRun) {
+        const b = baseVersion.get(run.migration.identity);
+        if (b)
+            baseRuns.push({ ...run, migration: b });
+        else if (!pr.baseIds.has(run.migration.identity))
+            prRuns.push(run);
+    }
+    return { baseRuns, prRuns };
+}
+function prCheckInfo(ctx) {
+    return ctx.report.prCheck;
+}
+const base_phase_seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The one log line of the phase, and the report's basePhase figures. */
+function base_phase_record(ctx, runs, durationMs, failed) {
+    const info = prCheckInfo(ctx);
+    info.basePhase.ran = runs.length;
+    info.basePhase.alreadyApplied = info.basePhase.total - runs.length;
+    info.basePhase.durationMs = Math.round(durationMs);
+    if (failed)
+        info.basePhase.failed = failed;
+}
+async function applyBasePhase(ctx, exec, runs) {
+    const sha = ctx.pr?.sha.slice(0, 12) ?? '';
+    if (!runs.length) {
+        base_phase_record(ctx, runs, 0);
+        ctx.log.info(`base phase: nothing to apply (history records the base's ${prCheckInfo(ctx).basePhase.total} migrations)`);
+        return {};
+    }
+    const started = performance.now();
+    const out = await ctx.log.group(`base phase: ${runs.length} migration${runs.length === 1 ? '' : 's'} of base ${sha}`, () => applyPending(ctx, exec, runs, { quiet: true }));
+    const ms = performance.now() - started;
+    base_phase_record(ctx, runs, ms, out.failed?.identity);
+    ctx.log.info(`base phase: ${out.failed ? `FAILED at ${out.failed.identity}` : `${runs.length} applied`} in ${base_phase_seconds(ms)}`);
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
 
@@ -8109,8 +8271,9 @@ async function previewInTransaction(ctx, items, extras = {}) {
     // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
     // (locks only pile up inside one transaction, so "before" is the previous "after");
     // new relations get higher oids, so most of their rows stay on the server.
-    const existing = await existingRelations(client, settings.historySchema);
-    const lockSql = existing.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...existing.keys())}` : undefined;
+    let existing = await existingRelations(client, settings.historySchema);
+    const lockSqlFor = (rels) => (rels.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...rels.keys())}` : undefined);
+    let lockSql = extras.phases?.baseCount ? undefined : lockSqlFor(existing);
     let held = [];
     await client.query(`BEGIN;${timeoutsSql(ctx)}`);
     try {
@@ -8126,9 +8289,16 @@ async function previewInTransaction(ctx, items, extras = {}) {
         let first = true;
         if (extras.before)
             outcome.hookFailed = await previewHook(ctx, extras.before);
-        for (const item of items) {
+        for (const [index, item] of items.entries()) {
             const { result, script } = item;
-            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
+            if (extras.phases && index === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) {
+                outcome.refused = await extras.phases.atS0();
+                // S0: what exists now is what production traffic would wait on; our own locks so far are the baseline.
+                existing = await existingRelations(client, settings.historySchema);
+                lockSql = lockSqlFor(existing);
+                held = lockSql ? await heldLocks(client, existing) : [];
+            }
+            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || outcome.refused || ctx.isCancelled()) {
                 result.status = 'skipped';
                 result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note;
                 continue;
@@ -8152,7 +8322,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
                     result.locks = newLocks(held, after);
                     held = after;
                 }
-                else
+                else if (!extras.phases || index >= extras.phases.baseCount)
                     result.locks = [];
                 for (const s of script.statements)
                     if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
@@ -8184,9 +8354,11 @@ async function previewInTransaction(ctx, items, extras = {}) {
             result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
             outcome.failed = result;
         }
-        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
+        if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
+            outcome.refused = await extras.phases.atS0();
+        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !ctx.isCancelled())
+        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             await extras.beforeRollback();
     }
     finally {
@@ -8245,13 +8417,307 @@ async function previewPending(ctx, items, sbLint) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
+// The PR check's apply (issue 15): the base branch's migrations first (one line),
+// then S0, then the PR's own migrations, judged alone: lint against the tables of
+// S0, the locks they take on relations of S0, the schema diff S0 -> S1, the rollback
+// test over the PR's migrations only, and the Supabase lint of what they made.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function applyPrCheck(ctx) {
+    const { report } = ctx;
+    const p = planPending(ctx);
+    markOrigins(report, ctx.pr);
+    const { baseRuns, prRuns } = runsByPhase(ctx, p);
+    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+        return;
+    await ensureHistory(ctx);
+    if (blockOnRefusals(report, p))
+        return;
+    await adoptSupabaseHistory(ctx);
+    const exec = execContext(ctx);
+    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        skipAll(ctx, p.toRun);
+        return failOnHook(ctx, hookFailed, 'No migration ran.');
+    }
+    const base = await applyBasePhase(ctx, exec, baseRuns);
+    if (base.failed || base.afterEachFailed) {
+        skipAll(ctx, prRuns);
+        await verdict(ctx, p, base, undefined, await durable(ctx), undefined);
+        return;
+    }
+    const s0 = await snapshotBefore(ctx, exec);
+    const lintRefusal = await lintThese(ctx, prRuns.map((r) => r.migration));
+    if (lintRefusal) {
+        p.summary.refusals.push(lintRefusal);
+        skipAll(ctx, prRuns);
+        await durable(ctx);
+        report.status = 'blocked';
+        report.nextStep = `The base phase applied; the PR's migrations did not run. ${lintRefusal}`;
+        return;
+    }
+    const sbLint = await prepareSupabaseLint(ctx);
+    const out = await applyPending(ctx, exec, prRuns);
+    report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    const ok = await durable(ctx);
+    if (!(await verdict(ctx, p, out, afterFailed, ok, s0)))
+        return;
+    if (sbLint && !out.failed) {
+        const ran = new Set(prRuns.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        if (ran.size)
+            await runSupabaseLint(ctx, sbLint, ran);
+    }
+}
+function durable(ctx) {
+    const n = ctx.report.applied.length;
+    return makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+}
+const pr_check_plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
+/** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report, settings } = ctx;
+    const info = prCheckInfo(ctx);
+    const n = report.applied.length;
+    const kept = `The ${pr_check_plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    const hook = out.afterEachFailed ?? afterFailed;
+    if (hook) {
+        failOnHook(ctx, hook, kept);
+        return false;
+    }
+    if (!durable && !out.failed)
+        return false;
+    const prApplied = p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity) && !ctx.pr?.baseIds.has(m.identity));
+    if (out.failed) {
+        report.status = 'failed';
+        const where = info.basePhase.failed ? `The base branch's own migration ${info.basePhase.failed} failed, so the PR's migrations did not run: the base does not apply on this database. ` : '';
+        report.nextStep = `${where}${out.failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}`;
+        return true;
+    }
+    if (s0) {
+        if (settings.testRollback) {
+            const passed = await testRollback(ctx, prApplied, s0);
+            info.rollback = prApplied.length ? (passed ? 'passed' : 'failed') : 'not run';
+            if (!passed) {
+                report.status = 'failed';
+                report.nextStep = "The PR's migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.";
+                return true;
+            }
+        }
+        else {
+            info.rollback = 'not run';
+            await schemaChangesSince(ctx, s0);
+        }
+    }
+    const prCount = prApplied.length;
+    report.status = n ? 'success' : 'nothing-to-do';
+    const basePart = info.basePhase.ran ? `The base's ${pr_check_plural(info.basePhase.ran, 'migration')} applied, then ` : '';
+    report.nextStep = prCount
+        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${pr_check_plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
+        : `${basePart}${basePart ? 'this' : 'This'} PR adds no migration${info.prMigrations.length ? ' that history lacks' : ''}: nothing of its own to check.`;
+    return true;
+}
+/**
+ * The PR check's dry-run: both phases inside the one transaction that is rolled
+ * back. S0 is taken inside it, after the base phase; everything reported is about
+ * the PR's migrations. A lock mode the base phase already took on a table it
+ * created is held by the same transaction, so it cannot show again (apply with
+ * test-rollback, on a service container, reads each migration's locks exactly).
+ */
+async function dryRunPrCheck(ctx) {
+    const { report } = ctx;
+    report.preview = true;
+    const p = planPending(ctx);
+    markOrigins(report, ctx.pr);
+    if (blockOnRefusals(report, p))
+        return;
+    const { baseRuns, prRuns } = runsByPhase(ctx, p);
+    const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] });
+    const info = prCheckInfo(ctx);
+    info.basePhase.ran = baseRuns.length;
+    info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length;
+    if (!items.length) {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
+        return;
+    }
+    ctx.log.info(`previewing ${pr_check_plural(baseRuns.length, 'base migration')}, then ${pr_check_plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
+    let s0;
+    let sbLint;
+    const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
+    const out = await previewInTransaction(ctx, items, {
+        before: hookOf(ctx, 'beforeMigrate'),
+        afterEach: hookOf(ctx, 'afterEachMigrate'),
+        after: hookOf(ctx, 'afterMigrate'),
+        phases: {
+            baseCount: baseRuns.length,
+            atS0: async () => {
+                s0 = await snapshotOf(ctx);
+                const refusal = await lintThese(ctx, prRuns.map((r) => r.migration));
+                sbLint = await prepareSupabaseLint(ctx);
+                return refusal;
+            }
+        },
+        beforeRollback: async () => {
+            if (s0)
+                await schemaChangesSince(ctx, s0);
+            if (sbLint && prFiles.size)
+                await runSupabaseLint(ctx, sbLint, prFiles);
+        }
+    });
+    if (baseRuns.length && prRuns.length) {
+        report.warnings.push({
+            file: '',
+            message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
+        });
+    }
+    const baseItems = items.slice(0, baseRuns.length);
+    info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
+    info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
+    info.rollback = 'not run';
+    const previewed = items.filter((i) => i.result.status === 'previewed' && !ctx.pr?.baseIds.has(i.migration.identity)).length;
+    if (out.hookFailed) {
+        report.status = 'failed';
+        report.error = out.hookFailed;
+        report.nextStep = out.hookFailed.next;
+    }
+    else if (out.failed) {
+        report.status = 'failed';
+        report.nextStep = info.basePhase.failed
+            ? `The base branch's own migration ${info.basePhase.failed} would fail on this database, so the PR's migrations were not previewed. Nothing was kept.`
+            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${pr_check_plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
+    }
+    else if (out.refused) {
+        p.summary.refusals.push(out.refused);
+        report.status = 'blocked';
+        report.nextStep = `Nothing was kept. ${out.refused}`;
+    }
+    else if (supabaseLintFailed(ctx)) {
+        // The Supabase lint failed the preview (lint: error); its next step stands.
+    }
+    else {
+        report.status = 'success';
+        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
+        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${pr_check_plural(baseRuns.length, 'migration')} previewed first; ` : ''}${pr_check_plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
+
+
+
+
+
+
+
+
+
+
+
+
+async function applyMode(ctx) {
+    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
+    if (ctx.pr)
+        return applyPrCheck(ctx);
+    const p = planPending(ctx);
+    await lintPending(ctx, p);
+    // The backup comes first: when it fails, nothing (not even the history table) has changed.
+    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+        return;
+    await ensureHistory(ctx);
+    if (blockOnRefusals(ctx.report, p))
+        return;
+    await adoptSupabaseHistory(ctx);
+    const sbLint = await prepareSupabaseLint(ctx);
+    const exec = execContext(ctx);
+    // test-rollback compares against the schema before this run's migrations (S0). On such an
+    // ephemeral database the report also shows the locks each migration took.
+    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
+    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        skipAll(ctx, p.toRun);
+        return failOnHook(ctx, hookFailed, 'No migration ran.');
+    }
+    const out = await applyPending(ctx, exec, p.toRun);
+    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const n = ctx.report.applied.length;
+    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+    if (!(await apply_verdict(ctx, p, out, afterFailed, durable, s0)))
+        return;
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !out.failed && ctx.report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await runSupabaseLint(ctx, sbLint, ran);
+    }
+}
+/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report } = ctx;
+    const { failed, afterEachFailed } = out;
+    const n = report.applied.length;
+    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    if (afterEachFailed) {
+        failOnHook(ctx, afterEachFailed, kept);
+        return false;
+    }
+    if (afterFailed) {
+        failOnHook(ctx, afterFailed, kept);
+        return false;
+    }
+    if (!durable && !failed)
+        return false;
+    if (failed) {
+        report.status = 'failed';
+        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
+        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
+    }
+    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
+        report.status = 'failed';
+        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
+    }
+    else if (n) {
+        report.status = 'success';
+        report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+    }
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/engine/modes/context.ts
+/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
+const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+
 ;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
+
 
 
 
 
 async function dryRunMode(ctx) {
     const { report } = ctx;
+    // With a base (the PR check): both phases in the one rolled-back transaction.
+    if (ctx.pr)
+        return dryRunPrCheck(ctx);
     report.preview = true;
     const p = planPending(ctx);
     await lintPending(ctx, p);
@@ -8294,9 +8760,12 @@ function dry_run_verdict(ctx, items, out) {
 // plan: read-only. Files x history, the resolved order, and what apply would run.
 
 
+
 async function planMode(ctx) {
     const { report, found } = ctx;
     const p = planPending(ctx);
+    if (ctx.pr)
+        markOrigins(report, ctx.pr);
     await lintPending(ctx, p);
     const runs = p.toRun.map((r) => r.migration.identity);
     if (p.summary.refusals.length) {
@@ -8725,7 +9194,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 968));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 8192));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -9007,7 +9476,247 @@ function verify_nextStepFor(report, checks, scriptChecks) {
     return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
 }
 
+;// CONCATENATED MODULE: ./src/source/git-base.ts
+// The PR check's base (issue 15): the migrations directory as it is in the base
+// commit, read from git objects (git ls-tree, git cat-file), never by checking
+// another tree out over the user's workspace. The files are copied into a
+// temporary directory that mirrors the repository, so discovery reads the base
+// exactly as it reads the workspace.
+//
+// A shallow checkout (actions/checkout's default, depth 1) lacks the base commit:
+// it is fetched alone (`git fetch --depth=1 origin <sha>`, which the checkout's
+// persisted credentials allow). Every git call gets its arguments as an argv
+// array (no shell), and the ref is validated by the settings schema.
+
+
+
+
+/** Why the base could not be read from git, with each command that was tried. */
+class GitBaseError extends Error {
+    tried;
+    constructor(message, tried) {
+        super(message);
+        this.tried = tried;
+        this.name = 'GitBaseError';
+    }
+}
+const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+function git(cwd, args, timeoutMs = 60_000) {
+    return new Promise((done) => {
+        (0,external_node_child_process_.execFile)('git', args, { cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
+            done({ ok: !err, stdout: String(stdout), stderr: String(stderr || (err && !('code' in err && typeof err.code === 'number') ? err.message : '')).trim() });
+        });
+    });
+}
+const isSha = (ref) => /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref);
+/** Resolves `ref` to a commit, fetching it from origin when the clone lacks it (a shallow checkout). */
+async function resolveCommit(top, ref, tried) {
+    const verify = async (r) => {
+        const out = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${r}^{commit}`]);
+        return out.ok ? out.stdout.trim() : undefined;
+    };
+    const local = await verify(ref);
+    if (local)
+        return { sha: local, fetched: false };
+    tried.push(`git rev-parse ${ref}: not in this clone`);
+    // Only origin, only this one commit (or branch tip), no tags: the least a shallow clone needs.
+    const fetch = await git(top, ['fetch', '--no-tags', '--depth=1', 'origin', '--end-of-options', ref], 120_000);
+    tried.push(`git fetch --depth=1 origin ${ref}: ${fetch.ok ? 'ok' : fetch.stderr.split('\n').pop() || 'failed'}`);
+    if (fetch.ok) {
+        const sha = (await verify(isSha(ref) ? ref : 'FETCH_HEAD')) ?? undefined;
+        if (sha)
+            return { sha, fetched: true };
+    }
+    throw new GitBaseError(`the base commit ${ref} is not in this clone and could not be fetched from origin`, tried);
+}
+/** `git ls-tree -r -z` of the base under `prefix` (repository-relative, `/`). */
+async function listTree(top, sha, prefix) {
+    const out = await git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, '--', prefix === '' ? '.' : prefix]);
+    if (!out.ok)
+        throw new GitBaseError(`git ls-tree ${sha} failed: ${out.stderr}`, []);
+    return out.stdout
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode, , oid] = line.slice(0, tab).split(' ');
+        return { mode, oid, path: line.slice(tab + 1) };
+    });
+}
+/** Reads blobs with one `git cat-file --batch` process (one process for 1,000 files, not 1,000). */
+function readBlobs(top, oids) {
+    return new Promise((done, fail) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd: top, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+        const chunks = [];
+        let stderr = '';
+        child.stdout.on('data', (c) => chunks.push(c));
+        child.stderr.on('data', (c) => (stderr += String(c)));
+        child.on('error', fail);
+        child.on('close', (code) => {
+            if (code !== 0)
+                return fail(new GitBaseError(`git cat-file --batch failed: ${stderr.trim()}`, []));
+            const all = Buffer.concat(chunks);
+            const blobs = new Map();
+            let at = 0;
+            while (at < all.length) {
+                const nl = all.indexOf(0x0a, at);
+                const [oid, type, size] = all.subarray(at, nl).toString('latin1').split(' ');
+                if (type === 'missing' || size === undefined)
+                    return fail(new GitBaseError(`git object ${oid} is missing from the clone`, []));
+                const n = Number(size);
+                blobs.set(oid, all.subarray(nl + 1, nl + 1 + n));
+                at = nl + 1 + n + 1;
+            }
+            done(blobs);
+        });
+        child.stdin.end(oids.map((o) => `${o}\n`).join(''));
+    });
+}
+/** `git diff --numstat` of the base against the working tree, under `prefix`. */
+async function numstat(top, sha, prefix, workspaceRel) {
+    const out = await git(top, ['diff', '--no-renames', '--numstat', '-z', sha, '--', prefix === '' ? '.' : prefix]);
+    const stats = new Map();
+    if (!out.ok)
+        return stats;
+    for (const rec of out.stdout.split('\0').filter(Boolean)) {
+        const [a, r, path] = rec.split('\t');
+        if (path === undefined)
+            continue;
+        const rel = workspaceRel === '' ? path : path.startsWith(`${workspaceRel}/`) ? path.slice(workspaceRel.length + 1) : undefined;
+        if (rel !== undefined)
+            stats.set(rel, { added: Number(a) || 0, removed: Number(r) || 0 });
+    }
+    return stats;
+}
+const git_base_toPosix = (p) => p.split(external_node_path_.sep).join('/');
+/**
+ * The base's copy of the migrations directory `dir` (relative to `workspace`), in a
+ * temporary tree. Throws GitBaseError (with what was tried) when git cannot provide it.
+ */
+async function readGitBase(opts) {
+    const tried = [];
+    const workspace = (0,external_node_fs_.realpathSync)((0,external_node_path_.resolve)(opts.workspace));
+    const topOut = await git(workspace, ['rev-parse', '--show-toplevel']);
+    if (!topOut.ok)
+        throw new GitBaseError(`${workspace} is not a git checkout`, [`git rev-parse --show-toplevel: ${topOut.stderr || 'failed'}`]);
+    const top = (0,external_node_fs_.realpathSync)(topOut.stdout.trim());
+    const { sha, fetched } = await resolveCommit(top, opts.ref, tried);
+    const workspaceRel = git_base_toPosix((0,external_node_path_.relative)(top, workspace));
+    const prefix = git_base_toPosix((0,external_node_path_.relative)(top, (0,external_node_path_.resolve)(workspace, opts.dir)));
+    if (prefix.startsWith('..'))
+        throw new GitBaseError(`the migrations directory ${opts.dir} is outside the git checkout ${top}`, tried);
+    const entries = (await listTree(top, sha, prefix)).filter((e) => e.mode !== '160000' && e.mode !== '040000');
+    const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.oid))]);
+    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pgshift-base-'));
+    try {
+        // The directory exists even when the base has none (a PR that adds the first migrations).
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(root, prefix), { recursive: true });
+        for (const e of entries) {
+            const target = (0,external_node_path_.join)(root, e.path);
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
+            const blob = blobs.get(e.oid);
+            if (e.mode === '120000')
+                (0,external_node_fs_.symlinkSync)(blob.toString('utf8'), target);
+            else
+                (0,external_node_fs_.writeFileSync)(target, blob);
+        }
+    }
+    catch (e) {
+        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
+        throw e;
+    }
+    return {
+        sha,
+        fetched,
+        workspace: (0,external_node_path_.join)(root, workspaceRel),
+        numstat: await numstat(top, sha, prefix, workspaceRel),
+        cleanup: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
+// load base (issue 15): which commit is the PR's base, its migrations (from git,
+// else from the PR files API the action hands in), and the split of the
+// workspace's migrations into the base's and the PR's. Runs before connecting:
+// what a PR gets wrong about history is a problem that refuses the run.
+
+
+
+/** Modes a base applies to: the PR check's. */
+const BASE_MODES = ['apply', 'dry-run', 'plan'];
+/** What to add to the workflow when neither git nor the API could give the base. */
+const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
+/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
+function baseRef(settings, pr) {
+    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
+        return undefined;
+    if (settings.base === 'auto')
+        return pr?.baseSha;
+    return settings.base;
+}
+async function loadBase(settings, found, pr, log) {
+    const ref = baseRef(settings, pr);
+    const out = { problems: [], warnings: [] };
+    if (!ref)
+        return out;
+    let base;
+    let gitFailure;
+    try {
+        const tree = await readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
+        try {
+            const baseFound = await discover({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
+            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
+            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
+            for (const p of baseFound.problems)
+                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
+        }
+        finally {
+            tree.cleanup();
+        }
+    }
+    catch (e) {
+        if (!(e instanceof GitBaseError))
+            throw e;
+        gitFailure = e;
+        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
+        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
+            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
+            return out;
+        }
+    }
+    if (!base && gitFailure && pr?.changedFiles) {
+        try {
+            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
+            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
+            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
+            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
+            out.warnings.push({ file: '', message });
+            log.warn(message);
+        }
+        catch (e) {
+            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
+        }
+    }
+    if (!base) {
+        out.problems.push({
+            file: found.dir,
+            code: 'base-unavailable',
+            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
+            hint: BASE_WORKFLOW_FIX
+        });
+        return out;
+    }
+    const r = splitPr(found.migrations, base, settings);
+    out.split = r.split;
+    out.problems.push(...r.problems);
+    out.warnings.push(...r.warnings);
+    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
+
 
 
 
@@ -9136,6 +9845,26 @@ async function runPgshift(input, ctx) {
             report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
             return report;
         }
+        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
+        // what the PR gets wrong about history, before connecting.
+        const base = await loadBase(settings, found, ctx.pr, log);
+        report.warnings.push(...base.warnings);
+        const pr = base.split;
+        if (pr) {
+            markOrigins(report, pr);
+            report.prCheck = {
+                base: pr.sha,
+                from: pr.how,
+                database: 'ephemeral',
+                prMigrations: pr.pr.map((m) => m.identity),
+                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
+            };
+        }
+        if (base.problems.length) {
+            report.problems.push(...base.problems);
+            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
+            return report;
+        }
         // 2. Connection.
         const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
@@ -9166,6 +9895,9 @@ async function runPgshift(input, ctx) {
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
+        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
+        if (report.prCheck && history.length)
+            report.prCheck.database = 'kept';
         // The Supabase CLI's history (DESIGN 8): its versions count as applied.
         let supabase;
         const reason = await supabaseHistoryReason(settings, found, client);
@@ -9218,7 +9950,8 @@ async function runPgshift(input, ctx) {
             isLockLost: () => lockLost,
             // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
             sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
-            previewSetupSql: shim.previewSql
+            previewSetupSql: shim.previewSql,
+            pr
         };
         await MODES[settings.mode](modeCtx);
         return report;
@@ -9683,15 +10416,112 @@ function walk(value, seen) {
 
 /***/ }),
 
-/***/ 5655:
+/***/ 6781:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   S5: () => (/* binding */ renderText),
-/* harmony export */   xZ: () => (/* binding */ shortenStatement)
-/* harmony export */ });
-/* unused harmony exports formatDuration, formatLocation, STATUS_ORDER, statusWords, countSummary, PREVIEW_BANNER, isPreview, modeTitle, successWords, resultWords, lockModeWords, sortLocks, blocksWords, lockSentence, compactLocks, twinNote, twinNotes, checksInOrder, checksSummary, runModeWords, runStatusWords */
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  a3: () => (/* binding */ formatDuration),
+  S5: () => (/* binding */ renderText),
+  xZ: () => (/* binding */ shortenStatement)
+});
+
+// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
+
+;// CONCATENATED MODULE: ./src/report/pr-check.ts
+
+const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** Problems that are the PR's history mistakes (or a base that could not be read). */
+const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
+/** The PR's own rows, in run order. */
+function prRows(r) {
+    return r.migrations.filter((m) => m.origin === 'pr');
+}
+/** `pgshift PR check (ephemeral database): 2 migrations in this PR ✅ apply ✅ rollback ⚠️ 1 lint warning`. */
+function prCheckHeading(r) {
+    const info = r.prCheck;
+    if (!info)
+        return '';
+    const n = info.prMigrations.length;
+    const parts = [`${plural(n, 'migration')} in this PR`];
+    const history = r.problems.filter((p) => isHistoryProblem(p.code)).length;
+    const verb = r.mode === 'dry-run' ? 'dry-run' : r.mode;
+    const rows = prRows(r);
+    if (history)
+        parts.push(`❌ ${plural(history, 'history problem')}`);
+    else if (r.problems.length)
+        parts.push(`❌ ${plural(r.problems.length, 'problem')}`);
+    else if (info.basePhase.failed)
+        parts.push('❌ base phase');
+    else if (r.mode !== 'plan') {
+        if (rows.some((m) => m.status === 'failed' || m.status === 'partial') || (r.status === 'failed' && r.error && !rows.length))
+            parts.push(`❌ ${verb}`);
+        else if (r.status === 'blocked')
+            parts.push('⛔ blocked');
+        else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
+            parts.push(`✅ ${verb}`);
+        else if (!n && r.status !== 'failed')
+            parts.push(`✅ base ${verb}`);
+    }
+    if (info.rollback === 'passed')
+        parts.push('✅ rollback');
+    else if (info.rollback === 'failed')
+        parts.push('❌ rollback');
+    const open = (r.lint ?? []).filter((f) => !f.suppressed);
+    const sb = r.supabaseLint ?? [];
+    const errors = open.filter((f) => f.severity === 'error').length + sb.filter((f) => f.level === 'error').length;
+    const warnings = open.length + sb.length - errors;
+    if (errors)
+        parts.push(`❌ ${plural(errors, 'lint error')}`);
+    if (warnings)
+        parts.push(`⚠️ ${plural(warnings, 'lint warning')}`);
+    if (!errors && !warnings && r.lint !== undefined)
+        parts.push('✅ lint');
+    return `pgshift PR check (${info.database} database): ${parts.join(' ')}`;
+}
+/** The base phase in one line: `12 migrations of base 1a2b3c4d5e6f applied in 1.2 s (from git)`. */
+function basePhaseLine(r) {
+    const info = r.prCheck;
+    if (!info)
+        return '';
+    const b = info.basePhase;
+    const base = `base ${info.base.slice(0, 12)}`;
+    const preview = r.mode === 'dry-run';
+    const verb = preview ? 'previewed' : 'applied';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    let what;
+    if (r.mode === 'plan')
+        what = `${plural(b.total, 'migration')} of ${base}`;
+    else if (b.failed)
+        what = `${plural(b.ran, 'migration')} of ${base}: ${b.failed} FAILED, so the base itself does not apply here`;
+    else if (b.ran)
+        what = `${plural(b.ran, 'migration')} of ${base} ${verb} in ${formatDuration(b.durationMs) || '0 ms'}`;
+    else
+        what = `nothing to ${preview ? 'preview' : 'apply'} from ${base}`;
+    return `${what}${already} (files from ${info.from})`;
+}
+/** The rollback verdict in words, or undefined when the test did not run. */
+function rollbackLine(r) {
+    const v = r.prCheck?.rollback;
+    if (v === 'passed')
+        return "✅ passed: up, down, up over the PR's migrations left the same schema (the base's migrations are not tested)";
+    if (v === 'failed')
+        return "❌ failed: see the checks below (only the PR's migrations are tested)";
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
+;// CONCATENATED MODULE: ./src/report/text.ts
+// The CLI rendering of a RunReport: compiler-style, one line per migration,
+// errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
+// report, so the CLI and the action say the same things.
+//
+// Untrusted text (file names, SQL, server messages) has its control characters
+// made visible, and the whole output has workflow commands neutralised, since
+// the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
 function formatDuration(ms) {
@@ -9916,7 +10746,7 @@ function statusPaint(p, status) {
 }
 /** Untrusted text for a terminal: visible control characters, lines indented under a label. */
 function clean(text) {
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(text);
+    return (0,report_escape/* sanitizeText */.jZ)(text);
 }
 function indentBlock(text, indent) {
     return clean(text)
@@ -10016,7 +10846,10 @@ function renderText(report, opts = {}) {
     const out = [];
     const preview = isPreview(report);
     const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green;
-    out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
+    if (report.prCheck)
+        out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
+    else
+        out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
     const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention;
     const facts = [
         `target: ${report.target}`,
@@ -10026,6 +10859,8 @@ function renderText(report, opts = {}) {
     out.push(`  ${clean(facts.join('  '))}`);
     if (report.supabaseShim)
         out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`);
+    if (report.prCheck)
+        out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`);
     if (preview)
         out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`);
     // Refusals and source problems: found before anything ran.
@@ -10040,13 +10875,19 @@ function renderText(report, opts = {}) {
         out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
         out.push(...field('hint', pr.hint, '    '));
     }
-    // One line per migration.
-    if (report.migrations.length) {
+    // One line per migration (the PR check: the PR's own; the base phase is the line above).
+    const shown = report.prCheck ? prRows(report) : report.migrations;
+    if (shown.length) {
         out.push('');
-        const statusWidth = Math.max(...report.migrations.map((m) => m.status.length));
-        const idWidth = Math.max(...report.migrations.map((m) => clean(m.identity).length));
-        for (const m of report.migrations)
+        if (report.prCheck)
+            out.push("this PR's migrations:");
+        const statusWidth = Math.max(...shown.map((m) => m.status.length));
+        const idWidth = Math.max(...shown.map((m) => clean(m.identity).length));
+        for (const m of shown)
             out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+    }
+    else if (report.prCheck) {
+        out.push('', '  this PR adds no migration under the migrations directory');
     }
     else {
         out.push('', `  no migrations found in ${clean(report.migrationsDir)}`);
@@ -10133,7 +10974,7 @@ function renderText(report, opts = {}) {
     out.push('');
     out.push(p.bold(`${resultWords(report)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`));
     out.push(...field('next', report.nextStep, ''));
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeWorkflowCommands */ .Fy)(out.join('\n')) + '\n';
+    return (0,report_escape/* escapeWorkflowCommands */.Fy)(out.join('\n')) + '\n';
 }
 
 
@@ -10245,6 +11086,21 @@ const commentKey = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP
     }
     return v;
 });
+/**
+ * `base`: auto (the event's base commit on pull_request and merge_group events, else off),
+ * off, or a git ref or SHA (`origin/main`, `a1b2c3d`). Refs are handed to git as one argv
+ * element, so only the characters git allows in ref names (and `^`, `~` for revisions) pass.
+ */
+const baseRef = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    const s = v.trim();
+    if (s === 'auto' || s === 'off')
+        return s;
+    if (s.length > 200 || s.startsWith('-') || !/^[A-Za-z0-9._/@^~{}+-]+$/.test(s) || s.includes('..')) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${s.slice(0, 60).replace(/[\x00-\x1f\x7f]/g, '?')}' is not one of auto | off | a git ref or commit SHA (e.g. origin/main)` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return s;
+});
 /** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
 const searchPath = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
     if (v.trim() === '')
@@ -10296,6 +11152,7 @@ const DEFAULTS = {
     'github-token': '',
     'comment-key': '',
     'allow-untrusted': 'false',
+    base: 'auto',
     'search-path': '',
     'targets-file': 'pgshift.targets.yml',
     'fleet-target': '',
@@ -10339,6 +11196,7 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     'github-token': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     'comment-key': commentKey('comment-key'),
     'allow-untrusted': bool('allow-untrusted'),
+    base: baseRef('base'),
     // Fleets (src/fleet/, docs/fleet.md).
     'search-path': searchPath('search-path'),
     'targets-file': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
@@ -10399,6 +11257,8 @@ function parseSettings(raw, workspace) {
         problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`);
     if (s['test-rollback'] && s.mode !== 'apply')
         problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`);
+    if (s.base !== 'auto' && s.base !== 'off' && !['apply', 'dry-run', 'plan'].includes(s.mode))
+        problems.push(`base: '${s.base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${s.mode}`);
     if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim'])
         problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`);
     if (problems.length)
@@ -10430,6 +11290,7 @@ function parseSettings(raw, workspace) {
         backupDir: s['backup-dir'] || undefined,
         supabaseShim: s['supabase-shim'],
         supabaseShimExtensions: s['supabase-shim-extensions'],
+        base: s.base,
         workspace,
         searchPath: s['search-path'],
         targetsFile: s['targets-file'],

@@ -14,6 +14,7 @@ interface EventPayload {
     base?: { sha?: string; repo?: RepoRef | null }
   }
   repository?: RepoRef
+  merge_group?: { base_sha?: string; head_sha?: string }
   workflow_run?: {
     event?: string
     head_sha?: string
@@ -60,6 +61,18 @@ export function pullRequestOf(payload: unknown, env: NodeJS.ProcessEnv = {}): Pu
     headRepo: str(pr.head?.repo?.full_name),
     baseRepo: str(pr.base?.repo?.full_name) ?? str(asPayload(payload).repository?.full_name) ?? str(env.GITHUB_REPOSITORY)
   }
+}
+
+/**
+ * The base commit of the PR check (base: auto): pull_request.base.sha on pull_request
+ * events, merge_group.base_sha on merge_group events; none on any other event, so
+ * deploys and rollbacks behave as without a base.
+ */
+export function eventBaseSha(eventName: string, payload: unknown): string | undefined {
+  const p = asPayload(payload)
+  if (eventName === 'pull_request') return str(p.pull_request?.base?.sha)
+  if (eventName === 'merge_group') return str(p.merge_group?.base_sha)
+  return undefined
 }
 
 /**

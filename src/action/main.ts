@@ -20,6 +20,7 @@ import {
   blobBase,
   commentWanted,
   defaultCommentKey,
+  eventBaseSha,
   FORK_EMPTY_URL,
   githubContext,
   runPage,
@@ -28,6 +29,7 @@ import {
   type GithubContext
 } from './github-context.js'
 import { readEventPayload, readRawInputs, runMeta } from './inputs.js'
+import type { PullRequestContext } from '../engine/steps/load-base.js'
 import { fleetLegStep, fleetPlanStep, fleetReportStep } from './fleet.js'
 import { TargetsError } from '../fleet/targets.js'
 
@@ -76,7 +78,7 @@ export async function run(): Promise<void> {
         core.warning(clean(`allow-untrusted: true: running on ${gh.eventName}, with this repository's secrets, on files a pull request may have changed.`))
       }
       if (settings.fleetTarget) return await fleetLegStep(settings, { logger, meta, signal: cancellationSignal() }, gh, publish)
-      report = redactDeep(await runPgshift(settings, { logger, meta, signal: cancellationSignal() })) as RunReport
+      report = redactDeep(await runPgshift(settings, { logger, meta, signal: cancellationSignal(), pr: pullRequestContext(settings, gh, payload) })) as RunReport
       // The header's commit and run link (the engine records them in history rows only).
       report.commit ??= meta.commitSha
       report.runUrl ??= meta.runUrl
@@ -90,6 +92,29 @@ export async function run(): Promise<void> {
     const message = redact(e instanceof SettingsError || e instanceof TargetsError ? e.message : `pgshift failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
     core.setOutput('status', 'failed')
     core.setFailed(message)
+  }
+}
+
+/**
+ * The PR under check, for base: auto and the PR files fallback (issue 15). The files
+ * API is called only when git cannot provide the base, and never on a fork PR's
+ * behalf with a token it lacks (the list is public data, the default token reads it).
+ */
+function pullRequestContext(settings: Settings, gh: GithubContext, payload: unknown): PullRequestContext {
+  const baseSha = eventBaseSha(gh.eventName, payload)
+  const number = gh.pr?.number
+  const repository = gh.repository
+  const token = settings.github.token
+  return {
+    baseSha,
+    changedFiles:
+      number && repository && token && gh.eventName === 'pull_request'
+        ? async () => {
+            core.info(clean(`reading the files of PR #${number} from the GitHub API`))
+            const { listPullRequestFiles } = await import('./pr-files.js')
+            return listPullRequestFiles(token, repository, number)
+          }
+        : undefined
   }
 }
 
@@ -131,6 +156,7 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   core.setOutput('drift', JSON.stringify(driftOf(report)))
   core.setOutput('report', reportPath)
   core.setOutput('backup-path', report.backup?.dir ?? '')
+  core.setOutput('pr-migrations', JSON.stringify(report.prCheck?.prMigrations ?? []))
   emitAnnotations(report)
 
   const linkBase = blobBase(gh, process.env)

@@ -50,6 +50,8 @@ flags (the same names as the action's inputs):
   --steps N | --to-version V   rollback target (default: steps 1; to-version stays applied)
   --allow-data-loss true    rollback: allow downs that drop tables or columns holding rows
   --dry-run true            rollback: preview the downs in a transaction that is rolled back
+  --base REF                PR check: auto | off | a git ref or SHA (e.g. origin/main): apply the base's
+                            migrations first, then judge only this branch's own (CLI: auto means off)
   --expected-database-url URL  verify: an empty database to build the expected schema on
   --backup auto            off | schema | full | auto: pg_dump before apply/rollback (auto: schema on a kept
                             database, off on loopback/ephemeral ones), plus CSV copies of rows a migration drops

@@ -52,6 +52,7 @@ export function sessionSettingsSql(): string {
 
 const lostErrors = new WeakMap<pg.Client, ConnectionError>()
 const backendPids = new WeakMap<pg.Client, number>()
+const versions = new WeakMap<pg.Client, { num: number; text: string }>()
 
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
@@ -288,9 +289,15 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
     try {
       await client.connect()
       try {
-        await client.query(sessionSettingsSql())
-        const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid
-        if (typeof pid === 'number') backendPids.set(client, pid)
+        // One round trip (on a remote database each costs the network's RTT): the session
+        // settings, the backend pid and the server version, in one simple-query message,
+        // so behind a transaction pooler they also come from the same server backend.
+        const results = (await client.query(
+          `${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`
+        )) as unknown as pg.QueryResult[]
+        const row = (Array.isArray(results) ? results[results.length - 1] : (results as pg.QueryResult)).rows[0] as { pid?: number; num?: string; text?: string } | undefined
+        if (typeof row?.pid === 'number') backendPids.set(client, row.pid)
+        if (row?.num !== undefined && row.text !== undefined) versions.set(client, { num: Number(row.num), text: row.text })
       } catch (e) {
         destroyQuietly(client)
         throw e
@@ -342,6 +349,9 @@ export async function cancelBackend(via: pg.Client, pid: number): Promise<void> 
 
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 export async function serverVersion(c: pg.Client): Promise<{ num: number; text: string }> {
+  // Read at connect (see connect): no second round trip.
+  const known = versions.get(c)
+  if (known) return known
   const r = await c.query<{ num: string; text: string }>("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text")
   return { num: Number(r.rows[0].num), text: r.rows[0].text }
 }

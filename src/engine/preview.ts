@@ -9,7 +9,7 @@ import type pg from 'pg'
 import { queryCountingStatements } from '../db/counting-query.js'
 import { createHistorySql } from '../db/history.js'
 import { CREATE_SUPABASE_HISTORY_SQL } from '../db/supabase-history.js'
-import { existingRelations, HELD_LOCKS_SQL, newLocks, type HeldLock } from '../db/locks.js'
+import { existingRelations, HELD_LOCKS_SQL, heldLocks, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
 import type { Hook, Migration, ParsedScript, Statement } from '../source/types.js'
@@ -32,6 +32,8 @@ export interface PreviewOutcome {
   hookFailed?: MappedError
   /** The first migration that could not be previewed; the ones after it were not previewed either. */
   stoppedAt?: MigrationResult
+  /** The PR check's lint refused the PR's migrations at S0 (lint: error): they were not previewed. */
+  refused?: string
 }
 
 /** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
@@ -110,6 +112,12 @@ export interface PreviewExtras {
   after?: Hook
   /** After the last migration, when none failed (the Supabase lint). */
   beforeRollback?: () => Promise<void>
+  /**
+   * The PR check (issue 15): the first `baseCount` items are the base phase. Their locks
+   * are not read; after them `atS0` runs (snapshot, lint); a refusal it returns ends the
+   * preview. The PR's items then report the locks they take on relations of S0.
+   */
+  phases?: { baseCount: number; atS0: () => Promise<string | undefined> }
 }
 
 /**
@@ -146,8 +154,9 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
   // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
   // (locks only pile up inside one transaction, so "before" is the previous "after");
   // new relations get higher oids, so most of their rows stay on the server.
-  const existing = await existingRelations(client, settings.historySchema)
-  const lockSql = existing.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...existing.keys())}` : undefined
+  let existing = await existingRelations(client, settings.historySchema)
+  const lockSqlFor = (rels: Map<number, string>) => (rels.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...rels.keys())}` : undefined)
+  let lockSql = extras.phases?.baseCount ? undefined : lockSqlFor(existing)
   let held: HeldLock[] = []
   await client.query(`BEGIN;${timeoutsSql(ctx)}`)
   try {
@@ -160,9 +169,16 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
     const enumsAdded: string[] = []
     let first = true
     if (extras.before) outcome.hookFailed = await previewHook(ctx, extras.before)
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       const { result, script } = item
-      if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || ctx.isCancelled()) {
+      if (extras.phases && index === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) {
+        outcome.refused = await extras.phases.atS0()
+        // S0: what exists now is what production traffic would wait on; our own locks so far are the baseline.
+        existing = await existingRelations(client, settings.historySchema)
+        lockSql = lockSqlFor(existing)
+        held = lockSql ? await heldLocks(client, existing) : []
+      }
+      if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || outcome.refused || ctx.isCancelled()) {
         result.status = 'skipped'
         result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note
         continue
@@ -185,7 +201,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
           const after = heldOn(existing, r.results[r.results.length - 1]?.rows as [number, string][])
           result.locks = newLocks(held, after)
           held = after
-        } else result.locks = []
+        } else if (!extras.phases || index >= extras.phases.baseCount) result.locks = []
         for (const s of script.statements) if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string') enumsAdded.push(item.migration.identity)
         result.status = 'previewed'
         if (extras.afterEach) outcome.hookFailed = await previewHook(ctx, extras.afterEach, item.migration.identity)
@@ -214,8 +230,9 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`
       outcome.failed = result
     }
-    if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) outcome.hookFailed = await previewHook(ctx, extras.after)
-    if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !ctx.isCancelled()) await extras.beforeRollback()
+    if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) outcome.refused = await extras.phases.atS0()
+    if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled()) outcome.hookFailed = await previewHook(ctx, extras.after)
+    if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled()) await extras.beforeRollback()
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})

@@ -73,6 +73,8 @@ export interface MigrationResult {
   locks?: LockTaken[]
   /** dry-run: why this file cannot be dry-run (it was listed, not run). */
   notDryRunnable?: string
+  /** With a base (the PR check): the base branch's migration (phase 1) or the PR's own (phase 2). */
+  origin?: 'base' | 'pr'
 }
 
 export interface StatementTiming {
@@ -157,6 +159,32 @@ export interface SafetyCopy {
   statement: string
 }
 
+/** The PR check (issue 15): the base phase, then the PR's own migrations, judged alone. */
+export interface PrCheckInfo {
+  /** The base commit. */
+  base: string
+  /** Where the base's files came from: git, git after fetching the base commit, or the PR files API. */
+  from: string
+  /** 'ephemeral' (a service container, or no history before this run) or 'kept' (e.g. staging). */
+  database: 'ephemeral' | 'kept'
+  /** The PR's own migrations, in run order (the `pr-migrations` output). */
+  prMigrations: string[]
+  /** Phase 1: the base's migrations that history lacked, applied (or previewed) first. */
+  basePhase: {
+    /** The base's migrations in this directory. */
+    total: number
+    /** Run by this run's base phase. */
+    ran: number
+    /** Already recorded in history (a kept database). */
+    alreadyApplied: number
+    durationMs: number
+    /** The base migration that failed, if one did. */
+    failed?: string
+  }
+  /** What the PR's migrations hold and do: the rollback test's verdict, when it ran. */
+  rollback?: 'passed' | 'failed' | 'not run'
+}
+
 /** A callback file (beforeMigrate.sql, afterMigrate.sql, afterEachMigrate.sql, afterRollback.sql). */
 export interface HookRun {
   hook: string
@@ -229,4 +257,6 @@ export interface RunReport {
   supabaseLint?: SupabaseLintFinding[]
   /** supabase-shim: what it created, stubbed and stepped aside for (or why it did not run). */
   supabaseShim?: string
+  /** With a base (the PR check, issue 15): phase 1 and the PR's own migrations; lint, locks, schema changes and the rollback test are then about the PR's alone. */
+  prCheck?: PrCheckInfo
 }

@@ -23,6 +23,8 @@ import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
+import { loadBase, type PullRequestContext } from './steps/load-base.js'
+import { markOrigins, type PrSplit } from './pr-split.js'
 import type { MappedError, Mode, RunReport } from './report.js'
 import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
 
@@ -77,6 +79,8 @@ export interface RunContext {
   meta?: { actor?: string; runUrl?: string; commitSha?: string }
   /** Aborted on SIGINT/SIGTERM: the running statement is cancelled on the server and rolled back. */
   signal?: AbortSignal
+  /** The pull request under check (the action fills it from the event): the base commit, the PR files API. */
+  pr?: PullRequestContext
 }
 
 /** An empty report for `settings`; a run (or a refusal before one) fills it. */
@@ -175,6 +179,27 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       return report
     }
 
+    // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
+    // what the PR gets wrong about history, before connecting.
+    const base = await loadBase(settings, found, ctx.pr, log)
+    report.warnings.push(...base.warnings)
+    const pr: PrSplit | undefined = base.split
+    if (pr) {
+      markOrigins(report, pr)
+      report.prCheck = {
+        base: pr.sha,
+        from: pr.how,
+        database: 'ephemeral',
+        prMigrations: pr.pr.map((m) => m.identity),
+        basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
+      }
+    }
+    if (base.problems.length) {
+      report.problems.push(...base.problems)
+      report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`
+      return report
+    }
+
     // 2. Connection.
     const target: ConnectionTarget = parseDatabaseUrl(settings.databaseUrl)
     report.target = target.display
@@ -211,6 +236,8 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       holdingLock = true
     }
     let history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+    // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
+    if (report.prCheck && history.length) report.prCheck.database = 'kept'
 
     // The Supabase CLI's history (DESIGN 8): its versions count as applied.
     let supabase: SupabaseHistory | undefined
@@ -266,7 +293,8 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       isLockLost: () => lockLost,
       // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
       sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
-      previewSetupSql: shim.previewSql
+      previewSetupSql: shim.previewSql,
+      pr
     }
     await MODES[settings.mode](modeCtx)
     return report

@@ -14,6 +14,7 @@
 // left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
 import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
+import { basePhaseLine, prCheckHeading, prRows, rollbackLine } from './pr-check.js'
 import { adviceCell, adviceMarkdown } from './trusted.js'
 import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
 import {
@@ -224,7 +225,7 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   // Header.
   const preview = isPreview(r)
-  blocks.push(`## pgshift ${escapeInline(modeTitle(r))}: ${runResult(r)}`)
+  blocks.push(r.prCheck ? `## ${escapeInline(prCheckHeading(r))}` : `## pgshift ${escapeInline(modeTitle(r))}: ${runResult(r)}`)
   const convention = r.conventionNote
     ? `${escapeInline(r.convention)} (${escapeInline(clip(r.conventionNote, l.fieldChars))})`
     : escapeInline(r.convention)
@@ -251,7 +252,8 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   // Counts.
   const counts = countSummary(r.migrations)
-  blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.')
+  if (r.prCheck) blocks.push(...prCheckBlocks(ctx, l))
+  else blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.')
 
   // Refusals and problems: found before anything ran.
   if (r.plan.refusals.length) {
@@ -285,7 +287,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   }
 
   // Lint findings on what would be applied, then what the run's migrations change.
-  if (r.lint?.length) blocks.push(...lintSection(ctx, l))
+  if (r.lint?.length && !r.prCheck) blocks.push(...lintSection(ctx, l))
   if (r.supabaseLint?.length) blocks.push(...supabaseLintSection(ctx, l))
   if (r.schemaChanges?.length) blocks.push(...schemaChangesSection(ctx, l))
 
@@ -305,7 +307,7 @@ function build(ctx: Ctx, l: Limits): string[] {
   }
 
   // The migration table.
-  if (r.migrations.length) {
+  if (r.migrations.length && !r.prCheck) {
     blocks.push('### Migrations')
     blocks.push(...table(ctx, l))
   }
@@ -320,7 +322,7 @@ function build(ctx: Ctx, l: Limits): string[] {
     blocks.push(list(ctx, items, l.listItems, 'file'))
   }
   const locked = r.migrations.filter((m) => m.locks?.length)
-  if (locked.length) {
+  if (locked.length && !r.prCheck) {
     blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken')
     const items = locked.map((m) => {
       const locks = sortLocks(m.locks ?? []).map((lk) => {
@@ -349,6 +351,43 @@ function build(ctx: Ctx, l: Limits): string[] {
 
   blocks.push(`**Next:** ${adviceMarkdown(clip(r.nextStep, 2000))}`)
   return blocks
+}
+
+/**
+ * The PR check's first screen (issue 15): the base phase in one line, the PR's own
+ * migrations, the locks they take on existing tables, the lint, the rollback verdict.
+ */
+function prCheckBlocks(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const out = [`**Base phase:** ${escapeInline(basePhaseLine(r))}`]
+  const rows = prRows(r)
+  out.push("### This PR's migrations")
+  if (!rows.length) out.push('_This PR adds no migration under the migrations directory._')
+  else {
+    const lines = ['| Migration | Status | Duration | Locks on existing tables | Down |', '| --- | --- | --: | --- | :-: |']
+    for (const m of rows.slice(0, Math.max(1, l.rows))) {
+      const locks = m.locks === undefined ? '—' : m.locks.length ? escapeTableCell(clip(compactLocks(m.locks), Math.min(300, l.fieldChars))) : 'none'
+      lines.push(`| ${location(ctx, m.file, undefined) || escapeTableCell(m.identity)} | ${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)} | ${formatDuration(m.durationMs) || ' '} | ${locks} | ${m.hasDown ? '✓' : '—'} |`)
+    }
+    out.push(lines.join('\n'))
+    if (rows.length > Math.max(1, l.rows)) out.push(`_${plural(rows.length - Math.max(1, l.rows), 'more migration')} not shown here: see ${ctx.moreAt}._`)
+  }
+  const locked = rows.filter((m) => m.locks?.length)
+  if (locked.length) {
+    out.push('### Locks on existing tables')
+    const items = locked.map((m) => {
+      const locks = sortLocks(m.locks ?? []).map((lk) => {
+        const what = blocksWords(lk.blocks)
+        return `  - **${escapeInline(lockModeWords(lk.mode))}** on ${codeOrText(lk.relation)}${what ? `: ${escapeInline(clip(what, l.fieldChars))}` : ''}`
+      })
+      return [codeOrText(m.identity), ...locks].join('\n')
+    })
+    out.push(list(ctx, items, l.listItems, 'migration'))
+  }
+  if (r.lint?.length) out.push(...lintSection(ctx, l))
+  const rollback = rollbackLine(r)
+  if (rollback) out.push(`**Rollback test:** ${escapeInline(rollback)}`)
+  return out
 }
 
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */

@@ -5,6 +5,7 @@
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+import { basePhaseLine, prCheckHeading, prRows } from './pr-check.js'
 import type { LockTaken, MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, StatementTiming, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { escapeWorkflowCommands, sanitizeText } from './escape.js'
@@ -357,7 +358,8 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
 
   const preview = isPreview(report)
   const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green
-  out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
+  if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
+  else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
   const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention
   const facts = [
     `target: ${report.target}`,
@@ -366,6 +368,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   ].filter(Boolean)
   out.push(`  ${clean(facts.join('  '))}`)
   if (report.supabaseShim) out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`)
+  if (report.prCheck) out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`)
   if (preview) out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`)
 
   // Refusals and source problems: found before anything ran.
@@ -380,12 +383,16 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     out.push(...field('hint', pr.hint, '    '))
   }
 
-  // One line per migration.
-  if (report.migrations.length) {
+  // One line per migration (the PR check: the PR's own; the base phase is the line above).
+  const shown = report.prCheck ? prRows(report) : report.migrations
+  if (shown.length) {
     out.push('')
-    const statusWidth = Math.max(...report.migrations.map((m) => m.status.length))
-    const idWidth = Math.max(...report.migrations.map((m) => clean(m.identity).length))
-    for (const m of report.migrations) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    if (report.prCheck) out.push("this PR's migrations:")
+    const statusWidth = Math.max(...shown.map((m) => m.status.length))
+    const idWidth = Math.max(...shown.map((m) => clean(m.identity).length))
+    for (const m of shown) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+  } else if (report.prCheck) {
+    out.push('', '  this PR adds no migration under the migrations directory')
   } else {
     out.push('', `  no migrations found in ${clean(report.migrationsDir)}`)
   }

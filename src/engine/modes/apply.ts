@@ -15,8 +15,11 @@ import { snapshotBefore } from '../steps/snapshot.js'
 import { prepareSupabaseLint, runSupabaseLint } from '../steps/supabase-lint.js'
 import { testRollback } from '../steps/test-rollback.js'
 import type { ModeContext } from './context.js'
+import { applyPrCheck } from './pr-check.js'
 
 export async function applyMode(ctx: ModeContext): Promise<void> {
+  // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
+  if (ctx.pr) return applyPrCheck(ctx)
   const p = planPending(ctx)
   await lintPending(ctx, p)
   // The backup comes first: when it fails, nothing (not even the history table) has changed.
@@ -35,6 +38,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     return failOnHook(ctx, hookFailed, 'No migration ran.')
   }
   const out = await applyPending(ctx, exec, p.toRun)
+  ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id))
   const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate')
   // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
   const n = ctx.report.applied.length

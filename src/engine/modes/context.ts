@@ -6,6 +6,7 @@ import type { HistoryRow } from '../../db/history.js'
 import type { Settings } from '../../settings.js'
 import type { DiscoveryResult } from '../../source/types.js'
 import type { RunReport } from '../report.js'
+import type { PrSplit } from '../pr-split.js'
 import type { SupabaseHistory } from '../supabase-history.js'
 import type { RunContext, RunLogger } from '../run.js'
 
@@ -31,6 +32,8 @@ export interface ModeContext {
   sessionSql?: string
   /** dry-run: SQL run first inside the preview transaction, rolled back with it (supabase-shim). */
   previewSetupSql?: string
+  /** With a base (the PR check): the base's migrations (phase 1) and the PR's own (phase 2). */
+  pr?: PrSplit
 }
 
 /** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */

@@ -7,9 +7,12 @@ import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { previewItems, previewPending } from '../steps/preview-pending.js'
 import { prepareSupabaseLint, supabaseLintFailed } from '../steps/supabase-lint.js'
 import type { ModeContext } from './context.js'
+import { dryRunPrCheck } from './pr-check.js'
 
 export async function dryRunMode(ctx: ModeContext): Promise<void> {
   const { report } = ctx
+  // With a base (the PR check): both phases in the one rolled-back transaction.
+  if (ctx.pr) return dryRunPrCheck(ctx)
   report.preview = true
   const p = planPending(ctx)
   await lintPending(ctx, p)

@@ -2,10 +2,12 @@
 import { lintPending } from '../steps/lint-pending.js'
 import { planPending } from '../steps/plan.js'
 import type { ModeContext } from './context.js'
+import { markOrigins } from '../pr-split.js'
 
 export async function planMode(ctx: ModeContext): Promise<void> {
   const { report, found } = ctx
   const p = planPending(ctx)
+  if (ctx.pr) markOrigins(report, ctx.pr)
   await lintPending(ctx, p)
   const runs = p.toRun.map((r) => r.migration.identity)
   if (p.summary.refusals.length) {

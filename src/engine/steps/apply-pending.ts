@@ -23,7 +23,8 @@ export function skipAll(ctx: ModeContext, runs: PlannedRun[]): void {
   for (const run of runs) (byIdentity.get(run.migration.identity) as MigrationResult).status = 'skipped'
 }
 
-export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: PlannedRun[]): Promise<ApplyOutcome> {
+/** quiet: no log group and no progress line per migration (the PR check's base phase is one line). */
+export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: PlannedRun[], opts: { quiet?: boolean } = {}): Promise<ApplyOutcome> {
   const { report, log } = ctx
   const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
   const total = runs.length
@@ -43,13 +44,14 @@ export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: Pl
       continue
     }
     const identity = run.migration.identity
-    const outcome = await log.group(`[${k + 1}/${total}] ${identity}`, async () => {
+    const one = async () => {
       let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
       if (o.connectionLost && !ctx.isCancelled()) o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up')
       const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`
-      log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })
+      if (!opts.quiet || !o.ok) log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })
       return o
-    })
+    }
+    const outcome = opts.quiet ? await one() : await log.group(`[${k + 1}/${total}] ${identity}`, one)
     result.durationMs = Math.round(outcome.durationMs)
     if (outcome.retries) result.retries = outcome.retries
     if (outcome.locks) result.locks = outcome.locks
@@ -67,6 +69,5 @@ export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: Pl
       if (ctx.isCancelled() && result.error) result.error.next = `The run was cancelled; ${result.error.next}`
     }
   }
-  report.pending = runs.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id))
   return { failed, afterEachFailed }
 }

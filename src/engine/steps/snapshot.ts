@@ -2,6 +2,7 @@
 // Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
 import { existingRelations } from '../../db/locks.js'
 import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
+import { diffSnapshots } from '../../inspect/diff.js'
 import { takeSnapshot, type Snapshot } from '../../inspect/snapshot.js'
 import type { ExecContext } from '../executor.js'
 import type { ModeContext } from '../modes/context.js'
@@ -20,3 +21,9 @@ export async function snapshotBefore(ctx: ModeContext, exec: ExecContext): Promi
   exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema)
   return s0
 }
+
+/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
+export async function schemaChangesSince(ctx: ModeContext, s0: Snapshot): Promise<void> {
+  ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx))
+}
+

@@ -18,20 +18,19 @@ export async function prepareSupabaseLint(ctx: ModeContext): Promise<SupabaseLin
 
 /**
  * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed. With lint: error, only a
- * finding on an object one of them made is an error (the run fails); older
- * objects' findings stay warnings, so a deploy is not failed by what it did not do.
+ * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
+ * own). Only findings on objects one of them made or changed are reported (issue
+ * 15): an object shipped long ago was judged by the run that made it, so a deploy
+ * never reports it again. With lint: error each is an error (the run fails).
  */
 export async function runSupabaseLint(ctx: ModeContext, state: SupabaseLintState, ranFiles: ReadonlySet<string>): Promise<void> {
   const { report, settings } = ctx
   try {
     const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' })
-    for (const f of found) {
-      // A new grant to anon is this run's by definition.
-      const ours = f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file))
-      if (settings.lint === 'error' && ours) f.level = 'error'
-    }
-    report.supabaseLint = found
+    // A new grant to anon is this run's by definition.
+    const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)))
+    if (settings.lint === 'error') for (const f of ours) f.level = 'error'
+    report.supabaseLint = ours
   } catch (e) {
     report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${(e as Error).message}` })
     return

@@ -24,7 +24,7 @@ export async function testRollback(ctx: ModeContext, applied: Migration[], s0: S
   ctx.report.schemaChanges = diffSnapshots(s0, s1)
   const noDown = applied.filter((m) => !m.down)
   if (noDown.length) {
-    for (const m of noDown) checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: add ${m.identity}.down.sql (or a down section)` })
+    for (const m of noDown) checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` })
     return false
   }
   const exec = execContext(ctx)
@@ -48,6 +48,25 @@ export async function testRollback(ctx: ModeContext, applied: Migration[], s0: S
   const afterUp = diffSnapshots(s1, await snapshotOf(ctx))
   record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied)
   return afterDown.length === 0 && afterUp.length === 0
+}
+
+/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
+export function downAdvice(m: Migration): string {
+  const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.'
+  switch (m.convention) {
+    case 'supabase':
+      return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`
+    case 'dbmate':
+      return 'add a -- migrate:down section to the file'
+    case 'goose':
+      return 'add a -- +goose Down section to the file'
+    case 'golang-migrate':
+      return `add ${dir}/${m.identity}.down.sql next to its .up.sql`
+    case 'flyway':
+      return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`
+    default:
+      return `add ${dir}/${m.identity}.down.sql (or a down section)`
+  }
 }
 
 function record(ctx: ModeContext, checks: VerifyCheck[], title: string, differences: SchemaDifference[], scope: Migration[]): void {
