@@ -2086,6 +2086,56 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: searchPathSql
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/backup/policy.ts
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,external_node_net_.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
 // EXTERNAL MODULE: ./src/db/connect.ts
@@ -3971,56 +4021,6 @@ async function runPgDump(o) {
             reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
         });
     });
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
 }
 
 // EXTERNAL MODULE: external "node:stream/promises"
@@ -8012,7 +8012,17 @@ async function previewDowns(ctx, exec, range) {
     report.status = out.failed ? 'failed' : 'success';
     report.nextStep = out.failed
         ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
+}
+/** What the downs destroy, and what the real rollback then needs. */
+function lossAdvice(results, allowed) {
+    const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
+    if (!rows)
+        return '';
+    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    return allowed
+        ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
+        : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
@@ -8188,7 +8198,19 @@ async function chooseRollbackRange(ctx) {
         ]);
     }
     const risk = await dataAtRisk(ctx.client, range);
-    if (risk.length && !settings.allowDataLoss) {
+    // The report names each down's file and what it destroys, for the preview and the refusal alike.
+    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    for (const m of range) {
+        const result = byIdentity.get(m.identity);
+        if (!result)
+            continue;
+        result.downFile = m.scriptFiles.down ?? m.down?.source.file;
+        const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }));
+        if (destroys.length)
+            result.destroys = destroys;
+    }
+    // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
+    if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
         return refuse(report, [
             `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
         ]);
@@ -8934,6 +8956,11 @@ async function loadBase(settings, found, pr, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+// The engine's entry point, shared by the action and the CLI: settings in, one
+// RunReport out. It never throws for a failed run: every failure becomes a status
+// and an error in the report (the kysely "never throws" shape), so every renderer
+// sees the same facts.
+
 
 
 
@@ -9087,6 +9114,8 @@ async function runPgshift(input, ctx) {
         // 2. Connection.
         const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
+        const ephemeral = ephemeralReason(settings, target);
+        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
         for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message);
@@ -9213,10 +9242,11 @@ async function runPgshift(input, ctx) {
 /* harmony export */   VV: () => (/* binding */ escapeInline),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
 /* harmony export */   jZ: () => (/* binding */ sanitizeText),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
 /* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony exports escapeHtml, inlineCode */
+/* unused harmony export escapeHtml */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -9408,7 +9438,7 @@ __webpack_require__.d(__webpack_exports__, {
   Gc: () => (/* binding */ renderMarkdown)
 });
 
-// UNUSED EXPORTS: SUMMARY_MAX_LENGTH
+// UNUSED EXPORTS: SUMMARY_MAX_LENGTH, groupDifferences
 
 // EXTERNAL MODULE: ./src/report/pr-check.ts
 var pr_check = __webpack_require__(2775);
@@ -9623,7 +9653,7 @@ function renderMarkdown(report, opts = {}) {
     const max = Math.max(0, Math.floor(opts.maxLength ?? SUMMARY_MAX_LENGTH));
     const ctx = { report, linkBase: normaliseBase(opts.linkBase), moreAt: opts.moreAt ?? DEFAULT_MORE_AT };
     const fits = (l) => {
-        const text = build(ctx, l).join('\n\n') + '\n';
+        const text = joinDoc(build(ctx, l));
         return bytes(text) <= max ? text : undefined;
     };
     const full = fits(FULL);
@@ -9667,12 +9697,12 @@ function renderMarkdown(report, opts = {}) {
         return best;
     }
     // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
-    const blocks = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
-    const last = blocks[blocks.length - 1];
+    const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
+    const last = doc.next;
     const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`;
     const kept = [];
     const size = (parts) => bytes([...parts, note, last].join('\n\n') + '\n');
-    for (const b of blocks.slice(0, -1)) {
+    for (const b of doc.top) {
         if (size([...kept, b]) > max)
             break;
         kept.push(b);
@@ -9681,7 +9711,7 @@ function renderMarkdown(report, opts = {}) {
     if (bytes(text) <= max)
         return text;
     // The header and the next step alone do not fit: cut plain text (there is no fence in it).
-    return cutToBytes(`${blocks[0]}\n\n${last}\n`, max);
+    return cutToBytes(`${doc.top[0]}\n\n${last}\n`, max);
 }
 function normaliseBase(base) {
     if (!base)
@@ -9695,9 +9725,9 @@ function normaliseBase(base) {
 function atLine(line) {
     return line !== undefined && line > 0 ? { line, col: 0 } : undefined;
 }
-/** `file:line:col`, as a link into the repository when a link base is known. */
-function markdown_location(ctx, file, position) {
-    const text = (0,report_text/* formatLocation */.j$)(file, position);
+/** `file:line:col` (or `label`), as a link into the repository when a link base is known. */
+function markdown_location(ctx, file, position, label) {
+    const text = label ?? (0,report_text/* formatLocation */.j$)(file, position);
     if (!text || !file)
         return '';
     const code = (0,report_escape/* codeOrText */.Qg)(text);
@@ -9709,184 +9739,337 @@ function markdown_location(ctx, file, position) {
 function plural(n, one, many = `${one}s`) {
     return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
-/** The document as blocks (joined with blank lines); the last block is the next step. */
+/** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
+const MAX_ROWS = 50;
+const MAX_ITEMS = 20;
+function joinDoc(d) {
+    return [...d.top, d.next, ...d.below].join('\n\n') + '\n';
+}
+/** The migrations this run is about: everything but the ones history already held (those are one line). */
+function runRows(r) {
+    // The PR check judges the PR's own migrations; the base phase is one line (issue 15).
+    if (r.prCheck)
+        return (0,pr_check/* prRows */.WX)(r);
+    return r.migrations.filter((m) => m.status !== 'already-applied');
+}
+/** The document as blocks (joined with blank lines). */
 function build(ctx, l) {
     const r = ctx.report;
-    const blocks = [];
-    // Header.
+    const top = [];
+    const below = [];
     const preview = (0,report_text/* isPreview */.bU)(r);
-    blocks.push(r.prCheck ? `## ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* prCheckHeading */.pw)(r))}` : `## pgshift ${(0,report_escape/* escapeInline */.VV)((0,report_text/* modeTitle */.i2)(r))}: ${runResult(r)}`);
-    const convention = r.conventionNote
-        ? `${(0,report_escape/* escapeInline */.VV)(r.convention)} (${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote, l.fieldChars))})`
-        : (0,report_escape/* escapeInline */.VV)(r.convention);
-    const facts = [
-        `**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}`,
-        `**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)}`,
-        `**Convention:** ${convention}`,
-        `**Duration:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`
-    ];
-    if (r.commit)
-        facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
-    const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
-    if (run)
-        facts.push(`[Run log](${run})`);
-    const more = [];
-    if (r.historyTable)
-        more.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
-    const sb = r.supabaseHistory;
-    if (sb && (sb.adopted.length || sb.backfilled.length)) {
-        const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
-        more.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
-    }
-    if (r.serverVersion)
-        more.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
-    blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''));
-    if (r.supabaseShim)
-        blocks.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
+    // 1. The verdict, and the facts that place it (the PR check: its own heading, issue 15).
+    top.push(r.prCheck ? `## ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* prCheckHeading */.pw)(r))}` : `## ${verdict(r)}`);
+    top.push(factsLine(ctx));
     if (preview)
-        blocks.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
-    // Counts.
-    const counts = (0,report_text/* countSummary */.or)(r.migrations);
+        top.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
+    // 2. What this run changes: its migrations (or its downs), one line for the applied history.
     if (r.prCheck)
-        blocks.push(...prCheckBlocks(ctx, l));
+        top.push(...prCheckSection(ctx, l));
+    else if (r.mode === 'rollback')
+        top.push(...rollbackSection(ctx, l));
     else
-        blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.');
-    // Refusals and problems: found before anything ran.
+        top.push(...changesSection(ctx, l));
+    const history = r.prCheck ? undefined : historyLine(r);
+    if (history)
+        top.push(history);
+    // 3. Refused, problems in the files, errors: the failure report, as before.
     if (r.plan.refusals.length) {
-        blocks.push('### Refused');
-        blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), l.listItems, 'refusal'));
+        top.push('### Refused');
+        top.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), Math.min(l.listItems, MAX_ITEMS), 'refusal'));
     }
     if (r.problems.length) {
-        blocks.push('### Problems found before connecting');
+        top.push('### Problems in the migration files (nothing ran)');
         const items = r.problems.map((pr) => {
             const where = markdown_location(ctx, pr.file, pr.position);
             const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
             return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
         });
-        blocks.push(list(ctx, items, l.listItems, 'problem'));
+        top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'));
     }
-    // Errors.
     const failed = r.migrations.filter((m) => m.error);
     const errors = failed.map((m) => ({ e: m.error, m }));
     if (r.error)
         errors.push({ e: r.error });
     if (errors.length) {
-        blocks.push('### Errors');
+        top.push('### Errors');
         errors.forEach(({ e, m }, i) => {
             if (i < l.errors)
-                blocks.push(...errorBlocks(ctx, l, e, m));
+                top.push(...errorBlocks(ctx, l, e, m));
             else if (i === l.errors) {
                 const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
                 const noun = i === 0 ? 'error' : 'more error';
-                blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
+                top.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
             }
         });
     }
-    // Lint findings on what would be applied, then what the run's migrations change.
-    if (r.lint?.length && !r.prCheck)
-        blocks.push(...lintSection(ctx, l));
+    // 4. Production impact: the locks on existing tables, then the lint.
+    top.push(...locksSection(ctx, l));
+    if (r.lint?.length)
+        top.push(...lintSection(ctx, l));
     if (r.supabaseLint?.length)
-        blocks.push(...supabaseLintSection(ctx, l));
-    if (r.schemaChanges?.length)
-        blocks.push(...schemaChangesSection(ctx, l));
-    // Verify: every check, failures first; then the schema comparisons.
+        top.push(...supabaseLintSection(ctx, l));
+    // Verify: the failing checks, and the schema comparisons in a line each.
     if (r.checks?.length)
-        blocks.push(...checksSection(ctx, l));
+        top.push(...checksSection(ctx, l));
     if (r.schemaDiff?.length)
-        blocks.push(...schemaDiffSection(ctx, l));
-    // Rollback: what was rolled back, in the order the downs ran.
-    if (r.rolledBack?.length) {
-        blocks.push('### Rolled back, newest first');
-        const byId = new Map(r.migrations.map((m) => [m.identity, m]));
-        const items = r.rolledBack.map((id) => {
-            const d = (0,report_text/* formatDuration */.a3)(byId.get(id)?.durationMs);
-            return `${(0,report_escape/* codeOrText */.Qg)(id)}${d ? ` (${d})` : ''}`;
-        });
-        blocks.push(list(ctx, items, l.listItems, 'migration', true));
+        top.push(...schemaDiffSection(ctx));
+    if (r.warnings.length) {
+        top.push('### Warnings');
+        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
+        top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'));
     }
-    // The migration table.
-    if (r.migrations.length && !r.prCheck) {
-        blocks.push('### Migrations');
-        blocks.push(...table(ctx, l));
-    }
-    blocks.push(...backupSection(ctx, l));
-    // Dry-run: the files it could not run, the locks taken, each statement's time.
+    // 5. Everything else, below the first screen.
+    below.push(...schemaDiffDetails(ctx, l));
+    if (r.schemaChanges?.length)
+        below.push(...schemaChangesSection(ctx, l));
+    const backup = backupSection(ctx, l);
+    if (backup.length > 1)
+        top.push(...backup);
+    else
+        below.push(...backup);
     const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
-        blocks.push('### Not dry-runnable (listed, not run)');
-        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
-        blocks.push(list(ctx, items, l.listItems, 'file'));
+        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
+        below.push(details(`Not dry-runnable: ${plural(notRunnable.length, 'file')} listed, not run`, list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'file')));
     }
-    const locked = r.migrations.filter((m) => m.locks?.length);
-    if (locked.length && !r.prCheck) {
-        blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken');
-        const items = locked.map((m) => {
-            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
-                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
-                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
-            });
-            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
-        });
-        blocks.push(list(ctx, items, l.listItems, 'migration'));
-    }
-    const timed = r.migrations.filter((m) => m.statementTimings?.length);
+    const timed = runRows(r).filter((m) => m.statementTimings?.length);
     if (timed.length) {
         if (l.timings) {
-            blocks.push('### Statement timings');
-            for (const m of timed)
-                blocks.push(timingsDetails(ctx, l, m));
+            const parts = timed.slice(0, MAX_ITEMS).map((m) => timingsTable(ctx, l, m));
+            const more = timed.length > MAX_ITEMS ? `\n\n_${plural(timed.length - MAX_ITEMS, 'more migration')} not shown here: see ${ctx.moreAt}._` : '';
+            below.push(details(`Statement timings: ${plural(timed.length, 'migration')}`, parts.join('\n\n') + more));
         }
         else {
-            blocks.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`);
+            below.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`);
         }
     }
-    if (r.warnings.length) {
-        blocks.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
-        blocks.push(list(ctx, items, l.listItems, 'warning'));
-    }
-    blocks.push(`**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`);
-    return blocks;
+    below.push(details('About this run', aboutList(ctx, l)));
+    return { top, next: `**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`, below };
 }
-/**
- * The PR check's first screen (issue 15): the base phase in one line, the PR's own
- * migrations, the locks they take on existing tables, the lint, the rollback verdict.
- */
-function prCheckBlocks(ctx, l) {
+/** `<details>` with a summary of ours (escaped here) and a markdown body. */
+function details(summary, body) {
+    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+/** The database in words a reviewer cannot misread: production, an ephemeral database, or not reached. */
+function whereWords(r) {
+    if (!r.target || r.target === '(not connected)')
+        return 'the database (not reached)';
+    if (r.database?.kind === 'ephemeral')
+        return `the ephemeral database ${(0,report_escape/* inlineCode */.ti)(r.target)}`;
+    if (r.database?.kind === 'kept')
+        return `production (${(0,report_escape/* inlineCode */.ti)(r.target)})`;
+    return (0,report_escape/* inlineCode */.ti)(r.target);
+}
+/** Counts of this run's rows by status. */
+function count(r, ...statuses) {
+    return r.migrations.filter((m) => statuses.includes(m.status)).length;
+}
+/** The heading: the result in words, what ran, where. */
+function verdict(r) {
+    const where = whereWords(r);
+    const failedOne = r.migrations.find((m) => m.status === 'failed' || m.status === 'partial');
+    const failedWhat = failedOne ? ` at ${(0,report_escape/* inlineCode */.ti)(failedOne.identity)}` : '';
+    const n = (k, one = 'migration') => plural(k, one);
+    switch (r.mode) {
+        case 'plan': {
+            const pending = count(r, 'pending', 'out-of-order', 'changed');
+            if (r.status === 'blocked')
+                return `⛔ pgshift plan: refused (read-only, nothing ran) on ${where}`;
+            if (r.status === 'failed')
+                return `❌ pgshift plan failed (read-only, nothing ran) on ${where}`;
+            return pending ? `📋 pgshift plan: ${n(pending)} to apply to ${where} (read-only)` : `✅ pgshift plan: nothing to apply; ${where} is up to date`;
+        }
+        case 'dry-run': {
+            const k = count(r, 'previewed');
+            if (r.status === 'blocked')
+                return `⛔ pgshift dry-run (preview: nothing kept): refused on ${where}`;
+            if (r.status === 'failed')
+                return `❌ pgshift dry-run (preview: nothing kept): would fail${failedWhat} on ${where}`;
+            return k ? `✅ pgshift dry-run (preview: nothing kept): ${n(k)} would apply to ${where}` : `✅ pgshift dry-run (preview: nothing kept): nothing to apply to ${where}`;
+        }
+        case 'apply': {
+            const k = r.applied.length;
+            if (r.status === 'blocked')
+                return `⛔ pgshift apply refused: nothing changed on ${where}`;
+            if (r.status === 'failed')
+                return `❌ pgshift apply failed${failedWhat} on ${where}: ${n(k)} applied before it`;
+            return k ? `✅ pgshift apply: ${n(k)} applied to ${where}` : `✅ pgshift apply: nothing to apply; ${where} is up to date`;
+        }
+        case 'verify': {
+            const checks = r.checks ?? [];
+            const bad = checks.filter((c) => !c.ok).length;
+            const diffs = (r.schemaDiff ?? []).reduce((a, d) => a + groupDifferences(d.differences).length, 0);
+            if (r.status === 'blocked')
+                return `⛔ pgshift verify: refused on ${where} (read-only)`;
+            if (r.status === 'failed' || bad || diffs) {
+                const what = [bad ? `${plural(bad, 'check')} failed` : '', diffs ? `${plural(diffs, 'schema object')} differ${diffs === 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
+                return `❌ pgshift verify: ${what || 'failed'} on ${where} (read-only)`;
+            }
+            return `✅ pgshift verify: ${where} matches the files (read-only)`;
+        }
+        case 'rollback': {
+            const downs = r.rolledBack?.length || (preview(r) ? count(r, 'previewed', 'failed') : 0);
+            if (preview(r)) {
+                const rows = (r.migrations ?? []).flatMap((m) => m.destroys ?? []).reduce((a, d) => a + d.rows, 0);
+                const loss = rows ? `, destroying ${plural(rows, 'row')}` : '';
+                if (r.status === 'blocked')
+                    return `⛔ pgshift rollback preview (nothing kept): refused on ${where}`;
+                if (r.status === 'failed')
+                    return `❌ pgshift rollback preview (nothing kept): a down script would fail${failedWhat} on ${where}`;
+                return `↩️ pgshift rollback preview (nothing kept): ${plural(downs, 'down script')} would run on ${where}${loss}`;
+            }
+            if (r.status === 'blocked')
+                return `⛔ pgshift rollback refused: nothing changed on ${where}`;
+            if (r.status === 'failed')
+                return `❌ pgshift rollback failed${failedWhat} on ${where}: ${n(downs)} rolled back before it`;
+            if (r.status === 'nothing-to-do')
+                return `✅ pgshift rollback: nothing to roll back on ${where}`;
+            return `↩️ pgshift rollback: ${n(downs)} rolled back on ${where}`;
+        }
+    }
+    return `pgshift ${(0,report_escape/* escapeInline */.VV)(r.mode)}: ${runResult(r)} on ${where}`;
+}
+const preview = (r) => (0,report_text/* isPreview */.bU)(r);
+/** One line of facts: the migrations directory, the run, the commit, the time. */
+function factsLine(ctx) {
     const r = ctx.report;
-    const out = [`**Base phase:** ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* basePhaseLine */.jn)(r))}`];
-    const rows = (0,pr_check/* prRows */.WX)(r);
-    out.push("### This PR's migrations");
+    const facts = [`**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)} (${(0,report_escape/* escapeInline */.VV)(r.convention)})`, `**Took:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`];
+    if (r.commit)
+        facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
+    const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
+    if (run)
+        facts.push(`[Run log](${run})`);
+    return facts.join(' · ');
+}
+/** The applied history in one line, whatever its length. */
+function historyLine(r) {
+    const applied = r.migrations.filter((m) => m.status === 'already-applied');
+    if (!applied.length)
+        return undefined;
+    const newest = applied[applied.length - 1];
+    const when = newest.appliedAt ? ` (${(0,report_escape/* escapeInline */.VV)(newest.appliedAt.slice(0, 10))})` : '';
+    const label = r.mode === 'rollback' ? ((0,report_text/* isPreview */.bU)(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run';
+    return `**${label}:** ${plural(applied.length, 'migration')}, newest ${(0,report_escape/* codeOrText */.Qg)(newest.identity)}${when}.`;
+}
+/** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
+function changesSection(ctx, l, title) {
+    const r = ctx.report;
+    const rows = runRows(r);
+    const words = { plan: 'This run would apply', 'dry-run': 'This preview ran', apply: 'This run', verify: 'Checked' };
     if (!rows.length)
-        out.push('_This PR adds no migration under the migrations directory._');
-    else {
-        const lines = ['| Migration | Status | Duration | Locks on existing tables | Down |', '| --- | --- | --: | --- | :-: |'];
-        for (const m of rows.slice(0, Math.max(1, l.rows))) {
-            const locks = m.locks === undefined ? '—' : m.locks.length ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : 'none';
-            lines.push(`| ${markdown_location(ctx, m.file, undefined) || (0,report_escape/* escapeTableCell */.aL)(m.identity)} | ${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)} | ${(0,report_text/* formatDuration */.a3)(m.durationMs) || ' '} | ${locks} | ${m.hasDown ? '✓' : '—'} |`);
+        return [r.migrations.length ? '' : 'No migrations found.'].filter(Boolean);
+    const counts = (0,report_text/* countSummary */.or)(rows);
+    const out = [`### ${title ?? `${words[r.mode] ?? 'This run'}: ${(0,report_escape/* escapeInline */.VV)(counts)}`}`];
+    const keep = Math.min(rows.length, l.rows, MAX_ROWS);
+    const shown = rankedRows(rows, keep);
+    if (shown.length) {
+        const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |'];
+        for (const m of shown) {
+            const id = markdown_location(ctx, m.file, undefined, m.identity);
+            lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)} | ${(0,report_text/* formatDuration */.a3)(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`);
         }
         out.push(lines.join('\n'));
-        if (rows.length > Math.max(1, l.rows))
-            out.push(`_${plural(rows.length - Math.max(1, l.rows), 'more migration')} not shown here: see ${ctx.moreAt}._`);
     }
-    const locked = rows.filter((m) => m.locks?.length);
-    if (locked.length) {
-        out.push('### Locks on existing tables');
-        const items = locked.map((m) => {
-            const locks = (0,report_text/* sortLocks */.xv)(m.locks ?? []).map((lk) => {
-                const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
-                return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
-            });
-            return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...locks].join('\n');
-        });
-        out.push(list(ctx, items, l.listItems, 'migration'));
-    }
-    if (r.lint?.length)
-        out.push(...lintSection(ctx, l));
+    if (rows.length > shown.length)
+        out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`);
+    const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n);
+    if (noted.length)
+        out.push(list(ctx, noted.map(({ m, n }) => `${(0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
+    return out;
+}
+/**
+ * The PR check's first screen (issue 15): the base phase in one line, the PR's
+ * own migrations, the rollback test's verdict. Locks and lint follow, about the
+ * PR's migrations only.
+ */
+function prCheckSection(ctx, l) {
+    const r = ctx.report;
+    const out = [`**Base phase:** ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* basePhaseLine */.jn)(r))}`];
+    if (!(0,pr_check/* prRows */.WX)(r).length)
+        out.push("### This PR's migrations", '_This PR adds no migration under the migrations directory._');
+    else
+        out.push(...changesSection(ctx, l, "This PR's migrations"));
     const rollback = (0,pr_check/* rollbackLine */.Hs)(r);
     if (rollback)
         out.push(`**Rollback test:** ${(0,report_escape/* escapeInline */.VV)(rollback)}`);
     return out;
+}
+/** The most important `keep` rows, in run order. */
+function rankedRows(rows, keep) {
+    if (keep >= rows.length)
+        return rows;
+    const ranked = rows.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+    const set = new Set(ranked.slice(0, Math.max(0, keep)).map((x) => x.i));
+    return rows.filter((_m, i) => set.has(i));
+}
+/** Rollback: the downs first, newest first, each with what it destroys. */
+function rollbackSection(ctx, l) {
+    const r = ctx.report;
+    const byId = new Map(r.migrations.map((m) => [m.identity, m]));
+    // A real run lists what it rolled back, in order; a preview (or a refusal) the range it chose, newest first.
+    const inRange = r.migrations.filter((m) => m.status === 'previewed' || m.status === 'failed' || m.downFile !== undefined || m.destroys);
+    const order = r.rolledBack?.length ? r.rolledBack : inRange.map((m) => m.identity).reverse();
+    if (!order.length)
+        return [];
+    const prev = (0,report_text/* isPreview */.bU)(r);
+    const out = [prev ? '### Down scripts this rollback would run, newest first' : '### Rolled back, newest first'];
+    const items = order.map((id) => {
+        const m = byId.get(id);
+        const file = m?.downFile ?? m?.file;
+        const where = file ? markdown_location(ctx, file, undefined, id) : (0,report_escape/* codeOrText */.Qg)(id);
+        const d = (0,report_text/* formatDuration */.a3)(m?.durationMs);
+        const destroys = (m?.destroys ?? []).map((x) => {
+            const at = file ? markdown_location(ctx, file, { line: x.line, col: 0 }, `line ${x.line}`) : `line ${x.line}`;
+            return `   - destroys ${(0,report_escape/* escapeInline */.VV)(x.what)}: **${plural(x.rows, 'row')}${x.rows >= 1_000_000 ? '+' : ''}** (${at})`;
+        });
+        const status = m?.status === 'failed' ? ' ❌ would fail' : '';
+        return [`${where}${d ? ` (${d})` : ''}${status}`, ...destroys].join('\n');
+    });
+    out.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'down script', true));
+    const loss = r.migrations.some((m) => m.destroys?.length);
+    if (prev && loss)
+        out.push('**Data loss:** the real rollback needs `allow-data-loss: true`; back these rows up first.');
+    return out;
+}
+/** Locks the run's migrations took on tables that already existed, with what they block; pgshift's own history writes are not the migration's. */
+function locksSection(ctx, l) {
+    const r = ctx.report;
+    const own = new Set([unquote(r.historyTable), 'supabase_migrations.schema_migrations']);
+    const locked = runRows(r)
+        .map((m) => ({ m, locks: (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation))) }))
+        .filter((x) => x.locks.length);
+    if (!locked.length)
+        return [];
+    const items = locked.map(({ m, locks }) => {
+        const lines = (0,report_text/* sortLocks */.xv)(locks).map((lk) => {
+            const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
+            return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
+        });
+        return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...lines].join('\n');
+    });
+    return [(0,report_text/* isPreview */.bU)(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')];
+}
+const unquote = (s) => s.replace(/"/g, '');
+/** Target, history, server, convention: the facts a reviewer rarely needs. */
+function aboutList(ctx, l) {
+    const r = ctx.report;
+    const items = [`**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}${r.database?.reason ? ` (${(0,report_escape/* escapeInline */.VV)(r.database.reason)})` : ''}`];
+    if (r.conventionNote)
+        items.push(`**Convention:** ${(0,report_escape/* escapeInline */.VV)(r.convention)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`);
+    if (r.historyTable)
+        items.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
+    const sb = r.supabaseHistory;
+    if (sb && (sb.adopted.length || sb.backfilled.length)) {
+        const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
+        items.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
+    }
+    if (r.supabaseShim)
+        items.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
+    if (r.serverVersion)
+        items.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
+    items.push(`**pgshift:** ${(0,report_escape/* codeOrText */.Qg)(r.version)}`);
+    return items.map((x) => `- ${x}`).join('\n');
 }
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
 function backupSection(ctx, l) {
@@ -9909,7 +10092,9 @@ function backupSection(ctx, l) {
     }
     if (!items.length)
         return [];
-    return ['### Backup and hooks', list(ctx, items, l.listItems, 'item')];
+    const failed = Boolean(b?.error) || (r.hooks ?? []).some((h) => h.status === 'failed');
+    const body = list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'item');
+    return failed ? ['### Backup and hooks', body] : [details(`Backup and hooks: ${plural(items.length, 'item')}`, body)];
 }
 function formatBytes(n) {
     return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
@@ -9955,51 +10140,6 @@ function errorBlocks(ctx, l, e, m, check) {
     out.push(`**What to do:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(e.next, l.fieldChars))}`);
     return out;
 }
-function table(ctx, l) {
-    const all = ctx.report.migrations;
-    // Keep the most important rows, shown in run order.
-    let keep;
-    if (l.rows >= all.length)
-        keep = new Set(all.map((_m, i) => i));
-    else {
-        const ranked = all.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i);
-        keep = new Set(ranked.slice(0, Math.max(0, l.rows)).map((x) => x.i));
-    }
-    const rows = all.filter((_m, i) => keep.has(i));
-    const out = [];
-    if (rows.length) {
-        const withNotes = rows.some((m) => notes(m) !== '');
-        const withLocks = all.some((m) => m.locks !== undefined);
-        const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withLocks ? ['Locks'] : []), 'Down', ...(withNotes ? ['Notes'] : [])];
-        const align = ['---', '---', '--:', '--:', '---', ...(withLocks ? ['---'] : []), ':-:', ...(withNotes ? ['---'] : [])];
-        const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`];
-        for (const m of rows) {
-            const cells = [
-                (0,report_escape/* escapeTableCell */.aL)(m.identity),
-                `${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)}`,
-                (0,report_text/* formatDuration */.a3)(m.durationMs) || ' ',
-                m.statements === undefined ? '—' : String(m.statements),
-                runs(m),
-                ...(withLocks ? [m.locks ? (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)((0,report_text/* compactLocks */.gk)(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
-                m.hasDown ? '✓' : '—',
-                ...(withNotes ? [(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(notes(m), l.fieldChars))] : [])
-            ];
-            lines.push(`| ${cells.join(' | ')} |`);
-        }
-        out.push(lines.join('\n'));
-    }
-    const left = all.length - rows.length;
-    if (left > 0) {
-        out.push(`_${plural(left, 'migration')} of ${all.length.toLocaleString('en-US')} left out of this table to stay under the size limit: see ${ctx.moreAt}._`);
-    }
-    return out;
-}
-function runs(m) {
-    const words = (0,report_text/* runModeWords */.mH)(m);
-    if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length)
-        return words;
-    return `${words} (${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`;
-}
 function notes(m) {
     const parts = [];
     if (m.status === 'partial' && m.statementsDone !== undefined)
@@ -10010,44 +10150,47 @@ function notes(m) {
         parts.push(`left behind: ${m.leftovers.join('; ')}`);
     if (m.notDryRunnable !== undefined)
         parts.push('not dry-runnable');
+    if (m.runMode === 'statements')
+        parts.push(`${(0,report_text/* runModeWords */.mH)(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`);
     parts.push(...(0,report_text/* twinNotes */.ec)(m));
     if (m.note)
         parts.push(m.note);
     return parts.join('; ');
 }
-/** `<details>` with one migration's statements: line, statement, time, and the twin note. */
-function timingsDetails(ctx, l, m) {
+/** One migration's statements: line (linked into the file that ran), statement, time, and the twin note. */
+function timingsTable(ctx, l, m) {
     const timings = m.statementTimings ?? [];
+    const file = ctx.report.mode === 'rollback' ? (m.downFile ?? m.file) : m.file;
     const total = (0,report_text/* formatDuration */.a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
     const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length;
     const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ');
     const withNote = twins > 0;
     const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`];
-    for (const t of timings) {
-        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(m.file)}#L${t.line})` : String(t.line);
-        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 200)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
+    for (const t of timings.slice(0, MAX_ROWS)) {
+        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}#L${t.line})` : String(t.line);
+        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 80)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
         if (withNote)
-            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', l.fieldChars)));
+            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', Math.min(l.fieldChars, 120))));
         lines.push(`| ${cells.join(' | ')} |`);
     }
-    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`;
+    const more = timings.length > MAX_ROWS ? `\n\n_${plural(timings.length - MAX_ROWS, 'more statement')} not shown here: see ${ctx.moreAt}._` : '';
+    return `**${(0,report_escape/* escapeInline */.VV)(m.identity)}**: ${(0,report_escape/* escapeInline */.VV)(summary)}\n\n${lines.join('\n')}${more}`;
 }
-/** Every check, failures first, with the failures' errors in full. */
+/** The failing checks, with their errors in full; the passing ones as a count, listed below the first screen. */
 function checksSection(ctx, l) {
     const checks = (0,report_text/* checksInOrder */.B2)(ctx.report.checks ?? []);
     const failing = checks.filter((c) => !c.ok);
     const passing = checks.filter((c) => c.ok);
-    const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))];
-    const out = ['### Checks', `${(0,report_text/* checksSummary */.Gk)(checks)}.`];
-    const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |'];
-    for (const c of shown) {
+    const item = (c) => {
         const where = markdown_location(ctx, c.file, atLine(c.line));
-        lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${(0,report_escape/* escapeTableCell */.aL)(c.subject)} | ${where || ' '} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))} |`);
-    }
-    out.push(lines.join('\n'));
-    const left = checks.length - shown.length;
-    if (left > 0)
-        out.push(`_${plural(left, 'passing check')} left out to stay under the size limit: see ${ctx.moreAt}._`);
+        return `${c.ok ? '✅' : '❌'} ${(0,report_escape/* codeOrText */.Qg)(c.subject)}${where ? ` (${where})` : ''}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))}`;
+    };
+    const out = [`### Checks: ${(0,report_escape/* escapeInline */.VV)((0,report_text/* checksSummary */.Gk)(checks))}`];
+    if (failing.length)
+        out.push(list(ctx, failing.map(item), Math.min(l.listItems, MAX_ITEMS), 'failing check'));
+    // The passing ones are a count: one per migration would grow with history (the JSON report lists them).
+    if (passing.length && failing.length)
+        out.push(`✅ The other ${plural(passing.length, 'check')} passed.`);
     const withErrors = failing.filter((c) => c.error);
     withErrors.forEach((c, i) => {
         if (i < l.errors)
@@ -10060,22 +10203,20 @@ function checksSection(ctx, l) {
     return out;
 }
 /** Each comparison as a collapsible table: object, change, detail. */
-/** Lint findings: rule, where, what and the safe rewrite; suppressed ones last, with their reason. */
+/** Lint findings as a list (long text never widens a table): rule, where, what, why and the safe rewrite; suppressed ones last. */
 function lintSection(ctx, l) {
     const all = ctx.report.lint ?? [];
     const open = all.filter((f) => !f.suppressed);
     const ordered = [...open, ...all.filter((f) => f.suppressed)];
-    const shown = ordered.slice(0, Math.max(0, l.rows));
-    const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |'];
-    for (const f of shown) {
-        const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${f.suppressed ? ` (suppressed: ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})` : ''}`;
-        const finding = `${adviceCell((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}<br>${adviceCell((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}`;
-        lines.push(`| ${rule} | ${markdown_location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))} |`);
-    }
-    const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')];
-    if (ordered.length > shown.length)
-        out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`);
-    return out;
+    const items = ordered.map((f) => {
+        const mark = f.suppressed ? '💤' : f.severity === 'error' ? '❌' : '⚠️';
+        const head = `${mark} ${(0,report_escape/* codeOrText */.Qg)(f.rule)} at ${markdown_location(ctx, f.file, { line: f.line, col: f.col })}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}`;
+        if (f.suppressed)
+            return `${head} (suppressed: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})`;
+        return `${head}  \n  ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}  \n  **Safe rewrite:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))}`;
+    });
+    const title = `### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`;
+    return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')];
 }
 /** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
 function supabaseLintSection(ctx, l) {
@@ -10094,44 +10235,86 @@ function supabaseLintSection(ctx, l) {
     return out;
 }
 const CHANGE_WORDS = { added: 'added', removed: 'dropped', changed: 'changed' };
-/** What the run's migrations add, drop and change, grouped by object type. */
-function schemaChangesSection(ctx, l) {
-    const changes = ctx.report.schemaChanges ?? [];
-    const kindOf = (object) => object.split(' ')[0] ?? object;
-    const kinds = [...new Set(changes.map((c) => kindOf(c.object)))].sort();
-    const summary = kinds.map((k) => `${changes.filter((c) => kindOf(c.object) === k).length} ${k}`).join(', ');
-    const shown = changes.slice(0, Math.max(0, l.diffRows * 5));
-    const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |'];
-    for (const k of kinds) {
-        for (const c of shown.filter((x) => kindOf(x.object) === k)) {
-            lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(k)} | ${(0,report_escape/* escapeTableCell */.aL)(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(c.detail ?? '', l.fieldChars))} |`);
+/** Kinds whose key is `<kind> <table>.<name>`: shown with their table. */
+const TABLE_PARTS = new Set(['column', 'constraint', 'policy', 'trigger']);
+/**
+ * Differences grouped by object: a table with its added columns, constraints,
+ * policies and triggers is one row (`column public.users.email` joins
+ * `table public.users`); every other object is a row of its own.
+ */
+function groupDifferences(diffs) {
+    const groups = new Map();
+    const order = [];
+    const group = (key) => {
+        let g = groups.get(key);
+        if (!g) {
+            g = { parts: new Map() };
+            groups.set(key, g);
+            order.push(key);
+        }
+        return g;
+    };
+    for (const d of diffs) {
+        const kind = d.object.split(' ')[0] ?? d.object;
+        const rest = d.object.slice(kind.length + 1);
+        const dot = rest.lastIndexOf('.');
+        if (TABLE_PARTS.has(kind) && dot > 0) {
+            const g = group(`table ${rest.slice(0, dot)}`);
+            const name = rest.slice(dot + 1);
+            const sign = d.change === 'added' ? '+' : d.change === 'removed' ? '-' : '~';
+            const list = g.parts.get(kind) ?? [];
+            list.push(`${sign}${name}${d.change === 'changed' && d.detail ? ` (${d.detail})` : ''}`);
+            g.parts.set(kind, list);
+        }
+        else {
+            group(d.object).own = d;
         }
     }
-    const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : '';
-    return ['### Schema changes in this run', `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`];
+    return order.map((key) => {
+        const g = groups.get(key);
+        const parts = [...g.parts].map(([kind, names]) => `${names.length} ${kind}${names.length === 1 ? '' : 's'}: ${names.join(', ')}`);
+        const own = g.own;
+        const change = own ? (CHANGE_WORDS[own.change] ?? own.change) : 'changed';
+        const detail = [own?.change === 'changed' ? (own.detail ?? '') : '', ...parts].filter(Boolean).join('; ');
+        return { object: key, change, detail };
+    });
 }
-function schemaDiffSection(ctx, l) {
-    const out = ['### Schema differences'];
+/** A grouped difference table: 3 columns, the detail clipped. */
+function groupTable(ctx, l, diffs) {
+    const groups = groupDifferences(diffs);
+    const keep = Math.min(groups.length, l.diffRows, MAX_ROWS);
+    const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
+    for (const g of groups.slice(0, keep))
+        lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(g.object)} | ${(0,report_escape/* escapeTableCell */.aL)(g.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(g.detail, Math.min(l.fieldChars, 300)))} |`);
+    const more = groups.length > keep ? `\n\n_${plural(groups.length - keep, 'more object')} not shown here: see ${ctx.moreAt}._` : '';
+    return keep ? lines.join('\n') + more : more.trim();
+}
+/** What the run's migrations add, drop and change, one row per object. */
+function schemaChangesSection(ctx, l) {
+    const changes = ctx.report.schemaChanges ?? [];
+    const objects = groupDifferences(changes).length;
+    return [details(`Schema changes in this run: ${plural(objects, 'object')} (${plural(changes.length, 'change')})`, groupTable(ctx, l, changes))];
+}
+/** Each schema comparison: a line on the first screen, its objects in `<details>`. */
+function schemaDiffSection(ctx) {
+    const out = [];
     for (const d of ctx.report.schemaDiff ?? []) {
         const n = d.differences.length;
         if (n === 0) {
             out.push(`✅ ${(0,report_escape/* escapeInline */.VV)(d.title)}: no differences.`);
             continue;
         }
-        const shown = d.differences.slice(0, Math.max(0, l.diffRows));
-        const parts = [];
-        if (shown.length) {
-            const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
-            for (const x of shown)
-                lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(x.object)} | ${(0,report_escape/* escapeTableCell */.aL)(x.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(x.detail ?? '', l.fieldChars))} |`);
-            parts.push(lines.join('\n'));
-        }
-        if (n > shown.length) {
-            parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`);
-        }
-        out.push(`<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`);
+        const objects = groupDifferences(d.differences);
+        const names = objects.slice(0, 3).map((g) => `${(0,report_escape/* codeOrText */.Qg)(g.object)} ${(0,report_escape/* escapeInline */.VV)(g.change)}`).join(', ');
+        out.push(`❌ **${(0,report_escape/* escapeInline */.VV)(d.title)}:** ${plural(objects.length, 'object')} differ: ${names}${objects.length > 3 ? ', …' : ''}`);
     }
     return out;
+}
+/** Each comparison's objects, one row per object, below the first screen. */
+function schemaDiffDetails(ctx, l) {
+    return (ctx.report.schemaDiff ?? [])
+        .filter((d) => d.differences.length)
+        .map((d) => details(`${d.title}: ${plural(groupDifferences(d.differences).length, 'object')} (${plural(d.differences.length, 'difference')})`, groupTable(ctx, l, d.differences)));
 }
 /** Cuts plain text to at most `max` UTF-8 bytes, on a character boundary. */
 function cutToBytes(text, max) {
@@ -10504,9 +10687,7 @@ function walk(value, seen) {
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
 /* harmony export */   ec: () => (/* binding */ twinNotes),
-/* harmony export */   gk: () => (/* binding */ compactLocks),
 /* harmony export */   hE: () => (/* binding */ successWords),
-/* harmony export */   i2: () => (/* binding */ modeTitle),
 /* harmony export */   j$: () => (/* binding */ formatLocation),
 /* harmony export */   mH: () => (/* binding */ runModeWords),
 /* harmony export */   o7: () => (/* binding */ statusWords),
@@ -10514,7 +10695,7 @@ function walk(value, seen) {
 /* harmony export */   xZ: () => (/* binding */ shortenStatement),
 /* harmony export */   xv: () => (/* binding */ sortLocks)
 /* harmony export */ });
-/* unused harmony exports STATUS_ORDER, resultWords, lockSentence, twinNote, runStatusWords, renderText */
+/* unused harmony exports STATUS_ORDER, modeTitle, resultWords, lockSentence, compactLocks, twinNote, runStatusWords, renderText */
 /* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6412);
 // The CLI rendering of a RunReport: compiler-style, one line per migration,
@@ -10878,16 +11059,23 @@ function renderText(report, opts = {}) {
         out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
         out.push(...field('hint', pr.hint, '    '));
     }
-    // One line per migration (the PR check: the PR's own; the base phase is the line above).
-    const shown = report.prCheck ? prRows(report) : report.migrations;
-    if (shown.length) {
+    // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
+    // the applied history is one line, whatever its length.
+    const rows = report.prCheck ? prRows(report) : report.migrations.filter((m) => m.status !== 'already-applied');
+    const history = report.prCheck ? [] : report.migrations.filter((m) => m.status === 'already-applied');
+    if (rows.length || history.length) {
         out.push('');
         if (report.prCheck)
             out.push("this PR's migrations:");
-        const statusWidth = Math.max(...shown.map((m) => m.status.length));
-        const idWidth = Math.max(...shown.map((m) => clean(m.identity).length));
-        for (const m of shown)
+        const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
+        const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
+        for (const m of rows)
             out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+        if (history.length) {
+            const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
+            const newest = history[history.length - 1];
+            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+        }
     }
     else if (report.prCheck) {
         out.push('', '  this PR adds no migration under the migrations directory');

@@ -90,7 +90,7 @@ test('the first run creates the comment; the second updates the same comment id,
   expect(created).toBeDefined()
   const id = created!.id
   expect(created!.body.split('\n')[0]).toBe(MARKER)
-  expect(created!.body).toContain('## pgshift apply: ✅ applied')
+  expect(created!.body).toMatch(/^## ✅ pgshift apply: 1 migration applied to /m)
   expect(created!.body).toContain('001_a')
   expect(created!.body).toContain(`**Commit:** \`${HEAD.slice(0, 12)}\``)
   expect(created!.body.length).toBeLessThanOrEqual(65536)
@@ -123,7 +123,7 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   const ok = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n' }), inputs: { mode: 'apply' } })
   expect(ok.code).toBe(0)
   expect(ok.outputs.status).toBe('success')
-  expect(ok.summary).toContain('## pgshift apply: ✅ applied')
+  expect(ok.summary).toMatch(/^## ✅ pgshift apply: /m)
   expect(g.calls()).toEqual(['GET /repos/acme/app/issues/7/comments', 'POST /repos/acme/app/issues/7/comments'])
   const notice = ok.annotations.find((a) => a.level === 'notice')
   expect(notice?.message).toMatch(/GitHub answered 403 while creating a comment on PR #7 \(Resource not accessible by integration/)
@@ -152,7 +152,7 @@ test('a fork PR makes no API call: a notice instead; an empty database-url there
   expect(fork.code).toBe(0)
   expect(g.requests).toEqual([])
   expect(fork.annotations.find((a) => a.level === 'notice')?.message).toMatch(/pull request from a fork \(mallory\/app\).*read-only token/)
-  expect(fork.summary).toContain('## pgshift plan')
+  expect(fork.summary).toContain('pgshift plan')
 
   const noSecrets = await runPr(g, { ws, event: prEvent('mallory/app'), inputs: { 'database-url': '' } })
   expect(noSecrets.code).toBe(1)
@@ -223,14 +223,14 @@ describe('untrusted triggers', () => {
     expect(refused.code).toBe(1)
     expect(connections).toBe(0)
     expect(refused.outputs.status).toBe('blocked')
-    expect(refused.summary).toContain('⛔ blocked')
+    expect(refused.summary).toContain('⛔ pgshift')
     expect(refused.summary).toMatch(/triggered by pull\\?_request\\?_target/)
     expect(refused.summary).toContain('allow-untrusted: true')
     expect(refused.summary).toContain('001_a') // the files are listed, not run
     expect(refused.annotations.find((a) => a.level === 'error')?.message).toMatch(/pull_request_target/)
     // The refusal is posted on the (same-repository) PR.
     expect(posts(g)).toHaveLength(1)
-    expect(bodyOf(posts(g)[0]!)).toContain('⛔ blocked')
+    expect(bodyOf(posts(g)[0]!)).toContain('⛔ pgshift')
 
     const allowed = await runPr(g, { ws, eventName: 'pull_request_target', inputs: { mode: 'apply', 'allow-untrusted': 'true' } })
     expect(allowed.code).toBe(0)
@@ -373,7 +373,7 @@ test('injection fixtures render inert in the comment, the summary and the log', 
   // Without GITHUB_STEP_SUMMARY the report goes to the log, fenced statement and all: still inert.
   const logged = await runPr(g, { ws, inputs: { mode: 'apply' }, env: { GITHUB_STEP_SUMMARY: '' } })
   expect(logged.code).toBe(1)
-  expect(logged.stdout).toContain('## pgshift apply: ❌ failed')
+  expect(logged.stdout).toContain('## ❌ pgshift apply failed')
   expect(logged.stdout).toContain('::error::x') // the fenced line, made inert
   expect(foreignCommands(logged.stdout)).toEqual([])
   expect(explain(logged)).not.toMatch(/^::error::x/m)

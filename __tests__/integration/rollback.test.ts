@@ -98,6 +98,35 @@ test('the data-loss guard refuses a down that drops a table or column holding ro
   expect(await tables()).toEqual([])
 })
 
+test('a rollback preview never blocks on data loss: it names what each down destroys, with row counts and the down file (issue 19)', async () => {
+  const ws = makeWorkspace({
+    '001_t.sql': 'CREATE TABLE t (id int);\n',
+    '001_t.down.sql': 'DROP TABLE t;\n',
+    '002_col.sql': 'ALTER TABLE t ADD COLUMN note text;\n',
+    '002_col.down.sql': '-- the column goes\nALTER TABLE t DROP COLUMN note;\n'
+  })
+  await run(ws, 'apply')
+  await db.query(`INSERT INTO t VALUES (1, 'keep me'), (2, NULL)`)
+  const r = await run(ws, 'rollback', { steps: '2', 'dry-run': 'true' })
+  expect(r.status).toBe('success')
+  expect(r.plan.refusals).toEqual([])
+  expect(r.rolledBack ?? []).toEqual([])
+  const col = r.migrations.find((m) => m.identity === '002_col')
+  expect(col?.downFile).toMatch(/002_col\.down\.sql$/)
+  expect(col?.destroys).toEqual([{ what: expect.stringMatching(/^column public\.t\."?note"?$/), rows: 1, line: 2 }])
+  expect(r.migrations.find((m) => m.identity === '001_t')?.destroys).toEqual([{ what: 'table public.t', rows: 2, line: 1 }])
+  expect(r.nextStep).toMatch(/They destroy 3 rows: the real rollback needs `allow-data-loss: true`/)
+  expect(await history()).toHaveLength(2)
+  const { renderMarkdown } = await import('../../src/report/markdown.js')
+  const md = renderMarkdown(r, { linkBase: 'https://github.com/o/r/blob/abc/' })
+  expect(md.split('\n')[0]).toMatch(/^## ↩️ pgshift rollback preview \(nothing kept\): 2 down scripts would run on .*, destroying 3 rows$/)
+  expect(md.indexOf('[`002_col`]')).toBeLessThan(md.indexOf('[`001_t`]'))
+  expect(md).toMatch(/1\. \[`002_col`\]\(https:\/\/github.com\/o\/r\/blob\/abc\/migrations\/002_col\.down\.sql\)/)
+  expect(md).toMatch(/- destroys column public\.t\.\S*note\S*: \*\*1 row\*\* \(\[`line 2`\]\(https:\/\/github.com\/o\/r\/blob\/abc\/migrations\/002_col\.down\.sql#L2\)\)/)
+  // The real rollback still refuses without allow-data-loss.
+  expect((await run(ws, 'rollback', { steps: '2' })).status).toBe('blocked')
+})
+
 test('rollback with dry-run previews the downs and keeps nothing', async () => {
   const ws = makeWorkspace(five())
   await run(ws, 'apply')

@@ -53,16 +53,16 @@ function failed(): RunReport {
 }
 
 describe('renderText', () => {
-  test('one line per migration, with status and elapsed time, aligned', () => {
+  test("one line per migration of this run, with status and elapsed time, aligned; the applied history in one line", () => {
     const lines = renderText(report()).split('\n')
     expect(lines[0]).toBe('pgshift apply: applied')
     expect(lines[1]).toBe(
       '  target: 127.0.0.1:5432/postgres  migrations: migrations-example (supabase, auto: 8 files named YYYYMMDDhhmmss_name.sql)'
     )
-    expect(lines).toContain('  already-applied   20260105090000_roles_and_auth')
-    expect(lines).toContain('  applied           20260105090100_brands_assets_jobs                     (40 ms)')
+    expect(lines).toContain('  already applied: 1 migration, newest 20260105090000_roles_and_auth')
+    expect(lines).toContain('  applied   20260105090100_brands_assets_jobs                     (40 ms)')
     expect(lines).toContain(
-      '  applied           20260105090600_telemetry_samples_index_concurrently   (2.5 s, statement by statement: CREATE INDEX CONCURRENTLY)'
+      '  applied   20260105090600_telemetry_samples_index_concurrently   (2.5 s, statement by statement: CREATE INDEX CONCURRENTLY)'
     )
   })
 
@@ -254,9 +254,9 @@ describe('renderText: each mode', () => {
     )
     expect(text.split('\n').slice(2)).toEqual([
       '',
-      '  already-applied   20260105090100_a   (no down)',
-      '  rolled-back       20260105090200_b   (8 ms)',
-      '  rolled-back       20260105090300_c   (15 ms)',
+      '  rolled-back   20260105090200_b   (8 ms)',
+      '  rolled-back   20260105090300_c   (15 ms)',
+      '  still applied: 1 migration, newest 20260105090100_a',
       '',
       'rolled back, newest first:',
       '  1. 20260105090300_c',
@@ -299,7 +299,7 @@ describe('renderText: each mode', () => {
       })
     )
     expect(text.split('\n').slice(3)).toEqual([
-      '  already-applied   20260105090100_a',
+      '  already applied: 1 migration, newest 20260105090100_a',
       '',
       '2 checks: 1 failed, 1 passed',
       '  FAIL  20260105090100_a (verify/a.sql:3): posts exists',

@@ -879,6 +879,56 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: searchPathSql
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/backup/policy.ts
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,external_node_net_.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
 // EXTERNAL MODULE: ./src/db/connect.ts
@@ -4756,56 +4806,6 @@ async function runPgDump(o) {
             reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
         });
     });
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
 }
 
 // EXTERNAL MODULE: external "node:stream/promises"
@@ -8793,7 +8793,17 @@ async function previewDowns(ctx, exec, range) {
     report.status = out.failed ? 'failed' : 'success';
     report.nextStep = out.failed
         ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`;
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
+}
+/** What the downs destroy, and what the real rollback then needs. */
+function lossAdvice(results, allowed) {
+    const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
+    if (!rows)
+        return '';
+    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    return allowed
+        ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
+        : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
@@ -8969,7 +8979,19 @@ async function chooseRollbackRange(ctx) {
         ]);
     }
     const risk = await dataAtRisk(ctx.client, range);
-    if (risk.length && !settings.allowDataLoss) {
+    // The report names each down's file and what it destroys, for the preview and the refusal alike.
+    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
+    for (const m of range) {
+        const result = byIdentity.get(m.identity);
+        if (!result)
+            continue;
+        result.downFile = m.scriptFiles.down ?? m.down?.source.file;
+        const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }));
+        if (destroys.length)
+            result.destroys = destroys;
+    }
+    // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
+    if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
         return refuse(report, [
             `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
         ]);
@@ -9715,6 +9737,11 @@ async function loadBase(settings, found, pr, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+// The engine's entry point, shared by the action and the CLI: settings in, one
+// RunReport out. It never throws for a failed run: every failure becomes a status
+// and an error in the report (the kysely "never throws" shape), so every renderer
+// sees the same facts.
+
 
 
 
@@ -9868,6 +9895,8 @@ async function runPgshift(input, ctx) {
         // 2. Connection.
         const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
         report.target = target.display;
+        const ephemeral = ephemeralReason(settings, target);
+        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
         for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message);
@@ -10875,16 +10904,23 @@ function renderText(report, opts = {}) {
         out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
         out.push(...field('hint', pr.hint, '    '));
     }
-    // One line per migration (the PR check: the PR's own; the base phase is the line above).
-    const shown = report.prCheck ? prRows(report) : report.migrations;
-    if (shown.length) {
+    // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
+    // the applied history is one line, whatever its length.
+    const rows = report.prCheck ? prRows(report) : report.migrations.filter((m) => m.status !== 'already-applied');
+    const history = report.prCheck ? [] : report.migrations.filter((m) => m.status === 'already-applied');
+    if (rows.length || history.length) {
         out.push('');
         if (report.prCheck)
             out.push("this PR's migrations:");
-        const statusWidth = Math.max(...shown.map((m) => m.status.length));
-        const idWidth = Math.max(...shown.map((m) => clean(m.identity).length));
-        for (const m of shown)
+        const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
+        const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
+        for (const m of rows)
             out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+        if (history.length) {
+            const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
+            const newest = history[history.length - 1];
+            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+        }
     }
     else if (report.prCheck) {
         out.push('', '  this PR adds no migration under the migrations directory');

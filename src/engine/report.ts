@@ -73,6 +73,10 @@ export interface MigrationResult {
   locks?: LockTaken[]
   /** dry-run: why this file cannot be dry-run (it was listed, not run). */
   notDryRunnable?: string
+  /** rollback: the file holding the down script (the up file itself for dbmate/goose sections). */
+  downFile?: string
+  /** rollback: what the down script destroys, counted before it ran (tables and columns holding rows). */
+  destroys?: { what: string; rows: number; line: number }[]
   /** With a base (the PR check): the base branch's migration (phase 1) or the PR's own (phase 2). */
   origin?: 'base' | 'pr'
 }
@@ -203,6 +207,8 @@ export interface RunReport {
   status: RunStatus
   /** host:port/dbname, never credentials. */
   target: string
+  /** What kind of database the target is, so the report can say what ran where (src/backup/policy.ts ephemeralReason). */
+  database?: { kind: 'ephemeral' | 'kept'; reason?: string }
   migrationsDir: string
   convention: string
   conventionNote: string

@@ -2,6 +2,7 @@
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+import { ephemeralReason } from '../backup/policy.js'
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
 import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
@@ -203,6 +204,8 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     // 2. Connection.
     const target: ConnectionTarget = parseDatabaseUrl(settings.databaseUrl)
     report.target = target.display
+    const ephemeral = ephemeralReason(settings, target)
+    report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' }
     for (const message of supabaseNetworkWarnings(target)) {
       report.warnings.push({ file: '', message })
       log.warn(message)

@@ -12,22 +12,20 @@
 // passing checks. Then the migration table and the lists are cut down
 // progressively, most important rows kept, with a line saying how many were
 // left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
-import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, VerifyCheck } from '../engine/report.js'
+import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, SchemaDifference, VerifyCheck } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { basePhaseLine, prCheckHeading, prRows, rollbackLine } from './pr-check.js'
-import { adviceCell, adviceMarkdown } from './trusted.js'
-import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, safeUrl } from './escape.js'
+import { adviceMarkdown } from './trusted.js'
+import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, inlineCode, safeUrl } from './escape.js'
 import {
   blocksWords,
   checksInOrder,
   checksSummary,
-  compactLocks,
   countSummary,
   formatDuration,
   formatLocation,
   isPreview,
   lockModeWords,
-  modeTitle,
   PREVIEW_BANNER,
   runModeWords,
   shortenStatement,
@@ -129,7 +127,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   const max = Math.max(0, Math.floor(opts.maxLength ?? SUMMARY_MAX_LENGTH))
   const ctx: Ctx = { report, linkBase: normaliseBase(opts.linkBase), moreAt: opts.moreAt ?? DEFAULT_MORE_AT }
   const fits = (l: Limits): string | undefined => {
-    const text = build(ctx, l).join('\n\n') + '\n'
+    const text = joinDoc(build(ctx, l))
     return bytes(text) <= max ? text : undefined
   }
 
@@ -171,19 +169,19 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   }
 
   // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
-  const blocks = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 })
-  const last = blocks[blocks.length - 1]
+  const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 })
+  const last = doc.next
   const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`
   const kept: string[] = []
   const size = (parts: string[]): number => bytes([...parts, note, last].join('\n\n') + '\n')
-  for (const b of blocks.slice(0, -1)) {
+  for (const b of doc.top) {
     if (size([...kept, b]) > max) break
     kept.push(b)
   }
   const text = [...kept, note, last].join('\n\n') + '\n'
   if (bytes(text) <= max) return text
   // The header and the next step alone do not fit: cut plain text (there is no fence in it).
-  return cutToBytes(`${blocks[0]}\n\n${last}\n`, max)
+  return cutToBytes(`${doc.top[0]}\n\n${last}\n`, max)
 }
 
 interface Ctx {
@@ -204,9 +202,9 @@ function atLine(line: number | undefined): FilePosition | undefined {
   return line !== undefined && line > 0 ? { line, col: 0 } : undefined
 }
 
-/** `file:line:col`, as a link into the repository when a link base is known. */
-function location(ctx: Ctx, file: string | undefined, position: FilePosition | undefined): string {
-  const text = formatLocation(file, position)
+/** `file:line:col` (or `label`), as a link into the repository when a link base is known. */
+function location(ctx: Ctx, file: string | undefined, position: FilePosition | undefined, label?: string): string {
+  const text = label ?? formatLocation(file, position)
   if (!text || !file) return ''
   const code = codeOrText(text)
   if (!ctx.linkBase) return code
@@ -218,176 +216,320 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
 
-/** The document as blocks (joined with blank lines); the last block is the next step. */
-function build(ctx: Ctx, l: Limits): string[] {
+/** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
+const MAX_ROWS = 50
+const MAX_ITEMS = 20
+
+/** The document: what a reviewer reads first (verdict, changes, locks, lint, errors), the next step, then everything else in `<details>`. */
+interface Doc {
+  top: string[]
+  next: string
+  below: string[]
+}
+
+function joinDoc(d: Doc): string {
+  return [...d.top, d.next, ...d.below].join('\n\n') + '\n'
+}
+
+/** The migrations this run is about: everything but the ones history already held (those are one line). */
+function runRows(r: RunReport): MigrationResult[] {
+  // The PR check judges the PR's own migrations; the base phase is one line (issue 15).
+  if (r.prCheck) return prRows(r)
+  return r.migrations.filter((m) => m.status !== 'already-applied')
+}
+
+/** The document as blocks (joined with blank lines). */
+function build(ctx: Ctx, l: Limits): Doc {
   const r = ctx.report
-  const blocks: string[] = []
-
-  // Header.
+  const top: string[] = []
+  const below: string[] = []
   const preview = isPreview(r)
-  blocks.push(r.prCheck ? `## ${escapeInline(prCheckHeading(r))}` : `## pgshift ${escapeInline(modeTitle(r))}: ${runResult(r)}`)
-  const convention = r.conventionNote
-    ? `${escapeInline(r.convention)} (${escapeInline(clip(r.conventionNote, l.fieldChars))})`
-    : escapeInline(r.convention)
-  const facts = [
-    `**Target:** ${codeOrText(r.target)}`,
-    `**Migrations:** ${codeOrText(r.migrationsDir)}`,
-    `**Convention:** ${convention}`,
-    `**Duration:** ${formatDuration(r.durationMs) || '0 ms'}`
-  ]
-  if (r.commit) facts.push(`**Commit:** ${codeOrText(r.commit.slice(0, 12))}`)
-  const run = r.runUrl ? safeUrl(r.runUrl) : undefined
-  if (run) facts.push(`[Run log](${run})`)
-  const more: string[] = []
-  if (r.historyTable) more.push(`**History:** ${codeOrText(r.historyTable)}${r.supabaseHistory ? ` + ${codeOrText(r.supabaseHistory.table)}` : ''}`)
-  const sb = r.supabaseHistory
-  if (sb && (sb.adopted.length || sb.backfilled.length)) {
-    const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean)
-    more.push(`**Supabase history:** ${escapeInline(parts.join(', '))}`)
-  }
-  if (r.serverVersion) more.push(`**Server:** ${codeOrText(r.serverVersion)}`)
-  blocks.push(facts.join(' · ') + (more.length ? `  \n${more.join(' · ')}` : ''))
-  if (r.supabaseShim) blocks.push(`**Supabase shim:** ${adviceMarkdown(clip(r.supabaseShim, l.fieldChars))}`)
-  if (preview) blocks.push(`> **${PREVIEW_BANNER}.**`)
 
-  // Counts.
-  const counts = countSummary(r.migrations)
-  if (r.prCheck) blocks.push(...prCheckBlocks(ctx, l))
-  else blocks.push(counts ? `${plural(r.migrations.length, 'migration')}: ${counts}.` : 'No migrations found.')
+  // 1. The verdict, and the facts that place it (the PR check: its own heading, issue 15).
+  top.push(r.prCheck ? `## ${escapeInline(prCheckHeading(r))}` : `## ${verdict(r)}`)
+  top.push(factsLine(ctx))
+  if (preview) top.push(`> **${PREVIEW_BANNER}.**`)
 
-  // Refusals and problems: found before anything ran.
+  // 2. What this run changes: its migrations (or its downs), one line for the applied history.
+  if (r.prCheck) top.push(...prCheckSection(ctx, l))
+  else if (r.mode === 'rollback') top.push(...rollbackSection(ctx, l))
+  else top.push(...changesSection(ctx, l))
+  const history = r.prCheck ? undefined : historyLine(r)
+  if (history) top.push(history)
+
+  // 3. Refused, problems in the files, errors: the failure report, as before.
   if (r.plan.refusals.length) {
-    blocks.push('### Refused')
-    blocks.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown(clip(x, l.fieldChars))), l.listItems, 'refusal'))
+    top.push('### Refused')
+    top.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown(clip(x, l.fieldChars))), Math.min(l.listItems, MAX_ITEMS), 'refusal'))
   }
   if (r.problems.length) {
-    blocks.push('### Problems found before connecting')
+    top.push('### Problems in the migration files (nothing ran)')
     const items = r.problems.map((pr) => {
       const where = location(ctx, pr.file, pr.position)
       const hint = pr.hint ? ` Hint: ${adviceMarkdown(clip(pr.hint, l.fieldChars))}` : ''
       return `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**: ${adviceMarkdown(clip(pr.message, l.fieldChars))}${hint}`
     })
-    blocks.push(list(ctx, items, l.listItems, 'problem'))
+    top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'))
   }
-
-  // Errors.
   const failed = r.migrations.filter((m) => m.error)
   const errors: Array<{ e: MappedError; m?: MigrationResult }> = failed.map((m) => ({ e: m.error as MappedError, m }))
   if (r.error) errors.push({ e: r.error })
   if (errors.length) {
-    blocks.push('### Errors')
+    top.push('### Errors')
     errors.forEach(({ e, m }, i) => {
-      if (i < l.errors) blocks.push(...errorBlocks(ctx, l, e, m))
+      if (i < l.errors) top.push(...errorBlocks(ctx, l, e, m))
       else if (i === l.errors) {
         const rest = errors.slice(i).map((x) => (x.m ? escapeInline(x.m.identity) : 'the run'))
         const noun = i === 0 ? 'error' : 'more error'
-        blocks.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`)
+        top.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`)
       }
     })
   }
 
-  // Lint findings on what would be applied, then what the run's migrations change.
-  if (r.lint?.length && !r.prCheck) blocks.push(...lintSection(ctx, l))
-  if (r.supabaseLint?.length) blocks.push(...supabaseLintSection(ctx, l))
-  if (r.schemaChanges?.length) blocks.push(...schemaChangesSection(ctx, l))
+  // 4. Production impact: the locks on existing tables, then the lint.
+  top.push(...locksSection(ctx, l))
+  if (r.lint?.length) top.push(...lintSection(ctx, l))
+  if (r.supabaseLint?.length) top.push(...supabaseLintSection(ctx, l))
 
-  // Verify: every check, failures first; then the schema comparisons.
-  if (r.checks?.length) blocks.push(...checksSection(ctx, l))
-  if (r.schemaDiff?.length) blocks.push(...schemaDiffSection(ctx, l))
-
-  // Rollback: what was rolled back, in the order the downs ran.
-  if (r.rolledBack?.length) {
-    blocks.push('### Rolled back, newest first')
-    const byId = new Map(r.migrations.map((m) => [m.identity, m]))
-    const items = r.rolledBack.map((id) => {
-      const d = formatDuration(byId.get(id)?.durationMs)
-      return `${codeOrText(id)}${d ? ` (${d})` : ''}`
-    })
-    blocks.push(list(ctx, items, l.listItems, 'migration', true))
-  }
-
-  // The migration table.
-  if (r.migrations.length && !r.prCheck) {
-    blocks.push('### Migrations')
-    blocks.push(...table(ctx, l))
-  }
-
-  blocks.push(...backupSection(ctx, l))
-
-  // Dry-run: the files it could not run, the locks taken, each statement's time.
-  const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined)
-  if (notRunnable.length) {
-    blocks.push('### Not dry-runnable (listed, not run)')
-    const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || codeOrText(m.identity)}: ${escapeInline(clip(m.notDryRunnable ?? '', l.fieldChars))}`)
-    blocks.push(list(ctx, items, l.listItems, 'file'))
-  }
-  const locked = r.migrations.filter((m) => m.locks?.length)
-  if (locked.length && !r.prCheck) {
-    blocks.push(preview ? '### Locks taken (released by the rollback)' : '### Locks taken')
-    const items = locked.map((m) => {
-      const locks = sortLocks(m.locks ?? []).map((lk) => {
-        const what = blocksWords(lk.blocks)
-        return `  - **${escapeInline(lockModeWords(lk.mode))}** on ${codeOrText(lk.relation)}${what ? `: ${escapeInline(clip(what, l.fieldChars))}` : ''}`
-      })
-      return [codeOrText(m.identity), ...locks].join('\n')
-    })
-    blocks.push(list(ctx, items, l.listItems, 'migration'))
-  }
-  const timed = r.migrations.filter((m) => m.statementTimings?.length)
-  if (timed.length) {
-    if (l.timings) {
-      blocks.push('### Statement timings')
-      for (const m of timed) blocks.push(timingsDetails(ctx, l, m))
-    } else {
-      blocks.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`)
-    }
-  }
+  // Verify: the failing checks, and the schema comparisons in a line each.
+  if (r.checks?.length) top.push(...checksSection(ctx, l))
+  if (r.schemaDiff?.length) top.push(...schemaDiffSection(ctx))
 
   if (r.warnings.length) {
-    blocks.push('### Warnings')
+    top.push('### Warnings')
     const items = r.warnings.map((w) => `${w.file ? `${codeOrText(w.file)}: ` : ''}${adviceMarkdown(clip(w.message, l.fieldChars))}`)
-    blocks.push(list(ctx, items, l.listItems, 'warning'))
+    top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'))
   }
 
-  blocks.push(`**Next:** ${adviceMarkdown(clip(r.nextStep, 2000))}`)
-  return blocks
+  // 5. Everything else, below the first screen.
+  below.push(...schemaDiffDetails(ctx, l))
+  if (r.schemaChanges?.length) below.push(...schemaChangesSection(ctx, l))
+  const backup = backupSection(ctx, l)
+  if (backup.length > 1) top.push(...backup)
+  else below.push(...backup)
+  const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined)
+  if (notRunnable.length) {
+    const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || codeOrText(m.identity)}: ${adviceMarkdown(clip(m.notDryRunnable ?? '', l.fieldChars))}`)
+    below.push(details(`Not dry-runnable: ${plural(notRunnable.length, 'file')} listed, not run`, list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'file')))
+  }
+  const timed = runRows(r).filter((m) => m.statementTimings?.length)
+  if (timed.length) {
+    if (l.timings) {
+      const parts = timed.slice(0, MAX_ITEMS).map((m) => timingsTable(ctx, l, m))
+      const more = timed.length > MAX_ITEMS ? `\n\n_${plural(timed.length - MAX_ITEMS, 'more migration')} not shown here: see ${ctx.moreAt}._` : ''
+      below.push(details(`Statement timings: ${plural(timed.length, 'migration')}`, parts.join('\n\n') + more))
+    } else {
+      below.push(`_Per-statement timings left out to stay under the size limit: see ${ctx.moreAt}._`)
+    }
+  }
+  below.push(details('About this run', aboutList(ctx, l)))
+
+  return { top, next: `**Next:** ${adviceMarkdown(clip(r.nextStep, 2000))}`, below }
+}
+
+/** `<details>` with a summary of ours (escaped here) and a markdown body. */
+function details(summary: string, body: string): string {
+  return `<details><summary>${escapeHtmlText(summary)}</summary>\n\n${body}\n\n</details>`
+}
+
+/** The database in words a reviewer cannot misread: production, an ephemeral database, or not reached. */
+function whereWords(r: RunReport): string {
+  if (!r.target || r.target === '(not connected)') return 'the database (not reached)'
+  if (r.database?.kind === 'ephemeral') return `the ephemeral database ${inlineCode(r.target)}`
+  if (r.database?.kind === 'kept') return `production (${inlineCode(r.target)})`
+  return inlineCode(r.target)
+}
+
+/** Counts of this run's rows by status. */
+function count(r: RunReport, ...statuses: MigrationStatus[]): number {
+  return r.migrations.filter((m) => statuses.includes(m.status)).length
+}
+
+/** The heading: the result in words, what ran, where. */
+function verdict(r: RunReport): string {
+  const where = whereWords(r)
+  const failedOne = r.migrations.find((m) => m.status === 'failed' || m.status === 'partial')
+  const failedWhat = failedOne ? ` at ${inlineCode(failedOne.identity)}` : ''
+  const n = (k: number, one = 'migration') => plural(k, one)
+  switch (r.mode) {
+    case 'plan': {
+      const pending = count(r, 'pending', 'out-of-order', 'changed')
+      if (r.status === 'blocked') return `⛔ pgshift plan: refused (read-only, nothing ran) on ${where}`
+      if (r.status === 'failed') return `❌ pgshift plan failed (read-only, nothing ran) on ${where}`
+      return pending ? `📋 pgshift plan: ${n(pending)} to apply to ${where} (read-only)` : `✅ pgshift plan: nothing to apply; ${where} is up to date`
+    }
+    case 'dry-run': {
+      const k = count(r, 'previewed')
+      if (r.status === 'blocked') return `⛔ pgshift dry-run (preview: nothing kept): refused on ${where}`
+      if (r.status === 'failed') return `❌ pgshift dry-run (preview: nothing kept): would fail${failedWhat} on ${where}`
+      return k ? `✅ pgshift dry-run (preview: nothing kept): ${n(k)} would apply to ${where}` : `✅ pgshift dry-run (preview: nothing kept): nothing to apply to ${where}`
+    }
+    case 'apply': {
+      const k = r.applied.length
+      if (r.status === 'blocked') return `⛔ pgshift apply refused: nothing changed on ${where}`
+      if (r.status === 'failed') return `❌ pgshift apply failed${failedWhat} on ${where}: ${n(k)} applied before it`
+      return k ? `✅ pgshift apply: ${n(k)} applied to ${where}` : `✅ pgshift apply: nothing to apply; ${where} is up to date`
+    }
+    case 'verify': {
+      const checks = r.checks ?? []
+      const bad = checks.filter((c) => !c.ok).length
+      const diffs = (r.schemaDiff ?? []).reduce((a, d) => a + groupDifferences(d.differences).length, 0)
+      if (r.status === 'blocked') return `⛔ pgshift verify: refused on ${where} (read-only)`
+      if (r.status === 'failed' || bad || diffs) {
+        const what = [bad ? `${plural(bad, 'check')} failed` : '', diffs ? `${plural(diffs, 'schema object')} differ${diffs === 1 ? 's' : ''}` : ''].filter(Boolean).join(', ')
+        return `❌ pgshift verify: ${what || 'failed'} on ${where} (read-only)`
+      }
+      return `✅ pgshift verify: ${where} matches the files (read-only)`
+    }
+    case 'rollback': {
+      const downs = r.rolledBack?.length || (preview(r) ? count(r, 'previewed', 'failed') : 0)
+      if (preview(r)) {
+        const rows = (r.migrations ?? []).flatMap((m) => m.destroys ?? []).reduce((a, d) => a + d.rows, 0)
+        const loss = rows ? `, destroying ${plural(rows, 'row')}` : ''
+        if (r.status === 'blocked') return `⛔ pgshift rollback preview (nothing kept): refused on ${where}`
+        if (r.status === 'failed') return `❌ pgshift rollback preview (nothing kept): a down script would fail${failedWhat} on ${where}`
+        return `↩️ pgshift rollback preview (nothing kept): ${plural(downs, 'down script')} would run on ${where}${loss}`
+      }
+      if (r.status === 'blocked') return `⛔ pgshift rollback refused: nothing changed on ${where}`
+      if (r.status === 'failed') return `❌ pgshift rollback failed${failedWhat} on ${where}: ${n(downs)} rolled back before it`
+      if (r.status === 'nothing-to-do') return `✅ pgshift rollback: nothing to roll back on ${where}`
+      return `↩️ pgshift rollback: ${n(downs)} rolled back on ${where}`
+    }
+  }
+  return `pgshift ${escapeInline(r.mode)}: ${runResult(r)} on ${where}`
+}
+const preview = (r: RunReport) => isPreview(r)
+
+/** One line of facts: the migrations directory, the run, the commit, the time. */
+function factsLine(ctx: Ctx): string {
+  const r = ctx.report
+  const facts = [`**Migrations:** ${codeOrText(r.migrationsDir)} (${escapeInline(r.convention)})`, `**Took:** ${formatDuration(r.durationMs) || '0 ms'}`]
+  if (r.commit) facts.push(`**Commit:** ${codeOrText(r.commit.slice(0, 12))}`)
+  const run = r.runUrl ? safeUrl(r.runUrl) : undefined
+  if (run) facts.push(`[Run log](${run})`)
+  return facts.join(' · ')
+}
+
+/** The applied history in one line, whatever its length. */
+function historyLine(r: RunReport): string | undefined {
+  const applied = r.migrations.filter((m) => m.status === 'already-applied')
+  if (!applied.length) return undefined
+  const newest = applied[applied.length - 1] as MigrationResult
+  const when = newest.appliedAt ? ` (${escapeInline(newest.appliedAt.slice(0, 10))})` : ''
+  const label = r.mode === 'rollback' ? (isPreview(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run'
+  return `**${label}:** ${plural(applied.length, 'migration')}, newest ${codeOrText(newest.identity)}${when}.`
+}
+
+/** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
+function changesSection(ctx: Ctx, l: Limits, title?: string): string[] {
+  const r = ctx.report
+  const rows = runRows(r)
+  const words: Record<string, string> = { plan: 'This run would apply', 'dry-run': 'This preview ran', apply: 'This run', verify: 'Checked' }
+  if (!rows.length) return [r.migrations.length ? '' : 'No migrations found.'].filter(Boolean)
+  const counts = countSummary(rows)
+  const out = [`### ${title ?? `${words[r.mode] ?? 'This run'}: ${escapeInline(counts)}`}`]
+  const keep = Math.min(rows.length, l.rows, MAX_ROWS)
+  const shown = rankedRows(rows, keep)
+  if (shown.length) {
+    const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |']
+    for (const m of shown) {
+      const id = location(ctx, m.file, undefined, m.identity)
+      lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)} | ${formatDuration(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`)
+    }
+    out.push(lines.join('\n'))
+  }
+  if (rows.length > shown.length) out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`)
+  const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n)
+  if (noted.length) out.push(list(ctx, noted.map(({ m, n }) => `${codeOrText(m.identity)}: ${escapeInline(clip(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'))
+  return out
 }
 
 /**
- * The PR check's first screen (issue 15): the base phase in one line, the PR's own
- * migrations, the locks they take on existing tables, the lint, the rollback verdict.
+ * The PR check's first screen (issue 15): the base phase in one line, the PR's
+ * own migrations, the rollback test's verdict. Locks and lint follow, about the
+ * PR's migrations only.
  */
-function prCheckBlocks(ctx: Ctx, l: Limits): string[] {
+function prCheckSection(ctx: Ctx, l: Limits): string[] {
   const r = ctx.report
   const out = [`**Base phase:** ${escapeInline(basePhaseLine(r))}`]
-  const rows = prRows(r)
-  out.push("### This PR's migrations")
-  if (!rows.length) out.push('_This PR adds no migration under the migrations directory._')
-  else {
-    const lines = ['| Migration | Status | Duration | Locks on existing tables | Down |', '| --- | --- | --: | --- | :-: |']
-    for (const m of rows.slice(0, Math.max(1, l.rows))) {
-      const locks = m.locks === undefined ? '—' : m.locks.length ? escapeTableCell(clip(compactLocks(m.locks), Math.min(300, l.fieldChars))) : 'none'
-      lines.push(`| ${location(ctx, m.file, undefined) || escapeTableCell(m.identity)} | ${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)} | ${formatDuration(m.durationMs) || ' '} | ${locks} | ${m.hasDown ? '✓' : '—'} |`)
-    }
-    out.push(lines.join('\n'))
-    if (rows.length > Math.max(1, l.rows)) out.push(`_${plural(rows.length - Math.max(1, l.rows), 'more migration')} not shown here: see ${ctx.moreAt}._`)
-  }
-  const locked = rows.filter((m) => m.locks?.length)
-  if (locked.length) {
-    out.push('### Locks on existing tables')
-    const items = locked.map((m) => {
-      const locks = sortLocks(m.locks ?? []).map((lk) => {
-        const what = blocksWords(lk.blocks)
-        return `  - **${escapeInline(lockModeWords(lk.mode))}** on ${codeOrText(lk.relation)}${what ? `: ${escapeInline(clip(what, l.fieldChars))}` : ''}`
-      })
-      return [codeOrText(m.identity), ...locks].join('\n')
-    })
-    out.push(list(ctx, items, l.listItems, 'migration'))
-  }
-  if (r.lint?.length) out.push(...lintSection(ctx, l))
+  if (!prRows(r).length) out.push("### This PR's migrations", '_This PR adds no migration under the migrations directory._')
+  else out.push(...changesSection(ctx, l, "This PR's migrations"))
   const rollback = rollbackLine(r)
   if (rollback) out.push(`**Rollback test:** ${escapeInline(rollback)}`)
   return out
+}
+
+/** The most important `keep` rows, in run order. */
+function rankedRows(rows: MigrationResult[], keep: number): MigrationResult[] {
+  if (keep >= rows.length) return rows
+  const ranked = rows.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i)
+  const set = new Set(ranked.slice(0, Math.max(0, keep)).map((x) => x.i))
+  return rows.filter((_m, i) => set.has(i))
+}
+
+/** Rollback: the downs first, newest first, each with what it destroys. */
+function rollbackSection(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const byId = new Map(r.migrations.map((m) => [m.identity, m]))
+  // A real run lists what it rolled back, in order; a preview (or a refusal) the range it chose, newest first.
+  const inRange = r.migrations.filter((m) => m.status === 'previewed' || m.status === 'failed' || m.downFile !== undefined || m.destroys)
+  const order = r.rolledBack?.length ? r.rolledBack : inRange.map((m) => m.identity).reverse()
+  if (!order.length) return []
+  const prev = isPreview(r)
+  const out = [prev ? '### Down scripts this rollback would run, newest first' : '### Rolled back, newest first']
+  const items = order.map((id) => {
+    const m = byId.get(id)
+    const file = m?.downFile ?? m?.file
+    const where = file ? location(ctx, file, undefined, id) : codeOrText(id)
+    const d = formatDuration(m?.durationMs)
+    const destroys = (m?.destroys ?? []).map((x) => {
+      const at = file ? location(ctx, file, { line: x.line, col: 0 }, `line ${x.line}`) : `line ${x.line}`
+      return `   - destroys ${escapeInline(x.what)}: **${plural(x.rows, 'row')}${x.rows >= 1_000_000 ? '+' : ''}** (${at})`
+    })
+    const status = m?.status === 'failed' ? ' ❌ would fail' : ''
+    return [`${where}${d ? ` (${d})` : ''}${status}`, ...destroys].join('\n')
+  })
+  out.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'down script', true))
+  const loss = r.migrations.some((m) => m.destroys?.length)
+  if (prev && loss) out.push('**Data loss:** the real rollback needs `allow-data-loss: true`; back these rows up first.')
+  return out
+}
+
+/** Locks the run's migrations took on tables that already existed, with what they block; pgshift's own history writes are not the migration's. */
+function locksSection(ctx: Ctx, l: Limits): string[] {
+  const r = ctx.report
+  const own = new Set([unquote(r.historyTable), 'supabase_migrations.schema_migrations'])
+  const locked = runRows(r)
+    .map((m) => ({ m, locks: (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation))) }))
+    .filter((x) => x.locks.length)
+  if (!locked.length) return []
+  const items = locked.map(({ m, locks }) => {
+    const lines = sortLocks(locks).map((lk) => {
+      const what = blocksWords(lk.blocks)
+      return `  - **${escapeInline(lockModeWords(lk.mode))}** on ${codeOrText(lk.relation)}${what ? `: ${escapeInline(clip(what, l.fieldChars))}` : ''}`
+    })
+    return [codeOrText(m.identity), ...lines].join('\n')
+  })
+  return [isPreview(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')]
+}
+
+const unquote = (s: string) => s.replace(/"/g, '')
+
+/** Target, history, server, convention: the facts a reviewer rarely needs. */
+function aboutList(ctx: Ctx, l: Limits): string {
+  const r = ctx.report
+  const items = [`**Target:** ${codeOrText(r.target)}${r.database?.reason ? ` (${escapeInline(r.database.reason)})` : ''}`]
+  if (r.conventionNote) items.push(`**Convention:** ${escapeInline(r.convention)}: ${escapeInline(clip(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`)
+  if (r.historyTable) items.push(`**History:** ${codeOrText(r.historyTable)}${r.supabaseHistory ? ` + ${codeOrText(r.supabaseHistory.table)}` : ''}`)
+  const sb = r.supabaseHistory
+  if (sb && (sb.adopted.length || sb.backfilled.length)) {
+    const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean)
+    items.push(`**Supabase history:** ${escapeInline(parts.join(', '))}`)
+  }
+  if (r.supabaseShim) items.push(`**Supabase shim:** ${adviceMarkdown(clip(r.supabaseShim, l.fieldChars))}`)
+  if (r.serverVersion) items.push(`**Server:** ${codeOrText(r.serverVersion)}`)
+  items.push(`**pgshift:** ${codeOrText(r.version)}`)
+  return items.map((x) => `- ${x}`).join('\n')
 }
 
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
@@ -412,7 +554,9 @@ function backupSection(ctx: Ctx, l: Limits): string[] {
     items.push(`**Hook ${escapeInline(h.hook)}** ${where}${h.after ? ` after ${codeOrText(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : escapeInline(h.status)}${h.durationMs !== undefined ? ` (${formatDuration(h.durationMs) || '0 ms'})` : ''}`)
   }
   if (!items.length) return []
-  return ['### Backup and hooks', list(ctx, items, l.listItems, 'item')]
+  const failed = Boolean(b?.error) || (r.hooks ?? []).some((h) => h.status === 'failed')
+  const body = list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'item')
+  return failed ? ['### Backup and hooks', body] : [details(`Backup and hooks: ${plural(items.length, 'item')}`, body)]
 }
 
 function formatBytes(n: number): string {
@@ -461,96 +605,50 @@ function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult, c
   return out
 }
 
-function table(ctx: Ctx, l: Limits): string[] {
-  const all = ctx.report.migrations
-  // Keep the most important rows, shown in run order.
-  let keep: Set<number>
-  if (l.rows >= all.length) keep = new Set(all.map((_m, i) => i))
-  else {
-    const ranked = all.map((m, i) => ({ i, rank: ROW_RANK[m.status] ?? 9 })).sort((a, b) => a.rank - b.rank || a.i - b.i)
-    keep = new Set(ranked.slice(0, Math.max(0, l.rows)).map((x) => x.i))
-  }
-  const rows = all.filter((_m, i) => keep.has(i))
-  const out: string[] = []
-  if (rows.length) {
-    const withNotes = rows.some((m) => notes(m) !== '')
-    const withLocks = all.some((m) => m.locks !== undefined)
-    const head = ['Migration', 'Status', 'Duration', 'Statements', 'Runs', ...(withLocks ? ['Locks'] : []), 'Down', ...(withNotes ? ['Notes'] : [])]
-    const align = ['---', '---', '--:', '--:', '---', ...(withLocks ? ['---'] : []), ':-:', ...(withNotes ? ['---'] : [])]
-    const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`]
-    for (const m of rows) {
-      const cells = [
-        escapeTableCell(m.identity),
-        `${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)}`,
-        formatDuration(m.durationMs) || ' ',
-        m.statements === undefined ? '—' : String(m.statements),
-        runs(m),
-        ...(withLocks ? [m.locks ? escapeTableCell(clip(compactLocks(m.locks), Math.min(300, l.fieldChars))) : ' '] : []),
-        m.hasDown ? '✓' : '—',
-        ...(withNotes ? [escapeTableCell(clip(notes(m), l.fieldChars))] : [])
-      ]
-      lines.push(`| ${cells.join(' | ')} |`)
-    }
-    out.push(lines.join('\n'))
-  }
-  const left = all.length - rows.length
-  if (left > 0) {
-    out.push(
-      `_${plural(left, 'migration')} of ${all.length.toLocaleString('en-US')} left out of this table to stay under the size limit: see ${ctx.moreAt}._`
-    )
-  }
-  return out
-}
-
-function runs(m: MigrationResult): string {
-  const words = runModeWords(m)
-  if (m.runMode !== 'statements' || !m.nonTransactionalReasons?.length) return words
-  return `${words} (${escapeTableCell(clip([...new Set(m.nonTransactionalReasons)].join(', '), 200))})`
-}
-
 function notes(m: MigrationResult): string {
   const parts: string[] = []
   if (m.status === 'partial' && m.statementsDone !== undefined) parts.push(`${m.statementsDone} of ${m.statements} statements done`)
   if (m.retries) parts.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
   if (m.leftovers?.length) parts.push(`left behind: ${m.leftovers.join('; ')}`)
   if (m.notDryRunnable !== undefined) parts.push('not dry-runnable')
+  if (m.runMode === 'statements') parts.push(`${runModeWords(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`)
   parts.push(...twinNotes(m))
   if (m.note) parts.push(m.note)
   return parts.join('; ')
 }
 
-/** `<details>` with one migration's statements: line, statement, time, and the twin note. */
-function timingsDetails(ctx: Ctx, l: Limits, m: MigrationResult): string {
+/** One migration's statements: line (linked into the file that ran), statement, time, and the twin note. */
+function timingsTable(ctx: Ctx, l: Limits, m: MigrationResult): string {
   const timings = m.statementTimings ?? []
+  const file = ctx.report.mode === 'rollback' ? (m.downFile ?? m.file) : m.file
   const total = formatDuration(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0))
   const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length
   const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ')
   const withNote = twins > 0
   const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`]
-  for (const t of timings) {
-    const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${encodePath(m.file)}#L${t.line})` : String(t.line)
-    const cells = [line, escapeTableCell(clip(t.label, 200)), formatDuration(t.ms) || ' ']
-    if (withNote) cells.push(escapeTableCell(clip(t.twin ?? '', l.fieldChars)))
+  for (const t of timings.slice(0, MAX_ROWS)) {
+    const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${encodePath(file)}#L${t.line})` : String(t.line)
+    const cells = [line, escapeTableCell(clip(t.label, 80)), formatDuration(t.ms) || ' ']
+    if (withNote) cells.push(escapeTableCell(clip(t.twin ?? '', Math.min(l.fieldChars, 120))))
     lines.push(`| ${cells.join(' | ')} |`)
   }
-  return `<details><summary>${escapeHtmlText(m.identity)}: ${summary}</summary>\n\n${lines.join('\n')}\n\n</details>`
+  const more = timings.length > MAX_ROWS ? `\n\n_${plural(timings.length - MAX_ROWS, 'more statement')} not shown here: see ${ctx.moreAt}._` : ''
+  return `**${escapeInline(m.identity)}**: ${escapeInline(summary)}\n\n${lines.join('\n')}${more}`
 }
 
-/** Every check, failures first, with the failures' errors in full. */
+/** The failing checks, with their errors in full; the passing ones as a count, listed below the first screen. */
 function checksSection(ctx: Ctx, l: Limits): string[] {
   const checks = checksInOrder(ctx.report.checks ?? [])
   const failing = checks.filter((c) => !c.ok)
   const passing = checks.filter((c) => c.ok)
-  const shown = [...failing, ...passing.slice(0, Math.max(0, l.passingChecks))]
-  const out = ['### Checks', `${checksSummary(checks)}.`]
-  const lines = ['| Result | Subject | Where | Check |', '| --- | --- | --- | --- |']
-  for (const c of shown) {
+  const item = (c: VerifyCheck) => {
     const where = location(ctx, c.file, atLine(c.line))
-    lines.push(`| ${c.ok ? '✅ passed' : '❌ failed'} | ${escapeTableCell(c.subject)} | ${where || ' '} | ${escapeTableCell(clip(c.message, l.fieldChars))} |`)
+    return `${c.ok ? '✅' : '❌'} ${codeOrText(c.subject)}${where ? ` (${where})` : ''}: ${adviceMarkdown(clip(c.message, l.fieldChars))}`
   }
-  out.push(lines.join('\n'))
-  const left = checks.length - shown.length
-  if (left > 0) out.push(`_${plural(left, 'passing check')} left out to stay under the size limit: see ${ctx.moreAt}._`)
+  const out = [`### Checks: ${escapeInline(checksSummary(checks))}`]
+  if (failing.length) out.push(list(ctx, failing.map(item), Math.min(l.listItems, MAX_ITEMS), 'failing check'))
+  // The passing ones are a count: one per migration would grow with history (the JSON report lists them).
+  if (passing.length && failing.length) out.push(`✅ The other ${plural(passing.length, 'check')} passed.`)
   const withErrors = failing.filter((c) => c.error)
   withErrors.forEach((c, i) => {
     if (i < l.errors) out.push(...errorBlocks(ctx, l, c.error as MappedError, undefined, c))
@@ -563,21 +661,19 @@ function checksSection(ctx: Ctx, l: Limits): string[] {
 }
 
 /** Each comparison as a collapsible table: object, change, detail. */
-/** Lint findings: rule, where, what and the safe rewrite; suppressed ones last, with their reason. */
+/** Lint findings as a list (long text never widens a table): rule, where, what, why and the safe rewrite; suppressed ones last. */
 function lintSection(ctx: Ctx, l: Limits): string[] {
   const all = ctx.report.lint ?? []
   const open = all.filter((f) => !f.suppressed)
   const ordered = [...open, ...all.filter((f) => f.suppressed)]
-  const shown = ordered.slice(0, Math.max(0, l.rows))
-  const lines = ['| Rule | Where | Finding | Safe rewrite |', '| --- | --- | --- | --- |']
-  for (const f of shown) {
-    const rule = `${f.severity === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${f.suppressed ? ` (suppressed: ${escapeTableCell(clip(f.suppressed, l.fieldChars))})` : ''}`
-    const finding = `${adviceCell(clip(f.message, l.fieldChars))}<br>${adviceCell(clip(f.why, l.fieldChars))}`
-    lines.push(`| ${rule} | ${location(ctx, f.file, { line: f.line, col: f.col })} | ${finding} | ${adviceCell(clip(f.fix, l.fieldChars))} |`)
-  }
-  const out = [`### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`, lines.join('\n')]
-  if (ordered.length > shown.length) out.push(`_${plural(ordered.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
-  return out
+  const items = ordered.map((f) => {
+    const mark = f.suppressed ? '💤' : f.severity === 'error' ? '❌' : '⚠️'
+    const head = `${mark} ${codeOrText(f.rule)} at ${location(ctx, f.file, { line: f.line, col: f.col })}: ${adviceMarkdown(clip(f.message, l.fieldChars))}`
+    if (f.suppressed) return `${head} (suppressed: ${escapeInline(clip(f.suppressed, l.fieldChars))})`
+    return `${head}  \n  ${adviceMarkdown(clip(f.why, l.fieldChars))}  \n  **Safe rewrite:** ${adviceMarkdown(clip(f.fix, l.fieldChars))}`
+  })
+  const title = `### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`
+  return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')]
 }
 
 /** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
@@ -597,45 +693,96 @@ function supabaseLintSection(ctx: Ctx, l: Limits): string[] {
 }
 
 const CHANGE_WORDS: Record<string, string> = { added: 'added', removed: 'dropped', changed: 'changed' }
+/** Kinds whose key is `<kind> <table>.<name>`: shown with their table. */
+const TABLE_PARTS = new Set(['column', 'constraint', 'policy', 'trigger'])
 
-/** What the run's migrations add, drop and change, grouped by object type. */
-function schemaChangesSection(ctx: Ctx, l: Limits): string[] {
-  const changes = ctx.report.schemaChanges ?? []
-  const kindOf = (object: string) => object.split(' ')[0] ?? object
-  const kinds = [...new Set(changes.map((c) => kindOf(c.object)))].sort()
-  const summary = kinds.map((k) => `${changes.filter((c) => kindOf(c.object) === k).length} ${k}`).join(', ')
-  const shown = changes.slice(0, Math.max(0, l.diffRows * 5))
-  const lines = ['| Type | Object | Change | Detail |', '| --- | --- | --- | --- |']
-  for (const k of kinds) {
-    for (const c of shown.filter((x) => kindOf(x.object) === k)) {
-      lines.push(`| ${escapeTableCell(k)} | ${escapeTableCell(c.object.slice(k.length + 1))} | ${CHANGE_WORDS[c.change] ?? c.change} | ${escapeTableCell(clip(c.detail ?? '', l.fieldChars))} |`)
-    }
-  }
-  const more = changes.length > shown.length ? `\n\n_${plural(changes.length - shown.length, 'more change')} not shown here: see ${ctx.moreAt}._` : ''
-  return ['### Schema changes in this run', `<details><summary>${escapeHtmlText(`${plural(changes.length, 'change')}: ${summary}`)}</summary>\n\n${lines.join('\n')}${more}\n\n</details>`]
+interface ObjectGroup {
+  /** e.g. `table public.users`. */
+  object: string
+  change: string
+  detail: string
 }
 
-function schemaDiffSection(ctx: Ctx, l: Limits): string[] {
-  const out = ['### Schema differences']
+/**
+ * Differences grouped by object: a table with its added columns, constraints,
+ * policies and triggers is one row (`column public.users.email` joins
+ * `table public.users`); every other object is a row of its own.
+ */
+export function groupDifferences(diffs: readonly SchemaDifference[]): ObjectGroup[] {
+  const groups = new Map<string, { own?: SchemaDifference; parts: Map<string, string[]> }>()
+  const order: string[] = []
+  const group = (key: string) => {
+    let g = groups.get(key)
+    if (!g) {
+      g = { parts: new Map() }
+      groups.set(key, g)
+      order.push(key)
+    }
+    return g
+  }
+  for (const d of diffs) {
+    const kind = d.object.split(' ')[0] ?? d.object
+    const rest = d.object.slice(kind.length + 1)
+    const dot = rest.lastIndexOf('.')
+    if (TABLE_PARTS.has(kind) && dot > 0) {
+      const g = group(`table ${rest.slice(0, dot)}`)
+      const name = rest.slice(dot + 1)
+      const sign = d.change === 'added' ? '+' : d.change === 'removed' ? '-' : '~'
+      const list = g.parts.get(kind) ?? []
+      list.push(`${sign}${name}${d.change === 'changed' && d.detail ? ` (${d.detail})` : ''}`)
+      g.parts.set(kind, list)
+    } else {
+      group(d.object).own = d
+    }
+  }
+  return order.map((key) => {
+    const g = groups.get(key) as { own?: SchemaDifference; parts: Map<string, string[]> }
+    const parts = [...g.parts].map(([kind, names]) => `${names.length} ${kind}${names.length === 1 ? '' : 's'}: ${names.join(', ')}`)
+    const own = g.own
+    const change = own ? (CHANGE_WORDS[own.change] ?? own.change) : 'changed'
+    const detail = [own?.change === 'changed' ? (own.detail ?? '') : '', ...parts].filter(Boolean).join('; ')
+    return { object: key, change, detail }
+  })
+}
+
+/** A grouped difference table: 3 columns, the detail clipped. */
+function groupTable(ctx: Ctx, l: Limits, diffs: readonly SchemaDifference[]): string {
+  const groups = groupDifferences(diffs)
+  const keep = Math.min(groups.length, l.diffRows, MAX_ROWS)
+  const lines = ['| Object | Change | Detail |', '| --- | --- | --- |']
+  for (const g of groups.slice(0, keep)) lines.push(`| ${escapeTableCell(g.object)} | ${escapeTableCell(g.change)} | ${escapeTableCell(clip(g.detail, Math.min(l.fieldChars, 300)))} |`)
+  const more = groups.length > keep ? `\n\n_${plural(groups.length - keep, 'more object')} not shown here: see ${ctx.moreAt}._` : ''
+  return keep ? lines.join('\n') + more : more.trim()
+}
+
+/** What the run's migrations add, drop and change, one row per object. */
+function schemaChangesSection(ctx: Ctx, l: Limits): string[] {
+  const changes = ctx.report.schemaChanges ?? []
+  const objects = groupDifferences(changes).length
+  return [details(`Schema changes in this run: ${plural(objects, 'object')} (${plural(changes.length, 'change')})`, groupTable(ctx, l, changes))]
+}
+
+/** Each schema comparison: a line on the first screen, its objects in `<details>`. */
+function schemaDiffSection(ctx: Ctx): string[] {
+  const out: string[] = []
   for (const d of ctx.report.schemaDiff ?? []) {
     const n = d.differences.length
     if (n === 0) {
       out.push(`✅ ${escapeInline(d.title)}: no differences.`)
       continue
     }
-    const shown = d.differences.slice(0, Math.max(0, l.diffRows))
-    const parts: string[] = []
-    if (shown.length) {
-      const lines = ['| Object | Change | Detail |', '| --- | --- | --- |']
-      for (const x of shown) lines.push(`| ${escapeTableCell(x.object)} | ${escapeTableCell(x.change)} | ${escapeTableCell(clip(x.detail ?? '', l.fieldChars))} |`)
-      parts.push(lines.join('\n'))
-    }
-    if (n > shown.length) {
-      parts.push(`_${shown.length ? 'and ' : ''}${plural(n - shown.length, shown.length ? 'more difference' : 'difference')} not shown here: see ${ctx.moreAt}._`)
-    }
-    out.push(`<details><summary>${escapeHtmlText(d.title)} (${plural(n, 'difference')})</summary>\n\n${parts.join('\n\n')}\n\n</details>`)
+    const objects = groupDifferences(d.differences)
+    const names = objects.slice(0, 3).map((g) => `${codeOrText(g.object)} ${escapeInline(g.change)}`).join(', ')
+    out.push(`❌ **${escapeInline(d.title)}:** ${plural(objects.length, 'object')} differ: ${names}${objects.length > 3 ? ', …' : ''}`)
   }
   return out
+}
+
+/** Each comparison's objects, one row per object, below the first screen. */
+function schemaDiffDetails(ctx: Ctx, l: Limits): string[] {
+  return (ctx.report.schemaDiff ?? [])
+    .filter((d) => d.differences.length)
+    .map((d) => details(`${d.title}: ${plural(groupDifferences(d.differences).length, 'object')} (${plural(d.differences.length, 'difference')})`, groupTable(ctx, l, d.differences)))
 }
 
 /** Cuts plain text to at most `max` UTF-8 bytes, on a character boundary. */

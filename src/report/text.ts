@@ -383,14 +383,21 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     out.push(...field('hint', pr.hint, '    '))
   }
 
-  // One line per migration (the PR check: the PR's own; the base phase is the line above).
-  const shown = report.prCheck ? prRows(report) : report.migrations
-  if (shown.length) {
+  // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
+  // the applied history is one line, whatever its length.
+  const rows = report.prCheck ? prRows(report) : report.migrations.filter((m) => m.status !== 'already-applied')
+  const history = report.prCheck ? [] : report.migrations.filter((m) => m.status === 'already-applied')
+  if (rows.length || history.length) {
     out.push('')
     if (report.prCheck) out.push("this PR's migrations:")
-    const statusWidth = Math.max(...shown.map((m) => m.status.length))
-    const idWidth = Math.max(...shown.map((m) => clean(m.identity).length))
-    for (const m of shown) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    const statusWidth = Math.max(0, ...rows.map((m) => m.status.length))
+    const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length))
+    for (const m of rows) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    if (history.length) {
+      const label = report.mode === 'rollback' ? 'still applied' : 'already applied'
+      const newest = history[history.length - 1] as MigrationResult
+      out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
+    }
   } else if (report.prCheck) {
     out.push('', '  this PR adds no migration under the migrations directory')
   } else {

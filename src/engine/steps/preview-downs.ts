@@ -17,5 +17,15 @@ export async function previewDowns(ctx: ModeContext, exec: ExecContext, range: M
   report.status = out.failed ? 'failed' : 'success'
   report.nextStep = out.failed
     ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-    : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}: ${range.map((m) => m.identity).join(', ')}.`
+    : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`
+}
+
+/** What the downs destroy, and what the real rollback then needs. */
+function lossAdvice(results: MigrationResult[], allowed: boolean): string {
+  const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0)
+  if (!rows) return ''
+  const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`
+  return allowed
+    ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
+    : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`
 }

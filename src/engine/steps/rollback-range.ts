@@ -101,7 +101,17 @@ export async function chooseRollbackRange(ctx: ModeContext): Promise<Migration[]
     ])
   }
   const risk = await dataAtRisk(ctx.client, range)
-  if (risk.length && !settings.allowDataLoss) {
+  // The report names each down's file and what it destroys, for the preview and the refusal alike.
+  const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]))
+  for (const m of range) {
+    const result = byIdentity.get(m.identity)
+    if (!result) continue
+    result.downFile = m.scriptFiles.down ?? m.down?.source.file
+    const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }))
+    if (destroys.length) result.destroys = destroys
+  }
+  // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
+  if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
     return refuse(report, [
       `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
     ])
