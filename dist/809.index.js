@@ -110,8 +110,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 67 modules
-var engine_run = __webpack_require__(2285);
+// EXTERNAL MODULE: ./src/engine/run.ts + 69 modules
+var engine_run = __webpack_require__(5466);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
@@ -1275,14 +1275,16 @@ async function comment(report, settings, gh, linkBase) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bx: () => (/* binding */ connectionLost),
 /* harmony export */   Cb: () => (/* binding */ sessionSettingsSql),
 /* harmony export */   IG: () => (/* binding */ tlsEnvironmentWarnings),
+/* harmony export */   Lw: () => (/* binding */ readOnlyReason),
 /* harmony export */   Ng: () => (/* binding */ connect),
 /* harmony export */   Qf: () => (/* binding */ backendPid),
 /* harmony export */   hU: () => (/* binding */ cancelBackend),
 /* harmony export */   qh: () => (/* binding */ serverVersion)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_ATTEMPT_TIMEOUT_MS, connectionLost */
+/* unused harmony export DEFAULT_ATTEMPT_TIMEOUT_MS */
 /* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -1317,10 +1319,13 @@ const TLS_CERT_CODES = new Set([
  * killed runner's statement stops and its locks go. On older servers (42704)
  * and platforms without support (22023) it is skipped. Timeouts are not set
  * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
- * rejects those).
+ * rejects those). `idle_session_timeout` (PG 14+) is turned off for our own
+ * sessions: the migration connection idles while the lock connection waits for
+ * another runner, and a cut there would fail a run that was only queueing.
  */
 function sessionSettingsSql() {
-    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
+    return ("DO $pgshift$BEGIN BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END; " +
+        'BEGIN SET idle_session_timeout = 0; EXCEPTION WHEN undefined_object THEN NULL; END; END$pgshift$');
 }
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
@@ -1465,6 +1470,25 @@ function tlsOptionsFor(target) {
     return ssl;
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleepUnlessAborted(ms, signal) {
+    if (!signal)
+        return sleep(ms);
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+function cancelledWhileConnecting(target, attempts) {
+    return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('cancelled', `Cancelled while connecting to ${target.display} (after ${attempts} attempt${attempts === 1 ? '' : 's'}).`, 'Nothing was changed: the run was cancelled before it connected.', { target: target.display, attempts });
+}
 function destroyQuietly(c) {
     c.on('error', () => { });
     const stream = c.connection?.stream;
@@ -1518,6 +1542,8 @@ async function connect(target, opts) {
     let attempts = 0;
     let delay = FIRST_DELAY_MS;
     for (;;) {
+        if (opts.signal?.aborted)
+            throw cancelledWhileConnecting(target, attempts);
         attempts++;
         const remaining = deadline - Date.now();
         const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
@@ -1532,6 +1558,9 @@ async function connect(target, opts) {
             opts.onError?.(ce);
         });
         let f;
+        // A cancel drops the attempt in flight: connect() then fails and the loop stops.
+        const drop = () => destroyQuietly(client);
+        opts.signal?.addEventListener('abort', drop, { once: true });
         try {
             await client.connect();
             try {
@@ -1555,7 +1584,12 @@ async function connect(target, opts) {
             if (e instanceof _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc)
                 throw e;
             destroyQuietly(client);
+            if (opts.signal?.aborted)
+                throw cancelledWhileConnecting(target, attempts);
             f = facts(e);
+        }
+        finally {
+            opts.signal?.removeEventListener('abort', drop);
         }
         // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
         if (f.code === 'tls-refused' && useTls && target.sslFallback) {
@@ -1572,7 +1606,7 @@ async function connect(target, opts) {
         }
         const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
         opts.onRetry?.(attempts, (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${describe(f)}; retrying in ${wait} ms`));
-        await sleep(wait);
+        await sleepUnlessAborted(wait, opts.signal);
         delay = Math.min(MAX_DELAY_MS, delay * 2);
     }
 }
@@ -1588,9 +1622,16 @@ function tlsEnvironmentWarnings(env = process.env) {
     }
     return out;
 }
-/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
+/**
+ * Asks the server to cancel the statement running in backend `pid`, over another
+ * connection. `via` may be the lock connection, inside the transaction that holds
+ * the run lock: an error there would end that transaction and release the lock,
+ * so the call cannot fail (a DO block that swallows its own error).
+ */
 async function cancelBackend(via, pid) {
-    await via.query('SELECT pg_cancel_backend($1)', [pid]);
+    if (!Number.isInteger(pid))
+        return;
+    await via.query(`DO $pgshift$BEGIN PERFORM pg_catalog.pg_cancel_backend(${pid}); EXCEPTION WHEN OTHERS THEN NULL; END$pgshift$`);
 }
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 async function serverVersion(c) {
@@ -1601,6 +1642,24 @@ async function serverVersion(c) {
     const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
     return { num: Number(r.rows[0].num), text: r.rows[0].text };
 }
+/**
+ * Why this server cannot take changes, or undefined when it can: a hot standby
+ * (pg_is_in_recovery), or a session that starts read-only (default_transaction_read_only
+ * on the database or role; some managed databases set it when the disk is full).
+ * Checked before the lock, so the user gets the fix instead of advice about CREATE
+ * privileges from the first write that fails with 25006.
+ */
+async function readOnlyReason(c) {
+    const r = await c.query("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro");
+    const row = r.rows[0];
+    if (row?.standby) {
+        return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('read-only', 'This server is a standby (in recovery): it is read-only.', 'Point database-url at the primary. Nothing was changed.', { sqlstate: '25006' });
+    }
+    if (row?.ro === 'on') {
+        return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('read-only', 'This server is read-only for this session (default_transaction_read_only is on for the database or the role).', 'Point database-url at the primary, or turn read-only off for the migration role (ALTER ROLE ... SET default_transaction_read_only = off). Nothing was changed.', { sqlstate: '25006' });
+    }
+    return undefined;
+}
 
 
 /***/ }),
@@ -1609,6 +1668,7 @@ async function serverVersion(c) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K4: () => (/* binding */ transactionPoolerError),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
 /* harmony export */   j_: () => (/* binding */ sessionPoolerUrl),
 /* harmony export */   mx: () => (/* binding */ parseDatabaseUrl),
@@ -1679,6 +1739,18 @@ function sessionPoolerUrl(t) {
     const host = t.isSupabasePooler ? t.host : 'aws-0-<region>.pooler.supabase.com';
     const database = t.isSupabasePooler || t.isSupabaseDirectHost ? t.database : 'postgres';
     return `postgres://${user}:***@${host}:5432/${/^[A-Za-z0-9_-]+$/.test(database) ? database : 'postgres'}`;
+}
+/**
+ * The refusal of a transaction-mode pooler, with the session-pooler fix: from the
+ * URL (port 6543, pgbouncer=true) or from what the connections showed at run time.
+ */
+function transactionPoolerError(t, why, pgbouncerParam = false) {
+    const fixed = sessionPoolerUrl(t);
+    return new ConnectionError('transaction-pooler', `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`, `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
+        (t.isSupabasePooler ? ` (db.${t.supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
+        '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
+        (pgbouncerParam ? ', and drop pgbouncer=true from the URL' : '') +
+        '.');
 }
 /**
  * Warnings from the URL alone, before connecting: a Supabase direct host
@@ -1815,16 +1887,12 @@ function parseDatabaseUrl(raw) {
         supabaseRef = lowerHost.split('.')[1];
     else if (isSupabasePooler && /^postgres\.[a-z0-9]+$/i.test(user))
         supabaseRef = user.slice('postgres.'.length);
-    // The transaction pooler (PgBouncer/Supavisor in transaction mode).
+    // The transaction pooler (PgBouncer/Supavisor in transaction mode), when the URL says so.
+    // Any other port is checked at run time (db/pooler.ts).
     const pgbouncer = params.get('pgbouncer');
     if (port === 6543 || (pgbouncer !== undefined && /^(true|1|yes|on)$/i.test(pgbouncer))) {
         const why = port === 6543 ? 'port 6543 is the transaction pooler' : 'pgbouncer=true marks a transaction-mode pooler';
-        const fixed = sessionPoolerUrl({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost });
-        fail('transaction-pooler', `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`, `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
-            (isSupabasePooler ? ` (db.${supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
-            '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
-            (pgbouncer !== undefined ? ', and drop pgbouncer=true from the URL' : '') +
-            '.');
+        throw transactionPoolerError({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost }, why, pgbouncer !== undefined);
     }
     // TLS.
     const sslmodeRaw = params.get('sslmode');
@@ -2073,7 +2141,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 2285:
+/***/ 5466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2195,16 +2263,42 @@ async function readHistory(client, schema) {
     }));
 }
 const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,esm/* escapeLiteral */.NO)(v);
+function valuesSql(schema, w) {
+    return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
 /**
- * The upsert as literal SQL, so it can travel in the same simple-query message as
+ * The history row of a migration that commits: a plain INSERT, so the primary key
+ * is the commit guard. Two runners that both ran a migration cannot both commit it:
+ * the second INSERT waits for the first transaction and then fails with 23505 (or
+ * fails at once if the first committed), rolling its copy of the migration back.
+ */
+function insertHistorySql(schema, w) {
+    return valuesSql(schema, w);
+}
+/**
+ * Removes the row that `insertHistorySql` replaces, in the same transaction and
+ * before it: only the row this run saw. If another runner replaced it meanwhile,
+ * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
+ * of the row) and the INSERT that follows fails on the primary key.
+ */
+function deletePriorRowSql(schema, identity, prior) {
+    const which = 'partialDone' in prior
+        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
+        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
+    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
+}
+/**
+ * The upsert, for writes that are rolled back (the dry-run's preview) or that
+ * baseline rows applied by another tool; migrations that commit use
+ * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
  * the migration and its COMMIT (one round trip per migration). Values are escaped
  * with pg's escapeLiteral.
  */
 function upsertHistorySql(schema, w) {
-    return `INSERT INTO ${historyTableName(schema)}
-  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
-VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
-  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})
+    return `${valuesSql(schema, w)}
 ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
   script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
   statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
@@ -2239,17 +2333,31 @@ class LockNotAcquired extends Error {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
+ * One attempt: a transaction that turns off the timeouts that would end it while
+ * it idles (only those the server has), then tries the key. The key is a decimal
+ * bigint we computed (lockKey), so it is inlined: one round trip.
+ */
+function tryLockSql(key) {
+    if (!/^-?\d+$/.test(key))
+        throw new Error(`not a lock key: ${key}`);
+    return ("BEGIN;SELECT pg_catalog.set_config(name, '0', true) FROM pg_catalog.pg_settings WHERE name IN ('idle_in_transaction_session_timeout', 'transaction_timeout');" +
+        `SELECT pg_catalog.pg_try_advisory_xact_lock(${key}::bigint) AS ok, pg_catalog.pg_backend_pid() AS pid`);
+}
+/**
  * Polls until the lock is ours or `waitMs` has passed. `onWait` is called once,
- * when the first attempt fails, so long waits are visible in the log.
+ * when the first attempt fails, so long waits are visible in the log. On success
+ * the lock connection is left inside the transaction that holds the lock.
  */
 async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () => false) {
     const started = Date.now();
     let delay = 50;
     let told = false;
     for (;;) {
-        const r = await lockClient.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-        if (r.rows[0]?.ok)
-            return;
+        const results = (await lockClient.query(tryLockSql(key)));
+        const row = results[results.length - 1]?.rows[0];
+        if (row?.ok)
+            return { key, holderPid: row.pid };
+        await lockClient.query('ROLLBACK');
         const waited = Date.now() - started;
         if (isCancelled())
             throw Object.assign(new Error('cancelled while waiting for the pgshift lock'), { next: 'Nothing was changed: the run was cancelled before it got the lock.' });
@@ -2263,15 +2371,18 @@ async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () 
         delay = Math.min(delay * 2, 1000);
     }
 }
-async function releaseRunLock(lockClient, key) {
-    await lockClient.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+/** Ends the lock's transaction, which releases the lock. */
+async function releaseRunLock(lockClient) {
+    await lockClient.query('ROLLBACK');
+}
+/** The key as pg_locks shows it: classid (high 32 bits) and objid (low 32 bits), objsubid 1. */
+function lockKeyParts(key) {
+    const u = BigInt.asUintN(64, BigInt(key));
+    return { classid: Number(u >> 32n), objid: Number(u & 0xffffffffn) };
 }
 /** Who holds the key: pid, application_name and client address from pg_stat_activity. */
 async function lockHolders(client, key) {
-    const k = BigInt(key);
-    const u = BigInt.asUintN(64, k);
-    const classid = Number(u >> 32n);
-    const objid = Number(u & 0xffffffffn);
+    const { classid, objid } = lockKeyParts(key);
     const r = await client.query(`SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start, a.state
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 1
@@ -2287,6 +2398,44 @@ async function lockHolders(client, key) {
 
 // EXTERNAL MODULE: ./src/db/url.ts
 var url = __webpack_require__(879);
+;// CONCATENATED MODULE: ./src/db/pooler.ts
+
+
+async function pidOf(c) {
+    return (await c.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid;
+}
+/** Why these two connections look pooled in transaction mode, or undefined when they do not. */
+async function transactionPoolerEvidence(client, lockClient) {
+    const m0 = (0,connect/* backendPid */.Qf)(client);
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (m0 === undefined || l0 === undefined)
+        return undefined;
+    if (m0 === l0)
+        return `two connections of this run were served by the same server backend (pid ${m0})`;
+    await client.query('BEGIN');
+    let m1;
+    let l1;
+    try {
+        m1 = await pidOf(client);
+        l1 = await pidOf(lockClient);
+    }
+    finally {
+        await client.query('COMMIT');
+    }
+    const m2 = await pidOf(client);
+    if (m1 !== m0 || m2 !== m0)
+        return `the migration connection moved from server backend ${m0} to ${m1 !== m0 ? m1 : m2} between transactions`;
+    if (l1 !== l0)
+        return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
+    return undefined;
+}
+/** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
+async function refuseTransactionPooler(target, client, lockClient) {
+    const evidence = await transactionPoolerEvidence(client, lockClient);
+    if (evidence)
+        throw (0,url/* transactionPoolerError */.K4)(target, `${evidence}, which only a transaction-mode pooler does`);
+}
+
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/source/discover.ts + 3 modules
@@ -3259,6 +3408,7 @@ function execContext(ctx) {
             ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
             : undefined,
         isCancelled: ctx.isCancelled,
+        runLock: ctx.runLock,
         onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
     };
 }
@@ -3424,6 +3574,10 @@ function nextStepFor(code, file) {
             return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
         case '57014':
             return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
+        case '2D000':
+            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
+        case '25006':
+            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
         case '25001':
             return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
         case '42501':
@@ -3542,6 +3696,8 @@ function deleteSupabaseRowSql(version) {
 
 
 
+
+
 const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
 function retryDelayMs(attempt) {
@@ -3564,11 +3720,56 @@ function historyWrite(m, ctx, extra) {
         ...extra
     };
 }
-const resetSql = (ctx) => `RESET ALL;RESET ROLE;${ctx.sessionSql}`;
+/**
+ * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
+ * first: RESET ALL leaves the session user alone (session_authorization and role
+ * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
+ * the next file's objects. Any user may go back to the one it logged in as.
+ */
+const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
+const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
+/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
+const LOCK_LOST_SQLSTATE = 'PGSLK';
+const BACKEND_MOVED_SQLSTATE = 'PGSPL';
+/**
+ * The check that precedes every commit, as one statement run on the migration
+ * connection inside the transaction it guards: the run lock is still held by the
+ * lock connection's backend (pg_locks), and this connection is still on the backend
+ * it had at connect (a transaction pooler moves it). Either failing raises, so the
+ * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
+ * stops the run before another runner's copy could commit alongside ours.
+ */
+function runGuardSql(ctx) {
+    const checks = [];
+    const pid = (0,connect/* backendPid */.Qf)(ctx.client);
+    if (pid !== undefined) {
+        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
+    }
+    if (ctx.runLock) {
+        const { classid, objid } = lockKeyParts(ctx.runLock.key);
+        checks.push(`IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${ctx.runLock.holderPid} AND classid = ${classid}::oid AND objid = ${objid}::oid AND objsubid = 1 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
+    }
+    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
+}
 function isConnectionError(err) {
+    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
     if (isPgError(err))
-        return ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(err.code);
+        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
     return true; // not a server error at all: the socket broke
+}
+/** The next step when the run guard stopped a migration before its COMMIT. */
+function guardNext(code, file) {
+    if (code === LOCK_LOST_SQLSTATE) {
+        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
+    }
+    if (code === BACKEND_MOVED_SQLSTATE) {
+        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432) or connect directly, then rerun.`;
+    }
+    return undefined;
+}
+/** What the run does when history already holds the row it inserts: another runner committed this migration. */
+function duplicateNext(identity, file) {
+    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
 }
 async function tryQuery(client, sql) {
     try {
@@ -3582,12 +3783,32 @@ async function executeMigration(ctx, run) {
     const m = run.migration;
     if (m.up.runMode !== 'transaction')
         return runStatements(ctx, run);
-    return runInTransaction(ctx, m.up, recordAppliedSql(ctx, m, {}), run.resumeFrom);
+    const prior = priorRow(run);
+    const record = [...(prior ? [deletePriorRowSql(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
+    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
 }
 /**
- * The history write that commits with a migration: pgshift's row and, when the
- * Supabase CLI's history is kept, the CLI's row. One statement (a data-modifying
- * CTE), so the statement count of the round trip does not change.
+ * The history row a run replaces rather than inserts, handled explicitly: a
+ * resumed statement-by-statement file (its 'partial' row) and a changed
+ * repeatable (its row with the old checksum). Every other migration inserts.
+ */
+function priorRow(run) {
+    if (run.resumed)
+        return { partialDone: run.resumeFrom };
+    if (run.migration.kind === 'repeatable')
+        return { otherChecksum: run.migration.checksum };
+    return undefined;
+}
+/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
+function insertAppliedSql(ctx, m, extra) {
+    const ours = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/**
+ * The history write of a migration's preview (rolled back, so an upsert; a real
+ * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
+ * is kept, the CLI's row. One statement (a data-modifying CTE).
  */
 function recordAppliedSql(ctx, m, extra) {
     const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
@@ -3610,8 +3831,9 @@ function deleteHistorySql(ctx, identity) {
  */
 const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
 const AS_LOGIN_USER_STATEMENTS = 2;
-/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks). */
-const ownTransaction = (sql) => `BEGIN;${AS_LOGIN_USER};${sql};COMMIT`;
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
+// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
+const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
 /**
  * Runs a down script. A transactional down commits with the history delete; a
  * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
@@ -3623,14 +3845,14 @@ async function executeDown(ctx, m) {
         throw new Error(`${m.identity} has no down script`);
     const record = deleteHistorySql(ctx, m.identity);
     if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, record, 0);
+        return runInTransaction(ctx, down, [record], 0, m.identity);
     const started = performance.now();
     let done = 0;
     try {
         for (const s of down.statements) {
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            await ctx.client.query(timeoutsFor(ctx, s));
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
             }
@@ -3639,7 +3861,7 @@ async function executeDown(ctx, m) {
             }
             done++;
         }
-        await ctx.client.query(`${ownTransaction(record)};${resetSql(ctx)}`);
+        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
         return { ok: true, durationMs: performance.now() - started, retries: 0 };
     }
     catch (error) {
@@ -3657,7 +3879,7 @@ async function executeDown(ctx, m) {
  */
 async function executeHook(ctx, script) {
     if (script.runMode === 'transaction')
-        return runInTransaction(ctx, script, 'SELECT 1', 0);
+        return runInTransaction(ctx, script, [], 0);
     const started = performance.now();
     let done = 0;
     try {
@@ -3666,7 +3888,7 @@ async function executeHook(ctx, script) {
                 continue;
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
-            await ctx.client.query(timeoutsFor(ctx, s));
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
             }
@@ -3702,7 +3924,7 @@ function timeoutsFor(ctx, s) {
  * statement by statement, now transactional): the statements that already
  * committed are blanked out, keeping every position in the file.
  */
-async function runInTransaction(ctx, script, recordSql, resumeFrom) {
+async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
     const sendText = skipped.length ? (0,source_script/* blankStatements */.fw)(script, skipped) : script.sendText;
     const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
@@ -3711,9 +3933,10 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
     const prefixStatements = 4;
     const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : '';
     // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`;
-    const recordIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
-    const commitIndex = recordIndex + 1;
+    // The guard and the history write run as the login user, after the file.
+    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
+    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
+    const commitIndex = guardIndex + 1 + record.length;
     const sql = prefix + sendText + suffix;
     const origin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length };
     const started = performance.now();
@@ -3743,7 +3966,14 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
         }
         // Positions past the file belong to our suffix: they say nothing about the file.
         const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
-        if (idx >= sent.length && idx < commitIndex) {
+        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = guarded;
+        }
+        else if (identity && idx > guardIndex && idx < commitIndex && isPgError(error) && error.code === '23505') {
+            mapped.next = duplicateNext(identity, script.source.file);
+        }
+        else if (idx >= sent.length && idx < commitIndex) {
             mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`;
         }
         else if (idx === commitIndex) {
@@ -3763,15 +3993,16 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
  * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
  * row of the history table (or, when that table does not exist, creates a temporary
  * table: catalog rows are WAL-logged). It runs with the session's own
- * synchronous_commit (the server's or role's setting).
+ * synchronous_commit (the server's or role's setting), as the login user, whatever
+ * identity the last migration took.
  */
 async function makeDurable(client, historySchema) {
     const table = historyTableName(historySchema);
     const sentinel = "'.pgshift-durable'";
     const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
     await client.query(exists.rows[0]?.t
-        ? `BEGIN;INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
-        : 'BEGIN;CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT');
+        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
 }
 async function runStatements(ctx, run) {
     const m = run.migration;
@@ -3782,9 +4013,15 @@ async function runStatements(ctx, run) {
     let committed = run.resumeFrom;
     let inBlock = false;
     let bookkeeping = false;
+    // Each write replaces exactly the row the previous one left (or, the first time, the
+    // row the plan saw), so a second runner on the same file fails on the primary key.
+    let prior = priorRow(run);
+    const replacing = (sql) => (prior ? `${deletePriorRowSql(ctx.historySchema, m.identity, prior)};${sql}` : sql);
     const progress = async (n) => {
         bookkeeping = true;
-        await ctx.client.query(ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,plan/* doneHash */.$d)(m, n), durationMs: Math.round(performance.now() - started) }))));
+        const row = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,plan/* doneHash */.$d)(m, n), durationMs: Math.round(performance.now() - started) }));
+        await ctx.client.query(ownTransaction(ctx, replacing(row)));
+        prior = { partialDone: n };
         bookkeeping = false;
     };
     try {
@@ -3794,8 +4031,8 @@ async function runStatements(ctx, run) {
             const s = statements[i];
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            if (!inBlock)
-                await ctx.client.query(timeoutsFor(ctx, s));
+            // The run guard before every statement: each one outside a BEGIN block commits on its own.
+            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             for (;;) {
                 try {
                     // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
@@ -3828,7 +4065,7 @@ async function runStatements(ctx, run) {
             }
         }
         bookkeeping = true;
-        await ctx.client.query(`${ownTransaction(recordAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`);
+        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
         return { ok: true, durationMs: performance.now() - started, retries };
     }
     catch (error) {
@@ -3839,13 +4076,21 @@ async function runStatements(ctx, run) {
         const mapped = mapRunError(error, origin, statement);
         let leftovers = error.leftovers;
         if (!lost) {
-            if (inBlock)
+            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
+            if (inBlock || bookkeeping)
                 await tryQuery(ctx.client, 'ROLLBACK');
             await tryQuery(ctx.client, resetSql(ctx));
             leftovers ??= await invalidIndexes(ctx.client, statement);
         }
         const total = statements.length;
-        if (bookkeeping) {
+        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
+        }
+        else if (bookkeeping && isPgError(error) && error.code === '23505') {
+            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
+        }
+        else if (bookkeeping) {
             mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
         }
         else {
@@ -3860,7 +4105,7 @@ async function runStatements(ctx, run) {
         if (leftovers?.length)
             mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
         if (committed === 0 && !lost && !run.resumed)
-            await tryQuery(ctx.client, ownTransaction(`DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
+            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
         return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
     }
 }
@@ -6341,9 +6586,15 @@ async function lintThese(ctx, migrations) {
 // make durable: one synchronous commit that flushes the run's asynchronous commits
 // (see makeDurable in ../executor.ts) before anything is reported as done.
 
+
+
 /**
  * When the server cannot confirm, the run fails: what is recorded is still
- * consistent, and the next run reads history to see what survived.
+ * consistent, and the next run reads history to see what survived. The report
+ * then lists as applied only what history holds on a new connection: a crash
+ * can lose the last asynchronous commits, and a migration the server lost must
+ * never appear in the `applied` output. A connection that the server closed (a
+ * restart or shutdown, 57P01) is reported as that, not as a durability failure.
  */
 async function confirmDurable(ctx, report, what) {
     try {
@@ -6352,13 +6603,69 @@ async function confirmDurable(ctx, report, what) {
     }
     catch (e) {
         report.status = 'failed';
-        // A more specific error (the lost connection that also broke this) stays the one reported.
-        report.error ??= {
-            message: `the server did not confirm that ${what} reached disk: ${e.message}`,
-            next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
-        };
+        const lost = (0,connect/* connectionLost */.Bx)(ctx.client);
+        const survived = await historyOnNewConnection(ctx);
+        const claimed = report.applied;
+        report.applied = survived ? claimed.filter((id) => survived.has(id)) : [];
+        const gone = claimed.filter((id) => !report.applied.includes(id));
+        for (const r of report.migrations) {
+            if (!gone.includes(r.identity))
+                continue;
+            r.status = 'pending';
+            r.note = survived
+                ? 'it committed, but the server lost it before it reached disk (asynchronous commit, then a crash): history, read on a new connection, does not record it, so a rerun applies it'
+                : 'it committed, but whether it reached disk is unknown: the server could not be reached again to read history';
+        }
+        if (report.mode === 'apply')
+            report.pending = [...new Set([...gone, ...report.pending])];
+        // A rollback: a down counts as done only when history, read again, no longer records it.
+        if (report.rolledBack)
+            report.rolledBack = survived ? report.rolledBack.filter((id) => !survived.has(id)) : [];
+        const kept = survived
+            ? `History, read on a new connection, records ${report.applied.length ? report.applied.join(', ') : 'none of this run\'s migrations'}${gone.length ? `; lost by the server: ${gone.join(', ')}` : ''}.`
+            : `The server could not be reached again, so whether ${claimed.join(', ')} reached disk is unknown.`;
+        const next = `Each migration committed together with its history row, so history and schema agree whatever survived. ${kept} Rerun pgshift: it reads history and applies only what is not recorded.`;
+        const cause = serverEnded(report);
+        if (cause) {
+            // A restart or shutdown (57P01), a pooler dropping the database (08P01): the cause, not its consequence.
+            report.error ??= { message: `the server ended the connection: ${cause.message} (SQLSTATE ${cause.sqlstate}): ${ENDED[cause.sqlstate] ?? ''}`, sqlstate: cause.sqlstate, next };
+        }
+        else if (lost) {
+            report.error ??= { message: `${lost.message} ${lost.next}`, sqlstate: lost.sqlstate, next };
+        }
+        else {
+            report.error ??= { message: `the server did not confirm that ${what} reached disk: ${e.message}`, next };
+        }
         report.nextStep = report.error.next ?? report.nextStep;
         return false;
+    }
+}
+const ENDED = {
+    '57P01': 'the server was restarted or shut down, or an administrator ended the session (pg_terminate_backend)',
+    '57P02': 'the server crashed (another backend failed) and restarted',
+    '57P03': 'the server is starting up or shutting down',
+    '08P01': "the pooler dropped the connection (PgBouncer's 'database removed')"
+};
+/** The error a migration or hook of this run got when the server ended its connection, if one did. */
+function serverEnded(report) {
+    const errors = [...report.migrations.map((m) => m.error), ...(report.hooks ?? []).map((h) => h.error)];
+    for (const e of errors)
+        if (e?.sqlstate && e.sqlstate in ENDED)
+            return { message: e.message, sqlstate: e.sqlstate };
+    return undefined;
+}
+/** The identities history holds, read on a new connection; undefined when the server cannot be reached. */
+async function historyOnNewConnection(ctx) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        return new Set((await readHistory(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        await fresh?.end().catch(() => { });
     }
 }
 /** The durability step of a run that changed `count` things (or ran hooks); true when there was nothing to flush. */
@@ -7410,7 +7717,7 @@ function timeoutsSql(ctx) {
 }
 /** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
 function resetStatements(ctx) {
-    return ['RESET ALL', 'RESET ROLE', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
+    return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
 }
 function label(s) {
     return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
@@ -7606,10 +7913,28 @@ function heldOn(existing, rows = []) {
     return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
 }
 
+;// CONCATENATED MODULE: ./src/db/sequences.ts
+/** last_value of every sequence the session may read (null when never used or not readable). */
+async function sequenceValues(c) {
+    const r = await c.query("SELECT pg_catalog.format('%I.%I', schemaname, sequencename) AS name, last_value::text AS v FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+    return new Map(r.rows.map((x) => [x.name, x.v]));
+}
+/** Sequences that existed before and moved: `name: before -> after`. */
+function advancedSequences(before, after) {
+    const out = [];
+    for (const [name, v0] of before) {
+        const v1 = after.get(name);
+        if (v1 !== undefined && v1 !== null && v1 !== v0)
+            out.push(`${name} (${v0 ?? 'unused'} -> ${v1})`);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/preview-pending.ts
 // preview pending (dry-run): the planned migrations and the hooks around them,
 // inside one transaction that is always rolled back (../preview.ts). The Supabase
 // lint runs inside it too, on the schema the preview built, before the rollback.
+
 
 
 
@@ -7628,12 +7953,24 @@ function previewItems(ctx, p) {
 }
 async function previewPending(ctx, items, sbLint) {
     const ran = new Set(items.map((i) => i.migration.up.source.file));
-    return previewInTransaction(ctx, items, {
+    const before = await sequenceValues(ctx.client);
+    const out = await previewInTransaction(ctx, items, {
         before: hookOf(ctx, 'beforeMigrate'),
         afterEach: hookOf(ctx, 'afterEachMigrate'),
         after: hookOf(ctx, 'afterMigrate'),
         beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
     });
+    await warnAdvancedSequences(ctx, before);
+    return out;
+}
+/** Everything else rolled back; sequences never do, and the report says which ones moved. */
+async function warnAdvancedSequences(ctx, before) {
+    const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()));
+    if (!moved.length)
+        return;
+    const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
+    ctx.report.warnings.push({ file: '', message });
+    ctx.log.warn(message);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -8435,7 +8772,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2285));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5466));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -8983,6 +9320,7 @@ async function loadBase(settings, found, pr, log) {
 
 
 
+
 /** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
 function run_searchPathSql(schemas) {
     return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
@@ -9050,6 +9388,7 @@ async function runPgshift(input, ctx) {
     let lockClient;
     let holdingLock = false;
     let lockLost = false;
+    let runLock;
     const key = lockKey(settings.historySchema);
     let cancelled = false;
     let found;
@@ -9124,6 +9463,7 @@ async function runPgshift(input, ctx) {
         const open = async (t = target) => {
             const c = await (0,connect/* connect */.Ng)(t, {
                 connectTimeoutMs: settings.connectTimeoutMs,
+                signal: ctx.signal,
                 onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
             });
             opened.push(c);
@@ -9136,10 +9476,15 @@ async function runPgshift(input, ctx) {
         report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
         // 3. The lock, then history.
         if (LOCKING_MODES.includes(settings.mode)) {
+            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
+            if (readOnly)
+                throw readOnly;
             lockClient = await open();
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
-            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+            await refuseTransactionPooler(target, client, lockClient);
+            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
@@ -9196,6 +9541,7 @@ async function runPgshift(input, ctx) {
             connect: open,
             isCancelled: () => cancelled,
             isLockLost: () => lockLost,
+            runLock,
             // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
             sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
             previewSetupSql: shim.previewSql,
@@ -9219,7 +9565,7 @@ async function runPgshift(input, ctx) {
     finally {
         ctx.signal?.removeEventListener('abort', onAbort);
         if (holdingLock && lockClient)
-            await releaseRunLock(lockClient, key).catch(() => { });
+            await releaseRunLock(lockClient).catch(() => { });
         for (const c of opened.reverse())
             await c.end().catch(() => { });
         report.durationMs = Math.round(performance.now() - t0);
@@ -11181,7 +11527,7 @@ function renderText(report, opts = {}) {
 /* harmony export */   fA: () => (/* binding */ ACTION_INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, MAX_DURATION_MS, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -11218,10 +11564,16 @@ function parseDuration(value) {
     const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
     return Math.round(n * factor);
 }
+/** lock_timeout and statement_timeout are int milliseconds on the server (INT_MAX); setTimeout has the same limit. */
+const MAX_DURATION_MS = 2_147_483_647;
 const duration = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a duration; expected a number with a unit, e.g. 5s, 500ms or 2m` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    if (ms > MAX_DURATION_MS) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is longer than Postgres (and Node's timers) accept; expected at most ${MAX_DURATION_MS}ms (about 24 days), e.g. 5s, 10m or 2h` });
         return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
     }
     return ms;
@@ -11787,9 +12139,21 @@ async function locateDir(workspaceIn, dirIn, problems) {
     });
     return undefined;
 }
+/** What a non-regular, non-directory entry is, for the warning. */
+function specialKind(e) {
+    if (e.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (e.isSocket())
+        return 'a socket';
+    if (e.isBlockDevice())
+        return 'a block device';
+    if (e.isCharacterDevice())
+        return 'a character device';
+    return undefined;
+}
 /** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
 async function listFiles(loc, problems) {
-    const listing = { sql: [], hooks: [] };
+    const listing = { sql: [], hooks: [], special: [] };
     const fileRel = (abs) => toPosix((0,external_node_path_.relative)(loc.workspace, abs));
     /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
     const follow = async (abs) => {
@@ -11811,9 +12175,18 @@ async function listFiles(loc, problems) {
             return undefined;
         }
         const st = await (0,promises_.stat)(real);
+        const what = specialKind(st);
+        if (what)
+            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, abs)), what: `a symbolic link to ${what}` });
         return { isFile: st.isFile(), isDir: st.isDirectory() };
     };
     const kind = async (dir, e) => {
+        const what = specialKind(e);
+        if (what) {
+            // Reading a FIFO would block the run forever; the other kinds hold no SQL.
+            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, (0,external_node_path_.join)(dir, e.name))), what });
+            return undefined;
+        }
         if (!e.isSymbolicLink())
             return { isFile: e.isFile(), isDir: e.isDirectory() };
         const isCandidate = /\.sql$/i.test(e.name) || e.name === PLAN_FILE || ROLE_FOLDERS.includes(e.name);
@@ -12041,6 +12414,10 @@ async function discover(opts) {
             return empty(opts.dir, fallback(opts.dir));
         const listing = await listFiles(loc, problems);
         const fileOf = (l) => (loc.dirRel === '.' ? l.rel : `${loc.dirRel}/${l.rel}`);
+        for (const x of listing.special) {
+            const file = fileOf({ rel: x.rel, abs: '' });
+            warnings.push({ file, message: `${file} is ${x.what}, not a regular file: pgshift does not read it` });
+        }
         // The plan file, when present, decides which up files run and in what order.
         let plan;
         let planFile;

@@ -5,9 +5,10 @@
 import { ephemeralReason } from '../backup/policy.js'
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
+import { backendPid, cancelBackend, connect, readOnlyReason, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
-import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
+import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds, type RunLock } from '../db/lock.js'
+import { refuseTransactionPooler } from '../db/pooler.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
@@ -138,6 +139,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   let lockClient: pg.Client | undefined
   let holdingLock = false
   let lockLost = false
+  let runLock: RunLock | undefined
   const key = lockKey(settings.historySchema)
   let cancelled = false
   let found: DiscoveryResult | undefined
@@ -214,6 +216,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
+        signal: ctx.signal,
         onRetry: (attempt: number, reason: string) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
       })
       opened.push(c)
@@ -226,10 +229,14 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
 
     // 3. The lock, then history.
     if (LOCKING_MODES.includes(settings.mode)) {
+      const readOnly = await readOnlyReason(client)
+      if (readOnly) throw readOnly
       lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
-      await acquireRunLock(
+      // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+      await refuseTransactionPooler(target, client, lockClient)
+      runLock = await acquireRunLock(
         lockClient,
         key,
         settings.lockWaitMs,
@@ -294,6 +301,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       connect: open,
       isCancelled: () => cancelled,
       isLockLost: () => lockLost,
+      runLock,
       // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
       sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
       previewSetupSql: shim.previewSql,
@@ -314,7 +322,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     return report
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort)
-    if (holdingLock && lockClient) await releaseRunLock(lockClient, key).catch(() => {})
+    if (holdingLock && lockClient) await releaseRunLock(lockClient).catch(() => {})
     for (const c of opened.reverse()) await c.end().catch(() => {})
     report.durationMs = Math.round(performance.now() - t0)
   }

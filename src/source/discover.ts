@@ -48,6 +48,10 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     if (!loc) return empty(opts.dir, fallback(opts.dir))
     const listing = await listFiles(loc, problems)
     const fileOf = (l: ListedFile) => (loc.dirRel === '.' ? l.rel : `${loc.dirRel}/${l.rel}`)
+    for (const x of listing.special) {
+      const file = fileOf({ rel: x.rel, abs: '' })
+      warnings.push({ file, message: `${file} is ${x.what}, not a regular file: pgshift does not read it` })
+    }
 
     // The plan file, when present, decides which up files run and in what order.
     let plan: string[] | undefined
