@@ -110,8 +110,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 65 modules
-var engine_run = __webpack_require__(2193);
+// EXTERNAL MODULE: ./src/engine/run.ts + 67 modules
+var engine_run = __webpack_require__(2932);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
@@ -268,7 +268,7 @@ function collectAnnotations(report) {
         else
             supabaseLint.push(a);
     }
-    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))];
+    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
     return { errors, warnings };
 }
 /** The annotations GitHub will show (the first 10 of each type), and how many more the summary holds. */
@@ -1358,14 +1358,16 @@ async function comment(report, settings, gh, linkBase) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bx: () => (/* binding */ connectionLost),
 /* harmony export */   Cb: () => (/* binding */ sessionSettingsSql),
 /* harmony export */   IG: () => (/* binding */ tlsEnvironmentWarnings),
+/* harmony export */   Lw: () => (/* binding */ readOnlyReason),
 /* harmony export */   Ng: () => (/* binding */ connect),
 /* harmony export */   Qf: () => (/* binding */ backendPid),
 /* harmony export */   hU: () => (/* binding */ cancelBackend),
 /* harmony export */   qh: () => (/* binding */ serverVersion)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_ATTEMPT_TIMEOUT_MS, connectionLost */
+/* unused harmony export DEFAULT_ATTEMPT_TIMEOUT_MS */
 /* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -1400,10 +1402,13 @@ const TLS_CERT_CODES = new Set([
  * killed runner's statement stops and its locks go. On older servers (42704)
  * and platforms without support (22023) it is skipped. Timeouts are not set
  * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
- * rejects those).
+ * rejects those). `idle_session_timeout` (PG 14+) is turned off for our own
+ * sessions: the migration connection idles while the lock connection waits for
+ * another runner, and a cut there would fail a run that was only queueing.
  */
 function sessionSettingsSql() {
-    return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$";
+    return ("DO $pgshift$BEGIN BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END; " +
+        'BEGIN SET idle_session_timeout = 0; EXCEPTION WHEN undefined_object THEN NULL; END; END$pgshift$');
 }
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
@@ -1548,6 +1553,25 @@ function tlsOptionsFor(target) {
     return ssl;
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleepUnlessAborted(ms, signal) {
+    if (!signal)
+        return sleep(ms);
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+function cancelledWhileConnecting(target, attempts) {
+    return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('cancelled', `Cancelled while connecting to ${target.display} (after ${attempts} attempt${attempts === 1 ? '' : 's'}).`, 'Nothing was changed: the run was cancelled before it connected.', { target: target.display, attempts });
+}
 function destroyQuietly(c) {
     c.on('error', () => { });
     const stream = c.connection?.stream;
@@ -1601,6 +1625,8 @@ async function connect(target, opts) {
     let attempts = 0;
     let delay = FIRST_DELAY_MS;
     for (;;) {
+        if (opts.signal?.aborted)
+            throw cancelledWhileConnecting(target, attempts);
         attempts++;
         const remaining = deadline - Date.now();
         const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS));
@@ -1615,6 +1641,9 @@ async function connect(target, opts) {
             opts.onError?.(ce);
         });
         let f;
+        // A cancel drops the attempt in flight: connect() then fails and the loop stops.
+        const drop = () => destroyQuietly(client);
+        opts.signal?.addEventListener('abort', drop, { once: true });
         try {
             await client.connect();
             try {
@@ -1638,7 +1667,12 @@ async function connect(target, opts) {
             if (e instanceof _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc)
                 throw e;
             destroyQuietly(client);
+            if (opts.signal?.aborted)
+                throw cancelledWhileConnecting(target, attempts);
             f = facts(e);
+        }
+        finally {
+            opts.signal?.removeEventListener('abort', drop);
         }
         // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
         if (f.code === 'tls-refused' && useTls && target.sslFallback) {
@@ -1655,7 +1689,7 @@ async function connect(target, opts) {
         }
         const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2));
         opts.onRetry?.(attempts, (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`${describe(f)}; retrying in ${wait} ms`));
-        await sleep(wait);
+        await sleepUnlessAborted(wait, opts.signal);
         delay = Math.min(MAX_DELAY_MS, delay * 2);
     }
 }
@@ -1671,9 +1705,16 @@ function tlsEnvironmentWarnings(env = process.env) {
     }
     return out;
 }
-/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
+/**
+ * Asks the server to cancel the statement running in backend `pid`, over another
+ * connection. `via` may be the lock connection, inside the transaction that holds
+ * the run lock: an error there would end that transaction and release the lock,
+ * so the call cannot fail (a DO block that swallows its own error).
+ */
 async function cancelBackend(via, pid) {
-    await via.query('SELECT pg_cancel_backend($1)', [pid]);
+    if (!Number.isInteger(pid))
+        return;
+    await via.query(`DO $pgshift$BEGIN PERFORM pg_catalog.pg_cancel_backend(${pid}); EXCEPTION WHEN OTHERS THEN NULL; END$pgshift$`);
 }
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
 async function serverVersion(c) {
@@ -1684,6 +1725,24 @@ async function serverVersion(c) {
     const r = await c.query("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
     return { num: Number(r.rows[0].num), text: r.rows[0].text };
 }
+/**
+ * Why this server cannot take changes, or undefined when it can: a hot standby
+ * (pg_is_in_recovery), or a session that starts read-only (default_transaction_read_only
+ * on the database or role; some managed databases set it when the disk is full).
+ * Checked before the lock, so the user gets the fix instead of advice about CREATE
+ * privileges from the first write that fails with 25006.
+ */
+async function readOnlyReason(c) {
+    const r = await c.query("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro");
+    const row = r.rows[0];
+    if (row?.standby) {
+        return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('read-only', 'This server is a standby (in recovery): it is read-only.', 'Point database-url at the primary. Nothing was changed.', { sqlstate: '25006' });
+    }
+    if (row?.ro === 'on') {
+        return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('read-only', 'This server is read-only for this session (default_transaction_read_only is on for the database or the role).', 'Point database-url at the primary, or turn read-only off for the migration role (ALTER ROLE ... SET default_transaction_read_only = off). Nothing was changed.', { sqlstate: '25006' });
+    }
+    return undefined;
+}
 
 
 /***/ }),
@@ -1692,6 +1751,7 @@ async function serverVersion(c) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K4: () => (/* binding */ transactionPoolerError),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
 /* harmony export */   j_: () => (/* binding */ sessionPoolerUrl),
 /* harmony export */   mx: () => (/* binding */ parseDatabaseUrl),
@@ -1762,6 +1822,18 @@ function sessionPoolerUrl(t) {
     const host = t.isSupabasePooler ? t.host : 'aws-0-<region>.pooler.supabase.com';
     const database = t.isSupabasePooler || t.isSupabaseDirectHost ? t.database : 'postgres';
     return `postgres://${user}:***@${host}:5432/${/^[A-Za-z0-9_-]+$/.test(database) ? database : 'postgres'}`;
+}
+/**
+ * The refusal of a transaction-mode pooler, with the session-pooler fix: from the
+ * URL (port 6543, pgbouncer=true) or from what the connections showed at run time.
+ */
+function transactionPoolerError(t, why, pgbouncerParam = false) {
+    const fixed = sessionPoolerUrl(t);
+    return new ConnectionError('transaction-pooler', `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`, `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
+        (t.isSupabasePooler ? ` (db.${t.supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
+        '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
+        (pgbouncerParam ? ', and drop pgbouncer=true from the URL' : '') +
+        '.');
 }
 /**
  * Warnings from the URL alone, before connecting: a Supabase direct host
@@ -1898,16 +1970,12 @@ function parseDatabaseUrl(raw) {
         supabaseRef = lowerHost.split('.')[1];
     else if (isSupabasePooler && /^postgres\.[a-z0-9]+$/i.test(user))
         supabaseRef = user.slice('postgres.'.length);
-    // The transaction pooler (PgBouncer/Supavisor in transaction mode).
+    // The transaction pooler (PgBouncer/Supavisor in transaction mode), when the URL says so.
+    // Any other port is checked at run time (db/pooler.ts).
     const pgbouncer = params.get('pgbouncer');
     if (port === 6543 || (pgbouncer !== undefined && /^(true|1|yes|on)$/i.test(pgbouncer))) {
         const why = port === 6543 ? 'port 6543 is the transaction pooler' : 'pgbouncer=true marks a transaction-mode pooler';
-        const fixed = sessionPoolerUrl({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost });
-        fail('transaction-pooler', `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`, `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
-            (isSupabasePooler ? ` (db.${supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
-            '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
-            (pgbouncer !== undefined ? ', and drop pgbouncer=true from the URL' : '') +
-            '.');
+        throw transactionPoolerError({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost }, why, pgbouncer !== undefined);
     }
     // TLS.
     const sslmodeRaw = params.get('sslmode');
@@ -2156,7 +2224,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 2193:
+/***/ 2932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2278,16 +2346,42 @@ async function readHistory(client, schema) {
     }));
 }
 const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,esm/* escapeLiteral */.NO)(v);
+function valuesSql(schema, w) {
+    return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
 /**
- * The upsert as literal SQL, so it can travel in the same simple-query message as
+ * The history row of a migration that commits: a plain INSERT, so the primary key
+ * is the commit guard. Two runners that both ran a migration cannot both commit it:
+ * the second INSERT waits for the first transaction and then fails with 23505 (or
+ * fails at once if the first committed), rolling its copy of the migration back.
+ */
+function insertHistorySql(schema, w) {
+    return valuesSql(schema, w);
+}
+/**
+ * Removes the row that `insertHistorySql` replaces, in the same transaction and
+ * before it: only the row this run saw. If another runner replaced it meanwhile,
+ * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
+ * of the row) and the INSERT that follows fails on the primary key.
+ */
+function deletePriorRowSql(schema, identity, prior) {
+    const which = 'partialDone' in prior
+        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
+        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
+    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
+}
+/**
+ * The upsert, for writes that are rolled back (the dry-run's preview) or that
+ * baseline rows applied by another tool; migrations that commit use
+ * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
  * the migration and its COMMIT (one round trip per migration). Values are escaped
  * with pg's escapeLiteral.
  */
 function upsertHistorySql(schema, w) {
-    return `INSERT INTO ${historyTableName(schema)}
-  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
-VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
-  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})
+    return `${valuesSql(schema, w)}
 ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
   script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
   statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
@@ -2322,17 +2416,31 @@ class LockNotAcquired extends Error {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
+ * One attempt: a transaction that turns off the timeouts that would end it while
+ * it idles (only those the server has), then tries the key. The key is a decimal
+ * bigint we computed (lockKey), so it is inlined: one round trip.
+ */
+function tryLockSql(key) {
+    if (!/^-?\d+$/.test(key))
+        throw new Error(`not a lock key: ${key}`);
+    return ("BEGIN;SELECT pg_catalog.set_config(name, '0', true) FROM pg_catalog.pg_settings WHERE name IN ('idle_in_transaction_session_timeout', 'transaction_timeout');" +
+        `SELECT pg_catalog.pg_try_advisory_xact_lock(${key}::bigint) AS ok, pg_catalog.pg_backend_pid() AS pid`);
+}
+/**
  * Polls until the lock is ours or `waitMs` has passed. `onWait` is called once,
- * when the first attempt fails, so long waits are visible in the log.
+ * when the first attempt fails, so long waits are visible in the log. On success
+ * the lock connection is left inside the transaction that holds the lock.
  */
 async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () => false) {
     const started = Date.now();
     let delay = 50;
     let told = false;
     for (;;) {
-        const r = await lockClient.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-        if (r.rows[0]?.ok)
-            return;
+        const results = (await lockClient.query(tryLockSql(key)));
+        const row = results[results.length - 1]?.rows[0];
+        if (row?.ok)
+            return { key, holderPid: row.pid };
+        await lockClient.query('ROLLBACK');
         const waited = Date.now() - started;
         if (isCancelled())
             throw Object.assign(new Error('cancelled while waiting for the pgshift lock'), { next: 'Nothing was changed: the run was cancelled before it got the lock.' });
@@ -2346,15 +2454,18 @@ async function acquireRunLock(lockClient, key, waitMs, onWait, isCancelled = () 
         delay = Math.min(delay * 2, 1000);
     }
 }
-async function releaseRunLock(lockClient, key) {
-    await lockClient.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+/** Ends the lock's transaction, which releases the lock. */
+async function releaseRunLock(lockClient) {
+    await lockClient.query('ROLLBACK');
+}
+/** The key as pg_locks shows it: classid (high 32 bits) and objid (low 32 bits), objsubid 1. */
+function lockKeyParts(key) {
+    const u = BigInt.asUintN(64, BigInt(key));
+    return { classid: Number(u >> 32n), objid: Number(u & 0xffffffffn) };
 }
 /** Who holds the key: pid, application_name and client address from pg_stat_activity. */
 async function lockHolders(client, key) {
-    const k = BigInt(key);
-    const u = BigInt.asUintN(64, k);
-    const classid = Number(u >> 32n);
-    const objid = Number(u & 0xffffffffn);
+    const { classid, objid } = lockKeyParts(key);
     const r = await client.query(`SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start, a.state
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 1
@@ -2370,6 +2481,44 @@ async function lockHolders(client, key) {
 
 // EXTERNAL MODULE: ./src/db/url.ts
 var url = __webpack_require__(879);
+;// CONCATENATED MODULE: ./src/db/pooler.ts
+
+
+async function pidOf(c) {
+    return (await c.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid;
+}
+/** Why these two connections look pooled in transaction mode, or undefined when they do not. */
+async function transactionPoolerEvidence(client, lockClient) {
+    const m0 = (0,connect/* backendPid */.Qf)(client);
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (m0 === undefined || l0 === undefined)
+        return undefined;
+    if (m0 === l0)
+        return `two connections of this run were served by the same server backend (pid ${m0})`;
+    await client.query('BEGIN');
+    let m1;
+    let l1;
+    try {
+        m1 = await pidOf(client);
+        l1 = await pidOf(lockClient);
+    }
+    finally {
+        await client.query('COMMIT');
+    }
+    const m2 = await pidOf(client);
+    if (m1 !== m0 || m2 !== m0)
+        return `the migration connection moved from server backend ${m0} to ${m1 !== m0 ? m1 : m2} between transactions`;
+    if (l1 !== l0)
+        return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
+    return undefined;
+}
+/** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
+async function refuseTransactionPooler(target, client, lockClient) {
+    const evidence = await transactionPoolerEvidence(client, lockClient);
+    if (evidence)
+        throw (0,url/* transactionPoolerError */.K4)(target, `${evidence}, which only a transaction-mode pooler does`);
+}
+
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/source/discover.ts + 3 modules
@@ -3340,6 +3489,7 @@ function execContext(ctx) {
             ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
             : undefined,
         isCancelled: ctx.isCancelled,
+        runLock: ctx.runLock,
         onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
     };
 }
@@ -3505,6 +3655,10 @@ function nextStepFor(code, file) {
             return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
         case '57014':
             return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
+        case '2D000':
+            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
+        case '25006':
+            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
         case '25001':
             return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
         case '42501':
@@ -3623,6 +3777,8 @@ function deleteSupabaseRowSql(version) {
 
 
 
+
+
 const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
 function retryDelayMs(attempt) {
@@ -3645,11 +3801,56 @@ function historyWrite(m, ctx, extra) {
         ...extra
     };
 }
-const resetSql = (ctx) => `RESET ALL;RESET ROLE;${ctx.sessionSql}`;
+/**
+ * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
+ * first: RESET ALL leaves the session user alone (session_authorization and role
+ * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
+ * the next file's objects. Any user may go back to the one it logged in as.
+ */
+const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
+const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
+/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
+const LOCK_LOST_SQLSTATE = 'PGSLK';
+const BACKEND_MOVED_SQLSTATE = 'PGSPL';
+/**
+ * The check that precedes every commit, as one statement run on the migration
+ * connection inside the transaction it guards: the run lock is still held by the
+ * lock connection's backend (pg_locks), and this connection is still on the backend
+ * it had at connect (a transaction pooler moves it). Either failing raises, so the
+ * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
+ * stops the run before another runner's copy could commit alongside ours.
+ */
+function runGuardSql(ctx) {
+    const checks = [];
+    const pid = (0,connect/* backendPid */.Qf)(ctx.client);
+    if (pid !== undefined) {
+        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
+    }
+    if (ctx.runLock) {
+        const { classid, objid } = lockKeyParts(ctx.runLock.key);
+        checks.push(`IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${ctx.runLock.holderPid} AND classid = ${classid}::oid AND objid = ${objid}::oid AND objsubid = 1 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
+    }
+    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
+}
 function isConnectionError(err) {
+    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
     if (isPgError(err))
-        return ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(err.code);
+        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
     return true; // not a server error at all: the socket broke
+}
+/** The next step when the run guard stopped a migration before its COMMIT. */
+function guardNext(code, file) {
+    if (code === LOCK_LOST_SQLSTATE) {
+        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
+    }
+    if (code === BACKEND_MOVED_SQLSTATE) {
+        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432) or connect directly, then rerun.`;
+    }
+    return undefined;
+}
+/** What the run does when history already holds the row it inserts: another runner committed this migration. */
+function duplicateNext(identity, file) {
+    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
 }
 async function tryQuery(client, sql) {
     try {
@@ -3663,12 +3864,32 @@ async function executeMigration(ctx, run) {
     const m = run.migration;
     if (m.up.runMode !== 'transaction')
         return runStatements(ctx, run);
-    return runInTransaction(ctx, m.up, recordAppliedSql(ctx, m, {}), run.resumeFrom);
+    const prior = priorRow(run);
+    const record = [...(prior ? [deletePriorRowSql(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
+    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
 }
 /**
- * The history write that commits with a migration: pgshift's row and, when the
- * Supabase CLI's history is kept, the CLI's row. One statement (a data-modifying
- * CTE), so the statement count of the round trip does not change.
+ * The history row a run replaces rather than inserts, handled explicitly: a
+ * resumed statement-by-statement file (its 'partial' row) and a changed
+ * repeatable (its row with the old checksum). Every other migration inserts.
+ */
+function priorRow(run) {
+    if (run.resumed)
+        return { partialDone: run.resumeFrom };
+    if (run.migration.kind === 'repeatable')
+        return { otherChecksum: run.migration.checksum };
+    return undefined;
+}
+/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
+function insertAppliedSql(ctx, m, extra) {
+    const ours = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/**
+ * The history write of a migration's preview (rolled back, so an upsert; a real
+ * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
+ * is kept, the CLI's row. One statement (a data-modifying CTE).
  */
 function recordAppliedSql(ctx, m, extra) {
     const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
@@ -3691,8 +3912,9 @@ function deleteHistorySql(ctx, identity) {
  */
 const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
 const AS_LOGIN_USER_STATEMENTS = 2;
-/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks). */
-const ownTransaction = (sql) => `BEGIN;${AS_LOGIN_USER};${sql};COMMIT`;
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
+// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
+const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
 /**
  * Runs a down script. A transactional down commits with the history delete; a
  * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
@@ -3704,14 +3926,14 @@ async function executeDown(ctx, m) {
         throw new Error(`${m.identity} has no down script`);
     const record = deleteHistorySql(ctx, m.identity);
     if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, record, 0);
+        return runInTransaction(ctx, down, [record], 0, m.identity);
     const started = performance.now();
     let done = 0;
     try {
         for (const s of down.statements) {
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            await ctx.client.query(timeoutsFor(ctx, s));
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
             }
@@ -3720,7 +3942,7 @@ async function executeDown(ctx, m) {
             }
             done++;
         }
-        await ctx.client.query(`${ownTransaction(record)};${resetSql(ctx)}`);
+        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
         return { ok: true, durationMs: performance.now() - started, retries: 0 };
     }
     catch (error) {
@@ -3738,7 +3960,7 @@ async function executeDown(ctx, m) {
  */
 async function executeHook(ctx, script) {
     if (script.runMode === 'transaction')
-        return runInTransaction(ctx, script, 'SELECT 1', 0);
+        return runInTransaction(ctx, script, [], 0);
     const started = performance.now();
     let done = 0;
     try {
@@ -3747,7 +3969,7 @@ async function executeHook(ctx, script) {
                 continue;
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
-            await ctx.client.query(timeoutsFor(ctx, s));
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
             }
@@ -3783,7 +4005,7 @@ function timeoutsFor(ctx, s) {
  * statement by statement, now transactional): the statements that already
  * committed are blanked out, keeping every position in the file.
  */
-async function runInTransaction(ctx, script, recordSql, resumeFrom) {
+async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
     const sendText = skipped.length ? (0,source_script/* blankStatements */.fw)(script, skipped) : script.sendText;
     const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
@@ -3792,9 +4014,10 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
     const prefixStatements = 4;
     const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : '';
     // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`;
-    const recordIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
-    const commitIndex = recordIndex + 1;
+    // The guard and the history write run as the login user, after the file.
+    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
+    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
+    const commitIndex = guardIndex + 1 + record.length;
     const sql = prefix + sendText + suffix;
     const origin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length };
     const started = performance.now();
@@ -3824,7 +4047,14 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
         }
         // Positions past the file belong to our suffix: they say nothing about the file.
         const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
-        if (idx >= sent.length && idx < commitIndex) {
+        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = guarded;
+        }
+        else if (identity && idx > guardIndex && idx < commitIndex && isPgError(error) && error.code === '23505') {
+            mapped.next = duplicateNext(identity, script.source.file);
+        }
+        else if (idx >= sent.length && idx < commitIndex) {
             mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`;
         }
         else if (idx === commitIndex) {
@@ -3844,15 +4074,16 @@ async function runInTransaction(ctx, script, recordSql, resumeFrom) {
  * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
  * row of the history table (or, when that table does not exist, creates a temporary
  * table: catalog rows are WAL-logged). It runs with the session's own
- * synchronous_commit (the server's or role's setting).
+ * synchronous_commit (the server's or role's setting), as the login user, whatever
+ * identity the last migration took.
  */
 async function makeDurable(client, historySchema) {
     const table = historyTableName(historySchema);
     const sentinel = "'.pgshift-durable'";
     const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
     await client.query(exists.rows[0]?.t
-        ? `BEGIN;INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
-        : 'BEGIN;CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT');
+        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
 }
 async function runStatements(ctx, run) {
     const m = run.migration;
@@ -3863,9 +4094,15 @@ async function runStatements(ctx, run) {
     let committed = run.resumeFrom;
     let inBlock = false;
     let bookkeeping = false;
+    // Each write replaces exactly the row the previous one left (or, the first time, the
+    // row the plan saw), so a second runner on the same file fails on the primary key.
+    let prior = priorRow(run);
+    const replacing = (sql) => (prior ? `${deletePriorRowSql(ctx.historySchema, m.identity, prior)};${sql}` : sql);
     const progress = async (n) => {
         bookkeeping = true;
-        await ctx.client.query(ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,plan/* doneHash */.$d)(m, n), durationMs: Math.round(performance.now() - started) }))));
+        const row = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,plan/* doneHash */.$d)(m, n), durationMs: Math.round(performance.now() - started) }));
+        await ctx.client.query(ownTransaction(ctx, replacing(row)));
+        prior = { partialDone: n };
         bookkeeping = false;
     };
     try {
@@ -3875,8 +4112,8 @@ async function runStatements(ctx, run) {
             const s = statements[i];
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            if (!inBlock)
-                await ctx.client.query(timeoutsFor(ctx, s));
+            // The run guard before every statement: each one outside a BEGIN block commits on its own.
+            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             for (;;) {
                 try {
                     // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
@@ -3909,7 +4146,7 @@ async function runStatements(ctx, run) {
             }
         }
         bookkeeping = true;
-        await ctx.client.query(`${ownTransaction(recordAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`);
+        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
         return { ok: true, durationMs: performance.now() - started, retries };
     }
     catch (error) {
@@ -3920,13 +4157,21 @@ async function runStatements(ctx, run) {
         const mapped = mapRunError(error, origin, statement);
         let leftovers = error.leftovers;
         if (!lost) {
-            if (inBlock)
+            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
+            if (inBlock || bookkeeping)
                 await tryQuery(ctx.client, 'ROLLBACK');
             await tryQuery(ctx.client, resetSql(ctx));
             leftovers ??= await invalidIndexes(ctx.client, statement);
         }
         const total = statements.length;
-        if (bookkeeping) {
+        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
+        }
+        else if (bookkeeping && isPgError(error) && error.code === '23505') {
+            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
+        }
+        else if (bookkeeping) {
             mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
         }
         else {
@@ -3941,7 +4186,7 @@ async function runStatements(ctx, run) {
         if (leftovers?.length)
             mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
         if (committed === 0 && !lost && !run.resumed)
-            await tryQuery(ctx.client, ownTransaction(`DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
+            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
         return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
     }
 }
@@ -6213,9 +6458,15 @@ async function lintThese(ctx, migrations) {
 // make durable: one synchronous commit that flushes the run's asynchronous commits
 // (see makeDurable in ../executor.ts) before anything is reported as done.
 
+
+
 /**
  * When the server cannot confirm, the run fails: what is recorded is still
- * consistent, and the next run reads history to see what survived.
+ * consistent, and the next run reads history to see what survived. The report
+ * then lists as applied only what history holds on a new connection: a crash
+ * can lose the last asynchronous commits, and a migration the server lost must
+ * never appear in the `applied` output. A connection that the server closed (a
+ * restart or shutdown, 57P01) is reported as that, not as a durability failure.
  */
 async function confirmDurable(ctx, report, what) {
     try {
@@ -6224,13 +6475,69 @@ async function confirmDurable(ctx, report, what) {
     }
     catch (e) {
         report.status = 'failed';
-        // A more specific error (the lost connection that also broke this) stays the one reported.
-        report.error ??= {
-            message: `the server did not confirm that ${what} reached disk: ${e.message}`,
-            next: `Each migration committed together with its history row, so history and schema agree whatever survived. Rerun pgshift: it reads history and applies only what is not recorded.`
-        };
+        const lost = (0,connect/* connectionLost */.Bx)(ctx.client);
+        const survived = await historyOnNewConnection(ctx);
+        const claimed = report.applied;
+        report.applied = survived ? claimed.filter((id) => survived.has(id)) : [];
+        const gone = claimed.filter((id) => !report.applied.includes(id));
+        for (const r of report.migrations) {
+            if (!gone.includes(r.identity))
+                continue;
+            r.status = 'pending';
+            r.note = survived
+                ? 'it committed, but the server lost it before it reached disk (asynchronous commit, then a crash): history, read on a new connection, does not record it, so a rerun applies it'
+                : 'it committed, but whether it reached disk is unknown: the server could not be reached again to read history';
+        }
+        if (report.mode === 'apply')
+            report.pending = [...new Set([...gone, ...report.pending])];
+        // A rollback: a down counts as done only when history, read again, no longer records it.
+        if (report.rolledBack)
+            report.rolledBack = survived ? report.rolledBack.filter((id) => !survived.has(id)) : [];
+        const kept = survived
+            ? `History, read on a new connection, records ${report.applied.length ? report.applied.join(', ') : 'none of this run\'s migrations'}${gone.length ? `; lost by the server: ${gone.join(', ')}` : ''}.`
+            : `The server could not be reached again, so whether ${claimed.join(', ')} reached disk is unknown.`;
+        const next = `Each migration committed together with its history row, so history and schema agree whatever survived. ${kept} Rerun pgshift: it reads history and applies only what is not recorded.`;
+        const cause = serverEnded(report);
+        if (cause) {
+            // A restart or shutdown (57P01), a pooler dropping the database (08P01): the cause, not its consequence.
+            report.error ??= { message: `the server ended the connection: ${cause.message} (SQLSTATE ${cause.sqlstate}): ${ENDED[cause.sqlstate] ?? ''}`, sqlstate: cause.sqlstate, next };
+        }
+        else if (lost) {
+            report.error ??= { message: `${lost.message} ${lost.next}`, sqlstate: lost.sqlstate, next };
+        }
+        else {
+            report.error ??= { message: `the server did not confirm that ${what} reached disk: ${e.message}`, next };
+        }
         report.nextStep = report.error.next ?? report.nextStep;
         return false;
+    }
+}
+const ENDED = {
+    '57P01': 'the server was restarted or shut down, or an administrator ended the session (pg_terminate_backend)',
+    '57P02': 'the server crashed (another backend failed) and restarted',
+    '57P03': 'the server is starting up or shutting down',
+    '08P01': "the pooler dropped the connection (PgBouncer's 'database removed')"
+};
+/** The error a migration or hook of this run got when the server ended its connection, if one did. */
+function serverEnded(report) {
+    const errors = [...report.migrations.map((m) => m.error), ...(report.hooks ?? []).map((h) => h.error)];
+    for (const e of errors)
+        if (e?.sqlstate && e.sqlstate in ENDED)
+            return { message: e.message, sqlstate: e.sqlstate };
+    return undefined;
+}
+/** The identities history holds, read on a new connection; undefined when the server cannot be reached. */
+async function historyOnNewConnection(ctx) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        return new Set((await readHistory(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        await fresh?.end().catch(() => { });
     }
 }
 /** The durability step of a run that changed `count` things (or ran hooks); true when there was nothing to flush. */
@@ -7282,7 +7589,7 @@ function timeoutsSql(ctx) {
 }
 /** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
 function resetStatements(ctx) {
-    return ['RESET ALL', 'RESET ROLE', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
+    return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
 }
 function label(s) {
     return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
@@ -7478,10 +7785,28 @@ function heldOn(existing, rows = []) {
     return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
 }
 
+;// CONCATENATED MODULE: ./src/db/sequences.ts
+/** last_value of every sequence the session may read (null when never used or not readable). */
+async function sequenceValues(c) {
+    const r = await c.query("SELECT pg_catalog.format('%I.%I', schemaname, sequencename) AS name, last_value::text AS v FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+    return new Map(r.rows.map((x) => [x.name, x.v]));
+}
+/** Sequences that existed before and moved: `name: before -> after`. */
+function advancedSequences(before, after) {
+    const out = [];
+    for (const [name, v0] of before) {
+        const v1 = after.get(name);
+        if (v1 !== undefined && v1 !== null && v1 !== v0)
+            out.push(`${name} (${v0 ?? 'unused'} -> ${v1})`);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/preview-pending.ts
 // preview pending (dry-run): the planned migrations and the hooks around them,
 // inside one transaction that is always rolled back (../preview.ts). The Supabase
 // lint runs inside it too, on the schema the preview built, before the rollback.
+
 
 
 
@@ -7500,12 +7825,24 @@ function previewItems(ctx, p) {
 }
 async function previewPending(ctx, items, sbLint) {
     const ran = new Set(items.map((i) => i.migration.up.source.file));
-    return previewInTransaction(ctx, items, {
+    const before = await sequenceValues(ctx.client);
+    const out = await previewInTransaction(ctx, items, {
         before: hookOf(ctx, 'beforeMigrate'),
         afterEach: hookOf(ctx, 'afterEachMigrate'),
         after: hookOf(ctx, 'afterMigrate'),
         beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
     });
+    await warnAdvancedSequences(ctx, before);
+    return out;
+}
+/** Everything else rolled back; sequences never do, and the report says which ones moved. */
+async function warnAdvancedSequences(ctx, before) {
+    const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()));
+    if (!moved.length)
+        return;
+    const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
+    ctx.report.warnings.push({ file: '', message });
+    ctx.log.warn(message);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -7900,6 +8237,7 @@ function lossAdvice(results, allowed) {
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
 
 
+
 /**
  * Parses every script of the files not applied with their current checksum; verify also
  * parses every verify script. Their down and verify scripts are parsed to find errors now,
@@ -7940,8 +8278,36 @@ function parseAll(m) {
     void m.down;
     void m.verify;
 }
+/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
+const demoted = new WeakMap();
+/**
+ * A broken down script never blocks the ups: its problems refuse only a run that needs
+ * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
+ * down problem becomes a warning at its file:line:col that says it is in the down part.
+ */
+function settleDownProblems(report, found, needsDown) {
+    const kept = demoted.get(found) ?? [];
+    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
+        found.problems.push(p);
+        kept.splice(kept.indexOf(p), 1);
+    }
+    for (const p of [...found.problems]) {
+        if (!p.down || needsDown(p.down.migration))
+            continue;
+        found.problems.splice(found.problems.indexOf(p), 1);
+        kept.push(p);
+        const at = p.position ? (0,positions/* formatPosition */.Ld)(p.file, p.position) : p.file;
+        report.warnings.push({
+            file: p.file,
+            ...(p.position ? { position: p.position } : {}),
+            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
+        });
+    }
+    demoted.set(found, kept);
+}
 /** True (and the report says why) when parsing found problems: nothing may run. */
-function refusedForSourceProblems(report, found) {
+function refusedForSourceProblems(report, found, needsDown = () => false) {
+    settleDownProblems(report, found, needsDown);
     if (!found.problems.length)
         return false;
     report.status = 'failed';
@@ -8030,7 +8396,9 @@ async function chooseRollbackRange(ctx) {
         return undefined;
     }
     parseDowns(range);
-    if (refusedForSourceProblems(report, found))
+    // A broken down refuses only the rollback whose range needs it.
+    const inRange = new Set(range.map((m) => m.identity));
+    if (refusedForSourceProblems(report, found, (id) => inRange.has(id)))
         return undefined;
     const noDown = range.filter((m) => !m.down);
     if (noDown.length) {
@@ -8276,7 +8644,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2193));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2932));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -8824,6 +9192,7 @@ async function loadBase(settings, found, pr, log) {
 
 
 
+
 /** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
 function run_searchPathSql(schemas) {
     return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
@@ -8878,6 +9247,8 @@ function toMappedError(e) {
         next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
 }
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
 async function runPgshift(input, ctx) {
     // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
     const settings = (0,src_settings/* engineSettings */.O3)(input);
@@ -8889,6 +9260,7 @@ async function runPgshift(input, ctx) {
     let lockClient;
     let holdingLock = false;
     let lockLost = false;
+    let runLock;
     const key = lockKey(settings.historySchema);
     let cancelled = false;
     let found;
@@ -8920,6 +9292,12 @@ async function runPgshift(input, ctx) {
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => (0,plan/* baseResult */.RK)(m));
         report.pending = found.migrations.map((m) => m.identity);
+        if (found.problems.length) {
+            // All source problems in one pass: the syntax errors of every file join the naming,
+            // pairing and duplicate problems, so fixing these reveals no new batch.
+            await parseEverything(found);
+            settleDownProblems(report, found, needsDownOf(settings));
+        }
         if (found.problems.length) {
             report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
             return report;
@@ -8957,6 +9335,7 @@ async function runPgshift(input, ctx) {
         const open = async (t = target) => {
             const c = await (0,connect/* connect */.Ng)(t, {
                 connectTimeoutMs: settings.connectTimeoutMs,
+                signal: ctx.signal,
                 onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
             });
             opened.push(c);
@@ -8969,10 +9348,15 @@ async function runPgshift(input, ctx) {
         report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
         // 3. The lock, then history.
         if (LOCKING_MODES.includes(settings.mode)) {
+            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
+            if (readOnly)
+                throw readOnly;
             lockClient = await open();
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
-            await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+            await refuseTransactionPooler(target, client, lockClient);
+            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
         let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
@@ -8994,7 +9378,7 @@ async function runPgshift(input, ctx) {
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
         await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
         parsed = true;
-        if (refusedForSourceProblems(report, found))
+        if (refusedForSourceProblems(report, found, needsDownOf(settings)))
             return report;
         // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
         const shim = await prepareSupabase(client, settings, found, history, report.serverVersion);
@@ -9029,6 +9413,7 @@ async function runPgshift(input, ctx) {
             connect: open,
             isCancelled: () => cancelled,
             isLockLost: () => lockLost,
+            runLock,
             // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
             sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
             previewSetupSql: shim.previewSql,
@@ -9040,8 +9425,10 @@ async function runPgshift(input, ctx) {
     catch (e) {
         // Failed before history said what may run (no connection, no lock): parse every file,
         // so the report still names the syntax errors the fix will have to deal with too.
-        if (found && !parsed)
+        if (found && !parsed) {
             await parseEverything(found).catch(() => { });
+            settleDownProblems(report, found, needsDownOf(settings));
+        }
         report.error = toMappedError(e);
         report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
         report.nextStep = report.error.next;
@@ -9050,7 +9437,7 @@ async function runPgshift(input, ctx) {
     finally {
         ctx.signal?.removeEventListener('abort', onAbort);
         if (holdingLock && lockClient)
-            await releaseRunLock(lockClient, key).catch(() => { });
+            await releaseRunLock(lockClient).catch(() => { });
         for (const c of opened.reverse())
             await c.end().catch(() => { });
         report.durationMs = Math.round(performance.now() - t0);
@@ -11233,7 +11620,7 @@ function renderText(report, opts = {}) {
 /* harmony export */   fA: () => (/* binding */ ACTION_INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, MAX_DURATION_MS, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -11270,10 +11657,16 @@ function parseDuration(value) {
     const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
     return Math.round(n * factor);
 }
+/** lock_timeout and statement_timeout are int milliseconds on the server (INT_MAX); setTimeout has the same limit. */
+const MAX_DURATION_MS = 2_147_483_647;
 const duration = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a duration; expected a number with a unit, e.g. 5s, 500ms or 2m` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    if (ms > MAX_DURATION_MS) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is longer than Postgres (and Node's timers) accept; expected at most ${MAX_DURATION_MS}ms (about 24 days), e.g. 5s, 10m or 2h` });
         return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
     }
     return ms;
@@ -11839,9 +12232,21 @@ async function locateDir(workspaceIn, dirIn, problems) {
     });
     return undefined;
 }
+/** What a non-regular, non-directory entry is, for the warning. */
+function specialKind(e) {
+    if (e.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (e.isSocket())
+        return 'a socket';
+    if (e.isBlockDevice())
+        return 'a block device';
+    if (e.isCharacterDevice())
+        return 'a character device';
+    return undefined;
+}
 /** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
 async function listFiles(loc, problems) {
-    const listing = { sql: [], hooks: [] };
+    const listing = { sql: [], hooks: [], special: [] };
     const fileRel = (abs) => toPosix((0,external_node_path_.relative)(loc.workspace, abs));
     /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
     const follow = async (abs) => {
@@ -11863,9 +12268,18 @@ async function listFiles(loc, problems) {
             return undefined;
         }
         const st = await (0,promises_.stat)(real);
+        const what = specialKind(st);
+        if (what)
+            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, abs)), what: `a symbolic link to ${what}` });
         return { isFile: st.isFile(), isDir: st.isDirectory() };
     };
     const kind = async (dir, e) => {
+        const what = specialKind(e);
+        if (what) {
+            // Reading a FIFO would block the run forever; the other kinds hold no SQL.
+            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, (0,external_node_path_.join)(dir, e.name))), what });
+            return undefined;
+        }
         if (!e.isSymbolicLink())
             return { isFile: e.isFile(), isDir: e.isDirectory() };
         const isCandidate = /\.sql$/i.test(e.name) || e.name === PLAN_FILE || ROLE_FOLDERS.includes(e.name);
@@ -12093,6 +12507,10 @@ async function discover(opts) {
             return empty(opts.dir, fallback(opts.dir));
         const listing = await listFiles(loc, problems);
         const fileOf = (l) => (loc.dirRel === '.' ? l.rel : `${loc.dirRel}/${l.rel}`);
+        for (const x of listing.special) {
+            const file = fileOf({ rel: x.rel, abs: '' });
+            warnings.push({ file, message: `${file} is ${x.what}, not a regular file: pgshift does not read it` });
+        }
         // The plan file, when present, decides which up files run and in what order.
         let plan;
         let planFile;
@@ -12183,8 +12601,11 @@ async function discover(opts) {
             byIdentity.set(m.identity.toLowerCase(), m);
             migrations.push(m);
         });
-        duplicateFlywayVersions(migrations, problems);
-        attachRoleFiles(candidates, migrations, problems, warnings, eager);
+        if (!plan)
+            duplicateVersions(migrations, convention, candidates, problems, warnings);
+        attachRoleFiles(candidates, migrations, convention, problems, warnings, eager);
+        if (convention === 'supabase')
+            supabaseCliWouldApply(candidates, loc.dirRel, warnings);
         if (!plan)
             migrations.sort(order/* compareMigrationOrder */.ym);
         const hooks = await readHooks(listing.hooks, fileOf, problems);
@@ -12258,12 +12679,31 @@ function fromPlan(plan, candidates, planFile, problems, warnings) {
     }
     return chosen;
 }
+/** The Supabase CLI's migration file pattern: every top-level `<digits>_name.sql` is a migration to it. */
+const SUPABASE_CLI_FILE = /^[0-9]+_.*\.sql$/;
+/**
+ * A down or verify script named like a migration in supabase/migrations: pgshift pairs it
+ * with its up, but `supabase db push` (and `migration up`) would apply it as a migration.
+ */
+function supabaseCliWouldApply(candidates, dir, warnings) {
+    for (const c of candidates) {
+        if (c.info.role === 'up' || c.listed.rel.includes('/') || !SUPABASE_CLI_FILE.test(c.listed.rel))
+            continue;
+        warnings.push({
+            file: c.file,
+            message: `${c.file} is a ${c.info.role} script to pgshift (${c.info.roleMarker}), but its name matches the Supabase CLI's migration pattern (<version>_name.sql): ` +
+                `\`supabase db push\` would apply it as a migration. Move it out of ${dir} (for example into ${dir}/down/, which pgshift pairs and the CLI does not read)`
+        });
+    }
+}
 function mixedShapesWarning(chosen, convention, auto, dir, warnings) {
     if (!auto && convention !== 'supabase' && convention !== 'dated')
         return;
     if (convention === 'flyway')
         return;
-    const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number');
+    // A 14-digit number (dbmate's `10000000000000_` first version) has the timestamps' width:
+    // it compares with them digit by digit, as its tool compares it, so it mixes nothing.
+    const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number' && c.info.scheme.version.length !== 14);
     const dated = chosen.filter((c) => c.info.scheme && conventions/* DATE_SHAPES */._u.has(c.info.scheme.shape));
     if (numbered.length === 0 || dated.length === 0)
         return;
@@ -12286,12 +12726,22 @@ function parseOrProblem(source, problems, opts) {
     problems.push(...r.problems);
     return r.script;
 }
-/** Parses a script that may be empty; an empty down or verify means "none". */
-function parseOptional(source, problems, opts) {
-    const r = (0,script/* parseScriptSync */.GG)(source, opts);
-    const rest = r.problems.filter((p) => p.code !== 'empty-migration');
-    problems.push(...rest);
-    return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script;
+/**
+ * A parser for a script that may be empty (an empty down or verify means "none"). Its
+ * problems are reported on the first parse only: a down is parsed, dropped from memory
+ * (engine/parse-needed.ts) and may be parsed again by a rollback. Problems of a down
+ * script say so (`down`), so that only a run that needs the down is refused by them.
+ */
+function optionalParser(source, problems, opts, down) {
+    let reported = false;
+    return () => {
+        const r = (0,script/* parseScriptSync */.GG)(source, opts);
+        const rest = r.problems.filter((p) => p.code !== 'empty-migration');
+        if (!reported)
+            problems.push(...rest.map((p) => (down ? { ...p, down } : p)));
+        reported = true;
+        return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script;
+    };
 }
 /** Reads every lazy script of `m`, so its parse problems are known now. */
 function parseNow(m) {
@@ -12327,13 +12777,19 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
             return parseOrProblem(whole, problems, force);
         checkPreamble(sections, problems);
         // Without an up section (already a problem), there is nothing to parse.
-        return sections.up ? parseOrProblem(sections.up, problems, force) : emptyScript({ ...whole, offset: fileText.length, text: '' });
+        if (!sections.up)
+            return emptyScript({ ...whole, offset: fileText.length, text: '' });
+        // goose and dbmate run an up section with no statements (only comments, or
+        // StatementBegin/End around nothing) and record the migration as applied: so do we.
+        const r = (0,script/* parseScriptSync */.GG)(sections.up, force);
+        problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+        return r.script;
     });
     const { down, verify } = sections;
     if (down)
-        (0,lazy/* defineLazy */.gJ)(m, 'down', () => parseOptional(down, problems, force));
+        (0,lazy/* defineLazy */.gJ)(m, 'down', optionalParser(down, problems, force, { migration: m.identity }));
     if (verify)
-        (0,lazy/* defineLazy */.gJ)(m, 'verify', () => parseOptional(verify, problems));
+        (0,lazy/* defineLazy */.gJ)(m, 'verify', optionalParser(verify, problems, undefined));
     return m;
 }
 /** SQL above the first section marker belongs to no section: dbmate and goose would skip it. */
@@ -12354,42 +12810,97 @@ function checkPreamble(sections, problems) {
         hint: 'move it below the up marker'
     });
 }
-/** Flyway keys history on the version: two files with one version cannot both apply. */
-function duplicateFlywayVersions(migrations, problems) {
+/**
+ * Conventions whose tool keys its history on the version alone: a down file pairs with the
+ * up of the same version whatever their titles (golang-migrate reads `30_add_x.up.sql`
+ * and `30_drop_x.down.sql` as one migration), and two files may not share a version.
+ */
+const KEYED_ON_VERSION = new Set(['golang-migrate', 'goose', 'dbmate', 'supabase', 'flyway']);
+/**
+ * The version as the convention's own tool compares it: golang-migrate and goose parse it
+ * as an integer (`007` is `7`), the Supabase CLI and dbmate keep the digits as written
+ * (`20240101` and `20240101000000` are two versions), Flyway drops trailing zero parts.
+ */
+function toolVersion(convention, info) {
+    const s = info.scheme;
+    if (!s || s.kind !== 'versioned')
+        return undefined;
+    return convention === 'supabase' || convention === 'dbmate' ? s.version : s.versionKey;
+}
+/** What the convention's own tool does with two files of one version, and whether pgshift refuses. */
+const DUPLICATE_VERSION = {
+    flyway: { refuse: true, tool: 'Flyway versions must be unique (Flyway refuses to run)' },
+    'golang-migrate': { refuse: true, tool: 'golang-migrate refuses two migration files with one version' },
+    goose: { refuse: true, tool: 'goose refuses a version it finds twice' },
+    dbmate: { refuse: true, tool: 'dbmate records only the version in schema_migrations, so it would apply one file and count the other as applied' },
+    supabase: {
+        refuse: true,
+        tool: 'the Supabase CLI keys supabase_migrations.schema_migrations on the version: `supabase db push` fails on the second file (duplicate key), and its history can record only one of them'
+    },
+    numbered: { refuse: false, tool: '' },
+    dated: { refuse: false, tool: '' }
+};
+/**
+ * Two migrations with one version. Where the convention's tool keys on the version this
+ * refuses the run (its history could not tell them apart, and the Supabase CLI's table
+ * would disagree with ours); pgshift's own numbered and dated conventions record each file
+ * by its full name and run them in name order, with a warning naming both.
+ */
+function duplicateVersions(migrations, convention, candidates, problems, warnings) {
+    const infoOf = new Map(candidates.map((c) => [c.file, c.info]));
     const seen = new Map();
     for (const m of migrations) {
-        if (m.convention !== 'flyway' || m.kind !== 'versioned')
+        const info = infoOf.get(m.file);
+        const key = info ? toolVersion(convention, info) : undefined;
+        if (key === undefined)
             continue;
-        const key = (0,conventions/* parseFileName */.Px)(`${m.identity}.sql`).scheme?.versionKey ?? m.version;
         const other = seen.get(key);
-        if (other) {
+        if (!other) {
+            seen.set(key, m);
+            continue;
+        }
+        const rule = DUPLICATE_VERSION[convention];
+        // The Supabase CLI reads only `<digits>_name.sql`: a YYYY-MM-DD_ file has no version in its table.
+        if (rule.refuse && !(convention === 'supabase' && !/^\d+$/.test(m.version))) {
             problems.push({
                 file: m.file,
                 code: 'duplicate-version',
-                message: `${m.file} and ${other.file} share version ${m.version}; Flyway versions must be unique`,
-                hint: 'give one of them the next free version'
+                message: `${m.file} and ${other.file} share version ${m.version}; ${rule.tool}`,
+                hint: 'give one of them the next free version (rename the file that is not applied yet)'
             });
         }
-        else
-            seen.set(key, m);
+        else {
+            const [a, b] = [other, m].sort((x, y) => (0,order/* compareText */.n6)(x.identity, y.identity));
+            const why = convention === 'supabase'
+                ? 'The Supabase CLI reads only <digits>_name.sql files, so neither is in its history; give each file its own version'
+                : 'Tools that key on the version (the Supabase CLI, dbmate, goose, golang-migrate, Flyway) would refuse or skip one of them: give each file its own version';
+            warnings.push({
+                file: m.file,
+                message: `${other.file} and ${m.file} share version ${m.version}; pgshift records each by its full name and runs ${a.identity} before ${b.identity}. ${why}`
+            });
+        }
     }
 }
 /** Pairs down and verify files with their up migration; orphans are named (a suffix-named orphan down refuses the run). */
-function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
+function attachRoleFiles(candidates, migrations, convention, problems, warnings, eager) {
     const byIdentity = new Map(migrations.map((m) => [m.identity, m]));
-    const flywayByVersion = new Map();
-    for (const m of migrations) {
-        // Only Flyway pairs by version (U with V); other names need no second parse.
-        if (m.convention !== 'flyway')
-            continue;
-        const s = (0,conventions/* parseFileName */.Px)(`${m.identity}.sql`).scheme;
-        if (s?.shape === 'flyway-versioned')
-            flywayByVersion.set(s.versionKey, m);
+    // Ups by the version their tool keys on; a version two ups share pairs nothing (already a problem).
+    const byVersion = new Map();
+    if (KEYED_ON_VERSION.has(convention)) {
+        const infoOf = new Map(candidates.map((c) => [c.file, c.info]));
+        for (const m of migrations) {
+            const info = infoOf.get(m.file);
+            const key = info && info.scheme?.shape !== 'flyway-repeatable' ? toolVersion(convention, info) : undefined;
+            if (key !== undefined)
+                byVersion.set(key, byVersion.has(key) ? null : m);
+        }
     }
+    const upName = (identity) => (convention === 'golang-migrate' ? `${identity}.up.sql` : `${identity}.sql`);
     const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => (0,order/* compareText */.n6)(a.file, b.file));
     for (const c of roleFiles) {
         const role = c.info.role;
-        const m = c.info.scheme?.shape === 'flyway-undo' ? flywayByVersion.get(c.info.scheme.versionKey) : byIdentity.get(c.info.identity);
+        const version = toolVersion(convention, c.info);
+        const m = byIdentity.get(c.info.identity) ?? (version !== undefined ? byVersion.get(version) : undefined) ?? undefined;
         if (!m) {
             // A name suffix (_rollback, .down) on a file with no up may be a forward migration whose name
             // happens to end that way (007_add_rollback.sql): never skip it silently.
@@ -12399,7 +12910,7 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
                     file: c.file,
                     code: 'orphan-down',
                     message: `${c.file} is named like the down script of ${c.info.identity} (${c.info.roleMarker}), but there is no migration ${c.info.identity}`,
-                    hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${c.info.identity}.sql or delete it`
+                    hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${upName(c.info.identity)} or delete it`
                 });
                 continue;
             }
@@ -12423,10 +12934,13 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
         }
         const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
         m.scriptFiles[role] = c.file;
+        const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
+        let warned = false;
         (0,lazy/* defineLazy */.gJ)(m, role, () => {
-            const script = parseOptional(source, problems);
-            if (!script)
+            const script = parse();
+            if (!script && !warned)
                 warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` });
+            warned = true;
             return script;
         });
         if (eager)
@@ -13205,10 +13719,28 @@ function parseScriptSync(source, opts = {}) {
     const statementReasons = statements
         .filter((s) => s.nonTransactional)
         .map((s) => ({ what: s.nonTransactional, position: s.position }));
-    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
-    problems.push(...tcProblems);
     const first = statements[0];
     const last = statements[statements.length - 1];
+    // goose and psql apply a file whose last statement is a COMMIT (or END) with no BEGIN:
+    // psql only warns that no transaction is in progress. In a file that otherwise runs in
+    // one transaction it is the end of an outer wrapper whose BEGIN is implicit, so it is
+    // dropped like one: what comes before it commits with the history row. A COMMIT with
+    // statements after it stays a problem (transactionBlocks).
+    const trailingCommit = statements.length > 0 &&
+        last.transactionControl === 'commit' &&
+        statements.every((s) => s === last || !s.transactionControl) &&
+        directiveReasons.length === 0 &&
+        statementReasons.length === 0;
+    if (trailingCommit) {
+        last.strippedWrapper = true;
+        script.sendText = blank(text, [sendSpan(spans[spans.length - 1])]);
+        if (statements.length === 1) {
+            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements before its COMMIT; delete it or add SQL' });
+        }
+        return { script, problems };
+    }
+    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
+    problems.push(...tcProblems);
     const isWrapper = tcProblems.length === 0 &&
         blocks.length === 1 &&
         blocks[0].begin === first &&

@@ -31,11 +31,18 @@ export function parseDuration(value: string): number | undefined {
   return Math.round(n * factor)
 }
 
+/** lock_timeout and statement_timeout are int milliseconds on the server (INT_MAX); setTimeout has the same limit. */
+export const MAX_DURATION_MS = 2_147_483_647
+
 const duration = (input: string) =>
   z.string().transform((v, ctx) => {
     const ms = parseDuration(v)
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is not a duration; expected a number with a unit, e.g. 5s, 500ms or 2m` })
+      return z.NEVER
+    }
+    if (ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v}' is longer than Postgres (and Node's timers) accept; expected at most ${MAX_DURATION_MS}ms (about 24 days), e.g. 5s, 10m or 2h` })
       return z.NEVER
     }
     return ms

@@ -95,15 +95,16 @@ test('T14 pg_terminate_backend of the migration connection inside its transactio
   expect(rerun.applied).toEqual(['002_m2'])
 }, 60_000)
 
-test('T07 the lock connection is terminated mid-run: the current file finishes, nothing more runs, "lock" is named', async () => {
-  const ws = makeWorkspace(files(3, (k) => (k === 1 ? 'SELECT pg_sleep(1.5);\n' : '')))
+test('T07 the lock connection is terminated mid-run: the current file rolls back before its COMMIT, nothing more runs, "lock" is named', async () => {
+  const ws = makeWorkspace(files(3, (k) => (k === 2 ? 'SELECT pg_sleep(1.5);\n' : '')))
   const run = runPgshift(settings(ws), { logger: recordingLogger() })
-  await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE '%pg_sleep(1.5)%' AND state = 'active'`)) === 1, 20_000, 'migration 1 running')
-  expect(await terminateBackends(adminUrl(), db.name, `application_name = 'pgshift' AND query LIKE '%advisory%'`)).toBe(1)
+  await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE '%pg_sleep(1.5)%' AND state = 'active'`)) === 1, 20_000, 'migration 2 running')
+  expect(await terminateBackends(adminUrl(), db.name, `application_name = 'pgshift' AND query LIKE '%pg_try_advisory%'`)).toBe(1)
   const report = await run
   expect(report.status).toBe('failed')
   expect(report.applied).toEqual(['001_m1'])
-  expect(report.error?.message ?? report.nextStep).toMatch(/lock/)
+  expect(report.migrations[1]?.error?.sqlstate).toBe('PGSLK')
+  expect(report.nextStep).toMatch(/run lock was lost/)
   expect(await historyMatchesSchema()).toEqual(['001_m1'])
 })
 

@@ -20,6 +20,8 @@ export interface ConnectOptions {
   onRetry?: (attempt: number, reason: string) => void
   /** Called when an established connection fails later (e.g. pg_terminate_backend, 57P01). */
   onError?: (err: ConnectionError) => void
+  /** SIGINT/SIGTERM: stops waiting at once (the attempt in flight is dropped), whatever connect-timeout says. */
+  signal?: AbortSignal
 }
 
 /** The limit of one attempt when the URL gives no connect_timeout. */
@@ -44,10 +46,15 @@ const TLS_CERT_CODES = new Set([
  * killed runner's statement stops and its locks go. On older servers (42704)
  * and platforms without support (22023) it is skipped. Timeouts are not set
  * here: they are `SET LOCAL` per migration, never startup parameters (PgBouncer
- * rejects those).
+ * rejects those). `idle_session_timeout` (PG 14+) is turned off for our own
+ * sessions: the migration connection idles while the lock connection waits for
+ * another runner, and a cut there would fail a run that was only queueing.
  */
 export function sessionSettingsSql(): string {
-  return "DO $pgshift$BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END$pgshift$"
+  return (
+    "DO $pgshift$BEGIN BEGIN SET client_connection_check_interval = '1s'; EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN NULL; END; " +
+    'BEGIN SET idle_session_timeout = 0; EXCEPTION WHEN undefined_object THEN NULL; END; END$pgshift$'
+  )
 }
 
 const lostErrors = new WeakMap<pg.Client, ConnectionError>()
@@ -215,6 +222,25 @@ function tlsOptionsFor(target: ConnectionTarget): false | TlsOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms)
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function cancelledWhileConnecting(target: ConnectionTarget, attempts: number): ConnectionError {
+  return new ConnectionError('cancelled', `Cancelled while connecting to ${target.display} (after ${attempts} attempt${attempts === 1 ? '' : 's'}).`, 'Nothing was changed: the run was cancelled before it connected.', { target: target.display, attempts })
+}
+
 function destroyQuietly(c: pg.Client): void {
   c.on('error', () => {})
   const stream = (c as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream
@@ -268,6 +294,7 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
   let delay = FIRST_DELAY_MS
 
   for (;;) {
+    if (opts.signal?.aborted) throw cancelledWhileConnecting(target, attempts)
     attempts++
     const remaining = deadline - Date.now()
     const attemptTimeoutMs = target.attemptTimeoutMs ?? Math.max(1_000, Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, budget > 0 ? remaining : DEFAULT_ATTEMPT_TIMEOUT_MS))
@@ -286,6 +313,9 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
       opts.onError?.(ce)
     })
     let f: ErrorFacts
+    // A cancel drops the attempt in flight: connect() then fails and the loop stops.
+    const drop = () => destroyQuietly(client)
+    opts.signal?.addEventListener('abort', drop, { once: true })
     try {
       await client.connect()
       try {
@@ -306,7 +336,10 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
     } catch (e) {
       if (e instanceof ConnectionError) throw e
       destroyQuietly(client)
+      if (opts.signal?.aborted) throw cancelledWhileConnecting(target, attempts)
       f = facts(e)
+    } finally {
+      opts.signal?.removeEventListener('abort', drop)
     }
 
     // prefer/allow: the server has no TLS, so connect without it (at once, not counted as waiting).
@@ -325,7 +358,7 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
     }
     const wait = Math.min(left, Math.round(delay / 2 + (Math.random() * delay) / 2))
     opts.onRetry?.(attempts, redact(`${describe(f)}; retrying in ${wait} ms`))
-    await sleep(wait)
+    await sleepUnlessAborted(wait, opts.signal)
     delay = Math.min(MAX_DELAY_MS, delay * 2)
   }
 }
@@ -342,9 +375,15 @@ export function tlsEnvironmentWarnings(env: NodeJS.ProcessEnv = process.env): st
   return out
 }
 
-/** Asks the server to cancel the statement running in backend `pid`, over another connection. */
+/**
+ * Asks the server to cancel the statement running in backend `pid`, over another
+ * connection. `via` may be the lock connection, inside the transaction that holds
+ * the run lock: an error there would end that transaction and release the lock,
+ * so the call cannot fail (a DO block that swallows its own error).
+ */
 export async function cancelBackend(via: pg.Client, pid: number): Promise<void> {
-  await via.query('SELECT pg_cancel_backend($1)', [pid])
+  if (!Number.isInteger(pid)) return
+  await via.query(`DO $pgshift$BEGIN PERFORM pg_catalog.pg_cancel_backend(${pid}); EXCEPTION WHEN OTHERS THEN NULL; END$pgshift$`)
 }
 
 /** The server's version: `num` as server_version_num (170010), `text` as server_version ('17.10'). */
@@ -354,4 +393,28 @@ export async function serverVersion(c: pg.Client): Promise<{ num: number; text: 
   if (known) return known
   const r = await c.query<{ num: string; text: string }>("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text")
   return { num: Number(r.rows[0].num), text: r.rows[0].text }
+}
+
+/**
+ * Why this server cannot take changes, or undefined when it can: a hot standby
+ * (pg_is_in_recovery), or a session that starts read-only (default_transaction_read_only
+ * on the database or role; some managed databases set it when the disk is full).
+ * Checked before the lock, so the user gets the fix instead of advice about CREATE
+ * privileges from the first write that fails with 25006.
+ */
+export async function readOnlyReason(c: pg.Client): Promise<ConnectionError | undefined> {
+  const r = await c.query<{ standby: boolean; ro: string }>("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro")
+  const row = r.rows[0]
+  if (row?.standby) {
+    return new ConnectionError('read-only', 'This server is a standby (in recovery): it is read-only.', 'Point database-url at the primary. Nothing was changed.', { sqlstate: '25006' })
+  }
+  if (row?.ro === 'on') {
+    return new ConnectionError(
+      'read-only',
+      'This server is read-only for this session (default_transaction_read_only is on for the database or the role).',
+      'Point database-url at the primary, or turn read-only off for the migration role (ALTER ROLE ... SET default_transaction_read_only = off). Nothing was changed.',
+      { sqlstate: '25006' }
+    )
+  }
+  return undefined
 }

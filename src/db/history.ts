@@ -99,19 +99,56 @@ export async function readHistory(client: pg.Client, schema: string): Promise<Hi
   }))
 }
 
+/**
+ * The row a write replaces, when one must exist: a 'partial' row with this many
+ * statements done (a statement-by-statement file, resumed or progressing), or an
+ * applied repeatable with another checksum. Absent: no row may exist.
+ */
+export type PriorRow = { partialDone: number } | { otherChecksum: string }
+
 const lit = (v: string | number | undefined | null): string =>
   v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : escapeLiteral(v)
 
+function valuesSql(schema: string, w: HistoryWrite): string {
+  return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`
+}
+
 /**
- * The upsert as literal SQL, so it can travel in the same simple-query message as
+ * The history row of a migration that commits: a plain INSERT, so the primary key
+ * is the commit guard. Two runners that both ran a migration cannot both commit it:
+ * the second INSERT waits for the first transaction and then fails with 23505 (or
+ * fails at once if the first committed), rolling its copy of the migration back.
+ */
+export function insertHistorySql(schema: string, w: HistoryWrite): string {
+  return valuesSql(schema, w)
+}
+
+/**
+ * Removes the row that `insertHistorySql` replaces, in the same transaction and
+ * before it: only the row this run saw. If another runner replaced it meanwhile,
+ * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
+ * of the row) and the INSERT that follows fails on the primary key.
+ */
+export function deletePriorRowSql(schema: string, identity: string, prior: PriorRow): string {
+  const which =
+    'partialDone' in prior
+      ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
+      : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`
+  return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`
+}
+
+/**
+ * The upsert, for writes that are rolled back (the dry-run's preview) or that
+ * baseline rows applied by another tool; migrations that commit use
+ * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
  * the migration and its COMMIT (one round trip per migration). Values are escaped
  * with pg's escapeLiteral.
  */
 export function upsertHistorySql(schema: string, w: HistoryWrite): string {
-  return `INSERT INTO ${historyTableName(schema)}
-  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
-VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
-  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})
+  return `${valuesSql(schema, w)}
 ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
   script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
   statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,

@@ -1,8 +1,30 @@
-// The run lock (DESIGN 1): a session advisory lock held by a second, idle
-// connection, taken by polling pg_try_advisory_lock with backoff. Never block in
+// The run lock (DESIGN 1): an advisory lock held by a second connection, taken by
+// polling pg_try_advisory_xact_lock with backoff. Never block in
 // pg_advisory_lock: a blocked waiter deadlocks with CREATE INDEX CONCURRENTLY run
 // by the holder (Flyway #1654, golang-migrate #960). The migration connection
 // never holds the key, so CIC on it waits for nobody.
+//
+// The lock lives inside a transaction that stays open on the lock connection for
+// the whole run (docs/RELIABILITY.md, "The run lock"), not as a session lock:
+// - An open transaction pins one server session even through a transaction-mode
+//   pooler (PgBouncer, Supavisor), so the lock and everything done on the lock
+//   connection stay on one backend. A session lock taken through such a pooler
+//   lands on whichever backend served that statement: another client can then
+//   "take" it again on the same backend, and the unlock goes elsewhere, leaving
+//   the lock held by a pooled backend for good (issue 13).
+// - It ends with the transaction: ROLLBACK, a closed connection, a killed backend
+//   or a pooler dropping the server all release it. Nothing can leave it behind.
+// - The transaction has no xid and, between statements, no snapshot
+//   (backend_xmin is null), so it holds back neither VACUUM nor CREATE INDEX
+//   CONCURRENTLY, which waits only for transactions that hold a snapshot.
+// - idle_session_timeout does not apply inside a transaction, and the
+//   transaction turns idle_in_transaction_session_timeout and (PG 17)
+//   transaction_timeout off for itself: an idle cut cannot take the lock away
+//   in the middle of a run.
+// The key is the same lock tag as a session lock on it, so older pgshift runners
+// (and a psql session holding pg_advisory_lock(key)) still exclude each other.
+// Whether the lock is still held is checked, on the server, inside each
+// migration's transaction before its COMMIT (engine/executor.ts, runGuardSql).
 import type pg from 'pg'
 import { createHash } from 'node:crypto'
 
@@ -40,9 +62,29 @@ export class LockNotAcquired extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** The lock as taken: the key and the server backend that holds it (for the per-commit check). */
+export interface RunLock {
+  key: string
+  holderPid: number
+}
+
+/**
+ * One attempt: a transaction that turns off the timeouts that would end it while
+ * it idles (only those the server has), then tries the key. The key is a decimal
+ * bigint we computed (lockKey), so it is inlined: one round trip.
+ */
+export function tryLockSql(key: string): string {
+  if (!/^-?\d+$/.test(key)) throw new Error(`not a lock key: ${key}`)
+  return (
+    "BEGIN;SELECT pg_catalog.set_config(name, '0', true) FROM pg_catalog.pg_settings WHERE name IN ('idle_in_transaction_session_timeout', 'transaction_timeout');" +
+    `SELECT pg_catalog.pg_try_advisory_xact_lock(${key}::bigint) AS ok, pg_catalog.pg_backend_pid() AS pid`
+  )
+}
+
 /**
  * Polls until the lock is ours or `waitMs` has passed. `onWait` is called once,
- * when the first attempt fails, so long waits are visible in the log.
+ * when the first attempt fails, so long waits are visible in the log. On success
+ * the lock connection is left inside the transaction that holds the lock.
  */
 export async function acquireRunLock(
   lockClient: pg.Client,
@@ -50,13 +92,15 @@ export async function acquireRunLock(
   waitMs: number,
   onWait?: (holders: LockHolder[]) => void,
   isCancelled: () => boolean = () => false
-): Promise<void> {
+): Promise<RunLock> {
   const started = Date.now()
   let delay = 50
   let told = false
   for (;;) {
-    const r = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])
-    if (r.rows[0]?.ok) return
+    const results = (await lockClient.query(tryLockSql(key))) as unknown as pg.QueryResult<{ ok: boolean; pid: number }>[]
+    const row = results[results.length - 1]?.rows[0]
+    if (row?.ok) return { key, holderPid: row.pid }
+    await lockClient.query('ROLLBACK')
     const waited = Date.now() - started
     if (isCancelled()) throw Object.assign(new Error('cancelled while waiting for the pgshift lock'), { next: 'Nothing was changed: the run was cancelled before it got the lock.' })
     if (waited >= waitMs) throw new LockNotAcquired(waited, await lockHolders(lockClient, key))
@@ -69,16 +113,20 @@ export async function acquireRunLock(
   }
 }
 
-export async function releaseRunLock(lockClient: pg.Client, key: string): Promise<void> {
-  await lockClient.query('SELECT pg_advisory_unlock($1::bigint)', [key])
+/** Ends the lock's transaction, which releases the lock. */
+export async function releaseRunLock(lockClient: pg.Client): Promise<void> {
+  await lockClient.query('ROLLBACK')
+}
+
+/** The key as pg_locks shows it: classid (high 32 bits) and objid (low 32 bits), objsubid 1. */
+export function lockKeyParts(key: string): { classid: number; objid: number } {
+  const u = BigInt.asUintN(64, BigInt(key))
+  return { classid: Number(u >> 32n), objid: Number(u & 0xffffffffn) }
 }
 
 /** Who holds the key: pid, application_name and client address from pg_stat_activity. */
 export async function lockHolders(client: pg.Client, key: string): Promise<LockHolder[]> {
-  const k = BigInt(key)
-  const u = BigInt.asUintN(64, k)
-  const classid = Number(u >> 32n)
-  const objid = Number(u & 0xffffffffn)
+  const { classid, objid } = lockKeyParts(key)
   const r = await client.query(
     `SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start, a.state
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

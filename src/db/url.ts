@@ -138,6 +138,27 @@ export function sessionPoolerUrl(t: { user: string; host: string; database: stri
 }
 
 /**
+ * The refusal of a transaction-mode pooler, with the session-pooler fix: from the
+ * URL (port 6543, pgbouncer=true) or from what the connections showed at run time.
+ */
+export function transactionPoolerError(
+  t: { user: string; host: string; database: string; supabaseRef?: string; isSupabasePooler: boolean; isSupabaseDirectHost: boolean },
+  why: string,
+  pgbouncerParam = false
+): ConnectionError {
+  const fixed = sessionPoolerUrl(t)
+  return new ConnectionError(
+    'transaction-pooler',
+    `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`,
+    `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
+      (t.isSupabasePooler ? ` (db.${t.supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
+      '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
+      (pgbouncerParam ? ', and drop pgbouncer=true from the URL' : '') +
+      '.'
+  )
+}
+
+/**
  * Warnings from the URL alone, before connecting: a Supabase direct host
  * (db.<ref>.supabase.co) has only an IPv6 address unless the project bought the
  * IPv4 add-on, and GitHub-hosted runners have no IPv6 route (ENETUNREACH).
@@ -275,20 +296,12 @@ export function parseDatabaseUrl(raw: string): ConnectionTarget {
   if (isSupabaseDirectHost) supabaseRef = lowerHost.split('.')[1]
   else if (isSupabasePooler && /^postgres\.[a-z0-9]+$/i.test(user)) supabaseRef = user.slice('postgres.'.length)
 
-  // The transaction pooler (PgBouncer/Supavisor in transaction mode).
+  // The transaction pooler (PgBouncer/Supavisor in transaction mode), when the URL says so.
+  // Any other port is checked at run time (db/pooler.ts).
   const pgbouncer = params.get('pgbouncer')
   if (port === 6543 || (pgbouncer !== undefined && /^(true|1|yes|on)$/i.test(pgbouncer))) {
     const why = port === 6543 ? 'port 6543 is the transaction pooler' : 'pgbouncer=true marks a transaction-mode pooler'
-    const fixed = sessionPoolerUrl({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost })
-    fail(
-      'transaction-pooler',
-      `The database URL points at a transaction-mode connection pooler (${why}). In transaction mode each statement may run on a different server session, so session advisory locks (which keep two runs apart) and prepared statements break.`,
-      `Use the session pooler on port 5432, e.g. ${fixed}, or the direct host` +
-        (isSupabasePooler ? ` (db.${supabaseRef ?? '<ref>'}.supabase.co:5432; IPv6 only)` : '') +
-        '. Without Supabase: connect to Postgres directly, or through a PgBouncer pool with pool_mode = session' +
-        (pgbouncer !== undefined ? ', and drop pgbouncer=true from the URL' : '') +
-        '.'
-    )
+    throw transactionPoolerError({ user, host, database, supabaseRef, isSupabasePooler, isSupabaseDirectHost }, why, pgbouncer !== undefined)
   }
 
   // TLS.

@@ -19,6 +19,7 @@ export function execContext(ctx: ModeContext): ExecContext {
       ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
       : undefined,
     isCancelled: ctx.isCancelled,
+    runLock: ctx.runLock,
     onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
   }
 }

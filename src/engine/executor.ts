@@ -1,14 +1,17 @@
 // Runs one migration (DESIGN 2, 3, 6). Two ways:
 // - transaction: one simple-query message carries BEGIN, the SET LOCAL timeouts,
-//   the file, the history upsert and COMMIT. One round trip per migration, and the
-//   history row commits with the schema change or not at all.
+//   the file, the run guard (the lock is still ours, the backend did not move),
+//   the history INSERT and COMMIT. One round trip per migration, and the history
+//   row commits with the schema change or not at all.
 // - statements: one statement at a time in autocommit (CONCURRENTLY, VACUUM,
 //   directives, BEGIN ... COMMIT blocks), with progress written to history after
 //   each committed statement, so a failure midway is recorded precisely.
 import type pg from 'pg'
 import { escapeLiteral } from 'pg'
-import type { HistoryWrite } from '../db/history.js'
-import { historyTableName, upsertHistorySql } from '../db/history.js'
+import type { HistoryWrite, PriorRow } from '../db/history.js'
+import { deletePriorRowSql, historyTableName, insertHistorySql, upsertHistorySql } from '../db/history.js'
+import { backendPid } from '../db/connect.js'
+import { lockKeyParts, type RunLock } from '../db/lock.js'
 import { queryCountingStatements } from '../db/counting-query.js'
 import { HELD_LOCKS_SQL, locksOn } from '../db/locks.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
@@ -29,6 +32,8 @@ export interface ExecContext {
   sessionSql: string
   meta: { actor?: string; runUrl?: string; commitSha?: string }
   isCancelled: () => boolean
+  /** The run lock: checked on the server before every commit (runGuardSql). Absent for a run without one. */
+  runLock?: RunLock
   onRetry?: (attempt: number, delayMs: number, reason: string) => void
   /**
    * Read the locks each transactional migration took (pg_locks, just before its
@@ -85,11 +90,64 @@ export function historyWrite(m: Migration, ctx: Pick<ExecContext, 'meta'>, extra
   }
 }
 
-const resetSql = (ctx: ExecContext) => `RESET ALL;RESET ROLE;${ctx.sessionSql}`
+/**
+ * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
+ * first: RESET ALL leaves the session user alone (session_authorization and role
+ * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
+ * the next file's objects. Any user may go back to the one it logged in as.
+ */
+export const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL'
+const resetSql = (ctx: ExecContext) => `${RESET_SESSION};${ctx.sessionSql}`
+
+/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
+export const LOCK_LOST_SQLSTATE = 'PGSLK'
+export const BACKEND_MOVED_SQLSTATE = 'PGSPL'
+
+/**
+ * The check that precedes every commit, as one statement run on the migration
+ * connection inside the transaction it guards: the run lock is still held by the
+ * lock connection's backend (pg_locks), and this connection is still on the backend
+ * it had at connect (a transaction pooler moves it). Either failing raises, so the
+ * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
+ * stops the run before another runner's copy could commit alongside ours.
+ */
+export function runGuardSql(ctx: Pick<ExecContext, 'client' | 'runLock'>): string {
+  const checks: string[] = []
+  const pid = backendPid(ctx.client)
+  if (pid !== undefined) {
+    checks.push(
+      `IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`
+    )
+  }
+  if (ctx.runLock) {
+    const { classid, objid } = lockKeyParts(ctx.runLock.key)
+    checks.push(
+      `IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${ctx.runLock.holderPid} AND classid = ${classid}::oid AND objid = ${objid}::oid AND objsubid = 1 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`
+    )
+  }
+  return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1'
+}
 
 function isConnectionError(err: unknown): boolean {
-  if (isPgError(err)) return ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(err.code as string)
+  // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
+  if (isPgError(err)) return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code as string)
   return true // not a server error at all: the socket broke
+}
+
+/** The next step when the run guard stopped a migration before its COMMIT. */
+function guardNext(code: string | undefined, file: string): string | undefined {
+  if (code === LOCK_LOST_SQLSTATE) {
+    return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`
+  }
+  if (code === BACKEND_MOVED_SQLSTATE) {
+    return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432) or connect directly, then rerun.`
+  }
+  return undefined
+}
+
+/** What the run does when history already holds the row it inserts: another runner committed this migration. */
+function duplicateNext(identity: string, file: string): string {
+  return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`
 }
 
 async function tryQuery(client: pg.Client, sql: string): Promise<void> {
@@ -103,13 +161,33 @@ async function tryQuery(client: pg.Client, sql: string): Promise<void> {
 export async function executeMigration(ctx: ExecContext, run: PlannedRun): Promise<ExecOutcome> {
   const m = run.migration
   if (m.up.runMode !== 'transaction') return runStatements(ctx, run)
-  return runInTransaction(ctx, m.up, recordAppliedSql(ctx, m, {}), run.resumeFrom)
+  const prior = priorRow(run)
+  const record = [...(prior ? [deletePriorRowSql(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})]
+  return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity)
 }
 
 /**
- * The history write that commits with a migration: pgshift's row and, when the
- * Supabase CLI's history is kept, the CLI's row. One statement (a data-modifying
- * CTE), so the statement count of the round trip does not change.
+ * The history row a run replaces rather than inserts, handled explicitly: a
+ * resumed statement-by-statement file (its 'partial' row) and a changed
+ * repeatable (its row with the old checksum). Every other migration inserts.
+ */
+function priorRow(run: PlannedRun): PriorRow | undefined {
+  if (run.resumed) return { partialDone: run.resumeFrom }
+  if (run.migration.kind === 'repeatable') return { otherChecksum: run.migration.checksum }
+  return undefined
+}
+
+/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
+export function insertAppliedSql(ctx: Pick<ExecContext, 'historySchema' | 'meta' | 'supabase'>, m: Migration, extra: Partial<HistoryWrite>): string {
+  const ours = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra))
+  const entry = ctx.supabase?.entries.get(m.identity)
+  return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours
+}
+
+/**
+ * The history write of a migration's preview (rolled back, so an upsert; a real
+ * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
+ * is kept, the CLI's row. One statement (a data-modifying CTE).
  */
 export function recordAppliedSql(ctx: Pick<ExecContext, 'historySchema' | 'meta' | 'supabase'>, m: Migration, extra: Partial<HistoryWrite>): string {
   const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra))
@@ -134,8 +212,9 @@ export function deleteHistorySql(ctx: ExecContext, identity: string): string {
 export const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE'
 const AS_LOGIN_USER_STATEMENTS = 2
 
-/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks). */
-const ownTransaction = (sql: string) => `BEGIN;${AS_LOGIN_USER};${sql};COMMIT`
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
+// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
+const ownTransaction = (ctx: ExecContext, sql: string) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`
 
 /**
  * Runs a down script. A transactional down commits with the history delete; a
@@ -146,13 +225,13 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
   const down = m.down
   if (!down) throw new Error(`${m.identity} has no down script`)
   const record = deleteHistorySql(ctx, m.identity)
-  if (down.runMode === 'transaction') return runInTransaction(ctx, down, record, 0)
+  if (down.runMode === 'transaction') return runInTransaction(ctx, down, [record], 0, m.identity)
   const started = performance.now()
   let done = 0
   try {
     for (const s of down.statements) {
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
-      await ctx.client.query(timeoutsFor(ctx, s))
+      await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       try {
         await ctx.client.query(s.sql)
       } catch (error) {
@@ -160,7 +239,7 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
       }
       done++
     }
-    await ctx.client.query(`${ownTransaction(record)};${resetSql(ctx)}`)
+    await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`)
     return { ok: true, durationMs: performance.now() - started, retries: 0 }
   } catch (error) {
     const statement = down.statements[(error as { statementIndex?: number }).statementIndex ?? -1]
@@ -177,14 +256,14 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
  * transaction (VACUUM ANALYZE) runs statement by statement.
  */
 export async function executeHook(ctx: ExecContext, script: ParsedScript): Promise<ExecOutcome> {
-  if (script.runMode === 'transaction') return runInTransaction(ctx, script, 'SELECT 1', 0)
+  if (script.runMode === 'transaction') return runInTransaction(ctx, script, [], 0)
   const started = performance.now()
   let done = 0
   try {
     for (const s of script.statements) {
       if (s.strippedWrapper) continue
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index })
-      await ctx.client.query(timeoutsFor(ctx, s))
+      await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       try {
         await ctx.client.query(s.sql)
       } catch (error) {
@@ -220,7 +299,7 @@ function timeoutsFor(ctx: ExecContext, s: Statement): string {
  * statement by statement, now transactional): the statements that already
  * committed are blanked out, keeping every position in the file.
  */
-async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSql: string, resumeFrom: number): Promise<ExecOutcome> {
+async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: string[], resumeFrom: number, identity?: string): Promise<ExecOutcome> {
   const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed)
   const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText
   const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom)
@@ -229,9 +308,10 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
   const prefixStatements = 4
   const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : ''
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-  const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${recordSql};COMMIT;${resetSql(ctx)}`
-  const recordIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS
-  const commitIndex = recordIndex + 1
+  // The guard and the history write run as the login user, after the file.
+  const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`
+  const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS
+  const commitIndex = guardIndex + 1 + record.length
   const sql = prefix + sendText + suffix
   const origin: SentTextOrigin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length }
   const started = performance.now()
@@ -259,7 +339,12 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
     }
     // Positions past the file belong to our suffix: they say nothing about the file.
     const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement)
-    if (idx >= sent.length && idx < commitIndex) {
+    const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined
+    if (guarded) {
+      mapped.next = guarded
+    } else if (identity && idx > guardIndex && idx < commitIndex && isPgError(error) && error.code === '23505') {
+      mapped.next = duplicateNext(identity, script.source.file)
+    } else if (idx >= sent.length && idx < commitIndex) {
       mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`
     } else if (idx === commitIndex) {
       mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`
@@ -279,7 +364,8 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, recordSq
  * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
  * row of the history table (or, when that table does not exist, creates a temporary
  * table: catalog rows are WAL-logged). It runs with the session's own
- * synchronous_commit (the server's or role's setting).
+ * synchronous_commit (the server's or role's setting), as the login user, whatever
+ * identity the last migration took.
  */
 export async function makeDurable(client: pg.Client, historySchema: string): Promise<void> {
   const table = historyTableName(historySchema)
@@ -287,8 +373,8 @@ export async function makeDurable(client: pg.Client, historySchema: string): Pro
   const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table])
   await client.query(
     exists.rows[0]?.t
-      ? `BEGIN;INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
-      : 'BEGIN;CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT'
+      ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+      : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`
   )
 }
 
@@ -301,9 +387,15 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
   let committed = run.resumeFrom
   let inBlock = false
   let bookkeeping = false
+  // Each write replaces exactly the row the previous one left (or, the first time, the
+  // row the plan saw), so a second runner on the same file fails on the primary key.
+  let prior = priorRow(run)
+  const replacing = (sql: string) => (prior ? `${deletePriorRowSql(ctx.historySchema, m.identity, prior)};${sql}` : sql)
   const progress = async (n: number) => {
     bookkeeping = true
-    await ctx.client.query(ownTransaction(upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: doneHash(m, n), durationMs: Math.round(performance.now() - started) }))))
+    const row = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: doneHash(m, n), durationMs: Math.round(performance.now() - started) }))
+    await ctx.client.query(ownTransaction(ctx, replacing(row)))
+    prior = { partialDone: n }
     bookkeeping = false
   }
   try {
@@ -312,7 +404,8 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
     for (let i = run.resumeFrom; i < statements.length; i++) {
       const s = statements[i] as Statement
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
-      if (!inBlock) await ctx.client.query(timeoutsFor(ctx, s))
+      // The run guard before every statement: each one outside a BEGIN block commits on its own.
+      await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       for (;;) {
         try {
           // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
@@ -340,7 +433,7 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
       }
     }
     bookkeeping = true
-    await ctx.client.query(`${ownTransaction(recordAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) }))};${resetSql(ctx)}`)
+    await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`)
     return { ok: true, durationMs: performance.now() - started, retries }
   } catch (error) {
     const lost = isConnectionError(error) && !(error instanceof Error && (error as { code?: string }).code === '57014') && !(error as { leftovers?: unknown }).leftovers
@@ -350,12 +443,18 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
     const mapped = mapRunError(error, origin, statement)
     let leftovers: string[] | undefined = (error as { leftovers?: string[] }).leftovers
     if (!lost) {
-      if (inBlock) await tryQuery(ctx.client, 'ROLLBACK')
+      // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
+      if (inBlock || bookkeeping) await tryQuery(ctx.client, 'ROLLBACK')
       await tryQuery(ctx.client, resetSql(ctx))
       leftovers ??= await invalidIndexes(ctx.client, statement)
     }
     const total = statements.length
-    if (bookkeeping) {
+    const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined
+    if (guarded) {
+      mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`
+    } else if (bookkeeping && isPgError(error) && error.code === '23505') {
+      mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`
+    } else if (bookkeeping) {
       mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`
     } else {
       mapped.next =
@@ -367,7 +466,7 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
       }
     }
     if (leftovers?.length) mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`
-    if (committed === 0 && !lost && !run.resumed) await tryQuery(ctx.client, ownTransaction(`DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(m.identity)} AND status = 'partial'`))
+    if (committed === 0 && !lost && !run.resumed) await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${escapeLiteral(m.identity)} AND status = 'partial'`))
     return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers }
   }
 }

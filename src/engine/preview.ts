@@ -59,7 +59,7 @@ function timeoutsSql(ctx: ModeContext): string {
 
 /** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
 function resetStatements(ctx: ModeContext): string[] {
-  return ['RESET ALL', 'RESET ROLE', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')]
+  return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')]
 }
 
 function label(s: Statement): string {

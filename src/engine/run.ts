@@ -5,9 +5,10 @@
 import { ephemeralReason } from '../backup/policy.js'
 import type pg from 'pg'
 import { escapeIdentifier } from 'pg'
-import { backendPid, cancelBackend, connect, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
+import { backendPid, cancelBackend, connect, readOnlyReason, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
-import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds } from '../db/lock.js'
+import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds, type RunLock } from '../db/lock.js'
+import { refuseTransactionPooler } from '../db/pooler.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
@@ -21,7 +22,7 @@ import { dryRunMode } from './modes/dry-run.js'
 import { planMode } from './modes/plan.js'
 import { rollbackMode } from './modes/rollback.js'
 import { verifyMode } from './modes/verify.js'
-import { parseEverything, parseWhatMayRun, refusedForSourceProblems } from './parse-needed.js'
+import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
 import { loadBase, type PullRequestContext } from './steps/load-base.js'
@@ -124,6 +125,9 @@ function toMappedError(e: unknown): MappedError {
   }
 }
 
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings: Settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false)
+
 export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Promise<RunReport> {
   // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
   const settings = engineSettings(input)
@@ -135,6 +139,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   let lockClient: pg.Client | undefined
   let holdingLock = false
   let lockLost = false
+  let runLock: RunLock | undefined
   const key = lockKey(settings.historySchema)
   let cancelled = false
   let found: DiscoveryResult | undefined
@@ -166,6 +171,12 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     // What the files say, before anything can fail: a connection or lock failure still lists them.
     report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
+    if (found.problems.length) {
+      // All source problems in one pass: the syntax errors of every file join the naming,
+      // pairing and duplicate problems, so fixing these reveals no new batch.
+      await parseEverything(found)
+      settleDownProblems(report, found, needsDownOf(settings))
+    }
     if (found.problems.length) {
       report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`
       return report
@@ -205,6 +216,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     const open = async (t: ConnectionTarget = target) => {
       const c = await connect(t, {
         connectTimeoutMs: settings.connectTimeoutMs,
+        signal: ctx.signal,
         onRetry: (attempt: number, reason: string) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
       })
       opened.push(c)
@@ -217,10 +229,14 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
 
     // 3. The lock, then history.
     if (LOCKING_MODES.includes(settings.mode)) {
+      const readOnly = await readOnlyReason(client)
+      if (readOnly) throw readOnly
       lockClient = await open()
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
-      await acquireRunLock(
+      // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+      await refuseTransactionPooler(target, client, lockClient)
+      runLock = await acquireRunLock(
         lockClient,
         key,
         settings.lockWaitMs,
@@ -249,7 +265,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     // 4. Parse what may run; a syntax error refuses the run before anything changes.
     await parseWhatMayRun(found, history, settings.mode, settings.testRollback)
     parsed = true
-    if (refusedForSourceProblems(report, found)) return report
+    if (refusedForSourceProblems(report, found, needsDownOf(settings))) return report
 
     // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
     const shim = await prepareSupabase(client, settings, found, history, report.serverVersion)
@@ -285,6 +301,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       connect: open,
       isCancelled: () => cancelled,
       isLockLost: () => lockLost,
+      runLock,
       // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
       sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
       previewSetupSql: shim.previewSql,
@@ -295,14 +312,17 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,
     // so the report still names the syntax errors the fix will have to deal with too.
-    if (found && !parsed) await parseEverything(found).catch(() => {})
+    if (found && !parsed) {
+      await parseEverything(found).catch(() => {})
+      settleDownProblems(report, found, needsDownOf(settings))
+    }
     report.error = toMappedError(e)
     report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed'
     report.nextStep = report.error.next
     return report
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort)
-    if (holdingLock && lockClient) await releaseRunLock(lockClient, key).catch(() => {})
+    if (holdingLock && lockClient) await releaseRunLock(lockClient).catch(() => {})
     for (const c of opened.reverse()) await c.end().catch(() => {})
     report.durationMs = Math.round(performance.now() - t0)
   }

@@ -91,11 +91,22 @@ export interface Listing {
   plan?: ListedFile
   /** Callback files (HOOK_FILES) at the top of the directory. */
   hooks: ListedFile[]
+  /** Entries that are neither a regular file nor a directory (a FIFO, a socket, a device): never opened, named in a warning. */
+  special: { rel: string; what: string }[]
+}
+
+/** What a non-regular, non-directory entry is, for the warning. */
+function specialKind(e: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string | undefined {
+  if (e.isFIFO()) return 'a FIFO (named pipe)'
+  if (e.isSocket()) return 'a socket'
+  if (e.isBlockDevice()) return 'a block device'
+  if (e.isCharacterDevice()) return 'a character device'
+  return undefined
 }
 
 /** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
 export async function listFiles(loc: Located, problems: SourceProblem[]): Promise<Listing> {
-  const listing: Listing = { sql: [], hooks: [] }
+  const listing: Listing = { sql: [], hooks: [], special: [] }
   const fileRel = (abs: string) => toPosix(relative(loc.workspace, abs))
 
   /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
@@ -117,10 +128,18 @@ export async function listFiles(loc: Located, problems: SourceProblem[]): Promis
       return undefined
     }
     const st = await stat(real)
+    const what = specialKind(st)
+    if (what) listing.special.push({ rel: toPosix(relative(loc.dirAbs, abs)), what: `a symbolic link to ${what}` })
     return { isFile: st.isFile(), isDir: st.isDirectory() }
   }
 
   const kind = async (dir: string, e: Dirent) => {
+    const what = specialKind(e)
+    if (what) {
+      // Reading a FIFO would block the run forever; the other kinds hold no SQL.
+      listing.special.push({ rel: toPosix(relative(loc.dirAbs, join(dir, e.name))), what })
+      return undefined
+    }
     if (!e.isSymbolicLink()) return { isFile: e.isFile(), isDir: e.isDirectory() }
     const isCandidate = /\.sql$/i.test(e.name) || e.name === PLAN_FILE || (ROLE_FOLDERS as readonly string[]).includes(e.name)
     return isCandidate ? follow(join(dir, e.name)) : undefined

@@ -3,6 +3,7 @@
 import type pg from 'pg'
 import type { ConnectionTarget } from '../../db/url.js'
 import type { HistoryRow } from '../../db/history.js'
+import type { RunLock } from '../../db/lock.js'
 import type { Settings } from '../../settings.js'
 import type { DiscoveryResult } from '../../source/types.js'
 import type { RunReport } from '../report.js'
@@ -28,6 +29,8 @@ export interface ModeContext {
   isCancelled: () => boolean
   /** True when the lock connection broke: no further migration may start. */
   isLockLost: () => boolean
+  /** The run lock as taken (locking modes): each migration checks, before its COMMIT, that it is still held. */
+  runLock?: RunLock
   /** Extra session SQL re-run after each migration's RESET ALL (supabase-shim: the search_path it set on the database). */
   sessionSql?: string
   /** dry-run: SQL run first inside the preview transaction, rolled back with it (supabase-shim). */

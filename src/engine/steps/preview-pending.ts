@@ -7,6 +7,7 @@ import type { ModeContext } from '../modes/context.js'
 import type { Plan } from '../plan.js'
 import { previewInTransaction, type PreviewItem, type PreviewOutcome } from '../preview.js'
 import type { MigrationResult } from '../report.js'
+import { advancedSequences, sequenceValues } from '../../db/sequences.js'
 import { hookOf } from './run-hooks.js'
 import { runSupabaseLint, type SupabaseLintState } from './supabase-lint.js'
 
@@ -24,10 +25,22 @@ export function previewItems(ctx: ModeContext, p: Plan): PreviewItem[] {
 
 export async function previewPending(ctx: ModeContext, items: PreviewItem[], sbLint: SupabaseLintState | undefined): Promise<PreviewOutcome> {
   const ran = new Set(items.map((i) => i.migration.up.source.file))
-  return previewInTransaction(ctx, items, {
+  const before = await sequenceValues(ctx.client)
+  const out = await previewInTransaction(ctx, items, {
     before: hookOf(ctx, 'beforeMigrate'),
     afterEach: hookOf(ctx, 'afterEachMigrate'),
     after: hookOf(ctx, 'afterMigrate'),
     beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
   })
+  await warnAdvancedSequences(ctx, before)
+  return out
+}
+
+/** Everything else rolled back; sequences never do, and the report says which ones moved. */
+async function warnAdvancedSequences(ctx: ModeContext, before: Map<string, string | null>): Promise<void> {
+  const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()))
+  if (!moved.length) return
+  const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`
+  ctx.report.warnings.push({ file: '', message })
+  ctx.log.warn(message)
 }
