@@ -131,7 +131,7 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   expect(ok.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([])
 
   // A failing migration still fails the step: for the migration, not the comment.
-  const bad = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n', '002_b.sql': 'SELECT 1/0;\n' }), inputs: { mode: 'apply' } })
+  const bad = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n', '002_b.sql': 'SELECT 1/0;\n' }), inputs: { mode: 'apply' } })
   expect(bad.code).toBe(1)
   expect(bad.outputs.status).toBe('failed')
   expect(bad.summary).toContain('22012')
@@ -140,7 +140,7 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   // Any other API failure (here: nothing listening) is a warning, not a failure.
   const closed = await startFakeGithub()
   await closed.close()
-  const down = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' }), env: { GITHUB_API_URL: closed.url } })
+  const down = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n' }), env: { GITHUB_API_URL: closed.url } })
   expect(down.code).toBe(0)
   expect(down.annotations.find((a) => a.level === 'warning')?.message).toMatch(/pgshift posted no PR comment: the request failed while listing the comments of PR #7/)
 })

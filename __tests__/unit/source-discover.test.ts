@@ -73,7 +73,9 @@ describe('seed-style directories', () => {
     const ws = workspace(files)
     const r = await run(ws, 'pmoves/supabase/migrations')
     expect(r.problems).toEqual([])
-    expect(r.warnings).toEqual([])
+    // The CLI does not read YYYY-MM-DD_ names: two of one day run in name order, with a warning naming both.
+    expect(r.warnings.map((w) => w.file)).toEqual(['pmoves/supabase/migrations/2025-09-08_geometry_bus_rls.sql', 'pmoves/supabase/migrations/2025-10-18_geometry_swarm_compat.sql'])
+    expect(r.warnings[0].message).toMatch(/2025-09-08_geometry_bus\.sql and .*2025-09-08_geometry_bus_rls\.sql share version 2025-09-08; .*The Supabase CLI reads only/)
     expect(r.convention).toBe('supabase')
     expect(r.conventionNote).toBe('auto: detected supabase (directory supabase/migrations, 10 migration files)')
     expect(ids(r)).toEqual([
@@ -98,7 +100,7 @@ describe('seed-style directories', () => {
     expect(ids(r)).toEqual(['20251105_y', '2025-12-10_x'])
   })
 
-  test('seed 004: two 004_ files both run in name order; the _rollback file pairs and never runs as an up', async () => {
+  test('seed 004: two 004_ files both run in name order, with a warning naming both; the _rollback file pairs and never runs as an up', async () => {
     const ws = workspace({
       'backend/migrations/001_initial_schema.sql': T('brands'),
       'backend/migrations/002_add_templates.sql': T('templates'),
@@ -110,7 +112,13 @@ describe('seed-style directories', () => {
     })
     const r = await run(ws, 'backend/migrations')
     expect(r.problems).toEqual([])
-    expect(r.warnings).toEqual([])
+    expect(r.warnings).toEqual([
+      {
+        file: 'backend/migrations/004_storage_buckets.sql',
+        message:
+          'backend/migrations/004_learning_privacy.sql and backend/migrations/004_storage_buckets.sql share version 004; pgshift records each by its full name and runs 004_learning_privacy before 004_storage_buckets. Tools that key on the version (the Supabase CLI, dbmate, goose, golang-migrate, Flyway) would refuse or skip one of them: give each file its own version'
+      }
+    ])
     expect(ids(r)).toEqual([
       '001_initial_schema',
       '002_add_templates',
@@ -364,7 +372,7 @@ describe('file contents', () => {
   })
 
   test('parse problems carry the workspace-relative file and line:col, with a BOM and CRLF', async () => {
-    const ws = workspace({ 'm/001_a.sql': '\uFEFFCREATE TABLE é (a int);\r\nSELECT 1;\r\n\\i other.sql\r\n', 'm/002_b.sql': 'SELECT 1;\nCOMMIT;\n' })
+    const ws = workspace({ 'm/001_a.sql': '\uFEFFCREATE TABLE é (a int);\r\nSELECT 1;\r\n\\i other.sql\r\n', 'm/002_b.sql': 'SELECT 1;\nCOMMIT;\nSELECT 2;\n' })
     const r = await run(ws, 'm')
     expect(r.problems.map((p) => [p.code, p.file, p.position])).toEqual([
       ['psql-meta-command', 'm/001_a.sql', { line: 3, col: 1 }],

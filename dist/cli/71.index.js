@@ -2335,10 +2335,28 @@ function parseScriptSync(source, opts = {}) {
     const statementReasons = statements
         .filter((s) => s.nonTransactional)
         .map((s) => ({ what: s.nonTransactional, position: s.position }));
-    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
-    problems.push(...tcProblems);
     const first = statements[0];
     const last = statements[statements.length - 1];
+    // goose and psql apply a file whose last statement is a COMMIT (or END) with no BEGIN:
+    // psql only warns that no transaction is in progress. In a file that otherwise runs in
+    // one transaction it is the end of an outer wrapper whose BEGIN is implicit, so it is
+    // dropped like one: what comes before it commits with the history row. A COMMIT with
+    // statements after it stays a problem (transactionBlocks).
+    const trailingCommit = statements.length > 0 &&
+        last.transactionControl === 'commit' &&
+        statements.every((s) => s === last || !s.transactionControl) &&
+        directiveReasons.length === 0 &&
+        statementReasons.length === 0;
+    if (trailingCommit) {
+        last.strippedWrapper = true;
+        script.sendText = blank(text, [sendSpan(spans[spans.length - 1])]);
+        if (statements.length === 1) {
+            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements before its COMMIT; delete it or add SQL' });
+        }
+        return { script, problems };
+    }
+    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
+    problems.push(...tcProblems);
     const isWrapper = tcProblems.length === 0 &&
         blocks.length === 1 &&
         blocks[0].begin === first &&
@@ -2769,8 +2787,11 @@ async function discover(opts) {
             byIdentity.set(m.identity.toLowerCase(), m);
             migrations.push(m);
         });
-        duplicateFlywayVersions(migrations, problems);
-        attachRoleFiles(candidates, migrations, problems, warnings, eager);
+        if (!plan)
+            duplicateVersions(migrations, convention, candidates, problems, warnings);
+        attachRoleFiles(candidates, migrations, convention, problems, warnings, eager);
+        if (convention === 'supabase')
+            supabaseCliWouldApply(candidates, loc.dirRel, warnings);
         if (!plan)
             migrations.sort(compareMigrationOrder);
         const hooks = await readHooks(listing.hooks, fileOf, problems);
@@ -2844,12 +2865,31 @@ function fromPlan(plan, candidates, planFile, problems, warnings) {
     }
     return chosen;
 }
+/** The Supabase CLI's migration file pattern: every top-level `<digits>_name.sql` is a migration to it. */
+const SUPABASE_CLI_FILE = /^[0-9]+_.*\.sql$/;
+/**
+ * A down or verify script named like a migration in supabase/migrations: pgshift pairs it
+ * with its up, but `supabase db push` (and `migration up`) would apply it as a migration.
+ */
+function supabaseCliWouldApply(candidates, dir, warnings) {
+    for (const c of candidates) {
+        if (c.info.role === 'up' || c.listed.rel.includes('/') || !SUPABASE_CLI_FILE.test(c.listed.rel))
+            continue;
+        warnings.push({
+            file: c.file,
+            message: `${c.file} is a ${c.info.role} script to pgshift (${c.info.roleMarker}), but its name matches the Supabase CLI's migration pattern (<version>_name.sql): ` +
+                `\`supabase db push\` would apply it as a migration. Move it out of ${dir} (for example into ${dir}/down/, which pgshift pairs and the CLI does not read)`
+        });
+    }
+}
 function mixedShapesWarning(chosen, convention, auto, dir, warnings) {
     if (!auto && convention !== 'supabase' && convention !== 'dated')
         return;
     if (convention === 'flyway')
         return;
-    const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number');
+    // A 14-digit number (dbmate's `10000000000000_` first version) has the timestamps' width:
+    // it compares with them digit by digit, as its tool compares it, so it mixes nothing.
+    const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number' && c.info.scheme.version.length !== 14);
     const dated = chosen.filter((c) => c.info.scheme && DATE_SHAPES.has(c.info.scheme.shape));
     if (numbered.length === 0 || dated.length === 0)
         return;
@@ -2872,12 +2912,22 @@ function parseOrProblem(source, problems, opts) {
     problems.push(...r.problems);
     return r.script;
 }
-/** Parses a script that may be empty; an empty down or verify means "none". */
-function parseOptional(source, problems, opts) {
-    const r = parseScriptSync(source, opts);
-    const rest = r.problems.filter((p) => p.code !== 'empty-migration');
-    problems.push(...rest);
-    return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script;
+/**
+ * A parser for a script that may be empty (an empty down or verify means "none"). Its
+ * problems are reported on the first parse only: a down is parsed, dropped from memory
+ * (engine/parse-needed.ts) and may be parsed again by a rollback. Problems of a down
+ * script say so (`down`), so that only a run that needs the down is refused by them.
+ */
+function optionalParser(source, problems, opts, down) {
+    let reported = false;
+    return () => {
+        const r = parseScriptSync(source, opts);
+        const rest = r.problems.filter((p) => p.code !== 'empty-migration');
+        if (!reported)
+            problems.push(...rest.map((p) => (down ? { ...p, down } : p)));
+        reported = true;
+        return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script;
+    };
 }
 /** Reads every lazy script of `m`, so its parse problems are known now. */
 function parseNow(m) {
@@ -2913,13 +2963,19 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
             return parseOrProblem(whole, problems, force);
         checkPreamble(sections, problems);
         // Without an up section (already a problem), there is nothing to parse.
-        return sections.up ? parseOrProblem(sections.up, problems, force) : emptyScript({ ...whole, offset: fileText.length, text: '' });
+        if (!sections.up)
+            return emptyScript({ ...whole, offset: fileText.length, text: '' });
+        // goose and dbmate run an up section with no statements (only comments, or
+        // StatementBegin/End around nothing) and record the migration as applied: so do we.
+        const r = parseScriptSync(sections.up, force);
+        problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+        return r.script;
     });
     const { down, verify } = sections;
     if (down)
-        defineLazy(m, 'down', () => parseOptional(down, problems, force));
+        defineLazy(m, 'down', optionalParser(down, problems, force, { migration: m.identity }));
     if (verify)
-        defineLazy(m, 'verify', () => parseOptional(verify, problems));
+        defineLazy(m, 'verify', optionalParser(verify, problems, undefined));
     return m;
 }
 /** SQL above the first section marker belongs to no section: dbmate and goose would skip it. */
@@ -2940,42 +2996,97 @@ function checkPreamble(sections, problems) {
         hint: 'move it below the up marker'
     });
 }
-/** Flyway keys history on the version: two files with one version cannot both apply. */
-function duplicateFlywayVersions(migrations, problems) {
+/**
+ * Conventions whose tool keys its history on the version alone: a down file pairs with the
+ * up of the same version whatever their titles (golang-migrate reads `30_add_x.up.sql`
+ * and `30_drop_x.down.sql` as one migration), and two files may not share a version.
+ */
+const KEYED_ON_VERSION = new Set(['golang-migrate', 'goose', 'dbmate', 'supabase', 'flyway']);
+/**
+ * The version as the convention's own tool compares it: golang-migrate and goose parse it
+ * as an integer (`007` is `7`), the Supabase CLI and dbmate keep the digits as written
+ * (`20240101` and `20240101000000` are two versions), Flyway drops trailing zero parts.
+ */
+function toolVersion(convention, info) {
+    const s = info.scheme;
+    if (!s || s.kind !== 'versioned')
+        return undefined;
+    return convention === 'supabase' || convention === 'dbmate' ? s.version : s.versionKey;
+}
+/** What the convention's own tool does with two files of one version, and whether pgshift refuses. */
+const DUPLICATE_VERSION = {
+    flyway: { refuse: true, tool: 'Flyway versions must be unique (Flyway refuses to run)' },
+    'golang-migrate': { refuse: true, tool: 'golang-migrate refuses two migration files with one version' },
+    goose: { refuse: true, tool: 'goose refuses a version it finds twice' },
+    dbmate: { refuse: true, tool: 'dbmate records only the version in schema_migrations, so it would apply one file and count the other as applied' },
+    supabase: {
+        refuse: true,
+        tool: 'the Supabase CLI keys supabase_migrations.schema_migrations on the version: `supabase db push` fails on the second file (duplicate key), and its history can record only one of them'
+    },
+    numbered: { refuse: false, tool: '' },
+    dated: { refuse: false, tool: '' }
+};
+/**
+ * Two migrations with one version. Where the convention's tool keys on the version this
+ * refuses the run (its history could not tell them apart, and the Supabase CLI's table
+ * would disagree with ours); pgshift's own numbered and dated conventions record each file
+ * by its full name and run them in name order, with a warning naming both.
+ */
+function duplicateVersions(migrations, convention, candidates, problems, warnings) {
+    const infoOf = new Map(candidates.map((c) => [c.file, c.info]));
     const seen = new Map();
     for (const m of migrations) {
-        if (m.convention !== 'flyway' || m.kind !== 'versioned')
+        const info = infoOf.get(m.file);
+        const key = info ? toolVersion(convention, info) : undefined;
+        if (key === undefined)
             continue;
-        const key = parseFileName(`${m.identity}.sql`).scheme?.versionKey ?? m.version;
         const other = seen.get(key);
-        if (other) {
+        if (!other) {
+            seen.set(key, m);
+            continue;
+        }
+        const rule = DUPLICATE_VERSION[convention];
+        // The Supabase CLI reads only `<digits>_name.sql`: a YYYY-MM-DD_ file has no version in its table.
+        if (rule.refuse && !(convention === 'supabase' && !/^\d+$/.test(m.version))) {
             problems.push({
                 file: m.file,
                 code: 'duplicate-version',
-                message: `${m.file} and ${other.file} share version ${m.version}; Flyway versions must be unique`,
-                hint: 'give one of them the next free version'
+                message: `${m.file} and ${other.file} share version ${m.version}; ${rule.tool}`,
+                hint: 'give one of them the next free version (rename the file that is not applied yet)'
             });
         }
-        else
-            seen.set(key, m);
+        else {
+            const [a, b] = [other, m].sort((x, y) => compareText(x.identity, y.identity));
+            const why = convention === 'supabase'
+                ? 'The Supabase CLI reads only <digits>_name.sql files, so neither is in its history; give each file its own version'
+                : 'Tools that key on the version (the Supabase CLI, dbmate, goose, golang-migrate, Flyway) would refuse or skip one of them: give each file its own version';
+            warnings.push({
+                file: m.file,
+                message: `${other.file} and ${m.file} share version ${m.version}; pgshift records each by its full name and runs ${a.identity} before ${b.identity}. ${why}`
+            });
+        }
     }
 }
 /** Pairs down and verify files with their up migration; orphans are named (a suffix-named orphan down refuses the run). */
-function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
+function attachRoleFiles(candidates, migrations, convention, problems, warnings, eager) {
     const byIdentity = new Map(migrations.map((m) => [m.identity, m]));
-    const flywayByVersion = new Map();
-    for (const m of migrations) {
-        // Only Flyway pairs by version (U with V); other names need no second parse.
-        if (m.convention !== 'flyway')
-            continue;
-        const s = parseFileName(`${m.identity}.sql`).scheme;
-        if (s?.shape === 'flyway-versioned')
-            flywayByVersion.set(s.versionKey, m);
+    // Ups by the version their tool keys on; a version two ups share pairs nothing (already a problem).
+    const byVersion = new Map();
+    if (KEYED_ON_VERSION.has(convention)) {
+        const infoOf = new Map(candidates.map((c) => [c.file, c.info]));
+        for (const m of migrations) {
+            const info = infoOf.get(m.file);
+            const key = info && info.scheme?.shape !== 'flyway-repeatable' ? toolVersion(convention, info) : undefined;
+            if (key !== undefined)
+                byVersion.set(key, byVersion.has(key) ? null : m);
+        }
     }
+    const upName = (identity) => (convention === 'golang-migrate' ? `${identity}.up.sql` : `${identity}.sql`);
     const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => compareText(a.file, b.file));
     for (const c of roleFiles) {
         const role = c.info.role;
-        const m = c.info.scheme?.shape === 'flyway-undo' ? flywayByVersion.get(c.info.scheme.versionKey) : byIdentity.get(c.info.identity);
+        const version = toolVersion(convention, c.info);
+        const m = byIdentity.get(c.info.identity) ?? (version !== undefined ? byVersion.get(version) : undefined) ?? undefined;
         if (!m) {
             // A name suffix (_rollback, .down) on a file with no up may be a forward migration whose name
             // happens to end that way (007_add_rollback.sql): never skip it silently.
@@ -2985,7 +3096,7 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
                     file: c.file,
                     code: 'orphan-down',
                     message: `${c.file} is named like the down script of ${c.info.identity} (${c.info.roleMarker}), but there is no migration ${c.info.identity}`,
-                    hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${c.info.identity}.sql or delete it`
+                    hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${upName(c.info.identity)} or delete it`
                 });
                 continue;
             }
@@ -3009,10 +3120,13 @@ function attachRoleFiles(candidates, migrations, problems, warnings, eager) {
         }
         const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
         m.scriptFiles[role] = c.file;
+        const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
+        let warned = false;
         defineLazy(m, role, () => {
-            const script = parseOptional(source, problems);
-            if (!script)
+            const script = parse();
+            if (!script && !warned)
                 warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` });
+            warned = true;
             return script;
         });
         if (eager)
@@ -9057,6 +9171,7 @@ function lossAdvice(results, allowed) {
 ;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
 
 
+
 /**
  * Parses every script of the files not applied with their current checksum; verify also
  * parses every verify script. Their down and verify scripts are parsed to find errors now,
@@ -9097,8 +9212,36 @@ function parseAll(m) {
     void m.down;
     void m.verify;
 }
+/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
+const demoted = new WeakMap();
+/**
+ * A broken down script never blocks the ups: its problems refuse only a run that needs
+ * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
+ * down problem becomes a warning at its file:line:col that says it is in the down part.
+ */
+function settleDownProblems(report, found, needsDown) {
+    const kept = demoted.get(found) ?? [];
+    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
+        found.problems.push(p);
+        kept.splice(kept.indexOf(p), 1);
+    }
+    for (const p of [...found.problems]) {
+        if (!p.down || needsDown(p.down.migration))
+            continue;
+        found.problems.splice(found.problems.indexOf(p), 1);
+        kept.push(p);
+        const at = p.position ? formatPosition(p.file, p.position) : p.file;
+        report.warnings.push({
+            file: p.file,
+            ...(p.position ? { position: p.position } : {}),
+            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
+        });
+    }
+    demoted.set(found, kept);
+}
 /** True (and the report says why) when parsing found problems: nothing may run. */
-function refusedForSourceProblems(report, found) {
+function refusedForSourceProblems(report, found, needsDown = () => false) {
+    settleDownProblems(report, found, needsDown);
     if (!found.problems.length)
         return false;
     report.status = 'failed';
@@ -9187,7 +9330,9 @@ async function chooseRollbackRange(ctx) {
         return undefined;
     }
     parseDowns(range);
-    if (refusedForSourceProblems(report, found))
+    // A broken down refuses only the rollback whose range needs it.
+    const inRange = new Set(range.map((m) => m.identity));
+    if (refusedForSourceProblems(report, found, (id) => inRange.has(id)))
         return undefined;
     const noDown = range.filter((m) => !m.down);
     if (noDown.length) {
@@ -10036,6 +10181,8 @@ function toMappedError(e) {
         next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
 }
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
 async function runPgshift(input, ctx) {
     // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
     const settings = (0,src_settings/* engineSettings */.O3)(input);
@@ -10079,6 +10226,12 @@ async function runPgshift(input, ctx) {
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => baseResult(m));
         report.pending = found.migrations.map((m) => m.identity);
+        if (found.problems.length) {
+            // All source problems in one pass: the syntax errors of every file join the naming,
+            // pairing and duplicate problems, so fixing these reveals no new batch.
+            await parseEverything(found);
+            settleDownProblems(report, found, needsDownOf(settings));
+        }
         if (found.problems.length) {
             report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
             return report;
@@ -10159,7 +10312,7 @@ async function runPgshift(input, ctx) {
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
         await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
         parsed = true;
-        if (refusedForSourceProblems(report, found))
+        if (refusedForSourceProblems(report, found, needsDownOf(settings)))
             return report;
         // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
         const shim = await prepareSupabase(client, settings, found, history, report.serverVersion);
@@ -10206,8 +10359,10 @@ async function runPgshift(input, ctx) {
     catch (e) {
         // Failed before history said what may run (no connection, no lock): parse every file,
         // so the report still names the syntax errors the fix will have to deal with too.
-        if (found && !parsed)
+        if (found && !parsed) {
             await parseEverything(found).catch(() => { });
+            settleDownProblems(report, found, needsDownOf(settings));
+        }
         report.error = toMappedError(e);
         report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
         report.nextStep = report.error.next;

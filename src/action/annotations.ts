@@ -72,7 +72,7 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     if (f.level === 'error') errors.push(a)
     else supabaseLint.push(a)
   }
-  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined }))]
+  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined, line: w.position?.line, col: w.position?.col }))]
   return { errors, warnings }
 }
 

@@ -14,6 +14,8 @@ import { renderMarkdown } from '../report/markdown.js'
 import { redact, redactDeep, registerDatabaseUrl, registerSecret, secretsFor } from '../report/redact.js'
 import { engineSettings, parseSettings, SettingsError, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import { findingsJson, toSarif } from '../lint/sarif.js'
+import { VERSION } from '../version.js'
 import { emitAnnotations } from './annotations.js'
 import { commentBody } from './comment-body.js'
 import {
@@ -157,6 +159,11 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   core.setOutput('report', reportPath)
   core.setOutput('backup-path', report.backup?.dir ?? '')
   core.setOutput('pr-migrations', JSON.stringify(report.prCheck?.prMigrations ?? []))
+  // The migration lint, machine-readable (issue 16): JSON, and SARIF for code scanning.
+  const lintPath = join(dir, `${stem}-lint.sarif`)
+  writeFileSync(lintPath, JSON.stringify(redactDeep(toSarif(report.lint ?? [], VERSION)), null, 2))
+  core.setOutput('lint-findings', JSON.stringify(redactDeep(findingsJson(report.lint ?? []))))
+  core.setOutput('lint-sarif', lintPath)
   emitAnnotations(report)
 
   const linkBase = blobBase(gh, process.env)

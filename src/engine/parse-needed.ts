@@ -4,7 +4,8 @@
 import type { HistoryRow } from '../db/history.js'
 import { forget } from '../source/lazy.js'
 import { ensureParser } from '../source/parser.js'
-import type { DiscoveryResult, Migration } from '../source/types.js'
+import { formatPosition } from '../source/positions.js'
+import type { DiscoveryResult, Migration, SourceProblem } from '../source/types.js'
 import type { Mode, RunReport } from './report.js'
 
 /**
@@ -44,8 +45,37 @@ function parseAll(m: Migration): void {
   void m.verify
 }
 
+/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
+const demoted = new WeakMap<DiscoveryResult, SourceProblem[]>()
+
+/**
+ * A broken down script never blocks the ups: its problems refuse only a run that needs
+ * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
+ * down problem becomes a warning at its file:line:col that says it is in the down part.
+ */
+export function settleDownProblems(report: RunReport, found: DiscoveryResult, needsDown: (migration: string) => boolean): void {
+  const kept = demoted.get(found) ?? []
+  for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
+    found.problems.push(p)
+    kept.splice(kept.indexOf(p), 1)
+  }
+  for (const p of [...found.problems]) {
+    if (!p.down || needsDown(p.down.migration)) continue
+    found.problems.splice(found.problems.indexOf(p), 1)
+    kept.push(p)
+    const at = p.position ? formatPosition(p.file, p.position) : p.file
+    report.warnings.push({
+      file: p.file,
+      ...(p.position ? { position: p.position } : {}),
+      message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
+    })
+  }
+  demoted.set(found, kept)
+}
+
 /** True (and the report says why) when parsing found problems: nothing may run. */
-export function refusedForSourceProblems(report: RunReport, found: DiscoveryResult): boolean {
+export function refusedForSourceProblems(report: RunReport, found: DiscoveryResult, needsDown: (migration: string) => boolean = () => false): boolean {
+  settleDownProblems(report, found, needsDown)
   if (!found.problems.length) return false
   report.status = 'failed'
   report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`

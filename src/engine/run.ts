@@ -22,7 +22,7 @@ import { dryRunMode } from './modes/dry-run.js'
 import { planMode } from './modes/plan.js'
 import { rollbackMode } from './modes/rollback.js'
 import { verifyMode } from './modes/verify.js'
-import { parseEverything, parseWhatMayRun, refusedForSourceProblems } from './parse-needed.js'
+import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
 import { loadBase, type PullRequestContext } from './steps/load-base.js'
@@ -125,6 +125,9 @@ function toMappedError(e: unknown): MappedError {
   }
 }
 
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings: Settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false)
+
 export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Promise<RunReport> {
   // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
   const settings = engineSettings(input)
@@ -168,6 +171,12 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     // What the files say, before anything can fail: a connection or lock failure still lists them.
     report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
+    if (found.problems.length) {
+      // All source problems in one pass: the syntax errors of every file join the naming,
+      // pairing and duplicate problems, so fixing these reveals no new batch.
+      await parseEverything(found)
+      settleDownProblems(report, found, needsDownOf(settings))
+    }
     if (found.problems.length) {
       report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`
       return report
@@ -256,7 +265,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     // 4. Parse what may run; a syntax error refuses the run before anything changes.
     await parseWhatMayRun(found, history, settings.mode, settings.testRollback)
     parsed = true
-    if (refusedForSourceProblems(report, found)) return report
+    if (refusedForSourceProblems(report, found, needsDownOf(settings))) return report
 
     // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
     const shim = await prepareSupabase(client, settings, found, history, report.serverVersion)
@@ -303,7 +312,10 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   } catch (e) {
     // Failed before history said what may run (no connection, no lock): parse every file,
     // so the report still names the syntax errors the fix will have to deal with too.
-    if (found && !parsed) await parseEverything(found).catch(() => {})
+    if (found && !parsed) {
+      await parseEverything(found).catch(() => {})
+      settleDownProblems(report, found, needsDownOf(settings))
+    }
     report.error = toMappedError(e)
     report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed'
     report.nextStep = report.error.next

@@ -138,8 +138,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
       byIdentity.set(m.identity.toLowerCase(), m)
       migrations.push(m)
     })
-    duplicateFlywayVersions(migrations, problems)
-    attachRoleFiles(candidates, migrations, problems, warnings, eager)
+    if (!plan) duplicateVersions(migrations, convention, candidates, problems, warnings)
+    attachRoleFiles(candidates, migrations, convention, problems, warnings, eager)
+    if (convention === 'supabase') supabaseCliWouldApply(candidates, loc.dirRel, warnings)
     if (!plan) migrations.sort(compareMigrationOrder)
     const hooks = await readHooks(listing.hooks, fileOf, problems)
     return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}), ...(hooks.length ? { hooks } : {}) }
@@ -209,10 +210,31 @@ function fromPlan(plan: string[], candidates: Candidate[], planFile: string, pro
   return chosen
 }
 
+/** The Supabase CLI's migration file pattern: every top-level `<digits>_name.sql` is a migration to it. */
+const SUPABASE_CLI_FILE = /^[0-9]+_.*\.sql$/
+
+/**
+ * A down or verify script named like a migration in supabase/migrations: pgshift pairs it
+ * with its up, but `supabase db push` (and `migration up`) would apply it as a migration.
+ */
+function supabaseCliWouldApply(candidates: Candidate[], dir: string, warnings: SourceWarning[]): void {
+  for (const c of candidates) {
+    if (c.info.role === 'up' || c.listed.rel.includes('/') || !SUPABASE_CLI_FILE.test(c.listed.rel)) continue
+    warnings.push({
+      file: c.file,
+      message:
+        `${c.file} is a ${c.info.role} script to pgshift (${c.info.roleMarker}), but its name matches the Supabase CLI's migration pattern (<version>_name.sql): ` +
+        `\`supabase db push\` would apply it as a migration. Move it out of ${dir} (for example into ${dir}/down/, which pgshift pairs and the CLI does not read)`
+    })
+  }
+}
+
 function mixedShapesWarning(chosen: Candidate[], convention: Convention, auto: boolean, dir: string, warnings: SourceWarning[]): void {
   if (!auto && convention !== 'supabase' && convention !== 'dated') return
   if (convention === 'flyway') return
-  const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number')
+  // A 14-digit number (dbmate's `10000000000000_` first version) has the timestamps' width:
+  // it compares with them digit by digit, as its tool compares it, so it mixes nothing.
+  const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number' && c.info.scheme.version.length !== 14)
   const dated = chosen.filter((c) => c.info.scheme && DATE_SHAPES.has(c.info.scheme.shape))
   if (numbered.length === 0 || dated.length === 0) return
   warnings.push({
@@ -238,12 +260,21 @@ function parseOrProblem(source: ScriptSource, problems: SourceProblem[], opts?: 
   return r.script
 }
 
-/** Parses a script that may be empty; an empty down or verify means "none". */
-function parseOptional(source: ScriptSource, problems: SourceProblem[], opts?: ParseScriptOptions): ParsedScript | undefined {
-  const r = parseScriptSync(source, opts)
-  const rest = r.problems.filter((p) => p.code !== 'empty-migration')
-  problems.push(...rest)
-  return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script
+/**
+ * A parser for a script that may be empty (an empty down or verify means "none"). Its
+ * problems are reported on the first parse only: a down is parsed, dropped from memory
+ * (engine/parse-needed.ts) and may be parsed again by a rollback. Problems of a down
+ * script say so (`down`), so that only a run that needs the down is refused by them.
+ */
+function optionalParser(source: ScriptSource, problems: SourceProblem[], opts: ParseScriptOptions | undefined, down?: { migration: string }): () => ParsedScript | undefined {
+  let reported = false
+  return () => {
+    const r = parseScriptSync(source, opts)
+    const rest = r.problems.filter((p) => p.code !== 'empty-migration')
+    if (!reported) problems.push(...rest.map((p) => (down ? { ...p, down } : p)))
+    reported = true
+    return r.script.statements.length === 0 && rest.length === 0 ? undefined : r.script
+  }
 }
 
 /** Reads every lazy script of `m`, so its parse problems are known now. */
@@ -280,11 +311,16 @@ function buildMigration(c: Candidate, convention: Convention, problems: SourcePr
     if (!sections.style) return parseOrProblem(whole, problems, force)
     checkPreamble(sections, problems)
     // Without an up section (already a problem), there is nothing to parse.
-    return sections.up ? parseOrProblem(sections.up, problems, force) : emptyScript({ ...whole, offset: fileText.length, text: '' })
+    if (!sections.up) return emptyScript({ ...whole, offset: fileText.length, text: '' })
+    // goose and dbmate run an up section with no statements (only comments, or
+    // StatementBegin/End around nothing) and record the migration as applied: so do we.
+    const r = parseScriptSync(sections.up, force)
+    problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'))
+    return r.script
   })
   const { down, verify } = sections
-  if (down) defineLazy(m, 'down', () => parseOptional(down, problems, force))
-  if (verify) defineLazy(m, 'verify', () => parseOptional(verify, problems))
+  if (down) defineLazy(m, 'down', optionalParser(down, problems, force, { migration: m.identity }))
+  if (verify) defineLazy(m, 'verify', optionalParser(verify, problems, undefined))
   return m
 }
 
@@ -305,38 +341,98 @@ function checkPreamble(sections: Sections, problems: SourceProblem[]): void {
   })
 }
 
-/** Flyway keys history on the version: two files with one version cannot both apply. */
-function duplicateFlywayVersions(migrations: Migration[], problems: SourceProblem[]): void {
+/**
+ * Conventions whose tool keys its history on the version alone: a down file pairs with the
+ * up of the same version whatever their titles (golang-migrate reads `30_add_x.up.sql`
+ * and `30_drop_x.down.sql` as one migration), and two files may not share a version.
+ */
+const KEYED_ON_VERSION: ReadonlySet<Convention> = new Set<Convention>(['golang-migrate', 'goose', 'dbmate', 'supabase', 'flyway'])
+
+/**
+ * The version as the convention's own tool compares it: golang-migrate and goose parse it
+ * as an integer (`007` is `7`), the Supabase CLI and dbmate keep the digits as written
+ * (`20240101` and `20240101000000` are two versions), Flyway drops trailing zero parts.
+ */
+function toolVersion(convention: Convention, info: NameInfo): string | undefined {
+  const s = info.scheme
+  if (!s || s.kind !== 'versioned') return undefined
+  return convention === 'supabase' || convention === 'dbmate' ? s.version : s.versionKey
+}
+
+/** What the convention's own tool does with two files of one version, and whether pgshift refuses. */
+const DUPLICATE_VERSION: Record<Convention, { refuse: boolean; tool: string }> = {
+  flyway: { refuse: true, tool: 'Flyway versions must be unique (Flyway refuses to run)' },
+  'golang-migrate': { refuse: true, tool: 'golang-migrate refuses two migration files with one version' },
+  goose: { refuse: true, tool: 'goose refuses a version it finds twice' },
+  dbmate: { refuse: true, tool: 'dbmate records only the version in schema_migrations, so it would apply one file and count the other as applied' },
+  supabase: {
+    refuse: true,
+    tool: 'the Supabase CLI keys supabase_migrations.schema_migrations on the version: `supabase db push` fails on the second file (duplicate key), and its history can record only one of them'
+  },
+  numbered: { refuse: false, tool: '' },
+  dated: { refuse: false, tool: '' }
+}
+
+/**
+ * Two migrations with one version. Where the convention's tool keys on the version this
+ * refuses the run (its history could not tell them apart, and the Supabase CLI's table
+ * would disagree with ours); pgshift's own numbered and dated conventions record each file
+ * by its full name and run them in name order, with a warning naming both.
+ */
+function duplicateVersions(migrations: Migration[], convention: Convention, candidates: Candidate[], problems: SourceProblem[], warnings: SourceWarning[]): void {
+  const infoOf = new Map(candidates.map((c) => [c.file, c.info]))
   const seen = new Map<string, Migration>()
   for (const m of migrations) {
-    if (m.convention !== 'flyway' || m.kind !== 'versioned') continue
-    const key = parseFileName(`${m.identity}.sql`).scheme?.versionKey ?? m.version
+    const info = infoOf.get(m.file)
+    const key = info ? toolVersion(convention, info) : undefined
+    if (key === undefined) continue
     const other = seen.get(key)
-    if (other) {
+    if (!other) {
+      seen.set(key, m)
+      continue
+    }
+    const rule = DUPLICATE_VERSION[convention]
+    // The Supabase CLI reads only `<digits>_name.sql`: a YYYY-MM-DD_ file has no version in its table.
+    if (rule.refuse && !(convention === 'supabase' && !/^\d+$/.test(m.version))) {
       problems.push({
         file: m.file,
         code: 'duplicate-version',
-        message: `${m.file} and ${other.file} share version ${m.version}; Flyway versions must be unique`,
-        hint: 'give one of them the next free version'
+        message: `${m.file} and ${other.file} share version ${m.version}; ${rule.tool}`,
+        hint: 'give one of them the next free version (rename the file that is not applied yet)'
       })
-    } else seen.set(key, m)
+    } else {
+      const [a, b] = [other, m].sort((x, y) => compareText(x.identity, y.identity))
+      const why =
+        convention === 'supabase'
+          ? 'The Supabase CLI reads only <digits>_name.sql files, so neither is in its history; give each file its own version'
+          : 'Tools that key on the version (the Supabase CLI, dbmate, goose, golang-migrate, Flyway) would refuse or skip one of them: give each file its own version'
+      warnings.push({
+        file: m.file,
+        message: `${other.file} and ${m.file} share version ${m.version}; pgshift records each by its full name and runs ${a.identity} before ${b.identity}. ${why}`
+      })
+    }
   }
 }
 
 /** Pairs down and verify files with their up migration; orphans are named (a suffix-named orphan down refuses the run). */
-function attachRoleFiles(candidates: Candidate[], migrations: Migration[], problems: SourceProblem[], warnings: SourceWarning[], eager: boolean): void {
+function attachRoleFiles(candidates: Candidate[], migrations: Migration[], convention: Convention, problems: SourceProblem[], warnings: SourceWarning[], eager: boolean): void {
   const byIdentity = new Map(migrations.map((m) => [m.identity, m]))
-  const flywayByVersion = new Map<string, Migration>()
-  for (const m of migrations) {
-    // Only Flyway pairs by version (U with V); other names need no second parse.
-    if (m.convention !== 'flyway') continue
-    const s = parseFileName(`${m.identity}.sql`).scheme
-    if (s?.shape === 'flyway-versioned') flywayByVersion.set(s.versionKey, m)
+  // Ups by the version their tool keys on; a version two ups share pairs nothing (already a problem).
+  const byVersion = new Map<string, Migration | null>()
+  if (KEYED_ON_VERSION.has(convention)) {
+    const infoOf = new Map(candidates.map((c) => [c.file, c.info]))
+    for (const m of migrations) {
+      const info = infoOf.get(m.file)
+      const key = info && info.scheme?.shape !== 'flyway-repeatable' ? toolVersion(convention, info) : undefined
+      if (key !== undefined) byVersion.set(key, byVersion.has(key) ? null : m)
+    }
   }
+  const upName = (identity: string) => (convention === 'golang-migrate' ? `${identity}.up.sql` : `${identity}.sql`)
   const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => compareText(a.file, b.file))
   for (const c of roleFiles) {
     const role = c.info.role as 'down' | 'verify'
-    const m = c.info.scheme?.shape === 'flyway-undo' ? flywayByVersion.get(c.info.scheme.versionKey) : byIdentity.get(c.info.identity)
+    const version = toolVersion(convention, c.info)
+    const m = byIdentity.get(c.info.identity) ?? (version !== undefined ? byVersion.get(version) : undefined) ?? undefined
     if (!m) {
       // A name suffix (_rollback, .down) on a file with no up may be a forward migration whose name
       // happens to end that way (007_add_rollback.sql): never skip it silently.
@@ -346,7 +442,7 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], probl
           file: c.file,
           code: 'orphan-down',
           message: `${c.file} is named like the down script of ${c.info.identity} (${c.info.roleMarker}), but there is no migration ${c.info.identity}`,
-          hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${c.info.identity}.sql or delete it`
+          hint: `if it is a migration, rename it so it does not end in ${c.info.roleMarker}; if it is a down script, add its up ${upName(c.info.identity)} or delete it`
         })
         continue
       }
@@ -369,9 +465,12 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], probl
     }
     const source: ScriptSource = { file: c.file, fileText: c.text, offset: 0, text: c.text }
     m.scriptFiles[role] = c.file
+    const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined)
+    let warned = false
     defineLazy(m, role, () => {
-      const script = parseOptional(source, problems)
-      if (!script) warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` })
+      const script = parse()
+      if (!script && !warned) warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` })
+      warned = true
       return script
     })
     if (eager) void m[role]

@@ -86,11 +86,31 @@ export function parseScriptSync(source: ScriptSource, opts: ParseScriptOptions =
     .filter((s) => s.nonTransactional)
     .map((s) => ({ what: s.nonTransactional!, position: s.position }))
 
+  const first = statements[0]
+  const last = statements[statements.length - 1]
+  // goose and psql apply a file whose last statement is a COMMIT (or END) with no BEGIN:
+  // psql only warns that no transaction is in progress. In a file that otherwise runs in
+  // one transaction it is the end of an outer wrapper whose BEGIN is implicit, so it is
+  // dropped like one: what comes before it commits with the history row. A COMMIT with
+  // statements after it stays a problem (transactionBlocks).
+  const trailingCommit =
+    statements.length > 0 &&
+    last.transactionControl === 'commit' &&
+    statements.every((s) => s === last || !s.transactionControl) &&
+    directiveReasons.length === 0 &&
+    statementReasons.length === 0
+  if (trailingCommit) {
+    last.strippedWrapper = true
+    script.sendText = blank(text, [sendSpan(spans[spans.length - 1])])
+    if (statements.length === 1) {
+      problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements before its COMMIT; delete it or add SQL' })
+    }
+    return { script, problems }
+  }
+
   const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements)
   problems.push(...tcProblems)
 
-  const first = statements[0]
-  const last = statements[statements.length - 1]
   const isWrapper =
     tcProblems.length === 0 &&
     blocks.length === 1 &&

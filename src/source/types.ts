@@ -92,12 +92,20 @@ export interface SourceProblem {
   message: string
   /** What the user should do next. */
   hint?: string
+  /**
+   * Set when the problem lies in a migration's down script (a down file or a down section):
+   * it refuses only a run that needs that down (rollback, test-rollback); other runs
+   * report it as a warning (see engine/parse-needed.ts).
+   */
+  down?: { migration: string }
 }
 
 /** A non-fatal remark from discovery, e.g. a `.sql` file that fits no scheme. */
 export interface SourceWarning {
   file: string
   message: string
+  /** Where in `file`, when the remark is about a place (a syntax error in a down script). */
+  position?: FilePosition
 }
 
 export type MigrationKind = 'versioned' | 'repeatable'

@@ -91,7 +91,9 @@ export async function chooseRollbackRange(ctx: ModeContext): Promise<Migration[]
     return undefined
   }
   parseDowns(range)
-  if (refusedForSourceProblems(report, found)) return undefined
+  // A broken down refuses only the rollback whose range needs it.
+  const inRange = new Set(range.map((m) => m.identity))
+  if (refusedForSourceProblems(report, found, (id) => inRange.has(id))) return undefined
   const noDown = range.filter((m) => !m.down)
   if (noDown.length) {
     return refuse(report, [
