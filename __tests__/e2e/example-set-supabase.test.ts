@@ -43,7 +43,7 @@ test('apply with no migrations-dir finds supabase/migrations; the CLI then lists
   const ws = project()
   const apply = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply' } })
   expect(apply.code).toBe(0)
-  expect(apply.summary).toContain('auto: detected supabase (directory supabase/migrations')
+  expect(apply.summary).toContain('**Convention:** supabase: auto: directory supabase/migrations, 8 migration files')
   expect(JSON.parse(apply.outputs.applied ?? '[]')).toEqual(UPS.map((f) => f.replace(/\.sql$/, '')))
   expect((await migrationList(ws, db.url)).map((m) => [m.local, m.remote])).toEqual(VERSIONS.map((v) => [v, v]))
   expect((await pushDryRun(ws, db.url)).upToDate).toBe(true)

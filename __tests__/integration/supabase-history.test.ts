@@ -141,20 +141,33 @@ test('a history pre-populated as the CLI writes it is adopted; a CLI row with no
   expect(refused.plan.missing).toEqual(['20240103000000_gone'])
 })
 
-test('files the CLI skips are applied and recorded by pgshift only, with a warning; duplicate versions get one CLI row', async () => {
+test('files the CLI skips are applied and recorded by pgshift only, with a warning', async () => {
   const ws = workspace({
     '20240101000000_a.sql': 'CREATE TABLE a (id int);\n',
     '2024-01-02_dashed.sql': 'CREATE TABLE dashed (id int);\n',
+    '20240103000000_c.sql': 'CREATE TABLE c (id int);\n'
+  })
+  const report = await pgshift(ws, db.url)
+  expect(report.status).toBe('success')
+  expect(report.applied).toHaveLength(3)
+  expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/the Supabase CLI skips supabase\/migrations\/2024-01-02_dashed\.sql/)
+  expect((await supabaseRows(db)).map((r) => r.version)).toEqual(['20240101000000', '20240103000000'])
+  expect((await ourRows(db)).map((r) => r.identity)).toContain('2024-01-02_dashed')
+})
+
+test('two files with one Supabase version are refused before anything runs, as `supabase db push` fails on the second', async () => {
+  const ws = workspace({
+    '20240101000000_a.sql': 'CREATE TABLE a (id int);\n',
     '20240103000000_c.sql': 'CREATE TABLE c (id int);\n',
     '20240103000000_d.sql': 'CREATE TABLE d (id int);\n'
   })
   const report = await pgshift(ws, db.url)
-  expect(report.status).toBe('success')
-  expect(report.applied).toHaveLength(4)
-  expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/20240103000000_d\.sql has the same Supabase version 20240103000000/)
-  expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/the Supabase CLI skips supabase\/migrations\/2024-01-02_dashed\.sql/)
-  expect((await supabaseRows(db)).map((r) => r.version)).toEqual(['20240101000000', '20240103000000'])
-  expect((await ourRows(db)).map((r) => r.identity)).toContain('2024-01-02_dashed')
+  expect(report.status).toBe('failed')
+  expect(report.applied).toEqual([])
+  expect(report.problems.map((p) => p.code)).toEqual(['duplicate-version'])
+  expect(report.problems[0]!.message).toMatch(/20240103000000_d\.sql and supabase\/migrations\/20240103000000_c\.sql share version 20240103000000/)
+  expect(await schemaExists(db, 'supabase_migrations')).toBe(false)
+  expect(await schemaExists(db, 'pgshift')).toBe(false)
 })
 
 test('dry-run leaves no trace, not even the Supabase schema', async () => {
