@@ -6,7 +6,8 @@
 // pull request adds one migration, an index on the existing messages table.
 //   1. PR check: a pull_request event whose base is main; apply with
 //      test-rollback on a throwaway database (the service container of
-//      examples/workflows/pr-check.yml).
+//      examples/workflows/pr-check.yml): main's migrations first, then the
+//      PR's one alone, linted, lock-checked and rolled back and forth.
 //   2. Deploy, after the merge: dry-run, then apply, on a "production" database
 //      (examples/workflows/deploy.yml).
 // Each step prints its log and its job summary as GitHub shows them.

@@ -16,8 +16,11 @@ test('npm run demo: the PR check and the deploy succeed, and each step prints it
   ])
   const [pr, preview, migrate] = steps as [string, string, string]
   expect(pr).toContain('auto: detected supabase (directory supabase/migrations')
-  expect(pr).toMatch(/rollback test passed: up, down, up left the same schema/)
-  expect(pr).toContain('20260106120000_messages_conversation_role')
+  // main's 8 migrations first (the base phase), then the PR's one alone, rollback-tested.
+  expect(pr).toMatch(/^base phase: 8 applied in /m)
+  expect(pr).toContain('## pgshift PR check (ephemeral database): 1 migration in this PR ✅ apply ✅ rollback')
+  expect(pr).toMatch(/^pr-migrations=\["20260106120000_messages_conversation_role"\]$/m)
+  expect(pr).toMatch(/up, down, up left the same schema/)
   expect(pr).toMatch(/^status=success$/m)
   expect(preview).toMatch(/pgshift dry-run: success\. Nothing was kept/)
   expect(preview).toMatch(/^applied=\[\]$/m)

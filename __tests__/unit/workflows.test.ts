@@ -396,7 +396,15 @@ test('the README agrees with examples/: triggers, permissions, jobs, environment
     expect([title, Object.keys(mine.on)]).toEqual([title, Object.keys(theirs.on)])
     expect([title, (mine as { env?: unknown }).env]).toEqual([title, (theirs as { env?: unknown }).env])
     const shape = (wf: Workflow) =>
-      Object.entries(wf.jobs).map(([id, j]) => ({ id, needs: j.needs, environment: j.environment, concurrency: j.concurrency, permissions: j.permissions, modes: (j.steps ?? []).filter((s) => isPgshift(s.uses)).map((s) => [s.with?.mode, s.with?.['dry-run'] ?? false, s.with?.['test-rollback'] ?? false]) }))
+      Object.entries(wf.jobs).map(([id, j]) => ({
+        id,
+        needs: j.needs,
+        environment: j.environment,
+        concurrency: j.concurrency,
+        permissions: j.permissions,
+        checkout: (j.steps ?? []).find((s) => s.uses?.startsWith('actions/checkout@'))?.with,
+        modes: (j.steps ?? []).filter((s) => isPgshift(s.uses)).map((s) => [s.with?.mode, s.with?.['dry-run'] ?? false, s.with?.['test-rollback'] ?? false])
+      }))
     expect([title, shape(mine)]).toEqual([title, shape(theirs)])
   }
   expect(groupFor(readmeWorkflow('Migrations (rollback)'), 'production')).toBe(groupFor(readmeWorkflow('Migrations (deploy)'), 'production'))
