@@ -8,12 +8,13 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   upsertCommitComment: () => (/* binding */ upsertCommitComment)
 /* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2334);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(649);
 /* harmony import */ var _comment_body_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7576);
 // The sticky comment on a commit, for a fleet report on a push (a deploy has no
 // PR to comment on). The same marker and the same "whose comment is ours" rule
-// as the PR comment (comment-body.ts). Never fails the step.
+// as the PR comment (comment-body.ts). Never fails the step: a failure is a notice.
+// Bounded waits: github-api.ts (10 s per request, one retry, 60 s in all).
 //
 // API calls: GET /repos/{o}/{r}/commits/{sha}/comments (paged), then
 // PATCH /repos/{o}/{r}/comments/{id} or POST /repos/{o}/{r}/commits/{sha}/comments.
@@ -25,8 +26,7 @@ async function upsertCommitComment(opts) {
     if (!owner || !repo)
         return 'failed';
     const marker = (0,_comment_body_js__WEBPACK_IMPORTED_MODULE_2__/* .commentMarker */ .Ql)((0,_report_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(opts.key));
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(opts.token);
-    const request = { signal: AbortSignal.timeout(30_000) };
+    const octokit = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .githubClient */ .$f)(opts.token);
     let step = 'listing the commit comments';
     try {
         const known = (0,_comment_body_js__WEBPACK_IMPORTED_MODULE_2__/* .identityFromToken */ .aU)(opts.token);
@@ -34,30 +34,118 @@ async function upsertCommitComment(opts) {
         if (known !== 'ask')
             identity = known;
         else {
-            const { data } = await octokit.rest.users.getAuthenticated({ request }).catch(() => ({ data: undefined }));
+            const { data } = await octokit.rest.users.getAuthenticated().catch(() => ({ data: undefined }));
             if (data)
                 identity = { kind: 'user', login: data.login };
         }
-        const comments = await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: opts.sha, per_page: 100, request });
+        const comments = await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: opts.sha, per_page: 100 });
         const mine = (0,_comment_body_js__WEBPACK_IMPORTED_MODULE_2__/* .pickSticky */ .HS)(comments, marker, identity);
         if (mine) {
             step = `updating commit comment ${mine.id}`;
-            const { data } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: mine.id, body: opts.body, request });
+            const { data } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: mine.id, body: opts.body });
             opts.log.info(`commit comment updated: ${data.html_url}`);
             return 'updated';
         }
         step = `commenting on commit ${opts.sha.slice(0, 7)}`;
-        const { data } = await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: opts.sha, body: opts.body, request });
+        const { data } = await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: opts.sha, body: opts.body });
         opts.log.info(`commit comment created: ${data.html_url}`);
         return 'created';
     }
     catch (e) {
-        const status = e.status;
+        const status = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .answeredStatus */ .W)(e);
         const message = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(e.message ?? e).split('\n')[0] ?? '').slice(0, 300);
         const advice = status === 403 || status === 404 ? ' The token may not write commit comments: give the job `permissions: contents: write`.' : '';
-        opts.log.warning(`pgshift posted no commit comment: ${status ? `GitHub answered ${status}` : 'the request failed'} while ${step} (${message}).${advice} The report is in the job summary.`);
+        opts.log.notice(`pgshift posted no commit comment: ${status ? `GitHub answered ${status}` : 'the request failed'} while ${step} (${message}).${advice} The report is in the job summary.`);
         return 'failed';
     }
+}
+
+
+/***/ }),
+
+/***/ 2334:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ githubClient),
+/* harmony export */   W: () => (/* binding */ answeredStatus)
+/* harmony export */ });
+/* unused harmony exports API_TIMEOUT_MS, API_ATTEMPTS, API_BUDGET_MS */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
+// The one way src/action/ talks to the GitHub API: the real octokit from
+// @actions/github (GITHUB_API_URL honoured) with bounded waits (issue 19 item 6).
+// - every request (each page of a list too) is given up after 10 s;
+// - a request that got no answer, or a 5xx, is retried once; a POST only when the
+//   connection was refused (a POST that timed out may have been created: a retry
+//   would post a second comment);
+// - a whole exchange (one client: the sticky comment, the PR files list) is given
+//   up after 60 s, however many pages it has.
+// So the step's time after the migrations is bounded: a stalled API costs at most
+// 2 x 10 s per call and 60 s in all, and ends in a notice, never a hang.
+
+/** Per request, per attempt. */
+const API_TIMEOUT_MS = 10_000;
+/** Attempts per request: one retry at most. */
+const API_ATTEMPTS = 2;
+/** A whole exchange (all its requests and retries). */
+const API_BUDGET_MS = 60_000;
+const CONNECTION_REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The HTTP status GitHub answered with; undefined when no answer came (octokit reports a failed fetch as a 500 without a response). */
+function answeredStatus(e) {
+    const err = e;
+    return typeof err?.status === 'number' && err.response !== undefined ? err.status : undefined;
+}
+function causeCode(e) {
+    let c = e;
+    for (let i = 0; i < 4 && c; i++) {
+        const code = c.code;
+        if (typeof code === 'string')
+            return code;
+        c = c.cause;
+    }
+    return undefined;
+}
+function retryable(e, method) {
+    const status = answeredStatus(e);
+    if (status !== undefined)
+        return status >= 500 && method !== 'POST';
+    if (method !== 'POST')
+        return true;
+    const code = causeCode(e);
+    return code !== undefined && CONNECTION_REFUSED.has(code);
+}
+/** An octokit whose every request has the bounded waits above. */
+function githubClient(token, limits = {}) {
+    const timeoutMs = limits.timeoutMs ?? API_TIMEOUT_MS;
+    const budget = AbortSignal.timeout(limits.budgetMs ?? API_BUDGET_MS);
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token);
+    octokit.hook.wrap('request', async (request, options) => {
+        const opts = options;
+        const method = String(opts.method ?? 'GET').toUpperCase();
+        for (let attempt = 1;; attempt++) {
+            const perTry = AbortSignal.timeout(timeoutMs);
+            const signal = AbortSignal.any([perTry, budget]);
+            // In place: before-after-hook hands the inner hooks (octokit's auth) the options
+            // object it gave us, not the one we would pass on.
+            opts.request = { ...opts.request, signal };
+            try {
+                return await request(options);
+            }
+            catch (e) {
+                const stalled = answeredStatus(e) === undefined && (perTry.aborted || budget.aborted);
+                const again = attempt < API_ATTEMPTS && !budget.aborted && retryable(e, method);
+                if (again)
+                    continue;
+                if (!stalled)
+                    throw e;
+                const why = budget.aborted
+                    ? `no answer within the ${Math.round((limits.budgetMs ?? API_BUDGET_MS) / 1000)} s given to all GitHub calls`
+                    : `no answer within ${Math.round(timeoutMs / 1000)} s, ${attempt} attempt${attempt === 1 ? '' : 's'}`;
+                throw Object.assign(new Error(why), { cause: e, status: undefined });
+            }
+        }
+    });
+    return octokit;
 }
 
 
