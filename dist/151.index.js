@@ -6,6 +6,8 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   c2: () => (/* binding */ statusOf),
 /* harmony export */   upsertStickyComment: () => (/* binding */ upsertStickyComment)
 /* harmony export */ });
 /* unused harmony export PERMISSION_ADVICE */
@@ -25,6 +27,8 @@ export const modules = {
 
 
 const PERMISSION_ADVICE = 'The token may not write PR comments: give the job `permissions: pull-requests: write` (and `contents: read`), or pass a token that has it as github-token. Repositories created since February 2023 default to a read-only GITHUB_TOKEN.';
+/** The HTTP status GitHub answered with (github-api.ts); kept under this name for the fleet's commit comment. */
+const statusOf = _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredStatus */ .W;
 function messageOf(e) {
     const m = e?.message;
     return (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(typeof m === 'string' ? m.split('\n')[0] ?? '' : String(e)).slice(0, 300);

@@ -30,7 +30,10 @@ export type CommentOutcome =
 export const PERMISSION_ADVICE =
   'The token may not write PR comments: give the job `permissions: pull-requests: write` (and `contents: read`), or pass a token that has it as github-token. Repositories created since February 2023 default to a read-only GITHUB_TOKEN.'
 
-function messageOf(e: unknown): string {
+/** The HTTP status GitHub answered with (github-api.ts); kept under this name for the fleet's commit comment. */
+export const statusOf = answeredStatus
+
+export function messageOf(e: unknown): string {
   const m = (e as { message?: unknown } | null)?.message
   return redact(typeof m === 'string' ? m.split('\n')[0] ?? '' : String(e)).slice(0, 300)
 }
