@@ -12,6 +12,7 @@ import { applyBasePhase, prCheckInfo, runsByPhase } from '../steps/base-phase.js
 import { adoptSupabaseHistory, ensureHistory } from '../steps/ensure-history.js'
 import { lintThese } from '../steps/lint-pending.js'
 import { makeRunDurable } from '../steps/make-durable.js'
+import { notePartialPreview } from '../steps/partial-preview.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { failOnHook, runHook } from '../steps/run-hooks.js'
 import { schemaChangesSince, snapshotBefore, snapshotOf } from '../steps/snapshot.js'
@@ -166,6 +167,7 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
       message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
     })
   }
+  notePartialPreview(ctx, items, out)
   const baseItems = items.slice(0, baseRuns.length)
   info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0)
   info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity
