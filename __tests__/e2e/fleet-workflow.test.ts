@@ -124,6 +124,47 @@ test('a push: plan, the canaries in parallel, the gate, wave 1 with its environm
   process.stdout.write(`fleet-deploy.yml step by step, 5 targets (wave 0: 2 canaries, max-parallel 4; wave 1: 2 databases + 1 set of 3 schemas, max-parallel 8): ${wall} s\n`)
 }, 180_000)
 
+test('verify across the fleet (the workflow with mode: verify): drift shows per target, on a database and on one tenant schema', async () => {
+  // docs/fleet.md: "run the legs with mode: verify". The same workflow, its legs' mode changed.
+  const yaml = readFileSync(FILE, 'utf8')
+  expect(yaml.match(/^ {10}mode: apply$/gm)).toHaveLength(2)
+  const verifyFile = join(mkdtempSync(join(tmpdir(), 'pgshift-wf-')), 'fleet-verify.yml')
+  writeFileSync(verifyFile, yaml.replace(/^( {10}mode:) apply$/gm, '$1 verify'))
+  // Hand edits since the rollout: acme's 001 and tenant_b's 002 no longer match their files' checksums.
+  const checksum = async (db: TestDatabase, table: string, id: string, value: string) => {
+    const [old] = await db.query(`SELECT checksum FROM ${table} WHERE identity = $1`, [id])
+    await db.query(`UPDATE ${table} SET checksum = $2 WHERE identity = $1`, [id, value])
+    return old?.checksum as string
+  }
+  const acme001 = await checksum(dbs.acme!, 'pgshift.schema_history', '001_accounts', 'edited-by-hand')
+  const tenantB002 = await checksum(dbs.tenants!, 'tenant_b.schema_history', '002_accounts_name_idx', 'edited-by-hand')
+  expect([acme001, tenantB002]).toEqual([expect.any(String), expect.any(String)])
+  const before = await histories()
+
+  const run = await runWorkflow({ ...options, file: verifyFile, repository: repository(M1), github: { token: 'ghs_fleetworkflow', sha: '3333333333333333333333333333333333333333', repository: 'acme/app', event_name: 'push', run_id: '3333' } })
+  expect(Object.entries(run.jobs).map(([id, j]) => [id, j.result])).toEqual([
+    ['plan', 'success'],
+    ['canaries', 'success'],
+    ['canary-report', 'success'],
+    ['rest', 'failure'],
+    ['report', 'failure']
+  ])
+  const legCodes = Object.fromEntries(run.jobs.rest!.legs.map((l) => [l.matrix?.target, l.steps.find((s) => s.action)?.action?.code]))
+  expect(legCodes).toEqual({ acme: 1, globex: 0, tenants: 1 })
+  const summary = pgshiftStep(run.jobs.report)?.action?.summary ?? ''
+  expect(summary).toMatch(/^## pgshift fleet verify: ❌ 2 targets failed/)
+  expect(summary).toContain('**7 targets** (5 legs reported): 2 failed · 5 success.')
+  const drift = summary.split('\n').filter((l) => l.includes('drift: '))
+  expect(drift.map((l) => l.split(' | ').slice(0, 3).join(' | ') + ' | ' + /drift: `[^`]+`/.exec(l)?.[0])).toEqual([
+    '| ❌ `acme` | 1 | failed | drift: `001_accounts`',
+    '| ❌ `tenants/tenant_b` | 1 | failed | drift: `002_accounts_name_idx`'
+  ])
+  // verify is read-only: the histories are as they were.
+  expect(await histories()).toEqual(before)
+  await checksum(dbs.acme!, 'pgshift.schema_history', '001_accounts', acme001)
+  await checksum(dbs.tenants!, 'tenant_b.schema_history', '002_accounts_name_idx', tenantB002)
+}, 180_000)
+
 test('a failing canary: the gate fails and says proceed=false, wave 1 never starts, the report shows it not run', async () => {
   // canary-b already has a column named like 003's: its leg fails.
   await dbs.canaryB!.query('ALTER TABLE accounts ADD COLUMN plan text')
