@@ -4,6 +4,7 @@
 import type { PreviewItem, PreviewOutcome } from '../preview.js'
 import { lintPending } from '../steps/lint-pending.js'
 import { notePartialPreview } from '../steps/partial-preview.js'
+import { notePreludePreview, planPreludeStep, preludePreviewItems } from '../steps/preludes.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { previewItems, previewPending } from '../steps/preview-pending.js'
 import { prepareSupabaseLint, supabaseLintFailed } from '../steps/supabase-lint.js'
@@ -16,18 +17,21 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   if (ctx.pr) return dryRunPrCheck(ctx)
   report.preview = true
   const p = planPending(ctx)
+  const preludes = preludePreviewItems(ctx, planPreludeStep(ctx))
   await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
   const items = previewItems(ctx, p)
-  if (!items.length) {
+  if (!items.length && !preludes.length) {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`
     return
   }
-  ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
+  ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
   const sbLint = await prepareSupabaseLint(ctx)
-  const out = await previewPending(ctx, items, sbLint)
-  notePartialPreview(ctx, items, out)
+  // Preludes first, in the same transaction: the migrations see what they create.
+  const out = await previewPending(ctx, [...preludes, ...items], sbLint)
+  notePreludePreview(ctx, preludes)
+  notePartialPreview(ctx, [...preludes, ...items], out)
   verdict(ctx, items, out)
 }
 
