@@ -51,7 +51,8 @@ const FLAGS: Record<CliInput, { arg: string; text: string; modes: Mode[] }> = {
   'targets-file': { arg: 'FILE', text: 'default pgshift.targets.yml', modes: [...ENGINE, 'fleet-plan'] },
   'fleet-target': { arg: 'T', text: 'one fleet leg: run target T of the targets file', modes: ENGINE },
   'fleet-reports-dir': { arg: 'DIR', text: "the legs' JSON files (downloaded artifacts)", modes: ['fleet-report'] },
-  'fleet-wave': { arg: 'N', text: "only this wave's targets", modes: ['fleet-report'] }
+  'fleet-wave': { arg: 'N', text: "only this wave's targets", modes: ['fleet-report'] },
+  'prelude-dirs': { arg: 'a,b', text: 'prelude directories: files run once each, before the first migration', modes: ENGINE }
 }
 
 export function isMode(m: string): m is Mode {

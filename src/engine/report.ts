@@ -40,6 +40,15 @@ export interface MappedError {
   next: string
 }
 
+/** A prelude file: run once, before the first migration; never pending, missing or rolled back. */
+export interface PreludeResult {
+  file: string
+  /** 'will run' (plan), 'ran' (apply), 'previewed' (dry-run), 'already ran', 'failed', 'not run' (an earlier one failed). */
+  status: 'will run' | 'ran' | 'previewed' | 'already ran' | 'failed' | 'not run'
+  durationMs?: number
+  error?: MappedError
+}
+
 export interface MigrationResult {
   identity: string
   file: string
@@ -79,6 +88,13 @@ export interface MigrationResult {
   destroys?: { what: string; rows: number; line: number }[]
   /** With a base (the PR check): the base branch's migration (phase 1) or the PR's own (phase 2). */
   origin?: 'base' | 'pr'
+}
+
+/** A migration a stopped preview did not run, and why. */
+export interface NotPreviewed {
+  identity: string
+  file: string
+  reason: string
 }
 
 export interface StatementTiming {
@@ -234,6 +250,12 @@ export interface RunReport {
   schemaDiff?: { title: string; differences: SchemaDifference[] }[]
   /** dry-run: true; the report is a preview and nothing was kept. */
   preview?: boolean
+  /**
+   * A preview that stopped early (a file that cannot run in the rolled-back transaction):
+   * how many of the run's migrations it previewed, and each one it did not, with why
+   * (the `not-previewed` output).
+   */
+  partialPreview?: { previewed: number; total: number; notPreviewed: NotPreviewed[] }
   /** apply and rollback: the backup taken (or why none was). */
   backup?: BackupInfo
   /** Rows destroyed by this run's scripts, copied to CSV first. */
@@ -263,6 +285,8 @@ export interface RunReport {
   supabaseLint?: SupabaseLintFinding[]
   /** supabase-shim: what it created, stubbed and stepped aside for (or why it did not run). */
   supabaseShim?: string
+  /** prelude-dirs (DESIGN 5): each prelude file and what this run did with it; never among the migrations. */
+  preludes?: PreludeResult[]
   /** With a base (the PR check, issue 15): phase 1 and the PR's own migrations; lint, locks, schema changes and the rollback test are then about the PR's alone. */
   prCheck?: PrCheckInfo
 }

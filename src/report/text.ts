@@ -90,6 +90,9 @@ const SUCCESS_WORDS: Record<string, string> = {
   rollback: 'rolled back'
 }
 export function successWords(report: RunReport): string {
+  // A preview that stopped early says how much of the run it covered.
+  const part = report.partialPreview
+  if (isPreview(report) && part) return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`
   if (isPreview(report)) return 'previewed'
   return SUCCESS_WORDS[report.mode] ?? 'success'
 }
@@ -357,7 +360,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const out: string[] = []
 
   const preview = isPreview(report)
-  const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green
+  const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green
   if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
   else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
   const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention
@@ -368,6 +371,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   ].filter(Boolean)
   out.push(`  ${clean(facts.join('  '))}`)
   if (report.supabaseShim) out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`)
+  if (report.preludes?.length) out.push(`  ${clean(`preludes: ${preludesLine(report.preludes)}`)}`)
   if (report.prCheck) out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`)
   if (preview) out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`)
 
@@ -489,4 +493,11 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   out.push(...field('next', report.nextStep, ''))
 
   return escapeWorkflowCommands(out.join('\n')) + '\n'
+}
+
+/** `ran supabase/initdb/001_roles.sql; already ran supabase/initdb/000_ext.sql`: the preludes grouped by status. */
+export function preludesLine(preludes: NonNullable<RunReport['preludes']>): string {
+  const groups = new Map<string, string[]>()
+  for (const p of preludes) groups.set(p.status, [...(groups.get(p.status) ?? []), p.file])
+  return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ')
 }

@@ -3,6 +3,8 @@
 // that cannot be previewed, with the reason.
 import type { PreviewItem, PreviewOutcome } from '../preview.js'
 import { lintPending } from '../steps/lint-pending.js'
+import { notePartialPreview } from '../steps/partial-preview.js'
+import { notePreludePreview, planPreludeStep, preludePreviewItems } from '../steps/preludes.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { previewItems, previewPending } from '../steps/preview-pending.js'
 import { prepareSupabaseLint, supabaseLintFailed } from '../steps/supabase-lint.js'
@@ -15,17 +17,21 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   if (ctx.pr) return dryRunPrCheck(ctx)
   report.preview = true
   const p = planPending(ctx)
+  const preludes = preludePreviewItems(ctx, planPreludeStep(ctx))
   await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
   const items = previewItems(ctx, p)
-  if (!items.length) {
+  if (!items.length && !preludes.length) {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`
     return
   }
-  ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
+  ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
   const sbLint = await prepareSupabaseLint(ctx)
-  const out = await previewPending(ctx, items, sbLint)
+  // Preludes first, in the same transaction: the migrations see what they create.
+  const out = await previewPending(ctx, [...preludes, ...items], sbLint)
+  notePreludePreview(ctx, preludes)
+  notePartialPreview(ctx, [...preludes, ...items], out)
   verdict(ctx, items, out)
 }
 
@@ -43,7 +49,7 @@ function verdict(ctx: ModeContext, items: PreviewItem[], out: PreviewOutcome): v
     // The Supabase lint failed the preview (lint: error); its next step stands.
   } else {
     report.status = 'success'
-    const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : ''
+    const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : ''
     report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`
   }
 }
