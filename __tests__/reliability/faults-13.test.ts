@@ -9,7 +9,7 @@ import { runPgshift } from '../../src/engine/run.js'
 import type { RunReport } from '../../src/engine/report.js'
 import { parseSettings } from '../../src/settings.js'
 import { freshDatabase, withClient, type TestDatabase } from '../support/db.js'
-import { dedicatedPostgres, startCli, waitFor } from '../support/faults.js'
+import { dedicatedPostgres, hotStandby, startCli, waitFor } from '../support/faults.js'
 import { makeWorkspace, recordingLogger } from '../support/workspace.js'
 
 let db: TestDatabase
@@ -34,12 +34,12 @@ async function closedPort(): Promise<number> {
   })
 }
 
-test('T57 SIGTERM while connect retries (connect-timeout 500h) ends the run at once: exit 1, "cancelled", no further attempt', async () => {
+test.each(['SIGTERM', 'SIGINT'] as const)('T57 %s while connect retries (connect-timeout 500h) ends the run at once: exit 1, "cancelled", no further attempt', async (signal) => {
   const url = `postgres://u:p@127.0.0.1:${await closedPort()}/db`
   const cli = startCli(makeWorkspace({ '001_a.sql': 'SELECT 1;\n' }), ['apply', '--connect-timeout', '500h'], { DATABASE_URL: url })
   await cli.waitForStderr(/attempt 2/)
   const sent = Date.now()
-  cli.child.kill('SIGTERM')
+  cli.child.kill(signal)
   const r = await cli.done
   // Far below any retry delay pgshift would still wait out (they grow to 2 s; the budget is 500 h).
   expect(Date.now() - sent).toBeLessThan(10_000)
@@ -66,6 +66,28 @@ test('T59 a read-only database gets "read-only: point database-url at the primar
   expect(r.error?.next).not.toMatch(/CREATE on the database/)
   expect(await historyTable()).toBeNull()
 })
+
+test('T66 a hot standby (streaming from its primary) gets "a standby: point database-url at the primary", not advice about CREATE; nothing changes on the primary', async () => {
+  const primary = await dedicatedPostgres()
+  let standby
+  try {
+    standby = await hotStandby(primary)
+    const r = await run(makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' }), 'apply', standby.url)
+    expect(r.status).toBe('failed')
+    expect(r.error?.message).toMatch(/standby \(in recovery\): it is read-only/)
+    expect(r.error?.next).toMatch(/Point database-url at the primary/)
+    expect(r.error?.next).not.toMatch(/CREATE on the database/)
+    expect(r.applied).toEqual([])
+    // The standby replays the primary: nothing was written there.
+    const t = await withClient(primary.url, async (c) => (await c.query(`SELECT to_regclass('pgshift.schema_history')::text AS h, to_regclass('public.a')::text AS a`)).rows[0])
+    expect(t).toEqual({ h: null, a: null })
+    // The same files against the primary apply (the refusal was about the standby, not the files).
+    expect((await run(makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' }), 'apply', primary.url)).status).toBe('success')
+  } finally {
+    await standby?.stop()
+    await primary.destroy()
+  }
+}, 120_000)
 
 test('T60 a dry-run says which sequences it advanced stay advanced', async () => {
   await db.query('CREATE TABLE t (id serial PRIMARY KEY, v int)')

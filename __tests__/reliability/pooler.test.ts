@@ -121,3 +121,67 @@ test('T55 idle_session_timeout = 2s on the database while a migration runs 8 s a
   expect(await historyCount()).toBe(5)
   expect(await advisoryLocks()).toEqual([])
 }, 120_000)
+
+test("T65 PgBouncer drops the database while migration 2 of 3 runs (FATAL 08P01 'database removed'): a lost connection, 001 named as committed, 002 rolled back, a rerun applies 002-003 once", async () => {
+  bouncer = await startPgbouncer(adminUrl(), 'session', {}, [db.name])
+  const url = bouncer.urlFor(db.url)
+  const ws = makeWorkspace(counterFiles(3, (k) => (k === 2 ? 'SELECT pg_sleep(10);\n' : '')))
+  const a = apply(ws, url)
+  await a.waitForStderr(/^\[2\/3\] /m)
+  await waitFor(async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(10)%' AND state = 'active'`)).length === 1, 20_000, 'migration 2 running')
+  await bouncer.removeDatabase(db.name)
+  const ra = await a.done
+  expect(bouncer.log()).toMatch(/closing because: database removed/)
+  expect(ra.code).toBe(1)
+  // The cause, named as a lost connection, and what committed, read from history on a new connection.
+  expect(ra.stdout).toMatch(/002_c2\.sql: error: database removed \[08P01\]/)
+  expect(ra.stdout).toMatch(/The connection was lost while the migration ran\. History, read on a new connection, does not record 002_c2, so the server rolled it back/)
+  expect(ra.stdout).toMatch(/the pooler dropped the connection \(PgBouncer's 'database removed'\)/)
+  expect(ra.stdout).toMatch(/History, read on a new connection, records 001_c1\./)
+  expect(ra.stdout).toMatch(/^ {2}applied {3}001_c1 /m)
+  expect(ra.stdout).toMatch(/^ {2}failed {4}002_c2 /m)
+  expect(ra.stdout + ra.stderr).not.toMatch(/did not confirm|transaction-mode|CREATE on/)
+  expect(await db.query('SELECT identity FROM pgshift.schema_history ORDER BY 1')).toEqual([{ identity: '001_c1' }])
+  await expectEachOnce(1)
+  // The rerun (the same files without the sleep: 002 is not recorded, so no drift) applies 002-003 once.
+  expect(await exitOf(apply(makeWorkspace(counterFiles(3)), url, ['--lock-wait', '5s']))).toBe(0)
+  await expectEachOnce(3)
+  expect(await advisoryLocks()).toEqual([])
+}, 120_000)
+
+test('T67 history is the commit guard: when another runner (one without the lock: an older pgshift, a lost lock gone unseen) commits 002 while this run runs it, this run\'s copy fails on the primary key and rolls back; 002\'s effect happens once', async () => {
+  const ws = makeWorkspace(counterFiles(3, (k) => (k === 2 ? 'SELECT pg_sleep(3);\n' : '')))
+  const a = apply(ws, db.url)
+  await a.waitForStderr(/^\[2\/3\] /m)
+  await waitFor(async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(3)%' AND state = 'active'`)).length === 1, 20_000, 'migration 2 running')
+  // The other runner's copy of 002, committed first: its effect and its history row.
+  await db.query(`BEGIN;
+    INSERT INTO counter (k) VALUES (2);
+    INSERT INTO pgshift.schema_history (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES ('002_c2', '002', 'c2', 'versioned', '002_c2.sql', 'other-runner', 0, 2);
+    COMMIT`)
+  const ra = await a.done
+  expect(ra.code).toBe(1)
+  expect(ra.stdout).toMatch(/History already records 002_c2: another runner committed it/)
+  await expectEachOnce(2)
+  expect(await db.query('SELECT identity, checksum FROM pgshift.schema_history ORDER BY 1')).toEqual([
+    { identity: '001_c1', checksum: expect.not.stringMatching(/other-runner/) },
+    { identity: '002_c2', checksum: 'other-runner' }
+  ])
+  expect(await advisoryLocks()).toEqual([])
+}, 60_000)
+
+test('T69 the row a run replaces rather than inserts: a changed repeatable runs again and keeps one history row, with the new checksum', async () => {
+  const files = { 'V1__t.sql': 'INSERT INTO counter (k) VALUES (1);\n', 'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1 AS x;\n' }
+  expect(await exitOf(apply(makeWorkspace(files), db.url, ['--convention', 'flyway']))).toBe(0)
+  const before = await db.query<{ identity: string; checksum: string }>(`SELECT identity, checksum FROM pgshift.schema_history WHERE kind = 'repeatable'`)
+  expect(before).toHaveLength(1)
+  const changed = apply(makeWorkspace({ ...files, 'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT 2 AS x;\n' }), db.url, ['--convention', 'flyway'])
+  const r = await changed.done
+  expect(r.code).toBe(0)
+  const after = await db.query<{ identity: string; checksum: string }>(`SELECT identity, checksum FROM pgshift.schema_history WHERE kind = 'repeatable'`)
+  expect(after).toHaveLength(1)
+  expect(after[0]?.identity).toBe(before[0]?.identity)
+  expect(after[0]?.checksum).not.toBe(before[0]?.checksum)
+  expect(await db.query('SELECT x FROM v')).toEqual([{ x: 2 }])
+  await expectEachOnce(1)
+}, 60_000)

@@ -1,7 +1,8 @@
 // A tiny GitHub REST API for the e2e tests: node:http on 127.0.0.1, recording
 // every request the action's real octokit makes. It answers the calls the
 // sticky comment uses (list issue comments with Link-header pagination, create,
-// update, and GET /user), the PR files list of the PR check's fallback (GET
+// update, and GET /user), the same for commit comments (the fleet report's sticky
+// comment on a push: list, create, update), the PR files list of the PR check's fallback (GET
 // /repos/{o}/{r}/pulls/{n}/files, paginated the same way), and 404s anything
 // else (still recorded).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -20,7 +21,10 @@ export interface RecordedRequest {
 
 export interface FakeComment {
   id: number
+  /** The PR (issue) the comment is on; 0 for a commit comment. */
   issue: number
+  /** The commit a commit comment is on. */
+  commit?: string
   body: string
   user: { login: string; type: 'Bot' | 'User' }
 }
@@ -75,8 +79,26 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
     id: c.id,
     body: c.body,
     user: c.user,
-    html_url: `https://github.com/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`
+    html_url: c.commit ? `https://github.com/${owner}/${repo}/commit/${c.commit}#commitcomment-${c.id}` : `https://github.com/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
+    ...(c.commit ? { commit_id: c.commit } : {})
   })
+  /** One page of `all`, with GitHub's Link header. */
+  const paged = <T>(url: URL, all: T[]): { slice: T[]; headers: Record<string, string> } => {
+    const size = opts.pageSize ?? Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+    const last = Math.max(1, Math.ceil(all.length / size))
+    const link = (p: number) => {
+      const u = new URL(url.pathname, base)
+      u.searchParams.set('per_page', String(size))
+      u.searchParams.set('page', String(p))
+      return u.toString()
+    }
+    const links: string[] = []
+    if (page < last) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`)
+    if (page > 1) links.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`)
+    return { slice: all.slice((page - 1) * size, page * size), headers: links.length ? { link: links.join(', ') } : {} }
+  }
+  const bodyText = (body: unknown) => (body as { body?: unknown } | undefined)?.body
   const authorOf = (req: IncomingMessage) => {
     const auth = String(req.headers.authorization ?? '')
     return /\bghs_/.test(auth) ? { ...ACTIONS_BOT } : { login: opts.userLogin ?? 'someone', type: 'User' as const }
@@ -108,7 +130,7 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
         if (method === 'GET') {
           const size = opts.pageSize ?? Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
           const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
-          const all = comments.filter((c) => c.issue === issue)
+          const all = comments.filter((c) => c.issue === issue && !c.commit)
           const slice = all.slice((page - 1) * size, page * size)
           const last = Math.max(1, Math.ceil(all.length / size))
           const link = (p: number) => {
@@ -132,6 +154,33 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
           return send(res, 201, asJson(c, owner, repo))
         }
       }
+      if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{7,40})\/comments$/.exec(url.pathname))) {
+        const [, owner, repo, sha] = m as unknown as [string, string, string, string]
+        if (method === 'GET') {
+          const { slice, headers } = paged(url, comments.filter((c) => c.commit === sha))
+          return send(res, 200, slice.map((c) => asJson(c, owner, repo)), headers)
+        }
+        if (method === 'POST') {
+          if (opts.forbidWrites) return forbidden(res)
+          const text = bodyText(body)
+          if (typeof text !== 'string') return send(res, 422, { message: 'Invalid request: body is required' })
+          if (text.length > 65536) return send(res, 422, { message: 'Validation Failed: body is too long (maximum is 65536 characters)' })
+          const c: FakeComment = { id: nextId++, issue: 0, commit: sha, body: text, user: authorOf(req) }
+          comments.push(c)
+          return send(res, 201, asJson(c, owner, repo))
+        }
+      }
+      if ((m = /^\/repos\/([^/]+)\/([^/]+)\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {
+        const [, owner, repo, id] = m as unknown as [string, string, string, string]
+        if (opts.forbidWrites) return forbidden(res)
+        const c = comments.find((x) => x.id === Number(id) && x.commit)
+        if (!c) return send(res, 404, { message: 'Not Found' })
+        const text = bodyText(body)
+        if (typeof text !== 'string') return send(res, 422, { message: 'Invalid request: body is required' })
+        if (text.length > 65536) return send(res, 422, { message: 'Validation Failed: body is too long (maximum is 65536 characters)' })
+        c.body = text
+        return send(res, 200, asJson(c, owner, repo))
+      }
       if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && method === 'GET') {
         const all = opts.prFiles?.[Number(m[3])]
         if (!all) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
@@ -151,7 +200,7 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
       if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && method === 'PATCH') {
         const [, owner, repo, id] = m as unknown as [string, string, string, string]
         if (opts.forbidWrites) return forbidden(res)
-        const c = comments.find((x) => x.id === Number(id))
+        const c = comments.find((x) => x.id === Number(id) && !x.commit)
         if (!c) return send(res, 404, { message: 'Not Found' })
         const text = (body as { body?: unknown } | undefined)?.body
         if (typeof text !== 'string') return send(res, 422, { message: 'Invalid request: body is required' })

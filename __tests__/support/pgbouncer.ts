@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 
 export const PGBOUNCER = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer'
 
@@ -18,6 +19,12 @@ export interface Pgbouncer {
   urlFor: (url: string) => string
   /** PgBouncer's log so far (for failure messages). */
   log: () => string
+  /**
+   * Removes a database listed in `databases` from the config and RELOADs through the
+   * admin console: PgBouncer drops its clients with FATAL 08P01 'database removed'.
+   * New connections to it still work through the `*` entry.
+   */
+  removeDatabase: (name: string) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -48,7 +55,7 @@ async function listening(port: number): Promise<boolean> {
  * the server's user and password in the auth file (clients are trusted; PgBouncer
  * logs in to the server with that password).
  */
-export async function startPgbouncer(serverUrl: string, mode: 'session' | 'transaction', extra: Record<string, string> = {}): Promise<Pgbouncer> {
+export async function startPgbouncer(serverUrl: string, mode: 'session' | 'transaction', extra: Record<string, string> = {}, databases: string[] = []): Promise<Pgbouncer> {
   if (!existsSync(PGBOUNCER)) throw new Error(`${PGBOUNCER} is missing: install the Debian package pgbouncer (.ci/run does)`)
   const server = new URL(serverUrl)
   // As root PgBouncer runs as nobody, who must reach the dir: not inside a private TMPDIR.
@@ -72,13 +79,18 @@ export async function startPgbouncer(serverUrl: string, mode: 'session' | 'trans
     // pg sends no other start-up parameters; keep PgBouncer's defaults otherwise.
     ...extra
   }
-  const ini = [
-    '[databases]',
-    `* = host=${server.hostname} port=${server.port}`,
-    '[pgbouncer]',
-    ...Object.entries(settings).map(([k, v]) => `${k} = ${v}`)
-  ].join('\n')
-  writeFileSync(join(dir, 'pgbouncer.ini'), `${ini}\n`, { mode: 0o644 })
+  const listed = new Set(databases)
+  const writeIni = () => {
+    const ini = [
+      '[databases]',
+      ...[...listed].map((db) => `${db} = host=${server.hostname} port=${server.port} dbname=${db}`),
+      `* = host=${server.hostname} port=${server.port}`,
+      '[pgbouncer]',
+      ...Object.entries(settings).map(([k, v]) => `${k} = ${v}`)
+    ].join('\n')
+    writeFileSync(join(dir, 'pgbouncer.ini'), `${ini}\n`, { mode: 0o644 })
+  }
+  writeIni()
   writeFileSync(join(dir, 'userlist.txt'), `"${user}" "${password}"\n`, { mode: 0o644 })
   const args = [...(root ? ['-u', 'nobody'] : []), join(dir, 'pgbouncer.ini')]
   const child: ChildProcess = spawn(PGBOUNCER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -101,6 +113,17 @@ export async function startPgbouncer(serverUrl: string, mode: 'session' | 'trans
     port,
     mode,
     log,
+    removeDatabase: async (name: string) => {
+      listed.delete(name)
+      writeIni()
+      const admin = new pg.Client({ host: '127.0.0.1', port, user, database: 'pgbouncer' })
+      await admin.connect()
+      try {
+        await admin.query('RELOAD')
+      } finally {
+        await admin.end()
+      }
+    },
     urlFor: (url: string) => {
       const u = new URL(url)
       u.hostname = '127.0.0.1'

@@ -34,12 +34,12 @@ export const PERMISSION_ADVICE =
   'The token may not write PR comments: give the job `permissions: pull-requests: write` (and `contents: read`), or pass a token that has it as github-token. Repositories created since February 2023 default to a read-only GITHUB_TOKEN.'
 
 /** The HTTP status GitHub answered with; undefined when no answer came (octokit reports a failed fetch as a 500 without a response). */
-function statusOf(e: unknown): number | undefined {
+export function statusOf(e: unknown): number | undefined {
   const err = e as { status?: unknown; response?: unknown } | null
   return typeof err?.status === 'number' && err.response !== undefined ? err.status : undefined
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   const m = (e as { message?: unknown } | null)?.message
   return redact(typeof m === 'string' ? m.split('\n')[0] ?? '' : String(e)).slice(0, 300)
 }

@@ -1,13 +1,14 @@
 // The sticky comment on a commit, for a fleet report on a push (a deploy has no
 // PR to comment on). The same marker and the same "whose comment is ours" rule
-// as the PR comment (comment-body.ts). Never fails the step.
+// as the PR comment (comment-body.ts). Never fails the step: a token that may
+// not write gets a notice, any other API failure a warning (as the PR comment).
 //
 // API calls: GET /repos/{o}/{r}/commits/{sha}/comments (paged), then
 // PATCH /repos/{o}/{r}/comments/{id} or POST /repos/{o}/{r}/commits/{sha}/comments.
 import { getOctokit } from '@actions/github'
 import { redact } from '../report/redact.js'
 import { commentMarker, identityFromToken, pickSticky, type IssueComment, type TokenIdentity } from './comment-body.js'
-import type { CommentLog } from './comment.js'
+import { messageOf, statusOf, type CommentLog } from './comment.js'
 
 export async function upsertCommitComment(opts: { token: string; repository: string; sha: string; key: string; body: string; log: CommentLog }): Promise<'created' | 'updated' | 'failed'> {
   const [owner, repo] = opts.repository.split('/')
@@ -37,10 +38,11 @@ export async function upsertCommitComment(opts: { token: string; repository: str
     opts.log.info(`commit comment created: ${data.html_url}`)
     return 'created'
   } catch (e) {
-    const status = (e as { status?: number }).status
-    const message = redact(String((e as Error).message ?? e).split('\n')[0] ?? '').slice(0, 300)
-    const advice = status === 403 || status === 404 ? ' The token may not write commit comments: give the job `permissions: contents: write`.' : ''
-    opts.log.warning(`pgshift posted no commit comment: ${status ? `GitHub answered ${status}` : 'the request failed'} while ${step} (${message}).${advice} The report is in the job summary.`)
+    const status = statusOf(e)
+    const what = `pgshift posted no commit comment: ${status ? `GitHub answered ${status}` : 'the request failed'} while ${step} (${messageOf(e)}).`
+    if (status === 403 || status === 404) {
+      opts.log.notice(`${what} The token may not write commit comments: give the job \`permissions: contents: write\`. The report is in the job summary.`)
+    } else opts.log.warning(`${what} The report is in the job summary.`)
     return 'failed'
   }
 }

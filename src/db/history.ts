@@ -47,11 +47,38 @@ export function historyTableName(schema: string): string {
   return `${escapeIdentifier(schema)}.${escapeIdentifier(HISTORY_TABLE)}`
 }
 
-/** Idempotent DDL. Run only while holding the advisory lock, so concurrent runners never race on it. */
-export function createHistorySql(schema: string): string {
+/** What of the history exists: read from the catalogs, which every role may read (no USAGE on the schema needed). */
+export interface HistoryState {
+  schema: boolean
+  table: boolean
+  /** The login role and the database, for advice that pastes as typed. */
+  user?: string
+  database?: string
+}
+
+export async function historyState(client: pg.Client, schema: string): Promise<HistoryState> {
+  const r = await client.query<{ schema: boolean; table: boolean; user: string; database: string }>(
+    `SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
+            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`,
+    [schema, HISTORY_TABLE]
+  )
+  const row = r.rows[0]
+  return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database }
+}
+
+/**
+ * The DDL for what is missing; empty when the table exists. Only what is missing
+ * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
+ * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
+ * privilege on the schema), so a least-privilege role that owns an existing
+ * schema would be refused by a statement that has nothing to do. Run only while
+ * holding the advisory lock, so concurrent runners never race on it.
+ */
+export function createHistorySql(schema: string, state: HistoryState = { schema: false, table: false }): string {
+  if (state.table) return ''
   const t = historyTableName(schema)
-  return `CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)};
-CREATE TABLE IF NOT EXISTS ${t} (
+  return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
   identity text PRIMARY KEY,
   version text NOT NULL,
   name text NOT NULL,
@@ -70,9 +97,18 @@ CREATE TABLE IF NOT EXISTS ${t} (
 );`
 }
 
-export async function ensureHistoryTable(client: pg.Client, schema: string): Promise<void> {
+/**
+ * Creates what is missing of the history; the state it found (a failure carries it,
+ * so the advice can name the privilege). inTransaction: inside the caller's
+ * transaction (the preview), whose own timeouts stay as they are.
+ */
+export async function ensureHistoryTable(client: pg.Client, schema: string, opts: { inTransaction?: boolean } = {}): Promise<HistoryState> {
+  const state = await historyState(client, schema)
+  const ddl = createHistorySql(schema, state)
   // lock_timeout keeps us from queueing behind a long transaction on our own table.
-  await client.query(`SET lock_timeout = '10s'; ${createHistorySql(schema)} RESET lock_timeout;`)
+  const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`
+  if (ddl) await client.query(sql).catch((e) => Promise.reject(Object.assign(e as Error, { historyState: state })))
+  return state
 }
 
 /** Reads history; a missing table means "nothing applied yet". */

@@ -74,9 +74,20 @@ export function supabaseEntryFor(m: Migration): SupabaseEntry | undefined {
   return entry
 }
 
-/** Creates the table as the CLI leaves it (same columns, same order), only when absent. */
-export const CREATE_SUPABASE_HISTORY_SQL = `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};
-CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+export function createSupabaseHistorySql(schemaExists: boolean): string {
+  return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`
+}
+
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+export async function supabaseSchemaExists(client: pg.Client): Promise<boolean> {
+  const r = await client.query<{ e: boolean }>(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`)
+  return Boolean(r.rows[0]?.e)
+}
 
 export async function supabaseHistoryExists(client: pg.Client): Promise<boolean> {
   const r = await client.query<{ t: string | null }>(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`)

@@ -7,13 +7,14 @@
 // needed. Used by dry-run (up scripts) and rollback with dry-run (downs).
 import type pg from 'pg'
 import { queryCountingStatements } from '../db/counting-query.js'
-import { createHistorySql } from '../db/history.js'
-import { CREATE_SUPABASE_HISTORY_SQL } from '../db/supabase-history.js'
+import { ensureHistoryTable } from '../db/history.js'
+import { createSupabaseHistorySql } from '../db/supabase-history.js'
 import { existingRelations, HELD_LOCKS_SQL, heldLocks, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
 import type { Hook, Migration, ParsedScript, Statement } from '../source/types.js'
 import { AS_LOGIN_USER } from './executor.js'
+import { historyStep } from './steps/ensure-history.js'
 import type { ModeContext } from './modes/context.js'
 import type { MappedError, MigrationResult, StatementTiming } from './report.js'
 
@@ -161,9 +162,9 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
   await client.query(`BEGIN;${timeoutsSql(ctx)}`)
   try {
     // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
-    await client.query(createHistorySql(settings.historySchema))
+    await historyStep(() => ensureHistoryTable(client, settings.historySchema, { inTransaction: true }), settings.historySchema)
     // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
-    if (ctx.supabase && !ctx.supabase.tableExists) await client.query(CREATE_SUPABASE_HISTORY_SQL)
+    if (ctx.supabase && !ctx.supabase.tableExists) await client.query(createSupabaseHistorySql(ctx.supabase.schemaExists))
     // supabase-shim: created inside the preview, so it is rolled back with everything else.
     if (ctx.previewSetupSql) await client.query(ctx.previewSetupSql)
     const enumsAdded: string[] = []

@@ -7,12 +7,13 @@ import type { HistoryRow } from '../db/history.js'
 import { upsertHistorySql } from '../db/history.js'
 import { historyWrite } from './executor.js'
 import {
-  CREATE_SUPABASE_HISTORY_SQL,
+  createSupabaseHistorySql,
   insertSupabaseRowSql,
   readSupabaseHistory,
   supabaseColumns,
   supabaseEntryFor,
   supabaseHistoryExists,
+  supabaseSchemaExists,
   SUPABASE_TABLE,
   type SupabaseEntry,
   type SupabaseRow
@@ -24,6 +25,8 @@ export interface SupabaseHistory {
   /** Why it is on, for the report. */
   reason: string
   tableExists: boolean
+  /** Whether schema supabase_migrations exists (then only the table is created). */
+  schemaExists: boolean
   /** The table's columns (all three when pgshift creates it). */
   columns: Set<string>
   rows: SupabaseRow[]
@@ -49,6 +52,7 @@ const sameStatements = (a: string[], b: string[]) => a.length === b.length && a.
 
 export async function loadSupabaseHistory(reason: string, client: pg.Client, found: DiscoveryResult, history: HistoryRow[]): Promise<SupabaseHistory> {
   const tableExists = await supabaseHistoryExists(client)
+  const schemaExists = tableExists || (await supabaseSchemaExists(client))
   const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name'])
   const rows = await readSupabaseHistory(client)
   const byVersion = new Map(rows.map((r) => [r.version, r]))
@@ -85,7 +89,7 @@ export async function loadSupabaseHistory(reason: string, client: pg.Client, fou
       backfill.push(m)
     }
   }
-  return { reason, tableExists, columns, rows, entries, adopted, backfill, warnings }
+  return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings }
 }
 
 /**
@@ -125,7 +129,7 @@ export function mergedHistory(history: HistoryRow[], sb: SupabaseHistory): Histo
  */
 export async function reconcileSupabaseHistory(client: pg.Client, historySchema: string, sb: SupabaseHistory, meta: { actor?: string; runUrl?: string; commitSha?: string }): Promise<void> {
   const sql: string[] = []
-  if (!sb.tableExists) sql.push(CREATE_SUPABASE_HISTORY_SQL)
+  if (!sb.tableExists) sql.push(createSupabaseHistorySql(sb.schemaExists))
   // The baseline is the row apply would have written, without a duration of its own.
   for (const m of sb.adopted) sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })))
   for (const m of sb.backfill) sql.push(insertSupabaseRowSql(sb.entries.get(m.identity) as SupabaseEntry, sb.columns))
@@ -136,6 +140,7 @@ export async function reconcileSupabaseHistory(client: pg.Client, historySchema:
     throw e
   })
   sb.tableExists = true
+  sb.schemaExists = true
   // Baselined: from now on they are in pgshift's history like any other.
   sb.adopted = []
   sb.backfill = []

@@ -2,7 +2,8 @@
 // concurrent first runs never race) and after its backup (so a failed backup
 // changes nothing); a preview or a rollback leaves no trace of pgshift. Where the
 // Supabase CLI's history is kept, its rows and ours are then reconciled.
-import { ensureHistoryTable, historyTableName } from '../../db/history.js'
+import { escapeIdentifier } from 'pg'
+import { ensureHistoryTable, historyTableName, type HistoryState } from '../../db/history.js'
 import { supabaseColumns } from '../../db/supabase-history.js'
 import type { ModeContext } from '../modes/context.js'
 import { reconcileSupabaseHistory } from '../supabase-history.js'
@@ -12,10 +13,33 @@ export async function historyStep<T>(fn: () => Promise<T>, schema: string): Prom
   try {
     return await fn()
   } catch (e) {
+    const err = e as Error & { code?: string; next?: string; historyState?: HistoryState }
+    if (err.code === '42501' && err.historyState) throw Object.assign(err, privilegeAdvice(err, schema, err.historyState))
     const table = historyTableName(schema)
-    throw Object.assign(e as Error, {
+    throw Object.assign(err, {
       next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
     })
+  }
+}
+
+/**
+ * The privilege the missing piece needs, and the one-time fix: an existing schema
+ * is never created again, so a role without CREATE on the database works once the
+ * schema is there (DESIGN 8: our metadata in our own schema).
+ */
+function privilegeAdvice(err: Error, schema: string, state: HistoryState): { message: string; next: string } {
+  const s = escapeIdentifier(schema)
+  const role = state.user ? escapeIdentifier(state.user) : '<login role>'
+  const db = state.database ? escapeIdentifier(state.database) : '<database>'
+  if (!state.schema) {
+    return {
+      message: `${err.message}: the history schema ${s} does not exist, and creating it needs the CREATE privilege on the database, which the login role ${role} lacks`,
+      next: `Nothing was changed. Create the schema once, as the database owner or a superuser: \`CREATE SCHEMA ${s} AUTHORIZATION ${role};\` (pgshift never creates a schema that exists, so the role needs no CREATE on the database), or \`GRANT CREATE ON DATABASE ${db} TO ${role};\`, or set history-schema to a schema the role owns.`
+    }
+  }
+  return {
+    message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
+    next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
   }
 }
 
