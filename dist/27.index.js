@@ -110,8 +110,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 67 modules
-var engine_run = __webpack_require__(2932);
+// EXTERNAL MODULE: ./src/engine/run.ts + 68 modules
+var engine_run = __webpack_require__(7492);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
@@ -2224,7 +2224,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 2932:
+/***/ 7492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2550,10 +2550,120 @@ var src_settings = __webpack_require__(8750);
 var discover = __webpack_require__(7867);
 // EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
 var parser = __webpack_require__(3686);
-// EXTERNAL MODULE: ./src/engine/plan.ts
-var plan = __webpack_require__(955);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __webpack_require__(311);
+;// CONCATENATED MODULE: ./src/engine/exec-context.ts
+// The executor's view of a mode's session: connection, timeouts, history schema,
+// the Supabase CLI's history and the retry log line. Every step that runs a
+// script (apply, down, hook) builds it from the ModeContext here.
+
+function execContext(ctx) {
+    const { settings, log } = ctx;
+    return {
+        client: ctx.client,
+        historySchema: settings.historySchema,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        lockRetries: settings.lockRetries,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
+        meta: ctx.run.meta ?? {},
+        supabase: ctx.supabase
+            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+            : undefined,
+        isCancelled: ctx.isCancelled,
+        runLock: ctx.runLock,
+        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/db/counting-query.ts
+async function queryCountingStatements(client, sql) {
+    // node-postgres emits each protocol message on its connection; this listener is ours alone.
+    const connection = client.connection;
+    let completed = 0;
+    const onComplete = () => {
+        completed++;
+    };
+    connection.on('commandComplete', onComplete);
+    try {
+        const res = (await client.query({ text: sql, rowMode: 'array' }));
+        return { results: Array.isArray(res) ? res : [res], completed };
+    }
+    catch (error) {
+        return { results: [], error, completed };
+    }
+    finally {
+        connection.off('commandComplete', onComplete);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/locks.ts
+/** What a table lock of each mode blocks for other sessions. */
+const LOCK_BLOCKS = {
+    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
+    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
+    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
+    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
+    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
+    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
+    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
+    AccessExclusiveLock: 'blocks reads and writes'
+};
+const SQL_MODE = {
+    AccessShareLock: 'ACCESS SHARE',
+    RowShareLock: 'ROW SHARE',
+    RowExclusiveLock: 'ROW EXCLUSIVE',
+    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
+    ShareLock: 'SHARE',
+    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
+    ExclusiveLock: 'EXCLUSIVE',
+    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
+};
+/**
+ * Tables, views and materialized views that exist now, by oid (index locks follow
+ * their table's and would only repeat it). Locks on relations created later block nobody,
+ * so they are left out; names are kept because a dropped relation vanishes from
+ * pg_class inside the transaction that drops it.
+ */
+async function existingRelations(client, historySchema) {
+    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`, [historySchema]);
+    return new Map(r.rows.map((x) => [x.oid, x.name]));
+}
+/** The table-level locks this backend holds, as (oid, mode) rows. */
+const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
+/** Table-level locks this backend holds on relations that existed before the preview. */
+async function heldLocks(client, existing) {
+    const r = await client.query(HELD_LOCKS_SQL);
+    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
+}
+/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
+function locksOn(existing, rows) {
+    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
+    return newLocks([], held);
+}
+/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
+function newLocks(before, after) {
+    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
+    const order = Object.keys(LOCK_BLOCKS);
+    const strongest = new Map();
+    for (const l of after) {
+        if (had.has(`${l.oid}:${l.mode}`))
+            continue;
+        const cur = strongest.get(l.oid);
+        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
+            strongest.set(l.oid, l);
+    }
+    return [...strongest.values()]
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
+}
+
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 // EXTERNAL MODULE: ./src/source/script.ts + 1 modules
 var source_script = __webpack_require__(6639);
 ;// CONCATENATED MODULE: ./src/supabase/extensions.ts
@@ -2667,952 +2777,6 @@ function missingExtensionInError(message) {
     return /extension "([^"]+)" is not available/.exec(message)?.[1] ?? /could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(message)?.[1];
 }
 
-;// CONCATENATED MODULE: ./src/supabase/detect.ts
-// What the pending migrations create themselves, read from their parse trees. The
-// shim steps aside for those objects: creating them first would make the migration's
-// own CREATE fail (42710, 42P06, 42P07).
-
-const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] };
-function names(list) {
-    return (list ?? []).map((x) => x.String?.sval ?? '');
-}
-const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
-function ownObjects(scripts) {
-    const own = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() };
-    const note = (map, key, script, s) => {
-        if (!map.has(key))
-            map.set(key, (0,positions/* formatPosition */.Ld)(script.source.file, s.position));
-    };
-    for (const script of scripts) {
-        for (const s of script.statements) {
-            // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
-            if (!OWN_KINDS.has(s.kind))
-                continue;
-            const n = s.node;
-            switch (s.kind) {
-                case 'CreateRoleStmt':
-                    if (typeof n.role === 'string')
-                        note(own.roles, n.role, script, s);
-                    break;
-                case 'CreateSchemaStmt':
-                    if (typeof n.schemaname === 'string' && n.schemaname in UNIT_TABLES && n.if_not_exists !== true)
-                        note(own.units, n.schemaname, script, s);
-                    break;
-                case 'CreateStmt': {
-                    const rel = n.relation;
-                    const schema = rel?.schemaname;
-                    if (schema && UNIT_TABLES[schema]?.includes(rel?.relname ?? '') && n.if_not_exists !== true)
-                        note(own.units, schema, script, s);
-                    break;
-                }
-                case 'CreateFunctionStmt': {
-                    const fn = names(n.funcname);
-                    if (fn.length === 2 && fn[0] in UNIT_TABLES)
-                        note(own.functions, `${fn[0]}.${fn[1]}`, script, s);
-                    break;
-                }
-                case 'CreateExtensionStmt':
-                    if (typeof n.extname === 'string' && n.if_not_exists !== true)
-                        note(own.extensions, n.extname, script, s);
-                    break;
-                case 'CreatePublicationStmt':
-                    if (typeof n.pubname === 'string')
-                        note(own.publications, n.pubname, script, s);
-                    break;
-            }
-        }
-    }
-    return own;
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim-sql.ts
-// The SQL of the Supabase shim: what a Supabase project has before its first
-// migration, written for a vanilla Postgres. It follows Supabase's public schema
-// definitions (supabase/postgres init scripts, GoTrue's and Storage's migrations as
-// they stand today): the same names, column types, defaults, RLS flags and grants,
-// so that migrations which reference them apply unchanged. Only what a migration can
-// see is reproduced; the services' own tables (auth.sessions, storage.migrations...)
-// are not. Every piece creates only what is missing, so a second run changes nothing.
-
-/** Supabase's roles. supabase_admin is left out on purpose: its presence means "this is Supabase". */
-const SHIM_ROLES = [
-    { name: 'anon', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '3s'"] },
-    { name: 'authenticated', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '8s'"] },
-    { name: 'service_role', options: 'NOLOGIN NOINHERIT BYPASSRLS' },
-    // LOGIN on Supabase (PostgREST connects as it); an ephemeral database never needs it to log in.
-    { name: 'authenticator', options: 'NOLOGIN NOINHERIT' },
-    // Owners of auth and storage on Supabase; migrations grant to them (auth hooks, storage triggers).
-    { name: 'supabase_auth_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'supabase_storage_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'dashboard_user', options: 'NOLOGIN' },
-    // The role migrations are written for ("owner to postgres", "grant ... to postgres").
-    { name: 'postgres', options: 'NOLOGIN' }
-];
-/** The API roles every grant goes to. */
-const API_ROLES = ['anon', 'authenticated', 'service_role'];
-const q = esm/* escapeIdentifier */.F;
-const l = esm/* escapeLiteral */.NO;
-/** A DO block that runs `body` only when `condition` holds; a concurrent creator (parallel CI databases on one server) is tolerated. */
-function whenMissing(condition, body) {
-    return `DO $pgshift_shim$ BEGIN IF ${condition} THEN BEGIN ${body.map((b) => `EXECUTE ${l(b)};`).join(' ')} EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $pgshift_shim$`;
-}
-function roleSql(role) {
-    return whenMissing(`NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${l(role.name)})`, [
-        `CREATE ROLE ${q(role.name)} ${role.options}`,
-        ...(role.settings ?? []).map((s) => `ALTER ROLE ${q(role.name)} SET ${s}`)
-    ]);
-}
-/** authenticator switches to the API roles (PostgREST's SET ROLE). */
-function authenticatorGrantsSql(granted) {
-    return granted.map((r) => whenMissing(`NOT pg_catalog.pg_has_role('authenticator', ${l(r)}, 'MEMBER')`, [`GRANT ${q(r)} TO authenticator`]));
-}
-/** Schema `extensions` with pgcrypto and uuid-ossp in it, and Supabase's database search_path. */
-function extensionsSql(opts) {
-    const out = ['CREATE SCHEMA IF NOT EXISTS extensions'];
-    if (opts.pgcrypto)
-        out.push('CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions');
-    if (opts.uuidOssp)
-        out.push('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions');
-    if (opts.roles.length)
-        out.push(`GRANT USAGE ON SCHEMA extensions TO ${opts.roles.map(q).join(', ')}`);
-    return out;
-}
-/** The database default Supabase sets, so `gen_random_bytes()` and `uuid_generate_v4()` resolve unqualified. */
-const SEARCH_PATH = '"$user", public, extensions';
-function searchPathSql(database) {
-    return `ALTER DATABASE ${q(database)} SET search_path TO ${SEARCH_PATH}`;
-}
-// GoTrue's helpers as Supabase defines them today: they read the claims PostgREST
-// puts in request.jwt.claims (and the older per-claim settings).
-const AUTH_FUNCTIONS = {
-    uid: `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$fn$`,
-    role: `CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$fn$`,
-    email: `CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$fn$`,
-    jwt: `CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')
-  )::jsonb
-$fn$`
-};
-const AUTH_FUNCTION_NAMES = Object.keys(AUTH_FUNCTIONS);
-/** A function of the shim, created only when no function of that name and signature exists. */
-function functionSql(signature, create) {
-    return whenMissing(`pg_catalog.to_regprocedure(${l(signature)}) IS NULL`, [create]);
-}
-// auth.users with GoTrue's columns (types, defaults, the generated confirmed_at and the check).
-const AUTH_USERS = `CREATE TABLE IF NOT EXISTS auth.users (
-  instance_id uuid,
-  id uuid NOT NULL,
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  confirmation_sent_at timestamptz,
-  recovery_token varchar(255),
-  recovery_sent_at timestamptz,
-  email_change_token_new varchar(255),
-  email_change varchar(255),
-  email_change_sent_at timestamptz,
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz,
-  updated_at timestamptz,
-  phone text DEFAULT NULL::varchar,
-  phone_confirmed_at timestamptz,
-  phone_change text DEFAULT ''::varchar,
-  phone_change_token varchar(255) DEFAULT ''::varchar,
-  phone_change_sent_at timestamptz,
-  confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
-  email_change_token_current varchar(255) DEFAULT ''::varchar,
-  email_change_confirm_status smallint DEFAULT 0,
-  banned_until timestamptz,
-  reauthentication_token varchar(255) DEFAULT ''::varchar,
-  reauthentication_sent_at timestamptz,
-  is_sso_user boolean NOT NULL DEFAULT false,
-  deleted_at timestamptz,
-  is_anonymous boolean NOT NULL DEFAULT false,
-  CONSTRAINT users_pkey PRIMARY KEY (id),
-  CONSTRAINT users_phone_key UNIQUE (phone),
-  CONSTRAINT users_email_change_confirm_status_check CHECK (email_change_confirm_status >= 0 AND email_change_confirm_status <= 2)
-)`;
-const AUTH_IDENTITIES = `CREATE TABLE IF NOT EXISTS auth.identities (
-  provider_id text NOT NULL,
-  user_id uuid NOT NULL,
-  identity_data jsonb NOT NULL,
-  provider text NOT NULL,
-  last_sign_in_at timestamptz,
-  created_at timestamptz,
-  updated_at timestamptz,
-  email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT identities_pkey PRIMARY KEY (id),
-  CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider),
-  CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
-)`;
-/** Schema `auth`: users, identities, the claim helpers, RLS on (as GoTrue enables it), Supabase's grants. */
-function authSql(opts) {
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS auth',
-        AUTH_USERS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS users_email_partial_key ON auth.users (email) WHERE (is_sso_user = false)',
-        'CREATE INDEX IF NOT EXISTS users_instance_id_idx ON auth.users (instance_id)',
-        'CREATE INDEX IF NOT EXISTS users_is_anonymous_idx ON auth.users (is_anonymous)',
-        "COMMENT ON TABLE auth.users IS 'Auth: Stores user login data within a secure schema.'",
-        AUTH_IDENTITIES,
-        'CREATE INDEX IF NOT EXISTS identities_user_id_idx ON auth.identities (user_id)',
-        'CREATE INDEX IF NOT EXISTS identities_email_idx ON auth.identities (email text_pattern_ops)',
-        "COMMENT ON TABLE auth.identities IS 'Auth: Stores identities associated to a user.'",
-        'ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY'
-    ];
-    for (const f of opts.functions)
-        out.push(functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f]));
-    const api = opts.roles.filter((r) => API_ROLES.includes(r));
-    if (api.length)
-        out.push(`GRANT USAGE ON SCHEMA auth TO ${api.map(q).join(', ')}`);
-    const admins = opts.roles.filter((r) => ['supabase_auth_admin', 'dashboard_user', 'postgres'].includes(r));
-    if (admins.length) {
-        out.push(`GRANT ALL ON SCHEMA auth TO ${admins.map(q).join(', ')}`);
-        out.push(`GRANT ALL ON ALL TABLES IN SCHEMA auth TO ${admins.map(q).join(', ')}`);
-    }
-    return out;
-}
-// Storage's tables as the Storage API's migrations leave them.
-const STORAGE_BUCKETS = `CREATE TABLE IF NOT EXISTS storage.buckets (
-  id text NOT NULL,
-  name text NOT NULL,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  public boolean DEFAULT false,
-  avif_autodetection boolean DEFAULT false,
-  file_size_limit bigint,
-  allowed_mime_types text[],
-  owner_id text,
-  CONSTRAINT buckets_pkey PRIMARY KEY (id)
-)`;
-const STORAGE_OBJECTS = `CREATE TABLE IF NOT EXISTS storage.objects (
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  bucket_id text,
-  name text,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  last_accessed_at timestamptz DEFAULT now(),
-  metadata jsonb,
-  path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
-  version text,
-  owner_id text,
-  user_metadata jsonb,
-  CONSTRAINT objects_pkey PRIMARY KEY (id),
-  CONSTRAINT "objects_bucketId_fkey" FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
-)`;
-const STORAGE_FUNCTIONS = {
-    foldername: `CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[1 : array_length(_parts, 1) - 1];
-END
-$fn$`,
-    filename: `CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[array_length(_parts, 1)];
-END
-$fn$`,
-    extension: `CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-  _filename text;
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  SELECT _parts[array_length(_parts, 1)] INTO _filename;
-  RETURN reverse(split_part(reverse(_filename), '.', 1));
-END
-$fn$`
-};
-const STORAGE_FUNCTION_NAMES = Object.keys(STORAGE_FUNCTIONS);
-/** Schema `storage`: buckets and objects with RLS on, the path helpers, Supabase's grants. */
-function storageSql(opts) {
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS storage',
-        STORAGE_BUCKETS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bname ON storage.buckets (name)',
-        STORAGE_OBJECTS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bucketid_objname ON storage.objects (bucket_id, name)',
-        'CREATE INDEX IF NOT EXISTS name_prefix_search ON storage.objects (name text_pattern_ops)',
-        "COMMENT ON COLUMN storage.objects.owner IS 'Field is deprecated, use owner_id instead'",
-        'ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY'
-    ];
-    for (const f of opts.functions)
-        out.push(functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f]));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres', 'supabase_storage_admin', 'dashboard_user'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA storage TO ${users.map(q).join(', ')}`);
-        out.push(`GRANT ALL ON TABLE storage.buckets, storage.objects TO ${users.map(q).join(', ')}`);
-    }
-    return out;
-}
-// Realtime Authorization and Broadcast from the database: the messages table that
-// private channels' RLS policies are written on, and its helpers. Supabase partitions
-// it by day; one default partition stands in, so realtime.send() can insert.
-const REALTIME_MESSAGES = `CREATE TABLE IF NOT EXISTS realtime.messages (
-  topic text NOT NULL,
-  extension text NOT NULL,
-  payload jsonb,
-  event text,
-  private boolean DEFAULT false,
-  updated_at timestamp NOT NULL DEFAULT now(),
-  inserted_at timestamp NOT NULL DEFAULT now(),
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
-) PARTITION BY RANGE (inserted_at)`;
-const REALTIME_FUNCTIONS = {
-    topic: ['realtime.topic()', `CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT nullif(current_setting('realtime.topic', true), '')::text
-$fn$`],
-    send: ['realtime.send(jsonb,text,text,boolean)', `CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO realtime.messages (payload, event, topic, private, extension) VALUES (payload, event, topic, private, 'broadcast');
-END
-$fn$`],
-    broadcast_changes: ['realtime.broadcast_changes(text,text,text,text,text,record,record,text)', `CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  PERFORM realtime.send(
-    jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END, 'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
-      'operation', operation, 'table', table_name, 'schema', table_schema),
-    event_name, topic_name, true);
-END
-$fn$`]
-};
-const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS);
-/** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
-function realtimeSql(opts) {
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS realtime',
-        REALTIME_MESSAGES,
-        'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
-        'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
-    ];
-    for (const f of opts.functions) {
-        const [signature, create] = REALTIME_FUNCTIONS[f];
-        out.push(functionSql(signature, create));
-    }
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(q).join(', ')}`);
-        out.push(`GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO ${users.map(q).join(', ')}`);
-    }
-    return out;
-}
-// Database Webhooks: the dashboard writes triggers that call
-// supabase_functions.http_request('<url>', 'POST', ...). Supabase's version posts
-// through pg_net; this one records the call in supabase_functions.hooks, as the real
-// one does, and sends nothing.
-const HTTP_REQUEST = `CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name) VALUES (TG_RELID, TG_NAME);
-  RETURN coalesce(NEW, OLD);
-END
-$fn$`;
-function webhooksSql(opts) {
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS supabase_functions',
-        `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
-  id bigserial PRIMARY KEY,
-  hook_table_id integer NOT NULL,
-  hook_name text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  request_id bigint
-)`
-    ];
-    if (opts.functions.includes('http_request'))
-        out.push(functionSql('supabase_functions.http_request()', HTTP_REQUEST));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length)
-        out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(q).join(', ')}`);
-    return out;
-}
-/** Realtime's publication, empty as on a new project; a migration adds its tables. */
-const REALTIME_PUBLICATION_SQL = whenMissing("NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')", ['CREATE PUBLICATION supabase_realtime']);
-/**
- * Supabase's grants on `public`: usage for the API roles, and default privileges so
- * that every table, function and sequence the migrations create is granted to them
- * (RLS, not grants, is what keeps rows private on Supabase).
- */
-function publicGrantsSql(roles) {
-    const to = roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (!to.length)
-        return [];
-    const list = to.map(q).join(', ');
-    return [
-        `GRANT USAGE ON SCHEMA public TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO ${list}`
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/supabase/stubs.ts
-// Callable stand-ins for extensions a vanilla Postgres lacks (supabase-shim-extensions:
-// stub). They have the real extensions' schemas, signatures and tables, so migrations
-// that schedule a job, queue an HTTP call or store a secret apply and can be checked;
-// nothing is ever sent, run or encrypted. For an ephemeral database only.
-const PG_NET = [
-    'CREATE SCHEMA IF NOT EXISTS net',
-    `CREATE TABLE IF NOT EXISTS net.http_request_queue (
-  id bigserial NOT NULL,
-  method text NOT NULL,
-  url text NOT NULL,
-  headers jsonb,
-  body bytea,
-  timeout_milliseconds integer NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS net._http_response (
-  id bigint,
-  status_code integer,
-  content_type text,
-  headers jsonb,
-  content text,
-  timed_out boolean,
-  error_msg text,
-  created timestamptz NOT NULL DEFAULT now()
-)`,
-    `CREATE OR REPLACE FUNCTION net.http_get(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, timeout_milliseconds)
-  VALUES ('GET', url, headers, timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_post(url text, body jsonb DEFAULT '{}'::jsonb, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('POST', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_delete(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000, body jsonb DEFAULT NULL)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('DELETE', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    "COMMENT ON SCHEMA net IS 'pgshift supabase-shim stub of pg_net: requests are queued, never sent'"
-];
-const PG_CRON = [
-    'CREATE SCHEMA IF NOT EXISTS cron',
-    `CREATE TABLE IF NOT EXISTS cron.job (
-  jobid bigserial NOT NULL PRIMARY KEY,
-  schedule text NOT NULL,
-  command text NOT NULL,
-  nodename text NOT NULL DEFAULT 'localhost',
-  nodeport integer NOT NULL DEFAULT 5432,
-  database text NOT NULL DEFAULT current_database(),
-  username text NOT NULL DEFAULT current_user,
-  active boolean NOT NULL DEFAULT true,
-  jobname text,
-  CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
-)`,
-    `CREATE TABLE IF NOT EXISTS cron.job_run_details (
-  jobid bigint,
-  runid bigserial NOT NULL PRIMARY KEY,
-  job_pid integer,
-  database text,
-  username text,
-  command text,
-  status text,
-  return_message text,
-  start_time timestamptz,
-  end_time timestamptz
-)`,
-    // pg_cron: scheduling an existing name updates that job.
-    `CREATE OR REPLACE FUNCTION cron.schedule(job_name text, schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command) VALUES (job_name, schedule, command)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
-  RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule(schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (schedule, command) VALUES (schedule, command) RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text, username text DEFAULT NULL, active boolean DEFAULT true)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command, database, username, active)
-  VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command, database = excluded.database, active = excluded.active
-  RETURNING jobid
-$fn$`,
-    // pg_cron raises an error for an unknown job; so does the stub.
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_name text)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobname = job_name AND username = current_user;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job ''%''', job_name; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_id bigint)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job %', job_id; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.alter_job(job_id bigint, schedule text DEFAULT NULL, command text DEFAULT NULL, database text DEFAULT NULL, username text DEFAULT NULL, active boolean DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  UPDATE cron.job j SET schedule = coalesce(alter_job.schedule, j.schedule), command = coalesce(alter_job.command, j.command),
-    database = coalesce(alter_job.database, j.database), username = coalesce(alter_job.username, j.username), active = coalesce(alter_job.active, j.active)
-  WHERE j.jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'Job % does not exist', job_id; END IF;
-END
-$fn$`,
-    "COMMENT ON SCHEMA cron IS 'pgshift supabase-shim stub of pg_cron: jobs are recorded, never run'"
-];
-const VAULT = [
-    'CREATE SCHEMA IF NOT EXISTS vault',
-    `CREATE TABLE IF NOT EXISTS vault.secrets (
-  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-  name text,
-  description text NOT NULL DEFAULT '',
-  secret text NOT NULL,
-  key_id uuid,
-  nonce bytea,
-  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
-    'CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL',
-    // The real view decrypts; the stub stores the secret as given.
-    `CREATE OR REPLACE VIEW vault.decrypted_secrets AS
-  SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at FROM vault.secrets`,
-    `CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL)
-RETURNS uuid LANGUAGE sql AS $fn$
-  INSERT INTO vault.secrets (secret, name, description, key_id) VALUES (new_secret, new_name, new_description, new_key_id) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL, new_name text DEFAULT NULL, new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
-RETURNS void LANGUAGE sql AS $fn$
-  UPDATE vault.secrets SET secret = coalesce(new_secret, secret), name = coalesce(new_name, name),
-    description = coalesce(new_description, description), key_id = coalesce(new_key_id, key_id), updated_at = now()
-  WHERE id = secret_id
-$fn$`,
-    "COMMENT ON SCHEMA vault IS 'pgshift supabase-shim stub of supabase_vault: secrets are stored in plain text'"
-];
-/** The stub SQL for an extension the server lacks, plus the schema its CREATE EXTENSION names (WITH SCHEMA). */
-function stubSql(extension, schema) {
-    const withSchema = schema ? [`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`] : [];
-    switch (extension) {
-        case 'pg_net':
-            return [...withSchema, ...PG_NET];
-        case 'pg_cron':
-            return [...withSchema, ...PG_CRON];
-        case 'supabase_vault':
-        case 'vault':
-            return [...withSchema, ...VAULT];
-        case 'pgsodium':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS pgsodium'];
-        case 'pg_graphql':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS graphql', 'CREATE SCHEMA IF NOT EXISTS graphql_public'];
-        default:
-            return withSchema;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim.ts
-
-
-
-const STATE_SQL = `SELECT
-  current_database() AS database,
-  ARRAY(SELECT rolname::text FROM pg_catalog.pg_roles) AS roles,
-  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace) AS schemas,
-  ARRAY(SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions') AND c.relkind IN ('r', 'p', 'v')) AS tables,
-  ARRAY(SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions')) AS functions,
-  ARRAY(SELECT extname::text FROM pg_catalog.pg_extension) AS extensions,
-  ARRAY(SELECT pubname::text FROM pg_catalog.pg_publication) AS publications,
-  (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
-    WHERE s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.setrole = 0
-      AND c LIKE 'search_path=%') AS search_path,
-  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = to_regnamespace('public')
-    AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
-    AND array_to_string(d.defaclacl, ',') ~ '(^|,)(anon|authenticated|service_role)=') AS public_defaults`;
-/** Read-only: what the database has. */
-async function inspectShim(client) {
-    const { rows } = await client.query(STATE_SQL);
-    const r = rows[0];
-    const roles = new Set(r.roles);
-    const tables = new Set(r.tables);
-    const signs = [];
-    if (roles.has('supabase_admin'))
-        signs.push('role supabase_admin exists');
-    if (tables.has('auth.schema_migrations'))
-        signs.push('auth.schema_migrations exists (GoTrue ran here)');
-    if (tables.has('storage.migrations'))
-        signs.push('storage.migrations exists (the Storage API ran here)');
-    return {
-        database: r.database,
-        roles,
-        supabaseSigns: signs,
-        schemas: new Set(r.schemas),
-        tables,
-        functions: new Set(r.functions),
-        extensions: new Set(r.extensions),
-        publications: new Set(r.publications),
-        searchPath: r.search_path ?? undefined,
-        publicDefaults: r.public_defaults
-    };
-}
-/** Pure: what the shim does on a database in `state`, given the pending migrations' scripts and the extensions to stub. */
-function planShim(state, pending, stubs) {
-    if (state.supabaseSigns.length) {
-        return {
-            refusal: {
-                message: `supabase-shim: this database already is a Supabase database (${state.supabaseSigns.join('; ')}). The shim is for an ephemeral vanilla Postgres, and never touches a Supabase database.`,
-                next: 'Nothing was changed. Against Supabase (or a supabase/postgres service container) the roles, auth, storage and extensions are real: remove supabase-shim: true from this step.'
-            },
-            creates: [],
-            steppedAside: [],
-            stubs: [],
-            statements: [],
-            setsSearchPath: false
-        };
-    }
-    const own = ownObjects(pending);
-    const creates = [];
-    const aside = [];
-    const statements = [];
-    // Roles.
-    const roles = new Set(state.roles);
-    for (const role of SHIM_ROLES) {
-        if (roles.has(role.name))
-            continue;
-        const by = own.roles.get(role.name);
-        if (by) {
-            aside.push(`role ${role.name} (${by}); its grants are left to the migrations`);
-            continue;
-        }
-        statements.push(roleSql(role));
-        creates.push(`role ${role.name}`);
-        roles.add(role.name);
-    }
-    if (roles.has('authenticator')) {
-        const api = ['anon', 'authenticated', 'service_role'].filter((r) => roles.has(r));
-        statements.push(...authenticatorGrantsSql(api));
-    }
-    const present = [...roles].filter((r) => SHIM_ROLES.some((s) => s.name === r));
-    // Schema extensions, pgcrypto, uuid-ossp and the search_path.
-    const extBy = own.units.get('extensions');
-    if (extBy)
-        aside.push(`schema extensions (${extBy})`);
-    else if (!state.schemas.has('extensions') || !state.extensions.has('pgcrypto') || !state.extensions.has('uuid-ossp')) {
-        const wants = (ext) => {
-            if (state.extensions.has(ext))
-                return false;
-            const by = own.extensions.get(ext);
-            if (by)
-                aside.push(`extension ${ext} (${by})`);
-            return !by;
-        };
-        const pgcrypto = wants('pgcrypto');
-        const uuidOssp = wants('uuid-ossp');
-        if (!state.schemas.has('extensions'))
-            creates.push('schema extensions');
-        if (pgcrypto)
-            creates.push('pgcrypto');
-        if (uuidOssp)
-            creates.push('uuid-ossp');
-        statements.push(...extensionsSql({ pgcrypto, uuidOssp, roles: present.filter((r) => ['postgres', 'anon', 'authenticated', 'service_role'].includes(r)) }));
-    }
-    const setsSearchPath = normalise(state.searchPath) !== normalise(SEARCH_PATH);
-    if (setsSearchPath) {
-        statements.push(searchPathSql(state.database));
-        creates.push(`search_path ${SEARCH_PATH}`);
-    }
-    // auth and storage.
-    const unit = (schema, tables, fnNames, sql) => {
-        const by = own.units.get(schema);
-        if (by) {
-            aside.push(`schema ${schema} (${by})`);
-            return;
-        }
-        const fns = fnNames.filter((f) => {
-            if (state.functions.has(`${schema}.${f}`))
-                return false;
-            const defined = own.functions.get(`${schema}.${f}`);
-            if (defined)
-                aside.push(`${schema}.${f}() (${defined})`);
-            return !defined;
-        });
-        const missingTables = tables.filter((t) => !state.tables.has(`${schema}.${t}`));
-        // Nothing missing: leave the unit alone (a migration may have changed its RLS, comments or grants since).
-        if (!missingTables.length && !fns.length)
-            return;
-        creates.push(...missingTables.map((t) => `${schema}.${t}`), ...fns.map((f) => `${schema}.${f}()`));
-        statements.push(...sql({ functions: fns, roles: present }));
-    };
-    unit('auth', ['users', 'identities'], AUTH_FUNCTION_NAMES, authSql);
-    unit('storage', ['buckets', 'objects'], STORAGE_FUNCTION_NAMES, storageSql);
-    unit('realtime', ['messages'], REALTIME_FUNCTION_NAMES, realtimeSql);
-    unit('supabase_functions', ['hooks'], ['http_request'], webhooksSql);
-    // Realtime.
-    if (!state.publications.has('supabase_realtime')) {
-        const by = own.publications.get('supabase_realtime');
-        if (by)
-            aside.push(`publication supabase_realtime (${by})`);
-        else {
-            statements.push(REALTIME_PUBLICATION_SQL);
-            creates.push('publication supabase_realtime');
-        }
-    }
-    if (!state.publicDefaults) {
-        const grants = publicGrantsSql(present);
-        statements.push(...grants);
-        if (grants.length)
-            creates.push('grants and default privileges on public');
-    }
-    // Stubs for extensions the server lacks.
-    const stubbed = [];
-    for (const use of stubs) {
-        if (stubbed.includes(use.name))
-            continue;
-        stubbed.push(use.name);
-        statements.push(...stubSql(use.name, use.schema));
-    }
-    return { creates, steppedAside: aside, stubs: stubbed, statements, setsSearchPath };
-}
-function normalise(path) {
-    return (path ?? '').replace(/\s+/g, '').replace(/"\$user"/, '$user').toLowerCase();
-}
-/** The shim's statements as one script (the caller wraps it in its transaction). */
-function shimScript(plan) {
-    return plan.statements.map((s) => `${s};`).join('\n');
-}
-/** The session-level search_path for a connection opened before the database default changed. */
-const SESSION_SEARCH_PATH_SQL = `SET search_path TO ${SEARCH_PATH}`;
-/** One line for the report. */
-function shimLine(plan, verb) {
-    const parts = [];
-    parts.push(plan.creates.length ? `${verb} ${plan.creates.join(', ')}` : 'nothing missing: created nothing');
-    if (plan.stubs.length)
-        parts.push(`stubbed extensions ${plan.stubs.join(', ')} (their CREATE EXTENSION statements are not sent)`);
-    if (plan.steppedAside.length)
-        parts.push(`stepped aside for what the migrations create themselves: ${plan.steppedAside.join(', ')}`);
-    return parts.join('; ');
-}
-
-;// CONCATENATED MODULE: ./src/supabase/prepare.ts
-
-
-
-
-const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
-async function prepareSupabase(client, settings, found, history, serverVersion) {
-    const step = {};
-    const p = (0,plan/* plan */.et)(found.migrations, history, settings);
-    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
-    const pending = MODES_WITH_PENDING.includes(settings.mode) ? p.toRun.map((r) => r.migration.up) : [];
-    const uses = createdExtensions(pending);
-    // Without the shim and without an extension statement to run there is nothing to do.
-    if (!settings.supabaseShim && uses.length === 0)
-        return step;
-    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
-    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
-    // on the shim's ephemeral databases every file is parsed.
-    let mentioned = new Set();
-    if (extMode === 'stub') {
-        await (0,parser/* ensureParser */._U)();
-        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
-        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)));
-    }
-    // 1. Extensions.
-    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set();
-    const check = checkExtensions(uses, available, extMode);
-    if (check.missing.length) {
-        step.refusal = missingExtensionsMessage(check.missing, extMode, serverVersion);
-        return step;
-    }
-    if (extMode === 'stub') {
-        const lacking = new Set([...mentioned].filter((n) => n in STUBBED_EXTENSIONS && !available.has(n)));
-        if (lacking.size)
-            stubExtensionStatements(found.migrations, lacking);
-    }
-    if (!settings.supabaseShim)
-        return step;
-    if (!MODES_WITH_PENDING.includes(settings.mode)) {
-        // Nothing to plan against this database (it may well be the real Supabase). verify's
-        // expected-database-url build is an apply, so the shim does run there.
-        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
-        return step;
-    }
-    // 2. The shim.
-    const shim = planShim(await inspectShim(client), pending, check.stubbed);
-    step.shim = shim;
-    if (shim.refusal) {
-        step.refusal = shim.refusal;
-        return step;
-    }
-    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
-    switch (settings.mode) {
-        case 'apply':
-            // A refused plan (drift, missing files) changes nothing, the shim included.
-            if (p.summary.refusals.length) {
-                step.line = 'not run: the run is refused';
-                break;
-            }
-            step.line = shimLine(shim, 'created');
-            if (shim.statements.length)
-                step.commitSql = shimScript(shim);
-            step.sessionSql = session;
-            break;
-        case 'dry-run':
-            step.line = shimLine(shim, 'created inside the preview (rolled back)');
-            if (shim.statements.length)
-                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
-            step.sessionSql = session;
-            break;
-        default:
-            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
-    }
-    return step;
-}
-
-// EXTERNAL MODULE: ./src/version.ts
-var version = __webpack_require__(311);
-;// CONCATENATED MODULE: ./src/engine/exec-context.ts
-// The executor's view of a mode's session: connection, timeouts, history schema,
-// the Supabase CLI's history and the retry log line. Every step that runs a
-// script (apply, down, hook) builds it from the ModeContext here.
-
-function execContext(ctx) {
-    const { settings, log } = ctx;
-    return {
-        client: ctx.client,
-        historySchema: settings.historySchema,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        lockRetries: settings.lockRetries,
-        statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
-        meta: ctx.run.meta ?? {},
-        supabase: ctx.supabase
-            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
-            : undefined,
-        isCancelled: ctx.isCancelled,
-        runLock: ctx.runLock,
-        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/db/counting-query.ts
-async function queryCountingStatements(client, sql) {
-    // node-postgres emits each protocol message on its connection; this listener is ours alone.
-    const connection = client.connection;
-    let completed = 0;
-    const onComplete = () => {
-        completed++;
-    };
-    connection.on('commandComplete', onComplete);
-    try {
-        const res = (await client.query({ text: sql, rowMode: 'array' }));
-        return { results: Array.isArray(res) ? res : [res], completed };
-    }
-    catch (error) {
-        return { results: [], error, completed };
-    }
-    finally {
-        connection.off('commandComplete', onComplete);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/db/locks.ts
-/** What a table lock of each mode blocks for other sessions. */
-const LOCK_BLOCKS = {
-    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
-    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
-    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
-    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
-    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
-    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
-    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
-    AccessExclusiveLock: 'blocks reads and writes'
-};
-const SQL_MODE = {
-    AccessShareLock: 'ACCESS SHARE',
-    RowShareLock: 'ROW SHARE',
-    RowExclusiveLock: 'ROW EXCLUSIVE',
-    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-    ShareLock: 'SHARE',
-    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-    ExclusiveLock: 'EXCLUSIVE',
-    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
-};
-/**
- * Tables, views and materialized views that exist now, by oid (index locks follow
- * their table's and would only repeat it). Locks on relations created later block nobody,
- * so they are left out; names are kept because a dropped relation vanishes from
- * pg_class inside the transaction that drops it.
- */
-async function existingRelations(client, historySchema) {
-    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`, [historySchema]);
-    return new Map(r.rows.map((x) => [x.oid, x.name]));
-}
-/** The table-level locks this backend holds, as (oid, mode) rows. */
-const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
-/** Table-level locks this backend holds on relations that existed before the preview. */
-async function heldLocks(client, existing) {
-    const r = await client.query(HELD_LOCKS_SQL);
-    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
-}
-/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
-function locksOn(existing, rows) {
-    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
-    return newLocks([], held);
-}
-/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
-function newLocks(before, after) {
-    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
-    const order = Object.keys(LOCK_BLOCKS);
-    const strongest = new Map();
-    for (const l of after) {
-        if (had.has(`${l.oid}:${l.mode}`))
-            continue;
-        const cur = strongest.get(l.oid);
-        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
-            strongest.set(l.oid, l);
-    }
-    return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
-        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
-}
-
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
 ;// CONCATENATED MODULE: ./src/db/errors.ts
 
 
@@ -3811,6 +2975,8 @@ function deleteSupabaseRowSql(version) {
     return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
 }
 
+// EXTERNAL MODULE: ./src/engine/plan.ts
+var plan = __webpack_require__(955);
 ;// CONCATENATED MODULE: ./src/engine/executor.ts
 
 
@@ -4912,7 +4078,7 @@ const str = (v) => {
     return typeof s === 'string' ? s : undefined;
 };
 /** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
-const tree_names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
+const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
 /** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
 const tree_location = (node) => {
     const l = node?.location;
@@ -4959,14 +4125,14 @@ function findAll(root, type, visit) {
 }
 /** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
 function funcName(call) {
-    const parts = tree_names(call.funcname);
+    const parts = names(call.funcname);
     return (parts[parts.length - 1] ?? '').toLowerCase();
 }
 /** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
 function typeLabel(typeName) {
     if (!isNode(typeName))
         return '?';
-    let parts = tree_names(typeName.names);
+    let parts = names(typeName.names);
     if (parts.length === 2 && parts[0] === 'pg_catalog')
         parts = [parts[1]];
     const base = parts.join('.');
@@ -4977,7 +4143,7 @@ function typeLabel(typeName) {
         if (c && isNode(c.ival))
             return String(c.ival.ival ?? 0);
         const col = unwrap(m, 'ColumnRef');
-        return col ? tree_names(col.fields).join('.') : '?';
+        return col ? names(col.fields).join('.') : '?';
     })
         .join(',');
     const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
@@ -5028,7 +4194,7 @@ const ALIASES = {
 function parsedType(typeName) {
     if (!isNode(typeName) || typeName.pct_type)
         return undefined;
-    const parts = tree_names(typeName.names);
+    const parts = names(typeName.names);
     if (parts.length === 0)
         return undefined;
     const last = parts[parts.length - 1].toLowerCase();
@@ -5706,14 +4872,14 @@ class Linter {
                 }
                 return;
             case 'CreateFunctionStmt': {
-                const parts = tree_names(n.funcname);
+                const parts = names(n.funcname);
                 const v = str(defElem(n.options, 'volatility')?.arg);
                 if (parts.length)
                     this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v');
                 return;
             }
             case 'CreateEnumStmt':
-                this.newTypes.add(namesKey(tree_names(n.typeName)) ?? '');
+                this.newTypes.add(namesKey(names(n.typeName)) ?? '');
                 return;
             case 'CreateSchemaStmt':
                 if (typeof n.schemaname === 'string')
@@ -5926,7 +5092,7 @@ class Linter {
         const of = (t) => cons.find((c) => c.contype === t);
         const dflt = of('CONSTR_DEFAULT');
         const hasDefault = !!dflt && !isNullConst(dflt.raw_expr);
-        const typeParts = tree_names(def.typeName?.names);
+        const typeParts = names(def.typeName?.names);
         const serial = typeParts.length === 1 && SERIAL_TYPES.has(typeParts[0].toLowerCase());
         const identity = of('CONSTR_IDENTITY');
         const generated = of('CONSTR_GENERATED');
@@ -6047,7 +5213,7 @@ class Linter {
                 if (!ex || con.indexname || !this.hurts(key))
                     return;
                 const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-                const cols = tree_names(con.keys).join(', ');
+                const cols = names(con.keys).join(', ');
                 this.scans(key, `ADD ${what}`);
                 this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
                 return;
@@ -6063,7 +5229,7 @@ class Linter {
                 // PG18: ADD CONSTRAINT name NOT NULL col
                 if (!ex || con.skip_validation || !this.hurts(key))
                     return;
-                for (const col of tree_names(con.keys)) {
+                for (const col of names(con.keys)) {
                     if (this.proven(key, col))
                         continue;
                     this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`);
@@ -6125,10 +5291,10 @@ class Linter {
     alterEnum(n) {
         if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string')
             return;
-        const type = namesKey(tree_names(n.typeName));
+        const type = namesKey(names(n.typeName));
         if (!type || this.newTypes.has(type))
             return;
-        this.add('renaming', `ALTER TYPE ${tree_names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
+        this.add('renaming', `ALTER TYPE ${names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
     }
     drop(n) {
         if (n.removeType === 'OBJECT_INDEX')
@@ -6136,7 +5302,7 @@ class Linter {
         if (n.removeType !== 'OBJECT_TABLE')
             return;
         const keys = list(n, 'objects')
-            .map((o) => namesKey(tree_names(unwrap(o, 'List')?.items)))
+            .map((o) => namesKey(names(unwrap(o, 'List')?.items)))
             .filter((k) => !!k);
         const hit = keys.filter((k) => this.existing(k));
         if (hit.length > 0) {
@@ -6157,7 +5323,7 @@ class Linter {
         if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist)
             return;
         for (const o of list(n, 'objects')) {
-            const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+            const key = namesKey(names(unwrap(o, 'List')?.items));
             if (!key || this.newIndexes.has(key))
                 continue;
             // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
@@ -6217,7 +5383,7 @@ class Linter {
             for (const e of elts) {
                 const con = unwrap(e, 'Constraint');
                 if (con?.contype === 'CONSTR_PRIMARY')
-                    for (const k of tree_names(con.keys))
+                    for (const k of names(con.keys))
                         pkCols.add(k);
             }
             for (const e of elts) {
@@ -6252,7 +5418,7 @@ class Linter {
     columnDesign(def, key, primaryKey) {
         const col = String(def.colname ?? '?');
         const typeName = def.typeName;
-        const parts = tree_names(typeName?.names);
+        const parts = names(typeName?.names);
         const written = parts.length === 1 ? parts[0].toLowerCase() : undefined;
         const at = tree_location(typeName) ?? tree_location(def);
         if (written && SERIAL_TYPES.has(written)) {
@@ -6396,9 +5562,9 @@ function pointLookup(where) {
         return false;
     const constant = (v) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'));
     const column = (v) => !!unwrap(v, 'ColumnRef');
-    if (e.kind === 'AEXPR_OP' && tree_names(e.name).join('') === '=')
+    if (e.kind === 'AEXPR_OP' && names(e.name).join('') === '=')
         return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr));
-    if (e.kind === 'AEXPR_IN' && tree_names(e.name).join('') === '=') {
+    if (e.kind === 'AEXPR_IN' && names(e.name).join('') === '=') {
         const items = list(unwrap(e.rexpr, 'List'), 'items');
         return column(e.lexpr) && items.length > 0 && items.every(constant);
     }
@@ -6409,7 +5575,7 @@ function notNullCheckColumn(expr) {
     const t = unwrap(expr, 'NullTest');
     if (!t || t.nulltesttype !== 'IS_NOT_NULL')
         return undefined;
-    const fields = tree_names(unwrap(t.arg, 'ColumnRef')?.fields);
+    const fields = names(unwrap(t.arg, 'ColumnRef')?.fields);
     return fields.length === 1 ? fields[0] : undefined;
 }
 /** lock_timeout = 0 / '0' / '0s' ... */
@@ -6504,7 +5670,7 @@ function factsWanted(migrations) {
             }
             else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX') {
                 for (const o of list(s.node, 'objects')) {
-                    const key = namesKey(tree_names(unwrap(o, 'List')?.items));
+                    const key = namesKey(names(unwrap(o, 'List')?.items));
                     if (key)
                         indexes.add(key);
                 }
@@ -6691,7 +5857,7 @@ function blockOnRefusals(report, p) {
 // `excluded` is a SQL expression of type text[]: the schemas to leave out
 // (besides the system ones).
 /** A schema-qualified, quoted name: quote_ident(schema) || '.' || quote_ident(name). */
-const catalog_sql_q = (schema, name) => `quote_ident(${schema}) || '.' || quote_ident(${name})`;
+const q = (schema, name) => `quote_ident(${schema}) || '.' || quote_ident(${name})`;
 /** A grantee oid as a role name; 0 is PUBLIC. */
 const grantee = (oid) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(${oid})) END`;
 /** aclexplode rows as one sorted, de-duplicated json array of privileges. */
@@ -6713,7 +5879,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
     const rel = `rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relpersistence, c.reloptions,
          c.relrowsecurity, c.relforcerowsecurity, c.relispartition, c.relpartbound, ns.nspname,
-         ${catalog_sql_q('ns.nspname', 'c.relname')} AS qname
+         ${q('ns.nspname', 'c.relname')} AS qname
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
     AND ${notExt('pg_class', 'c.oid')}
@@ -6721,7 +5887,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
     const fn = `fn AS (
   SELECT p.*, ns.nspname,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END AS kind,
-         ${catalog_sql_q('ns.nspname', 'p.proname')} || '(' || array_to_string(ARRAY(
+         ${q('ns.nspname', 'p.proname')} || '(' || array_to_string(ARRAY(
            SELECT format_type(u.t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS u(t, i) ORDER BY u.i
          ), ', ') || ')' AS signature
   FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
@@ -6758,7 +5924,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
         WHEN 'v' THEN pg_get_expr(ad.adbin, ad.adrelid) || ' virtual' END,
       'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
       'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN (
-        SELECT ${catalog_sql_q('cn.nspname', 'co.collname')} FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+        SELECT ${q('cn.nspname', 'co.collname')} FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
         WHERE co.oid = a.attcollation) END)
     FROM rel r
     JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -6773,7 +5939,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
     FROM pg_constraint con JOIN rel r ON r.oid = con.conrelid
     WHERE con.contype <> 'n'`,
         // indexes (including those behind constraints), with validity
-        `SELECT 'index ' || ${catalog_sql_q('r.nspname', 'ic.relname')}, jsonb_build_object(
+        `SELECT 'index ' || ${q('r.nspname', 'ic.relname')}, jsonb_build_object(
       'definition', pg_get_indexdef(i.indexrelid),
       'valid', CASE WHEN i.indisvalid THEN 'yes' ELSE 'no' END)
     FROM pg_index i JOIN rel r ON r.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid`,
@@ -6824,12 +5990,12 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
       'body', md5(coalesce(${body}, '')))
     FROM fn p JOIN pg_language l ON l.oid = p.prolang`,
         // enums, with their labels in order
-        `SELECT 'enum ' || ${catalog_sql_q('ns.nspname', 't.typname')}, jsonb_build_object(
+        `SELECT 'enum ' || ${q('ns.nspname', 't.typname')}, jsonb_build_object(
       'labels', to_jsonb(ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)))
     FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
     WHERE t.typtype = 'e' AND ${notExt('pg_type', 't.oid')}`,
         // domains
-        `SELECT 'domain ' || ${catalog_sql_q('ns.nspname', 't.typname')}, jsonb_build_object(
+        `SELECT 'domain ' || ${q('ns.nspname', 't.typname')}, jsonb_build_object(
       'type', format_type(t.typbasetype, t.typtypmod),
       'nullable', CASE WHEN t.typnotnull THEN 'no' ELSE 'yes' END,
       'default', pg_get_expr(t.typdefaultbin, 0),
@@ -6839,7 +6005,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
     FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
     WHERE t.typtype = 'd' AND ${notExt('pg_type', 't.oid')}`,
         // composite types (not the row types of tables)
-        `SELECT 'type ' || ${catalog_sql_q('ns.nspname', 't.typname')}, jsonb_build_object(
+        `SELECT 'type ' || ${q('ns.nspname', 't.typname')}, jsonb_build_object(
       'attributes', to_jsonb(ARRAY(
         SELECT quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
         FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)))
@@ -8766,7 +7932,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2932));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7492));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -9046,6 +8212,965 @@ function verify_nextStepFor(report, checks, scriptChecks) {
     if (other.length)
         parts.push(other.map((c) => c.message).join(' '));
     return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
+}
+
+;// CONCATENATED MODULE: ./src/supabase/detect.ts
+// What the pending migrations create themselves, read from their parse trees. The
+// shim steps aside for those objects: creating them first would make the migration's
+// own CREATE fail (42710, 42P06, 42P07).
+
+const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] };
+function detect_names(list) {
+    return (list ?? []).map((x) => x.String?.sval ?? '');
+}
+const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
+function ownObjects(scripts) {
+    const own = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() };
+    const note = (map, key, script, s) => {
+        if (!map.has(key))
+            map.set(key, (0,positions/* formatPosition */.Ld)(script.source.file, s.position));
+    };
+    for (const script of scripts) {
+        for (const s of script.statements) {
+            // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
+            if (!OWN_KINDS.has(s.kind))
+                continue;
+            const n = s.node;
+            switch (s.kind) {
+                case 'CreateRoleStmt':
+                    if (typeof n.role === 'string')
+                        note(own.roles, n.role, script, s);
+                    break;
+                case 'CreateSchemaStmt':
+                    if (typeof n.schemaname === 'string' && n.schemaname in UNIT_TABLES && n.if_not_exists !== true)
+                        note(own.units, n.schemaname, script, s);
+                    break;
+                case 'CreateStmt': {
+                    const rel = n.relation;
+                    const schema = rel?.schemaname;
+                    if (schema && UNIT_TABLES[schema]?.includes(rel?.relname ?? '') && n.if_not_exists !== true)
+                        note(own.units, schema, script, s);
+                    break;
+                }
+                case 'CreateFunctionStmt': {
+                    const fn = detect_names(n.funcname);
+                    if (fn.length === 2 && fn[0] in UNIT_TABLES)
+                        note(own.functions, `${fn[0]}.${fn[1]}`, script, s);
+                    break;
+                }
+                case 'CreateExtensionStmt':
+                    if (typeof n.extname === 'string' && n.if_not_exists !== true)
+                        note(own.extensions, n.extname, script, s);
+                    break;
+                case 'CreatePublicationStmt':
+                    if (typeof n.pubname === 'string')
+                        note(own.publications, n.pubname, script, s);
+                    break;
+            }
+        }
+    }
+    return own;
+}
+
+;// CONCATENATED MODULE: ./src/supabase/shim-sql.ts
+// The SQL of the Supabase shim: what a Supabase project has before its first
+// migration, written for a vanilla Postgres. It follows Supabase's public schema
+// definitions (supabase/postgres init scripts, GoTrue's and Storage's migrations as
+// they stand today): the same names, column types, defaults, RLS flags and grants,
+// so that migrations which reference them apply unchanged. Only what a migration can
+// see is reproduced; the services' own tables (auth.sessions, storage.migrations...)
+// are not. Every piece creates only what is missing, so a second run changes nothing.
+
+/** Supabase's roles. supabase_admin is left out on purpose: its presence means "this is Supabase". */
+const SHIM_ROLES = [
+    { name: 'anon', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '3s'"] },
+    { name: 'authenticated', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '8s'"] },
+    { name: 'service_role', options: 'NOLOGIN NOINHERIT BYPASSRLS' },
+    // LOGIN on Supabase (PostgREST connects as it); an ephemeral database never needs it to log in.
+    { name: 'authenticator', options: 'NOLOGIN NOINHERIT' },
+    // Owners of auth and storage on Supabase; migrations grant to them (auth hooks, storage triggers).
+    { name: 'supabase_auth_admin', options: 'NOLOGIN NOINHERIT' },
+    { name: 'supabase_storage_admin', options: 'NOLOGIN NOINHERIT' },
+    { name: 'dashboard_user', options: 'NOLOGIN' },
+    // The role migrations are written for ("owner to postgres", "grant ... to postgres").
+    { name: 'postgres', options: 'NOLOGIN' }
+];
+/** The API roles every grant goes to. */
+const API_ROLES = ['anon', 'authenticated', 'service_role'];
+const shim_sql_q = esm/* escapeIdentifier */.F;
+const l = esm/* escapeLiteral */.NO;
+/** A DO block that runs `body` only when `condition` holds; a concurrent creator (parallel CI databases on one server) is tolerated. */
+function whenMissing(condition, body) {
+    return `DO $pgshift_shim$ BEGIN IF ${condition} THEN BEGIN ${body.map((b) => `EXECUTE ${l(b)};`).join(' ')} EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $pgshift_shim$`;
+}
+function roleSql(role) {
+    return whenMissing(`NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${l(role.name)})`, [
+        `CREATE ROLE ${shim_sql_q(role.name)} ${role.options}`,
+        ...(role.settings ?? []).map((s) => `ALTER ROLE ${shim_sql_q(role.name)} SET ${s}`)
+    ]);
+}
+/** authenticator switches to the API roles (PostgREST's SET ROLE). */
+function authenticatorGrantsSql(granted) {
+    return granted.map((r) => whenMissing(`NOT pg_catalog.pg_has_role('authenticator', ${l(r)}, 'MEMBER')`, [`GRANT ${shim_sql_q(r)} TO authenticator`]));
+}
+/** Schema `extensions` with pgcrypto and uuid-ossp in it, and Supabase's database search_path. */
+function extensionsSql(opts) {
+    const out = ['CREATE SCHEMA IF NOT EXISTS extensions'];
+    if (opts.pgcrypto)
+        out.push('CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions');
+    if (opts.uuidOssp)
+        out.push('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions');
+    if (opts.roles.length)
+        out.push(`GRANT USAGE ON SCHEMA extensions TO ${opts.roles.map(shim_sql_q).join(', ')}`);
+    return out;
+}
+/** The database default Supabase sets, so `gen_random_bytes()` and `uuid_generate_v4()` resolve unqualified. */
+const SEARCH_PATH = '"$user", public, extensions';
+function searchPathSql(database) {
+    return `ALTER DATABASE ${shim_sql_q(database)} SET search_path TO ${SEARCH_PATH}`;
+}
+// GoTrue's helpers as Supabase defines them today: they read the claims PostgREST
+// puts in request.jwt.claims (and the older per-claim settings).
+const AUTH_FUNCTIONS = {
+    uid: `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$fn$`,
+    role: `CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$fn$`,
+    email: `CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$fn$`,
+    jwt: `CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$fn$`
+};
+const AUTH_FUNCTION_NAMES = Object.keys(AUTH_FUNCTIONS);
+/** A function of the shim, created only when no function of that name and signature exists. */
+function functionSql(signature, create) {
+    return whenMissing(`pg_catalog.to_regprocedure(${l(signature)}) IS NULL`, [create]);
+}
+// auth.users with GoTrue's columns (types, defaults, the generated confirmed_at and the check).
+const AUTH_USERS = `CREATE TABLE IF NOT EXISTS auth.users (
+  instance_id uuid,
+  id uuid NOT NULL,
+  aud varchar(255),
+  role varchar(255),
+  email varchar(255),
+  encrypted_password varchar(255),
+  email_confirmed_at timestamptz,
+  invited_at timestamptz,
+  confirmation_token varchar(255),
+  confirmation_sent_at timestamptz,
+  recovery_token varchar(255),
+  recovery_sent_at timestamptz,
+  email_change_token_new varchar(255),
+  email_change varchar(255),
+  email_change_sent_at timestamptz,
+  last_sign_in_at timestamptz,
+  raw_app_meta_data jsonb,
+  raw_user_meta_data jsonb,
+  is_super_admin boolean,
+  created_at timestamptz,
+  updated_at timestamptz,
+  phone text DEFAULT NULL::varchar,
+  phone_confirmed_at timestamptz,
+  phone_change text DEFAULT ''::varchar,
+  phone_change_token varchar(255) DEFAULT ''::varchar,
+  phone_change_sent_at timestamptz,
+  confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
+  email_change_token_current varchar(255) DEFAULT ''::varchar,
+  email_change_confirm_status smallint DEFAULT 0,
+  banned_until timestamptz,
+  reauthentication_token varchar(255) DEFAULT ''::varchar,
+  reauthentication_sent_at timestamptz,
+  is_sso_user boolean NOT NULL DEFAULT false,
+  deleted_at timestamptz,
+  is_anonymous boolean NOT NULL DEFAULT false,
+  CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT users_phone_key UNIQUE (phone),
+  CONSTRAINT users_email_change_confirm_status_check CHECK (email_change_confirm_status >= 0 AND email_change_confirm_status <= 2)
+)`;
+const AUTH_IDENTITIES = `CREATE TABLE IF NOT EXISTS auth.identities (
+  provider_id text NOT NULL,
+  user_id uuid NOT NULL,
+  identity_data jsonb NOT NULL,
+  provider text NOT NULL,
+  last_sign_in_at timestamptz,
+  created_at timestamptz,
+  updated_at timestamptz,
+  email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  CONSTRAINT identities_pkey PRIMARY KEY (id),
+  CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider),
+  CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
+)`;
+const authFunctionsSql = (fns) => fns.map((f) => functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f]));
+/** Schema `auth`: users, identities, the claim helpers, RLS on (as GoTrue enables it), Supabase's grants. */
+function authSql(opts) {
+    if (opts.functionsOnly)
+        return authFunctionsSql(opts.functions);
+    const out = [
+        'CREATE SCHEMA IF NOT EXISTS auth',
+        AUTH_USERS,
+        'CREATE UNIQUE INDEX IF NOT EXISTS users_email_partial_key ON auth.users (email) WHERE (is_sso_user = false)',
+        'CREATE INDEX IF NOT EXISTS users_instance_id_idx ON auth.users (instance_id)',
+        'CREATE INDEX IF NOT EXISTS users_is_anonymous_idx ON auth.users (is_anonymous)',
+        "COMMENT ON TABLE auth.users IS 'Auth: Stores user login data within a secure schema.'",
+        AUTH_IDENTITIES,
+        'CREATE INDEX IF NOT EXISTS identities_user_id_idx ON auth.identities (user_id)',
+        'CREATE INDEX IF NOT EXISTS identities_email_idx ON auth.identities (email text_pattern_ops)',
+        "COMMENT ON TABLE auth.identities IS 'Auth: Stores identities associated to a user.'",
+        'ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY',
+        'ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY'
+    ];
+    out.push(...authFunctionsSql(opts.functions));
+    const api = opts.roles.filter((r) => API_ROLES.includes(r));
+    if (api.length)
+        out.push(`GRANT USAGE ON SCHEMA auth TO ${api.map(shim_sql_q).join(', ')}`);
+    const admins = opts.roles.filter((r) => ['supabase_auth_admin', 'dashboard_user', 'postgres'].includes(r));
+    if (admins.length) {
+        out.push(`GRANT ALL ON SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
+        out.push(`GRANT ALL ON ALL TABLES IN SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
+    }
+    return out;
+}
+// Storage's tables as the Storage API's migrations leave them.
+const STORAGE_BUCKETS = `CREATE TABLE IF NOT EXISTS storage.buckets (
+  id text NOT NULL,
+  name text NOT NULL,
+  owner uuid,
+  created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
+  public boolean DEFAULT false,
+  avif_autodetection boolean DEFAULT false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  owner_id text,
+  CONSTRAINT buckets_pkey PRIMARY KEY (id)
+)`;
+const STORAGE_OBJECTS = `CREATE TABLE IF NOT EXISTS storage.objects (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  bucket_id text,
+  name text,
+  owner uuid,
+  created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
+  last_accessed_at timestamptz DEFAULT now(),
+  metadata jsonb,
+  path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
+  version text,
+  owner_id text,
+  user_metadata jsonb,
+  CONSTRAINT objects_pkey PRIMARY KEY (id),
+  CONSTRAINT "objects_bucketId_fkey" FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
+)`;
+const STORAGE_FUNCTIONS = {
+    foldername: `CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $fn$
+DECLARE
+  _parts text[];
+BEGIN
+  SELECT string_to_array(name, '/') INTO _parts;
+  RETURN _parts[1 : array_length(_parts, 1) - 1];
+END
+$fn$`,
+    filename: `CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql AS $fn$
+DECLARE
+  _parts text[];
+BEGIN
+  SELECT string_to_array(name, '/') INTO _parts;
+  RETURN _parts[array_length(_parts, 1)];
+END
+$fn$`,
+    extension: `CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $fn$
+DECLARE
+  _parts text[];
+  _filename text;
+BEGIN
+  SELECT string_to_array(name, '/') INTO _parts;
+  SELECT _parts[array_length(_parts, 1)] INTO _filename;
+  RETURN reverse(split_part(reverse(_filename), '.', 1));
+END
+$fn$`
+};
+const STORAGE_FUNCTION_NAMES = Object.keys(STORAGE_FUNCTIONS);
+const storageFunctionsSql = (fns) => fns.map((f) => functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f]));
+/** Schema `storage`: buckets and objects with RLS on, the path helpers, Supabase's grants. */
+function storageSql(opts) {
+    if (opts.functionsOnly)
+        return storageFunctionsSql(opts.functions);
+    const out = [
+        'CREATE SCHEMA IF NOT EXISTS storage',
+        STORAGE_BUCKETS,
+        'CREATE UNIQUE INDEX IF NOT EXISTS bname ON storage.buckets (name)',
+        STORAGE_OBJECTS,
+        'CREATE UNIQUE INDEX IF NOT EXISTS bucketid_objname ON storage.objects (bucket_id, name)',
+        'CREATE INDEX IF NOT EXISTS name_prefix_search ON storage.objects (name text_pattern_ops)',
+        "COMMENT ON COLUMN storage.objects.owner IS 'Field is deprecated, use owner_id instead'",
+        'ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY',
+        'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY'
+    ];
+    out.push(...storageFunctionsSql(opts.functions));
+    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres', 'supabase_storage_admin', 'dashboard_user'].includes(r));
+    if (users.length) {
+        out.push(`GRANT USAGE ON SCHEMA storage TO ${users.map(shim_sql_q).join(', ')}`);
+        out.push(`GRANT ALL ON TABLE storage.buckets, storage.objects TO ${users.map(shim_sql_q).join(', ')}`);
+    }
+    return out;
+}
+// Realtime Authorization and Broadcast from the database: the messages table that
+// private channels' RLS policies are written on, and its helpers. Supabase partitions
+// it by day; one default partition stands in, so realtime.send() can insert.
+const REALTIME_MESSAGES = `CREATE TABLE IF NOT EXISTS realtime.messages (
+  topic text NOT NULL,
+  extension text NOT NULL,
+  payload jsonb,
+  event text,
+  private boolean DEFAULT false,
+  updated_at timestamp NOT NULL DEFAULT now(),
+  inserted_at timestamp NOT NULL DEFAULT now(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at)`;
+const REALTIME_FUNCTIONS = {
+    topic: ['realtime.topic()', `CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT nullif(current_setting('realtime.topic', true), '')::text
+$fn$`],
+    send: ['realtime.send(jsonb,text,text,boolean)', `CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO realtime.messages (payload, event, topic, private, extension) VALUES (payload, event, topic, private, 'broadcast');
+END
+$fn$`],
+    broadcast_changes: ['realtime.broadcast_changes(text,text,text,text,text,record,record,text)', `CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM realtime.send(
+    jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END, 'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
+      'operation', operation, 'table', table_name, 'schema', table_schema),
+    event_name, topic_name, true);
+END
+$fn$`]
+};
+const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS);
+const realtimeFunctionsSql = (fns) => fns.map((f) => {
+    const [signature, create] = REALTIME_FUNCTIONS[f];
+    return functionSql(signature, create);
+});
+/** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
+function realtimeSql(opts) {
+    if (opts.functionsOnly)
+        return realtimeFunctionsSql(opts.functions);
+    const out = [
+        'CREATE SCHEMA IF NOT EXISTS realtime',
+        REALTIME_MESSAGES,
+        'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
+        'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
+    ];
+    out.push(...realtimeFunctionsSql(opts.functions));
+    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
+    if (users.length) {
+        out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(shim_sql_q).join(', ')}`);
+        out.push(`GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO ${users.map(shim_sql_q).join(', ')}`);
+    }
+    return out;
+}
+// Database Webhooks: the dashboard writes triggers that call
+// supabase_functions.http_request('<url>', 'POST', ...). Supabase's version posts
+// through pg_net; this one records the call in supabase_functions.hooks, as the real
+// one does, and sends nothing.
+const HTTP_REQUEST = `CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name) VALUES (TG_RELID, TG_NAME);
+  RETURN coalesce(NEW, OLD);
+END
+$fn$`;
+const webhooksFunctionsSql = (fns) => (fns.includes('http_request') ? [functionSql('supabase_functions.http_request()', HTTP_REQUEST)] : []);
+function webhooksSql(opts) {
+    if (opts.functionsOnly)
+        return webhooksFunctionsSql(opts.functions);
+    const out = [
+        'CREATE SCHEMA IF NOT EXISTS supabase_functions',
+        `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
+  id bigserial PRIMARY KEY,
+  hook_table_id integer NOT NULL,
+  hook_name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  request_id bigint
+)`
+    ];
+    out.push(...webhooksFunctionsSql(opts.functions));
+    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
+    if (users.length)
+        out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(shim_sql_q).join(', ')}`);
+    return out;
+}
+/** Realtime's publication, empty as on a new project; a migration adds its tables. */
+const REALTIME_PUBLICATION_SQL = whenMissing("NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')", ['CREATE PUBLICATION supabase_realtime']);
+/**
+ * Supabase's grants on `public`: usage for the API roles, and default privileges so
+ * that every table, function and sequence the migrations create is granted to them
+ * (RLS, not grants, is what keeps rows private on Supabase).
+ */
+function publicGrantsSql(roles) {
+    const to = roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
+    if (!to.length)
+        return [];
+    const list = to.map(shim_sql_q).join(', ');
+    return [
+        `GRANT USAGE ON SCHEMA public TO ${list}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${list}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO ${list}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO ${list}`
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/supabase/stubs.ts
+// Callable stand-ins for extensions a vanilla Postgres lacks (supabase-shim-extensions:
+// stub). They have the real extensions' schemas, signatures and tables, so migrations
+// that schedule a job, queue an HTTP call or store a secret apply and can be checked;
+// nothing is ever sent, run or encrypted. For an ephemeral database only.
+const PG_NET = [
+    'CREATE SCHEMA IF NOT EXISTS net',
+    `CREATE TABLE IF NOT EXISTS net.http_request_queue (
+  id bigserial NOT NULL,
+  method text NOT NULL,
+  url text NOT NULL,
+  headers jsonb,
+  body bytea,
+  timeout_milliseconds integer NOT NULL
+)`,
+    `CREATE TABLE IF NOT EXISTS net._http_response (
+  id bigint,
+  status_code integer,
+  content_type text,
+  headers jsonb,
+  content text,
+  timed_out boolean,
+  error_msg text,
+  created timestamptz NOT NULL DEFAULT now()
+)`,
+    `CREATE OR REPLACE FUNCTION net.http_get(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO net.http_request_queue (method, url, headers, timeout_milliseconds)
+  VALUES ('GET', url, headers, timeout_milliseconds) RETURNING id
+$fn$`,
+    `CREATE OR REPLACE FUNCTION net.http_post(url text, body jsonb DEFAULT '{}'::jsonb, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  VALUES ('POST', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
+$fn$`,
+    `CREATE OR REPLACE FUNCTION net.http_delete(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000, body jsonb DEFAULT NULL)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  VALUES ('DELETE', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
+$fn$`,
+    "COMMENT ON SCHEMA net IS 'pgshift supabase-shim stub of pg_net: requests are queued, never sent'"
+];
+const PG_CRON = [
+    'CREATE SCHEMA IF NOT EXISTS cron',
+    `CREATE TABLE IF NOT EXISTS cron.job (
+  jobid bigserial NOT NULL PRIMARY KEY,
+  schedule text NOT NULL,
+  command text NOT NULL,
+  nodename text NOT NULL DEFAULT 'localhost',
+  nodeport integer NOT NULL DEFAULT 5432,
+  database text NOT NULL DEFAULT current_database(),
+  username text NOT NULL DEFAULT current_user,
+  active boolean NOT NULL DEFAULT true,
+  jobname text,
+  CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
+)`,
+    `CREATE TABLE IF NOT EXISTS cron.job_run_details (
+  jobid bigint,
+  runid bigserial NOT NULL PRIMARY KEY,
+  job_pid integer,
+  database text,
+  username text,
+  command text,
+  status text,
+  return_message text,
+  start_time timestamptz,
+  end_time timestamptz
+)`,
+    // pg_cron: scheduling an existing name updates that job.
+    `CREATE OR REPLACE FUNCTION cron.schedule(job_name text, schedule text, command text)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO cron.job (jobname, schedule, command) VALUES (job_name, schedule, command)
+  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
+  RETURNING jobid
+$fn$`,
+    `CREATE OR REPLACE FUNCTION cron.schedule(schedule text, command text)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO cron.job (schedule, command) VALUES (schedule, command) RETURNING jobid
+$fn$`,
+    `CREATE OR REPLACE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text, username text DEFAULT NULL, active boolean DEFAULT true)
+RETURNS bigint LANGUAGE sql AS $fn$
+  INSERT INTO cron.job (jobname, schedule, command, database, username, active)
+  VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
+  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command, database = excluded.database, active = excluded.active
+  RETURNING jobid
+$fn$`,
+    // pg_cron raises an error for an unknown job; so does the stub.
+    `CREATE OR REPLACE FUNCTION cron.unschedule(job_name text)
+RETURNS boolean LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM cron.job WHERE jobname = job_name AND username = current_user;
+  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job ''%''', job_name; END IF;
+  RETURN true;
+END
+$fn$`,
+    `CREATE OR REPLACE FUNCTION cron.unschedule(job_id bigint)
+RETURNS boolean LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM cron.job WHERE jobid = job_id;
+  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job %', job_id; END IF;
+  RETURN true;
+END
+$fn$`,
+    `CREATE OR REPLACE FUNCTION cron.alter_job(job_id bigint, schedule text DEFAULT NULL, command text DEFAULT NULL, database text DEFAULT NULL, username text DEFAULT NULL, active boolean DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE cron.job j SET schedule = coalesce(alter_job.schedule, j.schedule), command = coalesce(alter_job.command, j.command),
+    database = coalesce(alter_job.database, j.database), username = coalesce(alter_job.username, j.username), active = coalesce(alter_job.active, j.active)
+  WHERE j.jobid = job_id;
+  IF NOT FOUND THEN RAISE EXCEPTION 'Job % does not exist', job_id; END IF;
+END
+$fn$`,
+    "COMMENT ON SCHEMA cron IS 'pgshift supabase-shim stub of pg_cron: jobs are recorded, never run'"
+];
+const VAULT = [
+    'CREATE SCHEMA IF NOT EXISTS vault',
+    `CREATE TABLE IF NOT EXISTS vault.secrets (
+  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+  name text,
+  description text NOT NULL DEFAULT '',
+  secret text NOT NULL,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
+)`,
+    'CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL',
+    // The real view decrypts; the stub stores the secret as given.
+    `CREATE OR REPLACE VIEW vault.decrypted_secrets AS
+  SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at FROM vault.secrets`,
+    `CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL)
+RETURNS uuid LANGUAGE sql AS $fn$
+  INSERT INTO vault.secrets (secret, name, description, key_id) VALUES (new_secret, new_name, new_description, new_key_id) RETURNING id
+$fn$`,
+    `CREATE OR REPLACE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL, new_name text DEFAULT NULL, new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
+RETURNS void LANGUAGE sql AS $fn$
+  UPDATE vault.secrets SET secret = coalesce(new_secret, secret), name = coalesce(new_name, name),
+    description = coalesce(new_description, description), key_id = coalesce(new_key_id, key_id), updated_at = now()
+  WHERE id = secret_id
+$fn$`,
+    "COMMENT ON SCHEMA vault IS 'pgshift supabase-shim stub of supabase_vault: secrets are stored in plain text'"
+];
+/** The stub SQL for an extension the server lacks, plus the schema its CREATE EXTENSION names (WITH SCHEMA). */
+function stubSql(extension, schema) {
+    const withSchema = schema ? [`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`] : [];
+    switch (extension) {
+        case 'pg_net':
+            return [...withSchema, ...PG_NET];
+        case 'pg_cron':
+            return [...withSchema, ...PG_CRON];
+        case 'supabase_vault':
+        case 'vault':
+            return [...withSchema, ...VAULT];
+        case 'pgsodium':
+            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS pgsodium'];
+        case 'pg_graphql':
+            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS graphql', 'CREATE SCHEMA IF NOT EXISTS graphql_public'];
+        default:
+            return withSchema;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/supabase/shim.ts
+
+
+
+const STATE_SQL = `SELECT
+  current_database() AS database,
+  ARRAY(SELECT rolname::text FROM pg_catalog.pg_roles) AS roles,
+  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace) AS schemas,
+  ARRAY(SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions') AND c.relkind IN ('r', 'p', 'v')) AS tables,
+  ARRAY(SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions')) AS functions,
+  ARRAY(SELECT extname::text FROM pg_catalog.pg_extension) AS extensions,
+  ARRAY(SELECT pubname::text FROM pg_catalog.pg_publication) AS publications,
+  (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
+    WHERE s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.setrole = 0
+      AND c LIKE 'search_path=%') AS search_path,
+  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = to_regnamespace('public')
+    AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+    AND array_to_string(d.defaclacl, ',') ~ '(^|,)(anon|authenticated|service_role)=') AS public_defaults`;
+/** Read-only: what the database has. */
+async function inspectShim(client) {
+    const { rows } = await client.query(STATE_SQL);
+    const r = rows[0];
+    const roles = new Set(r.roles);
+    const tables = new Set(r.tables);
+    const signs = [];
+    if (roles.has('supabase_admin'))
+        signs.push('role supabase_admin exists');
+    if (tables.has('auth.schema_migrations'))
+        signs.push('auth.schema_migrations exists (GoTrue ran here)');
+    if (tables.has('storage.migrations'))
+        signs.push('storage.migrations exists (the Storage API ran here)');
+    return {
+        database: r.database,
+        roles,
+        supabaseSigns: signs,
+        schemas: new Set(r.schemas),
+        tables,
+        functions: new Set(r.functions),
+        extensions: new Set(r.extensions),
+        publications: new Set(r.publications),
+        searchPath: r.search_path ?? undefined,
+        publicDefaults: r.public_defaults
+    };
+}
+/** Pure: what the shim does on a database in `state`, given the migrations' up scripts (applied and pending) and the extensions to stub. */
+function planShim(state, ups, stubs) {
+    if (state.supabaseSigns.length) {
+        return {
+            refusal: {
+                message: `supabase-shim: this database already is a Supabase database (${state.supabaseSigns.join('; ')}). The shim is for an ephemeral vanilla Postgres, and never touches a Supabase database.`,
+                next: 'Nothing was changed. Against Supabase (or a supabase/postgres service container) the roles, auth, storage and extensions are real: remove supabase-shim: true from this step.'
+            },
+            creates: [],
+            steppedAside: [],
+            stubs: [],
+            statements: [],
+            setsSearchPath: false
+        };
+    }
+    const own = ownObjects(ups);
+    const creates = [];
+    const aside = [];
+    const statements = [];
+    // Roles.
+    const roles = new Set(state.roles);
+    for (const role of SHIM_ROLES) {
+        if (roles.has(role.name))
+            continue;
+        const by = own.roles.get(role.name);
+        if (by) {
+            aside.push(`role ${role.name} (${by}); its grants are left to the migrations`);
+            continue;
+        }
+        statements.push(roleSql(role));
+        creates.push(`role ${role.name}`);
+        roles.add(role.name);
+    }
+    if (roles.has('authenticator')) {
+        const api = ['anon', 'authenticated', 'service_role'].filter((r) => roles.has(r));
+        statements.push(...authenticatorGrantsSql(api));
+    }
+    const present = [...roles].filter((r) => SHIM_ROLES.some((s) => s.name === r));
+    // Schema extensions, pgcrypto, uuid-ossp and the search_path.
+    const extBy = own.units.get('extensions');
+    if (extBy)
+        aside.push(`schema extensions (${extBy})`);
+    else if (!state.schemas.has('extensions') || !state.extensions.has('pgcrypto') || !state.extensions.has('uuid-ossp')) {
+        const wants = (ext) => {
+            if (state.extensions.has(ext))
+                return false;
+            const by = own.extensions.get(ext);
+            if (by)
+                aside.push(`extension ${ext} (${by})`);
+            return !by;
+        };
+        const pgcrypto = wants('pgcrypto');
+        const uuidOssp = wants('uuid-ossp');
+        if (!state.schemas.has('extensions'))
+            creates.push('schema extensions');
+        if (pgcrypto)
+            creates.push('pgcrypto');
+        if (uuidOssp)
+            creates.push('uuid-ossp');
+        statements.push(...extensionsSql({ pgcrypto, uuidOssp, roles: present.filter((r) => ['postgres', 'anon', 'authenticated', 'service_role'].includes(r)) }));
+    }
+    const setsSearchPath = normalise(state.searchPath) !== normalise(SEARCH_PATH);
+    if (setsSearchPath) {
+        statements.push(searchPathSql(state.database));
+        creates.push(`search_path ${SEARCH_PATH}`);
+    }
+    // auth and storage.
+    const unit = (schema, tables, fnNames, sql) => {
+        const by = own.units.get(schema);
+        if (by) {
+            aside.push(`schema ${schema} (${by})`);
+            return;
+        }
+        const fns = fnNames.filter((f) => {
+            if (state.functions.has(`${schema}.${f}`))
+                return false;
+            const defined = own.functions.get(`${schema}.${f}`);
+            if (defined)
+                aside.push(`${schema}.${f}() (${defined})`);
+            return !defined;
+        });
+        const missingTables = tables.filter((t) => !state.tables.has(`${schema}.${t}`));
+        // Nothing missing: leave the unit alone (a migration may have changed its RLS, comments or grants since).
+        if (!missingTables.length && !fns.length)
+            return;
+        // The unit's tables exist: only its missing functions are added. Its CREATE TABLE IF NOT
+        // EXISTS would do nothing, but its indexes, partitions and grants assume the shim's columns.
+        // When only some exist, someone else made them (a migration or a prelude the parse cannot
+        // read, a hook): the shim makes them together, so it says it stepped aside.
+        const existing = tables.filter((t) => state.tables.has(`${schema}.${t}`));
+        if (existing.length) {
+            if (missingTables.length)
+                aside.push(`schema ${schema} (${existing.map((t) => `${schema}.${t}`).join(', ')} exist${existing.length === 1 ? 's' : ''} in the database, not made by the shim)`);
+            if (!fns.length)
+                return;
+            creates.push(...fns.map((f) => `${schema}.${f}()`));
+            statements.push(...sql({ functions: fns, roles: present, functionsOnly: true }));
+            return;
+        }
+        creates.push(...missingTables.map((t) => `${schema}.${t}`), ...fns.map((f) => `${schema}.${f}()`));
+        statements.push(...sql({ functions: fns, roles: present }));
+    };
+    unit('auth', ['users', 'identities'], AUTH_FUNCTION_NAMES, authSql);
+    unit('storage', ['buckets', 'objects'], STORAGE_FUNCTION_NAMES, storageSql);
+    unit('realtime', ['messages'], REALTIME_FUNCTION_NAMES, realtimeSql);
+    unit('supabase_functions', ['hooks'], ['http_request'], webhooksSql);
+    // Realtime.
+    if (!state.publications.has('supabase_realtime')) {
+        const by = own.publications.get('supabase_realtime');
+        if (by)
+            aside.push(`publication supabase_realtime (${by})`);
+        else {
+            statements.push(REALTIME_PUBLICATION_SQL);
+            creates.push('publication supabase_realtime');
+        }
+    }
+    if (!state.publicDefaults) {
+        const grants = publicGrantsSql(present);
+        statements.push(...grants);
+        if (grants.length)
+            creates.push('grants and default privileges on public');
+    }
+    // Stubs for extensions the server lacks.
+    const stubbed = [];
+    for (const use of stubs) {
+        if (stubbed.includes(use.name))
+            continue;
+        stubbed.push(use.name);
+        statements.push(...stubSql(use.name, use.schema));
+    }
+    return { creates, steppedAside: aside, stubs: stubbed, statements, setsSearchPath };
+}
+function normalise(path) {
+    return (path ?? '').replace(/\s+/g, '').replace(/"\$user"/, '$user').toLowerCase();
+}
+/** The shim's statements as one script (the caller wraps it in its transaction). */
+function shimScript(plan) {
+    return plan.statements.map((s) => `${s};`).join('\n');
+}
+/** The session-level search_path for a connection opened before the database default changed. */
+const SESSION_SEARCH_PATH_SQL = `SET search_path TO ${SEARCH_PATH}`;
+/** One line for the report. */
+function shimLine(plan, verb) {
+    const parts = [];
+    parts.push(plan.creates.length ? `${verb} ${plan.creates.join(', ')}` : 'nothing missing: created nothing');
+    if (plan.stubs.length)
+        parts.push(`stubbed extensions ${plan.stubs.join(', ')} (their CREATE EXTENSION statements are not sent)`);
+    if (plan.steppedAside.length)
+        parts.push(`stepped aside for what the migrations create themselves: ${plan.steppedAside.join(', ')}`);
+    return parts.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/supabase/prepare.ts
+
+
+
+
+const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
+async function prepareSupabase(client, settings, found, history, serverVersion) {
+    const step = {};
+    const p = (0,plan/* plan */.et)(found.migrations, history, settings);
+    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
+    const pending = MODES_WITH_PENDING.includes(settings.mode) ? p.toRun.map((r) => r.migration.up) : [];
+    const uses = createdExtensions(pending);
+    // Without the shim and without an extension statement to run there is nothing to do.
+    if (!settings.supabaseShim && uses.length === 0)
+        return step;
+    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
+    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
+    // on the shim's ephemeral databases every file is parsed.
+    let mentioned = new Set();
+    if (extMode === 'stub') {
+        await (0,parser/* ensureParser */._U)();
+        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
+        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)));
+    }
+    // 1. Extensions.
+    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set();
+    const check = checkExtensions(uses, available, extMode);
+    if (check.missing.length) {
+        step.refusal = missingExtensionsMessage(check.missing, extMode, serverVersion);
+        return step;
+    }
+    if (extMode === 'stub') {
+        const lacking = new Set([...mentioned].filter((n) => n in STUBBED_EXTENSIONS && !available.has(n)));
+        if (lacking.size)
+            stubExtensionStatements(found.migrations, lacking);
+    }
+    if (!settings.supabaseShim)
+        return step;
+    if (!MODES_WITH_PENDING.includes(settings.mode)) {
+        // Nothing to plan against this database (it may well be the real Supabase). verify's
+        // expected-database-url build is an apply, so the shim does run there.
+        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
+        return step;
+    }
+    // 2. The shim. It decides from the catalogs and from every migration file, applied ones
+    // included: on a rerun, the auth.users an applied migration created is still the
+    // migrations' own, and the shim must not build auth.identities on top of it.
+    await (0,parser/* ensureParser */._U)();
+    const shim = planShim(await inspectShim(client), found.migrations.map((m) => m.up), check.stubbed);
+    step.shim = shim;
+    if (shim.refusal) {
+        step.refusal = shim.refusal;
+        return step;
+    }
+    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
+    switch (settings.mode) {
+        case 'apply':
+            // A refused plan (drift, missing files) changes nothing, the shim included.
+            if (p.summary.refusals.length) {
+                step.line = 'not run: the run is refused';
+                break;
+            }
+            step.line = shimLine(shim, 'created');
+            if (shim.statements.length)
+                step.commitSql = shimScript(shim);
+            step.sessionSql = session;
+            break;
+        case 'dry-run':
+            step.line = shimLine(shim, 'created inside the preview (rolled back)');
+            if (shim.statements.length)
+                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
+            step.sessionSql = session;
+            break;
+        default:
+            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
+    }
+    return step;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
+
+
+
+
+
+/** An error of the shim, with where it points (the migration file that made the object it collided with). */
+class ShimError extends Error {
+    mapped;
+    code;
+    constructor(mapped, code) {
+        super(mapped.message);
+        this.mapped = mapped;
+        this.code = code;
+        this.name = 'ShimError';
+    }
+    get next() {
+        return this.mapped.next;
+    }
+}
+/** The Supabase step; undefined when the run stops here (the report says why). Throws a ShimError when the shim fails. */
+async function supabaseStep(client, settings, found, history, report, log) {
+    const step = await prepareSupabase(client, settings, found, history, report.serverVersion ?? '');
+    if (step.line)
+        log.info(`supabase-shim: ${step.line}`);
+    if (step.refusal) {
+        if (step.line)
+            report.supabaseShim = step.line;
+        fillFromPlan(report, (0,plan/* plan */.et)(found.migrations, history, settings));
+        report.status = 'blocked';
+        report.error = { message: step.refusal.message, next: step.refusal.next };
+        report.nextStep = step.refusal.next;
+        return undefined;
+    }
+    if (step.commitSql && step.shim) {
+        // The search_path set on the database reaches new sessions only: set it on this one too.
+        const r = await queryCountingStatements(client, `BEGIN;${step.commitSql}\nCOMMIT;${step.sessionSql ?? ''}`);
+        if (r.error) {
+            await client.query('ROLLBACK').catch(() => { });
+            report.supabaseShim = `failed, and its transaction rolled back: created nothing (it was to create ${step.shim.creates.join(', ') || 'grants'})`;
+            fillFromPlan(report, (0,plan/* plan */.et)(found.migrations, history, settings));
+            // completed counts BEGIN: the failing shim statement is the next one.
+            const failed = step.shim.statements[r.completed - 1];
+            throw new ShimError(await shimFailure(client, r.error, failed, found), errorCode(r.error));
+        }
+    }
+    if (step.line)
+        report.supabaseShim = step.line;
+    return { sessionSql: step.sessionSql, previewSql: step.previewSql };
+}
+const errorCode = (e) => e?.code;
+const SHIM_SCHEMAS = ['auth', 'storage', 'realtime', 'supabase_functions', 'extensions'];
+/**
+ * What the user needs to know: the server's error, the shim statement, the
+ * migration that made the object the shim collided with (file:line:col), and the
+ * fix that fits the login role: only a role that is not a superuser is told it
+ * lacks the rights.
+ */
+async function shimFailure(client, e, statement, found) {
+    const err = e;
+    const superuser = await client
+        .query('SELECT rolsuper AS s FROM pg_catalog.pg_roles WHERE rolname = current_user')
+        .then((x) => Boolean(x.rows[0]?.s))
+        .catch(() => false);
+    const schema = statement ? SHIM_SCHEMAS.find((s) => new RegExp(`\\b${s}\\.|SCHEMA (IF NOT EXISTS )?${s}\\b`, 'i').test(statement)) : undefined;
+    const maker = schema ? firstStatementIn(found, schema) : undefined;
+    const parts = ['Nothing was changed: the supabase-shim transaction rolled back before any migration ran.'];
+    if (err.code === '42501' && !superuser) {
+        parts.push('The login role is not a superuser, and the shim creates roles, schemas and extensions: run it as a superuser (as on an ephemeral service container).');
+    }
+    else if (maker) {
+        parts.push(`A migration makes ${schema} objects itself (${(0,positions/* formatPosition */.Ld)(maker.file, maker.position)}), with objects the shim's do not match. The shim steps aside for a unit a migration creates without IF NOT EXISTS; here it could not tell. If these migrations bring their own Supabase stand-in, turn supabase-shim off for this directory, or create the whole unit in the migrations (${schema} with all its tables).`);
+    }
+    else {
+        parts.push('An object the shim creates exists in another shape (made by hand, a hook or another tool?): drop it on this ephemeral database, or turn supabase-shim off.');
+    }
+    return {
+        message: `supabase-shim failed: ${err.message ?? String(e)}`,
+        ...(err.code ? { sqlstate: err.code } : {}),
+        ...(err.detail ? { detail: err.detail } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+        ...(statement ? { statement: statement.length > 300 ? `${statement.slice(0, 300)}…` : statement } : {}),
+        ...(maker ? { file: maker.file, position: maker.position } : {}),
+        next: parts.join(' ')
+    };
+}
+/** The first statement, in run order, of a migration that creates schema `schema` or a table in it. */
+function firstStatementIn(found, schema) {
+    for (const m of found.migrations) {
+        for (const s of m.up.statements) {
+            const rel = s.node.relation;
+            const makes = (s.kind === 'CreateSchemaStmt' && s.node.schemaname === schema) || (s.kind === 'CreateStmt' && rel?.schemaname === schema);
+            if (makes)
+                return { file: m.up.source.file, position: s.position };
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/source/git-base.ts
@@ -9356,6 +9481,8 @@ function newReport(settings) {
 }
 /** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
 function toMappedError(e) {
+    if (e instanceof ShimError)
+        return e.mapped;
     if (e instanceof LockNotAcquired) {
         return {
             message: e.message,
@@ -9502,25 +9629,10 @@ async function runPgshift(input, ctx) {
         parsed = true;
         if (refusedForSourceProblems(report, found, needsDownOf(settings)))
             return report;
-        // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
-        const shim = await prepareSupabase(client, settings, found, history, report.serverVersion);
-        if (shim.line) {
-            report.supabaseShim = shim.line;
-            log.info(`supabase-shim: ${shim.line}`);
-        }
-        if (shim.refusal) {
-            report.status = 'blocked';
-            report.error = { message: shim.refusal.message, next: shim.refusal.next };
-            report.nextStep = shim.refusal.next;
+        // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
+        const shim = await supabaseStep(client, settings, found, history, report, log);
+        if (!shim)
             return report;
-        }
-        if (shim.commitSql) {
-            // The search_path set on the database reaches new sessions only: set it on this one too.
-            await client.query(`BEGIN;${shim.commitSql}\nCOMMIT;${shim.sessionSql ?? ''}`).catch(async (e) => {
-                await client?.query('ROLLBACK').catch(() => { });
-                throw Object.assign(e, { next: 'Nothing was changed: the supabase-shim transaction rolled back before any migration ran. The login user needs to create roles, schemas and extensions (a superuser, as on an ephemeral database).' });
-            });
-        }
         // 6. The mode.
         modeCtx = {
             settings,

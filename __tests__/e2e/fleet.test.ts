@@ -74,6 +74,13 @@ const report = (ws: string, legsDir: string, wave?: number) =>
   runAction({ workspace: ws, inputs: { mode: 'fleet-report', 'targets-file': 'pgshift.targets.yml', 'fleet-reports-dir': legsDir, 'fleet-wave': wave === undefined ? '' : String(wave) } })
 
 const admin = (sql: string) => withClient(adminUrl(), (c) => c.query(sql))
+/** `fn` over `items`, `n` at a time: 50 databases created and dropped four at a time take half as long as one by one (measured). */
+async function inPool<T>(items: T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++] as T)
+  }))
+}
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1)
 
 describe('50 databases', () => {
@@ -87,18 +94,21 @@ describe('50 databases', () => {
   beforeAll(async () => {
     // The fleet as the last deploy left it: 001 and 002 applied by pgshift (one leg, on a
     // template), every database a copy of it, so each starts with its own history of two rows.
+    const t0 = performance.now()
     await admin('DROP DATABASE IF EXISTS fleetdb_template WITH (FORCE)')
     await admin('CREATE DATABASE fleetdb_template TEMPLATE template0')
     const ws = workspace(['001_accounts.sql', '002_orders.sql'], 'targets:\n  - { name: template, secret: T, wave: 0 }\n')
     const r = await runAction({ workspace: ws, inputs: { mode: 'apply', 'database-url': urlFor('fleetdb_template'), 'targets-file': 'pgshift.targets.yml', 'fleet-target': 'template' } })
     expect(r.outputs.status).toBe('success')
-    for (const n of names) await admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)
-    for (const n of names) await admin(`CREATE DATABASE ${n} TEMPLATE fleetdb_template`)
+    await inPool(names, 4, (n) => admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`))
+    // FILE_COPY: for a template this small, copying its files is quicker than WAL-logging every block (measured: 6 s against 8 s).
+    await inPool(names, 4, (n) => admin(`CREATE DATABASE ${n} TEMPLATE fleetdb_template STRATEGY FILE_COPY`))
     // Database 40 already has an index named like 003's: its leg fails.
     await withClient(urlFor(names[FAILING] as string), (c) => c.query('CREATE INDEX orders_account_idx ON orders (id)'))
+    process.stdout.write(`fleet e2e, 50 databases: setup (a template by one leg, 50 copies) ${seconds(t0)} s\n`)
   }, 180_000)
   afterAll(async () => {
-    for (const n of [...names, 'fleetdb_template']) await admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)
+    await inPool([...names, 'fleetdb_template'], 4, (n) => admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`))
   }, 120_000)
 
   test('canaries, the gate, the rest until a database fails (fail-fast), the report with the skew', async () => {

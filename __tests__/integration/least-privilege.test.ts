@@ -164,3 +164,17 @@ test("the Supabase CLI's history: an existing supabase_migrations schema the rol
   expect(await db.query('SELECT version, name FROM supabase_migrations.schema_migrations')).toEqual([{ version: '20240101000000', name: 'accounts' }])
   expect((await run(ws, { history: 'supabase' })).status).toBe('nothing-to-do')
 })
+
+test('supabase-shim as a role that is not a superuser: the error says so, and history stays as it was', async () => {
+  await db.query(`CREATE SCHEMA pgshift AUTHORIZATION ${role}`)
+  const ws = makeWorkspace({ '20240101000000_accounts.sql': 'create table app.accounts (id bigint primary key);\n' })
+  expect((await run(ws)).status).toBe('success')
+  addFile(ws, '20240101000100_more.sql', 'create table app.more (id bigint primary key);\n')
+  const r = await run(ws, { 'supabase-shim': 'true', lint: 'off' })
+  expect(r.status).toBe('failed')
+  expect(r.error?.sqlstate).toBe('42501')
+  expect(r.error?.next).toMatch(/The login role is not a superuser, and the shim creates roles, schemas and extensions/)
+  expect(r.supabaseShim).toMatch(/^failed, and its transaction rolled back: created nothing/)
+  expect(r.migrations.map((m) => m.status)).toEqual(['already-applied', 'pending'])
+  expect(await tables()).toEqual(['accounts'])
+})

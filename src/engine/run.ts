@@ -14,7 +14,6 @@ import { engineSettings, type EngineSettings, type Settings } from '../settings.
 import { discover } from '../source/discover.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult } from '../source/types.js'
-import { prepareSupabase } from '../supabase/prepare.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
@@ -25,6 +24,7 @@ import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
+import { ShimError, supabaseStep } from './steps/supabase-shim.js'
 import { loadBase, type PullRequestContext } from './steps/load-base.js'
 import { markOrigins, type PrSplit } from './pr-split.js'
 import type { MappedError, Mode, RunReport } from './report.js'
@@ -111,6 +111,7 @@ export function newReport(settings: EngineSettings): RunReport {
 
 /** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
 function toMappedError(e: unknown): MappedError {
+  if (e instanceof ShimError) return e.mapped
   if (e instanceof LockNotAcquired) {
     return {
       message: e.message,
@@ -267,25 +268,9 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     parsed = true
     if (refusedForSourceProblems(report, found, needsDownOf(settings))) return report
 
-    // 5. Supabase: extensions the server lacks, and supabase-shim (src/supabase/prepare.ts).
-    const shim = await prepareSupabase(client, settings, found, history, report.serverVersion)
-    if (shim.line) {
-      report.supabaseShim = shim.line
-      log.info(`supabase-shim: ${shim.line}`)
-    }
-    if (shim.refusal) {
-      report.status = 'blocked'
-      report.error = { message: shim.refusal.message, next: shim.refusal.next }
-      report.nextStep = shim.refusal.next
-      return report
-    }
-    if (shim.commitSql) {
-      // The search_path set on the database reaches new sessions only: set it on this one too.
-      await client.query(`BEGIN;${shim.commitSql}\nCOMMIT;${shim.sessionSql ?? ''}`).catch(async (e: unknown) => {
-        await client?.query('ROLLBACK').catch(() => {})
-        throw Object.assign(e as Error, { next: 'Nothing was changed: the supabase-shim transaction rolled back before any migration ran. The login user needs to create roles, schemas and extensions (a superuser, as on an ephemeral database).' })
-      })
-    }
+    // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
+    const shim = await supabaseStep(client, settings, found, history, report, log)
+    if (!shim) return report
 
     // 6. The mode.
     modeCtx = {

@@ -68,8 +68,11 @@ export async function prepareSupabase(client: pg.Client, settings: Settings, fou
     return step
   }
 
-  // 2. The shim.
-  const shim = planShim(await inspectShim(client), pending, check.stubbed)
+  // 2. The shim. It decides from the catalogs and from every migration file, applied ones
+  // included: on a rerun, the auth.users an applied migration created is still the
+  // migrations' own, and the shim must not build auth.identities on top of it.
+  await ensureParser()
+  const shim = planShim(await inspectShim(client), found.migrations.map((m) => m.up), check.stubbed)
   step.shim = shim
   if (shim.refusal) {
     step.refusal = shim.refusal

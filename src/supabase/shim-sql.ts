@@ -158,8 +158,19 @@ const AUTH_IDENTITIES = `CREATE TABLE IF NOT EXISTS auth.identities (
   CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
 )`
 
+/** What a unit's SQL creates: its functions (those named), and unless functionsOnly its schema, tables and grants. */
+export interface UnitOptions {
+  functions: string[]
+  roles: string[]
+  /** Only the named functions: the unit's tables exist and are not the shim's. */
+  functionsOnly?: boolean
+}
+
+const authFunctionsSql = (fns: string[]) => fns.map((f) => functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f] as string))
+
 /** Schema `auth`: users, identities, the claim helpers, RLS on (as GoTrue enables it), Supabase's grants. */
-export function authSql(opts: { functions: string[]; roles: string[] }): string[] {
+export function authSql(opts: UnitOptions): string[] {
+  if (opts.functionsOnly) return authFunctionsSql(opts.functions)
   const out = [
     'CREATE SCHEMA IF NOT EXISTS auth',
     AUTH_USERS,
@@ -174,7 +185,7 @@ export function authSql(opts: { functions: string[]; roles: string[] }): string[
     'ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY',
     'ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY'
   ]
-  for (const f of opts.functions) out.push(functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f] as string))
+  out.push(...authFunctionsSql(opts.functions))
   const api = opts.roles.filter((r) => (API_ROLES as readonly string[]).includes(r))
   if (api.length) out.push(`GRANT USAGE ON SCHEMA auth TO ${api.map(q).join(', ')}`)
   const admins = opts.roles.filter((r) => ['supabase_auth_admin', 'dashboard_user', 'postgres'].includes(r))
@@ -247,8 +258,11 @@ $fn$`
 }
 export const STORAGE_FUNCTION_NAMES = Object.keys(STORAGE_FUNCTIONS)
 
+const storageFunctionsSql = (fns: string[]) => fns.map((f) => functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f] as string))
+
 /** Schema `storage`: buckets and objects with RLS on, the path helpers, Supabase's grants. */
-export function storageSql(opts: { functions: string[]; roles: string[] }): string[] {
+export function storageSql(opts: UnitOptions): string[] {
+  if (opts.functionsOnly) return storageFunctionsSql(opts.functions)
   const out = [
     'CREATE SCHEMA IF NOT EXISTS storage',
     STORAGE_BUCKETS,
@@ -260,7 +274,7 @@ export function storageSql(opts: { functions: string[]; roles: string[] }): stri
     'ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY',
     'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY'
   ]
-  for (const f of opts.functions) out.push(functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f] as string))
+  out.push(...storageFunctionsSql(opts.functions))
   const users = opts.roles.filter((r) => [...API_ROLES, 'postgres', 'supabase_storage_admin', 'dashboard_user'].includes(r))
   if (users.length) {
     out.push(`GRANT USAGE ON SCHEMA storage TO ${users.map(q).join(', ')}`)
@@ -304,18 +318,22 @@ $fn$`]
 }
 export const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS)
 
+const realtimeFunctionsSql = (fns: string[]) =>
+  fns.map((f) => {
+    const [signature, create] = REALTIME_FUNCTIONS[f] as [string, string]
+    return functionSql(signature, create)
+  })
+
 /** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
-export function realtimeSql(opts: { functions: string[]; roles: string[] }): string[] {
+export function realtimeSql(opts: UnitOptions): string[] {
+  if (opts.functionsOnly) return realtimeFunctionsSql(opts.functions)
   const out = [
     'CREATE SCHEMA IF NOT EXISTS realtime',
     REALTIME_MESSAGES,
     'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
     'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
   ]
-  for (const f of opts.functions) {
-    const [signature, create] = REALTIME_FUNCTIONS[f] as [string, string]
-    out.push(functionSql(signature, create))
-  }
+  out.push(...realtimeFunctionsSql(opts.functions))
   const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r))
   if (users.length) {
     out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(q).join(', ')}`)
@@ -335,7 +353,10 @@ BEGIN
 END
 $fn$`
 
-export function webhooksSql(opts: { functions: string[]; roles: string[] }): string[] {
+const webhooksFunctionsSql = (fns: string[]) => (fns.includes('http_request') ? [functionSql('supabase_functions.http_request()', HTTP_REQUEST)] : [])
+
+export function webhooksSql(opts: UnitOptions): string[] {
+  if (opts.functionsOnly) return webhooksFunctionsSql(opts.functions)
   const out = [
     'CREATE SCHEMA IF NOT EXISTS supabase_functions',
     `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
@@ -346,7 +367,7 @@ export function webhooksSql(opts: { functions: string[]; roles: string[] }): str
   request_id bigint
 )`
   ]
-  if (opts.functions.includes('http_request')) out.push(functionSql('supabase_functions.http_request()', HTTP_REQUEST))
+  out.push(...webhooksFunctionsSql(opts.functions))
   const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r))
   if (users.length) out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(q).join(', ')}`)
   return out

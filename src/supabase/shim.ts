@@ -103,8 +103,8 @@ export interface ShimPlan {
   setsSearchPath: boolean
 }
 
-/** Pure: what the shim does on a database in `state`, given the pending migrations' scripts and the extensions to stub. */
-export function planShim(state: ShimState, pending: ParsedScript[], stubs: ExtensionUse[]): ShimPlan {
+/** Pure: what the shim does on a database in `state`, given the migrations' up scripts (applied and pending) and the extensions to stub. */
+export function planShim(state: ShimState, ups: ParsedScript[], stubs: ExtensionUse[]): ShimPlan {
   if (state.supabaseSigns.length) {
     return {
       refusal: {
@@ -118,7 +118,7 @@ export function planShim(state: ShimState, pending: ParsedScript[], stubs: Exten
       setsSearchPath: false
     }
   }
-  const own = ownObjects(pending)
+  const own = ownObjects(ups)
   const creates: string[] = []
   const aside: string[] = []
   const statements: string[] = []
@@ -181,6 +181,18 @@ export function planShim(state: ShimState, pending: ParsedScript[], stubs: Exten
     const missingTables = tables.filter((t) => !state.tables.has(`${schema}.${t}`))
     // Nothing missing: leave the unit alone (a migration may have changed its RLS, comments or grants since).
     if (!missingTables.length && !fns.length) return
+    // The unit's tables exist: only its missing functions are added. Its CREATE TABLE IF NOT
+    // EXISTS would do nothing, but its indexes, partitions and grants assume the shim's columns.
+    // When only some exist, someone else made them (a migration or a prelude the parse cannot
+    // read, a hook): the shim makes them together, so it says it stepped aside.
+    const existing = tables.filter((t) => state.tables.has(`${schema}.${t}`))
+    if (existing.length) {
+      if (missingTables.length) aside.push(`schema ${schema} (${existing.map((t) => `${schema}.${t}`).join(', ')} exist${existing.length === 1 ? 's' : ''} in the database, not made by the shim)`)
+      if (!fns.length) return
+      creates.push(...fns.map((f) => `${schema}.${f}()`))
+      statements.push(...sql({ functions: fns, roles: present, functionsOnly: true }))
+      return
+    }
     creates.push(...missingTables.map((t) => `${schema}.${t}`), ...fns.map((f) => `${schema}.${f}()`))
     statements.push(...sql({ functions: fns, roles: present }))
   }
