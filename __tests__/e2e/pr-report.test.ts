@@ -137,12 +137,13 @@ test('a 403 on the comment: a notice, the summary is written, and the exit code 
   expect(bad.summary).toContain('22012')
   expect(bad.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n')).not.toMatch(/comment/)
 
-  // Any other API failure (here: nothing listening) is a warning, not a failure.
+  // Any other API failure (here: nothing listening, retried once) is a notice, not a failure.
   const closed = await startFakeGithub()
   await closed.close()
   const down = await runPr(g, { ws: makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n' }), env: { GITHUB_API_URL: closed.url } })
   expect(down.code).toBe(0)
-  expect(down.annotations.find((a) => a.level === 'warning')?.message).toMatch(/pgshift posted no PR comment: the request failed while listing the comments of PR #7/)
+  expect(down.annotations.find((a) => a.level === 'notice')?.message).toMatch(/pgshift posted no PR comment: the request failed while listing the comments of PR #7/)
+  expect(down.annotations.filter((a) => a.level === 'warning' || a.level === 'error')).toEqual([])
 })
 
 test('a fork PR makes no API call: a notice instead; an empty database-url there is explained', async () => {

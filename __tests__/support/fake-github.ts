@@ -4,7 +4,8 @@
 // update, and GET /user), the same for commit comments (the fleet report's sticky
 // comment on a push: list, create, update), the PR files list of the PR check's fallback (GET
 // /repos/{o}/{r}/pulls/{n}/files, paginated the same way), and 404s anything
-// else (still recorded).
+// else (still recorded). `answer` overrides any request: a status, or 'stall'
+// (the request is read and recorded, and never answered: a stalled API).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -40,6 +41,11 @@ export interface FakeGithubOptions {
   userLogin?: string
   /** The files of each PR (by number), as GET /repos/{o}/{r}/pulls/{n}/files lists them; a PR not here answers 404. */
   prFiles?: Record<number, FakePrFile[]>
+  /**
+   * Called for every request (with its 0-based index): 'stall' never answers it,
+   * a number answers that status with a GitHub-like error body, undefined answers as usual.
+   */
+  answer?: (req: RecordedRequest, index: number) => 'stall' | number | undefined
 }
 
 export interface FakePrFile {
@@ -115,7 +121,11 @@ export async function startFakeGithub(opts: FakeGithubOptions = {}): Promise<Fak
       } catch {
         body = undefined
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body })
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body }
+      requests.push(recorded)
+      const override = opts.answer?.(recorded, requests.length - 1)
+      if (override === 'stall') return
+      if (typeof override === 'number') return send(res, override, { message: `fake GitHub answered ${override}`, documentation_url: 'https://docs.github.com/rest' })
       const url = new URL(req.url ?? '/', base)
       const method = req.method ?? 'GET'
       let m: RegExpExecArray | null
