@@ -121,6 +121,25 @@ const baseRef = (input: string) =>
     return s
   })
 
+/** Directories relative to the workspace, one per line or comma-separated, in order. */
+const dirList = (input: string) =>
+  z.string().transform((v, ctx) => {
+    const dirs = v
+      .split(/[\n,]/)
+      .map((d) => d.trim().replace(/\/+$/, ''))
+      .filter(Boolean)
+    const bad = dirs.find((d) => d.length > 500 || /[\0\r]/.test(d) || d.startsWith('/') || d.split('/').includes('..'))
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${bad.slice(0, 80).replace(/[\x00-\x1f\x7f]/g, '?')}' is not a directory inside the workspace; expected relative paths, one per line or comma-separated, e.g. supabase/initdb, supabase/seed` })
+      return z.NEVER
+    }
+    if (new Set(dirs).size !== dirs.length) {
+      ctx.addIssue({ code: 'custom', message: `${input}: '${v.trim().slice(0, 80)}' names a directory twice; expected each directory once, in the order they run` })
+      return z.NEVER
+    }
+    return dirs
+  })
+
 /** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
 const searchPath = (input: string) =>
   z.string().transform((v, ctx) => {
@@ -148,6 +167,7 @@ const fleetTargetName = (input: string) =>
 export const DEFAULTS = {
   mode: 'plan',
   'migrations-dir': '',
+  'prelude-dirs': '',
   convention: 'auto',
   'history-schema': 'pgshift',
   history: 'auto',
@@ -191,6 +211,7 @@ export const settingsSchema = z.object({
   'database-url': z.string(),
   mode: oneOf('mode', MODES),
   'migrations-dir': z.string(),
+  'prelude-dirs': dirList('prelude-dirs'),
   convention: oneOf('convention', CONVENTIONS),
   'history-schema': identifier('history-schema'),
   history: oneOf('history', HISTORY_MODES),
@@ -248,6 +269,8 @@ export interface Settings {
   mode: (typeof MODES)[number]
   /** Relative to `workspace`, as given or as resolved from the defaults. */
   migrationsDir: string
+  /** Prelude directories (DESIGN 5), in order: their files run once each, in name order, before the first migration. */
+  preludeDirs: string[]
   convention: (typeof CONVENTIONS)[number]
   historySchema: string
   /** Which history to keep: pgshift's only (native), also the Supabase CLI's (supabase), or auto (Supabase when its table exists or the directory is supabase/migrations). */
@@ -362,6 +385,7 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     databaseUrl: s['database-url'],
     mode: s.mode,
     migrationsDir: s['migrations-dir'] || resolveDefaultDir(workspace),
+    preludeDirs: s['prelude-dirs'],
     convention: s.convention,
     historySchema: s['history-schema'],
     history: s.history,

@@ -62,3 +62,12 @@ test('the default directory is the first of supabase/migrations, migrations, db/
 test('the database URL is never echoed in an error', () => {
   expect(() => parseSettings({ 'database-url': 'postgres://u:secret@h/db', mode: 'x' }, ws)).toThrow(/^(?!.*secret)/s)
 })
+
+test('prelude-dirs: an ordered list, one per line or comma-separated; paths stay inside the workspace', () => {
+  expect(parseSettings(base, ws).preludeDirs).toEqual([])
+  expect(parseSettings({ ...base, 'prelude-dirs': 'supabase/initdb\nsupabase/seed/\n' }, ws).preludeDirs).toEqual(['supabase/initdb', 'supabase/seed'])
+  expect(parseSettings({ ...base, 'prelude-dirs': 'seed, initdb' }, ws).preludeDirs).toEqual(['seed', 'initdb'])
+  expect(() => parseSettings({ ...base, 'prelude-dirs': 'initdb\n../elsewhere' }, ws)).toThrow(/prelude-dirs: '..\/elsewhere' is not a directory inside the workspace; expected relative paths/)
+  expect(() => parseSettings({ ...base, 'prelude-dirs': '/etc' }, ws)).toThrow(/prelude-dirs: '\/etc' is not a directory inside the workspace/)
+  expect(() => parseSettings({ ...base, 'prelude-dirs': 'seed, seed' }, ws)).toThrow(/prelude-dirs: 'seed, seed' names a directory twice/)
+})

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 82 modules
-var run = __webpack_require__(989);
+// EXTERNAL MODULE: ./src/engine/run.ts + 84 modules
+var run = __webpack_require__(7005);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -65,6 +65,7 @@ modes:  plan (default; read-only)   dry-run   apply   verify (read-only)   rollb
 flags (the same names as the action's inputs):
   --database-url URL        or env DATABASE_URL
   --migrations-dir DIR      default: first of supabase/migrations, migrations, db/migrations
+  --prelude-dirs a,b        prelude directories: files run once each, before the first migration
   --convention NAME         auto | supabase | numbered | dated | flyway | golang-migrate | dbmate | goose
   --history-schema NAME     default pgshift
   --history MODE            auto | native | supabase (also write supabase_migrations.schema_migrations)
@@ -934,7 +935,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 989:
+/***/ 7005:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3247,6 +3248,120 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
         if (eager)
             void m[role];
     }
+}
+
+;// CONCATENATED MODULE: ./src/source/preludes.ts
+// Preludes (DESIGN 5): directories of SQL that must run once before the first
+// migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
+// `.sql` file of each directory, directories in the order given and files in name
+// order, is a one-time script: it runs once, in its own transaction with its
+// history row, and is never pending, missing or rolled back as a migration is.
+//
+// A prelude is carried as a Migration (the executor runs it like one) whose
+// identity is `prelude:<path in the workspace>`: history keys it apart from every
+// migration, so two setups sharing one history table never mistake each other's
+// preludes for missing migrations.
+
+
+
+
+
+
+
+const PRELUDE_PREFIX = 'prelude:';
+const isPreludeIdentity = (identity) => identity.startsWith(PRELUDE_PREFIX);
+/** Splits history into migration rows and prelude rows. */
+function splitPreludeRows(rows) {
+    return { migrations: rows.filter((r) => !isPreludeIdentity(r.identity)), preludes: rows.filter((r) => isPreludeIdentity(r.identity)) };
+}
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Lists, reads and hashes the preludes; each is parsed on first read of `up`. Problems
+ * (then and later, at the parse) join `problems`: pass the discovery's, so a syntax
+ * error refuses the run like a migration's.
+ */
+async function discoverPreludes(workspace, dirs, problems = []) {
+    const out = { preludes: [], problems, warnings: [] };
+    if (!dirs.length)
+        return out;
+    const ws = (0,external_node_path_.resolve)(workspace);
+    const wsReal = await (0,promises_.realpath)(ws).catch(() => ws);
+    for (const dir of dirs) {
+        const abs = (0,external_node_path_.resolve)(ws, dir);
+        const st = await (0,promises_.stat)(abs).catch(() => undefined);
+        if (!st?.isDirectory()) {
+            out.problems.push({
+                file: dir,
+                code: 'prelude-dir-not-found',
+                message: `prelude-dirs: ${dir} ${st ? 'is a file, not a directory' : `does not exist (looked at ${abs})`}`,
+                hint: 'set prelude-dirs to directories of .sql files, relative to the repository root'
+            });
+            continue;
+        }
+        const real = await (0,promises_.realpath)(abs);
+        if (real !== wsReal && !real.startsWith(wsReal + external_node_path_.sep)) {
+            out.problems.push({ file: dir, code: 'dir-outside-workspace', message: `prelude-dirs: ${dir} resolves to ${real}, outside the workspace ${wsReal}` });
+            continue;
+        }
+        const names = (await (0,promises_.readdir)(abs, { withFileTypes: true }))
+            .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+            .map((e) => e.name)
+            .sort(byName);
+        if (!names.length)
+            out.warnings.push({ file: dir, message: `prelude-dirs: ${dir} holds no .sql file` });
+        const bufs = readFiles(names.map((n) => (0,external_node_path_.resolve)(abs, n)));
+        names.forEach((name, i) => {
+            const file = toPosix((0,external_node_path_.relative)(ws, (0,external_node_path_.resolve)(abs, name)));
+            const buf = bufs[i];
+            if (buf instanceof Error || buf === undefined) {
+                out.problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
+                return;
+            }
+            const decoded = decodeUtf8(file, buf);
+            if (!decoded.ok)
+                return void out.problems.push(decoded.problem);
+            const text = stripBom(decoded.text);
+            const m = {
+                identity: `${PRELUDE_PREFIX}${file}`,
+                version: '',
+                name: name.replace(/\.sql$/, ''),
+                kind: 'versioned',
+                orderKey: { group: 0, parts: [] },
+                checksum: checksum(decoded.text),
+                file,
+                scriptFiles: {},
+                convention: 'numbered'
+            };
+            defineLazy(m, 'up', () => {
+                const r = parseScriptSync({ file, fileText: text, offset: 0, text });
+                // An empty prelude does nothing, and is recorded as run.
+                out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+                return r.script;
+            });
+            out.preludes.push(m);
+        });
+    }
+    return out;
+}
+/** The preludes history does not record as run, in order; and those whose file changed since they ran (they do not run again). */
+function planPreludes(preludes, rows) {
+    const recorded = new Map(rows.map((r) => [r.identity, r]));
+    const toRun = [];
+    const ran = [];
+    const changed = [];
+    for (const p of preludes) {
+        const row = recorded.get(p.identity);
+        if (!row)
+            toRun.push({ migration: p, resumeFrom: 0 });
+        else if (row.status === 'partial')
+            toRun.push({ migration: p, resumeFrom: row.statementsDone ?? 0, resumed: true });
+        else {
+            ran.push(p);
+            if (row.checksum !== p.checksum)
+                changed.push(p);
+        }
+    }
+    return { toRun, ran, changed };
 }
 
 // EXTERNAL MODULE: ./src/version.ts
@@ -6758,6 +6873,93 @@ async function lintThese(ctx, migrations) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/engine/steps/preludes.ts
+// preludes (DESIGN 5, the prelude-dirs input): one-time scripts that run before the
+// first migration, each in its own transaction with its history row (a `prelude:`
+// identity), in the order of prelude-dirs and then of file names. apply runs those
+// history lacks; dry-run previews them in its rolled-back transaction; plan lists
+// them. They are never pending, missing or rolled back: rollback and verify never
+// see their rows (engine/run.ts keeps them apart from the migrations' history).
+
+
+
+
+
+/** Parses the preludes that may run, so a syntax error refuses the run before anything changes. */
+async function parsePendingPreludes(found, rows, mode) {
+    if (!found.preludes?.length || !['plan', 'dry-run', 'apply'].includes(mode))
+        return;
+    const { toRun } = planPreludes(found.preludes, rows);
+    if (!toRun.length)
+        return;
+    await parser_ensureParser();
+    for (const r of toRun)
+        void r.migration.up;
+}
+/** The preludes this run would run, and the report's list of every prelude with what happens to it. */
+function planPreludeStep(ctx) {
+    const preludes = ctx.found.preludes;
+    if (!preludes?.length)
+        return [];
+    const { toRun, changed } = planPreludes(preludes, ctx.preludeHistory);
+    const pending = new Set(toRun.map((r) => r.migration.identity));
+    ctx.report.preludes = preludes.map((p) => ({ file: p.file, status: pending.has(p.identity) ? 'will run' : 'already ran' }));
+    for (const p of changed) {
+        ctx.report.warnings.push({ file: p.file, message: `the prelude ${p.file} changed since it ran: a prelude runs once, so the change does not run. Put it in a new prelude file (on a new database) or in a migration.` });
+    }
+    return toRun;
+}
+const resultOf = (ctx, file) => ctx.report.preludes?.find((p) => p.file === file);
+/** apply: runs the preludes history lacks, stopping at the first failure (its error, file:line, is returned). */
+async function runPreludes(ctx, exec, runs) {
+    let failed;
+    for (const [k, run] of runs.entries()) {
+        const result = resultOf(ctx, run.migration.file);
+        if (failed || ctx.isCancelled()) {
+            result.status = 'not run';
+            continue;
+        }
+        const o = await ctx.log.group(`prelude [${k + 1}/${runs.length}] ${run.migration.file}`, async () => {
+            const r = await executeMigration(exec, run);
+            ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+            return r;
+        });
+        result.durationMs = Math.round(o.durationMs);
+        if (o.ok)
+            result.status = 'ran';
+        else {
+            result.status = 'failed';
+            failed = o.error ?? { message: `${run.migration.file} failed`, next: '' };
+            failed.file ??= run.migration.file;
+            result.error = failed;
+            const where = `${failed.file}${failed.position ? `:${failed.position.line}` : ''}`;
+            failed.next = `The prelude ${where} failed and its own changes were rolled back${o.statementsDone ? ` (statements 1-${o.statementsDone} committed: it runs statement by statement, and a rerun resumes after them)` : ''}; no migration ran. Fix it and rerun: preludes that ran stay recorded and do not run again.`;
+        }
+    }
+    return failed;
+}
+/** Marks the run failed by a prelude: nothing after it ran. */
+function failOnPrelude(ctx, error) {
+    ctx.report.status = 'failed';
+    ctx.report.error = error;
+    ctx.report.nextStep = error.next;
+}
+/** dry-run: the preludes as preview items, run first inside the preview transaction (rolled back with it). */
+function preludePreviewItems(ctx, runs) {
+    const exec = execContext(ctx);
+    return runs.map(({ migration: m }) => ({ migration: m, script: m.up, result: { ...baseResult(m), file: m.file }, recordSql: recordAppliedSql(exec, m, {}) }));
+}
+/** After the preview: each prelude item's outcome in the report's prelude list. */
+function notePreludePreview(ctx, items) {
+    for (const item of items) {
+        const result = resultOf(ctx, item.migration.file);
+        result.durationMs = item.result.durationMs;
+        result.status = item.result.status === 'previewed' ? 'previewed' : item.result.status === 'failed' ? 'failed' : 'not run';
+        if (item.result.error)
+            result.error = item.result.error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
 // make durable: one synchronous commit that flushes the run's asynchronous commits
 // (see makeDurable in ../executor.ts) before anything is reported as done.
@@ -8167,18 +8369,27 @@ async function warnAdvancedSequences(ctx, before) {
 
 
 
+
 async function applyPrCheck(ctx) {
     const { report } = ctx;
     const p = planPending(ctx);
+    const preludes = planPreludeStep(ctx);
     markOrigins(report, ctx.pr);
     const { baseRuns, prRuns } = runsByPhase(ctx, p);
-    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
         return;
     await ensureHistory(ctx);
     if (blockOnRefusals(report, p))
         return;
     await adoptSupabaseHistory(ctx);
     const exec = execContext(ctx);
+    // Preludes before the base phase: they are neither the base's nor the PR's.
+    const preludeFailed = await runPreludes(ctx, exec, preludes);
+    if (preludeFailed) {
+        skipAll(ctx, p.toRun);
+        await makeRunDurable(ctx, 1, "this run's preludes");
+        return failOnPrelude(ctx, preludeFailed);
+    }
     const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
     if (hookFailed) {
         skipAll(ctx, p.toRun);
@@ -8215,7 +8426,8 @@ async function applyPrCheck(ctx) {
 }
 function durable(ctx) {
     const n = ctx.report.applied.length;
-    return makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+    const preludes = ctx.report.preludes?.filter((x) => x.status === 'ran').length ?? 0;
+    return makeRunDurable(ctx, n + preludes, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
 }
 const pr_check_plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
 /** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
@@ -8276,11 +8488,12 @@ async function dryRunPrCheck(ctx) {
     if (blockOnRefusals(report, p))
         return;
     const { baseRuns, prRuns } = runsByPhase(ctx, p);
+    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
     const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] });
     const info = prCheckInfo(ctx);
     info.basePhase.ran = baseRuns.length;
     info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length;
-    if (!items.length) {
+    if (!items.length && !preludes.length) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
         return;
@@ -8289,12 +8502,13 @@ async function dryRunPrCheck(ctx) {
     let s0;
     let sbLint;
     const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
-    const out = await previewInTransaction(ctx, items, {
+    // Preludes first, then the base phase, then the PR's own: one rolled-back transaction.
+    const out = await previewInTransaction(ctx, [...preludes, ...items], {
         before: hookOf(ctx, 'beforeMigrate'),
         afterEach: hookOf(ctx, 'afterEachMigrate'),
         after: hookOf(ctx, 'afterMigrate'),
         phases: {
-            baseCount: baseRuns.length,
+            baseCount: preludes.length + baseRuns.length,
             atS0: async () => {
                 s0 = await snapshotOf(ctx);
                 const refusal = await lintThese(ctx, prRuns.map((r) => r.migration));
@@ -8315,6 +8529,7 @@ async function dryRunPrCheck(ctx) {
             message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
         });
     }
+    notePreludePreview(ctx, preludes);
     const baseItems = items.slice(0, baseRuns.length);
     info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
     info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
@@ -8359,21 +8574,30 @@ async function dryRunPrCheck(ctx) {
 
 
 
+
 async function applyMode(ctx) {
     // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
     if (ctx.pr)
         return applyPrCheck(ctx);
     const p = planPending(ctx);
+    const preludes = planPreludeStep(ctx);
     await lintPending(ctx, p);
     // The backup comes first: when it fails, nothing (not even the history table) has changed.
-    if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx)))
+    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
         return;
     await ensureHistory(ctx);
     if (blockOnRefusals(ctx.report, p))
         return;
     await adoptSupabaseHistory(ctx);
-    const sbLint = await prepareSupabaseLint(ctx);
     const exec = execContext(ctx);
+    // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
+    const preludeFailed = await runPreludes(ctx, exec, preludes);
+    if (preludeFailed) {
+        skipAll(ctx, p.toRun);
+        await makeRunDurable(ctx, 1, "this run's preludes");
+        return failOnPrelude(ctx, preludeFailed);
+    }
+    const sbLint = await prepareSupabaseLint(ctx);
     // test-rollback compares against the schema before this run's migrations (S0). On such an
     // ephemeral database the report also shows the locks each migration took.
     const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
@@ -8387,7 +8611,7 @@ async function applyMode(ctx) {
     const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
     // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
     const n = ctx.report.applied.length;
-    const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`);
+    const durable = await makeRunDurable(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
     if (!(await apply_verdict(ctx, p, out, afterFailed, durable, s0)))
         return;
     // Only when this run changed the schema: a no-op deploy has nothing new to lint.
@@ -8421,9 +8645,9 @@ async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
         report.status = 'failed';
         report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
     }
-    else if (n) {
+    else if (n || report.preludes?.some((x) => x.status === 'ran')) {
         report.status = 'success';
-        report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+        report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
     }
     else {
         report.status = 'nothing-to-do';
@@ -8442,6 +8666,7 @@ const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
 
 
 
+
 async function dryRunMode(ctx) {
     const { report } = ctx;
     // With a base (the PR check): both phases in the one rolled-back transaction.
@@ -8449,18 +8674,21 @@ async function dryRunMode(ctx) {
         return dryRunPrCheck(ctx);
     report.preview = true;
     const p = planPending(ctx);
+    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
     await lintPending(ctx, p);
     if (blockOnRefusals(report, p))
         return;
     const items = previewItems(ctx, p);
-    if (!items.length) {
+    if (!items.length && !preludes.length) {
         report.status = 'nothing-to-do';
         report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`;
         return;
     }
-    ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
+    ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
     const sbLint = await prepareSupabaseLint(ctx);
-    const out = await previewPending(ctx, items, sbLint);
+    // Preludes first, in the same transaction: the migrations see what they create.
+    const out = await previewPending(ctx, [...preludes, ...items], sbLint);
+    notePreludePreview(ctx, preludes);
     dry_run_verdict(ctx, items, out);
 }
 function dry_run_verdict(ctx, items, out) {
@@ -8490,20 +8718,23 @@ function dry_run_verdict(ctx, items, out) {
 
 
 
+
 async function planMode(ctx) {
     const { report, found } = ctx;
     const p = planPending(ctx);
+    const preludes = planPreludeStep(ctx).map((r) => r.migration.file);
     if (ctx.pr)
         markOrigins(report, ctx.pr);
     await lintPending(ctx, p);
     const runs = p.toRun.map((r) => r.migration.identity);
+    const first = preludes.length ? `the prelude${preludes.length === 1 ? '' : 's'} ${preludes.join(', ')}, then ` : '';
     if (p.summary.refusals.length) {
         report.status = 'blocked';
         report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).';
     }
-    else if (runs.length) {
+    else if (runs.length || preludes.length) {
         report.status = 'success';
-        report.nextStep = `apply would run ${runs.length} migration${runs.length === 1 ? '' : 's'}, in this order: ${runs.join(', ')}.`;
+        report.nextStep = `apply would run ${first}${runs.length} migration${runs.length === 1 ? '' : 's'}${runs.length ? `, in this order: ${runs.join(', ')}` : ''}.`;
     }
     else {
         report.status = 'nothing-to-do';
@@ -8956,7 +9187,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 989));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7005));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -10067,7 +10298,7 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
     // included: on a rerun, the auth.users an applied migration created is still the
     // migrations' own, and the shim must not build auth.identities on top of it.
     await parser_ensureParser();
-    const shim = planShim(await inspectShim(client), found.migrations.map((m) => m.up), check.stubbed);
+    const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed);
     step.shim = shim;
     if (shim.refusal) {
         step.refusal = shim.refusal;
@@ -10464,6 +10695,8 @@ async function loadBase(settings, found, pr, log) {
 
 
 
+
+
 /** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
 function run_searchPathSql(schemas) {
     return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
@@ -10561,6 +10794,11 @@ async function runPgshift(input, ctx) {
         report.warnings = found.warnings;
         report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
         report.problems = found.problems;
+        // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
+        const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems);
+        if (settings.preludeDirs.length)
+            found.preludes = preludes.preludes;
+        found.warnings.push(...preludes.warnings);
         log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => baseResult(m));
@@ -10632,7 +10870,9 @@ async function runPgshift(input, ctx) {
             runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
         }
-        let history = await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema);
+        // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
+        const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
+        let history = rows.migrations;
         // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
         if (report.prCheck && history.length)
             report.prCheck.database = 'kept';
@@ -10650,6 +10890,7 @@ async function runPgshift(input, ctx) {
         }
         // 4. Parse what may run; a syntax error refuses the run before anything changes.
         await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
+        await parsePendingPreludes(found, rows.preludes, settings.mode);
         parsed = true;
         if (refusedForSourceProblems(report, found, needsDownOf(settings)))
             return report;
@@ -10667,6 +10908,7 @@ async function runPgshift(input, ctx) {
             target,
             client,
             history,
+            preludeHistory: rows.preludes,
             supabase,
             connect: open,
             isCancelled: () => cancelled,
@@ -11151,7 +11393,7 @@ __webpack_require__.d(__webpack_exports__, {
   xZ: () => (/* binding */ shortenStatement)
 });
 
-// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
+// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
 
 ;// CONCATENATED MODULE: ./src/report/pr-check.ts
 
@@ -11583,6 +11825,8 @@ function renderText(report, opts = {}) {
     out.push(`  ${clean(facts.join('  '))}`);
     if (report.supabaseShim)
         out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`);
+    if (report.preludes?.length)
+        out.push(`  ${clean(`preludes: ${preludesLine(report.preludes)}`)}`);
     if (report.prCheck)
         out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`);
     if (preview)
@@ -11706,6 +11950,13 @@ function renderText(report, opts = {}) {
     out.push(p.bold(`${resultWords(report)}${took ? ` in ${took}` : ''}${counts ? `: ${counts}` : ''}`));
     out.push(...field('next', report.nextStep, ''));
     return (0,report_escape/* escapeWorkflowCommands */.Fy)(out.join('\n')) + '\n';
+}
+/** `ran supabase/initdb/001_roles.sql; already ran supabase/initdb/000_ext.sql`: the preludes grouped by status. */
+function preludesLine(preludes) {
+    const groups = new Map();
+    for (const p of preludes)
+        groups.set(p.status, [...(groups.get(p.status) ?? []), p.file]);
+    return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ');
 }
 
 
@@ -11838,6 +12089,23 @@ const baseRef = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().
     }
     return s;
 });
+/** Directories relative to the workspace, one per line or comma-separated, in order. */
+const dirList = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
+    const dirs = v
+        .split(/[\n,]/)
+        .map((d) => d.trim().replace(/\/+$/, ''))
+        .filter(Boolean);
+    const bad = dirs.find((d) => d.length > 500 || /[\0\r]/.test(d) || d.startsWith('/') || d.split('/').includes('..'));
+    if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${bad.slice(0, 80).replace(/[\x00-\x1f\x7f]/g, '?')}' is not a directory inside the workspace; expected relative paths, one per line or comma-separated, e.g. supabase/initdb, supabase/seed` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    if (new Set(dirs).size !== dirs.length) {
+        ctx.addIssue({ code: 'custom', message: `${input}: '${v.trim().slice(0, 80)}' names a directory twice; expected each directory once, in the order they run` });
+        return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+    }
+    return dirs;
+});
 /** `a, "b c"`: schema names, comma-separated; each is quoted when used. Empty: the server's search_path. */
 const searchPath = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((v, ctx) => {
     if (v.trim() === '')
@@ -11862,6 +12130,7 @@ const fleetTargetName = (input) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */
 const DEFAULTS = {
     mode: 'plan',
     'migrations-dir': '',
+    'prelude-dirs': '',
     convention: 'auto',
     'history-schema': 'pgshift',
     history: 'auto',
@@ -11903,6 +12172,7 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     'database-url': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     mode: oneOf('mode', MODES),
     'migrations-dir': zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    'prelude-dirs': dirList('prelude-dirs'),
     convention: oneOf('convention', CONVENTIONS),
     'history-schema': identifier('history-schema'),
     history: oneOf('history', HISTORY_MODES),
@@ -12004,6 +12274,7 @@ function parseSettings(raw, workspace) {
         databaseUrl: s['database-url'],
         mode: s.mode,
         migrationsDir: s['migrations-dir'] || resolveDefaultDir(workspace),
+        preludeDirs: s['prelude-dirs'],
         convention: s.convention,
         historySchema: s['history-schema'],
         history: s.history,

@@ -40,6 +40,7 @@ modes:  plan (default; read-only)   dry-run   apply   verify (read-only)   rollb
 flags (the same names as the action's inputs):
   --database-url URL        or env DATABASE_URL
   --migrations-dir DIR      default: first of supabase/migrations, migrations, db/migrations
+  --prelude-dirs a,b        prelude directories: files run once each, before the first migration
   --convention NAME         auto | supabase | numbered | dated | flyway | golang-migrate | dbmate | goose
   --history-schema NAME     default pgshift
   --history MODE            auto | native | supabase (also write supabase_migrations.schema_migrations)

@@ -40,6 +40,15 @@ export interface MappedError {
   next: string
 }
 
+/** A prelude file: run once, before the first migration; never pending, missing or rolled back. */
+export interface PreludeResult {
+  file: string
+  /** 'will run' (plan), 'ran' (apply), 'previewed' (dry-run), 'already ran', 'failed', 'not run' (an earlier one failed). */
+  status: 'will run' | 'ran' | 'previewed' | 'already ran' | 'failed' | 'not run'
+  durationMs?: number
+  error?: MappedError
+}
+
 export interface MigrationResult {
   identity: string
   file: string
@@ -263,6 +272,8 @@ export interface RunReport {
   supabaseLint?: SupabaseLintFinding[]
   /** supabase-shim: what it created, stubbed and stepped aside for (or why it did not run). */
   supabaseShim?: string
+  /** prelude-dirs (DESIGN 5): each prelude file and what this run did with it; never among the migrations. */
+  preludes?: PreludeResult[]
   /** With a base (the PR check, issue 15): phase 1 and the PR's own migrations; lint, locks, schema changes and the rollback test are then about the PR's alone. */
   prCheck?: PrCheckInfo
 }

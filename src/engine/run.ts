@@ -12,6 +12,7 @@ import { refuseTransactionPooler } from '../db/pooler.js'
 import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
 import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
+import { discoverPreludes, splitPreludeRows } from '../source/preludes.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult } from '../source/types.js'
 import { VERSION } from '../version.js'
@@ -24,6 +25,7 @@ import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
+import { parsePendingPreludes } from './steps/preludes.js'
 import { ShimError, supabaseStep } from './steps/supabase-shim.js'
 import { loadBase, type PullRequestContext } from './steps/load-base.js'
 import { markOrigins, type PrSplit } from './pr-split.js'
@@ -168,6 +170,10 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     report.warnings = found.warnings
     report.warnings.push(...tlsEnvironmentWarnings().map((message) => ({ file: '', message })))
     report.problems = found.problems
+    // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
+    const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems)
+    if (settings.preludeDirs.length) found.preludes = preludes.preludes
+    found.warnings.push(...preludes.warnings)
     log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`)
     // What the files say, before anything can fail: a connection or lock failure still lists them.
     report.migrations = found.migrations.map((m) => baseResult(m))
@@ -246,7 +252,9 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       )
       holdingLock = true
     }
-    let history = await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema)
+    // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
+    const rows = splitPreludeRows(await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema))
+    let history = rows.migrations
     // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
     if (report.prCheck && history.length) report.prCheck.database = 'kept'
 
@@ -265,6 +273,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
 
     // 4. Parse what may run; a syntax error refuses the run before anything changes.
     await parseWhatMayRun(found, history, settings.mode, settings.testRollback)
+    await parsePendingPreludes(found, rows.preludes, settings.mode)
     parsed = true
     if (refusedForSourceProblems(report, found, needsDownOf(settings))) return report
 
@@ -282,6 +291,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       target,
       client,
       history,
+      preludeHistory: rows.preludes,
       supabase,
       connect: open,
       isCancelled: () => cancelled,

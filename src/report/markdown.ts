@@ -27,6 +27,7 @@ import {
   isPreview,
   lockModeWords,
   PREVIEW_BANNER,
+  preludesLine,
   runModeWords,
   shortenStatement,
   sortLocks,
@@ -527,6 +528,7 @@ function aboutList(ctx: Ctx, l: Limits): string {
     items.push(`**Supabase history:** ${escapeInline(parts.join(', '))}`)
   }
   if (r.supabaseShim) items.push(`**Supabase shim:** ${adviceMarkdown(clip(r.supabaseShim, l.fieldChars))}`)
+  if (r.preludes?.length) items.push(`**Preludes:** ${escapeInline(clip(preludesLine(r.preludes), l.fieldChars))}`)
   if (r.serverVersion) items.push(`**Server:** ${codeOrText(r.serverVersion)}`)
   items.push(`**pgshift:** ${codeOrText(r.version)}`)
   return items.map((x) => `- ${x}`).join('\n')

@@ -368,6 +368,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   ].filter(Boolean)
   out.push(`  ${clean(facts.join('  '))}`)
   if (report.supabaseShim) out.push(`  ${clean(`supabase-shim: ${report.supabaseShim}`)}`)
+  if (report.preludes?.length) out.push(`  ${clean(`preludes: ${preludesLine(report.preludes)}`)}`)
   if (report.prCheck) out.push(`  ${clean(`base phase: ${basePhaseLine(report)}`)}`)
   if (preview) out.push(`  ${p.yellow(p.bold(`${PREVIEW_BANNER.toLowerCase()}`))}`)
 
@@ -489,4 +490,11 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   out.push(...field('next', report.nextStep, ''))
 
   return escapeWorkflowCommands(out.join('\n')) + '\n'
+}
+
+/** `ran supabase/initdb/001_roles.sql; already ran supabase/initdb/000_ext.sql`: the preludes grouped by status. */
+export function preludesLine(preludes: NonNullable<RunReport['preludes']>): string {
+  const groups = new Map<string, string[]>()
+  for (const p of preludes) groups.set(p.status, [...(groups.get(p.status) ?? []), p.file])
+  return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ')
 }

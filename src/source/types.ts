@@ -173,6 +173,8 @@ export interface DiscoveryResult {
   planFile?: string
   /** Callback files found in the directory (beforeMigrate.sql ...), parsed; never migrations. */
   hooks?: Hook[]
+  /** prelude-dirs files (source/preludes.ts), in run order; carried as migrations with a `prelude:` identity. */
+  preludes?: Migration[]
 }
 
 /** A callback file: `beforeMigrate`, `afterEachMigrate`, `afterMigrate` or `afterRollback`. */

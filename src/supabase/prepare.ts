@@ -72,7 +72,7 @@ export async function prepareSupabase(client: pg.Client, settings: Settings, fou
   // included: on a rerun, the auth.users an applied migration created is still the
   // migrations' own, and the shim must not build auth.identities on top of it.
   await ensureParser()
-  const shim = planShim(await inspectShim(client), found.migrations.map((m) => m.up), check.stubbed)
+  const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed)
   step.shim = shim
   if (shim.refusal) {
     step.refusal = shim.refusal

@@ -8,6 +8,7 @@ import { applyPending, skipAll, type ApplyOutcome } from '../steps/apply-pending
 import { backupBeforeChanges } from '../steps/backup.js'
 import { adoptSupabaseHistory, ensureHistory } from '../steps/ensure-history.js'
 import { lintPending } from '../steps/lint-pending.js'
+import { failOnPrelude, planPreludeStep, runPreludes } from '../steps/preludes.js'
 import { makeRunDurable } from '../steps/make-durable.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { failOnHook, runHook } from '../steps/run-hooks.js'
@@ -21,14 +22,22 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
   if (ctx.pr) return applyPrCheck(ctx)
   const p = planPending(ctx)
+  const preludes = planPreludeStep(ctx)
   await lintPending(ctx, p)
   // The backup comes first: when it fails, nothing (not even the history table) has changed.
-  if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx))) return
+  if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx))) return
   await ensureHistory(ctx)
   if (blockOnRefusals(ctx.report, p)) return
   await adoptSupabaseHistory(ctx)
-  const sbLint = await prepareSupabaseLint(ctx)
   const exec = execContext(ctx)
+  // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
+  const preludeFailed = await runPreludes(ctx, exec, preludes)
+  if (preludeFailed) {
+    skipAll(ctx, p.toRun)
+    await makeRunDurable(ctx, 1, "this run's preludes")
+    return failOnPrelude(ctx, preludeFailed)
+  }
+  const sbLint = await prepareSupabaseLint(ctx)
   // test-rollback compares against the schema before this run's migrations (S0). On such an
   // ephemeral database the report also shows the locks each migration took.
   const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined
@@ -42,7 +51,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate')
   // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
   const n = ctx.report.applied.length
-  const durable = await makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`)
+  const durable = await makeRunDurable(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`)
   if (!(await verdict(ctx, p, out, afterFailed, durable, s0))) return
   // Only when this run changed the schema: a no-op deploy has nothing new to lint.
   if (sbLint && !out.failed && ctx.report.applied.length) {
@@ -73,9 +82,9 @@ async function verdict(ctx: ModeContext, p: Plan, out: ApplyOutcome, afterFailed
   } else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
     report.status = 'failed'
     report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.'
-  } else if (n) {
+  } else if (n || report.preludes?.some((x) => x.status === 'ran')) {
     report.status = 'success'
-    report.nextStep = `A rerun applies nothing: all migrations are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`
+    report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`
   } else {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`

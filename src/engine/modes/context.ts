@@ -22,6 +22,8 @@ export interface ModeContext {
   client: pg.Client
   /** History as read at the start of the mode (under the lock, for modes that take it). */
   history: HistoryRow[]
+  /** History's prelude rows (prelude-dirs), apart from `history`: no mode counts them as migrations. */
+  preludeHistory: HistoryRow[]
   /** The Supabase CLI's history, when it is kept (history input); `history` above already counts its versions. */
   supabase?: SupabaseHistory
   /** A new connection to the same target (e.g. for a second database or an observer); the caller ends it. */

@@ -3,6 +3,7 @@
 // that cannot be previewed, with the reason.
 import type { PreviewItem, PreviewOutcome } from '../preview.js'
 import { lintPending } from '../steps/lint-pending.js'
+import { notePreludePreview, planPreludeStep, preludePreviewItems } from '../steps/preludes.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { previewItems, previewPending } from '../steps/preview-pending.js'
 import { prepareSupabaseLint, supabaseLintFailed } from '../steps/supabase-lint.js'
@@ -15,17 +16,20 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   if (ctx.pr) return dryRunPrCheck(ctx)
   report.preview = true
   const p = planPending(ctx)
+  const preludes = preludePreviewItems(ctx, planPreludeStep(ctx))
   await lintPending(ctx, p)
   if (blockOnRefusals(report, p)) return
   const items = previewItems(ctx, p)
-  if (!items.length) {
+  if (!items.length && !preludes.length) {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`
     return
   }
-  ctx.log.info(`previewing ${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
+  ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`)
   const sbLint = await prepareSupabaseLint(ctx)
-  const out = await previewPending(ctx, items, sbLint)
+  // Preludes first, in the same transaction: the migrations see what they create.
+  const out = await previewPending(ctx, [...preludes, ...items], sbLint)
+  notePreludePreview(ctx, preludes)
   verdict(ctx, items, out)
 }
 

@@ -20,19 +20,28 @@ import { previewInTransaction } from '../preview.js'
 import { previewItems } from '../steps/preview-pending.js'
 import { hookOf } from '../steps/run-hooks.js'
 import { testRollback } from '../steps/test-rollback.js'
+import { failOnPrelude, notePreludePreview, planPreludeStep, preludePreviewItems, runPreludes } from '../steps/preludes.js'
 import type { ModeContext } from './context.js'
 import type { Snapshot } from '../../inspect/snapshot.js'
 
 export async function applyPrCheck(ctx: ModeContext): Promise<void> {
   const { report } = ctx
   const p = planPending(ctx)
+  const preludes = planPreludeStep(ctx)
   markOrigins(report, ctx.pr!)
   const { baseRuns, prRuns } = runsByPhase(ctx, p)
-  if (!p.summary.refusals.length && p.toRun.length && !(await backupBeforeChanges(ctx))) return
+  if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx))) return
   await ensureHistory(ctx)
   if (blockOnRefusals(report, p)) return
   await adoptSupabaseHistory(ctx)
   const exec = execContext(ctx)
+  // Preludes before the base phase: they are neither the base's nor the PR's.
+  const preludeFailed = await runPreludes(ctx, exec, preludes)
+  if (preludeFailed) {
+    skipAll(ctx, p.toRun)
+    await makeRunDurable(ctx, 1, "this run's preludes")
+    return failOnPrelude(ctx, preludeFailed)
+  }
   const hookFailed = await runHook(ctx, exec, 'beforeMigrate')
   if (hookFailed) {
     skipAll(ctx, p.toRun)
@@ -68,7 +77,8 @@ export async function applyPrCheck(ctx: ModeContext): Promise<void> {
 
 function durable(ctx: ModeContext): Promise<boolean> {
   const n = ctx.report.applied.length
-  return makeRunDurable(ctx, n, `this run's ${n} migration${n === 1 ? '' : 's'} and hooks`)
+  const preludes = ctx.report.preludes?.filter((x) => x.status === 'ran').length ?? 0
+  return makeRunDurable(ctx, n + preludes, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`)
 }
 
 const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`
@@ -129,11 +139,12 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
   markOrigins(report, ctx.pr!)
   if (blockOnRefusals(report, p)) return
   const { baseRuns, prRuns } = runsByPhase(ctx, p)
+  const preludes = preludePreviewItems(ctx, planPreludeStep(ctx))
   const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] })
   const info = prCheckInfo(ctx)
   info.basePhase.ran = baseRuns.length
   info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length
-  if (!items.length) {
+  if (!items.length && !preludes.length) {
     report.status = 'nothing-to-do'
     report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`
     return
@@ -142,12 +153,13 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
   let s0: Snapshot | undefined
   let sbLint: SupabaseLintState | undefined
   const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file))
-  const out = await previewInTransaction(ctx, items, {
+  // Preludes first, then the base phase, then the PR's own: one rolled-back transaction.
+  const out = await previewInTransaction(ctx, [...preludes, ...items], {
     before: hookOf(ctx, 'beforeMigrate'),
     afterEach: hookOf(ctx, 'afterEachMigrate'),
     after: hookOf(ctx, 'afterMigrate'),
     phases: {
-      baseCount: baseRuns.length,
+      baseCount: preludes.length + baseRuns.length,
       atS0: async () => {
               s0 = await snapshotOf(ctx)
         const refusal = await lintThese(ctx, prRuns.map((r) => r.migration))
@@ -166,6 +178,7 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
       message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
     })
   }
+  notePreludePreview(ctx, preludes)
   const baseItems = items.slice(0, baseRuns.length)
   info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0)
   info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity
