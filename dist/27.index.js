@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports GITHUB_COMMENT_LIMIT, hasMarker */
 /* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
-/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9083);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(649);
 
 
@@ -110,12 +110,12 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 70 modules
-var engine_run = __webpack_require__(9891);
+// EXTERNAL MODULE: ./src/engine/run.ts + 71 modules
+var engine_run = __webpack_require__(2486);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
-// EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
-var report_markdown = __webpack_require__(9083);
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var report_markdown = __webpack_require__(4285);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/settings.ts
@@ -1303,6 +1303,8 @@ async function publish(report, settings, gh) {
     core/* setOutput */.uH('report', reportPath);
     core/* setOutput */.uH('backup-path', report.backup?.dir ?? '');
     core/* setOutput */.uH('pr-migrations', JSON.stringify(report.prCheck?.prMigrations ?? []));
+    // A preview that stopped early: what it did not run, and why (issue 14 item 9).
+    core/* setOutput */.uH('not-previewed', JSON.stringify(report.partialPreview?.notPreviewed ?? []));
     // The migration lint, machine-readable (issue 16): JSON, and SARIF for code scanning.
     const lintPath = (0,external_node_path_.join)(dir, `${stem}-lint.sarif`);
     (0,external_node_fs_.writeFileSync)(lintPath, JSON.stringify((0,redact/* redactDeep */.KL)(toSarif(report.lint ?? [], version/* VERSION */.x)), null, 2));
@@ -2224,7 +2226,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 9891:
+/***/ 2486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -6997,6 +6999,35 @@ async function applyBasePhase(ctx, exec, runs) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/report/trusted.ts
+var trusted = __webpack_require__(1341);
+;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
+
+const plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+function notePartialPreview(ctx, items, out, what = 'migration') {
+    const stopped = out.stoppedAt;
+    if (!stopped)
+        return;
+    const { report } = ctx;
+    const previewed = items.filter((i) => i.result.status === 'previewed').length;
+    const notPreviewed = items
+        .filter((i) => i.result.status !== 'previewed')
+        .map((i) => ({
+        identity: i.migration.identity,
+        file: i.script.source.file,
+        reason: i.result === stopped ? `cannot be previewed: ${stopped.notDryRunnable ?? 'it cannot run inside the preview transaction'}` : `runs after ${stopped.identity}, where the preview stopped`
+    }));
+    report.partialPreview = { previewed, total: items.length, notPreviewed };
+    const after = notPreviewed.length - 1;
+    const why = stopped.notDryRunnable ?? 'it cannot run inside the preview transaction';
+    const message = (0,trusted/* advice */.v9) `The preview stopped at ${stopped.identity} and previewed ${previewed} of ${items.length} ` +
+        `${items.length === 1 ? what : `${what}s`}: ` +
+        `${why}. ${after ? `It and the ${plural(after, what)} after it were` : 'It was'} not previewed, so nothing tested them; the \`not-previewed\` output lists them with why.`;
+    const file = items.find((i) => i.result === stopped)?.script.source.file ?? stopped.file;
+    report.warnings.push({ file, message, ...(out.stoppedPosition ? { position: out.stoppedPosition } : {}) });
+    // No log line: the warning reaches the log once, as an annotation (action) or a `warning:` line (CLI).
+}
+
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
 
 
@@ -7143,6 +7174,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
             if (script.hasTransactionBlocks) {
                 result.notDryRunnable = 'its BEGIN ... COMMIT blocks commit on their own, so it cannot run inside the preview transaction; apply runs it statement by statement';
                 outcome.stoppedAt = result;
+                outcome.stoppedPosition = script.nonTransactionalReasons.find((r) => r.what.endsWith(' block'))?.position;
                 continue;
             }
             const timings = [];
@@ -7173,14 +7205,22 @@ async function previewInTransaction(ctx, items, extras = {}) {
             const code = isPgError(r.error) ? r.error.code : undefined;
             const statement = failedPart?.kind === 'statement' ? failedPart.statement : script.statements[script.statements.length - 1];
             const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity);
-            if (code === '55P04' && earlierEnum) {
-                result.notDryRunnable = `it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`;
+            const stop = (why) => {
+                result.notDryRunnable = why;
                 outcome.stoppedAt = result;
+                outcome.stoppedPosition = statement.position;
+                outcome.aborted = true;
+            };
+            if (code === '55P04' && earlierEnum) {
+                stop(`it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`);
                 continue;
             }
-            if (code === '2D000' && statement.kind === 'CallStmt') {
-                result.notDryRunnable = 'the procedure it calls commits, which cannot happen inside the preview transaction';
-                outcome.stoppedAt = result;
+            // A file that runs statement by statement (a no-transaction directive, CALL) may hold
+            // a statement that commits or that Postgres refuses inside a transaction block. In a
+            // file that runs in one transaction the same error is a real failure: apply hits it too.
+            const why = script.runMode === 'statements' ? autocommitOnly(code, statement) : undefined;
+            if (why) {
+                stop(why);
                 continue;
             }
             const origin = failedPart?.kind === 'statement'
@@ -7195,7 +7235,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
             outcome.refused = await extras.phases.atS0();
         if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
+        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !outcome.aborted && !ctx.isCancelled())
             await extras.beforeRollback();
     }
     finally {
@@ -7203,6 +7243,22 @@ async function previewInTransaction(ctx, items, extras = {}) {
         await client.query('ROLLBACK').catch(() => { });
     }
     return outcome;
+}
+/**
+ * Why a statement of a statement-by-statement file cannot run in the preview
+ * transaction, from the error it raised there: it commits (2D000: a procedure or a DO
+ * block that COMMITs) or Postgres refuses it inside a transaction block (25001).
+ */
+function autocommitOnly(code, s) {
+    const at = `line ${s.position.line}`;
+    if (code === '2D000') {
+        return s.kind === 'CallStmt'
+            ? 'the procedure it calls commits, which cannot happen inside the preview transaction'
+            : `its statement at ${at} commits, which cannot happen inside the preview transaction; apply runs the file statement by statement in autocommit`;
+    }
+    if (code === '25001')
+        return `its statement at ${at} cannot run inside a transaction block, so it cannot run inside the preview transaction; apply runs the file statement by statement in autocommit`;
+    return undefined;
 }
 /** Each statement's time: the difference of the clock markers around it. */
 function fillTimings(timings, parts, results) {
@@ -7306,6 +7362,7 @@ async function warnAdvancedSequences(ctx, before) {
 
 
 
+
 async function applyPrCheck(ctx) {
     const { report } = ctx;
     const p = planPending(ctx);
@@ -7365,13 +7422,13 @@ function durable(ctx) {
     const preludes = ctx.report.preludes?.filter((x) => x.status === 'ran').length ?? 0;
     return makeRunDurable(ctx, n + preludes, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
 }
-const plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
+const pr_check_plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
 /** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
 async function verdict(ctx, p, out, afterFailed, durable, s0) {
     const { report, settings } = ctx;
     const info = prCheckInfo(ctx);
     const n = report.applied.length;
-    const kept = `The ${plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    const kept = `The ${pr_check_plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
     const hook = out.afterEachFailed ?? afterFailed;
     if (hook) {
         failOnHook(ctx, hook, kept);
@@ -7403,9 +7460,9 @@ async function verdict(ctx, p, out, afterFailed, durable, s0) {
     }
     const prCount = prApplied.length;
     report.status = n ? 'success' : 'nothing-to-do';
-    const basePart = info.basePhase.ran ? `The base's ${plural(info.basePhase.ran, 'migration')} applied, then ` : '';
+    const basePart = info.basePhase.ran ? `The base's ${pr_check_plural(info.basePhase.ran, 'migration')} applied, then ` : '';
     report.nextStep = prCount
-        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
+        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${pr_check_plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
         : `${basePart}${basePart ? 'this' : 'This'} PR adds no migration${info.prMigrations.length ? ' that history lacks' : ''}: nothing of its own to check.`;
     return true;
 }
@@ -7434,7 +7491,7 @@ async function dryRunPrCheck(ctx) {
         report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
         return;
     }
-    ctx.log.info(`previewing ${plural(baseRuns.length, 'base migration')}, then ${plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
+    ctx.log.info(`previewing ${pr_check_plural(baseRuns.length, 'base migration')}, then ${pr_check_plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
     let s0;
     let sbLint;
     const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
@@ -7466,6 +7523,7 @@ async function dryRunPrCheck(ctx) {
         });
     }
     notePreludePreview(ctx, preludes);
+    notePartialPreview(ctx, [...preludes, ...items], out);
     const baseItems = items.slice(0, baseRuns.length);
     info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
     info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
@@ -7480,7 +7538,7 @@ async function dryRunPrCheck(ctx) {
         report.status = 'failed';
         report.nextStep = info.basePhase.failed
             ? `The base branch's own migration ${info.basePhase.failed} would fail on this database, so the PR's migrations were not previewed. Nothing was kept.`
-            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
+            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${pr_check_plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
     }
     else if (out.refused) {
         p.summary.refusals.push(out.refused);
@@ -7493,7 +7551,7 @@ async function dryRunPrCheck(ctx) {
     else {
         report.status = 'success';
         const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
-        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${plural(baseRuns.length, 'migration')} previewed first; ` : ''}${plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
+        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${pr_check_plural(baseRuns.length, 'migration')} previewed first; ` : ''}${pr_check_plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
     }
 }
 
@@ -7603,6 +7661,7 @@ const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
 
 
 
+
 async function dryRunMode(ctx) {
     const { report } = ctx;
     // With a base (the PR check): both phases in the one rolled-back transaction.
@@ -7625,6 +7684,7 @@ async function dryRunMode(ctx) {
     // Preludes first, in the same transaction: the migrations see what they create.
     const out = await previewPending(ctx, [...preludes, ...items], sbLint);
     notePreludePreview(ctx, preludes);
+    notePartialPreview(ctx, [...preludes, ...items], out);
     dry_run_verdict(ctx, items, out);
 }
 function dry_run_verdict(ctx, items, out) {
@@ -7644,7 +7704,7 @@ function dry_run_verdict(ctx, items, out) {
     }
     else {
         report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
+        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : '';
         report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`;
     }
 }
@@ -7681,15 +7741,19 @@ async function planMode(ctx) {
 ;// CONCATENATED MODULE: ./src/engine/steps/preview-downs.ts
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
     report.preview = true;
-    const out = await previewInTransaction(ctx, range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) })));
+    const items = range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) }));
+    const out = await previewInTransaction(ctx, items);
+    notePartialPreview(ctx, items, out, 'down script');
+    const stop = out.stoppedAt ? ` The preview stopped at the down script of ${out.stoppedAt.identity}, which cannot be previewed (${out.stoppedAt.notDryRunnable}).` : '';
     report.status = out.failed ? 'failed' : 'success';
     report.nextStep = out.failed
         ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${stop}${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
 }
 /** What the downs destroy, and what the real rollback then needs. */
 function lossAdvice(results, allowed) {
@@ -8112,7 +8176,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 9891));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2486));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -10288,170 +10352,18 @@ function encodePath(path) {
 
 /***/ }),
 
-/***/ 9083:
+/***/ 4285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  Gi: () => (/* binding */ COMMENT_MAX_LENGTH),
-  Gc: () => (/* binding */ renderMarkdown)
-});
-
-// UNUSED EXPORTS: SUMMARY_MAX_LENGTH, groupDifferences
-
-// EXTERNAL MODULE: ./src/report/pr-check.ts
-var pr_check = __webpack_require__(2775);
-// EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __webpack_require__(6412);
-;// CONCATENATED MODULE: ./src/report/trusted.ts
-// The two kinds of text a report is made of, and the one way to mix them.
-//
-// - Untrusted text is a plain `string`: file names, identities, SQL, server
-//   messages, anything a PR author, a database or the environment controls.
-//   It is escaped in every output (./escape.ts), so it renders as inert text.
-// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
-//   In advice, a span in backticks is a command or code: markdown shows it as a
-//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
-//   space after `@`). Values from outside may be interpolated with `advice`...``,
-//   which puts each one in a code span that nothing inside can close.
-// - Markdown is a fragment that is already safe to concatenate. Only the
-//   functions here make one; `md`...`` takes fragments and numbers, never a
-//   plain string, so untrusted text cannot slip into markup unescaped.
-//
-// Both renderings are inert whatever the input: text outside code spans goes
-// through escapeInline, text inside through inlineCode. So an untrusted value
-// that reaches advice without `advice`...`` can at worst change what shows as
-// code, never add HTML, a link, a mention or a table break.
-
-/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
-function trustedMarkdown(value) {
-    return value;
-}
-/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
-function trusted_text(value) {
-    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
-}
-/**
- * Markdown from literal template parts (ours) and values that are already
- * fragments or numbers. A plain string is a type error here: untrusted text
- * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
- */
-function md(strings, ...values) {
-    let out = strings[0] ?? '';
-    values.forEach((v, i) => {
-        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
-    });
-    return out;
-}
-/** Joins fragments with a separator of ours. */
-function join(parts, sep) {
-    return parts.join(sep);
-}
-/**
- * A code span holding `value` verbatim (one line), delimited by one backtick
- * more than any run inside, so nothing inside can close it. Commands,
- * identifiers, file names: they paste as typed.
- */
-function code(value) {
-    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
-    if (s === '')
-        return '` `';
-    let run = 0;
-    let longest = 0;
-    for (const c of s) {
-        run = c === '`' ? run + 1 : 0;
-        longest = Math.max(longest, run);
-    }
-    const ticks = '`'.repeat(longest + 1);
-    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
-    return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
-function codeCell(value) {
-    return code(value).replace(/\|/g, '\\|');
-}
-/**
- * Advice with untrusted values interpolated, each as a code span:
- * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
- */
-function advice(strings, ...values) {
-    let out = strings[0] ?? '';
-    values.forEach((v, i) => {
-        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
-    });
-    return out;
-}
-/**
- * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
- * backticks closed by the next run of exactly n) becomes a verbatim code span;
- * the text between is escaped as inert text. Line breaks become spaces.
- */
-function adviceMarkdown(value, cell = false) {
-    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
-    const parts = [];
-    let prose = '';
-    let i = 0;
-    const flush = () => {
-        if (prose)
-            parts.push((0,report_escape/* escapeInline */.VV)(prose));
-        prose = '';
-    };
-    while (i < s.length) {
-        if (s[i] !== '`') {
-            prose += s[i];
-            i++;
-            continue;
-        }
-        let n = 0;
-        while (s[i + n] === '`')
-            n++;
-        const close = findRun(s, i + n, n);
-        if (close < 0) {
-            prose += s.slice(i, i + n);
-            i += n;
-            continue;
-        }
-        let inner = s.slice(i + n, close);
-        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
-            inner = inner.slice(1, -1);
-        flush();
-        parts.push(cell ? codeCell(inner) : code(inner));
-        i = close + n;
-    }
-    flush();
-    return parts.join('');
-}
-/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
-function findRun(s, from, n) {
-    let i = from;
-    while (i < s.length) {
-        if (s[i] !== '`') {
-            i++;
-            continue;
-        }
-        let m = 0;
-        while (s[i + m] === '`')
-            m++;
-        if (m === n)
-            return i;
-        i += m;
-    }
-    return -1;
-}
-/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
-function adviceText(value) {
-    return sanitizeText(value);
-}
-/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
-function adviceCell(value) {
-    const s = adviceMarkdown(value, true);
-    return (s.trim() === '' ? ' ' : s);
-}
-
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gc: () => (/* binding */ renderMarkdown),
+/* harmony export */   Gi: () => (/* binding */ COMMENT_MAX_LENGTH)
+/* harmony export */ });
+/* unused harmony exports SUMMARY_MAX_LENGTH, groupDifferences */
+/* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
+/* harmony import */ var _trusted_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1341);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6412);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
 
 
 
@@ -10468,8 +10380,8 @@ const RUN_RESULT = {
 /** The header's result: the mode's own word for success (applied, rolled back, verified, previewed). */
 function runResult(r) {
     if (r.status === 'success')
-        return `✅ ${(0,report_text/* successWords */.hE)(r)}`;
-    return RUN_RESULT[r.status] ?? (0,report_escape/* escapeInline */.VV)(r.status);
+        return `✅ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .successWords */ .hE)(r)}`;
+    return RUN_RESULT[r.status] ?? (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.status);
 }
 const STATUS_MARK = {
     applied: '✅ ',
@@ -10576,7 +10488,7 @@ function renderMarkdown(report, opts = {}) {
 function normaliseBase(base) {
     if (!base)
         return undefined;
-    const safe = (0,report_escape/* safeUrl */.Pl)(base);
+    const safe = (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(base);
     if (!safe)
         return undefined;
     return safe.endsWith('/') ? safe : `${safe}/`;
@@ -10586,15 +10498,15 @@ function atLine(line) {
     return line !== undefined && line > 0 ? { line, col: 0 } : undefined;
 }
 /** `file:line:col` (or `label`), as a link into the repository when a link base is known. */
-function markdown_location(ctx, file, position, label) {
-    const text = label ?? (0,report_text/* formatLocation */.j$)(file, position);
+function location(ctx, file, position, label) {
+    const text = label ?? (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLocation */ .j$)(file, position);
     if (!text || !file)
         return '';
-    const code = (0,report_escape/* codeOrText */.Qg)(text);
+    const code = (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(text);
     if (!ctx.linkBase)
         return code;
     const anchor = position ? `#L${position.line}` : '';
-    return `[${code}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}${anchor})`;
+    return `[${code}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .encodePath */ .O0)(file)}${anchor})`;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -10609,7 +10521,7 @@ function joinDoc(d) {
 function runRows(r) {
     // The PR check judges the PR's own migrations; the base phase is one line (issue 15).
     if (r.prCheck)
-        return (0,pr_check/* prRows */.WX)(r);
+        return (0,_pr_check_js__WEBPACK_IMPORTED_MODULE_0__/* .prRows */ .WX)(r);
     return r.migrations.filter((m) => m.status !== 'already-applied');
 }
 /** The document as blocks (joined with blank lines). */
@@ -10617,12 +10529,12 @@ function build(ctx, l) {
     const r = ctx.report;
     const top = [];
     const below = [];
-    const preview = (0,report_text/* isPreview */.bU)(r);
+    const preview = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r);
     // 1. The verdict, and the facts that place it (the PR check: its own heading, issue 15).
-    top.push(r.prCheck ? `## ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* prCheckHeading */.pw)(r))}` : `## ${verdict(r)}`);
+    top.push(r.prCheck ? `## ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_pr_check_js__WEBPACK_IMPORTED_MODULE_0__/* .prCheckHeading */ .pw)(r))}` : `## ${verdict(r)}`);
     top.push(factsLine(ctx));
     if (preview)
-        top.push(`> **${report_text/* PREVIEW_BANNER */.Cr}.**`);
+        top.push(`> **${_text_js__WEBPACK_IMPORTED_MODULE_3__/* .PREVIEW_BANNER */ .Cr}.**`);
     // 2. What this run changes: its migrations (or its downs), one line for the applied history.
     if (r.prCheck)
         top.push(...prCheckSection(ctx, l));
@@ -10636,14 +10548,14 @@ function build(ctx, l) {
     // 3. Refused, problems in the files, errors: the failure report, as before.
     if (r.plan.refusals.length) {
         top.push('### Refused');
-        top.push(list(ctx, r.plan.refusals.map((x) => adviceMarkdown((0,report_escape/* clip */.$Q)(x, l.fieldChars))), Math.min(l.listItems, MAX_ITEMS), 'refusal'));
+        top.push(list(ctx, r.plan.refusals.map((x) => (0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(x, l.fieldChars))), Math.min(l.listItems, MAX_ITEMS), 'refusal'));
     }
     if (r.problems.length) {
         top.push('### Problems in the migration files (nothing ran)');
         const items = r.problems.map((pr) => {
-            const where = markdown_location(ctx, pr.file, pr.position);
-            const hint = pr.hint ? ` Hint: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.hint, l.fieldChars))}` : '';
-            return `${where ? `${where} ` : ''}**${(0,report_escape/* escapeInline */.VV)(pr.code)}**: ${adviceMarkdown((0,report_escape/* clip */.$Q)(pr.message, l.fieldChars))}${hint}`;
+            const where = location(ctx, pr.file, pr.position);
+            const hint = pr.hint ? ` Hint: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(pr.hint, l.fieldChars))}` : '';
+            return `${where ? `${where} ` : ''}**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(pr.code)}**: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(pr.message, l.fieldChars))}${hint}`;
         });
         top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'));
     }
@@ -10657,7 +10569,7 @@ function build(ctx, l) {
             if (i < l.errors)
                 top.push(...errorBlocks(ctx, l, e, m));
             else if (i === l.errors) {
-                const rest = errors.slice(i).map((x) => (x.m ? (0,report_escape/* escapeInline */.VV)(x.m.identity) : 'the run'));
+                const rest = errors.slice(i).map((x) => (x.m ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(x.m.identity) : 'the run'));
                 const noun = i === 0 ? 'error' : 'more error';
                 top.push(`_${plural(errors.length - i, noun)} (${rest.join(', ')}) not shown here: see ${ctx.moreAt}._`);
             }
@@ -10676,7 +10588,7 @@ function build(ctx, l) {
         top.push(...schemaDiffSection(ctx));
     if (r.warnings.length) {
         top.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,report_escape/* codeOrText */.Qg)(w.file)}: ` : ''}${adviceMarkdown((0,report_escape/* clip */.$Q)(w.message, l.fieldChars))}`);
+        const items = r.warnings.map((w) => `${w.file ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(w.file)}: ` : ''}${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(w.message, l.fieldChars))}`);
         top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'));
     }
     // 5. Everything else, below the first screen.
@@ -10690,7 +10602,7 @@ function build(ctx, l) {
         below.push(...backup);
     const notRunnable = r.migrations.filter((m) => m.notDryRunnable !== undefined);
     if (notRunnable.length) {
-        const items = notRunnable.map((m) => `${markdown_location(ctx, m.file, undefined) || (0,report_escape/* codeOrText */.Qg)(m.identity)}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
+        const items = notRunnable.map((m) => `${location(ctx, m.file, undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(m.identity)}: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(m.notDryRunnable ?? '', l.fieldChars))}`);
         below.push(details(`Not dry-runnable: ${plural(notRunnable.length, 'file')} listed, not run`, list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'file')));
     }
     const timed = runRows(r).filter((m) => m.statementTimings?.length);
@@ -10705,21 +10617,21 @@ function build(ctx, l) {
         }
     }
     below.push(details('About this run', aboutList(ctx, l)));
-    return { top, next: `**Next:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.nextStep, 2000))}`, below };
+    return { top, next: `**Next:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(r.nextStep, 2000))}`, below };
 }
 /** `<details>` with a summary of ours (escaped here) and a markdown body. */
 function details(summary, body) {
-    return `<details><summary>${(0,report_escape/* escapeHtmlText */.SC)(summary)}</summary>\n\n${body}\n\n</details>`;
+    return `<details><summary>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtmlText */ .SC)(summary)}</summary>\n\n${body}\n\n</details>`;
 }
 /** The database in words a reviewer cannot misread: production, an ephemeral database, or not reached. */
 function whereWords(r) {
     if (!r.target || r.target === '(not connected)')
         return 'the database (not reached)';
     if (r.database?.kind === 'ephemeral')
-        return `the ephemeral database ${(0,report_escape/* inlineCode */.ti)(r.target)}`;
+        return `the ephemeral database ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .inlineCode */ .ti)(r.target)}`;
     if (r.database?.kind === 'kept')
-        return `production (${(0,report_escape/* inlineCode */.ti)(r.target)})`;
-    return (0,report_escape/* inlineCode */.ti)(r.target);
+        return `production (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .inlineCode */ .ti)(r.target)})`;
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .inlineCode */ .ti)(r.target);
 }
 /** Counts of this run's rows by status. */
 function count(r, ...statuses) {
@@ -10729,7 +10641,7 @@ function count(r, ...statuses) {
 function verdict(r) {
     const where = whereWords(r);
     const failedOne = r.migrations.find((m) => m.status === 'failed' || m.status === 'partial');
-    const failedWhat = failedOne ? ` at ${(0,report_escape/* inlineCode */.ti)(failedOne.identity)}` : '';
+    const failedWhat = failedOne ? ` at ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .inlineCode */ .ti)(failedOne.identity)}` : '';
     const n = (k, one = 'migration') => plural(k, one);
     switch (r.mode) {
         case 'plan': {
@@ -10746,6 +10658,8 @@ function verdict(r) {
                 return `⛔ pgshift dry-run (preview: nothing kept): refused on ${where}`;
             if (r.status === 'failed')
                 return `❌ pgshift dry-run (preview: nothing kept): would fail${failedWhat} on ${where}`;
+            if (r.partialPreview)
+                return `⚠️ pgshift dry-run (preview: nothing kept): ${partialWords(r.partialPreview, 'migration')} on ${where}`;
             return k ? `✅ pgshift dry-run (preview: nothing kept): ${n(k)} would apply to ${where}` : `✅ pgshift dry-run (preview: nothing kept): nothing to apply to ${where}`;
         }
         case 'apply': {
@@ -10777,6 +10691,8 @@ function verdict(r) {
                     return `⛔ pgshift rollback preview (nothing kept): refused on ${where}`;
                 if (r.status === 'failed')
                     return `❌ pgshift rollback preview (nothing kept): a down script would fail${failedWhat} on ${where}`;
+                if (r.partialPreview)
+                    return `⚠️ pgshift rollback preview (nothing kept): ${partialWords(r.partialPreview, 'down script')} on ${where}${loss}`;
                 return `↩️ pgshift rollback preview (nothing kept): ${plural(downs, 'down script')} would run on ${where}${loss}`;
             }
             if (r.status === 'blocked')
@@ -10788,16 +10704,20 @@ function verdict(r) {
             return `↩️ pgshift rollback: ${n(downs)} rolled back on ${where}`;
         }
     }
-    return `pgshift ${(0,report_escape/* escapeInline */.VV)(r.mode)}: ${runResult(r)} on ${where}`;
+    return `pgshift ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.mode)}: ${runResult(r)} on ${where}`;
 }
-const preview = (r) => (0,report_text/* isPreview */.bU)(r);
+const preview = (r) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r);
+/** `previewed 12 of 54 migrations (42 not previewed)`: a preview that stopped early. */
+function partialWords(part, one) {
+    return `previewed ${part.previewed.toLocaleString('en-US')} of ${plural(part.total, one)} (${part.notPreviewed.length.toLocaleString('en-US')} not previewed)`;
+}
 /** One line of facts: the migrations directory, the run, the commit, the time. */
 function factsLine(ctx) {
     const r = ctx.report;
-    const facts = [`**Migrations:** ${(0,report_escape/* codeOrText */.Qg)(r.migrationsDir)} (${(0,report_escape/* escapeInline */.VV)(r.convention)})`, `**Took:** ${(0,report_text/* formatDuration */.a3)(r.durationMs) || '0 ms'}`];
+    const facts = [`**Migrations:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.migrationsDir)} (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.convention)})`, `**Took:** ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(r.durationMs) || '0 ms'}`];
     if (r.commit)
-        facts.push(`**Commit:** ${(0,report_escape/* codeOrText */.Qg)(r.commit.slice(0, 12))}`);
-    const run = r.runUrl ? (0,report_escape/* safeUrl */.Pl)(r.runUrl) : undefined;
+        facts.push(`**Commit:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.commit.slice(0, 12))}`);
+    const run = r.runUrl ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(r.runUrl) : undefined;
     if (run)
         facts.push(`[Run log](${run})`);
     return facts.join(' · ');
@@ -10808,9 +10728,9 @@ function historyLine(r) {
     if (!applied.length)
         return undefined;
     const newest = applied[applied.length - 1];
-    const when = newest.appliedAt ? ` (${(0,report_escape/* escapeInline */.VV)(newest.appliedAt.slice(0, 10))})` : '';
-    const label = r.mode === 'rollback' ? ((0,report_text/* isPreview */.bU)(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run';
-    return `**${label}:** ${plural(applied.length, 'migration')}, newest ${(0,report_escape/* codeOrText */.Qg)(newest.identity)}${when}.`;
+    const when = newest.appliedAt ? ` (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(newest.appliedAt.slice(0, 10))})` : '';
+    const label = r.mode === 'rollback' ? ((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run';
+    return `**${label}:** ${plural(applied.length, 'migration')}, newest ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(newest.identity)}${when}.`;
 }
 /** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
 function changesSection(ctx, l, title) {
@@ -10819,15 +10739,15 @@ function changesSection(ctx, l, title) {
     const words = { plan: 'This run would apply', 'dry-run': 'This preview ran', apply: 'This run', verify: 'Checked' };
     if (!rows.length)
         return [r.migrations.length ? '' : 'No migrations found.'].filter(Boolean);
-    const counts = (0,report_text/* countSummary */.or)(rows);
-    const out = [`### ${title ?? `${words[r.mode] ?? 'This run'}: ${(0,report_escape/* escapeInline */.VV)(counts)}`}`];
+    const counts = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .countSummary */ .or)(rows);
+    const out = [`### ${title ?? `${words[r.mode] ?? 'This run'}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(counts)}`}`];
     const keep = Math.min(rows.length, l.rows, MAX_ROWS);
     const shown = rankedRows(rows, keep);
     if (shown.length) {
         const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |'];
         for (const m of shown) {
-            const id = markdown_location(ctx, m.file, undefined, m.identity);
-            lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${(0,report_text/* statusWords */.o7)(m.status)} | ${(0,report_text/* formatDuration */.a3)(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`);
+            const id = location(ctx, m.file, undefined, m.identity);
+            lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .statusWords */ .o7)(m.status)} | ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`);
         }
         out.push(lines.join('\n'));
     }
@@ -10835,7 +10755,7 @@ function changesSection(ctx, l, title) {
         out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`);
     const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n);
     if (noted.length)
-        out.push(list(ctx, noted.map(({ m, n }) => `${(0,report_escape/* codeOrText */.Qg)(m.identity)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
+        out.push(list(ctx, noted.map(({ m, n }) => `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(m.identity)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
     return out;
 }
 /**
@@ -10845,14 +10765,14 @@ function changesSection(ctx, l, title) {
  */
 function prCheckSection(ctx, l) {
     const r = ctx.report;
-    const out = [`**Base phase:** ${(0,report_escape/* escapeInline */.VV)((0,pr_check/* basePhaseLine */.jn)(r))}`];
-    if (!(0,pr_check/* prRows */.WX)(r).length)
+    const out = [`**Base phase:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_pr_check_js__WEBPACK_IMPORTED_MODULE_0__/* .basePhaseLine */ .jn)(r))}`];
+    if (!(0,_pr_check_js__WEBPACK_IMPORTED_MODULE_0__/* .prRows */ .WX)(r).length)
         out.push("### This PR's migrations", '_This PR adds no migration under the migrations directory._');
     else
         out.push(...changesSection(ctx, l, "This PR's migrations"));
-    const rollback = (0,pr_check/* rollbackLine */.Hs)(r);
+    const rollback = (0,_pr_check_js__WEBPACK_IMPORTED_MODULE_0__/* .rollbackLine */ .Hs)(r);
     if (rollback)
-        out.push(`**Rollback test:** ${(0,report_escape/* escapeInline */.VV)(rollback)}`);
+        out.push(`**Rollback test:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(rollback)}`);
     return out;
 }
 /** The most important `keep` rows, in run order. */
@@ -10872,16 +10792,16 @@ function rollbackSection(ctx, l) {
     const order = r.rolledBack?.length ? r.rolledBack : inRange.map((m) => m.identity).reverse();
     if (!order.length)
         return [];
-    const prev = (0,report_text/* isPreview */.bU)(r);
+    const prev = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r);
     const out = [prev ? '### Down scripts this rollback would run, newest first' : '### Rolled back, newest first'];
     const items = order.map((id) => {
         const m = byId.get(id);
         const file = m?.downFile ?? m?.file;
-        const where = file ? markdown_location(ctx, file, undefined, id) : (0,report_escape/* codeOrText */.Qg)(id);
-        const d = (0,report_text/* formatDuration */.a3)(m?.durationMs);
+        const where = file ? location(ctx, file, undefined, id) : (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(id);
+        const d = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(m?.durationMs);
         const destroys = (m?.destroys ?? []).map((x) => {
-            const at = file ? markdown_location(ctx, file, { line: x.line, col: 0 }, `line ${x.line}`) : `line ${x.line}`;
-            return `   - destroys ${(0,report_escape/* escapeInline */.VV)(x.what)}: **${plural(x.rows, 'row')}${x.rows >= 1_000_000 ? '+' : ''}** (${at})`;
+            const at = file ? location(ctx, file, { line: x.line, col: 0 }, `line ${x.line}`) : `line ${x.line}`;
+            return `   - destroys ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(x.what)}: **${plural(x.rows, 'row')}${x.rows >= 1_000_000 ? '+' : ''}** (${at})`;
         });
         const status = m?.status === 'failed' ? ' ❌ would fail' : '';
         return [`${where}${d ? ` (${d})` : ''}${status}`, ...destroys].join('\n');
@@ -10902,35 +10822,35 @@ function locksSection(ctx, l) {
     if (!locked.length)
         return [];
     const items = locked.map(({ m, locks }) => {
-        const lines = (0,report_text/* sortLocks */.xv)(locks).map((lk) => {
-            const what = (0,report_text/* blocksWords */.cN)(lk.blocks);
-            return `  - **${(0,report_escape/* escapeInline */.VV)((0,report_text/* lockModeWords */.IS)(lk.mode))}** on ${(0,report_escape/* codeOrText */.Qg)(lk.relation)}${what ? `: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(what, l.fieldChars))}` : ''}`;
+        const lines = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .sortLocks */ .xv)(locks).map((lk) => {
+            const what = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .blocksWords */ .cN)(lk.blocks);
+            return `  - **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .lockModeWords */ .IS)(lk.mode))}** on ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(lk.relation)}${what ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(what, l.fieldChars))}` : ''}`;
         });
-        return [(0,report_escape/* codeOrText */.Qg)(m.identity), ...lines].join('\n');
+        return [(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(m.identity), ...lines].join('\n');
     });
-    return [(0,report_text/* isPreview */.bU)(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')];
+    return [(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')];
 }
 const unquote = (s) => s.replace(/"/g, '');
 /** Target, history, server, convention: the facts a reviewer rarely needs. */
 function aboutList(ctx, l) {
     const r = ctx.report;
-    const items = [`**Target:** ${(0,report_escape/* codeOrText */.Qg)(r.target)}${r.database?.reason ? ` (${(0,report_escape/* escapeInline */.VV)(r.database.reason)})` : ''}`];
+    const items = [`**Target:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.target)}${r.database?.reason ? ` (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.database.reason)})` : ''}`];
     if (r.conventionNote)
-        items.push(`**Convention:** ${(0,report_escape/* escapeInline */.VV)(r.convention)}: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`);
+        items.push(`**Convention:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.convention)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`);
     if (r.historyTable)
-        items.push(`**History:** ${(0,report_escape/* codeOrText */.Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,report_escape/* codeOrText */.Qg)(r.supabaseHistory.table)}` : ''}`);
+        items.push(`**History:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.supabaseHistory.table)}` : ''}`);
     const sb = r.supabaseHistory;
     if (sb && (sb.adopted.length || sb.backfilled.length)) {
         const parts = [sb.adopted.length && `${plural(sb.adopted.length, 'file')} applied by the Supabase CLI adopted`, sb.backfilled.length && `${plural(sb.backfilled.length, 'Supabase CLI row')} to write`].filter(Boolean);
-        items.push(`**Supabase history:** ${(0,report_escape/* escapeInline */.VV)(parts.join(', '))}`);
+        items.push(`**Supabase history:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(parts.join(', '))}`);
     }
     if (r.supabaseShim)
-        items.push(`**Supabase shim:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(r.supabaseShim, l.fieldChars))}`);
+        items.push(`**Supabase shim:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(r.supabaseShim, l.fieldChars))}`);
     if (r.preludes?.length)
-        items.push(`**Preludes:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)((0,report_text/* preludesLine */.DB)(r.preludes), l.fieldChars))}`);
+        items.push(`**Preludes:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .preludesLine */ .DB)(r.preludes), l.fieldChars))}`);
     if (r.serverVersion)
-        items.push(`**Server:** ${(0,report_escape/* codeOrText */.Qg)(r.serverVersion)}`);
-    items.push(`**pgshift:** ${(0,report_escape/* codeOrText */.Qg)(r.version)}`);
+        items.push(`**Server:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.serverVersion)}`);
+    items.push(`**pgshift:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.version)}`);
     return items.map((x) => `- ${x}`).join('\n');
 }
 /** The backup, the safety copies of destroyed rows and the hooks that ran (issue 9). */
@@ -10940,17 +10860,17 @@ function backupSection(ctx, l) {
     const items = [];
     if (b && b.level !== 'off') {
         const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : '';
-        const took = b.durationMs !== undefined ? ` in ${(0,report_text/* formatDuration */.a3)(b.durationMs) || '0 ms'}` : '';
+        const took = b.durationMs !== undefined ? ` in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}` : '';
         items.push(b.error
-            ? `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}) failed:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(b.error, l.fieldChars))}`
-            : `**Backup (${(0,report_escape/* escapeInline */.VV)(b.level)}):** ${(0,report_escape/* codeOrText */.Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,report_escape/* escapeInline */.VV)(b.pgDump)}` : ''}`);
+            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.level)}) failed:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(b.error, l.fieldChars))}`
+            : `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.level)}):** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.pgDump)}` : ''}`);
     }
     for (const c of r.safetyCopies ?? []) {
-        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,report_escape/* escapeInline */.VV)(c.what)}, destroyed by ${(0,report_escape/* escapeInline */.VV)(c.statement)}: ${(0,report_escape/* codeOrText */.Qg)(c.file)}`);
+        items.push(`**Safety copy:** ${plural(c.rows, 'row')} of ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(c.what)}, destroyed by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(c.statement)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(c.file)}`);
     }
     for (const h of r.hooks ?? []) {
-        const where = h.error ? markdown_location(ctx, h.error.file ?? h.file, h.error.position) : (0,report_escape/* codeOrText */.Qg)(h.file);
-        items.push(`**Hook ${(0,report_escape/* escapeInline */.VV)(h.hook)}** ${where}${h.after ? ` after ${(0,report_escape/* codeOrText */.Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,report_escape/* escapeInline */.VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,report_text/* formatDuration */.a3)(h.durationMs) || '0 ms'})` : ''}`);
+        const where = h.error ? location(ctx, h.error.file ?? h.file, h.error.position) : (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(h.file);
+        items.push(`**Hook ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(h.hook)}** ${where}${h.after ? ` after ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(h.after)}` : ''}: ${h.status === 'failed' ? '❌ failed' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(h.status)}${h.durationMs !== undefined ? ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(h.durationMs) || '0 ms'})` : ''}`);
     }
     if (!items.length)
         return [];
@@ -10972,19 +10892,19 @@ function list(ctx, items, keep, noun, numbered = false) {
 }
 function errorBlocks(ctx, l, e, m, check) {
     const out = [];
-    const where = markdown_location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
+    const where = location(ctx, e.file ?? m?.file ?? check?.file, e.position ?? atLine(check?.line));
     const what = check
-        ? `Check ${(0,report_escape/* escapeInline */.VV)(check.subject)} failed`
+        ? `Check ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(check.subject)} failed`
         : m
-            ? `${(0,report_escape/* escapeInline */.VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
+            ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(m.identity)} ${m.status === 'partial' ? 'stopped partway' : 'failed'}`
             : 'The run failed';
     out.push(`#### ${what}${where ? ` at ${where}` : ''}`);
-    const code = e.sqlstate ? `**ERROR ${(0,report_escape/* escapeInline */.VV)(e.sqlstate)}:** ` : '**ERROR:** ';
-    out.push(`${code}${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(e.message, l.fieldChars))}`);
+    const code = e.sqlstate ? `**ERROR ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(e.sqlstate)}:** ` : '**ERROR:** ';
+    out.push(`${code}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(e.message, l.fieldChars))}`);
     const fields = [];
     const field = (label, v) => {
         if (v && v.trim() !== '')
-            fields.push(`- **${label}:** ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(v, l.fieldChars))}`);
+            fields.push(`- **${label}:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(v, l.fieldChars))}`);
     };
     field('Detail', e.detail);
     field('Hint', e.hint);
@@ -10997,9 +10917,9 @@ function errorBlocks(ctx, l, e, m, check) {
     if (fields.length)
         out.push(fields.join('\n'));
     if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
-        out.push((0,report_escape/* fencedBlock */.zW)((0,report_text/* shortenStatement */.xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
+        out.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shortenStatement */ .xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
     }
-    out.push(`**What to do:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(e.next, l.fieldChars))}`);
+    out.push(`**What to do:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(e.next, l.fieldChars))}`);
     return out;
 }
 function notes(m) {
@@ -11013,8 +10933,8 @@ function notes(m) {
     if (m.notDryRunnable !== undefined)
         parts.push('not dry-runnable');
     if (m.runMode === 'statements')
-        parts.push(`${(0,report_text/* runModeWords */.mH)(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`);
-    parts.push(...(0,report_text/* twinNotes */.ec)(m));
+        parts.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .runModeWords */ .mH)(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`);
+    parts.push(...(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .twinNotes */ .ec)(m));
     if (m.note)
         parts.push(m.note);
     return parts.join('; ');
@@ -11023,31 +10943,31 @@ function notes(m) {
 function timingsTable(ctx, l, m) {
     const timings = m.statementTimings ?? [];
     const file = ctx.report.mode === 'rollback' ? (m.downFile ?? m.file) : m.file;
-    const total = (0,report_text/* formatDuration */.a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
+    const total = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(m.durationMs ?? timings.reduce((a, t) => a + t.ms, 0));
     const twins = timings.filter((t) => t.twin && t.twin.trim() !== '').length;
     const summary = [plural(timings.length, 'statement'), total, twins ? plural(twins, 'twin') : ''].filter(Boolean).join(', ');
     const withNote = twins > 0;
     const lines = [`| Line | Statement | Time |${withNote ? ' Note |' : ''}`, `| --: | --- | --: |${withNote ? ' --- |' : ''}`];
     for (const t of timings.slice(0, MAX_ROWS)) {
-        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,report_escape/* encodePath */.O0)(file)}#L${t.line})` : String(t.line);
-        const cells = [line, (0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.label, 80)), (0,report_text/* formatDuration */.a3)(t.ms) || ' '];
+        const line = ctx.linkBase && t.line > 0 ? `[${t.line}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .encodePath */ .O0)(file)}#L${t.line})` : String(t.line);
+        const cells = [line, (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(t.label, 80)), (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(t.ms) || ' '];
         if (withNote)
-            cells.push((0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(t.twin ?? '', Math.min(l.fieldChars, 120))));
+            cells.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(t.twin ?? '', Math.min(l.fieldChars, 120))));
         lines.push(`| ${cells.join(' | ')} |`);
     }
     const more = timings.length > MAX_ROWS ? `\n\n_${plural(timings.length - MAX_ROWS, 'more statement')} not shown here: see ${ctx.moreAt}._` : '';
-    return `**${(0,report_escape/* escapeInline */.VV)(m.identity)}**: ${(0,report_escape/* escapeInline */.VV)(summary)}\n\n${lines.join('\n')}${more}`;
+    return `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(m.identity)}**: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(summary)}\n\n${lines.join('\n')}${more}`;
 }
 /** The failing checks, with their errors in full; the passing ones as a count, listed below the first screen. */
 function checksSection(ctx, l) {
-    const checks = (0,report_text/* checksInOrder */.B2)(ctx.report.checks ?? []);
+    const checks = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .checksInOrder */ .B2)(ctx.report.checks ?? []);
     const failing = checks.filter((c) => !c.ok);
     const passing = checks.filter((c) => c.ok);
     const item = (c) => {
-        const where = markdown_location(ctx, c.file, atLine(c.line));
-        return `${c.ok ? '✅' : '❌'} ${(0,report_escape/* codeOrText */.Qg)(c.subject)}${where ? ` (${where})` : ''}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(c.message, l.fieldChars))}`;
+        const where = location(ctx, c.file, atLine(c.line));
+        return `${c.ok ? '✅' : '❌'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(c.subject)}${where ? ` (${where})` : ''}: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(c.message, l.fieldChars))}`;
     };
-    const out = [`### Checks: ${(0,report_escape/* escapeInline */.VV)((0,report_text/* checksSummary */.Gk)(checks))}`];
+    const out = [`### Checks: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .checksSummary */ .Gk)(checks))}`];
     if (failing.length)
         out.push(list(ctx, failing.map(item), Math.min(l.listItems, MAX_ITEMS), 'failing check'));
     // The passing ones are a count: one per migration would grow with history (the JSON report lists them).
@@ -11072,10 +10992,10 @@ function lintSection(ctx, l) {
     const ordered = [...open, ...all.filter((f) => f.suppressed)];
     const items = ordered.map((f) => {
         const mark = f.suppressed ? '💤' : f.severity === 'error' ? '❌' : '⚠️';
-        const head = `${mark} ${(0,report_escape/* codeOrText */.Qg)(f.rule)} at ${markdown_location(ctx, f.file, { line: f.line, col: f.col })}: ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))}`;
+        const head = `${mark} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(f.rule)} at ${location(ctx, f.file, { line: f.line, col: f.col })}: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.message, l.fieldChars))}`;
         if (f.suppressed)
-            return `${head} (suppressed: ${(0,report_escape/* escapeInline */.VV)((0,report_escape/* clip */.$Q)(f.suppressed, l.fieldChars))})`;
-        return `${head}  \n  ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.why, l.fieldChars))}  \n  **Safe rewrite:** ${adviceMarkdown((0,report_escape/* clip */.$Q)(f.fix, l.fieldChars))}`;
+            return `${head} (suppressed: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.suppressed, l.fieldChars))})`;
+        return `${head}  \n  ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.why, l.fieldChars))}  \n  **Safe rewrite:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.fix, l.fieldChars))}`;
     });
     const title = `### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`;
     return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')];
@@ -11086,10 +11006,10 @@ function supabaseLintSection(ctx, l) {
     const shown = all.slice(0, Math.max(0, l.rows));
     const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |'];
     for (const f of shown) {
-        const url = (0,report_escape/* safeUrl */.Pl)(f.url);
-        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,report_escape/* codeOrText */.Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
-        const where = markdown_location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,report_escape/* escapeTableCell */.aL)(f.object);
-        lines.push(`| ${rule} | ${where} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(f.message, l.fieldChars))} |`);
+        const url = (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(f.url);
+        const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
+        const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)(f.object);
+        lines.push(`| ${rule} | ${where} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.message, l.fieldChars))} |`);
     }
     const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')];
     if (all.length > shown.length)
@@ -11147,7 +11067,7 @@ function groupTable(ctx, l, diffs) {
     const keep = Math.min(groups.length, l.diffRows, MAX_ROWS);
     const lines = ['| Object | Change | Detail |', '| --- | --- | --- |'];
     for (const g of groups.slice(0, keep))
-        lines.push(`| ${(0,report_escape/* escapeTableCell */.aL)(g.object)} | ${(0,report_escape/* escapeTableCell */.aL)(g.change)} | ${(0,report_escape/* escapeTableCell */.aL)((0,report_escape/* clip */.$Q)(g.detail, Math.min(l.fieldChars, 300)))} |`);
+        lines.push(`| ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)(g.object)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)(g.change)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(g.detail, Math.min(l.fieldChars, 300)))} |`);
     const more = groups.length > keep ? `\n\n_${plural(groups.length - keep, 'more object')} not shown here: see ${ctx.moreAt}._` : '';
     return keep ? lines.join('\n') + more : more.trim();
 }
@@ -11163,12 +11083,12 @@ function schemaDiffSection(ctx) {
     for (const d of ctx.report.schemaDiff ?? []) {
         const n = d.differences.length;
         if (n === 0) {
-            out.push(`✅ ${(0,report_escape/* escapeInline */.VV)(d.title)}: no differences.`);
+            out.push(`✅ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(d.title)}: no differences.`);
             continue;
         }
         const objects = groupDifferences(d.differences);
-        const names = objects.slice(0, 3).map((g) => `${(0,report_escape/* codeOrText */.Qg)(g.object)} ${(0,report_escape/* escapeInline */.VV)(g.change)}`).join(', ');
-        out.push(`❌ **${(0,report_escape/* escapeInline */.VV)(d.title)}:** ${plural(objects.length, 'object')} differ: ${names}${objects.length > 3 ? ', …' : ''}`);
+        const names = objects.slice(0, 3).map((g) => `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(g.object)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(g.change)}`).join(', ');
+        out.push(`❌ **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(d.title)}:** ${plural(objects.length, 'object')} differ: ${names}${objects.length > 3 ? ', …' : ''}`);
     }
     return out;
 }
@@ -11237,6 +11157,8 @@ function prCheckHeading(r) {
             parts.push(`❌ ${verb}`);
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
+        else if (r.partialPreview)
+            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -11646,6 +11568,10 @@ const SUCCESS_WORDS = {
     rollback: 'rolled back'
 };
 function successWords(report) {
+    // A preview that stopped early says how much of the run it covered.
+    const part = report.partialPreview;
+    if (isPreview(report) && part)
+        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -11892,7 +11818,7 @@ function renderText(report, opts = {}) {
     const p = opts.color ? COLORS : NO_COLORS;
     const out = [];
     const preview = isPreview(report);
-    const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green;
+    const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green;
     if (report.prCheck)
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
@@ -12038,6 +11964,162 @@ function preludesLine(preludes) {
     for (const p of preludes)
         groups.set(p.status, [...(groups.get(p.status) ?? []), p.file]);
     return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ');
+}
+
+
+/***/ }),
+
+/***/ 1341:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   mU: () => (/* binding */ adviceMarkdown),
+/* harmony export */   v9: () => (/* binding */ advice)
+/* harmony export */ });
+/* unused harmony exports trustedMarkdown, text, md, join, code, codeCell, adviceText, adviceCell */
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
+// The two kinds of text a report is made of, and the one way to mix them.
+//
+// - Untrusted text is a plain `string`: file names, identities, SQL, server
+//   messages, anything a PR author, a database or the environment controls.
+//   It is escaped in every output (./escape.ts), so it renders as inert text.
+// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
+//   In advice, a span in backticks is a command or code: markdown shows it as a
+//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
+//   space after `@`). Values from outside may be interpolated with `advice`...``,
+//   which puts each one in a code span that nothing inside can close.
+// - Markdown is a fragment that is already safe to concatenate. Only the
+//   functions here make one; `md`...`` takes fragments and numbers, never a
+//   plain string, so untrusted text cannot slip into markup unescaped.
+//
+// Both renderings are inert whatever the input: text outside code spans goes
+// through escapeInline, text inside through inlineCode. So an untrusted value
+// that reaches advice without `advice`...`` can at worst change what shows as
+// code, never add HTML, a link, a mention or a table break.
+
+/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
+function trustedMarkdown(value) {
+    return value;
+}
+/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
+function text(value) {
+    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+}
+/**
+ * Markdown from literal template parts (ours) and values that are already
+ * fragments or numbers. A plain string is a type error here: untrusted text
+ * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
+ */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/** Joins fragments with a separator of ours. */
+function join(parts, sep) {
+    return parts.join(sep);
+}
+/**
+ * A code span holding `value` verbatim (one line), delimited by one backtick
+ * more than any run inside, so nothing inside can close it. Commands,
+ * identifiers, file names: they paste as typed.
+ */
+function code(value) {
+    const s = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .neutraliseHtmlComments */ .wb)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    if (s === '')
+        return '` `';
+    let run = 0;
+    let longest = 0;
+    for (const c of s) {
+        run = c === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    const ticks = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
+function codeCell(value) {
+    return code(value).replace(/\|/g, '\\|');
+}
+/**
+ * Advice with untrusted values interpolated, each as a code span:
+ * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
+ */
+function advice(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/**
+ * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
+ * backticks closed by the next run of exactly n) becomes a verbatim code span;
+ * the text between is escaped as inert text. Line breaks become spaces.
+ */
+function adviceMarkdown(value, cell = false) {
+    const s = (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .neutraliseHtmlComments */ .wb)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeText */ .jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    const parts = [];
+    let prose = '';
+    let i = 0;
+    const flush = () => {
+        if (prose)
+            parts.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInline */ .VV)(prose));
+        prose = '';
+    };
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            prose += s[i];
+            i++;
+            continue;
+        }
+        let n = 0;
+        while (s[i + n] === '`')
+            n++;
+        const close = findRun(s, i + n, n);
+        if (close < 0) {
+            prose += s.slice(i, i + n);
+            i += n;
+            continue;
+        }
+        let inner = s.slice(i + n, close);
+        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
+            inner = inner.slice(1, -1);
+        flush();
+        parts.push(cell ? codeCell(inner) : code(inner));
+        i = close + n;
+    }
+    flush();
+    return parts.join('');
+}
+/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
+function findRun(s, from, n) {
+    let i = from;
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            i++;
+            continue;
+        }
+        let m = 0;
+        while (s[i + m] === '`')
+            m++;
+        if (m === n)
+            return i;
+        i += m;
+    }
+    return -1;
+}
+/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
+function adviceText(value) {
+    return sanitizeText(value);
+}
+/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
+function adviceCell(value) {
+    const s = adviceMarkdown(value, true);
+    return (s.trim() === '' ? ' ' : s);
 }
 
 

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 84 modules
-var run = __webpack_require__(7005);
+// EXTERNAL MODULE: ./src/engine/run.ts + 86 modules
+var run = __webpack_require__(7123);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -935,7 +935,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 7005:
+/***/ 7123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -7926,6 +7926,180 @@ async function applyBasePhase(ctx, exec, runs) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
+;// CONCATENATED MODULE: ./src/report/trusted.ts
+// The two kinds of text a report is made of, and the one way to mix them.
+//
+// - Untrusted text is a plain `string`: file names, identities, SQL, server
+//   messages, anything a PR author, a database or the environment controls.
+//   It is escaped in every output (./escape.ts), so it renders as inert text.
+// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
+//   In advice, a span in backticks is a command or code: markdown shows it as a
+//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
+//   space after `@`). Values from outside may be interpolated with `advice`...``,
+//   which puts each one in a code span that nothing inside can close.
+// - Markdown is a fragment that is already safe to concatenate. Only the
+//   functions here make one; `md`...`` takes fragments and numbers, never a
+//   plain string, so untrusted text cannot slip into markup unescaped.
+//
+// Both renderings are inert whatever the input: text outside code spans goes
+// through escapeInline, text inside through inlineCode. So an untrusted value
+// that reaches advice without `advice`...`` can at worst change what shows as
+// code, never add HTML, a link, a mention or a table break.
+
+/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
+function trustedMarkdown(value) {
+    return value;
+}
+/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
+function trusted_text(value) {
+    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+}
+/**
+ * Markdown from literal template parts (ours) and values that are already
+ * fragments or numbers. A plain string is a type error here: untrusted text
+ * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
+ */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/** Joins fragments with a separator of ours. */
+function join(parts, sep) {
+    return parts.join(sep);
+}
+/**
+ * A code span holding `value` verbatim (one line), delimited by one backtick
+ * more than any run inside, so nothing inside can close it. Commands,
+ * identifiers, file names: they paste as typed.
+ */
+function code(value) {
+    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    if (s === '')
+        return '` `';
+    let run = 0;
+    let longest = 0;
+    for (const c of s) {
+        run = c === '`' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    const ticks = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
+function codeCell(value) {
+    return code(value).replace(/\|/g, '\\|');
+}
+/**
+ * Advice with untrusted values interpolated, each as a code span:
+ * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
+ */
+function advice(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((v, i) => {
+        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
+    });
+    return out;
+}
+/**
+ * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
+ * backticks closed by the next run of exactly n) becomes a verbatim code span;
+ * the text between is escaped as inert text. Line breaks become spaces.
+ */
+function adviceMarkdown(value, cell = false) {
+    const s = neutraliseHtmlComments(sanitizeText(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
+    const parts = [];
+    let prose = '';
+    let i = 0;
+    const flush = () => {
+        if (prose)
+            parts.push(escapeInline(prose));
+        prose = '';
+    };
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            prose += s[i];
+            i++;
+            continue;
+        }
+        let n = 0;
+        while (s[i + n] === '`')
+            n++;
+        const close = findRun(s, i + n, n);
+        if (close < 0) {
+            prose += s.slice(i, i + n);
+            i += n;
+            continue;
+        }
+        let inner = s.slice(i + n, close);
+        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
+            inner = inner.slice(1, -1);
+        flush();
+        parts.push(cell ? codeCell(inner) : code(inner));
+        i = close + n;
+    }
+    flush();
+    return parts.join('');
+}
+/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
+function findRun(s, from, n) {
+    let i = from;
+    while (i < s.length) {
+        if (s[i] !== '`') {
+            i++;
+            continue;
+        }
+        let m = 0;
+        while (s[i + m] === '`')
+            m++;
+        if (m === n)
+            return i;
+        i += m;
+    }
+    return -1;
+}
+/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
+function adviceText(value) {
+    return sanitizeText(value);
+}
+/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
+function adviceCell(value) {
+    const s = adviceMarkdown(value, true);
+    return (s.trim() === '' ? ' ' : s);
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
+
+const partial_preview_plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+function notePartialPreview(ctx, items, out, what = 'migration') {
+    const stopped = out.stoppedAt;
+    if (!stopped)
+        return;
+    const { report } = ctx;
+    const previewed = items.filter((i) => i.result.status === 'previewed').length;
+    const notPreviewed = items
+        .filter((i) => i.result.status !== 'previewed')
+        .map((i) => ({
+        identity: i.migration.identity,
+        file: i.script.source.file,
+        reason: i.result === stopped ? `cannot be previewed: ${stopped.notDryRunnable ?? 'it cannot run inside the preview transaction'}` : `runs after ${stopped.identity}, where the preview stopped`
+    }));
+    report.partialPreview = { previewed, total: items.length, notPreviewed };
+    const after = notPreviewed.length - 1;
+    const why = stopped.notDryRunnable ?? 'it cannot run inside the preview transaction';
+    const message = advice `The preview stopped at ${stopped.identity} and previewed ${previewed} of ${items.length} ` +
+        `${items.length === 1 ? what : `${what}s`}: ` +
+        `${why}. ${after ? `It and the ${partial_preview_plural(after, what)} after it were` : 'It was'} not previewed, so nothing tested them; the \`not-previewed\` output lists them with why.`;
+    const file = items.find((i) => i.result === stopped)?.script.source.file ?? stopped.file;
+    report.warnings.push({ file, message, ...(out.stoppedPosition ? { position: out.stoppedPosition } : {}) });
+    // No log line: the warning reaches the log once, as an annotation (action) or a `warning:` line (CLI).
+}
+
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
 
 
@@ -8072,6 +8246,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
             if (script.hasTransactionBlocks) {
                 result.notDryRunnable = 'its BEGIN ... COMMIT blocks commit on their own, so it cannot run inside the preview transaction; apply runs it statement by statement';
                 outcome.stoppedAt = result;
+                outcome.stoppedPosition = script.nonTransactionalReasons.find((r) => r.what.endsWith(' block'))?.position;
                 continue;
             }
             const timings = [];
@@ -8102,14 +8277,22 @@ async function previewInTransaction(ctx, items, extras = {}) {
             const code = isPgError(r.error) ? r.error.code : undefined;
             const statement = failedPart?.kind === 'statement' ? failedPart.statement : script.statements[script.statements.length - 1];
             const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity);
-            if (code === '55P04' && earlierEnum) {
-                result.notDryRunnable = `it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`;
+            const stop = (why) => {
+                result.notDryRunnable = why;
                 outcome.stoppedAt = result;
+                outcome.stoppedPosition = statement.position;
+                outcome.aborted = true;
+            };
+            if (code === '55P04' && earlierEnum) {
+                stop(`it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`);
                 continue;
             }
-            if (code === '2D000' && statement.kind === 'CallStmt') {
-                result.notDryRunnable = 'the procedure it calls commits, which cannot happen inside the preview transaction';
-                outcome.stoppedAt = result;
+            // A file that runs statement by statement (a no-transaction directive, CALL) may hold
+            // a statement that commits or that Postgres refuses inside a transaction block. In a
+            // file that runs in one transaction the same error is a real failure: apply hits it too.
+            const why = script.runMode === 'statements' ? autocommitOnly(code, statement) : undefined;
+            if (why) {
+                stop(why);
                 continue;
             }
             const origin = failedPart?.kind === 'statement'
@@ -8124,7 +8307,7 @@ async function previewInTransaction(ctx, items, extras = {}) {
             outcome.refused = await extras.phases.atS0();
         if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
             outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
+        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !outcome.aborted && !ctx.isCancelled())
             await extras.beforeRollback();
     }
     finally {
@@ -8132,6 +8315,22 @@ async function previewInTransaction(ctx, items, extras = {}) {
         await client.query('ROLLBACK').catch(() => { });
     }
     return outcome;
+}
+/**
+ * Why a statement of a statement-by-statement file cannot run in the preview
+ * transaction, from the error it raised there: it commits (2D000: a procedure or a DO
+ * block that COMMITs) or Postgres refuses it inside a transaction block (25001).
+ */
+function autocommitOnly(code, s) {
+    const at = `line ${s.position.line}`;
+    if (code === '2D000') {
+        return s.kind === 'CallStmt'
+            ? 'the procedure it calls commits, which cannot happen inside the preview transaction'
+            : `its statement at ${at} commits, which cannot happen inside the preview transaction; apply runs the file statement by statement in autocommit`;
+    }
+    if (code === '25001')
+        return `its statement at ${at} cannot run inside a transaction block, so it cannot run inside the preview transaction; apply runs the file statement by statement in autocommit`;
+    return undefined;
 }
 /** Each statement's time: the difference of the clock markers around it. */
 function fillTimings(timings, parts, results) {
@@ -8218,6 +8417,7 @@ async function warnAdvancedSequences(ctx, before) {
 // then S0, then the PR's own migrations, judged alone: lint against the tables of
 // S0, the locks they take on relations of S0, the schema diff S0 -> S1, the rollback
 // test over the PR's migrations only, and the Supabase lint of what they made.
+
 
 
 
@@ -8395,6 +8595,7 @@ async function dryRunPrCheck(ctx) {
         });
     }
     notePreludePreview(ctx, preludes);
+    notePartialPreview(ctx, [...preludes, ...items], out);
     const baseItems = items.slice(0, baseRuns.length);
     info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
     info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
@@ -8532,6 +8733,7 @@ const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
 
 
 
+
 async function dryRunMode(ctx) {
     const { report } = ctx;
     // With a base (the PR check): both phases in the one rolled-back transaction.
@@ -8554,6 +8756,7 @@ async function dryRunMode(ctx) {
     // Preludes first, in the same transaction: the migrations see what they create.
     const out = await previewPending(ctx, [...preludes, ...items], sbLint);
     notePreludePreview(ctx, preludes);
+    notePartialPreview(ctx, [...preludes, ...items], out);
     dry_run_verdict(ctx, items, out);
 }
 function dry_run_verdict(ctx, items, out) {
@@ -8573,7 +8776,7 @@ function dry_run_verdict(ctx, items, out) {
     }
     else {
         report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
+        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : '';
         report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`;
     }
 }
@@ -8610,15 +8813,19 @@ async function planMode(ctx) {
 ;// CONCATENATED MODULE: ./src/engine/steps/preview-downs.ts
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
     report.preview = true;
-    const out = await previewInTransaction(ctx, range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) })));
+    const items = range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) }));
+    const out = await previewInTransaction(ctx, items);
+    notePartialPreview(ctx, items, out, 'down script');
+    const stop = out.stoppedAt ? ` The preview stopped at the down script of ${out.stoppedAt.identity}, which cannot be previewed (${out.stoppedAt.notDryRunnable}).` : '';
     report.status = out.failed ? 'failed' : 'success';
     report.nextStep = out.failed
         ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
+        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${stop}${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
 }
 /** What the downs destroy, and what the real rollback then needs. */
 function lossAdvice(results, allowed) {
@@ -9041,7 +9248,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7005));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7123));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -10804,9 +11011,10 @@ async function runPgshift(input, ctx) {
 /* harmony export */   Fy: () => (/* binding */ escapeWorkflowCommands),
 /* harmony export */   Qg: () => (/* binding */ codeOrText),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
-/* harmony export */   jZ: () => (/* binding */ sanitizeText)
+/* harmony export */   jZ: () => (/* binding */ sanitizeText),
+/* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments)
 /* harmony export */ });
-/* unused harmony exports neutraliseHtmlComments, escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
+/* unused harmony exports escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).
@@ -11275,6 +11483,8 @@ function prCheckHeading(r) {
             parts.push(`❌ ${verb}`);
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
+        else if (r.partialPreview)
+            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -11415,6 +11625,10 @@ const SUCCESS_WORDS = {
     rollback: 'rolled back'
 };
 function successWords(report) {
+    // A preview that stopped early says how much of the run it covered.
+    const part = report.partialPreview;
+    if (isPreview(report) && part)
+        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -11661,7 +11875,7 @@ function renderText(report, opts = {}) {
     const p = opts.color ? COLORS : NO_COLORS;
     const out = [];
     const preview = isPreview(report);
-    const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green;
+    const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green;
     if (report.prCheck)
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else

@@ -159,6 +159,8 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   core.setOutput('report', reportPath)
   core.setOutput('backup-path', report.backup?.dir ?? '')
   core.setOutput('pr-migrations', JSON.stringify(report.prCheck?.prMigrations ?? []))
+  // A preview that stopped early: what it did not run, and why (issue 14 item 9).
+  core.setOutput('not-previewed', JSON.stringify(report.partialPreview?.notPreviewed ?? []))
   // The migration lint, machine-readable (issue 16): JSON, and SARIF for code scanning.
   const lintPath = join(dir, `${stem}-lint.sarif`)
   writeFileSync(lintPath, JSON.stringify(redactDeep(toSarif(report.lint ?? [], VERSION)), null, 2))

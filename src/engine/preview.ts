@@ -12,7 +12,7 @@ import { createSupabaseHistorySql } from '../db/supabase-history.js'
 import { existingRelations, HELD_LOCKS_SQL, heldLocks, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
 import { scanSql } from '../source/parser.js'
-import type { Hook, Migration, ParsedScript, Statement } from '../source/types.js'
+import type { FilePosition, Hook, Migration, ParsedScript, Statement } from '../source/types.js'
 import { AS_LOGIN_USER } from './executor.js'
 import { historyStep } from './steps/ensure-history.js'
 import type { ModeContext } from './modes/context.js'
@@ -33,6 +33,10 @@ export interface PreviewOutcome {
   hookFailed?: MappedError
   /** The first migration that could not be previewed; the ones after it were not previewed either. */
   stoppedAt?: MigrationResult
+  /** Where in its file the preview stopped (the statement or block it cannot hold), when known. */
+  stoppedPosition?: FilePosition
+  /** The stop came from an error, so the transaction is aborted: nothing more can run in it. */
+  aborted?: boolean
   /** The PR check's lint refused the PR's migrations at S0 (lint: error): they were not previewed. */
   refused?: string
 }
@@ -187,6 +191,7 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       if (script.hasTransactionBlocks) {
         result.notDryRunnable = 'its BEGIN ... COMMIT blocks commit on their own, so it cannot run inside the preview transaction; apply runs it statement by statement'
         outcome.stoppedAt = result
+        outcome.stoppedPosition = script.nonTransactionalReasons.find((r) => r.what.endsWith(' block'))?.position
         continue
       }
       const timings: StatementTiming[] = []
@@ -212,14 +217,22 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
       const code = isPgError(r.error) ? r.error.code : undefined
       const statement = failedPart?.kind === 'statement' ? failedPart.statement : (script.statements[script.statements.length - 1] as Statement)
       const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity)
-      if (code === '55P04' && earlierEnum) {
-        result.notDryRunnable = `it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`
+      const stop = (why: string) => {
+        result.notDryRunnable = why
         outcome.stoppedAt = result
+        outcome.stoppedPosition = statement.position
+        outcome.aborted = true
+      }
+      if (code === '55P04' && earlierEnum) {
+        stop(`it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`)
         continue
       }
-      if (code === '2D000' && statement.kind === 'CallStmt') {
-        result.notDryRunnable = 'the procedure it calls commits, which cannot happen inside the preview transaction'
-        outcome.stoppedAt = result
+      // A file that runs statement by statement (a no-transaction directive, CALL) may hold
+      // a statement that commits or that Postgres refuses inside a transaction block. In a
+      // file that runs in one transaction the same error is a real failure: apply hits it too.
+      const why = script.runMode === 'statements' ? autocommitOnly(code, statement) : undefined
+      if (why) {
+        stop(why)
         continue
       }
       const origin =
@@ -233,12 +246,28 @@ export async function previewInTransaction(ctx: ModeContext, items: PreviewItem[
     }
     if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) outcome.refused = await extras.phases.atS0()
     if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled()) outcome.hookFailed = await previewHook(ctx, extras.after)
-    if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled()) await extras.beforeRollback()
+    if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !outcome.aborted && !ctx.isCancelled()) await extras.beforeRollback()
   } finally {
     // Always: a preview never keeps anything.
     await client.query('ROLLBACK').catch(() => {})
   }
   return outcome
+}
+
+/**
+ * Why a statement of a statement-by-statement file cannot run in the preview
+ * transaction, from the error it raised there: it commits (2D000: a procedure or a DO
+ * block that COMMITs) or Postgres refuses it inside a transaction block (25001).
+ */
+function autocommitOnly(code: string | undefined, s: Statement): string | undefined {
+  const at = `line ${s.position.line}`
+  if (code === '2D000') {
+    return s.kind === 'CallStmt'
+      ? 'the procedure it calls commits, which cannot happen inside the preview transaction'
+      : `its statement at ${at} commits, which cannot happen inside the preview transaction; apply runs the file statement by statement in autocommit`
+  }
+  if (code === '25001') return `its statement at ${at} cannot run inside a transaction block, so it cannot run inside the preview transaction; apply runs the file statement by statement in autocommit`
+  return undefined
 }
 
 /** Each statement's time: the difference of the clock markers around it. */

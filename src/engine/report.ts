@@ -90,6 +90,13 @@ export interface MigrationResult {
   origin?: 'base' | 'pr'
 }
 
+/** A migration a stopped preview did not run, and why. */
+export interface NotPreviewed {
+  identity: string
+  file: string
+  reason: string
+}
+
 export interface StatementTiming {
   line: number
   /** e.g. 'CREATE TABLE', 'CREATE INDEX'. */
@@ -243,6 +250,12 @@ export interface RunReport {
   schemaDiff?: { title: string; differences: SchemaDifference[] }[]
   /** dry-run: true; the report is a preview and nothing was kept. */
   preview?: boolean
+  /**
+   * A preview that stopped early (a file that cannot run in the rolled-back transaction):
+   * how many of the run's migrations it previewed, and each one it did not, with why
+   * (the `not-previewed` output).
+   */
+  partialPreview?: { previewed: number; total: number; notPreviewed: NotPreviewed[] }
   /** apply and rollback: the backup taken (or why none was). */
   backup?: BackupInfo
   /** Rows destroyed by this run's scripts, copied to CSV first. */

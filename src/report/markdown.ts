@@ -363,6 +363,7 @@ function verdict(r: RunReport): string {
       const k = count(r, 'previewed')
       if (r.status === 'blocked') return `⛔ pgshift dry-run (preview: nothing kept): refused on ${where}`
       if (r.status === 'failed') return `❌ pgshift dry-run (preview: nothing kept): would fail${failedWhat} on ${where}`
+      if (r.partialPreview) return `⚠️ pgshift dry-run (preview: nothing kept): ${partialWords(r.partialPreview, 'migration')} on ${where}`
       return k ? `✅ pgshift dry-run (preview: nothing kept): ${n(k)} would apply to ${where}` : `✅ pgshift dry-run (preview: nothing kept): nothing to apply to ${where}`
     }
     case 'apply': {
@@ -389,6 +390,7 @@ function verdict(r: RunReport): string {
         const loss = rows ? `, destroying ${plural(rows, 'row')}` : ''
         if (r.status === 'blocked') return `⛔ pgshift rollback preview (nothing kept): refused on ${where}`
         if (r.status === 'failed') return `❌ pgshift rollback preview (nothing kept): a down script would fail${failedWhat} on ${where}`
+        if (r.partialPreview) return `⚠️ pgshift rollback preview (nothing kept): ${partialWords(r.partialPreview, 'down script')} on ${where}${loss}`
         return `↩️ pgshift rollback preview (nothing kept): ${plural(downs, 'down script')} would run on ${where}${loss}`
       }
       if (r.status === 'blocked') return `⛔ pgshift rollback refused: nothing changed on ${where}`
@@ -400,6 +402,11 @@ function verdict(r: RunReport): string {
   return `pgshift ${escapeInline(r.mode)}: ${runResult(r)} on ${where}`
 }
 const preview = (r: RunReport) => isPreview(r)
+
+/** `previewed 12 of 54 migrations (42 not previewed)`: a preview that stopped early. */
+function partialWords(part: NonNullable<RunReport['partialPreview']>, one: string): string {
+  return `previewed ${part.previewed.toLocaleString('en-US')} of ${plural(part.total, one)} (${part.notPreviewed.length.toLocaleString('en-US')} not previewed)`
+}
 
 /** One line of facts: the migrations directory, the run, the commit, the time. */
 function factsLine(ctx: Ctx): string {

@@ -30,6 +30,7 @@ export function prCheckHeading(r: RunReport): string {
   else if (r.mode !== 'plan') {
     if (rows.some((m) => m.status === 'failed' || m.status === 'partial') || (r.status === 'failed' && r.error && !rows.length)) parts.push(`❌ ${verb}`)
     else if (r.status === 'blocked') parts.push('⛔ blocked')
+    else if (r.partialPreview) parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`)
     else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status))) parts.push(`✅ ${verb}`)
     else if (!n && r.status !== 'failed') parts.push(`✅ base ${verb}`)
   }

@@ -90,6 +90,9 @@ const SUCCESS_WORDS: Record<string, string> = {
   rollback: 'rolled back'
 }
 export function successWords(report: RunReport): string {
+  // A preview that stopped early says how much of the run it covered.
+  const part = report.partialPreview
+  if (isPreview(report) && part) return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`
   if (isPreview(report)) return 'previewed'
   return SUCCESS_WORDS[report.mode] ?? 'success'
 }
@@ -357,7 +360,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const out: string[] = []
 
   const preview = isPreview(report)
-  const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : p.green
+  const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green
   if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
   else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
   const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention

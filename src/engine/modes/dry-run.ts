@@ -3,6 +3,7 @@
 // that cannot be previewed, with the reason.
 import type { PreviewItem, PreviewOutcome } from '../preview.js'
 import { lintPending } from '../steps/lint-pending.js'
+import { notePartialPreview } from '../steps/partial-preview.js'
 import { notePreludePreview, planPreludeStep, preludePreviewItems } from '../steps/preludes.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { previewItems, previewPending } from '../steps/preview-pending.js'
@@ -30,6 +31,7 @@ export async function dryRunMode(ctx: ModeContext): Promise<void> {
   // Preludes first, in the same transaction: the migrations see what they create.
   const out = await previewPending(ctx, [...preludes, ...items], sbLint)
   notePreludePreview(ctx, preludes)
+  notePartialPreview(ctx, [...preludes, ...items], out)
   verdict(ctx, items, out)
 }
 
@@ -47,7 +49,7 @@ function verdict(ctx: ModeContext, items: PreviewItem[], out: PreviewOutcome): v
     // The Supabase lint failed the preview (lint: error); its next step stands.
   } else {
     report.status = 'success'
-    const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : ''
+    const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : ''
     report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`
   }
 }

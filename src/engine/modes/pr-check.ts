@@ -12,6 +12,7 @@ import { applyBasePhase, prCheckInfo, runsByPhase } from '../steps/base-phase.js
 import { adoptSupabaseHistory, ensureHistory } from '../steps/ensure-history.js'
 import { lintThese } from '../steps/lint-pending.js'
 import { makeRunDurable } from '../steps/make-durable.js'
+import { notePartialPreview } from '../steps/partial-preview.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { failOnHook, runHook } from '../steps/run-hooks.js'
 import { schemaChangesSince, snapshotBefore, snapshotOf } from '../steps/snapshot.js'
@@ -179,6 +180,7 @@ export async function dryRunPrCheck(ctx: ModeContext): Promise<void> {
     })
   }
   notePreludePreview(ctx, preludes)
+  notePartialPreview(ctx, [...preludes, ...items], out)
   const baseItems = items.slice(0, baseRuns.length)
   info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0)
   info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity
