@@ -34,6 +34,8 @@ test('boolean flags: bare, =false, and the old "true" word all work', async () =
   const bare = pgshift(ws, ['apply', '--test-rollback', '--json', '--database-url', db.url])
   expect(bare.code).toBe(0)
   expect(bare.stderr).not.toMatch(/ambiguous|argument missing/)
+  // Plurals (issue 19 item 8): one file is "1 migration".
+  expect(bare.stderr).toMatch(/in migrations: 1 migration\n/)
   // The rollback test ran: down, then up again.
   expect(bare.stderr).toMatch(/test-rollback: down 001_a/)
 

@@ -176,7 +176,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems)
     if (settings.preludeDirs.length) found.preludes = preludes.preludes
     found.warnings.push(...preludes.warnings)
-    log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migrations`)
+    log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`)
     // What the files say, before anything can fail: a connection or lock failure still lists them.
     report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
