@@ -2832,8 +2832,12 @@ function createdExtensions(scripts) {
     }
     return out;
 }
+const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt']);
 /** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
 function extensionOf(s) {
+    // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
+    if (!EXTENSION_KINDS.has(s.kind))
+        return [];
     const n = s.node;
     if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string')
         return [n.extname];
@@ -3689,6 +3693,9 @@ const qualified = (parts) => parts
     .map((p) => (0,esm/* escapeIdentifier */.F)(p))
     .join('.');
 function destroyedBy(s) {
+    // The tree is read only for the kinds that can destroy (a released tree is parsed again: see source/script.ts).
+    if (s.kind !== 'DropStmt' && s.kind !== 'AlterTableStmt' && s.kind !== 'TruncateStmt')
+        return [];
     const n = s.node;
     if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
         const objects = n.objects ?? [];
@@ -4788,6 +4795,37 @@ class Transaction {
 
 
 
+/** The statement kinds a rule reads (Linter.statement's cases). */
+const TREE_KINDS = new Set([
+    'IndexStmt',
+    'AlterTableStmt',
+    'RenameStmt',
+    'AlterEnumStmt',
+    'AlterObjectSchemaStmt',
+    'DropStmt',
+    'DropdbStmt',
+    'TruncateStmt',
+    'DeleteStmt',
+    'UpdateStmt',
+    'InsertStmt',
+    'CreateStmt',
+    'CreateTableAsStmt',
+    'CreateFunctionStmt',
+    'CreateEnumStmt',
+    'CreateSchemaStmt',
+    'CreateTrigStmt',
+    'CreatePolicyStmt',
+    'AlterPolicyStmt',
+    'LockStmt',
+    'VariableSetStmt',
+    'VacuumStmt',
+    'ClusterStmt',
+    'ReindexStmt'
+]);
+/** The name uuidCalls looks for, quoted or not, in any case. */
+const UUID_V4 = /uuid_generate_v4/i;
+/** An INSERT reads other tables only through a SELECT (rules: INSERT ... SELECT scans). */
+const SELECT = /select/i;
 // Functions whose every call gives a new value, named as such in messages. Any function
 // that is neither a non-volatile built-in nor known from the database or the set counts
 // as volatile too (CREATE FUNCTION makes a function VOLATILE unless it says otherwise).
@@ -4913,8 +4951,15 @@ class Linter {
         this.raws.push(...this.noPk.values());
     }
     statement(s) {
+        // A statement's tree is parsed again when read (source/script.ts releases it): read it
+        // only when a rule can fire. Every rule below needs its kind, except the uuid check,
+        // which needs the function's name in the text; an INSERT matters only with a SELECT.
+        const uuid = UUID_V4.test(s.sql);
+        if (!uuid && (!TREE_KINDS.has(s.kind) || (s.kind === 'InsertStmt' && !SELECT.test(s.sql))))
+            return;
         const n = s.node;
-        this.uuidCalls(n);
+        if (uuid)
+            this.uuidCalls(n);
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);
@@ -7773,6 +7818,13 @@ function lossAdvice(results, allowed) {
 
 
 
+
+/**
+ * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
+ * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
+ * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
+ */
+const TREE_BUDGET_CHARS = 512 * 1024;
 /**
  * Parses every script of the files not applied with their current checksum; verify also
  * parses every verify script. Their down and verify scripts are parsed to find errors now,
@@ -7788,6 +7840,9 @@ async function parseWhatMayRun(found, history, mode, testRollback = false) {
     if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
         return;
     await (0,parser/* ensureParser */._U)();
+    // Many pending files: their statements' trees are released as each file is parsed,
+    // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
+    (0,source_script/* releaseTreesWhenParsing */.Bw)(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
     const keepDowns = mode === 'apply' && testRollback;
     for (const m of mayRun) {
         parseAll(m);
@@ -7805,6 +7860,7 @@ async function parseEverything(found) {
     if (!found.migrations.length)
         return;
     await (0,parser/* ensureParser */._U)();
+    (0,source_script/* releaseTreesWhenParsing */.Bw)(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
     for (const m of found.migrations)
         parseAll(m);
 }
@@ -8470,6 +8526,7 @@ const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objec
 function detect_names(list) {
     return (list ?? []).map((x) => x.String?.sval ?? '');
 }
+const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
 function ownObjects(scripts) {
     const own = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() };
     const note = (map, key, script, s) => {
@@ -8478,6 +8535,9 @@ function ownObjects(scripts) {
     };
     for (const script of scripts) {
         for (const s of script.statements) {
+            // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
+            if (!OWN_KINDS.has(s.kind))
+                continue;
             const n = s.node;
             switch (s.kind) {
                 case 'CreateRoleStmt':
@@ -13260,6 +13320,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
         kind: s?.kind ?? 'versioned',
         orderKey: s?.orderKey ?? (0,order/* planKey */.vH)(0),
         checksum: (0,checksum/* checksum */.c)(fileText),
+        textLength: fileText.length,
         file: c.file,
         scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
         convention
@@ -13818,6 +13879,7 @@ const planKey = (position) => ({ group: GROUP_VERSIONED, parts: [String(position
 __webpack_require__.d(__webpack_exports__, {
   _U: () => (/* binding */ ensureParser),
   eg: () => (/* binding */ parseSql),
+  f1: () => (/* binding */ parseStatementTree),
   C4: () => (/* binding */ scanSql)
 });
 
@@ -13883,8 +13945,20 @@ function parser() {
 }
 // The wasm parser needs ~20x a statement's size in memory and aborts the whole
 // module past about 1 GB, so big files are parsed in chunks (see parseChunked).
-const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024;
+// The wasm memory never shrinks once grown: 256 KiB chunks keep a 50 MB file's
+// growth to a few MB (2 MiB chunks grew it by about 50 MB; issue 17).
+const DEFAULT_CHUNK_CHARS = 256 * 1024;
 const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
+/** What a streamed statement's `node` becomes once visited. */
+const RELEASED = Object.freeze({});
+function release(statements, visit) {
+    if (!visit)
+        return;
+    for (const s of statements) {
+        visit(s);
+        s.node = RELEASED;
+    }
+}
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
 function parseSql(text, opts = {}) {
     const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
@@ -13892,9 +13966,12 @@ function parseSql(text, opts = {}) {
     if (text.length <= chunkChars) {
         if (Buffer.byteLength(text, 'utf8') > maxBytes)
             return tooLarge(0, maxBytes);
-        return parseOnce(text);
+        const r = parseOnce(text);
+        if (r.ok)
+            release(r.statements, opts.visit);
+        return r;
     }
-    return parseChunked(text, chunkChars, maxBytes);
+    return parseChunked(text, chunkChars, maxBytes, opts.visit);
 }
 function tooLarge(index, maxBytes) {
     const mb = Math.round(maxBytes / (1024 * 1024));
@@ -13928,7 +14005,7 @@ function parseOnce(text) {
         // stmt_len excludes the ';' and is absent (or 0) when the statement runs to the end.
         const end = raw.stmt_len ? cursor.toIndex(startByte + raw.stmt_len) : text.length;
         const [kind, node] = Object.entries((raw.stmt ?? {}))[0] ?? ['Unknown', {}];
-        statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */ });
+        statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */, startByte });
     }
     return { ok: true, statements };
 }
@@ -13972,7 +14049,7 @@ function cutAt(text, pos, size) {
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text, chunkChars, maxBytes) {
+function parseChunked(text, chunkChars, maxBytes, visit) {
     const out = [];
     let pos = 0;
     let size = chunkChars;
@@ -14002,10 +14079,12 @@ function parseChunked(text, chunkChars, maxBytes) {
         for (const s of stmts) {
             if (posBytes > 0)
                 shiftLocations(s.node, posBytes);
+            s.startByte += posBytes;
             s.start += pos;
             s.end += pos;
         }
         if (final) {
+            release(stmts, visit);
             out.push(...stmts);
             break;
         }
@@ -14020,12 +14099,30 @@ function parseChunked(text, chunkChars, maxBytes) {
                 size *= 2; // one statement that may go on past the cut: take more text
         }
         else {
-            out.push(...stmts.slice(0, -1));
+            const done = stmts.slice(0, -1);
+            release(done, visit);
+            out.push(...done);
             pos = stmts[stmts.length - 1].start;
             size = chunkChars;
         }
     }
     return { ok: true, statements: out };
+}
+/**
+ * The parse tree of one statement of a parsed text, parsed again from the statement's
+ * own text (`sql`, starting at byte `startByte` of that text): its `location` fields
+ * count from the same place as a tree from the whole text. For trees that were
+ * released after parsing (ParseOptions.visit); the parser must be loaded.
+ */
+function parseStatementTree(sql, startByte) {
+    const r = parseSql(sql);
+    if (!r.ok || r.statements.length !== 1) {
+        throw new Error(`pgshift: a statement parsed before no longer parses alone (${r.ok ? `${r.statements.length} statements` : r.error.message}): ${sql.slice(0, 80)}`);
+    }
+    const [s] = r.statements;
+    if (startByte > 0)
+        shiftLocations(s.node, startByte);
+    return { kind: s.kind, node: s.node };
 }
 /**
  * Node `location` fields are byte offsets into the parsed text; a chunk's start at byte
@@ -14265,6 +14362,7 @@ function formatPosition(file, pos) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bw: () => (/* binding */ releaseTreesWhenParsing),
 /* harmony export */   GG: () => (/* binding */ parseScriptSync),
 /* harmony export */   fw: () => (/* binding */ blankStatements)
 /* harmony export */ });
@@ -14312,22 +14410,37 @@ function parseScriptSync(source, opts = {}) {
         problems.push({ file, position: at(nul), code: 'nul-byte', message: `the text holds a NUL character at ${where(nul)}`, hint: 'remove it; SQL text cannot hold NUL' });
         return { script, problems };
     }
-    const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text, opts.parse);
+    // Each statement's tree is read here while it is fresh; when released (a big file, or
+    // a big set: releaseTreesWhenParsing), the script keeps its statements' text and facts,
+    // and `node` parses the statement again when a later step reads it (the lint, a safety
+    // copy). At 10,000 pending files, or one 50 MB file, the trees held together were
+    // most of the memory.
+    const statements = [];
+    const release = releaseEvery || text.length > BIG_SCRIPT_CHARS;
+    let firstHasOptions = false;
+    const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text, {
+        ...opts.parse,
+        visit: (raw) => {
+            const s = toStatement(source, raw, statements.length, at);
+            if (statements.length === 0)
+                firstHasOptions = hasOptions(raw.node);
+            if ((0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(raw.kind, raw.node).copyFromStdin)
+                problems.push(copyProblem(file, s));
+            if (release)
+                releaseTree(s, raw.startByte);
+            statements.push(s);
+        }
+    });
     if (!parsed.ok) {
+        problems.length = 0;
         problems.push(parseProblem(source, parsed.error, at, where, opts.parse));
         return { script, problems };
     }
     const spans = parsed.statements;
-    const statements = spans.map((raw, index) => toStatement(source, raw, index, at));
     script.statements = statements;
     if (statements.length === 0) {
         problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements; delete it or add SQL' });
         return { script, problems };
-    }
-    for (const s of statements) {
-        if ((0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(s.kind, s.node).copyFromStdin) {
-            problems.push(copyProblem(file, s));
-        }
     }
     const directiveReasons = findDirectives(text, spans, at);
     if (opts.forceNoTransaction) {
@@ -14365,7 +14478,7 @@ function parseScriptSync(source, opts = {}) {
         blocks.length === 1 &&
         blocks[0].begin === first &&
         blocks[0].end === last &&
-        !hasOptions(first) &&
+        !firstHasOptions &&
         directiveReasons.length === 0 &&
         statementReasons.length === 0;
     const blockReasons = [];
@@ -14422,7 +14535,46 @@ function toStatement(source, raw, index, at) {
 }
 // Postgres whitespace: space, \t, \n, \v, \f, \r.
 const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
-const hasOptions = (s) => Array.isArray(s.node.options) && s.node.options.length > 0;
+const hasOptions = (node) => Array.isArray(node.options) && node.options.length > 0;
+/** A script this long (a 50 MB seed file) never keeps its trees: they would be most of the memory. */
+const BIG_SCRIPT_CHARS = 256 * 1024;
+let releaseEvery = false;
+/**
+ * Whether the scripts parsed from now on release their statements' trees (the engine
+ * decides, from the size of what may run: engine/parse-needed.ts). Kept trees cost
+ * memory (about 10x the SQL's size); released ones cost a second parse of the
+ * statements a later step reads (the lint: about as much CPU as the first parse).
+ */
+function releaseTreesWhenParsing(release) {
+    releaseEvery = release;
+}
+/** Statements whose tree was parsed again most recently: a step reads `node` several times in a row. */
+const reparsed = new Map();
+const REPARSED_KEPT = 8;
+/**
+ * Drops the statement's parse tree: from now on `node` parses `sql` again when read
+ * (parseStatementTree), with locations that count from the script text as before.
+ * Setting `node` stores a plain value again.
+ */
+function releaseTree(s, startByte) {
+    Object.defineProperty(s, 'node', {
+        enumerable: true,
+        configurable: true,
+        get() {
+            let node = reparsed.get(this);
+            if (!node) {
+                node = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseStatementTree */ .f1)(this.sql, startByte).node;
+                if (reparsed.size >= REPARSED_KEPT)
+                    reparsed.delete(reparsed.keys().next().value);
+                reparsed.set(this, node);
+            }
+            return node;
+        },
+        set(value) {
+            Object.defineProperty(this, 'node', { value, writable: true, enumerable: true, configurable: true });
+        }
+    });
+}
 /** A statement's span including its `;`. */
 const sendSpan = (raw) => [raw.start, raw.terminated ? raw.end + 1 : raw.end];
 /** Replaces the ranges by spaces, keeping line breaks, so every index stays put. */

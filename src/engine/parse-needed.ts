@@ -5,8 +5,16 @@ import type { HistoryRow } from '../db/history.js'
 import { forget } from '../source/lazy.js'
 import { ensureParser } from '../source/parser.js'
 import { formatPosition } from '../source/positions.js'
+import { releaseTreesWhenParsing } from '../source/script.js'
 import type { DiscoveryResult, Migration, SourceProblem } from '../source/types.js'
 import type { Mode, RunReport } from './report.js'
+
+/**
+ * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
+ * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
+ * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
+ */
+const TREE_BUDGET_CHARS = 512 * 1024
 
 /**
  * Parses every script of the files not applied with their current checksum; verify also
@@ -22,6 +30,9 @@ export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRo
   // A rollback parses the downs of its range later (parseDowns), once the range is known.
   if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback') return
   await ensureParser()
+  // Many pending files: their statements' trees are released as each file is parsed,
+  // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
+  releaseTreesWhenParsing(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS)
   const keepDowns = mode === 'apply' && testRollback
   for (const m of mayRun) {
     parseAll(m)
@@ -36,6 +47,7 @@ export async function parseWhatMayRun(found: DiscoveryResult, history: HistoryRo
 export async function parseEverything(found: DiscoveryResult): Promise<void> {
   if (!found.migrations.length) return
   await ensureParser()
+  releaseTreesWhenParsing(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS)
   for (const m of found.migrations) parseAll(m)
 }
 

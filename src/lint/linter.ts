@@ -52,6 +52,38 @@ export interface Raw {
 
 type Status = 'new' | 'existing' | 'gone'
 
+/** The statement kinds a rule reads (Linter.statement's cases). */
+export const TREE_KINDS: ReadonlySet<string> = new Set([
+  'IndexStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+  'AlterEnumStmt',
+  'AlterObjectSchemaStmt',
+  'DropStmt',
+  'DropdbStmt',
+  'TruncateStmt',
+  'DeleteStmt',
+  'UpdateStmt',
+  'InsertStmt',
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'CreateFunctionStmt',
+  'CreateEnumStmt',
+  'CreateSchemaStmt',
+  'CreateTrigStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+  'LockStmt',
+  'VariableSetStmt',
+  'VacuumStmt',
+  'ClusterStmt',
+  'ReindexStmt'
+])
+/** The name uuidCalls looks for, quoted or not, in any case. */
+const UUID_V4 = /uuid_generate_v4/i
+/** An INSERT reads other tables only through a SELECT (rules: INSERT ... SELECT scans). */
+const SELECT = /select/i
+
 // Functions whose every call gives a new value, named as such in messages. Any function
 // that is neither a non-volatile built-in nor known from the database or the set counts
 // as volatile too (CREATE FUNCTION makes a function VOLATILE unless it says otherwise).
@@ -183,8 +215,13 @@ class Linter {
   }
 
   private statement(s: Statement): void {
+    // A statement's tree is parsed again when read (source/script.ts releases it): read it
+    // only when a rule can fire. Every rule below needs its kind, except the uuid check,
+    // which needs the function's name in the text; an INSERT matters only with a SELECT.
+    const uuid = UUID_V4.test(s.sql)
+    if (!uuid && (!TREE_KINDS.has(s.kind) || (s.kind === 'InsertStmt' && !SELECT.test(s.sql)))) return
     const n = s.node
-    this.uuidCalls(n)
+    if (uuid) this.uuidCalls(n)
     switch (s.kind) {
       case 'IndexStmt':
         return this.createIndex(n)

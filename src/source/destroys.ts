@@ -20,6 +20,8 @@ const qualified = (parts: (string | undefined)[]) =>
     .join('.')
 
 export function destroyedBy(s: Pick<Statement, 'kind' | 'node'>): Destroyed[] {
+  // The tree is read only for the kinds that can destroy (a released tree is parsed again: see source/script.ts).
+  if (s.kind !== 'DropStmt' && s.kind !== 'AlterTableStmt' && s.kind !== 'TruncateStmt') return []
   const n = s.node as Record<string, unknown>
   if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
     const objects = (n.objects as { List?: { items?: { String?: { sval?: string } }[] } }[]) ?? []

@@ -303,6 +303,7 @@ function buildMigration(c: Candidate, convention: Convention, problems: SourcePr
     kind: s?.kind ?? 'versioned',
     orderKey: s?.orderKey ?? planKey(0),
     checksum: checksum(fileText),
+    textLength: fileText.length,
     file: c.file,
     scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
     convention

@@ -17,6 +17,8 @@ export interface RawStatement {
   end: number
   /** True when a `;` at `end` terminates the statement. */
   terminated: boolean
+  /** UTF-8 byte offset of `start` in the parsed text: where `node`'s locations count from when the statement is parsed alone (parseStatementTree). */
+  startByte: number
 }
 
 export interface ParseError {
@@ -75,7 +77,9 @@ function parser(): typeof import('libpg-query') {
 
 // The wasm parser needs ~20x a statement's size in memory and aborts the whole
 // module past about 1 GB, so big files are parsed in chunks (see parseChunked).
-const DEFAULT_CHUNK_CHARS = 2 * 1024 * 1024
+// The wasm memory never shrinks once grown: 256 KiB chunks keep a 50 MB file's
+// growth to a few MB (2 MiB chunks grew it by about 50 MB; issue 17).
+const DEFAULT_CHUNK_CHARS = 256 * 1024
 const MAX_CHUNK_BYTES = 24 * 1024 * 1024
 
 export interface ParseOptions {
@@ -83,6 +87,24 @@ export interface ParseOptions {
   chunkChars?: number
   /** The largest chunk the parser is given (tests lower it; the parser's own limit otherwise). */
   maxChunkBytes?: number
+  /**
+   * Streams the statements: each is handed to `visit` in order as soon as its parse is
+   * final, then its `node` is dropped (the outcome's statements keep their spans only).
+   * A big file's trees are never all alive together: a chunk's are released before the
+   * next chunk is parsed. On a syntax error, statements before it may have been visited.
+   */
+  visit?: (raw: RawStatement) => void
+}
+
+/** What a streamed statement's `node` becomes once visited. */
+const RELEASED: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
+
+function release(statements: RawStatement[], visit: ((raw: RawStatement) => void) | undefined): void {
+  if (!visit) return
+  for (const s of statements) {
+    visit(s)
+    s.node = RELEASED
+  }
 }
 
 /** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
@@ -91,9 +113,11 @@ export function parseSql(text: string, opts: ParseOptions = {}): ParseOutcome {
   const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES
   if (text.length <= chunkChars) {
     if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(0, maxBytes)
-    return parseOnce(text)
+    const r = parseOnce(text)
+    if (r.ok) release(r.statements, opts.visit)
+    return r
   }
-  return parseChunked(text, chunkChars, maxBytes)
+  return parseChunked(text, chunkChars, maxBytes, opts.visit)
 }
 
 function tooLarge(index: number, maxBytes: number): ParseOutcome {
@@ -127,7 +151,7 @@ function parseOnce(text: string): ParseOutcome {
     // stmt_len excludes the ';' and is absent (or 0) when the statement runs to the end.
     const end = raw.stmt_len ? cursor.toIndex(startByte + raw.stmt_len) : text.length
     const [kind, node] = Object.entries((raw.stmt ?? {}) as Record<string, Record<string, unknown>>)[0] ?? ['Unknown', {}]
-    statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */ })
+    statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */, startByte })
   }
   return { ok: true, statements }
 }
@@ -167,7 +191,7 @@ function cutAt(text: string, pos: number, size: number): { end: number; atLineBr
  * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
  * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
  */
-function parseChunked(text: string, chunkChars: number, maxBytes: number): ParseOutcome {
+function parseChunked(text: string, chunkChars: number, maxBytes: number, visit?: (raw: RawStatement) => void): ParseOutcome {
   const out: RawStatement[] = []
   let pos = 0
   let size = chunkChars
@@ -195,10 +219,12 @@ function parseChunked(text: string, chunkChars: number, maxBytes: number): Parse
     const stmts = r.statements
     for (const s of stmts) {
       if (posBytes > 0) shiftLocations(s.node, posBytes)
+      s.startByte += posBytes
       s.start += pos
       s.end += pos
     }
     if (final) {
+      release(stmts, visit)
       out.push(...stmts)
       break
     }
@@ -209,12 +235,30 @@ function parseChunked(text: string, chunkChars: number, maxBytes: number): Parse
       if (stmts.length === 1 && stmts[0].start > pos) pos = stmts[0].start
       else size *= 2 // one statement that may go on past the cut: take more text
     } else {
-      out.push(...stmts.slice(0, -1))
+      const done = stmts.slice(0, -1)
+      release(done, visit)
+      out.push(...done)
       pos = stmts[stmts.length - 1].start
       size = chunkChars
     }
   }
   return { ok: true, statements: out }
+}
+
+/**
+ * The parse tree of one statement of a parsed text, parsed again from the statement's
+ * own text (`sql`, starting at byte `startByte` of that text): its `location` fields
+ * count from the same place as a tree from the whole text. For trees that were
+ * released after parsing (ParseOptions.visit); the parser must be loaded.
+ */
+export function parseStatementTree(sql: string, startByte: number): { kind: string; node: Record<string, unknown> } {
+  const r = parseSql(sql)
+  if (!r.ok || r.statements.length !== 1) {
+    throw new Error(`pgshift: a statement parsed before no longer parses alone (${r.ok ? `${r.statements.length} statements` : r.error.message}): ${sql.slice(0, 80)}`)
+  }
+  const [s] = r.statements
+  if (startByte > 0) shiftLocations(s.node, startByte)
+  return { kind: s.kind, node: s.node }
 }
 
 /**

@@ -2,7 +2,7 @@
 // how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
 // found before any connection; nothing here throws for bad SQL.
 import { classify, statementLabel } from './classify.js'
-import { ensureParser, parseSql, type ParseError, type ParseOptions, type RawStatement } from './parser.js'
+import { ensureParser, parseSql, parseStatementTree, type ParseError, type ParseOptions, type RawStatement } from './parser.js'
 import { formatPosition, lineMapFor } from './positions.js'
 import type { FilePosition, NonTransactionalReason, ParsedScript, ScriptSource, SourceProblem, Statement } from './types.js'
 
@@ -57,23 +57,34 @@ export function parseScriptSync(source: ScriptSource, opts: ParseScriptOptions =
     problems.push({ file, position: at(nul), code: 'nul-byte', message: `the text holds a NUL character at ${where(nul)}`, hint: 'remove it; SQL text cannot hold NUL' })
     return { script, problems }
   }
-  const parsed = parseSql(text, opts.parse)
+  // Each statement's tree is read here while it is fresh; when released (a big file, or
+  // a big set: releaseTreesWhenParsing), the script keeps its statements' text and facts,
+  // and `node` parses the statement again when a later step reads it (the lint, a safety
+  // copy). At 10,000 pending files, or one 50 MB file, the trees held together were
+  // most of the memory.
+  const statements: Statement[] = []
+  const release = releaseEvery || text.length > BIG_SCRIPT_CHARS
+  let firstHasOptions = false
+  const parsed = parseSql(text, {
+    ...opts.parse,
+    visit: (raw) => {
+      const s = toStatement(source, raw, statements.length, at)
+      if (statements.length === 0) firstHasOptions = hasOptions(raw.node)
+      if (classify(raw.kind, raw.node).copyFromStdin) problems.push(copyProblem(file, s))
+      if (release) releaseTree(s, raw.startByte)
+      statements.push(s)
+    }
+  })
   if (!parsed.ok) {
+    problems.length = 0
     problems.push(parseProblem(source, parsed.error, at, where, opts.parse))
     return { script, problems }
   }
   const spans = parsed.statements
-  const statements = spans.map((raw, index) => toStatement(source, raw, index, at))
   script.statements = statements
   if (statements.length === 0) {
     problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements; delete it or add SQL' })
     return { script, problems }
-  }
-
-  for (const s of statements) {
-    if (classify(s.kind, s.node).copyFromStdin) {
-      problems.push(copyProblem(file, s))
-    }
   }
 
   const directiveReasons = findDirectives(text, spans, at)
@@ -116,7 +127,7 @@ export function parseScriptSync(source: ScriptSource, opts: ParseScriptOptions =
     blocks.length === 1 &&
     blocks[0].begin === first &&
     blocks[0].end === last &&
-    !hasOptions(first) &&
+    !firstHasOptions &&
     directiveReasons.length === 0 &&
     statementReasons.length === 0
   const blockReasons: NonTransactionalReason[] = []
@@ -173,7 +184,49 @@ function toStatement(source: ScriptSource, raw: RawStatement, index: number, at:
 // Postgres whitespace: space, \t, \n, \v, \f, \r.
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13)
 
-const hasOptions = (s: Statement) => Array.isArray(s.node.options) && s.node.options.length > 0
+const hasOptions = (node: Record<string, unknown>) => Array.isArray(node.options) && node.options.length > 0
+
+/** A script this long (a 50 MB seed file) never keeps its trees: they would be most of the memory. */
+const BIG_SCRIPT_CHARS = 256 * 1024
+let releaseEvery = false
+
+/**
+ * Whether the scripts parsed from now on release their statements' trees (the engine
+ * decides, from the size of what may run: engine/parse-needed.ts). Kept trees cost
+ * memory (about 10x the SQL's size); released ones cost a second parse of the
+ * statements a later step reads (the lint: about as much CPU as the first parse).
+ */
+export function releaseTreesWhenParsing(release: boolean): void {
+  releaseEvery = release
+}
+
+/** Statements whose tree was parsed again most recently: a step reads `node` several times in a row. */
+const reparsed = new Map<Statement, Record<string, unknown>>()
+const REPARSED_KEPT = 8
+
+/**
+ * Drops the statement's parse tree: from now on `node` parses `sql` again when read
+ * (parseStatementTree), with locations that count from the script text as before.
+ * Setting `node` stores a plain value again.
+ */
+function releaseTree(s: Statement, startByte: number): void {
+  Object.defineProperty(s, 'node', {
+    enumerable: true,
+    configurable: true,
+    get(this: Statement) {
+      let node = reparsed.get(this)
+      if (!node) {
+        node = parseStatementTree(this.sql, startByte).node
+        if (reparsed.size >= REPARSED_KEPT) reparsed.delete(reparsed.keys().next().value as Statement)
+        reparsed.set(this, node)
+      }
+      return node
+    },
+    set(this: Statement, value: Record<string, unknown>) {
+      Object.defineProperty(this, 'node', { value, writable: true, enumerable: true, configurable: true })
+    }
+  })
+}
 
 /** A statement's span including its `;`. */
 const sendSpan = (raw: RawStatement): [number, number] => [raw.start, raw.terminated ? raw.end + 1 : raw.end]

@@ -128,6 +128,8 @@ export interface Migration {
   orderKey: OrderKey
   /** SHA-256 (hex) of the up script's file text with BOM stripped and CRLF/CR turned into LF. */
   checksum: string
+  /** Length (UTF-16 units) of the up file's text: what parsing it will hold, known before parsing (engine/parse-needed.ts). */
+  textLength?: number
   /** The up script's file, workspace-relative: known without parsing. */
   file: string
   /** The files holding a down and a verify script (the up file itself for dbmate/goose sections): known without parsing. */

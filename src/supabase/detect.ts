@@ -23,6 +23,8 @@ function names(list: unknown): string[] {
   return ((list as Array<{ String?: { sval?: string } }>) ?? []).map((x) => x.String?.sval ?? '')
 }
 
+const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt'])
+
 export function ownObjects(scripts: ParsedScript[]): OwnObjects {
   const own: OwnObjects = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() }
   const note = (map: Map<string, string>, key: string, script: ParsedScript, s: Statement) => {
@@ -30,6 +32,8 @@ export function ownObjects(scripts: ParsedScript[]): OwnObjects {
   }
   for (const script of scripts) {
     for (const s of script.statements) {
+      // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
+      if (!OWN_KINDS.has(s.kind)) continue
       const n = s.node
       switch (s.kind) {
         case 'CreateRoleStmt':

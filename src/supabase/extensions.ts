@@ -59,8 +59,12 @@ export function createdExtensions(scripts: ParsedScript[]): ExtensionUse[] {
   return out
 }
 
+const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt'])
+
 /** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
 export function extensionOf(s: Statement): string[] {
+  // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
+  if (!EXTENSION_KINDS.has(s.kind)) return []
   const n = s.node
   if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string') return [n.extname]
   if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_EXTENSION') {
