@@ -1,5 +1,7 @@
 // The bundled CLI (dist/cli/index.js) on Node 24: same engine, compiler-style output, exit codes.
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
@@ -64,4 +66,23 @@ test('a refusal exits 2 and a bad flag or input exits 64, naming it', async () =
   const badFlag = pgshift(ws, ['apply', '--lock-timout', '1s'])
   expect(badFlag.code).toBe(64)
   expect(badFlag.stderr).toMatch(/lock-timout/)
+})
+
+test('fleet-plan prints the matrices with the secret names the legs read; a bad targets file exits 64 naming the target and field', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'pgshift-cli-fleet-'))
+  writeFileSync(join(ws, 'pgshift.targets.yml'), 'targets:\n  - { name: canary, secret: DB_CANARY, wave: 0 }\n  - { name: acme, env: ACME_URL, labels: { region: eu } }\n')
+  const plan = pgshift(ws, ['fleet-plan'])
+  expect([plan.code, plan.stderr]).toEqual([0, 'wave 0 (canaries): 1 target: canary\nwave 1: 1 target: acme\n'])
+  expect(JSON.parse(plan.stdout)).toEqual({
+    matrix: {
+      '0': { include: [{ target: 'canary', secret: 'DB_CANARY', env: '', wave: 0, kind: 'database', labels: {} }] },
+      '1': { include: [{ target: 'acme', secret: '', env: 'ACME_URL', wave: 1, kind: 'database', labels: { region: 'eu' } }] }
+    },
+    waves: [0, 1]
+  })
+  writeFileSync(join(ws, 'pgshift.targets.yml'), 'targets:\n  - { name: canary, secret: "postgres://u:hunter22@h/db", wave: 0 }\n')
+  const bad = pgshift(ws, ['fleet-plan'])
+  expect(bad.code).toBe(64)
+  expect(bad.stderr).toMatch(/targets\[0\] \(canary\): secret: expected the name of a repository or environment secret/)
+  expect(bad.stderr + bad.stdout).not.toContain('hunter22')
 })

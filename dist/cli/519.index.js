@@ -624,7 +624,10 @@ async function runFleetCli(settings, ctx, json) {
         const fleet = loadTargets(settings.workspace, settings.targetsFile);
         if (settings.mode === 'fleet-plan') {
             const plan = fleetPlan(fleet);
-            out(`${JSON.stringify({ matrix: plan.matrix, waves: plan.waves }, null, json ? 2 : undefined)}\n`);
+            // Each value redacted on its own: redact() over the whole JSON masks every `"secret": ...`
+            // value, and the legs need the secret's name (the targets schema refuses a URL there).
+            const matrix = JSON.parse(JSON.stringify(plan.matrix), (_k, v) => (typeof v === 'string' ? (0,redact/* redact */.E$)(v) : v));
+            process.stdout.write(`${JSON.stringify({ matrix, waves: plan.waves }, null, json ? 2 : undefined)}\n`);
             for (const line of plan.lines)
                 process.stderr.write(`${(0,redact/* redact */.E$)(line)}\n`);
             return 0;
