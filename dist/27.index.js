@@ -110,8 +110,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 71 modules
-var engine_run = __webpack_require__(2486);
+// EXTERNAL MODULE: ./src/engine/run.ts + 72 modules
+var engine_run = __webpack_require__(7592);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -1849,7 +1849,11 @@ function supabaseNetworkWarnings(t, env = process.env) {
         `${t.host} is a Supabase direct host, which has only an IPv6 address (without the IPv4 add-on), and GitHub-hosted runners have no IPv6: if the connection fails with ENETUNREACH, use the session pooler instead, ${sessionPoolerUrl(t)} (Supabase dashboard > Connect > Session pooler).`
     ];
 }
-function emptyUrlError() {
+/** In Actions, the likely cause (a secret a fork PR does not get); for a local user, the flag and the variable. */
+function emptyUrlError(env = process.env) {
+    if (env.GITHUB_ACTIONS !== 'true') {
+        return new ConnectionError('empty-url', 'The database URL is empty.', 'Pass it as --database-url postgres://USER:PASSWORD@HOST:PORT/DATABASE or set DATABASE_URL. pgshift never falls back to localhost or PG* variables.');
+    }
     return new ConnectionError('empty-url', 'The database URL is empty. On pull requests from forks and on Dependabot pull requests GitHub does not give the workflow any secrets, so `${{ secrets.X }}` is empty there.', 'Check that the secret exists (repository or environment secrets), that its name is spelled the same in the workflow, and that it is passed as the `database-url` input (CLI: --database-url or DATABASE_URL). For fork and Dependabot PRs, skip this step or use an ephemeral database: pgshift never falls back to localhost or PG* variables.');
 }
 /** Parses a `postgres://` / `postgresql://` URL and checks it (pooler mode, sslmode, host). Registers its secrets for redaction. */
@@ -2226,7 +2230,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 2486:
+/***/ 7592:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2711,10 +2715,10 @@ async function queryCountingStatements(client, sql) {
     // node-postgres emits each protocol message on its connection; this listener is ours alone.
     const connection = client.connection;
     let completed = 0;
-    const onComplete = () => {
+    const count = () => {
         completed++;
     };
-    connection.on('commandComplete', onComplete);
+    connection.on('commandComplete', count);
     try {
         const res = (await client.query({ text: sql, rowMode: 'array' }));
         return { results: Array.isArray(res) ? res : [res], completed };
@@ -2723,7 +2727,7 @@ async function queryCountingStatements(client, sql) {
         return { results: [], error, completed };
     }
     finally {
-        connection.off('commandComplete', onComplete);
+        connection.off('commandComplete', count);
     }
 }
 
@@ -3114,6 +3118,16 @@ var plan = __webpack_require__(955);
 
 
 const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
+function point(ctx, script, s, transaction = false) {
+    if (!ctx.cursor || !s)
+        return;
+    ctx.cursor.file = script.source.file;
+    ctx.cursor.line = s.position.line;
+    ctx.cursor.statement = transaction ? undefined : s.index + 1;
+    ctx.cursor.total = script.statements.length;
+    ctx.cursor.transaction = transaction;
+}
 /** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
 function retryDelayMs(attempt) {
     const base = Math.min(1000 * 2 ** (attempt - 1), 30_000);
@@ -3267,6 +3281,7 @@ async function executeDown(ctx, m) {
         for (const s of down.statements) {
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, down, s);
             await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
@@ -3303,6 +3318,7 @@ async function executeHook(ctx, script) {
                 continue;
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
+            point(ctx, script, s);
             await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             try {
                 await ctx.client.query(s.sql);
@@ -3357,6 +3373,9 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const started = performance.now();
     let retries = 0;
     for (;;) {
+        // One round trip: the server reports statements as they complete only at the end, so
+        // the heartbeat names the transaction's first statement and says it is one transaction.
+        point(ctx, script, sent[0], true);
         const { error, completed, results } = await queryCountingStatements(ctx.client, sql);
         if (!error) {
             const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : [];
@@ -3446,6 +3465,7 @@ async function runStatements(ctx, run) {
             const s = statements[i];
             if (ctx.isCancelled())
                 throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, script, s);
             // The run guard before every statement: each one outside a BEGIN block commits on its own.
             await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
             for (;;) {
@@ -3543,6 +3563,56 @@ async function invalidIndexes(client, statement) {
     }
     catch {
         return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
+// A migration that runs long says it is alive (issue 19): every interval (10 s by
+// default; PGSHIFT_HEARTBEAT, a duration such as 500ms or 30s, or off) one line with
+// the time so far and the statement running now, file:line. A file that runs as one
+// transaction is sent in one round trip, so there the line names the transaction's
+// first statement and says so; statement-by-statement files name the exact statement. The CLI prints it under
+// the migration's title; the action logs it inside the migration's log group.
+
+const DEFAULT_HEARTBEAT_MS = 10_000;
+function heartbeatMs(env = process.env) {
+    const v = (env.PGSHIFT_HEARTBEAT ?? '').trim().toLowerCase();
+    if (v === '')
+        return DEFAULT_HEARTBEAT_MS;
+    if (v === 'off' || v === '0')
+        return 0;
+    const ms = (0,src_settings/* parseDuration */.E9)(v);
+    return ms === undefined ? DEFAULT_HEARTBEAT_MS : Math.max(100, ms);
+}
+function heartbeatText(label, elapsedMs, c) {
+    const where = c.line ? `${c.file}:${c.line}` : c.file;
+    const which = c.transaction
+        ? `one transaction of ${c.total ?? '?'} statement${c.total === 1 ? '' : 's'} from `
+        : c.statement
+            ? `statement ${c.statement}${c.total ? ` of ${c.total}` : ''} at `
+            : 'at ';
+    return `${label}: still running after ${Math.round(elapsedMs / 1000)} s, ${which}${where}`;
+}
+/** Runs `fn` with a cursor it can move; every interval, logs where it is. */
+async function withHeartbeat(log, label, file, fn) {
+    const cursor = { file };
+    const every = heartbeatMs();
+    if (every === 0)
+        return fn(cursor);
+    const started = performance.now();
+    const timer = setInterval(() => {
+        const text = heartbeatText(label, performance.now() - started, cursor);
+        if (log.heartbeat)
+            log.heartbeat(text);
+        else
+            log.info(text);
+    }, every);
+    timer.unref();
+    try {
+        return await fn(cursor);
+    }
+    finally {
+        clearInterval(timer);
     }
 }
 
@@ -3948,6 +4018,7 @@ function failOnHook(ctx, error, kept) {
 
 
 
+
 /** Marks every run as skipped (a hook failed before the first one). */
 function skipAll(ctx, runs) {
     const byIdentity = new Map(ctx.report.migrations.map((r) => [r.identity, r]));
@@ -3976,7 +4047,8 @@ async function applyPending(ctx, exec, runs, opts = {}) {
         }
         const identity = run.migration.identity;
         const one = async () => {
-            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run));
+            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ??
+                (await withHeartbeat(log, identity, run.migration.up.source.file, (cursor) => executeMigration({ ...exec, cursor }, run)));
             if (o.connectionLost && !ctx.isCancelled())
                 o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
@@ -8022,6 +8094,7 @@ async function chooseRollbackRange(ctx) {
 
 
 
+
 /** Fills report.rolledBack; the result of the down that failed, if one did. */
 async function runDowns(ctx, exec, range) {
     const { report } = ctx;
@@ -8037,7 +8110,8 @@ async function runDowns(ctx, exec, range) {
         }
         const down = m.down;
         const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-            let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m));
+            let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ??
+                (await withHeartbeat(ctx.log, `rollback ${m.identity}`, down.source.file, (cursor) => executeDown({ ...exec, cursor }, m)));
             if (r.connectionLost && !ctx.isCancelled())
                 r = await reconcileLostConnection(ctx, exec, m, r, 'down');
             ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started });
@@ -8235,7 +8309,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2486));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7592));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -12195,13 +12269,14 @@ function adviceCell(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
 /* harmony export */   GN: () => (/* binding */ SettingsError),
 /* harmony export */   O3: () => (/* binding */ engineSettings),
 /* harmony export */   P$: () => (/* binding */ parseSettings),
 /* harmony export */   fA: () => (/* binding */ ACTION_INPUT_NAMES),
 /* harmony export */   nc: () => (/* binding */ DEFAULT_DIRS)
 /* harmony export */ });
-/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, parseDuration, MAX_DURATION_MS, DEFAULTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
+/* unused harmony exports ENGINE_MODES, FLEET_MODES, MODES, isEngineMode, HISTORY_MODES, CONVENTIONS, LINT_LEVELS, BACKUP_LEVELS, SHIM_EXTENSION_MODES, MAX_DURATION_MS, DEFAULTS, BOOLEAN_INPUTS, GITHUB_INPUT_NAMES, settingsSchema, INPUT_NAMES, resolveDefaultDir */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8532);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
@@ -12394,6 +12469,10 @@ const DEFAULTS = {
     'fleet-reports-dir': '',
     'fleet-wave': ''
 };
+/** The inputs that are booleans (true/false defaults): the CLI takes them bare (`--test-rollback`) or as `--test-rollback=false`. */
+const BOOLEAN_INPUTS = Object.entries(DEFAULTS)
+    .filter(([, v]) => v === 'true' || v === 'false')
+    .map(([k]) => k);
 /** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
 const GITHUB_INPUT_NAMES = ['comment', 'github-token', 'comment-key', 'allow-untrusted'];
 const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
@@ -12477,28 +12556,14 @@ function parseSettings(raw, workspace) {
         merged[name] = v === undefined || v.trim() === '' ? (DEFAULTS[name] ?? '') : v.trim();
     }
     const parsed = settingsSchema.safeParse(merged);
-    if (!parsed.success) {
-        throw new SettingsError(parsed.error.issues.map((i) => (i.message.includes(':') ? i.message : `${String(i.path[0])}: ${i.message}`)));
-    }
-    const s = parsed.data;
-    const problems = [];
-    if (s['lock-timeout'] <= 0)
-        problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`);
-    const stepsRaw = merged.steps ?? '';
-    if (stepsRaw !== '' && !/^\s*[1-9]\d{0,5}\s*$/.test(stepsRaw))
-        problems.push(`steps: '${stepsRaw}' is not a whole number of migrations to roll back, e.g. 1`);
-    if (stepsRaw !== '' && s['to-version'] !== '')
-        problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`);
-    if (s['dry-run'] && s.mode !== 'rollback')
-        problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`);
-    if (s['test-rollback'] && s.mode !== 'apply')
-        problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`);
-    if (s.base !== 'auto' && s.base !== 'off' && !['apply', 'dry-run', 'plan'].includes(s.mode))
-        problems.push(`base: '${s.base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${s.mode}`);
-    if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim'])
-        problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`);
-    if (problems.length)
+    // Every problem at once (issue 19): the schema's, then the combinations, checked on
+    // the raw strings so that they are reported even when a field is itself invalid.
+    const problems = parsed.success ? [] : parsed.error.issues.map((i) => (i.message.includes(':') ? i.message : `${String(i.path[0])}: ${i.message}`));
+    problems.push(...combinationProblems(merged));
+    if (!parsed.success || problems.length)
         throw new SettingsError(problems);
+    const s = parsed.data;
+    const stepsRaw = merged.steps ?? '';
     return Object.freeze({
         databaseUrl: s['database-url'],
         mode: s.mode,
@@ -12541,6 +12606,29 @@ function parseSettings(raw, workspace) {
             allowUntrusted: s['allow-untrusted']
         })
     });
+}
+/** Inputs that are valid alone and not together; on the raw strings (a bad value of one field does not hide these). */
+function combinationProblems(merged) {
+    const on = (name) => ['true', 'yes', '1', 'on'].includes((merged[name] ?? '').toLowerCase());
+    const mode = merged.mode ?? 'plan';
+    const problems = [];
+    if (parseDuration(merged['lock-timeout'] ?? '') === 0)
+        problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`);
+    const stepsRaw = merged.steps ?? '';
+    if (stepsRaw !== '' && !/^\s*[1-9]\d{0,5}\s*$/.test(stepsRaw))
+        problems.push(`steps: '${stepsRaw}' is not a whole number of migrations to roll back, e.g. 1`);
+    if (stepsRaw !== '' && (merged['to-version'] ?? '') !== '')
+        problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${merged['to-version']}')`);
+    if (on('dry-run') && mode !== 'rollback')
+        problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`);
+    if (on('test-rollback') && mode !== 'apply')
+        problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${mode}`);
+    const base = merged.base ?? 'auto';
+    if (base !== 'auto' && base !== 'off' && !['apply', 'dry-run', 'plan'].includes(mode))
+        problems.push(`base: '${base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${mode}`);
+    if (merged['supabase-shim-extensions'] === 'stub' && !on('supabase-shim'))
+        problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`);
+    return problems;
 }
 /** The first of the conventional directories that exists; `migrations` when none does (discovery then says so). */
 function resolveDefaultDir(workspace) {

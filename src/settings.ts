@@ -203,6 +203,11 @@ export const DEFAULTS = {
   'fleet-wave': ''
 } as const
 
+/** The inputs that are booleans (true/false defaults): the CLI takes them bare (`--test-rollback`) or as `--test-rollback=false`. */
+export const BOOLEAN_INPUTS: readonly string[] = Object.entries(DEFAULTS)
+  .filter(([, v]) => v === 'true' || v === 'false')
+  .map(([k]) => k)
+
 /** Inputs that only the action reads (the PR comment and the trigger guard); the CLI has no flags for them. */
 export const GITHUB_INPUT_NAMES = ['comment', 'github-token', 'comment-key', 'allow-untrusted'] as const
 
@@ -367,20 +372,13 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
     merged[name] = v === undefined || v.trim() === '' ? ((DEFAULTS as Record<string, string>)[name] ?? '') : v.trim()
   }
   const parsed = settingsSchema.safeParse(merged)
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => (i.message.includes(':') ? i.message : `${String(i.path[0])}: ${i.message}`)))
-  }
+  // Every problem at once (issue 19): the schema's, then the combinations, checked on
+  // the raw strings so that they are reported even when a field is itself invalid.
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => (i.message.includes(':') ? i.message : `${String(i.path[0])}: ${i.message}`))
+  problems.push(...combinationProblems(merged))
+  if (!parsed.success || problems.length) throw new SettingsError(problems)
   const s = parsed.data
-  const problems: string[] = []
-  if (s['lock-timeout'] <= 0) problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`)
   const stepsRaw = merged.steps ?? ''
-  if (stepsRaw !== '' && !/^\s*[1-9]\d{0,5}\s*$/.test(stepsRaw)) problems.push(`steps: '${stepsRaw}' is not a whole number of migrations to roll back, e.g. 1`)
-  if (stepsRaw !== '' && s['to-version'] !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${s['to-version']}')`)
-  if (s['dry-run'] && s.mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
-  if (s['test-rollback'] && s.mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${s.mode}`)
-  if (s.base !== 'auto' && s.base !== 'off' && !['apply', 'dry-run', 'plan'].includes(s.mode)) problems.push(`base: '${s.base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${s.mode}`)
-  if (s['supabase-shim-extensions'] === 'stub' && !s['supabase-shim']) problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`)
-  if (problems.length) throw new SettingsError(problems)
   return Object.freeze({
     databaseUrl: s['database-url'],
     mode: s.mode,
@@ -423,6 +421,23 @@ export function parseSettings(raw: Partial<Record<InputName, string | undefined>
       allowUntrusted: s['allow-untrusted']
     })
   })
+}
+
+/** Inputs that are valid alone and not together; on the raw strings (a bad value of one field does not hide these). */
+function combinationProblems(merged: Record<string, string>): string[] {
+  const on = (name: string) => ['true', 'yes', '1', 'on'].includes((merged[name] ?? '').toLowerCase())
+  const mode = merged.mode ?? 'plan'
+  const problems: string[] = []
+  if (parseDuration(merged['lock-timeout'] ?? '') === 0) problems.push(`lock-timeout: '${merged['lock-timeout']}' must be above zero, e.g. 5s`)
+  const stepsRaw = merged.steps ?? ''
+  if (stepsRaw !== '' && !/^\s*[1-9]\d{0,5}\s*$/.test(stepsRaw)) problems.push(`steps: '${stepsRaw}' is not a whole number of migrations to roll back, e.g. 1`)
+  if (stepsRaw !== '' && (merged['to-version'] ?? '') !== '') problems.push(`steps and to-version: give one rollback target, not both (steps: '${stepsRaw}', to-version: '${merged['to-version']}')`)
+  if (on('dry-run') && mode !== 'rollback') problems.push(`dry-run: 'true' previews a rollback; for an apply preview use mode: dry-run`)
+  if (on('test-rollback') && mode !== 'apply') problems.push(`test-rollback: 'true' goes with mode: apply (on an ephemeral database), not mode: ${mode}`)
+  const base = merged.base ?? 'auto'
+  if (base !== 'auto' && base !== 'off' && !['apply', 'dry-run', 'plan'].includes(mode)) problems.push(`base: '${base}' goes with mode apply, dry-run or plan (a PR check), not mode: ${mode}`)
+  if (merged['supabase-shim-extensions'] === 'stub' && !on('supabase-shim')) problems.push(`supabase-shim-extensions: 'stub' goes with supabase-shim: true (the shim creates the stubs)`)
+  return problems
 }
 
 /** The first of the conventional directories that exists; `migrations` when none does (discovery then says so). */

@@ -4,9 +4,11 @@ import { progressText, runPgshift, type RunLogger } from '../engine/run.js'
 import type { RunReport } from '../engine/report.js'
 import { redact, redactDeep, registerDatabaseUrl } from '../report/redact.js'
 import { renderText } from '../report/text.js'
-import { parseSettings, SettingsError } from '../settings.js'
+import { parseSettings, SettingsError, MODES } from '../settings.js'
 import { VERSION } from '../version.js'
 import { parseCliArgs, UsageError, USAGE } from './args.js'
+import { isMode, modeHelp } from './help.js'
+import { inputProblems } from './input-problems.js'
 
 const err = (s: string) => process.stderr.write(`${redact(s)}\n`)
 
@@ -46,6 +48,12 @@ const logger: RunLogger = {
       endLine()
     }
   },
+  // A long migration's "still running" line: it breaks the title's open line, and the progress repeats the title.
+  heartbeat: (m) => {
+    if (openLine !== undefined) process.stderr.write('\n')
+    openLine = undefined
+    err(`  ${m}`)
+  },
   progress: (p) => {
     const head = openLine === undefined ? `[${p.index}/${p.total}] ${p.title} ` : ' '
     process.stderr.write(`${redact(head + progressText(p))}\n`)
@@ -65,7 +73,12 @@ async function main(): Promise<number> {
     return EXIT.usage
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`)
+    const mode = args.helpMode
+    if (mode !== undefined && !isMode(mode)) {
+      err(`pgshift: help: '${mode}' is not a mode; expected one of ${MODES.join(' | ')}`)
+      return EXIT.usage
+    }
+    process.stdout.write(`${mode ? modeHelp(mode) : USAGE}\n`)
     return EXIT.ok
   }
   if (args.version) {
@@ -74,15 +87,21 @@ async function main(): Promise<number> {
   }
   registerDatabaseUrl(args.raw['database-url'] ?? '')
   registerDatabaseUrl(args.raw['expected-database-url'] ?? '')
+  // Every input problem at once, then exit 64 (the settings schema's, the URL's, the directory's).
   let settings
+  const problems: string[] = []
   try {
     settings = parseSettings(args.raw, process.cwd())
   } catch (e) {
-    if (e instanceof SettingsError || e instanceof UsageError) {
-      err(`pgshift: ${e.message}`)
-      return EXIT.usage
-    }
-    throw e
+    if (e instanceof SettingsError) problems.push(...e.problems)
+    else if (e instanceof UsageError) problems.push(e.message)
+    else throw e
+  }
+  problems.push(...inputProblems(args.raw, settings, process.cwd()))
+  if (problems.length || !settings) {
+    err(problems.length === 1 ? `pgshift: ${problems[0]}` : `pgshift: invalid input:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    err('Run pgshift help <mode> for its flags.')
+    return EXIT.usage
   }
   const ac = new AbortController()
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort())

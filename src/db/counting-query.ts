@@ -14,16 +14,16 @@ export async function queryCountingStatements(client: pg.Client, sql: string): P
   // node-postgres emits each protocol message on its connection; this listener is ours alone.
   const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
   let completed = 0
-  const onComplete = () => {
+  const count = () => {
     completed++
   }
-  connection.on('commandComplete', onComplete)
+  connection.on('commandComplete', count)
   try {
     const res = (await client.query({ text: sql, rowMode: 'array' })) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[]
     return { results: Array.isArray(res) ? res : [res], completed }
   } catch (error) {
     return { results: [], error, completed }
   } finally {
-    connection.off('commandComplete', onComplete)
+    connection.off('commandComplete', count)
   }
 }

@@ -170,7 +170,15 @@ export function supabaseNetworkWarnings(t: ConnectionTarget, env: NodeJS.Process
   ]
 }
 
-export function emptyUrlError(): ConnectionError {
+/** In Actions, the likely cause (a secret a fork PR does not get); for a local user, the flag and the variable. */
+export function emptyUrlError(env: NodeJS.ProcessEnv = process.env): ConnectionError {
+  if (env.GITHUB_ACTIONS !== 'true') {
+    return new ConnectionError(
+      'empty-url',
+      'The database URL is empty.',
+      'Pass it as --database-url postgres://USER:PASSWORD@HOST:PORT/DATABASE or set DATABASE_URL. pgshift never falls back to localhost or PG* variables.'
+    )
+  }
   return new ConnectionError(
     'empty-url',
     'The database URL is empty. On pull requests from forks and on Dependabot pull requests GitHub does not give the workflow any secrets, so `${{ secrets.X }}` is empty there.',

@@ -20,6 +20,7 @@ import { deleteSupabaseRowSql, insertSupabaseRowSql, type SupabaseEntry } from '
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
 import type { LockTaken, MappedError } from './report.js'
+import type { ExecCursor } from './heartbeat.js'
 
 export interface ExecContext {
   client: pg.Client
@@ -35,6 +36,8 @@ export interface ExecContext {
   /** The run lock: checked on the server before every commit (runGuardSql). Absent for a run without one. */
   runLock?: RunLock
   onRetry?: (attempt: number, delayMs: number, reason: string) => void
+  /** Moved to the statement running now, for the heartbeat line (heartbeat.ts). */
+  cursor?: ExecCursor
   /**
    * Read the locks each transactional migration took (pg_locks, just before its
    * COMMIT), keeping those on these pre-existing relations. Set on ephemeral
@@ -66,6 +69,16 @@ export interface ExecOutcome {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
+function point(ctx: ExecContext, script: ParsedScript, s: Statement | undefined, transaction = false): void {
+  if (!ctx.cursor || !s) return
+  ctx.cursor.file = script.source.file
+  ctx.cursor.line = s.position.line
+  ctx.cursor.statement = transaction ? undefined : s.index + 1
+  ctx.cursor.total = script.statements.length
+  ctx.cursor.transaction = transaction
+}
 
 /** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
 export function retryDelayMs(attempt: number): number {
@@ -231,6 +244,7 @@ export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecO
   try {
     for (const s of down.statements) {
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
+      point(ctx, down, s)
       await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       try {
         await ctx.client.query(s.sql)
@@ -263,6 +277,7 @@ export async function executeHook(ctx: ExecContext, script: ParsedScript): Promi
     for (const s of script.statements) {
       if (s.strippedWrapper) continue
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index })
+      point(ctx, script, s)
       await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       try {
         await ctx.client.query(s.sql)
@@ -317,6 +332,9 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: 
   const started = performance.now()
   let retries = 0
   for (;;) {
+    // One round trip: the server reports statements as they complete only at the end, so
+    // the heartbeat names the transaction's first statement and says it is one transaction.
+    point(ctx, script, sent[0], true)
     const { error, completed, results } = await queryCountingStatements(ctx.client, sql)
     if (!error) {
       const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : []
@@ -404,6 +422,7 @@ async function runStatements(ctx: ExecContext, run: PlannedRun): Promise<ExecOut
     for (let i = run.resumeFrom; i < statements.length; i++) {
       const s = statements[i] as Statement
       if (ctx.isCancelled()) throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' })
+      point(ctx, script, s)
       // The run guard before every statement: each one outside a BEGIN block commits on its own.
       await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`)
       for (;;) {

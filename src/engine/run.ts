@@ -56,6 +56,8 @@ export interface RunLogger {
    * group, the CLI completes the group's line: `[3/40] 003_x applied in 120 ms (elapsed 4.2 s)`.
    */
   progress(p: Progress): void
+  /** A long migration's "still running" line (src/engine/heartbeat.ts); info when absent. */
+  heartbeat?(message: string): void
 }
 
 /** `applied in 120 ms (elapsed 4.2 s)`. */

@@ -6,6 +6,7 @@ import { executeMigration, type ExecContext } from '../executor.js'
 import type { ModeContext } from '../modes/context.js'
 import type { PlannedRun } from '../plan.js'
 import type { MappedError, MigrationResult } from '../report.js'
+import { withHeartbeat } from '../heartbeat.js'
 import { safetyCopiesBefore } from './backup.js'
 import { reconcileLostConnection } from './reconcile-lost-connection.js'
 import { runHook } from './run-hooks.js'
@@ -45,7 +46,9 @@ export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: Pl
     }
     const identity = run.migration.identity
     const one = async () => {
-      let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ?? (await executeMigration(exec, run))
+      let o =
+        (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ??
+        (await withHeartbeat(log, identity, run.migration.up.source.file, (cursor) => executeMigration({ ...exec, cursor }, run)))
       if (o.connectionLost && !ctx.isCancelled()) o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up')
       const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`
       if (!opts.quiet || !o.ok) log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started })

@@ -5,6 +5,7 @@ import type { Migration } from '../../source/types.js'
 import { executeDown, type ExecContext } from '../executor.js'
 import type { ModeContext } from '../modes/context.js'
 import type { MigrationResult } from '../report.js'
+import { withHeartbeat } from '../heartbeat.js'
 import { safetyCopiesBefore } from './backup.js'
 import { reconcileLostConnection } from './reconcile-lost-connection.js'
 
@@ -23,7 +24,9 @@ export async function runDowns(ctx: ModeContext, exec: ExecContext, range: Migra
     }
     const down = m.down as NonNullable<Migration['down']>
     const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-      let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ?? (await executeDown(exec, m))
+      let r =
+        (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ??
+        (await withHeartbeat(ctx.log, `rollback ${m.identity}`, down.source.file, (cursor) => executeDown({ ...exec, cursor }, m)))
       if (r.connectionLost && !ctx.isCancelled()) r = await reconcileLostConnection(ctx, exec, m, r, 'down')
       ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started })
       return r
