@@ -2566,8 +2566,8 @@ var files = __webpack_require__(3206);
 var lazy = __webpack_require__(427);
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
-// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
-var source_script = __webpack_require__(6639);
+// EXTERNAL MODULE: ./src/source/script.ts
+var source_script = __webpack_require__(1178);
 ;// CONCATENATED MODULE: ./src/source/preludes.ts
 // Preludes (DESIGN 5): directories of SQL that must run once before the first
 // migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
@@ -2867,7 +2867,8 @@ function checkExtensions(uses, available, mode) {
 /** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
 function missingExtensionsMessage(missing, mode, serverVersion) {
     const names = [...new Set(missing.map((m) => m.name))];
-    const where = missing.map((m) => `${m.name} (${(0,positions/* formatPosition */.Ld)(m.file, m.position)})`).join(', ');
+    // Each extension once, with every place that creates it (a set may create one in two files).
+    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => (0,positions/* formatPosition */.Ld)(m.file, m.position)).join(', ')})`).join(', ');
     const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
     const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
     const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
@@ -7145,7 +7146,10 @@ function notePartialPreview(ctx, items, out, what = 'migration') {
     // No log line: the warning reaches the log once, as an annotation (action) or a `warning:` line (CLI).
 }
 
+// EXTERNAL MODULE: ./src/source/classify.ts
+var classify = __webpack_require__(4584);
 ;// CONCATENATED MODULE: ./src/engine/preview.ts
+
 
 
 
@@ -7178,9 +7182,8 @@ function timeoutsSql(ctx) {
 function resetStatements(ctx) {
     return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
 }
-function label(s) {
-    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-}
+/** The statement's whole command tag (CREATE TRIGGER, CREATE INDEX), for the timings. */
+const label = (s) => (0,classify/* commandTag */.cc)(s);
 const MARKER = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8';
 /** The message for one migration, and what each of its statements is. */
 function previewMessage(ctx, item, first, lockSql, timings) {
@@ -7749,7 +7752,7 @@ async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
         return false;
     if (failed) {
         report.status = 'failed';
-        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
+        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
         report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
     }
     else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
@@ -12061,8 +12064,11 @@ function renderText(report, opts = {}) {
     }
     // Lint findings, compiler-style, suppressed ones last.
     const lint = [...(report.lint ?? []).filter((f) => !f.suppressed), ...(report.lint ?? []).filter((f) => f.suppressed)];
+    // An error only when it refused the run (lint: error); on a run that went ahead (an apply that
+    // succeeded) a finding is a warning, as its annotation is.
+    const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'));
     for (const f of lint) {
-        const level = f.suppressed ? 'note' : f.severity;
+        const level = f.suppressed ? 'note' : refusedByLint ? f.severity : 'warning';
         out.push('', `${clean(f.file)}:${f.line}:${f.col}: ${(f.suppressed ? p.dim : level === 'error' ? p.red : p.yellow)(`${level}:`)} ${clean(f.message)} [${clean(f.rule)}]${f.suppressed ? ` (suppressed: ${clean(f.suppressed)})` : ''}`);
         out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`);
     }
@@ -12659,6 +12665,183 @@ function checksum(text) {
 
 /***/ }),
 
+/***/ 4584:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L8: () => (/* binding */ classify),
+/* harmony export */   OQ: () => (/* binding */ statementLabel),
+/* harmony export */   cc: () => (/* binding */ commandTag)
+/* harmony export */ });
+const defElems = (list) => Array.isArray(list) ? list.map((d) => d.DefElem).filter((d) => !!d) : [];
+/** The boolean value of an option written `name`, `name true`, `name = off`... */
+function optionOn(def) {
+    const arg = def.arg;
+    if (!arg)
+        return true;
+    if ('Boolean' in arg)
+        return !!arg.Boolean.boolval;
+    if ('Integer' in arg)
+        return !!arg.Integer.ival;
+    if ('String' in arg)
+        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+    return true;
+}
+const option = (list, name) => defElems(list).find((d) => d.defname === name);
+const TRANSACTION_KINDS = {
+    TRANS_STMT_BEGIN: 'begin',
+    TRANS_STMT_START: 'begin',
+    TRANS_STMT_COMMIT: 'commit',
+    TRANS_STMT_ROLLBACK: 'rollback',
+    TRANS_STMT_SAVEPOINT: 'savepoint',
+    TRANS_STMT_RELEASE: 'savepoint',
+    TRANS_STMT_ROLLBACK_TO: 'savepoint',
+    TRANS_STMT_PREPARE: 'other',
+    TRANS_STMT_COMMIT_PREPARED: 'other',
+    TRANS_STMT_ROLLBACK_PREPARED: 'other'
+};
+function classify(kind, node) {
+    switch (kind) {
+        case 'TransactionStmt': {
+            let tc = TRANSACTION_KINDS[String(node.kind)] ?? 'other';
+            // COMMIT AND CHAIN commits and opens a new transaction: never a plain wrapper end.
+            if (tc === 'commit' && node.chain)
+                tc = 'other';
+            return { transactionControl: tc };
+        }
+        case 'IndexStmt':
+            return node.concurrent ? { nonTransactional: 'CREATE INDEX CONCURRENTLY' } : {};
+        case 'DropStmt':
+            return node.concurrent ? { nonTransactional: 'DROP INDEX CONCURRENTLY' } : {};
+        case 'ReindexStmt': {
+            const conc = option(node.params, 'concurrently');
+            if (conc && optionOn(conc))
+                return { nonTransactional: 'REINDEX CONCURRENTLY' };
+            // Postgres refuses these three in a transaction block.
+            const multi = {
+                REINDEX_OBJECT_SCHEMA: 'REINDEX SCHEMA',
+                REINDEX_OBJECT_SYSTEM: 'REINDEX SYSTEM',
+                REINDEX_OBJECT_DATABASE: 'REINDEX DATABASE'
+            };
+            const what = multi[String(node.kind)];
+            return what ? { nonTransactional: what } : {};
+        }
+        case 'VacuumStmt':
+            // Plain ANALYZE is a VacuumStmt too, and runs fine in a transaction.
+            return node.is_vacuumcmd ? { nonTransactional: 'VACUUM' } : {};
+        case 'AlterSystemStmt':
+            return { nonTransactional: 'ALTER SYSTEM' };
+        case 'CreatedbStmt':
+            return { nonTransactional: 'CREATE DATABASE' };
+        case 'DropdbStmt':
+            return { nonTransactional: 'DROP DATABASE' };
+        case 'AlterDatabaseStmt':
+            return option(node.options, 'tablespace') ? { nonTransactional: 'ALTER DATABASE ... SET TABLESPACE' } : {};
+        case 'CreateTableSpaceStmt':
+            return { nonTransactional: 'CREATE TABLESPACE' };
+        case 'DropTableSpaceStmt':
+            return { nonTransactional: 'DROP TABLESPACE' };
+        case 'CallStmt':
+            // A procedure may COMMIT, which only works outside a transaction block.
+            return { nonTransactional: 'CALL' };
+        case 'CreateSubscriptionStmt': {
+            const slot = option(node.options, 'create_slot');
+            const connect = option(node.options, 'connect');
+            const createsSlot = (!slot || optionOn(slot)) && (!connect || optionOn(connect));
+            return createsSlot ? { nonTransactional: 'CREATE SUBSCRIPTION' } : {};
+        }
+        case 'DropSubscriptionStmt':
+            return { nonTransactional: 'DROP SUBSCRIPTION' };
+        case 'AlterTableStmt': {
+            const cmds = Array.isArray(node.cmds) ? node.cmds : [];
+            const detach = cmds.some((c) => {
+                const cmd = c.AlterTableCmd;
+                const def = cmd?.def?.PartitionCmd;
+                return cmd?.subtype === 'AT_DetachPartition' && !!def?.concurrent;
+            });
+            return detach ? { nonTransactional: 'ALTER TABLE ... DETACH PARTITION CONCURRENTLY' } : {};
+        }
+        case 'CopyStmt':
+            return node.is_from && !node.filename && !node.is_program ? { copyFromStdin: true } : {};
+        default:
+            return {};
+    }
+}
+const TRANSACTION_LABELS = {
+    TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
+    TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
+    TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
+    TRANS_STMT_START: 'START TRANSACTION',
+    TRANS_STMT_ROLLBACK_TO: 'ROLLBACK TO SAVEPOINT'
+};
+/** A short name for messages: 'COMMIT', 'END', 'PREPARE TRANSACTION', 'COMMIT AND CHAIN'... */
+function statementLabel(s) {
+    if (s.nonTransactional)
+        return s.nonTransactional;
+    if (s.kind === 'TransactionStmt') {
+        const fixed = TRANSACTION_LABELS[String(s.node.kind)];
+        if (fixed)
+            return fixed;
+        const word = (/^[A-Za-z]+/.exec(s.sql)?.[0] ?? 'COMMIT').toUpperCase();
+        return s.node.chain ? `${word} AND CHAIN` : word;
+    }
+    if (s.kind === 'CopyStmt')
+        return 'COPY ... FROM STDIN';
+    return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase();
+}
+/** Parser node kinds whose name is not their command tag (`IndexStmt` is CREATE INDEX). */
+const TAGS = {
+    IndexStmt: 'CREATE INDEX',
+    CreateStmt: 'CREATE TABLE',
+    CreateTrigStmt: 'CREATE TRIGGER',
+    CreateFunctionStmt: 'CREATE FUNCTION',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+    CreateSchemaStmt: 'CREATE SCHEMA',
+    CreateExtensionStmt: 'CREATE EXTENSION',
+    CreatePolicyStmt: 'CREATE POLICY',
+    CreateRoleStmt: 'CREATE ROLE',
+    CreateEnumStmt: 'CREATE TYPE',
+    CompositeTypeStmt: 'CREATE TYPE',
+    CreateDomainStmt: 'CREATE DOMAIN',
+    CreateTableAsStmt: 'CREATE TABLE AS',
+    ViewStmt: 'CREATE VIEW',
+    RuleStmt: 'CREATE RULE',
+    DefineStmt: 'CREATE',
+    DropStmt: 'DROP',
+    AlterTableStmt: 'ALTER TABLE',
+    AlterEnumStmt: 'ALTER TYPE',
+    RenameStmt: 'ALTER',
+    GrantStmt: 'GRANT',
+    GrantRoleStmt: 'GRANT',
+    InsertStmt: 'INSERT',
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    SelectStmt: 'SELECT',
+    CommentStmt: 'COMMENT',
+    DoStmt: 'DO',
+    VariableSetStmt: 'SET',
+    TruncateStmt: 'TRUNCATE',
+    CallStmt: 'CALL',
+    CopyStmt: 'COPY'
+};
+/**
+ * The statement's whole command tag, as psql prints it: `CREATE TRIGGER`, `CREATE INDEX`
+ * (never `CREATE TRIG` or `INDEX`). DROP and the generic kinds take their object from
+ * the SQL's own words (`DROP TABLE`, `CREATE AGGREGATE`).
+ */
+function commandTag(s) {
+    const words = s.sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/).map((w) => w.toUpperCase());
+    const tag = TAGS[s.kind];
+    if (tag === 'DROP' || tag === 'CREATE')
+        return `${tag} ${words[1] === 'OR' ? words[3] ?? '' : words[1] ?? ''}`.trim();
+    if (tag)
+        return tag;
+    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
+
+/***/ }),
+
 /***/ 1850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12856,8 +13039,8 @@ var lazy = __webpack_require__(427);
 var positions = __webpack_require__(2369);
 // EXTERNAL MODULE: ./src/source/order.ts
 var order = __webpack_require__(4921);
-// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
-var script = __webpack_require__(6639);
+// EXTERNAL MODULE: ./src/source/script.ts
+var script = __webpack_require__(1178);
 ;// CONCATENATED MODULE: ./src/source/sections.ts
 // dbmate and goose keep up and down in one file, split by marker comment lines:
 //   dbmate: `-- migrate:up [transaction:false]`, `-- migrate:down`, (ours) `-- migrate:verify`
@@ -14263,142 +14446,18 @@ function formatPosition(file, pos) {
 
 /***/ }),
 
-/***/ 6639:
+/***/ 1178:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  fw: () => (/* binding */ blankStatements),
-  GG: () => (/* binding */ parseScriptSync),
-  Bw: () => (/* binding */ releaseTreesWhenParsing)
-});
-
-// UNUSED EXPORTS: blank, parseScript
-
-;// CONCATENATED MODULE: ./src/source/classify.ts
-const defElems = (list) => Array.isArray(list) ? list.map((d) => d.DefElem).filter((d) => !!d) : [];
-/** The boolean value of an option written `name`, `name true`, `name = off`... */
-function optionOn(def) {
-    const arg = def.arg;
-    if (!arg)
-        return true;
-    if ('Boolean' in arg)
-        return !!arg.Boolean.boolval;
-    if ('Integer' in arg)
-        return !!arg.Integer.ival;
-    if ('String' in arg)
-        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
-    return true;
-}
-const classify_option = (list, name) => defElems(list).find((d) => d.defname === name);
-const TRANSACTION_KINDS = {
-    TRANS_STMT_BEGIN: 'begin',
-    TRANS_STMT_START: 'begin',
-    TRANS_STMT_COMMIT: 'commit',
-    TRANS_STMT_ROLLBACK: 'rollback',
-    TRANS_STMT_SAVEPOINT: 'savepoint',
-    TRANS_STMT_RELEASE: 'savepoint',
-    TRANS_STMT_ROLLBACK_TO: 'savepoint',
-    TRANS_STMT_PREPARE: 'other',
-    TRANS_STMT_COMMIT_PREPARED: 'other',
-    TRANS_STMT_ROLLBACK_PREPARED: 'other'
-};
-function classify(kind, node) {
-    switch (kind) {
-        case 'TransactionStmt': {
-            let tc = TRANSACTION_KINDS[String(node.kind)] ?? 'other';
-            // COMMIT AND CHAIN commits and opens a new transaction: never a plain wrapper end.
-            if (tc === 'commit' && node.chain)
-                tc = 'other';
-            return { transactionControl: tc };
-        }
-        case 'IndexStmt':
-            return node.concurrent ? { nonTransactional: 'CREATE INDEX CONCURRENTLY' } : {};
-        case 'DropStmt':
-            return node.concurrent ? { nonTransactional: 'DROP INDEX CONCURRENTLY' } : {};
-        case 'ReindexStmt': {
-            const conc = classify_option(node.params, 'concurrently');
-            if (conc && optionOn(conc))
-                return { nonTransactional: 'REINDEX CONCURRENTLY' };
-            // Postgres refuses these three in a transaction block.
-            const multi = {
-                REINDEX_OBJECT_SCHEMA: 'REINDEX SCHEMA',
-                REINDEX_OBJECT_SYSTEM: 'REINDEX SYSTEM',
-                REINDEX_OBJECT_DATABASE: 'REINDEX DATABASE'
-            };
-            const what = multi[String(node.kind)];
-            return what ? { nonTransactional: what } : {};
-        }
-        case 'VacuumStmt':
-            // Plain ANALYZE is a VacuumStmt too, and runs fine in a transaction.
-            return node.is_vacuumcmd ? { nonTransactional: 'VACUUM' } : {};
-        case 'AlterSystemStmt':
-            return { nonTransactional: 'ALTER SYSTEM' };
-        case 'CreatedbStmt':
-            return { nonTransactional: 'CREATE DATABASE' };
-        case 'DropdbStmt':
-            return { nonTransactional: 'DROP DATABASE' };
-        case 'AlterDatabaseStmt':
-            return classify_option(node.options, 'tablespace') ? { nonTransactional: 'ALTER DATABASE ... SET TABLESPACE' } : {};
-        case 'CreateTableSpaceStmt':
-            return { nonTransactional: 'CREATE TABLESPACE' };
-        case 'DropTableSpaceStmt':
-            return { nonTransactional: 'DROP TABLESPACE' };
-        case 'CallStmt':
-            // A procedure may COMMIT, which only works outside a transaction block.
-            return { nonTransactional: 'CALL' };
-        case 'CreateSubscriptionStmt': {
-            const slot = classify_option(node.options, 'create_slot');
-            const connect = classify_option(node.options, 'connect');
-            const createsSlot = (!slot || optionOn(slot)) && (!connect || optionOn(connect));
-            return createsSlot ? { nonTransactional: 'CREATE SUBSCRIPTION' } : {};
-        }
-        case 'DropSubscriptionStmt':
-            return { nonTransactional: 'DROP SUBSCRIPTION' };
-        case 'AlterTableStmt': {
-            const cmds = Array.isArray(node.cmds) ? node.cmds : [];
-            const detach = cmds.some((c) => {
-                const cmd = c.AlterTableCmd;
-                const def = cmd?.def?.PartitionCmd;
-                return cmd?.subtype === 'AT_DetachPartition' && !!def?.concurrent;
-            });
-            return detach ? { nonTransactional: 'ALTER TABLE ... DETACH PARTITION CONCURRENTLY' } : {};
-        }
-        case 'CopyStmt':
-            return node.is_from && !node.filename && !node.is_program ? { copyFromStdin: true } : {};
-        default:
-            return {};
-    }
-}
-const TRANSACTION_LABELS = {
-    TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
-    TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
-    TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
-    TRANS_STMT_START: 'START TRANSACTION',
-    TRANS_STMT_ROLLBACK_TO: 'ROLLBACK TO SAVEPOINT'
-};
-/** A short name for messages: 'COMMIT', 'END', 'PREPARE TRANSACTION', 'COMMIT AND CHAIN'... */
-function statementLabel(s) {
-    if (s.nonTransactional)
-        return s.nonTransactional;
-    if (s.kind === 'TransactionStmt') {
-        const fixed = TRANSACTION_LABELS[String(s.node.kind)];
-        if (fixed)
-            return fixed;
-        const word = (/^[A-Za-z]+/.exec(s.sql)?.[0] ?? 'COMMIT').toUpperCase();
-        return s.node.chain ? `${word} AND CHAIN` : word;
-    }
-    if (s.kind === 'CopyStmt')
-        return 'COPY ... FROM STDIN';
-    return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase();
-}
-
-// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
-var parser = __webpack_require__(3686);
-// EXTERNAL MODULE: ./src/source/positions.ts
-var positions = __webpack_require__(2369);
-;// CONCATENATED MODULE: ./src/source/script.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bw: () => (/* binding */ releaseTreesWhenParsing),
+/* harmony export */   GG: () => (/* binding */ parseScriptSync),
+/* harmony export */   fw: () => (/* binding */ blankStatements)
+/* harmony export */ });
+/* unused harmony exports parseScript, blank */
+/* harmony import */ var _classify_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4584);
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3686);
+/* harmony import */ var _positions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2369);
 // One script (a file, or a section of one) -> statements with file positions, and
 // how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
 // found before any connection; nothing here throws for bad SQL.
@@ -14423,9 +14482,9 @@ const DIRECTIVES = [
 function parseScriptSync(source, opts = {}) {
     const { file, text } = source;
     const problems = [];
-    const lines = (0,positions/* lineMapFor */.mh)(source.fileText);
+    const lines = (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .lineMapFor */ .mh)(source.fileText);
     const at = (i) => lines.position(source.offset + i);
-    const where = (i) => (0,positions/* formatPosition */.Ld)(file, at(i));
+    const where = (i) => (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, at(i));
     const script = {
         source,
         statements: [],
@@ -14447,13 +14506,13 @@ function parseScriptSync(source, opts = {}) {
     const statements = [];
     const release = releaseEvery || text.length > BIG_SCRIPT_CHARS;
     let firstHasOptions = false;
-    const parsed = (0,parser/* parseSql */.eg)(text, {
+    const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text, {
         ...opts.parse,
         visit: (raw) => {
             const s = toStatement(source, raw, statements.length, at);
             if (statements.length === 0)
                 firstHasOptions = hasOptions(raw.node);
-            if (classify(raw.kind, raw.node).copyFromStdin)
+            if ((0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(raw.kind, raw.node).copyFromStdin)
                 problems.push(copyProblem(file, s));
             if (release)
                 releaseTree(s, raw.startByte);
@@ -14523,7 +14582,7 @@ function parseScriptSync(source, opts = {}) {
     }
     else {
         for (const b of blocks) {
-            blockReasons.push({ what: `${statementLabel(b.begin)} ... ${b.end ? statementLabel(b.end) : 'COMMIT'} block`, position: b.begin.position });
+            blockReasons.push({ what: `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(b.begin)} ... ${b.end ? (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(b.end) : 'COMMIT'} block`, position: b.begin.position });
         }
         script.hasTransactionBlocks = blocks.length > 0;
     }
@@ -14536,7 +14595,7 @@ function parseScriptSync(source, opts = {}) {
                 file,
                 position: s.position,
                 code: 'stray-transaction-control',
-                message: `${statementLabel(s)} at ${(0,positions/* formatPosition */.Ld)(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
+                message: `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(s)} at ${(0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
                 hint: 'wrap it and the statements it protects in BEGIN ... COMMIT, or remove it'
             });
         }
@@ -14547,7 +14606,7 @@ function toStatement(source, raw, index, at) {
     let end = raw.end;
     while (end > raw.start && isSpace(source.text.charCodeAt(end - 1)))
         end--;
-    const c = classify(raw.kind, raw.node);
+    const c = (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(raw.kind, raw.node);
     const s = {
         index,
         sql: source.text.slice(raw.start, end),
@@ -14592,7 +14651,7 @@ function releaseTree(s, startByte) {
         get() {
             let node = reparsed.get(this);
             if (!node) {
-                node = (0,parser/* parseStatementTree */.f1)(this.sql, startByte).node;
+                node = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseStatementTree */ .f1)(this.sql, startByte).node;
                 if (reparsed.size >= REPARSED_KEPT)
                     reparsed.delete(reparsed.keys().next().value);
                 reparsed.set(this, node);
@@ -14662,14 +14721,14 @@ function transactionBlocks(file, statements) {
     const problems = [];
     const blocks = [];
     const savepoints = [];
-    const loc = (s) => (0,positions/* formatPosition */.Ld)(file, s.position);
+    const loc = (s) => (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position);
     const escape = "A transaction command inside a file ends pgshift's own transaction: if a later statement fails, the statements before it stay applied, and a dry-run would write them for real";
     const problem = (s, message, hint, code = 'stray-transaction-control') => problems.push({ file, position: s.position, code, message, hint });
     let open;
     for (const s of statements) {
         if (!s.transactionControl && !(s.nonTransactional && open))
             continue;
-        const label = statementLabel(s);
+        const label = (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(s);
         switch (s.transactionControl) {
             case 'begin':
                 if (open) {
@@ -14700,11 +14759,11 @@ function transactionBlocks(file, statements) {
                 break;
         }
         if (s.nonTransactional && open) {
-            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${statementLabel(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
+            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
         }
     }
     if (open) {
-        problem(open.begin, `${statementLabel(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
+        problem(open.begin, `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
     }
     return { blocks, savepoints, problems };
 }
@@ -14713,7 +14772,7 @@ function copyProblem(file, s) {
         file,
         position: s.position,
         code: 'copy-from-stdin',
-        message: `COPY ... FROM STDIN at ${(0,positions/* formatPosition */.Ld)(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
+        message: `COPY ... FROM STDIN at ${(0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
         hint: 'turn the rows into INSERT ... VALUES statements (or COPY from a file on the server), or load the data with psql outside the migration'
     };
 }
@@ -14747,9 +14806,9 @@ function parseProblem(source, error, at, where, parseOpts) {
     const lineStart = Math.max(text.lastIndexOf('\n', i - 1), text.lastIndexOf('\r', i - 1)) + 1;
     // COPY ... FROM STDIN followed by its data: the data is the "syntax error".
     if (lineStart > 0) {
-        const before = (0,parser/* parseSql */.eg)(text.slice(0, lineStart), parseOpts);
+        const before = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text.slice(0, lineStart), parseOpts);
         const lastStmt = before.ok ? before.statements[before.statements.length - 1] : undefined;
-        if (lastStmt && classify(lastStmt.kind, lastStmt.node).copyFromStdin) {
+        if (lastStmt && (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(lastStmt.kind, lastStmt.node).copyFromStdin) {
             const s = toStatement(source, lastStmt, 0, at);
             return copyProblem(file, s);
         }

@@ -61,7 +61,7 @@ test('a failure at line 12 of file 3 of 5 keeps 1-2, leaves nothing of 3, and po
   expect(failed?.error?.sqlstate).toBe('23505')
   expect(failed?.error?.detail).toMatch(/Key \(id\)=\(1\) already exists/)
   expect(report.migrations.filter((m) => m.status === 'skipped').map((m) => m.identity)).toEqual(['004_tags', '005_likes'])
-  expect(report.nextStep).toMatch(/rerun starts again at this file/)
+  expect(report.nextStep).toMatch(/rerun starts again at this file\. The 2 migrations before it stay applied and recorded\.$/)
 
   // Fixed, a rerun resumes at the failed file.
   addFile(ws, '003_comments.sql', bad.replace("(1, 'duplicate')", "(2, 'fixed')"))
@@ -184,4 +184,11 @@ test('a transaction-pooler URL and an empty URL are refused before connecting, w
   expect(empty.status).toBe('failed')
   expect(`${empty.error?.message} ${empty.error?.next}`).toMatch(/fork/i)
   expect(empty.target).toBe('(not connected)')
+})
+
+test('plurals agree: "The 1 migration before it stays applied" (issue 14 item 10)', async () => {
+  const ws = makeWorkspace({ '001_users.sql': FIVE['001_users.sql'], '002_bad.sql': 'INSERT INTO nowhere VALUES (1);\n' })
+  const report = await runPgshift(settings(ws), { logger: recordingLogger() })
+  expect(report.status).toBe('failed')
+  expect(report.nextStep).toMatch(/ The 1 migration before it stays applied and recorded\.$/)
 })

@@ -398,3 +398,17 @@ describe('text helpers', () => {
     expect(shortenStatement('\n  select 1  \n')).toBe('  select 1')
   })
 })
+
+describe('lint findings in the CLI text (issue 14 item 10)', () => {
+  const finding = { rule: 'require-concurrent-index', severity: 'error' as const, identity: '002_idx', file: 'migrations/002_idx.sql', line: 3, col: 1, message: 'CREATE INDEX blocks writes', why: 'why', fix: 'fix' }
+  test('on an apply that succeeded, an error-severity finding prints as a warning, not error:', () => {
+    const text = renderText(runReport({ mode: 'apply', status: 'success', lint: [finding] }))
+    expect(text).toContain('migrations/002_idx.sql:3:1: warning: CREATE INDEX blocks writes [require-concurrent-index]')
+    expect(text).not.toMatch(/002_idx\.sql:3:1: error:/)
+  })
+  test('when the lint refused the run (lint: error), it stays an error', () => {
+    const r = runReport({ mode: 'apply', status: 'blocked', lint: [finding] })
+    r.plan.refusals = ['Lint found 1 unsafe change (lint: error): require-concurrent-index at migrations/002_idx.sql:3.']
+    expect(renderText(r)).toContain('migrations/002_idx.sql:3:1: error: CREATE INDEX blocks writes [require-concurrent-index]')
+  })
+})

@@ -3,7 +3,7 @@
 import { mapRunError } from '../../src/db/errors.js'
 import { parseSettings } from '../../src/settings.js'
 import { parseScript } from '../../src/source/script.js'
-import { missingExtensionInError, stubExtensionStatements } from '../../src/supabase/extensions.js'
+import { missingExtensionInError, missingExtensionsMessage, stubExtensionStatements } from '../../src/supabase/extensions.js'
 import type { Migration } from '../../src/source/types.js'
 
 test('the server error names the extension, on Postgres 15+ (0A000) and before (58P01)', () => {
@@ -41,4 +41,10 @@ test('stub mode blanks the extension statements, keeping every position and the 
   const lines = text.split('\n')
   expect(script.sendText.split('\n')).toEqual([lines[0], ' '.repeat(lines[1].length), ' '.repeat(lines[2].length), lines[3], ''])
   expect(script.source.fileText).toBe(text)
+})
+
+test('an extension created twice is named once, with both places (issue 14 item 10)', () => {
+  const use = (name: string, file: string, line: number) => ({ name, file, position: { line, col: 1 } }) as Parameters<typeof missingExtensionsMessage>[0][number]
+  const { message } = missingExtensionsMessage([use('pg_net', 'm/001_a.sql', 1), use('vector', 'm/001_a.sql', 2), use('pg_net', 'm/002_b.sql', 4)], 'error', '17.2')
+  expect(message).toBe('The server lacks extensions pg_net, vector, which the pending migrations create: pg_net (m/001_a.sql:1:1, m/002_b.sql:4:1), vector (m/001_a.sql:2:1).')
 })

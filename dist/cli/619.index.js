@@ -2519,6 +2519,55 @@ function statementLabel(s) {
         return 'COPY ... FROM STDIN';
     return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase();
 }
+/** Parser node kinds whose name is not their command tag (`IndexStmt` is CREATE INDEX). */
+const TAGS = {
+    IndexStmt: 'CREATE INDEX',
+    CreateStmt: 'CREATE TABLE',
+    CreateTrigStmt: 'CREATE TRIGGER',
+    CreateFunctionStmt: 'CREATE FUNCTION',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+    CreateSchemaStmt: 'CREATE SCHEMA',
+    CreateExtensionStmt: 'CREATE EXTENSION',
+    CreatePolicyStmt: 'CREATE POLICY',
+    CreateRoleStmt: 'CREATE ROLE',
+    CreateEnumStmt: 'CREATE TYPE',
+    CompositeTypeStmt: 'CREATE TYPE',
+    CreateDomainStmt: 'CREATE DOMAIN',
+    CreateTableAsStmt: 'CREATE TABLE AS',
+    ViewStmt: 'CREATE VIEW',
+    RuleStmt: 'CREATE RULE',
+    DefineStmt: 'CREATE',
+    DropStmt: 'DROP',
+    AlterTableStmt: 'ALTER TABLE',
+    AlterEnumStmt: 'ALTER TYPE',
+    RenameStmt: 'ALTER',
+    GrantStmt: 'GRANT',
+    GrantRoleStmt: 'GRANT',
+    InsertStmt: 'INSERT',
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    SelectStmt: 'SELECT',
+    CommentStmt: 'COMMENT',
+    DoStmt: 'DO',
+    VariableSetStmt: 'SET',
+    TruncateStmt: 'TRUNCATE',
+    CallStmt: 'CALL',
+    CopyStmt: 'COPY'
+};
+/**
+ * The statement's whole command tag, as psql prints it: `CREATE TRIGGER`, `CREATE INDEX`
+ * (never `CREATE TRIG` or `INDEX`). DROP and the generic kinds take their object from
+ * the SQL's own words (`DROP TABLE`, `CREATE AGGREGATE`).
+ */
+function commandTag(s) {
+    const words = s.sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/).map((w) => w.toUpperCase());
+    const tag = TAGS[s.kind];
+    if (tag === 'DROP' || tag === 'CREATE')
+        return `${tag} ${words[1] === 'OR' ? words[3] ?? '' : words[1] ?? ''}`.trim();
+    if (tag)
+        return tag;
+    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
 
 ;// CONCATENATED MODULE: ./src/source/script.ts
 // One script (a file, or a section of one) -> statements with file positions, and
@@ -3739,7 +3788,8 @@ function checkExtensions(uses, available, mode) {
 /** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
 function missingExtensionsMessage(missing, mode, serverVersion) {
     const names = [...new Set(missing.map((m) => m.name))];
-    const where = missing.map((m) => `${m.name} (${formatPosition(m.file, m.position)})`).join(', ');
+    // Each extension once, with every place that creates it (a set may create one in two files).
+    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => formatPosition(m.file, m.position)).join(', ')})`).join(', ');
     const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
     const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
     const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
@@ -8504,6 +8554,7 @@ function notePartialPreview(ctx, items, out, what = 'migration') {
 
 
 
+
 /** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
 function transactionalTwin(s) {
     if (!s.nonTransactional?.includes('CONCURRENTLY'))
@@ -8528,9 +8579,8 @@ function timeoutsSql(ctx) {
 function resetStatements(ctx) {
     return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
 }
-function label(s) {
-    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-}
+/** The statement's whole command tag (CREATE TRIGGER, CREATE INDEX), for the timings. */
+const label = (s) => commandTag(s);
 const preview_MARKER = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8';
 /** The message for one migration, and what each of its statements is. */
 function previewMessage(ctx, item, first, lockSql, timings) {
@@ -9099,7 +9149,7 @@ async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
         return false;
     if (failed) {
         report.status = 'failed';
-        const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : '';
+        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
         report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
     }
     else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
@@ -12396,8 +12446,11 @@ function renderText(report, opts = {}) {
     }
     // Lint findings, compiler-style, suppressed ones last.
     const lint = [...(report.lint ?? []).filter((f) => !f.suppressed), ...(report.lint ?? []).filter((f) => f.suppressed)];
+    // An error only when it refused the run (lint: error); on a run that went ahead (an apply that
+    // succeeded) a finding is a warning, as its annotation is.
+    const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'));
     for (const f of lint) {
-        const level = f.suppressed ? 'note' : f.severity;
+        const level = f.suppressed ? 'note' : refusedByLint ? f.severity : 'warning';
         out.push('', `${clean(f.file)}:${f.line}:${f.col}: ${(f.suppressed ? p.dim : level === 'error' ? p.red : p.yellow)(`${level}:`)} ${clean(f.message)} [${clean(f.rule)}]${f.suppressed ? ` (suppressed: ${clean(f.suppressed)})` : ''}`);
         out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`);
     }

@@ -11,6 +11,7 @@ import { ensureHistoryTable } from '../db/history.js'
 import { createSupabaseHistorySql } from '../db/supabase-history.js'
 import { existingRelations, HELD_LOCKS_SQL, heldLocks, newLocks, type HeldLock } from '../db/locks.js'
 import { isPgError, mapRunError } from '../db/errors.js'
+import { commandTag } from '../source/classify.js'
 import { scanSql } from '../source/parser.js'
 import type { FilePosition, Hook, Migration, ParsedScript, Statement } from '../source/types.js'
 import { AS_LOGIN_USER } from './executor.js'
@@ -67,9 +68,8 @@ function resetStatements(ctx: ModeContext): string[] {
   return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')]
 }
 
-function label(s: Statement): string {
-  return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
-}
+/** The statement's whole command tag (CREATE TRIGGER, CREATE INDEX), for the timings. */
+const label = (s: Statement): string => commandTag(s)
 
 /** A piece of a migration's preview message: one statement of SQL, one CommandComplete. */
 type Part = { kind: 'setup' } | { kind: 'marker' } | { kind: 'statement'; statement: Statement; sent: string; prefixCodePoints: number } | { kind: 'record' } | { kind: 'locks' }

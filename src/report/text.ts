@@ -464,8 +464,11 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
 
   // Lint findings, compiler-style, suppressed ones last.
   const lint = [...(report.lint ?? []).filter((f) => !f.suppressed), ...(report.lint ?? []).filter((f) => f.suppressed)]
+  // An error only when it refused the run (lint: error); on a run that went ahead (an apply that
+  // succeeded) a finding is a warning, as its annotation is.
+  const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'))
   for (const f of lint) {
-    const level = f.suppressed ? 'note' : f.severity
+    const level = f.suppressed ? 'note' : refusedByLint ? f.severity : 'warning'
     out.push('', `${clean(f.file)}:${f.line}:${f.col}: ${(f.suppressed ? p.dim : level === 'error' ? p.red : p.yellow)(`${level}:`)} ${clean(f.message)} [${clean(f.rule)}]${f.suppressed ? ` (suppressed: ${clean(f.suppressed)})` : ''}`)
     out.push(`      why: ${clean(f.why)}`, `      fix: ${clean(f.fix)}`)
   }

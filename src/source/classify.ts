@@ -128,3 +128,52 @@ export function statementLabel(s: Pick<Statement, 'kind' | 'node' | 'sql' | 'non
   if (s.kind === 'CopyStmt') return 'COPY ... FROM STDIN'
   return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase()
 }
+
+/** Parser node kinds whose name is not their command tag (`IndexStmt` is CREATE INDEX). */
+const TAGS: Record<string, string> = {
+  IndexStmt: 'CREATE INDEX',
+  CreateStmt: 'CREATE TABLE',
+  CreateTrigStmt: 'CREATE TRIGGER',
+  CreateFunctionStmt: 'CREATE FUNCTION',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  CreateSchemaStmt: 'CREATE SCHEMA',
+  CreateExtensionStmt: 'CREATE EXTENSION',
+  CreatePolicyStmt: 'CREATE POLICY',
+  CreateRoleStmt: 'CREATE ROLE',
+  CreateEnumStmt: 'CREATE TYPE',
+  CompositeTypeStmt: 'CREATE TYPE',
+  CreateDomainStmt: 'CREATE DOMAIN',
+  CreateTableAsStmt: 'CREATE TABLE AS',
+  ViewStmt: 'CREATE VIEW',
+  RuleStmt: 'CREATE RULE',
+  DefineStmt: 'CREATE',
+  DropStmt: 'DROP',
+  AlterTableStmt: 'ALTER TABLE',
+  AlterEnumStmt: 'ALTER TYPE',
+  RenameStmt: 'ALTER',
+  GrantStmt: 'GRANT',
+  GrantRoleStmt: 'GRANT',
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  SelectStmt: 'SELECT',
+  CommentStmt: 'COMMENT',
+  DoStmt: 'DO',
+  VariableSetStmt: 'SET',
+  TruncateStmt: 'TRUNCATE',
+  CallStmt: 'CALL',
+  CopyStmt: 'COPY'
+}
+
+/**
+ * The statement's whole command tag, as psql prints it: `CREATE TRIGGER`, `CREATE INDEX`
+ * (never `CREATE TRIG` or `INDEX`). DROP and the generic kinds take their object from
+ * the SQL's own words (`DROP TABLE`, `CREATE AGGREGATE`).
+ */
+export function commandTag(s: Pick<Statement, 'kind' | 'sql'>): string {
+  const words = s.sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/).map((w) => w.toUpperCase())
+  const tag = TAGS[s.kind]
+  if (tag === 'DROP' || tag === 'CREATE') return `${tag} ${words[1] === 'OR' ? words[3] ?? '' : words[1] ?? ''}`.trim()
+  if (tag) return tag
+  return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
+}

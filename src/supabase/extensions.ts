@@ -99,7 +99,8 @@ export function checkExtensions(uses: ExtensionUse[], available: Set<string>, mo
 /** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
 export function missingExtensionsMessage(missing: ExtensionUse[], mode: 'error' | 'stub' | 'no-shim', serverVersion: string): { message: string; next: string } {
   const names = [...new Set(missing.map((m) => m.name))]
-  const where = missing.map((m) => `${m.name} (${formatPosition(m.file, m.position)})`).join(', ')
+  // Each extension once, with every place that creates it (a set may create one in two files).
+  const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => formatPosition(m.file, m.position)).join(', ')})`).join(', ')
   const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17'
   const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ')
   const canStub = names.filter((n) => n in STUBBED_EXTENSIONS)

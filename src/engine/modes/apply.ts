@@ -77,7 +77,7 @@ async function verdict(ctx: ModeContext, p: Plan, out: ApplyOutcome, afterFailed
   if (!durable && !failed) return false
   if (failed) {
     report.status = 'failed'
-    const kept = n ? ` The ${n} migration${n === 1 ? '' : 's'} before it stay applied and recorded.` : ''
+    const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : ''
     report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`
   } else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
     report.status = 'failed'
