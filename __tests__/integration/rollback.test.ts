@@ -58,8 +58,20 @@ test('a missing down in the range refuses the run before any change, naming the 
   const r = await run(ws, 'rollback', { steps: '3' })
   expect(r.status).toBe('blocked')
   expect(r.plan.refusals[0]).toMatch(/No down script for 004_t4/)
+  expect(r.plan.refusals[0]).toContain('004_t4: add migrations/004_t4.down.sql')
   expect(await tables()).toEqual(['t1', 't2', 't3', 't4', 't5'])
   expect(await history()).toHaveLength(5)
+})
+
+test('in supabase/migrations the missing-down advice names down/, where the Supabase CLI does not look', async () => {
+  const ws = makeWorkspace({ '20240101000000_a.sql': 'CREATE TABLE a (id int);\n' }, 'supabase/migrations')
+  const settings = (mode: string) => parseSettings({ 'database-url': db.url, mode, 'migrations-dir': 'supabase/migrations', steps: '1' }, ws)
+  expect((await runPgshift(settings('apply'), { logger: recordingLogger() })).status).toBe('success')
+  const r = await runPgshift(settings('rollback'), { logger: recordingLogger() })
+  expect(r.status).toBe('blocked')
+  expect(r.plan.refusals[0]).toContain('20240101000000_a: add supabase/migrations/down/20240101000000_a.sql')
+  expect(r.plan.refusals[0]).not.toContain('20240101000000_a.down.sql (or')
+  expect(await tables()).toEqual(['a'])
 })
 
 test('a down failing midway: 5 is rolled back and recorded, 4 is intact, and a rerun resumes', async () => {

@@ -10,6 +10,7 @@ import type { ModeContext } from '../modes/context.js'
 import { parseDowns, refusedForSourceProblems } from '../parse-needed.js'
 import type { RunReport } from '../report.js'
 import { planPending } from './plan.js'
+import { downAdvice } from './test-rollback.js'
 
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
 export function rollbackRange(applied: Migration[], target: { steps: number; toVersion?: string }): Migration[] | string {
@@ -97,7 +98,7 @@ export async function chooseRollbackRange(ctx: ModeContext): Promise<Migration[]
   const noDown = range.filter((m) => !m.down)
   if (noDown.length) {
     return refuse(report, [
-      `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. Add ${noDown.map((m) => `${m.identity}.down.sql`).join(', ')} (or a down section), or choose a smaller range.`
+      `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. For each: ${noDown.map((m) => `${m.identity}: ${downAdvice(m)}`).join('; ')}. Or choose a smaller range.`
     ])
   }
   const risk = await dataAtRisk(ctx.client, range)
