@@ -35,14 +35,35 @@ test('the hostile password round-trips through URL encoding', () => {
 })
 
 describe('empty URL', () => {
-  test.each(['', '   ', '\n'])('%j is an error that explains fork and Dependabot PRs', (url) => {
-    const err = refusal(url)
+  test.each(['', '   ', '\n'])('%j in Actions is an error that explains fork and Dependabot PRs', (url) => {
+    const saved = process.env.GITHUB_ACTIONS
+    process.env.GITHUB_ACTIONS = 'true'
+    let err: ConnectionError
+    try {
+      err = refusal(url)
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_ACTIONS
+      else process.env.GITHUB_ACTIONS = saved
+    }
     expect(err.code).toBe('empty-url')
     expect(err.message).toMatch(/fork/i)
     expect(err.message).toMatch(/Dependabot/)
     expect(err.next).toContain('database-url')
     expect(err.next).toMatch(/secret exists/)
     expect(err.next).toMatch(/never falls back to localhost/)
+  })
+
+  test('for a local user it names the flag and the variable, not fork PRs', () => {
+    const saved = process.env.GITHUB_ACTIONS
+    delete process.env.GITHUB_ACTIONS
+    try {
+      const err = refusal('')
+      expect(err.message).toBe('The database URL is empty.')
+      expect(err.message + err.next).not.toMatch(/fork/i)
+      expect(err.next).toMatch(/--database-url .*DATABASE_URL.*never falls back to localhost/)
+    } finally {
+      if (saved !== undefined) process.env.GITHUB_ACTIONS = saved
+    }
   })
 
   test('PG* variables are not a fallback', () => {
