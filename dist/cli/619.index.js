@@ -9385,6 +9385,7 @@ function parseDowns(range) {
 
 
 
+
 /** The applied migrations to roll back, newest first, or a reason to refuse. */
 function rollbackRange(applied, target) {
     if (target.toVersion !== undefined) {
@@ -9463,7 +9464,7 @@ async function chooseRollbackRange(ctx) {
     const noDown = range.filter((m) => !m.down);
     if (noDown.length) {
         return refuse(report, [
-            `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. Add ${noDown.map((m) => `${m.identity}.down.sql`).join(', ')} (or a down section), or choose a smaller range.`
+            `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. For each: ${noDown.map((m) => `${m.identity}: ${downAdvice(m)}`).join('; ')}. Or choose a smaller range.`
         ]);
     }
     const risk = await dataAtRisk(ctx.client, range);
