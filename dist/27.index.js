@@ -2942,7 +2942,7 @@ function mapRunError(err, origin, statement) {
         where: e.where,
         // The report keeps a generous excerpt; renderers shorten further for display.
         statement: stmt ? (0,report_text/* shortenStatement */.xZ)(stmt.sql, 200, 10_000) : undefined,
-        next: missingExtensionNext(e) ?? nextStepFor(e.code, file)
+        next: missingExtensionNext(e) ?? roleExistsNext(e, file) ?? nextStepFor(e.code, file)
     };
 }
 /** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
@@ -2954,6 +2954,15 @@ function missingExtensionNext(e) {
         return undefined;
     const stub = name in STUBBED_EXTENSIONS ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : '';
     return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`;
+}
+/**
+ * CREATE ROLE of a role that exists (42710): roles belong to the whole server, so
+ * another database on it (a staging copy, a PR check's neighbour) may have made it.
+ */
+function roleExistsNext(e, file) {
+    if (e.code !== '42710' || !/^role ".*" already exists$/.test(e.message))
+        return undefined;
+    return `Roles belong to the whole server, not to one database: another database on the same server (or an earlier run against one) may have created it, and dropping a database never drops its roles. Create it only when missing (\`DO $$ BEGIN CREATE ROLE ...; EXCEPTION WHEN duplicate_object THEN NULL; END $$\`), or drop it if nothing else uses it. Nothing of ${file} was kept, so a rerun starts again at this file.`;
 }
 /** The statement that contains file position line:col (the last one starting at or before it). */
 function statementAtLine(script, line, col) {

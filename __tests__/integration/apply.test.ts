@@ -182,7 +182,8 @@ test('a transaction-pooler URL and an empty URL are refused before connecting, w
   expect(`${pooler.error?.message} ${pooler.error?.next}`).toMatch(/5432/)
   const empty = await runPgshift(parseSettings({ 'database-url': '', mode: 'apply', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
   expect(empty.status).toBe('failed')
-  expect(`${empty.error?.message} ${empty.error?.next}`).toMatch(/fork/i)
+  // Fork PRs are the likely cause only in Actions; a local user is told the flag and the variable.
+  expect(`${empty.error?.message} ${empty.error?.next}`).toMatch(process.env.GITHUB_ACTIONS === 'true' ? /fork/i : /--database-url .*DATABASE_URL/)
   expect(empty.target).toBe('(not connected)')
 })
 
