@@ -78,7 +78,7 @@ export function deploy(n: number): RunReport {
   return base(n, {
     migrations: [...history(n), row(NEW, { durationMs: 1840, statements: 1, runMode: 'statements', nonTransactionalReasons: ['CREATE INDEX CONCURRENTLY (line 1)'] })],
     applied: [NEW],
-    backup: { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data', dir: '/home/runner/work/_temp/pgshift-backup', file: '/home/runner/work/_temp/pgshift-backup/schema.sql', bytes: 48213, durationMs: 640, pgDump: 'pg_dump 17.4' },
+    backup: { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data', dir: '_temp/pgshift-backup', file: '_temp/pgshift-backup/schema.sql', bytes: 48213, durationMs: 640, pgDump: 'pg_dump 17.4' },
     nextStep: 'A rerun applies nothing: all migrations are recorded in pgshift.schema_history.'
   })
 }
