@@ -90,6 +90,13 @@ describe('a re-apply after a rollback whose down was incomplete', () => {
     expect(r.migrations.find((m) => m.identity === '002_ledger')?.error?.next).toMatch(/created by hand, or by another tool\?/)
   })
 
+  test('a statement-by-statement down records itself with its history DELETE', async () => {
+    const ws = makeWorkspace({ ...FILES, '003_idx.up.sql': 'CREATE INDEX ledger_id ON ledger (id);\n', '003_idx.down.sql': 'DROP INDEX CONCURRENTLY ledger_id;\n' })
+    expect((await run(ws)).status).toBe('success')
+    expect((await run(ws, { mode: 'rollback', steps: '1' })).rolledBack).toEqual(['003_idx'])
+    expect(await first.query('SELECT identity, down_script FROM pgshift.schema_history_rollbacks')).toEqual([{ identity: '003_idx', down_script: 'migrations/003_idx.down.sql' }])
+  })
+
   test('a failed down records nothing', async () => {
     const ws = makeWorkspace({ ...FILES, '002_ledger.down.sql': 'DROP TABLE ledger;\nDROP TABLE no_such_table;\n' })
     expect((await run(ws)).status).toBe('success')
