@@ -11245,21 +11245,20 @@ function lintSection(ctx, l) {
     const title = `### Lint: ${plural(open.length, 'finding')}${all.length > open.length ? `, ${all.length - open.length} suppressed` : ''}`;
     return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')];
 }
-/** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
+/**
+ * Supabase lint of the applied schema, as a list like the lint above: rule (linked to
+ * its reason), where the object was made, the finding. As a table, a file:line link
+ * and a long object name made it wider than the comment column (issue 19 item 3).
+ */
 function supabaseLintSection(ctx, l) {
     const all = ctx.report.supabaseLint ?? [];
-    const shown = all.slice(0, Math.max(0, l.rows));
-    const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |'];
-    for (const f of shown) {
+    const items = all.map((f) => {
         const url = (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(f.url);
         const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(f.rule)}${url ? ` ([why](${url}))` : ''}`;
-        const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)(f.object);
-        lines.push(`| ${rule} | ${where} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeTableCell */ .aL)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.message, l.fieldChars))} |`);
-    }
-    const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')];
-    if (all.length > shown.length)
-        out.push(`_${plural(all.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`);
-    return out;
+        const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(f.object);
+        return `${rule} at ${where}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(f.message, l.fieldChars))}`;
+    });
+    return [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')];
 }
 const CHANGE_WORDS = { added: 'added', removed: 'dropped', changed: 'changed' };
 /** Kinds whose key is `<kind> <table>.<name>`: shown with their table. */

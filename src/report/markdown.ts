@@ -685,20 +685,20 @@ function lintSection(ctx: Ctx, l: Limits): string[] {
   return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')]
 }
 
-/** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
+/**
+ * Supabase lint of the applied schema, as a list like the lint above: rule (linked to
+ * its reason), where the object was made, the finding. As a table, a file:line link
+ * and a long object name made it wider than the comment column (issue 19 item 3).
+ */
 function supabaseLintSection(ctx: Ctx, l: Limits): string[] {
   const all = ctx.report.supabaseLint ?? []
-  const shown = all.slice(0, Math.max(0, l.rows))
-  const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |']
-  for (const f of shown) {
+  const items = all.map((f) => {
     const url = safeUrl(f.url)
     const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${url ? ` ([why](${url}))` : ''}`
-    const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || escapeTableCell(f.object)
-    lines.push(`| ${rule} | ${where} | ${escapeTableCell(clip(f.message, l.fieldChars))} |`)
-  }
-  const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')]
-  if (all.length > shown.length) out.push(`_${plural(all.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
-  return out
+    const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || codeOrText(f.object)
+    return `${rule} at ${where}: ${escapeInline(clip(f.message, l.fieldChars))}`
+  })
+  return [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')]
 }
 
 const CHANGE_WORDS: Record<string, string> = { added: 'added', removed: 'dropped', changed: 'changed' }
