@@ -10977,7 +10977,17 @@ function historyLine(r) {
     const label = r.mode === 'rollback' ? ((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r) ? 'Would stay applied' : 'Still applied') : 'Already applied before this run';
     return `**${label}:** ${plural(applied.length, 'migration')}, newest ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(newest.identity)}${when}.`;
 }
-/** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
+/**
+ * A migration's name is a code span, which does not wrap: past this many characters
+ * it is cut in the table, to keep it in the 780 px comment column (issue 19 item 3),
+ * and given in full in the list below the table.
+ */
+const TABLE_ID_CHARS = 64;
+function tableIdentity(identity) {
+    const chars = [...identity];
+    return chars.length <= TABLE_ID_CHARS ? identity : `${chars.slice(0, TABLE_ID_CHARS - 1).join('')}…`;
+}
+/** This run's migrations: a short table (4 columns), then the notes (and long names) that would not fit in it. */
 function changesSection(ctx, l, title) {
     const r = ctx.report;
     const rows = runRows(r);
@@ -10991,16 +11001,16 @@ function changesSection(ctx, l, title) {
     if (shown.length) {
         const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |'];
         for (const m of shown) {
-            const id = location(ctx, m.file, undefined, m.identity);
+            const id = location(ctx, m.file, undefined, tableIdentity(m.identity));
             lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .statusWords */ .o7)(m.status)} | ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`);
         }
         out.push(lines.join('\n'));
     }
     if (rows.length > shown.length)
         out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`);
-    const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n);
+    const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n || tableIdentity(x.m.identity) !== x.m.identity);
     if (noted.length)
-        out.push(list(ctx, noted.map(({ m, n }) => `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(m.identity)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
+        out.push(list(ctx, noted.map(({ m, n }) => `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(m.identity)}${n ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(n, l.fieldChars))}` : ''}`), Math.min(l.listItems, MAX_ITEMS), 'note'));
     return out;
 }
 /**

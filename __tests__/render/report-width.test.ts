@@ -9,7 +9,8 @@ import type { RunReport } from '../../src/engine/report.js'
 import { commentBody } from '../../src/action/comment-body.js'
 import { Browser, findChromium } from '../support/browser.js'
 import { COLUMN_PX, gfmPage, MEASURE, type PageWidths } from '../support/gfm-page.js'
-import { GOLDEN_REPORTS, LINK_BASE, prCheck } from '../support/golden-reports.js'
+import { deploy, GOLDEN_REPORTS, LINK_BASE, prCheck } from '../support/golden-reports.js'
+import { migrationResult } from '../support/reports.js'
 
 const GOLDEN_DIR = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
 const OUT = fileURLToPath(new URL('../../test-artifacts/render/', import.meta.url))
@@ -43,12 +44,22 @@ function lintAndTimings(): RunReport {
   }
 }
 
+/** A failed deploy of migrations with long (real-world length) names. */
+function longNames(): RunReport {
+  const r = deploy(1000)
+  const names = ['20260302100000_backfill_organization_membership_invitations_expiry', '20260302100500_create_index_concurrently_on_organization_membership_invitations_email']
+  const last = r.migrations.length - 1
+  const rows = names.map((identity, i) => migrationResult(identity, { file: `supabase/migrations/${identity}.sql`, status: i ? 'failed' : 'applied', durationMs: 1840 + i }))
+  return { ...r, status: 'failed', migrations: [...r.migrations.slice(0, last), ...rows], applied: [names[0] as string] }
+}
+
 /** Every report a reviewer may see: issue 19's four goldens, the other golden files, and the lint/timings report. */
 function pages(): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, build] of Object.entries(GOLDEN_REPORTS)) out[`issue19-${name}`] = comment(build(1000))
   for (const f of readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.md') && !f.startsWith('issue19-'))) out[f.slice(0, -3)] = readFileSync(GOLDEN_DIR + f, 'utf8')
   out['lint-and-timings'] = comment(lintAndTimings())
+  out['long-names'] = comment(longNames())
   return out
 }
 
