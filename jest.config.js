@@ -1,4 +1,4 @@
-// Four tiers, one command. Unit tests need no database; integration and e2e
+// Five tiers, one command. Unit tests need no database; integration and e2e
 // share one embedded Postgres started in globalSetup (see __tests__/support).
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
 const common = {
@@ -16,6 +16,8 @@ export default {
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] },
     // Faults, crashes, bad input and secrets (docs/RELIABILITY.md); runs the bundle like e2e.
-    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/__tests__/reliability/**/*.test.ts'] }
+    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/__tests__/reliability/**/*.test.ts'] },
+    // Reports laid out by a real headless Chromium at GitHub's comment width (docs/pr-report.md).
+    { ...common, displayName: 'render', testMatch: ['<rootDir>/__tests__/render/**/*.test.ts'] }
   ]
 }

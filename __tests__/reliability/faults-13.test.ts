@@ -67,10 +67,7 @@ test('T59 a read-only database gets "read-only: point database-url at the primar
   expect(await historyTable()).toBeNull()
 })
 
-// Skipped: in a fresh clone (CI rehearsal, 2026-12-03) the primary's stop before the
-// copy never returned and the test hit its 120 s timeout; it passed in 19 s in the
-// worktree it was written in. See docs/RELIABILITY.md, T66.
-test.skip('T66 a hot standby (streaming from its primary) gets "a standby: point database-url at the primary", not advice about CREATE; nothing changes on the primary', async () => {
+test('T66 a hot standby (streaming from its primary) gets "a standby: point database-url at the primary", not advice about CREATE; nothing changes on the primary', async () => {
   const primary = await dedicatedPostgres()
   let standby
   try {

