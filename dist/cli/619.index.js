@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 87 modules
-var run = __webpack_require__(705);
+// EXTERNAL MODULE: ./src/engine/run.ts + 90 modules
+var run = __webpack_require__(3636);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -1133,7 +1133,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 705:
+/***/ 3636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1879,7 +1879,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         workspaceReal = await (0,promises_.realpath)(workspace);
     }
     catch {
-        problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
+        problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
         return undefined;
     }
     const tried = dirIn.trim() ? [dirIn.trim()] : [...src_settings/* DEFAULT_DIRS */.nc];
@@ -1903,6 +1903,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         if (!inside(real, workspaceReal)) {
             problems.push({
                 file: candidate,
+                noSuchPath: true,
                 code: 'dir-outside-workspace',
                 message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
                 hint: 'point migrations-dir at a directory inside the repository'
@@ -1915,6 +1916,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
     const path = dirIn.trim() ? (0,external_node_path_.resolve)(workspace, dirIn.trim()) : workspace;
     problems.push({
         file: dirIn.trim() || '.',
+        noSuchPath: true,
         code: 'migrations-dir-not-found',
         message: dirIn.trim()
             ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${src_settings/* DEFAULT_DIRS */.nc.join(', ')})`
@@ -2578,10 +2580,103 @@ function commandTag(s) {
     return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
+;// CONCATENATED MODULE: ./src/source/excerpt.ts
+// The lines around a position in a file, with the line marked and a caret under
+// the column: what a syntax error shows, as a failed statement shows its SQL.
+// Pure text; the renderers escape it (a fenced block, a terminal).
+/** Lines shown before and after the marked one. */
+const CONTEXT_LINES = 2;
+/** Longest line shown whole; a longer one is cut to a window around the column. */
+const MAX_LINE = 160;
+/**
+ * `index` is a JS index into `fileText`, at 1-based `line` and code-point `col`:
+ *
+ *        2 |   id int,
+ *        3 |   name text
+ *     >  4 |   other int
+ *          |   ^
+ *        5 | );
+ */
+function excerptAt(fileText, index, line) {
+    const starts = lineStarts(fileText, index, line);
+    const lines = [];
+    for (let n = Math.max(1, line - CONTEXT_LINES); n <= line + CONTEXT_LINES; n++) {
+        const start = starts.get(n);
+        if (start === undefined)
+            break;
+        lines.push({ n, text: lineAt(fileText, start) });
+    }
+    const width = String(lines[lines.length - 1]?.n ?? line).length;
+    const out = [];
+    for (const l of lines) {
+        const mark = l.n === line ? '>' : ' ';
+        if (l.n !== line) {
+            out.push(`${mark} ${String(l.n).padStart(width)} | ${excerpt_window(l.text, 0).text}`.trimEnd());
+            continue;
+        }
+        const at = index - (starts.get(line) ?? index);
+        const w = excerpt_window(l.text, at);
+        out.push(`${mark} ${String(l.n).padStart(width)} | ${w.text}`.trimEnd());
+        // Tabs before the column stay tabs, so the caret lines up however the tab is shown.
+        const pad = [...w.text.slice(0, w.at)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+        out.push(`  ${' '.repeat(width)} | ${pad}^`);
+    }
+    return out.join('\n');
+}
+/** JS index of the start of each line from `line - CONTEXT_LINES` to `line + CONTEXT_LINES`. */
+function lineStarts(text, index, line) {
+    const starts = new Map();
+    let start = lineStartBefore(text, index);
+    starts.set(line, start);
+    for (let n = line - 1; n >= line - CONTEXT_LINES && start > 0; n--) {
+        // Back over the previous line's break (CRLF is one break).
+        const brk = text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+        start = lineStartBefore(text, start - brk);
+        starts.set(n, start);
+    }
+    let next = starts.get(line);
+    for (let n = line + 1; n <= line + CONTEXT_LINES; n++) {
+        const end = lineEnd(text, next);
+        if (end >= text.length)
+            break;
+        next = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+        if (next >= text.length)
+            break;
+        starts.set(n, next);
+    }
+    return starts;
+}
+/** Start of the line holding `index`: after the previous LF, CR or CRLF. */
+function lineStartBefore(text, index) {
+    let i = Math.min(index, text.length);
+    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r')
+        i--;
+    return i;
+}
+function lineEnd(text, start) {
+    let i = start;
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r')
+        i++;
+    return i;
+}
+function lineAt(text, start) {
+    return text.slice(start, lineEnd(text, start));
+}
+/** A line cut to MAX_LINE characters around `at` (a JS index in it), with `…` where cut. */
+function excerpt_window(text, at) {
+    if (text.length <= MAX_LINE)
+        return { text, at };
+    const from = Math.max(0, Math.min(at - MAX_LINE / 2, text.length - MAX_LINE));
+    const to = Math.min(text.length, from + MAX_LINE);
+    const head = from > 0 ? '…' : '';
+    return { text: `${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, at: at - from + head.length };
+}
+
 ;// CONCATENATED MODULE: ./src/source/script.ts
 // One script (a file, or a section of one) -> statements with file positions, and
 // how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
 // found before any connection; nothing here throws for bad SQL.
+
 
 
 
@@ -2949,7 +3044,16 @@ function parseProblem(source, error, at, where, parseOpts) {
             };
         }
     }
-    return { file, position: at(i), code: 'syntax-error', message: error.message, hint: `fix the SQL at that position; ${NO_SQL_HINT}` };
+    const position = at(i);
+    return {
+        file,
+        position,
+        code: 'syntax-error',
+        message: error.message,
+        hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
+        ...(source.role ? { script: source.role } : {}),
+        excerpt: excerptAt(source.fileText, source.offset + i, position.line)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/source/sections.ts
@@ -3004,7 +3108,7 @@ function splitSections(file, fileText) {
     result.preamble = { file, fileText, offset: 0, text: fileText.slice(0, markers[0].lineStart) };
     markers.forEach((m, i) => {
         const end = i + 1 < markers.length ? markers[i + 1].lineStart : fileText.length;
-        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end) };
+        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end), role: m.direction };
         if (result[m.direction]) {
             const first = markers.find((x) => x.direction === m.direction);
             const pos = lines.position(first.at);
@@ -3187,7 +3291,7 @@ async function readHooks(listed, fileOf, problems) {
         if (!decoded.ok)
             return void problems.push(decoded.problem);
         const text = stripBom(decoded.text);
-        const r = parseScriptSync({ file, fileText: text, offset: 0, text });
+        const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'hook' });
         // An empty hook is allowed: it does nothing.
         problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
         if (r.script.statements.length)
@@ -3307,7 +3411,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
     const force = sections.noTransaction
         ? { forceNoTransaction: sections.noTransaction.what, forceNoTransactionPosition: sections.noTransaction.position }
         : {};
-    const whole = { file: c.file, fileText, offset: 0, text: fileText };
+    const whole = { file: c.file, fileText, offset: 0, text: fileText, role: 'up' };
     if (!sections.style && needsSections) {
         warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` });
     }
@@ -3484,7 +3588,7 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
             });
             continue;
         }
-        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
+        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text, role };
         m.scriptFiles[role] = c.file;
         const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
         let warned = false;
@@ -3583,7 +3687,7 @@ async function discoverPreludes(workspace, dirs, problems = []) {
                 convention: 'numbered'
             };
             defineLazy(m, 'up', () => {
-                const r = parseScriptSync({ file, fileText: text, offset: 0, text });
+                const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'prelude' });
                 // An empty prelude does nothing, and is recorded as run.
                 out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
                 return r.script;
@@ -3661,7 +3765,106 @@ async function queryCountingStatements(client, sql) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/supabase-history.ts
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = scanSql(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    defineLazy(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/db/locks.ts
+
+
 /** What a table lock of each mode blocks for other sessions. */
 const LOCK_BLOCKS = {
     AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
@@ -3688,11 +3891,18 @@ const SQL_MODE = {
  * their table's and would only repeat it). Locks on relations created later block nobody,
  * so they are left out; names are kept because a dropped relation vanishes from
  * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
  */
 async function existingRelations(client, historySchema) {
     const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`, [historySchema]);
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]);
     return new Map(r.rows.map((x) => [x.oid, x.name]));
 }
 /** The table-level locks this backend holds, as (oid, mode) rows. */
@@ -3946,101 +4156,80 @@ function nextStepFor(code, file) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/db/supabase-history.ts
+;// CONCATENATED MODULE: ./src/db/rollback-log.ts
 
-
-
-const SUPABASE_SCHEMA = 'supabase_migrations';
-const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
-/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
-const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
-/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
-function supabaseVersionOf(fileName) {
-    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-    const m = SUPABASE_FILE_RE.exec(base);
-    return m ? { version: m[1], name: m[2] } : undefined;
+const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
+function rollbackLogName(schema) {
+    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(ROLLBACK_LOG_TABLE)}`;
+}
+function createRollbackLogSql(schema) {
+    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  identity text NOT NULL,
+  version text NOT NULL,
+  script text NOT NULL,
+  checksum text NOT NULL,
+  down_script text NOT NULL,
+  down_checksum text NOT NULL,
+  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor text,
+  run_url text,
+  commit_sha text
+)`;
 }
 /**
- * The file split as the CLI splits it: at every top-level `;`, each piece
- * trimmed, empty pieces dropped. Comments stay with the statement that follows
- * them, and text after the last `;` (a trailing comment) is its own element, as
- * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
- * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
- * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ * Makes the log writable when it can be: true when it exists (or was just
+ * created) and the login role may INSERT into it. Run under the run lock,
+ * outside a transaction. Never throws: the record is advice, not a guard.
  */
-function splitLikeSupabase(text, statementSpans) {
-    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
-    const cuts = scanSql(text)
-        .filter((t) => t.text === ';' && !inside(t.start))
-        .map((t) => t.start);
-    const out = [];
-    let from = 0;
-    for (const cut of [...cuts, text.length]) {
-        const piece = text.slice(from, cut).trim();
-        if (piece)
-            out.push(piece);
-        from = cut + 1;
+async function ensureRollbackLog(client, schema) {
+    try {
+        const t = rollbackLogName(schema);
+        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
+              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
+        const row = state.rows[0];
+        if (!row?.exists) {
+            if (!row?.create)
+                return false;
+            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
+        }
+        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
+        return Boolean(can.rows[0]?.insert);
     }
-    return out;
+    catch {
+        await client.query('RESET lock_timeout').catch(() => { });
+        return false;
+    }
 }
-/** The CLI row for a migration; undefined when the CLI would skip its file. */
-function supabaseEntryFor(m) {
-    const v = supabaseVersionOf(m.file);
-    if (!v)
+const rollback_log_lit = (v) => (v === undefined ? 'NULL' : (0,esm/* escapeLiteral */.NO)(v));
+/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
+function insertRollbackSql(schema, w) {
+    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
+VALUES (${rollback_log_lit(w.identity)}, ${rollback_log_lit(w.version)}, ${rollback_log_lit(w.script)}, ${rollback_log_lit(w.checksum)}, ${rollback_log_lit(w.downScript)}, ${rollback_log_lit(w.downChecksum)}, ${rollback_log_lit(w.actor)}, ${rollback_log_lit(w.runUrl)}, ${rollback_log_lit(w.commitSha)})`;
+}
+/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
+async function lastRollback(client, schema, identity) {
+    try {
+        const t = rollbackLogName(schema);
+        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
+        if (!ok.rows[0]?.ok)
+            return undefined;
+        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
+        const row = r.rows[0];
+        if (!row)
+            return undefined;
+        return {
+            identity: row.identity,
+            downScript: row.down_script,
+            downChecksum: row.down_checksum,
+            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
+            actor: row.actor ?? undefined,
+            runUrl: row.run_url ?? undefined
+        };
+    }
+    catch {
         return undefined;
-    const entry = { ...v };
-    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    defineLazy(entry, 'statements', () => {
-        const src = m.up.source;
-        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
-        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
-        return splitLikeSupabase(src.text, spans);
-    });
-    return entry;
-}
-/**
- * Creates the table as the CLI leaves it (same columns, same order), only when
- * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
- * needs CREATE on the database even when the schema exists).
- */
-function createSupabaseHistorySql(schemaExists) {
-    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
-}
-/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
-async function supabaseSchemaExists(client) {
-    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
-    return Boolean(r.rows[0]?.e);
-}
-async function supabaseHistoryExists(client) {
-    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
-    return Boolean(r.rows[0]?.t);
-}
-/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
-async function supabaseColumns(client) {
-    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
-    return new Set(r.rows.map((x) => x.attname));
-}
-/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
-async function readSupabaseHistory(client) {
-    if (!(await supabaseHistoryExists(client)))
-        return [];
-    const cols = await supabaseColumns(client);
-    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
-       FROM ${SUPABASE_TABLE} ORDER BY version`);
-    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
-}
-const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
-/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
-function insertSupabaseRowSql(e, columns) {
-    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
-    if (columns.has('name'))
-        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
-    if (columns.has('statements'))
-        cols.push(['statements', textArray(e.statements)]);
-    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
-}
-function deleteSupabaseRowSql(version) {
-    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
@@ -4176,6 +4365,8 @@ function plan(migrations, history, opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/executor.ts
+
+
 
 
 
@@ -4322,6 +4513,18 @@ function deleteHistorySql(ctx, identity) {
     // No table (pgshift applied without it): no CLI row to delete.
     return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours;
 }
+/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
+function rollbackRecordSql(ctx, m, down) {
+    return insertRollbackSql(ctx.historySchema, {
+        identity: m.identity,
+        version: m.version,
+        script: m.file,
+        checksum: m.checksum,
+        downScript: down.source.file,
+        downChecksum: checksum(down.source.text),
+        ...ctx.meta
+    });
+}
 /**
  * History is written as the user pgshift logged in as, whatever SET ROLE or SET
  * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
@@ -4341,9 +4544,10 @@ async function executeDown(ctx, m) {
     const down = m.down;
     if (!down)
         throw new Error(`${m.identity} has no down script`);
-    const record = deleteHistorySql(ctx, m.identity);
+    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
+    const record = records.join(';');
     if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, [record], 0, m.identity);
+        return runInTransaction(ctx, down, records, 0, m.identity);
     const started = performance.now();
     let done = 0;
     try {
@@ -4420,9 +4624,50 @@ function timeoutsFor(ctx, s) {
     return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
 }
 /**
- * One transaction, one round trip. `resumeFrom` > 0 (a file that ran partly
- * statement by statement, now transactional): the statements that already
- * committed are blanked out, keeping every position in the file.
+ * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
+ * history row and COMMIT. A bigger one is sent in messages of about this size, cut
+ * between statements, inside the one transaction: the client never builds one
+ * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
+ * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
+ */
+const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
+let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
+/** For tests: the message size of the multi-message path (undefined: the default). */
+function setSendChunkChars(chars) {
+    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
+}
+/**
+ * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
+ * of a sent statement (what lies between two statements, `;`, blanks and comments,
+ * stays with the one before), so every part holds whole statements and positions in a
+ * part map back to the file by its start. One part when the text fits.
+ */
+function sendParts(script, sendText, sent, chunk = sendChunkChars) {
+    if (sendText.length <= chunk || sent.length < 2)
+        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
+    const base = script.source.offset;
+    const parts = [];
+    let start = 0;
+    let first = 0;
+    for (let i = 1; i < sent.length; i++) {
+        const at = sent[i].offset - base;
+        if (at - start < chunk)
+            continue;
+        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
+        start = at;
+        first = i;
+    }
+    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
+    return parts;
+}
+/**
+ * One transaction, one round trip: BEGIN, the file, the guard, the history row and
+ * COMMIT in one message. A big file goes in several messages (sendParts) inside the
+ * same transaction; only the last carries the guard, the history row and COMMIT, so
+ * the row still commits with the file or not at all, and an error in any message
+ * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already committed
+ * are blanked out, keeping every position in the file.
  */
 async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
@@ -4437,21 +4682,33 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
     const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
     const commitIndex = guardIndex + 1 + record.length;
-    const sql = prefix + sendText + suffix;
-    const origin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length };
+    const parts = sendParts(script, sendText, sent);
+    const last = parts.length - 1;
+    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
+    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
     const started = performance.now();
     let retries = 0;
     for (;;) {
-        // One round trip: the server reports statements as they complete only at the end, so
-        // the heartbeat names the transaction's first statement and says it is one transaction.
-        point(ctx, script, sent[0], true);
-        const { error, completed, results } = await queryCountingStatements(ctx.client, sql);
+        let error;
+        let completed = 0;
+        let results = [];
+        let j = 0;
+        for (; j <= last; j++) {
+            // The server reports statements as they complete only at the end of a message, so the
+            // heartbeat names the message's first statement and says it is one transaction.
+            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
+            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j)));
+            if (error)
+                break;
+        }
+        const part = parts[Math.min(j, last)];
         if (!error) {
-            const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : [];
+            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
             const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows) : undefined;
             return { ok: true, durationMs: performance.now() - started, retries, locks };
         }
-        const idx = completed - prefixStatements;
+        // The failing statement's index among `sent` (past them: our suffix).
+        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
         // Past COMMIT: the migration and its history row are committed; only our session reset failed.
         if (idx > commitIndex)
             return { ok: true, durationMs: performance.now() - started, retries };
@@ -4467,6 +4724,8 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
             await executor_sleep(delay);
             continue;
         }
+        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
+        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
         // Positions past the file belong to our suffix: they say nothing about the file.
         const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
         const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
@@ -4483,7 +4742,10 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
             mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
         }
         if (lost) {
-            mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
+            mapped.next =
+                j < last
+                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
+                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
         }
         return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
     }
@@ -4717,7 +4979,11 @@ class BackupError extends Error {
         this.name = 'BackupError';
     }
 }
-/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+/**
+ * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
+ * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
+ * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
+ */
 function pgDumpCandidates(env = process.env) {
     if (env.PGSHIFT_PG_DUMP)
         return [env.PGSHIFT_PG_DUMP];
@@ -4735,7 +5001,22 @@ function pgDumpCandidates(env = process.env) {
                 found.push(p);
         }
     }
-    return [...new Set(found)];
+    const seen = new Set();
+    return found.filter((p) => {
+        const real = realOrSelf(p);
+        if (seen.has(real))
+            return false;
+        seen.add(real);
+        return true;
+    });
+}
+function realOrSelf(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return path;
+    }
 }
 /** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
 function parsePgDumpVersion(out) {
@@ -4754,7 +5035,9 @@ async function findPgDump(serverMajor, env = process.env) {
         try {
             const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
             const v = parsePgDumpVersion(stdout);
-            if (v)
+            // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
+            // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
+            if (v && !binaries.some((b) => b.version === v.version))
                 binaries.push({ path, ...v });
         }
         catch {
@@ -5043,6 +5326,33 @@ async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
     return outcome;
 }
 
+;// CONCATENATED MODULE: ./src/engine/steps/rollback-advice.ts
+// rollback advice: a migration that fails on "already exists" after a rollback of
+// it was recorded (db/rollback-log.ts) is not a case of an object made by hand:
+// the down that ran left the object behind. The advice names that down, when it
+// ran and in which run, instead of guessing.
+
+/** duplicate_table, duplicate_object, duplicate_function. */
+const ALREADY_EXISTS = new Set(['42P07', '42710', '42723']);
+/** `relation "audit_log"` out of `relation "audit_log" already exists`; undefined when the message has another form. */
+function objectInMessage(message) {
+    const m = /^(.*?) already exists\b/.exec(message);
+    return m?.[1]?.trim() || undefined;
+}
+/** Replaces error.next when history records a rollback of `m`. */
+async function adviseAfterRollback(ctx, m, error) {
+    if (!error?.sqlstate || !ALREADY_EXISTS.has(error.sqlstate))
+        return;
+    const record = await lastRollback(ctx.client, ctx.settings.historySchema, m.identity);
+    if (!record)
+        return;
+    const object = objectInMessage(error.message) ?? 'the object named above';
+    const run = record.runUrl ? ` (${record.runUrl})` : record.actor ? ` (by ${record.actor})` : '';
+    error.next =
+        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${rollbackLogName(ctx.settings.historySchema)}). ` +
+            `Drop ${object} (or fix ${record.downScript} so that it drops it, and drop it once by hand), then rerun. Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/run-hooks.ts
 
 function hookOf(ctx, name) {
@@ -5081,6 +5391,7 @@ function failOnHook(ctx, error, kept) {
 // transaction (or statement by statement), stopping at the first failure. A safety
 // copy precedes each script that destroys rows; afterEachMigrate runs after each
 // one that applied. What did not run is marked skipped.
+
 
 
 
@@ -5141,6 +5452,7 @@ async function applyPending(ctx, exec, runs, opts = {}) {
             result.statementsDone = outcome.statementsDone;
             result.leftovers = outcome.leftovers;
             result.error = outcome.error;
+            await adviseAfterRollback(ctx, run.migration, result.error);
             if (ctx.isCancelled() && result.error)
                 result.error.next = `The run was cancelled; ${result.error.next}`;
         }
@@ -9563,6 +9875,7 @@ async function runDowns(ctx, exec, range) {
 
 
 
+
 async function rollbackMode(ctx) {
     const range = await chooseRollbackRange(ctx);
     if (!range)
@@ -9572,6 +9885,8 @@ async function rollbackMode(ctx) {
         return previewDowns(ctx, exec, range);
     if (!(await backupBeforeChanges(ctx)))
         return;
+    // History's record of each down (db/rollback-log.ts): created here, under the run lock, when missing and allowed.
+    exec.rollbackLog = await ensureRollbackLog(ctx.client, ctx.settings.historySchema);
     const failed = await runDowns(ctx, exec, range);
     const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
     // One synchronous commit makes this run's downs and hook durable before anything is reported.
@@ -9729,7 +10044,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 705));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3636));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -11963,7 +12278,7 @@ __webpack_require__.d(__webpack_exports__, {
   xZ: () => (/* binding */ shortenStatement)
 });
 
-// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
+// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, conventionNoteWords, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, migrationLocks, modeTitle, nextStepSays, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
 
 ;// CONCATENATED MODULE: ./src/report/pr-check.ts
 
@@ -12188,6 +12503,16 @@ function blocksWords(blocks) {
         return '';
     return /^(blocks?|does|doesn't|no|nothing|only|allows?)\b/i.test(b) ? b : `blocks ${b}`;
 }
+const unquote = (s) => s.replace(/"/g, '');
+/**
+ * The locks a migration took, without pgshift's own bookkeeping (its history table,
+ * the Supabase CLI's): the engine leaves those out (db/locks.ts); a report written
+ * by an older pgshift may still hold them.
+ */
+function migrationLocks(report, m) {
+    const own = new Set([unquote(report.historyTable), 'supabase_migrations.schema_migrations']);
+    return (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation)));
+}
 /** `ACCESS EXCLUSIVE on public.orders: blocks reads and writes`. */
 function lockSentence(lock) {
     const what = blocksWords(lock.blocks);
@@ -12253,6 +12578,37 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
     }
     return tail ? `${text}\n${tail}` : text;
 }
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * True when the report's last line (Next) already says an error's next step, as it
+ * does for a run-level error, a failed hook or backup, and the failed migration of
+ * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
+ */
+function nextStepSays(report, next) {
+    const n = (next ?? '').trim();
+    return n === '' || report.nextStep.includes(n);
+}
 /** One-word run results for the last line. */
 const RUN_STATUS_WORDS = {
     success: 'success',
@@ -12304,7 +12660,7 @@ function field(label, value, indent) {
     const pad = indent + ' '.repeat(label.length + 2);
     return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))];
 }
-function renderError(p, e, m, at) {
+function renderError(p, report, e, m, at) {
     const where = formatLocation(e.file ?? m?.file ?? at?.file, e.position ?? (at?.line ? { line: at.line, col: 0 } : undefined));
     const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : '';
     const message = clean(e.message).split('\n');
@@ -12323,7 +12679,9 @@ function renderError(p, e, m, at) {
         out.push('    statement:');
         out.push(indentBlock(shortenStatement(e.statement), '      '));
     }
-    out.push(...field('next', e.next, '    '));
+    // The last line says it when it is the run's next step too: once, not twice.
+    if (!nextStepSays(report, e.next))
+        out.push(...field('next', e.next, '    '));
     return out;
 }
 function migrationLine(p, r, m, statusWidth, idWidth) {
@@ -12351,10 +12709,10 @@ function migrationLine(p, r, m, statusWidth, idWidth) {
     return `  ${status}   ${tail ? identity.padEnd(idWidth) : identity}${tail}`.replace(/\s+$/, '');
 }
 /** Under a migration line: the locks it took and each statement's time (dry-run). */
-function migrationDetails(p, m) {
+function migrationDetails(p, r, m) {
     const out = [];
     const pad = '      ';
-    for (const l of sortLocks(m.locks ?? []))
+    for (const l of sortLocks(migrationLocks(r, m)))
         out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`);
     const timings = m.statementTimings ?? [];
     if (timings.length) {
@@ -12392,7 +12750,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention;
+    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
@@ -12416,7 +12774,11 @@ function renderText(report, opts = {}) {
     }
     for (const pr of report.problems) {
         const where = formatLocation(pr.file, pr.position);
-        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
+        const inScript = pr.script ? ` (in the ${pr.script === 'hook' || pr.script === 'prelude' ? pr.script : `${pr.script} script`})` : '';
+        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]${inScript}`);
+        // A syntax error shows the lines around it, the caret under the column.
+        if (pr.excerpt)
+            out.push(indentBlock(pr.excerpt, '    '));
         out.push(...field('hint', pr.hint, '    '));
     }
     // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
@@ -12430,7 +12792,7 @@ function renderText(report, opts = {}) {
         const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
         const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
         for (const m of rows)
-            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, report, m));
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
@@ -12512,12 +12874,12 @@ function renderText(report, opts = {}) {
     // Errors, compiler-style: migrations, then failing checks, then the run.
     const failed = report.migrations.filter((m) => m.error);
     for (const m of failed)
-        out.push('', ...renderError(p, m.error, m));
+        out.push('', ...renderError(p, report, m.error, m));
     for (const c of checks)
         if (!c.ok && c.error)
-            out.push('', ...renderError(p, c.error, undefined, { file: c.file, line: c.line }));
+            out.push('', ...renderError(p, report, c.error, undefined, { file: c.file, line: c.line }));
     if (report.error)
-        out.push('', ...renderError(p, report.error));
+        out.push('', ...renderError(p, report, report.error));
     if (report.warnings.length)
         out.push('');
     for (const w of report.warnings)
