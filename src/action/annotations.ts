@@ -1,9 +1,9 @@
 // Errors and warnings as annotations on the exact file:line:col. GitHub shows
 // only 10 of each type per step, so the most important come first; the summary
-// lists everything. core escapes the message and the properties (file names
+// lists everything. workflow-commands.ts escapes the message and the properties (file names
 // included) of every command it writes, so no untrusted text can start a
 // workflow command of its own.
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import type { MappedError, RunReport } from '../engine/report.js'
 
 export const MAX_ANNOTATIONS = 10

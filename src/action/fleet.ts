@@ -3,7 +3,7 @@
 // its JSON file for upload-artifact, fleet-report merges the legs into one job
 // summary and one sticky comment. The work is in src/fleet/; this file only
 // reads inputs and writes outputs, the summary and the comment.
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,7 +30,7 @@ async function writeSummary(markdown: string, stem: string): Promise<string> {
   const path = join(tempDir(), `${stem}-summary.md`)
   writeFileSync(path, markdown)
   core.setOutput('summary', path)
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  if (process.env.GITHUB_STEP_SUMMARY) await core.appendSummary(markdown)
   else core.info(escapeWorkflowCommands(markdown))
   return path
 }

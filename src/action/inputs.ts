@@ -1,6 +1,6 @@
 // The only reader of action inputs. Values are handed to the shared zod schema
 // (src/settings.ts) untouched, so the action and the CLI validate alike.
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { readFileSync } from 'node:fs'
 import { ACTION_INPUT_NAMES, type InputName } from '../settings.js'
 

@@ -2,7 +2,7 @@
 // engine -> outputs, job summary, annotations and the sticky PR comment. Every
 // string that leaves goes through redact(); every log line through
 // escapeWorkflowCommands (core escapes the data of the commands it writes).
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -173,7 +173,7 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   const summaryPath = join(dir, `${stem}-summary.md`)
   writeFileSync(summaryPath, markdown)
   core.setOutput('summary', summaryPath)
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  if (process.env.GITHUB_STEP_SUMMARY) await core.appendSummary(markdown)
   else core.info(escapeWorkflowCommands(markdown))
   core.info(clean(`pgshift ${report.mode}: ${report.status}. ${report.nextStep}`))
 
