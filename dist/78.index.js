@@ -208,8 +208,8 @@ async function appendSummary(markdown) {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 72 modules
-var engine_run = __webpack_require__(7592);
+// EXTERNAL MODULE: ./src/engine/run.ts + 74 modules
+var engine_run = __webpack_require__(7942);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -2342,7 +2342,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 7592:
+/***/ 7942:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3128,6 +3128,82 @@ function nextStepFor(code, file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/rollback-log.ts
+
+const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
+function rollbackLogName(schema) {
+    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(ROLLBACK_LOG_TABLE)}`;
+}
+function createRollbackLogSql(schema) {
+    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  identity text NOT NULL,
+  version text NOT NULL,
+  script text NOT NULL,
+  checksum text NOT NULL,
+  down_script text NOT NULL,
+  down_checksum text NOT NULL,
+  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor text,
+  run_url text,
+  commit_sha text
+)`;
+}
+/**
+ * Makes the log writable when it can be: true when it exists (or was just
+ * created) and the login role may INSERT into it. Run under the run lock,
+ * outside a transaction. Never throws: the record is advice, not a guard.
+ */
+async function ensureRollbackLog(client, schema) {
+    try {
+        const t = rollbackLogName(schema);
+        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
+              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
+        const row = state.rows[0];
+        if (!row?.exists) {
+            if (!row?.create)
+                return false;
+            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
+        }
+        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
+        return Boolean(can.rows[0]?.insert);
+    }
+    catch {
+        await client.query('RESET lock_timeout').catch(() => { });
+        return false;
+    }
+}
+const rollback_log_lit = (v) => (v === undefined ? 'NULL' : (0,esm/* escapeLiteral */.NO)(v));
+/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
+function insertRollbackSql(schema, w) {
+    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
+VALUES (${rollback_log_lit(w.identity)}, ${rollback_log_lit(w.version)}, ${rollback_log_lit(w.script)}, ${rollback_log_lit(w.checksum)}, ${rollback_log_lit(w.downScript)}, ${rollback_log_lit(w.downChecksum)}, ${rollback_log_lit(w.actor)}, ${rollback_log_lit(w.runUrl)}, ${rollback_log_lit(w.commitSha)})`;
+}
+/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
+async function lastRollback(client, schema, identity) {
+    try {
+        const t = rollbackLogName(schema);
+        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
+        if (!ok.rows[0]?.ok)
+            return undefined;
+        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
+        const row = r.rows[0];
+        if (!row)
+            return undefined;
+        return {
+            identity: row.identity,
+            downScript: row.down_script,
+            downChecksum: row.down_checksum,
+            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
+            actor: row.actor ?? undefined,
+            runUrl: row.run_url ?? undefined
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/db/supabase-history.ts
 
 
@@ -3228,6 +3304,8 @@ function deleteSupabaseRowSql(version) {
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
 ;// CONCATENATED MODULE: ./src/engine/executor.ts
+
+
 
 
 
@@ -3374,6 +3452,18 @@ function deleteHistorySql(ctx, identity) {
     // No table (pgshift applied without it): no CLI row to delete.
     return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours;
 }
+/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
+function rollbackRecordSql(ctx, m, down) {
+    return insertRollbackSql(ctx.historySchema, {
+        identity: m.identity,
+        version: m.version,
+        script: m.file,
+        checksum: m.checksum,
+        downScript: down.source.file,
+        downChecksum: (0,checksum/* checksum */.c)(down.source.text),
+        ...ctx.meta
+    });
+}
 /**
  * History is written as the user pgshift logged in as, whatever SET ROLE or SET
  * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
@@ -3393,9 +3483,10 @@ async function executeDown(ctx, m) {
     const down = m.down;
     if (!down)
         throw new Error(`${m.identity} has no down script`);
-    const record = deleteHistorySql(ctx, m.identity);
+    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
+    const record = records.join(';');
     if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, [record], 0, m.identity);
+        return runInTransaction(ctx, down, records, 0, m.identity);
     const started = performance.now();
     let done = 0;
     try {
@@ -4097,6 +4188,33 @@ async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
     return outcome;
 }
 
+;// CONCATENATED MODULE: ./src/engine/steps/rollback-advice.ts
+// rollback advice: a migration that fails on "already exists" after a rollback of
+// it was recorded (db/rollback-log.ts) is not a case of an object made by hand:
+// the down that ran left the object behind. The advice names that down, when it
+// ran and in which run, instead of guessing.
+
+/** duplicate_table, duplicate_object, duplicate_function. */
+const ALREADY_EXISTS = new Set(['42P07', '42710', '42723']);
+/** `relation "audit_log"` out of `relation "audit_log" already exists`; undefined when the message has another form. */
+function objectInMessage(message) {
+    const m = /^(.*?) already exists\b/.exec(message);
+    return m?.[1]?.trim() || undefined;
+}
+/** Replaces error.next when history records a rollback of `m`. */
+async function adviseAfterRollback(ctx, m, error) {
+    if (!error?.sqlstate || !ALREADY_EXISTS.has(error.sqlstate))
+        return;
+    const record = await lastRollback(ctx.client, ctx.settings.historySchema, m.identity);
+    if (!record)
+        return;
+    const object = objectInMessage(error.message) ?? 'the object named above';
+    const run = record.runUrl ? ` (${record.runUrl})` : record.actor ? ` (by ${record.actor})` : '';
+    error.next =
+        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${rollbackLogName(ctx.settings.historySchema)}). ` +
+            `Drop ${object} (or fix ${record.downScript} so that it drops it, and drop it once by hand), then rerun. Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/steps/run-hooks.ts
 
 function hookOf(ctx, name) {
@@ -4135,6 +4253,7 @@ function failOnHook(ctx, error, kept) {
 // transaction (or statement by statement), stopping at the first failure. A safety
 // copy precedes each script that destroys rows; afterEachMigrate runs after each
 // one that applied. What did not run is marked skipped.
+
 
 
 
@@ -4195,6 +4314,7 @@ async function applyPending(ctx, exec, runs, opts = {}) {
             result.statementsDone = outcome.statementsDone;
             result.leftovers = outcome.leftovers;
             result.error = outcome.error;
+            await adviseAfterRollback(ctx, run.migration, result.error);
             if (ctx.isCancelled() && result.error)
                 result.error.next = `The run was cancelled; ${result.error.next}`;
         }
@@ -8265,6 +8385,7 @@ async function runDowns(ctx, exec, range) {
 
 
 
+
 async function rollbackMode(ctx) {
     const range = await chooseRollbackRange(ctx);
     if (!range)
@@ -8274,6 +8395,8 @@ async function rollbackMode(ctx) {
         return previewDowns(ctx, exec, range);
     if (!(await backupBeforeChanges(ctx)))
         return;
+    // History's record of each down (db/rollback-log.ts): created here, under the run lock, when missing and allowed.
+    exec.rollbackLog = await ensureRollbackLog(ctx.client, ctx.settings.historySchema);
     const failed = await runDowns(ctx, exec, range);
     const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
     // One synchronous commit makes this run's downs and hook durable before anything is reported.
@@ -8431,7 +8554,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7592));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7942));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);

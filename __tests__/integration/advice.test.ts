@@ -30,3 +30,78 @@ test('"role already exists" says roles are cluster-wide: the same migrations on 
   expect(error?.next).not.toMatch(/created by hand/)
   expect(r.applied).toEqual([])
 })
+
+describe('a re-apply after a rollback whose down was incomplete', () => {
+  const FILES = {
+    '001_accounts.up.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);\n',
+    '001_accounts.down.sql': 'DROP TABLE accounts;\n',
+    // The down forgets the audit table.
+    '002_ledger.up.sql': 'CREATE TABLE ledger (id bigint PRIMARY KEY);\nCREATE TABLE ledger_audit (id bigint);\n',
+    '002_ledger.down.sql': 'DROP TABLE ledger;\n'
+  }
+  const meta = { actor: 'octocat', runUrl: 'https://github.com/acme/app/actions/runs/42', commitSha: 'abc123' }
+  const run = (ws: string, extra: Record<string, string> = {}, m = {}) =>
+    runPgshift(parseSettings({ 'database-url': first.url, mode: 'apply', 'migrations-dir': 'migrations', ...extra }, ws), { logger: recordingLogger(), meta: m })
+
+  test('the error names the down that left the object and history\'s record of the rollback', async () => {
+    const ws = makeWorkspace(FILES)
+    expect((await run(ws)).status).toBe('success')
+    const back = await run(ws, { mode: 'rollback', steps: '1' }, meta)
+    expect(back.status).toBe('success')
+    expect(back.rolledBack).toEqual(['002_ledger'])
+
+    // The record: written with the down, next to history, and not history.
+    const log = await first.query<Record<string, string | null>>(
+      'SELECT identity, version, script, down_script, actor, run_url, commit_sha, length(down_checksum) AS n FROM pgshift.schema_history_rollbacks'
+    )
+    expect(log).toEqual([
+      { identity: '002_ledger', version: '002', script: 'migrations/002_ledger.up.sql', down_script: 'migrations/002_ledger.down.sql', actor: 'octocat', run_url: meta.runUrl, commit_sha: 'abc123', n: 64 }
+    ])
+    expect((await first.query<{ identity: string }>('SELECT identity FROM pgshift.schema_history')).map((r) => r.identity)).toEqual(['001_accounts'])
+
+    // Plan and verify read history only: the rolled-back migration is pending, nothing is "missing".
+    const plan = await run(ws, { mode: 'plan' })
+    expect(plan.pending).toEqual(['002_ledger'])
+    const verify = await run(ws, { mode: 'verify' })
+    expect(verify.checks?.filter((c) => !c.ok).map((c) => c.subject)).toEqual(['002_ledger'])
+    expect(JSON.stringify(verify.checks)).not.toMatch(/schema_history_rollbacks/)
+
+    const again = await run(ws)
+    expect(again.status).toBe('failed')
+    const error = again.migrations.find((m) => m.identity === '002_ledger')?.error
+    expect(error?.sqlstate).toBe('42P07')
+    expect(error?.position?.line).toBe(2)
+    expect(error?.next).toMatch(
+      /^History records that 002_ledger was rolled back at \d{4}-\d\d-\d\dT[\d:.]+Z \(https:\/\/github\.com\/acme\/app\/actions\/runs\/42\) by migrations\/002_ledger\.down\.sql, and that down did not drop relation "ledger_audit", so it is incomplete \(recorded in "pgshift"\."schema_history_rollbacks"\)\. Drop relation "ledger_audit" \(or fix migrations\/002_ledger\.down\.sql/
+    )
+    expect(error?.next).not.toMatch(/created by hand/)
+    expect(again.nextStep).toContain('migrations/002_ledger.down.sql')
+    // Nothing of the failed re-apply was kept, and the record stays.
+    expect((await first.query('SELECT FROM pgshift.schema_history_rollbacks')).length).toBe(1)
+
+    // Fixed as the advice says: the rerun applies.
+    await first.query('DROP TABLE ledger_audit')
+    expect((await run(ws)).applied).toEqual(['002_ledger'])
+  })
+
+  test('without a recorded rollback the advice stays the generic one', async () => {
+    await first.query('CREATE TABLE ledger_audit (id bigint)')
+    const r = await run(makeWorkspace(FILES))
+    expect(r.migrations.find((m) => m.identity === '002_ledger')?.error?.next).toMatch(/created by hand, or by another tool\?/)
+  })
+
+  test('a statement-by-statement down records itself with its history DELETE', async () => {
+    const ws = makeWorkspace({ ...FILES, '003_idx.up.sql': 'CREATE INDEX ledger_id ON ledger (id);\n', '003_idx.down.sql': 'DROP INDEX CONCURRENTLY ledger_id;\n' })
+    expect((await run(ws)).status).toBe('success')
+    expect((await run(ws, { mode: 'rollback', steps: '1' })).rolledBack).toEqual(['003_idx'])
+    expect(await first.query('SELECT identity, down_script FROM pgshift.schema_history_rollbacks')).toEqual([{ identity: '003_idx', down_script: 'migrations/003_idx.down.sql' }])
+  })
+
+  test('a failed down records nothing', async () => {
+    const ws = makeWorkspace({ ...FILES, '002_ledger.down.sql': 'DROP TABLE ledger;\nDROP TABLE no_such_table;\n' })
+    expect((await run(ws)).status).toBe('success')
+    expect((await run(ws, { mode: 'rollback', steps: '1' })).status).toBe('failed')
+    expect((await first.query('SELECT FROM pgshift.schema_history_rollbacks')).length).toBe(0)
+    expect((await first.query('SELECT FROM pgshift.schema_history')).length).toBe(2)
+  })
+})

@@ -5,6 +5,7 @@
 // CREATE privilege before it checks existence.
 import { randomBytes } from 'node:crypto'
 import { createHistorySql } from '../../src/db/history.js'
+import { createRollbackLogSql } from '../../src/db/rollback-log.js'
 import { runPgshift } from '../../src/engine/run.js'
 import { parseSettings } from '../../src/settings.js'
 import { freshDatabase, withClient, type TestDatabase } from '../support/db.js'
@@ -82,6 +83,9 @@ test('an existing history schema the role owns, without the table: dry-run, appl
   expect(back.rolledBack).toEqual(['002_ledger'])
   expect(await history()).toEqual(['001_accounts'])
   expect(await tables()).toEqual(['accounts'])
+  // History's record of the rollback: created by the role in the schema it owns, written with the down.
+  expect(await tables('pgshift')).toEqual(['schema_history', 'schema_history_rollbacks'])
+  expect(await db.query(`SELECT identity, down_script FROM pgshift.schema_history_rollbacks`)).toEqual([{ identity: '002_ledger', down_script: 'migrations/002_ledger.down.sql' }])
 
   const verify = await run(ws, { mode: 'verify' })
   expect(verify.checks?.filter((c) => !c.ok).map((c) => c.subject)).toEqual(['002_ledger'])
@@ -123,6 +127,14 @@ test('a history table owned by another role, with only the rights it needs (no C
   const back = await run(ws, { mode: 'rollback', steps: '1' })
   expect(back.error).toBeUndefined()
   expect(await history()).toEqual(['001_accounts'])
+  // No CREATE on the schema: the rollback goes without its record rather than failing for it.
+  expect(await tables('pgshift')).toEqual(['schema_history'])
+  // An administrator who creates the log but grants nothing on it: still no failure, still no record.
+  await db.query(createRollbackLogSql('pgshift'))
+  const back2 = await run(ws, { mode: 'rollback', steps: '1' })
+  expect(back2.error).toBeUndefined()
+  expect(await history()).toEqual([])
+  expect(await db.query('SELECT FROM pgshift.schema_history_rollbacks')).toEqual([])
 })
 
 test('a missing history schema: the error names the privilege and the fix, and nothing changes', async () => {

@@ -16,6 +16,8 @@ import { queryCountingStatements } from '../db/counting-query.js'
 import { HELD_LOCKS_SQL, locksOn } from '../db/locks.js'
 import { isPgError, mapRunError, nextStepFor, type SentTextOrigin } from '../db/errors.js'
 import { blankStatements } from '../source/script.js'
+import { insertRollbackSql } from '../db/rollback-log.js'
+import { checksum } from '../source/checksum.js'
 import { deleteSupabaseRowSql, insertSupabaseRowSql, type SupabaseEntry } from '../db/supabase-history.js'
 import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { doneHash, type PlannedRun } from './plan.js'
@@ -44,6 +46,11 @@ export interface ExecContext {
    * databases (test-rollback); a deploy skips the extra result set.
    */
   collectLocks?: Map<number, string>
+  /**
+   * A rollback: each down also records itself in history's rollback log
+   * (db/rollback-log.ts), in the same transaction. Set only when the log is writable.
+   */
+  rollbackLog?: boolean
   /** Kept when the Supabase CLI's history is (DESIGN 8): its row commits with ours. */
   supabase?: {
     entries: Map<string, SupabaseEntry>
@@ -217,6 +224,19 @@ export function deleteHistorySql(ctx: ExecContext, identity: string): string {
   return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours
 }
 
+/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
+function rollbackRecordSql(ctx: ExecContext, m: Migration, down: ParsedScript): string {
+  return insertRollbackSql(ctx.historySchema, {
+    identity: m.identity,
+    version: m.version,
+    script: m.file,
+    checksum: m.checksum,
+    downScript: down.source.file,
+    downChecksum: checksum(down.source.text),
+    ...ctx.meta
+  })
+}
+
 /**
  * History is written as the user pgshift logged in as, whatever SET ROLE or SET
  * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
@@ -237,8 +257,9 @@ const ownTransaction = (ctx: ExecContext, sql: string) => `BEGIN READ WRITE;${AS
 export async function executeDown(ctx: ExecContext, m: Migration): Promise<ExecOutcome> {
   const down = m.down
   if (!down) throw new Error(`${m.identity} has no down script`)
-  const record = deleteHistorySql(ctx, m.identity)
-  if (down.runMode === 'transaction') return runInTransaction(ctx, down, [record], 0, m.identity)
+  const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])]
+  const record = records.join(';')
+  if (down.runMode === 'transaction') return runInTransaction(ctx, down, records, 0, m.identity)
   const started = performance.now()
   let done = 0
   try {

@@ -1,6 +1,7 @@
 // rollback (DESIGN 11): down scripts, newest first, by `steps` or down to
 // `to-version` (which stays applied). The whole range is checked before anything
 // runs; each down commits together with the deletion of its history row.
+import { ensureRollbackLog } from '../../db/rollback-log.js'
 import { execContext } from '../exec-context.js'
 import type { MappedError, MigrationResult } from '../report.js'
 import { backupBeforeChanges } from '../steps/backup.js'
@@ -17,6 +18,8 @@ export async function rollbackMode(ctx: ModeContext): Promise<void> {
   const exec = execContext(ctx)
   if (ctx.settings.dryRun) return previewDowns(ctx, exec, range)
   if (!(await backupBeforeChanges(ctx))) return
+  // History's record of each down (db/rollback-log.ts): created here, under the run lock, when missing and allowed.
+  exec.rollbackLog = await ensureRollbackLog(ctx.client, ctx.settings.historySchema)
   const failed = await runDowns(ctx, exec, range)
   const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback')
   // One synchronous commit makes this run's downs and hook durable before anything is reported.

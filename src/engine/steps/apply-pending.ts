@@ -9,6 +9,7 @@ import type { MappedError, MigrationResult } from '../report.js'
 import { withHeartbeat } from '../heartbeat.js'
 import { safetyCopiesBefore } from './backup.js'
 import { reconcileLostConnection } from './reconcile-lost-connection.js'
+import { adviseAfterRollback } from './rollback-advice.js'
 import { runHook } from './run-hooks.js'
 
 export interface ApplyOutcome {
@@ -69,6 +70,7 @@ export async function applyPending(ctx: ModeContext, exec: ExecContext, runs: Pl
       result.statementsDone = outcome.statementsDone
       result.leftovers = outcome.leftovers
       result.error = outcome.error
+      await adviseAfterRollback(ctx, run.migration, result.error)
       if (ctx.isCancelled() && result.error) result.error.next = `The run was cancelled; ${result.error.next}`
     }
   }
