@@ -304,6 +304,8 @@ var version = __webpack_require__(311);
 // workflow command of its own.
 
 const MAX_ANNOTATIONS = 10;
+/** The title of the run-level error's annotation. */
+const RUN_ERROR_TITLE = 'pgshift';
 /** `message [SQLSTATE]`, DETAIL, HINT and the next step, one per line. */
 function errorText(e) {
     const parts = [e.sqlstate ? `${e.message} [${e.sqlstate}]` : e.message, e.detail && `DETAIL: ${e.detail}`, e.hint && `HINT: ${e.hint}`, e.next];
@@ -333,7 +335,9 @@ function collectAnnotations(report) {
         errors.push({ title: `pgshift: verify ${c.subject} failed`, message, file, line: position?.line, col: position?.col || undefined });
     }
     for (const p of report.problems) {
-        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file: p.file, line: p.position?.line, col: p.position?.col });
+        // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
+        const file = p.noSuchPath ? undefined : p.file;
+        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
     }
     // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
     for (const r of report.plan.refusals)
@@ -348,7 +352,7 @@ function collectAnnotations(report) {
         errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` });
     }
     if (report.error) {
-        errors.push({ title: 'pgshift', message: [report.error.message, report.error.next].join('\n') });
+        errors.push({ title: RUN_ERROR_TITLE, message: [report.error.message, report.error.next].join('\n') });
     }
     // Lint findings on their exact line: errors when they refused the run (lint: error), warnings otherwise.
     const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'));
@@ -374,14 +378,17 @@ function capAnnotations(all) {
     const hidden = Math.max(0, all.errors.length - MAX_ANNOTATIONS) + Math.max(0, all.warnings.length - MAX_ANNOTATIONS);
     return { errors: all.errors.slice(0, MAX_ANNOTATIONS), warnings: all.warnings.slice(0, MAX_ANNOTATIONS), hidden };
 }
+/** Emits the annotations; true when the run-level error (report.error) was one of them, so the step's failure need not repeat it. */
 function emitAnnotations(report) {
-    const { errors, warnings, hidden } = capAnnotations(collectAnnotations(report));
+    const all = collectAnnotations(report);
+    const { errors, warnings, hidden } = capAnnotations(all);
     for (const a of errors)
         error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col });
     for (const a of warnings)
         warning(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col });
     if (hidden)
         notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`);
+    return report.error !== undefined && errors.some((a) => a.title === RUN_ERROR_TITLE);
 }
 
 // EXTERNAL MODULE: ./src/action/comment-body.ts
@@ -1422,7 +1429,7 @@ async function publish(report, settings, gh) {
     (0,external_node_fs_.writeFileSync)(lintPath, JSON.stringify((0,redact/* redactDeep */.KL)(toSarif(report.lint ?? [], version/* VERSION */.x)), null, 2));
     setOutput('lint-findings', JSON.stringify((0,redact/* redactDeep */.KL)(findingsJson(report.lint ?? []))));
     setOutput('lint-sarif', lintPath);
-    emitAnnotations(report);
+    const errorAnnotated = emitAnnotations(report);
     const linkBase = blobBase(gh, process.env);
     const markdown = (0,redact/* redact */.E$)((0,report_markdown/* renderMarkdown */.Gc)(report, { linkBase }));
     const summaryPath = (0,external_node_path_.join)(dir, `${stem}-summary.md`);
@@ -1435,7 +1442,12 @@ async function publish(report, settings, gh) {
     info(main_clean(`pgshift ${report.mode}: ${report.status}. ${report.nextStep}`));
     await comment(report, settings, gh, linkBase);
     if (report.status === 'failed' || report.status === 'blocked') {
-        setFailed((0,redact/* redact */.E$)(report.error?.message ?? `pgshift ${report.mode} ${report.status}: ${report.nextStep}`));
+        // The run-level error is already an annotation (with its next step): the step fails
+        // without a second `::error` of the same message (issue 19 item 8).
+        if (errorAnnotated)
+            process.exitCode = 1;
+        else
+            setFailed((0,redact/* redact */.E$)(report.error?.message ?? `pgshift ${report.mode} ${report.status}: ${report.nextStep}`));
     }
 }
 /** The sticky PR comment, when wanted and possible. Never fails the step. */
@@ -2678,8 +2690,8 @@ var files = __webpack_require__(3206);
 var lazy = __webpack_require__(427);
 // EXTERNAL MODULE: ./src/source/positions.ts
 var positions = __webpack_require__(2369);
-// EXTERNAL MODULE: ./src/source/script.ts
-var source_script = __webpack_require__(1178);
+// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
+var source_script = __webpack_require__(7926);
 ;// CONCATENATED MODULE: ./src/source/preludes.ts
 // Preludes (DESIGN 5): directories of SQL that must run once before the first
 // migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
@@ -2763,7 +2775,7 @@ async function discoverPreludes(workspace, dirs, problems = []) {
                 convention: 'numbered'
             };
             (0,lazy/* defineLazy */.gJ)(m, 'up', () => {
-                const r = (0,source_script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text });
+                const r = (0,source_script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text, role: 'prelude' });
                 // An empty prelude does nothing, and is recorded as run.
                 out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
                 return r.script;
@@ -2843,7 +2855,106 @@ async function queryCountingStatements(client, sql) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/supabase-history.ts
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = (0,parser/* scanSql */.C4)(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    (0,lazy/* defineLazy */.gJ)(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/db/locks.ts
+
+
 /** What a table lock of each mode blocks for other sessions. */
 const LOCK_BLOCKS = {
     AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
@@ -2870,11 +2981,18 @@ const SQL_MODE = {
  * their table's and would only repeat it). Locks on relations created later block nobody,
  * so they are left out; names are kept because a dropped relation vanishes from
  * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
  */
 async function existingRelations(client, historySchema) {
     const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`, [historySchema]);
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]);
     return new Map(r.rows.map((x) => [x.oid, x.name]));
 }
 /** The table-level locks this backend holds, as (oid, mode) rows. */
@@ -3202,103 +3320,6 @@ async function lastRollback(client, schema, identity) {
     catch {
         return undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/db/supabase-history.ts
-
-
-
-const SUPABASE_SCHEMA = 'supabase_migrations';
-const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
-/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
-const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
-/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
-function supabaseVersionOf(fileName) {
-    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-    const m = SUPABASE_FILE_RE.exec(base);
-    return m ? { version: m[1], name: m[2] } : undefined;
-}
-/**
- * The file split as the CLI splits it: at every top-level `;`, each piece
- * trimmed, empty pieces dropped. Comments stay with the statement that follows
- * them, and text after the last `;` (a trailing comment) is its own element, as
- * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
- * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
- * scanner never yields a `;` token inside a string or a dollar-quoted body.
- */
-function splitLikeSupabase(text, statementSpans) {
-    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
-    const cuts = (0,parser/* scanSql */.C4)(text)
-        .filter((t) => t.text === ';' && !inside(t.start))
-        .map((t) => t.start);
-    const out = [];
-    let from = 0;
-    for (const cut of [...cuts, text.length]) {
-        const piece = text.slice(from, cut).trim();
-        if (piece)
-            out.push(piece);
-        from = cut + 1;
-    }
-    return out;
-}
-/** The CLI row for a migration; undefined when the CLI would skip its file. */
-function supabaseEntryFor(m) {
-    const v = supabaseVersionOf(m.file);
-    if (!v)
-        return undefined;
-    const entry = { ...v };
-    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    (0,lazy/* defineLazy */.gJ)(entry, 'statements', () => {
-        const src = m.up.source;
-        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
-        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
-        return splitLikeSupabase(src.text, spans);
-    });
-    return entry;
-}
-/**
- * Creates the table as the CLI leaves it (same columns, same order), only when
- * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
- * needs CREATE on the database even when the schema exists).
- */
-function createSupabaseHistorySql(schemaExists) {
-    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
-}
-/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
-async function supabaseSchemaExists(client) {
-    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
-    return Boolean(r.rows[0]?.e);
-}
-async function supabaseHistoryExists(client) {
-    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
-    return Boolean(r.rows[0]?.t);
-}
-/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
-async function supabaseColumns(client) {
-    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
-    return new Set(r.rows.map((x) => x.attname));
-}
-/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
-async function readSupabaseHistory(client) {
-    if (!(await supabaseHistoryExists(client)))
-        return [];
-    const cols = await supabaseColumns(client);
-    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
-       FROM ${SUPABASE_TABLE} ORDER BY version`);
-    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
-}
-const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
-/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
-function insertSupabaseRowSql(e, columns) {
-    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
-    if (columns.has('name'))
-        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
-    if (columns.has('statements'))
-        cols.push(['statements', textArray(e.statements)]);
-    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
-}
-function deleteSupabaseRowSql(version) {
-    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
 }
 
 // EXTERNAL MODULE: ./src/engine/plan.ts
@@ -3862,7 +3883,11 @@ class BackupError extends Error {
         this.name = 'BackupError';
     }
 }
-/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+/**
+ * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
+ * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
+ * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
+ */
 function pgDumpCandidates(env = process.env) {
     if (env.PGSHIFT_PG_DUMP)
         return [env.PGSHIFT_PG_DUMP];
@@ -3880,7 +3905,22 @@ function pgDumpCandidates(env = process.env) {
                 found.push(p);
         }
     }
-    return [...new Set(found)];
+    const seen = new Set();
+    return found.filter((p) => {
+        const real = realOrSelf(p);
+        if (seen.has(real))
+            return false;
+        seen.add(real);
+        return true;
+    });
+}
+function realOrSelf(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return path;
+    }
 }
 /** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
 function parsePgDumpVersion(out) {
@@ -3899,7 +3939,9 @@ async function findPgDump(serverMajor, env = process.env) {
         try {
             const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
             const v = parsePgDumpVersion(stdout);
-            if (v)
+            // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
+            // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
+            if (v && !binaries.some((b) => b.version === v.version))
                 binaries.push({ path, ...v });
         }
         catch {
@@ -10935,9 +10977,15 @@ function build(ctx, l) {
     if (r.problems.length) {
         top.push('### Problems in the migration files (nothing ran)');
         const items = r.problems.map((pr) => {
-            const where = location(ctx, pr.file, pr.position);
+            // A path that is not in the commit (a missing directory) is named, never linked: the link would 404.
+            const where = pr.noSuchPath ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLocation */ .j$)(pr.file, pr.position)) : location(ctx, pr.file, pr.position);
             const hint = pr.hint ? ` Hint: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(pr.hint, l.fieldChars))}` : '';
-            return `${where ? `${where} ` : ''}**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(pr.code)}**: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(pr.message, l.fieldChars))}${hint}`;
+            const inScript = pr.script ? ` in the ${SCRIPT_WORDS[pr.script]}` : '';
+            const item = `${where ? `${where} ` : ''}**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(pr.code)}**${inScript}: ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(pr.message, l.fieldChars))}${hint}`;
+            // A syntax error shows its SQL, as a failed statement does: the lines around it, the caret under the column.
+            if (!pr.excerpt || l.statementLines <= 0)
+                return item;
+            return `${item}\n\n${indent((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shortenStatement */ .xZ)(pr.excerpt, l.statementLines, l.fieldChars)), '  ')}`;
         });
         top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'));
     }
@@ -11000,6 +11048,21 @@ function build(ctx, l) {
     }
     below.push(details('About this run', aboutList(ctx, l)));
     return { top, next: `**Next:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(r.nextStep, 2000))}`, below };
+}
+/** What a problem's script is called: `syntax-error in the down script`. */
+const SCRIPT_WORDS = {
+    up: 'up script',
+    down: 'down script',
+    verify: 'verify script',
+    hook: 'hook',
+    prelude: 'prelude'
+};
+/** Every line of a block indented (a fence inside a list item). */
+function indent(block, pad) {
+    return block
+        .split('\n')
+        .map((x) => (x === '' ? x : pad + x))
+        .join('\n');
 }
 /** `<details>` with a summary of ours (escaped here) and a markdown body. */
 function details(summary, body) {
@@ -11207,9 +11270,8 @@ function rollbackSection(ctx, l) {
 /** Locks the run's migrations took on tables that already existed, with what they block; pgshift's own history writes are not the migration's. */
 function locksSection(ctx, l) {
     const r = ctx.report;
-    const own = new Set([unquote(r.historyTable), 'supabase_migrations.schema_migrations']);
     const locked = runRows(r)
-        .map((m) => ({ m, locks: (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation))) }))
+        .map((m) => ({ m, locks: (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .migrationLocks */ .Dt)(r, m) }))
         .filter((x) => x.locks.length);
     if (!locked.length)
         return [];
@@ -11222,13 +11284,12 @@ function locksSection(ctx, l) {
     });
     return [(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')];
 }
-const unquote = (s) => s.replace(/"/g, '');
 /** Target, history, server, convention: the facts a reviewer rarely needs. */
 function aboutList(ctx, l) {
     const r = ctx.report;
     const items = [`**Target:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.target)}${r.database?.reason ? ` (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.database.reason)})` : ''}`];
     if (r.conventionNote)
-        items.push(`**Convention:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.convention)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`);
+        items.push(`**Convention:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(r.convention)}: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .conventionNoteWords */ .Xi)(r.convention, r.conventionNote), l.fieldChars))}`);
     if (r.historyTable)
         items.push(`**History:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.historyTable)}${r.supabaseHistory ? ` + ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(r.supabaseHistory.table)}` : ''}`);
     const sb = r.supabaseHistory;
@@ -11311,7 +11372,9 @@ function errorBlocks(ctx, l, e, m, check) {
     if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
         out.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shortenStatement */ .xZ)(e.statement, l.statementLines, l.fieldChars), 'sql'));
     }
-    out.push(`**What to do:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(e.next, l.fieldChars))}`);
+    // The report's Next line says it when it is the run's next step too: once, not twice.
+    if (!(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .nextStepSays */ .eJ)(ctx.report, e.next))
+        out.push(`**What to do:** ${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(e.next, l.fieldChars))}`);
     return out;
 }
 function notes(m) {
@@ -11857,11 +11920,14 @@ function walk(value, seen) {
 /* harmony export */   B2: () => (/* binding */ checksInOrder),
 /* harmony export */   Cr: () => (/* binding */ PREVIEW_BANNER),
 /* harmony export */   DB: () => (/* binding */ preludesLine),
+/* harmony export */   Dt: () => (/* binding */ migrationLocks),
 /* harmony export */   Gk: () => (/* binding */ checksSummary),
 /* harmony export */   IS: () => (/* binding */ lockModeWords),
+/* harmony export */   Xi: () => (/* binding */ conventionNoteWords),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
+/* harmony export */   eJ: () => (/* binding */ nextStepSays),
 /* harmony export */   ec: () => (/* binding */ twinNotes),
 /* harmony export */   hE: () => (/* binding */ successWords),
 /* harmony export */   j$: () => (/* binding */ formatLocation),
@@ -12010,6 +12076,16 @@ function blocksWords(blocks) {
         return '';
     return /^(blocks?|does|doesn't|no|nothing|only|allows?)\b/i.test(b) ? b : `blocks ${b}`;
 }
+const unquote = (s) => s.replace(/"/g, '');
+/**
+ * The locks a migration took, without pgshift's own bookkeeping (its history table,
+ * the Supabase CLI's): the engine leaves those out (db/locks.ts); a report written
+ * by an older pgshift may still hold them.
+ */
+function migrationLocks(report, m) {
+    const own = new Set([unquote(report.historyTable), 'supabase_migrations.schema_migrations']);
+    return (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation)));
+}
 /** `ACCESS EXCLUSIVE on public.orders: blocks reads and writes`. */
 function lockSentence(lock) {
     const what = blocksWords(lock.blocks);
@@ -12075,6 +12151,37 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
     }
     return tail ? `${text}\n${tail}` : text;
 }
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * True when the report's last line (Next) already says an error's next step, as it
+ * does for a run-level error, a failed hook or backup, and the failed migration of
+ * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
+ */
+function nextStepSays(report, next) {
+    const n = (next ?? '').trim();
+    return n === '' || report.nextStep.includes(n);
+}
 /** One-word run results for the last line. */
 const RUN_STATUS_WORDS = {
     success: 'success',
@@ -12126,7 +12233,7 @@ function field(label, value, indent) {
     const pad = indent + ' '.repeat(label.length + 2);
     return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))];
 }
-function renderError(p, e, m, at) {
+function renderError(p, report, e, m, at) {
     const where = formatLocation(e.file ?? m?.file ?? at?.file, e.position ?? (at?.line ? { line: at.line, col: 0 } : undefined));
     const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : '';
     const message = clean(e.message).split('\n');
@@ -12145,7 +12252,9 @@ function renderError(p, e, m, at) {
         out.push('    statement:');
         out.push(indentBlock(shortenStatement(e.statement), '      '));
     }
-    out.push(...field('next', e.next, '    '));
+    // The last line says it when it is the run's next step too: once, not twice.
+    if (!nextStepSays(report, e.next))
+        out.push(...field('next', e.next, '    '));
     return out;
 }
 function migrationLine(p, r, m, statusWidth, idWidth) {
@@ -12173,10 +12282,10 @@ function migrationLine(p, r, m, statusWidth, idWidth) {
     return `  ${status}   ${tail ? identity.padEnd(idWidth) : identity}${tail}`.replace(/\s+$/, '');
 }
 /** Under a migration line: the locks it took and each statement's time (dry-run). */
-function migrationDetails(p, m) {
+function migrationDetails(p, r, m) {
     const out = [];
     const pad = '      ';
-    for (const l of sortLocks(m.locks ?? []))
+    for (const l of sortLocks(migrationLocks(r, m)))
         out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`);
     const timings = m.statementTimings ?? [];
     if (timings.length) {
@@ -12214,7 +12323,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention;
+    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
@@ -12238,7 +12347,11 @@ function renderText(report, opts = {}) {
     }
     for (const pr of report.problems) {
         const where = formatLocation(pr.file, pr.position);
-        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
+        const inScript = pr.script ? ` (in the ${pr.script === 'hook' || pr.script === 'prelude' ? pr.script : `${pr.script} script`})` : '';
+        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]${inScript}`);
+        // A syntax error shows the lines around it, the caret under the column.
+        if (pr.excerpt)
+            out.push(indentBlock(pr.excerpt, '    '));
         out.push(...field('hint', pr.hint, '    '));
     }
     // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
@@ -12252,7 +12365,7 @@ function renderText(report, opts = {}) {
         const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
         const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
         for (const m of rows)
-            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, report, m));
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
@@ -12334,12 +12447,12 @@ function renderText(report, opts = {}) {
     // Errors, compiler-style: migrations, then failing checks, then the run.
     const failed = report.migrations.filter((m) => m.error);
     for (const m of failed)
-        out.push('', ...renderError(p, m.error, m));
+        out.push('', ...renderError(p, report, m.error, m));
     for (const c of checks)
         if (!c.ok && c.error)
-            out.push('', ...renderError(p, c.error, undefined, { file: c.file, line: c.line }));
+            out.push('', ...renderError(p, report, c.error, undefined, { file: c.file, line: c.line }));
     if (report.error)
-        out.push('', ...renderError(p, report.error));
+        out.push('', ...renderError(p, report, report.error));
     if (report.warnings.length)
         out.push('');
     for (const w of report.warnings)
@@ -13293,8 +13406,8 @@ var lazy = __webpack_require__(427);
 var positions = __webpack_require__(2369);
 // EXTERNAL MODULE: ./src/source/order.ts
 var order = __webpack_require__(4921);
-// EXTERNAL MODULE: ./src/source/script.ts
-var script = __webpack_require__(1178);
+// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
+var script = __webpack_require__(7926);
 ;// CONCATENATED MODULE: ./src/source/sections.ts
 // dbmate and goose keep up and down in one file, split by marker comment lines:
 //   dbmate: `-- migrate:up [transaction:false]`, `-- migrate:down`, (ours) `-- migrate:verify`
@@ -13347,7 +13460,7 @@ function splitSections(file, fileText) {
     result.preamble = { file, fileText, offset: 0, text: fileText.slice(0, markers[0].lineStart) };
     markers.forEach((m, i) => {
         const end = i + 1 < markers.length ? markers[i + 1].lineStart : fileText.length;
-        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end) };
+        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end), role: m.direction };
         if (result[m.direction]) {
             const first = markers.find((x) => x.direction === m.direction);
             const pos = lines.position(first.at);
@@ -13530,7 +13643,7 @@ async function readHooks(listed, fileOf, problems) {
         if (!decoded.ok)
             return void problems.push(decoded.problem);
         const text = (0,positions/* stripBom */.F8)(decoded.text);
-        const r = (0,script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text });
+        const r = (0,script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text, role: 'hook' });
         // An empty hook is allowed: it does nothing.
         problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
         if (r.script.statements.length)
@@ -13650,7 +13763,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
     const force = sections.noTransaction
         ? { forceNoTransaction: sections.noTransaction.what, forceNoTransactionPosition: sections.noTransaction.position }
         : {};
-    const whole = { file: c.file, fileText, offset: 0, text: fileText };
+    const whole = { file: c.file, fileText, offset: 0, text: fileText, role: 'up' };
     if (!sections.style && needsSections) {
         warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` });
     }
@@ -13827,7 +13940,7 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
             });
             continue;
         }
-        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
+        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text, role };
         m.scriptFiles[role] = c.file;
         const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
         let warned = false;
@@ -13890,7 +14003,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         workspaceReal = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.realpath)(workspace);
     }
     catch {
-        problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
+        problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
         return undefined;
     }
     const tried = dirIn.trim() ? [dirIn.trim()] : [..._settings_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_DIRS */ .nc];
@@ -13914,6 +14027,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         if (!inside(real, workspaceReal)) {
             problems.push({
                 file: candidate,
+                noSuchPath: true,
                 code: 'dir-outside-workspace',
                 message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
                 hint: 'point migrations-dir at a directory inside the repository'
@@ -13926,6 +14040,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
     const path = dirIn.trim() ? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(workspace, dirIn.trim()) : workspace;
     problems.push({
         file: dirIn.trim() || '.',
+        noSuchPath: true,
         code: 'migrations-dir-not-found',
         message: dirIn.trim()
             ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_DIRS */ .nc.join(', ')})`
@@ -14700,21 +14815,122 @@ function formatPosition(file, pos) {
 
 /***/ }),
 
-/***/ 1178:
+/***/ 7926:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Bw: () => (/* binding */ releaseTreesWhenParsing),
-/* harmony export */   GG: () => (/* binding */ parseScriptSync),
-/* harmony export */   fw: () => (/* binding */ blankStatements)
-/* harmony export */ });
-/* unused harmony exports parseScript, blank */
-/* harmony import */ var _classify_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4584);
-/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3686);
-/* harmony import */ var _positions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2369);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  fw: () => (/* binding */ blankStatements),
+  GG: () => (/* binding */ parseScriptSync),
+  Bw: () => (/* binding */ releaseTreesWhenParsing)
+});
+
+// UNUSED EXPORTS: blank, parseScript
+
+// EXTERNAL MODULE: ./src/source/classify.ts
+var classify = __webpack_require__(4584);
+// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
+var parser = __webpack_require__(3686);
+;// CONCATENATED MODULE: ./src/source/excerpt.ts
+// The lines around a position in a file, with the line marked and a caret under
+// the column: what a syntax error shows, as a failed statement shows its SQL.
+// Pure text; the renderers escape it (a fenced block, a terminal).
+/** Lines shown before and after the marked one. */
+const CONTEXT_LINES = 2;
+/** Longest line shown whole; a longer one is cut to a window around the column. */
+const MAX_LINE = 160;
+/**
+ * `index` is a JS index into `fileText`, at 1-based `line` and code-point `col`:
+ *
+ *        2 |   id int,
+ *        3 |   name text
+ *     >  4 |   other int
+ *          |   ^
+ *        5 | );
+ */
+function excerptAt(fileText, index, line) {
+    const starts = lineStarts(fileText, index, line);
+    const lines = [];
+    for (let n = Math.max(1, line - CONTEXT_LINES); n <= line + CONTEXT_LINES; n++) {
+        const start = starts.get(n);
+        if (start === undefined)
+            break;
+        lines.push({ n, text: lineAt(fileText, start) });
+    }
+    const width = String(lines[lines.length - 1]?.n ?? line).length;
+    const out = [];
+    for (const l of lines) {
+        const mark = l.n === line ? '>' : ' ';
+        if (l.n !== line) {
+            out.push(`${mark} ${String(l.n).padStart(width)} | ${excerpt_window(l.text, 0).text}`.trimEnd());
+            continue;
+        }
+        const at = index - (starts.get(line) ?? index);
+        const w = excerpt_window(l.text, at);
+        out.push(`${mark} ${String(l.n).padStart(width)} | ${w.text}`.trimEnd());
+        // Tabs before the column stay tabs, so the caret lines up however the tab is shown.
+        const pad = [...w.text.slice(0, w.at)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+        out.push(`  ${' '.repeat(width)} | ${pad}^`);
+    }
+    return out.join('\n');
+}
+/** JS index of the start of each line from `line - CONTEXT_LINES` to `line + CONTEXT_LINES`. */
+function lineStarts(text, index, line) {
+    const starts = new Map();
+    let start = lineStartBefore(text, index);
+    starts.set(line, start);
+    for (let n = line - 1; n >= line - CONTEXT_LINES && start > 0; n--) {
+        // Back over the previous line's break (CRLF is one break).
+        const brk = text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+        start = lineStartBefore(text, start - brk);
+        starts.set(n, start);
+    }
+    let next = starts.get(line);
+    for (let n = line + 1; n <= line + CONTEXT_LINES; n++) {
+        const end = lineEnd(text, next);
+        if (end >= text.length)
+            break;
+        next = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+        if (next >= text.length)
+            break;
+        starts.set(n, next);
+    }
+    return starts;
+}
+/** Start of the line holding `index`: after the previous LF, CR or CRLF. */
+function lineStartBefore(text, index) {
+    let i = Math.min(index, text.length);
+    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r')
+        i--;
+    return i;
+}
+function lineEnd(text, start) {
+    let i = start;
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r')
+        i++;
+    return i;
+}
+function lineAt(text, start) {
+    return text.slice(start, lineEnd(text, start));
+}
+/** A line cut to MAX_LINE characters around `at` (a JS index in it), with `…` where cut. */
+function excerpt_window(text, at) {
+    if (text.length <= MAX_LINE)
+        return { text, at };
+    const from = Math.max(0, Math.min(at - MAX_LINE / 2, text.length - MAX_LINE));
+    const to = Math.min(text.length, from + MAX_LINE);
+    const head = from > 0 ? '…' : '';
+    return { text: `${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, at: at - from + head.length };
+}
+
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+;// CONCATENATED MODULE: ./src/source/script.ts
 // One script (a file, or a section of one) -> statements with file positions, and
 // how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
 // found before any connection; nothing here throws for bad SQL.
+
 
 
 
@@ -14736,9 +14952,9 @@ const DIRECTIVES = [
 function parseScriptSync(source, opts = {}) {
     const { file, text } = source;
     const problems = [];
-    const lines = (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .lineMapFor */ .mh)(source.fileText);
+    const lines = (0,positions/* lineMapFor */.mh)(source.fileText);
     const at = (i) => lines.position(source.offset + i);
-    const where = (i) => (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, at(i));
+    const where = (i) => (0,positions/* formatPosition */.Ld)(file, at(i));
     const script = {
         source,
         statements: [],
@@ -14760,13 +14976,13 @@ function parseScriptSync(source, opts = {}) {
     const statements = [];
     const release = releaseEvery || text.length > BIG_SCRIPT_CHARS;
     let firstHasOptions = false;
-    const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text, {
+    const parsed = (0,parser/* parseSql */.eg)(text, {
         ...opts.parse,
         visit: (raw) => {
             const s = toStatement(source, raw, statements.length, at);
             if (statements.length === 0)
                 firstHasOptions = hasOptions(raw.node);
-            if ((0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(raw.kind, raw.node).copyFromStdin)
+            if ((0,classify/* classify */.L8)(raw.kind, raw.node).copyFromStdin)
                 problems.push(copyProblem(file, s));
             if (release)
                 releaseTree(s, raw.startByte);
@@ -14836,7 +15052,7 @@ function parseScriptSync(source, opts = {}) {
     }
     else {
         for (const b of blocks) {
-            blockReasons.push({ what: `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(b.begin)} ... ${b.end ? (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(b.end) : 'COMMIT'} block`, position: b.begin.position });
+            blockReasons.push({ what: `${(0,classify/* statementLabel */.OQ)(b.begin)} ... ${b.end ? (0,classify/* statementLabel */.OQ)(b.end) : 'COMMIT'} block`, position: b.begin.position });
         }
         script.hasTransactionBlocks = blocks.length > 0;
     }
@@ -14849,7 +15065,7 @@ function parseScriptSync(source, opts = {}) {
                 file,
                 position: s.position,
                 code: 'stray-transaction-control',
-                message: `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(s)} at ${(0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
+                message: `${(0,classify/* statementLabel */.OQ)(s)} at ${(0,positions/* formatPosition */.Ld)(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
                 hint: 'wrap it and the statements it protects in BEGIN ... COMMIT, or remove it'
             });
         }
@@ -14860,7 +15076,7 @@ function toStatement(source, raw, index, at) {
     let end = raw.end;
     while (end > raw.start && isSpace(source.text.charCodeAt(end - 1)))
         end--;
-    const c = (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(raw.kind, raw.node);
+    const c = (0,classify/* classify */.L8)(raw.kind, raw.node);
     const s = {
         index,
         sql: source.text.slice(raw.start, end),
@@ -14905,7 +15121,7 @@ function releaseTree(s, startByte) {
         get() {
             let node = reparsed.get(this);
             if (!node) {
-                node = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseStatementTree */ .f1)(this.sql, startByte).node;
+                node = (0,parser/* parseStatementTree */.f1)(this.sql, startByte).node;
                 if (reparsed.size >= REPARSED_KEPT)
                     reparsed.delete(reparsed.keys().next().value);
                 reparsed.set(this, node);
@@ -14975,14 +15191,14 @@ function transactionBlocks(file, statements) {
     const problems = [];
     const blocks = [];
     const savepoints = [];
-    const loc = (s) => (0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position);
+    const loc = (s) => (0,positions/* formatPosition */.Ld)(file, s.position);
     const escape = "A transaction command inside a file ends pgshift's own transaction: if a later statement fails, the statements before it stay applied, and a dry-run would write them for real";
     const problem = (s, message, hint, code = 'stray-transaction-control') => problems.push({ file, position: s.position, code, message, hint });
     let open;
     for (const s of statements) {
         if (!s.transactionControl && !(s.nonTransactional && open))
             continue;
-        const label = (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(s);
+        const label = (0,classify/* statementLabel */.OQ)(s);
         switch (s.transactionControl) {
             case 'begin':
                 if (open) {
@@ -15013,11 +15229,11 @@ function transactionBlocks(file, statements) {
                 break;
         }
         if (s.nonTransactional && open) {
-            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
+            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${(0,classify/* statementLabel */.OQ)(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
         }
     }
     if (open) {
-        problem(open.begin, `${(0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .statementLabel */ .OQ)(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
+        problem(open.begin, `${(0,classify/* statementLabel */.OQ)(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
     }
     return { blocks, savepoints, problems };
 }
@@ -15026,7 +15242,7 @@ function copyProblem(file, s) {
         file,
         position: s.position,
         code: 'copy-from-stdin',
-        message: `COPY ... FROM STDIN at ${(0,_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPosition */ .Ld)(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
+        message: `COPY ... FROM STDIN at ${(0,positions/* formatPosition */.Ld)(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
         hint: 'turn the rows into INSERT ... VALUES statements (or COPY from a file on the server), or load the data with psql outside the migration'
     };
 }
@@ -15060,9 +15276,9 @@ function parseProblem(source, error, at, where, parseOpts) {
     const lineStart = Math.max(text.lastIndexOf('\n', i - 1), text.lastIndexOf('\r', i - 1)) + 1;
     // COPY ... FROM STDIN followed by its data: the data is the "syntax error".
     if (lineStart > 0) {
-        const before = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSql */ .eg)(text.slice(0, lineStart), parseOpts);
+        const before = (0,parser/* parseSql */.eg)(text.slice(0, lineStart), parseOpts);
         const lastStmt = before.ok ? before.statements[before.statements.length - 1] : undefined;
-        if (lastStmt && (0,_classify_js__WEBPACK_IMPORTED_MODULE_0__/* .classify */ .L8)(lastStmt.kind, lastStmt.node).copyFromStdin) {
+        if (lastStmt && (0,classify/* classify */.L8)(lastStmt.kind, lastStmt.node).copyFromStdin) {
             const s = toStatement(source, lastStmt, 0, at);
             return copyProblem(file, s);
         }
@@ -15082,7 +15298,16 @@ function parseProblem(source, error, at, where, parseOpts) {
             };
         }
     }
-    return { file, position: at(i), code: 'syntax-error', message: error.message, hint: `fix the SQL at that position; ${NO_SQL_HINT}` };
+    const position = at(i);
+    return {
+        file,
+        position,
+        code: 'syntax-error',
+        message: error.message,
+        hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
+        ...(source.role ? { script: source.role } : {}),
+        excerpt: excerptAt(source.fileText, source.offset + i, position.line)
+    };
 }
 
 

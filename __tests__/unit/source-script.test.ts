@@ -77,7 +77,9 @@ describe('syntax errors', () => {
           position: { line: 12, col: 33 },
           code: 'syntax-error',
           message: 'syntax error at or near "RETURNNING"',
-          hint: 'fix the SQL at that position; nothing was sent to the database'
+          hint: 'fix the SQL at that position; nothing was sent to the database',
+          // The lines around it, the caret under the column in code points (issue 19 item 8).
+          excerpt: ['  10 |', '  11 | -- now the broken one', "> 12 | INSERT INTO users VALUES ('é😀') RETURNNING id;", `     | ${' '.repeat(32)}^`].join('\n')
         }
       ])
       expect(r.script.statements).toEqual([])

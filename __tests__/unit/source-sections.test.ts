@@ -13,7 +13,7 @@ describe('dbmate sections', () => {
     const s = splitSections('db/1_t.sql', file)
     expect(s.problems).toEqual([])
     expect(s.style).toBe('dbmate')
-    expect(s.up).toEqual({ file: 'db/1_t.sql', fileText: file, offset: 12, text: '-- migrate:up\nCREATE TABLE t (a int);\n\n' })
+    expect(s.up).toEqual({ file: 'db/1_t.sql', fileText: file, offset: 12, text: '-- migrate:up\nCREATE TABLE t (a int);\n\n', role: 'up' })
     expect(s.down?.offset).toBe(file.indexOf('-- migrate:down'))
     expect(s.down?.text).toBe('-- migrate:down\nDROP TABLE t;\n')
     expect(s.preamble?.text).toBe('-- a header\n')

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 89 modules
-var run = __webpack_require__(5055);
+// EXTERNAL MODULE: ./src/engine/run.ts + 90 modules
+var run = __webpack_require__(3636);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -1127,7 +1127,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 3636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1870,7 +1870,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         workspaceReal = await (0,promises_.realpath)(workspace);
     }
     catch {
-        problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
+        problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
         return undefined;
     }
     const tried = dirIn.trim() ? [dirIn.trim()] : [...src_settings/* DEFAULT_DIRS */.nc];
@@ -1894,6 +1894,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
         if (!inside(real, workspaceReal)) {
             problems.push({
                 file: candidate,
+                noSuchPath: true,
                 code: 'dir-outside-workspace',
                 message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
                 hint: 'point migrations-dir at a directory inside the repository'
@@ -1906,6 +1907,7 @@ async function locateDir(workspaceIn, dirIn, problems) {
     const path = dirIn.trim() ? (0,external_node_path_.resolve)(workspace, dirIn.trim()) : workspace;
     problems.push({
         file: dirIn.trim() || '.',
+        noSuchPath: true,
         code: 'migrations-dir-not-found',
         message: dirIn.trim()
             ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${src_settings/* DEFAULT_DIRS */.nc.join(', ')})`
@@ -2569,10 +2571,103 @@ function commandTag(s) {
     return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
+;// CONCATENATED MODULE: ./src/source/excerpt.ts
+// The lines around a position in a file, with the line marked and a caret under
+// the column: what a syntax error shows, as a failed statement shows its SQL.
+// Pure text; the renderers escape it (a fenced block, a terminal).
+/** Lines shown before and after the marked one. */
+const CONTEXT_LINES = 2;
+/** Longest line shown whole; a longer one is cut to a window around the column. */
+const MAX_LINE = 160;
+/**
+ * `index` is a JS index into `fileText`, at 1-based `line` and code-point `col`:
+ *
+ *        2 |   id int,
+ *        3 |   name text
+ *     >  4 |   other int
+ *          |   ^
+ *        5 | );
+ */
+function excerptAt(fileText, index, line) {
+    const starts = lineStarts(fileText, index, line);
+    const lines = [];
+    for (let n = Math.max(1, line - CONTEXT_LINES); n <= line + CONTEXT_LINES; n++) {
+        const start = starts.get(n);
+        if (start === undefined)
+            break;
+        lines.push({ n, text: lineAt(fileText, start) });
+    }
+    const width = String(lines[lines.length - 1]?.n ?? line).length;
+    const out = [];
+    for (const l of lines) {
+        const mark = l.n === line ? '>' : ' ';
+        if (l.n !== line) {
+            out.push(`${mark} ${String(l.n).padStart(width)} | ${excerpt_window(l.text, 0).text}`.trimEnd());
+            continue;
+        }
+        const at = index - (starts.get(line) ?? index);
+        const w = excerpt_window(l.text, at);
+        out.push(`${mark} ${String(l.n).padStart(width)} | ${w.text}`.trimEnd());
+        // Tabs before the column stay tabs, so the caret lines up however the tab is shown.
+        const pad = [...w.text.slice(0, w.at)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+        out.push(`  ${' '.repeat(width)} | ${pad}^`);
+    }
+    return out.join('\n');
+}
+/** JS index of the start of each line from `line - CONTEXT_LINES` to `line + CONTEXT_LINES`. */
+function lineStarts(text, index, line) {
+    const starts = new Map();
+    let start = lineStartBefore(text, index);
+    starts.set(line, start);
+    for (let n = line - 1; n >= line - CONTEXT_LINES && start > 0; n--) {
+        // Back over the previous line's break (CRLF is one break).
+        const brk = text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+        start = lineStartBefore(text, start - brk);
+        starts.set(n, start);
+    }
+    let next = starts.get(line);
+    for (let n = line + 1; n <= line + CONTEXT_LINES; n++) {
+        const end = lineEnd(text, next);
+        if (end >= text.length)
+            break;
+        next = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+        if (next >= text.length)
+            break;
+        starts.set(n, next);
+    }
+    return starts;
+}
+/** Start of the line holding `index`: after the previous LF, CR or CRLF. */
+function lineStartBefore(text, index) {
+    let i = Math.min(index, text.length);
+    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r')
+        i--;
+    return i;
+}
+function lineEnd(text, start) {
+    let i = start;
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r')
+        i++;
+    return i;
+}
+function lineAt(text, start) {
+    return text.slice(start, lineEnd(text, start));
+}
+/** A line cut to MAX_LINE characters around `at` (a JS index in it), with `…` where cut. */
+function excerpt_window(text, at) {
+    if (text.length <= MAX_LINE)
+        return { text, at };
+    const from = Math.max(0, Math.min(at - MAX_LINE / 2, text.length - MAX_LINE));
+    const to = Math.min(text.length, from + MAX_LINE);
+    const head = from > 0 ? '…' : '';
+    return { text: `${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, at: at - from + head.length };
+}
+
 ;// CONCATENATED MODULE: ./src/source/script.ts
 // One script (a file, or a section of one) -> statements with file positions, and
 // how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
 // found before any connection; nothing here throws for bad SQL.
+
 
 
 
@@ -2940,7 +3035,16 @@ function parseProblem(source, error, at, where, parseOpts) {
             };
         }
     }
-    return { file, position: at(i), code: 'syntax-error', message: error.message, hint: `fix the SQL at that position; ${NO_SQL_HINT}` };
+    const position = at(i);
+    return {
+        file,
+        position,
+        code: 'syntax-error',
+        message: error.message,
+        hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
+        ...(source.role ? { script: source.role } : {}),
+        excerpt: excerptAt(source.fileText, source.offset + i, position.line)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/source/sections.ts
@@ -2995,7 +3099,7 @@ function splitSections(file, fileText) {
     result.preamble = { file, fileText, offset: 0, text: fileText.slice(0, markers[0].lineStart) };
     markers.forEach((m, i) => {
         const end = i + 1 < markers.length ? markers[i + 1].lineStart : fileText.length;
-        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end) };
+        const source = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end), role: m.direction };
         if (result[m.direction]) {
             const first = markers.find((x) => x.direction === m.direction);
             const pos = lines.position(first.at);
@@ -3178,7 +3282,7 @@ async function readHooks(listed, fileOf, problems) {
         if (!decoded.ok)
             return void problems.push(decoded.problem);
         const text = stripBom(decoded.text);
-        const r = parseScriptSync({ file, fileText: text, offset: 0, text });
+        const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'hook' });
         // An empty hook is allowed: it does nothing.
         problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
         if (r.script.statements.length)
@@ -3298,7 +3402,7 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
     const force = sections.noTransaction
         ? { forceNoTransaction: sections.noTransaction.what, forceNoTransactionPosition: sections.noTransaction.position }
         : {};
-    const whole = { file: c.file, fileText, offset: 0, text: fileText };
+    const whole = { file: c.file, fileText, offset: 0, text: fileText, role: 'up' };
     if (!sections.style && needsSections) {
         warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` });
     }
@@ -3475,7 +3579,7 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
             });
             continue;
         }
-        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text };
+        const source = { file: c.file, fileText: c.text, offset: 0, text: c.text, role };
         m.scriptFiles[role] = c.file;
         const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
         let warned = false;
@@ -3574,7 +3678,7 @@ async function discoverPreludes(workspace, dirs, problems = []) {
                 convention: 'numbered'
             };
             defineLazy(m, 'up', () => {
-                const r = parseScriptSync({ file, fileText: text, offset: 0, text });
+                const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'prelude' });
                 // An empty prelude does nothing, and is recorded as run.
                 out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
                 return r.script;
@@ -3652,7 +3756,106 @@ async function queryCountingStatements(client, sql) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/supabase-history.ts
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = scanSql(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    defineLazy(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/db/locks.ts
+
+
 /** What a table lock of each mode blocks for other sessions. */
 const LOCK_BLOCKS = {
     AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
@@ -3679,11 +3882,18 @@ const SQL_MODE = {
  * their table's and would only repeat it). Locks on relations created later block nobody,
  * so they are left out; names are kept because a dropped relation vanishes from
  * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
  */
 async function existingRelations(client, historySchema) {
     const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`, [historySchema]);
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]);
     return new Map(r.rows.map((x) => [x.oid, x.name]));
 }
 /** The table-level locks this backend holds, as (oid, mode) rows. */
@@ -4011,103 +4221,6 @@ async function lastRollback(client, schema, identity) {
     catch {
         return undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/db/supabase-history.ts
-
-
-
-const SUPABASE_SCHEMA = 'supabase_migrations';
-const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
-/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
-const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
-/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
-function supabaseVersionOf(fileName) {
-    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-    const m = SUPABASE_FILE_RE.exec(base);
-    return m ? { version: m[1], name: m[2] } : undefined;
-}
-/**
- * The file split as the CLI splits it: at every top-level `;`, each piece
- * trimmed, empty pieces dropped. Comments stay with the statement that follows
- * them, and text after the last `;` (a trailing comment) is its own element, as
- * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
- * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
- * scanner never yields a `;` token inside a string or a dollar-quoted body.
- */
-function splitLikeSupabase(text, statementSpans) {
-    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
-    const cuts = scanSql(text)
-        .filter((t) => t.text === ';' && !inside(t.start))
-        .map((t) => t.start);
-    const out = [];
-    let from = 0;
-    for (const cut of [...cuts, text.length]) {
-        const piece = text.slice(from, cut).trim();
-        if (piece)
-            out.push(piece);
-        from = cut + 1;
-    }
-    return out;
-}
-/** The CLI row for a migration; undefined when the CLI would skip its file. */
-function supabaseEntryFor(m) {
-    const v = supabaseVersionOf(m.file);
-    if (!v)
-        return undefined;
-    const entry = { ...v };
-    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    defineLazy(entry, 'statements', () => {
-        const src = m.up.source;
-        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
-        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
-        return splitLikeSupabase(src.text, spans);
-    });
-    return entry;
-}
-/**
- * Creates the table as the CLI leaves it (same columns, same order), only when
- * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
- * needs CREATE on the database even when the schema exists).
- */
-function createSupabaseHistorySql(schemaExists) {
-    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
-}
-/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
-async function supabaseSchemaExists(client) {
-    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
-    return Boolean(r.rows[0]?.e);
-}
-async function supabaseHistoryExists(client) {
-    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
-    return Boolean(r.rows[0]?.t);
-}
-/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
-async function supabaseColumns(client) {
-    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
-    return new Set(r.rows.map((x) => x.attname));
-}
-/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
-async function readSupabaseHistory(client) {
-    if (!(await supabaseHistoryExists(client)))
-        return [];
-    const cols = await supabaseColumns(client);
-    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
-       FROM ${SUPABASE_TABLE} ORDER BY version`);
-    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
-}
-const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
-/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
-function insertSupabaseRowSql(e, columns) {
-    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
-    if (columns.has('name'))
-        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
-    if (columns.has('statements'))
-        cols.push(['statements', textArray(e.statements)]);
-    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
-}
-function deleteSupabaseRowSql(version) {
-    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
@@ -4799,7 +4912,11 @@ class BackupError extends Error {
         this.name = 'BackupError';
     }
 }
-/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+/**
+ * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
+ * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
+ * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
+ */
 function pgDumpCandidates(env = process.env) {
     if (env.PGSHIFT_PG_DUMP)
         return [env.PGSHIFT_PG_DUMP];
@@ -4817,7 +4934,22 @@ function pgDumpCandidates(env = process.env) {
                 found.push(p);
         }
     }
-    return [...new Set(found)];
+    const seen = new Set();
+    return found.filter((p) => {
+        const real = realOrSelf(p);
+        if (seen.has(real))
+            return false;
+        seen.add(real);
+        return true;
+    });
+}
+function realOrSelf(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return path;
+    }
 }
 /** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
 function parsePgDumpVersion(out) {
@@ -4836,7 +4968,9 @@ async function findPgDump(serverMajor, env = process.env) {
         try {
             const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
             const v = parsePgDumpVersion(stdout);
-            if (v)
+            // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
+            // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
+            if (v && !binaries.some((b) => b.version === v.version))
                 binaries.push({ path, ...v });
         }
         catch {
@@ -9839,7 +9973,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5055));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3636));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -12047,7 +12181,7 @@ __webpack_require__.d(__webpack_exports__, {
   xZ: () => (/* binding */ shortenStatement)
 });
 
-// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, modeTitle, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
+// UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, conventionNoteWords, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, migrationLocks, modeTitle, nextStepSays, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
 
 ;// CONCATENATED MODULE: ./src/report/pr-check.ts
 
@@ -12272,6 +12406,16 @@ function blocksWords(blocks) {
         return '';
     return /^(blocks?|does|doesn't|no|nothing|only|allows?)\b/i.test(b) ? b : `blocks ${b}`;
 }
+const unquote = (s) => s.replace(/"/g, '');
+/**
+ * The locks a migration took, without pgshift's own bookkeeping (its history table,
+ * the Supabase CLI's): the engine leaves those out (db/locks.ts); a report written
+ * by an older pgshift may still hold them.
+ */
+function migrationLocks(report, m) {
+    const own = new Set([unquote(report.historyTable), 'supabase_migrations.schema_migrations']);
+    return (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation)));
+}
 /** `ACCESS EXCLUSIVE on public.orders: blocks reads and writes`. */
 function lockSentence(lock) {
     const what = blocksWords(lock.blocks);
@@ -12337,6 +12481,37 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
     }
     return tail ? `${text}\n${tail}` : text;
 }
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * True when the report's last line (Next) already says an error's next step, as it
+ * does for a run-level error, a failed hook or backup, and the failed migration of
+ * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
+ */
+function nextStepSays(report, next) {
+    const n = (next ?? '').trim();
+    return n === '' || report.nextStep.includes(n);
+}
 /** One-word run results for the last line. */
 const RUN_STATUS_WORDS = {
     success: 'success',
@@ -12388,7 +12563,7 @@ function field(label, value, indent) {
     const pad = indent + ' '.repeat(label.length + 2);
     return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))];
 }
-function renderError(p, e, m, at) {
+function renderError(p, report, e, m, at) {
     const where = formatLocation(e.file ?? m?.file ?? at?.file, e.position ?? (at?.line ? { line: at.line, col: 0 } : undefined));
     const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : '';
     const message = clean(e.message).split('\n');
@@ -12407,7 +12582,9 @@ function renderError(p, e, m, at) {
         out.push('    statement:');
         out.push(indentBlock(shortenStatement(e.statement), '      '));
     }
-    out.push(...field('next', e.next, '    '));
+    // The last line says it when it is the run's next step too: once, not twice.
+    if (!nextStepSays(report, e.next))
+        out.push(...field('next', e.next, '    '));
     return out;
 }
 function migrationLine(p, r, m, statusWidth, idWidth) {
@@ -12435,10 +12612,10 @@ function migrationLine(p, r, m, statusWidth, idWidth) {
     return `  ${status}   ${tail ? identity.padEnd(idWidth) : identity}${tail}`.replace(/\s+$/, '');
 }
 /** Under a migration line: the locks it took and each statement's time (dry-run). */
-function migrationDetails(p, m) {
+function migrationDetails(p, r, m) {
     const out = [];
     const pad = '      ';
-    for (const l of sortLocks(m.locks ?? []))
+    for (const l of sortLocks(migrationLocks(r, m)))
         out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`);
     const timings = m.statementTimings ?? [];
     if (timings.length) {
@@ -12476,7 +12653,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention;
+    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
@@ -12500,7 +12677,11 @@ function renderText(report, opts = {}) {
     }
     for (const pr of report.problems) {
         const where = formatLocation(pr.file, pr.position);
-        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`);
+        const inScript = pr.script ? ` (in the ${pr.script === 'hook' || pr.script === 'prelude' ? pr.script : `${pr.script} script`})` : '';
+        out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]${inScript}`);
+        // A syntax error shows the lines around it, the caret under the column.
+        if (pr.excerpt)
+            out.push(indentBlock(pr.excerpt, '    '));
         out.push(...field('hint', pr.hint, '    '));
     }
     // One line per migration of this run (the PR check: the PR's own; the base phase is the line above);
@@ -12514,7 +12695,7 @@ function renderText(report, opts = {}) {
         const statusWidth = Math.max(0, ...rows.map((m) => m.status.length));
         const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length));
         for (const m of rows)
-            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m));
+            out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, report, m));
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
@@ -12596,12 +12777,12 @@ function renderText(report, opts = {}) {
     // Errors, compiler-style: migrations, then failing checks, then the run.
     const failed = report.migrations.filter((m) => m.error);
     for (const m of failed)
-        out.push('', ...renderError(p, m.error, m));
+        out.push('', ...renderError(p, report, m.error, m));
     for (const c of checks)
         if (!c.ok && c.error)
-            out.push('', ...renderError(p, c.error, undefined, { file: c.file, line: c.line }));
+            out.push('', ...renderError(p, report, c.error, undefined, { file: c.file, line: c.line }));
     if (report.error)
-        out.push('', ...renderError(p, report.error));
+        out.push('', ...renderError(p, report, report.error));
     if (report.warnings.length)
         out.push('');
     for (const w of report.warnings)

@@ -7,6 +7,8 @@ import * as core from './workflow-commands.js'
 import type { MappedError, RunReport } from '../engine/report.js'
 
 export const MAX_ANNOTATIONS = 10
+/** The title of the run-level error's annotation. */
+const RUN_ERROR_TITLE = 'pgshift'
 
 export interface Annotation {
   message: string
@@ -43,7 +45,9 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     errors.push({ title: `pgshift: verify ${c.subject} failed`, message, file, line: position?.line, col: position?.col || undefined })
   }
   for (const p of report.problems) {
-    errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file: p.file, line: p.position?.line, col: p.position?.col })
+    // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
+    const file = p.noSuchPath ? undefined : p.file
+    errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col })
   }
   // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
   for (const r of report.plan.refusals) errors.push({ title: 'pgshift: refused', message: r })
@@ -57,7 +61,7 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` })
   }
   if (report.error) {
-    errors.push({ title: 'pgshift', message: [report.error.message, report.error.next].join('\n') })
+    errors.push({ title: RUN_ERROR_TITLE, message: [report.error.message, report.error.next].join('\n') })
   }
   // Lint findings on their exact line: errors when they refused the run (lint: error), warnings otherwise.
   const refusedByLint = report.plan.refusals.some((r) => r.startsWith('Lint found'))
@@ -82,9 +86,12 @@ export function capAnnotations(all: { errors: Annotation[]; warnings: Annotation
   return { errors: all.errors.slice(0, MAX_ANNOTATIONS), warnings: all.warnings.slice(0, MAX_ANNOTATIONS), hidden }
 }
 
-export function emitAnnotations(report: RunReport): void {
-  const { errors, warnings, hidden } = capAnnotations(collectAnnotations(report))
+/** Emits the annotations; true when the run-level error (report.error) was one of them, so the step's failure need not repeat it. */
+export function emitAnnotations(report: RunReport): boolean {
+  const all = collectAnnotations(report)
+  const { errors, warnings, hidden } = capAnnotations(all)
   for (const a of errors) core.error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
   for (const a of warnings) core.warning(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
   if (hidden) core.notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`)
+  return report.error !== undefined && errors.some((a) => a.title === RUN_ERROR_TITLE)
 }

@@ -7,7 +7,7 @@
 // The password reaches pg_dump through PGPASSWORD in its environment, never its
 // arguments (which `ps` shows), and its stderr goes through redact().
 import { execFile, spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, realpathSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
 import type { ConnectionTarget } from '../db/url.js'
@@ -32,7 +32,11 @@ export class BackupError extends Error {
   }
 }
 
-/** Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin. */
+/**
+ * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
+ * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
+ * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
+ */
 export function pgDumpCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.PGSHIFT_PG_DUMP) return [env.PGSHIFT_PG_DUMP]
   const found: string[] = []
@@ -47,7 +51,21 @@ export function pgDumpCandidates(env: NodeJS.ProcessEnv = process.env): string[]
       if (existsSync(p)) found.push(p)
     }
   }
-  return [...new Set(found)]
+  const seen = new Set<string>()
+  return found.filter((p) => {
+    const real = realOrSelf(p)
+    if (seen.has(real)) return false
+    seen.add(real)
+    return true
+  })
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
 }
 
 /** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
@@ -71,7 +89,9 @@ export async function findPgDump(serverMajor: number, env: NodeJS.ProcessEnv = p
     try {
       const { stdout } = await run(path, ['--version'], { timeout: 10_000 })
       const v = parsePgDumpVersion(stdout)
-      if (v) binaries.push({ path, ...v })
+      // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
+      // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
+      if (v && !binaries.some((b) => b.version === v.version)) binaries.push({ path, ...v })
     } catch {
       // not runnable: not a candidate
     }

@@ -2,6 +2,8 @@
 // what each mode blocks, in words a reviewer can act on.
 import type pg from 'pg'
 import type { LockTaken } from '../engine/report.js'
+import { HISTORY_TABLE } from './history.js'
+import { SUPABASE_SCHEMA } from './supabase-history.js'
 
 /** What a table lock of each mode blocks for other sessions. */
 export const LOCK_BLOCKS: Record<string, string> = {
@@ -31,13 +33,20 @@ const SQL_MODE: Record<string, string> = {
  * their table's and would only repeat it). Locks on relations created later block nobody,
  * so they are left out; names are kept because a dropped relation vanishes from
  * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
  */
 export async function existingRelations(client: pg.Client, historySchema: string): Promise<Map<number, string>> {
   const r = await client.query<{ oid: number; name: string }>(
     `SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg\\_toast%'`,
-    [historySchema]
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`,
+    [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]
   )
   return new Map(r.rows.map((x) => [x.oid, x.name]))
 }

@@ -13,7 +13,7 @@
 // progressively, most important rows kept, with a line saying how many were
 // left out. Blocks are cut whole, so a code fence or a <details> is never cut open.
 import type { MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, SchemaDifference, VerifyCheck } from '../engine/report.js'
-import type { FilePosition } from '../source/types.js'
+import type { FilePosition, SourceProblem } from '../source/types.js'
 import { basePhaseLine, prCheckHeading, prRows, rollbackLine } from './pr-check.js'
 import { adviceMarkdown } from './trusted.js'
 import { clip, codeOrText, encodePath, escapeHtmlText, escapeInline, escapeTableCell, fencedBlock, inlineCode, safeUrl } from './escape.js'
@@ -21,11 +21,14 @@ import {
   blocksWords,
   checksInOrder,
   checksSummary,
+  conventionNoteWords,
   countSummary,
   formatDuration,
   formatLocation,
   isPreview,
   lockModeWords,
+  migrationLocks,
+  nextStepSays,
   PREVIEW_BANNER,
   preludesLine,
   runModeWords,
@@ -266,9 +269,14 @@ function build(ctx: Ctx, l: Limits): Doc {
   if (r.problems.length) {
     top.push('### Problems in the migration files (nothing ran)')
     const items = r.problems.map((pr) => {
-      const where = location(ctx, pr.file, pr.position)
+      // A path that is not in the commit (a missing directory) is named, never linked: the link would 404.
+      const where = pr.noSuchPath ? codeOrText(formatLocation(pr.file, pr.position)) : location(ctx, pr.file, pr.position)
       const hint = pr.hint ? ` Hint: ${adviceMarkdown(clip(pr.hint, l.fieldChars))}` : ''
-      return `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**: ${adviceMarkdown(clip(pr.message, l.fieldChars))}${hint}`
+      const inScript = pr.script ? ` in the ${SCRIPT_WORDS[pr.script]}` : ''
+      const item = `${where ? `${where} ` : ''}**${escapeInline(pr.code)}**${inScript}: ${adviceMarkdown(clip(pr.message, l.fieldChars))}${hint}`
+      // A syntax error shows its SQL, as a failed statement does: the lines around it, the caret under the column.
+      if (!pr.excerpt || l.statementLines <= 0) return item
+      return `${item}\n\n${indent(fencedBlock(shortenStatement(pr.excerpt, l.statementLines, l.fieldChars)), '  ')}`
     })
     top.push(list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'problem'))
   }
@@ -326,6 +334,23 @@ function build(ctx: Ctx, l: Limits): Doc {
   below.push(details('About this run', aboutList(ctx, l)))
 
   return { top, next: `**Next:** ${adviceMarkdown(clip(r.nextStep, 2000))}`, below }
+}
+
+/** What a problem's script is called: `syntax-error in the down script`. */
+const SCRIPT_WORDS: Record<NonNullable<SourceProblem['script']>, string> = {
+  up: 'up script',
+  down: 'down script',
+  verify: 'verify script',
+  hook: 'hook',
+  prelude: 'prelude'
+}
+
+/** Every line of a block indented (a fence inside a list item). */
+function indent(block: string, pad: string): string {
+  return block
+    .split('\n')
+    .map((x) => (x === '' ? x : pad + x))
+    .join('\n')
 }
 
 /** `<details>` with a summary of ours (escaped here) and a markdown body. */
@@ -517,9 +542,8 @@ function rollbackSection(ctx: Ctx, l: Limits): string[] {
 /** Locks the run's migrations took on tables that already existed, with what they block; pgshift's own history writes are not the migration's. */
 function locksSection(ctx: Ctx, l: Limits): string[] {
   const r = ctx.report
-  const own = new Set([unquote(r.historyTable), 'supabase_migrations.schema_migrations'])
   const locked = runRows(r)
-    .map((m) => ({ m, locks: (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation))) }))
+    .map((m) => ({ m, locks: migrationLocks(r, m) }))
     .filter((x) => x.locks.length)
   if (!locked.length) return []
   const items = locked.map(({ m, locks }) => {
@@ -532,13 +556,12 @@ function locksSection(ctx: Ctx, l: Limits): string[] {
   return [isPreview(r) ? '### Locks on existing tables (released by the preview)' : '### Locks on existing tables', list(ctx, items, Math.min(l.listItems, MAX_ITEMS), 'migration')]
 }
 
-const unquote = (s: string) => s.replace(/"/g, '')
 
 /** Target, history, server, convention: the facts a reviewer rarely needs. */
 function aboutList(ctx: Ctx, l: Limits): string {
   const r = ctx.report
   const items = [`**Target:** ${codeOrText(r.target)}${r.database?.reason ? ` (${escapeInline(r.database.reason)})` : ''}`]
-  if (r.conventionNote) items.push(`**Convention:** ${escapeInline(r.convention)}: ${escapeInline(clip(r.conventionNote.replace(/^auto: detected \S+ \((.*)\)$/, 'auto: $1'), l.fieldChars))}`)
+  if (r.conventionNote) items.push(`**Convention:** ${escapeInline(r.convention)}: ${escapeInline(clip(conventionNoteWords(r.convention, r.conventionNote), l.fieldChars))}`)
   if (r.historyTable) items.push(`**History:** ${codeOrText(r.historyTable)}${r.supabaseHistory ? ` + ${codeOrText(r.supabaseHistory.table)}` : ''}`)
   const sb = r.supabaseHistory
   if (sb && (sb.adopted.length || sb.backfilled.length)) {
@@ -621,7 +644,8 @@ function errorBlocks(ctx: Ctx, l: Limits, e: MappedError, m?: MigrationResult, c
   if (e.statement && e.statement.trim() !== '' && l.statementLines > 0) {
     out.push(fencedBlock(shortenStatement(e.statement, l.statementLines, l.fieldChars), 'sql'))
   }
-  out.push(`**What to do:** ${adviceMarkdown(clip(e.next, l.fieldChars))}`)
+  // The report's Next line says it when it is the run's next step too: once, not twice.
+  if (!nextStepSays(ctx.report, e.next)) out.push(`**What to do:** ${adviceMarkdown(clip(e.next, l.fieldChars))}`)
   return out
 }
 

@@ -144,6 +144,18 @@ export function blocksWords(blocks: string): string {
   return /^(blocks?|does|doesn't|no|nothing|only|allows?)\b/i.test(b) ? b : `blocks ${b}`
 }
 
+const unquote = (s: string) => s.replace(/"/g, '')
+
+/**
+ * The locks a migration took, without pgshift's own bookkeeping (its history table,
+ * the Supabase CLI's): the engine leaves those out (db/locks.ts); a report written
+ * by an older pgshift may still hold them.
+ */
+export function migrationLocks(report: RunReport, m: MigrationResult): LockTaken[] {
+  const own = new Set([unquote(report.historyTable), 'supabase_migrations.schema_migrations'])
+  return (m.locks ?? []).filter((lk) => !own.has(unquote(lk.relation)))
+}
+
 /** `ACCESS EXCLUSIVE on public.orders: blocks reads and writes`. */
 export function lockSentence(lock: LockTaken): string {
   const what = blocksWords(lock.blocks)
@@ -211,6 +223,36 @@ export function shortenStatement(sql: string, maxLines = 20, maxChars = 4000): s
     tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`
   }
   return tail ? `${text}\n${tail}` : text
+}
+
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+export function conventionNoteWords(convention: string, note: string): string {
+  for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+    if (!note.startsWith(head)) continue
+    // The parenthesis that closes the one after the name (file name patterns hold none).
+    let depth = 1
+    let i = head.length
+    for (; i < note.length && depth > 0; i++) depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0
+    if (depth !== 0) return note
+    const inner = note.slice(head.length, i - 1)
+    return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`
+  }
+  return note
+}
+
+/**
+ * True when the report's last line (Next) already says an error's next step, as it
+ * does for a run-level error, a failed hook or backup, and the failed migration of
+ * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
+ */
+export function nextStepSays(report: RunReport, next: string | undefined): boolean {
+  const n = (next ?? '').trim()
+  return n === '' || report.nextStep.includes(n)
 }
 
 /** One-word run results for the last line. */
@@ -282,7 +324,7 @@ function field(label: string, value: string | undefined, indent: string): string
   return [`${indent}${label}: ${lines[0]}`, ...lines.slice(1).map((l) => (l === '' ? '' : pad + l))]
 }
 
-function renderError(p: Palette, e: MappedError, m?: MigrationResult, at?: { file?: string; line?: number }): string[] {
+function renderError(p: Palette, report: RunReport, e: MappedError, m?: MigrationResult, at?: { file?: string; line?: number }): string[] {
   const where = formatLocation(e.file ?? m?.file ?? at?.file, e.position ?? (at?.line ? { line: at.line, col: 0 } : undefined))
   const code = e.sqlstate ? ` [${clean(e.sqlstate)}]` : ''
   const message = clean(e.message).split('\n')
@@ -299,7 +341,8 @@ function renderError(p: Palette, e: MappedError, m?: MigrationResult, at?: { fil
     out.push('    statement:')
     out.push(indentBlock(shortenStatement(e.statement), '      '))
   }
-  out.push(...field('next', e.next, '    '))
+  // The last line says it when it is the run's next step too: once, not twice.
+  if (!nextStepSays(report, e.next)) out.push(...field('next', e.next, '    '))
   return out
 }
 
@@ -323,10 +366,10 @@ function migrationLine(p: Palette, r: RunReport, m: MigrationResult, statusWidth
 }
 
 /** Under a migration line: the locks it took and each statement's time (dry-run). */
-function migrationDetails(p: Palette, m: MigrationResult): string[] {
+function migrationDetails(p: Palette, r: RunReport, m: MigrationResult): string[] {
   const out: string[] = []
   const pad = '      '
-  for (const l of sortLocks(m.locks ?? [])) out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`)
+  for (const l of sortLocks(migrationLocks(r, m))) out.push(`${pad}${p.dim('lock')}  ${clean(lockSentence(l))}`)
   const timings = m.statementTimings ?? []
   if (timings.length) {
     const lineWidth = Math.max(...timings.map((t) => String(t.line).length))
@@ -363,7 +406,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green
   if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
   else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
-  const convention = report.conventionNote ? `${report.convention}, ${report.conventionNote}` : report.convention
+  const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention
   const facts = [
     `target: ${report.target}`,
     `migrations: ${report.migrationsDir} (${convention})`,
@@ -383,7 +426,10 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   }
   for (const pr of report.problems) {
     const where = formatLocation(pr.file, pr.position)
-    out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]`)
+    const inScript = pr.script ? ` (in the ${pr.script === 'hook' || pr.script === 'prelude' ? pr.script : `${pr.script} script`})` : ''
+    out.push(`${clean(where)}: ${p.red(p.bold('error:'))} ${clean(pr.message).split('\n').join('\n    ')} [${clean(pr.code)}]${inScript}`)
+    // A syntax error shows the lines around it, the caret under the column.
+    if (pr.excerpt) out.push(indentBlock(pr.excerpt, '    '))
     out.push(...field('hint', pr.hint, '    '))
   }
 
@@ -396,7 +442,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     if (report.prCheck) out.push("this PR's migrations:")
     const statusWidth = Math.max(0, ...rows.map((m) => m.status.length))
     const idWidth = Math.max(0, ...rows.map((m) => clean(m.identity).length))
-    for (const m of rows) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, m))
+    for (const m of rows) out.push(migrationLine(p, report, m, statusWidth, idWidth), ...migrationDetails(p, report, m))
     if (history.length) {
       const label = report.mode === 'rollback' ? 'still applied' : 'already applied'
       const newest = history[history.length - 1] as MigrationResult
@@ -481,9 +527,9 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
 
   // Errors, compiler-style: migrations, then failing checks, then the run.
   const failed = report.migrations.filter((m) => m.error)
-  for (const m of failed) out.push('', ...renderError(p, m.error as MappedError, m))
-  for (const c of checks) if (!c.ok && c.error) out.push('', ...renderError(p, c.error, undefined, { file: c.file, line: c.line }))
-  if (report.error) out.push('', ...renderError(p, report.error))
+  for (const m of failed) out.push('', ...renderError(p, report, m.error as MappedError, m))
+  for (const c of checks) if (!c.ok && c.error) out.push('', ...renderError(p, report, c.error, undefined, { file: c.file, line: c.line }))
+  if (report.error) out.push('', ...renderError(p, report, report.error))
 
   if (report.warnings.length) out.push('')
   for (const w of report.warnings) out.push(`${w.file ? `${clean(w.file)}: ` : ''}${p.yellow(p.bold('warning:'))} ${clean(w.message)}`)

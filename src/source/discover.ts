@@ -168,7 +168,7 @@ async function readHooks(listed: ListedFile[], fileOf: (l: ListedFile) => string
     const decoded = decodeUtf8(file, buf)
     if (!decoded.ok) return void problems.push(decoded.problem)
     const text = stripBom(decoded.text)
-    const r = parseScriptSync({ file, fileText: text, offset: 0, text })
+    const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'hook' })
     // An empty hook is allowed: it does nothing.
     problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'))
     if (r.script.statements.length) hooks.push({ name: l.rel.replace(/\.sql$/, '') as Hook['name'], script: r.script })
@@ -291,7 +291,7 @@ function buildMigration(c: Candidate, convention: Convention, problems: SourcePr
   const force: ParseScriptOptions = sections.noTransaction
     ? { forceNoTransaction: sections.noTransaction.what, forceNoTransactionPosition: sections.noTransaction.position }
     : {}
-  const whole: ScriptSource = { file: c.file, fileText, offset: 0, text: fileText }
+  const whole: ScriptSource = { file: c.file, fileText, offset: 0, text: fileText, role: 'up' }
   if (!sections.style && needsSections) {
     warnings.push({ file: c.file, message: `${c.file} has no ${convention === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker; the whole file runs as its up migration` })
   }
@@ -464,7 +464,7 @@ function attachRoleFiles(candidates: Candidate[], migrations: Migration[], conve
       })
       continue
     }
-    const source: ScriptSource = { file: c.file, fileText: c.text, offset: 0, text: c.text }
+    const source: ScriptSource = { file: c.file, fileText: c.text, offset: 0, text: c.text, role }
     m.scriptFiles[role] = c.file
     const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined)
     let warned = false

@@ -37,7 +37,7 @@ export async function locateDir(workspaceIn: string, dirIn: string, problems: So
   try {
     workspaceReal = await realpath(workspace)
   } catch {
-    problems.push({ file: workspaceIn, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' })
+    problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' })
     return undefined
   }
   const tried = dirIn.trim() ? [dirIn.trim()] : [...DEFAULT_DIRS]
@@ -59,6 +59,7 @@ export async function locateDir(workspaceIn: string, dirIn: string, problems: So
     if (!inside(real, workspaceReal)) {
       problems.push({
         file: candidate,
+        noSuchPath: true,
         code: 'dir-outside-workspace',
         message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
         hint: 'point migrations-dir at a directory inside the repository'
@@ -71,6 +72,7 @@ export async function locateDir(workspaceIn: string, dirIn: string, problems: So
   const path = dirIn.trim() ? resolve(workspace, dirIn.trim()) : workspace
   problems.push({
     file: dirIn.trim() || '.',
+    noSuchPath: true,
     code: 'migrations-dir-not-found',
     message: dirIn.trim()
       ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${DEFAULT_DIRS.join(', ')})`

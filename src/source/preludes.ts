@@ -90,7 +90,7 @@ export async function discoverPreludes(workspace: string, dirs: readonly string[
         convention: 'numbered'
       } as unknown as Migration
       defineLazy(m, 'up', () => {
-        const r = parseScriptSync({ file, fileText: text, offset: 0, text })
+        const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'prelude' })
         // An empty prelude does nothing, and is recorded as run.
         out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'))
         return r.script

@@ -3,6 +3,7 @@
 // found before any connection; nothing here throws for bad SQL.
 import { classify, statementLabel } from './classify.js'
 import { ensureParser, parseSql, parseStatementTree, type ParseError, type ParseOptions, type RawStatement } from './parser.js'
+import { excerptAt } from './excerpt.js'
 import { formatPosition, lineMapFor } from './positions.js'
 import type { FilePosition, NonTransactionalReason, ParsedScript, ScriptSource, SourceProblem, Statement } from './types.js'
 
@@ -421,5 +422,14 @@ function parseProblem(source: ScriptSource, error: ParseError, at: (i: number) =
       }
     }
   }
-  return { file, position: at(i), code: 'syntax-error', message: error.message, hint: `fix the SQL at that position; ${NO_SQL_HINT}` }
+  const position = at(i)
+  return {
+    file,
+    position,
+    code: 'syntax-error',
+    message: error.message,
+    hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
+    ...(source.role ? { script: source.role } : {}),
+    excerpt: excerptAt(source.fileText, source.offset + i, position.line)
+  }
 }

@@ -78,7 +78,7 @@ export function splitSections(file: string, fileText: string): Sections {
   result.preamble = { file, fileText, offset: 0, text: fileText.slice(0, markers[0].lineStart) }
   markers.forEach((m, i) => {
     const end = i + 1 < markers.length ? markers[i + 1].lineStart : fileText.length
-    const source: ScriptSource = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end) }
+    const source: ScriptSource = { file, fileText, offset: m.lineStart, text: fileText.slice(m.lineStart, end), role: m.direction }
     if (result[m.direction]) {
       const first = markers.find((x) => x.direction === m.direction)!
       const pos = lines.position(first.at)

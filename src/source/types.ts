@@ -24,7 +24,12 @@ export interface ScriptSource {
   offset: number
   /** The SQL of this script. */
   text: string
+  /** Which script of its migration this is, when known: what a problem in it says (issue 19 item 8). */
+  role?: ScriptRole
 }
+
+/** The part of a migration a script is: its up, its down, its verify script, a hook file or a prelude. */
+export type ScriptRole = 'up' | 'down' | 'verify' | 'hook' | 'prelude'
 
 /** Why a statement or a file cannot run inside a transaction. */
 export interface NonTransactionalReason {
@@ -98,6 +103,16 @@ export interface SourceProblem {
    * report it as a warning (see engine/parse-needed.ts).
    */
   down?: { migration: string }
+  /**
+   * `file` names a path that is not in the repository's commit (a missing migrations
+   * directory, a path outside the workspace): reports print it, and never link to it
+   * or annotate it, since a link would 404 (issue 19 item 8).
+   */
+  noSuchPath?: true
+  /** The script the problem is in (a syntax error in a down section says so). */
+  script?: ScriptRole
+  /** For a syntax error: the lines around the position, the line marked and a caret under the column (source/excerpt.ts). */
+  excerpt?: string
 }
 
 /** A non-fatal remark from discovery, e.g. a `.sql` file that fits no scheme. */
