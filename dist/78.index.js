@@ -3570,9 +3570,50 @@ function timeoutsFor(ctx, s) {
     return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
 }
 /**
- * One transaction, one round trip. `resumeFrom` > 0 (a file that ran partly
- * statement by statement, now transactional): the statements that already
- * committed are blanked out, keeping every position in the file.
+ * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
+ * history row and COMMIT. A bigger one is sent in messages of about this size, cut
+ * between statements, inside the one transaction: the client never builds one
+ * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
+ * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
+ */
+const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
+let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
+/** For tests: the message size of the multi-message path (undefined: the default). */
+function setSendChunkChars(chars) {
+    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
+}
+/**
+ * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
+ * of a sent statement (what lies between two statements, `;`, blanks and comments,
+ * stays with the one before), so every part holds whole statements and positions in a
+ * part map back to the file by its start. One part when the text fits.
+ */
+function sendParts(script, sendText, sent, chunk = sendChunkChars) {
+    if (sendText.length <= chunk || sent.length < 2)
+        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
+    const base = script.source.offset;
+    const parts = [];
+    let start = 0;
+    let first = 0;
+    for (let i = 1; i < sent.length; i++) {
+        const at = sent[i].offset - base;
+        if (at - start < chunk)
+            continue;
+        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
+        start = at;
+        first = i;
+    }
+    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
+    return parts;
+}
+/**
+ * One transaction, one round trip: BEGIN, the file, the guard, the history row and
+ * COMMIT in one message. A big file goes in several messages (sendParts) inside the
+ * same transaction; only the last carries the guard, the history row and COMMIT, so
+ * the row still commits with the file or not at all, and an error in any message
+ * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already committed
+ * are blanked out, keeping every position in the file.
  */
 async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
@@ -3587,21 +3628,33 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
     const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
     const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
     const commitIndex = guardIndex + 1 + record.length;
-    const sql = prefix + sendText + suffix;
-    const origin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length };
+    const parts = sendParts(script, sendText, sent);
+    const last = parts.length - 1;
+    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
+    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
     const started = performance.now();
     let retries = 0;
     for (;;) {
-        // One round trip: the server reports statements as they complete only at the end, so
-        // the heartbeat names the transaction's first statement and says it is one transaction.
-        point(ctx, script, sent[0], true);
-        const { error, completed, results } = await queryCountingStatements(ctx.client, sql);
+        let error;
+        let completed = 0;
+        let results = [];
+        let j = 0;
+        for (; j <= last; j++) {
+            // The server reports statements as they complete only at the end of a message, so the
+            // heartbeat names the message's first statement and says it is one transaction.
+            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
+            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j)));
+            if (error)
+                break;
+        }
+        const part = parts[Math.min(j, last)];
         if (!error) {
-            const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : [];
+            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
             const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows) : undefined;
             return { ok: true, durationMs: performance.now() - started, retries, locks };
         }
-        const idx = completed - prefixStatements;
+        // The failing statement's index among `sent` (past them: our suffix).
+        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
         // Past COMMIT: the migration and its history row are committed; only our session reset failed.
         if (idx > commitIndex)
             return { ok: true, durationMs: performance.now() - started, retries };
@@ -3617,6 +3670,8 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
             await executor_sleep(delay);
             continue;
         }
+        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
+        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
         // Positions past the file belong to our suffix: they say nothing about the file.
         const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
         const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
@@ -3633,7 +3688,10 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
             mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
         }
         if (lost) {
-            mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
+            mapped.next =
+                j < last
+                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
+                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
         }
         return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
     }

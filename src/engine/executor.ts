@@ -331,9 +331,61 @@ function timeoutsFor(ctx: ExecContext, s: Statement): string {
 }
 
 /**
- * One transaction, one round trip. `resumeFrom` > 0 (a file that ran partly
- * statement by statement, now transactional): the statements that already
- * committed are blanked out, keeping every position in the file.
+ * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
+ * history row and COMMIT. A bigger one is sent in messages of about this size, cut
+ * between statements, inside the one transaction: the client never builds one
+ * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
+ * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
+ */
+const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024
+let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS
+
+/** For tests: the message size of the multi-message path (undefined: the default). */
+export function setSendChunkChars(chars: number | undefined): void {
+  sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS
+}
+
+/** One message of a transactional script: `text` is `sendText.slice(start, start + text.length)`. */
+export interface SendPart {
+  start: number
+  text: string
+  /** Index in `sent` of the part's first statement. */
+  first: number
+  /** Statements of `sent` in the part. */
+  count: number
+}
+
+/**
+ * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
+ * of a sent statement (what lies between two statements, `;`, blanks and comments,
+ * stays with the one before), so every part holds whole statements and positions in a
+ * part map back to the file by its start. One part when the text fits.
+ */
+export function sendParts(script: ParsedScript, sendText: string, sent: Statement[], chunk = sendChunkChars): SendPart[] {
+  if (sendText.length <= chunk || sent.length < 2) return [{ start: 0, text: sendText, first: 0, count: sent.length }]
+  const base = script.source.offset
+  const parts: SendPart[] = []
+  let start = 0
+  let first = 0
+  for (let i = 1; i < sent.length; i++) {
+    const at = (sent[i] as Statement).offset - base
+    if (at - start < chunk) continue
+    parts.push({ start, text: sendText.slice(start, at), first, count: i - first })
+    start = at
+    first = i
+  }
+  parts.push({ start, text: sendText.slice(start), first, count: sent.length - first })
+  return parts
+}
+
+/**
+ * One transaction, one round trip: BEGIN, the file, the guard, the history row and
+ * COMMIT in one message. A big file goes in several messages (sendParts) inside the
+ * same transaction; only the last carries the guard, the history row and COMMIT, so
+ * the row still commits with the file or not at all, and an error in any message
+ * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already committed
+ * are blanked out, keeping every position in the file.
  */
 async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: string[], resumeFrom: number, identity?: string): Promise<ExecOutcome> {
   const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed)
@@ -348,21 +400,32 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: 
   const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`
   const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS
   const commitIndex = guardIndex + 1 + record.length
-  const sql = prefix + sendText + suffix
-  const origin: SentTextOrigin = { script, text: sendText, fileOffset: script.source.offset, prefixCodePoints: prefix.length }
+  const parts = sendParts(script, sendText, sent)
+  const last = parts.length - 1
+  /** Part `j` as sent: the first carries our prefix, the last our suffix. */
+  const message = (j: number) => (j === 0 ? prefix : '') + (parts[j] as SendPart).text + (j === last ? suffix : '')
   const started = performance.now()
   let retries = 0
   for (;;) {
-    // One round trip: the server reports statements as they complete only at the end, so
-    // the heartbeat names the transaction's first statement and says it is one transaction.
-    point(ctx, script, sent[0], true)
-    const { error, completed, results } = await queryCountingStatements(ctx.client, sql)
+    let error: unknown
+    let completed = 0
+    let results: pg.QueryArrayResult[] = []
+    let j = 0
+    for (; j <= last; j++) {
+      // The server reports statements as they complete only at the end of a message, so the
+      // heartbeat names the message's first statement and says it is one transaction.
+      point(ctx, script, sent[(parts[j] as SendPart).first] ?? sent[0], true)
+      ;({ error, completed, results } = await queryCountingStatements(ctx.client, message(j)))
+      if (error) break
+    }
+    const part = parts[Math.min(j, last)] as SendPart
     if (!error) {
-      const rows = ctx.collectLocks ? (results[prefixStatements + sent.length]?.rows ?? []) : []
+      const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : []
       const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows as [number, string][]) : undefined
       return { ok: true, durationMs: performance.now() - started, retries, locks }
     }
-    const idx = completed - prefixStatements
+    // The failing statement's index among `sent` (past them: our suffix).
+    const idx = part.first + completed - (j === 0 ? prefixStatements : 0)
     // Past COMMIT: the migration and its history row are committed; only our session reset failed.
     if (idx > commitIndex) return { ok: true, durationMs: performance.now() - started, retries }
     const lost = isConnectionError(error)
@@ -372,10 +435,12 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: 
     if (canRetry) {
       retries++
       const delay = retryDelayMs(retries)
-      ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`)
+      ctx.onRetry?.(retries, delay, `${(error as Error).message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`)
       await sleep(delay)
       continue
     }
+    // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
+    const origin: SentTextOrigin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 }
     // Positions past the file belong to our suffix: they say nothing about the file.
     const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement)
     const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined
@@ -389,7 +454,10 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: 
       mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`
     }
     if (lost) {
-      mapped.next = `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`
+      mapped.next =
+        j < last
+          ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
+          : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`
     }
     return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost }
   }
