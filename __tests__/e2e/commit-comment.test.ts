@@ -57,7 +57,8 @@ test('created by the first run, updated in place by a rerun: one comment, marker
   const [ours] = onCommit(g).filter((c) => c.id >= 1000)
   expect(ours?.user).toEqual(ACTIONS_BOT)
   expect(ours?.body.split('\n')[0]).toBe(MARKER)
-  expect(ours?.body).toContain('| ❌ `acme` | 1 | failed | `001_a` | 1 | 0 | migrations/002_b.sql:1:1 42P07 relation "b" already exists |')
+  expect(ours?.body).toContain('| ❌ `acme` | 1 | failed | `001_a` | 1 |')
+  expect(ours?.body).toContain('- ❌ `acme`: migrations/002_b.sql:1:1 42P07 relation "b" already exists')
   expect(first.stdout).toContain(`commit comment created: https://github.com/acme/app/commit/${SHA}#commitcomment-${ours?.id}`)
 
   // The rerun after the fix: the same comment (on the second page of four), now green; nothing new is posted.

@@ -138,7 +138,8 @@ describe('50 databases', () => {
     expect(final.summary).toContain(`**50 targets** (${ran + 2} legs reported): 1 failed · ${notRun} not run · ${ok} success.`)
     // Failed first, with its first error at file:line and SQLSTATE.
     const rows = final.summary.split('\n').filter((l) => /^\| (❌|⏭️|✅) /.test(l))
-    expect(rows[0]).toBe('| ❌ `fleetdb-40` | 1 | failed | `002_orders` | 2 | 0 | migrations/003_orders_account_idx.sql:1:1 42P07 relation "orders_account_idx" already exists |')
+    expect(rows[0]).toBe('| ❌ `fleetdb-40` | 1 | failed | `002_orders` | 2 |')
+    expect(final.summary).toContain('- ❌ `fleetdb-40`: migrations/003_orders_account_idx.sql:1:1 42P07 relation "orders_account_idx" already exists')
     expect(rows.slice(1).every((l) => l.startsWith('| ⏭️ '))).toBe(true)
     expect(rows).toHaveLength(1 + notRun)
     // The skew: database 40 two behind, the ones never started unknown, the rest at the head.
@@ -236,7 +237,8 @@ describe('one database with 50 tenant schemas', () => {
     expect(done).toBeLessThanOrEqual(20 + 3)
     const notStarted = 50 - done - 1
     expect(final.summary).toContain(`1 failed · ${notStarted} not run · ${done} success`)
-    expect(final.summary).toMatch(/\| ❌ `tenants\/tenant_20` \| 1 \| failed \| `002_orders` \| 2 \| 0 \| migrations\/003_orders_account_idx\.sql:1:1 42P07 relation "orders_account_idx" already exists \|/)
+    expect(final.summary).toContain('| ❌ `tenants/tenant_20` | 1 | failed | `002_orders` | 2 |')
+    expect(final.summary).toContain('- ❌ `tenants/tenant_20`: migrations/003_orders_account_idx.sql:1:1 42P07 relation "orders_account_idx" already exists')
     expect(final.summary).toMatch(/not started: an earlier schema of this set failed \(fail-fast\)/)
 
     // verify across the fleet: one tenant's history disagrees with the file (drift), only there.
@@ -245,8 +247,8 @@ describe('one database with 50 tenant schemas', () => {
     await wave(ws, legs3, matrix['0']!.include, secrets(), 'verify')
     await wave(ws, legs3, matrix['1']!.include, secrets(), 'verify')
     const verified = await report(ws, legs3)
-    expect(verified.summary).toMatch(/\| ❌ `tenants\/tenant_07` \| 1 \| failed \| `004_orders_status` \| 0 \| 0 \| drift: `001_accounts`/)
-    expect(verified.summary.split('\n').filter((l) => l.includes('drift: ')).map((l) => l.split(' | ')[0])).toEqual(['| ❌ `tenants/tenant_07`'])
+    expect(verified.summary).toContain('| ❌ `tenants/tenant_07` | 1 | failed | `004_orders_status` | 0 |')
+    expect(verified.summary.split('\n').filter((l) => l.includes('drift: ')).map((l) => /^- ❌ `[^`]+`: drift: `[^`]+`/.exec(l)?.[0])).toEqual(['- ❌ `tenants/tenant_07`: drift: `001_accounts`'])
     process.stdout.write(`fleet e2e, 50 tenant schemas in one database (wave 0: 1 schema, wave 1: 49 schemas in one leg, concurrency 4): first rollout ${firstRollout} s (plan, 2 legs, gate, report); second rollout to the failure ${secondRollout} s; report ${final.summary.length} chars\n`)
   }, 600_000)
 })

@@ -11,6 +11,11 @@ import { Browser, findChromium } from '../support/browser.js'
 import { COLUMN_PX, gfmPage, MEASURE, type PageWidths } from '../support/gfm-page.js'
 import { deploy, GOLDEN_REPORTS, LINK_BASE, prCheck } from '../support/golden-reports.js'
 import { migrationResult } from '../support/reports.js'
+import type { FleetLeg } from '../../src/fleet/leg.js'
+import { renderFleetMarkdown } from '../../src/fleet/markdown.js'
+import { mergeFleet } from '../../src/fleet/report.js'
+import type { TargetSummary } from '../../src/fleet/summary.js'
+import type { Fleet } from '../../src/fleet/targets.js'
 
 const GOLDEN_DIR = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
 const OUT = fileURLToPath(new URL('../../test-artifacts/render/', import.meta.url))
@@ -53,6 +58,27 @@ function longNames(): RunReport {
   return { ...r, status: 'failed', migrations: [...r.migrations.slice(0, last), ...rows], applied: [names[0] as string] }
 }
 
+/** A fleet report (its job summary and sticky comment): tenant databases at three versions, a failure, drift, targets not run. */
+function fleet(): string {
+  const HEAD = '20260302100000_users_email_idx'
+  const BEHIND = '20260301120000_turbines_serial'
+  const names = ['tenant-eu-west-1-acme-prod', 'tenant-eu-west-1-globex-prod', 'tenant-us-east-2-initech-prod', 'tenant-us-east-2-umbrella-prod', 'tenant-ap-southeast-1-hooli-prod', 'tenant-ap-southeast-1-stark-prod']
+  const targets: Fleet = { file: 'pgshift.targets.yml', targets: names.map((name, i) => ({ name, secret: 'DB', wave: i < 2 ? 0 : 1, labels: {} })) }
+  const summary = (over: Partial<TargetSummary>): TargetSummary => ({ status: 'success', at: HEAD, head: HEAD, behind: 0, applied: [HEAD], drifted: [], durationMs: 1840, ...over })
+  const leg = (i: number, over: Partial<TargetSummary>): FleetLeg => {
+    const t = targets.targets[i] as Fleet['targets'][number]
+    const s = summary(over)
+    return { pgshiftFleetLeg: 1, target: t.name, wave: t.wave, kind: 'database', labels: {}, mode: 'apply', status: s.status === 'not-run' ? 'failed' : s.status, startedAt: '2026-03-02T10:15:00.000Z', durationMs: 2874, results: [{ name: t.name, summary: s }] }
+  }
+  const legs = [
+    leg(0, {}),
+    leg(1, { status: 'failed', at: BEHIND, behind: 1, applied: [], firstError: `supabase/migrations/${HEAD}.sql:1:1 55P03 canceling statement due to lock timeout (lock_timeout 5s on public.users, held by pid 4242: autovacuum)` }),
+    leg(2, { drifted: ['20260215080000_orders_status_check', '20260220093000_invoices_due_date', '20260225101500_payments_idempotency_key', '20260226110000_refunds'] }),
+    leg(3, { status: 'nothing-to-do', at: BEHIND, behind: 1, applied: [] })
+  ]
+  return renderFleetMarkdown(mergeFleet(targets, legs), { runPage: RUN_PAGE })
+}
+
 /** Every report a reviewer may see: issue 19's four goldens, the other golden files, and the lint/timings report. */
 function pages(): Record<string, string> {
   const out: Record<string, string> = {}
@@ -60,6 +86,7 @@ function pages(): Record<string, string> {
   for (const f of readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.md') && !f.startsWith('issue19-'))) out[f.slice(0, -3)] = readFileSync(GOLDEN_DIR + f, 'utf8')
   out['lint-and-timings'] = comment(lintAndTimings())
   out['long-names'] = comment(longNames())
+  out.fleet = fleet()
   return out
 }
 

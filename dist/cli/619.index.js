@@ -11798,11 +11798,12 @@ async function runPgshift(input, ctx) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Fy: () => (/* binding */ escapeWorkflowCommands),
 /* harmony export */   Qg: () => (/* binding */ codeOrText),
+/* harmony export */   VV: () => (/* binding */ escapeInline),
 /* harmony export */   aL: () => (/* binding */ escapeTableCell),
 /* harmony export */   jZ: () => (/* binding */ sanitizeText),
 /* harmony export */   wb: () => (/* binding */ neutraliseHtmlComments)
 /* harmony export */ });
-/* unused harmony exports escapeHtml, escapeHtmlText, escapeInline, inlineCode, fencedBlock, clip, safeUrl, encodePath */
+/* unused harmony exports escapeHtml, escapeHtmlText, inlineCode, fencedBlock, clip, safeUrl, encodePath */
 // Escaping for untrusted text: file names, SQL, and server messages all come
 // from the repository or the database, and a PR author controls the first two.
 // Everything here is pure; secret redaction is the caller's job (redact()).

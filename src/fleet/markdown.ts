@@ -1,8 +1,9 @@
 // The fleet report as markdown: one body for the job summary and the sticky
 // comment. Its size does not grow with the fleet: the version-skew table has one
 // row per version (names clipped), the table of unusual rows (failed and not-run
-// first) stops at a character budget, and every other target is a count.
-import { codeOrText, escapeTableCell } from '../report/escape.js'
+// first, with their errors in a list below it) stops at a character budget, and
+// every other target is a count.
+import { codeOrText, escapeInline, escapeTableCell } from '../report/escape.js'
 import { isUnusual, type FleetReport, type FleetRow, type RowStatus } from './report.js'
 
 /** GitHub refuses a comment body above 65,536 characters; the marker line and a margin stay free. */
@@ -54,12 +55,19 @@ function skewTable(r: FleetReport): string[] {
   return lines
 }
 
-function row(x: FleetRow): string {
+/**
+ * One target: five short columns in the table, and what does not fit there (what this run
+ * applied, the drift, the first error) as a list item below it. Seven columns made the table
+ * wider than GitHub's 780 px comment column (issue 19 item 3).
+ */
+function row(x: FleetRow): { line: string; detail?: string } {
   const s = x.summary
-  const applied = s.rolledBack?.length ? `rolled back ${s.rolledBack.length}` : s.applied.length ? `${s.applied.length}: ${codeOrText(s.applied[s.applied.length - 1] as string)}` : '0'
+  const line = `| ${ICON[s.status]} ${codeOrText(x.name)} | ${x.wave} | ${LABEL[s.status]} | ${code(s.at)} | ${s.status === 'not-run' ? '?' : s.behind} |`
+  const applied = s.rolledBack?.length ? `rolled back ${s.rolledBack.length}` : s.applied.length ? `applied ${s.applied.length}: ${codeOrText(s.applied[s.applied.length - 1] as string)}` : ''
   const drift = s.drifted.length ? `drift: ${s.drifted.slice(0, 3).map((d) => codeOrText(d)).join(', ')}${s.drifted.length > 3 ? ` +${s.drifted.length - 3}` : ''}` : ''
-  const error = s.firstError ? escapeTableCell(s.firstError) : ''
-  return `| ${ICON[s.status]} ${codeOrText(x.name)} | ${x.wave} | ${LABEL[s.status]} | ${code(s.at)} | ${s.status === 'not-run' ? '?' : s.behind} | ${applied} | ${[drift, error].filter(Boolean).join('; ') || ' '} |`
+  const error = s.firstError ? escapeInline(s.firstError) : ''
+  const parts = [applied, drift, error].filter(Boolean)
+  return { line, detail: parts.length ? `- ${ICON[s.status]} ${codeOrText(x.name)}: ${parts.join('; ')}` : undefined }
 }
 
 export interface FleetMarkdownOptions {
@@ -90,17 +98,21 @@ export function renderFleetMarkdown(r: FleetReport, opts: FleetMarkdownOptions =
 
   const table: string[] = []
   if (unusual.length) {
-    table.push('### Needs attention', '', 'Failed and blocked first, then not run, then behind or drifted.', '', '| Target | Wave | Status | At | Behind | Applied by this run | Drift, first error |', '| --- | --- | --- | --- | --- | --- | --- |')
+    table.push('### Needs attention', '', 'Failed and blocked first, then not run, then behind or drifted.', '', '| Target | Wave | Status | At | Behind |', '| --- | --- | --- | --- | --: |')
     const fixed = [...head, ...skew, ...tail].join('\n').length + 400
     let size = table.join('\n').length
+    const details: string[] = []
     let shown = 0
     for (const x of unusual) {
-      const line = row(x)
-      if (fixed + size + line.length + 1 > budget) break
+      const { line, detail } = row(x)
+      const more = line.length + 1 + (detail ? detail.length + 1 : 0)
+      if (fixed + size + more > budget) break
       table.push(line)
-      size += line.length + 1
+      if (detail) details.push(detail)
+      size += more
       shown++
     }
+    if (details.length) table.push('', ...details)
     if (shown < unusual.length) table.push('', `…and ${plural(unusual.length - shown, 'more row')} (${countsOf(unusual.slice(shown))}): the table stops here to fit GitHub's comment limit; every row is in the legs' artifacts.`)
     table.push('')
   }
