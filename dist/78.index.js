@@ -1539,6 +1539,7 @@ function sessionSettingsSql() {
 const lostErrors = new WeakMap();
 const backendPids = new WeakMap();
 const versions = new WeakMap();
+const readOnlyAtConnect = new WeakMap();
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
  * cancelBackend: behind PgBouncer or Supavisor, pg's `client.processID` is the
@@ -1774,14 +1775,18 @@ async function connect(target, opts) {
             await client.connect();
             try {
                 // One round trip (on a remote database each costs the network's RTT): the session
-                // settings, the backend pid and the server version, in one simple-query message,
-                // so behind a transaction pooler they also come from the same server backend.
-                const results = (await client.query(`${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`));
+                // settings, the backend pid, the server version and whether it takes writes
+                // (readOnlyReason), in one simple-query message, so behind a transaction pooler
+                // they also come from the same server backend.
+                const results = (await client.query(`${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text, ` +
+                    "pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro"));
                 const row = (Array.isArray(results) ? results[results.length - 1] : results).rows[0];
                 if (typeof row?.pid === 'number')
                     backendPids.set(client, row.pid);
                 if (row?.num !== undefined && row.text !== undefined)
                     versions.set(client, { num: Number(row.num), text: row.text });
+                if (typeof row?.standby === 'boolean' && typeof row.ro === 'string')
+                    readOnlyAtConnect.set(client, { standby: row.standby, ro: row.ro });
             }
             catch (e) {
                 destroyQuietly(client);
@@ -1859,8 +1864,9 @@ async function serverVersion(c) {
  * privileges from the first write that fails with 25006.
  */
 async function readOnlyReason(c) {
-    const r = await c.query("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro");
-    const row = r.rows[0];
+    // Read at connect (see connect): no round trip of its own.
+    const row = readOnlyAtConnect.get(c) ??
+        (await c.query("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro")).rows[0];
     if (row?.standby) {
         return new _url_js__WEBPACK_IMPORTED_MODULE_2__/* .ConnectionError */ .Rc('read-only', 'This server is a standby (in recovery): it is read-only.', 'Point database-url at the primary. Nothing was changed.', { sqlstate: '25006' });
     }
@@ -2650,11 +2656,12 @@ async function transactionPoolerEvidence(client, lockClient) {
         return undefined;
     if (m0 === l0)
         return `two connections of this run were served by the same server backend (pid ${m0})`;
-    await client.query('BEGIN');
     let m1;
     let l1;
     try {
-        m1 = await pidOf(client);
+        // BEGIN and the pid in one message (one round trip); the transaction pins the backend either way.
+        const begun = (await client.query('BEGIN;SELECT pg_catalog.pg_backend_pid() AS pid'));
+        m1 = begun[begun.length - 1]?.rows[0]?.pid;
         l1 = await pidOf(lockClient);
     }
     finally {
@@ -4584,6 +4591,9 @@ function privilegeAdvice(err, schema, state) {
     };
 }
 async function ensureHistory(ctx) {
+    // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
+    if (ctx.historyTableExists)
+        return;
     await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
 }
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
@@ -8052,7 +8062,8 @@ async function applyMode(ctx) {
         await makeRunDurable(ctx, 1, "this run's preludes");
         return failOnPrelude(ctx, preludeFailed);
     }
-    const sbLint = await prepareSupabaseLint(ctx);
+    // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
+    const sbLint = p.toRun.length ? await prepareSupabaseLint(ctx) : undefined;
     // test-rollback compares against the schema before this run's migrations (S0). On such an
     // ephemeral database the report also shows the locks each migration took.
     const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
@@ -10231,6 +10242,7 @@ async function runPgshift(input, ctx) {
     const opened = [];
     let client;
     let lockClient;
+    let earlyLock;
     let holdingLock = false;
     let lockLost = false;
     let runLock;
@@ -10322,14 +10334,35 @@ async function runPgshift(input, ctx) {
                 await c.query(pathSql);
             return c;
         };
+        // A mode that takes the run lock needs a second connection: it is opened alongside the
+        // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
+        // trips each). One attempt, no retry messages; if it fails, it is opened again below
+        // once the first connection is up (which did the waiting and reports any failure).
+        if (LOCKING_MODES.includes(settings.mode)) {
+            earlyLock = (0,connect/* connect */.Ng)(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(async (c) => {
+                if (!pathSql)
+                    return c;
+                try {
+                    await c.query(pathSql);
+                    return c;
+                }
+                catch {
+                    await c.end().catch(() => { });
+                    return undefined;
+                }
+            }, () => undefined);
+        }
         client = await open();
         report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
         // 3. The lock, then history.
         if (LOCKING_MODES.includes(settings.mode)) {
+            const early = await earlyLock;
+            if (early)
+                opened.push(early);
             const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
             if (readOnly)
                 throw readOnly;
-            lockClient = await open();
+            lockClient = early ?? (await open());
             lockClient.on('error', () => (lockLost = true));
             lockClient.on('end', () => (lockLost = true));
             // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
@@ -10376,6 +10409,7 @@ async function runPgshift(input, ctx) {
             client,
             history,
             preludeHistory: rows.preludes,
+            historyTableExists: rows.migrations.length + rows.preludes.length > 0,
             supabase,
             connect: open,
             isCancelled: () => cancelled,
@@ -10405,6 +10439,10 @@ async function runPgshift(input, ctx) {
         ctx.signal?.removeEventListener('abort', onAbort);
         if (holdingLock && lockClient)
             await releaseRunLock(lockClient).catch(() => { });
+        // The early lock connection of a run that failed before using it.
+        const early = await earlyLock;
+        if (early && !opened.includes(early))
+            opened.push(early);
         for (const c of opened.reverse())
             await c.end().catch(() => { });
         report.durationMs = Math.round(performance.now() - t0);
@@ -13080,7 +13118,9 @@ function resolveDefaultDir(workspace) {
 
 /** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
 function normaliseForChecksum(text) {
-    return (0,_positions_js__WEBPACK_IMPORTED_MODULE_1__/* .stripBom */ .F8)(text).replace(/\r\n?/g, '\n');
+    const t = (0,_positions_js__WEBPACK_IMPORTED_MODULE_1__/* .stripBom */ .F8)(text);
+    // Most files have no CR: no copy of their text to hash.
+    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
 }
 /** SHA-256 (hex) of the normalised text. */
 function checksum(text) {

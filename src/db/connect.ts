@@ -60,6 +60,11 @@ export function sessionSettingsSql(): string {
 const lostErrors = new WeakMap<pg.Client, ConnectionError>()
 const backendPids = new WeakMap<pg.Client, number>()
 const versions = new WeakMap<pg.Client, { num: number; text: string }>()
+interface ReadOnlyFacts {
+  standby?: boolean
+  ro?: string
+}
+const readOnlyAtConnect = new WeakMap<pg.Client, Required<ReadOnlyFacts>>()
 
 /**
  * The server backend's pid (pg_backend_pid()), read at connect. Use it for
@@ -320,14 +325,17 @@ export async function connect(target: ConnectionTarget, opts: ConnectOptions): P
       await client.connect()
       try {
         // One round trip (on a remote database each costs the network's RTT): the session
-        // settings, the backend pid and the server version, in one simple-query message,
-        // so behind a transaction pooler they also come from the same server backend.
+        // settings, the backend pid, the server version and whether it takes writes
+        // (readOnlyReason), in one simple-query message, so behind a transaction pooler
+        // they also come from the same server backend.
         const results = (await client.query(
-          `${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text`
+          `${sessionSettingsSql()};SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS num, current_setting('server_version') AS text, ` +
+            "pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro"
         )) as unknown as pg.QueryResult[]
-        const row = (Array.isArray(results) ? results[results.length - 1] : (results as pg.QueryResult)).rows[0] as { pid?: number; num?: string; text?: string } | undefined
+        const row = (Array.isArray(results) ? results[results.length - 1] : (results as pg.QueryResult)).rows[0] as ReadOnlyFacts & { pid?: number; num?: string; text?: string } | undefined
         if (typeof row?.pid === 'number') backendPids.set(client, row.pid)
         if (row?.num !== undefined && row.text !== undefined) versions.set(client, { num: Number(row.num), text: row.text })
+        if (typeof row?.standby === 'boolean' && typeof row.ro === 'string') readOnlyAtConnect.set(client, { standby: row.standby, ro: row.ro })
       } catch (e) {
         destroyQuietly(client)
         throw e
@@ -403,8 +411,10 @@ export async function serverVersion(c: pg.Client): Promise<{ num: number; text: 
  * privileges from the first write that fails with 25006.
  */
 export async function readOnlyReason(c: pg.Client): Promise<ConnectionError | undefined> {
-  const r = await c.query<{ standby: boolean; ro: string }>("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro")
-  const row = r.rows[0]
+  // Read at connect (see connect): no round trip of its own.
+  const row =
+    readOnlyAtConnect.get(c) ??
+    (await c.query<{ standby: boolean; ro: string }>("SELECT pg_catalog.pg_is_in_recovery() AS standby, pg_catalog.current_setting('transaction_read_only') AS ro")).rows[0]
   if (row?.standby) {
     return new ConnectionError('read-only', 'This server is a standby (in recovery): it is read-only.', 'Point database-url at the primary. Nothing was changed.', { sqlstate: '25006' })
   }

@@ -31,11 +31,12 @@ export async function transactionPoolerEvidence(client: pg.Client, lockClient: p
   const l0 = backendPid(lockClient)
   if (m0 === undefined || l0 === undefined) return undefined
   if (m0 === l0) return `two connections of this run were served by the same server backend (pid ${m0})`
-  await client.query('BEGIN')
   let m1: number
   let l1: number
   try {
-    m1 = await pidOf(client)
+    // BEGIN and the pid in one message (one round trip); the transaction pins the backend either way.
+    const begun = (await client.query('BEGIN;SELECT pg_catalog.pg_backend_pid() AS pid')) as unknown as pg.QueryResult<{ pid: number }>[]
+    m1 = begun[begun.length - 1]?.rows[0]?.pid as number
     l1 = await pidOf(lockClient)
   } finally {
     await client.query('COMMIT')

@@ -142,6 +142,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   const opened: pg.Client[] = []
   let client: pg.Client | undefined
   let lockClient: pg.Client | undefined
+  let earlyLock: Promise<pg.Client | undefined> | undefined
   let holdingLock = false
   let lockLost = false
   let runLock: RunLock | undefined
@@ -233,14 +234,35 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       if (pathSql) await c.query(pathSql)
       return c
     }
+    // A mode that takes the run lock needs a second connection: it is opened alongside the
+    // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
+    // trips each). One attempt, no retry messages; if it fails, it is opened again below
+    // once the first connection is up (which did the waiting and reports any failure).
+    if (LOCKING_MODES.includes(settings.mode)) {
+      earlyLock = connect(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(
+        async (c) => {
+          if (!pathSql) return c
+          try {
+            await c.query(pathSql)
+            return c
+          } catch {
+            await c.end().catch(() => {})
+            return undefined
+          }
+        },
+        () => undefined
+      )
+    }
     client = await open()
     report.serverVersion = (await serverVersion(client)).text
 
     // 3. The lock, then history.
     if (LOCKING_MODES.includes(settings.mode)) {
+      const early = await earlyLock
+      if (early) opened.push(early)
       const readOnly = await readOnlyReason(client)
       if (readOnly) throw readOnly
-      lockClient = await open()
+      lockClient = early ?? (await open())
       lockClient.on('error', () => (lockLost = true))
       lockClient.on('end', () => (lockLost = true))
       // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
@@ -294,6 +316,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
       client,
       history,
       preludeHistory: rows.preludes,
+      historyTableExists: rows.migrations.length + rows.preludes.length > 0,
       supabase,
       connect: open,
       isCancelled: () => cancelled,
@@ -320,6 +343,9 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort)
     if (holdingLock && lockClient) await releaseRunLock(lockClient).catch(() => {})
+    // The early lock connection of a run that failed before using it.
+    const early = await earlyLock
+    if (early && !opened.includes(early)) opened.push(early)
     for (const c of opened.reverse()) await c.end().catch(() => {})
     report.durationMs = Math.round(performance.now() - t0)
   }

@@ -6,7 +6,9 @@ import { stripBom } from './positions.js'
 
 /** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
 export function normaliseForChecksum(text: string): string {
-  return stripBom(text).replace(/\r\n?/g, '\n')
+  const t = stripBom(text)
+  // Most files have no CR: no copy of their text to hash.
+  return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t
 }
 
 /** SHA-256 (hex) of the normalised text. */

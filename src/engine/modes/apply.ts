@@ -37,7 +37,8 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     await makeRunDurable(ctx, 1, "this run's preludes")
     return failOnPrelude(ctx, preludeFailed)
   }
-  const sbLint = await prepareSupabaseLint(ctx)
+  // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
+  const sbLint = p.toRun.length ? await prepareSupabaseLint(ctx) : undefined
   // test-rollback compares against the schema before this run's migrations (S0). On such an
   // ephemeral database the report also shows the locks each migration took.
   const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined

@@ -24,6 +24,8 @@ export interface ModeContext {
   history: HistoryRow[]
   /** History's prelude rows (prelude-dirs), apart from `history`: no mode counts them as migrations. */
   preludeHistory: HistoryRow[]
+  /** pgshift's history table held rows when read (under the lock): it exists, so nothing needs creating. */
+  historyTableExists?: boolean
   /** The Supabase CLI's history, when it is kept (history input); `history` above already counts its versions. */
   supabase?: SupabaseHistory
   /** A new connection to the same target (e.g. for a second database or an observer); the caller ends it. */

@@ -44,6 +44,8 @@ function privilegeAdvice(err: Error, schema: string, state: HistoryState): { mes
 }
 
 export async function ensureHistory(ctx: ModeContext): Promise<void> {
+  // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
+  if (ctx.historyTableExists) return
   await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema)
 }
 
