@@ -11472,7 +11472,7 @@ function historyLine(r) {
  * it is cut in the table, to keep it in the 780 px comment column (issue 19 item 3),
  * and given in full in the list below the table.
  */
-const TABLE_ID_CHARS = 64;
+const TABLE_ID_CHARS = 60;
 function tableIdentity(identity) {
     const chars = [...identity];
     return chars.length <= TABLE_ID_CHARS ? identity : `${chars.slice(0, TABLE_ID_CHARS - 1).join('')}…`;
