@@ -6467,7 +6467,7 @@ const privileges = `to_jsonb(array_agg(DISTINCT x.privilege_type || CASE WHEN x.
     ORDER BY x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END))`;
 /** Not a member of an extension (pg_depend deptype 'e'). */
 const notExt = (catalog, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
-function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
+function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]', own) {
     const pg13 = serverVersion >= 130000;
     const pg14 = serverVersion >= 140000;
     const pg15 = serverVersion >= 150000;
@@ -6476,7 +6476,14 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
     AND n.nspname <> ALL (${excluded})
-    AND ${notExt('pg_namespace', 'n.oid')}
+    AND ${notExt('pg_namespace', 'n.oid')}${own
+        ? `
+    -- pgshift's schema is left out while it holds nothing but pgshift's tables (and their row and array types).
+    AND NOT (n.nspname = ${own.schema}
+      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND c2.relname <> ALL (${own.tables}))
+      AND NOT EXISTS (SELECT 1 FROM pg_proc p2 WHERE p2.pronamespace = n.oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_type t2 WHERE t2.typnamespace = n.oid AND t2.typrelid = 0 AND t2.typelem = 0))`
+        : ''}
 )`;
     const rel = `rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relpersistence, c.reloptions,
@@ -6484,7 +6491,8 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]') {
          ${q('ns.nspname', 'c.relname')} AS qname
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
-    AND ${notExt('pg_class', 'c.oid')}
+    AND ${notExt('pg_class', 'c.oid')}${own ? `
+    AND NOT (ns.nspname = ${own.schema} AND c.relname = ANY (${own.tables}))` : ''}
 )`;
     const fn = `fn AS (
   SELECT p.*, ns.nspname,
@@ -6789,8 +6797,10 @@ async function takeSnapshot(client, opts = {}) {
     const setup = await client.query(`SELECT current_setting('search_path') AS search_path, current_setting('server_version_num') AS version`);
     const { search_path: searchPath, version } = setup.rows[0];
     const list = `ARRAY[${excluded.map((s) => (0,esm/* escapeLiteral */.NO)(s)).join(', ')}]::text[]`;
+    const own = opts.bookkeeping;
+    const ownSql = own ? { schema: (0,esm/* escapeLiteral */.NO)(own.schema), tables: `ARRAY[${own.tables.map((t) => (0,esm/* escapeLiteral */.NO)(t)).join(', ')}]::text[]` } : undefined;
     const batch = `SET LOCAL search_path = '';
-${snapshotSql(Number(version), list)};
+${snapshotSql(Number(version), list, ownSql)};
 SELECT set_config('search_path', ${(0,esm/* escapeLiteral */.NO)(searchPath)}, true)`;
     // A multi-statement simple query answers with one result per statement.
     const results = (await client.query(batch));
@@ -6904,8 +6914,18 @@ function isShort(v) {
 
 
 
+
+
+/**
+ * What a snapshot leaves out: the Supabase CLI's schema, and pgshift's own tables in the
+ * history schema (the schema too while nothing else lives in it: `history-schema: public`
+ * must not hide the application's tables).
+ */
+function bookkeepingOf(historySchema) {
+    return { excludeSchemas: [SUPABASE_SCHEMA], bookkeeping: { schema: historySchema, tables: [HISTORY_TABLE, ROLLBACK_LOG_TABLE] } };
+}
 async function snapshotOf(ctx) {
-    return takeSnapshot(ctx.client, { excludeSchemas: [ctx.settings.historySchema, SUPABASE_SCHEMA] });
+    return takeSnapshot(ctx.client, bookkeepingOf(ctx.settings.historySchema));
 }
 /**
  * S0, before the run's migrations, on an ephemeral database (test-rollback). The
@@ -8599,10 +8619,10 @@ async function databaseIdentity(client) {
     return r.rows[0]?.id ?? '';
 }
 /** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
-async function readOnlySnapshot(client, excludeSchemas) {
+async function readOnlySnapshot(client, opts) {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
-        return await takeSnapshot(client, { excludeSchemas });
+        return await takeSnapshot(client, opts);
     }
     finally {
         await client.query('ROLLBACK').catch(() => { });
@@ -8653,7 +8673,7 @@ async function compareWithExpected(ctx, expectedUrl) {
             return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
         }
         // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
-        const exclude = [historySchema, SUPABASE_SCHEMA];
+        const exclude = bookkeepingOf(historySchema);
         const want = await readOnlySnapshot(expected, exclude);
         const live = await readOnlySnapshot(ctx.client, exclude);
         const differences = diffSnapshots(want, live);

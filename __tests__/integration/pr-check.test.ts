@@ -37,6 +37,29 @@ function check(ws: string, inputs: Record<string, string> = {}, baseSha?: string
 const historyRows = () => withClient(db.url, async (c) => (await c.query<{ identity: string }>('SELECT identity FROM pgshift.schema_history ORDER BY identity')).rows.map((r) => r.identity))
 const hasHistoryTable = () => withClient(db.url, async (c) => (await c.query<{ t: string | null }>("SELECT to_regclass('pgshift.schema_history')::text AS t")).rows[0]?.t ?? null)
 
+describe('history kept in a schema the application uses too', () => {
+  test('history-schema: public: the schema diff and up-down-up see the app\'s tables, and leave out only pgshift\'s own', async () => {
+    const repo = makePrRepo(BASE, { ...INDEX_PR, 'migrations/003_audit.sql': 'CREATE TABLE audit (id int);\n', 'migrations/003_audit.down.sql': 'DROP TABLE audit;\n' })
+    const r = await check(repo.dir, { 'history-schema': 'public' }, repo.baseSha)
+    expect(r.status).toBe('success')
+    const objects = (r.schemaChanges ?? []).map((c) => `${c.change} ${c.object}`)
+    expect(objects).toContain('added index public.users_email_idx')
+    expect(objects).toContain('added table public.audit')
+    expect(objects.join('\n')).not.toMatch(/schema_history/)
+    expect(r.checks?.map((c) => c.message).join('\n')).toMatch(/identical/)
+    expect(await withClient(db.url, async (c) => (await c.query("SELECT count(*)::int AS n FROM public.schema_history")).rows[0]?.n)).toBe(3)
+  })
+
+  test('a history schema the migrations also create objects in is diffed, not hidden', async () => {
+    const repo = makePrRepo(BASE, { 'migrations/002_app.sql': 'CREATE TABLE pgshift.app_settings (k text PRIMARY KEY);\n', 'migrations/002_app.down.sql': 'DROP TABLE pgshift.app_settings;\n' })
+    const r = await check(repo.dir, {}, repo.baseSha)
+    expect(r.status).toBe('success')
+    const objects = (r.schemaChanges ?? []).map((c) => `${c.change} ${c.object}`)
+    expect(objects).toContain('added table pgshift.app_settings')
+    expect(objects.join('\n')).not.toMatch(/schema_history/)
+  })
+})
+
 describe('the index example', () => {
   test('base: auto with the event base SHA: lint fires, the rollback test passes without base downs, the diff holds only the index, locks name public.users', async () => {
     const repo = makePrRepo(BASE, INDEX_PR)

@@ -25,7 +25,13 @@ const privileges = `to_jsonb(array_agg(DISTINCT x.privilege_type || CASE WHEN x.
 const notExt = (catalog: string, oid: string): string =>
   `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`
 
-export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]'): string {
+/** pgshift's own tables: `schema` a SQL text literal, `tables` a SQL text[] expression. */
+export interface OwnTablesSql {
+  schema: string
+  tables: string
+}
+
+export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]', own?: OwnTablesSql): string {
   const pg13 = serverVersion >= 130000
   const pg14 = serverVersion >= 140000
   const pg15 = serverVersion >= 150000
@@ -35,7 +41,16 @@ export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]')
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
     AND n.nspname <> ALL (${excluded})
-    AND ${notExt('pg_namespace', 'n.oid')}
+    AND ${notExt('pg_namespace', 'n.oid')}${
+      own
+        ? `
+    -- pgshift's schema is left out while it holds nothing but pgshift's tables (and their row and array types).
+    AND NOT (n.nspname = ${own.schema}
+      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND c2.relname <> ALL (${own.tables}))
+      AND NOT EXISTS (SELECT 1 FROM pg_proc p2 WHERE p2.pronamespace = n.oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_type t2 WHERE t2.typnamespace = n.oid AND t2.typrelid = 0 AND t2.typelem = 0))`
+        : ''
+    }
 )`
 
   const rel = `rel AS (
@@ -44,7 +59,8 @@ export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]')
          ${q('ns.nspname', 'c.relname')} AS qname
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
-    AND ${notExt('pg_class', 'c.oid')}
+    AND ${notExt('pg_class', 'c.oid')}${own ? `
+    AND NOT (ns.nspname = ${own.schema} AND c.relname = ANY (${own.tables}))` : ''}
 )`
 
   const fn = `fn AS (

@@ -28,6 +28,12 @@ export interface Snapshot {
 export interface SnapshotOptions {
   /** Schemas to leave out, e.g. pgshift's history schema. pg_catalog, information_schema, pg_toast* and pg_temp* are always left out. */
   excludeSchemas?: string[]
+  /**
+   * pgshift's own tables (history, rollback log) in the schema that holds them. They are
+   * always left out; the schema itself only while nothing else lives in it, so a history
+   * kept in `public` hides its two tables, not the application's schema.
+   */
+  bookkeeping?: { schema: string; tables: string[] }
 }
 
 /** A definition's fields: a string, or a list (privileges, roles, labels, options...). */
@@ -137,8 +143,10 @@ export async function takeSnapshot(client: pg.Client, opts: SnapshotOptions = {}
   )
   const { search_path: searchPath, version } = setup.rows[0]
   const list = `ARRAY[${excluded.map((s) => escapeLiteral(s)).join(', ')}]::text[]`
+  const own = opts.bookkeeping
+  const ownSql = own ? { schema: escapeLiteral(own.schema), tables: `ARRAY[${own.tables.map((t) => escapeLiteral(t)).join(', ')}]::text[]` } : undefined
   const batch = `SET LOCAL search_path = '';
-${snapshotSql(Number(version), list)};
+${snapshotSql(Number(version), list, ownSql)};
 SELECT set_config('search_path', ${escapeLiteral(searchPath)}, true)`
   // A multi-statement simple query answers with one result per statement.
   const results = (await client.query(batch)) as unknown as pg.QueryResult<{ key: string; def: Record<string, unknown> }>[]

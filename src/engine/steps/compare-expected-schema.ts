@@ -4,14 +4,14 @@
 // change in production). Guards make sure it never applies to a real database.
 import type pg from 'pg'
 import { historyTableName } from '../../db/history.js'
-import { SUPABASE_SCHEMA } from '../../db/supabase-history.js'
 import { parseDatabaseUrl, type ConnectionTarget } from '../../db/url.js'
 import { diffSnapshots } from '../../inspect/diff.js'
-import { takeSnapshot } from '../../inspect/snapshot.js'
+import { takeSnapshot, type SnapshotOptions } from '../../inspect/snapshot.js'
 import { registerDatabaseUrl } from '../../report/redact.js'
 import type { ModeContext } from '../modes/context.js'
 import type { SchemaDifference, VerifyCheck } from '../report.js'
 import { progressText, type RunLogger } from '../run.js'
+import { bookkeepingOf } from './snapshot.js'
 
 export const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build'
 
@@ -49,10 +49,10 @@ async function databaseIdentity(client: pg.Client): Promise<string> {
 }
 
 /** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
-async function readOnlySnapshot(client: pg.Client, excludeSchemas: string[]) {
+async function readOnlySnapshot(client: pg.Client, opts: SnapshotOptions) {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
   try {
-    return await takeSnapshot(client, { excludeSchemas })
+    return await takeSnapshot(client, opts)
   } finally {
     await client.query('ROLLBACK').catch(() => {})
   }
@@ -116,7 +116,7 @@ export async function compareWithExpected(ctx: ModeContext, expectedUrl: string)
     }
 
     // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
-    const exclude = [historySchema, SUPABASE_SCHEMA]
+    const exclude = bookkeepingOf(historySchema)
     const want = await readOnlySnapshot(expected, exclude)
     const live = await readOnlySnapshot(ctx.client, exclude)
     const differences = diffSnapshots(want, live)
