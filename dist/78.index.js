@@ -208,8 +208,8 @@ async function appendSummary(markdown) {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 74 modules
-var engine_run = __webpack_require__(7942);
+// EXTERNAL MODULE: ./src/engine/run.ts + 73 modules
+var engine_run = __webpack_require__(1844);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -2226,6 +2226,8 @@ function parseDatabaseUrl(raw) {
 /* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(427);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1520);
+
 
 
 /** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
@@ -2257,8 +2259,17 @@ function baseResult(m, row) {
         nonTransactionalReasons: m.up.nonTransactionalReasons.length
             ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
             : undefined,
-        hasDown: (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
+        hasDown: (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined,
+        serverWide: serverWideLines(m)
     };
+}
+/** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
+function serverWideLines(m) {
+    const found = m.up.statements.flatMap((s) => {
+        const c = s.strippedWrapper ? undefined : (0,_lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__/* .serverWideChange */ .DF)(s);
+        return c ? [`${c.what} (line ${s.position.line})`] : [];
+    });
+    return found.length ? found : undefined;
 }
 function plan(migrations, history, opts) {
     const byIdentity = new Map(history.map((r) => [r.identity, r]));
@@ -2360,7 +2371,7 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
-/***/ 7942:
+/***/ 1844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4604,122 +4615,8 @@ async function adoptSupabaseHistory(ctx) {
     ctx.supabase.columns = await supabaseColumns(ctx.client);
 }
 
-;// CONCATENATED MODULE: ./src/lint/tree.ts
-const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** The list under `key`, or []. */
-const list = (node, key) => {
-    const v = node?.[key];
-    return Array.isArray(v) ? v : [];
-};
-/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
-function unwrap(v, type) {
-    if (!isNode(v))
-        return undefined;
-    const inner = v[type];
-    return isNode(inner) ? inner : undefined;
-}
-/** The `sval` of a `{ String: { sval } }` node. */
-const str = (v) => {
-    const s = unwrap(v, 'String')?.sval;
-    return typeof s === 'string' ? s : undefined;
-};
-/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
-const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
-/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
-const tree_location = (node) => {
-    const l = node?.location;
-    return typeof l === 'number' && l >= 0 ? l : undefined;
-};
-/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
-function tableKey(schema, name) {
-    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
-}
-/** The key of a RangeVar (bare or wrapped). */
-function rangeVarKey(v) {
-    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
-    if (!rv || typeof rv.relname !== 'string')
-        return undefined;
-    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
-}
-/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
-function namesKey(parts) {
-    if (parts.length === 0)
-        return undefined;
-    const name = parts[parts.length - 1];
-    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-    return tableKey(schema, name);
-}
-/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
-function findAll(root, type, visit) {
-    const stack = [root];
-    while (stack.length > 0) {
-        const v = stack.pop();
-        if (Array.isArray(v)) {
-            for (let i = v.length - 1; i >= 0; i--)
-                stack.push(v[i]);
-        }
-        else if (isNode(v)) {
-            for (const key of Object.keys(v).reverse()) {
-                const child = v[key];
-                if (key === type && isNode(child))
-                    visit(child);
-                if (typeof child === 'object' && child !== null)
-                    stack.push(child);
-            }
-        }
-    }
-}
-/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
-function funcName(call) {
-    const parts = names(call.funcname);
-    return (parts[parts.length - 1] ?? '').toLowerCase();
-}
-/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
-function typeLabel(typeName) {
-    if (!isNode(typeName))
-        return '?';
-    let parts = names(typeName.names);
-    if (parts.length === 2 && parts[0] === 'pg_catalog')
-        parts = [parts[1]];
-    const base = parts.join('.');
-    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
-    const mods = list(typeName, 'typmods')
-        .map((m) => {
-        const c = unwrap(m, 'A_Const');
-        if (c && isNode(c.ival))
-            return String(c.ival.ival ?? 0);
-        const col = unwrap(m, 'ColumnRef');
-        return col ? names(col.fields).join('.') : '?';
-    })
-        .join(',');
-    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
-    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
-}
-/** A DefElem list's entry named `name`. */
-function defElem(listValue, name) {
-    if (!Array.isArray(listValue))
-        return undefined;
-    for (const d of listValue) {
-        const def = unwrap(d, 'DefElem');
-        if (def?.defname === name)
-            return def;
-    }
-    return undefined;
-}
-/** The boolean value of an option written `name`, `name true`, `name = off`... */
-function optionOn(def) {
-    const arg = def.arg;
-    if (!isNode(arg))
-        return true;
-    if ('Boolean' in arg)
-        return !!arg.Boolean.boolval;
-    if ('Integer' in arg)
-        return !!arg.Integer.ival;
-    if ('String' in arg)
-        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
-    return true;
-}
-
+// EXTERNAL MODULE: ./src/lint/tree.ts
+var tree = __webpack_require__(9637);
 ;// CONCATENATED MODULE: ./src/lint/column-types.ts
 // Column types as the lint compares them: the parse tree's TypeName and the catalog's
 // (pg_type.typname + the modifiers format_type prints) in one shape, and the
@@ -4738,17 +4635,17 @@ const ALIASES = {
 };
 /** The type a TypeName node names; undefined for a type the lint cannot read (a %TYPE reference). */
 function parsedType(typeName) {
-    if (!isNode(typeName) || typeName.pct_type)
+    if (!(0,tree/* isNode */.Ll)(typeName) || typeName.pct_type)
         return undefined;
-    const parts = names(typeName.names);
+    const parts = (0,tree/* names */.Dy)(typeName.names);
     if (parts.length === 0)
         return undefined;
     const last = parts[parts.length - 1].toLowerCase();
     const typname = parts.length === 1 ? (ALIASES[last] ?? last) : parts[0] === 'pg_catalog' ? last : `${parts.slice(0, -1).join('.')}.${last}`;
     const mods = [];
-    for (const m of list(typeName, 'typmods')) {
-        const c = unwrap(m, 'A_Const');
-        const ival = c && isNode(c.ival) ? c.ival.ival : undefined;
+    for (const m of (0,tree/* list */.p_)(typeName, 'typmods')) {
+        const c = (0,tree/* unwrap */.oA)(m, 'A_Const');
+        const ival = c && (0,tree/* isNode */.Ll)(c.ival) ? c.ival.ival : undefined;
         mods.push(typeof ival === 'number' ? ival : 0);
     }
     // bpchar without a length is char(1); a bare numeric has no modifier.
@@ -4756,7 +4653,7 @@ function parsedType(typeName) {
         mods.push(1);
     if (typname === 'numeric' && mods.length === 1)
         mods.push(0);
-    return { typname, mods, array: list(typeName, 'arrayBounds').length > 0 };
+    return { typname, mods, array: (0,tree/* list */.p_)(typeName, 'arrayBounds').length > 0 };
 }
 /** format_type output -> its modifiers: 'character varying(20)' -> [20], 'numeric(12,2)[]' -> [12, 2]. */
 function modsOf(formatted) {
@@ -5063,6 +4960,8 @@ const NON_VOLATILE_BUILTINS = new Set([
 
 // EXTERNAL MODULE: ./src/lint/rules.ts
 var rules = __webpack_require__(834);
+// EXTERNAL MODULE: ./src/lint/server-wide.ts
+var server_wide = __webpack_require__(1520);
 ;// CONCATENATED MODULE: ./src/lint/suppress.ts
 // Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
 // Comments come from the real lexer (scanSql), so the same text inside a string or a
@@ -5218,6 +5117,7 @@ class Transaction {
 
 
 
+
 /** The statement kinds a rule reads (Linter.statement's cases). */
 const TREE_KINDS = new Set([
     'IndexStmt',
@@ -5243,7 +5143,8 @@ const TREE_KINDS = new Set([
     'VariableSetStmt',
     'VacuumStmt',
     'ClusterStmt',
-    'ReindexStmt'
+    'ReindexStmt',
+    ...server_wide/* SERVER_WIDE_KINDS */.uk
 ]);
 /** The name uuidCalls looks for, quoted or not, in any case. */
 const UUID_V4 = /uuid_generate_v4/i;
@@ -5383,6 +5284,9 @@ class Linter {
         const n = s.node;
         if (uuid)
             this.uuidCalls(n);
+        const server = (0,server_wide/* serverWideChange */.DF)(s);
+        if (server)
+            this.add('server-wide-change', (0,server_wide/* serverWideMessage */.A7)(server));
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);
@@ -5396,7 +5300,7 @@ class Linter {
                 return this.alterEnum(n);
             case 'AlterObjectSchemaStmt':
                 if (n.objectType === 'OBJECT_TABLE')
-                    this.move(rangeVarKey(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
+                    this.move((0,tree/* rangeVarKey */.jI)(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
                 return;
             case 'DropStmt':
                 return this.drop(n);
@@ -5414,28 +5318,28 @@ class Linter {
             case 'CreateTableAsStmt':
                 if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_MATVIEW') {
                     const into = n.into;
-                    this.created(rangeVarKey(into?.rel), !!n.if_not_exists);
+                    this.created((0,tree/* rangeVarKey */.jI)(into?.rel), !!n.if_not_exists);
                 }
                 return;
             case 'CreateFunctionStmt': {
-                const parts = names(n.funcname);
-                const v = str(defElem(n.options, 'volatility')?.arg);
+                const parts = (0,tree/* names */.Dy)(n.funcname);
+                const v = (0,tree/* str */.gx)((0,tree/* defElem */.pH)(n.options, 'volatility')?.arg);
                 if (parts.length)
                     this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v');
                 return;
             }
             case 'CreateEnumStmt':
-                this.newTypes.add(namesKey(names(n.typeName)) ?? '');
+                this.newTypes.add((0,tree/* namesKey */.a7)((0,tree/* names */.Dy)(n.typeName)) ?? '');
                 return;
             case 'CreateSchemaStmt':
                 if (typeof n.schemaname === 'string')
                     this.newSchemas.add(n.schemaname.toLowerCase());
                 return;
             case 'CreateTrigStmt':
-                return this.lock(rangeVarKey(n.relation), SHARE_ROW_EXCLUSIVE);
+                return this.lock((0,tree/* rangeVarKey */.jI)(n.relation), SHARE_ROW_EXCLUSIVE);
             case 'CreatePolicyStmt':
             case 'AlterPolicyStmt':
-                return this.lock(rangeVarKey(n.table), ACCESS_EXCLUSIVE);
+                return this.lock((0,tree/* rangeVarKey */.jI)(n.table), ACCESS_EXCLUSIVE);
             case 'LockStmt':
                 return this.lockTable(n);
             case 'VariableSetStmt':
@@ -5494,7 +5398,7 @@ class Linter {
         if (!from)
             return;
         const [schema, name] = splitKey(from);
-        const to = tableKey(newSchema ?? schema, newName ?? name);
+        const to = (0,tree/* tableKey */.ih)(newSchema ?? schema, newName ?? name);
         if (to === from)
             return;
         this.status.set(to, this.existing(from) ? 'existing' : (this.status.get(from) ?? 'gone'));
@@ -5507,11 +5411,11 @@ class Linter {
     }
     // ---- rules ---------------------------------------------------------------
     createIndex(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         if (typeof n.idxname === 'string')
-            this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname, n.idxname));
+            this.newIndexes.add((0,tree/* tableKey */.ih)(rangeVar(n.relation)?.schemaname, n.idxname));
         const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
-        const cols = list(n, 'indexParams').length;
+        const cols = (0,tree/* list */.p_)(n, 'indexParams').length;
         if (!n.unique && cols > 3) {
             this.add('too-many-index-columns', `CREATE INDEX ${name}on ${key ?? '?'} has ${cols} key columns: a non-unique B-tree index rarely helps past its first three columns, and each extra one makes it larger and every write slower`);
         }
@@ -5540,35 +5444,35 @@ class Linter {
         }
     }
     alterTable(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         if (!key)
             return;
         const ex = this.existing(key);
-        for (const c of list(n, 'cmds')) {
-            const cmd = unwrap(c, 'AlterTableCmd');
+        for (const c of (0,tree/* list */.p_)(n, 'cmds')) {
+            const cmd = (0,tree/* unwrap */.oA)(c, 'AlterTableCmd');
             if (!cmd)
                 continue;
             const col = typeof cmd.name === 'string' ? cmd.name : undefined;
             const subtype = String(cmd.subtype);
-            const fk = unwrap(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
+            const fk = (0,tree/* unwrap */.oA)(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
             const weak = subtype.startsWith('AT_EnableTrig') || subtype.startsWith('AT_DisableTrig') || subtype.startsWith('AT_EnableAlwaysTrig') || subtype.startsWith('AT_EnableReplicaTrig') || fk;
-            const concurrentDetach = subtype === 'AT_DetachPartition' && !!unwrap(cmd.def, 'PartitionCmd')?.concurrent;
+            const concurrentDetach = subtype === 'AT_DetachPartition' && !!(0,tree/* unwrap */.oA)(cmd.def, 'PartitionCmd')?.concurrent;
             this.lock(key, concurrentDetach ? SHARE_UPDATE_EXCLUSIVE : (WEAK_ALTERS[subtype] ?? (weak ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)));
             switch (subtype) {
                 case 'AT_AddColumn': {
-                    const def = unwrap(cmd.def, 'ColumnDef');
+                    const def = (0,tree/* unwrap */.oA)(cmd.def, 'ColumnDef');
                     if (def)
                         this.addColumn(key, ex, def);
                     break;
                 }
                 case 'AT_AlterColumnType': {
-                    const def = unwrap(cmd.def, 'ColumnDef');
+                    const def = (0,tree/* unwrap */.oA)(cmd.def, 'ColumnDef');
                     if (def && col)
                         this.alterColumnType(key, col, def);
                     break;
                 }
                 case 'AT_AddConstraint': {
-                    const con = unwrap(cmd.def, 'Constraint');
+                    const con = (0,tree/* unwrap */.oA)(cmd.def, 'Constraint');
                     if (con)
                         this.addConstraint(key, ex, con);
                     break;
@@ -5601,10 +5505,10 @@ class Linter {
                     }
                     break;
                 case 'AT_DetachPartition': {
-                    const part = unwrap(cmd.def, 'PartitionCmd');
+                    const part = (0,tree/* unwrap */.oA)(cmd.def, 'PartitionCmd');
                     if (part?.concurrent || !this.hurts(key))
                         break;
-                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${rangeVarKey(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
+                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${(0,tree/* rangeVarKey */.jI)(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
                     break;
                 }
             }
@@ -5618,27 +5522,27 @@ class Linter {
         const from = this.columnTypes.get(typeKey) ?? factsCol;
         if (to) {
             this.columnTypes.set(typeKey, to);
-            this.typeChoice(to, col, key, tree_location(def));
+            this.typeChoice(to, col, key, (0,tree/* location */.C5)(def));
         }
         if (!using && from && to && changeWithoutRewrite(from, to))
             return;
         if (!this.hurts(key))
             return;
-        this.scans(key, `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}`);
+        this.scans(key, `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}`);
         const fromText = from ? ` (from ${typeText(from)})` : '';
         this.add('changing-column-type', from
-            ? `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
-            : `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
+            ? `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
+            : `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(def));
     }
     addColumn(key, ex, def) {
         const col = String(def.colname ?? '?');
-        const cons = list(def, 'constraints')
-            .map((c) => unwrap(c, 'Constraint'))
+        const cons = (0,tree/* list */.p_)(def, 'constraints')
+            .map((c) => (0,tree/* unwrap */.oA)(c, 'Constraint'))
             .filter((c) => !!c);
         const of = (t) => cons.find((c) => c.contype === t);
         const dflt = of('CONSTR_DEFAULT');
         const hasDefault = !!dflt && !isNullConst(dflt.raw_expr);
-        const typeParts = names(def.typeName?.names);
+        const typeParts = (0,tree/* names */.Dy)(def.typeName?.names);
         const serial = typeParts.length === 1 && SERIAL_TYPES.has(typeParts[0].toLowerCase());
         const identity = of('CONSTR_IDENTITY');
         const generated = of('CONSTR_GENERATED');
@@ -5652,7 +5556,7 @@ class Linter {
             this.columnTypes.set(`${key}\u0000${col}`, type);
         if (!ex)
             return;
-        const at = tree_location(def);
+        const at = (0,tree/* location */.C5)(def);
         const notNull = of('CONSTR_NOTNULL') ?? pk;
         if (notNull && !hasDefault && !serial && !identity && !generated) {
             this.add('adding-not-null-column', `ADD COLUMN ${col} ${pk && !of('CONSTR_NOTNULL') ? 'PRIMARY KEY (so NOT NULL)' : 'NOT NULL'} without a DEFAULT on existing table ${key}: the ALTER fails as soon as ${key} holds a row`, at);
@@ -5662,8 +5566,8 @@ class Linter {
         if (dflt && hasDefault) {
             const known = [];
             const unknown = [];
-            findAll(dflt.raw_expr, 'FuncCall', (f) => {
-                const name = funcName(f);
+            (0,tree/* findAll */.JW)(dflt.raw_expr, 'FuncCall', (f) => {
+                const name = (0,tree/* funcName */.aA)(f);
                 const v = this.volatility(name);
                 if (v === 'v' && !known.includes(name))
                     known.push(name);
@@ -5681,13 +5585,13 @@ class Linter {
                 ]
                     .filter(Boolean)
                     .join(' ');
-                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
+                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(dflt));
             }
         }
         const generatedWhat = serial ? `${typeParts[0]} column (default nextval())` : identity ? 'identity column' : stored ? 'stored generated column' : undefined;
         if (generatedWhat) {
             this.scans(key, `ADD COLUMN ${col} as a ${generatedWhat}`);
-            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
+            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(identity ?? generated) ?? at, {
                 fix: serial || identity
                     ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a CHECK validated in a later migration.'
                     : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
@@ -5697,16 +5601,16 @@ class Linter {
             if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
                 const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
                 this.scans(key, `ADD COLUMN ${col} ... ${what}`);
-                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
+                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(c), {
                     fix: `Add the column without ${what}, fill it, CREATE UNIQUE INDEX CONCURRENTLY on it in its own file, then ADD CONSTRAINT ... ${what} USING INDEX (instant).`
                 });
             }
             else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
-                const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${rangeVarKey(c.pktable) ?? '?'}` : 'CHECK';
+                const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${(0,tree/* rangeVarKey */.jI)(c.pktable) ?? '?'}` : 'CHECK';
                 if (c.contype === 'CONSTR_FOREIGN')
-                    this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                    this.lock((0,tree/* rangeVarKey */.jI)(c.pktable), SHARE_ROW_EXCLUSIVE);
                 this.scans(key, `ADD COLUMN ${col} ... ${what}`);
-                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), {
+                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, (0,tree/* location */.C5)(c), {
                     fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (in the same file, the ADD's lock is held through the scan).`
                 });
             }
@@ -5728,7 +5632,7 @@ class Linter {
             case 'CONSTR_CHECK':
             case 'CONSTR_FOREIGN': {
                 const fk = con.contype === 'CONSTR_FOREIGN';
-                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                const target = fk ? (0,tree/* rangeVarKey */.jI)(con.pktable) : undefined;
                 if (fk)
                     this.lock(target, SHARE_ROW_EXCLUSIVE);
                 const column = con.contype === 'CONSTR_CHECK' ? notNullCheckColumn(con.raw_expr) : undefined;
@@ -5749,7 +5653,7 @@ class Linter {
                 this.scans(key, `ADD CONSTRAINT ${label}${fk ? 'FOREIGN KEY' : 'CHECK'}`);
                 this.add('constraint-missing-not-valid', fk
                     ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${this.named(key)} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
-                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_PRIMARY':
@@ -5759,27 +5663,27 @@ class Linter {
                 if (!ex || con.indexname || !this.hurts(key))
                     return;
                 const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-                const cols = names(con.keys).join(', ');
+                const cols = (0,tree/* names */.Dy)(con.keys).join(', ');
                 this.scans(key, `ADD ${what}`);
-                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_EXCLUSION': {
                 if (!this.hurts(key))
                     return;
                 this.scans(key, `ADD CONSTRAINT ${label}EXCLUDE`);
-                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, tree_location(con));
+                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_NOTNULL': {
                 // PG18: ADD CONSTRAINT name NOT NULL col
                 if (!ex || con.skip_validation || !this.hurts(key))
                     return;
-                for (const col of names(con.keys)) {
+                for (const col of (0,tree/* names */.Dy)(con.keys)) {
                     if (this.proven(key, col))
                         continue;
                     this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`);
-                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 }
                 return;
             }
@@ -5808,7 +5712,7 @@ class Linter {
         return (this.unknownValidated.get(key) ?? []).some((name) => name.includes(col.toLowerCase()));
     }
     rename(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         const newname = typeof n.newname === 'string' ? n.newname : '?';
         if (n.renameType === 'OBJECT_TABLE') {
             this.lock(key, ACCESS_EXCLUSIVE);
@@ -5837,18 +5741,18 @@ class Linter {
     alterEnum(n) {
         if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string')
             return;
-        const type = namesKey(names(n.typeName));
+        const type = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)(n.typeName));
         if (!type || this.newTypes.has(type))
             return;
-        this.add('renaming', `ALTER TYPE ${names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
+        this.add('renaming', `ALTER TYPE ${(0,tree/* names */.Dy)(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
     }
     drop(n) {
         if (n.removeType === 'OBJECT_INDEX')
             return this.dropIndex(n);
         if (n.removeType !== 'OBJECT_TABLE')
             return;
-        const keys = list(n, 'objects')
-            .map((o) => namesKey(names(unwrap(o, 'List')?.items)))
+        const keys = (0,tree/* list */.p_)(n, 'objects')
+            .map((o) => (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items)))
             .filter((k) => !!k);
         const hit = keys.filter((k) => this.existing(k));
         if (hit.length > 0) {
@@ -5868,8 +5772,8 @@ class Linter {
         // unless the snapshot says no table did.
         if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist)
             return;
-        for (const o of list(n, 'objects')) {
-            const key = namesKey(names(unwrap(o, 'List')?.items));
+        for (const o of (0,tree/* list */.p_)(n, 'objects')) {
+            const key = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items));
             if (!key || this.newIndexes.has(key))
                 continue;
             // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
@@ -5882,7 +5786,7 @@ class Linter {
         }
     }
     truncate(n) {
-        const keys = list(n, 'relations').map(rangeVarKey);
+        const keys = (0,tree/* list */.p_)(n, 'relations').map(tree/* rangeVarKey */.jI);
         for (const k of keys)
             this.lock(k, ACCESS_EXCLUSIVE);
         const hit = keys.filter((k) => this.existing(k));
@@ -5892,7 +5796,7 @@ class Linter {
         this.add('destructive', `TRUNCATE ${hit.join(', ')}${cascade} deletes every row of existing data`);
     }
     dml(kind, n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
         if (key && !pointLookup(n.whereClause))
             this.scans(key, `${verb} of ${key}`);
@@ -5904,52 +5808,52 @@ class Linter {
     }
     /** INSERT ... SELECT reading an existing table is a long data change. */
     insert(n) {
-        const select = unwrap(n.selectStmt, 'SelectStmt');
+        const select = (0,tree/* unwrap */.oA)(n.selectStmt, 'SelectStmt');
         if (!select)
             return;
-        findAll(select.fromClause, 'RangeVar', (rv) => {
-            const key = rangeVarKey(rv);
+        (0,tree/* findAll */.JW)(select.fromClause, 'RangeVar', (rv) => {
+            const key = (0,tree/* rangeVarKey */.jI)(rv);
             if (key)
                 this.scans(key, `INSERT ... SELECT from ${key}`);
         });
     }
     createTable(n) {
         const rel = rangeVar(n.relation);
-        const key = rangeVarKey(rel);
+        const key = (0,tree/* rangeVarKey */.jI)(rel);
         // A foreign key to an existing table locks it (SHARE ROW EXCLUSIVE) until COMMIT.
-        findAll(n.tableElts, 'Constraint', (c) => {
+        (0,tree/* findAll */.JW)(n.tableElts, 'Constraint', (c) => {
             if (c.contype === 'CONSTR_FOREIGN')
-                this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                this.lock((0,tree/* rangeVarKey */.jI)(c.pktable), SHARE_ROW_EXCLUSIVE);
         });
         if (!this.created(key, !!n.if_not_exists) || !key)
             return;
-        const elts = list(n, 'tableElts');
+        const elts = (0,tree/* list */.p_)(n, 'tableElts');
         if (rel?.relpersistence !== 't') {
             const pkCols = new Set();
             for (const e of elts) {
-                const con = unwrap(e, 'Constraint');
+                const con = (0,tree/* unwrap */.oA)(e, 'Constraint');
                 if (con?.contype === 'CONSTR_PRIMARY')
-                    for (const k of names(con.keys))
+                    for (const k of (0,tree/* names */.Dy)(con.keys))
                         pkCols.add(k);
             }
             for (const e of elts) {
-                const col = unwrap(e, 'ColumnDef');
+                const col = (0,tree/* unwrap */.oA)(e, 'ColumnDef');
                 if (!col)
                     continue;
-                const inlinePk = list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+                const inlinePk = (0,tree/* list */.p_)(col, 'constraints').some((c) => (0,tree/* unwrap */.oA)(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
                 this.columnDesign(col, key, inlinePk || pkCols.has(String(col.colname)));
             }
         }
         if (rel?.relpersistence === 't' || n.partbound || n.ofTypename)
             return;
-        if (elts.some((e) => unwrap(e, 'TableLikeClause')))
+        if (elts.some((e) => (0,tree/* unwrap */.oA)(e, 'TableLikeClause')))
             return; // LIKE may copy the key
         const hasPk = elts.some((e) => {
-            const con = unwrap(e, 'Constraint');
+            const con = (0,tree/* unwrap */.oA)(e, 'Constraint');
             if (con?.contype === 'CONSTR_PRIMARY')
                 return true;
-            const col = unwrap(e, 'ColumnDef');
-            return list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+            const col = (0,tree/* unwrap */.oA)(e, 'ColumnDef');
+            return (0,tree/* list */.p_)(col, 'constraints').some((c) => (0,tree/* unwrap */.oA)(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
         });
         if (hasPk)
             return;
@@ -5964,9 +5868,9 @@ class Linter {
     columnDesign(def, key, primaryKey) {
         const col = String(def.colname ?? '?');
         const typeName = def.typeName;
-        const parts = names(typeName?.names);
+        const parts = (0,tree/* names */.Dy)(typeName?.names);
         const written = parts.length === 1 ? parts[0].toLowerCase() : undefined;
-        const at = tree_location(typeName) ?? tree_location(def);
+        const at = (0,tree/* location */.C5)(typeName) ?? (0,tree/* location */.C5)(def);
         if (written && SERIAL_TYPES.has(written)) {
             this.add('prefer-identity', `${key}.${col} is declared ${written}: a serial column's sequence has its own owner and grants, and a manual INSERT of an id does not move it`, at);
         }
@@ -5995,7 +5899,7 @@ class Linter {
     }
     lockTable(n) {
         const mode = typeof n.mode === 'number' ? n.mode : ACCESS_EXCLUSIVE;
-        const keys = list(n, 'relations').map(rangeVarKey);
+        const keys = (0,tree/* list */.p_)(n, 'relations').map(tree/* rangeVarKey */.jI);
         for (const k of keys)
             this.lock(k, mode);
         if (mode !== ACCESS_EXCLUSIVE)
@@ -6016,7 +5920,7 @@ class Linter {
             if (n.kind === 'VAR_RESET' || n.kind === 'VAR_SET_DEFAULT')
                 off = true;
             else if (n.kind === 'VAR_SET_VALUE')
-                off = isZeroSetting(list(n, 'args')[0]);
+                off = isZeroSetting((0,tree/* list */.p_)(n, 'args')[0]);
         }
         if (!off)
             return;
@@ -6025,17 +5929,17 @@ class Linter {
     }
     maintenance(kind, n) {
         if (kind === 'VacuumStmt') {
-            const full = defElem(n.options, 'full');
-            if (!n.is_vacuumcmd || !full || !optionOn(full))
+            const full = (0,tree/* defElem */.pH)(n.options, 'full');
+            if (!n.is_vacuumcmd || !full || !(0,tree/* optionOn */.J_)(full))
                 return;
-            const rels = list(n, 'rels').map((r) => rangeVarKey(unwrap(r, 'VacuumRelation')?.relation));
+            const rels = (0,tree/* list */.p_)(n, 'rels').map((r) => (0,tree/* rangeVarKey */.jI)((0,tree/* unwrap */.oA)(r, 'VacuumRelation')?.relation));
             const hit = rels.filter((k) => this.hurts(k));
             if (rels.length > 0 && hit.length === 0)
                 return;
             this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.map((k) => this.named(k)).join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
         }
         else if (kind === 'ClusterStmt') {
-            const key = rangeVarKey(n.relation);
+            const key = (0,tree/* rangeVarKey */.jI)(n.relation);
             if (key && !this.hurts(key))
                 return;
             if (key) {
@@ -6045,8 +5949,8 @@ class Linter {
             this.add('blocking-maintenance', `CLUSTER ${key ? this.named(key) : '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
         }
         else {
-            const conc = defElem(n.params, 'concurrently');
-            if (conc && optionOn(conc))
+            const conc = (0,tree/* defElem */.pH)(n.params, 'concurrently');
+            if (conc && (0,tree/* optionOn */.J_)(conc))
                 return;
             // System catalogs cannot be reindexed concurrently; their indexes are small.
             if (n.kind === 'REINDEX_OBJECT_SYSTEM')
@@ -6054,7 +5958,7 @@ class Linter {
             const rel = rangeVar(n.relation);
             if (typeof rel?.schemaname === 'string' && rel.schemaname.toLowerCase() === 'pg_catalog')
                 return;
-            const key = rangeVarKey(rel);
+            const key = (0,tree/* rangeVarKey */.jI)(rel);
             const target = typeof n.name === 'string' ? n.name : key;
             switch (n.kind) {
                 case 'REINDEX_OBJECT_TABLE':
@@ -6077,22 +5981,22 @@ class Linter {
         }
     }
     uuidCalls(n) {
-        findAll(n, 'FuncCall', (f) => {
-            if (funcName(f) !== 'uuid_generate_v4')
+        (0,tree/* findAll */.JW)(n, 'FuncCall', (f) => {
+            if ((0,tree/* funcName */.aA)(f) !== 'uuid_generate_v4')
                 return;
-            this.add('prefer-gen-random-uuid', 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() gives the same random UUIDs', tree_location(f));
+            this.add('prefer-gen-random-uuid', 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() gives the same random UUIDs', (0,tree/* location */.C5)(f));
         });
     }
 }
 function rangeVar(v) {
-    return unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
+    return (0,tree/* unwrap */.oA)(v, 'RangeVar') ?? ((0,tree/* isNode */.Ll)(v) ? v : undefined);
 }
 function splitKey(key) {
     const dot = key.indexOf('.');
     return [key.slice(0, dot), key.slice(dot + 1)];
 }
 function isNullConst(v) {
-    const c = unwrap(v, 'A_Const');
+    const c = (0,tree/* unwrap */.oA)(v, 'A_Const');
     return !!c && c.isnull === true;
 }
 /**
@@ -6100,40 +6004,40 @@ function isNullConst(v) {
  * or such a test ANDed with anything): an index lookup, not a pass over the table.
  */
 function pointLookup(where) {
-    const b = unwrap(where, 'BoolExpr');
+    const b = (0,tree/* unwrap */.oA)(where, 'BoolExpr');
     if (b)
-        return b.boolop === 'AND_EXPR' && list(b, 'args').some(pointLookup);
-    const e = unwrap(where, 'A_Expr');
+        return b.boolop === 'AND_EXPR' && (0,tree/* list */.p_)(b, 'args').some(pointLookup);
+    const e = (0,tree/* unwrap */.oA)(where, 'A_Expr');
     if (!e)
         return false;
-    const constant = (v) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'));
-    const column = (v) => !!unwrap(v, 'ColumnRef');
-    if (e.kind === 'AEXPR_OP' && names(e.name).join('') === '=')
+    const constant = (v) => !!(0,tree/* unwrap */.oA)(v, 'A_Const') || !!(0,tree/* unwrap */.oA)(v, 'ParamRef') || (!!(0,tree/* unwrap */.oA)(v, 'TypeCast') && !!(0,tree/* unwrap */.oA)((0,tree/* unwrap */.oA)(v, 'TypeCast')?.arg, 'A_Const'));
+    const column = (v) => !!(0,tree/* unwrap */.oA)(v, 'ColumnRef');
+    if (e.kind === 'AEXPR_OP' && (0,tree/* names */.Dy)(e.name).join('') === '=')
         return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr));
-    if (e.kind === 'AEXPR_IN' && names(e.name).join('') === '=') {
-        const items = list(unwrap(e.rexpr, 'List'), 'items');
+    if (e.kind === 'AEXPR_IN' && (0,tree/* names */.Dy)(e.name).join('') === '=') {
+        const items = (0,tree/* list */.p_)((0,tree/* unwrap */.oA)(e.rexpr, 'List'), 'items');
         return column(e.lexpr) && items.length > 0 && items.every(constant);
     }
     return false;
 }
 /** `col IS NOT NULL` -> 'col'. */
 function notNullCheckColumn(expr) {
-    const t = unwrap(expr, 'NullTest');
+    const t = (0,tree/* unwrap */.oA)(expr, 'NullTest');
     if (!t || t.nulltesttype !== 'IS_NOT_NULL')
         return undefined;
-    const fields = names(unwrap(t.arg, 'ColumnRef')?.fields);
+    const fields = (0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(t.arg, 'ColumnRef')?.fields);
     return fields.length === 1 ? fields[0] : undefined;
 }
 /** lock_timeout = 0 / '0' / '0s' ... */
 function isZeroSetting(arg) {
-    const c = unwrap(arg, 'A_Const');
+    const c = (0,tree/* unwrap */.oA)(arg, 'A_Const');
     if (!c)
         return false;
-    if (isNode(c.ival))
+    if ((0,tree/* isNode */.Ll)(c.ival))
         return !c.ival.ival;
-    if (isNode(c.fval))
+    if ((0,tree/* isNode */.Ll)(c.fval))
         return Number(c.fval.fval) === 0;
-    const s = isNode(c.sval) ? c.sval.sval : undefined;
+    const s = (0,tree/* isNode */.Ll)(c.sval) ? c.sval.sval : undefined;
     return typeof s === 'string' && /^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$/i.test(s);
 }
 /** Lints the up scripts of `migrations`, in order. Pure and synchronous: the parser must be loaded (ensureParser). */
@@ -6205,24 +6109,24 @@ function factsWanted(migrations) {
     for (const m of migrations) {
         for (const s of m.up.statements) {
             if (s.kind === 'AlterTableStmt') {
-                const key = rangeVarKey(s.node.relation);
+                const key = (0,tree/* rangeVarKey */.jI)(s.node.relation);
                 if (key)
                     tables.add(key);
-                findAll(s.node.cmds, 'FuncCall', (f) => {
-                    const name = funcName(f);
+                (0,tree/* findAll */.JW)(s.node.cmds, 'FuncCall', (f) => {
+                    const name = (0,tree/* funcName */.aA)(f);
                     if (name)
                         functions.add(name);
                 });
             }
             else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX') {
-                for (const o of list(s.node, 'objects')) {
-                    const key = namesKey(names(unwrap(o, 'List')?.items));
+                for (const o of (0,tree/* list */.p_)(s.node, 'objects')) {
+                    const key = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items));
                     if (key)
                         indexes.add(key);
                 }
             }
             else if (s.kind === 'ReindexStmt' && s.node.kind === 'REINDEX_OBJECT_INDEX') {
-                const key = rangeVarKey(s.node.relation);
+                const key = (0,tree/* rangeVarKey */.jI)(s.node.relation);
                 if (key)
                     indexes.add(key);
             }
@@ -8665,7 +8569,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7942));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 1844));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -8953,7 +8857,7 @@ function verify_nextStepFor(report, checks, scriptChecks) {
 // own CREATE fail (42710, 42P06, 42P07).
 
 const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] };
-function detect_names(list) {
+function names(list) {
     return (list ?? []).map((x) => x.String?.sval ?? '');
 }
 const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
@@ -8986,7 +8890,7 @@ function ownObjects(scripts) {
                     break;
                 }
                 case 'CreateFunctionStmt': {
-                    const fn = detect_names(n.funcname);
+                    const fn = names(n.funcname);
                     if (fn.length === 2 && fn[0] in UNIT_TABLES)
                         note(own.functions, `${fn[0]}.${fn[1]}`, script, s);
                     break;
@@ -10599,6 +10503,13 @@ const RULES = [
         fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
     },
     {
+        id: 'server-wide-change',
+        severity: 'warning',
+        summary: 'a statement that changes the server rather than the database: CREATE/ALTER/DROP ROLE, GRANT/REVOKE of a role, ALTER ROLE ... SET, ALTER SYSTEM, ALTER DATABASE (owner, settings, name), CREATE DATABASE, tablespaces',
+        why: "Roles, role memberships and role settings, ALTER SYSTEM, tablespaces and databases belong to the server (its shared catalogs and postgresql.auto.conf), not to the database being migrated: the change outlives a dropped or restored database, every other database on the server sees it, and a down script of this database does not undo it. Taking rights or the login from a role (NOLOGIN, NOSUPERUSER, a password, DROP, RENAME, REVOKE) may lock out the role pgshift itself logs in as.",
+        fix: 'Keep roles and server settings out of one database\'s migrations (infrastructure code, a one-time admin script), or make the statement idempotent and suppress with the reason (`-- pgshift-ignore server-wide-change: <reason>`). Never change the login role pgshift runs as from a migration.'
+    },
+    {
         id: 'drop-not-null',
         severity: 'warning',
         summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',
@@ -10672,6 +10583,284 @@ const RULES = [
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 /** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
 const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
+
+
+/***/ }),
+
+/***/ 1520:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A7: () => (/* binding */ serverWideMessage),
+/* harmony export */   DF: () => (/* binding */ serverWideChange),
+/* harmony export */   uk: () => (/* binding */ SERVER_WIDE_KINDS)
+/* harmony export */ });
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9637);
+
+/** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
+const SERVER_WIDE_KINDS = new Set([
+    'CreateRoleStmt',
+    'AlterRoleStmt',
+    'AlterRoleSetStmt',
+    'DropRoleStmt',
+    'GrantRoleStmt',
+    'AlterSystemStmt',
+    'AlterDatabaseStmt',
+    'AlterDatabaseSetStmt',
+    'AlterDatabaseRefreshCollStmt',
+    'AlterOwnerStmt',
+    'RenameStmt',
+    'CreatedbStmt',
+    'CreateTableSpaceStmt',
+    'DropTableSpaceStmt',
+    'AlterTableSpaceOptionsStmt'
+]);
+const ROLE_OPTIONS = {
+    superuser: ['SUPERUSER', 'NOSUPERUSER'],
+    canlogin: ['LOGIN', 'NOLOGIN'],
+    createdb: ['CREATEDB', 'NOCREATEDB'],
+    createrole: ['CREATEROLE', 'NOCREATEROLE'],
+    inherit: ['INHERIT', 'NOINHERIT'],
+    isreplication: ['REPLICATION', 'NOREPLICATION'],
+    bypassrls: ['BYPASSRLS', 'NOBYPASSRLS']
+};
+const OTHER_OPTIONS = { password: 'PASSWORD', validUntil: 'VALID UNTIL', connectionlimit: 'CONNECTION LIMIT', sysid: 'SYSID' };
+/** Options whose change can keep a role from logging in or from doing what it did. */
+const LOCKING = new Set(['NOSUPERUSER', 'NOLOGIN', 'NOINHERIT', 'NOCREATEROLE', 'NOBYPASSRLS', 'PASSWORD', 'VALID UNTIL', 'CONNECTION LIMIT']);
+/** `app`, `CURRENT_USER`, `PUBLIC` from a RoleSpec node (wrapped or not). */
+function role(n) {
+    const r = ((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(n, 'RoleSpec') ?? n);
+    if (!r)
+        return '?';
+    if (r.roletype === 'ROLESPEC_CSTRING')
+        return String(r.rolename);
+    return String(r.roletype ?? '?').replace(/^ROLESPEC_/, '');
+}
+function roleOptions(options) {
+    return (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)({ options }, 'options').flatMap((o) => {
+        const d = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(o, 'DefElem');
+        const name = typeof d?.defname === 'string' ? d.defname : '';
+        const pair = ROLE_OPTIONS[name];
+        if (pair && d)
+            return [(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .optionOn */ .J_)(d) ? pair[0] : pair[1]];
+        return OTHER_OPTIONS[name] ? [OTHER_OPTIONS[name]] : [];
+    });
+}
+const setName = (n) => {
+    const s = n;
+    return s?.kind === 'VAR_RESET_ALL' ? 'RESET ALL' : `${s?.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${String(s?.name ?? '')}`.trim();
+};
+/** What `s` changes on the server, when it does; undefined for everything else (read without parsing when the kind rules it out). */
+function serverWideChange(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return undefined;
+    const n = s.node;
+    const at = (what, lockout = false, database = false) => ({ what, lockout, database });
+    switch (s.kind) {
+        case 'CreateRoleStmt': {
+            const kind = n.stmt_type === 'ROLESTMT_USER' ? 'USER' : n.stmt_type === 'ROLESTMT_GROUP' ? 'GROUP' : 'ROLE';
+            return at(`CREATE ${kind} ${String(n.role)}`);
+        }
+        case 'AlterRoleStmt': {
+            const opts = roleOptions(n.options);
+            // ALTER GROUP g ADD USER u / DROP USER u (action -1 takes a membership away).
+            const members = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .defElem */ .pH)(n.options, 'rolemembers');
+            if (members) {
+                const who = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(members.arg, 'List'), 'items').map(role).join(', ');
+                return at(`ALTER GROUP ${role(n.role)} ${n.action === -1 ? 'DROP' : 'ADD'} USER ${who}`, n.action === -1);
+            }
+            return at(`ALTER ROLE ${role(n.role)}${opts.length ? ` ${opts.join(' ')}` : ''}`, opts.some((o) => LOCKING.has(o)));
+        }
+        case 'AlterRoleSetStmt': {
+            // ALTER ROLE ... IN DATABASE d SET: a setting for one database; still the role's, for every session it opens there.
+            const who = n.role ? role(n.role) : 'ALL';
+            return at(`ALTER ROLE ${who}${typeof n.database === 'string' ? ` IN DATABASE ${n.database}` : ''} ${setName(n.setstmt)}`);
+        }
+        case 'DropRoleStmt':
+            return at(`DROP ROLE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'roles').map(role).join(', ')}`, true);
+        case 'GrantRoleStmt': {
+            const granted = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'granted_roles').map((g) => String((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(g, 'AccessPriv')?.priv_name ?? '?'));
+            const to = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'grantee_roles').map(role);
+            return n.is_grant ? at(`GRANT ${granted.join(', ')} TO ${to.join(', ')}`) : at(`REVOKE ${granted.join(', ')} FROM ${to.join(', ')}`, true);
+        }
+        case 'AlterSystemStmt':
+            return at(`ALTER SYSTEM ${setName(n.setstmt)}`);
+        case 'AlterDatabaseStmt':
+        case 'AlterDatabaseRefreshCollStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)}`, false, true);
+        case 'AlterDatabaseSetStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)} ${setName(n.setstmt)}`, false, true);
+        case 'AlterOwnerStmt':
+            if (n.objectType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
+            if (n.objectType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
+            return undefined;
+        case 'RenameStmt':
+            // Renaming a role clears its MD5 password (the name is its salt).
+            if (n.renameType === 'OBJECT_ROLE')
+                return at(`ALTER ROLE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true);
+            if (n.renameType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true, true);
+            if (n.renameType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${String(n.subname)} RENAME TO ${String(n.newname)}`);
+            return undefined;
+        case 'CreatedbStmt':
+            return at(`CREATE DATABASE ${String(n.dbname)}`);
+        case 'CreateTableSpaceStmt':
+            return at(`CREATE TABLESPACE ${String(n.tablespacename)}`);
+        case 'DropTableSpaceStmt':
+            return at(`DROP TABLESPACE ${String(n.tablespacename)}`);
+        case 'AlterTableSpaceOptionsStmt':
+            return at(`ALTER TABLESPACE ${String(n.tablespacename)}`);
+    }
+    return undefined;
+}
+/** A rule message: the change, and why it matters beyond this database. */
+function serverWideMessage(c) {
+    const where = c.database
+        ? `changes the database's own entry in the server's shared catalog (pg_database), not a schema object: a down script does not restore it, and a dump of the schema (pg_dump without --create) does not carry it`
+        : 'changes the whole server, not this database: it outlives a dropped or restored database, every other database on the server (a staging copy, a PR check on the same server) sees it, and a down script of this database does not restore it';
+    const lockout = c.lockout ? `; if it touches the role pgshift logs in as (or one that role relies on), the next run may not log in or may lack the rights it needs` : '';
+    return `${c.what} ${where}${lockout}`;
+}
+
+
+/***/ }),
+
+/***/ 9637:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C5: () => (/* binding */ location),
+/* harmony export */   Dd: () => (/* binding */ typeLabel),
+/* harmony export */   Dy: () => (/* binding */ names),
+/* harmony export */   JW: () => (/* binding */ findAll),
+/* harmony export */   J_: () => (/* binding */ optionOn),
+/* harmony export */   Ll: () => (/* binding */ isNode),
+/* harmony export */   a7: () => (/* binding */ namesKey),
+/* harmony export */   aA: () => (/* binding */ funcName),
+/* harmony export */   gx: () => (/* binding */ str),
+/* harmony export */   ih: () => (/* binding */ tableKey),
+/* harmony export */   jI: () => (/* binding */ rangeVarKey),
+/* harmony export */   oA: () => (/* binding */ unwrap),
+/* harmony export */   pH: () => (/* binding */ defElem),
+/* harmony export */   p_: () => (/* binding */ list)
+/* harmony export */ });
+const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The list under `key`, or []. */
+const list = (node, key) => {
+    const v = node?.[key];
+    return Array.isArray(v) ? v : [];
+};
+/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
+function unwrap(v, type) {
+    if (!isNode(v))
+        return undefined;
+    const inner = v[type];
+    return isNode(inner) ? inner : undefined;
+}
+/** The `sval` of a `{ String: { sval } }` node. */
+const str = (v) => {
+    const s = unwrap(v, 'String')?.sval;
+    return typeof s === 'string' ? s : undefined;
+};
+/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
+const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
+/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
+const location = (node) => {
+    const l = node?.location;
+    return typeof l === 'number' && l >= 0 ? l : undefined;
+};
+/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
+function tableKey(schema, name) {
+    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
+}
+/** The key of a RangeVar (bare or wrapped). */
+function rangeVarKey(v) {
+    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
+    if (!rv || typeof rv.relname !== 'string')
+        return undefined;
+    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
+}
+/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
+function namesKey(parts) {
+    if (parts.length === 0)
+        return undefined;
+    const name = parts[parts.length - 1];
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    return tableKey(schema, name);
+}
+/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
+function findAll(root, type, visit) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (isNode(v)) {
+            for (const key of Object.keys(v).reverse()) {
+                const child = v[key];
+                if (key === type && isNode(child))
+                    visit(child);
+                if (typeof child === 'object' && child !== null)
+                    stack.push(child);
+            }
+        }
+    }
+}
+/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
+function funcName(call) {
+    const parts = names(call.funcname);
+    return (parts[parts.length - 1] ?? '').toLowerCase();
+}
+/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
+function typeLabel(typeName) {
+    if (!isNode(typeName))
+        return '?';
+    let parts = names(typeName.names);
+    if (parts.length === 2 && parts[0] === 'pg_catalog')
+        parts = [parts[1]];
+    const base = parts.join('.');
+    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
+    const mods = list(typeName, 'typmods')
+        .map((m) => {
+        const c = unwrap(m, 'A_Const');
+        if (c && isNode(c.ival))
+            return String(c.ival.ival ?? 0);
+        const col = unwrap(m, 'ColumnRef');
+        return col ? names(col.fields).join('.') : '?';
+    })
+        .join(',');
+    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
+    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
+}
+/** A DefElem list's entry named `name`. */
+function defElem(listValue, name) {
+    if (!Array.isArray(listValue))
+        return undefined;
+    for (const d of listValue) {
+        const def = unwrap(d, 'DefElem');
+        if (def?.defname === name)
+            return def;
+    }
+    return undefined;
+}
+/** The boolean value of an option written `name`, `name true`, `name = off`... */
+function optionOn(def) {
+    const arg = def.arg;
+    if (!isNode(arg))
+        return true;
+    if ('Boolean' in arg)
+        return !!arg.Boolean.boolval;
+    if ('Integer' in arg)
+        return !!arg.Integer.ival;
+    if ('String' in arg)
+        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+    return true;
+}
 
 
 /***/ }),
@@ -11488,6 +11677,8 @@ function notes(m) {
         parts.push('not dry-runnable');
     if (m.runMode === 'statements')
         parts.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .runModeWords */ .mH)(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`);
+    if (m.serverWide?.length && m.status !== 'rolled-back')
+        parts.push(`changes the whole server: ${m.serverWide.join(', ')}`);
     parts.push(...(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .twinNotes */ .ec)(m));
     if (m.note)
         parts.push(m.note);
@@ -12366,6 +12557,8 @@ function migrationLine(p, r, m, statusWidth, idWidth) {
         const why = m.nonTransactionalReasons?.length ? `: ${m.nonTransactionalReasons.join(', ')}` : '';
         extras.push(`statement by statement${why}`);
     }
+    if (m.serverWide?.length && m.status !== 'rolled-back')
+        extras.push(`changes the whole server: ${m.serverWide.join(', ')}`);
     if (m.retries)
         extras.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`);
     if (m.status === 'partial' && m.statementsDone !== undefined)

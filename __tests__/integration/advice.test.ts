@@ -1,5 +1,7 @@
 // Advice for SQL errors whose cause lies outside the database being migrated.
 import { runPgshift } from '../../src/engine/run.js'
+import { renderMarkdown } from '../../src/report/markdown.js'
+import { renderText } from '../../src/report/text.js'
 import { parseSettings } from '../../src/settings.js'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
 import { makeWorkspace, recordingLogger } from '../support/workspace.js'
@@ -12,9 +14,10 @@ beforeEach(async () => {
   second = await freshDatabase()
 })
 afterEach(async () => {
+  // Before the databases go: a role outlives them (the point of the first test), so drop it while a connection can.
+  await first.query(`DROP ROLE IF EXISTS ${ROLE}`)
   await first.drop()
   await second.drop()
-  await first.query(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => undefined)
 })
 
 test('"role already exists" says roles are cluster-wide: the same migrations on a second database of the server', async () => {
@@ -104,4 +107,24 @@ describe('a re-apply after a rollback whose down was incomplete', () => {
     expect((await first.query('SELECT FROM pgshift.schema_history_rollbacks')).length).toBe(0)
     expect((await first.query('SELECT FROM pgshift.schema_history')).length).toBe(2)
   })
+})
+
+test('plan names the statements that change the whole server, and the lint warns on them', async () => {
+  const ws = makeWorkspace({
+    '001_roles.sql': `CREATE TABLE accounts (id bigint PRIMARY KEY);\n\nCREATE ROLE ${ROLE} NOLOGIN;\nGRANT SELECT ON accounts TO ${ROLE};\nALTER DATABASE ${first.name} SET statement_timeout = '30s';\n`,
+    '002_t.sql': 'CREATE TABLE t (id bigint PRIMARY KEY);\n'
+  })
+  const r = await runPgshift(parseSettings({ 'database-url': first.url, mode: 'plan', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
+  expect(r.status).toBe('success')
+  const roles = r.migrations.find((m) => m.identity === '001_roles')
+  expect(roles?.serverWide).toEqual([`CREATE ROLE ${ROLE} (line 3)`, `ALTER DATABASE ${first.name} SET statement_timeout (line 5)`])
+  expect(r.migrations.find((m) => m.identity === '002_t')?.serverWide).toBeUndefined()
+  expect(renderText(r)).toContain(`changes the whole server: CREATE ROLE ${ROLE} (line 3), ALTER DATABASE ${first.name} SET statement_timeout (line 5)`)
+  expect(renderMarkdown(r)).toContain(`changes the whole server: CREATE ROLE ${ROLE} (line 3)`)
+  expect(r.lint?.filter((f) => f.rule === 'server-wide-change').map((f) => [f.line, f.severity])).toEqual([
+    [3, 'warning'],
+    [5, 'warning']
+  ])
+  // plan is read-only: nothing was created, not even on the server.
+  expect(await first.query(`SELECT FROM pg_roles WHERE rolname = '${ROLE}'`)).toEqual([])
 })

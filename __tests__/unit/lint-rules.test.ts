@@ -35,6 +35,7 @@ const POSITIVE: Record<string, Array<[number, number]>> = {
   'require-concurrent-index-drop': [[1, 1], [2, 1]],
   'require-concurrent-detach-partition': [[1, 1]],
   'drop-database': [[1, 1]],
+  'server-wide-change': [[1, 1], [2, 1], [3, 1], [4, 1], [5, 1], [6, 1], [7, 1], [8, 1], [9, 1]],
   'drop-not-null': [[1, 1]],
   'prefer-bigint-key': [[1, 23], [2, 25], [3, 25]],
   'prefer-identity': [[1, 25], [2, 53]],
@@ -58,7 +59,7 @@ describe('the rule catalogue', () => {
       expect(r.why.length).toBeGreaterThan(40)
       expect(r.fix.length).toBeGreaterThan(20)
     }
-    expect(safetyRules).toHaveLength(27)
+    expect(safetyRules).toHaveLength(28)
   })
 
   test('every safety rule has a positive expectation and fixtures', () => {
@@ -102,6 +103,7 @@ describe.each(safetyRules.map((r) => r.id))('%s', (id) => {
       'prefer-gen-random-uuid',
       'concurrently-mixed-file',
       'drop-database',
+      'server-wide-change',
       'prefer-bigint-key',
       'prefer-identity',
       'prefer-jsonb',

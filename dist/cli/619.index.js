@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 90 modules
-var run = __webpack_require__(3636);
+// EXTERNAL MODULE: ./src/engine/run.ts + 91 modules
+var run = __webpack_require__(411);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -1133,7 +1133,7 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
-/***/ 3636:
+/***/ 411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4232,7 +4232,254 @@ async function lastRollback(client, schema, identity) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/lint/tree.ts
+const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The list under `key`, or []. */
+const list = (node, key) => {
+    const v = node?.[key];
+    return Array.isArray(v) ? v : [];
+};
+/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
+function unwrap(v, type) {
+    if (!isNode(v))
+        return undefined;
+    const inner = v[type];
+    return isNode(inner) ? inner : undefined;
+}
+/** The `sval` of a `{ String: { sval } }` node. */
+const str = (v) => {
+    const s = unwrap(v, 'String')?.sval;
+    return typeof s === 'string' ? s : undefined;
+};
+/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
+const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
+/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
+const tree_location = (node) => {
+    const l = node?.location;
+    return typeof l === 'number' && l >= 0 ? l : undefined;
+};
+/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
+function tableKey(schema, name) {
+    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
+}
+/** The key of a RangeVar (bare or wrapped). */
+function rangeVarKey(v) {
+    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
+    if (!rv || typeof rv.relname !== 'string')
+        return undefined;
+    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
+}
+/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
+function namesKey(parts) {
+    if (parts.length === 0)
+        return undefined;
+    const name = parts[parts.length - 1];
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    return tableKey(schema, name);
+}
+/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
+function findAll(root, type, visit) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (isNode(v)) {
+            for (const key of Object.keys(v).reverse()) {
+                const child = v[key];
+                if (key === type && isNode(child))
+                    visit(child);
+                if (typeof child === 'object' && child !== null)
+                    stack.push(child);
+            }
+        }
+    }
+}
+/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
+function funcName(call) {
+    const parts = names(call.funcname);
+    return (parts[parts.length - 1] ?? '').toLowerCase();
+}
+/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
+function typeLabel(typeName) {
+    if (!isNode(typeName))
+        return '?';
+    let parts = names(typeName.names);
+    if (parts.length === 2 && parts[0] === 'pg_catalog')
+        parts = [parts[1]];
+    const base = parts.join('.');
+    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
+    const mods = list(typeName, 'typmods')
+        .map((m) => {
+        const c = unwrap(m, 'A_Const');
+        if (c && isNode(c.ival))
+            return String(c.ival.ival ?? 0);
+        const col = unwrap(m, 'ColumnRef');
+        return col ? names(col.fields).join('.') : '?';
+    })
+        .join(',');
+    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
+    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
+}
+/** A DefElem list's entry named `name`. */
+function defElem(listValue, name) {
+    if (!Array.isArray(listValue))
+        return undefined;
+    for (const d of listValue) {
+        const def = unwrap(d, 'DefElem');
+        if (def?.defname === name)
+            return def;
+    }
+    return undefined;
+}
+/** The boolean value of an option written `name`, `name true`, `name = off`... */
+function tree_optionOn(def) {
+    const arg = def.arg;
+    if (!isNode(arg))
+        return true;
+    if ('Boolean' in arg)
+        return !!arg.Boolean.boolval;
+    if ('Integer' in arg)
+        return !!arg.Integer.ival;
+    if ('String' in arg)
+        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/lint/server-wide.ts
+
+/** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
+const SERVER_WIDE_KINDS = new Set([
+    'CreateRoleStmt',
+    'AlterRoleStmt',
+    'AlterRoleSetStmt',
+    'DropRoleStmt',
+    'GrantRoleStmt',
+    'AlterSystemStmt',
+    'AlterDatabaseStmt',
+    'AlterDatabaseSetStmt',
+    'AlterDatabaseRefreshCollStmt',
+    'AlterOwnerStmt',
+    'RenameStmt',
+    'CreatedbStmt',
+    'CreateTableSpaceStmt',
+    'DropTableSpaceStmt',
+    'AlterTableSpaceOptionsStmt'
+]);
+const ROLE_OPTIONS = {
+    superuser: ['SUPERUSER', 'NOSUPERUSER'],
+    canlogin: ['LOGIN', 'NOLOGIN'],
+    createdb: ['CREATEDB', 'NOCREATEDB'],
+    createrole: ['CREATEROLE', 'NOCREATEROLE'],
+    inherit: ['INHERIT', 'NOINHERIT'],
+    isreplication: ['REPLICATION', 'NOREPLICATION'],
+    bypassrls: ['BYPASSRLS', 'NOBYPASSRLS']
+};
+const OTHER_OPTIONS = { password: 'PASSWORD', validUntil: 'VALID UNTIL', connectionlimit: 'CONNECTION LIMIT', sysid: 'SYSID' };
+/** Options whose change can keep a role from logging in or from doing what it did. */
+const LOCKING = new Set(['NOSUPERUSER', 'NOLOGIN', 'NOINHERIT', 'NOCREATEROLE', 'NOBYPASSRLS', 'PASSWORD', 'VALID UNTIL', 'CONNECTION LIMIT']);
+/** `app`, `CURRENT_USER`, `PUBLIC` from a RoleSpec node (wrapped or not). */
+function role(n) {
+    const r = (unwrap(n, 'RoleSpec') ?? n);
+    if (!r)
+        return '?';
+    if (r.roletype === 'ROLESPEC_CSTRING')
+        return String(r.rolename);
+    return String(r.roletype ?? '?').replace(/^ROLESPEC_/, '');
+}
+function roleOptions(options) {
+    return list({ options }, 'options').flatMap((o) => {
+        const d = unwrap(o, 'DefElem');
+        const name = typeof d?.defname === 'string' ? d.defname : '';
+        const pair = ROLE_OPTIONS[name];
+        if (pair && d)
+            return [tree_optionOn(d) ? pair[0] : pair[1]];
+        return OTHER_OPTIONS[name] ? [OTHER_OPTIONS[name]] : [];
+    });
+}
+const setName = (n) => {
+    const s = n;
+    return s?.kind === 'VAR_RESET_ALL' ? 'RESET ALL' : `${s?.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${String(s?.name ?? '')}`.trim();
+};
+/** What `s` changes on the server, when it does; undefined for everything else (read without parsing when the kind rules it out). */
+function serverWideChange(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return undefined;
+    const n = s.node;
+    const at = (what, lockout = false, database = false) => ({ what, lockout, database });
+    switch (s.kind) {
+        case 'CreateRoleStmt': {
+            const kind = n.stmt_type === 'ROLESTMT_USER' ? 'USER' : n.stmt_type === 'ROLESTMT_GROUP' ? 'GROUP' : 'ROLE';
+            return at(`CREATE ${kind} ${String(n.role)}`);
+        }
+        case 'AlterRoleStmt': {
+            const opts = roleOptions(n.options);
+            // ALTER GROUP g ADD USER u / DROP USER u (action -1 takes a membership away).
+            const members = defElem(n.options, 'rolemembers');
+            if (members) {
+                const who = list(unwrap(members.arg, 'List'), 'items').map(role).join(', ');
+                return at(`ALTER GROUP ${role(n.role)} ${n.action === -1 ? 'DROP' : 'ADD'} USER ${who}`, n.action === -1);
+            }
+            return at(`ALTER ROLE ${role(n.role)}${opts.length ? ` ${opts.join(' ')}` : ''}`, opts.some((o) => LOCKING.has(o)));
+        }
+        case 'AlterRoleSetStmt': {
+            // ALTER ROLE ... IN DATABASE d SET: a setting for one database; still the role's, for every session it opens there.
+            const who = n.role ? role(n.role) : 'ALL';
+            return at(`ALTER ROLE ${who}${typeof n.database === 'string' ? ` IN DATABASE ${n.database}` : ''} ${setName(n.setstmt)}`);
+        }
+        case 'DropRoleStmt':
+            return at(`DROP ROLE ${list(n, 'roles').map(role).join(', ')}`, true);
+        case 'GrantRoleStmt': {
+            const granted = list(n, 'granted_roles').map((g) => String(unwrap(g, 'AccessPriv')?.priv_name ?? '?'));
+            const to = list(n, 'grantee_roles').map(role);
+            return n.is_grant ? at(`GRANT ${granted.join(', ')} TO ${to.join(', ')}`) : at(`REVOKE ${granted.join(', ')} FROM ${to.join(', ')}`, true);
+        }
+        case 'AlterSystemStmt':
+            return at(`ALTER SYSTEM ${setName(n.setstmt)}`);
+        case 'AlterDatabaseStmt':
+        case 'AlterDatabaseRefreshCollStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)}`, false, true);
+        case 'AlterDatabaseSetStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)} ${setName(n.setstmt)}`, false, true);
+        case 'AlterOwnerStmt':
+            if (n.objectType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${str(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
+            if (n.objectType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${str(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
+            return undefined;
+        case 'RenameStmt':
+            // Renaming a role clears its MD5 password (the name is its salt).
+            if (n.renameType === 'OBJECT_ROLE')
+                return at(`ALTER ROLE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true);
+            if (n.renameType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true, true);
+            if (n.renameType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${String(n.subname)} RENAME TO ${String(n.newname)}`);
+            return undefined;
+        case 'CreatedbStmt':
+            return at(`CREATE DATABASE ${String(n.dbname)}`);
+        case 'CreateTableSpaceStmt':
+            return at(`CREATE TABLESPACE ${String(n.tablespacename)}`);
+        case 'DropTableSpaceStmt':
+            return at(`DROP TABLESPACE ${String(n.tablespacename)}`);
+        case 'AlterTableSpaceOptionsStmt':
+            return at(`ALTER TABLESPACE ${String(n.tablespacename)}`);
+    }
+    return undefined;
+}
+/** A rule message: the change, and why it matters beyond this database. */
+function serverWideMessage(c) {
+    const where = c.database
+        ? `changes the database's own entry in the server's shared catalog (pg_database), not a schema object: a down script does not restore it, and a dump of the schema (pg_dump without --create) does not carry it`
+        : 'changes the whole server, not this database: it outlives a dropped or restored database, every other database on the server (a staging copy, a PR check on the same server) sees it, and a down script of this database does not restore it';
+    const lockout = c.lockout ? `; if it touches the role pgshift logs in as (or one that role relies on), the next run may not log in or may lack the rights it needs` : '';
+    return `${c.what} ${where}${lockout}`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 
 
 /** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
@@ -4264,8 +4511,17 @@ function baseResult(m, row) {
         nonTransactionalReasons: m.up.nonTransactionalReasons.length
             ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
             : undefined,
-        hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
+        hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined,
+        serverWide: serverWideLines(m)
     };
+}
+/** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
+function serverWideLines(m) {
+    const found = m.up.statements.flatMap((s) => {
+        const c = s.strippedWrapper ? undefined : serverWideChange(s);
+        return c ? [`${c.what} (line ${s.position.line})`] : [];
+    });
+    return found.length ? found : undefined;
 }
 function plan(migrations, history, opts) {
     const byIdentity = new Map(history.map((r) => [r.identity, r]));
@@ -5635,122 +5891,6 @@ async function adoptSupabaseHistory(ctx) {
     ctx.supabase.columns = await supabaseColumns(ctx.client);
 }
 
-;// CONCATENATED MODULE: ./src/lint/tree.ts
-const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** The list under `key`, or []. */
-const list = (node, key) => {
-    const v = node?.[key];
-    return Array.isArray(v) ? v : [];
-};
-/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
-function unwrap(v, type) {
-    if (!isNode(v))
-        return undefined;
-    const inner = v[type];
-    return isNode(inner) ? inner : undefined;
-}
-/** The `sval` of a `{ String: { sval } }` node. */
-const str = (v) => {
-    const s = unwrap(v, 'String')?.sval;
-    return typeof s === 'string' ? s : undefined;
-};
-/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
-const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
-/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
-const tree_location = (node) => {
-    const l = node?.location;
-    return typeof l === 'number' && l >= 0 ? l : undefined;
-};
-/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
-function tableKey(schema, name) {
-    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
-}
-/** The key of a RangeVar (bare or wrapped). */
-function rangeVarKey(v) {
-    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
-    if (!rv || typeof rv.relname !== 'string')
-        return undefined;
-    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
-}
-/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
-function namesKey(parts) {
-    if (parts.length === 0)
-        return undefined;
-    const name = parts[parts.length - 1];
-    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-    return tableKey(schema, name);
-}
-/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
-function findAll(root, type, visit) {
-    const stack = [root];
-    while (stack.length > 0) {
-        const v = stack.pop();
-        if (Array.isArray(v)) {
-            for (let i = v.length - 1; i >= 0; i--)
-                stack.push(v[i]);
-        }
-        else if (isNode(v)) {
-            for (const key of Object.keys(v).reverse()) {
-                const child = v[key];
-                if (key === type && isNode(child))
-                    visit(child);
-                if (typeof child === 'object' && child !== null)
-                    stack.push(child);
-            }
-        }
-    }
-}
-/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
-function funcName(call) {
-    const parts = names(call.funcname);
-    return (parts[parts.length - 1] ?? '').toLowerCase();
-}
-/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
-function typeLabel(typeName) {
-    if (!isNode(typeName))
-        return '?';
-    let parts = names(typeName.names);
-    if (parts.length === 2 && parts[0] === 'pg_catalog')
-        parts = [parts[1]];
-    const base = parts.join('.');
-    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
-    const mods = list(typeName, 'typmods')
-        .map((m) => {
-        const c = unwrap(m, 'A_Const');
-        if (c && isNode(c.ival))
-            return String(c.ival.ival ?? 0);
-        const col = unwrap(m, 'ColumnRef');
-        return col ? names(col.fields).join('.') : '?';
-    })
-        .join(',');
-    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
-    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
-}
-/** A DefElem list's entry named `name`. */
-function defElem(listValue, name) {
-    if (!Array.isArray(listValue))
-        return undefined;
-    for (const d of listValue) {
-        const def = unwrap(d, 'DefElem');
-        if (def?.defname === name)
-            return def;
-    }
-    return undefined;
-}
-/** The boolean value of an option written `name`, `name true`, `name = off`... */
-function tree_optionOn(def) {
-    const arg = def.arg;
-    if (!isNode(arg))
-        return true;
-    if ('Boolean' in arg)
-        return !!arg.Boolean.boolval;
-    if ('Integer' in arg)
-        return !!arg.Integer.ival;
-    if ('String' in arg)
-        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
-    return true;
-}
-
 ;// CONCATENATED MODULE: ./src/lint/column-types.ts
 // Column types as the lint compares them: the parse tree's TypeName and the catalog's
 // (pg_type.typname + the modifiers format_type prints) in one shape, and the
@@ -6229,6 +6369,13 @@ const RULES = [
         fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
     },
     {
+        id: 'server-wide-change',
+        severity: 'warning',
+        summary: 'a statement that changes the server rather than the database: CREATE/ALTER/DROP ROLE, GRANT/REVOKE of a role, ALTER ROLE ... SET, ALTER SYSTEM, ALTER DATABASE (owner, settings, name), CREATE DATABASE, tablespaces',
+        why: "Roles, role memberships and role settings, ALTER SYSTEM, tablespaces and databases belong to the server (its shared catalogs and postgresql.auto.conf), not to the database being migrated: the change outlives a dropped or restored database, every other database on the server sees it, and a down script of this database does not undo it. Taking rights or the login from a role (NOLOGIN, NOSUPERUSER, a password, DROP, RENAME, REVOKE) may lock out the role pgshift itself logs in as.",
+        fix: 'Keep roles and server settings out of one database\'s migrations (infrastructure code, a one-time admin script), or make the statement idempotent and suppress with the reason (`-- pgshift-ignore server-wide-change: <reason>`). Never change the login role pgshift runs as from a migration.'
+    },
+    {
         id: 'drop-not-null',
         severity: 'warning',
         summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',
@@ -6458,6 +6605,7 @@ class Transaction {
 
 
 
+
 /** The statement kinds a rule reads (Linter.statement's cases). */
 const TREE_KINDS = new Set([
     'IndexStmt',
@@ -6483,7 +6631,8 @@ const TREE_KINDS = new Set([
     'VariableSetStmt',
     'VacuumStmt',
     'ClusterStmt',
-    'ReindexStmt'
+    'ReindexStmt',
+    ...SERVER_WIDE_KINDS
 ]);
 /** The name uuidCalls looks for, quoted or not, in any case. */
 const UUID_V4 = /uuid_generate_v4/i;
@@ -6623,6 +6772,9 @@ class Linter {
         const n = s.node;
         if (uuid)
             this.uuidCalls(n);
+        const server = serverWideChange(s);
+        if (server)
+            this.add('server-wide-change', serverWideMessage(server));
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);
@@ -10044,7 +10196,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3636));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 411));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);
@@ -12698,6 +12850,8 @@ function migrationLine(p, r, m, statusWidth, idWidth) {
         const why = m.nonTransactionalReasons?.length ? `: ${m.nonTransactionalReasons.join(', ')}` : '';
         extras.push(`statement by statement${why}`);
     }
+    if (m.serverWide?.length && m.status !== 'rolled-back')
+        extras.push(`changes the whole server: ${m.serverWide.join(', ')}`);
     if (m.retries)
         extras.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`);
     if (m.status === 'partial' && m.statementsDone !== undefined)

@@ -5,6 +5,7 @@ import { isSettled } from '../source/lazy.js'
 import type { Migration } from '../source/types.js'
 import { createHash } from 'node:crypto'
 import type { MigrationResult, PlanSummary } from './report.js'
+import { serverWideChange } from '../lint/server-wide.js'
 
 export interface PlanOptions {
   allowOutOfOrder: boolean
@@ -56,8 +57,18 @@ export function baseResult(m: Migration, row?: HistoryRow): MigrationResult {
     nonTransactionalReasons: m.up.nonTransactionalReasons.length
       ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
       : undefined,
-    hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined
+    hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined,
+    serverWide: serverWideLines(m)
   }
+}
+
+/** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
+function serverWideLines(m: Migration): string[] | undefined {
+  const found = m.up.statements.flatMap((s) => {
+    const c = s.strippedWrapper ? undefined : serverWideChange(s)
+    return c ? [`${c.what} (line ${s.position.line})`] : []
+  })
+  return found.length ? found : undefined
 }
 
 export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanOptions): Plan {

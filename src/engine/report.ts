@@ -65,6 +65,8 @@ export interface MigrationResult {
   /** Why it runs statement by statement, when it does. */
   nonTransactionalReasons?: string[]
   hasDown: boolean
+  /** Statements that change the server rather than the database (lint/server-wide.ts): `CREATE ROLE app_reader (line 3)`. */
+  serverWide?: string[]
   /** How many lock-timeout retries it took. */
   retries?: number
   error?: MappedError

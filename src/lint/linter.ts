@@ -15,6 +15,7 @@ import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { NON_VOLATILE_BUILTINS } from './builtin-functions.js'
 import { changeWithoutRewrite, type ColumnType, parsedType, typeText } from './column-types.js'
 import { RULE_BY_ID, RULES } from './rules.js'
+import { SERVER_WIDE_KINDS, serverWideChange, serverWideMessage } from './server-wide.js'
 import { findIgnores, type Ignore } from './suppress.js'
 import { Transaction, type Lock, lockName, ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE } from './transaction.js'
 import {
@@ -77,7 +78,8 @@ export const TREE_KINDS: ReadonlySet<string> = new Set([
   'VariableSetStmt',
   'VacuumStmt',
   'ClusterStmt',
-  'ReindexStmt'
+  'ReindexStmt',
+  ...SERVER_WIDE_KINDS
 ])
 /** The name uuidCalls looks for, quoted or not, in any case. */
 const UUID_V4 = /uuid_generate_v4/i
@@ -222,6 +224,8 @@ class Linter {
     if (!uuid && (!TREE_KINDS.has(s.kind) || (s.kind === 'InsertStmt' && !SELECT.test(s.sql)))) return
     const n = s.node
     if (uuid) this.uuidCalls(n)
+    const server = serverWideChange(s)
+    if (server) this.add('server-wide-change', serverWideMessage(server))
     switch (s.kind) {
       case 'IndexStmt':
         return this.createIndex(n)

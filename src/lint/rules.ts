@@ -140,6 +140,13 @@ export const RULES: LintRule[] = [
     fix: 'Drop databases by hand, outside migrations, after a backup. If a migration really must, suppress with the reason.'
   },
   {
+    id: 'server-wide-change',
+    severity: 'warning',
+    summary: 'a statement that changes the server rather than the database: CREATE/ALTER/DROP ROLE, GRANT/REVOKE of a role, ALTER ROLE ... SET, ALTER SYSTEM, ALTER DATABASE (owner, settings, name), CREATE DATABASE, tablespaces',
+    why: "Roles, role memberships and role settings, ALTER SYSTEM, tablespaces and databases belong to the server (its shared catalogs and postgresql.auto.conf), not to the database being migrated: the change outlives a dropped or restored database, every other database on the server sees it, and a down script of this database does not undo it. Taking rights or the login from a role (NOLOGIN, NOSUPERUSER, a password, DROP, RENAME, REVOKE) may lock out the role pgshift itself logs in as.",
+    fix: 'Keep roles and server settings out of one database\'s migrations (infrastructure code, a one-time admin script), or make the statement idempotent and suppress with the reason (`-- pgshift-ignore server-wide-change: <reason>`). Never change the login role pgshift runs as from a migration.'
+  },
+  {
     id: 'drop-not-null',
     severity: 'warning',
     summary: 'ALTER COLUMN ... DROP NOT NULL on an existing table',

@@ -656,6 +656,7 @@ function notes(m: MigrationResult): string {
   if (m.leftovers?.length) parts.push(`left behind: ${m.leftovers.join('; ')}`)
   if (m.notDryRunnable !== undefined) parts.push('not dry-runnable')
   if (m.runMode === 'statements') parts.push(`${runModeWords(m)}${m.nonTransactionalReasons?.length ? `: ${[...new Set(m.nonTransactionalReasons)].join(', ')}` : ''}`)
+  if (m.serverWide?.length && m.status !== 'rolled-back') parts.push(`changes the whole server: ${m.serverWide.join(', ')}`)
   parts.push(...twinNotes(m))
   if (m.note) parts.push(m.note)
   return parts.join('; ')

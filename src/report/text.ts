@@ -355,6 +355,7 @@ function migrationLine(p: Palette, r: RunReport, m: MigrationResult, statusWidth
     const why = m.nonTransactionalReasons?.length ? `: ${m.nonTransactionalReasons.join(', ')}` : ''
     extras.push(`statement by statement${why}`)
   }
+  if (m.serverWide?.length && m.status !== 'rolled-back') extras.push(`changes the whole server: ${m.serverWide.join(', ')}`)
   if (m.retries) extras.push(`${m.retries} lock-timeout ${m.retries === 1 ? 'retry' : 'retries'}`)
   if (m.status === 'partial' && m.statementsDone !== undefined) extras.push(`${m.statementsDone}/${m.statements} statements done`)
   if (r.mode === 'rollback' && m.kind === 'versioned' && !m.hasDown) extras.push('no down')
