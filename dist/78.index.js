@@ -8219,6 +8219,7 @@ function settleDownProblems(report, found, needsDown) {
         report.warnings.push({
             file: p.file,
             ...(p.position ? { position: p.position } : {}),
+            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
             message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
         });
     }
@@ -11306,7 +11307,11 @@ function build(ctx, l) {
         top.push(...schemaDiffSection(ctx));
     if (r.warnings.length) {
         top.push('### Warnings');
-        const items = r.warnings.map((w) => `${w.file ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(w.file)}: ` : ''}${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(w.message, l.fieldChars))}`);
+        const items = r.warnings.map((w) => {
+            const item = `${w.file ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(w.file)}: ` : ''}${(0,_trusted_js__WEBPACK_IMPORTED_MODULE_1__/* .adviceMarkdown */ .mU)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(w.message, l.fieldChars))}`;
+            // A down script's syntax error shows its SQL, as one that refuses the run does.
+            return w.excerpt && l.statementLines > 0 ? `${item}\n\n${indent((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .fencedBlock */ .zW)((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shortenStatement */ .xZ)(w.excerpt, l.statementLines, l.fieldChars)), '  ')}` : item;
+        });
         top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'));
     }
     // 5. Everything else, below the first screen.
@@ -11470,7 +11475,7 @@ function historyLine(r) {
  * it is cut in the table, to keep it in the 780 px comment column (issue 19 item 3),
  * and given in full in the list below the table.
  */
-const TABLE_ID_CHARS = 64;
+const TABLE_ID_CHARS = 60;
 function tableIdentity(identity) {
     const chars = [...identity];
     return chars.length <= TABLE_ID_CHARS ? identity : `${chars.slice(0, TABLE_ID_CHARS - 1).join('')}…`;
@@ -11603,7 +11608,7 @@ function backupSection(ctx, l) {
         const size = b.bytes !== undefined ? `, ${formatBytes(b.bytes)}` : '';
         const took = b.durationMs !== undefined ? ` in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(b.durationMs) || '0 ms'}` : '';
         items.push(b.error
-            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.level)}) failed:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(b.error, l.fieldChars))}`
+            ? `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.level)}) failed:** ${b.error === r.error?.message ? 'the error is under **Errors** above.' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clip */ .$Q)(b.error, l.fieldChars))}`
             : `**Backup (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.level)}):** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .codeOrText */ .Qg)(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeInline */ .VV)(b.pgDump)}` : ''}`);
     }
     for (const c of r.safetyCopies ?? []) {
@@ -12747,8 +12752,11 @@ function renderText(report, opts = {}) {
         out.push('', ...renderError(p, report, report.error));
     if (report.warnings.length)
         out.push('');
-    for (const w of report.warnings)
+    for (const w of report.warnings) {
         out.push(`${w.file ? `${clean(w.file)}: ` : ''}${p.yellow(p.bold('warning:'))} ${clean(w.message)}`);
+        if (w.excerpt)
+            out.push(indentBlock(w.excerpt, '    '));
+    }
     // Summary and next step.
     const counts = countSummary(report.migrations);
     const took = formatDuration(report.durationMs);

@@ -59,3 +59,12 @@ test('a syntax error refuses the run with its file:line:col, the SQL around it a
   expect(md).toContain(['  ```', '    1 | CREATE TABLE b (', '    2 |   id int', '  > 3 |   name text', '      |   ^', '    4 | );', '  ```'].join('\n'))
   expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name IN ('a', 'b')`)).toHaveLength(0)
 })
+
+test('a syntax error in a down section is a warning of an apply, with the same excerpt; the ups apply', async () => {
+  const ws = makeWorkspace({ '20240101000000_a.sql': '-- migrate:up\nCREATE TABLE a (id int);\n\n-- migrate:down\nDROP TABLE a a;\n' }, 'db/migrations')
+  const r = await run(ws, 'apply', {}, 'db/migrations')
+  expect(r.status).toBe('success')
+  const w = r.warnings.find((x) => x.position?.line === 5)
+  expect(w?.message).toMatch(/^in the down script of 20240101000000_a, at db\/migrations\/20240101000000_a\.sql:5:14: syntax error/)
+  expect(w?.excerpt?.split('\n').slice(-2)).toEqual(['> 5 | DROP TABLE a a;', '    |              ^'])
+})

@@ -167,3 +167,30 @@ describe('pg_dump: one binary is listed once, whatever the paths to it', () => {
     expect(new Set(versions).size).toBe(versions.length)
   })
 })
+
+describe('a down script with a syntax error, demoted to a warning, shows its SQL too', () => {
+  test('the warning carries the excerpt; markdown and text show it', () => {
+    const excerpt = ['  4 | -- migrate:down', '> 5 | DROP TABLE a a;', '    |              ^'].join('\n')
+    const report = runReport({
+      warnings: [{ file: 'db/migrations/20240101000000_a.sql', position: { line: 5, col: 14 }, excerpt, message: 'in the down script of 20240101000000_a, at db/migrations/20240101000000_a.sql:5:14: syntax error at or near "a"' }]
+    })
+    expect(renderMarkdown(report)).toContain(`\n\n  \`\`\`\n${excerpt.replace(/^/gm, '  ')}\n  \`\`\``)
+    expect(renderText(report)).toContain(`syntax error at or near "a"\n${excerpt.replace(/^/gm, '    ')}`)
+  })
+})
+
+describe('a failed backup is told once in the report', () => {
+  test('the Backup line points at the error instead of repeating it', () => {
+    const message = 'pg_dump 17.2 failed: pg_dump: error: disk full'
+    const report = runReport({
+      status: 'failed',
+      backup: { level: 'schema', reason: 'backup input', error: message },
+      error: { message, next: 'Nothing was changed: the backup runs before the first migration.' },
+      nextStep: 'Nothing was changed: the backup runs before the first migration.'
+    })
+    const md = renderMarkdown(report)
+    // Before: "**ERROR:** pg_dump 17.2 failed: …" and "**Backup (schema) failed:** pg_dump 17.2 failed: …".
+    expect(md.match(/disk full/g)).toHaveLength(1)
+    expect(md).toContain('**Backup (schema) failed:** the error is under **Errors** above.')
+  })
+})

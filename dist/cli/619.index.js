@@ -9846,6 +9846,7 @@ function settleDownProblems(report, found, needsDown) {
         report.warnings.push({
             file: p.file,
             ...(p.position ? { position: p.position } : {}),
+            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
             message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
         });
     }
@@ -13040,8 +13041,11 @@ function renderText(report, opts = {}) {
         out.push('', ...renderError(p, report, report.error));
     if (report.warnings.length)
         out.push('');
-    for (const w of report.warnings)
+    for (const w of report.warnings) {
         out.push(`${w.file ? `${clean(w.file)}: ` : ''}${p.yellow(p.bold('warning:'))} ${clean(w.message)}`);
+        if (w.excerpt)
+            out.push(indentBlock(w.excerpt, '    '));
+    }
     // Summary and next step.
     const counts = countSummary(report.migrations);
     const took = formatDuration(report.durationMs);

@@ -79,6 +79,7 @@ export function settleDownProblems(report: RunReport, found: DiscoveryResult, ne
     report.warnings.push({
       file: p.file,
       ...(p.position ? { position: p.position } : {}),
+      ...(p.excerpt ? { excerpt: p.excerpt } : {}),
       message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
     })
   }

@@ -306,7 +306,11 @@ function build(ctx: Ctx, l: Limits): Doc {
 
   if (r.warnings.length) {
     top.push('### Warnings')
-    const items = r.warnings.map((w) => `${w.file ? `${codeOrText(w.file)}: ` : ''}${adviceMarkdown(clip(w.message, l.fieldChars))}`)
+    const items = r.warnings.map((w) => {
+      const item = `${w.file ? `${codeOrText(w.file)}: ` : ''}${adviceMarkdown(clip(w.message, l.fieldChars))}`
+      // A down script's syntax error shows its SQL, as one that refuses the run does.
+      return w.excerpt && l.statementLines > 0 ? `${item}\n\n${indent(fencedBlock(shortenStatement(w.excerpt, l.statementLines, l.fieldChars)), '  ')}` : item
+    })
     top.push(list(ctx, items, Math.min(l.listItems, 5), 'warning'))
   }
 
@@ -458,7 +462,7 @@ function historyLine(r: RunReport): string | undefined {
  * it is cut in the table, to keep it in the 780 px comment column (issue 19 item 3),
  * and given in full in the list below the table.
  */
-const TABLE_ID_CHARS = 64
+const TABLE_ID_CHARS = 60
 function tableIdentity(identity: string): string {
   const chars = [...identity]
   return chars.length <= TABLE_ID_CHARS ? identity : `${chars.slice(0, TABLE_ID_CHARS - 1).join('')}…`
@@ -585,7 +589,7 @@ function backupSection(ctx: Ctx, l: Limits): string[] {
     const took = b.durationMs !== undefined ? ` in ${formatDuration(b.durationMs) || '0 ms'}` : ''
     items.push(
       b.error
-        ? `**Backup (${escapeInline(b.level)}) failed:** ${escapeInline(clip(b.error, l.fieldChars))}`
+        ? `**Backup (${escapeInline(b.level)}) failed:** ${b.error === r.error?.message ? 'the error is under **Errors** above.' : escapeInline(clip(b.error, l.fieldChars))}`
         : `**Backup (${escapeInline(b.level)}):** ${codeOrText(b.file ?? '')}${size}${took}${b.pgDump ? ` by ${escapeInline(b.pgDump)}` : ''}`
     )
   }

@@ -533,7 +533,10 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   if (report.error) out.push('', ...renderError(p, report, report.error))
 
   if (report.warnings.length) out.push('')
-  for (const w of report.warnings) out.push(`${w.file ? `${clean(w.file)}: ` : ''}${p.yellow(p.bold('warning:'))} ${clean(w.message)}`)
+  for (const w of report.warnings) {
+    out.push(`${w.file ? `${clean(w.file)}: ` : ''}${p.yellow(p.bold('warning:'))} ${clean(w.message)}`)
+    if (w.excerpt) out.push(indentBlock(w.excerpt, '    '))
+  }
 
   // Summary and next step.
   const counts = countSummary(report.migrations)

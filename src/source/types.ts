@@ -121,6 +121,8 @@ export interface SourceWarning {
   message: string
   /** Where in `file`, when the remark is about a place (a syntax error in a down script). */
   position?: FilePosition
+  /** A syntax error's SQL excerpt, when the remark is one (a down script's, demoted to a warning). */
+  excerpt?: string
 }
 
 export type MigrationKind = 'versioned' | 'repeatable'
