@@ -173,6 +173,14 @@ test('a fleet at one version passes', () => {
   expect(md).toMatch(/The other 3 targets\*\* are at the head/)
 })
 
+test('one target left at the head is one target, in the singular', () => {
+  const fleet = fleetOf(2)
+  const [a, b] = fleet.targets
+  const md = renderFleetMarkdown(mergeFleet(fleet, [leg(a!.name, a!.wave, ok({ status: 'failed', at: '0003_c', behind: 2, applied: [], firstError: 'boom' })), leg(b!.name, b!.wave, ok())]))
+  expect(md).toMatch(/The other target\*\* is at the head/)
+  expect(md).not.toMatch(/The other 1 target/)
+})
+
 test('at 1,000 targets the comment stays within GitHub limit, with every status counted', () => {
   const fleet = fleetOf(1000)
   const legs: FleetLeg[] = []

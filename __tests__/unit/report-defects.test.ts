@@ -192,5 +192,9 @@ describe('a failed backup is told once in the report', () => {
     // Before: "**ERROR:** pg_dump 17.2 failed: …" and "**Backup (schema) failed:** pg_dump 17.2 failed: …".
     expect(md.match(/disk full/g)).toHaveLength(1)
     expect(md).toContain('**Backup (schema) failed:** the error is under **Errors** above.')
+    // Terminal text: before, "backup (schema) failed: pg_dump 17.2 failed: …" and "error: pg_dump 17.2 failed: …".
+    const text = renderText(report)
+    expect(text.match(/disk full/g)).toHaveLength(1)
+    expect(text).toContain('backup (schema) failed: see the error below')
   })
 })

@@ -556,7 +556,7 @@ function renderFleetMarkdown(r, opts = {}) {
     const rest = r.rows.length - unusual.length;
     const tail = [];
     if (rest)
-        tail.push(`**The other ${plural(rest, 'target')}** are at the head with nothing to report: ${countsOf(r.rows.filter((x) => !isUnusual(x)))}.`, '');
+        tail.push(`**${rest === 1 ? 'The other target** is' : `The other ${rest} targets** are`} at the head with nothing to report: ${countsOf(r.rows.filter((x) => !isUnusual(x)))}.`, '');
     if (r.problems.length)
         tail.push('**Leg reports**', '', ...r.problems.slice(0, 20).map((p) => `- ${(0,report_escape/* escapeTableCell */.aL)(p)}`), ...(r.problems.length > 20 ? [`- and ${r.problems.length - 20} more`] : []), '');
     tail.push(`Each leg's full report is its artifact \`pgshift-fleet-<target>\`${opts.runPage ? ` on [the run's page](${opts.runPage})` : ''}.`, '');

@@ -3745,7 +3745,8 @@ function execContext(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/db/counting-query.ts
-async function queryCountingStatements(client, sql) {
+/** `afterSend` runs once the message is written, while the server works on it. */
+async function queryCountingStatements(client, sql, afterSend) {
     // node-postgres emits each protocol message on its connection; this listener is ours alone.
     const connection = client.connection;
     let completed = 0;
@@ -3754,7 +3755,10 @@ async function queryCountingStatements(client, sql) {
     };
     connection.on('commandComplete', count);
     try {
-        const res = (await client.query({ text: sql, rowMode: 'array' }));
+        // pg writes the message inside query() when the connection is idle (one query at a time here).
+        const pending = client.query({ text: sql, rowMode: 'array' });
+        afterSend?.();
+        const res = (await pending);
         return { results: Array.isArray(res) ? res : [res], completed };
     }
     catch (error) {
@@ -4953,7 +4957,7 @@ async function runInTransaction(ctx, script, record, resumeFrom, identity) {
             // The server reports statements as they complete only at the end of a message, so the
             // heartbeat names the message's first statement and says it is one transaction.
             point(ctx, script, sent[parts[j].first] ?? sent[0], true);
-            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j)));
+            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j), ctx.whileWaiting));
             if (error)
                 break;
         }
@@ -7530,8 +7534,31 @@ function isZeroSetting(arg) {
 }
 /** Lints the up scripts of `migrations`, in order. Pure and synchronous: the parser must be loaded (ensureParser). */
 function lintMigrations(migrations, ctx) {
+    const run = lintInSteps(migrations, ctx);
+    while (run.step())
+        ;
+    return run.finish();
+}
+function lintInSteps(migrations, ctx) {
     const linter = new Linter(ctx);
-    migrations.forEach((m, i) => linter.lintScript(i, m.up));
+    let next = 0;
+    const step = () => {
+        if (next >= migrations.length)
+            return false;
+        linter.lintScript(next, migrations[next].up);
+        next++;
+        return true;
+    };
+    return {
+        step,
+        finish: () => {
+            while (step())
+                ;
+            return findingsOf(linter, migrations);
+        }
+    };
+}
+function findingsOf(linter, migrations) {
     linter.finish();
     const byMigration = new Map();
     for (const r of linter.raws) {
@@ -7640,12 +7667,50 @@ function factsWanted(migrations) {
 async function lintPending(ctx, p) {
     if (ctx.settings.lint === 'off')
         return;
-    // Everything not yet applied, including what a refusal holds back.
-    const ids = new Set([...p.summary.pending, ...p.summary.outOfOrder, ...p.summary.changedRepeatables, ...p.summary.partial]);
-    const pending = ctx.found.migrations.filter((m) => ids.has(m.identity));
-    const refusal = await lintThese(ctx, pending);
+    const refusal = await lintThese(ctx, pendingOf(ctx, p));
     if (refusal)
         p.summary.refusals.push(refusal);
+}
+/** Everything not yet applied, including what a refusal holds back. */
+function pendingOf(ctx, p) {
+    const ids = new Set([...p.summary.pending, ...p.summary.outOfOrder, ...p.summary.changedRepeatables, ...p.summary.partial]);
+    return ctx.found.migrations.filter((m) => ids.has(m.identity));
+}
+/**
+ * With lint: warn, findings never change what runs, so an apply reads the catalog's
+ * facts now (before any migration changes it) and lints each file while the server
+ * runs one (ExecContext.whileWaiting): on 2 cores the lint's CPU, re-parsing released
+ * trees included, overlaps the server's work instead of adding to it (issue 17). With
+ * lint: error it runs before anything, as lintPending does, and returns undefined.
+ */
+async function lintAlongside(ctx, p) {
+    if (ctx.settings.lint !== 'warn') {
+        await lintPending(ctx, p);
+        return undefined;
+    }
+    const pending = pendingOf(ctx, p);
+    if (!pending.length)
+        return undefined;
+    const at = await readLintFacts(ctx.client, factsWanted(pending), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const steps = lintInSteps(pending, at);
+    let failure;
+    return {
+        step: () => {
+            if (failure === undefined) {
+                try {
+                    steps.step();
+                }
+                catch (error) {
+                    failure = error ?? new Error('lint failed');
+                }
+            }
+        },
+        finish: () => {
+            if (failure !== undefined)
+                throw failure;
+            ctx.report.lint = steps.finish();
+        }
+    };
 }
 /**
  * Lints `migrations` against the database as it is now: the PR check calls this at
@@ -9577,7 +9642,16 @@ async function applyMode(ctx) {
         return applyPrCheck(ctx);
     const p = planPending(ctx);
     const preludes = planPreludeStep(ctx);
-    await lintPending(ctx, p);
+    // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
+    const lint = await lintAlongside(ctx, p);
+    try {
+        await applySteps(ctx, p, preludes, lint);
+    }
+    finally {
+        lint?.finish();
+    }
+}
+async function applySteps(ctx, p, preludes, lint) {
     // The backup comes first: when it fails, nothing (not even the history table) has changed.
     if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
         return;
@@ -9603,7 +9677,7 @@ async function applyMode(ctx) {
         skipAll(ctx, p.toRun);
         return failOnHook(ctx, hookFailed, 'No migration ran.');
     }
-    const out = await applyPending(ctx, exec, p.toRun);
+    const out = await applyPending(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun);
     ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
     const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
     // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
@@ -12973,7 +13047,9 @@ function renderText(report, opts = {}) {
     const b = report.backup;
     if (b && b.level !== 'off') {
         const size = b.bytes !== undefined ? ` (${b.bytes} bytes, ${formatDuration(b.durationMs) || '0 ms'})` : '';
-        out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${clean(b.error)}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`);
+        // A failed backup that stopped the run is the run's error, printed below: once, not twice.
+        const why = b.error === report.error?.message ? 'see the error below' : clean(b.error ?? '');
+        out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${why}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`);
     }
     for (const c of report.safetyCopies ?? [])
         out.push(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${clean(c.what)} (${clean(c.statement)}): ${clean(c.file)}`);

@@ -10,7 +10,8 @@ export interface CountedQuery {
   completed: number
 }
 
-export async function queryCountingStatements(client: pg.Client, sql: string): Promise<CountedQuery> {
+/** `afterSend` runs once the message is written, while the server works on it. */
+export async function queryCountingStatements(client: pg.Client, sql: string, afterSend?: () => void): Promise<CountedQuery> {
   // node-postgres emits each protocol message on its connection; this listener is ours alone.
   const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
   let completed = 0
@@ -19,7 +20,10 @@ export async function queryCountingStatements(client: pg.Client, sql: string): P
   }
   connection.on('commandComplete', count)
   try {
-    const res = (await client.query({ text: sql, rowMode: 'array' })) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[]
+    // pg writes the message inside query() when the connection is idle (one query at a time here).
+    const pending = client.query({ text: sql, rowMode: 'array' })
+    afterSend?.()
+    const res = (await pending) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[]
     return { results: Array.isArray(res) ? res : [res], completed }
   } catch (error) {
     return { results: [], error, completed }

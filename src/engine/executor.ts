@@ -38,6 +38,11 @@ export interface ExecContext {
   /** The run lock: checked on the server before every commit (runGuardSql). Absent for a run without one. */
   runLock?: RunLock
   onRetry?: (attempt: number, delayMs: number, reason: string) => void
+  /**
+   * Work for the client while the server runs a migration's message (an apply's lint of
+   * the next file, steps/lint-pending.ts): called right after the message is sent.
+   */
+  whileWaiting?: () => void
   /** Moved to the statement running now, for the heartbeat line (heartbeat.ts). */
   cursor?: ExecCursor
   /**
@@ -415,7 +420,7 @@ async function runInTransaction(ctx: ExecContext, script: ParsedScript, record: 
       // The server reports statements as they complete only at the end of a message, so the
       // heartbeat names the message's first statement and says it is one transaction.
       point(ctx, script, sent[(parts[j] as SendPart).first] ?? sent[0], true)
-      ;({ error, completed, results } = await queryCountingStatements(ctx.client, message(j)))
+      ;({ error, completed, results } = await queryCountingStatements(ctx.client, message(j), ctx.whileWaiting))
       if (error) break
     }
     const part = parts[Math.min(j, last)] as SendPart

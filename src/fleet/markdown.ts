@@ -92,7 +92,7 @@ export function renderFleetMarkdown(r: FleetReport, opts: FleetMarkdownOptions =
   const unusual = r.rows.filter(isUnusual)
   const rest = r.rows.length - unusual.length
   const tail: string[] = []
-  if (rest) tail.push(`**The other ${plural(rest, 'target')}** are at the head with nothing to report: ${countsOf(r.rows.filter((x) => !isUnusual(x)))}.`, '')
+  if (rest) tail.push(`**${rest === 1 ? 'The other target** is' : `The other ${rest} targets** are`} at the head with nothing to report: ${countsOf(r.rows.filter((x) => !isUnusual(x)))}.`, '')
   if (r.problems.length) tail.push('**Leg reports**', '', ...r.problems.slice(0, 20).map((p) => `- ${escapeTableCell(p)}`), ...(r.problems.length > 20 ? [`- and ${r.problems.length - 20} more`] : []), '')
   tail.push(`Each leg's full report is its artifact \`pgshift-fleet-<target>\`${opts.runPage ? ` on [the run's page](${opts.runPage})` : ''}.`, '')
 

@@ -976,8 +976,38 @@ function isZeroSetting(arg: unknown): boolean {
 
 /** Lints the up scripts of `migrations`, in order. Pure and synchronous: the parser must be loaded (ensureParser). */
 export function lintMigrations(migrations: Migration[], ctx: LintContext): LintFinding[] {
+  const run = lintInSteps(migrations, ctx)
+  while (run.step());
+  return run.finish()
+}
+
+/** A lint run one migration at a time, in order (an apply lints each file while the server runs it). */
+export interface LintSteps {
+  /** Lints the next migration; false when none was left. */
+  step(): boolean
+  /** Lints what is left and returns every finding, as lintMigrations does. */
+  finish(): LintFinding[]
+}
+
+export function lintInSteps(migrations: Migration[], ctx: LintContext): LintSteps {
   const linter = new Linter(ctx)
-  migrations.forEach((m, i) => linter.lintScript(i, m.up))
+  let next = 0
+  const step = () => {
+    if (next >= migrations.length) return false
+    linter.lintScript(next, (migrations[next] as Migration).up)
+    next++
+    return true
+  }
+  return {
+    step,
+    finish: () => {
+      while (step());
+      return findingsOf(linter, migrations)
+    }
+  }
+}
+
+function findingsOf(linter: Linter, migrations: Migration[]): LintFinding[] {
   linter.finish()
 
   const byMigration = new Map<number, Raw[]>()

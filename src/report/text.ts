@@ -465,7 +465,9 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const b = report.backup
   if (b && b.level !== 'off') {
     const size = b.bytes !== undefined ? ` (${b.bytes} bytes, ${formatDuration(b.durationMs) || '0 ms'})` : ''
-    out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${clean(b.error)}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`)
+    // A failed backup that stopped the run is the run's error, printed below: once, not twice.
+    const why = b.error === report.error?.message ? 'see the error below' : clean(b.error ?? '')
+    out.push('', b.error ? `backup (${b.level}) ${p.red('failed')}: ${why}` : `backup (${b.level}): ${clean(b.file ?? '')}${size}`)
   }
   for (const c of report.safetyCopies ?? []) out.push(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${clean(c.what)} (${clean(c.statement)}): ${clean(c.file)}`)
   for (const h of report.hooks ?? []) {

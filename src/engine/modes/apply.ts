@@ -7,7 +7,7 @@ import type { Plan } from '../plan.js'
 import { applyPending, skipAll, type ApplyOutcome } from '../steps/apply-pending.js'
 import { backupBeforeChanges } from '../steps/backup.js'
 import { adoptSupabaseHistory, ensureHistory } from '../steps/ensure-history.js'
-import { lintPending } from '../steps/lint-pending.js'
+import { lintAlongside, type LintAlongside } from '../steps/lint-pending.js'
 import { failOnPrelude, planPreludeStep, runPreludes } from '../steps/preludes.js'
 import { makeRunDurable } from '../steps/make-durable.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
@@ -23,7 +23,16 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
   if (ctx.pr) return applyPrCheck(ctx)
   const p = planPending(ctx)
   const preludes = planPreludeStep(ctx)
-  await lintPending(ctx, p)
+  // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
+  const lint = await lintAlongside(ctx, p)
+  try {
+    await applySteps(ctx, p, preludes, lint)
+  } finally {
+    lint?.finish()
+  }
+}
+
+async function applySteps(ctx: ModeContext, p: Plan, preludes: ReturnType<typeof planPreludeStep>, lint: LintAlongside | undefined): Promise<void> {
   // The backup comes first: when it fails, nothing (not even the history table) has changed.
   if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx))) return
   await ensureHistory(ctx)
@@ -47,7 +56,7 @@ export async function applyMode(ctx: ModeContext): Promise<void> {
     skipAll(ctx, p.toRun)
     return failOnHook(ctx, hookFailed, 'No migration ran.')
   }
-  const out = await applyPending(ctx, exec, p.toRun)
+  const out = await applyPending(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun)
   ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id))
   const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate')
   // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
