@@ -2265,10 +2265,7 @@ function baseResult(m, row) {
 }
 /** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
 function serverWideLines(m) {
-    const found = m.up.statements.flatMap((s) => {
-        const c = s.strippedWrapper ? undefined : (0,_lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__/* .serverWideChange */ .DF)(s);
-        return c ? [`${c.what} (line ${s.position.line})`] : [];
-    });
+    const found = m.up.statements.flatMap((s) => (s.strippedWrapper ? [] : (0,_lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__/* .serverWideChanges */ .sc)(s).map((c) => `${c.what} (line ${s.position.line + (c.lineOffset ?? 0)})`)));
     return found.length ? found : undefined;
 }
 function plan(migrations, history, opts) {
@@ -5288,9 +5285,8 @@ class Linter {
         const n = s.node;
         if (uuid)
             this.uuidCalls(n);
-        const server = (0,server_wide/* serverWideChange */.DF)(s);
-        if (server)
-            this.add('server-wide-change', (0,server_wide/* serverWideMessage */.A7)(server));
+        for (const c of (0,server_wide/* serverWideChanges */.sc)(s))
+            this.add('server-wide-change', (0,server_wide/* serverWideMessage */.A7)(c));
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);
@@ -10667,10 +10663,21 @@ const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   A7: () => (/* binding */ serverWideMessage),
-/* harmony export */   DF: () => (/* binding */ serverWideChange),
+/* harmony export */   sc: () => (/* binding */ serverWideChanges),
 /* harmony export */   uk: () => (/* binding */ SERVER_WIDE_KINDS)
 /* harmony export */ });
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9637);
+/* unused harmony export serverWideChange */
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3686);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9637);
+// Statements that change the server rather than the database being migrated
+// (issue 14 item 10): roles and their memberships and settings, ALTER SYSTEM,
+// tablespaces, other databases and the database's own entry. They live in the
+// cluster's shared catalogs (pg_authid, pg_auth_members, pg_db_role_setting,
+// pg_tablespace, pg_database) or in postgresql.auto.conf, so they outlive a
+// dropped or restored database and reach every other database on the server.
+// Read from the parse tree's node types; shared by the lint rule
+// `server-wide-change` and plan's per-migration note.
+
 
 /** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
 const SERVER_WIDE_KINDS = new Set([
@@ -10688,7 +10695,9 @@ const SERVER_WIDE_KINDS = new Set([
     'CreatedbStmt',
     'CreateTableSpaceStmt',
     'DropTableSpaceStmt',
-    'AlterTableSpaceOptionsStmt'
+    'AlterTableSpaceOptionsStmt',
+    // The usual idempotent form: DO $$ BEGIN IF NOT EXISTS (...) THEN CREATE ROLE ... END IF; END $$.
+    'DoStmt'
 ]);
 const ROLE_OPTIONS = {
     superuser: ['SUPERUSER', 'NOSUPERUSER'],
@@ -10704,7 +10713,7 @@ const OTHER_OPTIONS = { password: 'PASSWORD', validUntil: 'VALID UNTIL', connect
 const LOCKING = new Set(['NOSUPERUSER', 'NOLOGIN', 'NOINHERIT', 'NOCREATEROLE', 'NOBYPASSRLS', 'PASSWORD', 'VALID UNTIL', 'CONNECTION LIMIT']);
 /** `app`, `CURRENT_USER`, `PUBLIC` from a RoleSpec node (wrapped or not). */
 function role(n) {
-    const r = ((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(n, 'RoleSpec') ?? n);
+    const r = ((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(n, 'RoleSpec') ?? n);
     if (!r)
         return '?';
     if (r.roletype === 'ROLESPEC_CSTRING')
@@ -10712,12 +10721,12 @@ function role(n) {
     return String(r.roletype ?? '?').replace(/^ROLESPEC_/, '');
 }
 function roleOptions(options) {
-    return (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)({ options }, 'options').flatMap((o) => {
-        const d = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(o, 'DefElem');
+    return (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)({ options }, 'options').flatMap((o) => {
+        const d = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(o, 'DefElem');
         const name = typeof d?.defname === 'string' ? d.defname : '';
         const pair = ROLE_OPTIONS[name];
         if (pair && d)
-            return [(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .optionOn */ .J_)(d) ? pair[0] : pair[1]];
+            return [(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .optionOn */ .J_)(d) ? pair[0] : pair[1]];
         return OTHER_OPTIONS[name] ? [OTHER_OPTIONS[name]] : [];
     });
 }
@@ -10739,9 +10748,9 @@ function serverWideChange(s) {
         case 'AlterRoleStmt': {
             const opts = roleOptions(n.options);
             // ALTER GROUP g ADD USER u / DROP USER u (action -1 takes a membership away).
-            const members = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .defElem */ .pH)(n.options, 'rolemembers');
+            const members = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(n.options, 'rolemembers');
             if (members) {
-                const who = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(members.arg, 'List'), 'items').map(role).join(', ');
+                const who = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(members.arg, 'List'), 'items').map(role).join(', ');
                 return at(`ALTER GROUP ${role(n.role)} ${n.action === -1 ? 'DROP' : 'ADD'} USER ${who}`, n.action === -1);
             }
             return at(`ALTER ROLE ${role(n.role)}${opts.length ? ` ${opts.join(' ')}` : ''}`, opts.some((o) => LOCKING.has(o)));
@@ -10752,10 +10761,10 @@ function serverWideChange(s) {
             return at(`ALTER ROLE ${who}${typeof n.database === 'string' ? ` IN DATABASE ${n.database}` : ''} ${setName(n.setstmt)}`);
         }
         case 'DropRoleStmt':
-            return at(`DROP ROLE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'roles').map(role).join(', ')}`, true);
+            return at(`DROP ROLE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'roles').map(role).join(', ')}`, true);
         case 'GrantRoleStmt': {
-            const granted = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'granted_roles').map((g) => String((0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .unwrap */ .oA)(g, 'AccessPriv')?.priv_name ?? '?'));
-            const to = (0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .list */ .p_)(n, 'grantee_roles').map(role);
+            const granted = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'granted_roles').map((g) => String((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(g, 'AccessPriv')?.priv_name ?? '?'));
+            const to = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'grantee_roles').map(role);
             return n.is_grant ? at(`GRANT ${granted.join(', ')} TO ${to.join(', ')}`) : at(`REVOKE ${granted.join(', ')} FROM ${to.join(', ')}`, true);
         }
         case 'AlterSystemStmt':
@@ -10767,9 +10776,9 @@ function serverWideChange(s) {
             return at(`ALTER DATABASE ${String(n.dbname)} ${setName(n.setstmt)}`, false, true);
         case 'AlterOwnerStmt':
             if (n.objectType === 'OBJECT_DATABASE')
-                return at(`ALTER DATABASE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
+                return at(`ALTER DATABASE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
             if (n.objectType === 'OBJECT_TABLESPACE')
-                return at(`ALTER TABLESPACE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_0__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
+                return at(`ALTER TABLESPACE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
             return undefined;
         case 'RenameStmt':
             // Renaming a role clears its MD5 password (the name is its salt).
@@ -10790,6 +10799,40 @@ function serverWideChange(s) {
             return at(`ALTER TABLESPACE ${String(n.tablespacename)}`);
     }
     return undefined;
+}
+/**
+ * Every server-wide change of a statement: itself, or the static statements of a
+ * PL/pgSQL DO block (what EXECUTE builds at run time is not seen).
+ */
+function serverWideChanges(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return [];
+    switch (s.kind) {
+        case 'DoStmt':
+            return doBlockChanges(s);
+        default: {
+            const c = serverWideChange(s);
+            return c ? [c] : [];
+        }
+    }
+}
+function doBlockChanges(s) {
+    const language = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(s.node.args, 'language')?.arg);
+    const body = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(s.node.args, 'as')?.arg);
+    if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql'))
+        return [];
+    const at = s.sql.indexOf(body);
+    const bodyLine = at < 0 ? 0 : s.sql.slice(0, at).split('\n').length - 1;
+    return ((0,_source_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .plpgsqlStatements */ .UW)(body) ?? []).flatMap((inner) => {
+        let c;
+        try {
+            c = serverWideChange((0,_source_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseStatementTree */ .f1)(inner.query, 0));
+        }
+        catch {
+            return [];
+        }
+        return c ? [{ ...c, what: `${c.what} (in a DO block)`, lineOffset: at < 0 ? 0 : bodyLine + inner.line - 1 }] : [];
+    });
 }
 /** A rule message: the change, and why it matters beyond this database. */
 function serverWideMessage(c) {
@@ -14715,6 +14758,7 @@ __webpack_require__.d(__webpack_exports__, {
   _U: () => (/* binding */ ensureParser),
   eg: () => (/* binding */ parseSql),
   f1: () => (/* binding */ parseStatementTree),
+  UW: () => (/* binding */ plpgsqlStatements),
   C4: () => (/* binding */ scanSql)
 });
 
@@ -15008,6 +15052,42 @@ function scanSql(text) {
         const end = cursor.toIndex(t.end);
         return { start, end, text: t.text, tokenName: t.tokenName };
     });
+}
+/**
+ * The static SQL statements of a PL/pgSQL body (a DO block's or a function's),
+ * read by PostgreSQL's own PL/pgSQL parser: what EXECUTE builds at run time is not
+ * among them. Undefined when the body does not parse. The parser must be loaded.
+ */
+function plpgsqlStatements(body) {
+    let tag = 'pgshift_body';
+    while (body.includes(`$${tag}$`))
+        tag += '_';
+    let tree;
+    try {
+        tree = parser().parsePlPgSQLSync(`CREATE FUNCTION pgshift_body() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`);
+    }
+    catch {
+        return undefined;
+    }
+    const out = [];
+    const stack = [tree];
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (v && typeof v === 'object') {
+            const exec = v.PLpgSQL_stmt_execsql;
+            const query = exec?.sqlstmt?.PLpgSQL_expr?.query;
+            if (typeof query === 'string')
+                out.push({ query, line: exec?.lineno ?? 1 });
+            else
+                for (const x of Object.values(v).reverse())
+                    stack.push(x);
+        }
+    }
+    return out;
 }
 
 

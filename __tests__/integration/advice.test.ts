@@ -111,19 +111,20 @@ describe('a re-apply after a rollback whose down was incomplete', () => {
 
 test('plan names the statements that change the whole server, and the lint warns on them', async () => {
   const ws = makeWorkspace({
-    '001_roles.sql': `CREATE TABLE accounts (id bigint PRIMARY KEY);\n\nCREATE ROLE ${ROLE} NOLOGIN;\nGRANT SELECT ON accounts TO ${ROLE};\nALTER DATABASE ${first.name} SET statement_timeout = '30s';\n`,
+    '001_roles.sql': `CREATE TABLE accounts (id bigint PRIMARY KEY);\n\nCREATE ROLE ${ROLE} NOLOGIN;\nGRANT SELECT ON accounts TO ${ROLE};\nALTER DATABASE ${first.name} SET statement_timeout = '30s';\nDO $$\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}_b') THEN CREATE ROLE ${ROLE}_b; END IF;\nEND $$;\n`,
     '002_t.sql': 'CREATE TABLE t (id bigint PRIMARY KEY);\n'
   })
   const r = await runPgshift(parseSettings({ 'database-url': first.url, mode: 'plan', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })
   expect(r.status).toBe('success')
   const roles = r.migrations.find((m) => m.identity === '001_roles')
-  expect(roles?.serverWide).toEqual([`CREATE ROLE ${ROLE} (line 3)`, `ALTER DATABASE ${first.name} SET statement_timeout (line 5)`])
+  expect(roles?.serverWide).toEqual([`CREATE ROLE ${ROLE} (line 3)`, `ALTER DATABASE ${first.name} SET statement_timeout (line 5)`, `CREATE ROLE ${ROLE}_b (in a DO block) (line 8)`])
   expect(r.migrations.find((m) => m.identity === '002_t')?.serverWide).toBeUndefined()
   expect(renderText(r)).toContain(`changes the whole server: CREATE ROLE ${ROLE} (line 3), ALTER DATABASE ${first.name} SET statement_timeout (line 5)`)
   expect(renderMarkdown(r)).toContain(`changes the whole server: CREATE ROLE ${ROLE} (line 3)`)
   expect(r.lint?.filter((f) => f.rule === 'server-wide-change').map((f) => [f.line, f.severity])).toEqual([
     [3, 'warning'],
-    [5, 'warning']
+    [5, 'warning'],
+    [6, 'warning']
   ])
   // plan is read-only: nothing was created, not even on the server.
   expect(await first.query(`SELECT FROM pg_roles WHERE rolname = '${ROLE}'`)).toEqual([])

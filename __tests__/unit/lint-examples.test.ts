@@ -81,11 +81,24 @@ describe('seed-shaped fixtures', () => {
     expect(lintMigrations([rollback], { existingTables: new Set(['public.token_events', 'public.electricity_readings_mv']) })).toEqual([])
   })
 
-  test('002 PMOVES: the template and roles are clean; the "WRONG" uuid_generate_v4() example is flagged (true positive)', async () => {
+  test('002 PMOVES: the roles fix creates three server-wide roles (warned at its DO block); the "WRONG" uuid_generate_v4() example is flagged (true positive)', async () => {
     const ms = await group('002')
     const forward = ms.slice(0, 3)
-    expect(brief(lintMigrations(forward, { existingTables: new Set() }))).toEqual(['002/20250115000200_geometry_bus.sql:4:31 prefer-gen-random-uuid'])
-    expect(brief(lintMigrations(forward, { existingTables: new Set(), unknownTablesExist: true }))).toEqual(['002/20250115000200_geometry_bus.sql:4:31 prefer-gen-random-uuid'])
+    const expected = [
+      '002/20250115000100_roles.sql:1:1 server-wide-change',
+      '002/20250115000100_roles.sql:1:1 server-wide-change',
+      '002/20250115000100_roles.sql:1:1 server-wide-change',
+      '002/20250115000200_geometry_bus.sql:4:31 prefer-gen-random-uuid'
+    ]
+    expect(brief(lintMigrations(forward, { existingTables: new Set() }))).toEqual(expected)
+    expect(brief(lintMigrations(forward, { existingTables: new Set(), unknownTablesExist: true }))).toEqual(expected)
+    const roles = lintMigrations(forward, { existingTables: new Set() }).filter((f) => f.rule === 'server-wide-change')
+    expect(roles.map((f) => f.message.split(' changes ')[0])).toEqual([
+      'CREATE ROLE anon (in a DO block)',
+      'CREATE ROLE authenticated (in a DO block)',
+      'CREATE ROLE service_role (in a DO block)'
+    ])
+    expect(roles.every((f) => f.severity === 'warning')).toBe(true)
   })
 
   test('002 schema rollback as a later migration: DROP TABLE and DROP COLUMN are destructive; DELETE ... WHERE is not', async () => {

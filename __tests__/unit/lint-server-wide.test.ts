@@ -1,7 +1,7 @@
 // Statements that change the server rather than the database (issue 14 item 10):
 // each read from the parse tree's node type, with a label plan prints and the lint
 // quotes, and whether it can lock a role out.
-import { serverWideChange, serverWideMessage } from '../../src/lint/server-wide.js'
+import { serverWideChange, serverWideChanges, serverWideMessage } from '../../src/lint/server-wide.js'
 import { ensureParser, parseStatementTree } from '../../src/source/parser.js'
 
 beforeAll(async () => {
@@ -62,4 +62,26 @@ test('the message says why, and names the lockout only where a role can lose its
     /; if it touches the role pgshift logs in as \(or one that role relies on\), the next run may not log in or may lack the rights it needs$/
   )
   expect(serverWideMessage({ what: 'ALTER DATABASE shop OWNER TO x', lockout: true, database: true })).toMatch(/^ALTER DATABASE shop OWNER TO x changes the database's own entry in the server's shared catalog \(pg_database\)/)
+})
+
+test('a DO block: its static statements, with their lines; not what EXECUTE builds, not another language', () => {
+  const sql = [
+    'DO $$',
+    'BEGIN',
+    "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN",
+    '    CREATE ROLE anon NOLOGIN NOINHERIT;',
+    '  END IF;',
+    "  EXECUTE format('CREATE ROLE %I', 'built_at_run_time');",
+    '  ALTER ROLE authenticator NOINHERIT;',
+    'END',
+    '$$'
+  ].join('\n')
+  expect(serverWideChanges({ ...parseStatementTree(sql, 0), sql })).toEqual([
+    { what: 'CREATE ROLE anon (in a DO block)', lockout: false, database: false, lineOffset: 3 },
+    { what: 'ALTER ROLE authenticator NOINHERIT (in a DO block)', lockout: true, database: false, lineOffset: 6 }
+  ])
+  const other = "DO LANGUAGE plperl $$ CREATE ROLE x $$"
+  expect(serverWideChanges({ ...parseStatementTree(other, 0), sql: other })).toEqual([])
+  const plain = 'DO $$ BEGIN PERFORM 1; END $$'
+  expect(serverWideChanges({ ...parseStatementTree(plain, 0), sql: plain })).toEqual([])
 })

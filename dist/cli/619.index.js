@@ -2373,6 +2373,42 @@ function scanSql(text) {
         return { start, end, text: t.text, tokenName: t.tokenName };
     });
 }
+/**
+ * The static SQL statements of a PL/pgSQL body (a DO block's or a function's),
+ * read by PostgreSQL's own PL/pgSQL parser: what EXECUTE builds at run time is not
+ * among them. Undefined when the body does not parse. The parser must be loaded.
+ */
+function plpgsqlStatements(body) {
+    let tag = 'pgshift_body';
+    while (body.includes(`$${tag}$`))
+        tag += '_';
+    let tree;
+    try {
+        tree = parser().parsePlPgSQLSync(`CREATE FUNCTION pgshift_body() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`);
+    }
+    catch {
+        return undefined;
+    }
+    const out = [];
+    const stack = [tree];
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (v && typeof v === 'object') {
+            const exec = v.PLpgSQL_stmt_execsql;
+            const query = exec?.sqlstmt?.PLpgSQL_expr?.query;
+            if (typeof query === 'string')
+                out.push({ query, line: exec?.lineno ?? 1 });
+            else
+                for (const x of Object.values(v).reverse())
+                    stack.push(x);
+        }
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/source/lazy.ts
 // Properties computed on first read. Discovery hashes every file but parses a script
@@ -4353,6 +4389,15 @@ function tree_optionOn(def) {
 }
 
 ;// CONCATENATED MODULE: ./src/lint/server-wide.ts
+// Statements that change the server rather than the database being migrated
+// (issue 14 item 10): roles and their memberships and settings, ALTER SYSTEM,
+// tablespaces, other databases and the database's own entry. They live in the
+// cluster's shared catalogs (pg_authid, pg_auth_members, pg_db_role_setting,
+// pg_tablespace, pg_database) or in postgresql.auto.conf, so they outlive a
+// dropped or restored database and reach every other database on the server.
+// Read from the parse tree's node types; shared by the lint rule
+// `server-wide-change` and plan's per-migration note.
+
 
 /** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
 const SERVER_WIDE_KINDS = new Set([
@@ -4370,7 +4415,9 @@ const SERVER_WIDE_KINDS = new Set([
     'CreatedbStmt',
     'CreateTableSpaceStmt',
     'DropTableSpaceStmt',
-    'AlterTableSpaceOptionsStmt'
+    'AlterTableSpaceOptionsStmt',
+    // The usual idempotent form: DO $$ BEGIN IF NOT EXISTS (...) THEN CREATE ROLE ... END IF; END $$.
+    'DoStmt'
 ]);
 const ROLE_OPTIONS = {
     superuser: ['SUPERUSER', 'NOSUPERUSER'],
@@ -4473,6 +4520,40 @@ function serverWideChange(s) {
     }
     return undefined;
 }
+/**
+ * Every server-wide change of a statement: itself, or the static statements of a
+ * PL/pgSQL DO block (what EXECUTE builds at run time is not seen).
+ */
+function serverWideChanges(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return [];
+    switch (s.kind) {
+        case 'DoStmt':
+            return doBlockChanges(s);
+        default: {
+            const c = serverWideChange(s);
+            return c ? [c] : [];
+        }
+    }
+}
+function doBlockChanges(s) {
+    const language = str(defElem(s.node.args, 'language')?.arg);
+    const body = str(defElem(s.node.args, 'as')?.arg);
+    if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql'))
+        return [];
+    const at = s.sql.indexOf(body);
+    const bodyLine = at < 0 ? 0 : s.sql.slice(0, at).split('\n').length - 1;
+    return (plpgsqlStatements(body) ?? []).flatMap((inner) => {
+        let c;
+        try {
+            c = serverWideChange(parseStatementTree(inner.query, 0));
+        }
+        catch {
+            return [];
+        }
+        return c ? [{ ...c, what: `${c.what} (in a DO block)`, lineOffset: at < 0 ? 0 : bodyLine + inner.line - 1 }] : [];
+    });
+}
 /** A rule message: the change, and why it matters beyond this database. */
 function serverWideMessage(c) {
     const where = c.database
@@ -4521,10 +4602,7 @@ function baseResult(m, row) {
 }
 /** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
 function serverWideLines(m) {
-    const found = m.up.statements.flatMap((s) => {
-        const c = s.strippedWrapper ? undefined : serverWideChange(s);
-        return c ? [`${c.what} (line ${s.position.line})`] : [];
-    });
+    const found = m.up.statements.flatMap((s) => (s.strippedWrapper ? [] : serverWideChanges(s).map((c) => `${c.what} (line ${s.position.line + (c.lineOffset ?? 0)})`)));
     return found.length ? found : undefined;
 }
 function plan(migrations, history, opts) {
@@ -6776,9 +6854,8 @@ class Linter {
         const n = s.node;
         if (uuid)
             this.uuidCalls(n);
-        const server = serverWideChange(s);
-        if (server)
-            this.add('server-wide-change', serverWideMessage(server));
+        for (const c of serverWideChanges(s))
+            this.add('server-wide-change', serverWideMessage(c));
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);

@@ -5,7 +5,7 @@ import { isSettled } from '../source/lazy.js'
 import type { Migration } from '../source/types.js'
 import { createHash } from 'node:crypto'
 import type { MigrationResult, PlanSummary } from './report.js'
-import { serverWideChange } from '../lint/server-wide.js'
+import { serverWideChanges } from '../lint/server-wide.js'
 
 export interface PlanOptions {
   allowOutOfOrder: boolean
@@ -64,10 +64,7 @@ export function baseResult(m: Migration, row?: HistoryRow): MigrationResult {
 
 /** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
 function serverWideLines(m: Migration): string[] | undefined {
-  const found = m.up.statements.flatMap((s) => {
-    const c = s.strippedWrapper ? undefined : serverWideChange(s)
-    return c ? [`${c.what} (line ${s.position.line})`] : []
-  })
+  const found = m.up.statements.flatMap((s) => (s.strippedWrapper ? [] : serverWideChanges(s).map((c) => `${c.what} (line ${s.position.line + (c.lineOffset ?? 0)})`)))
   return found.length ? found : undefined
 }
 

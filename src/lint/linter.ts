@@ -15,7 +15,7 @@ import type { Migration, ParsedScript, Statement } from '../source/types.js'
 import { NON_VOLATILE_BUILTINS } from './builtin-functions.js'
 import { changeWithoutRewrite, type ColumnType, parsedType, typeText } from './column-types.js'
 import { RULE_BY_ID, RULES } from './rules.js'
-import { SERVER_WIDE_KINDS, serverWideChange, serverWideMessage } from './server-wide.js'
+import { SERVER_WIDE_KINDS, serverWideChanges, serverWideMessage } from './server-wide.js'
 import { findIgnores, type Ignore } from './suppress.js'
 import { Transaction, type Lock, lockName, ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE } from './transaction.js'
 import {
@@ -224,8 +224,7 @@ class Linter {
     if (!uuid && (!TREE_KINDS.has(s.kind) || (s.kind === 'InsertStmt' && !SELECT.test(s.sql)))) return
     const n = s.node
     if (uuid) this.uuidCalls(n)
-    const server = serverWideChange(s)
-    if (server) this.add('server-wide-change', serverWideMessage(server))
+    for (const c of serverWideChanges(s)) this.add('server-wide-change', serverWideMessage(c))
     switch (s.kind) {
       case 'IndexStmt':
         return this.createIndex(n)

@@ -6,6 +6,7 @@
 // dropped or restored database and reach every other database on the server.
 // Read from the parse tree's node types; shared by the lint rule
 // `server-wide-change` and plan's per-migration note.
+import { parseStatementTree, plpgsqlStatements } from '../source/parser.js'
 import type { Statement } from '../source/types.js'
 import { defElem, list, type Node, optionOn, str, unwrap } from './tree.js'
 
@@ -25,7 +26,9 @@ export const SERVER_WIDE_KINDS: ReadonlySet<string> = new Set([
   'CreatedbStmt',
   'CreateTableSpaceStmt',
   'DropTableSpaceStmt',
-  'AlterTableSpaceOptionsStmt'
+  'AlterTableSpaceOptionsStmt',
+  // The usual idempotent form: DO $$ BEGIN IF NOT EXISTS (...) THEN CREATE ROLE ... END IF; END $$.
+  'DoStmt'
 ])
 
 export interface ServerWideChange {
@@ -35,6 +38,8 @@ export interface ServerWideChange {
   database: boolean
   /** It can take a role's login or rights away: pgshift's own login role may be the one. */
   lockout: boolean
+  /** Inside a DO block: lines from the DO statement's first line to this statement's. */
+  lineOffset?: number
 }
 
 const ROLE_OPTIONS: Record<string, [string, string]> = {
@@ -132,6 +137,39 @@ export function serverWideChange(s: Pick<Statement, 'kind' | 'node'>): ServerWid
       return at(`ALTER TABLESPACE ${String(n.tablespacename)}`)
   }
   return undefined
+}
+
+/**
+ * Every server-wide change of a statement: itself, or the static statements of a
+ * PL/pgSQL DO block (what EXECUTE builds at run time is not seen).
+ */
+export function serverWideChanges(s: Pick<Statement, 'kind' | 'node' | 'sql'>): ServerWideChange[] {
+  if (!SERVER_WIDE_KINDS.has(s.kind)) return []
+  switch (s.kind) {
+    case 'DoStmt':
+      return doBlockChanges(s)
+    default: {
+      const c = serverWideChange(s)
+      return c ? [c] : []
+    }
+  }
+}
+
+function doBlockChanges(s: Pick<Statement, 'node' | 'sql'>): ServerWideChange[] {
+  const language = str(defElem(s.node.args, 'language')?.arg)
+  const body = str(defElem(s.node.args, 'as')?.arg)
+  if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return []
+  const at = s.sql.indexOf(body)
+  const bodyLine = at < 0 ? 0 : s.sql.slice(0, at).split('\n').length - 1
+  return (plpgsqlStatements(body) ?? []).flatMap((inner) => {
+    let c: ServerWideChange | undefined
+    try {
+      c = serverWideChange(parseStatementTree(inner.query, 0))
+    } catch {
+      return []
+    }
+    return c ? [{ ...c, what: `${c.what} (in a DO block)`, lineOffset: at < 0 ? 0 : bodyLine + inner.line - 1 }] : []
+  })
 }
 
 /** A rule message: the change, and why it matters beyond this database. */

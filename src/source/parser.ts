@@ -306,3 +306,39 @@ export function scanSql(text: string): ScanToken[] {
     return { start, end, text: t.text, tokenName: t.tokenName }
   })
 }
+
+/** An SQL statement inside a PL/pgSQL body: its text and its line, 1-based from the body's first line. */
+export interface PlpgsqlStatement {
+  query: string
+  line: number
+}
+
+/**
+ * The static SQL statements of a PL/pgSQL body (a DO block's or a function's),
+ * read by PostgreSQL's own PL/pgSQL parser: what EXECUTE builds at run time is not
+ * among them. Undefined when the body does not parse. The parser must be loaded.
+ */
+export function plpgsqlStatements(body: string): PlpgsqlStatement[] | undefined {
+  let tag = 'pgshift_body'
+  while (body.includes(`$${tag}$`)) tag += '_'
+  let tree: unknown
+  try {
+    tree = parser().parsePlPgSQLSync(`CREATE FUNCTION pgshift_body() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`)
+  } catch {
+    return undefined
+  }
+  const out: PlpgsqlStatement[] = []
+  const stack: unknown[] = [tree]
+  while (stack.length) {
+    const v = stack.pop()
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i])
+    } else if (v && typeof v === 'object') {
+      const exec = (v as { PLpgSQL_stmt_execsql?: { lineno?: number; sqlstmt?: { PLpgSQL_expr?: { query?: string } } } }).PLpgSQL_stmt_execsql
+      const query = exec?.sqlstmt?.PLpgSQL_expr?.query
+      if (typeof query === 'string') out.push({ query, line: exec?.lineno ?? 1 })
+      else for (const x of Object.values(v).reverse()) stack.push(x)
+    }
+  }
+  return out
+}
