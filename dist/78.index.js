@@ -9731,9 +9731,12 @@ function shimLine(plan, verb) {
 const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
 async function prepareSupabase(client, settings, found, history, serverVersion) {
     const step = {};
-    const p = (0,plan/* plan */.et)(found.migrations, history, settings);
+    // The plan of every migration is read only where there is a pending set (a rollback or a
+    // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
+    const withPending = MODES_WITH_PENDING.includes(settings.mode);
+    const p = withPending || settings.supabaseShim ? (0,plan/* plan */.et)(found.migrations, history, settings) : undefined;
     // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
-    const pending = MODES_WITH_PENDING.includes(settings.mode) ? p.toRun.map((r) => r.migration.up) : [];
+    const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
     const uses = createdExtensions(pending);
     // Without the shim and without an extension statement to run there is nothing to do.
     if (!settings.supabaseShim && uses.length === 0)
@@ -9781,7 +9784,7 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
     switch (settings.mode) {
         case 'apply':
             // A refused plan (drift, missing files) changes nothing, the shim included.
-            if (p.summary.refusals.length) {
+            if (p?.summary.refusals.length) {
                 step.line = 'not run: the run is refused';
                 break;
             }
