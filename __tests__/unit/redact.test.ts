@@ -224,4 +224,7 @@ test('SQL password literals in statement excerpts are masked', () => {
   expect(redact("CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'u', password 'hunter22');")).toBe("CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'u', password '***');")
   expect(redact('ALTER ROLE r PASSWORD $p$x$p$')).toBe("ALTER ROLE r PASSWORD '***'")
   expect(redact('the password is required')).toBe('the password is required')
+  // An excerpt cut inside the literal (a long line's window, a syntax error's lines): masked to the end.
+  expect(redact("> 4 | CREATE ROLE app LOGIN PASSWORD 'hunter22-and-more…")).toBe("> 4 | CREATE ROLE app LOGIN PASSWORD '***'")
+  expect(redact("  3 | ALTER ROLE r PASSWORD $p$hunter22\n  4 |   more")).toBe("  3 | ALTER ROLE r PASSWORD '***'")
 })

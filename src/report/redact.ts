@@ -160,8 +160,10 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"<>]*:)([^\s'"<>`]*)
 // `password=value` (key/value DSN, query string, env assignment), value quoted or not.
 const KV_PASSWORD = /(password=)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;,'")\]}]+)/gi
 // SQL password literals in statement excerpts: CREATE/ALTER ROLE ... PASSWORD '...',
-// CREATE USER MAPPING ... OPTIONS (password '...'), with '' escapes inside.
-const SQL_PASSWORD = /(\bpassword\s+)(?:E?'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\2\$)/gi
+// CREATE USER MAPPING ... OPTIONS (password '...'), with '' escapes inside. A literal
+// with no closing quote (an excerpt cut inside it, a syntax error's window) is masked to
+// the end of the text: the safe side.
+const SQL_PASSWORD = /(\bpassword\s+)(?:E?'(?:[^']|'')*(?:'|$)|\$([A-Za-z_]*)\$[\s\S]*?(?:\$\2\$|$))/gi
 // `"password": "value"` in JSON-looking text.
 const JSON_PASSWORD = /("[A-Za-z_]*(?:password|passwd|secret|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi
 
