@@ -6463,6 +6463,13 @@ const privileges = `to_jsonb(array_agg(DISTINCT x.privilege_type || CASE WHEN x.
     ORDER BY x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END))`;
 /** Not a member of an extension (pg_depend deptype 'e'). */
 const notExt = (catalog, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/**
+ * Relation `c` (in pgshift's schema) is one of pgshift's tables, or a sequence one of them
+ * owns (an identity column's, deptype 'i'; a serial's, 'a'): the rollback log's id.
+ */
+const ownRelation = (c, own) => `(${c}.relname = ANY (${own.tables}) OR EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class o ON o.oid = d.refobjid
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = ${c}.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+        AND o.relnamespace = ${c}.relnamespace AND o.relname = ANY (${own.tables})))`;
 function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]', own) {
     const pg13 = serverVersion >= 130000;
     const pg14 = serverVersion >= 140000;
@@ -6476,7 +6483,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]', own) {
         ? `
     -- pgshift's schema is left out while it holds nothing but pgshift's tables (and their row and array types).
     AND NOT (n.nspname = ${own.schema}
-      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND c2.relname <> ALL (${own.tables}))
+      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND NOT ${ownRelation('c2', own)})
       AND NOT EXISTS (SELECT 1 FROM pg_proc p2 WHERE p2.pronamespace = n.oid)
       AND NOT EXISTS (SELECT 1 FROM pg_type t2 WHERE t2.typnamespace = n.oid AND t2.typrelid = 0 AND t2.typelem = 0))`
         : ''}
@@ -6488,7 +6495,7 @@ function snapshotSql(serverVersion, excluded = 'ARRAY[]::text[]', own) {
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
     AND ${notExt('pg_class', 'c.oid')}${own ? `
-    AND NOT (ns.nspname = ${own.schema} AND c.relname = ANY (${own.tables}))` : ''}
+    AND NOT (ns.nspname = ${own.schema} AND ${ownRelation('c', own)})` : ''}
 )`;
     const fn = `fn AS (
   SELECT p.*, ns.nspname,

@@ -244,6 +244,18 @@ describe('expected-database-url', () => {
     expect(await historyCount(expected)).toBe(5)
   })
 
+  test('after a rollback (its record in pgshift.schema_history_rollbacks) and a re-apply, still no differences', async () => {
+    const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n', '002_b.sql': 'CREATE TABLE b (id int);\n', '002_b.down.sql': 'DROP TABLE b;\n' })
+    await applied(ws)
+    expect((await run(ws, { mode: 'rollback', steps: '1' })).status).toBe('success')
+    expect(await db.query(`SELECT count(*)::int AS n FROM pgshift.schema_history_rollbacks`)).toEqual([{ n: 1 }])
+    await applied(ws)
+    const expected = await another()
+    const report = await verify(ws, { 'expected-database-url': expected.url })
+    expect(report.schemaDiff).toEqual([{ title: 'live database vs the schema the files build', differences: [] }])
+    expect(report.status).toBe('success')
+  })
+
   test('a hand-dropped index and a hand-added column are reported as differences', async () => {
     const ws = makeWorkspace(readTree(FIXTURES))
     await applied(ws)

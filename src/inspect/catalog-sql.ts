@@ -31,6 +31,15 @@ export interface OwnTablesSql {
   tables: string
 }
 
+/**
+ * Relation `c` (in pgshift's schema) is one of pgshift's tables, or a sequence one of them
+ * owns (an identity column's, deptype 'i'; a serial's, 'a'): the rollback log's id.
+ */
+const ownRelation = (c: string, own: OwnTablesSql): string =>
+  `(${c}.relname = ANY (${own.tables}) OR EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class o ON o.oid = d.refobjid
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = ${c}.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+        AND o.relnamespace = ${c}.relnamespace AND o.relname = ANY (${own.tables})))`
+
 export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]', own?: OwnTablesSql): string {
   const pg13 = serverVersion >= 130000
   const pg14 = serverVersion >= 140000
@@ -46,7 +55,7 @@ export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]',
         ? `
     -- pgshift's schema is left out while it holds nothing but pgshift's tables (and their row and array types).
     AND NOT (n.nspname = ${own.schema}
-      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND c2.relname <> ALL (${own.tables}))
+      AND NOT EXISTS (SELECT 1 FROM pg_class c2 WHERE c2.relnamespace = n.oid AND c2.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c') AND NOT ${ownRelation('c2', own)})
       AND NOT EXISTS (SELECT 1 FROM pg_proc p2 WHERE p2.pronamespace = n.oid)
       AND NOT EXISTS (SELECT 1 FROM pg_type t2 WHERE t2.typnamespace = n.oid AND t2.typrelid = 0 AND t2.typelem = 0))`
         : ''
@@ -60,7 +69,7 @@ export function snapshotSql(serverVersion: number, excluded = 'ARRAY[]::text[]',
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
     AND ${notExt('pg_class', 'c.oid')}${own ? `
-    AND NOT (ns.nspname = ${own.schema} AND c.relname = ANY (${own.tables}))` : ''}
+    AND NOT (ns.nspname = ${own.schema} AND ${ownRelation('c', own)})` : ''}
 )`
 
   const fn = `fn AS (
