@@ -4790,7 +4790,7 @@ function guardNext(code, file) {
         return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
     }
     if (code === BACKEND_MOVED_SQLSTATE) {
-        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432) or connect directly, then rerun.`;
+        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432), connect to Postgres directly, or go through a PgBouncer pool with pool_mode = session, then rerun.`;
     }
     return undefined;
 }
