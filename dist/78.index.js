@@ -2492,13 +2492,38 @@ async function ensureHistoryTable(client, schema, opts = {}) {
         await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
     return state;
 }
-/** Reads history; a missing table means "nothing applied yet". */
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
 async function readHistory(client, schema) {
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]);
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
     if (!exists.rows[0]?.t)
         return [];
-    const res = await client.query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`);
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
     return res.rows.map((r) => ({
         identity: r.identity,
         version: r.version,
@@ -4576,6 +4601,9 @@ async function historyStep(fn, schema) {
         const err = e;
         if (err.code === '42501' && err.historyState)
             throw Object.assign(err, privilegeAdvice(err, schema, err.historyState));
+        const access = err.code === '42501' ? err.historyAccess : undefined;
+        if (access && (!access.usage || access.missing?.includes('SELECT')))
+            throw Object.assign(err, accessAdvice(err, schema, access));
         const table = historyTableName(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
@@ -4600,6 +4628,29 @@ function privilegeAdvice(err, schema, state) {
     return {
         message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
+    };
+}
+/**
+ * A history that exists but that the login role may not read: the schema without
+ * USAGE, or the table without SELECT. Names the schema, the role and the GRANTs
+ * that let it read and write history (apply, rollback and the dry-run's preview write it).
+ */
+function accessAdvice(err, schema, access) {
+    const s = (0,esm/* escapeIdentifier */.F)(schema);
+    const table = historyTableName(schema);
+    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const grants = [];
+    // No table yet: apply creates it, which needs CREATE on the schema too.
+    if (!access.usage)
+        grants.push(`\`GRANT USAGE${access.missing ? '' : ', CREATE'} ON SCHEMA ${s} TO ${role};\``);
+    if (access.missing?.length)
+        grants.push(`\`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};\``);
+    const why = !access.usage
+        ? `the login role ${role} may not use the history schema ${s} (no USAGE privilege)`
+        : `the login role ${role} may not read the history table ${table} (no SELECT privilege)`;
+    return {
+        message: `${err.message}: ${why}, so pgshift cannot read which migrations were applied`,
+        next: `Nothing was changed. As the owner of schema ${s} or a superuser, grant the login role what reading and writing history needs: ${grants.join(' and ')}; or set history-schema to a schema the role owns.`
     };
 }
 async function ensureHistory(ctx) {
