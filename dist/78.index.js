@@ -2368,6 +2368,47 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ conventionLine),
+/* harmony export */   X: () => (/* binding */ conventionNoteWords)
+/* harmony export */ });
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+function conventionLine(convention, note) {
+    return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention;
+}
+
+
+/***/ }),
+
 /***/ 1844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -10201,11 +10242,14 @@ async function loadBase(settings, found, pr, log) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine's entry point, shared by the action and the CLI: settings in, one
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+
 
 
 
@@ -10335,7 +10379,8 @@ async function runPgshift(input, ctx) {
         if (settings.preludeDirs.length)
             found.preludes = preludes.preludes;
         found.warnings.push(...preludes.warnings);
-        log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => (0,plan/* baseResult */.RK)(m));
         report.pending = found.migrations.map((m) => m.identity);
@@ -12416,7 +12461,7 @@ function walk(value, seen) {
 /* harmony export */   Dt: () => (/* binding */ migrationLocks),
 /* harmony export */   Gk: () => (/* binding */ checksSummary),
 /* harmony export */   IS: () => (/* binding */ lockModeWords),
-/* harmony export */   Xi: () => (/* binding */ conventionNoteWords),
+/* harmony export */   Xi: () => (/* reexport safe */ _engine_report_js__WEBPACK_IMPORTED_MODULE_1__.X),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
@@ -12432,7 +12477,8 @@ function walk(value, seen) {
 /* harmony export */ });
 /* unused harmony exports STATUS_ORDER, modeTitle, resultWords, lockSentence, compactLocks, twinNote, runStatusWords, renderText */
 /* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4031);
+/* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(594);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
 // The CLI rendering of a RunReport: compiler-style, one line per migration,
 // errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
 // report, so the CLI and the action say the same things.
@@ -12440,6 +12486,9 @@ function walk(value, seen) {
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
+
+// Kept where the renderers import it from; the engine's discovery log line says it too.
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12645,28 +12694,6 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
     return tail ? `${text}\n${tail}` : text;
 }
 /**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-function conventionNoteWords(convention, note) {
-    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-        if (!note.startsWith(head))
-            continue;
-        // The parenthesis that closes the one after the name (file name patterns hold none).
-        let depth = 1;
-        let i = head.length;
-        for (; i < note.length && depth > 0; i++)
-            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
-        if (depth !== 0)
-            return note;
-        const inner = note.slice(head.length, i - 1);
-        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
-    }
-    return note;
-}
-/**
  * True when the report's last line (Next) already says an error's next step, as it
  * does for a run-level error, a failed hook or backup, and the failed migration of
  * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
@@ -12818,7 +12845,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
+    const convention = conventionLine(report.convention, report.conventionNote);
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,

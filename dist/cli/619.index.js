@@ -1133,6 +1133,47 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ conventionLine)
+/* harmony export */ });
+/* unused harmony export conventionNoteWords */
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+function conventionLine(convention, note) {
+    return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention;
+}
+
+
+/***/ }),
+
 /***/ 411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -11909,11 +11950,14 @@ async function loadBase(settings, found, pr, log) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine's entry point, shared by the action and the CLI: settings in, one
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+
 
 
 
@@ -12043,7 +12087,8 @@ async function runPgshift(input, ctx) {
         if (settings.preludeDirs.length)
             found.preludes = preludes.preludes;
         found.warnings.push(...preludes.warnings);
-        log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => baseResult(m));
         report.pending = found.migrations.map((m) => m.identity);
@@ -12753,6 +12798,8 @@ function rollbackLine(r) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(4031);
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -12763,6 +12810,9 @@ var report_escape = __webpack_require__(4031);
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
+
+// Kept where the renderers import it from; the engine's discovery log line says it too.
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12968,28 +13018,6 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
     return tail ? `${text}\n${tail}` : text;
 }
 /**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-function conventionNoteWords(convention, note) {
-    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-        if (!note.startsWith(head))
-            continue;
-        // The parenthesis that closes the one after the name (file name patterns hold none).
-        let depth = 1;
-        let i = head.length;
-        for (; i < note.length && depth > 0; i++)
-            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
-        if (depth !== 0)
-            return note;
-        const inner = note.slice(head.length, i - 1);
-        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
-    }
-    return note;
-}
-/**
  * True when the report's last line (Next) already says an error's next step, as it
  * does for a run-level error, a failed hook or backup, and the failed migration of
  * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
@@ -13141,7 +13169,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
+    const convention = (0,engine_report/* conventionLine */.G)(report.convention, report.conventionNote);
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
