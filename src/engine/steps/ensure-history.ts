@@ -3,7 +3,7 @@
 // changes nothing); a preview or a rollback leaves no trace of pgshift. Where the
 // Supabase CLI's history is kept, its rows and ours are then reconciled.
 import { escapeIdentifier } from 'pg'
-import { ensureHistoryTable, historyTableName, type HistoryState } from '../../db/history.js'
+import { ensureHistoryTable, historyTableName, type HistoryAccess, type HistoryState } from '../../db/history.js'
 import { supabaseColumns } from '../../db/supabase-history.js'
 import { transactionPoolerError } from '../../db/url.js'
 import { BACKEND_MOVED_SQLSTATE, LOCK_LOST_SQLSTATE, runGuardSql } from '../executor.js'
@@ -15,8 +15,10 @@ export async function historyStep<T>(fn: () => Promise<T>, schema: string): Prom
   try {
     return await fn()
   } catch (e) {
-    const err = e as Error & { code?: string; next?: string; historyState?: HistoryState }
+    const err = e as Error & { code?: string; next?: string; historyState?: HistoryState; historyAccess?: HistoryAccess }
     if (err.code === '42501' && err.historyState) throw Object.assign(err, privilegeAdvice(err, schema, err.historyState))
+    const access = err.code === '42501' ? err.historyAccess : undefined
+    if (access && (!access.usage || access.missing?.includes('SELECT'))) throw Object.assign(err, accessAdvice(err, schema, access))
     const table = historyTableName(schema)
     throw Object.assign(err, {
       next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
@@ -42,6 +44,28 @@ function privilegeAdvice(err: Error, schema: string, state: HistoryState): { mes
   return {
     message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
     next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
+  }
+}
+
+/**
+ * A history that exists but that the login role may not read: the schema without
+ * USAGE, or the table without SELECT. Names the schema, the role and the GRANTs
+ * that let it read and write history (apply, rollback and the dry-run's preview write it).
+ */
+function accessAdvice(err: Error, schema: string, access: HistoryAccess): { message: string; next: string } {
+  const s = escapeIdentifier(schema)
+  const table = historyTableName(schema)
+  const role = access.user ? escapeIdentifier(access.user) : '<login role>'
+  const grants: string[] = []
+  // No table yet: apply creates it, which needs CREATE on the schema too.
+  if (!access.usage) grants.push(`\`GRANT USAGE${access.missing ? '' : ', CREATE'} ON SCHEMA ${s} TO ${role};\``)
+  if (access.missing?.length) grants.push(`\`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};\``)
+  const why = !access.usage
+    ? `the login role ${role} may not use the history schema ${s} (no USAGE privilege)`
+    : `the login role ${role} may not read the history table ${table} (no SELECT privilege)`
+  return {
+    message: `${err.message}: ${why}, so pgshift cannot read which migrations were applied`,
+    next: `Nothing was changed. As the owner of schema ${s} or a superuser, grant the login role what reading and writing history needs: ${grants.join(' and ')}; or set history-schema to a schema the role owns.`
   }
 }
 
