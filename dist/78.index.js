@@ -2524,15 +2524,26 @@ function createHistorySql(schema, state = { schema: false, table: false }) {
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
 async function ensureHistoryTable(client, schema, opts = {}) {
     const state = await historyState(client, schema);
     const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
     // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`;
-    if (ddl)
-        await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
     return state;
 }
 async function historyAccess(client, schema) {
@@ -2749,6 +2760,20 @@ async function transactionPoolerEvidence(client, lockClient) {
     if (l1 !== l0)
         return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
     return undefined;
+}
+/**
+ * After the lock: the lock's transaction runs on the backend the lock connection
+ * had at connect. The lock statement returns its backend's pid, so this costs no
+ * round trip, and it catches the case the probe above can miss: a transaction
+ * pooler hands out the most recently released backend first, so a probe whose
+ * connections each get "their" backend back by that rule sees no move, while the
+ * lock statement that follows usually lands on the migration connection's.
+ */
+function lockConnectionMoved(lockClient, holderPid) {
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (l0 === undefined || l0 === holderPid)
+        return undefined;
+    return `the lock connection moved from server backend ${l0} to ${holderPid} between transactions`;
 }
 /** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
 async function refuseTransactionPooler(target, client, lockClient) {
@@ -4635,6 +4660,8 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
 
 
 
+
+
 /** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
 async function historyStep(fn, schema) {
     try {
@@ -4700,7 +4727,25 @@ async function ensureHistory(ctx) {
     // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
     if (ctx.historyTableExists)
         return;
-    await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
+    const schema = ctx.settings.historySchema;
+    // The first commit of a run is guarded like every migration's: a transaction pooler
+    // the connect-time probe missed leaves no history table behind (db/pooler.ts).
+    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+        throw guardStop(ctx, e) ?? e;
+    });
+}
+/** The run guard's stop before the history table's COMMIT, as the error the user reads. */
+function guardStop(ctx, e) {
+    const code = e.code;
+    if (code === BACKEND_MOVED_SQLSTATE)
+        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === LOCK_LOST_SQLSTATE) {
+        return Object.assign(new Error(e.message), {
+            code,
+            next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
+        });
+    }
+    return undefined;
 }
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
 async function adoptSupabaseHistory(ctx) {
@@ -10473,6 +10518,10 @@ async function runPgshift(input, ctx) {
             await refuseTransactionPooler(target, client, lockClient);
             runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
         }
         // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
         const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));

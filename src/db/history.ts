@@ -100,14 +100,25 @@ export function createHistorySql(schema: string, state: HistoryState = { schema:
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
-export async function ensureHistoryTable(client: pg.Client, schema: string, opts: { inTransaction?: boolean } = {}): Promise<HistoryState> {
+export async function ensureHistoryTable(client: pg.Client, schema: string, opts: { inTransaction?: boolean; guardSql?: string } = {}): Promise<HistoryState> {
   const state = await historyState(client, schema)
   const ddl = createHistorySql(schema, state)
+  if (!ddl) return state
+  const fail = (e: unknown) => Promise.reject(Object.assign(e as Error, { historyState: state }))
+  if (opts.inTransaction) {
+    await client.query(ddl).catch(fail)
+    return state
+  }
   // lock_timeout keeps us from queueing behind a long transaction on our own table.
-  const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`
-  if (ddl) await client.query(sql).catch((e) => Promise.reject(Object.assign(e as Error, { historyState: state })))
+  await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+    await client.query('ROLLBACK').catch(() => {})
+    return fail(e)
+  })
   return state
 }
 

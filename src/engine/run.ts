@@ -8,8 +8,8 @@ import { escapeIdentifier } from 'pg'
 import { backendPid, cancelBackend, connect, readOnlyReason, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds, type RunLock } from '../db/lock.js'
-import { refuseTransactionPooler } from '../db/pooler.js'
-import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
+import { lockConnectionMoved, refuseTransactionPooler } from '../db/pooler.js'
+import { parseDatabaseUrl, supabaseNetworkWarnings, transactionPoolerError, type ConnectionTarget } from '../db/url.js'
 import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { discoverPreludes, splitPreludeRows } from '../source/preludes.js'
@@ -276,6 +276,9 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
         () => cancelled
       )
       holdingLock = true
+      // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+      const moved = lockConnectionMoved(lockClient, runLock.holderPid)
+      if (moved) throw transactionPoolerError(target, `${moved}, which only a transaction-mode pooler does`)
     }
     // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
     const rows = splitPreludeRows(await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema))

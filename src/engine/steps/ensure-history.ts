@@ -5,6 +5,8 @@
 import { escapeIdentifier } from 'pg'
 import { ensureHistoryTable, historyTableName, type HistoryAccess, type HistoryState } from '../../db/history.js'
 import { supabaseColumns } from '../../db/supabase-history.js'
+import { transactionPoolerError } from '../../db/url.js'
+import { BACKEND_MOVED_SQLSTATE, LOCK_LOST_SQLSTATE, runGuardSql } from '../executor.js'
 import type { ModeContext } from '../modes/context.js'
 import { reconcileSupabaseHistory } from '../supabase-history.js'
 
@@ -70,7 +72,25 @@ function accessAdvice(err: Error, schema: string, access: HistoryAccess): { mess
 export async function ensureHistory(ctx: ModeContext): Promise<void> {
   // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
   if (ctx.historyTableExists) return
-  await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema)
+  const schema = ctx.settings.historySchema
+  // The first commit of a run is guarded like every migration's: a transaction pooler
+  // the connect-time probe missed leaves no history table behind (db/pooler.ts).
+  await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+    throw guardStop(ctx, e) ?? e
+  })
+}
+
+/** The run guard's stop before the history table's COMMIT, as the error the user reads. */
+function guardStop(ctx: ModeContext, e: unknown): Error | undefined {
+  const code = (e as { code?: string }).code
+  if (code === BACKEND_MOVED_SQLSTATE) return transactionPoolerError(ctx.target, `${(e as Error).message}, seen before the history table was created`)
+  if (code === LOCK_LOST_SQLSTATE) {
+    return Object.assign(new Error((e as Error).message), {
+      code,
+      next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
+    })
+  }
+  return undefined
 }
 
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
