@@ -2368,6 +2368,47 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ conventionLine),
+/* harmony export */   X: () => (/* binding */ conventionNoteWords)
+/* harmony export */ });
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+function conventionLine(convention, note) {
+    return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention;
+}
+
+
+/***/ }),
+
 /***/ 1844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2481,24 +2522,60 @@ function createHistorySql(schema, state = { schema: false, table: false }) {
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
 async function ensureHistoryTable(client, schema, opts = {}) {
     const state = await historyState(client, schema);
     const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
     // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`;
-    if (ddl)
-        await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
     return state;
 }
-/** Reads history; a missing table means "nothing applied yet". */
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
 async function readHistory(client, schema) {
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]);
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
     if (!exists.rows[0]?.t)
         return [];
-    const res = await client.query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`);
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
     return res.rows.map((r) => ({
         identity: r.identity,
         version: r.version,
@@ -2681,6 +2758,20 @@ async function transactionPoolerEvidence(client, lockClient) {
     if (l1 !== l0)
         return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
     return undefined;
+}
+/**
+ * After the lock: the lock's transaction runs on the backend the lock connection
+ * had at connect. The lock statement returns its backend's pid, so this costs no
+ * round trip, and it catches the case the probe above can miss: a transaction
+ * pooler hands out the most recently released backend first, so a probe whose
+ * connections each get "their" backend back by that rule sees no move, while the
+ * lock statement that follows usually lands on the migration connection's.
+ */
+function lockConnectionMoved(lockClient, holderPid) {
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (l0 === undefined || l0 === holderPid)
+        return undefined;
+    return `the lock connection moved from server backend ${l0} to ${holderPid} between transactions`;
 }
 /** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
 async function refuseTransactionPooler(target, client, lockClient) {
@@ -4567,6 +4658,8 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
 
 
 
+
+
 /** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
 async function historyStep(fn, schema) {
     try {
@@ -4576,6 +4669,9 @@ async function historyStep(fn, schema) {
         const err = e;
         if (err.code === '42501' && err.historyState)
             throw Object.assign(err, privilegeAdvice(err, schema, err.historyState));
+        const access = err.code === '42501' ? err.historyAccess : undefined;
+        if (access && (!access.usage || access.missing?.includes('SELECT')))
+            throw Object.assign(err, accessAdvice(err, schema, access));
         const table = historyTableName(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
@@ -4602,11 +4698,52 @@ function privilegeAdvice(err, schema, state) {
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
     };
 }
+/**
+ * A history that exists but that the login role may not read: the schema without
+ * USAGE, or the table without SELECT. Names the schema, the role and the GRANTs
+ * that let it read and write history (apply, rollback and the dry-run's preview write it).
+ */
+function accessAdvice(err, schema, access) {
+    const s = (0,esm/* escapeIdentifier */.F)(schema);
+    const table = historyTableName(schema);
+    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const grants = [];
+    // No table yet: apply creates it, which needs CREATE on the schema too.
+    if (!access.usage)
+        grants.push(`\`GRANT USAGE${access.missing ? '' : ', CREATE'} ON SCHEMA ${s} TO ${role};\``);
+    if (access.missing?.length)
+        grants.push(`\`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};\``);
+    const why = !access.usage
+        ? `the login role ${role} may not use the history schema ${s} (no USAGE privilege)`
+        : `the login role ${role} may not read the history table ${table} (no SELECT privilege)`;
+    return {
+        message: `${err.message}: ${why}, so pgshift cannot read which migrations were applied`,
+        next: `Nothing was changed. As the owner of schema ${s} or a superuser, grant the login role what reading and writing history needs: ${grants.join(' and ')}; or set history-schema to a schema the role owns.`
+    };
+}
 async function ensureHistory(ctx) {
     // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
     if (ctx.historyTableExists)
         return;
-    await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
+    const schema = ctx.settings.historySchema;
+    // The first commit of a run is guarded like every migration's: a transaction pooler
+    // the connect-time probe missed leaves no history table behind (db/pooler.ts).
+    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+        throw guardStop(ctx, e) ?? e;
+    });
+}
+/** The run guard's stop before the history table's COMMIT, as the error the user reads. */
+function guardStop(ctx, e) {
+    const code = e.code;
+    if (code === BACKEND_MOVED_SQLSTATE)
+        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === LOCK_LOST_SQLSTATE) {
+        return Object.assign(new Error(e.message), {
+            code,
+            next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
+        });
+    }
+    return undefined;
 }
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
 async function adoptSupabaseHistory(ctx) {
@@ -7803,8 +7940,9 @@ async function warnAdvancedSequences(ctx, before) {
     if (!moved.length)
         return;
     const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
+    // The report's warning is the annotation (the action's one ::warning line); the log only says it.
     ctx.report.warnings.push({ file: '', message });
-    ctx.log.warn(message);
+    ctx.log.info(message);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -10154,11 +10292,14 @@ async function loadBase(settings, found, pr, log) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine's entry point, shared by the action and the CLI: settings in, one
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+
 
 
 
@@ -10288,7 +10429,8 @@ async function runPgshift(input, ctx) {
         if (settings.preludeDirs.length)
             found.preludes = preludes.preludes;
         found.warnings.push(...preludes.warnings);
-        log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => (0,plan/* baseResult */.RK)(m));
         report.pending = found.migrations.map((m) => m.identity);
@@ -10379,6 +10521,10 @@ async function runPgshift(input, ctx) {
             await refuseTransactionPooler(target, client, lockClient);
             runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
         }
         // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
         const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
@@ -12373,7 +12519,7 @@ function walk(value, seen) {
 /* harmony export */   Dt: () => (/* binding */ migrationLocks),
 /* harmony export */   Gk: () => (/* binding */ checksSummary),
 /* harmony export */   IS: () => (/* binding */ lockModeWords),
-/* harmony export */   Xi: () => (/* binding */ conventionNoteWords),
+/* harmony export */   Xi: () => (/* reexport safe */ _engine_report_js__WEBPACK_IMPORTED_MODULE_1__.X),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
@@ -12389,8 +12535,9 @@ function walk(value, seen) {
 /* harmony export */ });
 /* unused harmony exports STATUS_ORDER, modeTitle, resultWords, lockSentence, compactLocks, twinNote, runStatusWords, renderText */
 /* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4031);
-/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4153);
+/* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(594);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4153);
 // The CLI rendering of a RunReport: compiler-style, one line per migration,
 // errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
 // report, so the CLI and the action say the same things.
@@ -12398,6 +12545,9 @@ function walk(value, seen) {
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
+
+// Kept where the renderers import it from; the engine's discovery log line says it too.
 
 
 
@@ -12480,7 +12630,7 @@ function successWords(report) {
     // A preview that stopped early says how much of the run it covered.
     const part = report.partialPreview;
     if (isPreview(report) && part)
-        return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_2__/* .thousands */ .o)(part.previewed)} of ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_2__/* .thousands */ .o)(part.total)}`;
+        return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.previewed)} of ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.total)}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -12602,28 +12752,6 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
         tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`;
     }
     return tail ? `${text}\n${tail}` : text;
-}
-/**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-function conventionNoteWords(convention, note) {
-    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-        if (!note.startsWith(head))
-            continue;
-        // The parenthesis that closes the one after the name (file name patterns hold none).
-        let depth = 1;
-        let i = head.length;
-        for (; i < note.length && depth > 0; i++)
-            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
-        if (depth !== 0)
-            return note;
-        const inner = note.slice(head.length, i - 1);
-        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
-    }
-    return note;
 }
 /**
  * True when the report's last line (Next) already says an error's next step, as it
@@ -12777,7 +12905,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
+    const convention = conventionLine(report.convention, report.conventionNote);
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,

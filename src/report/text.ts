@@ -7,6 +7,9 @@
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
 import { basePhaseLine, prCheckHeading, prRows } from './pr-check.js'
 import type { LockTaken, MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, StatementTiming, VerifyCheck } from '../engine/report.js'
+import { conventionLine } from '../engine/report.js'
+// Kept where the renderers import it from; the engine's discovery log line says it too.
+export { conventionNoteWords } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { escapeWorkflowCommands, sanitizeText } from './escape.js'
 import { thousands } from './thousands.js'
@@ -227,26 +230,6 @@ export function shortenStatement(sql: string, maxLines = 20, maxChars = 4000): s
 }
 
 /**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-export function conventionNoteWords(convention: string, note: string): string {
-  for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-    if (!note.startsWith(head)) continue
-    // The parenthesis that closes the one after the name (file name patterns hold none).
-    let depth = 1
-    let i = head.length
-    for (; i < note.length && depth > 0; i++) depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0
-    if (depth !== 0) return note
-    const inner = note.slice(head.length, i - 1)
-    return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`
-  }
-  return note
-}
-
-/**
  * True when the report's last line (Next) already says an error's next step, as it
  * does for a run-level error, a failed hook or backup, and the failed migration of
  * an apply: the error then shows no "What to do" of its own (issue 19 item 8).
@@ -408,7 +391,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green
   if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
   else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
-  const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention
+  const convention = conventionLine(report.convention, report.conventionNote)
   const facts = [
     `target: ${report.target}`,
     `migrations: ${report.migrationsDir} (${convention})`,
