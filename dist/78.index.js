@@ -3132,7 +3132,7 @@ function newLocks(before, after) {
             strongest.set(l.oid, l);
     }
     return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
@@ -5237,6 +5237,8 @@ class Transaction {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
 // The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
 // over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
@@ -5250,6 +5252,7 @@ class Transaction {
 // with rows is named with its estimate. Statements that share a transaction (a whole
 // file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
 // taken early is held until COMMIT, through every later statement (./transaction.ts).
+
 
 
 
@@ -5380,7 +5383,7 @@ class Linter {
     /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
     named(key) {
         const rows = this.facts(key)?.rows;
-        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+        return rows !== undefined && rows > 0 ? `${key} (~${(0,thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
     }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
@@ -7603,7 +7606,8 @@ async function applyBasePhase(ctx, exec, runs) {
 var trusted = __webpack_require__(1341);
 ;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
 
-const plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+
+const plural = (n, one) => `${(0,thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
 function notePartialPreview(ctx, items, out, what = 'migration') {
     const stopped = out.stoppedAt;
     if (!stopped)
@@ -8355,6 +8359,7 @@ async function planMode(ctx) {
 
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
@@ -8373,7 +8378,7 @@ function lossAdvice(results, allowed) {
     const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
     if (!rows)
         return '';
-    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    const n = `${(0,thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
     return allowed
         ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
         : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
@@ -11369,6 +11374,8 @@ function encodePath(path) {
 /* harmony import */ var _trusted_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1341);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4153);
+
 
 
 
@@ -11476,7 +11483,7 @@ function renderMarkdown(report, opts = {}) {
     // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
     const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
     const last = doc.next;
-    const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`;
+    const note = `_This report was cut to fit in ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(max)} characters: see ${ctx.moreAt}._`;
     const kept = [];
     const size = (parts) => bytes([...parts, note, last].join('\n\n') + '\n');
     for (const b of doc.top) {
@@ -11514,7 +11521,7 @@ function location(ctx, file, position, label) {
     return `[${code}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .encodePath */ .O0)(file)}${anchor})`;
 }
 function plural(n, one, many = `${one}s`) {
-    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+    return `${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(n)} ${n === 1 ? one : many}`;
 }
 /** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
 const MAX_ROWS = 50;
@@ -11739,7 +11746,7 @@ function verdict(r) {
 const preview = (r) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r);
 /** `previewed 12 of 54 migrations (42 not previewed)`: a preview that stopped early. */
 function partialWords(part, one) {
-    return `previewed ${part.previewed.toLocaleString('en-US')} of ${plural(part.total, one)} (${part.notPreviewed.length.toLocaleString('en-US')} not previewed)`;
+    return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(part.previewed)} of ${plural(part.total, one)} (${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(part.notPreviewed.length)} not previewed)`;
 }
 /** One line of facts: the migrations directory, the run, the commit, the time. */
 function factsLine(ctx) {
@@ -12169,8 +12176,10 @@ function cutToBytes(text, max) {
 /* harmony export */ });
 /* unused harmony export isHistoryProblem */
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4153);
 
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const plural = (n, one, many = `${one}s`) => `${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(n)} ${n === 1 ? one : many}`;
 /** Problems that are the PR's history mistakes (or a base that could not be read). */
 const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
 /** The PR's own rows, in run order. */
@@ -12199,7 +12208,7 @@ function prCheckHeading(r) {
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
         else if (r.partialPreview)
-            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
+            parts.push(`⚠️ previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(r.partialPreview.previewed)} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -12230,7 +12239,7 @@ function basePhaseLine(r) {
     const base = `base ${info.base.slice(0, 12)}`;
     const preview = r.mode === 'dry-run';
     const verb = preview ? 'previewed' : 'applied';
-    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(b.alreadyApplied)} already recorded in history` : '';
     let what;
     if (r.mode === 'plan')
         what = `${plural(b.total, 'migration')} of ${base}`;
@@ -12530,6 +12539,7 @@ function walk(value, seen) {
 /* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
 /* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(594);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4153);
 // The CLI rendering of a RunReport: compiler-style, one line per migration,
 // errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
 // report, so the CLI and the action say the same things.
@@ -12540,6 +12550,7 @@ function walk(value, seen) {
 
 
 // Kept where the renderers import it from; the engine's discovery log line says it too.
+
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12621,7 +12632,7 @@ function successWords(report) {
     // A preview that stopped early says how much of the run it covered.
     const part = report.partialPreview;
     if (isPreview(report) && part)
-        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
+        return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.previewed)} of ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.total)}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -12942,7 +12953,7 @@ function renderText(report, opts = {}) {
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
-            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+            out.push(p.dim(`  ${label}: ${thousands(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
         }
     }
     else if (report.prCheck) {
@@ -13054,6 +13065,30 @@ function preludesLine(preludes) {
 
 /***/ }),
 
+/***/ 4153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ thousands)
+/* harmony export */ });
+// `1,000`: a count with thousands separators, as `n.toLocaleString('en-US')` writes it,
+// without loading ICU. The first toLocaleString (or localeCompare) of a process
+// initialises ICU's locale data: 45-64 ms of CPU on Node 24, a tenth of a no-op run
+// (docs/BENCHMARKS.md, issue 17). Counts are integers; anything else (a fraction, NaN,
+// a number past 2^53, -0) still goes to toLocaleString, so the text is the same either way.
+function thousands(n) {
+    if (!Number.isSafeInteger(n) || Object.is(n, -0))
+        return n.toLocaleString('en-US');
+    const digits = String(Math.abs(n));
+    let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+    for (let i = out.length; i < digits.length; i += 3)
+        out += `,${digits.slice(i, i + 3)}`;
+    return n < 0 ? `-${out}` : out;
+}
+
+
+/***/ }),
+
 /***/ 1341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13082,13 +13117,14 @@ function preludesLine(preludes) {
 // that reaches advice without `advice`...`` can at worst change what shows as
 // code, never add HTML, a link, a mention or a table break.
 
+
 /** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
 function trustedMarkdown(value) {
     return value;
 }
 /** Untrusted text as inert inline markdown; numbers formatted (1,000). */
 function text(value) {
-    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+    return (typeof value === 'number' ? thousands(value) : escapeInline(value));
 }
 /**
  * Markdown from literal template parts (ours) and values that are already
@@ -13098,7 +13134,7 @@ function text(value) {
 function md(strings, ...values) {
     let out = strings[0] ?? '';
     values.forEach((v, i) => {
-        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+        out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '');
     });
     return out;
 }

@@ -4061,7 +4061,7 @@ function newLocks(before, after) {
             strongest.set(l.oid, l);
     }
     return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
@@ -6804,6 +6804,8 @@ class Transaction {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var report_thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
 // The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
 // over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
@@ -6817,6 +6819,7 @@ class Transaction {
 // with rows is named with its estimate. Statements that share a transaction (a whole
 // file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
 // taken early is held until COMMIT, through every later statement (./transaction.ts).
+
 
 
 
@@ -6947,7 +6950,7 @@ class Linter {
     /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
     named(key) {
         const rows = this.facts(key)?.rows;
-        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+        return rows !== undefined && rows > 0 ? `${key} (~${(0,report_thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
     }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
@@ -9184,13 +9187,14 @@ var report_escape = __webpack_require__(4031);
 // that reaches advice without `advice`...`` can at worst change what shows as
 // code, never add HTML, a link, a mention or a table break.
 
+
 /** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
 function trustedMarkdown(value) {
     return value;
 }
 /** Untrusted text as inert inline markdown; numbers formatted (1,000). */
 function trusted_text(value) {
-    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+    return (typeof value === 'number' ? thousands(value) : escapeInline(value));
 }
 /**
  * Markdown from literal template parts (ours) and values that are already
@@ -9200,7 +9204,7 @@ function trusted_text(value) {
 function md(strings, ...values) {
     let out = strings[0] ?? '';
     values.forEach((v, i) => {
-        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+        out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '');
     });
     return out;
 }
@@ -9311,7 +9315,8 @@ function adviceCell(value) {
 
 ;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
 
-const partial_preview_plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+
+const partial_preview_plural = (n, one) => `${(0,report_thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
 function notePartialPreview(ctx, items, out, what = 'migration') {
     const stopped = out.stoppedAt;
     if (!stopped)
@@ -10061,6 +10066,7 @@ async function planMode(ctx) {
 
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
@@ -10079,7 +10085,7 @@ function lossAdvice(results, allowed) {
     const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
     if (!rows)
         return '';
-    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    const n = `${(0,report_thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
     return allowed
         ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
         : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
@@ -12763,9 +12769,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, conventionNoteWords, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, migrationLocks, modeTitle, nextStepSays, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/report/pr-check.ts
 
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const plural = (n, one, many = `${one}s`) => `${(0,thousands/* thousands */.o)(n)} ${n === 1 ? one : many}`;
 /** Problems that are the PR's history mistakes (or a base that could not be read). */
 const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
 /** The PR's own rows, in run order. */
@@ -12794,7 +12803,7 @@ function prCheckHeading(r) {
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
         else if (r.partialPreview)
-            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
+            parts.push(`⚠️ previewed ${(0,thousands/* thousands */.o)(r.partialPreview.previewed)} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -12825,7 +12834,7 @@ function basePhaseLine(r) {
     const base = `base ${info.base.slice(0, 12)}`;
     const preview = r.mode === 'dry-run';
     const verb = preview ? 'previewed' : 'applied';
-    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${(0,thousands/* thousands */.o)(b.alreadyApplied)} already recorded in history` : '';
     let what;
     if (r.mode === 'plan')
         what = `${plural(b.total, 'migration')} of ${base}`;
@@ -12862,6 +12871,7 @@ var report_escape = __webpack_require__(4031);
 
 
 // Kept where the renderers import it from; the engine's discovery log line says it too.
+
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12943,7 +12953,7 @@ function successWords(report) {
     // A preview that stopped early says how much of the run it covered.
     const part = report.partialPreview;
     if (isPreview(report) && part)
-        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
+        return `previewed ${(0,thousands/* thousands */.o)(part.previewed)} of ${(0,thousands/* thousands */.o)(part.total)}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -13264,7 +13274,7 @@ function renderText(report, opts = {}) {
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
-            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+            out.push(p.dim(`  ${label}: ${(0,thousands/* thousands */.o)(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
         }
     }
     else if (report.prCheck) {
@@ -13371,6 +13381,30 @@ function preludesLine(preludes) {
     for (const p of preludes)
         groups.set(p.status, [...(groups.get(p.status) ?? []), p.file]);
     return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ');
+}
+
+
+/***/ }),
+
+/***/ 4153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ thousands)
+/* harmony export */ });
+// `1,000`: a count with thousands separators, as `n.toLocaleString('en-US')` writes it,
+// without loading ICU. The first toLocaleString (or localeCompare) of a process
+// initialises ICU's locale data: 45-64 ms of CPU on Node 24, a tenth of a no-op run
+// (docs/BENCHMARKS.md, issue 17). Counts are integers; anything else (a fraction, NaN,
+// a number past 2^53, -0) still goes to toLocaleString, so the text is the same either way.
+function thousands(n) {
+    if (!Number.isSafeInteger(n) || Object.is(n, -0))
+        return n.toLocaleString('en-US');
+    const digits = String(Math.abs(n));
+    let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+    for (let i = out.length; i < digits.length; i += 3)
+        out += `,${digits.slice(i, i + 3)}`;
+    return n < 0 ? `-${out}` : out;
 }
 
 

@@ -12,6 +12,7 @@ import { conventionLine } from '../engine/report.js'
 export { conventionNoteWords } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { escapeWorkflowCommands, sanitizeText } from './escape.js'
+import { thousands } from './thousands.js'
 
 export interface TextOptions {
   /** ANSI colors; off unless asked for. */
@@ -95,7 +96,7 @@ const SUCCESS_WORDS: Record<string, string> = {
 export function successWords(report: RunReport): string {
   // A preview that stopped early says how much of the run it covered.
   const part = report.partialPreview
-  if (isPreview(report) && part) return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`
+  if (isPreview(report) && part) return `previewed ${thousands(part.previewed)} of ${thousands(part.total)}`
   if (isPreview(report)) return 'previewed'
   return SUCCESS_WORDS[report.mode] ?? 'success'
 }
@@ -430,7 +431,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     if (history.length) {
       const label = report.mode === 'rollback' ? 'still applied' : 'already applied'
       const newest = history[history.length - 1] as MigrationResult
-      out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
+      out.push(p.dim(`  ${label}: ${thousands(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
     }
   } else if (report.prCheck) {
     out.push('', '  this PR adds no migration under the migrations directory')
