@@ -337,7 +337,8 @@ function collectAnnotations(report) {
     for (const p of report.problems) {
         // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
         const file = p.noSuchPath ? undefined : p.file;
-        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
+        // A syntax error's excerpt (the lines around it, a caret under the column) as the summary shows it.
+        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.excerpt, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
     }
     // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
     for (const r of report.plan.refusals)
@@ -370,7 +371,8 @@ function collectAnnotations(report) {
         else
             supabaseLint.push(a);
     }
-    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
+    // A down script's syntax error is a warning (engine/parse-needed.ts): its excerpt goes with it, as an up file's does.
+    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
     return { errors, warnings };
 }
 /** The annotations GitHub will show (the first 10 of each type), and how many more the summary holds. */
@@ -2368,6 +2370,47 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ conventionLine),
+/* harmony export */   X: () => (/* binding */ conventionNoteWords)
+/* harmony export */ });
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+function conventionLine(convention, note) {
+    return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention;
+}
+
+
+/***/ }),
+
 /***/ 1844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2481,24 +2524,60 @@ function createHistorySql(schema, state = { schema: false, table: false }) {
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
 async function ensureHistoryTable(client, schema, opts = {}) {
     const state = await historyState(client, schema);
     const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
     // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`;
-    if (ddl)
-        await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
     return state;
 }
-/** Reads history; a missing table means "nothing applied yet". */
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
 async function readHistory(client, schema) {
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]);
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
     if (!exists.rows[0]?.t)
         return [];
-    const res = await client.query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`);
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
     return res.rows.map((r) => ({
         identity: r.identity,
         version: r.version,
@@ -2691,6 +2770,20 @@ async function transactionPoolerEvidence(client, lockClient) {
     if (l1 !== l0)
         return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
     return undefined;
+}
+/**
+ * After the lock: the lock's transaction runs on the backend the lock connection
+ * had at connect. The lock statement returns its backend's pid, so this costs no
+ * round trip, and it catches the case the probe above can miss: a transaction
+ * pooler hands out the most recently released backend first, so a probe whose
+ * connections each get "their" backend back by that rule sees no move, while the
+ * lock statement that follows usually lands on the migration connection's.
+ */
+function lockConnectionMoved(lockClient, holderPid) {
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (l0 === undefined || l0 === holderPid)
+        return undefined;
+    return `the lock connection moved from server backend ${l0} to ${holderPid} between transactions`;
 }
 /** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
 async function refuseTransactionPooler(target, client, lockClient) {
@@ -3049,7 +3142,7 @@ function newLocks(before, after) {
             strongest.set(l.oid, l);
     }
     return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
@@ -4583,6 +4676,8 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
 
 
 
+
+
 /** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
 async function historyStep(fn, schema) {
     try {
@@ -4592,6 +4687,9 @@ async function historyStep(fn, schema) {
         const err = e;
         if (err.code === '42501' && err.historyState)
             throw Object.assign(err, privilegeAdvice(err, schema, err.historyState));
+        const access = err.code === '42501' ? err.historyAccess : undefined;
+        if (access && (!access.usage || access.missing?.includes('SELECT')))
+            throw Object.assign(err, accessAdvice(err, schema, access));
         const table = historyTableName(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
@@ -4618,11 +4716,52 @@ function privilegeAdvice(err, schema, state) {
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
     };
 }
+/**
+ * A history that exists but that the login role may not read: the schema without
+ * USAGE, or the table without SELECT. Names the schema, the role and the GRANTs
+ * that let it read and write history (apply, rollback and the dry-run's preview write it).
+ */
+function accessAdvice(err, schema, access) {
+    const s = (0,esm/* escapeIdentifier */.F)(schema);
+    const table = historyTableName(schema);
+    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const grants = [];
+    // No table yet: apply creates it, which needs CREATE on the schema too.
+    if (!access.usage)
+        grants.push(`\`GRANT USAGE${access.missing ? '' : ', CREATE'} ON SCHEMA ${s} TO ${role};\``);
+    if (access.missing?.length)
+        grants.push(`\`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};\``);
+    const why = !access.usage
+        ? `the login role ${role} may not use the history schema ${s} (no USAGE privilege)`
+        : `the login role ${role} may not read the history table ${table} (no SELECT privilege)`;
+    return {
+        message: `${err.message}: ${why}, so pgshift cannot read which migrations were applied`,
+        next: `Nothing was changed. As the owner of schema ${s} or a superuser, grant the login role what reading and writing history needs: ${grants.join(' and ')}; or set history-schema to a schema the role owns.`
+    };
+}
 async function ensureHistory(ctx) {
     // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
     if (ctx.historyTableExists)
         return;
-    await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
+    const schema = ctx.settings.historySchema;
+    // The first commit of a run is guarded like every migration's: a transaction pooler
+    // the connect-time probe missed leaves no history table behind (db/pooler.ts).
+    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+        throw guardStop(ctx, e) ?? e;
+    });
+}
+/** The run guard's stop before the history table's COMMIT, as the error the user reads. */
+function guardStop(ctx, e) {
+    const code = e.code;
+    if (code === BACKEND_MOVED_SQLSTATE)
+        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === LOCK_LOST_SQLSTATE) {
+        return Object.assign(new Error(e.message), {
+            code,
+            next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
+        });
+    }
+    return undefined;
 }
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
 async function adoptSupabaseHistory(ctx) {
@@ -5114,6 +5253,8 @@ class Transaction {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
 // The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
 // over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
@@ -5127,6 +5268,7 @@ class Transaction {
 // with rows is named with its estimate. Statements that share a transaction (a whole
 // file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
 // taken early is held until COMMIT, through every later statement (./transaction.ts).
+
 
 
 
@@ -5257,7 +5399,7 @@ class Linter {
     /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
     named(key) {
         const rows = this.facts(key)?.rows;
-        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+        return rows !== undefined && rows > 0 ? `${key} (~${(0,thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
     }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
@@ -7480,7 +7622,8 @@ async function applyBasePhase(ctx, exec, runs) {
 var trusted = __webpack_require__(1341);
 ;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
 
-const plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+
+const plural = (n, one) => `${(0,thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
 function notePartialPreview(ctx, items, out, what = 'migration') {
     const stopped = out.stoppedAt;
     if (!stopped)
@@ -7815,8 +7958,9 @@ async function warnAdvancedSequences(ctx, before) {
     if (!moved.length)
         return;
     const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
+    // The report's warning is the annotation (the action's one ::warning line); the log only says it.
     ctx.report.warnings.push({ file: '', message });
-    ctx.log.warn(message);
+    ctx.log.info(message);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -8231,6 +8375,7 @@ async function planMode(ctx) {
 
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
@@ -8249,7 +8394,7 @@ function lossAdvice(results, allowed) {
     const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
     if (!rows)
         return '';
-    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    const n = `${(0,thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
     return allowed
         ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
         : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
@@ -10165,11 +10310,14 @@ async function loadBase(settings, found, pr, log) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine's entry point, shared by the action and the CLI: settings in, one
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+
 
 
 
@@ -10299,7 +10447,8 @@ async function runPgshift(input, ctx) {
         if (settings.preludeDirs.length)
             found.preludes = preludes.preludes;
         found.warnings.push(...preludes.warnings);
-        log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => (0,plan/* baseResult */.RK)(m));
         report.pending = found.migrations.map((m) => m.identity);
@@ -10390,6 +10539,10 @@ async function runPgshift(input, ctx) {
             await refuseTransactionPooler(target, client, lockClient);
             runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
         }
         // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
         const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
@@ -11237,6 +11390,8 @@ function encodePath(path) {
 /* harmony import */ var _trusted_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1341);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4153);
+
 
 
 
@@ -11344,7 +11499,7 @@ function renderMarkdown(report, opts = {}) {
     // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
     const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 });
     const last = doc.next;
-    const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`;
+    const note = `_This report was cut to fit in ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(max)} characters: see ${ctx.moreAt}._`;
     const kept = [];
     const size = (parts) => bytes([...parts, note, last].join('\n\n') + '\n');
     for (const b of doc.top) {
@@ -11382,7 +11537,7 @@ function location(ctx, file, position, label) {
     return `[${code}](${ctx.linkBase}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .encodePath */ .O0)(file)}${anchor})`;
 }
 function plural(n, one, many = `${one}s`) {
-    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+    return `${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(n)} ${n === 1 ? one : many}`;
 }
 /** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
 const MAX_ROWS = 50;
@@ -11607,7 +11762,7 @@ function verdict(r) {
 const preview = (r) => (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isPreview */ .bU)(r);
 /** `previewed 12 of 54 migrations (42 not previewed)`: a preview that stopped early. */
 function partialWords(part, one) {
-    return `previewed ${part.previewed.toLocaleString('en-US')} of ${plural(part.total, one)} (${part.notPreviewed.length.toLocaleString('en-US')} not previewed)`;
+    return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(part.previewed)} of ${plural(part.total, one)} (${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_4__/* .thousands */ .o)(part.notPreviewed.length)} not previewed)`;
 }
 /** One line of facts: the migrations directory, the run, the commit, the time. */
 function factsLine(ctx) {
@@ -12037,8 +12192,10 @@ function cutToBytes(text, max) {
 /* harmony export */ });
 /* unused harmony export isHistoryProblem */
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4153);
 
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const plural = (n, one, many = `${one}s`) => `${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(n)} ${n === 1 ? one : many}`;
 /** Problems that are the PR's history mistakes (or a base that could not be read). */
 const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
 /** The PR's own rows, in run order. */
@@ -12067,7 +12224,7 @@ function prCheckHeading(r) {
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
         else if (r.partialPreview)
-            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
+            parts.push(`⚠️ previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(r.partialPreview.previewed)} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -12098,7 +12255,7 @@ function basePhaseLine(r) {
     const base = `base ${info.base.slice(0, 12)}`;
     const preview = r.mode === 'dry-run';
     const verb = preview ? 'previewed' : 'applied';
-    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_1__/* .thousands */ .o)(b.alreadyApplied)} already recorded in history` : '';
     let what;
     if (r.mode === 'plan')
         what = `${plural(b.total, 'migration')} of ${base}`;
@@ -12380,7 +12537,7 @@ function walk(value, seen) {
 /* harmony export */   Dt: () => (/* binding */ migrationLocks),
 /* harmony export */   Gk: () => (/* binding */ checksSummary),
 /* harmony export */   IS: () => (/* binding */ lockModeWords),
-/* harmony export */   Xi: () => (/* binding */ conventionNoteWords),
+/* harmony export */   Xi: () => (/* reexport safe */ _engine_report_js__WEBPACK_IMPORTED_MODULE_1__.X),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bU: () => (/* binding */ isPreview),
 /* harmony export */   cN: () => (/* binding */ blocksWords),
@@ -12396,7 +12553,9 @@ function walk(value, seen) {
 /* harmony export */ });
 /* unused harmony exports STATUS_ORDER, modeTitle, resultWords, lockSentence, compactLocks, twinNote, runStatusWords, renderText */
 /* harmony import */ var _pr_check_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2775);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4031);
+/* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(594);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4031);
+/* harmony import */ var _thousands_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4153);
 // The CLI rendering of a RunReport: compiler-style, one line per migration,
 // errors as `file:line:col: error: message [SQLSTATE]`. It reads only the
 // report, so the CLI and the action say the same things.
@@ -12404,6 +12563,10 @@ function walk(value, seen) {
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
+
+// Kept where the renderers import it from; the engine's discovery log line says it too.
+
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12485,7 +12648,7 @@ function successWords(report) {
     // A preview that stopped early says how much of the run it covered.
     const part = report.partialPreview;
     if (isPreview(report) && part)
-        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
+        return `previewed ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.previewed)} of ${(0,_thousands_js__WEBPACK_IMPORTED_MODULE_3__/* .thousands */ .o)(part.total)}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -12607,28 +12770,6 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
         tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`;
     }
     return tail ? `${text}\n${tail}` : text;
-}
-/**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-function conventionNoteWords(convention, note) {
-    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-        if (!note.startsWith(head))
-            continue;
-        // The parenthesis that closes the one after the name (file name patterns hold none).
-        let depth = 1;
-        let i = head.length;
-        for (; i < note.length && depth > 0; i++)
-            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
-        if (depth !== 0)
-            return note;
-        const inner = note.slice(head.length, i - 1);
-        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
-    }
-    return note;
 }
 /**
  * True when the report's last line (Next) already says an error's next step, as it
@@ -12782,7 +12923,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
+    const convention = conventionLine(report.convention, report.conventionNote);
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
@@ -12828,7 +12969,7 @@ function renderText(report, opts = {}) {
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
-            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+            out.push(p.dim(`  ${label}: ${thousands(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
         }
     }
     else if (report.prCheck) {
@@ -12940,6 +13081,30 @@ function preludesLine(preludes) {
 
 /***/ }),
 
+/***/ 4153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ thousands)
+/* harmony export */ });
+// `1,000`: a count with thousands separators, as `n.toLocaleString('en-US')` writes it,
+// without loading ICU. The first toLocaleString (or localeCompare) of a process
+// initialises ICU's locale data: 45-64 ms of CPU on Node 24, a tenth of a no-op run
+// (docs/BENCHMARKS.md, issue 17). Counts are integers; anything else (a fraction, NaN,
+// a number past 2^53, -0) still goes to toLocaleString, so the text is the same either way.
+function thousands(n) {
+    if (!Number.isSafeInteger(n) || Object.is(n, -0))
+        return n.toLocaleString('en-US');
+    const digits = String(Math.abs(n));
+    let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+    for (let i = out.length; i < digits.length; i += 3)
+        out += `,${digits.slice(i, i + 3)}`;
+    return n < 0 ? `-${out}` : out;
+}
+
+
+/***/ }),
+
 /***/ 1341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12968,13 +13133,14 @@ function preludesLine(preludes) {
 // that reaches advice without `advice`...`` can at worst change what shows as
 // code, never add HTML, a link, a mention or a table break.
 
+
 /** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
 function trustedMarkdown(value) {
     return value;
 }
 /** Untrusted text as inert inline markdown; numbers formatted (1,000). */
 function text(value) {
-    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+    return (typeof value === 'number' ? thousands(value) : escapeInline(value));
 }
 /**
  * Markdown from literal template parts (ours) and values that are already
@@ -12984,7 +13150,7 @@ function text(value) {
 function md(strings, ...values) {
     let out = strings[0] ?? '';
     values.forEach((v, i) => {
-        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+        out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '');
     });
     return out;
 }

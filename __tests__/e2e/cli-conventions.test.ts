@@ -35,7 +35,7 @@ test('boolean flags: bare, =false, and the old "true" word all work', async () =
   expect(bare.code).toBe(0)
   expect(bare.stderr).not.toMatch(/ambiguous|argument missing/)
   // Plurals (issue 19 item 8): one file is "1 migration".
-  expect(bare.stderr).toMatch(/in migrations: 1 migration\n/)
+  expect(bare.stderr).toMatch(/\): 1 migration\n/)
   // The rollback test ran: down, then up again.
   expect(bare.stderr).toMatch(/test-rollback: down 001_a/)
 
@@ -48,6 +48,20 @@ test('boolean flags: bare, =false, and the old "true" word all work', async () =
   const plan = pgshift(ws, ['--allow-drift', 'plan', '--allow-missing', 'true', '--database-url', db.url])
   expect(plan.code).toBe(0)
   expect(plan.stdout).toMatch(/pgshift plan/)
+})
+
+test('the discovery log line says the convention as the report does, never the raw "auto: detected" note', async () => {
+  const auto = pgshift(makeWorkspace(UP_DOWN), ['plan', '--database-url', db.url])
+  expect(auto.code).toBe(0)
+  // The report's line (stdout) and the log's (stderr) say the same words.
+  expect(auto.stdout).toContain('migrations: migrations (numbered, auto: 1 file named 001_name.sql)')
+  expect(auto.stderr).toContain('migrations: migrations (numbered, auto: 1 file named 001_name.sql): 1 migration\n')
+  expect(auto.stderr + auto.stdout).not.toMatch(/detected/)
+
+  const chosen = pgshift(makeWorkspace({ '20240101000000_a.sql': 'CREATE TABLE a (id int);\n', '20240102000000_b.sql': 'CREATE TABLE b (id int);\n' }), ['plan', '--convention', 'dated', '--database-url', db.url])
+  expect(chosen.code).toBe(0)
+  expect(chosen.stdout).toContain('migrations: migrations (dated, from the convention input; 2 migration files)')
+  expect(chosen.stderr).toContain('migrations: migrations (dated, from the convention input; 2 migration files): 2 migrations\n')
 })
 
 test('every invalid input exits 64, all of them in one message, and nothing connects', async () => {

@@ -15,7 +15,8 @@ test('npm run demo: the PR check and the deploy succeed, and each step prints it
     '3. Deploy, migrate job (push to main, after approval)'
   ])
   const [pr, preview, migrate] = steps as [string, string, string]
-  expect(pr).toContain('auto: detected supabase (directory supabase/migrations')
+  expect(pr).toContain('migrations: supabase/migrations (supabase, auto: directory supabase/migrations')
+  expect(pr).not.toContain('auto: detected')
   // main's 8 migrations first (the base phase), then the PR's one alone, rollback-tested.
   expect(pr).toMatch(/^base phase: 8 applied in /m)
   expect(pr).toContain('## pgshift PR check (ephemeral database): 1 migration in this PR ✅ apply ✅ rollback')

@@ -165,6 +165,40 @@ test('a history schema the role may use but not create in: the error names CREAT
   expect(await tables()).toEqual([])
 })
 
+test('a history schema the role may not use (no USAGE): every mode names the schema, the role and the GRANT, and nothing changes', async () => {
+  // Another role keeps the history; the login role was never granted USAGE on its schema.
+  const ws = makeWorkspace(FILES)
+  expect((await runPgshift(parseSettings({ 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' }, ws), { logger: recordingLogger() })).status).toBe('success')
+  await db.query(`DROP TABLE app.ledger, app.accounts`)
+  await db.query(`DELETE FROM pgshift.schema_history`)
+  for (const mode of ['plan', 'dry-run', 'apply', 'verify', 'rollback']) {
+    const r = await run(ws, { mode, steps: mode === 'rollback' ? '1' : '' })
+    expect(r.status).toBe('failed')
+    expect(r.error?.sqlstate).toBe('42501')
+    expect(r.error?.message).not.toMatch(/^permission denied for schema pgshift$/)
+    expect(r.error?.message).toContain(`the login role "${role}" may not use the history schema "pgshift" (no USAGE privilege)`)
+    expect(r.error?.next).toContain(`GRANT USAGE ON SCHEMA "pgshift" TO "${role}";`)
+    expect(r.error?.next).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE ON "pgshift"."schema_history" TO "${role}";`)
+    expect(r.nextStep).toBe(r.error?.next)
+  }
+  expect(await tables()).toEqual([])
+  expect(await history()).toEqual([])
+
+  // USAGE alone: the table is still closed to the role, and the advice says only what is missing.
+  await db.query(`GRANT USAGE ON SCHEMA pgshift TO ${role}`)
+  const r = await run(ws, { mode: 'plan' })
+  expect(r.error?.sqlstate).toBe('42501')
+  expect(r.error?.message).toContain(`the login role "${role}" may not read the history table "pgshift"."schema_history" (no SELECT privilege)`)
+  expect(r.error?.next).not.toContain('GRANT USAGE')
+  expect(r.error?.next).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE ON "pgshift"."schema_history" TO "${role}";`)
+
+  // The fix, as the advice says it: then the role applies.
+  await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON "pgshift"."schema_history" TO "${role}"`)
+  const applied = await run(ws)
+  expect(applied.error).toBeUndefined()
+  expect(applied.applied).toEqual(['001_accounts', '002_ledger'])
+})
+
 test("the Supabase CLI's history: an existing supabase_migrations schema the role owns is not created again", async () => {
   await db.query(`CREATE SCHEMA pgshift AUTHORIZATION ${role}; CREATE SCHEMA supabase_migrations AUTHORIZATION ${role}`)
   const ws = makeWorkspace({ '20240101000000_accounts.sql': 'CREATE TABLE app.accounts (id bigint PRIMARY KEY);\n' })

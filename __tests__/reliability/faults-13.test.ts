@@ -11,6 +11,7 @@ import { parseSettings } from '../../src/settings.js'
 import { freshDatabase, withClient, type TestDatabase } from '../support/db.js'
 import { dedicatedPostgres, hotStandby, startCli, waitFor } from '../support/faults.js'
 import { makeWorkspace, recordingLogger } from '../support/workspace.js'
+import { runAction } from '../support/action-runner.js'
 
 let db: TestDatabase
 beforeEach(async () => {
@@ -101,6 +102,19 @@ test('T60 a dry-run says which sequences it advanced stay advanced', async () =>
   // A preview that touches no sequence says nothing about them.
   const quiet = await run(makeWorkspace({ '001_view.sql': 'CREATE VIEW v AS SELECT 1 AS x;\n' }), 'dry-run')
   expect(quiet.warnings.map((x) => x.message).join('\n')).not.toMatch(/sequence/)
+})
+
+test('T60 the bundled action: one finding, one ::warning line (the annotation); the log line is plain text', async () => {
+  await db.query('CREATE TABLE t (id serial PRIMARY KEY, v int)')
+  const ws = makeWorkspace({ '001_fill.sql': 'INSERT INTO t (v) SELECT g FROM generate_series(1, 5) g;\n' })
+  const r = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'dry-run', 'migrations-dir': 'migrations' } })
+  expect(r.code).toBe(0)
+  const lines = r.stdout.split('\n')
+  const commands = lines.filter((l) => l.startsWith('::warning') && /stays advanced/.test(l))
+  expect(commands).toHaveLength(1)
+  expect(commands[0]).toMatch(/^::warning title=pgshift::the preview advanced a sequence and it stays advanced .*public\.t_id_seq \(unused -> 5\)/)
+  // The log still says it, once, where it happened.
+  expect(lines.filter((l) => !l.startsWith('::') && /stays advanced/.test(l))).toHaveLength(1)
 })
 
 test('T61 a FIFO and a socket in the migrations directory are named in a warning and never opened; the run goes on', async () => {

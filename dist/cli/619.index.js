@@ -1133,6 +1133,47 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ conventionLine)
+/* harmony export */ });
+/* unused harmony export conventionNoteWords */
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+function conventionNoteWords(convention, note) {
+    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+        if (!note.startsWith(head))
+            continue;
+        // The parenthesis that closes the one after the name (file name patterns hold none).
+        let depth = 1;
+        let i = head.length;
+        for (; i < note.length && depth > 0; i++)
+            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
+        if (depth !== 0)
+            return note;
+        const inner = note.slice(head.length, i - 1);
+        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
+    }
+    return note;
+}
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+function conventionLine(convention, note) {
+    return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention;
+}
+
+
+/***/ }),
+
 /***/ 411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1246,24 +1287,60 @@ function createHistorySql(schema, state = { schema: false, table: false }) {
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
 async function ensureHistoryTable(client, schema, opts = {}) {
     const state = await historyState(client, schema);
     const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
     // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`;
-    if (ddl)
-        await client.query(sql).catch((e) => Promise.reject(Object.assign(e, { historyState: state })));
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
     return state;
 }
-/** Reads history; a missing table means "nothing applied yet". */
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
 async function readHistory(client, schema) {
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]);
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
     if (!exists.rows[0]?.t)
         return [];
-    const res = await client.query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`);
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
     return res.rows.map((r) => ({
         identity: r.identity,
         version: r.version,
@@ -1456,6 +1533,20 @@ async function transactionPoolerEvidence(client, lockClient) {
     if (l1 !== l0)
         return `the lock connection moved from server backend ${l0} to ${l1} between transactions`;
     return undefined;
+}
+/**
+ * After the lock: the lock's transaction runs on the backend the lock connection
+ * had at connect. The lock statement returns its backend's pid, so this costs no
+ * round trip, and it catches the case the probe above can miss: a transaction
+ * pooler hands out the most recently released backend first, so a probe whose
+ * connections each get "their" backend back by that rule sees no move, while the
+ * lock statement that follows usually lands on the migration connection's.
+ */
+function lockConnectionMoved(lockClient, holderPid) {
+    const l0 = (0,connect/* backendPid */.Qf)(lockClient);
+    if (l0 === undefined || l0 === holderPid)
+        return undefined;
+    return `the lock connection moved from server backend ${l0} to ${holderPid} between transactions`;
 }
 /** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */
 async function refuseTransactionPooler(target, client, lockClient) {
@@ -3980,7 +4071,7 @@ function newLocks(before, after) {
             strongest.set(l.oid, l);
     }
     return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
         .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
 }
 
@@ -5940,6 +6031,8 @@ async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
 
 
 
+
+
 /** History-table failures (privileges, a foreign object with that name) get advice naming the input. */
 async function historyStep(fn, schema) {
     try {
@@ -5949,6 +6042,9 @@ async function historyStep(fn, schema) {
         const err = e;
         if (err.code === '42501' && err.historyState)
             throw Object.assign(err, privilegeAdvice(err, schema, err.historyState));
+        const access = err.code === '42501' ? err.historyAccess : undefined;
+        if (access && (!access.usage || access.missing?.includes('SELECT')))
+            throw Object.assign(err, accessAdvice(err, schema, access));
         const table = historyTableName(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
@@ -5975,11 +6071,52 @@ function privilegeAdvice(err, schema, state) {
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
     };
 }
+/**
+ * A history that exists but that the login role may not read: the schema without
+ * USAGE, or the table without SELECT. Names the schema, the role and the GRANTs
+ * that let it read and write history (apply, rollback and the dry-run's preview write it).
+ */
+function accessAdvice(err, schema, access) {
+    const s = (0,esm/* escapeIdentifier */.F)(schema);
+    const table = historyTableName(schema);
+    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const grants = [];
+    // No table yet: apply creates it, which needs CREATE on the schema too.
+    if (!access.usage)
+        grants.push(`\`GRANT USAGE${access.missing ? '' : ', CREATE'} ON SCHEMA ${s} TO ${role};\``);
+    if (access.missing?.length)
+        grants.push(`\`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};\``);
+    const why = !access.usage
+        ? `the login role ${role} may not use the history schema ${s} (no USAGE privilege)`
+        : `the login role ${role} may not read the history table ${table} (no SELECT privilege)`;
+    return {
+        message: `${err.message}: ${why}, so pgshift cannot read which migrations were applied`,
+        next: `Nothing was changed. As the owner of schema ${s} or a superuser, grant the login role what reading and writing history needs: ${grants.join(' and ')}; or set history-schema to a schema the role owns.`
+    };
+}
 async function ensureHistory(ctx) {
     // Rows were read from it under the lock: the table is there (a no-op deploy saves a round trip).
     if (ctx.historyTableExists)
         return;
-    await historyStep(() => ensureHistoryTable(ctx.client, ctx.settings.historySchema), ctx.settings.historySchema);
+    const schema = ctx.settings.historySchema;
+    // The first commit of a run is guarded like every migration's: a transaction pooler
+    // the connect-time probe missed leaves no history table behind (db/pooler.ts).
+    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+        throw guardStop(ctx, e) ?? e;
+    });
+}
+/** The run guard's stop before the history table's COMMIT, as the error the user reads. */
+function guardStop(ctx, e) {
+    const code = e.code;
+    if (code === BACKEND_MOVED_SQLSTATE)
+        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === LOCK_LOST_SQLSTATE) {
+        return Object.assign(new Error(e.message), {
+            code,
+            next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
+        });
+    }
+    return undefined;
 }
 /** The Supabase CLI's rows and ours agree before the first migration runs (DESIGN 8). */
 async function adoptSupabaseHistory(ctx) {
@@ -6683,6 +6820,8 @@ class Transaction {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var report_thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
 // The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
 // over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
@@ -6696,6 +6835,7 @@ class Transaction {
 // with rows is named with its estimate. Statements that share a transaction (a whole
 // file that runs in one, or a BEGIN ... COMMIT block) are judged together: a lock
 // taken early is held until COMMIT, through every later statement (./transaction.ts).
+
 
 
 
@@ -6826,7 +6966,7 @@ class Linter {
     /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
     named(key) {
         const rows = this.facts(key)?.rows;
-        return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key;
+        return rows !== undefined && rows > 0 ? `${key} (~${(0,report_thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
     }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
@@ -9063,13 +9203,14 @@ var report_escape = __webpack_require__(4031);
 // that reaches advice without `advice`...`` can at worst change what shows as
 // code, never add HTML, a link, a mention or a table break.
 
+
 /** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
 function trustedMarkdown(value) {
     return value;
 }
 /** Untrusted text as inert inline markdown; numbers formatted (1,000). */
 function trusted_text(value) {
-    return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value));
+    return (typeof value === 'number' ? thousands(value) : escapeInline(value));
 }
 /**
  * Markdown from literal template parts (ours) and values that are already
@@ -9079,7 +9220,7 @@ function trusted_text(value) {
 function md(strings, ...values) {
     let out = strings[0] ?? '';
     values.forEach((v, i) => {
-        out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '');
+        out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '');
     });
     return out;
 }
@@ -9190,7 +9331,8 @@ function adviceCell(value) {
 
 ;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
 
-const partial_preview_plural = (n, one) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+
+const partial_preview_plural = (n, one) => `${(0,report_thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
 function notePartialPreview(ctx, items, out, what = 'migration') {
     const stopped = out.stoppedAt;
     if (!stopped)
@@ -9523,8 +9665,9 @@ async function warnAdvancedSequences(ctx, before) {
     if (!moved.length)
         return;
     const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
+    // The report's warning is the annotation (the action's one ::warning line); the log only says it.
     ctx.report.warnings.push({ file: '', message });
-    ctx.log.warn(message);
+    ctx.log.info(message);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -9939,6 +10082,7 @@ async function planMode(ctx) {
 
 
 
+
 async function previewDowns(ctx, exec, range) {
     const { report } = ctx;
     const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
@@ -9957,7 +10101,7 @@ function lossAdvice(results, allowed) {
     const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
     if (!rows)
         return '';
-    const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+    const n = `${(0,report_thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
     return allowed
         ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
         : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
@@ -11873,11 +12017,14 @@ async function loadBase(settings, found, pr, log) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine's entry point, shared by the action and the CLI: settings in, one
 // RunReport out. It never throws for a failed run: every failure becomes a status
 // and an error in the report (the kysely "never throws" shape), so every renderer
 // sees the same facts.
+
 
 
 
@@ -12007,7 +12154,8 @@ async function runPgshift(input, ctx) {
         if (settings.preludeDirs.length)
             found.preludes = preludes.preludes;
         found.warnings.push(...preludes.warnings);
-        log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
         // What the files say, before anything can fail: a connection or lock failure still lists them.
         report.migrations = found.migrations.map((m) => baseResult(m));
         report.pending = found.migrations.map((m) => m.identity);
@@ -12098,6 +12246,10 @@ async function runPgshift(input, ctx) {
             await refuseTransactionPooler(target, client, lockClient);
             runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
             holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
         }
         // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
         const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
@@ -12633,9 +12785,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PREVIEW_BANNER, STATUS_ORDER, blocksWords, checksInOrder, checksSummary, compactLocks, conventionNoteWords, countSummary, formatLocation, isPreview, lockModeWords, lockSentence, migrationLocks, modeTitle, nextStepSays, preludesLine, resultWords, runModeWords, runStatusWords, sortLocks, statusWords, successWords, twinNote, twinNotes
 
+// EXTERNAL MODULE: ./src/report/thousands.ts
+var thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/report/pr-check.ts
 
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const plural = (n, one, many = `${one}s`) => `${(0,thousands/* thousands */.o)(n)} ${n === 1 ? one : many}`;
 /** Problems that are the PR's history mistakes (or a base that could not be read). */
 const isHistoryProblem = (code) => code.startsWith('pr-') || code === 'base-unavailable';
 /** The PR's own rows, in run order. */
@@ -12664,7 +12819,7 @@ function prCheckHeading(r) {
         else if (r.status === 'blocked')
             parts.push('⛔ blocked');
         else if (r.partialPreview)
-            parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`);
+            parts.push(`⚠️ previewed ${(0,thousands/* thousands */.o)(r.partialPreview.previewed)} of ${plural(r.partialPreview.total, 'migration')}`);
         else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status)))
             parts.push(`✅ ${verb}`);
         else if (!n && r.status !== 'failed')
@@ -12695,7 +12850,7 @@ function basePhaseLine(r) {
     const base = `base ${info.base.slice(0, 12)}`;
     const preview = r.mode === 'dry-run';
     const verb = preview ? 'previewed' : 'applied';
-    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : '';
+    const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${(0,thousands/* thousands */.o)(b.alreadyApplied)} already recorded in history` : '';
     let what;
     if (r.mode === 'plan')
         what = `${plural(b.total, 'migration')} of ${base}`;
@@ -12717,6 +12872,8 @@ function rollbackLine(r) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(4031);
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -12727,6 +12884,10 @@ var report_escape = __webpack_require__(4031);
 // Untrusted text (file names, SQL, server messages) has its control characters
 // made visible, and the whole output has workflow commands neutralised, since
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
+
+
+// Kept where the renderers import it from; the engine's discovery log line says it too.
+
 
 
 /** `12 ms`, `1.2 s`, `2 min 05 s`. */
@@ -12808,7 +12969,7 @@ function successWords(report) {
     // A preview that stopped early says how much of the run it covered.
     const part = report.partialPreview;
     if (isPreview(report) && part)
-        return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`;
+        return `previewed ${(0,thousands/* thousands */.o)(part.previewed)} of ${(0,thousands/* thousands */.o)(part.total)}`;
     if (isPreview(report))
         return 'previewed';
     return SUCCESS_WORDS[report.mode] ?? 'success';
@@ -12930,28 +13091,6 @@ function shortenStatement(sql, maxLines = 20, maxChars = 4000) {
         tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`;
     }
     return tail ? `${text}\n${tail}` : text;
-}
-/**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-function conventionNoteWords(convention, note) {
-    for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-        if (!note.startsWith(head))
-            continue;
-        // The parenthesis that closes the one after the name (file name patterns hold none).
-        let depth = 1;
-        let i = head.length;
-        for (; i < note.length && depth > 0; i++)
-            depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0;
-        if (depth !== 0)
-            return note;
-        const inner = note.slice(head.length, i - 1);
-        return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`;
-    }
-    return note;
 }
 /**
  * True when the report's last line (Next) already says an error's next step, as it
@@ -13105,7 +13244,7 @@ function renderText(report, opts = {}) {
         out.push(resultPaint(p.bold(clean(prCheckHeading(report)))));
     else
         out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`);
-    const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention;
+    const convention = (0,engine_report/* conventionLine */.G)(report.convention, report.conventionNote);
     const facts = [
         `target: ${report.target}`,
         `migrations: ${report.migrationsDir} (${convention})`,
@@ -13151,7 +13290,7 @@ function renderText(report, opts = {}) {
         if (history.length) {
             const label = report.mode === 'rollback' ? 'still applied' : 'already applied';
             const newest = history[history.length - 1];
-            out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
+            out.push(p.dim(`  ${label}: ${(0,thousands/* thousands */.o)(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`));
         }
     }
     else if (report.prCheck) {
@@ -13258,6 +13397,30 @@ function preludesLine(preludes) {
     for (const p of preludes)
         groups.set(p.status, [...(groups.get(p.status) ?? []), p.file]);
     return [...groups].map(([status, files]) => `${status} ${files.join(', ')}`).join('; ');
+}
+
+
+/***/ }),
+
+/***/ 4153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ thousands)
+/* harmony export */ });
+// `1,000`: a count with thousands separators, as `n.toLocaleString('en-US')` writes it,
+// without loading ICU. The first toLocaleString (or localeCompare) of a process
+// initialises ICU's locale data: 45-64 ms of CPU on Node 24, a tenth of a no-op run
+// (docs/BENCHMARKS.md, issue 17). Counts are integers; anything else (a fraction, NaN,
+// a number past 2^53, -0) still goes to toLocaleString, so the text is the same either way.
+function thousands(n) {
+    if (!Number.isSafeInteger(n) || Object.is(n, -0))
+        return n.toLocaleString('en-US');
+    const digits = String(Math.abs(n));
+    let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+    for (let i = out.length; i < digits.length; i += 3)
+        out += `,${digits.slice(i, i + 3)}`;
+    return n < 0 ? `-${out}` : out;
 }
 
 

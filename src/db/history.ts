@@ -100,25 +100,78 @@ export function createHistorySql(schema: string, state: HistoryState = { schema:
 /**
  * Creates what is missing of the history; the state it found (a failure carries it,
  * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are.
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
  */
-export async function ensureHistoryTable(client: pg.Client, schema: string, opts: { inTransaction?: boolean } = {}): Promise<HistoryState> {
+export async function ensureHistoryTable(client: pg.Client, schema: string, opts: { inTransaction?: boolean; guardSql?: string } = {}): Promise<HistoryState> {
   const state = await historyState(client, schema)
   const ddl = createHistorySql(schema, state)
+  if (!ddl) return state
+  const fail = (e: unknown) => Promise.reject(Object.assign(e as Error, { historyState: state }))
+  if (opts.inTransaction) {
+    await client.query(ddl).catch(fail)
+    return state
+  }
   // lock_timeout keeps us from queueing behind a long transaction on our own table.
-  const sql = opts.inTransaction ? ddl : `SET lock_timeout = '10s'; ${ddl} RESET lock_timeout;`
-  if (ddl) await client.query(sql).catch((e) => Promise.reject(Object.assign(e as Error, { historyState: state })))
+  await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+    await client.query('ROLLBACK').catch(() => {})
+    return fail(e)
+  })
   return state
 }
 
-/** Reads history; a missing table means "nothing applied yet". */
-export async function readHistory(client: pg.Client, schema: string): Promise<HistoryRow[]> {
-  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [historyTableName(schema)])
-  if (!exists.rows[0]?.t) return []
-  const res = await client.query(
-    `SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`
+/**
+ * What the login role may do with a history that exists, read from the catalogs by
+ * oid (a lookup by name would itself need USAGE on the schema). Asked only after a
+ * read was refused, so a run that may read pays nothing for it.
+ */
+export interface HistoryAccess {
+  user: string
+  database: string
+  /** USAGE on the history schema. */
+  usage: boolean
+  /** The table's rights the role lacks of SELECT, INSERT, UPDATE, DELETE; null: no table. */
+  missing: string[] | null
+}
+
+export async function historyAccess(client: pg.Client, schema: string): Promise<HistoryAccess> {
+  const r = await client.query<HistoryAccess>(
+    `SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`,
+    [schema, HISTORY_TABLE]
   )
+  const row = r.rows[0]
+  return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null }
+}
+
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
+export async function readHistory(client: pg.Client, schema: string): Promise<HistoryRow[]> {
+  const refused = async (e: unknown): Promise<never> => {
+    const err = e as Error & { code?: string }
+    if (err.code === '42501') Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) })
+    throw err
+  }
+  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused)
+  if (!exists.rows[0]?.t) return []
+  const res = await client
+    .query(
+      `SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`
+    )
+    .catch(refused)
   return res.rows.map((r) => ({
     identity: r.identity,
     version: r.version,

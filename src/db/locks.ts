@@ -83,6 +83,6 @@ export function newLocks(before: HeldLock[], after: HeldLock[]): LockTaken[] {
     if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode)) strongest.set(l.oid, l)
   }
   return [...strongest.values()]
-    .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || a.relation.localeCompare(b.relation))
+    .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
     .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }))
 }

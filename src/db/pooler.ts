@@ -14,9 +14,11 @@
 //      migration connection on its own;
 //   3. after that transaction ends, the migration connection must still be on it.
 // A positive is certain (no false alarm on a direct or session-pooled connection);
-// a negative can be luck under concurrency. That is why the same pid comparison
-// also runs inside every migration's transaction before its COMMIT
-// (engine/executor.ts runGuardSql): a backend that moves stops the run there.
+// a negative can be luck under concurrency. That is why the lock statement's
+// backend is compared too (lockConnectionMoved), and the same pid comparison
+// runs inside every transaction that commits a change, the history table's
+// creation first (engine/executor.ts runGuardSql): a backend that moves stops
+// the run there, before that transaction commits.
 import type pg from 'pg'
 import { backendPid } from './connect.js'
 import { transactionPoolerError, type ConnectionTarget, type ConnectionError } from './url.js'
@@ -45,6 +47,20 @@ export async function transactionPoolerEvidence(client: pg.Client, lockClient: p
   if (m1 !== m0 || m2 !== m0) return `the migration connection moved from server backend ${m0} to ${m1 !== m0 ? m1 : m2} between transactions`
   if (l1 !== l0) return `the lock connection moved from server backend ${l0} to ${l1} between transactions`
   return undefined
+}
+
+/**
+ * After the lock: the lock's transaction runs on the backend the lock connection
+ * had at connect. The lock statement returns its backend's pid, so this costs no
+ * round trip, and it catches the case the probe above can miss: a transaction
+ * pooler hands out the most recently released backend first, so a probe whose
+ * connections each get "their" backend back by that rule sees no move, while the
+ * lock statement that follows usually lands on the migration connection's.
+ */
+export function lockConnectionMoved(lockClient: pg.Client, holderPid: number): string | undefined {
+  const l0 = backendPid(lockClient)
+  if (l0 === undefined || l0 === holderPid) return undefined
+  return `the lock connection moved from server backend ${l0} to ${holderPid} between transactions`
 }
 
 /** Throws the transaction-pooler refusal (the session-pooler fix) when the connections show one. */

@@ -292,3 +292,32 @@ export interface RunReport {
   /** With a base (the PR check, issue 15): phase 1 and the PR's own migrations; lint, locks, schema changes and the rollback test are then about the PR's alone. */
   prCheck?: PrCheckInfo
 }
+
+/**
+ * The convention note without the convention said twice: discovery writes
+ * `auto: detected dated (8 files named …)` and `numbered (from the convention
+ * input; 2 migration files)`, and every report puts the convention's name just
+ * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
+ */
+export function conventionNoteWords(convention: string, note: string): string {
+  for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
+    if (!note.startsWith(head)) continue
+    // The parenthesis that closes the one after the name (file name patterns hold none).
+    let depth = 1
+    let i = head.length
+    for (; i < note.length && depth > 0; i++) depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0
+    if (depth !== 0) return note
+    const inner = note.slice(head.length, i - 1)
+    return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`
+  }
+  return note
+}
+
+/**
+ * `dated, auto: 8 files named …`: the convention and how it was chosen, as the
+ * terminal report's `migrations:` line, the summary's Convention line and the
+ * engine's discovery log line all say it.
+ */
+export function conventionLine(convention: string, note: string): string {
+  return note ? `${convention}, ${conventionNoteWords(convention, note)}` : convention
+}

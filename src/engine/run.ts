@@ -8,8 +8,8 @@ import { escapeIdentifier } from 'pg'
 import { backendPid, cancelBackend, connect, readOnlyReason, serverVersion, tlsEnvironmentWarnings } from '../db/connect.js'
 import { historyTableName, readHistory } from '../db/history.js'
 import { acquireRunLock, lockKey, LockNotAcquired, releaseRunLock, seconds, type RunLock } from '../db/lock.js'
-import { refuseTransactionPooler } from '../db/pooler.js'
-import { parseDatabaseUrl, supabaseNetworkWarnings, type ConnectionTarget } from '../db/url.js'
+import { lockConnectionMoved, refuseTransactionPooler } from '../db/pooler.js'
+import { parseDatabaseUrl, supabaseNetworkWarnings, transactionPoolerError, type ConnectionTarget } from '../db/url.js'
 import { engineSettings, type EngineSettings, type Settings } from '../settings.js'
 import { discover } from '../source/discover.js'
 import { discoverPreludes, splitPreludeRows } from '../source/preludes.js'
@@ -29,7 +29,7 @@ import { parsePendingPreludes } from './steps/preludes.js'
 import { ShimError, supabaseStep } from './steps/supabase-shim.js'
 import { loadBase, type PullRequestContext } from './steps/load-base.js'
 import { markOrigins, type PrSplit } from './pr-split.js'
-import type { MappedError, Mode, RunReport } from './report.js'
+import { conventionLine, type MappedError, type Mode, type RunReport } from './report.js'
 import { loadSupabaseHistory, mergedHistory, supabaseHistoryReason, type SupabaseHistory } from './supabase-history.js'
 
 /** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
@@ -177,7 +177,8 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems)
     if (settings.preludeDirs.length) found.preludes = preludes.preludes
     found.warnings.push(...preludes.warnings)
-    log.info(`${found.conventionNote} in ${found.dir}: ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`)
+    // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+    log.info(`migrations: ${found.dir} (${conventionLine(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`)
     // What the files say, before anything can fail: a connection or lock failure still lists them.
     report.migrations = found.migrations.map((m) => baseResult(m))
     report.pending = found.migrations.map((m) => m.identity)
@@ -275,6 +276,9 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
         () => cancelled
       )
       holdingLock = true
+      // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+      const moved = lockConnectionMoved(lockClient, runLock.holderPid)
+      if (moved) throw transactionPoolerError(target, `${moved}, which only a transaction-mode pooler does`)
     }
     // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
     const rows = splitPreludeRows(await historyStep(() => readHistory(client as pg.Client, settings.historySchema), settings.historySchema))

@@ -36,6 +36,7 @@ import {
   unwrap
 } from './tree.js'
 import type { LintContext, LintFinding, TableFacts } from './types.js'
+import { thousands } from '../report/thousands.js'
 
 /** A finding before positions and suppressions are resolved. */
 export interface Raw {
@@ -179,7 +180,7 @@ class Linter {
   /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
   private named(key: string): string {
     const rows = this.facts(key)?.rows
-    return rows !== undefined && rows > 0 ? `${key} (~${Math.round(rows).toLocaleString('en-US')} rows)` : key
+    return rows !== undefined && rows > 0 ? `${key} (~${thousands(Math.round(rows))} rows)` : key
   }
 
   private add(rule: string, message: string, at?: number, extra: { why?: string; fix?: string } = {}): void {

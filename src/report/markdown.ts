@@ -38,6 +38,7 @@ import {
   successWords,
   twinNotes
 } from './text.js'
+import { thousands } from './thousands.js'
 
 export interface MarkdownOptions {
   /** Upper bound on the output, in UTF-8 bytes. Default 1,000,000 (the job summary); the PR comment uses 65,000. */
@@ -175,7 +176,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   // 3. Still too long (a tiny limit): whole blocks from the top, then the next step.
   const doc = build(ctx, { ...SECTIONS, rows: 0, listItems: 0, diffRows: 0, errors: 0, statementLines: 0, fieldChars: 200 })
   const last = doc.next
-  const note = `_This report was cut to fit in ${max.toLocaleString('en-US')} characters: see ${ctx.moreAt}._`
+  const note = `_This report was cut to fit in ${thousands(max)} characters: see ${ctx.moreAt}._`
   const kept: string[] = []
   const size = (parts: string[]): number => bytes([...parts, note, last].join('\n\n') + '\n')
   for (const b of doc.top) {
@@ -217,7 +218,7 @@ function location(ctx: Ctx, file: string | undefined, position: FilePosition | u
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+  return `${thousands(n)} ${n === 1 ? one : many}`
 }
 
 /** Rows of this run's migrations, and items of every list, shown at most: the report's size does not grow with history. */
@@ -434,7 +435,7 @@ const preview = (r: RunReport) => isPreview(r)
 
 /** `previewed 12 of 54 migrations (42 not previewed)`: a preview that stopped early. */
 function partialWords(part: NonNullable<RunReport['partialPreview']>, one: string): string {
-  return `previewed ${part.previewed.toLocaleString('en-US')} of ${plural(part.total, one)} (${part.notPreviewed.length.toLocaleString('en-US')} not previewed)`
+  return `previewed ${thousands(part.previewed)} of ${plural(part.total, one)} (${thousands(part.notPreviewed.length)} not previewed)`
 }
 
 /** One line of facts: the migrations directory, the run, the commit, the time. */

@@ -4,8 +4,9 @@
 // facts here; markdown.ts and text.ts escape and lay them out.
 import type { MigrationResult, RunReport } from '../engine/report.js'
 import { formatDuration } from './text.js'
+import { thousands } from './thousands.js'
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+const plural = (n: number, one: string, many = `${one}s`) => `${thousands(n)} ${n === 1 ? one : many}`
 
 /** Problems that are the PR's history mistakes (or a base that could not be read). */
 export const isHistoryProblem = (code: string) => code.startsWith('pr-') || code === 'base-unavailable'
@@ -30,7 +31,7 @@ export function prCheckHeading(r: RunReport): string {
   else if (r.mode !== 'plan') {
     if (rows.some((m) => m.status === 'failed' || m.status === 'partial') || (r.status === 'failed' && r.error && !rows.length)) parts.push(`❌ ${verb}`)
     else if (r.status === 'blocked') parts.push('⛔ blocked')
-    else if (r.partialPreview) parts.push(`⚠️ previewed ${r.partialPreview.previewed.toLocaleString('en-US')} of ${plural(r.partialPreview.total, 'migration')}`)
+    else if (r.partialPreview) parts.push(`⚠️ previewed ${thousands(r.partialPreview.previewed)} of ${plural(r.partialPreview.total, 'migration')}`)
     else if (n && rows.every((m) => ['applied', 'previewed', 'already-applied'].includes(m.status))) parts.push(`✅ ${verb}`)
     else if (!n && r.status !== 'failed') parts.push(`✅ base ${verb}`)
   }
@@ -54,7 +55,7 @@ export function basePhaseLine(r: RunReport): string {
   const base = `base ${info.base.slice(0, 12)}`
   const preview = r.mode === 'dry-run'
   const verb = preview ? 'previewed' : 'applied'
-  const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${b.alreadyApplied.toLocaleString('en-US')} already recorded in history` : ''
+  const already = b.alreadyApplied && r.mode !== 'plan' ? `; ${thousands(b.alreadyApplied)} already recorded in history` : ''
   let what: string
   if (r.mode === 'plan') what = `${plural(b.total, 'migration')} of ${base}`
   else if (b.failed) what = `${plural(b.ran, 'migration')} of ${base}: ${b.failed} FAILED, so the base itself does not apply here`

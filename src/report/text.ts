@@ -7,8 +7,12 @@
 // the CLI often runs inside a GitHub Actions step whose log the runner parses.
 import { basePhaseLine, prCheckHeading, prRows } from './pr-check.js'
 import type { LockTaken, MappedError, MigrationResult, MigrationStatus, RunReport, RunStatus, StatementTiming, VerifyCheck } from '../engine/report.js'
+import { conventionLine } from '../engine/report.js'
+// Kept where the renderers import it from; the engine's discovery log line says it too.
+export { conventionNoteWords } from '../engine/report.js'
 import type { FilePosition } from '../source/types.js'
 import { escapeWorkflowCommands, sanitizeText } from './escape.js'
+import { thousands } from './thousands.js'
 
 export interface TextOptions {
   /** ANSI colors; off unless asked for. */
@@ -92,7 +96,7 @@ const SUCCESS_WORDS: Record<string, string> = {
 export function successWords(report: RunReport): string {
   // A preview that stopped early says how much of the run it covered.
   const part = report.partialPreview
-  if (isPreview(report) && part) return `previewed ${part.previewed.toLocaleString('en-US')} of ${part.total.toLocaleString('en-US')}`
+  if (isPreview(report) && part) return `previewed ${thousands(part.previewed)} of ${thousands(part.total)}`
   if (isPreview(report)) return 'previewed'
   return SUCCESS_WORDS[report.mode] ?? 'success'
 }
@@ -223,26 +227,6 @@ export function shortenStatement(sql: string, maxLines = 20, maxChars = 4000): s
     tail = `-- … ${more} more characters${tail ? `; ${tail.slice(5)}` : ''}`
   }
   return tail ? `${text}\n${tail}` : text
-}
-
-/**
- * The convention note without the convention said twice: discovery writes
- * `auto: detected dated (8 files named …)` and `numbered (from the convention
- * input; 2 migration files)`, and every report puts the convention's name just
- * before the note. So: `auto: 8 files named …`, `from the convention input; …`.
- */
-export function conventionNoteWords(convention: string, note: string): string {
-  for (const head of [`auto: detected ${convention} (`, `${convention} (`]) {
-    if (!note.startsWith(head)) continue
-    // The parenthesis that closes the one after the name (file name patterns hold none).
-    let depth = 1
-    let i = head.length
-    for (; i < note.length && depth > 0; i++) depth += note[i] === '(' ? 1 : note[i] === ')' ? -1 : 0
-    if (depth !== 0) return note
-    const inner = note.slice(head.length, i - 1)
-    return `${head.startsWith('auto: ') ? 'auto: ' : ''}${inner}${note.slice(i)}`
-  }
-  return note
 }
 
 /**
@@ -407,7 +391,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
   const resultPaint = report.status === 'failed' || report.status === 'blocked' ? p.red : report.partialPreview ? p.yellow : p.green
   if (report.prCheck) out.push(resultPaint(p.bold(clean(prCheckHeading(report)))))
   else out.push(`${p.bold(`pgshift ${clean(modeTitle(report))}`)}: ${resultPaint(resultWords(report))}`)
-  const convention = report.conventionNote ? `${report.convention}, ${conventionNoteWords(report.convention, report.conventionNote)}` : report.convention
+  const convention = conventionLine(report.convention, report.conventionNote)
   const facts = [
     `target: ${report.target}`,
     `migrations: ${report.migrationsDir} (${convention})`,
@@ -447,7 +431,7 @@ export function renderText(report: RunReport, opts: TextOptions = {}): string {
     if (history.length) {
       const label = report.mode === 'rollback' ? 'still applied' : 'already applied'
       const newest = history[history.length - 1] as MigrationResult
-      out.push(p.dim(`  ${label}: ${history.length.toLocaleString('en-US')} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
+      out.push(p.dim(`  ${label}: ${thousands(history.length)} migration${history.length === 1 ? '' : 's'}, newest ${clean(newest.identity)}`))
     }
   } else if (report.prCheck) {
     out.push('', '  this PR adds no migration under the migrations directory')

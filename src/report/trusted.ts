@@ -17,6 +17,7 @@
 // that reaches advice without `advice`...`` can at worst change what shows as
 // code, never add HTML, a link, a mention or a table break.
 import { escapeInline, neutraliseHtmlComments, sanitizeText } from './escape.js'
+import { thousands } from './thousands.js'
 
 declare const MARKDOWN: unique symbol
 /** A trusted markdown fragment: built by this module only, safe to join with others. */
@@ -33,7 +34,7 @@ export function trustedMarkdown(value: string): Markdown {
 
 /** Untrusted text as inert inline markdown; numbers formatted (1,000). */
 export function text(value: string | number): Markdown {
-  return (typeof value === 'number' ? value.toLocaleString('en-US') : escapeInline(value)) as Markdown
+  return (typeof value === 'number' ? thousands(value) : escapeInline(value)) as Markdown
 }
 
 /**
@@ -44,7 +45,7 @@ export function text(value: string | number): Markdown {
 export function md(strings: TemplateStringsArray, ...values: Array<Markdown | number>): Markdown {
   let out = strings[0] ?? ''
   values.forEach((v, i) => {
-    out += (typeof v === 'number' ? v.toLocaleString('en-US') : v) + (strings[i + 1] ?? '')
+    out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '')
   })
   return out as Markdown
 }

@@ -7,8 +7,9 @@ import type { ModeContext } from '../modes/context.js'
 import type { PreviewItem, PreviewOutcome } from '../preview.js'
 import type { NotPreviewed } from '../report.js'
 import { advice, type Advice } from '../../report/trusted.js'
+import { thousands } from '../../report/thousands.js'
 
-const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`
+const plural = (n: number, one: string) => `${thousands(n)} ${n === 1 ? one : `${one}s`}`
 
 export function notePartialPreview(ctx: ModeContext, items: PreviewItem[], out: PreviewOutcome, what = 'migration'): void {
   const stopped = out.stoppedAt

@@ -6,6 +6,7 @@ import type { ModeContext } from '../modes/context.js'
 import { previewInTransaction } from '../preview.js'
 import { notePartialPreview } from './partial-preview.js'
 import type { MigrationResult } from '../report.js'
+import { thousands } from '../../report/thousands.js'
 
 export async function previewDowns(ctx: ModeContext, exec: ExecContext, range: Migration[]): Promise<void> {
   const { report } = ctx
@@ -25,7 +26,7 @@ export async function previewDowns(ctx: ModeContext, exec: ExecContext, range: M
 function lossAdvice(results: MigrationResult[], allowed: boolean): string {
   const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0)
   if (!rows) return ''
-  const n = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`
+  const n = `${thousands(rows)} row${rows === 1 ? '' : 's'}`
   return allowed
     ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
     : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`
