@@ -337,7 +337,8 @@ function collectAnnotations(report) {
     for (const p of report.problems) {
         // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
         const file = p.noSuchPath ? undefined : p.file;
-        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
+        // A syntax error's excerpt (the lines around it, a caret under the column) as the summary shows it.
+        errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.excerpt, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
     }
     // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
     for (const r of report.plan.refusals)
@@ -370,7 +371,8 @@ function collectAnnotations(report) {
         else
             supabaseLint.push(a);
     }
-    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: w.message, file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
+    // A down script's syntax error is a warning (engine/parse-needed.ts): its excerpt goes with it, as an up file's does.
+    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
     return { errors, warnings };
 }
 /** The annotations GitHub will show (the first 10 of each type), and how many more the summary holds. */

@@ -65,6 +65,31 @@ test('a failing migration: exit 1, an annotation on file:line:col, SQLSTATE in t
   expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'b'`)).toHaveLength(0)
 })
 
+test('a syntax error in a down part: a warning annotation at file:line:col with the SQL around it, in plan, dry-run and apply; an up file\'s syntax error shows it too', async () => {
+  const ws = makeWorkspace({
+    '001_a.up.sql': 'CREATE TABLE a (id int);\n',
+    '001_a.down.sql': 'DROP TABLE a;\nDROP TABLEX b;\n'
+  })
+  const excerpt = ['  1 | DROP TABLE a;', '> 2 | DROP TABLEX b;', '    |      ^'].join('\n')
+  for (const mode of ['plan', 'dry-run', 'apply']) {
+    const r = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode, 'migrations-dir': 'migrations' } })
+    expect(r.code).toBe(0)
+    const warnings = r.annotations.filter((a) => a.level === 'warning' && a.props.file === 'migrations/001_a.down.sql')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]?.props).toMatchObject({ line: '2', col: '6' })
+    expect(warnings[0]?.message).toMatch(/^in the down script of 001_a, at migrations\/001_a\.down\.sql:2:6: syntax error at or near "TABLEX"\. It does not block this /)
+    expect(warnings[0]?.message).toContain(`\n${excerpt}`)
+  }
+  expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'a'`)).toHaveLength(1)
+
+  // The up file's syntax error (an error annotation) carries the same kind of excerpt.
+  const up = makeWorkspace({ '001_b.sql': 'CREATE TABLE b (\n  id int,,\n);\n' })
+  const r = await runAction({ workspace: up, inputs: { 'database-url': db.url, mode: 'plan', 'migrations-dir': 'migrations' } })
+  const err = r.annotations.find((a) => a.level === 'error' && a.props.file === 'migrations/001_b.sql')
+  expect(err?.props).toMatchObject({ line: '2', col: '10' })
+  expect(err?.message).toContain(['  1 | CREATE TABLE b (', '> 2 |   id int,,', '    |          ^', '  3 | );'].join('\n'))
+})
+
 test('invalid inputs fail the step with a message naming the input, before connecting', async () => {
   const ws = makeWorkspace({ '001_a.sql': 'SELECT 1;\n' })
   const r = await runAction({ workspace: ws, inputs: { 'database-url': db.url, 'lock-timeout': 'soon', 'migrations-dir': 'migrations' } })
