@@ -371,6 +371,21 @@ describe('file contents', () => {
     expect(ids(r)).toEqual(['003_ok'])
   })
 
+  test('a file that holds U+FFFD itself is read as written; a down with a bad byte is refused like an up', async () => {
+    // Discovery reads text in one call, which turns a bad byte into U+FFFD: a real U+FFFD must not be taken for one, nor hide one.
+    const ws = workspace({
+      'm/001_a.sql': "SELECT '\uFFFD';",
+      'm/001_a.down.sql': Buffer.concat([Buffer.from("SELECT '\uFFFD"), Buffer.from([0xff]), Buffer.from("';")]),
+      'm/002_b.sql': Buffer.concat([Buffer.from("SELECT 'a\u0000"), Buffer.from("';")])
+    })
+    const r = await run(ws, 'm')
+    expect(r.problems.map((p) => [p.code, p.file, p.message])).toEqual([
+      ['invalid-utf8', 'm/001_a.down.sql', 'm/001_a.down.sql is not valid UTF-8: byte 0xff at byte offset 11 (saved as Latin-1 or Windows-1252?)'],
+      ['nul-byte', 'm/002_b.sql', 'm/002_b.sql holds a NUL byte at byte offset 9; it is not a SQL text file (UTF-16, or binary?)']
+    ])
+    expect(r.migrations.map((m) => [m.identity, m.up.source.text])).toEqual([['001_a', "SELECT '\uFFFD';"]])
+  })
+
   test('parse problems carry the workspace-relative file and line:col, with a BOM and CRLF', async () => {
     const ws = workspace({ 'm/001_a.sql': '\uFEFFCREATE TABLE é (a int);\r\nSELECT 1;\r\n\\i other.sql\r\n', 'm/002_b.sql': 'SELECT 1;\nCOMMIT;\nSELECT 2;\n' })
     const r = await run(ws, 'm')

@@ -149,9 +149,20 @@ export function clearSecretsForTesting(): void {
 }
 
 function secretsLongestFirst(): string[] {
-  if (!compiled) compiled = [...registry].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+  if (!compiled) {
+    compiled = [...registry].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    anySecret = compiled.length ? new RegExp(compiled.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined
+  }
   return compiled
 }
+
+// One native regex scan says whether a string holds any registered secret at all, so the
+// common case (a file name, an identity, a status) costs one test, not one `includes` per
+// secret form in a loop: redactDeep of a 1,000-migration report ran 40 such loops per
+// string, 20-60 ms of a no-op (docs/BENCHMARKS.md, issue 17). A match runs the loop as before.
+let anySecret: RegExp | undefined
+// What any generic pattern below needs in the text; masking a secret (`***`) never creates one.
+const MAYBE_GENERIC = /:\/\/|"|password[=\s]/i
 
 // `scheme://user:password@host`: the password runs to the last '@' of the
 // token that is followed by a host, so passwords with raw '/', ':', '?' or '@'
@@ -171,10 +182,13 @@ const JSON_PASSWORD = /("[A-Za-z_]*(?:password|passwd|secret|token)"\s*:\s*)"(?:
 export function redact(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return text
   let out = text
-  for (const s of secretsLongestFirst()) {
-    // split/join is a native linear scan; `includes` skips the copy when absent.
-    if (out.includes(s)) out = out.split(s).join(MASK)
-  }
+  const secrets = secretsLongestFirst()
+  if (anySecret?.test(out)) {
+    for (const s of secrets) {
+      // split/join is a native linear scan; `includes` skips the copy when absent.
+      if (out.includes(s)) out = out.split(s).join(MASK)
+    }
+  } else if (!MAYBE_GENERIC.test(out)) return out
   if (out.includes('://')) {
     out = out.replace(URL_CREDENTIALS, (_m, head: string, pw: string, tail: string) => (pw.length > 0 ? `${head}${MASK}${tail}` : `${head}${tail}`))
   }
@@ -199,6 +213,21 @@ function walk(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return redact(value)
   if (value === null || typeof value !== 'object') return value
   if (seen.has(value)) return '[Circular]'
+  // Most of a report is plain objects (a row per migration): no class checks for them.
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) {
+    seen.add(value)
+    try {
+      const out: Record<string, unknown> = {}
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k]
+        out[k] = SECRET_KEY.test(k) && typeof v === 'string' && v.length > 0 ? MASK : walk(v, seen)
+      }
+      return out
+    } finally {
+      seen.delete(value)
+    }
+  }
   if (value instanceof Date || value instanceof RegExp) return value
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return value
   seen.add(value)

@@ -3,7 +3,7 @@
 // SourceProblem and every remark a SourceWarning: this never throws for user input.
 import { checksum } from './checksum.js'
 import { DATE_SHAPES, detectConvention, EXPECTED_NAMES, fits, parseFileName, type Detection, type NameInfo } from './conventions.js'
-import { decodeUtf8, listFiles, locateDir, readFiles, type ListedFile } from './files.js'
+import { decodeUtf8, listFiles, locateDir, readFiles, readTexts, type ListedFile } from './files.js'
 import { ensureParser, parseSql } from './parser.js'
 import { defineLazy } from './lazy.js'
 import { formatPosition, lineMapFor, stripBom } from './positions.js'
@@ -74,14 +74,13 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
 
     // Read everything we may use, then check the encoding.
     const toRead = candidates.filter(wanted)
-    const bufs = readFiles(toRead.map((c) => c.listed.abs))
+    const texts = readTexts(toRead.map((c) => ({ file: c.file, abs: c.listed.abs })))
     toRead.forEach((c, i) => {
-      const buf = bufs[i]
-      if (buf instanceof Error) {
-        problems.push({ file: c.file, code: 'unreadable-file', message: `cannot read ${c.file}: ${buf.message}` })
+      const decoded = texts[i]
+      if (decoded instanceof Error) {
+        problems.push({ file: c.file, code: 'unreadable-file', message: `cannot read ${c.file}: ${decoded.message}` })
         return
       }
-      const decoded = decodeUtf8(c.file, buf)
       if (decoded.ok) c.text = stripBom(decoded.text)
       else problems.push(decoded.problem)
     })

@@ -240,3 +240,21 @@ export function readFiles(paths: string[]): Array<Buffer | Error> {
     }
   })
 }
+
+/**
+ * Reads files as text: `decodeUtf8`'s verdict for each, or the read's error. Node decodes
+ * UTF-8 in one call (2,000 files: about 24 ms CPU against 35 ms for buffers, and no
+ * buffer per file; bench/probes/read-files.mjs), replacing an invalid byte with U+FFFD
+ * and keeping a NUL: a text with either is read again as bytes and judged strictly by
+ * decodeUtf8, which names the byte offset. So the verdict is decodeUtf8's for every file.
+ */
+export function readTexts(files: ReadonlyArray<{ file: string; abs: string }>): Array<Decoded | Error> {
+  return files.map(({ file, abs }) => {
+    try {
+      const text = readFileSync(abs, 'utf8')
+      return text.includes('\uFFFD') || text.includes('\0') ? decodeUtf8(file, readFileSync(abs)) : { ok: true as const, text }
+    } catch (err) {
+      return err as Error
+    }
+  })
+}
