@@ -588,7 +588,7 @@ function schemaLogger(log, schema) {
     const p = (m) => `[${schema}] ${m}`;
     return {
         info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
+        warn: (m, o) => log.warn(p(m), o),
         // Log groups cannot interleave: a schema's migrations are plain lines.
         group: (_title, fn) => fn(),
         progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${x.verb} in ${Math.round(x.durationMs)} ms`))
@@ -1303,7 +1303,8 @@ async function fleetComment(markdown, settings, gh) {
 const main_clean = (s) => (0,report_escape/* escapeWorkflowCommands */.Fy)((0,redact/* redact */.E$)(s));
 const logger = {
     info: (m) => info(main_clean(m)),
-    warn: (m) => warning(main_clean(m)),
+    // A warning the report holds is annotated from it (annotations.ts): logged here as text, so GitHub shows it once.
+    warn: (m, o) => (o?.reported ? info(main_clean(`Warning: ${m}`)) : warning(main_clean(m))),
     group: (title, fn) => group(main_clean(title), fn),
     progress: (p) => info(main_clean((0,engine_run/* progressText */.l_)(p)))
 };
@@ -4324,7 +4325,7 @@ async function backupBeforeChanges(ctx, env = process.env) {
         if (!settings.backupRequired) {
             const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
             report.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
             return true;
         }
         report.status = 'failed';
@@ -7967,9 +7968,8 @@ async function warnAdvancedSequences(ctx, before) {
     if (!moved.length)
         return;
     const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
-    // The report's warning is the annotation (the action's one ::warning line); the log only says it.
     ctx.report.warnings.push({ file: '', message });
-    ctx.log.info(message);
+    ctx.log.warn(message, { reported: true });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -8778,7 +8778,7 @@ function expectedLogger(log) {
     const p = (m) => `expected schema: ${m}`;
     return {
         info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
+        warn: (m, o) => log.warn(p(m), o),
         group: async (title, fn) => {
             log.info(p(title));
             return fn();
@@ -10296,7 +10296,7 @@ async function loadBase(settings, found, pr, log) {
             base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
             const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
             out.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
         }
         catch (e) {
             gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
@@ -10498,7 +10498,7 @@ async function runPgshift(input, ctx) {
         report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
         for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
         }
         const pathSql = run_searchPathSql(settings.searchPath);
         const open = async (t = target) => {

@@ -5696,7 +5696,7 @@ async function backupBeforeChanges(ctx, env = process.env) {
         if (!settings.backupRequired) {
             const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
             report.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
             return true;
         }
         report.status = 'failed';
@@ -9691,9 +9691,8 @@ async function warnAdvancedSequences(ctx, before) {
     if (!moved.length)
         return;
     const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
-    // The report's warning is the annotation (the action's one ::warning line); the log only says it.
     ctx.report.warnings.push({ file: '', message });
-    ctx.log.info(message);
+    ctx.log.warn(message, { reported: true });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
@@ -10502,7 +10501,7 @@ function expectedLogger(log) {
     const p = (m) => `expected schema: ${m}`;
     return {
         info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
+        warn: (m, o) => log.warn(p(m), o),
         group: async (title, fn) => {
             log.info(p(title));
             return fn();
@@ -12020,7 +12019,7 @@ async function loadBase(settings, found, pr, log) {
             base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
             const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
             out.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
         }
         catch (e) {
             gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
@@ -12222,7 +12221,7 @@ async function runPgshift(input, ctx) {
         report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
         for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
-            log.warn(message);
+            log.warn(message, { reported: true });
         }
         const pathSql = run_searchPathSql(settings.searchPath);
         const open = async (t = target) => {
