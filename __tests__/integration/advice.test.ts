@@ -1,10 +1,12 @@
 // Advice for SQL errors whose cause lies outside the database being migrated.
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { runPgshift } from '../../src/engine/run.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { renderText } from '../../src/report/text.js'
 import { parseSettings } from '../../src/settings.js'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
-import { makeWorkspace, recordingLogger } from '../support/workspace.js'
+import { addFile, makeWorkspace, recordingLogger } from '../support/workspace.js'
 
 let first: TestDatabase
 let second: TestDatabase
@@ -75,9 +77,11 @@ describe('a re-apply after a rollback whose down was incomplete', () => {
     expect(error?.sqlstate).toBe('42P07')
     expect(error?.position?.line).toBe(2)
     expect(error?.next).toMatch(
-      /^History records that 002_ledger was rolled back at \d{4}-\d\d-\d\dT[\d:.]+Z \(https:\/\/github\.com\/acme\/app\/actions\/runs\/42\) by migrations\/002_ledger\.down\.sql, and that down did not drop relation "ledger_audit", so it is incomplete \(recorded in "pgshift"\."schema_history_rollbacks"\)\. Drop relation "ledger_audit" \(or fix migrations\/002_ledger\.down\.sql/
+      /^History records that 002_ledger was rolled back at \d{4}-\d\d-\d\dT[\d:.]+Z \(https:\/\/github\.com\/acme\/app\/actions\/runs\/42\) by migrations\/002_ledger\.down\.sql, and that down did not drop relation "ledger_audit", so it is incomplete \(recorded in "pgshift"\."schema_history_rollbacks"\)\. /
     )
     expect(error?.next).not.toMatch(/created by hand/)
+    // The down file is the one that ran (its checksum is the one recorded): it still leaves the table.
+    expect(error?.next).toContain('migrations/002_ledger.down.sql is unchanged since that rollback (its checksum is the one recorded), so it still does not drop relation "ledger_audit". Drop relation "ledger_audit" (or fix migrations/002_ledger.down.sql so that it drops it, and drop it once by hand), then rerun.')
     expect(again.nextStep).toContain('migrations/002_ledger.down.sql')
     // Nothing of the failed re-apply was kept, and the record stays.
     expect((await first.query('SELECT FROM pgshift.schema_history_rollbacks')).length).toBe(1)
@@ -85,6 +89,28 @@ describe('a re-apply after a rollback whose down was incomplete', () => {
     // Fixed as the advice says: the rerun applies.
     await first.query('DROP TABLE ledger_audit')
     expect((await run(ws)).applied).toEqual(['002_ledger'])
+  })
+
+  test('a down file edited since the rollback: the advice says its checksum changed, so the down that ran is not the one in the commit', async () => {
+    const ws = makeWorkspace(FILES)
+    expect((await run(ws)).status).toBe('success')
+    expect((await run(ws, { mode: 'rollback', steps: '1' }, meta)).rolledBack).toEqual(['002_ledger'])
+    // Fixed after the rollback that left the table: the next rollback drops it, but this re-apply still meets it.
+    addFile(ws, '002_ledger.down.sql', 'DROP TABLE ledger_audit;\nDROP TABLE ledger;\n')
+    const again = await run(ws)
+    expect(again.status).toBe('failed')
+    const next = again.migrations.find((m) => m.identity === '002_ledger')?.error?.next
+    expect(next).toMatch(/^History records that 002_ledger was rolled back at .* by migrations\/002_ledger\.down\.sql, and that down did not drop relation "ledger_audit"/)
+    expect(next).toContain(
+      'migrations/002_ledger.down.sql has changed since that rollback (its checksum is not the one recorded): the down that ran is not the one in this commit, so check that this one drops relation "ledger_audit". Drop relation "ledger_audit" once by hand, then rerun.'
+    )
+    expect(next).not.toContain('is unchanged since that rollback')
+    expect((await first.query('SELECT FROM pgshift.schema_history_rollbacks')).length).toBe(1)
+
+    // The down file removed since: the advice says there is none in the commit.
+    rmSync(join(ws, 'migrations', '002_ledger.down.sql'))
+    const none = (await run(ws)).migrations.find((m) => m.identity === '002_ledger')?.error?.next
+    expect(none).toContain('002_ledger has no down script in this commit any more')
   })
 
   test('without a recorded rollback the advice stays the generic one', async () => {

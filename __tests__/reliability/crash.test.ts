@@ -99,7 +99,8 @@ test('T07 the lock connection is terminated mid-run: the current file rolls back
   const ws = makeWorkspace(files(3, (k) => (k === 2 ? 'SELECT pg_sleep(1.5);\n' : '')))
   const run = runPgshift(settings(ws), { logger: recordingLogger() })
   await waitFor(async () => (await countBackends(adminUrl(), db.name, `query LIKE '%pg_sleep(1.5)%' AND state = 'active'`)) === 1, 20_000, 'migration 2 running')
-  expect(await terminateBackends(adminUrl(), db.name, `application_name = 'pgshift' AND query LIKE '%pg_try_advisory%'`)).toBe(1)
+  // The lock connection idles in its transaction; the migration connection (its guard also tries an advisory key) is active.
+  expect(await terminateBackends(adminUrl(), db.name, `application_name = 'pgshift' AND query LIKE '%pg_try_advisory%' AND state = 'idle in transaction'`)).toBe(1)
   const report = await run
   expect(report.status).toBe('failed')
   expect(report.applied).toEqual(['001_m1'])

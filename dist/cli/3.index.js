@@ -74,8 +74,8 @@ var diff = __webpack_require__(9113);
 var snapshot = __webpack_require__(634);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
-// EXTERNAL MODULE: ./src/engine/run.ts + 9 modules
-var run = __webpack_require__(3327);
+// EXTERNAL MODULE: ./src/engine/run.ts + 10 modules
+var run = __webpack_require__(1529);
 // EXTERNAL MODULE: ./src/engine/steps/snapshot.ts
 var steps_snapshot = __webpack_require__(9720);
 ;// CONCATENATED MODULE: ./src/engine/steps/compare-expected-schema.ts
@@ -103,7 +103,7 @@ function expectedLogger(log) {
     const p = (m) => `expected schema: ${m}`;
     return {
         info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
+        warn: (m, o) => log.warn(p(m), o),
         group: async (title, fn) => {
             log.info(p(title));
             return fn();
@@ -162,7 +162,7 @@ async function compareWithExpected(ctx, expectedUrl) {
         }
         // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
         log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3327));
+        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 1529));
         const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
         if (built.status !== 'success' && built.status !== 'nothing-to-do') {
             const failed = built.migrations.find((m) => m.error);

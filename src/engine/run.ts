@@ -49,7 +49,11 @@ const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
 
 export interface RunLogger {
   info(message: string): void
-  warn(message: string): void
+  /**
+   * `reported`: the same message is in report.warnings, which the action annotates;
+   * the action then logs it as plain text, so one finding is one ::warning.
+   */
+  warn(message: string, opts?: { reported?: boolean }): void
   /** Runs `fn` inside a collapsible log group (the action) or under a heading line (the CLI). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
   /**
@@ -222,7 +226,7 @@ export async function runPgshift(input: Readonly<Settings>, ctx: RunContext): Pr
     report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' }
     for (const message of supabaseNetworkWarnings(target)) {
       report.warnings.push({ file: '', message })
-      log.warn(message)
+      log.warn(message, { reported: true })
     }
     const pathSql = searchPathSql(settings.searchPath)
     const open = async (t: ConnectionTarget = target) => {

@@ -56,7 +56,7 @@ export async function backupBeforeChanges(ctx: ModeContext, env: NodeJS.ProcessE
     if (!settings.backupRequired) {
       const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`
       report.warnings.push({ file: '', message })
-      log.warn(message)
+      log.warn(message, { reported: true })
       return true
     }
     report.status = 'failed'

@@ -71,7 +71,7 @@ export async function loadBase(settings: Settings, found: DiscoveryResult, pr: P
       base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed }
       const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`
       out.warnings.push({ file: '', message })
-      log.warn(message)
+      log.warn(message, { reported: true })
     } catch (e) {
       gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${(e as Error).message}`)
     }

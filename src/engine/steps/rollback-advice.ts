@@ -1,8 +1,10 @@
 // rollback advice: a migration that fails on "already exists" after a rollback of
 // it was recorded (db/rollback-log.ts) is not a case of an object made by hand:
 // the down that ran left the object behind. The advice names that down, when it
-// ran and in which run, instead of guessing.
+// ran and in which run, and whether the down in this commit is still that one
+// (the record's checksum), instead of guessing.
 import { lastRollback, rollbackLogName } from '../../db/rollback-log.js'
+import { checksum } from '../../source/checksum.js'
 import type { Migration } from '../../source/types.js'
 import type { ModeContext } from '../modes/context.js'
 import type { MappedError } from '../report.js'
@@ -23,7 +25,30 @@ export async function adviseAfterRollback(ctx: ModeContext, m: Migration, error:
   if (!record) return
   const object = objectInMessage(error.message) ?? 'the object named above'
   const run = record.runUrl ? ` (${record.runUrl})` : record.actor ? ` (by ${record.actor})` : ''
+  const down = downNow(m, record.downChecksum)
+  const fix =
+    down.state === 'unchanged'
+      ? `${down.file} is unchanged since that rollback (its checksum is the one recorded), so it still does not drop ${object}. Drop ${object} (or fix ${down.file} so that it drops it, and drop it once by hand), then rerun.`
+      : down.state === 'changed'
+        ? `${down.file} has changed since that rollback (its checksum is not the one recorded): the down that ran is not the one in this commit, so check that this one drops ${object}. Drop ${object} once by hand, then rerun.`
+        : `${m.identity} has no down script in this commit any more, so nothing will drop ${object} on a rollback. Drop ${object} once by hand, then rerun.`
   error.next =
     `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${rollbackLogName(ctx.settings.historySchema)}). ` +
-    `Drop ${object} (or fix ${record.downScript} so that it drops it, and drop it once by hand), then rerun. Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`
+    `${fix} Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`
+}
+
+/**
+ * The down script in this commit against the one the rollback ran: the record holds
+ * its checksum (computed as the executor does, over the down's own text: a file, or
+ * a dbmate/goose section). Read on this failure only; the parser is loaded (the up ran).
+ */
+function downNow(m: Migration, recorded: string): { state: 'unchanged' | 'changed'; file: string } | { state: 'none' } {
+  let down
+  try {
+    down = m.down
+  } catch {
+    down = undefined
+  }
+  if (!down) return { state: 'none' }
+  return { state: checksum(down.source.text) === recorded ? 'unchanged' : 'changed', file: down.source.file }
 }
