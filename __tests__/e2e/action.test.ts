@@ -1,5 +1,6 @@
 // The real artifact: dist/index.js on Node 24, as GitHub runs it.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
 import { NODE24, runAction } from '../support/action-runner.js'
 import { makeWorkspace } from '../support/workspace.js'
@@ -89,6 +90,23 @@ test('a syntax error in a down part: a warning annotation at file:line:col with 
   expect(err?.props).toMatchObject({ line: '2', col: '10' })
   expect(err?.message).toContain(['  1 | CREATE TABLE b (', '> 2 |   id int,,', '    |          ^', '  3 | );'].join('\n'))
 })
+
+test('one finding, one ::warning: a failed backup that backup-required: false lets pass, and a Supabase direct host, are annotated once and logged as plain text', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' })
+  // backup-dir names a file, so the backup cannot make its folder.
+  writeFileSync(join(ws, 'not-a-dir'), '')
+  const backup = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations', backup: 'schema', 'backup-required': 'false', 'backup-dir': 'not-a-dir' } })
+  expect(backup.code).toBe(0)
+  const lines = backup.stdout.split('\n')
+  expect(lines.filter((l) => l.startsWith('::warning') && /The backup failed and backup-required is false/.test(l))).toHaveLength(1)
+  expect(lines.filter((l) => !l.startsWith('::') && /The backup failed and backup-required is false/.test(l))).toHaveLength(1)
+
+  // Warned from the URL before connecting; the connection then fails (no such project), or is cut at 20 s: the lines were written before it.
+  const supabase = await runAction({ workspace: ws, timeoutMs: 20_000, inputs: { 'database-url': 'postgres://postgres:pw@db.abcdefghijklmnopqrst.supabase.co:5432/postgres', 'connect-timeout': '0' } })
+  const host = supabase.stdout.split('\n').filter((l) => /is a Supabase direct host/.test(l))
+  expect(host.filter((l) => l.startsWith('::warning'))).toHaveLength(1)
+  expect(host.filter((l) => !l.startsWith('::'))).toHaveLength(1)
+}, 120_000)
 
 test('invalid inputs fail the step with a message naming the input, before connecting', async () => {
   const ws = makeWorkspace({ '001_a.sql': 'SELECT 1;\n' })

@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runFleetCli: () => (/* binding */ runFleetCli)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 91 modules
-var engine_run = __webpack_require__(411);
+// EXTERNAL MODULE: ./src/engine/run.ts + 10 modules
+var engine_run = __webpack_require__(1529);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/db/connect.ts
@@ -56,7 +56,7 @@ function schemaLogger(log, schema) {
     const p = (m) => `[${schema}] ${m}`;
     return {
         info: (m) => log.info(p(m)),
-        warn: (m) => log.warn(p(m)),
+        warn: (m, o) => log.warn(p(m), o),
         // Log groups cannot interleave: a schema's migrations are plain lines.
         group: (_title, fn) => fn(),
         progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${x.verb} in ${Math.round(x.durationMs)} ms`))

@@ -39,7 +39,8 @@ const clean = (s: string) => escapeWorkflowCommands(redact(s))
 
 const logger: RunLogger = {
   info: (m) => core.info(clean(m)),
-  warn: (m) => core.warning(clean(m)),
+  // A warning the report holds is annotated from it (annotations.ts): logged here as text, so GitHub shows it once.
+  warn: (m, o) => (o?.reported ? core.info(clean(`Warning: ${m}`)) : core.warning(clean(m))),
   group: (title, fn) => core.group(clean(title), fn),
   progress: (p) => core.info(clean(progressText(p)))
 }

@@ -42,7 +42,7 @@ function schemaLogger(log: RunLogger, schema: string): RunLogger {
   const p = (m: string) => `[${schema}] ${m}`
   return {
     info: (m) => log.info(p(m)),
-    warn: (m) => log.warn(p(m)),
+    warn: (m, o) => log.warn(p(m), o),
     // Log groups cannot interleave: a schema's migrations are plain lines.
     group: (_title, fn) => fn(),
     progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${x.verb} in ${Math.round(x.durationMs)} ms`))

@@ -33,7 +33,7 @@ function expectedLogger(log: RunLogger): RunLogger {
   const p = (m: string) => `expected schema: ${m}`
   return {
     info: (m) => log.info(p(m)),
-    warn: (m) => log.warn(p(m)),
+    warn: (m, o) => log.warn(p(m), o),
     group: async (title, fn) => {
       log.info(p(title))
       return fn()

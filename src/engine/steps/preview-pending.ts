@@ -41,7 +41,6 @@ async function warnAdvancedSequences(ctx: ModeContext, before: Map<string, strin
   const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()))
   if (!moved.length) return
   const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`
-  // The report's warning is the annotation (the action's one ::warning line); the log only says it.
   ctx.report.warnings.push({ file: '', message })
-  ctx.log.info(message)
+  ctx.log.warn(message, { reported: true })
 }
