@@ -208,8 +208,8 @@ async function appendSummary(markdown) {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/engine/plan.ts
 var plan = __webpack_require__(955);
-// EXTERNAL MODULE: ./src/engine/run.ts + 73 modules
-var engine_run = __webpack_require__(1844);
+// EXTERNAL MODULE: ./src/engine/run.ts + 8 modules
+var engine_run = __webpack_require__(795);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -1504,6 +1504,66 @@ async function comment(report, settings, gh, linkBase) {
 
 /***/ }),
 
+/***/ 9890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   hZ: () => (/* binding */ decideBackup),
+/* harmony export */   yu: () => (/* binding */ ephemeralReason)
+/* harmony export */ });
+/* unused harmony export isLoopbackHost */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
+
+/***/ }),
+
 /***/ 8008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1903,6 +1963,630 @@ async function readOnlyReason(c) {
 
 /***/ }),
 
+/***/ 6136:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ queryCountingStatements)
+/* harmony export */ });
+/** `afterSend` runs once the message is written, while the server works on it. */
+async function queryCountingStatements(client, sql, afterSend) {
+    // node-postgres emits each protocol message on its connection; this listener is ours alone.
+    const connection = client.connection;
+    let completed = 0;
+    const count = () => {
+        completed++;
+    };
+    connection.on('commandComplete', count);
+    try {
+        // pg writes the message inside query() when the connection is idle (one query at a time here).
+        const pending = client.query({ text: sql, rowMode: 'array' });
+        afterSend?.();
+        const res = (await pending);
+        return { results: Array.isArray(res) ? res : [res], completed };
+    }
+    catch (error) {
+        return { results: [], error, completed };
+    }
+    finally {
+        connection.off('commandComplete', count);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2551:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lz: () => (/* binding */ nextStepFor),
+/* harmony export */   QO: () => (/* binding */ isPgError),
+/* harmony export */   w7: () => (/* binding */ mapRunError)
+/* harmony export */ });
+/* unused harmony export statementAtLine */
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2369);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+/* harmony import */ var _supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2);
+
+
+
+function isPgError(e) {
+    return e instanceof Error && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code);
+}
+/**
+ * Maps an error raised while running `origin` (or `statement`, when known).
+ * Without a position, the error points at the failing statement's first line.
+ */
+function mapRunError(err, origin, statement) {
+    const e = (isPgError(err) ? err : { message: err instanceof Error ? err.message : String(err) });
+    const file = origin.script.source.file;
+    let position = statement?.position;
+    const pos = e.position ? Number(e.position) : NaN;
+    if (Number.isFinite(pos) && pos > 0) {
+        const cp = pos - 1 - origin.prefixCodePoints;
+        if (cp >= 0) {
+            const idx = (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .advanceCodePoints */ .H0)(origin.text, 0, cp);
+            position = (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .lineColAt */ .kE)(origin.script.source.fileText, origin.fileOffset + idx);
+        }
+    }
+    const stmt = statement ?? (position ? statementAtLine(origin.script, position.line, position.col) : undefined);
+    return {
+        file,
+        position: position ?? stmt?.position,
+        sqlstate: e.code,
+        message: e.message,
+        detail: e.detail,
+        hint: e.hint,
+        where: e.where,
+        // The report keeps a generous excerpt; renderers shorten further for display.
+        statement: stmt ? (0,_report_text_js__WEBPACK_IMPORTED_MODULE_0__/* .shortenStatement */ .xZ)(stmt.sql, 200, 10_000) : undefined,
+        next: missingExtensionNext(e) ?? roleExistsNext(e, file) ?? nextStepFor(e.code, file)
+    };
+}
+/** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
+function missingExtensionNext(e) {
+    if (e.code !== '0A000' && e.code !== '58P01')
+        return undefined;
+    const name = (0,_supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExtensionInError */ .Fn)(e.message);
+    if (!name)
+        return undefined;
+    const stub = name in _supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__/* .STUBBED_EXTENSIONS */ .Vn ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : '';
+    return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`;
+}
+/**
+ * CREATE ROLE of a role that exists (42710): roles belong to the whole server, so
+ * another database on it (a staging copy, a PR check's neighbour) may have made it.
+ */
+function roleExistsNext(e, file) {
+    if (e.code !== '42710' || !/^role ".*" already exists$/.test(e.message))
+        return undefined;
+    return `Roles belong to the whole server, not to one database: another database on the same server (or an earlier run against one) may have created it, and dropping a database never drops its roles. Create it only when missing (\`DO $$ BEGIN CREATE ROLE ...; EXCEPTION WHEN duplicate_object THEN NULL; END $$\`), or drop it if nothing else uses it. Nothing of ${file} was kept, so a rerun starts again at this file.`;
+}
+/** The statement that contains file position line:col (the last one starting at or before it). */
+function statementAtLine(script, line, col) {
+    let found;
+    for (const s of script.statements) {
+        if (s.position.line < line || (s.position.line === line && s.position.col <= col))
+            found = s;
+        else
+            break;
+    }
+    return found;
+}
+/** What to do next, by SQLSTATE class. The rerun behaviour is stated because users fear half-applied states. */
+function nextStepFor(code, file) {
+    const rerun = `Nothing of ${file} was kept, so a rerun starts again at this file.`;
+    switch (code) {
+        case '42P07':
+        case '42710':
+        case '42723':
+            return `The object already exists in the database, but history does not record the migration that creates it (created by hand, or by another tool?). Either drop it, or make the statement idempotent (IF NOT EXISTS). ${rerun}`;
+        case '42P01':
+        case '42883':
+        case '42704':
+        case '3F000':
+            return `Something this statement needs does not exist yet: check that an earlier migration creates it and that the order shown by \`pgshift plan\` is right. ${rerun}`;
+        case '55P03':
+            return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
+        case '57014':
+            return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
+        case '2D000':
+            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
+        case '25006':
+            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
+        case '25001':
+            return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
+        case '42501':
+            return `The database user lacks a privilege this statement needs. Grant it, or run migrations as the schema owner. ${rerun}`;
+        case '57P01':
+        case '57P02':
+        case '57P03':
+            return `The server terminated the connection (shutdown or pg_terminate_backend). ${rerun}`;
+        case '40001':
+        case '40P01':
+            return `A serialization failure or deadlock with another session. ${rerun}`;
+        default:
+            if (code?.startsWith('23'))
+                return `Existing data violates this change. Fix the data first (in an earlier migration), or change the constraint. ${rerun}`;
+            if (code?.startsWith('42'))
+                return `Fix the SQL at this position. ${rerun}`;
+            return `Fix the cause shown above. ${rerun}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3966:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AV: () => (/* binding */ insertHistorySql),
+/* harmony export */   GQ: () => (/* binding */ HISTORY_TABLE),
+/* harmony export */   Lu: () => (/* binding */ readHistory),
+/* harmony export */   k2: () => (/* binding */ historyTableName),
+/* harmony export */   mL: () => (/* binding */ upsertHistorySql),
+/* harmony export */   r0: () => (/* binding */ ensureHistoryTable),
+/* harmony export */   yB: () => (/* binding */ deletePriorRowSql)
+/* harmony export */ });
+/* unused harmony exports historyState, createHistorySql, historyAccess */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+
+const HISTORY_TABLE = 'schema_history';
+function historyTableName(schema) {
+    return `${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)}.${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(HISTORY_TABLE)}`;
+}
+async function historyState(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
+            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database };
+}
+/**
+ * The DDL for what is missing; empty when the table exists. Only what is missing
+ * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
+ * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
+ * privilege on the schema), so a least-privilege role that owns an existing
+ * schema would be refused by a statement that has nothing to do. Run only while
+ * holding the advisory lock, so concurrent runners never race on it.
+ */
+function createHistorySql(schema, state = { schema: false, table: false }) {
+    if (state.table)
+        return '';
+    const t = historyTableName(schema);
+    return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
+  identity text PRIMARY KEY,
+  version text NOT NULL,
+  name text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable')),
+  script text NOT NULL,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer NOT NULL,
+  statements integer NOT NULL,
+  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'partial')),
+  statements_done integer,
+  done_hash text,
+  actor text,
+  run_url text,
+  commit_sha text
+);`;
+}
+/**
+ * Creates what is missing of the history; the state it found (a failure carries it,
+ * so the advice can name the privilege). inTransaction: inside the caller's
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
+ */
+async function ensureHistoryTable(client, schema, opts = {}) {
+    const state = await historyState(client, schema);
+    const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
+    // lock_timeout keeps us from queueing behind a long transaction on our own table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
+    return state;
+}
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
+async function readHistory(client, schema) {
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
+    if (!exists.rows[0]?.t)
+        return [];
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
+    return res.rows.map((r) => ({
+        identity: r.identity,
+        version: r.version,
+        name: r.name,
+        kind: r.kind,
+        script: r.script,
+        checksum: r.checksum,
+        appliedAt: new Date(r.applied_at).toISOString(),
+        durationMs: r.duration_ms,
+        statements: r.statements,
+        status: r.status,
+        statementsDone: r.statements_done,
+        doneHash: r.done_hash
+    }));
+}
+const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(v);
+function valuesSql(schema, w) {
+    return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
+/**
+ * The history row of a migration that commits: a plain INSERT, so the primary key
+ * is the commit guard. Two runners that both ran a migration cannot both commit it:
+ * the second INSERT waits for the first transaction and then fails with 23505 (or
+ * fails at once if the first committed), rolling its copy of the migration back.
+ */
+function insertHistorySql(schema, w) {
+    return valuesSql(schema, w);
+}
+/**
+ * Removes the row that `insertHistorySql` replaces, in the same transaction and
+ * before it: only the row this run saw. If another runner replaced it meanwhile,
+ * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
+ * of the row) and the INSERT that follows fails on the primary key.
+ */
+function deletePriorRowSql(schema, identity, prior) {
+    const which = 'partialDone' in prior
+        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
+        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
+    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
+}
+/**
+ * The upsert, for writes that are rolled back (the dry-run's preview) or that
+ * baseline rows applied by another tool; migrations that commit use
+ * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
+ * the migration and its COMMIT (one round trip per migration). Values are escaped
+ * with pg's escapeLiteral.
+ */
+function upsertHistorySql(schema, w) {
+    return `${valuesSql(schema, w)}
+ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
+  script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
+  statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
+  done_hash = EXCLUDED.done_hash, actor = EXCLUDED.actor, run_url = EXCLUDED.run_url, commit_sha = EXCLUDED.commit_sha`;
+}
+
+
+/***/ }),
+
+/***/ 5218:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D8: () => (/* binding */ newLocks),
+/* harmony export */   Mw: () => (/* binding */ heldLocks),
+/* harmony export */   Ot: () => (/* binding */ locksOn),
+/* harmony export */   US: () => (/* binding */ HELD_LOCKS_SQL),
+/* harmony export */   jp: () => (/* binding */ existingRelations)
+/* harmony export */ });
+/* unused harmony export LOCK_BLOCKS */
+/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _supabase_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3895);
+
+
+/** What a table lock of each mode blocks for other sessions. */
+const LOCK_BLOCKS = {
+    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
+    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
+    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
+    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
+    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
+    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
+    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
+    AccessExclusiveLock: 'blocks reads and writes'
+};
+const SQL_MODE = {
+    AccessShareLock: 'ACCESS SHARE',
+    RowShareLock: 'ROW SHARE',
+    RowExclusiveLock: 'ROW EXCLUSIVE',
+    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
+    ShareLock: 'SHARE',
+    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
+    ExclusiveLock: 'EXCLUSIVE',
+    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
+};
+/**
+ * Tables, views and materialized views that exist now, by oid (index locks follow
+ * their table's and would only repeat it). Locks on relations created later block nobody,
+ * so they are left out; names are kept because a dropped relation vanishes from
+ * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
+ */
+async function existingRelations(client, historySchema) {
+    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, _supabase_history_js__WEBPACK_IMPORTED_MODULE_1__/* .SUPABASE_SCHEMA */ .X8, _history_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_TABLE */ .GQ]);
+    return new Map(r.rows.map((x) => [x.oid, x.name]));
+}
+/** The table-level locks this backend holds, as (oid, mode) rows. */
+const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
+/** Table-level locks this backend holds on relations that existed before the preview. */
+async function heldLocks(client, existing) {
+    const r = await client.query(HELD_LOCKS_SQL);
+    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
+}
+/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
+function locksOn(existing, rows) {
+    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
+    return newLocks([], held);
+}
+/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
+function newLocks(before, after) {
+    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
+    const order = Object.keys(LOCK_BLOCKS);
+    const strongest = new Map();
+    for (const l of after) {
+        if (had.has(`${l.oid}:${l.mode}`))
+            continue;
+        const cur = strongest.get(l.oid);
+        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
+            strongest.set(l.oid, l);
+    }
+    return [...strongest.values()]
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
+        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
+}
+
+
+/***/ }),
+
+/***/ 6819:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hp: () => (/* binding */ lastRollback),
+/* harmony export */   SN: () => (/* binding */ rollbackLogName),
+/* harmony export */   ZH: () => (/* binding */ ROLLBACK_LOG_TABLE),
+/* harmony export */   bu: () => (/* binding */ ensureRollbackLog),
+/* harmony export */   sP: () => (/* binding */ insertRollbackSql)
+/* harmony export */ });
+/* unused harmony export createRollbackLogSql */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+
+const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
+function rollbackLogName(schema) {
+    return `${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)}.${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(ROLLBACK_LOG_TABLE)}`;
+}
+function createRollbackLogSql(schema) {
+    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  identity text NOT NULL,
+  version text NOT NULL,
+  script text NOT NULL,
+  checksum text NOT NULL,
+  down_script text NOT NULL,
+  down_checksum text NOT NULL,
+  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor text,
+  run_url text,
+  commit_sha text
+)`;
+}
+/**
+ * Makes the log writable when it can be: true when it exists (or was just
+ * created) and the login role may INSERT into it. Run under the run lock,
+ * outside a transaction. Never throws: the record is advice, not a guard.
+ */
+async function ensureRollbackLog(client, schema) {
+    try {
+        const t = rollbackLogName(schema);
+        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
+              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
+        const row = state.rows[0];
+        if (!row?.exists) {
+            if (!row?.create)
+                return false;
+            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
+        }
+        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
+        return Boolean(can.rows[0]?.insert);
+    }
+    catch {
+        await client.query('RESET lock_timeout').catch(() => { });
+        return false;
+    }
+}
+const lit = (v) => (v === undefined ? 'NULL' : (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(v));
+/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
+function insertRollbackSql(schema, w) {
+    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.script)}, ${lit(w.checksum)}, ${lit(w.downScript)}, ${lit(w.downChecksum)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
+/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
+async function lastRollback(client, schema, identity) {
+    try {
+        const t = rollbackLogName(schema);
+        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
+        if (!ok.rows[0]?.ok)
+            return undefined;
+        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
+        const row = r.rows[0];
+        if (!row)
+            return undefined;
+        return {
+            identity: row.identity,
+            downScript: row.down_script,
+            downChecksum: row.down_checksum,
+            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
+            actor: row.actor ?? undefined,
+            runUrl: row.run_url ?? undefined
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AR: () => (/* binding */ supabaseEntryFor),
+/* harmony export */   Pl: () => (/* binding */ readSupabaseHistory),
+/* harmony export */   S$: () => (/* binding */ supabaseColumns),
+/* harmony export */   Vt: () => (/* binding */ createSupabaseHistorySql),
+/* harmony export */   W_: () => (/* binding */ SUPABASE_TABLE),
+/* harmony export */   Wm: () => (/* binding */ supabaseSchemaExists),
+/* harmony export */   X8: () => (/* binding */ SUPABASE_SCHEMA),
+/* harmony export */   Zq: () => (/* binding */ supabaseHistoryExists),
+/* harmony export */   _N: () => (/* binding */ insertSupabaseRowSql),
+/* harmony export */   uc: () => (/* binding */ deleteSupabaseRowSql)
+/* harmony export */ });
+/* unused harmony exports SUPABASE_FILE_RE, supabaseVersionOf, splitLikeSupabase */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(427);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3686);
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .scanSql */ .C4)(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_1__/* .defineLazy */ .gJ)(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(version)}`;
+}
+
+
+/***/ }),
+
 /***/ 879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2239,6 +2923,782 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
+/***/ 7075:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ execContext)
+/* harmony export */ });
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8008);
+// The executor's view of a mode's session: connection, timeouts, history schema,
+// the Supabase CLI's history and the retry log line. Every step that runs a
+// script (apply, down, hook) builds it from the ModeContext here.
+
+function execContext(ctx) {
+    const { settings, log } = ctx;
+    return {
+        client: ctx.client,
+        historySchema: settings.historySchema,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        lockRetries: settings.lockRetries,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        sessionSql: ctx.sessionSql ? `${(0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .sessionSettingsSql */ .Cb)()};${ctx.sessionSql}` : (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .sessionSettingsSql */ .Cb)(),
+        meta: ctx.run.meta ?? {},
+        supabase: ctx.supabase
+            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+            : undefined,
+        isCancelled: ctx.isCancelled,
+        runLock: ctx.runLock,
+        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
+    };
+}
+
+
+/***/ }),
+
+/***/ 8493:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bc: () => (/* binding */ BACKEND_MOVED_SQLSTATE),
+/* harmony export */   Jd: () => (/* binding */ LOCK_LOST_SQLSTATE),
+/* harmony export */   Jl: () => (/* binding */ AS_LOGIN_USER),
+/* harmony export */   LJ: () => (/* binding */ runGuardSql),
+/* harmony export */   MM: () => (/* binding */ makeDurable),
+/* harmony export */   Qu: () => (/* binding */ deleteHistorySql),
+/* harmony export */   RN: () => (/* binding */ executeHook),
+/* harmony export */   WM: () => (/* binding */ executeMigration),
+/* harmony export */   ch: () => (/* binding */ executeDown),
+/* harmony export */   kY: () => (/* binding */ historyWrite),
+/* harmony export */   vA: () => (/* binding */ recordAppliedSql)
+/* harmony export */ });
+/* unused harmony exports retryDelayMs, RESET_SESSION, insertAppliedSql, setSendChunkChars, sendParts */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8008);
+/* harmony import */ var _db_counting_query_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(6136);
+/* harmony import */ var _db_locks_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5218);
+/* harmony import */ var _db_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2551);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7926);
+/* harmony import */ var _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6819);
+/* harmony import */ var _source_checksum_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1882);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3895);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(955);
+
+
+
+
+
+
+
+
+
+
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
+function point(ctx, script, s, transaction = false) {
+    if (!ctx.cursor || !s)
+        return;
+    ctx.cursor.file = script.source.file;
+    ctx.cursor.line = s.position.line;
+    ctx.cursor.statement = transaction ? undefined : s.index + 1;
+    ctx.cursor.total = script.statements.length;
+    ctx.cursor.transaction = transaction;
+}
+/** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
+function retryDelayMs(attempt) {
+    const base = Math.min(1000 * 2 ** (attempt - 1), 30_000);
+    return base + Math.floor(Math.random() * base * 0.25);
+}
+/** The history row of an applied migration; `extra` overrides (progress rows, measured durations). */
+function historyWrite(m, ctx, extra) {
+    return {
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        durationMs: null,
+        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
+        status: 'applied',
+        ...ctx.meta,
+        ...extra
+    };
+}
+/**
+ * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
+ * first: RESET ALL leaves the session user alone (session_authorization and role
+ * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
+ * the next file's objects. Any user may go back to the one it logged in as.
+ */
+const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
+const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
+/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
+const LOCK_LOST_SQLSTATE = 'PGSLK';
+const BACKEND_MOVED_SQLSTATE = 'PGSPL';
+/**
+ * The check that precedes every commit, as one statement run on the migration
+ * connection inside the transaction it guards: the run lock is still held by the
+ * lock connection's transaction, and this connection is still on the backend it
+ * had at connect (a transaction pooler moves it). Either failing raises, so the
+ * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
+ * stops the run before another runner's copy could commit alongside ours.
+ *
+ * The lock is proved by its witness (db/lock.ts): a random key that the lock's
+ * transaction took with the run lock and that ends with it. The migration
+ * connection tries it; a try that succeeds means that transaction is over (the
+ * witness is then held by this transaction, which the exception rolls back). One
+ * lock-table probe instead of reading pg_locks, which copies the whole lock table
+ * (about 0.6 ms a call against 0.08 ms, measured in a loop of 3,000).
+ */
+function runGuardSql(ctx) {
+    const checks = [];
+    const pid = (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .backendPid */ .Qf)(ctx.client);
+    if (pid !== undefined) {
+        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
+    }
+    if (ctx.runLock) {
+        const { a, b } = ctx.runLock.witness;
+        checks.push(`IF pg_catalog.pg_try_advisory_xact_lock(${a}, ${b}) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
+    }
+    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
+}
+function isConnectionError(err) {
+    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
+    if ((0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(err))
+        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
+    return true; // not a server error at all: the socket broke
+}
+/** The next step when the run guard stopped a migration before its COMMIT. */
+function guardNext(code, file) {
+    if (code === LOCK_LOST_SQLSTATE) {
+        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
+    }
+    if (code === BACKEND_MOVED_SQLSTATE) {
+        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432), connect to Postgres directly, or go through a PgBouncer pool with pool_mode = session, then rerun.`;
+    }
+    return undefined;
+}
+/** What the run does when history already holds the row it inserts: another runner committed this migration. */
+function duplicateNext(identity, file) {
+    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
+}
+async function tryQuery(client, sql) {
+    try {
+        await client.query(sql);
+    }
+    catch {
+        // best effort: the caller reports the original error
+    }
+}
+async function executeMigration(ctx, run) {
+    const m = run.migration;
+    if (m.up.runMode !== 'transaction')
+        return runStatements(ctx, run);
+    const prior = priorRow(run);
+    const record = [...(prior ? [(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .deletePriorRowSql */ .yB)(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
+    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
+}
+/**
+ * The history row a run replaces rather than inserts, handled explicitly: a
+ * resumed statement-by-statement file (its 'partial' row) and a changed
+ * repeatable (its row with the old checksum). Every other migration inserts.
+ */
+function priorRow(run) {
+    if (run.resumed)
+        return { partialDone: run.resumeFrom };
+    if (run.migration.kind === 'repeatable')
+        return { otherChecksum: run.migration.checksum };
+    return undefined;
+}
+/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
+function insertAppliedSql(ctx, m, extra) {
+    const ours = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .insertHistorySql */ .AV)(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .insertSupabaseRowSql */ ._N)(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/**
+ * The history write of a migration's preview (rolled back, so an upsert; a real
+ * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
+ * is kept, the CLI's row. One statement (a data-modifying CTE).
+ */
+function recordAppliedSql(ctx, m, extra) {
+    const ours = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .upsertHistorySql */ .mL)(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .insertSupabaseRowSql */ ._N)(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
+function deleteHistorySql(ctx, identity) {
+    const ours = `DELETE FROM ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} WHERE identity = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(identity)}`;
+    const entry = ctx.supabase?.entries.get(identity);
+    if (entry && ctx.supabase?.adopted.has(identity))
+        return (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .deleteSupabaseRowSql */ .uc)(entry.version);
+    // No table (pgshift applied without it): no CLI row to delete.
+    return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .deleteSupabaseRowSql */ .uc)(entry.version)})\n${ours}` : ours;
+}
+/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
+function rollbackRecordSql(ctx, m, down) {
+    return (0,_db_rollback_log_js__WEBPACK_IMPORTED_MODULE_6__/* .insertRollbackSql */ .sP)(ctx.historySchema, {
+        identity: m.identity,
+        version: m.version,
+        script: m.file,
+        checksum: m.checksum,
+        downScript: down.source.file,
+        downChecksum: (0,_source_checksum_js__WEBPACK_IMPORTED_MODULE_7__/* .checksum */ .c)(down.source.text),
+        ...ctx.meta
+    });
+}
+/**
+ * History is written as the user pgshift logged in as, whatever SET ROLE or SET
+ * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
+ * after COMMIT (and RESET then clears it).
+ */
+const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
+const AS_LOGIN_USER_STATEMENTS = 2;
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
+// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
+const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
+/**
+ * Runs a down script. A transactional down commits with the history delete; a
+ * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
+ * last statement, so a failure midway leaves the migration recorded as applied.
+ */
+async function executeDown(ctx, m) {
+    const down = m.down;
+    if (!down)
+        throw new Error(`${m.identity} has no down script`);
+    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
+    const record = records.join(';');
+    if (down.runMode === 'transaction')
+        return runInTransaction(ctx, down, records, 0, m.identity);
+    const started = performance.now();
+    let done = 0;
+    try {
+        for (const s of down.statements) {
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, down, s);
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            try {
+                await ctx.client.query(s.sql);
+            }
+            catch (error) {
+                throw Object.assign(error, { statementIndex: done });
+            }
+            done++;
+        }
+        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
+        return { ok: true, durationMs: performance.now() - started, retries: 0 };
+    }
+    catch (error) {
+        const statement = down.statements[error.statementIndex ?? -1];
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement);
+        mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`;
+        await tryQuery(ctx.client, resetSql(ctx));
+        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
+    }
+}
+/**
+ * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
+ * timeouts and error mapping, but no history row. A file that cannot run in a
+ * transaction (VACUUM ANALYZE) runs statement by statement.
+ */
+async function executeHook(ctx, script) {
+    if (script.runMode === 'transaction')
+        return runInTransaction(ctx, script, [], 0);
+    const started = performance.now();
+    let done = 0;
+    try {
+        for (const s of script.statements) {
+            if (s.strippedWrapper)
+                continue;
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
+            point(ctx, script, s);
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            try {
+                await ctx.client.query(s.sql);
+            }
+            catch (error) {
+                throw Object.assign(error, { statementIndex: s.index });
+            }
+            done++;
+        }
+        await ctx.client.query(resetSql(ctx));
+        return { ok: true, durationMs: performance.now() - started, retries: 0 };
+    }
+    catch (error) {
+        const statement = script.statements[error.statementIndex ?? -1];
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement);
+        await tryQuery(ctx.client, 'ROLLBACK');
+        await tryQuery(ctx.client, resetSql(ctx));
+        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
+    }
+}
+/**
+ * Session timeouts for one statement of a statement-by-statement file. A
+ * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
+ * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so
+ * lock_timeout would only make it fail and leave an INVALID index; statement-timeout
+ * still bounds it.
+ */
+function timeoutsFor(ctx, s) {
+    const concurrently = s.nonTransactional?.includes('CONCURRENTLY');
+    return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
+}
+/**
+ * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
+ * history row and COMMIT. A bigger one is sent in messages of about this size, cut
+ * between statements, inside the one transaction: the client never builds one
+ * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
+ * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
+ */
+const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
+let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
+/** For tests: the message size of the multi-message path (undefined: the default). */
+function setSendChunkChars(chars) {
+    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
+}
+/**
+ * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
+ * of a sent statement (what lies between two statements, `;`, blanks and comments,
+ * stays with the one before), so every part holds whole statements and positions in a
+ * part map back to the file by its start. One part when the text fits.
+ */
+function sendParts(script, sendText, sent, chunk = sendChunkChars) {
+    if (sendText.length <= chunk || sent.length < 2)
+        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
+    const base = script.source.offset;
+    const parts = [];
+    let start = 0;
+    let first = 0;
+    for (let i = 1; i < sent.length; i++) {
+        const at = sent[i].offset - base;
+        if (at - start < chunk)
+            continue;
+        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
+        start = at;
+        first = i;
+    }
+    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
+    return parts;
+}
+/**
+ * One transaction, one round trip: BEGIN, the file, the guard, the history row and
+ * COMMIT in one message. A big file goes in several messages (sendParts) inside the
+ * same transaction; only the last carries the guard, the history row and COMMIT, so
+ * the row still commits with the file or not at all, and an error in any message
+ * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already committed
+ * are blanked out, keeping every position in the file.
+ */
+async function runInTransaction(ctx, script, record, resumeFrom, identity) {
+    const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
+    const sendText = skipped.length ? (0,_source_script_js__WEBPACK_IMPORTED_MODULE_5__/* .blankStatements */ .fw)(script, skipped) : script.sendText;
+    const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
+    // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
+    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`;
+    const prefixStatements = 4;
+    const lockQuery = ctx.collectLocks ? `${_db_locks_js__WEBPACK_IMPORTED_MODULE_3__/* .HELD_LOCKS_SQL */ .US};` : '';
+    // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
+    // The guard and the history write run as the login user, after the file.
+    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
+    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
+    const commitIndex = guardIndex + 1 + record.length;
+    const parts = sendParts(script, sendText, sent);
+    const last = parts.length - 1;
+    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
+    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
+    const started = performance.now();
+    let retries = 0;
+    for (;;) {
+        let error;
+        let completed = 0;
+        let results = [];
+        let j = 0;
+        for (; j <= last; j++) {
+            // The server reports statements as they complete only at the end of a message, so the
+            // heartbeat names the message's first statement and says it is one transaction.
+            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
+            ({ error, completed, results } = await (0,_db_counting_query_js__WEBPACK_IMPORTED_MODULE_10__/* .queryCountingStatements */ .s)(ctx.client, message(j), ctx.whileWaiting));
+            if (error)
+                break;
+        }
+        const part = parts[Math.min(j, last)];
+        if (!error) {
+            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
+            const locks = ctx.collectLocks ? (0,_db_locks_js__WEBPACK_IMPORTED_MODULE_3__/* .locksOn */ .Ot)(ctx.collectLocks, rows) : undefined;
+            return { ok: true, durationMs: performance.now() - started, retries, locks };
+        }
+        // The failing statement's index among `sent` (past them: our suffix).
+        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
+        // Past COMMIT: the migration and its history row are committed; only our session reset failed.
+        if (idx > commitIndex)
+            return { ok: true, durationMs: performance.now() - started, retries };
+        const lost = isConnectionError(error);
+        if (!lost)
+            await tryQuery(ctx.client, 'ROLLBACK');
+        const statement = idx >= 0 && idx < sent.length ? sent[idx] : undefined;
+        const canRetry = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
+        if (canRetry) {
+            retries++;
+            const delay = retryDelayMs(retries);
+            ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`);
+            await sleep(delay);
+            continue;
+        }
+        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
+        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
+        // Positions past the file belong to our suffix: they say nothing about the file.
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(idx >= sent.length && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
+        const guarded = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = guarded;
+        }
+        else if (identity && idx > guardIndex && idx < commitIndex && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '23505') {
+            mapped.next = duplicateNext(identity, script.source.file);
+        }
+        else if (idx >= sent.length && idx < commitIndex) {
+            mapped.next = `Every statement of the file ran, but recording it in ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${(0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .nextStepFor */ .Lz)(undefined, script.source.file)}`;
+        }
+        else if (idx === commitIndex) {
+            mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
+        }
+        if (lost) {
+            mapped.next =
+                j < last
+                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
+                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
+        }
+        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
+    }
+}
+/**
+ * Transactional migrations commit with synchronous_commit off, each with its history
+ * row, so a crash can only lose whole migrations together with their rows. This one
+ * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
+ * once it returns, all of them are durable. Postgres flushes at commit only for a
+ * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
+ * row of the history table (or, when that table does not exist, creates a temporary
+ * table: catalog rows are WAL-logged). It runs with the session's own
+ * synchronous_commit (the server's or role's setting), as the login user, whatever
+ * identity the last migration took.
+ */
+async function makeDurable(client, historySchema) {
+    const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(historySchema);
+    const sentinel = "'.pgshift-durable'";
+    const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
+    await client.query(exists.rows[0]?.t
+        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
+}
+async function runStatements(ctx, run) {
+    const m = run.migration;
+    const script = m.up;
+    const statements = script.statements;
+    const started = performance.now();
+    let retries = 0;
+    let committed = run.resumeFrom;
+    let inBlock = false;
+    let bookkeeping = false;
+    // Each write replaces exactly the row the previous one left (or, the first time, the
+    // row the plan saw), so a second runner on the same file fails on the primary key.
+    let prior = priorRow(run);
+    const replacing = (sql) => (prior ? `${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .deletePriorRowSql */ .yB)(ctx.historySchema, m.identity, prior)};${sql}` : sql);
+    const progress = async (n) => {
+        bookkeeping = true;
+        const row = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .insertHistorySql */ .AV)(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .doneHash */ .$d)(m, n), durationMs: Math.round(performance.now() - started) }));
+        await ctx.client.query(ownTransaction(ctx, replacing(row)));
+        prior = { partialDone: n };
+        bookkeeping = false;
+    };
+    try {
+        // A 'partial' row before the first statement: if the runner dies, the next run knows this file started.
+        await progress(committed);
+        for (let i = run.resumeFrom; i < statements.length; i++) {
+            const s = statements[i];
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, script, s);
+            // The run guard before every statement: each one outside a BEGIN block commits on its own.
+            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            for (;;) {
+                try {
+                    // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
+                    if (!s.stubbed)
+                        await ctx.client.query(s.sql);
+                    break;
+                }
+                catch (error) {
+                    const canRetry = !inBlock && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
+                    if (!canRetry)
+                        throw Object.assign(error, { statementIndex: i });
+                    retries++;
+                    const delay = retryDelayMs(retries);
+                    ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}:${s.position.line}`);
+                    await sleep(delay);
+                }
+            }
+            // CREATE INDEX CONCURRENTLY IF NOT EXISTS succeeds over an INVALID leftover: never record that as done.
+            const invalid = await invalidIndexes(ctx.client, s);
+            if (invalid.length) {
+                throw Object.assign(new Error(`the statement left an INVALID index: ${invalid.join(', ')}`), { statementIndex: i, leftovers: invalid });
+            }
+            if (s.transactionControl === 'begin')
+                inBlock = true;
+            else if (s.transactionControl === 'commit')
+                inBlock = false;
+            if (!inBlock) {
+                committed = i + 1;
+                await progress(committed);
+            }
+        }
+        bookkeeping = true;
+        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
+        return { ok: true, durationMs: performance.now() - started, retries };
+    }
+    catch (error) {
+        const lost = isConnectionError(error) && !(error instanceof Error && error.code === '57014') && !error.leftovers;
+        const index = error.statementIndex;
+        const statement = index !== undefined ? statements[index] : undefined;
+        const origin = { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 };
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, origin, statement);
+        let leftovers = error.leftovers;
+        if (!lost) {
+            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
+            if (inBlock || bookkeeping)
+                await tryQuery(ctx.client, 'ROLLBACK');
+            await tryQuery(ctx.client, resetSql(ctx));
+            leftovers ??= await invalidIndexes(ctx.client, statement);
+        }
+        const total = statements.length;
+        const guarded = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
+        }
+        else if (bookkeeping && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '23505') {
+            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
+        }
+        else if (bookkeeping) {
+            mapped.next = `Writing progress to ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
+        }
+        else {
+            mapped.next =
+                committed > 0
+                    ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
+                    : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`;
+            if (run.resumeFrom === index && run.resumed && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && ['42P07', '42710'].includes(error.code)) {
+                mapped.next = `This statement probably completed in the earlier run just before that run was killed (it was not yet recorded). Check the object; if it is complete and valid, drop and recreate it, or finish the file by hand and delete its row from ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)}. ${mapped.next}`;
+            }
+        }
+        if (leftovers?.length)
+            mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
+        if (committed === 0 && !lost && !run.resumed)
+            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} WHERE identity = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(m.identity)} AND status = 'partial'`));
+        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
+    }
+}
+/**
+ * INVALID indexes a CREATE/REINDEX ... CONCURRENTLY left behind (T16): by the
+ * statement's index name, or else on the statement's table.
+ */
+async function invalidIndexes(client, statement) {
+    if (!statement?.nonTransactional?.includes('CONCURRENTLY') || !['IndexStmt', 'ReindexStmt'].includes(statement.kind))
+        return [];
+    const rel = statement.node.relation;
+    const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : typeof statement.node.name === 'string' ? statement.node.name : undefined;
+    try {
+        const r = await client.query(`SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relname AS name, t.relname AS tbl FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
+        return r.rows
+            .filter((x) => (wanted ? x.name === wanted : rel?.relname ? x.tbl === rel.relname : true))
+            .map((x) => x.qualified);
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
+/***/ 3998:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   px: () => (/* binding */ withHeartbeat)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_HEARTBEAT_MS, heartbeatMs, heartbeatText */
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
+// A migration that runs long says it is alive (issue 19): every interval (10 s by
+// default; PGSHIFT_HEARTBEAT, a duration such as 500ms or 30s, or off) one line with
+// the time so far and the statement running now, file:line. A file that runs as one
+// transaction is sent in one round trip, so there the line names the transaction's
+// first statement and says so; statement-by-statement files name the exact statement. The CLI prints it under
+// the migration's title; the action logs it inside the migration's log group.
+
+const DEFAULT_HEARTBEAT_MS = 10_000;
+function heartbeatMs(env = process.env) {
+    const v = (env.PGSHIFT_HEARTBEAT ?? '').trim().toLowerCase();
+    if (v === '')
+        return DEFAULT_HEARTBEAT_MS;
+    if (v === 'off' || v === '0')
+        return 0;
+    const ms = (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(v);
+    return ms === undefined ? DEFAULT_HEARTBEAT_MS : Math.max(100, ms);
+}
+function heartbeatText(label, elapsedMs, c) {
+    const where = c.line ? `${c.file}:${c.line}` : c.file;
+    const which = c.transaction
+        ? `one transaction of ${c.total ?? '?'} statement${c.total === 1 ? '' : 's'} from `
+        : c.statement
+            ? `statement ${c.statement}${c.total ? ` of ${c.total}` : ''} at `
+            : 'at ';
+    return `${label}: still running after ${Math.round(elapsedMs / 1000)} s, ${which}${where}`;
+}
+/** Runs `fn` with a cursor it can move; every interval, logs where it is. */
+async function withHeartbeat(log, label, file, fn) {
+    const cursor = { file };
+    const every = heartbeatMs();
+    if (every === 0)
+        return fn(cursor);
+    const started = performance.now();
+    const timer = setInterval(() => {
+        const text = heartbeatText(label, performance.now() - started, cursor);
+        if (log.heartbeat)
+            log.heartbeat(text);
+        else
+            log.info(text);
+    }, every);
+    timer.unref();
+    try {
+        return await fn(cursor);
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ parseWhatMayRun),
+/* harmony export */   Fu: () => (/* binding */ parseEverything),
+/* harmony export */   e9: () => (/* binding */ settleDownProblems),
+/* harmony export */   jC: () => (/* binding */ refusedForSourceProblems),
+/* harmony export */   tG: () => (/* binding */ parseDowns)
+/* harmony export */ });
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(427);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3686);
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2369);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7926);
+
+
+
+
+/**
+ * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
+ * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
+ * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
+ */
+const TREE_BUDGET_CHARS = 512 * 1024;
+/**
+ * Parses every script of the files not applied with their current checksum; verify also
+ * parses every verify script. Their down and verify scripts are parsed to find errors now,
+ * not during a rollback, and then dropped from memory unless this run uses them
+ * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
+ * parse trees are most of the heap (docs/BENCHMARKS.md).
+ */
+async function parseWhatMayRun(found, history, mode, testRollback = false) {
+    const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
+    const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
+    const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
+    // A rollback parses the downs of its range later (parseDowns), once the range is known.
+    if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureParser */ ._U)();
+    // Many pending files: their statements' trees are released as each file is parsed,
+    // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
+    (0,_source_script_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseTreesWhenParsing */ .Bw)(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
+    const keepDowns = mode === 'apply' && testRollback;
+    for (const m of mayRun) {
+        parseAll(m);
+        // A script with problems refuses the run before anything reads it again, so a second parse never repeats them.
+        if (!keepDowns && m.down)
+            (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .forget */ .y6)(m, 'down');
+        if (mode !== 'verify' && m.verify)
+            (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .forget */ .y6)(m, 'verify');
+    }
+    for (const m of verifyScripts)
+        void m.verify;
+}
+/** Parses every script (a run that failed before reading history reports all syntax errors). */
+async function parseEverything(found) {
+    if (!found.migrations.length)
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureParser */ ._U)();
+    (0,_source_script_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseTreesWhenParsing */ .Bw)(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
+    for (const m of found.migrations)
+        parseAll(m);
+}
+function parseAll(m) {
+    void m.up;
+    void m.down;
+    void m.verify;
+}
+/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
+const demoted = new WeakMap();
+/**
+ * A broken down script never blocks the ups: its problems refuse only a run that needs
+ * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
+ * down problem becomes a warning at its file:line:col that says it is in the down part.
+ */
+function settleDownProblems(report, found, needsDown) {
+    const kept = demoted.get(found) ?? [];
+    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
+        found.problems.push(p);
+        kept.splice(kept.indexOf(p), 1);
+    }
+    for (const p of [...found.problems]) {
+        if (!p.down || needsDown(p.down.migration))
+            continue;
+        found.problems.splice(found.problems.indexOf(p), 1);
+        kept.push(p);
+        const at = p.position ? (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPosition */ .Ld)(p.file, p.position) : p.file;
+        report.warnings.push({
+            file: p.file,
+            ...(p.position ? { position: p.position } : {}),
+            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
+            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
+        });
+    }
+    demoted.set(found, kept);
+}
+/** True (and the report says why) when parsing found problems: nothing may run. */
+function refusedForSourceProblems(report, found, needsDown = () => false) {
+    settleDownProblems(report, found, needsDown);
+    if (!found.problems.length)
+        return false;
+    report.status = 'failed';
+    report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
+    return true;
+}
+/** Parses the down scripts of a rollback range (the parser is loaded by parseWhatMayRun). */
+function parseDowns(range) {
+    for (const m of range)
+        void m.down;
+}
+
+
+/***/ }),
+
 /***/ 955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2392,6 +3852,183 @@ function plan(migrations, history, opts) {
 
 /***/ }),
 
+/***/ 6767:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NQ: () => (/* binding */ splitPr),
+/* harmony export */   jq: () => (/* binding */ markOrigins)
+/* harmony export */ });
+/* unused harmony export suggestName */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _source_conventions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9469);
+/* harmony import */ var _source_order_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4921);
+// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
+// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
+// and what a PR can get wrong about history, caught before merge: it edits,
+// deletes or renames a base migration, adds one that sorts before the base's
+// newest, or reuses a base version. Pure: the base comes in as data, from git
+// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
+
+
+
+const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
+/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
+function suggestName(m, newest, now = new Date()) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(m.file);
+    const v = newest.version;
+    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
+        return undefined;
+    let next;
+    if (v.length >= 12) {
+        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
+        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
+        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
+    }
+    else {
+        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
+    }
+    return file.replace(m.version, next);
+}
+/** Splits `head` (the workspace's migrations) against the base. */
+function splitPr(head, base, opts) {
+    const problems = [];
+    const warnings = [];
+    const baseVersions = [];
+    const pr = [];
+    const baseIds = new Set();
+    let phase1;
+    /** Base migrations the PR deleted, as identity and file. */
+    const deleted = [];
+    const edited = [];
+    if (base.kind === 'git') {
+        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
+        const inHead = new Set(head.map((m) => m.identity));
+        phase1 = [];
+        for (const m of head) {
+            const b = inBase.get(m.identity);
+            if (!b)
+                pr.push(m);
+            else {
+                baseIds.add(m.identity);
+                // Phase 1 runs the base's own text: what production has (or will have) applied.
+                phase1.push(b.checksum === m.checksum ? m : b);
+                if (b.checksum !== m.checksum)
+                    edited.push({ m, stat: base.numstat.get(m.file) });
+            }
+        }
+        for (const b of base.migrations) {
+            baseVersions.push(b);
+            if (!inHead.has(b.identity)) {
+                baseIds.add(b.identity);
+                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
+            }
+        }
+    }
+    else {
+        const byPath = new Map(base.changed.map((c) => [c.path, c]));
+        phase1 = [];
+        for (const m of head) {
+            const c = byPath.get(m.file);
+            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
+                pr.push(m);
+            else if (c?.status === 'renamed') {
+                pr.push(m);
+                const from = (0,_source_conventions_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFileName */ .Px)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(c.previousPath)).identity;
+                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
+            }
+            else {
+                baseIds.add(m.identity);
+                phase1.push(m);
+                baseVersions.push(m);
+                if (c && (c.status === 'modified' || c.status === 'changed'))
+                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
+            }
+        }
+        for (const c of base.changed) {
+            if (c.status !== 'removed')
+                continue;
+            const info = (0,_source_conventions_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFileName */ .Px)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(c.path));
+            // Only up files: a deleted down script is the PR's business.
+            if (info.role !== 'up' || !info.scheme)
+                continue;
+            baseIds.add(info.identity);
+            deleted.push({ identity: info.identity, file: c.path });
+        }
+    }
+    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
+    for (const { m, stat: s } of edited) {
+        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
+        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
+        if (opts.allowDrift)
+            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
+        else
+            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
+    }
+    // 2. Deletions and renames.
+    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
+    const renamedTo = new Set();
+    for (const d of deleted) {
+        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
+        if (to) {
+            renamedTo.add(to.identity);
+            problems.push({
+                file: to.file,
+                code: 'pr-renames-base-migration',
+                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
+                hint: `keep the name ${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(d.file)}`
+            });
+        }
+        else {
+            problems.push({
+                file: d.file,
+                code: 'pr-deletes-base-migration',
+                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
+                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
+            });
+        }
+    }
+    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
+    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
+    const newest = versioned.reduce((a, m) => (!a || (0,_source_order_js__WEBPACK_IMPORTED_MODULE_2__/* .compareMigrationOrder */ .ym)(m, a) > 0 ? m : a), undefined);
+    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
+    for (const m of pr) {
+        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
+            continue;
+        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
+        if (same && same.identity !== m.identity) {
+            const name = newest ? suggestName(m, newest) : undefined;
+            problems.push({
+                file: m.file,
+                code: 'pr-version-collision',
+                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
+                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
+            });
+            continue;
+        }
+        if (newest && (0,_source_order_js__WEBPACK_IMPORTED_MODULE_2__/* .compareMigrationOrder */ .ym)(m, newest) < 0) {
+            const name = suggestName(m, newest);
+            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
+            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
+            if (opts.allowOutOfOrder)
+                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
+            else
+                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
+        }
+    }
+    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
+}
+/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
+function markOrigins(report, pr) {
+    const prIds = new Set(pr.pr.map((m) => m.identity));
+    for (const m of report.migrations)
+        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
+}
+
+
+/***/ }),
+
 /***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2433,7 +4070,7 @@ function conventionLine(convention, note) {
 
 /***/ }),
 
-/***/ 1844:
+/***/ 795:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2446,218 +4083,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: searchPathSql
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
-}
-
+// EXTERNAL MODULE: ./src/backup/policy.ts
+var policy = __webpack_require__(9890);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
 // EXTERNAL MODULE: ./src/db/connect.ts
 var connect = __webpack_require__(8008);
-;// CONCATENATED MODULE: ./src/db/history.ts
-
-const HISTORY_TABLE = 'schema_history';
-function historyTableName(schema) {
-    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(HISTORY_TABLE)}`;
-}
-async function historyState(client, schema) {
-    const r = await client.query(`SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
-            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`, [schema, HISTORY_TABLE]);
-    const row = r.rows[0];
-    return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database };
-}
-/**
- * The DDL for what is missing; empty when the table exists. Only what is missing
- * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
- * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
- * privilege on the schema), so a least-privilege role that owns an existing
- * schema would be refused by a statement that has nothing to do. Run only while
- * holding the advisory lock, so concurrent runners never race on it.
- */
-function createHistorySql(schema, state = { schema: false, table: false }) {
-    if (state.table)
-        return '';
-    const t = historyTableName(schema);
-    return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${(0,esm/* escapeIdentifier */.F)(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
-  identity text PRIMARY KEY,
-  version text NOT NULL,
-  name text NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable')),
-  script text NOT NULL,
-  checksum text NOT NULL,
-  applied_at timestamptz NOT NULL DEFAULT now(),
-  duration_ms integer NOT NULL,
-  statements integer NOT NULL,
-  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'partial')),
-  statements_done integer,
-  done_hash text,
-  actor text,
-  run_url text,
-  commit_sha text
-);`;
-}
-/**
- * Creates what is missing of the history; the state it found (a failure carries it,
- * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are. guardSql: the
- * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
- * so a lost lock or a transaction pooler stops it before it commits, like a
- * migration's.
- */
-async function ensureHistoryTable(client, schema, opts = {}) {
-    const state = await historyState(client, schema);
-    const ddl = createHistorySql(schema, state);
-    if (!ddl)
-        return state;
-    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
-    if (opts.inTransaction) {
-        await client.query(ddl).catch(fail);
-        return state;
-    }
-    // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
-        await client.query('ROLLBACK').catch(() => { });
-        return fail(e);
-    });
-    return state;
-}
-async function historyAccess(client, schema) {
-    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
-            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
-            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
-               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
-                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
-                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
-                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
-                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
-              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
-    const row = r.rows[0];
-    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
-}
-/**
- * Reads history; a missing table means "nothing applied yet". A refused read
- * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
- * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
- */
-async function readHistory(client, schema) {
-    const refused = async (e) => {
-        const err = e;
-        if (err.code === '42501')
-            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
-        throw err;
-    };
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
-    if (!exists.rows[0]?.t)
-        return [];
-    const res = await client
-        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
-        .catch(refused);
-    return res.rows.map((r) => ({
-        identity: r.identity,
-        version: r.version,
-        name: r.name,
-        kind: r.kind,
-        script: r.script,
-        checksum: r.checksum,
-        appliedAt: new Date(r.applied_at).toISOString(),
-        durationMs: r.duration_ms,
-        statements: r.statements,
-        status: r.status,
-        statementsDone: r.statements_done,
-        doneHash: r.done_hash
-    }));
-}
-const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,esm/* escapeLiteral */.NO)(v);
-function valuesSql(schema, w) {
-    return `INSERT INTO ${historyTableName(schema)}
-  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
-VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
-  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
-}
-/**
- * The history row of a migration that commits: a plain INSERT, so the primary key
- * is the commit guard. Two runners that both ran a migration cannot both commit it:
- * the second INSERT waits for the first transaction and then fails with 23505 (or
- * fails at once if the first committed), rolling its copy of the migration back.
- */
-function insertHistorySql(schema, w) {
-    return valuesSql(schema, w);
-}
-/**
- * Removes the row that `insertHistorySql` replaces, in the same transaction and
- * before it: only the row this run saw. If another runner replaced it meanwhile,
- * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
- * of the row) and the INSERT that follows fails on the primary key.
- */
-function deletePriorRowSql(schema, identity, prior) {
-    const which = 'partialDone' in prior
-        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
-        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
-    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
-}
-/**
- * The upsert, for writes that are rolled back (the dry-run's preview) or that
- * baseline rows applied by another tool; migrations that commit use
- * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
- * the migration and its COMMIT (one round trip per migration). Values are escaped
- * with pg's escapeLiteral.
- */
-function upsertHistorySql(schema, w) {
-    return `${valuesSql(schema, w)}
-ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
-  script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
-  statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
-  done_hash = EXCLUDED.done_hash, actor = EXCLUDED.actor, run_url = EXCLUDED.run_url, commit_sha = EXCLUDED.commit_sha`;
-}
-
+// EXTERNAL MODULE: ./src/db/history.ts
+var db_history = __webpack_require__(3966);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/db/lock.ts
@@ -2818,1626 +4251,783 @@ async function refuseTransactionPooler(target, client, lockClient) {
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/source/discover.ts + 1 modules
 var discover = __webpack_require__(1787);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/source/checksum.ts
-var checksum = __webpack_require__(1882);
-// EXTERNAL MODULE: ./src/source/files.ts
-var files = __webpack_require__(3206);
-// EXTERNAL MODULE: ./src/source/lazy.ts
-var lazy = __webpack_require__(427);
-// EXTERNAL MODULE: ./src/source/positions.ts
-var positions = __webpack_require__(2369);
-// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
-var source_script = __webpack_require__(7926);
-;// CONCATENATED MODULE: ./src/source/preludes.ts
-// Preludes (DESIGN 5): directories of SQL that must run once before the first
-// migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
-// `.sql` file of each directory, directories in the order given and files in name
-// order, is a one-time script: it runs once, in its own transaction with its
-// history row, and is never pending, missing or rolled back as a migration is.
-//
-// A prelude is carried as a Migration (the executor runs it like one) whose
-// identity is `prelude:<path in the workspace>`: history keys it apart from every
-// migration, so two setups sharing one history table never mistake each other's
-// preludes for missing migrations.
-
-
-
-
-
-
-
-const PRELUDE_PREFIX = 'prelude:';
-const isPreludeIdentity = (identity) => identity.startsWith(PRELUDE_PREFIX);
-/** Splits history into migration rows and prelude rows. */
-function splitPreludeRows(rows) {
-    return { migrations: rows.filter((r) => !isPreludeIdentity(r.identity)), preludes: rows.filter((r) => isPreludeIdentity(r.identity)) };
-}
-const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-/**
- * Lists, reads and hashes the preludes; each is parsed on first read of `up`. Problems
- * (then and later, at the parse) join `problems`: pass the discovery's, so a syntax
- * error refuses the run like a migration's.
- */
-async function discoverPreludes(workspace, dirs, problems = []) {
-    const out = { preludes: [], problems, warnings: [] };
-    if (!dirs.length)
-        return out;
-    const ws = (0,external_node_path_.resolve)(workspace);
-    const wsReal = await (0,promises_.realpath)(ws).catch(() => ws);
-    for (const dir of dirs) {
-        const abs = (0,external_node_path_.resolve)(ws, dir);
-        const st = await (0,promises_.stat)(abs).catch(() => undefined);
-        if (!st?.isDirectory()) {
-            out.problems.push({
-                file: dir,
-                code: 'prelude-dir-not-found',
-                message: `prelude-dirs: ${dir} ${st ? 'is a file, not a directory' : `does not exist (looked at ${abs})`}`,
-                hint: 'set prelude-dirs to directories of .sql files, relative to the repository root'
-            });
-            continue;
-        }
-        const real = await (0,promises_.realpath)(abs);
-        if (real !== wsReal && !real.startsWith(wsReal + external_node_path_.sep)) {
-            out.problems.push({ file: dir, code: 'dir-outside-workspace', message: `prelude-dirs: ${dir} resolves to ${real}, outside the workspace ${wsReal}` });
-            continue;
-        }
-        const names = (await (0,promises_.readdir)(abs, { withFileTypes: true }))
-            .filter((e) => e.isFile() && e.name.endsWith('.sql'))
-            .map((e) => e.name)
-            .sort(byName);
-        if (!names.length)
-            out.warnings.push({ file: dir, message: `prelude-dirs: ${dir} holds no .sql file` });
-        const bufs = (0,files/* readFiles */.Ul)(names.map((n) => (0,external_node_path_.resolve)(abs, n)));
-        names.forEach((name, i) => {
-            const file = (0,files/* toPosix */.d7)((0,external_node_path_.relative)(ws, (0,external_node_path_.resolve)(abs, name)));
-            const buf = bufs[i];
-            if (buf instanceof Error || buf === undefined) {
-                out.problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
-                return;
-            }
-            const decoded = (0,files/* decodeUtf8 */._6)(file, buf);
-            if (!decoded.ok)
-                return void out.problems.push(decoded.problem);
-            const text = (0,positions/* stripBom */.F8)(decoded.text);
-            const m = {
-                identity: `${PRELUDE_PREFIX}${file}`,
-                version: '',
-                name: name.replace(/\.sql$/, ''),
-                kind: 'versioned',
-                orderKey: { group: 0, parts: [] },
-                checksum: (0,checksum/* checksum */.c)(decoded.text),
-                file,
-                scriptFiles: {},
-                convention: 'numbered'
-            };
-            (0,lazy/* defineLazy */.gJ)(m, 'up', () => {
-                const r = (0,source_script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text, role: 'prelude' });
-                // An empty prelude does nothing, and is recorded as run.
-                out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
-                return r.script;
-            });
-            out.preludes.push(m);
-        });
-    }
-    return out;
-}
-/** The preludes history does not record as run, in order; and those whose file changed since they ran (they do not run again). */
-function planPreludes(preludes, rows) {
-    const recorded = new Map(rows.map((r) => [r.identity, r]));
-    const toRun = [];
-    const ran = [];
-    const changed = [];
-    for (const p of preludes) {
-        const row = recorded.get(p.identity);
-        if (!row)
-            toRun.push({ migration: p, resumeFrom: 0 });
-        else if (row.status === 'partial')
-            toRun.push({ migration: p, resumeFrom: row.statementsDone ?? 0, resumed: true });
-        else {
-            ran.push(p);
-            if (row.checksum !== p.checksum)
-                changed.push(p);
-        }
-    }
-    return { toRun, ran, changed };
-}
-
+// EXTERNAL MODULE: ./src/source/preludes.ts
+var source_preludes = __webpack_require__(8879);
 // EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
 var parser = __webpack_require__(3686);
 // EXTERNAL MODULE: ./src/version.ts
 var version = __webpack_require__(311);
-;// CONCATENATED MODULE: ./src/engine/exec-context.ts
-// The executor's view of a mode's session: connection, timeouts, history schema,
-// the Supabase CLI's history and the retry log line. Every step that runs a
-// script (apply, down, hook) builds it from the ModeContext here.
+// EXTERNAL MODULE: ./src/engine/exec-context.ts
+var exec_context = __webpack_require__(7075);
+// EXTERNAL MODULE: ./src/engine/steps/apply-pending.ts + 1 modules
+var apply_pending = __webpack_require__(7464);
+// EXTERNAL MODULE: ./src/engine/steps/backup.ts
+var backup = __webpack_require__(4074);
+// EXTERNAL MODULE: ./src/engine/steps/ensure-history.ts
+var ensure_history = __webpack_require__(3475);
+// EXTERNAL MODULE: ./src/engine/steps/lint-pending.ts + 8 modules
+var lint_pending = __webpack_require__(2817);
+// EXTERNAL MODULE: ./src/engine/steps/preludes.ts
+var steps_preludes = __webpack_require__(8562);
+// EXTERNAL MODULE: ./src/engine/steps/make-durable.ts
+var make_durable = __webpack_require__(2060);
+// EXTERNAL MODULE: ./src/engine/steps/plan.ts
+var plan = __webpack_require__(919);
+// EXTERNAL MODULE: ./src/engine/steps/run-hooks.ts
+var run_hooks = __webpack_require__(2190);
+// EXTERNAL MODULE: ./src/engine/steps/supabase-lint.ts + 2 modules
+var supabase_lint = __webpack_require__(4599);
+// EXTERNAL MODULE: ./src/engine/steps/test-rollback.ts
+var test_rollback = __webpack_require__(6633);
+;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
 
-function execContext(ctx) {
-    const { settings, log } = ctx;
-    return {
-        client: ctx.client,
-        historySchema: settings.historySchema,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        lockRetries: settings.lockRetries,
-        statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
-        meta: ctx.run.meta ?? {},
-        supabase: ctx.supabase
-            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
-            : undefined,
-        isCancelled: ctx.isCancelled,
-        runLock: ctx.runLock,
-        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
-    };
-}
 
-;// CONCATENATED MODULE: ./src/db/counting-query.ts
-/** `afterSend` runs once the message is written, while the server works on it. */
-async function queryCountingStatements(client, sql, afterSend) {
-    // node-postgres emits each protocol message on its connection; this listener is ours alone.
-    const connection = client.connection;
-    let completed = 0;
-    const count = () => {
-        completed++;
-    };
-    connection.on('commandComplete', count);
+
+
+
+
+
+
+
+
+
+async function applyMode(ctx) {
+    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
+    // (Loaded only then, as the schema snapshot is only with test-rollback: a deploy does not compile either.)
+    if (ctx.pr)
+        return (await __webpack_require__.e(/* import() */ 418).then(__webpack_require__.bind(__webpack_require__, 418))).applyPrCheck(ctx);
+    const p = (0,plan/* planPending */.nB)(ctx);
+    const preludes = (0,steps_preludes/* planPreludeStep */.j7)(ctx);
+    // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
+    const lint = await (0,lint_pending/* lintAlongside */.Cx)(ctx, p);
     try {
-        // pg writes the message inside query() when the connection is idle (one query at a time here).
-        const pending = client.query({ text: sql, rowMode: 'array' });
-        afterSend?.();
-        const res = (await pending);
-        return { results: Array.isArray(res) ? res : [res], completed };
-    }
-    catch (error) {
-        return { results: [], error, completed };
+        await applySteps(ctx, p, preludes, lint);
     }
     finally {
-        connection.off('commandComplete', count);
+        lint?.finish();
     }
 }
-
-;// CONCATENATED MODULE: ./src/db/supabase-history.ts
-
-
-
-const SUPABASE_SCHEMA = 'supabase_migrations';
-const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
-/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
-const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
-/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
-function supabaseVersionOf(fileName) {
-    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-    const m = SUPABASE_FILE_RE.exec(base);
-    return m ? { version: m[1], name: m[2] } : undefined;
-}
-/**
- * The file split as the CLI splits it: at every top-level `;`, each piece
- * trimmed, empty pieces dropped. Comments stay with the statement that follows
- * them, and text after the last `;` (a trailing comment) is its own element, as
- * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
- * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
- * scanner never yields a `;` token inside a string or a dollar-quoted body.
- */
-function splitLikeSupabase(text, statementSpans) {
-    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
-    const cuts = (0,parser/* scanSql */.C4)(text)
-        .filter((t) => t.text === ';' && !inside(t.start))
-        .map((t) => t.start);
-    const out = [];
-    let from = 0;
-    for (const cut of [...cuts, text.length]) {
-        const piece = text.slice(from, cut).trim();
-        if (piece)
-            out.push(piece);
-        from = cut + 1;
+async function applySteps(ctx, p, preludes, lint) {
+    // The backup comes first: when it fails, nothing (not even the history table) has changed.
+    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await (0,backup/* backupBeforeChanges */.B)(ctx)))
+        return;
+    await (0,ensure_history/* ensureHistory */.J0)(ctx);
+    if ((0,plan/* blockOnRefusals */.mJ)(ctx.report, p))
+        return;
+    await (0,ensure_history/* adoptSupabaseHistory */.v7)(ctx);
+    const exec = (0,exec_context/* execContext */.n)(ctx);
+    // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
+    const preludeFailed = await (0,steps_preludes/* runPreludes */.Kk)(ctx, exec, preludes);
+    if (preludeFailed) {
+        (0,apply_pending/* skipAll */.n)(ctx, p.toRun);
+        await (0,make_durable/* makeRunDurable */.L)(ctx, 1, "this run's preludes");
+        return (0,steps_preludes/* failOnPrelude */.Vk)(ctx, preludeFailed);
     }
-    return out;
-}
-/** The CLI row for a migration; undefined when the CLI would skip its file. */
-function supabaseEntryFor(m) {
-    const v = supabaseVersionOf(m.file);
-    if (!v)
-        return undefined;
-    const entry = { ...v };
-    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    (0,lazy/* defineLazy */.gJ)(entry, 'statements', () => {
-        const src = m.up.source;
-        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
-        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
-        return splitLikeSupabase(src.text, spans);
-    });
-    return entry;
-}
-/**
- * Creates the table as the CLI leaves it (same columns, same order), only when
- * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
- * needs CREATE on the database even when the schema exists).
- */
-function createSupabaseHistorySql(schemaExists) {
-    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
-}
-/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
-async function supabaseSchemaExists(client) {
-    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
-    return Boolean(r.rows[0]?.e);
-}
-async function supabaseHistoryExists(client) {
-    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
-    return Boolean(r.rows[0]?.t);
-}
-/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
-async function supabaseColumns(client) {
-    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
-    return new Set(r.rows.map((x) => x.attname));
-}
-/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
-async function readSupabaseHistory(client) {
-    if (!(await supabaseHistoryExists(client)))
-        return [];
-    const cols = await supabaseColumns(client);
-    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
-       FROM ${SUPABASE_TABLE} ORDER BY version`);
-    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
-}
-const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
-/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
-function insertSupabaseRowSql(e, columns) {
-    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
-    if (columns.has('name'))
-        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
-    if (columns.has('statements'))
-        cols.push(['statements', textArray(e.statements)]);
-    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
-}
-function deleteSupabaseRowSql(version) {
-    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
-}
-
-;// CONCATENATED MODULE: ./src/db/locks.ts
-
-
-/** What a table lock of each mode blocks for other sessions. */
-const LOCK_BLOCKS = {
-    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
-    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
-    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
-    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
-    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
-    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
-    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
-    AccessExclusiveLock: 'blocks reads and writes'
-};
-const SQL_MODE = {
-    AccessShareLock: 'ACCESS SHARE',
-    RowShareLock: 'ROW SHARE',
-    RowExclusiveLock: 'ROW EXCLUSIVE',
-    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-    ShareLock: 'SHARE',
-    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-    ExclusiveLock: 'EXCLUSIVE',
-    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
-};
-/**
- * Tables, views and materialized views that exist now, by oid (index locks follow
- * their table's and would only repeat it). Locks on relations created later block nobody,
- * so they are left out; names are kept because a dropped relation vanishes from
- * pg_class inside the transaction that drops it.
- *
- * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
- * on `<history-schema>.schema_history`, and on the Supabase CLI's
- * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
- * not the migration's (issue 19 item 8). Only the history table is left out of the
- * history schema, so `history-schema: public` still reports locks on the app's tables.
- */
-async function existingRelations(client, historySchema) {
-    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
-        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]);
-    return new Map(r.rows.map((x) => [x.oid, x.name]));
-}
-/** The table-level locks this backend holds, as (oid, mode) rows. */
-const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
-/** Table-level locks this backend holds on relations that existed before the preview. */
-async function heldLocks(client, existing) {
-    const r = await client.query(HELD_LOCKS_SQL);
-    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
-}
-/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
-function locksOn(existing, rows) {
-    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
-    return newLocks([], held);
-}
-/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
-function newLocks(before, after) {
-    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
-    const order = Object.keys(LOCK_BLOCKS);
-    const strongest = new Map();
-    for (const l of after) {
-        if (had.has(`${l.oid}:${l.mode}`))
-            continue;
-        const cur = strongest.get(l.oid);
-        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
-            strongest.set(l.oid, l);
+    // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
+    const sbLint = p.toRun.length ? await (0,supabase_lint/* prepareSupabaseLint */.Zx)(ctx) : undefined;
+    // test-rollback compares against the schema before this run's migrations (S0). On such an
+    // ephemeral database the report also shows the locks each migration took.
+    const s0 = ctx.settings.testRollback ? await (await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 9720))).snapshotBefore(ctx, exec) : undefined;
+    const hookFailed = await (0,run_hooks/* runHook */.DB)(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        (0,apply_pending/* skipAll */.n)(ctx, p.toRun);
+        return (0,run_hooks/* failOnHook */.bg)(ctx, hookFailed, 'No migration ran.');
     }
-    return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
-        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
-}
-
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
-;// CONCATENATED MODULE: ./src/supabase/extensions.ts
-
-
-/** Extensions the shim can stand in for, and what the stand-in provides. */
-const STUBBED_EXTENSIONS = {
-    pg_net: 'schema net: http_get/http_post/http_delete record the request in net.http_request_queue and send nothing',
-    pg_cron: 'schema cron: cron.job, cron.job_run_details, schedule/unschedule/alter_job record jobs that never run',
-    supabase_vault: 'schema vault: vault.secrets, vault.decrypted_secrets, create_secret/update_secret (stored in plain text)',
-    // Not an extension name, but what people write for supabase_vault.
-    vault: 'schema vault (as supabase_vault)',
-    // Enabled by every `supabase db dump` header; migrations rarely call them.
-    pgsodium: 'accepted as a no-op: its schema only, no functions',
-    pg_graphql: 'accepted as a no-op: schemas graphql and graphql_public only, no resolver',
-    pgjwt: 'accepted as a no-op: no sign()/verify() functions'
-};
-/** Where the extension can be found, for the error's fix. */
-const WHERE = {
-    vector: 'pgvector/pgvector:pg17 or supabase/postgres',
-    postgis: 'postgis/postgis or supabase/postgres',
-    timescaledb: 'timescale/timescaledb or supabase/postgres'
-};
-/** Every CREATE EXTENSION in these scripts, in order. */
-function createdExtensions(scripts) {
-    const out = [];
-    for (const script of scripts) {
-        for (const s of script.statements) {
-            if (s.kind !== 'CreateExtensionStmt' || typeof s.node.extname !== 'string')
-                continue;
-            const schemaOpt = s.node.options?.find((o) => o.DefElem?.defname === 'schema');
-            out.push({
-                name: s.node.extname,
-                file: script.source.file,
-                position: s.position,
-                ifNotExists: s.node.if_not_exists === true,
-                schema: schemaOpt?.DefElem?.arg?.String?.sval
-            });
-        }
-    }
-    return out;
-}
-const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt']);
-/** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
-function extensionOf(s) {
-    // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
-    if (!EXTENSION_KINDS.has(s.kind))
-        return [];
-    const n = s.node;
-    if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string')
-        return [n.extname];
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_EXTENSION') {
-        return (n.objects ?? []).map((o) => o.String?.sval).filter((x) => typeof x === 'string');
-    }
-    if (s.kind === 'CommentStmt' && n.objtype === 'OBJECT_EXTENSION') {
-        const v = n.object?.String?.sval;
-        return v ? [v] : [];
-    }
-    return [];
-}
-/** Names the server can install (pg_available_extensions: control files on the server). */
-async function availableExtensions(client) {
-    const { rows } = await client.query('SELECT name FROM pg_catalog.pg_available_extensions');
-    return new Set(rows.map((r) => r.name));
-}
-function checkExtensions(uses, available, mode) {
-    const lacking = uses.filter((u) => !available.has(u.name));
-    const stubbable = (u) => mode === 'stub' && u.name in STUBBED_EXTENSIONS;
-    return { stubbed: lacking.filter(stubbable), missing: lacking.filter((u) => !stubbable(u)) };
-}
-/** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
-function missingExtensionsMessage(missing, mode, serverVersion) {
-    const names = [...new Set(missing.map((m) => m.name))];
-    // Each extension once, with every place that creates it (a set may create one in two files).
-    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => (0,positions/* formatPosition */.Ld)(m.file, m.position)).join(', ')})`).join(', ');
-    const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
-    const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
-    const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
-    const cannot = names.filter((n) => !(n in STUBBED_EXTENSIONS));
-    const fixes = [`run the check on a Postgres image that has ${names.length === 1 ? 'it' : 'them'} (${images}; e.g. the service image supabase/postgres:${major}.x, the same major version as now)`];
-    if (canStub.length && mode !== 'stub') {
-        fixes.push(`or, for ${canStub.join(', ')}, set supabase-shim: true and supabase-shim-extensions: stub to load callable stand-ins`);
-    }
-    if (cannot.length && mode === 'stub')
-        fixes.push(`${cannot.join(', ')} ${cannot.length === 1 ? 'is a real dependency' : 'are real dependencies'}: pgshift does not fake ${cannot.length === 1 ? 'it' : 'them'}`);
-    return {
-        message: `The server lacks ${names.length === 1 ? 'the extension' : 'extensions'} ${names.join(', ')}, which the pending migrations create: ${where}.`,
-        next: `Nothing was changed. To check these migrations, ${fixes.join('; ')}.`
-    };
-}
-/**
- * Marks every statement about a stubbed extension (CREATE, ALTER, DROP, COMMENT ON
- * EXTENSION) in the ups and downs as stubbed, and blanks it out of the sent text.
- */
-function stubExtensionStatements(migrations, names) {
-    let n = 0;
-    for (const m of migrations) {
-        for (const script of [m.up, m.down].filter((x) => x !== undefined)) {
-            const hit = script.statements.filter((s) => !s.strippedWrapper && extensionOf(s).some((e) => names.has(e)));
-            if (!hit.length)
-                continue;
-            for (const s of hit)
-                s.stubbed = extensionOf(s).find((e) => names.has(e));
-            script.sendText = (0,source_script/* blankStatements */.fw)(script, hit);
-            n += hit.length;
-        }
-    }
-    return n;
-}
-/** The server error for an extension it lacks (0A000 since PG 15, 58P01 before). */
-function missingExtensionInError(message) {
-    return /extension "([^"]+)" is not available/.exec(message)?.[1] ?? /could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(message)?.[1];
-}
-
-;// CONCATENATED MODULE: ./src/db/errors.ts
-
-
-
-function isPgError(e) {
-    return e instanceof Error && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code);
-}
-/**
- * Maps an error raised while running `origin` (or `statement`, when known).
- * Without a position, the error points at the failing statement's first line.
- */
-function mapRunError(err, origin, statement) {
-    const e = (isPgError(err) ? err : { message: err instanceof Error ? err.message : String(err) });
-    const file = origin.script.source.file;
-    let position = statement?.position;
-    const pos = e.position ? Number(e.position) : NaN;
-    if (Number.isFinite(pos) && pos > 0) {
-        const cp = pos - 1 - origin.prefixCodePoints;
-        if (cp >= 0) {
-            const idx = (0,positions/* advanceCodePoints */.H0)(origin.text, 0, cp);
-            position = (0,positions/* lineColAt */.kE)(origin.script.source.fileText, origin.fileOffset + idx);
-        }
-    }
-    const stmt = statement ?? (position ? statementAtLine(origin.script, position.line, position.col) : undefined);
-    return {
-        file,
-        position: position ?? stmt?.position,
-        sqlstate: e.code,
-        message: e.message,
-        detail: e.detail,
-        hint: e.hint,
-        where: e.where,
-        // The report keeps a generous excerpt; renderers shorten further for display.
-        statement: stmt ? (0,report_text/* shortenStatement */.xZ)(stmt.sql, 200, 10_000) : undefined,
-        next: missingExtensionNext(e) ?? roleExistsNext(e, file) ?? nextStepFor(e.code, file)
-    };
-}
-/** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
-function missingExtensionNext(e) {
-    if (e.code !== '0A000' && e.code !== '58P01')
-        return undefined;
-    const name = missingExtensionInError(e.message);
-    if (!name)
-        return undefined;
-    const stub = name in STUBBED_EXTENSIONS ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : '';
-    return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`;
-}
-/**
- * CREATE ROLE of a role that exists (42710): roles belong to the whole server, so
- * another database on it (a staging copy, a PR check's neighbour) may have made it.
- */
-function roleExistsNext(e, file) {
-    if (e.code !== '42710' || !/^role ".*" already exists$/.test(e.message))
-        return undefined;
-    return `Roles belong to the whole server, not to one database: another database on the same server (or an earlier run against one) may have created it, and dropping a database never drops its roles. Create it only when missing (\`DO $$ BEGIN CREATE ROLE ...; EXCEPTION WHEN duplicate_object THEN NULL; END $$\`), or drop it if nothing else uses it. Nothing of ${file} was kept, so a rerun starts again at this file.`;
-}
-/** The statement that contains file position line:col (the last one starting at or before it). */
-function statementAtLine(script, line, col) {
-    let found;
-    for (const s of script.statements) {
-        if (s.position.line < line || (s.position.line === line && s.position.col <= col))
-            found = s;
-        else
-            break;
-    }
-    return found;
-}
-/** What to do next, by SQLSTATE class. The rerun behaviour is stated because users fear half-applied states. */
-function nextStepFor(code, file) {
-    const rerun = `Nothing of ${file} was kept, so a rerun starts again at this file.`;
-    switch (code) {
-        case '42P07':
-        case '42710':
-        case '42723':
-            return `The object already exists in the database, but history does not record the migration that creates it (created by hand, or by another tool?). Either drop it, or make the statement idempotent (IF NOT EXISTS). ${rerun}`;
-        case '42P01':
-        case '42883':
-        case '42704':
-        case '3F000':
-            return `Something this statement needs does not exist yet: check that an earlier migration creates it and that the order shown by \`pgshift plan\` is right. ${rerun}`;
-        case '55P03':
-            return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
-        case '57014':
-            return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
-        case '2D000':
-            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
-        case '25006':
-            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
-        case '25001':
-            return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
-        case '42501':
-            return `The database user lacks a privilege this statement needs. Grant it, or run migrations as the schema owner. ${rerun}`;
-        case '57P01':
-        case '57P02':
-        case '57P03':
-            return `The server terminated the connection (shutdown or pg_terminate_backend). ${rerun}`;
-        case '40001':
-        case '40P01':
-            return `A serialization failure or deadlock with another session. ${rerun}`;
-        default:
-            if (code?.startsWith('23'))
-                return `Existing data violates this change. Fix the data first (in an earlier migration), or change the constraint. ${rerun}`;
-            if (code?.startsWith('42'))
-                return `Fix the SQL at this position. ${rerun}`;
-            return `Fix the cause shown above. ${rerun}`;
+    const out = await (0,apply_pending/* applyPending */.Y)(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun);
+    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await (0,run_hooks/* runHook */.DB)(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const n = ctx.report.applied.length;
+    const durable = await (0,make_durable/* makeRunDurable */.L)(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
+    if (!(await verdict(ctx, p, out, afterFailed, durable, s0)))
+        return;
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !out.failed && ctx.report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await (0,supabase_lint/* runSupabaseLint */.dg)(ctx, sbLint, ran);
     }
 }
-
-;// CONCATENATED MODULE: ./src/db/rollback-log.ts
-
-const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
-function rollbackLogName(schema) {
-    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(ROLLBACK_LOG_TABLE)}`;
-}
-function createRollbackLogSql(schema) {
-    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  identity text NOT NULL,
-  version text NOT NULL,
-  script text NOT NULL,
-  checksum text NOT NULL,
-  down_script text NOT NULL,
-  down_checksum text NOT NULL,
-  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  actor text,
-  run_url text,
-  commit_sha text
-)`;
-}
-/**
- * Makes the log writable when it can be: true when it exists (or was just
- * created) and the login role may INSERT into it. Run under the run lock,
- * outside a transaction. Never throws: the record is advice, not a guard.
- */
-async function ensureRollbackLog(client, schema) {
-    try {
-        const t = rollbackLogName(schema);
-        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
-              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
-        const row = state.rows[0];
-        if (!row?.exists) {
-            if (!row?.create)
-                return false;
-            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
-        }
-        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
-        return Boolean(can.rows[0]?.insert);
-    }
-    catch {
-        await client.query('RESET lock_timeout').catch(() => { });
+/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report } = ctx;
+    const { failed, afterEachFailed } = out;
+    const n = report.applied.length;
+    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    if (afterEachFailed) {
+        (0,run_hooks/* failOnHook */.bg)(ctx, afterEachFailed, kept);
         return false;
     }
+    if (afterFailed) {
+        (0,run_hooks/* failOnHook */.bg)(ctx, afterFailed, kept);
+        return false;
+    }
+    if (!durable && !failed)
+        return false;
+    if (failed) {
+        report.status = 'failed';
+        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
+        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
+    }
+    else if (s0 && !(await (0,test_rollback/* testRollback */.n)(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
+        report.status = 'failed';
+        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
+    }
+    else if (n || report.preludes?.some((x) => x.status === 'ran')) {
+        report.status = 'success';
+        report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
+    }
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+    }
+    return true;
 }
-const rollback_log_lit = (v) => (v === undefined ? 'NULL' : (0,esm/* escapeLiteral */.NO)(v));
-/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
-function insertRollbackSql(schema, w) {
-    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
-VALUES (${rollback_log_lit(w.identity)}, ${rollback_log_lit(w.version)}, ${rollback_log_lit(w.script)}, ${rollback_log_lit(w.checksum)}, ${rollback_log_lit(w.downScript)}, ${rollback_log_lit(w.downChecksum)}, ${rollback_log_lit(w.actor)}, ${rollback_log_lit(w.runUrl)}, ${rollback_log_lit(w.commitSha)})`;
+
+;// CONCATENATED MODULE: ./src/engine/modes/context.ts
+/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
+const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+
+// EXTERNAL MODULE: ./src/engine/pr-split.ts
+var pr_split = __webpack_require__(6767);
+;// CONCATENATED MODULE: ./src/engine/modes/plan.ts
+// plan: read-only. Files x history, the resolved order, and what apply would run.
+
+
+
+
+async function planMode(ctx) {
+    const { report, found } = ctx;
+    const p = (0,plan/* planPending */.nB)(ctx);
+    const preludes = (0,steps_preludes/* planPreludeStep */.j7)(ctx).map((r) => r.migration.file);
+    if (ctx.pr)
+        (0,pr_split/* markOrigins */.jq)(report, ctx.pr);
+    await (0,lint_pending/* lintPending */.Di)(ctx, p);
+    const runs = p.toRun.map((r) => r.migration.identity);
+    const first = preludes.length ? `the prelude${preludes.length === 1 ? '' : 's'} ${preludes.join(', ')}, then ` : '';
+    if (p.summary.refusals.length) {
+        report.status = 'blocked';
+        report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).';
+    }
+    else if (runs.length || preludes.length) {
+        report.status = 'success';
+        report.nextStep = `apply would run ${first}${runs.length} migration${runs.length === 1 ? '' : 's'}${runs.length ? `, in this order: ${runs.join(', ')}` : ''}.`;
+    }
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`;
+    }
 }
-/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
-async function lastRollback(client, schema, identity) {
+
+// EXTERNAL MODULE: ./src/engine/parse-needed.ts
+var parse_needed = __webpack_require__(9183);
+// EXTERNAL MODULE: ./src/engine/plan.ts
+var engine_plan = __webpack_require__(955);
+// EXTERNAL MODULE: ./src/db/counting-query.ts
+var counting_query = __webpack_require__(6136);
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+// EXTERNAL MODULE: ./src/supabase/extensions.ts
+var extensions = __webpack_require__(2);
+;// CONCATENATED MODULE: ./src/supabase/prepare.ts
+
+
+
+const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
+async function prepareSupabase(client, settings, found, history, serverVersion) {
+    const step = {};
+    // The plan of every migration is read only where there is a pending set (a rollback or a
+    // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
+    const withPending = MODES_WITH_PENDING.includes(settings.mode);
+    const p = withPending || settings.supabaseShim ? (0,engine_plan/* plan */.et)(found.migrations, history, settings) : undefined;
+    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
+    const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
+    const uses = (0,extensions/* createdExtensions */.Fu)(pending);
+    // Without the shim and without an extension statement to run there is nothing to do.
+    if (!settings.supabaseShim && uses.length === 0)
+        return step;
+    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
+    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
+    // on the shim's ephemeral databases every file is parsed.
+    let mentioned = new Set();
+    if (extMode === 'stub') {
+        await (0,parser/* ensureParser */._U)();
+        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
+        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensions/* extensionOf */.je)));
+    }
+    // 1. Extensions.
+    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await (0,extensions/* availableExtensions */.sM)(client) : new Set();
+    const check = (0,extensions/* checkExtensions */.$X)(uses, available, extMode);
+    if (check.missing.length) {
+        step.refusal = (0,extensions/* missingExtensionsMessage */.gx)(check.missing, extMode, serverVersion);
+        return step;
+    }
+    if (extMode === 'stub') {
+        const lacking = new Set([...mentioned].filter((n) => n in extensions/* STUBBED_EXTENSIONS */.Vn && !available.has(n)));
+        if (lacking.size)
+            (0,extensions/* stubExtensionStatements */.kb)(found.migrations, lacking);
+    }
+    if (!settings.supabaseShim)
+        return step;
+    if (!MODES_WITH_PENDING.includes(settings.mode)) {
+        // Nothing to plan against this database (it may well be the real Supabase). verify's
+        // expected-database-url build is an apply, so the shim does run there.
+        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
+        return step;
+    }
+    // 2. The shim. It decides from the catalogs and from every migration file, applied ones
+    // included: on a rerun, the auth.users an applied migration created is still the
+    // migrations' own, and the shim must not build auth.identities on top of it.
+    await (0,parser/* ensureParser */._U)();
+    // The shim's SQL and planner are loaded only by a run that has the shim on.
+    const { inspectShim, planShim, SESSION_SEARCH_PATH_SQL, shimLine, shimScript } = await __webpack_require__.e(/* import() */ 257).then(__webpack_require__.bind(__webpack_require__, 2257));
+    const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed);
+    step.shim = shim;
+    if (shim.refusal) {
+        step.refusal = shim.refusal;
+        return step;
+    }
+    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
+    switch (settings.mode) {
+        case 'apply':
+            // A refused plan (drift, missing files) changes nothing, the shim included.
+            if (p?.summary.refusals.length) {
+                step.line = 'not run: the run is refused';
+                break;
+            }
+            step.line = shimLine(shim, 'created');
+            if (shim.statements.length)
+                step.commitSql = shimScript(shim);
+            step.sessionSql = session;
+            break;
+        case 'dry-run':
+            step.line = shimLine(shim, 'created inside the preview (rolled back)');
+            if (shim.statements.length)
+                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
+            step.sessionSql = session;
+            break;
+        default:
+            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
+    }
+    return step;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
+
+
+
+
+
+/** An error of the shim, with where it points (the migration file that made the object it collided with). */
+class ShimError extends Error {
+    mapped;
+    code;
+    constructor(mapped, code) {
+        super(mapped.message);
+        this.mapped = mapped;
+        this.code = code;
+        this.name = 'ShimError';
+    }
+    get next() {
+        return this.mapped.next;
+    }
+}
+/** The Supabase step; undefined when the run stops here (the report says why). Throws a ShimError when the shim fails. */
+async function supabaseStep(client, settings, found, history, report, log) {
+    const step = await prepareSupabase(client, settings, found, history, report.serverVersion ?? '');
+    if (step.line)
+        log.info(`supabase-shim: ${step.line}`);
+    if (step.refusal) {
+        if (step.line)
+            report.supabaseShim = step.line;
+        (0,plan/* fillFromPlan */.Nx)(report, (0,engine_plan/* plan */.et)(found.migrations, history, settings));
+        report.status = 'blocked';
+        report.error = { message: step.refusal.message, next: step.refusal.next };
+        report.nextStep = step.refusal.next;
+        return undefined;
+    }
+    if (step.commitSql && step.shim) {
+        // The search_path set on the database reaches new sessions only: set it on this one too.
+        const r = await (0,counting_query/* queryCountingStatements */.s)(client, `BEGIN;${step.commitSql}\nCOMMIT;${step.sessionSql ?? ''}`);
+        if (r.error) {
+            await client.query('ROLLBACK').catch(() => { });
+            report.supabaseShim = `failed, and its transaction rolled back: created nothing (it was to create ${step.shim.creates.join(', ') || 'grants'})`;
+            (0,plan/* fillFromPlan */.Nx)(report, (0,engine_plan/* plan */.et)(found.migrations, history, settings));
+            // completed counts BEGIN: the failing shim statement is the next one.
+            const failed = step.shim.statements[r.completed - 1];
+            throw new ShimError(await shimFailure(client, r.error, failed, found), errorCode(r.error));
+        }
+    }
+    if (step.line)
+        report.supabaseShim = step.line;
+    return { sessionSql: step.sessionSql, previewSql: step.previewSql };
+}
+const errorCode = (e) => e?.code;
+const SHIM_SCHEMAS = ['auth', 'storage', 'realtime', 'supabase_functions', 'extensions'];
+/**
+ * What the user needs to know: the server's error, the shim statement, the
+ * migration that made the object the shim collided with (file:line:col), and the
+ * fix that fits the login role: only a role that is not a superuser is told it
+ * lacks the rights.
+ */
+async function shimFailure(client, e, statement, found) {
+    const err = e;
+    const superuser = await client
+        .query('SELECT rolsuper AS s FROM pg_catalog.pg_roles WHERE rolname = current_user')
+        .then((x) => Boolean(x.rows[0]?.s))
+        .catch(() => false);
+    const schema = statement ? SHIM_SCHEMAS.find((s) => new RegExp(`\\b${s}\\.|SCHEMA (IF NOT EXISTS )?${s}\\b`, 'i').test(statement)) : undefined;
+    const maker = schema ? firstStatementIn(found, schema) : undefined;
+    const parts = ['Nothing was changed: the supabase-shim transaction rolled back before any migration ran.'];
+    if (err.code === '42501' && !superuser) {
+        parts.push('The login role is not a superuser, and the shim creates roles, schemas and extensions: run it as a superuser (as on an ephemeral service container).');
+    }
+    else if (maker) {
+        parts.push(`A migration makes ${schema} objects itself (${(0,positions/* formatPosition */.Ld)(maker.file, maker.position)}), with objects the shim's do not match. The shim steps aside for a unit a migration creates without IF NOT EXISTS; here it could not tell. If these migrations bring their own Supabase stand-in, turn supabase-shim off for this directory, or create the whole unit in the migrations (${schema} with all its tables).`);
+    }
+    else {
+        parts.push('An object the shim creates exists in another shape (made by hand, a hook or another tool?): drop it on this ephemeral database, or turn supabase-shim off.');
+    }
+    return {
+        message: `supabase-shim failed: ${err.message ?? String(e)}`,
+        ...(err.code ? { sqlstate: err.code } : {}),
+        ...(err.detail ? { detail: err.detail } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+        ...(statement ? { statement: statement.length > 300 ? `${statement.slice(0, 300)}…` : statement } : {}),
+        ...(maker ? { file: maker.file, position: maker.position } : {}),
+        next: parts.join(' ')
+    };
+}
+/** The first statement, in run order, of a migration that creates schema `schema` or a table in it. */
+function firstStatementIn(found, schema) {
+    for (const m of found.migrations) {
+        for (const s of m.up.statements) {
+            const rel = s.node.relation;
+            const makes = (s.kind === 'CreateSchemaStmt' && s.node.schemaname === schema) || (s.kind === 'CreateStmt' && rel?.schemaname === schema);
+            if (makes)
+                return { file: m.up.source.file, position: s.position };
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
+
+
+/** Modes a base applies to: the PR check's. */
+const BASE_MODES = ['apply', 'dry-run', 'plan'];
+/** What to add to the workflow when neither git nor the API could give the base. */
+const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
+/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
+function baseRef(settings, pr) {
+    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
+        return undefined;
+    if (settings.base === 'auto')
+        return pr?.baseSha;
+    return settings.base;
+}
+async function loadBase(settings, found, pr, log) {
+    const ref = baseRef(settings, pr);
+    const out = { problems: [], warnings: [] };
+    if (!ref)
+        return out;
+    // git (node:child_process) is loaded only by a run that has a base to read.
+    const git = await __webpack_require__.e(/* import() */ 339).then(__webpack_require__.bind(__webpack_require__, 2339));
+    let base;
+    let gitFailure;
     try {
-        const t = rollbackLogName(schema);
-        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
-        if (!ok.rows[0]?.ok)
-            return undefined;
-        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
-        const row = r.rows[0];
-        if (!row)
-            return undefined;
+        const tree = await git.readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
+        try {
+            const baseFound = await (0,discover/* discover */.k)({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
+            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
+            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
+            for (const p of baseFound.problems)
+                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
+        }
+        finally {
+            tree.cleanup();
+        }
+    }
+    catch (e) {
+        if (!(e instanceof git.GitBaseError))
+            throw e;
+        gitFailure = e;
+        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
+        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
+            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
+            return out;
+        }
+    }
+    if (!base && gitFailure && pr?.changedFiles) {
+        try {
+            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
+            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
+            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
+            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
+            out.warnings.push({ file: '', message });
+            log.warn(message, { reported: true });
+        }
+        catch (e) {
+            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
+        }
+    }
+    if (!base) {
+        out.problems.push({
+            file: found.dir,
+            code: 'base-unavailable',
+            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
+            hint: BASE_WORKFLOW_FIX
+        });
+        return out;
+    }
+    const r = (0,pr_split/* splitPr */.NQ)(found.migrations, base, settings);
+    out.split = r.split;
+    out.problems.push(...r.problems);
+    out.warnings.push(...r.warnings);
+    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
+// EXTERNAL MODULE: ./src/engine/supabase-history.ts
+var supabase_history = __webpack_require__(5647);
+;// CONCATENATED MODULE: ./src/engine/run.ts
+// The engine's entry point, shared by the action and the CLI: settings in, one
+// RunReport out. It never throws for a failed run: every failure becomes a status
+// and an error in the report (the kysely "never throws" shape), so every renderer
+// sees the same facts.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
+function searchPathSql(schemas) {
+    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
+}
+/**
+ * Each mode fills the report from a prepared session. plan and apply (a deploy with
+ * nothing to do is one of them) are in the main chunk; the others are loaded by the run
+ * that uses them, so a deploy does not compile them (docs/BENCHMARKS.md, issue 17).
+ */
+const MODES = {
+    plan: planMode,
+    apply: applyMode,
+    'dry-run': async (ctx) => (await __webpack_require__.e(/* import() */ 108).then(__webpack_require__.bind(__webpack_require__, 6108))).dryRunMode(ctx),
+    verify: async (ctx) => (await __webpack_require__.e(/* import() */ 3).then(__webpack_require__.bind(__webpack_require__, 1003))).verifyMode(ctx),
+    rollback: async (ctx) => (await __webpack_require__.e(/* import() */ 717).then(__webpack_require__.bind(__webpack_require__, 2717))).rollbackMode(ctx)
+};
+/** `applied in 120 ms (elapsed 4.2 s)`. */
+function progressText(p) {
+    return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`;
+}
+/** An empty report for `settings`; a run (or a refusal before one) fills it. */
+function newReport(settings) {
+    return {
+        tool: 'pgshift',
+        version: version/* VERSION */.x,
+        mode: settings.mode,
+        status: 'failed',
+        target: '(not connected)',
+        migrationsDir: settings.migrationsDir,
+        convention: settings.convention,
+        conventionNote: '',
+        historyTable: (0,db_history/* historyTableName */.k2)(settings.historySchema),
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        migrations: [],
+        plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
+        applied: [],
+        pending: [],
+        warnings: [],
+        problems: [],
+        nextStep: ''
+    };
+}
+/** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
+function toMappedError(e) {
+    if (e instanceof ShimError)
+        return e.mapped;
+    if (e instanceof LockNotAcquired) {
         return {
-            identity: row.identity,
-            downScript: row.down_script,
-            downChecksum: row.down_checksum,
-            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
-            actor: row.actor ?? undefined,
-            runUrl: row.run_url ?? undefined
+            message: e.message,
+            next: 'Nothing was changed. Another pgshift run is migrating this database: let it finish, then rerun; add `concurrency:` to the workflow so deploys queue, or raise lock-wait.'
         };
     }
-    catch {
-        return undefined;
-    }
-}
-
-// EXTERNAL MODULE: ./src/engine/plan.ts
-var plan = __webpack_require__(955);
-;// CONCATENATED MODULE: ./src/engine/executor.ts
-
-
-
-
-
-
-
-
-
-
-
-const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
-function point(ctx, script, s, transaction = false) {
-    if (!ctx.cursor || !s)
-        return;
-    ctx.cursor.file = script.source.file;
-    ctx.cursor.line = s.position.line;
-    ctx.cursor.statement = transaction ? undefined : s.index + 1;
-    ctx.cursor.total = script.statements.length;
-    ctx.cursor.transaction = transaction;
-}
-/** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
-function retryDelayMs(attempt) {
-    const base = Math.min(1000 * 2 ** (attempt - 1), 30_000);
-    return base + Math.floor(Math.random() * base * 0.25);
-}
-/** The history row of an applied migration; `extra` overrides (progress rows, measured durations). */
-function historyWrite(m, ctx, extra) {
+    const err = e;
     return {
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        durationMs: null,
-        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
-        status: 'applied',
-        ...ctx.meta,
-        ...extra
+        message: err?.message ?? String(e),
+        sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
+        next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
     };
 }
-/**
- * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
- * first: RESET ALL leaves the session user alone (session_authorization and role
- * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
- * the next file's objects. Any user may go back to the one it logged in as.
- */
-const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
-const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
-/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
-const LOCK_LOST_SQLSTATE = 'PGSLK';
-const BACKEND_MOVED_SQLSTATE = 'PGSPL';
-/**
- * The check that precedes every commit, as one statement run on the migration
- * connection inside the transaction it guards: the run lock is still held by the
- * lock connection's transaction, and this connection is still on the backend it
- * had at connect (a transaction pooler moves it). Either failing raises, so the
- * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
- * stops the run before another runner's copy could commit alongside ours.
- *
- * The lock is proved by its witness (db/lock.ts): a random key that the lock's
- * transaction took with the run lock and that ends with it. The migration
- * connection tries it; a try that succeeds means that transaction is over (the
- * witness is then held by this transaction, which the exception rolls back). One
- * lock-table probe instead of reading pg_locks, which copies the whole lock table
- * (about 0.6 ms a call against 0.08 ms, measured in a loop of 3,000).
- */
-function runGuardSql(ctx) {
-    const checks = [];
-    const pid = (0,connect/* backendPid */.Qf)(ctx.client);
-    if (pid !== undefined) {
-        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
-    }
-    if (ctx.runLock) {
-        const { a, b } = ctx.runLock.witness;
-        checks.push(`IF pg_catalog.pg_try_advisory_xact_lock(${a}, ${b}) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
-    }
-    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
-}
-function isConnectionError(err) {
-    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
-    if (isPgError(err))
-        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
-    return true; // not a server error at all: the socket broke
-}
-/** The next step when the run guard stopped a migration before its COMMIT. */
-function guardNext(code, file) {
-    if (code === LOCK_LOST_SQLSTATE) {
-        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
-    }
-    if (code === BACKEND_MOVED_SQLSTATE) {
-        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432), connect to Postgres directly, or go through a PgBouncer pool with pool_mode = session, then rerun.`;
-    }
-    return undefined;
-}
-/** What the run does when history already holds the row it inserts: another runner committed this migration. */
-function duplicateNext(identity, file) {
-    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
-}
-async function tryQuery(client, sql) {
-    try {
-        await client.query(sql);
-    }
-    catch {
-        // best effort: the caller reports the original error
-    }
-}
-async function executeMigration(ctx, run) {
-    const m = run.migration;
-    if (m.up.runMode !== 'transaction')
-        return runStatements(ctx, run);
-    const prior = priorRow(run);
-    const record = [...(prior ? [deletePriorRowSql(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
-    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
-}
-/**
- * The history row a run replaces rather than inserts, handled explicitly: a
- * resumed statement-by-statement file (its 'partial' row) and a changed
- * repeatable (its row with the old checksum). Every other migration inserts.
- */
-function priorRow(run) {
-    if (run.resumed)
-        return { partialDone: run.resumeFrom };
-    if (run.migration.kind === 'repeatable')
-        return { otherChecksum: run.migration.checksum };
-    return undefined;
-}
-/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
-function insertAppliedSql(ctx, m, extra) {
-    const ours = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
-    const entry = ctx.supabase?.entries.get(m.identity);
-    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
-}
-/**
- * The history write of a migration's preview (rolled back, so an upsert; a real
- * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
- * is kept, the CLI's row. One statement (a data-modifying CTE).
- */
-function recordAppliedSql(ctx, m, extra) {
-    const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
-    const entry = ctx.supabase?.entries.get(m.identity);
-    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
-}
-/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
-function deleteHistorySql(ctx, identity) {
-    const ours = `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(identity)}`;
-    const entry = ctx.supabase?.entries.get(identity);
-    if (entry && ctx.supabase?.adopted.has(identity))
-        return deleteSupabaseRowSql(entry.version);
-    // No table (pgshift applied without it): no CLI row to delete.
-    return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours;
-}
-/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
-function rollbackRecordSql(ctx, m, down) {
-    return insertRollbackSql(ctx.historySchema, {
-        identity: m.identity,
-        version: m.version,
-        script: m.file,
-        checksum: m.checksum,
-        downScript: down.source.file,
-        downChecksum: (0,checksum/* checksum */.c)(down.source.text),
-        ...ctx.meta
-    });
-}
-/**
- * History is written as the user pgshift logged in as, whatever SET ROLE or SET
- * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
- * after COMMIT (and RESET then clears it).
- */
-const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
-const AS_LOGIN_USER_STATEMENTS = 2;
-/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
-// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
-const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
-/**
- * Runs a down script. A transactional down commits with the history delete; a
- * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
- * last statement, so a failure midway leaves the migration recorded as applied.
- */
-async function executeDown(ctx, m) {
-    const down = m.down;
-    if (!down)
-        throw new Error(`${m.identity} has no down script`);
-    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
-    const record = records.join(';');
-    if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, records, 0, m.identity);
-    const started = performance.now();
-    let done = 0;
-    try {
-        for (const s of down.statements) {
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            point(ctx, down, s);
-            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            try {
-                await ctx.client.query(s.sql);
-            }
-            catch (error) {
-                throw Object.assign(error, { statementIndex: done });
-            }
-            done++;
-        }
-        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
-        return { ok: true, durationMs: performance.now() - started, retries: 0 };
-    }
-    catch (error) {
-        const statement = down.statements[error.statementIndex ?? -1];
-        const mapped = mapRunError(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement);
-        mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`;
-        await tryQuery(ctx.client, resetSql(ctx));
-        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
-    }
-}
-/**
- * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
- * timeouts and error mapping, but no history row. A file that cannot run in a
- * transaction (VACUUM ANALYZE) runs statement by statement.
- */
-async function executeHook(ctx, script) {
-    if (script.runMode === 'transaction')
-        return runInTransaction(ctx, script, [], 0);
-    const started = performance.now();
-    let done = 0;
-    try {
-        for (const s of script.statements) {
-            if (s.strippedWrapper)
-                continue;
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
-            point(ctx, script, s);
-            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            try {
-                await ctx.client.query(s.sql);
-            }
-            catch (error) {
-                throw Object.assign(error, { statementIndex: s.index });
-            }
-            done++;
-        }
-        await ctx.client.query(resetSql(ctx));
-        return { ok: true, durationMs: performance.now() - started, retries: 0 };
-    }
-    catch (error) {
-        const statement = script.statements[error.statementIndex ?? -1];
-        const mapped = mapRunError(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement);
-        await tryQuery(ctx.client, 'ROLLBACK');
-        await tryQuery(ctx.client, resetSql(ctx));
-        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
-    }
-}
-/**
- * Session timeouts for one statement of a statement-by-statement file. A
- * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
- * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so
- * lock_timeout would only make it fail and leave an INVALID index; statement-timeout
- * still bounds it.
- */
-function timeoutsFor(ctx, s) {
-    const concurrently = s.nonTransactional?.includes('CONCURRENTLY');
-    return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
-}
-/**
- * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
- * history row and COMMIT. A bigger one is sent in messages of about this size, cut
- * between statements, inside the one transaction: the client never builds one
- * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
- * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
- */
-const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
-let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
-/** For tests: the message size of the multi-message path (undefined: the default). */
-function setSendChunkChars(chars) {
-    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
-}
-/**
- * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
- * of a sent statement (what lies between two statements, `;`, blanks and comments,
- * stays with the one before), so every part holds whole statements and positions in a
- * part map back to the file by its start. One part when the text fits.
- */
-function sendParts(script, sendText, sent, chunk = sendChunkChars) {
-    if (sendText.length <= chunk || sent.length < 2)
-        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
-    const base = script.source.offset;
-    const parts = [];
-    let start = 0;
-    let first = 0;
-    for (let i = 1; i < sent.length; i++) {
-        const at = sent[i].offset - base;
-        if (at - start < chunk)
-            continue;
-        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
-        start = at;
-        first = i;
-    }
-    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
-    return parts;
-}
-/**
- * One transaction, one round trip: BEGIN, the file, the guard, the history row and
- * COMMIT in one message. A big file goes in several messages (sendParts) inside the
- * same transaction; only the last carries the guard, the history row and COMMIT, so
- * the row still commits with the file or not at all, and an error in any message
- * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
- * statement by statement, now transactional): the statements that already committed
- * are blanked out, keeping every position in the file.
- */
-async function runInTransaction(ctx, script, record, resumeFrom, identity) {
-    const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
-    const sendText = skipped.length ? (0,source_script/* blankStatements */.fw)(script, skipped) : script.sendText;
-    const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
-    // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
-    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`;
-    const prefixStatements = 4;
-    const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : '';
-    // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-    // The guard and the history write run as the login user, after the file.
-    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
-    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
-    const commitIndex = guardIndex + 1 + record.length;
-    const parts = sendParts(script, sendText, sent);
-    const last = parts.length - 1;
-    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
-    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
-    const started = performance.now();
-    let retries = 0;
-    for (;;) {
-        let error;
-        let completed = 0;
-        let results = [];
-        let j = 0;
-        for (; j <= last; j++) {
-            // The server reports statements as they complete only at the end of a message, so the
-            // heartbeat names the message's first statement and says it is one transaction.
-            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
-            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j), ctx.whileWaiting));
-            if (error)
-                break;
-        }
-        const part = parts[Math.min(j, last)];
-        if (!error) {
-            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
-            const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows) : undefined;
-            return { ok: true, durationMs: performance.now() - started, retries, locks };
-        }
-        // The failing statement's index among `sent` (past them: our suffix).
-        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
-        // Past COMMIT: the migration and its history row are committed; only our session reset failed.
-        if (idx > commitIndex)
-            return { ok: true, durationMs: performance.now() - started, retries };
-        const lost = isConnectionError(error);
-        if (!lost)
-            await tryQuery(ctx.client, 'ROLLBACK');
-        const statement = idx >= 0 && idx < sent.length ? sent[idx] : undefined;
-        const canRetry = isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
-        if (canRetry) {
-            retries++;
-            const delay = retryDelayMs(retries);
-            ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`);
-            await executor_sleep(delay);
-            continue;
-        }
-        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
-        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
-        // Positions past the file belong to our suffix: they say nothing about the file.
-        const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
-        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
-        if (guarded) {
-            mapped.next = guarded;
-        }
-        else if (identity && idx > guardIndex && idx < commitIndex && isPgError(error) && error.code === '23505') {
-            mapped.next = duplicateNext(identity, script.source.file);
-        }
-        else if (idx >= sent.length && idx < commitIndex) {
-            mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`;
-        }
-        else if (idx === commitIndex) {
-            mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
-        }
-        if (lost) {
-            mapped.next =
-                j < last
-                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
-                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
-        }
-        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
-    }
-}
-/**
- * Transactional migrations commit with synchronous_commit off, each with its history
- * row, so a crash can only lose whole migrations together with their rows. This one
- * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
- * once it returns, all of them are durable. Postgres flushes at commit only for a
- * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
- * row of the history table (or, when that table does not exist, creates a temporary
- * table: catalog rows are WAL-logged). It runs with the session's own
- * synchronous_commit (the server's or role's setting), as the login user, whatever
- * identity the last migration took.
- */
-async function makeDurable(client, historySchema) {
-    const table = historyTableName(historySchema);
-    const sentinel = "'.pgshift-durable'";
-    const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
-    await client.query(exists.rows[0]?.t
-        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
-        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
-}
-async function runStatements(ctx, run) {
-    const m = run.migration;
-    const script = m.up;
-    const statements = script.statements;
-    const started = performance.now();
-    let retries = 0;
-    let committed = run.resumeFrom;
-    let inBlock = false;
-    let bookkeeping = false;
-    // Each write replaces exactly the row the previous one left (or, the first time, the
-    // row the plan saw), so a second runner on the same file fails on the primary key.
-    let prior = priorRow(run);
-    const replacing = (sql) => (prior ? `${deletePriorRowSql(ctx.historySchema, m.identity, prior)};${sql}` : sql);
-    const progress = async (n) => {
-        bookkeeping = true;
-        const row = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,plan/* doneHash */.$d)(m, n), durationMs: Math.round(performance.now() - started) }));
-        await ctx.client.query(ownTransaction(ctx, replacing(row)));
-        prior = { partialDone: n };
-        bookkeeping = false;
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
+async function runPgshift(input, ctx) {
+    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
+    const settings = (0,src_settings/* engineSettings */.O3)(input);
+    const t0 = performance.now();
+    const report = newReport(settings);
+    const log = ctx.logger;
+    const opened = [];
+    let client;
+    let lockClient;
+    let earlyLock;
+    let holdingLock = false;
+    let lockLost = false;
+    let runLock;
+    const key = lockKey(settings.historySchema);
+    let cancelled = false;
+    let found;
+    let parsed = false;
+    let modeCtx;
+    const onAbort = () => {
+        cancelled = true;
+        log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.');
+        // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
+        // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
+        const current = modeCtx?.client ?? client;
+        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
+        if (lockClient && pid !== undefined)
+            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
     };
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        // A 'partial' row before the first statement: if the runner dies, the next run knows this file started.
-        await progress(committed);
-        for (let i = run.resumeFrom; i < statements.length; i++) {
-            const s = statements[i];
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            point(ctx, script, s);
-            // The run guard before every statement: each one outside a BEGIN block commits on its own.
-            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            for (;;) {
-                try {
-                    // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
-                    if (!s.stubbed)
-                        await ctx.client.query(s.sql);
-                    break;
-                }
-                catch (error) {
-                    const canRetry = !inBlock && isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
-                    if (!canRetry)
-                        throw Object.assign(error, { statementIndex: i });
-                    retries++;
-                    const delay = retryDelayMs(retries);
-                    ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}:${s.position.line}`);
-                    await executor_sleep(delay);
-                }
-            }
-            // CREATE INDEX CONCURRENTLY IF NOT EXISTS succeeds over an INVALID leftover: never record that as done.
-            const invalid = await invalidIndexes(ctx.client, s);
-            if (invalid.length) {
-                throw Object.assign(new Error(`the statement left an INVALID index: ${invalid.join(', ')}`), { statementIndex: i, leftovers: invalid });
-            }
-            if (s.transactionControl === 'begin')
-                inBlock = true;
-            else if (s.transactionControl === 'commit')
-                inBlock = false;
-            if (!inBlock) {
-                committed = i + 1;
-                await progress(committed);
-            }
+        // 1. Source: names, encodings, duplicates and pairing are checked before connecting.
+        // Files are read and hashed here; they are parsed once history says which may run (step 4).
+        found = await (0,discover/* discover */.k)({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention, parse: 'lazy' });
+        report.migrationsDir = found.dir;
+        report.convention = found.convention;
+        report.conventionNote = found.conventionNote;
+        // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
+        report.warnings = found.warnings;
+        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
+        report.problems = found.problems;
+        // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
+        const preludes = await (0,source_preludes/* discoverPreludes */.sl)(settings.workspace, settings.preludeDirs, found.problems);
+        if (settings.preludeDirs.length)
+            found.preludes = preludes.preludes;
+        found.warnings.push(...preludes.warnings);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // What the files say, before anything can fail: a connection or lock failure still lists them.
+        report.migrations = found.migrations.map((m) => (0,engine_plan/* baseResult */.RK)(m));
+        report.pending = found.migrations.map((m) => m.identity);
+        if (found.problems.length) {
+            // All source problems in one pass: the syntax errors of every file join the naming,
+            // pairing and duplicate problems, so fixing these reveals no new batch.
+            await (0,parse_needed/* parseEverything */.Fu)(found);
+            (0,parse_needed/* settleDownProblems */.e9)(report, found, needsDownOf(settings));
         }
-        bookkeeping = true;
-        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
-        return { ok: true, durationMs: performance.now() - started, retries };
-    }
-    catch (error) {
-        const lost = isConnectionError(error) && !(error instanceof Error && error.code === '57014') && !error.leftovers;
-        const index = error.statementIndex;
-        const statement = index !== undefined ? statements[index] : undefined;
-        const origin = { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(error, origin, statement);
-        let leftovers = error.leftovers;
-        if (!lost) {
-            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
-            if (inBlock || bookkeeping)
-                await tryQuery(ctx.client, 'ROLLBACK');
-            await tryQuery(ctx.client, resetSql(ctx));
-            leftovers ??= await invalidIndexes(ctx.client, statement);
+        if (found.problems.length) {
+            report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
+            return report;
         }
-        const total = statements.length;
-        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
-        if (guarded) {
-            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
+        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
+        // what the PR gets wrong about history, before connecting.
+        const base = await loadBase(settings, found, ctx.pr, log);
+        report.warnings.push(...base.warnings);
+        const pr = base.split;
+        if (pr) {
+            (0,pr_split/* markOrigins */.jq)(report, pr);
+            report.prCheck = {
+                base: pr.sha,
+                from: pr.how,
+                database: 'ephemeral',
+                prMigrations: pr.pr.map((m) => m.identity),
+                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
+            };
         }
-        else if (bookkeeping && isPgError(error) && error.code === '23505') {
-            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
+        if (base.problems.length) {
+            report.problems.push(...base.problems);
+            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
+            return report;
         }
-        else if (bookkeeping) {
-            mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
-        }
-        else {
-            mapped.next =
-                committed > 0
-                    ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
-                    : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`;
-            if (run.resumeFrom === index && run.resumed && isPgError(error) && ['42P07', '42710'].includes(error.code)) {
-                mapped.next = `This statement probably completed in the earlier run just before that run was killed (it was not yet recorded). Check the object; if it is complete and valid, drop and recreate it, or finish the file by hand and delete its row from ${historyTableName(ctx.historySchema)}. ${mapped.next}`;
-            }
-        }
-        if (leftovers?.length)
-            mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
-        if (committed === 0 && !lost && !run.resumed)
-            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
-        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
-    }
-}
-/**
- * INVALID indexes a CREATE/REINDEX ... CONCURRENTLY left behind (T16): by the
- * statement's index name, or else on the statement's table.
- */
-async function invalidIndexes(client, statement) {
-    if (!statement?.nonTransactional?.includes('CONCURRENTLY') || !['IndexStmt', 'ReindexStmt'].includes(statement.kind))
-        return [];
-    const rel = statement.node.relation;
-    const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : typeof statement.node.name === 'string' ? statement.node.name : undefined;
-    try {
-        const r = await client.query(`SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relname AS name, t.relname AS tbl FROM pg_index i
-         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
-        return r.rows
-            .filter((x) => (wanted ? x.name === wanted : rel?.relname ? x.tbl === rel.relname : true))
-            .map((x) => x.qualified);
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
-// A migration that runs long says it is alive (issue 19): every interval (10 s by
-// default; PGSHIFT_HEARTBEAT, a duration such as 500ms or 30s, or off) one line with
-// the time so far and the statement running now, file:line. A file that runs as one
-// transaction is sent in one round trip, so there the line names the transaction's
-// first statement and says so; statement-by-statement files name the exact statement. The CLI prints it under
-// the migration's title; the action logs it inside the migration's log group.
-
-const DEFAULT_HEARTBEAT_MS = 10_000;
-function heartbeatMs(env = process.env) {
-    const v = (env.PGSHIFT_HEARTBEAT ?? '').trim().toLowerCase();
-    if (v === '')
-        return DEFAULT_HEARTBEAT_MS;
-    if (v === 'off' || v === '0')
-        return 0;
-    const ms = (0,src_settings/* parseDuration */.E9)(v);
-    return ms === undefined ? DEFAULT_HEARTBEAT_MS : Math.max(100, ms);
-}
-function heartbeatText(label, elapsedMs, c) {
-    const where = c.line ? `${c.file}:${c.line}` : c.file;
-    const which = c.transaction
-        ? `one transaction of ${c.total ?? '?'} statement${c.total === 1 ? '' : 's'} from `
-        : c.statement
-            ? `statement ${c.statement}${c.total ? ` of ${c.total}` : ''} at `
-            : 'at ';
-    return `${label}: still running after ${Math.round(elapsedMs / 1000)} s, ${which}${where}`;
-}
-/** Runs `fn` with a cursor it can move; every interval, logs where it is. */
-async function withHeartbeat(log, label, file, fn) {
-    const cursor = { file };
-    const every = heartbeatMs();
-    if (every === 0)
-        return fn(cursor);
-    const started = performance.now();
-    const timer = setInterval(() => {
-        const text = heartbeatText(label, performance.now() - started, cursor);
-        if (log.heartbeat)
-            log.heartbeat(text);
-        else
-            log.info(text);
-    }, every);
-    timer.unref();
-    try {
-        return await fn(cursor);
-    }
-    finally {
-        clearInterval(timer);
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __webpack_require__(649);
-;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
-// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
-// server newer than itself, so the search picks the oldest installed pg_dump
-// whose major version is at least the server's (its archives restore with the
-// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
-// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
-//
-// The password reaches pg_dump through PGPASSWORD in its environment, never its
-// arguments (which `ps` shows), and its stderr goes through redact().
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-/** pg_dump (and pg_restore) failures, with the next step. */
-class BackupError extends Error {
-    next;
-    constructor(message, next) {
-        super((0,redact/* redact */.E$)(message));
-        this.next = next;
-        this.name = 'BackupError';
-    }
-}
-/**
- * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
- * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
- * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
- */
-function pgDumpCandidates(env = process.env) {
-    if (env.PGSHIFT_PG_DUMP)
-        return [env.PGSHIFT_PG_DUMP];
-    const found = [];
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
-        const p = (0,external_node_path_.join)(dir, 'pg_dump');
-        if ((0,external_node_fs_.existsSync)(p))
-            found.push(p);
-    }
-    const root = '/usr/lib/postgresql';
-    if ((0,external_node_fs_.existsSync)(root)) {
-        for (const v of (0,external_node_fs_.readdirSync)(root)) {
-            const p = (0,external_node_path_.join)(root, v, 'bin', 'pg_dump');
-            if ((0,external_node_fs_.existsSync)(p))
-                found.push(p);
-        }
-    }
-    const seen = new Set();
-    return found.filter((p) => {
-        const real = realOrSelf(p);
-        if (seen.has(real))
-            return false;
-        seen.add(real);
-        return true;
-    });
-}
-function realOrSelf(path) {
-    try {
-        return (0,external_node_fs_.realpathSync)(path);
-    }
-    catch {
-        return path;
-    }
-}
-/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
-function parsePgDumpVersion(out) {
-    const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out);
-    return m ? { version: m[2] ? `${m[1]}.${m[2]}` : m[1], major: Number(m[1]) } : undefined;
-}
-function installAdvice(major) {
-    return (`Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
-        `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
-        `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`);
-}
-/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
-async function findPgDump(serverMajor, env = process.env) {
-    const binaries = [];
-    for (const path of pgDumpCandidates(env)) {
-        try {
-            const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
-            const v = parsePgDumpVersion(stdout);
-            // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
-            // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
-            if (v && !binaries.some((b) => b.version === v.version))
-                binaries.push({ path, ...v });
-        }
-        catch {
-            // not runnable: not a candidate
-        }
-    }
-    const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major);
-    if (usable[0])
-        return usable[0];
-    const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin';
-    throw new BackupError(`The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`, `Nothing was changed. ${installAdvice(serverMajor)}`);
-}
-/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
-function libpqEnv(target, env = process.env) {
-    const out = {};
-    for (const [k, v] of Object.entries(env))
-        if (!k.startsWith('PG'))
-            out[k] = v;
-    const set = (k, v) => {
-        if (v !== undefined && v !== '')
-            out[k] = String(v);
-    };
-    set('PGHOST', target.host);
-    set('PGPORT', target.port);
-    set('PGDATABASE', target.database);
-    set('PGUSER', target.user);
-    set('PGPASSWORD', target.password);
-    set('PGSSLMODE', target.sslmode);
-    set('PGSSLROOTCERT', target.sslrootcert);
-    set('PGSSLCERT', target.sslcert);
-    set('PGSSLKEY', target.sslkey);
-    set('PGOPTIONS', target.options.options);
-    set('PGAPPNAME', 'pgshift-backup');
-    set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10);
-    // A passfile or service file must not supply anything the URL did not say.
-    out.PGPASSFILE = '/dev/null';
-    return out;
-}
-/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
-async function runPgDump(o) {
-    const args = [
-        '--no-password',
-        `--file=${o.file}`,
-        `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
-        ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
-    ];
-    await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d) => {
-            if (stderr.length < 8000)
-                stderr += d.toString('utf8');
-        });
-        child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')));
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                return resolve();
-            const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-            reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
-        });
-    });
-}
-
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __webpack_require__(6466);
-;// CONCATENATED MODULE: ./src/source/destroys.ts
-// What a statement destroys, from its parse tree (never from its text): the
-// tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
-// Used by the rollback's data-loss guard and by the safety copies (src/backup).
-
-const qualified = (parts) => parts
-    .filter((x) => Boolean(x))
-    .map((p) => (0,esm/* escapeIdentifier */.F)(p))
-    .join('.');
-function destroyedBy(s) {
-    // The tree is read only for the kinds that can destroy (a released tree is parsed again: see source/script.ts).
-    if (s.kind !== 'DropStmt' && s.kind !== 'AlterTableStmt' && s.kind !== 'TruncateStmt')
-        return [];
-    const n = s.node;
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
-        const objects = n.objects ?? [];
-        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval)), how: 'DROP TABLE' }));
-    }
-    if (s.kind === 'AlterTableStmt' && (n.objtype === undefined || n.objtype === 'OBJECT_TABLE')) {
-        const rel = n.relation;
-        if (!rel?.relname)
-            return [];
-        const table = qualified([rel.schemaname, rel.relname]);
-        const cmds = n.cmds ?? [];
-        return cmds
-            .filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name)
-            .map((c) => ({ table, column: c.AlterTableCmd?.name, how: 'DROP COLUMN' }));
-    }
-    if (s.kind === 'TruncateStmt') {
-        const rels = n.relations ?? [];
-        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname]), how: 'TRUNCATE' }));
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/backup/safety-copy.ts
-// Safety copies (issue 9): before a script that drops a table or a column, or
-// truncates, runs, the rows it destroys are copied to CSV with COPY ... TO STDOUT.
-// Taken on the migration connection, under the run lock, just before the
-// script's transaction: the rows as they are when the migration starts.
-
-
-
-
-
-const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
-/** The table's primary-key columns, in key order ([] without a key). */
-async function keyColumns(client, regclass) {
-    const r = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`, [regclass]);
-    return r.rows.map((x) => x.attname);
-}
-/** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
-async function copyToCsv(client, query, file) {
-    // Imported here: only a run that copies rows loads it (a no-op run never does).
-    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
-    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
-    await (0,external_node_stream_promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
-    return stream.rowCount;
-}
-/**
- * Copies what `script` would destroy into `dir`. Objects the script itself creates
- * first (absent now) hold nothing yet and are skipped; so are empty tables and columns.
- */
-async function takeSafetyCopies(client, dir, migration, script, label = migration) {
-    const copies = [];
-    for (const s of script.statements) {
-        for (const d of destroyedBy(s)) {
-            const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [d.table]);
-            const row = reg.rows[0];
-            if (!row)
-                continue;
-            let query = `SELECT * FROM ${row.t}`;
-            if (d.column) {
-                const col = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [row.t, d.column]);
-                if (!col.rowCount)
-                    continue;
-                const keys = (await keyColumns(client, row.t)).filter((k) => k !== d.column);
-                // The key says which row each value belongs to; without a key, the whole row does.
-                const cols = keys.length ? [...keys, d.column].map((c) => (0,esm/* escapeIdentifier */.F)(c)).join(', ') : '*';
-                query = `SELECT ${cols} FROM ${row.t} WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL`;
-            }
-            const what = d.column ? `column ${row.display}.${d.column}` : `table ${row.display}`;
-            const file = (0,external_node_path_.join)(dir, `${safeName(label)}-line${s.position.line}-${safeName(row.display)}${d.column ? `.${safeName(d.column)}` : ''}.csv`);
-            const rows = await copyToCsv(client, query, file);
-            copies.push({ migration, what, file, rows, statement: `${script.source.file}:${s.position.line} ${d.how}` });
-        }
-    }
-    return copies;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/backup.ts
-// backup: the backup step of apply and rollback (issue 9): decide the level, find a
-// pg_dump that can dump this server, dump before the first script runs, and
-// record it in the report. A failed backup stops the run before anything
-// changed, unless backup-required is false. Safety copies go to the same folder.
-
-
-
-
-
-
-/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
-function backupFolder(ctx, env) {
-    const base = ctx.settings.backupDir ? (0,external_node_path_.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    (0,external_node_fs_.mkdirSync)(base, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-    // Backups hold the schema and maybe data: readable by this user only.
-    return (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, `pgshift-backup-${stamp}-`));
-}
-const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-/**
- * Takes the backup the settings ask for. Returns false when the run must stop
- * (the report then says why); true to go on, with or without a backup.
- */
-async function backupBeforeChanges(ctx, env = process.env) {
-    const { report, settings, log } = ctx;
-    const decision = decideBackup(settings, ctx.target, env);
-    report.backup = { level: decision.level, reason: decision.reason };
-    if (decision.level === 'off')
-        return true;
-    const started = performance.now();
-    try {
-        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
-        const dir = backupFolder(ctx, env);
-        report.backup.dir = dir;
-        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
-        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
-        const binary = await findPgDump(major, env);
-        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
-        const file = (0,external_node_path_.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
-        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
-        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
-        report.backup.file = file;
-        report.backup.bytes = (0,external_node_fs_.statSync)(file).size;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
-        return true;
-    }
-    catch (e) {
-        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
-        report.backup.error = err.message;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        if (!settings.backupRequired) {
-            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+        // 2. Connection.
+        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
+        report.target = target.display;
+        const ephemeral = (0,policy/* ephemeralReason */.yu)(settings, target);
+        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
+        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message, { reported: true });
-            return true;
         }
-        report.status = 'failed';
-        report.error = { message: err.message, next: err.next };
-        report.nextStep = err.next;
-        return false;
-    }
-}
-/**
- * Copies the rows `script` destroys into the backup folder (when there is one).
- * A failed copy is the script's failed outcome: the script must not run then.
- */
-async function safetyCopiesBefore(ctx, identity, script, label) {
-    const dir = ctx.report.backup?.dir;
-    if (!dir || ctx.report.backup?.level === 'off')
-        return undefined;
-    try {
-        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
-        for (const c of copies)
-            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
-        if (copies.length)
-            (ctx.report.safetyCopies ??= []).push(...copies);
-        return undefined;
+        const pathSql = searchPathSql(settings.searchPath);
+        const open = async (t = target) => {
+            const c = await (0,connect/* connect */.Ng)(t, {
+                connectTimeoutMs: settings.connectTimeoutMs,
+                signal: ctx.signal,
+                onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
+            });
+            opened.push(c);
+            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
+            if (pathSql)
+                await c.query(pathSql);
+            return c;
+        };
+        // A mode that takes the run lock needs a second connection: it is opened alongside the
+        // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
+        // trips each). One attempt, no retry messages; if it fails, it is opened again below
+        // once the first connection is up (which did the waiting and reports any failure).
+        if (LOCKING_MODES.includes(settings.mode)) {
+            earlyLock = (0,connect/* connect */.Ng)(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(async (c) => {
+                if (!pathSql)
+                    return c;
+                try {
+                    await c.query(pathSql);
+                    return c;
+                }
+                catch {
+                    await c.end().catch(() => { });
+                    return undefined;
+                }
+            }, () => undefined);
+        }
+        client = await open();
+        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
+        // 3. The lock, then history.
+        if (LOCKING_MODES.includes(settings.mode)) {
+            const early = await earlyLock;
+            if (early)
+                opened.push(early);
+            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
+            if (readOnly)
+                throw readOnly;
+            lockClient = early ?? (await open());
+            lockClient.on('error', () => (lockLost = true));
+            lockClient.on('end', () => (lockLost = true));
+            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+            await refuseTransactionPooler(target, client, lockClient);
+            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
+        }
+        // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
+        const rows = (0,source_preludes/* splitPreludeRows */.PF)(await (0,ensure_history/* historyStep */.RA)(() => (0,db_history/* readHistory */.Lu)(client, settings.historySchema), settings.historySchema));
+        let history = rows.migrations;
+        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
+        if (report.prCheck && history.length)
+            report.prCheck.database = 'kept';
+        // The Supabase CLI's history (DESIGN 8): its versions count as applied.
+        let supabase;
+        const reason = await (0,supabase_history/* supabaseHistoryReason */.rL)(settings, found, client);
+        if (reason) {
+            // Adopting the CLI's rows compares statements: the files it names are parsed.
+            await (0,parser/* ensureParser */._U)();
+            supabase = await (0,supabase_history/* loadSupabaseHistory */.tI)(reason, client, found, history);
+            history = (0,supabase_history/* mergedHistory */.Xy)(history, supabase);
+            report.warnings.push(...supabase.warnings);
+            report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) };
+            log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
+        }
+        // 4. Parse what may run; a syntax error refuses the run before anything changes.
+        await (0,parse_needed/* parseWhatMayRun */.AB)(found, history, settings.mode, settings.testRollback);
+        await (0,steps_preludes/* parsePendingPreludes */.RW)(found, rows.preludes, settings.mode);
+        parsed = true;
+        if ((0,parse_needed/* refusedForSourceProblems */.jC)(report, found, needsDownOf(settings)))
+            return report;
+        // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
+        const shim = await supabaseStep(client, settings, found, history, report, log);
+        if (!shim)
+            return report;
+        // 6. The mode.
+        modeCtx = {
+            settings,
+            run: ctx,
+            log,
+            report,
+            found,
+            target,
+            client,
+            history,
+            preludeHistory: rows.preludes,
+            historyTableExists: rows.migrations.length + rows.preludes.length > 0,
+            supabase,
+            connect: open,
+            isCancelled: () => cancelled,
+            isLockLost: () => lockLost,
+            runLock,
+            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
+            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
+            previewSetupSql: shim.previewSql,
+            pr
+        };
+        await MODES[settings.mode](modeCtx);
+        return report;
     }
     catch (e) {
-        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
-        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
-        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
+        // Failed before history said what may run (no connection, no lock): parse every file,
+        // so the report still names the syntax errors the fix will have to deal with too.
+        if (found && !parsed) {
+            await (0,parse_needed/* parseEverything */.Fu)(found).catch(() => { });
+            (0,parse_needed/* settleDownProblems */.e9)(report, found, needsDownOf(settings));
+        }
+        report.error = toMappedError(e);
+        report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
+        report.nextStep = report.error.next;
+        return report;
+    }
+    finally {
+        ctx.signal?.removeEventListener('abort', onAbort);
+        if (holdingLock && lockClient)
+            await releaseRunLock(lockClient).catch(() => { });
+        // The early lock connection of a run that failed before using it.
+        const early = await earlyLock;
+        if (early && !opened.includes(early))
+            opened.push(early);
+        for (const c of opened.reverse())
+            await c.end().catch(() => { });
+        report.durationMs = Math.round(performance.now() - t0);
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/reconcile-lost-connection.ts
-// A transactional migration or down whose connection broke (T12, T13). If it broke
-// after the server ran COMMIT, the change and its history write are committed
-// although the client saw an error. A new connection reads history to know. Never
-// rerun blindly, and never count a committed change as failed: a rollback told
-// "failed" would be rerun and roll back one migration too many.
 
-/**
- * `direction` 'up': committed when history records the migration with its checksum.
- * 'down': committed when history no longer records it. When committed, the run goes
- * on with the new connection (the lock, on its own connection, was never lost).
- */
-async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
-    let fresh;
-    try {
-        fresh = await ctx.connect();
-        const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
-        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
-        const what = direction === 'up' ? 'applied' : 'rolled back';
-        if (committed) {
-            exec.client = fresh;
-            ctx.client = fresh;
-            ctx.report.warnings.push({
-                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
-                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
-            });
-            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
-            return { ...outcome, ok: true, error: undefined };
-        }
-        await fresh.end().catch(() => { });
-        if (outcome.error) {
-            outcome.error.next =
-                direction === 'up'
-                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
-                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
-        }
-    }
-    catch {
-        if (fresh)
-            await fresh.end().catch(() => { });
-    }
-    return outcome;
-}
+/***/ }),
 
+/***/ 7464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Y: () => (/* binding */ applyPending),
+  n: () => (/* binding */ skipAll)
+});
+
+// EXTERNAL MODULE: ./src/engine/executor.ts
+var executor = __webpack_require__(8493);
+// EXTERNAL MODULE: ./src/engine/heartbeat.ts
+var heartbeat = __webpack_require__(3998);
+// EXTERNAL MODULE: ./src/engine/steps/backup.ts
+var backup = __webpack_require__(4074);
+// EXTERNAL MODULE: ./src/engine/steps/reconcile-lost-connection.ts
+var reconcile_lost_connection = __webpack_require__(4318);
+// EXTERNAL MODULE: ./src/db/rollback-log.ts
+var rollback_log = __webpack_require__(6819);
+// EXTERNAL MODULE: ./src/source/checksum.ts
+var checksum = __webpack_require__(1882);
 ;// CONCATENATED MODULE: ./src/engine/steps/rollback-advice.ts
 // rollback advice: a migration that fails on "already exists" after a rollback of
 // it was recorded (db/rollback-log.ts) is not a case of an object made by hand:
@@ -4457,7 +5047,7 @@ function objectInMessage(message) {
 async function adviseAfterRollback(ctx, m, error) {
     if (!error?.sqlstate || !ALREADY_EXISTS.has(error.sqlstate))
         return;
-    const record = await lastRollback(ctx.client, ctx.settings.historySchema, m.identity);
+    const record = await (0,rollback_log/* lastRollback */.Hp)(ctx.client, ctx.settings.historySchema, m.identity);
     if (!record)
         return;
     const object = objectInMessage(error.message) ?? 'the object named above';
@@ -4469,7 +5059,7 @@ async function adviseAfterRollback(ctx, m, error) {
             ? `${down.file} has changed since that rollback (its checksum is not the one recorded): the down that ran is not the one in this commit, so check that this one drops ${object}. Drop ${object} once by hand, then rerun.`
             : `${m.identity} has no down script in this commit any more, so nothing will drop ${object} on a rollback. Drop ${object} once by hand, then rerun.`;
     error.next =
-        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${rollbackLogName(ctx.settings.historySchema)}). ` +
+        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${(0,rollback_log/* rollbackLogName */.SN)(ctx.settings.historySchema)}). ` +
             `${fix} Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`;
 }
 /**
@@ -4490,39 +5080,8 @@ function downNow(m, recorded) {
     return { state: (0,checksum/* checksum */.c)(down.source.text) === recorded ? 'unchanged' : 'changed', file: down.source.file };
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/run-hooks.ts
-
-function hookOf(ctx, name) {
-    return ctx.found.hooks?.find((h) => h.name === name);
-}
-/** Runs hook `name` when the directory has it; the mapped error when it failed. */
-async function runHook(ctx, exec, name, after) {
-    const hook = hookOf(ctx, name);
-    if (!hook)
-        return undefined;
-    const file = hook.script.source.file;
-    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
-        const r = await executeHook(exec, hook.script);
-        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
-        return r;
-    });
-    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
-    if (o.ok)
-        return undefined;
-    const error = o.error ?? { message: `${file} failed`, next: '' };
-    error.file ??= file;
-    return error;
-}
-/** Marks the run failed by a hook; `kept` says what stays applied. */
-function failOnHook(ctx, error, kept) {
-    const { report } = ctx;
-    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
-    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
-    report.status = 'failed';
-    report.error = error;
-    report.nextStep = error.next;
-}
-
+// EXTERNAL MODULE: ./src/engine/steps/run-hooks.ts
+var run_hooks = __webpack_require__(2190);
 ;// CONCATENATED MODULE: ./src/engine/steps/apply-pending.ts
 // apply pending: the planned migrations in order, each in its own log group and
 // transaction (or statement by statement), stopping at the first failure. A safety
@@ -4562,10 +5121,10 @@ async function applyPending(ctx, exec, runs, opts = {}) {
         }
         const identity = run.migration.identity;
         const one = async () => {
-            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ??
-                (await withHeartbeat(log, identity, run.migration.up.source.file, (cursor) => executeMigration({ ...exec, cursor }, run)));
+            let o = (await (0,backup/* safetyCopiesBefore */.z)(ctx, identity, run.migration.up, identity)) ??
+                (await (0,heartbeat/* withHeartbeat */.px)(log, identity, run.migration.up.source.file, (cursor) => (0,executor/* executeMigration */.WM)({ ...exec, cursor }, run)));
             if (o.connectionLost && !ctx.isCancelled())
-                o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
+                o = await (0,reconcile_lost_connection/* reconcileLostConnection */.F)(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
             if (!opts.quiet || !o.ok)
                 log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
@@ -4581,7 +5140,7 @@ async function applyPending(ctx, exec, runs, opts = {}) {
             result.status = 'applied';
             result.statementsDone = undefined;
             report.applied.push(run.migration.identity);
-            afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity);
+            afterEachFailed = await (0,run_hooks/* runHook */.DB)(ctx, exec, 'afterEachMigrate', identity);
         }
         else {
             failed = result;
@@ -4597,124 +5156,127 @@ async function applyPending(ctx, exec, runs, opts = {}) {
     return { failed, afterEachFailed };
 }
 
-;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
+
+/***/ }),
+
+/***/ 4074:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ backupBeforeChanges),
+/* harmony export */   z: () => (/* binding */ safetyCopiesBefore)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _backup_policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9890);
+// backup: the backup step of apply and rollback (issue 9): decide the level, find a
+// pg_dump that can dump this server, dump before the first script runs, and
+// record it in the report. A failed backup stops the run before anything
+// changed, unless backup-required is false. Safety copies go to the same folder.
 
 
 
-/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
-async function supabaseHistoryReason(settings, found, client) {
-    if (settings.history === 'native')
+
+/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
+function backupFolder(ctx, env) {
+    const base = ctx.settings.backupDir ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(base, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    // Backups hold the schema and maybe data: readable by this user only.
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, `pgshift-backup-${stamp}-`));
+}
+const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+/**
+ * Takes the backup the settings ask for. Returns false when the run must stop
+ * (the report then says why); true to go on, with or without a backup.
+ */
+async function backupBeforeChanges(ctx, env = process.env) {
+    const { report, settings, log } = ctx;
+    const decision = (0,_backup_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .decideBackup */ .hZ)(settings, ctx.target, env);
+    report.backup = { level: decision.level, reason: decision.reason };
+    if (decision.level === 'off')
+        return true;
+    // pg_dump's runner is loaded only by a run that takes a backup.
+    const { BackupError, findPgDump, runPgDump } = await __webpack_require__.e(/* import() */ 540).then(__webpack_require__.bind(__webpack_require__, 540));
+    const started = performance.now();
+    try {
+        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
+        const dir = backupFolder(ctx, env);
+        report.backup.dir = dir;
+        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
+        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
+        const binary = await findPgDump(major, env);
+        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
+        const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
+        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
+        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
+        report.backup.file = file;
+        report.backup.bytes = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(file).size;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
+        return true;
+    }
+    catch (e) {
+        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
+        report.backup.error = err.message;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        if (!settings.backupRequired) {
+            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+            report.warnings.push({ file: '', message });
+            log.warn(message, { reported: true });
+            return true;
+        }
+        report.status = 'failed';
+        report.error = { message: err.message, next: err.next };
+        report.nextStep = err.next;
+        return false;
+    }
+}
+/**
+ * Copies the rows `script` destroys into the backup folder (when there is one).
+ * A failed copy is the script's failed outcome: the script must not run then.
+ */
+async function safetyCopiesBefore(ctx, identity, script, label) {
+    const dir = ctx.report.backup?.dir;
+    if (!dir || ctx.report.backup?.level === 'off')
         return undefined;
-    if (settings.history === 'supabase')
-        return 'history: supabase';
-    if (await supabaseHistoryExists(client))
-        return `history: auto (${SUPABASE_TABLE} exists)`;
-    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
-        return 'history: auto (the directory is supabase/migrations)';
-    return undefined;
-}
-const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-async function loadSupabaseHistory(reason, client, found, history) {
-    const tableExists = await supabaseHistoryExists(client);
-    const schemaExists = tableExists || (await supabaseSchemaExists(client));
-    const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
-    const rows = await readSupabaseHistory(client);
-    const byVersion = new Map(rows.map((r) => [r.version, r]));
-    const recorded = new Map(history.map((r) => [r.identity, r]));
-    const entries = new Map();
-    const owner = new Map();
-    const warnings = [];
-    const adopted = [];
-    const backfill = [];
-    for (const m of found.migrations) {
-        const file = m.file;
-        const e = supabaseEntryFor(m);
-        if (!e) {
-            if (m.kind === 'versioned') {
-                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
-            }
-            continue;
-        }
-        const first = owner.get(e.version);
-        if (first) {
-            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
-            continue;
-        }
-        owner.set(e.version, m);
-        entries.set(m.identity, e);
-        const row = byVersion.get(e.version);
-        const ours = recorded.get(m.identity);
-        if (row && !ours) {
-            adopted.push(m);
-            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
-                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
-            }
-        }
-        else if (!row && ours?.status === 'applied') {
-            backfill.push(m);
-        }
+    try {
+        const { takeSafetyCopies } = await __webpack_require__.e(/* import() */ 694).then(__webpack_require__.bind(__webpack_require__, 2694));
+        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
+        for (const c of copies)
+            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
+        if (copies.length)
+            (ctx.report.safetyCopies ??= []).push(...copies);
+        return undefined;
     }
-    return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings };
-}
-/**
- * pgshift's history with the CLI's view added: an adopted file counts as applied
- * (with the file's checksum: there is no other), and a CLI row that no file and
- * no pgshift row explains counts as a missing migration.
- */
-function mergedHistory(history, sb) {
-    const owned = new Set([...sb.entries.values()].map((e) => e.version));
-    const known = new Set(history.map((r) => r.identity));
-    const extra = sb.adopted.map((m) => ({
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        appliedAt: '',
-        durationMs: 0,
-        statements: m.up.statements.length,
-        status: 'applied',
-        statementsDone: null,
-        doneHash: null
-    }));
-    for (const r of sb.rows) {
-        const identity = r.name ? `${r.version}_${r.name}` : r.version;
-        if (owned.has(r.version) || known.has(identity))
-            continue;
-        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${SUPABASE_TABLE} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    catch (e) {
+        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
+        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
+        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
     }
-    return [...history, ...extra];
-}
-/**
- * apply, under the lock and before any migration: create the CLI's table when it
- * is absent, baseline the adopted files in pgshift's history, and give the CLI
- * the rows of files pgshift applied without it. One transaction: all or nothing.
- */
-async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
-    const sql = [];
-    if (!sb.tableExists)
-        sql.push(createSupabaseHistorySql(sb.schemaExists));
-    // The baseline is the row apply would have written, without a duration of its own.
-    for (const m of sb.adopted)
-        sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
-    for (const m of sb.backfill)
-        sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
-    if (!sql.length)
-        return;
-    // The CLI's own lock_timeout for its history table.
-    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
-        await client.query('ROLLBACK').catch(() => { });
-        throw e;
-    });
-    sb.tableExists = true;
-    sb.schemaExists = true;
-    // Baselined: from now on they are in pgshift's history like any other.
-    sb.adopted = [];
-    sb.backfill = [];
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/ensure-history.ts
+
+/***/ }),
+
+/***/ 3475:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J0: () => (/* binding */ ensureHistory),
+/* harmony export */   RA: () => (/* binding */ historyStep),
+/* harmony export */   v7: () => (/* binding */ adoptSupabaseHistory)
+/* harmony export */ });
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3895);
+/* harmony import */ var _db_url_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(879);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8493);
+/* harmony import */ var _supabase_history_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5647);
 // ensure history: only apply creates pgshift's history table, under the lock (so
 // concurrent first runs never race) and after its backup (so a failed backup
 // changes nothing); a preview or a rollback leaves no trace of pgshift. Where the
@@ -4737,7 +5299,7 @@ async function historyStep(fn, schema) {
         const access = err.code === '42501' ? err.historyAccess : undefined;
         if (access && (!access.usage || access.missing?.includes('SELECT')))
             throw Object.assign(err, accessAdvice(err, schema, access));
-        const table = historyTableName(schema);
+        const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
         });
@@ -4749,9 +5311,9 @@ async function historyStep(fn, schema) {
  * schema is there (DESIGN 8: our metadata in our own schema).
  */
 function privilegeAdvice(err, schema, state) {
-    const s = (0,esm/* escapeIdentifier */.F)(schema);
-    const role = state.user ? (0,esm/* escapeIdentifier */.F)(state.user) : '<login role>';
-    const db = state.database ? (0,esm/* escapeIdentifier */.F)(state.database) : '<database>';
+    const s = (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema);
+    const role = state.user ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(state.user) : '<login role>';
+    const db = state.database ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(state.database) : '<database>';
     if (!state.schema) {
         return {
             message: `${err.message}: the history schema ${s} does not exist, and creating it needs the CREATE privilege on the database, which the login role ${role} lacks`,
@@ -4759,7 +5321,7 @@ function privilegeAdvice(err, schema, state) {
         };
     }
     return {
-        message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
+        message: `${err.message}: the history table ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
     };
 }
@@ -4769,9 +5331,9 @@ function privilegeAdvice(err, schema, state) {
  * that let it read and write history (apply, rollback and the dry-run's preview write it).
  */
 function accessAdvice(err, schema, access) {
-    const s = (0,esm/* escapeIdentifier */.F)(schema);
-    const table = historyTableName(schema);
-    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const s = (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema);
+    const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema);
+    const role = access.user ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(access.user) : '<login role>';
     const grants = [];
     // No table yet: apply creates it, which needs CREATE on the schema too.
     if (!access.usage)
@@ -4793,16 +5355,16 @@ async function ensureHistory(ctx) {
     const schema = ctx.settings.historySchema;
     // The first commit of a run is guarded like every migration's: a transaction pooler
     // the connect-time probe missed leaves no history table behind (db/pooler.ts).
-    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+    await historyStep(() => (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureHistoryTable */ .r0)(ctx.client, schema, { guardSql: (0,_executor_js__WEBPACK_IMPORTED_MODULE_4__/* .runGuardSql */ .LJ)(ctx) }), schema).catch((e) => {
         throw guardStop(ctx, e) ?? e;
     });
 }
 /** The run guard's stop before the history table's COMMIT, as the error the user reads. */
 function guardStop(ctx, e) {
     const code = e.code;
-    if (code === BACKEND_MOVED_SQLSTATE)
-        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
-    if (code === LOCK_LOST_SQLSTATE) {
+    if (code === _executor_js__WEBPACK_IMPORTED_MODULE_4__/* .BACKEND_MOVED_SQLSTATE */ .Bc)
+        return (0,_db_url_js__WEBPACK_IMPORTED_MODULE_3__/* .transactionPoolerError */ .K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === _executor_js__WEBPACK_IMPORTED_MODULE_4__/* .LOCK_LOST_SQLSTATE */ .Jd) {
         return Object.assign(new Error(e.message), {
             code,
             next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
@@ -4814,10 +5376,26 @@ function guardStop(ctx, e) {
 async function adoptSupabaseHistory(ctx) {
     if (!ctx.supabase)
         return;
-    await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
-    ctx.supabase.columns = await supabaseColumns(ctx.client);
+    await (0,_supabase_history_js__WEBPACK_IMPORTED_MODULE_5__/* .reconcileSupabaseHistory */ .jg)(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
+    ctx.supabase.columns = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseColumns */ .S$)(ctx.client);
 }
 
+
+/***/ }),
+
+/***/ 2817:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Cx: () => (/* binding */ lintAlongside),
+  Di: () => (/* binding */ lintPending),
+  Pu: () => (/* binding */ lintThese)
+});
+
+// EXTERNAL MODULE: ./src/backup/policy.ts
+var policy = __webpack_require__(9890);
 // EXTERNAL MODULE: ./src/lint/tree.ts
 var tree = __webpack_require__(9637);
 ;// CONCATENATED MODULE: ./src/lint/column-types.ts
@@ -4975,6 +5553,8 @@ function notNullColumn(expr) {
     return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
 }
 
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
 ;// CONCATENATED MODULE: ./src/lint/builtin-functions.ts
 // Generated by scripts/gen-lint-builtins.mjs from PostgreSQL 17.10: do not edit.
 // Built-in functions whose every overload is IMMUTABLE or STABLE (1496 names).
@@ -5165,6 +5745,8 @@ const NON_VOLATILE_BUILTINS = new Set([
 var rules = __webpack_require__(834);
 // EXTERNAL MODULE: ./src/lint/server-wide.ts
 var server_wide = __webpack_require__(1520);
+// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
+var parser = __webpack_require__(3686);
 ;// CONCATENATED MODULE: ./src/lint/suppress.ts
 // Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
 // Comments come from the real lexer (scanSql), so the same text inside a string or a
@@ -6404,7 +6986,7 @@ async function lintAlongside(ctx, p) {
     const pending = pendingOf(ctx, p);
     if (!pending.length)
         return undefined;
-    const at = await readLintFacts(ctx.client, factsWanted(pending), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const at = await readLintFacts(ctx.client, factsWanted(pending), { rows: !(0,policy/* ephemeralReason */.yu)(ctx.settings, ctx.target) });
     const steps = lintInSteps(pending, at);
     let failure;
     return {
@@ -6436,7 +7018,7 @@ async function lintThese(ctx, migrations) {
     // The catalog's facts (issue 16). Row estimates judge impact only where this database is
     // the one the migrations will change: an ephemeral one (a PR check's service container)
     // is empty whatever production holds, so there a table's rows stay unknown.
-    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !(0,policy/* ephemeralReason */.yu)(ctx.settings, ctx.target) });
     const findings = lintMigrations(migrations, at);
     ctx.report.lint = findings;
     const open = findings.filter((f) => !f.suppressed);
@@ -6446,94 +7028,19 @@ async function lintThese(ctx, migrations) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/preludes.ts
-// preludes (DESIGN 5, the prelude-dirs input): one-time scripts that run before the
-// first migration, each in its own transaction with its history row (a `prelude:`
-// identity), in the order of prelude-dirs and then of file names. apply runs those
-// history lacks; dry-run previews them in its rolled-back transaction; plan lists
-// them. They are never pending, missing or rolled back: rollback and verify never
-// see their rows (engine/run.ts keeps them apart from the migrations' history).
 
+/***/ }),
 
+/***/ 2060:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-
-/** Parses the preludes that may run, so a syntax error refuses the run before anything changes. */
-async function parsePendingPreludes(found, rows, mode) {
-    if (!found.preludes?.length || !['plan', 'dry-run', 'apply'].includes(mode))
-        return;
-    const { toRun } = planPreludes(found.preludes, rows);
-    if (!toRun.length)
-        return;
-    await (0,parser/* ensureParser */._U)();
-    for (const r of toRun)
-        void r.migration.up;
-}
-/** The preludes this run would run, and the report's list of every prelude with what happens to it. */
-function planPreludeStep(ctx) {
-    const preludes = ctx.found.preludes;
-    if (!preludes?.length)
-        return [];
-    const { toRun, changed } = planPreludes(preludes, ctx.preludeHistory);
-    const pending = new Set(toRun.map((r) => r.migration.identity));
-    ctx.report.preludes = preludes.map((p) => ({ file: p.file, status: pending.has(p.identity) ? 'will run' : 'already ran' }));
-    for (const p of changed) {
-        ctx.report.warnings.push({ file: p.file, message: `the prelude ${p.file} changed since it ran: a prelude runs once, so the change does not run. Put it in a new prelude file (on a new database) or in a migration.` });
-    }
-    return toRun;
-}
-const resultOf = (ctx, file) => ctx.report.preludes?.find((p) => p.file === file);
-/** apply: runs the preludes history lacks, stopping at the first failure (its error, file:line, is returned). */
-async function runPreludes(ctx, exec, runs) {
-    let failed;
-    for (const [k, run] of runs.entries()) {
-        const result = resultOf(ctx, run.migration.file);
-        if (failed || ctx.isCancelled()) {
-            result.status = 'not run';
-            continue;
-        }
-        const o = await ctx.log.group(`prelude [${k + 1}/${runs.length}] ${run.migration.file}`, async () => {
-            const r = await executeMigration(exec, run);
-            ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
-            return r;
-        });
-        result.durationMs = Math.round(o.durationMs);
-        if (o.ok)
-            result.status = 'ran';
-        else {
-            result.status = 'failed';
-            failed = o.error ?? { message: `${run.migration.file} failed`, next: '' };
-            failed.file ??= run.migration.file;
-            result.error = failed;
-            const where = `${failed.file}${failed.position ? `:${failed.position.line}` : ''}`;
-            failed.next = `The prelude ${where} failed and its own changes were rolled back${o.statementsDone ? ` (statements 1-${o.statementsDone} committed: it runs statement by statement, and a rerun resumes after them)` : ''}; no migration ran. Fix it and rerun: preludes that ran stay recorded and do not run again.`;
-        }
-    }
-    return failed;
-}
-/** Marks the run failed by a prelude: nothing after it ran. */
-function failOnPrelude(ctx, error) {
-    ctx.report.status = 'failed';
-    ctx.report.error = error;
-    ctx.report.nextStep = error.next;
-}
-/** dry-run: the preludes as preview items, run first inside the preview transaction (rolled back with it). */
-function preludePreviewItems(ctx, runs) {
-    const exec = execContext(ctx);
-    return runs.map(({ migration: m }) => ({ migration: m, script: m.up, result: { ...(0,plan/* baseResult */.RK)(m), file: m.file }, recordSql: recordAppliedSql(exec, m, {}) }));
-}
-/** After the preview: each prelude item's outcome in the report's prelude list. */
-function notePreludePreview(ctx, items) {
-    for (const item of items) {
-        const result = resultOf(ctx, item.migration.file);
-        result.durationMs = item.result.durationMs;
-        result.status = item.result.status === 'previewed' ? 'previewed' : item.result.status === 'failed' ? 'failed' : 'not run';
-        if (item.result.error)
-            result.error = item.result.error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ makeRunDurable)
+/* harmony export */ });
+/* unused harmony export confirmDurable */
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8008);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8493);
 // make durable: one synchronous commit that flushes the run's asynchronous commits
 // (see makeDurable in ../executor.ts) before anything is reported as done.
 
@@ -6549,12 +7056,12 @@ function notePreludePreview(ctx, items) {
  */
 async function confirmDurable(ctx, report, what) {
     try {
-        await makeDurable(ctx.client, ctx.settings.historySchema);
+        await (0,_executor_js__WEBPACK_IMPORTED_MODULE_2__/* .makeDurable */ .MM)(ctx.client, ctx.settings.historySchema);
         return true;
     }
     catch (e) {
         report.status = 'failed';
-        const lost = (0,connect/* connectionLost */.Bx)(ctx.client);
+        const lost = (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .connectionLost */ .Bx)(ctx.client);
         const survived = await historyOnNewConnection(ctx);
         const claimed = report.applied;
         report.applied = survived ? claimed.filter((id) => survived.has(id)) : [];
@@ -6610,7 +7117,7 @@ async function historyOnNewConnection(ctx) {
     let fresh;
     try {
         fresh = await ctx.connect();
-        return new Set((await readHistory(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
+        return new Set((await (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .readHistory */ .Lu)(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
     }
     catch {
         return undefined;
@@ -6624,11 +7131,22 @@ async function makeRunDurable(ctx, count, what) {
     return count || ctx.report.hooks?.length ? confirmDurable(ctx, ctx.report, what) : true;
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/plan.ts
+
+/***/ }),
+
+/***/ 919:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nx: () => (/* binding */ fillFromPlan),
+/* harmony export */   mJ: () => (/* binding */ blockOnRefusals),
+/* harmony export */   nB: () => (/* binding */ planPending)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(955);
 
 /** The plan of this run, already in the report. */
 function planPending(ctx) {
-    const p = (0,plan/* plan */.et)(ctx.found.migrations, ctx.history, ctx.settings);
+    const p = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .plan */ .et)(ctx.found.migrations, ctx.history, ctx.settings);
     fillFromPlan(ctx.report, p);
     return p;
 }
@@ -6646,6 +7164,829 @@ function blockOnRefusals(report, p) {
     return true;
 }
 
+
+/***/ }),
+
+/***/ 8562:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aq: () => (/* binding */ preludePreviewItems),
+/* harmony export */   Kk: () => (/* binding */ runPreludes),
+/* harmony export */   OP: () => (/* binding */ notePreludePreview),
+/* harmony export */   RW: () => (/* binding */ parsePendingPreludes),
+/* harmony export */   Vk: () => (/* binding */ failOnPrelude),
+/* harmony export */   j7: () => (/* binding */ planPreludeStep)
+/* harmony export */ });
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8493);
+/* harmony import */ var _exec_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7075);
+/* harmony import */ var _source_preludes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8879);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3686);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(955);
+// preludes (DESIGN 5, the prelude-dirs input): one-time scripts that run before the
+// first migration, each in its own transaction with its history row (a `prelude:`
+// identity), in the order of prelude-dirs and then of file names. apply runs those
+// history lacks; dry-run previews them in its rolled-back transaction; plan lists
+// them. They are never pending, missing or rolled back: rollback and verify never
+// see their rows (engine/run.ts keeps them apart from the migrations' history).
+
+
+
+
+
+/** Parses the preludes that may run, so a syntax error refuses the run before anything changes. */
+async function parsePendingPreludes(found, rows, mode) {
+    if (!found.preludes?.length || !['plan', 'dry-run', 'apply'].includes(mode))
+        return;
+    const { toRun } = (0,_source_preludes_js__WEBPACK_IMPORTED_MODULE_2__/* .planPreludes */ .aS)(found.preludes, rows);
+    if (!toRun.length)
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .ensureParser */ ._U)();
+    for (const r of toRun)
+        void r.migration.up;
+}
+/** The preludes this run would run, and the report's list of every prelude with what happens to it. */
+function planPreludeStep(ctx) {
+    const preludes = ctx.found.preludes;
+    if (!preludes?.length)
+        return [];
+    const { toRun, changed } = (0,_source_preludes_js__WEBPACK_IMPORTED_MODULE_2__/* .planPreludes */ .aS)(preludes, ctx.preludeHistory);
+    const pending = new Set(toRun.map((r) => r.migration.identity));
+    ctx.report.preludes = preludes.map((p) => ({ file: p.file, status: pending.has(p.identity) ? 'will run' : 'already ran' }));
+    for (const p of changed) {
+        ctx.report.warnings.push({ file: p.file, message: `the prelude ${p.file} changed since it ran: a prelude runs once, so the change does not run. Put it in a new prelude file (on a new database) or in a migration.` });
+    }
+    return toRun;
+}
+const resultOf = (ctx, file) => ctx.report.preludes?.find((p) => p.file === file);
+/** apply: runs the preludes history lacks, stopping at the first failure (its error, file:line, is returned). */
+async function runPreludes(ctx, exec, runs) {
+    let failed;
+    for (const [k, run] of runs.entries()) {
+        const result = resultOf(ctx, run.migration.file);
+        if (failed || ctx.isCancelled()) {
+            result.status = 'not run';
+            continue;
+        }
+        const o = await ctx.log.group(`prelude [${k + 1}/${runs.length}] ${run.migration.file}`, async () => {
+            const r = await (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .executeMigration */ .WM)(exec, run);
+            ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+            return r;
+        });
+        result.durationMs = Math.round(o.durationMs);
+        if (o.ok)
+            result.status = 'ran';
+        else {
+            result.status = 'failed';
+            failed = o.error ?? { message: `${run.migration.file} failed`, next: '' };
+            failed.file ??= run.migration.file;
+            result.error = failed;
+            const where = `${failed.file}${failed.position ? `:${failed.position.line}` : ''}`;
+            failed.next = `The prelude ${where} failed and its own changes were rolled back${o.statementsDone ? ` (statements 1-${o.statementsDone} committed: it runs statement by statement, and a rerun resumes after them)` : ''}; no migration ran. Fix it and rerun: preludes that ran stay recorded and do not run again.`;
+        }
+    }
+    return failed;
+}
+/** Marks the run failed by a prelude: nothing after it ran. */
+function failOnPrelude(ctx, error) {
+    ctx.report.status = 'failed';
+    ctx.report.error = error;
+    ctx.report.nextStep = error.next;
+}
+/** dry-run: the preludes as preview items, run first inside the preview transaction (rolled back with it). */
+function preludePreviewItems(ctx, runs) {
+    const exec = (0,_exec_context_js__WEBPACK_IMPORTED_MODULE_1__/* .execContext */ .n)(ctx);
+    return runs.map(({ migration: m }) => ({ migration: m, script: m.up, result: { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .baseResult */ .RK)(m), file: m.file }, recordSql: (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .recordAppliedSql */ .vA)(exec, m, {}) }));
+}
+/** After the preview: each prelude item's outcome in the report's prelude list. */
+function notePreludePreview(ctx, items) {
+    for (const item of items) {
+        const result = resultOf(ctx, item.migration.file);
+        result.durationMs = item.result.durationMs;
+        result.status = item.result.status === 'previewed' ? 'previewed' : item.result.status === 'failed' ? 'failed' : 'not run';
+        if (item.result.error)
+            result.error = item.result.error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ reconcileLostConnection)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+// A transactional migration or down whose connection broke (T12, T13). If it broke
+// after the server ran COMMIT, the change and its history write are committed
+// although the client saw an error. A new connection reads history to know. Never
+// rerun blindly, and never count a committed change as failed: a rollback told
+// "failed" would be rerun and roll back one migration too many.
+
+/**
+ * `direction` 'up': committed when history records the migration with its checksum.
+ * 'down': committed when history no longer records it. When committed, the run goes
+ * on with the new connection (the lock, on its own connection, was never lost).
+ */
+async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        const row = (await (0,_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .readHistory */ .Lu)(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
+        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
+        const what = direction === 'up' ? 'applied' : 'rolled back';
+        if (committed) {
+            exec.client = fresh;
+            ctx.client = fresh;
+            ctx.report.warnings.push({
+                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
+                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
+            });
+            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
+            return { ...outcome, ok: true, error: undefined };
+        }
+        await fresh.end().catch(() => { });
+        if (outcome.error) {
+            outcome.error.next =
+                direction === 'up'
+                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
+                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
+        }
+    }
+    catch {
+        if (fresh)
+            await fresh.end().catch(() => { });
+    }
+    return outcome;
+}
+
+
+/***/ }),
+
+/***/ 2190:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ runHook),
+/* harmony export */   bg: () => (/* binding */ failOnHook),
+/* harmony export */   pd: () => (/* binding */ hookOf)
+/* harmony export */ });
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8493);
+
+function hookOf(ctx, name) {
+    return ctx.found.hooks?.find((h) => h.name === name);
+}
+/** Runs hook `name` when the directory has it; the mapped error when it failed. */
+async function runHook(ctx, exec, name, after) {
+    const hook = hookOf(ctx, name);
+    if (!hook)
+        return undefined;
+    const file = hook.script.source.file;
+    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
+        const r = await (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .executeHook */ .RN)(exec, hook.script);
+        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+        return r;
+    });
+    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
+    if (o.ok)
+        return undefined;
+    const error = o.error ?? { message: `${file} failed`, next: '' };
+    error.file ??= file;
+    return error;
+}
+/** Marks the run failed by a hook; `kept` says what stays applied. */
+function failOnHook(ctx, error, kept) {
+    const { report } = ctx;
+    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
+    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
+    report.status = 'failed';
+    report.error = error;
+    report.nextStep = error.next;
+}
+
+
+/***/ }),
+
+/***/ 9720:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   bookkeepingOf: () => (/* binding */ bookkeepingOf),
+/* harmony export */   schemaChangesSince: () => (/* binding */ schemaChangesSince),
+/* harmony export */   snapshotBefore: () => (/* binding */ snapshotBefore),
+/* harmony export */   snapshotOf: () => (/* binding */ snapshotOf)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _db_locks_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5218);
+/* harmony import */ var _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6819);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3895);
+/* harmony import */ var _inspect_diff_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9113);
+/* harmony import */ var _inspect_snapshot_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(634);
+// snapshot: the schema as the catalogs describe it, without pgshift's and the
+// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+
+
+
+
+
+
+/**
+ * What a snapshot leaves out: the Supabase CLI's schema, and pgshift's own tables in the
+ * history schema (the schema too while nothing else lives in it: `history-schema: public`
+ * must not hide the application's tables).
+ */
+function bookkeepingOf(historySchema) {
+    return { excludeSchemas: [_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_3__/* .SUPABASE_SCHEMA */ .X8], bookkeeping: { schema: historySchema, tables: [_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_TABLE */ .GQ, _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_2__/* .ROLLBACK_LOG_TABLE */ .ZH] } };
+}
+async function snapshotOf(ctx) {
+    return (0,_inspect_snapshot_js__WEBPACK_IMPORTED_MODULE_5__/* .takeSnapshot */ .W9)(ctx.client, bookkeepingOf(ctx.settings.historySchema));
+}
+/**
+ * S0, before the run's migrations, on an ephemeral database (test-rollback). The
+ * executor then also reads the locks each migration takes on the relations that
+ * exist now: those are the ones live traffic would wait on.
+ */
+async function snapshotBefore(ctx, exec) {
+    const s0 = await snapshotOf(ctx);
+    exec.collectLocks = await (0,_db_locks_js__WEBPACK_IMPORTED_MODULE_1__/* .existingRelations */ .jp)(ctx.client, ctx.settings.historySchema);
+    return s0;
+}
+/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
+async function schemaChangesSince(ctx, s0) {
+    ctx.report.schemaChanges = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_4__/* .diffSnapshots */ .V)(s0, await snapshotOf(ctx));
+}
+
+
+/***/ }),
+
+/***/ 4599:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Zx: () => (/* binding */ prepareSupabaseLint),
+  dg: () => (/* binding */ runSupabaseLint),
+  Jb: () => (/* binding */ supabaseLintFailed)
+});
+
+;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
+// The Supabase lint rules: one catalog query each, read on the applied schema.
+// The ids follow Supabase's database linter (supabase/splinter) where it has the
+// same check, so the link explains the reason in Supabase's own words.
+const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
+const SUPABASE_RULES = [
+    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
+    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
+    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
+    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
+    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
+    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
+    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
+];
+const RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
+/** Schemas Supabase and pgshift manage: never linted. */
+const MANAGED_SCHEMAS = [
+    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
+    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
+];
+/** Objects an extension owns are the extension's business. */
+const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
+const RULE_QUERIES = {
+    'supabase/rls-disabled-in-public': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+    'supabase/rls-enabled-no-policy': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
+       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
+    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
+    'supabase/auth-rls-initplan': `
+    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
+     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
+       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
+       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
+    'supabase/function-search-path-mutable': `
+    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
+    'supabase/security-definer-view': `
+    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
+    'supabase/uuid-generate-v4': `
+    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
+      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
+       AND current_setting('server_version_num')::int >= 130000`
+};
+/**
+ * What anon may do, as 'kind schema.name privilege' strings: table, view and
+ * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
+ * aside. A privilege the schema's default privileges give anon (Supabase grants
+ * anon on every new public table that way) is not a new grant of this run's.
+ */
+const ANON_GRANTS_SQL = `
+  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
+  UNION ALL
+  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
+
+;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
+
+
+/**
+ * The database looks like Supabase (or the shim ran on it): the API roles anon and
+ * authenticated exist, and so does the schema auth. Roles belong to the whole
+ * server, the schema to this database: both, so a neighbour database does not count.
+ */
+async function looksLikeSupabase(client) {
+    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
+    return r.rows[0]?.ok === true;
+}
+/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
+async function anonGrants(client, skipSchemas = []) {
+    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
+    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
+}
+/** Statement kinds that make (or change) each kind of object, to find the file and line. */
+const MAKERS = {
+    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
+    column: ['CreateStmt', 'AlterTableStmt'],
+    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
+    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
+    view: ['ViewStmt'],
+    relation: ['GrantStmt'],
+    grant: ['GrantStmt']
+};
+/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
+function locate(migrations, kind, names) {
+    const kinds = MAKERS[kind] ?? [];
+    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
+    for (let i = migrations.length - 1; i >= 0; i--) {
+        const m = migrations[i];
+        for (let j = m.up.statements.length - 1; j >= 0; j--) {
+            const s = m.up.statements[j];
+            if (!s || !kinds.includes(s.kind))
+                continue;
+            const tree = JSON.stringify(s.node);
+            if (needles.every((n) => tree.includes(n)))
+                return { file: m.up.source.file, line: s.position.line };
+        }
+    }
+    return undefined;
+}
+async function lintAppliedSchema(client, opts) {
+    const exposed = opts.exposedSchemas ?? ['public'];
+    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
+    const findings = [];
+    const add = (ruleId, object, message, where) => {
+        const rule = RULE_BY_ID.get(ruleId);
+        if (!rule)
+            return;
+        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
+    };
+    for (const rule of SUPABASE_RULES) {
+        const sql = RULE_QUERIES[rule.id];
+        if (!sql)
+            continue;
+        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
+        for (const x of r.rows) {
+            const q = `${x.schema}.${x.name}`;
+            switch (rule.id) {
+                case 'supabase/rls-disabled-in-public':
+                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/rls-enabled-no-policy':
+                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/auth-rls-initplan':
+                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
+                    break;
+                case 'supabase/function-search-path-mutable':
+                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
+                    break;
+                case 'supabase/security-definer-view':
+                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
+                    break;
+                case 'supabase/uuid-generate-v4':
+                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
+                    break;
+            }
+        }
+    }
+    if (opts.anonBefore) {
+        const before = opts.anonBefore;
+        for (const g of await anonGrants(client, opts.skipSchemas)) {
+            if (before.has(g))
+                continue;
+            const [kind, qualified, privilege] = g.split(' ');
+            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
+            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-lint.ts
+// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
+// API roles exist, never with lint: off, on the schema as the run left it. With
+// lint: error a finding fails the run (a PR check goes red); with warn it is
+// reported and annotated.
+
+/** Before the run's migrations: is there anything to lint, and what anon may already do. */
+async function prepareSupabaseLint(ctx) {
+    if (ctx.settings.lint === 'off')
+        return undefined;
+    if (!(await looksLikeSupabase(ctx.client)))
+        return undefined;
+    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
+}
+/**
+ * After the migrations (inside dry-run's transaction): findings into the report.
+ * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
+ * own). Only findings on objects one of them made or changed are reported (issue
+ * 15): an object shipped long ago was judged by the run that made it, so a deploy
+ * never reports it again. With lint: error each is an error (the run fails).
+ */
+async function runSupabaseLint(ctx, state, ranFiles) {
+    const { report, settings } = ctx;
+    try {
+        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
+        // A new grant to anon is this run's by definition.
+        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
+        if (settings.lint === 'error')
+            for (const f of ours)
+                f.level = 'error';
+        report.supabaseLint = ours;
+    }
+    catch (e) {
+        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
+        return;
+    }
+    const n = report.supabaseLint.length;
+    if (n)
+        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
+    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
+    if (errors) {
+        report.status = 'failed';
+        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
+    }
+}
+/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
+const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
+
+
+/***/ }),
+
+/***/ 6633:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ downAdvice),
+/* harmony export */   n: () => (/* binding */ testRollback)
+/* harmony export */ });
+/* harmony import */ var _inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9113);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8493);
+/* harmony import */ var _exec_context_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
+/* harmony import */ var _snapshot_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9720);
+// test-rollback, for PR checks on an ephemeral database: after apply, roll the
+// same migrations back and compare the schema with the one before (S0), then
+// apply them again and compare with the one after (S1). Every difference means a
+// down script is not the inverse of its up.
+
+
+
+
+/**
+ * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
+ * Fills report.checks and report.schemaDiff; returns false when the test failed.
+ */
+async function testRollback(ctx, applied, s0) {
+    const { report, log } = ctx;
+    const checks = (report.checks ??= []);
+    if (!applied.length)
+        return true;
+    const s1 = await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx);
+    // What the run's migrations change, for the reviewer: S0 -> S1.
+    ctx.report.schemaChanges = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s0, s1);
+    const noDown = applied.filter((m) => !m.down);
+    if (noDown.length) {
+        for (const m of noDown)
+            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
+        return false;
+    }
+    const exec = (0,_exec_context_js__WEBPACK_IMPORTED_MODULE_2__/* .execContext */ .n)(ctx);
+    const downs = [...applied].reverse();
+    for (const m of downs) {
+        const o = await log.group(`test-rollback: down ${m.identity}`, () => (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .executeDown */ .ch)(exec, m));
+        if (!o.ok) {
+            checks.push({ subject: m.identity, file: m.down?.source.file, line: o.error?.position?.line, ok: false, message: `the down script failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
+            return false;
+        }
+    }
+    const afterDown = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s0, await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx));
+    record(ctx, checks, 'schema after down vs before up', afterDown, downs);
+    for (const m of applied) {
+        const o = await log.group(`test-rollback: up again ${m.identity}`, () => (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .executeMigration */ .WM)(exec, { migration: m, resumeFrom: 0 }));
+        if (!o.ok) {
+            checks.push({ subject: m.identity, file: m.up.source.file, line: o.error?.position?.line, ok: false, message: `applying again after the down failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
+            return false;
+        }
+    }
+    const afterUp = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s1, await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx));
+    record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
+    return afterDown.length === 0 && afterUp.length === 0;
+}
+/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
+function downAdvice(m) {
+    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
+    switch (m.convention) {
+        case 'supabase':
+            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
+        case 'dbmate':
+            return 'add a -- migrate:down section to the file';
+        case 'goose':
+            return 'add a -- +goose Down section to the file';
+        case 'golang-migrate':
+            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
+        case 'flyway':
+            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
+        default:
+            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
+    }
+}
+function record(ctx, checks, title, differences, scope) {
+    const names = scope.map((m) => m.identity).join(', ');
+    if (!differences.length) {
+        checks.push({ subject: 'test-rollback', ok: true, message: `${title}: identical (${names})` });
+        return;
+    }
+    ;
+    (ctx.report.schemaDiff ??= []).push({ title: `test-rollback: ${title}`, differences });
+    checks.push({
+        subject: 'test-rollback',
+        ok: false,
+        message: `down is not the inverse of up (${names}): ${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences
+            .slice(0, 5)
+            .map((d) => `${d.object} ${d.change}${d.detail ? ` (${d.detail})` : ''}`)
+            .join('; ')}${differences.length > 5 ? '; …' : ''}`
+    });
+}
+
+
+/***/ }),
+
+/***/ 5647:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Xy: () => (/* binding */ mergedHistory),
+/* harmony export */   jg: () => (/* binding */ reconcileSupabaseHistory),
+/* harmony export */   rL: () => (/* binding */ supabaseHistoryReason),
+/* harmony export */   tI: () => (/* binding */ loadSupabaseHistory)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8493);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3895);
+
+
+
+/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
+async function supabaseHistoryReason(settings, found, client) {
+    if (settings.history === 'native')
+        return undefined;
+    if (settings.history === 'supabase')
+        return 'history: supabase';
+    if (await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseHistoryExists */ .Zq)(client))
+        return `history: auto (${_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .SUPABASE_TABLE */ .W_} exists)`;
+    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
+        return 'history: auto (the directory is supabase/migrations)';
+    return undefined;
+}
+const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+async function loadSupabaseHistory(reason, client, found, history) {
+    const tableExists = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseHistoryExists */ .Zq)(client);
+    const schemaExists = tableExists || (await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseSchemaExists */ .Wm)(client));
+    const columns = tableExists ? await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseColumns */ .S$)(client) : new Set(['version', 'statements', 'name']);
+    const rows = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .readSupabaseHistory */ .Pl)(client);
+    const byVersion = new Map(rows.map((r) => [r.version, r]));
+    const recorded = new Map(history.map((r) => [r.identity, r]));
+    const entries = new Map();
+    const owner = new Map();
+    const warnings = [];
+    const adopted = [];
+    const backfill = [];
+    for (const m of found.migrations) {
+        const file = m.file;
+        const e = (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseEntryFor */ .AR)(m);
+        if (!e) {
+            if (m.kind === 'versioned') {
+                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
+            }
+            continue;
+        }
+        const first = owner.get(e.version);
+        if (first) {
+            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
+            continue;
+        }
+        owner.set(e.version, m);
+        entries.set(m.identity, e);
+        const row = byVersion.get(e.version);
+        const ours = recorded.get(m.identity);
+        if (row && !ours) {
+            adopted.push(m);
+            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
+                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
+            }
+        }
+        else if (!row && ours?.status === 'applied') {
+            backfill.push(m);
+        }
+    }
+    return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings };
+}
+/**
+ * pgshift's history with the CLI's view added: an adopted file counts as applied
+ * (with the file's checksum: there is no other), and a CLI row that no file and
+ * no pgshift row explains counts as a missing migration.
+ */
+function mergedHistory(history, sb) {
+    const owned = new Set([...sb.entries.values()].map((e) => e.version));
+    const known = new Set(history.map((r) => r.identity));
+    const extra = sb.adopted.map((m) => ({
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        appliedAt: '',
+        durationMs: 0,
+        statements: m.up.statements.length,
+        status: 'applied',
+        statementsDone: null,
+        doneHash: null
+    }));
+    for (const r of sb.rows) {
+        const identity = r.name ? `${r.version}_${r.name}` : r.version;
+        if (owned.has(r.version) || known.has(identity))
+            continue;
+        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .SUPABASE_TABLE */ .W_} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    }
+    return [...history, ...extra];
+}
+/**
+ * apply, under the lock and before any migration: create the CLI's table when it
+ * is absent, baseline the adopted files in pgshift's history, and give the CLI
+ * the rows of files pgshift applied without it. One transaction: all or nothing.
+ */
+async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
+    const sql = [];
+    if (!sb.tableExists)
+        sql.push((0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .createSupabaseHistorySql */ .Vt)(sb.schemaExists));
+    // The baseline is the row apply would have written, without a duration of its own.
+    for (const m of sb.adopted)
+        sql.push((0,_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .upsertHistorySql */ .mL)(historySchema, (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .historyWrite */ .kY)(m, { meta }, { durationMs: 0 })));
+    for (const m of sb.backfill)
+        sql.push((0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .insertSupabaseRowSql */ ._N)(sb.entries.get(m.identity), sb.columns));
+    if (!sql.length)
+        return;
+    // The CLI's own lock_timeout for its history table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        throw e;
+    });
+    sb.tableExists = true;
+    sb.schemaExists = true;
+    // Baselined: from now on they are in pgshift's history like any other.
+    sb.adopted = [];
+    sb.backfill = [];
+}
+
+
+/***/ }),
+
+/***/ 9113:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ diffSnapshots)
+/* harmony export */ });
+/* unused harmony export describeChange */
+/* harmony import */ var _snapshot_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(634);
+
+/** Values longer than this are not quoted in a detail; the field is said to have changed. */
+const SHORT = 60;
+/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
+const OPAQUE = new Set(['body']);
+function diffSnapshots(before, after) {
+    const a = before.objects;
+    const b = after.objects;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const out = [];
+    for (const object of [...keys].sort(_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .byCodeUnit */ .X)) {
+        const inA = Object.hasOwn(a, object);
+        const inB = Object.hasOwn(b, object);
+        if (inA && !inB)
+            out.push({ object, change: 'removed' });
+        else if (!inA && inB)
+            out.push({ object, change: 'added' });
+        else if (a[object] !== b[object])
+            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
+    }
+    return out;
+}
+/** What differs between two definitions of one object. */
+function describeChange(before, after) {
+    const x = (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDefinition */ .JA)(before);
+    const y = (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDefinition */ .JA)(after);
+    if (!x && !y)
+        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
+    if (!x || !y)
+        return 'definition changed';
+    const parts = [];
+    for (const field of fieldsOf(x, y)) {
+        const part = describeField(field, x[field], y[field]);
+        if (part)
+            parts.push(part);
+    }
+    // Same fields, same values, different text: only the layout differs.
+    return parts.length > 0 ? parts.join('; ') : 'definition changed';
+}
+function fieldsOf(x, y) {
+    const seen = new Set();
+    const fields = [];
+    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
+        if (!seen.has(f)) {
+            seen.add(f);
+            fields.push(f);
+        }
+    }
+    return fields;
+}
+function describeField(field, x, y) {
+    const name = field.replace(/_/g, ' ');
+    if (Array.isArray(x) || Array.isArray(y)) {
+        const xs = toList(x);
+        const ys = toList(y);
+        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
+            return undefined;
+        const added = ys.filter((v) => !xs.includes(v));
+        const removed = xs.filter((v) => !ys.includes(v));
+        if (added.length === 0 && removed.length === 0)
+            return `${name}: order changed`;
+        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
+    }
+    if (x === y)
+        return undefined;
+    if (OPAQUE.has(field))
+        return `${name} changed`;
+    const from = x ?? '(none)';
+    const to = y ?? '(none)';
+    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
+}
+function toList(v) {
+    if (v === undefined)
+        return [];
+    return Array.isArray(v) ? v : [v];
+}
+function isShort(v) {
+    return v.length <= SHORT && !v.includes('\n');
+}
+
+
+/***/ }),
+
+/***/ 634:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  X: () => (/* binding */ byCodeUnit),
+  JA: () => (/* binding */ parseDefinition),
+  W9: () => (/* binding */ takeSnapshot)
+});
+
+// UNUSED EXPORTS: formatDefinition, objectKind
+
+// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(3849);
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
 // The one catalog query behind a snapshot. Every object kind is a branch of a
 // single UNION ALL over shared CTEs, so a snapshot costs one round trip however
@@ -7032,3642 +8373,6 @@ SELECT set_config('search_path', ${(0,esm/* escapeLiteral */.NO)(searchPath)}, t
 }
 function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/inspect/diff.ts
-
-/** Values longer than this are not quoted in a detail; the field is said to have changed. */
-const SHORT = 60;
-/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
-const OPAQUE = new Set(['body']);
-function diffSnapshots(before, after) {
-    const a = before.objects;
-    const b = after.objects;
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const out = [];
-    for (const object of [...keys].sort(byCodeUnit)) {
-        const inA = Object.hasOwn(a, object);
-        const inB = Object.hasOwn(b, object);
-        if (inA && !inB)
-            out.push({ object, change: 'removed' });
-        else if (!inA && inB)
-            out.push({ object, change: 'added' });
-        else if (a[object] !== b[object])
-            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
-    }
-    return out;
-}
-/** What differs between two definitions of one object. */
-function describeChange(before, after) {
-    const x = parseDefinition(before);
-    const y = parseDefinition(after);
-    if (!x && !y)
-        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
-    if (!x || !y)
-        return 'definition changed';
-    const parts = [];
-    for (const field of fieldsOf(x, y)) {
-        const part = describeField(field, x[field], y[field]);
-        if (part)
-            parts.push(part);
-    }
-    // Same fields, same values, different text: only the layout differs.
-    return parts.length > 0 ? parts.join('; ') : 'definition changed';
-}
-function fieldsOf(x, y) {
-    const seen = new Set();
-    const fields = [];
-    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
-        if (!seen.has(f)) {
-            seen.add(f);
-            fields.push(f);
-        }
-    }
-    return fields;
-}
-function describeField(field, x, y) {
-    const name = field.replace(/_/g, ' ');
-    if (Array.isArray(x) || Array.isArray(y)) {
-        const xs = toList(x);
-        const ys = toList(y);
-        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
-            return undefined;
-        const added = ys.filter((v) => !xs.includes(v));
-        const removed = xs.filter((v) => !ys.includes(v));
-        if (added.length === 0 && removed.length === 0)
-            return `${name}: order changed`;
-        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
-    }
-    if (x === y)
-        return undefined;
-    if (OPAQUE.has(field))
-        return `${name} changed`;
-    const from = x ?? '(none)';
-    const to = y ?? '(none)';
-    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
-}
-function toList(v) {
-    if (v === undefined)
-        return [];
-    return Array.isArray(v) ? v : [v];
-}
-function isShort(v) {
-    return v.length <= SHORT && !v.includes('\n');
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/snapshot.ts
-// snapshot: the schema as the catalogs describe it, without pgshift's and the
-// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
-
-
-
-
-
-
-/**
- * What a snapshot leaves out: the Supabase CLI's schema, and pgshift's own tables in the
- * history schema (the schema too while nothing else lives in it: `history-schema: public`
- * must not hide the application's tables).
- */
-function bookkeepingOf(historySchema) {
-    return { excludeSchemas: [SUPABASE_SCHEMA], bookkeeping: { schema: historySchema, tables: [HISTORY_TABLE, ROLLBACK_LOG_TABLE] } };
-}
-async function snapshotOf(ctx) {
-    return takeSnapshot(ctx.client, bookkeepingOf(ctx.settings.historySchema));
-}
-/**
- * S0, before the run's migrations, on an ephemeral database (test-rollback). The
- * executor then also reads the locks each migration takes on the relations that
- * exist now: those are the ones live traffic would wait on.
- */
-async function snapshotBefore(ctx, exec) {
-    const s0 = await snapshotOf(ctx);
-    exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
-    return s0;
-}
-/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
-async function schemaChangesSince(ctx, s0) {
-    ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx));
-}
-
-;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
-// The Supabase lint rules: one catalog query each, read on the applied schema.
-// The ids follow Supabase's database linter (supabase/splinter) where it has the
-// same check, so the link explains the reason in Supabase's own words.
-const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
-const SUPABASE_RULES = [
-    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
-    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
-    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
-    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
-    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
-    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
-    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
-];
-const RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
-/** Schemas Supabase and pgshift manage: never linted. */
-const MANAGED_SCHEMAS = [
-    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
-    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
-];
-/** Objects an extension owns are the extension's business. */
-const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
-/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
-const RULE_QUERIES = {
-    'supabase/rls-disabled-in-public': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
-    'supabase/rls-enabled-no-policy': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
-       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
-    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
-    'supabase/auth-rls-initplan': `
-    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
-     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
-       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
-       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
-    'supabase/function-search-path-mutable': `
-    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
-    'supabase/security-definer-view': `
-    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
-    'supabase/uuid-generate-v4': `
-    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
-      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
-       AND current_setting('server_version_num')::int >= 130000`
-};
-/**
- * What anon may do, as 'kind schema.name privilege' strings: table, view and
- * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
- * aside. A privilege the schema's default privileges give anon (Supabase grants
- * anon on every new public table that way) is not a new grant of this run's.
- */
-const ANON_GRANTS_SQL = `
-  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
-  UNION ALL
-  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
-
-;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
-
-
-/**
- * The database looks like Supabase (or the shim ran on it): the API roles anon and
- * authenticated exist, and so does the schema auth. Roles belong to the whole
- * server, the schema to this database: both, so a neighbour database does not count.
- */
-async function looksLikeSupabase(client) {
-    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
-    return r.rows[0]?.ok === true;
-}
-/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
-async function anonGrants(client, skipSchemas = []) {
-    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
-    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
-}
-/** Statement kinds that make (or change) each kind of object, to find the file and line. */
-const MAKERS = {
-    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
-    column: ['CreateStmt', 'AlterTableStmt'],
-    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
-    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
-    view: ['ViewStmt'],
-    relation: ['GrantStmt'],
-    grant: ['GrantStmt']
-};
-/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
-function locate(migrations, kind, names) {
-    const kinds = MAKERS[kind] ?? [];
-    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
-    for (let i = migrations.length - 1; i >= 0; i--) {
-        const m = migrations[i];
-        for (let j = m.up.statements.length - 1; j >= 0; j--) {
-            const s = m.up.statements[j];
-            if (!s || !kinds.includes(s.kind))
-                continue;
-            const tree = JSON.stringify(s.node);
-            if (needles.every((n) => tree.includes(n)))
-                return { file: m.up.source.file, line: s.position.line };
-        }
-    }
-    return undefined;
-}
-async function lintAppliedSchema(client, opts) {
-    const exposed = opts.exposedSchemas ?? ['public'];
-    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
-    const findings = [];
-    const add = (ruleId, object, message, where) => {
-        const rule = RULE_BY_ID.get(ruleId);
-        if (!rule)
-            return;
-        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
-    };
-    for (const rule of SUPABASE_RULES) {
-        const sql = RULE_QUERIES[rule.id];
-        if (!sql)
-            continue;
-        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
-        for (const x of r.rows) {
-            const q = `${x.schema}.${x.name}`;
-            switch (rule.id) {
-                case 'supabase/rls-disabled-in-public':
-                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/rls-enabled-no-policy':
-                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/auth-rls-initplan':
-                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
-                    break;
-                case 'supabase/function-search-path-mutable':
-                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
-                    break;
-                case 'supabase/security-definer-view':
-                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
-                    break;
-                case 'supabase/uuid-generate-v4':
-                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
-                    break;
-            }
-        }
-    }
-    if (opts.anonBefore) {
-        const before = opts.anonBefore;
-        for (const g of await anonGrants(client, opts.skipSchemas)) {
-            if (before.has(g))
-                continue;
-            const [kind, qualified, privilege] = g.split(' ');
-            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
-            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
-        }
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/supabase-lint.ts
-// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
-// API roles exist, never with lint: off, on the schema as the run left it. With
-// lint: error a finding fails the run (a PR check goes red); with warn it is
-// reported and annotated.
-
-/** Before the run's migrations: is there anything to lint, and what anon may already do. */
-async function prepareSupabaseLint(ctx) {
-    if (ctx.settings.lint === 'off')
-        return undefined;
-    if (!(await looksLikeSupabase(ctx.client)))
-        return undefined;
-    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
-}
-/**
- * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
- * own). Only findings on objects one of them made or changed are reported (issue
- * 15): an object shipped long ago was judged by the run that made it, so a deploy
- * never reports it again. With lint: error each is an error (the run fails).
- */
-async function runSupabaseLint(ctx, state, ranFiles) {
-    const { report, settings } = ctx;
-    try {
-        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
-        // A new grant to anon is this run's by definition.
-        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
-        if (settings.lint === 'error')
-            for (const f of ours)
-                f.level = 'error';
-        report.supabaseLint = ours;
-    }
-    catch (e) {
-        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
-        return;
-    }
-    const n = report.supabaseLint.length;
-    if (n)
-        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
-    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
-    if (errors) {
-        report.status = 'failed';
-        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
-    }
-}
-/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
-const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
-
-;// CONCATENATED MODULE: ./src/engine/steps/test-rollback.ts
-// test-rollback, for PR checks on an ephemeral database: after apply, roll the
-// same migrations back and compare the schema with the one before (S0), then
-// apply them again and compare with the one after (S1). Every difference means a
-// down script is not the inverse of its up.
-
-
-
-
-/**
- * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
- * Fills report.checks and report.schemaDiff; returns false when the test failed.
- */
-async function testRollback(ctx, applied, s0) {
-    const { report, log } = ctx;
-    const checks = (report.checks ??= []);
-    if (!applied.length)
-        return true;
-    const s1 = await snapshotOf(ctx);
-    // What the run's migrations change, for the reviewer: S0 -> S1.
-    ctx.report.schemaChanges = diffSnapshots(s0, s1);
-    const noDown = applied.filter((m) => !m.down);
-    if (noDown.length) {
-        for (const m of noDown)
-            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
-        return false;
-    }
-    const exec = execContext(ctx);
-    const downs = [...applied].reverse();
-    for (const m of downs) {
-        const o = await log.group(`test-rollback: down ${m.identity}`, () => executeDown(exec, m));
-        if (!o.ok) {
-            checks.push({ subject: m.identity, file: m.down?.source.file, line: o.error?.position?.line, ok: false, message: `the down script failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
-            return false;
-        }
-    }
-    const afterDown = diffSnapshots(s0, await snapshotOf(ctx));
-    record(ctx, checks, 'schema after down vs before up', afterDown, downs);
-    for (const m of applied) {
-        const o = await log.group(`test-rollback: up again ${m.identity}`, () => executeMigration(exec, { migration: m, resumeFrom: 0 }));
-        if (!o.ok) {
-            checks.push({ subject: m.identity, file: m.up.source.file, line: o.error?.position?.line, ok: false, message: `applying again after the down failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
-            return false;
-        }
-    }
-    const afterUp = diffSnapshots(s1, await snapshotOf(ctx));
-    record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
-    return afterDown.length === 0 && afterUp.length === 0;
-}
-/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
-function downAdvice(m) {
-    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
-    switch (m.convention) {
-        case 'supabase':
-            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
-        case 'dbmate':
-            return 'add a -- migrate:down section to the file';
-        case 'goose':
-            return 'add a -- +goose Down section to the file';
-        case 'golang-migrate':
-            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
-        case 'flyway':
-            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
-        default:
-            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
-    }
-}
-function record(ctx, checks, title, differences, scope) {
-    const names = scope.map((m) => m.identity).join(', ');
-    if (!differences.length) {
-        checks.push({ subject: 'test-rollback', ok: true, message: `${title}: identical (${names})` });
-        return;
-    }
-    ;
-    (ctx.report.schemaDiff ??= []).push({ title: `test-rollback: ${title}`, differences });
-    checks.push({
-        subject: 'test-rollback',
-        ok: false,
-        message: `down is not the inverse of up (${names}): ${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences
-            .slice(0, 5)
-            .map((d) => `${d.object} ${d.change}${d.detail ? ` (${d.detail})` : ''}`)
-            .join('; ')}${differences.length > 5 ? '; …' : ''}`
-    });
-}
-
-// EXTERNAL MODULE: ./src/source/conventions.ts
-var conventions = __webpack_require__(9469);
-// EXTERNAL MODULE: ./src/source/order.ts
-var order = __webpack_require__(4921);
-;// CONCATENATED MODULE: ./src/engine/pr-split.ts
-// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
-// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
-// and what a PR can get wrong about history, caught before merge: it edits,
-// deletes or renames a base migration, adds one that sorts before the base's
-// newest, or reuses a base version. Pure: the base comes in as data, from git
-// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
-
-
-
-const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
-/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
-function suggestName(m, newest, now = new Date()) {
-    const file = (0,external_node_path_.basename)(m.file);
-    const v = newest.version;
-    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
-        return undefined;
-    let next;
-    if (v.length >= 12) {
-        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
-        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
-        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
-    }
-    else {
-        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
-    }
-    return file.replace(m.version, next);
-}
-/** Splits `head` (the workspace's migrations) against the base. */
-function splitPr(head, base, opts) {
-    const problems = [];
-    const warnings = [];
-    const baseVersions = [];
-    const pr = [];
-    const baseIds = new Set();
-    let phase1;
-    /** Base migrations the PR deleted, as identity and file. */
-    const deleted = [];
-    const edited = [];
-    if (base.kind === 'git') {
-        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
-        const inHead = new Set(head.map((m) => m.identity));
-        phase1 = [];
-        for (const m of head) {
-            const b = inBase.get(m.identity);
-            if (!b)
-                pr.push(m);
-            else {
-                baseIds.add(m.identity);
-                // Phase 1 runs the base's own text: what production has (or will have) applied.
-                phase1.push(b.checksum === m.checksum ? m : b);
-                if (b.checksum !== m.checksum)
-                    edited.push({ m, stat: base.numstat.get(m.file) });
-            }
-        }
-        for (const b of base.migrations) {
-            baseVersions.push(b);
-            if (!inHead.has(b.identity)) {
-                baseIds.add(b.identity);
-                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
-            }
-        }
-    }
-    else {
-        const byPath = new Map(base.changed.map((c) => [c.path, c]));
-        phase1 = [];
-        for (const m of head) {
-            const c = byPath.get(m.file);
-            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
-                pr.push(m);
-            else if (c?.status === 'renamed') {
-                pr.push(m);
-                const from = (0,conventions/* parseFileName */.Px)((0,external_node_path_.basename)(c.previousPath)).identity;
-                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
-            }
-            else {
-                baseIds.add(m.identity);
-                phase1.push(m);
-                baseVersions.push(m);
-                if (c && (c.status === 'modified' || c.status === 'changed'))
-                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
-            }
-        }
-        for (const c of base.changed) {
-            if (c.status !== 'removed')
-                continue;
-            const info = (0,conventions/* parseFileName */.Px)((0,external_node_path_.basename)(c.path));
-            // Only up files: a deleted down script is the PR's business.
-            if (info.role !== 'up' || !info.scheme)
-                continue;
-            baseIds.add(info.identity);
-            deleted.push({ identity: info.identity, file: c.path });
-        }
-    }
-    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
-    for (const { m, stat: s } of edited) {
-        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
-        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
-        if (opts.allowDrift)
-            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
-        else
-            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
-    }
-    // 2. Deletions and renames.
-    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
-    const renamedTo = new Set();
-    for (const d of deleted) {
-        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
-        if (to) {
-            renamedTo.add(to.identity);
-            problems.push({
-                file: to.file,
-                code: 'pr-renames-base-migration',
-                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
-                hint: `keep the name ${(0,external_node_path_.basename)(d.file)}`
-            });
-        }
-        else {
-            problems.push({
-                file: d.file,
-                code: 'pr-deletes-base-migration',
-                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
-                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
-            });
-        }
-    }
-    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
-    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
-    const newest = versioned.reduce((a, m) => (!a || (0,order/* compareMigrationOrder */.ym)(m, a) > 0 ? m : a), undefined);
-    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
-    for (const m of pr) {
-        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
-            continue;
-        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
-        if (same && same.identity !== m.identity) {
-            const name = newest ? suggestName(m, newest) : undefined;
-            problems.push({
-                file: m.file,
-                code: 'pr-version-collision',
-                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
-                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
-            });
-            continue;
-        }
-        if (newest && (0,order/* compareMigrationOrder */.ym)(m, newest) < 0) {
-            const name = suggestName(m, newest);
-            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
-            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
-            if (opts.allowOutOfOrder)
-                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
-            else
-                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
-        }
-    }
-    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
-}
-/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
-function markOrigins(report, pr) {
-    const prIds = new Set(pr.pr.map((m) => m.identity));
-    for (const m of report.migrations)
-        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/base-phase.ts
-
-/** The plan's runs split by phase; base runs carry the base's own text (it may differ under allow-drift). */
-function runsByPhase(ctx, p) {
-    const pr = ctx.pr;
-    if (!pr)
-        return { baseRuns: [], prRuns: p.toRun };
-    const baseVersion = new Map(pr.base.map((m) => [m.identity, m]));
-    const baseRuns = [];
-    const prRuns = [];
-    for (const run of p.toRun) {
-        const b = baseVersion.get(run.migration.identity);
-        if (b)
-            baseRuns.push({ ...run, migration: b });
-        else if (!pr.baseIds.has(run.migration.identity))
-            prRuns.push(run);
-    }
-    return { baseRuns, prRuns };
-}
-function prCheckInfo(ctx) {
-    return ctx.report.prCheck;
-}
-const base_phase_seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-/** The one log line of the phase, and the report's basePhase figures. */
-function base_phase_record(ctx, runs, durationMs, failed) {
-    const info = prCheckInfo(ctx);
-    info.basePhase.ran = runs.length;
-    info.basePhase.alreadyApplied = info.basePhase.total - runs.length;
-    info.basePhase.durationMs = Math.round(durationMs);
-    if (failed)
-        info.basePhase.failed = failed;
-}
-async function applyBasePhase(ctx, exec, runs) {
-    const sha = ctx.pr?.sha.slice(0, 12) ?? '';
-    if (!runs.length) {
-        base_phase_record(ctx, runs, 0);
-        ctx.log.info(`base phase: nothing to apply (history records the base's ${prCheckInfo(ctx).basePhase.total} migrations)`);
-        return {};
-    }
-    const started = performance.now();
-    const out = await ctx.log.group(`base phase: ${runs.length} migration${runs.length === 1 ? '' : 's'} of base ${sha}`, () => applyPending(ctx, exec, runs, { quiet: true }));
-    const ms = performance.now() - started;
-    base_phase_record(ctx, runs, ms, out.failed?.identity);
-    ctx.log.info(`base phase: ${out.failed ? `FAILED at ${out.failed.identity}` : `${runs.length} applied`} in ${base_phase_seconds(ms)}`);
-    return out;
-}
-
-// EXTERNAL MODULE: ./src/report/trusted.ts
-var trusted = __webpack_require__(1341);
-;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
-
-
-const plural = (n, one) => `${(0,thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
-function notePartialPreview(ctx, items, out, what = 'migration') {
-    const stopped = out.stoppedAt;
-    if (!stopped)
-        return;
-    const { report } = ctx;
-    const previewed = items.filter((i) => i.result.status === 'previewed').length;
-    const notPreviewed = items
-        .filter((i) => i.result.status !== 'previewed')
-        .map((i) => ({
-        identity: i.migration.identity,
-        file: i.script.source.file,
-        reason: i.result === stopped ? `cannot be previewed: ${stopped.notDryRunnable ?? 'it cannot run inside the preview transaction'}` : `runs after ${stopped.identity}, where the preview stopped`
-    }));
-    report.partialPreview = { previewed, total: items.length, notPreviewed };
-    const after = notPreviewed.length - 1;
-    const why = stopped.notDryRunnable ?? 'it cannot run inside the preview transaction';
-    const message = (0,trusted/* advice */.v9) `The preview stopped at ${stopped.identity} and previewed ${previewed} of ${items.length} ` +
-        `${items.length === 1 ? what : `${what}s`}: ` +
-        `${why}. ${after ? `It and the ${plural(after, what)} after it were` : 'It was'} not previewed, so nothing tested them; the \`not-previewed\` output lists them with why.`;
-    const file = items.find((i) => i.result === stopped)?.script.source.file ?? stopped.file;
-    report.warnings.push({ file, message, ...(out.stoppedPosition ? { position: out.stoppedPosition } : {}) });
-    // No log line: the warning reaches the log once, as an annotation (action) or a `warning:` line (CLI).
-}
-
-// EXTERNAL MODULE: ./src/source/classify.ts
-var classify = __webpack_require__(4584);
-;// CONCATENATED MODULE: ./src/engine/preview.ts
-
-
-
-
-
-
-
-
-
-/** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
-function transactionalTwin(s) {
-    if (!s.nonTransactional?.includes('CONCURRENTLY'))
-        return undefined;
-    const tokens = (0,parser/* scanSql */.C4)(s.sql);
-    const i = tokens.findIndex((t) => t.text.toUpperCase() === 'CONCURRENTLY');
-    if (i < 0)
-        return undefined;
-    // REINDEX (CONCURRENTLY) TABLE t: drop the now-empty option list too.
-    const from = tokens[i - 1]?.text === '(' && tokens[i + 1]?.text === ')' ? i - 1 : i;
-    const to = from === i - 1 ? i + 1 : i;
-    const start = tokens[from]?.start ?? 0;
-    const end = tokens[to]?.end ?? 0;
-    return s.sql.slice(0, start) + ' '.repeat(end - start) + s.sql.slice(end);
-}
-/** Statements a preview transaction cannot run at all: listed, not run. */
-const SKIPPED = ['VACUUM', 'ALTER SYSTEM', 'CREATE DATABASE', 'DROP DATABASE', 'TABLESPACE', 'SUBSCRIPTION', 'REINDEX SCHEMA', 'REINDEX SYSTEM', 'REINDEX DATABASE', 'SET TABLESPACE'];
-function timeoutsSql(ctx) {
-    return `SET LOCAL lock_timeout = ${ctx.settings.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.settings.statementTimeoutMs}`;
-}
-/** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
-function resetStatements(ctx) {
-    return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
-}
-/** The statement's whole command tag (CREATE TRIGGER, CREATE INDEX), for the timings. */
-const label = (s) => (0,classify/* commandTag */.cc)(s);
-const MARKER = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8';
-/** The message for one migration, and what each of its statements is. */
-function previewMessage(ctx, item, first, lockSql, timings) {
-    const parts = [];
-    let sql = '';
-    let codePoints = 0;
-    const add = (part, text) => {
-        parts.push(part);
-        // The newline ends a trailing `--` comment; the semicolon ends the statement.
-        const piece = `${text}\n;`;
-        sql += piece;
-        codePoints += [...piece].length;
-    };
-    // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
-    if (!first)
-        for (const setup of resetStatements(ctx))
-            add({ kind: 'setup' }, setup);
-    add({ kind: 'marker' }, MARKER);
-    for (const s of item.script.statements) {
-        if (s.strippedWrapper || s.stubbed)
-            continue;
-        if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
-            timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` });
-            continue;
-        }
-        const twin = transactionalTwin(s);
-        const sent = twin ?? s.sql;
-        timings.push({ line: s.position.line, label: s.nonTransactional ?? label(s), ms: 0, twin: twin ? `ran as its transactional twin (without CONCURRENTLY)` : undefined });
-        add({ kind: 'statement', statement: s, sent, prefixCodePoints: codePoints }, sent);
-        add({ kind: 'marker' }, MARKER);
-    }
-    for (const setup of AS_LOGIN_USER.split(';'))
-        add({ kind: 'setup' }, setup);
-    add({ kind: 'record' }, item.recordSql);
-    if (lockSql)
-        add({ kind: 'locks' }, lockSql);
-    return { sql, parts };
-}
-/**
- * Runs a hook inside the preview transaction. Statements a transaction cannot hold
- * (VACUUM) are skipped, as in a migration's preview. A failure ends the preview, so
- * no savepoint is needed; after a success the session starts clean again.
- */
-async function previewHook(ctx, hook, after) {
-    const { client } = ctx;
-    const script = hook.script;
-    const started = performance.now();
-    let error;
-    for (const s of script.statements) {
-        if (s.strippedWrapper || s.stubbed || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))))
-            continue;
-        const sql = transactionalTwin(s) ?? s.sql;
-        try {
-            await client.query(sql);
-        }
-        catch (e) {
-            error = mapRunError(e, { script, text: sql, fileOffset: s.offset, prefixCodePoints: 0 }, s);
-            break;
-        }
-    }
-    if (!error)
-        await client.query(resetStatements(ctx).join(';'));
-    const file = script.source.file;
-    (ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
-    if (error)
-        error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`;
-    return error;
-}
-async function previewInTransaction(ctx, items, extras = {}) {
-    const { client, settings } = ctx;
-    const outcome = {};
-    // Locks on relations created inside the preview block nobody: with none existing
-    // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
-    // (locks only pile up inside one transaction, so "before" is the previous "after");
-    // new relations get higher oids, so most of their rows stay on the server.
-    let existing = await existingRelations(client, settings.historySchema);
-    const lockSqlFor = (rels) => (rels.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...rels.keys())}` : undefined);
-    let lockSql = extras.phases?.baseCount ? undefined : lockSqlFor(existing);
-    let held = [];
-    await client.query(`BEGIN;${timeoutsSql(ctx)}`);
-    try {
-        // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
-        await historyStep(() => ensureHistoryTable(client, settings.historySchema, { inTransaction: true }), settings.historySchema);
-        // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
-        if (ctx.supabase && !ctx.supabase.tableExists)
-            await client.query(createSupabaseHistorySql(ctx.supabase.schemaExists));
-        // supabase-shim: created inside the preview, so it is rolled back with everything else.
-        if (ctx.previewSetupSql)
-            await client.query(ctx.previewSetupSql);
-        const enumsAdded = [];
-        let first = true;
-        if (extras.before)
-            outcome.hookFailed = await previewHook(ctx, extras.before);
-        for (const [index, item] of items.entries()) {
-            const { result, script } = item;
-            if (extras.phases && index === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) {
-                outcome.refused = await extras.phases.atS0();
-                // S0: what exists now is what production traffic would wait on; our own locks so far are the baseline.
-                existing = await existingRelations(client, settings.historySchema);
-                lockSql = lockSqlFor(existing);
-                held = lockSql ? await heldLocks(client, existing) : [];
-            }
-            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || outcome.refused || ctx.isCancelled()) {
-                result.status = 'skipped';
-                result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note;
-                continue;
-            }
-            if (script.hasTransactionBlocks) {
-                result.notDryRunnable = 'its BEGIN ... COMMIT blocks commit on their own, so it cannot run inside the preview transaction; apply runs it statement by statement';
-                outcome.stoppedAt = result;
-                outcome.stoppedPosition = script.nonTransactionalReasons.find((r) => r.what.endsWith(' block'))?.position;
-                continue;
-            }
-            const timings = [];
-            const message = previewMessage(ctx, item, first, lockSql, timings);
-            first = false;
-            const started = performance.now();
-            const r = await queryCountingStatements(client, message.sql);
-            result.durationMs = Math.round(performance.now() - started);
-            if (r.error === undefined) {
-                fillTimings(timings, message.parts, r.results);
-                result.statementTimings = timings;
-                if (lockSql) {
-                    const after = heldOn(existing, r.results[r.results.length - 1]?.rows);
-                    result.locks = newLocks(held, after);
-                    held = after;
-                }
-                else if (!extras.phases || index >= extras.phases.baseCount)
-                    result.locks = [];
-                for (const s of script.statements)
-                    if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
-                        enumsAdded.push(item.migration.identity);
-                result.status = 'previewed';
-                if (extras.afterEach)
-                    outcome.hookFailed = await previewHook(ctx, extras.afterEach, item.migration.identity);
-                continue;
-            }
-            const failedPart = message.parts[r.completed];
-            const code = isPgError(r.error) ? r.error.code : undefined;
-            const statement = failedPart?.kind === 'statement' ? failedPart.statement : script.statements[script.statements.length - 1];
-            const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity);
-            const stop = (why) => {
-                result.notDryRunnable = why;
-                outcome.stoppedAt = result;
-                outcome.stoppedPosition = statement.position;
-                outcome.aborted = true;
-            };
-            if (code === '55P04' && earlierEnum) {
-                stop(`it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`);
-                continue;
-            }
-            // A file that runs statement by statement (a no-transaction directive, CALL) may hold
-            // a statement that commits or that Postgres refuses inside a transaction block. In a
-            // file that runs in one transaction the same error is a real failure: apply hits it too.
-            const why = script.runMode === 'statements' ? autocommitOnly(code, statement) : undefined;
-            if (why) {
-                stop(why);
-                continue;
-            }
-            const origin = failedPart?.kind === 'statement'
-                ? { script, text: failedPart.sent, fileOffset: statement.offset, prefixCodePoints: failedPart.prefixCodePoints }
-                : { script, text: statement.sql, fileOffset: statement.offset, prefixCodePoints: Number.MAX_SAFE_INTEGER };
-            result.status = 'failed';
-            result.error = mapRunError(r.error, origin, statement);
-            result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
-            outcome.failed = result;
-        }
-        if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
-            outcome.refused = await extras.phases.atS0();
-        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
-            outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !outcome.aborted && !ctx.isCancelled())
-            await extras.beforeRollback();
-    }
-    finally {
-        // Always: a preview never keeps anything.
-        await client.query('ROLLBACK').catch(() => { });
-    }
-    return outcome;
-}
-/**
- * Why a statement of a statement-by-statement file cannot run in the preview
- * transaction, from the error it raised there: it commits (2D000: a procedure or a DO
- * block that COMMITs) or Postgres refuses it inside a transaction block (25001).
- */
-function autocommitOnly(code, s) {
-    const at = `line ${s.position.line}`;
-    if (code === '2D000') {
-        return s.kind === 'CallStmt'
-            ? 'the procedure it calls commits, which cannot happen inside the preview transaction'
-            : `its statement at ${at} commits, which cannot happen inside the preview transaction; apply runs the file statement by statement in autocommit`;
-    }
-    if (code === '25001')
-        return `its statement at ${at} cannot run inside a transaction block, so it cannot run inside the preview transaction; apply runs the file statement by statement in autocommit`;
-    return undefined;
-}
-/** Each statement's time: the difference of the clock markers around it. */
-function fillTimings(timings, parts, results) {
-    const clock = (i) => Number(results[i]?.rows[0]?.[0]);
-    let t = 0;
-    parts.forEach((p, i) => {
-        if (p.kind !== 'statement')
-            return;
-        while (timings[t]?.twin?.startsWith('skipped:'))
-            t++;
-        const ms = clock(i + 1) - clock(i - 1);
-        if (timings[t])
-            timings[t].ms = Number.isFinite(ms) ? Math.round(ms * 10) / 10 : 0;
-        t++;
-    });
-}
-/** The rows of the lock query that fall on relations that existed before the preview. */
-function heldOn(existing, rows = []) {
-    return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
-}
-
-;// CONCATENATED MODULE: ./src/db/sequences.ts
-/** last_value of every sequence the session may read (null when never used or not readable). */
-async function sequenceValues(c) {
-    const r = await c.query("SELECT pg_catalog.format('%I.%I', schemaname, sequencename) AS name, last_value::text AS v FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
-    return new Map(r.rows.map((x) => [x.name, x.v]));
-}
-/** Sequences that existed before and moved: `name: before -> after`. */
-function advancedSequences(before, after) {
-    const out = [];
-    for (const [name, v0] of before) {
-        const v1 = after.get(name);
-        if (v1 !== undefined && v1 !== null && v1 !== v0)
-            out.push(`${name} (${v0 ?? 'unused'} -> ${v1})`);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/preview-pending.ts
-// preview pending (dry-run): the planned migrations and the hooks around them,
-// inside one transaction that is always rolled back (../preview.ts). The Supabase
-// lint runs inside it too, on the schema the preview built, before the rollback.
-
-
-
-
-
-
-/** What a preview of `p` would run: each pending up script with the history write apply commits with it. */
-function previewItems(ctx, p) {
-    const byIdentity = new Map(ctx.report.migrations.map((r) => [r.identity, r]));
-    const exec = execContext(ctx);
-    return p.toRun.map(({ migration: m }) => ({
-        migration: m,
-        script: m.up,
-        result: byIdentity.get(m.identity),
-        recordSql: recordAppliedSql(exec, m, {})
-    }));
-}
-async function previewPending(ctx, items, sbLint) {
-    const ran = new Set(items.map((i) => i.migration.up.source.file));
-    const before = await sequenceValues(ctx.client);
-    const out = await previewInTransaction(ctx, items, {
-        before: hookOf(ctx, 'beforeMigrate'),
-        afterEach: hookOf(ctx, 'afterEachMigrate'),
-        after: hookOf(ctx, 'afterMigrate'),
-        beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
-    });
-    await warnAdvancedSequences(ctx, before);
-    return out;
-}
-/** Everything else rolled back; sequences never do, and the report says which ones moved. */
-async function warnAdvancedSequences(ctx, before) {
-    const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()));
-    if (!moved.length)
-        return;
-    const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
-    ctx.report.warnings.push({ file: '', message });
-    ctx.log.warn(message, { reported: true });
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
-// The PR check's apply (issue 15): the base branch's migrations first (one line),
-// then S0, then the PR's own migrations, judged alone: lint against the tables of
-// S0, the locks they take on relations of S0, the schema diff S0 -> S1, the rollback
-// test over the PR's migrations only, and the Supabase lint of what they made.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function applyPrCheck(ctx) {
-    const { report } = ctx;
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx);
-    markOrigins(report, ctx.pr);
-    const { baseRuns, prRuns } = runsByPhase(ctx, p);
-    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const exec = execContext(ctx);
-    // Preludes before the base phase: they are neither the base's nor the PR's.
-    const preludeFailed = await runPreludes(ctx, exec, preludes);
-    if (preludeFailed) {
-        skipAll(ctx, p.toRun);
-        await makeRunDurable(ctx, 1, "this run's preludes");
-        return failOnPrelude(ctx, preludeFailed);
-    }
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const base = await applyBasePhase(ctx, exec, baseRuns);
-    if (base.failed || base.afterEachFailed) {
-        skipAll(ctx, prRuns);
-        await verdict(ctx, p, base, undefined, await durable(ctx), undefined);
-        return;
-    }
-    const s0 = await snapshotBefore(ctx, exec);
-    const lintRefusal = await lintThese(ctx, prRuns.map((r) => r.migration));
-    if (lintRefusal) {
-        p.summary.refusals.push(lintRefusal);
-        skipAll(ctx, prRuns);
-        await durable(ctx);
-        report.status = 'blocked';
-        report.nextStep = `The base phase applied; the PR's migrations did not run. ${lintRefusal}`;
-        return;
-    }
-    const sbLint = await prepareSupabaseLint(ctx);
-    const out = await applyPending(ctx, exec, prRuns);
-    report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    const ok = await durable(ctx);
-    if (!(await verdict(ctx, p, out, afterFailed, ok, s0)))
-        return;
-    if (sbLint && !out.failed) {
-        const ran = new Set(prRuns.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        if (ran.size)
-            await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-function durable(ctx) {
-    const n = ctx.report.applied.length;
-    const preludes = ctx.report.preludes?.filter((x) => x.status === 'ran').length ?? 0;
-    return makeRunDurable(ctx, n + preludes, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
-}
-const pr_check_plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
-/** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report, settings } = ctx;
-    const info = prCheckInfo(ctx);
-    const n = report.applied.length;
-    const kept = `The ${pr_check_plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    const hook = out.afterEachFailed ?? afterFailed;
-    if (hook) {
-        failOnHook(ctx, hook, kept);
-        return false;
-    }
-    if (!durable && !out.failed)
-        return false;
-    const prApplied = p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity) && !ctx.pr?.baseIds.has(m.identity));
-    if (out.failed) {
-        report.status = 'failed';
-        const where = info.basePhase.failed ? `The base branch's own migration ${info.basePhase.failed} failed, so the PR's migrations did not run: the base does not apply on this database. ` : '';
-        report.nextStep = `${where}${out.failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}`;
-        return true;
-    }
-    if (s0) {
-        if (settings.testRollback) {
-            const passed = await testRollback(ctx, prApplied, s0);
-            info.rollback = prApplied.length ? (passed ? 'passed' : 'failed') : 'not run';
-            if (!passed) {
-                report.status = 'failed';
-                report.nextStep = "The PR's migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.";
-                return true;
-            }
-        }
-        else {
-            info.rollback = 'not run';
-            await schemaChangesSince(ctx, s0);
-        }
-    }
-    const prCount = prApplied.length;
-    report.status = n ? 'success' : 'nothing-to-do';
-    const basePart = info.basePhase.ran ? `The base's ${pr_check_plural(info.basePhase.ran, 'migration')} applied, then ` : '';
-    report.nextStep = prCount
-        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${pr_check_plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
-        : `${basePart}${basePart ? 'this' : 'This'} PR adds no migration${info.prMigrations.length ? ' that history lacks' : ''}: nothing of its own to check.`;
-    return true;
-}
-/**
- * The PR check's dry-run: both phases inside the one transaction that is rolled
- * back. S0 is taken inside it, after the base phase; everything reported is about
- * the PR's migrations. A lock mode the base phase already took on a table it
- * created is held by the same transaction, so it cannot show again (apply with
- * test-rollback, on a service container, reads each migration's locks exactly).
- */
-async function dryRunPrCheck(ctx) {
-    const { report } = ctx;
-    report.preview = true;
-    const p = planPending(ctx);
-    markOrigins(report, ctx.pr);
-    if (blockOnRefusals(report, p))
-        return;
-    const { baseRuns, prRuns } = runsByPhase(ctx, p);
-    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
-    const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] });
-    const info = prCheckInfo(ctx);
-    info.basePhase.ran = baseRuns.length;
-    info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length;
-    if (!items.length && !preludes.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
-        return;
-    }
-    ctx.log.info(`previewing ${pr_check_plural(baseRuns.length, 'base migration')}, then ${pr_check_plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
-    let s0;
-    let sbLint;
-    const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
-    // Preludes first, then the base phase, then the PR's own: one rolled-back transaction.
-    const out = await previewInTransaction(ctx, [...preludes, ...items], {
-        before: hookOf(ctx, 'beforeMigrate'),
-        afterEach: hookOf(ctx, 'afterEachMigrate'),
-        after: hookOf(ctx, 'afterMigrate'),
-        phases: {
-            baseCount: preludes.length + baseRuns.length,
-            atS0: async () => {
-                s0 = await snapshotOf(ctx);
-                const refusal = await lintThese(ctx, prRuns.map((r) => r.migration));
-                sbLint = await prepareSupabaseLint(ctx);
-                return refusal;
-            }
-        },
-        beforeRollback: async () => {
-            if (s0)
-                await schemaChangesSince(ctx, s0);
-            if (sbLint && prFiles.size)
-                await runSupabaseLint(ctx, sbLint, prFiles);
-        }
-    });
-    if (baseRuns.length && prRuns.length) {
-        report.warnings.push({
-            file: '',
-            message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
-        });
-    }
-    notePreludePreview(ctx, preludes);
-    notePartialPreview(ctx, [...preludes, ...items], out);
-    const baseItems = items.slice(0, baseRuns.length);
-    info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
-    info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
-    info.rollback = 'not run';
-    const previewed = items.filter((i) => i.result.status === 'previewed' && !ctx.pr?.baseIds.has(i.migration.identity)).length;
-    if (out.hookFailed) {
-        report.status = 'failed';
-        report.error = out.hookFailed;
-        report.nextStep = out.hookFailed.next;
-    }
-    else if (out.failed) {
-        report.status = 'failed';
-        report.nextStep = info.basePhase.failed
-            ? `The base branch's own migration ${info.basePhase.failed} would fail on this database, so the PR's migrations were not previewed. Nothing was kept.`
-            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${pr_check_plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
-    }
-    else if (out.refused) {
-        p.summary.refusals.push(out.refused);
-        report.status = 'blocked';
-        report.nextStep = `Nothing was kept. ${out.refused}`;
-    }
-    else if (supabaseLintFailed(ctx)) {
-        // The Supabase lint failed the preview (lint: error); its next step stands.
-    }
-    else {
-        report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
-        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${pr_check_plural(baseRuns.length, 'migration')} previewed first; ` : ''}${pr_check_plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function applyMode(ctx) {
-    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
-    if (ctx.pr)
-        return applyPrCheck(ctx);
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx);
-    // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
-    const lint = await lintAlongside(ctx, p);
-    try {
-        await applySteps(ctx, p, preludes, lint);
-    }
-    finally {
-        lint?.finish();
-    }
-}
-async function applySteps(ctx, p, preludes, lint) {
-    // The backup comes first: when it fails, nothing (not even the history table) has changed.
-    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(ctx.report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const exec = execContext(ctx);
-    // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
-    const preludeFailed = await runPreludes(ctx, exec, preludes);
-    if (preludeFailed) {
-        skipAll(ctx, p.toRun);
-        await makeRunDurable(ctx, 1, "this run's preludes");
-        return failOnPrelude(ctx, preludeFailed);
-    }
-    // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
-    const sbLint = p.toRun.length ? await prepareSupabaseLint(ctx) : undefined;
-    // test-rollback compares against the schema before this run's migrations (S0). On such an
-    // ephemeral database the report also shows the locks each migration took.
-    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const out = await applyPending(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun);
-    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
-    const n = ctx.report.applied.length;
-    const durable = await makeRunDurable(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
-    if (!(await apply_verdict(ctx, p, out, afterFailed, durable, s0)))
-        return;
-    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
-    if (sbLint && !out.failed && ctx.report.applied.length) {
-        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report } = ctx;
-    const { failed, afterEachFailed } = out;
-    const n = report.applied.length;
-    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    if (afterEachFailed) {
-        failOnHook(ctx, afterEachFailed, kept);
-        return false;
-    }
-    if (afterFailed) {
-        failOnHook(ctx, afterFailed, kept);
-        return false;
-    }
-    if (!durable && !failed)
-        return false;
-    if (failed) {
-        report.status = 'failed';
-        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
-        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
-    }
-    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
-        report.status = 'failed';
-        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
-    }
-    else if (n || report.preludes?.some((x) => x.status === 'ran')) {
-        report.status = 'success';
-        report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
-    }
-    else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/context.ts
-/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
-const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
-
-;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
-
-
-
-
-
-
-
-async function dryRunMode(ctx) {
-    const { report } = ctx;
-    // With a base (the PR check): both phases in the one rolled-back transaction.
-    if (ctx.pr)
-        return dryRunPrCheck(ctx);
-    report.preview = true;
-    const p = planPending(ctx);
-    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
-    await lintPending(ctx, p);
-    if (blockOnRefusals(report, p))
-        return;
-    const items = previewItems(ctx, p);
-    if (!items.length && !preludes.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`;
-        return;
-    }
-    ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
-    const sbLint = await prepareSupabaseLint(ctx);
-    // Preludes first, in the same transaction: the migrations see what they create.
-    const out = await previewPending(ctx, [...preludes, ...items], sbLint);
-    notePreludePreview(ctx, preludes);
-    notePartialPreview(ctx, [...preludes, ...items], out);
-    dry_run_verdict(ctx, items, out);
-}
-function dry_run_verdict(ctx, items, out) {
-    const { report } = ctx;
-    const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity);
-    if (out.hookFailed) {
-        report.status = 'failed';
-        report.error = out.hookFailed;
-        report.nextStep = out.hookFailed.next;
-    }
-    else if (out.failed) {
-        report.status = 'failed';
-        report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`;
-    }
-    else if (supabaseLintFailed(ctx)) {
-        // The Supabase lint failed the preview (lint: error); its next step stands.
-    }
-    else {
-        report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : '';
-        report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/plan.ts
-// plan: read-only. Files x history, the resolved order, and what apply would run.
-
-
-
-
-async function planMode(ctx) {
-    const { report, found } = ctx;
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx).map((r) => r.migration.file);
-    if (ctx.pr)
-        markOrigins(report, ctx.pr);
-    await lintPending(ctx, p);
-    const runs = p.toRun.map((r) => r.migration.identity);
-    const first = preludes.length ? `the prelude${preludes.length === 1 ? '' : 's'} ${preludes.join(', ')}, then ` : '';
-    if (p.summary.refusals.length) {
-        report.status = 'blocked';
-        report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).';
-    }
-    else if (runs.length || preludes.length) {
-        report.status = 'success';
-        report.nextStep = `apply would run ${first}${runs.length} migration${runs.length === 1 ? '' : 's'}${runs.length ? `, in this order: ${runs.join(', ')}` : ''}.`;
-    }
-    else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/preview-downs.ts
-
-
-
-
-async function previewDowns(ctx, exec, range) {
-    const { report } = ctx;
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    report.preview = true;
-    const items = range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) }));
-    const out = await previewInTransaction(ctx, items);
-    notePartialPreview(ctx, items, out, 'down script');
-    const stop = out.stoppedAt ? ` The preview stopped at the down script of ${out.stoppedAt.identity}, which cannot be previewed (${out.stoppedAt.notDryRunnable}).` : '';
-    report.status = out.failed ? 'failed' : 'success';
-    report.nextStep = out.failed
-        ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${stop}${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
-}
-/** What the downs destroy, and what the real rollback then needs. */
-function lossAdvice(results, allowed) {
-    const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
-    if (!rows)
-        return '';
-    const n = `${(0,thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
-    return allowed
-        ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
-        : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
-
-
-
-
-/**
- * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
- * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
- * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
- */
-const TREE_BUDGET_CHARS = 512 * 1024;
-/**
- * Parses every script of the files not applied with their current checksum; verify also
- * parses every verify script. Their down and verify scripts are parsed to find errors now,
- * not during a rollback, and then dropped from memory unless this run uses them
- * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
- * parse trees are most of the heap (docs/BENCHMARKS.md).
- */
-async function parseWhatMayRun(found, history, mode, testRollback = false) {
-    const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
-    const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
-    const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
-    // A rollback parses the downs of its range later (parseDowns), once the range is known.
-    if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
-        return;
-    await (0,parser/* ensureParser */._U)();
-    // Many pending files: their statements' trees are released as each file is parsed,
-    // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
-    (0,source_script/* releaseTreesWhenParsing */.Bw)(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
-    const keepDowns = mode === 'apply' && testRollback;
-    for (const m of mayRun) {
-        parseAll(m);
-        // A script with problems refuses the run before anything reads it again, so a second parse never repeats them.
-        if (!keepDowns && m.down)
-            (0,lazy/* forget */.y6)(m, 'down');
-        if (mode !== 'verify' && m.verify)
-            (0,lazy/* forget */.y6)(m, 'verify');
-    }
-    for (const m of verifyScripts)
-        void m.verify;
-}
-/** Parses every script (a run that failed before reading history reports all syntax errors). */
-async function parseEverything(found) {
-    if (!found.migrations.length)
-        return;
-    await (0,parser/* ensureParser */._U)();
-    (0,source_script/* releaseTreesWhenParsing */.Bw)(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
-    for (const m of found.migrations)
-        parseAll(m);
-}
-function parseAll(m) {
-    void m.up;
-    void m.down;
-    void m.verify;
-}
-/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
-const demoted = new WeakMap();
-/**
- * A broken down script never blocks the ups: its problems refuse only a run that needs
- * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
- * down problem becomes a warning at its file:line:col that says it is in the down part.
- */
-function settleDownProblems(report, found, needsDown) {
-    const kept = demoted.get(found) ?? [];
-    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
-        found.problems.push(p);
-        kept.splice(kept.indexOf(p), 1);
-    }
-    for (const p of [...found.problems]) {
-        if (!p.down || needsDown(p.down.migration))
-            continue;
-        found.problems.splice(found.problems.indexOf(p), 1);
-        kept.push(p);
-        const at = p.position ? (0,positions/* formatPosition */.Ld)(p.file, p.position) : p.file;
-        report.warnings.push({
-            file: p.file,
-            ...(p.position ? { position: p.position } : {}),
-            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
-            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
-        });
-    }
-    demoted.set(found, kept);
-}
-/** True (and the report says why) when parsing found problems: nothing may run. */
-function refusedForSourceProblems(report, found, needsDown = () => false) {
-    settleDownProblems(report, found, needsDown);
-    if (!found.problems.length)
-        return false;
-    report.status = 'failed';
-    report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
-    return true;
-}
-/** Parses the down scripts of a rollback range (the parser is loaded by parseWhatMayRun). */
-function parseDowns(range) {
-    for (const m of range)
-        void m.down;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/rollback-range.ts
-
-
-
-
-
-/** The applied migrations to roll back, newest first, or a reason to refuse. */
-function rollbackRange(applied, target) {
-    if (target.toVersion !== undefined) {
-        const v = target.toVersion;
-        const idx = applied.findIndex((m) => m.identity === v || m.version === v);
-        if (idx < 0) {
-            const known = applied.slice(-5).map((m) => m.identity);
-            return `to-version '${v}' is not an applied migration (matched against identities and versions). The newest applied: ${known.join(', ') || '(none)'}.`;
-        }
-        if (applied.filter((m) => m.version === v && m.identity !== v).length > 1) {
-            return `to-version '${v}' matches several applied migrations; give the full identity, e.g. ${applied.filter((m) => m.version === v).map((m) => m.identity).join(' or ')}.`;
-        }
-        return applied.slice(idx + 1).reverse();
-    }
-    return applied.slice(-target.steps).reverse();
-}
-const ROW_CAP = 1_000_000;
-/** Rows the downs in range would destroy (counted up to a cap), so the guard can name them. */
-async function dataAtRisk(client, range) {
-    const out = [];
-    for (const m of range) {
-        for (const s of m.down?.statements ?? []) {
-            for (const d of destroyedBy(s)) {
-                const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, [d.table]);
-                const t = reg.rows[0]?.t;
-                const display = reg.rows[0]?.display;
-                if (!t)
-                    continue;
-                const where = d.column ? ` WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL` : '';
-                const col = d.column ? await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped', [t, d.column]) : undefined;
-                if (col && !col.rowCount)
-                    continue;
-                const r = await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t}${where} LIMIT ${ROW_CAP}) s`);
-                const rows = Number(r.rows[0]?.n ?? 0);
-                if (rows > 0)
-                    out.push({ migration: m.identity, what: d.column ? `column ${display}.${d.column}` : `table ${display}`, rows, line: s.position.line });
-            }
-        }
-    }
-    return out;
-}
-function refuse(report, reasons) {
-    report.plan.refusals.push(...reasons);
-    report.status = 'blocked';
-    report.nextStep = 'Nothing was changed. Resolve the refusals above, then rerun the rollback.';
-    return undefined;
-}
-/**
- * The range to roll back, every down parsed and checked; undefined when there is
- * nothing to do or the run is refused (the report then says which and why).
- */
-async function chooseRollbackRange(ctx) {
-    const { report, settings, found, history } = ctx;
-    const p = planPending(ctx);
-    // Pending files don't matter to a rollback; edited, deleted or half-applied ones do.
-    report.plan.refusals = p.summary.refusals.filter((r) => !/sort before the newest applied/.test(r));
-    report.pending = [];
-    if (report.plan.refusals.length)
-        return refuse(report, []);
-    const appliedIds = new Set(history.filter((r) => r.status === 'applied').map((r) => r.identity));
-    const applied = found.migrations.filter((m) => appliedIds.has(m.identity));
-    const range = rollbackRange(applied, settings);
-    if (typeof range === 'string')
-        return refuse(report, [range]);
-    if (!range.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = settings.toVersion ? `Nothing to roll back: ${settings.toVersion} is the newest applied migration.` : 'Nothing to roll back: no migration is applied.';
-        return undefined;
-    }
-    parseDowns(range);
-    // A broken down refuses only the rollback whose range needs it.
-    const inRange = new Set(range.map((m) => m.identity));
-    if (refusedForSourceProblems(report, found, (id) => inRange.has(id)))
-        return undefined;
-    const noDown = range.filter((m) => !m.down);
-    if (noDown.length) {
-        return refuse(report, [
-            `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. For each: ${noDown.map((m) => `${m.identity}: ${downAdvice(m)}`).join('; ')}. Or choose a smaller range.`
-        ]);
-    }
-    const risk = await dataAtRisk(ctx.client, range);
-    // The report names each down's file and what it destroys, for the preview and the refusal alike.
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    for (const m of range) {
-        const result = byIdentity.get(m.identity);
-        if (!result)
-            continue;
-        result.downFile = m.scriptFiles.down ?? m.down?.source.file;
-        const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }));
-        if (destroys.length)
-            result.destroys = destroys;
-    }
-    // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
-    if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
-        return refuse(report, [
-            `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
-        ]);
-    }
-    return range;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/run-downs.ts
-
-
-
-
-/** Fills report.rolledBack; the result of the down that failed, if one did. */
-async function runDowns(ctx, exec, range) {
-    const { report } = ctx;
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    report.rolledBack = [];
-    let failed;
-    const started = performance.now();
-    for (const [k, m] of range.entries()) {
-        const result = byIdentity.get(m.identity);
-        if (failed || ctx.isCancelled() || ctx.isLockLost()) {
-            result.note = 'not rolled back: the rollback stopped before it';
-            continue;
-        }
-        const down = m.down;
-        const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-            let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ??
-                (await withHeartbeat(ctx.log, `rollback ${m.identity}`, down.source.file, (cursor) => executeDown({ ...exec, cursor }, m)));
-            if (r.connectionLost && !ctx.isCancelled())
-                r = await reconcileLostConnection(ctx, exec, m, r, 'down');
-            ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started });
-            return r;
-        });
-        result.durationMs = Math.round(o.durationMs);
-        if (o.ok) {
-            result.status = 'rolled-back';
-            report.rolledBack.push(m.identity);
-        }
-        else {
-            failed = result;
-            result.status = 'failed';
-            result.error = o.error;
-        }
-    }
-    report.pending = [...report.rolledBack].reverse();
-    return failed;
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/rollback.ts
-// rollback (DESIGN 11): down scripts, newest first, by `steps` or down to
-// `to-version` (which stays applied). The whole range is checked before anything
-// runs; each down commits together with the deletion of its history row.
-
-
-
-
-
-
-
-
-async function rollbackMode(ctx) {
-    const range = await chooseRollbackRange(ctx);
-    if (!range)
-        return;
-    const exec = execContext(ctx);
-    if (ctx.settings.dryRun)
-        return previewDowns(ctx, exec, range);
-    if (!(await backupBeforeChanges(ctx)))
-        return;
-    // History's record of each down (db/rollback-log.ts): created here, under the run lock, when missing and allowed.
-    exec.rollbackLog = await ensureRollbackLog(ctx.client, ctx.settings.historySchema);
-    const failed = await runDowns(ctx, exec, range);
-    const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
-    // One synchronous commit makes this run's downs and hook durable before anything is reported.
-    const done = ctx.report.rolledBack?.length ?? 0;
-    const durable = await makeRunDurable(ctx, done, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`);
-    rollback_verdict(ctx, range.length, failed, hookFailed, durable);
-}
-function rollback_verdict(ctx, total, failed, hookFailed, durable) {
-    const { report, settings } = ctx;
-    const done = report.rolledBack?.length ?? 0;
-    if (failed) {
-        report.status = 'failed';
-        const left = total - done;
-        report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`;
-    }
-    else if (hookFailed) {
-        failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
-    }
-    else if (durable) {
-        report.status = 'success';
-        report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/check-history.ts
-
-/** Files against history: one check per plan row. */
-function historyChecks(results, opts) {
-    return results.map((r) => {
-        const c = { subject: r.identity, file: r.file };
-        const note = r.note ? ` (${r.note})` : '';
-        switch (r.status) {
-            case 'already-applied':
-                return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
-            case 'drifted':
-                return opts.allowDrift
-                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
-                    : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
-            case 'missing':
-                return opts.allowMissing
-                    ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
-                    : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` };
-            case 'out-of-order':
-                return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` };
-            case 'partial':
-                return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` };
-            case 'changed':
-                return { ...c, ok: false, message: `changed: this repeatable migration was edited since it last ran; apply runs it again` };
-            default:
-                return { ...c, ok: false, message: `pending: not applied yet${note}` };
-        }
-    });
-}
-/**
- * The log line of a failed verify check: it fails the run, so it says FAILED, and it
- * is plain text. The report holds the check, and the action annotates it from there
- * (one `::error` per finding, src/action/annotations.ts); the CLI prints the report.
- */
-const failedCheckLine = (c) => `${c.subject}: FAILED - ${c.message}`;
-/** Fills the plan into the report and pushes one check per row onto `checks`. */
-function checkHistory(ctx, checks) {
-    const { report, settings, log } = ctx;
-    planPending(ctx);
-    report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity);
-    // A failed check fails the run: logged as that, in words (failedCheckLine), not as a warning.
-    for (const c of historyChecks(report.migrations, settings)) {
-        checks.push(c);
-        if (!c.ok)
-            log.info(failedCheckLine(c));
-    }
-    // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
-    for (const m of ctx.supabase?.backfill ?? []) {
-        const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
-        checks.push(c);
-        log.info(failedCheckLine(c));
-    }
-    const ok = checks.filter((c) => c.ok).length;
-    log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/compare-expected-schema.ts
-
-
-
-
-
-
-
-const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
-const compare_expected_schema_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-function differenceMessage(d) {
-    switch (d.change) {
-        case 'added':
-            return `${d.object}: in the live database, but the files do not create it${d.detail ? ` (${d.detail})` : ''}`;
-        case 'removed':
-            return `${d.object}: the files create it, but the live database does not have it${d.detail ? ` (${d.detail})` : ''}`;
-        default:
-            return `${d.object}: differs from what the files build${d.detail ? `: ${d.detail}` : ''}`;
-    }
-}
-/** Prefixes the expected-database build's log lines, without opening a log group (groups do not nest). */
-function expectedLogger(log) {
-    const p = (m) => `expected schema: ${m}`;
-    return {
-        info: (m) => log.info(p(m)),
-        warn: (m, o) => log.warn(p(m), o),
-        group: async (title, fn) => {
-            log.info(p(title));
-            return fn();
-        },
-        progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
-    };
-}
-/** Which database a connection is on, as far as a read-only role can tell (same server and name = same database). */
-async function databaseIdentity(client) {
-    const r = await client.query(`SELECT current_database() || '@' || pg_postmaster_start_time()::text AS id`);
-    return r.rows[0]?.id ?? '';
-}
-/** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
-async function readOnlySnapshot(client, opts) {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-        return await takeSnapshot(client, opts);
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
-}
-/** The live schema against the schema the files build on expected-database-url. */
-async function compareWithExpected(ctx, expectedUrl) {
-    const { settings, log, report } = ctx;
-    const fail = (message, extra = {}) => [{ subject: 'schema', ok: false, message, ...extra }];
-    (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
-    let target;
-    try {
-        target = (0,url/* parseDatabaseUrl */.mx)(expectedUrl);
-    }
-    catch (e) {
-        return fail(`expected-database-url: ${e.message}`);
-    }
-    if (target.display === ctx.target.display) {
-        return fail(`expected-database-url points at the database being verified (${target.display}); it must be a separate, empty database. Nothing was applied.`);
-    }
-    let expected;
-    try {
-        expected = await ctx.connect(target);
-        // Guards: verify must never apply migrations to a real database.
-        if ((await databaseIdentity(expected)) === (await databaseIdentity(ctx.client))) {
-            return fail(`expected-database-url (${target.display}) reaches the database being verified; it must be a separate, empty database. Nothing was applied.`);
-        }
-        const { historySchema } = settings;
-        const state = await expected.query(`SELECT to_regclass($1) AS history,
-              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S'))::text AS relations`, [historyTableName(historySchema)]);
-        const s = state.rows[0];
-        const relations = Number(s?.relations ?? 0);
-        if (s?.history || relations > 0) {
-            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${compare_expected_schema_plural(relations, 'relation')} in schema public` : '']
-                .filter(Boolean)
-                .join(' and ');
-            return fail(`expected-database-url (${target.display}) must point to an empty database, but it holds ${holds}. Nothing was applied to it: use a fresh database (e.g. a services: postgres container), or drop and recreate this one.`);
-        }
-        // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
-        log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 1844));
-        const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
-        if (built.status !== 'success' && built.status !== 'nothing-to-do') {
-            const failed = built.migrations.find((m) => m.error);
-            const error = failed?.error ?? built.error;
-            const where = error?.file ? `${error.file}${error.position ? `:${error.position.line}:${error.position.col}` : ''}` : failed?.file;
-            return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
-        }
-        // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
-        const exclude = bookkeepingOf(historySchema);
-        const want = await readOnlySnapshot(expected, exclude);
-        const live = await readOnlySnapshot(ctx.client, exclude);
-        const differences = diffSnapshots(want, live);
-        report.schemaDiff = [...(report.schemaDiff ?? []), { title: SCHEMA_DIFF_TITLE, differences }];
-        if (!differences.length) {
-            return [
-                {
-                    subject: 'schema',
-                    ok: true,
-                    message: `the live schema matches the schema ${compare_expected_schema_plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
-                }
-            ];
-        }
-        return differences.map((d) => ({ subject: 'schema', ok: false, message: differenceMessage(d) }));
-    }
-    catch (e) {
-        const err = e;
-        return fail(`comparing with the expected schema on ${target.display} failed: ${err.code && /^[0-9A-Z]{5}$/.test(err.code) ? `${err.code} ` : ''}${err.message ?? String(e)}`);
-    }
-    finally {
-        await expected?.end().catch(() => { });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/verify-scripts.ts
-
-
-/** information_schema views that show only objects on tables the current role owns or holds a non-SELECT privilege on. */
-const PRIVILEGE_FILTERED_VIEWS = /\binformation_schema\s*\.\s*(triggers|table_constraints|key_column_usage|constraint_column_usage|constraint_table_usage|referential_constraints|check_constraints|triggered_update_columns)\b/i;
-/** Statements the script sends (the stripped outer BEGIN/COMMIT wrapper is not sent). */
-function sentStatements(script) {
-    return script.statements.filter((s) => !s.strippedWrapper && !s.stubbed);
-}
-function formatValue(v) {
-    let s;
-    if (v === null || v === undefined)
-        s = 'NULL';
-    else if (v instanceof Date)
-        s = v.toISOString();
-    else if (Buffer.isBuffer(v))
-        s = `\\x${v.toString('hex')}`;
-    else if (typeof v === 'object')
-        s = JSON.stringify(v);
-    else
-        s = String(v);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-/** A row as `name=value, name=value`, shortened for a report line. */
-function formatRow(fields, row) {
-    const text = row.map((v, i) => `${fields[i]?.name ?? `column${i + 1}`}=${formatValue(v)}`).join(', ');
-    return text.length > 300 ? `${text.slice(0, 297)}...` : text;
-}
-/** A row fails when its first column is false or NULL. */
-function failingRows(result) {
-    if (!result.fields?.length)
-        return [];
-    return result.rows.filter((r) => r[0] === false || r[0] === null || r[0] === undefined);
-}
-function nextForVerifyError(e, file) {
-    const where = e.position ? `${file}:${e.position.line}` : file;
-    switch (e.sqlstate) {
-        case '25006':
-            return `Verify scripts run in a read-only transaction and must not write: remove the write at ${where}. Nothing was changed.`;
-        case '25001':
-            return `Verify scripts run inside pgshift's read-only transaction: remove the transaction control (SET TRANSACTION, VACUUM, CONCURRENTLY...) at ${where}. Nothing was changed.`;
-        case '57014':
-            return `The verify query at ${where} hit statement-timeout (or the run was cancelled). Make it cheaper, or raise statement-timeout. Nothing was changed.`;
-        case '55P03':
-            return `The verify query at ${where} waited longer than lock-timeout for a lock (a migration or a long transaction holds it). Rerun when it is done. Nothing was changed.`;
-        case '42501':
-            return `The verify role lacks a privilege the query at ${where} needs: grant it SELECT (and USAGE on the schema), or run verify as the owner. Nothing was changed.`;
-        default:
-            if (e.sqlstate?.startsWith('42')) {
-                return `The verify query at ${where} failed: fix the query, or the schema it checks if the query is right (an object it names may be missing: was it dropped by hand?). Nothing was changed.`;
-            }
-            return `The verify script ${where} failed: fix the script, or the database if the script is right. Nothing was changed.`;
-    }
-}
-/**
- * Runs the verify script of `m` on `client` (no transaction open) and returns its check.
- * Never throws for a database error; the connection is left outside any transaction.
- */
-async function runVerifyScript(client, m, script, opts) {
-    const file = script.source.file;
-    const sent = sentStatements(script);
-    const first = sent[0];
-    const base = { subject: m.identity, file, line: first?.position.line ?? 1 };
-    // Transaction control would end our read-only transaction (COMMIT), after which the rest would run read-write.
-    const control = sent.find((s) => s.transactionControl && s.transactionControl !== 'savepoint');
-    if (control) {
-        return {
-            ...base,
-            line: control.position.line,
-            ok: false,
-            message: `${file}:${control.position.line}: verify scripts cannot hold transaction control (${control.kind}); pgshift runs each one in its own read-only transaction. The script was not run.`
-        };
-    }
-    const timeout = Math.max(1, Math.round(opts.statementTimeoutMs));
-    const lockTimeout = Math.max(1, Math.round(opts.lockTimeoutMs));
-    try {
-        await client.query(`BEGIN READ ONLY;SET LOCAL statement_timeout = ${timeout};SET LOCAL lock_timeout = ${lockTimeout};SELECT 1`);
-    }
-    catch (error) {
-        await client.query('ROLLBACK').catch(() => { });
-        const origin = { script, text: script.sendText, fileOffset: script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(error, origin, first);
-        mapped.next = nextForVerifyError(mapped, file);
-        return { ...base, ok: false, message: `${file}: could not start the read-only transaction: ${mapped.message}`, error: mapped };
-    }
-    let outcome;
-    try {
-        outcome = await queryCountingStatements(client, script.sendText);
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
-    if (outcome.error) {
-        const statement = outcome.completed < sent.length ? sent[outcome.completed] : undefined;
-        const origin = { script, text: script.sendText, fileOffset: script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(outcome.error, origin, statement);
-        mapped.next = nextForVerifyError(mapped, file);
-        const line = mapped.position?.line ?? statement?.position.line ?? base.line;
-        const col = mapped.position?.col;
-        return {
-            ...base,
-            line,
-            ok: false,
-            message: `${file}:${line}${col ? `:${col}` : ''}: ${mapped.sqlstate ? `${mapped.sqlstate} ` : ''}${mapped.message}`,
-            error: mapped
-        };
-    }
-    // One result per statement, in order (pg builds one per CommandComplete).
-    const results = outcome.results;
-    const aligned = results.length === sent.length;
-    let rowsSeen = 0;
-    const failures = [];
-    results.forEach((r, i) => {
-        rowsSeen += r.rows.length;
-        const bad = failingRows(r);
-        if (!bad.length)
-            return;
-        const statement = aligned ? sent[i] : undefined;
-        failures.push({
-            line: statement?.position.line ?? base.line,
-            row: formatRow(r.fields, bad[0]),
-            count: bad.length,
-            of: r.rows.length,
-            column: r.fields[0]?.name ?? 'column 1',
-            value: bad[0][0] === false ? 'false' : 'NULL',
-            // Unaligned (never seen): the whole script stands in for the statement.
-            sql: statement?.sql ?? script.sendText
-        });
-    });
-    if (failures.length) {
-        const f = failures[0];
-        const rows = f.of > 1 ? ` (${f.count} of ${f.of} rows)` : '';
-        const more = failures.length > 1 ? `; ${failures.length - 1} more statement${failures.length > 2 ? 's' : ''} also returned failing rows (line ${failures.slice(1).map((x) => x.line).join(', ')})` : '';
-        const hint = failures.some((x) => PRIVILEGE_FILTERED_VIEWS.test(x.sql))
-            ? ' Note: information_schema.triggers, table_constraints and key_column_usage show only objects on tables the current role owns or holds a privilege other than SELECT on; for a read-only verify role, query pg_trigger / pg_constraint instead.'
-            : '';
-        return {
-            ...base,
-            line: f.line,
-            ok: false,
-            message: `${file}:${f.line}: the statement at line ${f.line} returned a row whose first column (${f.column}) is ${f.value}: ${f.row}${rows}${more}.${hint}`
-        };
-    }
-    const n = sent.length;
-    return {
-        ...base,
-        ok: true,
-        message: `${file}: ${n} statement${n === 1 ? '' : 's'} ran read-only; ${rowsSeen === 0 ? 'no rows returned' : `${rowsSeen} row${rowsSeen === 1 ? '' : 's'}, first column true in each`}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/run-verify-scripts.ts
-
-/** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
-const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
-/** Statuses of a file whose migration is recorded as applied: its verify script runs. */
-const APPLIED = new Set(['already-applied', 'drifted', 'changed']);
-const run_verify_scripts_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-/** Pushes each script's check onto `checks` and adds it to `scriptChecks`. */
-async function runVerifyScripts(ctx, checks, scriptChecks) {
-    const { report, settings, found, log } = ctx;
-    const byIdentity = new Map(found.migrations.map((m) => [m.identity, m]));
-    const withScript = report.migrations.filter((r) => APPLIED.has(r.status) && byIdentity.get(r.identity)?.verify);
-    const opts = {
-        statementTimeoutMs: settings.statementTimeoutMs > 0 ? settings.statementTimeoutMs : DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS,
-        lockTimeoutMs: settings.lockTimeoutMs
-    };
-    for (const [k, r] of withScript.entries()) {
-        if (ctx.isCancelled()) {
-            checks.push({ subject: 'verify', ok: false, message: `cancelled before ${run_verify_scripts_plural(withScript.length - k, 'verify script')} ran` });
-            break;
-        }
-        const m = byIdentity.get(r.identity);
-        const started = performance.now();
-        const c = await runVerifyScript(ctx.client, m, m.verify, opts);
-        checks.push(c);
-        scriptChecks.add(c);
-        const line = `[${k + 1}/${withScript.length}] ${m.identity}: ${c.ok ? 'ok' : 'FAILED'} in ${Math.round(performance.now() - started)} ms${c.ok ? '' : ` - ${c.message}`}`;
-        // A failure is annotated from the report (one ::error per finding): the log line says FAILED as text.
-        log.info(line);
-    }
-    const applied = report.migrations.filter((r) => APPLIED.has(r.status)).length;
-    log.info(`verify scripts: ${withScript.length} of ${run_verify_scripts_plural(applied, 'applied migration')} have one`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/verify.ts
-
-
-
-const verify_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-async function verifyMode(ctx) {
-    const { report, settings, log } = ctx;
-    const checks = [];
-    const scriptChecks = new Set();
-    report.checks = checks;
-    checkHistory(ctx, checks);
-    await runVerifyScripts(ctx, checks, scriptChecks);
-    if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
-        const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl);
-        checks.push(...schemaChecks);
-        for (const c of schemaChecks)
-            log.info(c.ok ? `schema: ${c.message}` : failedCheckLine(c));
-    }
-    report.status = checks.every((c) => c.ok) ? 'success' : 'failed';
-    report.nextStep = verify_nextStepFor(report, checks, scriptChecks);
-}
-function verify_nextStepFor(report, checks, scriptChecks) {
-    const failed = checks.filter((c) => !c.ok);
-    if (!failed.length) {
-        return `All ${verify_plural(checks.length, 'check')} passed (${verify_plural(scriptChecks.size, 'verify script')}${report.schemaDiff ? ', schema comparison' : ''}). verify changed nothing.`;
-    }
-    const ids = (status) => report.migrations.filter((m) => status.includes(m.status)).map((m) => m.identity);
-    const failedIds = new Set(failed.filter((c) => !scriptChecks.has(c)).map((c) => c.subject));
-    const pick = (status) => ids(status).filter((id) => failedIds.has(id));
-    const parts = [];
-    const drifted = pick(['drifted']);
-    if (drifted.length)
-        parts.push(`Edited after they were applied: ${drifted.join(', ')}. Revert the edits and put the change in a new migration, or accept them with allow-drift: true.`);
-    const missing = pick(['missing']);
-    if (missing.length)
-        parts.push(`In history without a file: ${missing.join(', ')}. Restore the files (a rename counts as delete + new file), or accept with allow-missing: true.`);
-    const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial']);
-    if (notApplied.length)
-        parts.push(`Not applied: ${notApplied.join(', ')}. Run mode apply (mode plan shows what it would run).`);
-    const scripts = failed.filter((c) => scriptChecks.has(c));
-    if (scripts.length) {
-        parts.push(`Verify scripts failed: ${scripts.map((c) => `${c.file}:${c.line ?? 1}`).join(', ')}. Each check says which statement and row; fix the database, or the script if it is wrong.`);
-    }
-    const schema = failed.filter((c) => c.subject === 'schema');
-    const nDiff = report.schemaDiff?.reduce((n, d) => n + d.differences.length, 0) ?? 0;
-    if (nDiff) {
-        parts.push(`The live schema differs from the schema the files build (${verify_plural(nDiff, 'difference')}): a hand-made change in production? Write a migration that makes it, or revert it by hand.`);
-    }
-    else if (schema.length) {
-        parts.push(`The schema comparison could not run: ${schema[0]?.message}`);
-    }
-    const other = failed.filter((c) => c.subject === 'verify');
-    if (other.length)
-        parts.push(other.map((c) => c.message).join(' '));
-    return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
-}
-
-;// CONCATENATED MODULE: ./src/supabase/detect.ts
-// What the pending migrations create themselves, read from their parse trees. The
-// shim steps aside for those objects: creating them first would make the migration's
-// own CREATE fail (42710, 42P06, 42P07).
-
-const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] };
-function names(list) {
-    return (list ?? []).map((x) => x.String?.sval ?? '');
-}
-const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
-function ownObjects(scripts) {
-    const own = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() };
-    const note = (map, key, script, s) => {
-        if (!map.has(key))
-            map.set(key, (0,positions/* formatPosition */.Ld)(script.source.file, s.position));
-    };
-    for (const script of scripts) {
-        for (const s of script.statements) {
-            // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
-            if (!OWN_KINDS.has(s.kind))
-                continue;
-            const n = s.node;
-            switch (s.kind) {
-                case 'CreateRoleStmt':
-                    if (typeof n.role === 'string')
-                        note(own.roles, n.role, script, s);
-                    break;
-                case 'CreateSchemaStmt':
-                    if (typeof n.schemaname === 'string' && n.schemaname in UNIT_TABLES && n.if_not_exists !== true)
-                        note(own.units, n.schemaname, script, s);
-                    break;
-                case 'CreateStmt': {
-                    const rel = n.relation;
-                    const schema = rel?.schemaname;
-                    if (schema && UNIT_TABLES[schema]?.includes(rel?.relname ?? '') && n.if_not_exists !== true)
-                        note(own.units, schema, script, s);
-                    break;
-                }
-                case 'CreateFunctionStmt': {
-                    const fn = names(n.funcname);
-                    if (fn.length === 2 && fn[0] in UNIT_TABLES)
-                        note(own.functions, `${fn[0]}.${fn[1]}`, script, s);
-                    break;
-                }
-                case 'CreateExtensionStmt':
-                    if (typeof n.extname === 'string' && n.if_not_exists !== true)
-                        note(own.extensions, n.extname, script, s);
-                    break;
-                case 'CreatePublicationStmt':
-                    if (typeof n.pubname === 'string')
-                        note(own.publications, n.pubname, script, s);
-                    break;
-            }
-        }
-    }
-    return own;
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim-sql.ts
-// The SQL of the Supabase shim: what a Supabase project has before its first
-// migration, written for a vanilla Postgres. It follows Supabase's public schema
-// definitions (supabase/postgres init scripts, GoTrue's and Storage's migrations as
-// they stand today): the same names, column types, defaults, RLS flags and grants,
-// so that migrations which reference them apply unchanged. Only what a migration can
-// see is reproduced; the services' own tables (auth.sessions, storage.migrations...)
-// are not. Every piece creates only what is missing, so a second run changes nothing.
-
-/** Supabase's roles. supabase_admin is left out on purpose: its presence means "this is Supabase". */
-const SHIM_ROLES = [
-    { name: 'anon', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '3s'"] },
-    { name: 'authenticated', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '8s'"] },
-    { name: 'service_role', options: 'NOLOGIN NOINHERIT BYPASSRLS' },
-    // LOGIN on Supabase (PostgREST connects as it); an ephemeral database never needs it to log in.
-    { name: 'authenticator', options: 'NOLOGIN NOINHERIT' },
-    // Owners of auth and storage on Supabase; migrations grant to them (auth hooks, storage triggers).
-    { name: 'supabase_auth_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'supabase_storage_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'dashboard_user', options: 'NOLOGIN' },
-    // The role migrations are written for ("owner to postgres", "grant ... to postgres").
-    { name: 'postgres', options: 'NOLOGIN' }
-];
-/** The API roles every grant goes to. */
-const API_ROLES = ['anon', 'authenticated', 'service_role'];
-const shim_sql_q = esm/* escapeIdentifier */.F;
-const l = esm/* escapeLiteral */.NO;
-/** A DO block that runs `body` only when `condition` holds; a concurrent creator (parallel CI databases on one server) is tolerated. */
-function whenMissing(condition, body) {
-    return `DO $pgshift_shim$ BEGIN IF ${condition} THEN BEGIN ${body.map((b) => `EXECUTE ${l(b)};`).join(' ')} EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $pgshift_shim$`;
-}
-function roleSql(role) {
-    return whenMissing(`NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${l(role.name)})`, [
-        `CREATE ROLE ${shim_sql_q(role.name)} ${role.options}`,
-        ...(role.settings ?? []).map((s) => `ALTER ROLE ${shim_sql_q(role.name)} SET ${s}`)
-    ]);
-}
-/** authenticator switches to the API roles (PostgREST's SET ROLE). */
-function authenticatorGrantsSql(granted) {
-    return granted.map((r) => whenMissing(`NOT pg_catalog.pg_has_role('authenticator', ${l(r)}, 'MEMBER')`, [`GRANT ${shim_sql_q(r)} TO authenticator`]));
-}
-/** Schema `extensions` with pgcrypto and uuid-ossp in it, and Supabase's database search_path. */
-function extensionsSql(opts) {
-    const out = ['CREATE SCHEMA IF NOT EXISTS extensions'];
-    if (opts.pgcrypto)
-        out.push('CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions');
-    if (opts.uuidOssp)
-        out.push('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions');
-    if (opts.roles.length)
-        out.push(`GRANT USAGE ON SCHEMA extensions TO ${opts.roles.map(shim_sql_q).join(', ')}`);
-    return out;
-}
-/** The database default Supabase sets, so `gen_random_bytes()` and `uuid_generate_v4()` resolve unqualified. */
-const SEARCH_PATH = '"$user", public, extensions';
-function searchPathSql(database) {
-    return `ALTER DATABASE ${shim_sql_q(database)} SET search_path TO ${SEARCH_PATH}`;
-}
-// GoTrue's helpers as Supabase defines them today: they read the claims PostgREST
-// puts in request.jwt.claims (and the older per-claim settings).
-const AUTH_FUNCTIONS = {
-    uid: `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$fn$`,
-    role: `CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$fn$`,
-    email: `CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$fn$`,
-    jwt: `CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')
-  )::jsonb
-$fn$`
-};
-const AUTH_FUNCTION_NAMES = Object.keys(AUTH_FUNCTIONS);
-/** A function of the shim, created only when no function of that name and signature exists. */
-function functionSql(signature, create) {
-    return whenMissing(`pg_catalog.to_regprocedure(${l(signature)}) IS NULL`, [create]);
-}
-// auth.users with GoTrue's columns (types, defaults, the generated confirmed_at and the check).
-const AUTH_USERS = `CREATE TABLE IF NOT EXISTS auth.users (
-  instance_id uuid,
-  id uuid NOT NULL,
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  confirmation_sent_at timestamptz,
-  recovery_token varchar(255),
-  recovery_sent_at timestamptz,
-  email_change_token_new varchar(255),
-  email_change varchar(255),
-  email_change_sent_at timestamptz,
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz,
-  updated_at timestamptz,
-  phone text DEFAULT NULL::varchar,
-  phone_confirmed_at timestamptz,
-  phone_change text DEFAULT ''::varchar,
-  phone_change_token varchar(255) DEFAULT ''::varchar,
-  phone_change_sent_at timestamptz,
-  confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
-  email_change_token_current varchar(255) DEFAULT ''::varchar,
-  email_change_confirm_status smallint DEFAULT 0,
-  banned_until timestamptz,
-  reauthentication_token varchar(255) DEFAULT ''::varchar,
-  reauthentication_sent_at timestamptz,
-  is_sso_user boolean NOT NULL DEFAULT false,
-  deleted_at timestamptz,
-  is_anonymous boolean NOT NULL DEFAULT false,
-  CONSTRAINT users_pkey PRIMARY KEY (id),
-  CONSTRAINT users_phone_key UNIQUE (phone),
-  CONSTRAINT users_email_change_confirm_status_check CHECK (email_change_confirm_status >= 0 AND email_change_confirm_status <= 2)
-)`;
-const AUTH_IDENTITIES = `CREATE TABLE IF NOT EXISTS auth.identities (
-  provider_id text NOT NULL,
-  user_id uuid NOT NULL,
-  identity_data jsonb NOT NULL,
-  provider text NOT NULL,
-  last_sign_in_at timestamptz,
-  created_at timestamptz,
-  updated_at timestamptz,
-  email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT identities_pkey PRIMARY KEY (id),
-  CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider),
-  CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
-)`;
-const authFunctionsSql = (fns) => fns.map((f) => functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f]));
-/** Schema `auth`: users, identities, the claim helpers, RLS on (as GoTrue enables it), Supabase's grants. */
-function authSql(opts) {
-    if (opts.functionsOnly)
-        return authFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS auth',
-        AUTH_USERS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS users_email_partial_key ON auth.users (email) WHERE (is_sso_user = false)',
-        'CREATE INDEX IF NOT EXISTS users_instance_id_idx ON auth.users (instance_id)',
-        'CREATE INDEX IF NOT EXISTS users_is_anonymous_idx ON auth.users (is_anonymous)',
-        "COMMENT ON TABLE auth.users IS 'Auth: Stores user login data within a secure schema.'",
-        AUTH_IDENTITIES,
-        'CREATE INDEX IF NOT EXISTS identities_user_id_idx ON auth.identities (user_id)',
-        'CREATE INDEX IF NOT EXISTS identities_email_idx ON auth.identities (email text_pattern_ops)',
-        "COMMENT ON TABLE auth.identities IS 'Auth: Stores identities associated to a user.'",
-        'ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...authFunctionsSql(opts.functions));
-    const api = opts.roles.filter((r) => API_ROLES.includes(r));
-    if (api.length)
-        out.push(`GRANT USAGE ON SCHEMA auth TO ${api.map(shim_sql_q).join(', ')}`);
-    const admins = opts.roles.filter((r) => ['supabase_auth_admin', 'dashboard_user', 'postgres'].includes(r));
-    if (admins.length) {
-        out.push(`GRANT ALL ON SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT ALL ON ALL TABLES IN SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Storage's tables as the Storage API's migrations leave them.
-const STORAGE_BUCKETS = `CREATE TABLE IF NOT EXISTS storage.buckets (
-  id text NOT NULL,
-  name text NOT NULL,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  public boolean DEFAULT false,
-  avif_autodetection boolean DEFAULT false,
-  file_size_limit bigint,
-  allowed_mime_types text[],
-  owner_id text,
-  CONSTRAINT buckets_pkey PRIMARY KEY (id)
-)`;
-const STORAGE_OBJECTS = `CREATE TABLE IF NOT EXISTS storage.objects (
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  bucket_id text,
-  name text,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  last_accessed_at timestamptz DEFAULT now(),
-  metadata jsonb,
-  path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
-  version text,
-  owner_id text,
-  user_metadata jsonb,
-  CONSTRAINT objects_pkey PRIMARY KEY (id),
-  CONSTRAINT "objects_bucketId_fkey" FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
-)`;
-const STORAGE_FUNCTIONS = {
-    foldername: `CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[1 : array_length(_parts, 1) - 1];
-END
-$fn$`,
-    filename: `CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[array_length(_parts, 1)];
-END
-$fn$`,
-    extension: `CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-  _filename text;
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  SELECT _parts[array_length(_parts, 1)] INTO _filename;
-  RETURN reverse(split_part(reverse(_filename), '.', 1));
-END
-$fn$`
-};
-const STORAGE_FUNCTION_NAMES = Object.keys(STORAGE_FUNCTIONS);
-const storageFunctionsSql = (fns) => fns.map((f) => functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f]));
-/** Schema `storage`: buckets and objects with RLS on, the path helpers, Supabase's grants. */
-function storageSql(opts) {
-    if (opts.functionsOnly)
-        return storageFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS storage',
-        STORAGE_BUCKETS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bname ON storage.buckets (name)',
-        STORAGE_OBJECTS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bucketid_objname ON storage.objects (bucket_id, name)',
-        'CREATE INDEX IF NOT EXISTS name_prefix_search ON storage.objects (name text_pattern_ops)',
-        "COMMENT ON COLUMN storage.objects.owner IS 'Field is deprecated, use owner_id instead'",
-        'ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...storageFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres', 'supabase_storage_admin', 'dashboard_user'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA storage TO ${users.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT ALL ON TABLE storage.buckets, storage.objects TO ${users.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Realtime Authorization and Broadcast from the database: the messages table that
-// private channels' RLS policies are written on, and its helpers. Supabase partitions
-// it by day; one default partition stands in, so realtime.send() can insert.
-const REALTIME_MESSAGES = `CREATE TABLE IF NOT EXISTS realtime.messages (
-  topic text NOT NULL,
-  extension text NOT NULL,
-  payload jsonb,
-  event text,
-  private boolean DEFAULT false,
-  updated_at timestamp NOT NULL DEFAULT now(),
-  inserted_at timestamp NOT NULL DEFAULT now(),
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
-) PARTITION BY RANGE (inserted_at)`;
-const REALTIME_FUNCTIONS = {
-    topic: ['realtime.topic()', `CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT nullif(current_setting('realtime.topic', true), '')::text
-$fn$`],
-    send: ['realtime.send(jsonb,text,text,boolean)', `CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO realtime.messages (payload, event, topic, private, extension) VALUES (payload, event, topic, private, 'broadcast');
-END
-$fn$`],
-    broadcast_changes: ['realtime.broadcast_changes(text,text,text,text,text,record,record,text)', `CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  PERFORM realtime.send(
-    jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END, 'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
-      'operation', operation, 'table', table_name, 'schema', table_schema),
-    event_name, topic_name, true);
-END
-$fn$`]
-};
-const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS);
-const realtimeFunctionsSql = (fns) => fns.map((f) => {
-    const [signature, create] = REALTIME_FUNCTIONS[f];
-    return functionSql(signature, create);
-});
-/** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
-function realtimeSql(opts) {
-    if (opts.functionsOnly)
-        return realtimeFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS realtime',
-        REALTIME_MESSAGES,
-        'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
-        'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...realtimeFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO ${users.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Database Webhooks: the dashboard writes triggers that call
-// supabase_functions.http_request('<url>', 'POST', ...). Supabase's version posts
-// through pg_net; this one records the call in supabase_functions.hooks, as the real
-// one does, and sends nothing.
-const HTTP_REQUEST = `CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name) VALUES (TG_RELID, TG_NAME);
-  RETURN coalesce(NEW, OLD);
-END
-$fn$`;
-const webhooksFunctionsSql = (fns) => (fns.includes('http_request') ? [functionSql('supabase_functions.http_request()', HTTP_REQUEST)] : []);
-function webhooksSql(opts) {
-    if (opts.functionsOnly)
-        return webhooksFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS supabase_functions',
-        `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
-  id bigserial PRIMARY KEY,
-  hook_table_id integer NOT NULL,
-  hook_name text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  request_id bigint
-)`
-    ];
-    out.push(...webhooksFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length)
-        out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(shim_sql_q).join(', ')}`);
-    return out;
-}
-/** Realtime's publication, empty as on a new project; a migration adds its tables. */
-const REALTIME_PUBLICATION_SQL = whenMissing("NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')", ['CREATE PUBLICATION supabase_realtime']);
-/**
- * Supabase's grants on `public`: usage for the API roles, and default privileges so
- * that every table, function and sequence the migrations create is granted to them
- * (RLS, not grants, is what keeps rows private on Supabase).
- */
-function publicGrantsSql(roles) {
-    const to = roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (!to.length)
-        return [];
-    const list = to.map(shim_sql_q).join(', ');
-    return [
-        `GRANT USAGE ON SCHEMA public TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO ${list}`
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/supabase/stubs.ts
-// Callable stand-ins for extensions a vanilla Postgres lacks (supabase-shim-extensions:
-// stub). They have the real extensions' schemas, signatures and tables, so migrations
-// that schedule a job, queue an HTTP call or store a secret apply and can be checked;
-// nothing is ever sent, run or encrypted. For an ephemeral database only.
-const PG_NET = [
-    'CREATE SCHEMA IF NOT EXISTS net',
-    `CREATE TABLE IF NOT EXISTS net.http_request_queue (
-  id bigserial NOT NULL,
-  method text NOT NULL,
-  url text NOT NULL,
-  headers jsonb,
-  body bytea,
-  timeout_milliseconds integer NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS net._http_response (
-  id bigint,
-  status_code integer,
-  content_type text,
-  headers jsonb,
-  content text,
-  timed_out boolean,
-  error_msg text,
-  created timestamptz NOT NULL DEFAULT now()
-)`,
-    `CREATE OR REPLACE FUNCTION net.http_get(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, timeout_milliseconds)
-  VALUES ('GET', url, headers, timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_post(url text, body jsonb DEFAULT '{}'::jsonb, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('POST', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_delete(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000, body jsonb DEFAULT NULL)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('DELETE', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    "COMMENT ON SCHEMA net IS 'pgshift supabase-shim stub of pg_net: requests are queued, never sent'"
-];
-const PG_CRON = [
-    'CREATE SCHEMA IF NOT EXISTS cron',
-    `CREATE TABLE IF NOT EXISTS cron.job (
-  jobid bigserial NOT NULL PRIMARY KEY,
-  schedule text NOT NULL,
-  command text NOT NULL,
-  nodename text NOT NULL DEFAULT 'localhost',
-  nodeport integer NOT NULL DEFAULT 5432,
-  database text NOT NULL DEFAULT current_database(),
-  username text NOT NULL DEFAULT current_user,
-  active boolean NOT NULL DEFAULT true,
-  jobname text,
-  CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
-)`,
-    `CREATE TABLE IF NOT EXISTS cron.job_run_details (
-  jobid bigint,
-  runid bigserial NOT NULL PRIMARY KEY,
-  job_pid integer,
-  database text,
-  username text,
-  command text,
-  status text,
-  return_message text,
-  start_time timestamptz,
-  end_time timestamptz
-)`,
-    // pg_cron: scheduling an existing name updates that job.
-    `CREATE OR REPLACE FUNCTION cron.schedule(job_name text, schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command) VALUES (job_name, schedule, command)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
-  RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule(schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (schedule, command) VALUES (schedule, command) RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text, username text DEFAULT NULL, active boolean DEFAULT true)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command, database, username, active)
-  VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command, database = excluded.database, active = excluded.active
-  RETURNING jobid
-$fn$`,
-    // pg_cron raises an error for an unknown job; so does the stub.
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_name text)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobname = job_name AND username = current_user;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job ''%''', job_name; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_id bigint)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job %', job_id; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.alter_job(job_id bigint, schedule text DEFAULT NULL, command text DEFAULT NULL, database text DEFAULT NULL, username text DEFAULT NULL, active boolean DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  UPDATE cron.job j SET schedule = coalesce(alter_job.schedule, j.schedule), command = coalesce(alter_job.command, j.command),
-    database = coalesce(alter_job.database, j.database), username = coalesce(alter_job.username, j.username), active = coalesce(alter_job.active, j.active)
-  WHERE j.jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'Job % does not exist', job_id; END IF;
-END
-$fn$`,
-    "COMMENT ON SCHEMA cron IS 'pgshift supabase-shim stub of pg_cron: jobs are recorded, never run'"
-];
-const VAULT = [
-    'CREATE SCHEMA IF NOT EXISTS vault',
-    `CREATE TABLE IF NOT EXISTS vault.secrets (
-  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-  name text,
-  description text NOT NULL DEFAULT '',
-  secret text NOT NULL,
-  key_id uuid,
-  nonce bytea,
-  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
-    'CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL',
-    // The real view decrypts; the stub stores the secret as given.
-    `CREATE OR REPLACE VIEW vault.decrypted_secrets AS
-  SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at FROM vault.secrets`,
-    `CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL)
-RETURNS uuid LANGUAGE sql AS $fn$
-  INSERT INTO vault.secrets (secret, name, description, key_id) VALUES (new_secret, new_name, new_description, new_key_id) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL, new_name text DEFAULT NULL, new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
-RETURNS void LANGUAGE sql AS $fn$
-  UPDATE vault.secrets SET secret = coalesce(new_secret, secret), name = coalesce(new_name, name),
-    description = coalesce(new_description, description), key_id = coalesce(new_key_id, key_id), updated_at = now()
-  WHERE id = secret_id
-$fn$`,
-    "COMMENT ON SCHEMA vault IS 'pgshift supabase-shim stub of supabase_vault: secrets are stored in plain text'"
-];
-/** The stub SQL for an extension the server lacks, plus the schema its CREATE EXTENSION names (WITH SCHEMA). */
-function stubSql(extension, schema) {
-    const withSchema = schema ? [`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`] : [];
-    switch (extension) {
-        case 'pg_net':
-            return [...withSchema, ...PG_NET];
-        case 'pg_cron':
-            return [...withSchema, ...PG_CRON];
-        case 'supabase_vault':
-        case 'vault':
-            return [...withSchema, ...VAULT];
-        case 'pgsodium':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS pgsodium'];
-        case 'pg_graphql':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS graphql', 'CREATE SCHEMA IF NOT EXISTS graphql_public'];
-        default:
-            return withSchema;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim.ts
-
-
-
-const STATE_SQL = `SELECT
-  current_database() AS database,
-  ARRAY(SELECT rolname::text FROM pg_catalog.pg_roles) AS roles,
-  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace) AS schemas,
-  ARRAY(SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions') AND c.relkind IN ('r', 'p', 'v')) AS tables,
-  ARRAY(SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions')) AS functions,
-  ARRAY(SELECT extname::text FROM pg_catalog.pg_extension) AS extensions,
-  ARRAY(SELECT pubname::text FROM pg_catalog.pg_publication) AS publications,
-  (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
-    WHERE s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.setrole = 0
-      AND c LIKE 'search_path=%') AS search_path,
-  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = to_regnamespace('public')
-    AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
-    AND array_to_string(d.defaclacl, ',') ~ '(^|,)(anon|authenticated|service_role)=') AS public_defaults`;
-/** Read-only: what the database has. */
-async function inspectShim(client) {
-    const { rows } = await client.query(STATE_SQL);
-    const r = rows[0];
-    const roles = new Set(r.roles);
-    const tables = new Set(r.tables);
-    const signs = [];
-    if (roles.has('supabase_admin'))
-        signs.push('role supabase_admin exists');
-    if (tables.has('auth.schema_migrations'))
-        signs.push('auth.schema_migrations exists (GoTrue ran here)');
-    if (tables.has('storage.migrations'))
-        signs.push('storage.migrations exists (the Storage API ran here)');
-    return {
-        database: r.database,
-        roles,
-        supabaseSigns: signs,
-        schemas: new Set(r.schemas),
-        tables,
-        functions: new Set(r.functions),
-        extensions: new Set(r.extensions),
-        publications: new Set(r.publications),
-        searchPath: r.search_path ?? undefined,
-        publicDefaults: r.public_defaults
-    };
-}
-/** Pure: what the shim does on a database in `state`, given the migrations' up scripts (applied and pending) and the extensions to stub. */
-function planShim(state, ups, stubs) {
-    if (state.supabaseSigns.length) {
-        return {
-            refusal: {
-                message: `supabase-shim: this database already is a Supabase database (${state.supabaseSigns.join('; ')}). The shim is for an ephemeral vanilla Postgres, and never touches a Supabase database.`,
-                next: 'Nothing was changed. Against Supabase (or a supabase/postgres service container) the roles, auth, storage and extensions are real: remove supabase-shim: true from this step.'
-            },
-            creates: [],
-            steppedAside: [],
-            stubs: [],
-            statements: [],
-            setsSearchPath: false
-        };
-    }
-    const own = ownObjects(ups);
-    const creates = [];
-    const aside = [];
-    const statements = [];
-    // Roles.
-    const roles = new Set(state.roles);
-    for (const role of SHIM_ROLES) {
-        if (roles.has(role.name))
-            continue;
-        const by = own.roles.get(role.name);
-        if (by) {
-            aside.push(`role ${role.name} (${by}); its grants are left to the migrations`);
-            continue;
-        }
-        statements.push(roleSql(role));
-        creates.push(`role ${role.name}`);
-        roles.add(role.name);
-    }
-    if (roles.has('authenticator')) {
-        const api = ['anon', 'authenticated', 'service_role'].filter((r) => roles.has(r));
-        statements.push(...authenticatorGrantsSql(api));
-    }
-    const present = [...roles].filter((r) => SHIM_ROLES.some((s) => s.name === r));
-    // Schema extensions, pgcrypto, uuid-ossp and the search_path.
-    const extBy = own.units.get('extensions');
-    if (extBy)
-        aside.push(`schema extensions (${extBy})`);
-    else if (!state.schemas.has('extensions') || !state.extensions.has('pgcrypto') || !state.extensions.has('uuid-ossp')) {
-        const wants = (ext) => {
-            if (state.extensions.has(ext))
-                return false;
-            const by = own.extensions.get(ext);
-            if (by)
-                aside.push(`extension ${ext} (${by})`);
-            return !by;
-        };
-        const pgcrypto = wants('pgcrypto');
-        const uuidOssp = wants('uuid-ossp');
-        if (!state.schemas.has('extensions'))
-            creates.push('schema extensions');
-        if (pgcrypto)
-            creates.push('pgcrypto');
-        if (uuidOssp)
-            creates.push('uuid-ossp');
-        statements.push(...extensionsSql({ pgcrypto, uuidOssp, roles: present.filter((r) => ['postgres', 'anon', 'authenticated', 'service_role'].includes(r)) }));
-    }
-    const setsSearchPath = normalise(state.searchPath) !== normalise(SEARCH_PATH);
-    if (setsSearchPath) {
-        statements.push(searchPathSql(state.database));
-        creates.push(`search_path ${SEARCH_PATH}`);
-    }
-    // auth and storage.
-    const unit = (schema, tables, fnNames, sql) => {
-        const by = own.units.get(schema);
-        if (by) {
-            aside.push(`schema ${schema} (${by})`);
-            return;
-        }
-        const fns = fnNames.filter((f) => {
-            if (state.functions.has(`${schema}.${f}`))
-                return false;
-            const defined = own.functions.get(`${schema}.${f}`);
-            if (defined)
-                aside.push(`${schema}.${f}() (${defined})`);
-            return !defined;
-        });
-        const missingTables = tables.filter((t) => !state.tables.has(`${schema}.${t}`));
-        // Nothing missing: leave the unit alone (a migration may have changed its RLS, comments or grants since).
-        if (!missingTables.length && !fns.length)
-            return;
-        // The unit's tables exist: only its missing functions are added. Its CREATE TABLE IF NOT
-        // EXISTS would do nothing, but its indexes, partitions and grants assume the shim's columns.
-        // When only some exist, someone else made them (a migration or a prelude the parse cannot
-        // read, a hook): the shim makes them together, so it says it stepped aside.
-        const existing = tables.filter((t) => state.tables.has(`${schema}.${t}`));
-        if (existing.length) {
-            if (missingTables.length)
-                aside.push(`schema ${schema} (${existing.map((t) => `${schema}.${t}`).join(', ')} exist${existing.length === 1 ? 's' : ''} in the database, not made by the shim)`);
-            if (!fns.length)
-                return;
-            creates.push(...fns.map((f) => `${schema}.${f}()`));
-            statements.push(...sql({ functions: fns, roles: present, functionsOnly: true }));
-            return;
-        }
-        creates.push(...missingTables.map((t) => `${schema}.${t}`), ...fns.map((f) => `${schema}.${f}()`));
-        statements.push(...sql({ functions: fns, roles: present }));
-    };
-    unit('auth', ['users', 'identities'], AUTH_FUNCTION_NAMES, authSql);
-    unit('storage', ['buckets', 'objects'], STORAGE_FUNCTION_NAMES, storageSql);
-    unit('realtime', ['messages'], REALTIME_FUNCTION_NAMES, realtimeSql);
-    unit('supabase_functions', ['hooks'], ['http_request'], webhooksSql);
-    // Realtime.
-    if (!state.publications.has('supabase_realtime')) {
-        const by = own.publications.get('supabase_realtime');
-        if (by)
-            aside.push(`publication supabase_realtime (${by})`);
-        else {
-            statements.push(REALTIME_PUBLICATION_SQL);
-            creates.push('publication supabase_realtime');
-        }
-    }
-    if (!state.publicDefaults) {
-        const grants = publicGrantsSql(present);
-        statements.push(...grants);
-        if (grants.length)
-            creates.push('grants and default privileges on public');
-    }
-    // Stubs for extensions the server lacks.
-    const stubbed = [];
-    for (const use of stubs) {
-        if (stubbed.includes(use.name))
-            continue;
-        stubbed.push(use.name);
-        statements.push(...stubSql(use.name, use.schema));
-    }
-    return { creates, steppedAside: aside, stubs: stubbed, statements, setsSearchPath };
-}
-function normalise(path) {
-    return (path ?? '').replace(/\s+/g, '').replace(/"\$user"/, '$user').toLowerCase();
-}
-/** The shim's statements as one script (the caller wraps it in its transaction). */
-function shimScript(plan) {
-    return plan.statements.map((s) => `${s};`).join('\n');
-}
-/** The session-level search_path for a connection opened before the database default changed. */
-const SESSION_SEARCH_PATH_SQL = `SET search_path TO ${SEARCH_PATH}`;
-/** One line for the report. */
-function shimLine(plan, verb) {
-    const parts = [];
-    parts.push(plan.creates.length ? `${verb} ${plan.creates.join(', ')}` : 'nothing missing: created nothing');
-    if (plan.stubs.length)
-        parts.push(`stubbed extensions ${plan.stubs.join(', ')} (their CREATE EXTENSION statements are not sent)`);
-    if (plan.steppedAside.length)
-        parts.push(`stepped aside for what the migrations create themselves: ${plan.steppedAside.join(', ')}`);
-    return parts.join('; ');
-}
-
-;// CONCATENATED MODULE: ./src/supabase/prepare.ts
-
-
-
-
-const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
-async function prepareSupabase(client, settings, found, history, serverVersion) {
-    const step = {};
-    // The plan of every migration is read only where there is a pending set (a rollback or a
-    // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
-    const withPending = MODES_WITH_PENDING.includes(settings.mode);
-    const p = withPending || settings.supabaseShim ? (0,plan/* plan */.et)(found.migrations, history, settings) : undefined;
-    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
-    const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
-    const uses = createdExtensions(pending);
-    // Without the shim and without an extension statement to run there is nothing to do.
-    if (!settings.supabaseShim && uses.length === 0)
-        return step;
-    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
-    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
-    // on the shim's ephemeral databases every file is parsed.
-    let mentioned = new Set();
-    if (extMode === 'stub') {
-        await (0,parser/* ensureParser */._U)();
-        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
-        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)));
-    }
-    // 1. Extensions.
-    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set();
-    const check = checkExtensions(uses, available, extMode);
-    if (check.missing.length) {
-        step.refusal = missingExtensionsMessage(check.missing, extMode, serverVersion);
-        return step;
-    }
-    if (extMode === 'stub') {
-        const lacking = new Set([...mentioned].filter((n) => n in STUBBED_EXTENSIONS && !available.has(n)));
-        if (lacking.size)
-            stubExtensionStatements(found.migrations, lacking);
-    }
-    if (!settings.supabaseShim)
-        return step;
-    if (!MODES_WITH_PENDING.includes(settings.mode)) {
-        // Nothing to plan against this database (it may well be the real Supabase). verify's
-        // expected-database-url build is an apply, so the shim does run there.
-        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
-        return step;
-    }
-    // 2. The shim. It decides from the catalogs and from every migration file, applied ones
-    // included: on a rerun, the auth.users an applied migration created is still the
-    // migrations' own, and the shim must not build auth.identities on top of it.
-    await (0,parser/* ensureParser */._U)();
-    const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed);
-    step.shim = shim;
-    if (shim.refusal) {
-        step.refusal = shim.refusal;
-        return step;
-    }
-    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
-    switch (settings.mode) {
-        case 'apply':
-            // A refused plan (drift, missing files) changes nothing, the shim included.
-            if (p?.summary.refusals.length) {
-                step.line = 'not run: the run is refused';
-                break;
-            }
-            step.line = shimLine(shim, 'created');
-            if (shim.statements.length)
-                step.commitSql = shimScript(shim);
-            step.sessionSql = session;
-            break;
-        case 'dry-run':
-            step.line = shimLine(shim, 'created inside the preview (rolled back)');
-            if (shim.statements.length)
-                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
-            step.sessionSql = session;
-            break;
-        default:
-            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
-    }
-    return step;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
-
-
-
-
-
-/** An error of the shim, with where it points (the migration file that made the object it collided with). */
-class ShimError extends Error {
-    mapped;
-    code;
-    constructor(mapped, code) {
-        super(mapped.message);
-        this.mapped = mapped;
-        this.code = code;
-        this.name = 'ShimError';
-    }
-    get next() {
-        return this.mapped.next;
-    }
-}
-/** The Supabase step; undefined when the run stops here (the report says why). Throws a ShimError when the shim fails. */
-async function supabaseStep(client, settings, found, history, report, log) {
-    const step = await prepareSupabase(client, settings, found, history, report.serverVersion ?? '');
-    if (step.line)
-        log.info(`supabase-shim: ${step.line}`);
-    if (step.refusal) {
-        if (step.line)
-            report.supabaseShim = step.line;
-        fillFromPlan(report, (0,plan/* plan */.et)(found.migrations, history, settings));
-        report.status = 'blocked';
-        report.error = { message: step.refusal.message, next: step.refusal.next };
-        report.nextStep = step.refusal.next;
-        return undefined;
-    }
-    if (step.commitSql && step.shim) {
-        // The search_path set on the database reaches new sessions only: set it on this one too.
-        const r = await queryCountingStatements(client, `BEGIN;${step.commitSql}\nCOMMIT;${step.sessionSql ?? ''}`);
-        if (r.error) {
-            await client.query('ROLLBACK').catch(() => { });
-            report.supabaseShim = `failed, and its transaction rolled back: created nothing (it was to create ${step.shim.creates.join(', ') || 'grants'})`;
-            fillFromPlan(report, (0,plan/* plan */.et)(found.migrations, history, settings));
-            // completed counts BEGIN: the failing shim statement is the next one.
-            const failed = step.shim.statements[r.completed - 1];
-            throw new ShimError(await shimFailure(client, r.error, failed, found), errorCode(r.error));
-        }
-    }
-    if (step.line)
-        report.supabaseShim = step.line;
-    return { sessionSql: step.sessionSql, previewSql: step.previewSql };
-}
-const errorCode = (e) => e?.code;
-const SHIM_SCHEMAS = ['auth', 'storage', 'realtime', 'supabase_functions', 'extensions'];
-/**
- * What the user needs to know: the server's error, the shim statement, the
- * migration that made the object the shim collided with (file:line:col), and the
- * fix that fits the login role: only a role that is not a superuser is told it
- * lacks the rights.
- */
-async function shimFailure(client, e, statement, found) {
-    const err = e;
-    const superuser = await client
-        .query('SELECT rolsuper AS s FROM pg_catalog.pg_roles WHERE rolname = current_user')
-        .then((x) => Boolean(x.rows[0]?.s))
-        .catch(() => false);
-    const schema = statement ? SHIM_SCHEMAS.find((s) => new RegExp(`\\b${s}\\.|SCHEMA (IF NOT EXISTS )?${s}\\b`, 'i').test(statement)) : undefined;
-    const maker = schema ? firstStatementIn(found, schema) : undefined;
-    const parts = ['Nothing was changed: the supabase-shim transaction rolled back before any migration ran.'];
-    if (err.code === '42501' && !superuser) {
-        parts.push('The login role is not a superuser, and the shim creates roles, schemas and extensions: run it as a superuser (as on an ephemeral service container).');
-    }
-    else if (maker) {
-        parts.push(`A migration makes ${schema} objects itself (${(0,positions/* formatPosition */.Ld)(maker.file, maker.position)}), with objects the shim's do not match. The shim steps aside for a unit a migration creates without IF NOT EXISTS; here it could not tell. If these migrations bring their own Supabase stand-in, turn supabase-shim off for this directory, or create the whole unit in the migrations (${schema} with all its tables).`);
-    }
-    else {
-        parts.push('An object the shim creates exists in another shape (made by hand, a hook or another tool?): drop it on this ephemeral database, or turn supabase-shim off.');
-    }
-    return {
-        message: `supabase-shim failed: ${err.message ?? String(e)}`,
-        ...(err.code ? { sqlstate: err.code } : {}),
-        ...(err.detail ? { detail: err.detail } : {}),
-        ...(err.hint ? { hint: err.hint } : {}),
-        ...(statement ? { statement: statement.length > 300 ? `${statement.slice(0, 300)}…` : statement } : {}),
-        ...(maker ? { file: maker.file, position: maker.position } : {}),
-        next: parts.join(' ')
-    };
-}
-/** The first statement, in run order, of a migration that creates schema `schema` or a table in it. */
-function firstStatementIn(found, schema) {
-    for (const m of found.migrations) {
-        for (const s of m.up.statements) {
-            const rel = s.node.relation;
-            const makes = (s.kind === 'CreateSchemaStmt' && s.node.schemaname === schema) || (s.kind === 'CreateStmt' && rel?.schemaname === schema);
-            if (makes)
-                return { file: m.up.source.file, position: s.position };
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/source/git-base.ts
-// The PR check's base (issue 15): the migrations directory as it is in the base
-// commit, read from git objects (git ls-tree, git cat-file), never by checking
-// another tree out over the user's workspace. The files are copied into a
-// temporary directory that mirrors the repository, so discovery reads the base
-// exactly as it reads the workspace.
-//
-// A shallow checkout (actions/checkout's default, depth 1) lacks the base commit:
-// it is fetched alone (`git fetch --depth=1 origin <sha>`, which the checkout's
-// persisted credentials allow). Every git call gets its arguments as an argv
-// array (no shell), and the ref is validated by the settings schema.
-
-
-
-
-/** Why the base could not be read from git, with each command that was tried. */
-class GitBaseError extends Error {
-    tried;
-    constructor(message, tried) {
-        super(message);
-        this.tried = tried;
-        this.name = 'GitBaseError';
-    }
-}
-const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-function git(cwd, args, timeoutMs = 60_000) {
-    return new Promise((done) => {
-        (0,external_node_child_process_.execFile)('git', args, { cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
-            done({ ok: !err, stdout: String(stdout), stderr: String(stderr || (err && !('code' in err && typeof err.code === 'number') ? err.message : '')).trim() });
-        });
-    });
-}
-const isSha = (ref) => /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref);
-/** Resolves `ref` to a commit, fetching it from origin when the clone lacks it (a shallow checkout). */
-async function resolveCommit(top, ref, tried) {
-    const verify = async (r) => {
-        const out = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${r}^{commit}`]);
-        return out.ok ? out.stdout.trim() : undefined;
-    };
-    const local = await verify(ref);
-    if (local)
-        return { sha: local, fetched: false };
-    tried.push(`git rev-parse ${ref}: not in this clone`);
-    // Only origin, only this one commit (or branch tip), no tags: the least a shallow clone needs.
-    const fetch = await git(top, ['fetch', '--no-tags', '--depth=1', 'origin', '--end-of-options', ref], 120_000);
-    tried.push(`git fetch --depth=1 origin ${ref}: ${fetch.ok ? 'ok' : fetch.stderr.split('\n').pop() || 'failed'}`);
-    if (fetch.ok) {
-        const sha = (await verify(isSha(ref) ? ref : 'FETCH_HEAD')) ?? undefined;
-        if (sha)
-            return { sha, fetched: true };
-    }
-    throw new GitBaseError(`the base commit ${ref} is not in this clone and could not be fetched from origin`, tried);
-}
-/** `git ls-tree -r -z` of the base under `prefix` (repository-relative, `/`). */
-async function listTree(top, sha, prefix) {
-    const out = await git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, '--', prefix === '' ? '.' : prefix]);
-    if (!out.ok)
-        throw new GitBaseError(`git ls-tree ${sha} failed: ${out.stderr}`, []);
-    return out.stdout
-        .split('\0')
-        .filter(Boolean)
-        .map((line) => {
-        const tab = line.indexOf('\t');
-        const [mode, , oid] = line.slice(0, tab).split(' ');
-        return { mode, oid, path: line.slice(tab + 1) };
-    });
-}
-/** Reads blobs with one `git cat-file --batch` process (one process for 1,000 files, not 1,000). */
-function readBlobs(top, oids) {
-    return new Promise((done, fail) => {
-        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd: top, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-        const chunks = [];
-        let stderr = '';
-        child.stdout.on('data', (c) => chunks.push(c));
-        child.stderr.on('data', (c) => (stderr += String(c)));
-        child.on('error', fail);
-        child.on('close', (code) => {
-            if (code !== 0)
-                return fail(new GitBaseError(`git cat-file --batch failed: ${stderr.trim()}`, []));
-            const all = Buffer.concat(chunks);
-            const blobs = new Map();
-            let at = 0;
-            while (at < all.length) {
-                const nl = all.indexOf(0x0a, at);
-                const [oid, type, size] = all.subarray(at, nl).toString('latin1').split(' ');
-                if (type === 'missing' || size === undefined)
-                    return fail(new GitBaseError(`git object ${oid} is missing from the clone`, []));
-                const n = Number(size);
-                blobs.set(oid, all.subarray(nl + 1, nl + 1 + n));
-                at = nl + 1 + n + 1;
-            }
-            done(blobs);
-        });
-        child.stdin.end(oids.map((o) => `${o}\n`).join(''));
-    });
-}
-/** `git diff --numstat` of the base against the working tree, under `prefix`. */
-async function numstat(top, sha, prefix, workspaceRel) {
-    const out = await git(top, ['diff', '--no-renames', '--numstat', '-z', sha, '--', prefix === '' ? '.' : prefix]);
-    const stats = new Map();
-    if (!out.ok)
-        return stats;
-    for (const rec of out.stdout.split('\0').filter(Boolean)) {
-        const [a, r, path] = rec.split('\t');
-        if (path === undefined)
-            continue;
-        const rel = workspaceRel === '' ? path : path.startsWith(`${workspaceRel}/`) ? path.slice(workspaceRel.length + 1) : undefined;
-        if (rel !== undefined)
-            stats.set(rel, { added: Number(a) || 0, removed: Number(r) || 0 });
-    }
-    return stats;
-}
-const toPosix = (p) => p.split(external_node_path_.sep).join('/');
-/**
- * The base's copy of the migrations directory `dir` (relative to `workspace`), in a
- * temporary tree. Throws GitBaseError (with what was tried) when git cannot provide it.
- */
-async function readGitBase(opts) {
-    const tried = [];
-    const workspace = (0,external_node_fs_.realpathSync)((0,external_node_path_.resolve)(opts.workspace));
-    const topOut = await git(workspace, ['rev-parse', '--show-toplevel']);
-    if (!topOut.ok)
-        throw new GitBaseError(`${workspace} is not a git checkout`, [`git rev-parse --show-toplevel: ${topOut.stderr || 'failed'}`]);
-    const top = (0,external_node_fs_.realpathSync)(topOut.stdout.trim());
-    const { sha, fetched } = await resolveCommit(top, opts.ref, tried);
-    const workspaceRel = toPosix((0,external_node_path_.relative)(top, workspace));
-    const prefix = toPosix((0,external_node_path_.relative)(top, (0,external_node_path_.resolve)(workspace, opts.dir)));
-    if (prefix.startsWith('..'))
-        throw new GitBaseError(`the migrations directory ${opts.dir} is outside the git checkout ${top}`, tried);
-    const entries = (await listTree(top, sha, prefix)).filter((e) => e.mode !== '160000' && e.mode !== '040000');
-    const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.oid))]);
-    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pgshift-base-'));
-    try {
-        // The directory exists even when the base has none (a PR that adds the first migrations).
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(root, prefix), { recursive: true });
-        for (const e of entries) {
-            const target = (0,external_node_path_.join)(root, e.path);
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
-            const blob = blobs.get(e.oid);
-            if (e.mode === '120000')
-                (0,external_node_fs_.symlinkSync)(blob.toString('utf8'), target);
-            else
-                (0,external_node_fs_.writeFileSync)(target, blob);
-        }
-    }
-    catch (e) {
-        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
-        throw e;
-    }
-    return {
-        sha,
-        fetched,
-        workspace: (0,external_node_path_.join)(root, workspaceRel),
-        numstat: await numstat(top, sha, prefix, workspaceRel),
-        cleanup: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
-// load base (issue 15): which commit is the PR's base, its migrations (from git,
-// else from the PR files API the action hands in), and the split of the
-// workspace's migrations into the base's and the PR's. Runs before connecting:
-// what a PR gets wrong about history is a problem that refuses the run.
-
-
-
-/** Modes a base applies to: the PR check's. */
-const BASE_MODES = ['apply', 'dry-run', 'plan'];
-/** What to add to the workflow when neither git nor the API could give the base. */
-const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
-/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
-function baseRef(settings, pr) {
-    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
-        return undefined;
-    if (settings.base === 'auto')
-        return pr?.baseSha;
-    return settings.base;
-}
-async function loadBase(settings, found, pr, log) {
-    const ref = baseRef(settings, pr);
-    const out = { problems: [], warnings: [] };
-    if (!ref)
-        return out;
-    let base;
-    let gitFailure;
-    try {
-        const tree = await readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
-        try {
-            const baseFound = await (0,discover/* discover */.k)({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
-            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
-            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
-            for (const p of baseFound.problems)
-                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
-        }
-        finally {
-            tree.cleanup();
-        }
-    }
-    catch (e) {
-        if (!(e instanceof GitBaseError))
-            throw e;
-        gitFailure = e;
-        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
-        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
-            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
-            return out;
-        }
-    }
-    if (!base && gitFailure && pr?.changedFiles) {
-        try {
-            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
-            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
-            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
-            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
-            out.warnings.push({ file: '', message });
-            log.warn(message, { reported: true });
-        }
-        catch (e) {
-            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
-        }
-    }
-    if (!base) {
-        out.problems.push({
-            file: found.dir,
-            code: 'base-unavailable',
-            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
-            hint: BASE_WORKFLOW_FIX
-        });
-        return out;
-    }
-    const r = splitPr(found.migrations, base, settings);
-    out.split = r.split;
-    out.problems.push(...r.problems);
-    out.warnings.push(...r.warnings);
-    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
-    return out;
-}
-
-// EXTERNAL MODULE: ./src/engine/report.ts
-var engine_report = __webpack_require__(594);
-;// CONCATENATED MODULE: ./src/engine/run.ts
-// The engine's entry point, shared by the action and the CLI: settings in, one
-// RunReport out. It never throws for a failed run: every failure becomes a status
-// and an error in the report (the kysely "never throws" shape), so every renderer
-// sees the same facts.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
-function run_searchPathSql(schemas) {
-    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
-}
-/** Each mode fills the report from a prepared session. */
-const MODES = {
-    plan: planMode,
-    apply: applyMode,
-    'dry-run': dryRunMode,
-    verify: verifyMode,
-    rollback: rollbackMode
-};
-/** `applied in 120 ms (elapsed 4.2 s)`. */
-function progressText(p) {
-    return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`;
-}
-/** An empty report for `settings`; a run (or a refusal before one) fills it. */
-function newReport(settings) {
-    return {
-        tool: 'pgshift',
-        version: version/* VERSION */.x,
-        mode: settings.mode,
-        status: 'failed',
-        target: '(not connected)',
-        migrationsDir: settings.migrationsDir,
-        convention: settings.convention,
-        conventionNote: '',
-        historyTable: historyTableName(settings.historySchema),
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        migrations: [],
-        plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
-        applied: [],
-        pending: [],
-        warnings: [],
-        problems: [],
-        nextStep: ''
-    };
-}
-/** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
-function toMappedError(e) {
-    if (e instanceof ShimError)
-        return e.mapped;
-    if (e instanceof LockNotAcquired) {
-        return {
-            message: e.message,
-            next: 'Nothing was changed. Another pgshift run is migrating this database: let it finish, then rerun; add `concurrency:` to the workflow so deploys queue, or raise lock-wait.'
-        };
-    }
-    const err = e;
-    return {
-        message: err?.message ?? String(e),
-        sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
-        next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
-    };
-}
-/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
-const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
-async function runPgshift(input, ctx) {
-    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
-    const settings = (0,src_settings/* engineSettings */.O3)(input);
-    const t0 = performance.now();
-    const report = newReport(settings);
-    const log = ctx.logger;
-    const opened = [];
-    let client;
-    let lockClient;
-    let earlyLock;
-    let holdingLock = false;
-    let lockLost = false;
-    let runLock;
-    const key = lockKey(settings.historySchema);
-    let cancelled = false;
-    let found;
-    let parsed = false;
-    let modeCtx;
-    const onAbort = () => {
-        cancelled = true;
-        log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.');
-        // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
-        // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
-        const current = modeCtx?.client ?? client;
-        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
-        if (lockClient && pid !== undefined)
-            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
-    };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-        // 1. Source: names, encodings, duplicates and pairing are checked before connecting.
-        // Files are read and hashed here; they are parsed once history says which may run (step 4).
-        found = await (0,discover/* discover */.k)({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention, parse: 'lazy' });
-        report.migrationsDir = found.dir;
-        report.convention = found.convention;
-        report.conventionNote = found.conventionNote;
-        // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
-        report.warnings = found.warnings;
-        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
-        report.problems = found.problems;
-        // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
-        const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems);
-        if (settings.preludeDirs.length)
-            found.preludes = preludes.preludes;
-        found.warnings.push(...preludes.warnings);
-        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
-        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
-        // What the files say, before anything can fail: a connection or lock failure still lists them.
-        report.migrations = found.migrations.map((m) => (0,plan/* baseResult */.RK)(m));
-        report.pending = found.migrations.map((m) => m.identity);
-        if (found.problems.length) {
-            // All source problems in one pass: the syntax errors of every file join the naming,
-            // pairing and duplicate problems, so fixing these reveals no new batch.
-            await parseEverything(found);
-            settleDownProblems(report, found, needsDownOf(settings));
-        }
-        if (found.problems.length) {
-            report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
-            return report;
-        }
-        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
-        // what the PR gets wrong about history, before connecting.
-        const base = await loadBase(settings, found, ctx.pr, log);
-        report.warnings.push(...base.warnings);
-        const pr = base.split;
-        if (pr) {
-            markOrigins(report, pr);
-            report.prCheck = {
-                base: pr.sha,
-                from: pr.how,
-                database: 'ephemeral',
-                prMigrations: pr.pr.map((m) => m.identity),
-                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
-            };
-        }
-        if (base.problems.length) {
-            report.problems.push(...base.problems);
-            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
-            return report;
-        }
-        // 2. Connection.
-        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
-        report.target = target.display;
-        const ephemeral = ephemeralReason(settings, target);
-        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
-        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
-            report.warnings.push({ file: '', message });
-            log.warn(message, { reported: true });
-        }
-        const pathSql = run_searchPathSql(settings.searchPath);
-        const open = async (t = target) => {
-            const c = await (0,connect/* connect */.Ng)(t, {
-                connectTimeoutMs: settings.connectTimeoutMs,
-                signal: ctx.signal,
-                onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
-            });
-            opened.push(c);
-            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
-            if (pathSql)
-                await c.query(pathSql);
-            return c;
-        };
-        // A mode that takes the run lock needs a second connection: it is opened alongside the
-        // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
-        // trips each). One attempt, no retry messages; if it fails, it is opened again below
-        // once the first connection is up (which did the waiting and reports any failure).
-        if (LOCKING_MODES.includes(settings.mode)) {
-            earlyLock = (0,connect/* connect */.Ng)(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(async (c) => {
-                if (!pathSql)
-                    return c;
-                try {
-                    await c.query(pathSql);
-                    return c;
-                }
-                catch {
-                    await c.end().catch(() => { });
-                    return undefined;
-                }
-            }, () => undefined);
-        }
-        client = await open();
-        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
-        // 3. The lock, then history.
-        if (LOCKING_MODES.includes(settings.mode)) {
-            const early = await earlyLock;
-            if (early)
-                opened.push(early);
-            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
-            if (readOnly)
-                throw readOnly;
-            lockClient = early ?? (await open());
-            lockClient.on('error', () => (lockLost = true));
-            lockClient.on('end', () => (lockLost = true));
-            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
-            await refuseTransactionPooler(target, client, lockClient);
-            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
-            holdingLock = true;
-            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
-            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
-            if (moved)
-                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
-        }
-        // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
-        const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
-        let history = rows.migrations;
-        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
-        if (report.prCheck && history.length)
-            report.prCheck.database = 'kept';
-        // The Supabase CLI's history (DESIGN 8): its versions count as applied.
-        let supabase;
-        const reason = await supabaseHistoryReason(settings, found, client);
-        if (reason) {
-            // Adopting the CLI's rows compares statements: the files it names are parsed.
-            await (0,parser/* ensureParser */._U)();
-            supabase = await loadSupabaseHistory(reason, client, found, history);
-            history = mergedHistory(history, supabase);
-            report.warnings.push(...supabase.warnings);
-            report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) };
-            log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
-        }
-        // 4. Parse what may run; a syntax error refuses the run before anything changes.
-        await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
-        await parsePendingPreludes(found, rows.preludes, settings.mode);
-        parsed = true;
-        if (refusedForSourceProblems(report, found, needsDownOf(settings)))
-            return report;
-        // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
-        const shim = await supabaseStep(client, settings, found, history, report, log);
-        if (!shim)
-            return report;
-        // 6. The mode.
-        modeCtx = {
-            settings,
-            run: ctx,
-            log,
-            report,
-            found,
-            target,
-            client,
-            history,
-            preludeHistory: rows.preludes,
-            historyTableExists: rows.migrations.length + rows.preludes.length > 0,
-            supabase,
-            connect: open,
-            isCancelled: () => cancelled,
-            isLockLost: () => lockLost,
-            runLock,
-            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
-            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
-            previewSetupSql: shim.previewSql,
-            pr
-        };
-        await MODES[settings.mode](modeCtx);
-        return report;
-    }
-    catch (e) {
-        // Failed before history said what may run (no connection, no lock): parse every file,
-        // so the report still names the syntax errors the fix will have to deal with too.
-        if (found && !parsed) {
-            await parseEverything(found).catch(() => { });
-            settleDownProblems(report, found, needsDownOf(settings));
-        }
-        report.error = toMappedError(e);
-        report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
-        report.nextStep = report.error.next;
-        return report;
-    }
-    finally {
-        ctx.signal?.removeEventListener('abort', onAbort);
-        if (holdingLock && lockClient)
-            await releaseRunLock(lockClient).catch(() => { });
-        // The early lock connection of a run that failed before using it.
-        const early = await earlyLock;
-        if (early && !opened.includes(early))
-            opened.push(early);
-        for (const c of opened.reverse())
-            await c.end().catch(() => { });
-        report.durationMs = Math.round(performance.now() - t0);
-    }
 }
 
 
@@ -15579,6 +13284,140 @@ function formatPosition(file, pos) {
 
 /***/ }),
 
+/***/ 8879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PF: () => (/* binding */ splitPreludeRows),
+/* harmony export */   aS: () => (/* binding */ planPreludes),
+/* harmony export */   sl: () => (/* binding */ discoverPreludes)
+/* harmony export */ });
+/* unused harmony exports PRELUDE_PREFIX, isPreludeIdentity */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _checksum_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1882);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3206);
+/* harmony import */ var _lazy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(427);
+/* harmony import */ var _positions_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2369);
+/* harmony import */ var _script_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7926);
+// Preludes (DESIGN 5): directories of SQL that must run once before the first
+// migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
+// `.sql` file of each directory, directories in the order given and files in name
+// order, is a one-time script: it runs once, in its own transaction with its
+// history row, and is never pending, missing or rolled back as a migration is.
+//
+// A prelude is carried as a Migration (the executor runs it like one) whose
+// identity is `prelude:<path in the workspace>`: history keys it apart from every
+// migration, so two setups sharing one history table never mistake each other's
+// preludes for missing migrations.
+
+
+
+
+
+
+
+const PRELUDE_PREFIX = 'prelude:';
+const isPreludeIdentity = (identity) => identity.startsWith(PRELUDE_PREFIX);
+/** Splits history into migration rows and prelude rows. */
+function splitPreludeRows(rows) {
+    return { migrations: rows.filter((r) => !isPreludeIdentity(r.identity)), preludes: rows.filter((r) => isPreludeIdentity(r.identity)) };
+}
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Lists, reads and hashes the preludes; each is parsed on first read of `up`. Problems
+ * (then and later, at the parse) join `problems`: pass the discovery's, so a syntax
+ * error refuses the run like a migration's.
+ */
+async function discoverPreludes(workspace, dirs, problems = []) {
+    const out = { preludes: [], problems, warnings: [] };
+    if (!dirs.length)
+        return out;
+    const ws = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace);
+    const wsReal = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(ws).catch(() => ws);
+    for (const dir of dirs) {
+        const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(ws, dir);
+        const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(abs).catch(() => undefined);
+        if (!st?.isDirectory()) {
+            out.problems.push({
+                file: dir,
+                code: 'prelude-dir-not-found',
+                message: `prelude-dirs: ${dir} ${st ? 'is a file, not a directory' : `does not exist (looked at ${abs})`}`,
+                hint: 'set prelude-dirs to directories of .sql files, relative to the repository root'
+            });
+            continue;
+        }
+        const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(abs);
+        if (real !== wsReal && !real.startsWith(wsReal + node_path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            out.problems.push({ file: dir, code: 'dir-outside-workspace', message: `prelude-dirs: ${dir} resolves to ${real}, outside the workspace ${wsReal}` });
+            continue;
+        }
+        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(abs, { withFileTypes: true }))
+            .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+            .map((e) => e.name)
+            .sort(byName);
+        if (!names.length)
+            out.warnings.push({ file: dir, message: `prelude-dirs: ${dir} holds no .sql file` });
+        const bufs = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .readFiles */ .Ul)(names.map((n) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(abs, n)));
+        names.forEach((name, i) => {
+            const file = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .toPosix */ .d7)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(ws, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(abs, name)));
+            const buf = bufs[i];
+            if (buf instanceof Error || buf === undefined) {
+                out.problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
+                return;
+            }
+            const decoded = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeUtf8 */ ._6)(file, buf);
+            if (!decoded.ok)
+                return void out.problems.push(decoded.problem);
+            const text = (0,_positions_js__WEBPACK_IMPORTED_MODULE_6__/* .stripBom */ .F8)(decoded.text);
+            const m = {
+                identity: `${PRELUDE_PREFIX}${file}`,
+                version: '',
+                name: name.replace(/\.sql$/, ''),
+                kind: 'versioned',
+                orderKey: { group: 0, parts: [] },
+                checksum: (0,_checksum_js__WEBPACK_IMPORTED_MODULE_2__/* .checksum */ .c)(decoded.text),
+                file,
+                scriptFiles: {},
+                convention: 'numbered'
+            };
+            (0,_lazy_js__WEBPACK_IMPORTED_MODULE_4__/* .defineLazy */ .gJ)(m, 'up', () => {
+                const r = (0,_script_js__WEBPACK_IMPORTED_MODULE_5__/* .parseScriptSync */ .GG)({ file, fileText: text, offset: 0, text, role: 'prelude' });
+                // An empty prelude does nothing, and is recorded as run.
+                out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+                return r.script;
+            });
+            out.preludes.push(m);
+        });
+    }
+    return out;
+}
+/** The preludes history does not record as run, in order; and those whose file changed since they ran (they do not run again). */
+function planPreludes(preludes, rows) {
+    const recorded = new Map(rows.map((r) => [r.identity, r]));
+    const toRun = [];
+    const ran = [];
+    const changed = [];
+    for (const p of preludes) {
+        const row = recorded.get(p.identity);
+        if (!row)
+            toRun.push({ migration: p, resumeFrom: 0 });
+        else if (row.status === 'partial')
+            toRun.push({ migration: p, resumeFrom: row.statementsDone ?? 0, resumed: true });
+        else {
+            ran.push(p);
+            if (row.checksum !== p.checksum)
+                changed.push(p);
+        }
+    }
+    return { toRun, ran, changed };
+}
+
+
+/***/ }),
+
 /***/ 7926:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -16072,6 +13911,135 @@ function parseProblem(source, error, at, where, parseOpts) {
         ...(source.role ? { script: source.role } : {}),
         excerpt: excerptAt(source.fileText, source.offset + i, position.line)
     };
+}
+
+
+/***/ }),
+
+/***/ 2:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $X: () => (/* binding */ checkExtensions),
+/* harmony export */   Fn: () => (/* binding */ missingExtensionInError),
+/* harmony export */   Fu: () => (/* binding */ createdExtensions),
+/* harmony export */   Vn: () => (/* binding */ STUBBED_EXTENSIONS),
+/* harmony export */   gx: () => (/* binding */ missingExtensionsMessage),
+/* harmony export */   je: () => (/* binding */ extensionOf),
+/* harmony export */   kb: () => (/* binding */ stubExtensionStatements),
+/* harmony export */   sM: () => (/* binding */ availableExtensions)
+/* harmony export */ });
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2369);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7926);
+
+
+/** Extensions the shim can stand in for, and what the stand-in provides. */
+const STUBBED_EXTENSIONS = {
+    pg_net: 'schema net: http_get/http_post/http_delete record the request in net.http_request_queue and send nothing',
+    pg_cron: 'schema cron: cron.job, cron.job_run_details, schedule/unschedule/alter_job record jobs that never run',
+    supabase_vault: 'schema vault: vault.secrets, vault.decrypted_secrets, create_secret/update_secret (stored in plain text)',
+    // Not an extension name, but what people write for supabase_vault.
+    vault: 'schema vault (as supabase_vault)',
+    // Enabled by every `supabase db dump` header; migrations rarely call them.
+    pgsodium: 'accepted as a no-op: its schema only, no functions',
+    pg_graphql: 'accepted as a no-op: schemas graphql and graphql_public only, no resolver',
+    pgjwt: 'accepted as a no-op: no sign()/verify() functions'
+};
+/** Where the extension can be found, for the error's fix. */
+const WHERE = {
+    vector: 'pgvector/pgvector:pg17 or supabase/postgres',
+    postgis: 'postgis/postgis or supabase/postgres',
+    timescaledb: 'timescale/timescaledb or supabase/postgres'
+};
+/** Every CREATE EXTENSION in these scripts, in order. */
+function createdExtensions(scripts) {
+    const out = [];
+    for (const script of scripts) {
+        for (const s of script.statements) {
+            if (s.kind !== 'CreateExtensionStmt' || typeof s.node.extname !== 'string')
+                continue;
+            const schemaOpt = s.node.options?.find((o) => o.DefElem?.defname === 'schema');
+            out.push({
+                name: s.node.extname,
+                file: script.source.file,
+                position: s.position,
+                ifNotExists: s.node.if_not_exists === true,
+                schema: schemaOpt?.DefElem?.arg?.String?.sval
+            });
+        }
+    }
+    return out;
+}
+const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt']);
+/** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
+function extensionOf(s) {
+    // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
+    if (!EXTENSION_KINDS.has(s.kind))
+        return [];
+    const n = s.node;
+    if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string')
+        return [n.extname];
+    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_EXTENSION') {
+        return (n.objects ?? []).map((o) => o.String?.sval).filter((x) => typeof x === 'string');
+    }
+    if (s.kind === 'CommentStmt' && n.objtype === 'OBJECT_EXTENSION') {
+        const v = n.object?.String?.sval;
+        return v ? [v] : [];
+    }
+    return [];
+}
+/** Names the server can install (pg_available_extensions: control files on the server). */
+async function availableExtensions(client) {
+    const { rows } = await client.query('SELECT name FROM pg_catalog.pg_available_extensions');
+    return new Set(rows.map((r) => r.name));
+}
+function checkExtensions(uses, available, mode) {
+    const lacking = uses.filter((u) => !available.has(u.name));
+    const stubbable = (u) => mode === 'stub' && u.name in STUBBED_EXTENSIONS;
+    return { stubbed: lacking.filter(stubbable), missing: lacking.filter((u) => !stubbable(u)) };
+}
+/** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
+function missingExtensionsMessage(missing, mode, serverVersion) {
+    const names = [...new Set(missing.map((m) => m.name))];
+    // Each extension once, with every place that creates it (a set may create one in two files).
+    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPosition */ .Ld)(m.file, m.position)).join(', ')})`).join(', ');
+    const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
+    const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
+    const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
+    const cannot = names.filter((n) => !(n in STUBBED_EXTENSIONS));
+    const fixes = [`run the check on a Postgres image that has ${names.length === 1 ? 'it' : 'them'} (${images}; e.g. the service image supabase/postgres:${major}.x, the same major version as now)`];
+    if (canStub.length && mode !== 'stub') {
+        fixes.push(`or, for ${canStub.join(', ')}, set supabase-shim: true and supabase-shim-extensions: stub to load callable stand-ins`);
+    }
+    if (cannot.length && mode === 'stub')
+        fixes.push(`${cannot.join(', ')} ${cannot.length === 1 ? 'is a real dependency' : 'are real dependencies'}: pgshift does not fake ${cannot.length === 1 ? 'it' : 'them'}`);
+    return {
+        message: `The server lacks ${names.length === 1 ? 'the extension' : 'extensions'} ${names.join(', ')}, which the pending migrations create: ${where}.`,
+        next: `Nothing was changed. To check these migrations, ${fixes.join('; ')}.`
+    };
+}
+/**
+ * Marks every statement about a stubbed extension (CREATE, ALTER, DROP, COMMENT ON
+ * EXTENSION) in the ups and downs as stubbed, and blanks it out of the sent text.
+ */
+function stubExtensionStatements(migrations, names) {
+    let n = 0;
+    for (const m of migrations) {
+        for (const script of [m.up, m.down].filter((x) => x !== undefined)) {
+            const hit = script.statements.filter((s) => !s.strippedWrapper && extensionOf(s).some((e) => names.has(e)));
+            if (!hit.length)
+                continue;
+            for (const s of hit)
+                s.stubbed = extensionOf(s).find((e) => names.has(e));
+            script.sendText = (0,_source_script_js__WEBPACK_IMPORTED_MODULE_0__/* .blankStatements */ .fw)(script, hit);
+            n += hit.length;
+        }
+    }
+    return n;
+}
+/** The server error for an extension it lacks (0A000 since PG 15, 58P01 before). */
+function missingExtensionInError(message) {
+    return /extension "([^"]+)" is not available/.exec(message)?.[1] ?? /could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(message)?.[1];
 }
 
 

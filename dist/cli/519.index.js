@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runFleetCli: () => (/* binding */ runFleetCli)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 91 modules
-var engine_run = __webpack_require__(411);
+// EXTERNAL MODULE: ./src/engine/run.ts + 10 modules
+var engine_run = __webpack_require__(1529);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
 // EXTERNAL MODULE: ./src/db/connect.ts

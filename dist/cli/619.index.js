@@ -2,6 +2,66 @@ export const id = 619;
 export const ids = [619];
 export const modules = {
 
+/***/ 9890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   hZ: () => (/* binding */ decideBackup),
+/* harmony export */   yu: () => (/* binding */ ephemeralReason)
+/* harmony export */ });
+/* unused harmony export isLoopbackHost */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+// Which backup a run takes. `backup: auto` (the default) takes a schema dump
+// when apply or rollback changes a kept database, and none on an ephemeral one,
+// where there is nothing to keep. An explicit off | schema | full always wins.
+
+/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase();
+    if (h.startsWith('/'))
+        return true;
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h) === 4)
+        return h.startsWith('127.');
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(h) === 6)
+        return h === '::1' || h === '0:0:0:0:0:0:0:1';
+    return false;
+}
+/**
+ * Why a database is ephemeral, or undefined for a kept one:
+ * - the run is apply with test-rollback (which exists for throwaway databases);
+ * - the host is loopback (a Postgres started by the job itself);
+ * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
+ *   service container, reached by its label. A real server has a dotted name or an IP.
+ */
+function ephemeralReason(settings, target, env = process.env) {
+    if (settings.testRollback)
+        return 'test-rollback runs on an ephemeral database';
+    if (isLoopbackHost(target.host))
+        return `loopback host ${target.host} is an ephemeral database`;
+    if (env.GITHUB_ACTIONS === 'true' && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(target.host) === 0 && !target.host.includes('.')) {
+        return `host ${target.host} is a service container of this job`;
+    }
+    return undefined;
+}
+/** The level for this run; modes that change nothing never back up. */
+function decideBackup(settings, target, env = process.env) {
+    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
+    if (!changes)
+        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
+    if (settings.backup !== 'auto')
+        return { level: settings.backup, reason: 'backup input' };
+    const ephemeral = ephemeralReason(settings, target, env);
+    if (ephemeral)
+        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
+    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
+}
+
+
+/***/ }),
+
 /***/ 9619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,8 +73,8 @@ __webpack_require__.d(__webpack_exports__, {
   EXIT: () => (/* binding */ EXIT)
 });
 
-// EXTERNAL MODULE: ./src/engine/run.ts + 91 modules
-var run = __webpack_require__(411);
+// EXTERNAL MODULE: ./src/engine/run.ts + 10 modules
+var run = __webpack_require__(1529);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __webpack_require__(649);
 // EXTERNAL MODULE: ./src/report/text.ts + 1 modules
@@ -797,6 +857,630 @@ async function readOnlyReason(c) {
 
 /***/ }),
 
+/***/ 6136:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ queryCountingStatements)
+/* harmony export */ });
+/** `afterSend` runs once the message is written, while the server works on it. */
+async function queryCountingStatements(client, sql, afterSend) {
+    // node-postgres emits each protocol message on its connection; this listener is ours alone.
+    const connection = client.connection;
+    let completed = 0;
+    const count = () => {
+        completed++;
+    };
+    connection.on('commandComplete', count);
+    try {
+        // pg writes the message inside query() when the connection is idle (one query at a time here).
+        const pending = client.query({ text: sql, rowMode: 'array' });
+        afterSend?.();
+        const res = (await pending);
+        return { results: Array.isArray(res) ? res : [res], completed };
+    }
+    catch (error) {
+        return { results: [], error, completed };
+    }
+    finally {
+        connection.off('commandComplete', count);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2551:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lz: () => (/* binding */ nextStepFor),
+/* harmony export */   QO: () => (/* binding */ isPgError),
+/* harmony export */   w7: () => (/* binding */ mapRunError)
+/* harmony export */ });
+/* unused harmony export statementAtLine */
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2369);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6781);
+/* harmony import */ var _supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2);
+
+
+
+function isPgError(e) {
+    return e instanceof Error && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code);
+}
+/**
+ * Maps an error raised while running `origin` (or `statement`, when known).
+ * Without a position, the error points at the failing statement's first line.
+ */
+function mapRunError(err, origin, statement) {
+    const e = (isPgError(err) ? err : { message: err instanceof Error ? err.message : String(err) });
+    const file = origin.script.source.file;
+    let position = statement?.position;
+    const pos = e.position ? Number(e.position) : NaN;
+    if (Number.isFinite(pos) && pos > 0) {
+        const cp = pos - 1 - origin.prefixCodePoints;
+        if (cp >= 0) {
+            const idx = (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .advanceCodePoints */ .H0)(origin.text, 0, cp);
+            position = (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_2__/* .lineColAt */ .kE)(origin.script.source.fileText, origin.fileOffset + idx);
+        }
+    }
+    const stmt = statement ?? (position ? statementAtLine(origin.script, position.line, position.col) : undefined);
+    return {
+        file,
+        position: position ?? stmt?.position,
+        sqlstate: e.code,
+        message: e.message,
+        detail: e.detail,
+        hint: e.hint,
+        where: e.where,
+        // The report keeps a generous excerpt; renderers shorten further for display.
+        statement: stmt ? (0,_report_text_js__WEBPACK_IMPORTED_MODULE_0__/* .shortenStatement */ .xZ)(stmt.sql, 200, 10_000) : undefined,
+        next: missingExtensionNext(e) ?? roleExistsNext(e, file) ?? nextStepFor(e.code, file)
+    };
+}
+/** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
+function missingExtensionNext(e) {
+    if (e.code !== '0A000' && e.code !== '58P01')
+        return undefined;
+    const name = (0,_supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExtensionInError */ .Fn)(e.message);
+    if (!name)
+        return undefined;
+    const stub = name in _supabase_extensions_js__WEBPACK_IMPORTED_MODULE_1__/* .STUBBED_EXTENSIONS */ .Vn ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : '';
+    return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`;
+}
+/**
+ * CREATE ROLE of a role that exists (42710): roles belong to the whole server, so
+ * another database on it (a staging copy, a PR check's neighbour) may have made it.
+ */
+function roleExistsNext(e, file) {
+    if (e.code !== '42710' || !/^role ".*" already exists$/.test(e.message))
+        return undefined;
+    return `Roles belong to the whole server, not to one database: another database on the same server (or an earlier run against one) may have created it, and dropping a database never drops its roles. Create it only when missing (\`DO $$ BEGIN CREATE ROLE ...; EXCEPTION WHEN duplicate_object THEN NULL; END $$\`), or drop it if nothing else uses it. Nothing of ${file} was kept, so a rerun starts again at this file.`;
+}
+/** The statement that contains file position line:col (the last one starting at or before it). */
+function statementAtLine(script, line, col) {
+    let found;
+    for (const s of script.statements) {
+        if (s.position.line < line || (s.position.line === line && s.position.col <= col))
+            found = s;
+        else
+            break;
+    }
+    return found;
+}
+/** What to do next, by SQLSTATE class. The rerun behaviour is stated because users fear half-applied states. */
+function nextStepFor(code, file) {
+    const rerun = `Nothing of ${file} was kept, so a rerun starts again at this file.`;
+    switch (code) {
+        case '42P07':
+        case '42710':
+        case '42723':
+            return `The object already exists in the database, but history does not record the migration that creates it (created by hand, or by another tool?). Either drop it, or make the statement idempotent (IF NOT EXISTS). ${rerun}`;
+        case '42P01':
+        case '42883':
+        case '42704':
+        case '3F000':
+            return `Something this statement needs does not exist yet: check that an earlier migration creates it and that the order shown by \`pgshift plan\` is right. ${rerun}`;
+        case '55P03':
+            return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
+        case '57014':
+            return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
+        case '2D000':
+            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
+        case '25006':
+            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
+        case '25001':
+            return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
+        case '42501':
+            return `The database user lacks a privilege this statement needs. Grant it, or run migrations as the schema owner. ${rerun}`;
+        case '57P01':
+        case '57P02':
+        case '57P03':
+            return `The server terminated the connection (shutdown or pg_terminate_backend). ${rerun}`;
+        case '40001':
+        case '40P01':
+            return `A serialization failure or deadlock with another session. ${rerun}`;
+        default:
+            if (code?.startsWith('23'))
+                return `Existing data violates this change. Fix the data first (in an earlier migration), or change the constraint. ${rerun}`;
+            if (code?.startsWith('42'))
+                return `Fix the SQL at this position. ${rerun}`;
+            return `Fix the cause shown above. ${rerun}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3966:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AV: () => (/* binding */ insertHistorySql),
+/* harmony export */   GQ: () => (/* binding */ HISTORY_TABLE),
+/* harmony export */   Lu: () => (/* binding */ readHistory),
+/* harmony export */   k2: () => (/* binding */ historyTableName),
+/* harmony export */   mL: () => (/* binding */ upsertHistorySql),
+/* harmony export */   r0: () => (/* binding */ ensureHistoryTable),
+/* harmony export */   yB: () => (/* binding */ deletePriorRowSql)
+/* harmony export */ });
+/* unused harmony exports historyState, createHistorySql, historyAccess */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+
+const HISTORY_TABLE = 'schema_history';
+function historyTableName(schema) {
+    return `${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)}.${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(HISTORY_TABLE)}`;
+}
+async function historyState(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
+            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database };
+}
+/**
+ * The DDL for what is missing; empty when the table exists. Only what is missing
+ * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
+ * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
+ * privilege on the schema), so a least-privilege role that owns an existing
+ * schema would be refused by a statement that has nothing to do. Run only while
+ * holding the advisory lock, so concurrent runners never race on it.
+ */
+function createHistorySql(schema, state = { schema: false, table: false }) {
+    if (state.table)
+        return '';
+    const t = historyTableName(schema);
+    return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
+  identity text PRIMARY KEY,
+  version text NOT NULL,
+  name text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable')),
+  script text NOT NULL,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer NOT NULL,
+  statements integer NOT NULL,
+  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'partial')),
+  statements_done integer,
+  done_hash text,
+  actor text,
+  run_url text,
+  commit_sha text
+);`;
+}
+/**
+ * Creates what is missing of the history; the state it found (a failure carries it,
+ * so the advice can name the privilege). inTransaction: inside the caller's
+ * transaction (the preview), whose own timeouts stay as they are. guardSql: the
+ * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
+ * so a lost lock or a transaction pooler stops it before it commits, like a
+ * migration's.
+ */
+async function ensureHistoryTable(client, schema, opts = {}) {
+    const state = await historyState(client, schema);
+    const ddl = createHistorySql(schema, state);
+    if (!ddl)
+        return state;
+    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
+    if (opts.inTransaction) {
+        await client.query(ddl).catch(fail);
+        return state;
+    }
+    // lock_timeout keeps us from queueing behind a long transaction on our own table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        return fail(e);
+    });
+    return state;
+}
+async function historyAccess(client, schema) {
+    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
+            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
+            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
+                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
+                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
+                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
+              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
+    const row = r.rows[0];
+    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
+}
+/**
+ * Reads history; a missing table means "nothing applied yet". A refused read
+ * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
+ * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
+ */
+async function readHistory(client, schema) {
+    const refused = async (e) => {
+        const err = e;
+        if (err.code === '42501')
+            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
+        throw err;
+    };
+    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
+    if (!exists.rows[0]?.t)
+        return [];
+    const res = await client
+        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
+       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
+        .catch(refused);
+    return res.rows.map((r) => ({
+        identity: r.identity,
+        version: r.version,
+        name: r.name,
+        kind: r.kind,
+        script: r.script,
+        checksum: r.checksum,
+        appliedAt: new Date(r.applied_at).toISOString(),
+        durationMs: r.duration_ms,
+        statements: r.statements,
+        status: r.status,
+        statementsDone: r.statements_done,
+        doneHash: r.done_hash
+    }));
+}
+const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(v);
+function valuesSql(schema, w) {
+    return `INSERT INTO ${historyTableName(schema)}
+  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
+  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
+/**
+ * The history row of a migration that commits: a plain INSERT, so the primary key
+ * is the commit guard. Two runners that both ran a migration cannot both commit it:
+ * the second INSERT waits for the first transaction and then fails with 23505 (or
+ * fails at once if the first committed), rolling its copy of the migration back.
+ */
+function insertHistorySql(schema, w) {
+    return valuesSql(schema, w);
+}
+/**
+ * Removes the row that `insertHistorySql` replaces, in the same transaction and
+ * before it: only the row this run saw. If another runner replaced it meanwhile,
+ * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
+ * of the row) and the INSERT that follows fails on the primary key.
+ */
+function deletePriorRowSql(schema, identity, prior) {
+    const which = 'partialDone' in prior
+        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
+        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
+    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
+}
+/**
+ * The upsert, for writes that are rolled back (the dry-run's preview) or that
+ * baseline rows applied by another tool; migrations that commit use
+ * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
+ * the migration and its COMMIT (one round trip per migration). Values are escaped
+ * with pg's escapeLiteral.
+ */
+function upsertHistorySql(schema, w) {
+    return `${valuesSql(schema, w)}
+ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
+  script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
+  statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
+  done_hash = EXCLUDED.done_hash, actor = EXCLUDED.actor, run_url = EXCLUDED.run_url, commit_sha = EXCLUDED.commit_sha`;
+}
+
+
+/***/ }),
+
+/***/ 5218:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D8: () => (/* binding */ newLocks),
+/* harmony export */   Mw: () => (/* binding */ heldLocks),
+/* harmony export */   Ot: () => (/* binding */ locksOn),
+/* harmony export */   US: () => (/* binding */ HELD_LOCKS_SQL),
+/* harmony export */   jp: () => (/* binding */ existingRelations)
+/* harmony export */ });
+/* unused harmony export LOCK_BLOCKS */
+/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _supabase_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3895);
+
+
+/** What a table lock of each mode blocks for other sessions. */
+const LOCK_BLOCKS = {
+    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
+    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
+    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
+    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
+    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
+    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
+    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
+    AccessExclusiveLock: 'blocks reads and writes'
+};
+const SQL_MODE = {
+    AccessShareLock: 'ACCESS SHARE',
+    RowShareLock: 'ROW SHARE',
+    RowExclusiveLock: 'ROW EXCLUSIVE',
+    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
+    ShareLock: 'SHARE',
+    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
+    ExclusiveLock: 'EXCLUSIVE',
+    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
+};
+/**
+ * Tables, views and materialized views that exist now, by oid (index locks follow
+ * their table's and would only repeat it). Locks on relations created later block nobody,
+ * so they are left out; names are kept because a dropped relation vanishes from
+ * pg_class inside the transaction that drops it.
+ *
+ * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
+ * on `<history-schema>.schema_history`, and on the Supabase CLI's
+ * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
+ * not the migration's (issue 19 item 8). Only the history table is left out of the
+ * history schema, so `history-schema: public` still reports locks on the app's tables.
+ */
+async function existingRelations(client, historySchema) {
+    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
+        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, _supabase_history_js__WEBPACK_IMPORTED_MODULE_1__/* .SUPABASE_SCHEMA */ .X8, _history_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_TABLE */ .GQ]);
+    return new Map(r.rows.map((x) => [x.oid, x.name]));
+}
+/** The table-level locks this backend holds, as (oid, mode) rows. */
+const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
+/** Table-level locks this backend holds on relations that existed before the preview. */
+async function heldLocks(client, existing) {
+    const r = await client.query(HELD_LOCKS_SQL);
+    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
+}
+/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
+function locksOn(existing, rows) {
+    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
+    return newLocks([], held);
+}
+/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
+function newLocks(before, after) {
+    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
+    const order = Object.keys(LOCK_BLOCKS);
+    const strongest = new Map();
+    for (const l of after) {
+        if (had.has(`${l.oid}:${l.mode}`))
+            continue;
+        const cur = strongest.get(l.oid);
+        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
+            strongest.set(l.oid, l);
+    }
+    return [...strongest.values()]
+        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
+        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
+}
+
+
+/***/ }),
+
+/***/ 6819:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hp: () => (/* binding */ lastRollback),
+/* harmony export */   SN: () => (/* binding */ rollbackLogName),
+/* harmony export */   ZH: () => (/* binding */ ROLLBACK_LOG_TABLE),
+/* harmony export */   bu: () => (/* binding */ ensureRollbackLog),
+/* harmony export */   sP: () => (/* binding */ insertRollbackSql)
+/* harmony export */ });
+/* unused harmony export createRollbackLogSql */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+
+const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
+function rollbackLogName(schema) {
+    return `${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema)}.${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(ROLLBACK_LOG_TABLE)}`;
+}
+function createRollbackLogSql(schema) {
+    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  identity text NOT NULL,
+  version text NOT NULL,
+  script text NOT NULL,
+  checksum text NOT NULL,
+  down_script text NOT NULL,
+  down_checksum text NOT NULL,
+  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor text,
+  run_url text,
+  commit_sha text
+)`;
+}
+/**
+ * Makes the log writable when it can be: true when it exists (or was just
+ * created) and the login role may INSERT into it. Run under the run lock,
+ * outside a transaction. Never throws: the record is advice, not a guard.
+ */
+async function ensureRollbackLog(client, schema) {
+    try {
+        const t = rollbackLogName(schema);
+        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
+              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
+        const row = state.rows[0];
+        if (!row?.exists) {
+            if (!row?.create)
+                return false;
+            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
+        }
+        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
+        return Boolean(can.rows[0]?.insert);
+    }
+    catch {
+        await client.query('RESET lock_timeout').catch(() => { });
+        return false;
+    }
+}
+const lit = (v) => (v === undefined ? 'NULL' : (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(v));
+/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
+function insertRollbackSql(schema, w) {
+    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
+VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.script)}, ${lit(w.checksum)}, ${lit(w.downScript)}, ${lit(w.downChecksum)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
+}
+/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
+async function lastRollback(client, schema, identity) {
+    try {
+        const t = rollbackLogName(schema);
+        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
+        if (!ok.rows[0]?.ok)
+            return undefined;
+        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
+        const row = r.rows[0];
+        if (!row)
+            return undefined;
+        return {
+            identity: row.identity,
+            downScript: row.down_script,
+            downChecksum: row.down_checksum,
+            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
+            actor: row.actor ?? undefined,
+            runUrl: row.run_url ?? undefined
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AR: () => (/* binding */ supabaseEntryFor),
+/* harmony export */   Pl: () => (/* binding */ readSupabaseHistory),
+/* harmony export */   S$: () => (/* binding */ supabaseColumns),
+/* harmony export */   Vt: () => (/* binding */ createSupabaseHistorySql),
+/* harmony export */   W_: () => (/* binding */ SUPABASE_TABLE),
+/* harmony export */   Wm: () => (/* binding */ supabaseSchemaExists),
+/* harmony export */   X8: () => (/* binding */ SUPABASE_SCHEMA),
+/* harmony export */   Zq: () => (/* binding */ supabaseHistoryExists),
+/* harmony export */   _N: () => (/* binding */ insertSupabaseRowSql),
+/* harmony export */   uc: () => (/* binding */ deleteSupabaseRowSql)
+/* harmony export */ });
+/* unused harmony exports SUPABASE_FILE_RE, supabaseVersionOf, splitLikeSupabase */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(427);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3686);
+
+
+
+const SUPABASE_SCHEMA = 'supabase_migrations';
+const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
+/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
+const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
+/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
+function supabaseVersionOf(fileName) {
+    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+    const m = SUPABASE_FILE_RE.exec(base);
+    return m ? { version: m[1], name: m[2] } : undefined;
+}
+/**
+ * The file split as the CLI splits it: at every top-level `;`, each piece
+ * trimmed, empty pieces dropped. Comments stay with the statement that follows
+ * them, and text after the last `;` (a trailing comment) is its own element, as
+ * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
+ * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
+ * scanner never yields a `;` token inside a string or a dollar-quoted body.
+ */
+function splitLikeSupabase(text, statementSpans) {
+    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
+    const cuts = (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .scanSql */ .C4)(text)
+        .filter((t) => t.text === ';' && !inside(t.start))
+        .map((t) => t.start);
+    const out = [];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+        const piece = text.slice(from, cut).trim();
+        if (piece)
+            out.push(piece);
+        from = cut + 1;
+    }
+    return out;
+}
+/** The CLI row for a migration; undefined when the CLI would skip its file. */
+function supabaseEntryFor(m) {
+    const v = supabaseVersionOf(m.file);
+    if (!v)
+        return undefined;
+    const entry = { ...v };
+    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
+    (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_1__/* .defineLazy */ .gJ)(entry, 'statements', () => {
+        const src = m.up.source;
+        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
+        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
+        return splitLikeSupabase(src.text, spans);
+    });
+    return entry;
+}
+/**
+ * Creates the table as the CLI leaves it (same columns, same order), only when
+ * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
+ * needs CREATE on the database even when the schema exists).
+ */
+function createSupabaseHistorySql(schemaExists) {
+    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
+}
+/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
+async function supabaseSchemaExists(client) {
+    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
+    return Boolean(r.rows[0]?.e);
+}
+async function supabaseHistoryExists(client) {
+    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
+    return Boolean(r.rows[0]?.t);
+}
+/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
+async function supabaseColumns(client) {
+    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
+    return new Set(r.rows.map((x) => x.attname));
+}
+/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
+async function readSupabaseHistory(client) {
+    if (!(await supabaseHistoryExists(client)))
+        return [];
+    const cols = await supabaseColumns(client);
+    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
+       FROM ${SUPABASE_TABLE} ORDER BY version`);
+    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
+}
+const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO).join(', ')}]::text[]` : `'{}'::text[]`);
+/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
+function insertSupabaseRowSql(e, columns) {
+    const cols = [['version', (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(e.version)]];
+    if (columns.has('name'))
+        cols.push(['name', (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(e.name)]);
+    if (columns.has('statements'))
+        cols.push(['statements', textArray(e.statements)]);
+    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
+}
+function deleteSupabaseRowSql(version) {
+    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(version)}`;
+}
+
+
+/***/ }),
+
 /***/ 879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1133,6 +1817,1112 @@ function parseDatabaseUrl(raw) {
 
 /***/ }),
 
+/***/ 7075:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ execContext)
+/* harmony export */ });
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8008);
+// The executor's view of a mode's session: connection, timeouts, history schema,
+// the Supabase CLI's history and the retry log line. Every step that runs a
+// script (apply, down, hook) builds it from the ModeContext here.
+
+function execContext(ctx) {
+    const { settings, log } = ctx;
+    return {
+        client: ctx.client,
+        historySchema: settings.historySchema,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        lockRetries: settings.lockRetries,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        sessionSql: ctx.sessionSql ? `${(0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .sessionSettingsSql */ .Cb)()};${ctx.sessionSql}` : (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .sessionSettingsSql */ .Cb)(),
+        meta: ctx.run.meta ?? {},
+        supabase: ctx.supabase
+            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
+            : undefined,
+        isCancelled: ctx.isCancelled,
+        runLock: ctx.runLock,
+        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
+    };
+}
+
+
+/***/ }),
+
+/***/ 8493:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bc: () => (/* binding */ BACKEND_MOVED_SQLSTATE),
+/* harmony export */   Jd: () => (/* binding */ LOCK_LOST_SQLSTATE),
+/* harmony export */   Jl: () => (/* binding */ AS_LOGIN_USER),
+/* harmony export */   LJ: () => (/* binding */ runGuardSql),
+/* harmony export */   MM: () => (/* binding */ makeDurable),
+/* harmony export */   Qu: () => (/* binding */ deleteHistorySql),
+/* harmony export */   RN: () => (/* binding */ executeHook),
+/* harmony export */   WM: () => (/* binding */ executeMigration),
+/* harmony export */   ch: () => (/* binding */ executeDown),
+/* harmony export */   kY: () => (/* binding */ historyWrite),
+/* harmony export */   vA: () => (/* binding */ recordAppliedSql)
+/* harmony export */ });
+/* unused harmony exports retryDelayMs, RESET_SESSION, insertAppliedSql, setSendChunkChars, sendParts */
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8008);
+/* harmony import */ var _db_counting_query_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(6136);
+/* harmony import */ var _db_locks_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5218);
+/* harmony import */ var _db_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2551);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7926);
+/* harmony import */ var _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6819);
+/* harmony import */ var _source_checksum_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1882);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3895);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(955);
+
+
+
+
+
+
+
+
+
+
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
+function point(ctx, script, s, transaction = false) {
+    if (!ctx.cursor || !s)
+        return;
+    ctx.cursor.file = script.source.file;
+    ctx.cursor.line = s.position.line;
+    ctx.cursor.statement = transaction ? undefined : s.index + 1;
+    ctx.cursor.total = script.statements.length;
+    ctx.cursor.transaction = transaction;
+}
+/** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
+function retryDelayMs(attempt) {
+    const base = Math.min(1000 * 2 ** (attempt - 1), 30_000);
+    return base + Math.floor(Math.random() * base * 0.25);
+}
+/** The history row of an applied migration; `extra` overrides (progress rows, measured durations). */
+function historyWrite(m, ctx, extra) {
+    return {
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        durationMs: null,
+        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
+        status: 'applied',
+        ...ctx.meta,
+        ...extra
+    };
+}
+/**
+ * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
+ * first: RESET ALL leaves the session user alone (session_authorization and role
+ * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
+ * the next file's objects. Any user may go back to the one it logged in as.
+ */
+const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
+const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
+/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
+const LOCK_LOST_SQLSTATE = 'PGSLK';
+const BACKEND_MOVED_SQLSTATE = 'PGSPL';
+/**
+ * The check that precedes every commit, as one statement run on the migration
+ * connection inside the transaction it guards: the run lock is still held by the
+ * lock connection's transaction, and this connection is still on the backend it
+ * had at connect (a transaction pooler moves it). Either failing raises, so the
+ * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
+ * stops the run before another runner's copy could commit alongside ours.
+ *
+ * The lock is proved by its witness (db/lock.ts): a random key that the lock's
+ * transaction took with the run lock and that ends with it. The migration
+ * connection tries it; a try that succeeds means that transaction is over (the
+ * witness is then held by this transaction, which the exception rolls back). One
+ * lock-table probe instead of reading pg_locks, which copies the whole lock table
+ * (about 0.6 ms a call against 0.08 ms, measured in a loop of 3,000).
+ */
+function runGuardSql(ctx) {
+    const checks = [];
+    const pid = (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .backendPid */ .Qf)(ctx.client);
+    if (pid !== undefined) {
+        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
+    }
+    if (ctx.runLock) {
+        const { a, b } = ctx.runLock.witness;
+        checks.push(`IF pg_catalog.pg_try_advisory_xact_lock(${a}, ${b}) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
+    }
+    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
+}
+function isConnectionError(err) {
+    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
+    if ((0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(err))
+        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
+    return true; // not a server error at all: the socket broke
+}
+/** The next step when the run guard stopped a migration before its COMMIT. */
+function guardNext(code, file) {
+    if (code === LOCK_LOST_SQLSTATE) {
+        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
+    }
+    if (code === BACKEND_MOVED_SQLSTATE) {
+        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432), connect to Postgres directly, or go through a PgBouncer pool with pool_mode = session, then rerun.`;
+    }
+    return undefined;
+}
+/** What the run does when history already holds the row it inserts: another runner committed this migration. */
+function duplicateNext(identity, file) {
+    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
+}
+async function tryQuery(client, sql) {
+    try {
+        await client.query(sql);
+    }
+    catch {
+        // best effort: the caller reports the original error
+    }
+}
+async function executeMigration(ctx, run) {
+    const m = run.migration;
+    if (m.up.runMode !== 'transaction')
+        return runStatements(ctx, run);
+    const prior = priorRow(run);
+    const record = [...(prior ? [(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .deletePriorRowSql */ .yB)(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
+    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
+}
+/**
+ * The history row a run replaces rather than inserts, handled explicitly: a
+ * resumed statement-by-statement file (its 'partial' row) and a changed
+ * repeatable (its row with the old checksum). Every other migration inserts.
+ */
+function priorRow(run) {
+    if (run.resumed)
+        return { partialDone: run.resumeFrom };
+    if (run.migration.kind === 'repeatable')
+        return { otherChecksum: run.migration.checksum };
+    return undefined;
+}
+/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
+function insertAppliedSql(ctx, m, extra) {
+    const ours = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .insertHistorySql */ .AV)(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .insertSupabaseRowSql */ ._N)(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/**
+ * The history write of a migration's preview (rolled back, so an upsert; a real
+ * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
+ * is kept, the CLI's row. One statement (a data-modifying CTE).
+ */
+function recordAppliedSql(ctx, m, extra) {
+    const ours = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .upsertHistorySql */ .mL)(ctx.historySchema, historyWrite(m, ctx, extra));
+    const entry = ctx.supabase?.entries.get(m.identity);
+    return entry && ctx.supabase ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .insertSupabaseRowSql */ ._N)(entry, ctx.supabase.columns)})\n${ours}` : ours;
+}
+/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
+function deleteHistorySql(ctx, identity) {
+    const ours = `DELETE FROM ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} WHERE identity = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(identity)}`;
+    const entry = ctx.supabase?.entries.get(identity);
+    if (entry && ctx.supabase?.adopted.has(identity))
+        return (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .deleteSupabaseRowSql */ .uc)(entry.version);
+    // No table (pgshift applied without it): no CLI row to delete.
+    return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${(0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_8__/* .deleteSupabaseRowSql */ .uc)(entry.version)})\n${ours}` : ours;
+}
+/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
+function rollbackRecordSql(ctx, m, down) {
+    return (0,_db_rollback_log_js__WEBPACK_IMPORTED_MODULE_6__/* .insertRollbackSql */ .sP)(ctx.historySchema, {
+        identity: m.identity,
+        version: m.version,
+        script: m.file,
+        checksum: m.checksum,
+        downScript: down.source.file,
+        downChecksum: (0,_source_checksum_js__WEBPACK_IMPORTED_MODULE_7__/* .checksum */ .c)(down.source.text),
+        ...ctx.meta
+    });
+}
+/**
+ * History is written as the user pgshift logged in as, whatever SET ROLE or SET
+ * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
+ * after COMMIT (and RESET then clears it).
+ */
+const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
+const AS_LOGIN_USER_STATEMENTS = 2;
+/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
+// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
+const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
+/**
+ * Runs a down script. A transactional down commits with the history delete; a
+ * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
+ * last statement, so a failure midway leaves the migration recorded as applied.
+ */
+async function executeDown(ctx, m) {
+    const down = m.down;
+    if (!down)
+        throw new Error(`${m.identity} has no down script`);
+    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
+    const record = records.join(';');
+    if (down.runMode === 'transaction')
+        return runInTransaction(ctx, down, records, 0, m.identity);
+    const started = performance.now();
+    let done = 0;
+    try {
+        for (const s of down.statements) {
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, down, s);
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            try {
+                await ctx.client.query(s.sql);
+            }
+            catch (error) {
+                throw Object.assign(error, { statementIndex: done });
+            }
+            done++;
+        }
+        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
+        return { ok: true, durationMs: performance.now() - started, retries: 0 };
+    }
+    catch (error) {
+        const statement = down.statements[error.statementIndex ?? -1];
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement);
+        mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`;
+        await tryQuery(ctx.client, resetSql(ctx));
+        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
+    }
+}
+/**
+ * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
+ * timeouts and error mapping, but no history row. A file that cannot run in a
+ * transaction (VACUUM ANALYZE) runs statement by statement.
+ */
+async function executeHook(ctx, script) {
+    if (script.runMode === 'transaction')
+        return runInTransaction(ctx, script, [], 0);
+    const started = performance.now();
+    let done = 0;
+    try {
+        for (const s of script.statements) {
+            if (s.strippedWrapper)
+                continue;
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
+            point(ctx, script, s);
+            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            try {
+                await ctx.client.query(s.sql);
+            }
+            catch (error) {
+                throw Object.assign(error, { statementIndex: s.index });
+            }
+            done++;
+        }
+        await ctx.client.query(resetSql(ctx));
+        return { ok: true, durationMs: performance.now() - started, retries: 0 };
+    }
+    catch (error) {
+        const statement = script.statements[error.statementIndex ?? -1];
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement);
+        await tryQuery(ctx.client, 'ROLLBACK');
+        await tryQuery(ctx.client, resetSql(ctx));
+        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
+    }
+}
+/**
+ * Session timeouts for one statement of a statement-by-statement file. A
+ * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
+ * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so
+ * lock_timeout would only make it fail and leave an INVALID index; statement-timeout
+ * still bounds it.
+ */
+function timeoutsFor(ctx, s) {
+    const concurrently = s.nonTransactional?.includes('CONCURRENTLY');
+    return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
+}
+/**
+ * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
+ * history row and COMMIT. A bigger one is sent in messages of about this size, cut
+ * between statements, inside the one transaction: the client never builds one
+ * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
+ * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
+ */
+const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
+let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
+/** For tests: the message size of the multi-message path (undefined: the default). */
+function setSendChunkChars(chars) {
+    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
+}
+/**
+ * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
+ * of a sent statement (what lies between two statements, `;`, blanks and comments,
+ * stays with the one before), so every part holds whole statements and positions in a
+ * part map back to the file by its start. One part when the text fits.
+ */
+function sendParts(script, sendText, sent, chunk = sendChunkChars) {
+    if (sendText.length <= chunk || sent.length < 2)
+        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
+    const base = script.source.offset;
+    const parts = [];
+    let start = 0;
+    let first = 0;
+    for (let i = 1; i < sent.length; i++) {
+        const at = sent[i].offset - base;
+        if (at - start < chunk)
+            continue;
+        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
+        start = at;
+        first = i;
+    }
+    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
+    return parts;
+}
+/**
+ * One transaction, one round trip: BEGIN, the file, the guard, the history row and
+ * COMMIT in one message. A big file goes in several messages (sendParts) inside the
+ * same transaction; only the last carries the guard, the history row and COMMIT, so
+ * the row still commits with the file or not at all, and an error in any message
+ * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
+ * statement by statement, now transactional): the statements that already committed
+ * are blanked out, keeping every position in the file.
+ */
+async function runInTransaction(ctx, script, record, resumeFrom, identity) {
+    const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
+    const sendText = skipped.length ? (0,_source_script_js__WEBPACK_IMPORTED_MODULE_5__/* .blankStatements */ .fw)(script, skipped) : script.sendText;
+    const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
+    // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
+    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`;
+    const prefixStatements = 4;
+    const lockQuery = ctx.collectLocks ? `${_db_locks_js__WEBPACK_IMPORTED_MODULE_3__/* .HELD_LOCKS_SQL */ .US};` : '';
+    // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
+    // The guard and the history write run as the login user, after the file.
+    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
+    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
+    const commitIndex = guardIndex + 1 + record.length;
+    const parts = sendParts(script, sendText, sent);
+    const last = parts.length - 1;
+    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
+    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
+    const started = performance.now();
+    let retries = 0;
+    for (;;) {
+        let error;
+        let completed = 0;
+        let results = [];
+        let j = 0;
+        for (; j <= last; j++) {
+            // The server reports statements as they complete only at the end of a message, so the
+            // heartbeat names the message's first statement and says it is one transaction.
+            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
+            ({ error, completed, results } = await (0,_db_counting_query_js__WEBPACK_IMPORTED_MODULE_10__/* .queryCountingStatements */ .s)(ctx.client, message(j), ctx.whileWaiting));
+            if (error)
+                break;
+        }
+        const part = parts[Math.min(j, last)];
+        if (!error) {
+            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
+            const locks = ctx.collectLocks ? (0,_db_locks_js__WEBPACK_IMPORTED_MODULE_3__/* .locksOn */ .Ot)(ctx.collectLocks, rows) : undefined;
+            return { ok: true, durationMs: performance.now() - started, retries, locks };
+        }
+        // The failing statement's index among `sent` (past them: our suffix).
+        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
+        // Past COMMIT: the migration and its history row are committed; only our session reset failed.
+        if (idx > commitIndex)
+            return { ok: true, durationMs: performance.now() - started, retries };
+        const lost = isConnectionError(error);
+        if (!lost)
+            await tryQuery(ctx.client, 'ROLLBACK');
+        const statement = idx >= 0 && idx < sent.length ? sent[idx] : undefined;
+        const canRetry = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
+        if (canRetry) {
+            retries++;
+            const delay = retryDelayMs(retries);
+            ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`);
+            await sleep(delay);
+            continue;
+        }
+        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
+        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
+        // Positions past the file belong to our suffix: they say nothing about the file.
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(idx >= sent.length && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
+        const guarded = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = guarded;
+        }
+        else if (identity && idx > guardIndex && idx < commitIndex && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '23505') {
+            mapped.next = duplicateNext(identity, script.source.file);
+        }
+        else if (idx >= sent.length && idx < commitIndex) {
+            mapped.next = `Every statement of the file ran, but recording it in ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${(0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .nextStepFor */ .Lz)(undefined, script.source.file)}`;
+        }
+        else if (idx === commitIndex) {
+            mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
+        }
+        if (lost) {
+            mapped.next =
+                j < last
+                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
+                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
+        }
+        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
+    }
+}
+/**
+ * Transactional migrations commit with synchronous_commit off, each with its history
+ * row, so a crash can only lose whole migrations together with their rows. This one
+ * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
+ * once it returns, all of them are durable. Postgres flushes at commit only for a
+ * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
+ * row of the history table (or, when that table does not exist, creates a temporary
+ * table: catalog rows are WAL-logged). It runs with the session's own
+ * synchronous_commit (the server's or role's setting), as the login user, whatever
+ * identity the last migration took.
+ */
+async function makeDurable(client, historySchema) {
+    const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(historySchema);
+    const sentinel = "'.pgshift-durable'";
+    const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
+    await client.query(exists.rows[0]?.t
+        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
+        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
+}
+async function runStatements(ctx, run) {
+    const m = run.migration;
+    const script = m.up;
+    const statements = script.statements;
+    const started = performance.now();
+    let retries = 0;
+    let committed = run.resumeFrom;
+    let inBlock = false;
+    let bookkeeping = false;
+    // Each write replaces exactly the row the previous one left (or, the first time, the
+    // row the plan saw), so a second runner on the same file fails on the primary key.
+    let prior = priorRow(run);
+    const replacing = (sql) => (prior ? `${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .deletePriorRowSql */ .yB)(ctx.historySchema, m.identity, prior)};${sql}` : sql);
+    const progress = async (n) => {
+        bookkeeping = true;
+        const row = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .insertHistorySql */ .AV)(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: (0,_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .doneHash */ .$d)(m, n), durationMs: Math.round(performance.now() - started) }));
+        await ctx.client.query(ownTransaction(ctx, replacing(row)));
+        prior = { partialDone: n };
+        bookkeeping = false;
+    };
+    try {
+        // A 'partial' row before the first statement: if the runner dies, the next run knows this file started.
+        await progress(committed);
+        for (let i = run.resumeFrom; i < statements.length; i++) {
+            const s = statements[i];
+            if (ctx.isCancelled())
+                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
+            point(ctx, script, s);
+            // The run guard before every statement: each one outside a BEGIN block commits on its own.
+            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
+            for (;;) {
+                try {
+                    // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
+                    if (!s.stubbed)
+                        await ctx.client.query(s.sql);
+                    break;
+                }
+                catch (error) {
+                    const canRetry = !inBlock && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
+                    if (!canRetry)
+                        throw Object.assign(error, { statementIndex: i });
+                    retries++;
+                    const delay = retryDelayMs(retries);
+                    ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}:${s.position.line}`);
+                    await sleep(delay);
+                }
+            }
+            // CREATE INDEX CONCURRENTLY IF NOT EXISTS succeeds over an INVALID leftover: never record that as done.
+            const invalid = await invalidIndexes(ctx.client, s);
+            if (invalid.length) {
+                throw Object.assign(new Error(`the statement left an INVALID index: ${invalid.join(', ')}`), { statementIndex: i, leftovers: invalid });
+            }
+            if (s.transactionControl === 'begin')
+                inBlock = true;
+            else if (s.transactionControl === 'commit')
+                inBlock = false;
+            if (!inBlock) {
+                committed = i + 1;
+                await progress(committed);
+            }
+        }
+        bookkeeping = true;
+        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
+        return { ok: true, durationMs: performance.now() - started, retries };
+    }
+    catch (error) {
+        const lost = isConnectionError(error) && !(error instanceof Error && error.code === '57014') && !error.leftovers;
+        const index = error.statementIndex;
+        const statement = index !== undefined ? statements[index] : undefined;
+        const origin = { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 };
+        const mapped = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .mapRunError */ .w7)(error, origin, statement);
+        let leftovers = error.leftovers;
+        if (!lost) {
+            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
+            if (inBlock || bookkeeping)
+                await tryQuery(ctx.client, 'ROLLBACK');
+            await tryQuery(ctx.client, resetSql(ctx));
+            leftovers ??= await invalidIndexes(ctx.client, statement);
+        }
+        const total = statements.length;
+        const guarded = (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) ? guardNext(error.code, script.source.file) : undefined;
+        if (guarded) {
+            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
+        }
+        else if (bookkeeping && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && error.code === '23505') {
+            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
+        }
+        else if (bookkeeping) {
+            mapped.next = `Writing progress to ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
+        }
+        else {
+            mapped.next =
+                committed > 0
+                    ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
+                    : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`;
+            if (run.resumeFrom === index && run.resumed && (0,_db_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPgError */ .QO)(error) && ['42P07', '42710'].includes(error.code)) {
+                mapped.next = `This statement probably completed in the earlier run just before that run was killed (it was not yet recorded). Check the object; if it is complete and valid, drop and recreate it, or finish the file by hand and delete its row from ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)}. ${mapped.next}`;
+            }
+        }
+        if (leftovers?.length)
+            mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
+        if (committed === 0 && !lost && !run.resumed)
+            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(ctx.historySchema)} WHERE identity = ${(0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeLiteral */ .NO)(m.identity)} AND status = 'partial'`));
+        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
+    }
+}
+/**
+ * INVALID indexes a CREATE/REINDEX ... CONCURRENTLY left behind (T16): by the
+ * statement's index name, or else on the statement's table.
+ */
+async function invalidIndexes(client, statement) {
+    if (!statement?.nonTransactional?.includes('CONCURRENTLY') || !['IndexStmt', 'ReindexStmt'].includes(statement.kind))
+        return [];
+    const rel = statement.node.relation;
+    const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : typeof statement.node.name === 'string' ? statement.node.name : undefined;
+    try {
+        const r = await client.query(`SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relname AS name, t.relname AS tbl FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
+        return r.rows
+            .filter((x) => (wanted ? x.name === wanted : rel?.relname ? x.tbl === rel.relname : true))
+            .map((x) => x.qualified);
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
+/***/ 3998:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   px: () => (/* binding */ withHeartbeat)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_HEARTBEAT_MS, heartbeatMs, heartbeatText */
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
+// A migration that runs long says it is alive (issue 19): every interval (10 s by
+// default; PGSHIFT_HEARTBEAT, a duration such as 500ms or 30s, or off) one line with
+// the time so far and the statement running now, file:line. A file that runs as one
+// transaction is sent in one round trip, so there the line names the transaction's
+// first statement and says so; statement-by-statement files name the exact statement. The CLI prints it under
+// the migration's title; the action logs it inside the migration's log group.
+
+const DEFAULT_HEARTBEAT_MS = 10_000;
+function heartbeatMs(env = process.env) {
+    const v = (env.PGSHIFT_HEARTBEAT ?? '').trim().toLowerCase();
+    if (v === '')
+        return DEFAULT_HEARTBEAT_MS;
+    if (v === 'off' || v === '0')
+        return 0;
+    const ms = (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(v);
+    return ms === undefined ? DEFAULT_HEARTBEAT_MS : Math.max(100, ms);
+}
+function heartbeatText(label, elapsedMs, c) {
+    const where = c.line ? `${c.file}:${c.line}` : c.file;
+    const which = c.transaction
+        ? `one transaction of ${c.total ?? '?'} statement${c.total === 1 ? '' : 's'} from `
+        : c.statement
+            ? `statement ${c.statement}${c.total ? ` of ${c.total}` : ''} at `
+            : 'at ';
+    return `${label}: still running after ${Math.round(elapsedMs / 1000)} s, ${which}${where}`;
+}
+/** Runs `fn` with a cursor it can move; every interval, logs where it is. */
+async function withHeartbeat(log, label, file, fn) {
+    const cursor = { file };
+    const every = heartbeatMs();
+    if (every === 0)
+        return fn(cursor);
+    const started = performance.now();
+    const timer = setInterval(() => {
+        const text = heartbeatText(label, performance.now() - started, cursor);
+        if (log.heartbeat)
+            log.heartbeat(text);
+        else
+            log.info(text);
+    }, every);
+    timer.unref();
+    try {
+        return await fn(cursor);
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ parseWhatMayRun),
+/* harmony export */   Fu: () => (/* binding */ parseEverything),
+/* harmony export */   e9: () => (/* binding */ settleDownProblems),
+/* harmony export */   jC: () => (/* binding */ refusedForSourceProblems),
+/* harmony export */   tG: () => (/* binding */ parseDowns)
+/* harmony export */ });
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(427);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3686);
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2369);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7926);
+
+
+
+
+/**
+ * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
+ * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
+ * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
+ */
+const TREE_BUDGET_CHARS = 512 * 1024;
+/**
+ * Parses every script of the files not applied with their current checksum; verify also
+ * parses every verify script. Their down and verify scripts are parsed to find errors now,
+ * not during a rollback, and then dropped from memory unless this run uses them
+ * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
+ * parse trees are most of the heap (docs/BENCHMARKS.md).
+ */
+async function parseWhatMayRun(found, history, mode, testRollback = false) {
+    const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
+    const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
+    const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
+    // A rollback parses the downs of its range later (parseDowns), once the range is known.
+    if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureParser */ ._U)();
+    // Many pending files: their statements' trees are released as each file is parsed,
+    // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
+    (0,_source_script_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseTreesWhenParsing */ .Bw)(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
+    const keepDowns = mode === 'apply' && testRollback;
+    for (const m of mayRun) {
+        parseAll(m);
+        // A script with problems refuses the run before anything reads it again, so a second parse never repeats them.
+        if (!keepDowns && m.down)
+            (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .forget */ .y6)(m, 'down');
+        if (mode !== 'verify' && m.verify)
+            (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .forget */ .y6)(m, 'verify');
+    }
+    for (const m of verifyScripts)
+        void m.verify;
+}
+/** Parses every script (a run that failed before reading history reports all syntax errors). */
+async function parseEverything(found) {
+    if (!found.migrations.length)
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureParser */ ._U)();
+    (0,_source_script_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseTreesWhenParsing */ .Bw)(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
+    for (const m of found.migrations)
+        parseAll(m);
+}
+function parseAll(m) {
+    void m.up;
+    void m.down;
+    void m.verify;
+}
+/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
+const demoted = new WeakMap();
+/**
+ * A broken down script never blocks the ups: its problems refuse only a run that needs
+ * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
+ * down problem becomes a warning at its file:line:col that says it is in the down part.
+ */
+function settleDownProblems(report, found, needsDown) {
+    const kept = demoted.get(found) ?? [];
+    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
+        found.problems.push(p);
+        kept.splice(kept.indexOf(p), 1);
+    }
+    for (const p of [...found.problems]) {
+        if (!p.down || needsDown(p.down.migration))
+            continue;
+        found.problems.splice(found.problems.indexOf(p), 1);
+        kept.push(p);
+        const at = p.position ? (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPosition */ .Ld)(p.file, p.position) : p.file;
+        report.warnings.push({
+            file: p.file,
+            ...(p.position ? { position: p.position } : {}),
+            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
+            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
+        });
+    }
+    demoted.set(found, kept);
+}
+/** True (and the report says why) when parsing found problems: nothing may run. */
+function refusedForSourceProblems(report, found, needsDown = () => false) {
+    settleDownProblems(report, found, needsDown);
+    if (!found.problems.length)
+        return false;
+    report.status = 'failed';
+    report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
+    return true;
+}
+/** Parses the down scripts of a rollback range (the parser is loaded by parseWhatMayRun). */
+function parseDowns(range) {
+    for (const m of range)
+        void m.down;
+}
+
+
+/***/ }),
+
+/***/ 955:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ doneHash),
+/* harmony export */   RK: () => (/* binding */ baseResult),
+/* harmony export */   et: () => (/* binding */ plan)
+/* harmony export */ });
+/* harmony import */ var _source_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(427);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1520);
+
+
+
+/** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
+function doneHash(m, n) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
+    for (const s of m.up.statements.slice(0, n))
+        h.update(s.sql).update('\0');
+    return h.digest('hex');
+}
+/**
+ * What the files say about `m`. A file discovery has not parsed (an applied one, see
+ * discover's lazy parse) is not parsed here: its statement count comes from `row`.
+ */
+function baseResult(m, row) {
+    const base = {
+        identity: m.identity,
+        file: m.file,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        status: 'pending'
+    };
+    if (!(0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'up'))
+        return { ...base, statements: row?.statements, hasDown: m.scriptFiles.down !== undefined };
+    return {
+        ...base,
+        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
+        runMode: m.up.runMode,
+        nonTransactionalReasons: m.up.nonTransactionalReasons.length
+            ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
+            : undefined,
+        hasDown: (0,_source_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .isSettled */ .Is)(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined,
+        serverWide: serverWideLines(m)
+    };
+}
+/** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
+function serverWideLines(m) {
+    const found = m.up.statements.flatMap((s) => (s.strippedWrapper ? [] : (0,_lint_server_wide_js__WEBPACK_IMPORTED_MODULE_2__/* .serverWideChanges */ .sc)(s).map((c) => `${c.what} (line ${s.position.line + (c.lineOffset ?? 0)})`)));
+    return found.length ? found : undefined;
+}
+function plan(migrations, history, opts) {
+    const byIdentity = new Map(history.map((r) => [r.identity, r]));
+    const files = new Set(migrations.map((m) => m.identity));
+    const summary = { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] };
+    const results = [];
+    const toRun = [];
+    // The newest applied versioned file, by run order: anything pending before it is out of order.
+    let lastAppliedIndex = -1;
+    migrations.forEach((m, i) => {
+        if (m.kind === 'versioned' && byIdentity.has(m.identity))
+            lastAppliedIndex = i;
+    });
+    const missingRows = history.filter((r) => !files.has(r.identity));
+    const missingByChecksum = new Map(missingRows.map((r) => [r.checksum, r]));
+    const partialRefusals = [];
+    migrations.forEach((m, i) => {
+        const row = byIdentity.get(m.identity);
+        const r = baseResult(m, row);
+        if (row?.status === 'partial') {
+            const done = row.statementsDone ?? 0;
+            r.status = 'partial';
+            r.statementsDone = done;
+            summary.partial.push(m.identity);
+            if (row.doneHash && row.doneHash !== doneHash(m, done)) {
+                partialRefusals.push(`${m.identity} stopped after statement ${done} in an earlier run, and the statements before that point have changed since: pgshift cannot tell what to resume. Restore those statements, or finish the file by hand and delete its row from history.`);
+            }
+            else {
+                r.note = done ? `resumes at statement ${done + 1} of ${r.statements} (statements 1-${done} committed in an earlier run)` : `an earlier run started it and stopped before any statement was recorded; it runs again from statement 1`;
+                toRun.push({ migration: m, resumeFrom: done, resumed: true });
+            }
+        }
+        else if (row) {
+            r.appliedAt = row.appliedAt;
+            if (row.checksum === m.checksum) {
+                r.status = 'already-applied';
+                summary.applied.push(m.identity);
+            }
+            else if (m.kind === 'repeatable') {
+                r.status = 'changed';
+                summary.changedRepeatables.push(m.identity);
+                toRun.push({ migration: m, resumeFrom: 0 });
+            }
+            else {
+                r.status = 'drifted';
+                r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`;
+                summary.drifted.push(m.identity);
+            }
+        }
+        else {
+            const renamedFrom = missingByChecksum.get(m.checksum);
+            if (renamedFrom)
+                r.note = `same content as ${renamedFrom.identity} in history: renamed?`;
+            if (m.kind === 'versioned' && i < lastAppliedIndex) {
+                r.status = 'out-of-order';
+                summary.outOfOrder.push(m.identity);
+                if (opts.allowOutOfOrder)
+                    toRun.push({ migration: m, resumeFrom: 0 });
+            }
+            else {
+                summary.pending.push(m.identity);
+                toRun.push({ migration: m, resumeFrom: 0 });
+            }
+        }
+        results.push(r);
+    });
+    for (const row of missingRows) {
+        summary.missing.push(row.identity);
+        const renamedTo = migrations.find((m) => m.checksum === row.checksum && !byIdentity.has(m.identity));
+        results.push({
+            identity: row.identity,
+            file: row.script,
+            version: row.version,
+            name: row.name,
+            kind: row.kind,
+            status: 'missing',
+            statements: row.statements,
+            runMode: 'transaction',
+            hasDown: false,
+            appliedAt: row.appliedAt,
+            note: renamedTo ? `renamed to ${renamedTo.identity}?` : undefined
+        });
+    }
+    const list = (ids) => ids.join(', ');
+    if (summary.drifted.length && !opts.allowDrift) {
+        summary.refusals.push(`Applied migrations were edited since they ran: ${list(summary.drifted)}. Revert the edits and put the change in a new migration, or set allow-drift: true to accept them as they are.`);
+    }
+    if (summary.missing.length && !opts.allowMissing) {
+        summary.refusals.push(`History records migrations that have no file: ${list(summary.missing)}. Restore the files (a rename counts as delete + new file), or set allow-missing: true.`);
+    }
+    if (summary.outOfOrder.length && !opts.allowOutOfOrder) {
+        const newest = lastAppliedIndex >= 0 ? migrations[lastAppliedIndex]?.identity : undefined;
+        summary.refusals.push(`Pending migrations sort before the newest applied one (${newest}): ${list(summary.outOfOrder)}. Rename them to sort after it, or set allow-out-of-order: true to apply them anyway.`);
+    }
+    summary.refusals.push(...partialRefusals);
+    return { summary, results, toRun: summary.refusals.length ? [] : toRun };
+}
+
+
+/***/ }),
+
+/***/ 6767:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NQ: () => (/* binding */ splitPr),
+/* harmony export */   jq: () => (/* binding */ markOrigins)
+/* harmony export */ });
+/* unused harmony export suggestName */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _source_conventions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9469);
+/* harmony import */ var _source_order_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4921);
+// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
+// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
+// and what a PR can get wrong about history, caught before merge: it edits,
+// deletes or renames a base migration, adds one that sorts before the base's
+// newest, or reuses a base version. Pure: the base comes in as data, from git
+// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
+
+
+
+const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
+/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
+function suggestName(m, newest, now = new Date()) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(m.file);
+    const v = newest.version;
+    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
+        return undefined;
+    let next;
+    if (v.length >= 12) {
+        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
+        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
+        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
+    }
+    else {
+        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
+    }
+    return file.replace(m.version, next);
+}
+/** Splits `head` (the workspace's migrations) against the base. */
+function splitPr(head, base, opts) {
+    const problems = [];
+    const warnings = [];
+    const baseVersions = [];
+    const pr = [];
+    const baseIds = new Set();
+    let phase1;
+    /** Base migrations the PR deleted, as identity and file. */
+    const deleted = [];
+    const edited = [];
+    if (base.kind === 'git') {
+        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
+        const inHead = new Set(head.map((m) => m.identity));
+        phase1 = [];
+        for (const m of head) {
+            const b = inBase.get(m.identity);
+            if (!b)
+                pr.push(m);
+            else {
+                baseIds.add(m.identity);
+                // Phase 1 runs the base's own text: what production has (or will have) applied.
+                phase1.push(b.checksum === m.checksum ? m : b);
+                if (b.checksum !== m.checksum)
+                    edited.push({ m, stat: base.numstat.get(m.file) });
+            }
+        }
+        for (const b of base.migrations) {
+            baseVersions.push(b);
+            if (!inHead.has(b.identity)) {
+                baseIds.add(b.identity);
+                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
+            }
+        }
+    }
+    else {
+        const byPath = new Map(base.changed.map((c) => [c.path, c]));
+        phase1 = [];
+        for (const m of head) {
+            const c = byPath.get(m.file);
+            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
+                pr.push(m);
+            else if (c?.status === 'renamed') {
+                pr.push(m);
+                const from = (0,_source_conventions_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFileName */ .Px)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(c.previousPath)).identity;
+                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
+            }
+            else {
+                baseIds.add(m.identity);
+                phase1.push(m);
+                baseVersions.push(m);
+                if (c && (c.status === 'modified' || c.status === 'changed'))
+                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
+            }
+        }
+        for (const c of base.changed) {
+            if (c.status !== 'removed')
+                continue;
+            const info = (0,_source_conventions_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFileName */ .Px)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(c.path));
+            // Only up files: a deleted down script is the PR's business.
+            if (info.role !== 'up' || !info.scheme)
+                continue;
+            baseIds.add(info.identity);
+            deleted.push({ identity: info.identity, file: c.path });
+        }
+    }
+    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
+    for (const { m, stat: s } of edited) {
+        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
+        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
+        if (opts.allowDrift)
+            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
+        else
+            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
+    }
+    // 2. Deletions and renames.
+    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
+    const renamedTo = new Set();
+    for (const d of deleted) {
+        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
+        if (to) {
+            renamedTo.add(to.identity);
+            problems.push({
+                file: to.file,
+                code: 'pr-renames-base-migration',
+                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
+                hint: `keep the name ${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(d.file)}`
+            });
+        }
+        else {
+            problems.push({
+                file: d.file,
+                code: 'pr-deletes-base-migration',
+                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
+                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
+            });
+        }
+    }
+    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
+    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
+    const newest = versioned.reduce((a, m) => (!a || (0,_source_order_js__WEBPACK_IMPORTED_MODULE_2__/* .compareMigrationOrder */ .ym)(m, a) > 0 ? m : a), undefined);
+    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
+    for (const m of pr) {
+        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
+            continue;
+        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
+        if (same && same.identity !== m.identity) {
+            const name = newest ? suggestName(m, newest) : undefined;
+            problems.push({
+                file: m.file,
+                code: 'pr-version-collision',
+                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
+                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
+            });
+            continue;
+        }
+        if (newest && (0,_source_order_js__WEBPACK_IMPORTED_MODULE_2__/* .compareMigrationOrder */ .ym)(m, newest) < 0) {
+            const name = suggestName(m, newest);
+            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
+            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
+            if (opts.allowOutOfOrder)
+                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
+            else
+                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
+        }
+    }
+    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
+}
+/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
+function markOrigins(report, pr) {
+    const prIds = new Set(pr.pr.map((m) => m.identity));
+    for (const m of report.migrations)
+        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
+}
+
+
+/***/ }),
+
 /***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1174,7 +2964,7 @@ function conventionLine(convention, note) {
 
 /***/ }),
 
-/***/ 411:
+/***/ 1529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1187,218 +2977,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: searchPathSql
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./src/backup/policy.ts
-// Which backup a run takes. `backup: auto` (the default) takes a schema dump
-// when apply or rollback changes a kept database, and none on an ephemeral one,
-// where there is nothing to keep. An explicit off | schema | full always wins.
-
-/** Loopback: localhost (and *.localhost), 127.0.0.0/8, ::1, or a Unix socket directory. */
-function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    if (h.startsWith('/'))
-        return true;
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(h) === 4)
-        return h.startsWith('127.');
-    if ((0,external_node_net_.isIP)(h) === 6)
-        return h === '::1' || h === '0:0:0:0:0:0:0:1';
-    return false;
-}
-/**
- * Why a database is ephemeral, or undefined for a kept one:
- * - the run is apply with test-rollback (which exists for throwaway databases);
- * - the host is loopback (a Postgres started by the job itself);
- * - inside GitHub Actions, the host is a single-label name such as `postgres`: a
- *   service container, reached by its label. A real server has a dotted name or an IP.
- */
-function ephemeralReason(settings, target, env = process.env) {
-    if (settings.testRollback)
-        return 'test-rollback runs on an ephemeral database';
-    if (isLoopbackHost(target.host))
-        return `loopback host ${target.host} is an ephemeral database`;
-    if (env.GITHUB_ACTIONS === 'true' && (0,external_node_net_.isIP)(target.host) === 0 && !target.host.includes('.')) {
-        return `host ${target.host} is a service container of this job`;
-    }
-    return undefined;
-}
-/** The level for this run; modes that change nothing never back up. */
-function decideBackup(settings, target, env = process.env) {
-    const changes = settings.mode === 'apply' || (settings.mode === 'rollback' && !settings.dryRun);
-    if (!changes)
-        return { level: 'off', reason: `${settings.mode}${settings.dryRun ? ' with dry-run' : ''} changes nothing` };
-    if (settings.backup !== 'auto')
-        return { level: settings.backup, reason: 'backup input' };
-    const ephemeral = ephemeralReason(settings, target, env);
-    if (ephemeral)
-        return { level: 'off', reason: `auto: ${ephemeral}; set backup: schema or full to back it up anyway` };
-    return { level: 'schema', reason: 'auto: a kept database; set backup: full to include the data' };
-}
-
+// EXTERNAL MODULE: ./src/backup/policy.ts
+var policy = __webpack_require__(9890);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
 // EXTERNAL MODULE: ./src/db/connect.ts
 var connect = __webpack_require__(8008);
-;// CONCATENATED MODULE: ./src/db/history.ts
-
-const HISTORY_TABLE = 'schema_history';
-function historyTableName(schema) {
-    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(HISTORY_TABLE)}`;
-}
-async function historyState(client, schema) {
-    const r = await client.query(`SELECT current_user AS user, current_database() AS database, EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema,
-            EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS table`, [schema, HISTORY_TABLE]);
-    const row = r.rows[0];
-    return { schema: Boolean(row?.schema), table: Boolean(row?.table), user: row?.user, database: row?.database };
-}
-/**
- * The DDL for what is missing; empty when the table exists. Only what is missing
- * is sent: `CREATE SCHEMA IF NOT EXISTS` checks the CREATE privilege on the
- * database before it checks existence (and CREATE TABLE IF NOT EXISTS the CREATE
- * privilege on the schema), so a least-privilege role that owns an existing
- * schema would be refused by a statement that has nothing to do. Run only while
- * holding the advisory lock, so concurrent runners never race on it.
- */
-function createHistorySql(schema, state = { schema: false, table: false }) {
-    if (state.table)
-        return '';
-    const t = historyTableName(schema);
-    return `${state.schema ? '' : `CREATE SCHEMA IF NOT EXISTS ${(0,esm/* escapeIdentifier */.F)(schema)};\n`}CREATE TABLE IF NOT EXISTS ${t} (
-  identity text PRIMARY KEY,
-  version text NOT NULL,
-  name text NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('versioned', 'repeatable')),
-  script text NOT NULL,
-  checksum text NOT NULL,
-  applied_at timestamptz NOT NULL DEFAULT now(),
-  duration_ms integer NOT NULL,
-  statements integer NOT NULL,
-  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'partial')),
-  statements_done integer,
-  done_hash text,
-  actor text,
-  run_url text,
-  commit_sha text
-);`;
-}
-/**
- * Creates what is missing of the history; the state it found (a failure carries it,
- * so the advice can name the privilege). inTransaction: inside the caller's
- * transaction (the preview), whose own timeouts stay as they are. guardSql: the
- * run guard (engine/executor.ts runGuardSql), run inside the creating transaction
- * so a lost lock or a transaction pooler stops it before it commits, like a
- * migration's.
- */
-async function ensureHistoryTable(client, schema, opts = {}) {
-    const state = await historyState(client, schema);
-    const ddl = createHistorySql(schema, state);
-    if (!ddl)
-        return state;
-    const fail = (e) => Promise.reject(Object.assign(e, { historyState: state }));
-    if (opts.inTransaction) {
-        await client.query(ddl).catch(fail);
-        return state;
-    }
-    // lock_timeout keeps us from queueing behind a long transaction on our own table.
-    await client.query(`BEGIN;SET LOCAL lock_timeout = '10s';${opts.guardSql ? `${opts.guardSql};` : ''}${ddl}COMMIT`).catch(async (e) => {
-        await client.query('ROLLBACK').catch(() => { });
-        return fail(e);
-    });
-    return state;
-}
-async function historyAccess(client, schema) {
-    const r = await client.query(`SELECT current_user AS user, current_database() AS database,
-            coalesce((SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1), false) AS usage,
-            (SELECT array_remove(ARRAY[p.s, p.i, p.u, p.d], NULL)
-               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
-                    LATERAL (SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN NULL ELSE 'SELECT' END AS s,
-                                    CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN NULL ELSE 'INSERT' END AS i,
-                                    CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN NULL ELSE 'UPDATE' END AS u,
-                                    CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN NULL ELSE 'DELETE' END AS d) p
-              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS missing`, [schema, HISTORY_TABLE]);
-    const row = r.rows[0];
-    return { user: row?.user ?? '', database: row?.database ?? '', usage: Boolean(row?.usage), missing: row?.missing ?? null };
-}
-/**
- * Reads history; a missing table means "nothing applied yet". A refused read
- * (42501: no USAGE on the schema, no SELECT on the table) carries what the role
- * lacks, so the advice can name the GRANT (engine/steps/ensure-history.ts).
- */
-async function readHistory(client, schema) {
-    const refused = async (e) => {
-        const err = e;
-        if (err.code === '42501')
-            Object.assign(err, { historyAccess: await historyAccess(client, schema).catch(() => undefined) });
-        throw err;
-    };
-    const exists = await client.query('SELECT to_regclass($1) AS t', [historyTableName(schema)]).catch(refused);
-    if (!exists.rows[0]?.t)
-        return [];
-    const res = await client
-        .query(`SELECT identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash
-       FROM ${historyTableName(schema)} ORDER BY applied_at, identity`)
-        .catch(refused);
-    return res.rows.map((r) => ({
-        identity: r.identity,
-        version: r.version,
-        name: r.name,
-        kind: r.kind,
-        script: r.script,
-        checksum: r.checksum,
-        appliedAt: new Date(r.applied_at).toISOString(),
-        durationMs: r.duration_ms,
-        statements: r.statements,
-        status: r.status,
-        statementsDone: r.statements_done,
-        doneHash: r.done_hash
-    }));
-}
-const lit = (v) => v === undefined || v === null ? 'NULL' : typeof v === 'number' ? String(Math.trunc(v)) : (0,esm/* escapeLiteral */.NO)(v);
-function valuesSql(schema, w) {
-    return `INSERT INTO ${historyTableName(schema)}
-  (identity, version, name, kind, script, checksum, applied_at, duration_ms, statements, status, statements_done, done_hash, actor, run_url, commit_sha)
-VALUES (${lit(w.identity)}, ${lit(w.version)}, ${lit(w.name)}, ${lit(w.kind)}, ${lit(w.script)}, ${lit(w.checksum)}, clock_timestamp(),
-  ${w.durationMs === null ? '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer' : lit(w.durationMs)}, ${lit(w.statements)}, ${lit(w.status)}, ${lit(w.statementsDone)}, ${lit(w.doneHash)}, ${lit(w.actor)}, ${lit(w.runUrl)}, ${lit(w.commitSha)})`;
-}
-/**
- * The history row of a migration that commits: a plain INSERT, so the primary key
- * is the commit guard. Two runners that both ran a migration cannot both commit it:
- * the second INSERT waits for the first transaction and then fails with 23505 (or
- * fails at once if the first committed), rolling its copy of the migration back.
- */
-function insertHistorySql(schema, w) {
-    return valuesSql(schema, w);
-}
-/**
- * Removes the row that `insertHistorySql` replaces, in the same transaction and
- * before it: only the row this run saw. If another runner replaced it meanwhile,
- * nothing is deleted (READ COMMITTED re-checks the condition on the newest version
- * of the row) and the INSERT that follows fails on the primary key.
- */
-function deletePriorRowSql(schema, identity, prior) {
-    const which = 'partialDone' in prior
-        ? `status = 'partial' AND coalesce(statements_done, 0) = ${lit(prior.partialDone)}`
-        : `status = 'applied' AND checksum <> ${lit(prior.otherChecksum)}`;
-    return `DELETE FROM ${historyTableName(schema)} WHERE identity = ${lit(identity)} AND ${which}`;
-}
-/**
- * The upsert, for writes that are rolled back (the dry-run's preview) or that
- * baseline rows applied by another tool; migrations that commit use
- * insertHistorySql. As literal SQL, so it can travel in the same simple-query message as
- * the migration and its COMMIT (one round trip per migration). Values are escaped
- * with pg's escapeLiteral.
- */
-function upsertHistorySql(schema, w) {
-    return `${valuesSql(schema, w)}
-ON CONFLICT (identity) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, kind = EXCLUDED.kind,
-  script = EXCLUDED.script, checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
-  statements = EXCLUDED.statements, status = EXCLUDED.status, statements_done = EXCLUDED.statements_done,
-  done_hash = EXCLUDED.done_hash, actor = EXCLUDED.actor, run_url = EXCLUDED.run_url, commit_sha = EXCLUDED.commit_sha`;
-}
-
+// EXTERNAL MODULE: ./src/db/history.ts
+var db_history = __webpack_require__(3966);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/db/lock.ts
@@ -1557,1660 +3143,22 @@ async function refuseTransactionPooler(target, client, lockClient) {
 
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
-;// CONCATENATED MODULE: ./src/source/positions.ts
-const BOM = 0xfeff;
-function stripBom(text) {
-    return text.charCodeAt(0) === BOM ? text.slice(1) : text;
-}
-const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
-/** Code points in `text[from, to)`; a surrogate pair counts once. */
-function countCodePoints(text, from, to) {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        if (isLow(c) && i > from && isHigh(text.charCodeAt(i - 1)))
-            continue;
-        n++;
-    }
-    return n;
-}
-/** The JS index reached after advancing `n` code points from `start` (clamped to the text's end). */
-function advanceCodePoints(text, start, n) {
-    let i = start;
-    for (let k = 0; k < n && i < text.length; k++) {
-        i += isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
-    }
-    return Math.min(i, text.length);
-}
-/**
- * Converts UTF-8 byte offsets into JS indexes. Successive calls with growing offsets
- * continue from the previous one, so converting every statement of a file is linear.
- * ASCII text (the common case) converts in O(1).
- */
-class ByteCursor {
-    text;
-    ascii;
-    byte = 0;
-    index = 0;
-    constructor(text) {
-        this.text = text;
-        this.ascii = Buffer.byteLength(text, 'utf8') === text.length;
-    }
-    toIndex(byteOffset) {
-        if (byteOffset <= 0)
-            return 0;
-        if (this.ascii)
-            return Math.min(byteOffset, this.text.length);
-        if (byteOffset < this.byte) {
-            this.byte = 0;
-            this.index = 0;
-        }
-        const t = this.text;
-        let byte = this.byte;
-        let i = this.index;
-        while (byte < byteOffset && i < t.length) {
-            const c = t.charCodeAt(i);
-            if (c < 0x80) {
-                byte += 1;
-                i += 1;
-            }
-            else if (c < 0x800) {
-                byte += 2;
-                i += 1;
-            }
-            else if (isHigh(c) && isLow(t.charCodeAt(i + 1))) {
-                byte += 4; // a surrogate pair: one 4-byte code point
-                i += 2;
-            }
-            else {
-                byte += 3;
-                i += 1;
-            }
-        }
-        this.byte = byte;
-        this.index = i;
-        return i;
-    }
-}
-/** The JS index of UTF-8 byte `byteOffset` in `text` (one conversion; use ByteCursor for many). */
-function byteOffsetToIndex(text, byteOffset) {
-    return new ByteCursor(text).toIndex(byteOffset);
-}
-/**
- * Line starts of a text, computed once. `\r\n`, a lone `\r` and `\n` each end a line.
- * Columns are 1-based code points from the line start. Queries in increasing order on
- * one line reuse the previous count, so a long one-line file stays linear.
- */
-class LineMap {
-    text;
-    starts = [0];
-    last = { index: 0, line: 0, col: 1 };
-    constructor(text) {
-        this.text = text;
-        const t = text;
-        for (let i = 0; i < t.length; i++) {
-            const c = t.charCodeAt(i);
-            if (c === 10)
-                this.starts.push(i + 1);
-            else if (c === 13) {
-                if (t.charCodeAt(i + 1) === 10)
-                    i++;
-                this.starts.push(i + 1);
-            }
-        }
-    }
-    get lineCount() {
-        return this.starts.length;
-    }
-    /** 0-based line number holding `index`. */
-    lineOf(index) {
-        let lo = 0;
-        let hi = this.starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.starts[mid] <= index)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo;
-    }
-    /** JS index where 1-based `line` starts. */
-    lineStart(line) {
-        return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))];
-    }
-    position(index) {
-        const i = Math.max(0, Math.min(index, this.text.length));
-        const line = this.lineOf(i);
-        const start = this.starts[line];
-        let col;
-        if (this.last.line === line && this.last.index <= i && this.last.index >= start) {
-            col = this.last.col + countCodePoints(this.text, this.last.index, i);
-        }
-        else {
-            col = 1 + countCodePoints(this.text, start, i);
-        }
-        this.last = { index: i, line, col };
-        return { line: line + 1, col };
-    }
-}
-// One cached map: callers usually ask many positions of the same file in a row.
-let cached;
-/** The LineMap of `text`, reused while the same text is asked for. */
-function lineMapFor(text) {
-    if (!cached || cached.text !== text)
-        cached = new LineMap(text);
-    return cached;
-}
-/** 1-based line and column (in code points) of JS index `index` in `fileText`. */
-function lineColAt(fileText, index) {
-    return lineMapFor(fileText).position(index);
-}
-/**
- * Maps a Postgres error `position` (1-based, in characters of the query string that was
- * sent) to the file. `sentText` is what was sent and `sentStart` is where it starts in
- * `fileText`; it must be a same-length copy of the file's text there (a `sendText`, or
- * a statement's `sql`).
- */
-function mapQueryPosition(fileText, sentText, sentStart, pgPosition) {
-    const index = sentStart + advanceCodePoints(sentText, 0, Math.max(0, pgPosition - 1));
-    return lineColAt(fileText, index);
-}
-/** `file:line:col`, the form editors and annotations understand. */
-function formatPosition(file, pos) {
-    return pos ? `${file}:${pos.line}:${pos.col}` : file;
-}
-
-;// CONCATENATED MODULE: ./src/source/checksum.ts
-// DESIGN 7: the checksum ignores what editors and git change behind the author's
-// back (a BOM, CRLF or lone CR line endings) and nothing else, so a blank line
-// added or two lines joined is a real change.
-
-
-/** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
-function normaliseForChecksum(text) {
-    const t = stripBom(text);
-    // Most files have no CR: no copy of their text to hash.
-    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
-}
-/** SHA-256 (hex) of the normalised text. The one-shot `hash` (Node 21.7+) makes no Hash object: 2,000 files 7.5 ms CPU, not 15. */
-function checksum(text) {
-    return (0,external_node_crypto_.hash)('sha256', normaliseForChecksum(text), 'hex');
-}
-
-;// CONCATENATED MODULE: ./src/source/order.ts
-const DIGITS = /^\d+$/;
-/** Compares two digit strings as numbers, ignoring leading zeros. */
-function compareDigits(a, b) {
-    const x = a.replace(/^0+(?=\d)/, '');
-    const y = b.replace(/^0+(?=\d)/, '');
-    if (x.length !== y.length)
-        return x.length < y.length ? -1 : 1;
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-/** Plain code-unit order: the same on every machine and locale. */
-function compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareOrderKeys(a, b) {
-    if (a.group !== b.group)
-        return a.group - b.group;
-    const n = Math.min(a.parts.length, b.parts.length);
-    for (let i = 0; i < n; i++) {
-        const p = a.parts[i];
-        const q = b.parts[i];
-        const c = DIGITS.test(p) && DIGITS.test(q) ? compareDigits(p, q) : compareText(p, q);
-        if (c !== 0)
-            return c;
-    }
-    return a.parts.length - b.parts.length;
-}
-/** Key first, then identity: files sharing a version (004_a, 004_b) run in name order. */
-function compareMigrationOrder(a, b) {
-    return compareOrderKeys(a.orderKey, b.orderKey) || compareText(a.identity, b.identity);
-}
-/** Versioned migrations come before repeatables. */
-const GROUP_VERSIONED = 0;
-const GROUP_REPEATABLE = 1;
-const numberKey = (digits) => ({ group: GROUP_VERSIONED, parts: [digits.replace(/^0+(?=\d)/, '')] });
-/** `YYYYMMDD`, `YYYYMMDDhhmmss` or `YYYY-MM-DD` to 14 digits. */
-function dateKey(written) {
-    return { group: GROUP_VERSIONED, parts: [written.replace(/-/g, '').padEnd(14, '0')] };
-}
-/** Flyway `1.2.0` / `1_2`: numeric parts, trailing zero parts dropped (Flyway treats 1.2 and 1.2.0 as equal). */
-function flywayParts(written) {
-    const parts = written.split(/[._]/).map((p) => p.replace(/^0+(?=\d)/, ''));
-    while (parts.length > 1 && parts[parts.length - 1] === '0')
-        parts.pop();
-    return parts;
-}
-const flywayKey = (written) => ({ group: GROUP_VERSIONED, parts: flywayParts(written) });
-const repeatableKey = () => ({ group: GROUP_REPEATABLE, parts: [] });
-const planKey = (position) => ({ group: GROUP_VERSIONED, parts: [String(position)] });
-
-;// CONCATENATED MODULE: ./src/source/conventions.ts
-// File names -> what a file is (up, down or verify script of which migration) and
-// where it sorts. One name parser serves every convention; a convention then only
-// decides which shapes it accepts (see `fits`).
-
-const DATE_SHAPES = new Set(['timestamp', 'date', 'dashed-date']);
-const FLYWAY_SHAPES = new Set(['flyway-versioned', 'flyway-repeatable', 'flyway-undo']);
-const DOWN_FOLDERS = { down: 'down', revert: 'down', verify: 'verify' };
-const ROLE_SUFFIXES = [
-    [/\.up$/i, 'up', '.up.sql'],
-    [/\.down$/i, 'down', '.down.sql'],
-    [/\.rollback$/i, 'down', '.rollback.sql'],
-    [/_rollback$/i, 'down', '_rollback.sql'],
-    [/\.verify$/i, 'verify', '.verify.sql']
-];
-function validDate(y, m, d) {
-    if (y < 1000 || m < 1 || m > 12 || d < 1)
-        return false;
-    return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-/** The 8, 12 or 14 digits (YYYYMMDD[hhmm[ss]]) as a calendar date and time, when they are one. */
-function dateShape(digits) {
-    const n = (a, b) => Number(digits.slice(a, b));
-    if (digits.length !== 8 && digits.length !== 12 && digits.length !== 14)
-        return undefined;
-    if (!validDate(n(0, 4), n(4, 6), n(6, 8)))
-        return undefined;
-    if (digits.length === 8)
-        return 'date';
-    const seconds = digits.length === 14 ? n(12, 14) : 0;
-    return n(8, 10) < 24 && n(10, 12) < 60 && seconds < 60 ? 'timestamp' : undefined;
-}
-/** Recognises the scheme of a base name (no folder, no `.sql`, no role suffix). */
-function parseScheme(stem) {
-    let m = /^V(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
-    if (m)
-        return { shape: 'flyway-versioned', version: m[1], name: m[2], kind: 'versioned', orderKey: flywayKey(m[1]), versionKey: flywayParts(m[1]).join('.') };
-    m = /^U(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
-    if (m)
-        return { shape: 'flyway-undo', version: m[1], name: m[2], kind: 'versioned', orderKey: flywayKey(m[1]), versionKey: flywayParts(m[1]).join('.') };
-    m = /^R__(.+)$/.exec(stem);
-    if (m)
-        return { shape: 'flyway-repeatable', version: '', name: m[1], kind: 'repeatable', orderKey: repeatableKey(), versionKey: '' };
-    m = /^(\d{4})-(\d{2})-(\d{2})_(.+)$/.exec(stem);
-    if (m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-        const version = `${m[1]}-${m[2]}-${m[3]}`;
-        const key = dateKey(version);
-        return { shape: 'dashed-date', version, name: m[4], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
-    }
-    m = /^(\d+)_(.+)$/.exec(stem);
-    if (m) {
-        const shape = dateShape(m[1]);
-        const key = shape ? dateKey(m[1]) : numberKey(m[1]);
-        return { shape: shape ?? 'number', version: m[1], name: m[2], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
-    }
-    return undefined;
-}
-/** What a file in the migrations directory is, from its path alone. */
-function parseFileName(path) {
-    const slash = path.lastIndexOf('/');
-    const folder = slash >= 0 ? path.slice(0, slash) : '';
-    let stem = path.slice(slash + 1).replace(/\.sql$/i, '');
-    let role = 'up';
-    let roleMarker;
-    let upSuffix = false;
-    if (folder && DOWN_FOLDERS[folder]) {
-        role = DOWN_FOLDERS[folder];
-        roleMarker = `${folder}/`;
-    }
-    else {
-        for (const [re, r, marker] of ROLE_SUFFIXES) {
-            if (re.test(stem)) {
-                stem = stem.replace(re, '');
-                role = r;
-                roleMarker = marker;
-                upSuffix = r === 'up';
-                break;
-            }
-        }
-    }
-    const scheme = parseScheme(stem);
-    if (scheme?.shape === 'flyway-undo') {
-        role = 'down';
-        roleMarker ??= 'U prefix';
-    }
-    return { path, role, roleMarker, upSuffix, identity: stem, scheme };
-}
-/** The file names a convention expects, for messages. */
-const EXPECTED_NAMES = {
-    supabase: 'YYYYMMDDhhmmss_name.sql (or YYYYMMDD_name.sql, YYYY-MM-DD_name.sql)',
-    dated: 'YYYYMMDDhhmmss_name.sql, YYYYMMDD_name.sql or YYYY-MM-DD_name.sql',
-    numbered: '001_name.sql (any number of digits, then _name)',
-    flyway: 'V<version>__name.sql, R__name.sql, or U<version>__name.sql for an undo',
-    'golang-migrate': 'N_name.up.sql with N_name.down.sql',
-    dbmate: 'N_name.sql with -- migrate:up / -- migrate:down sections',
-    goose: 'N_name.sql with -- +goose Up / -- +goose Down sections'
-};
-/** Does an up file's name fit the convention? `auto` accepts every non-Flyway shape next to each other. */
-function fits(info, convention, auto) {
-    const shape = info.scheme?.shape;
-    if (!shape)
-        return false;
-    if (convention === 'flyway')
-        return FLYWAY_SHAPES.has(shape);
-    if (FLYWAY_SHAPES.has(shape))
-        return false;
-    if (auto)
-        return true;
-    switch (convention) {
-        case 'dated':
-            return DATE_SHAPES.has(shape);
-        case 'numbered':
-        case 'dbmate':
-        case 'goose':
-            return shape !== 'dashed-date';
-        case 'golang-migrate':
-            return shape !== 'dashed-date' && info.upSuffix;
-        case 'supabase':
-            return true;
-    }
-}
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-/**
- * How `auto` decides: the directory `supabase/migrations` means Supabase; otherwise the
- * files tell (Flyway or golang-migrate names when they are the majority, dbmate/goose
- * markers in contents, date-shaped prefixes, else numbers).
- */
-function detectConvention(dir, ups, markers) {
-    const schemed = ups.filter((u) => u.scheme && u.role === 'up');
-    const total = schemed.length;
-    const count = (p) => schemed.filter(p).length;
-    const flyway = count((u) => FLYWAY_SHAPES.has(u.scheme.shape));
-    const golang = count((u) => u.upSuffix);
-    const dated = count((u) => DATE_SHAPES.has(u.scheme.shape));
-    const numbered = count((u) => u.scheme.shape === 'number');
-    if (/(^|\/)supabase\/migrations\/?$/.test(dir)) {
-        return { convention: 'supabase', note: `auto: detected supabase (directory supabase/migrations, ${plural(total, 'migration file')})` };
-    }
-    if (total === 0)
-        return { convention: 'numbered', note: 'auto: no migration files found; assuming numbered (001_name.sql)' };
-    if (flyway * 2 > total) {
-        return { convention: 'flyway', note: `auto: detected flyway (${plural(flyway, 'file')} named V<version>__name.sql / R__name.sql)` };
-    }
-    if (golang * 2 > total) {
-        return { convention: 'golang-migrate', note: `auto: detected golang-migrate (${plural(golang, 'file')} named N_name.up.sql)` };
-    }
-    if (markers.dbmate > 0 && markers.dbmate >= markers.goose) {
-        return { convention: 'dbmate', note: `auto: detected dbmate (${plural(markers.dbmate, 'file')} with -- migrate:up sections)` };
-    }
-    if (markers.goose > 0) {
-        return { convention: 'goose', note: `auto: detected goose (${plural(markers.goose, 'file')} with -- +goose Up sections)` };
-    }
-    if (dated > 0 && dated >= numbered) {
-        return { convention: 'dated', note: `auto: detected dated (${plural(dated, 'file')} named YYYYMMDD[hhmmss]_name.sql / YYYY-MM-DD_name.sql)` };
-    }
-    return { convention: 'numbered', note: `auto: detected numbered (${plural(numbered, 'file')} named 001_name.sql)` };
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __webpack_require__(4573);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-;// CONCATENATED MODULE: ./src/source/files.ts
-// File system side of discovery: find the directory, list candidate files without
-// leaving the workspace, and read them as strict UTF-8. Path checks all happen before
-// any content is read.
-
-
-
-
-
-const PLAN_FILE = 'pgshift.plan';
-/** Callback files, named as Flyway names them: run around migrations, never migrations themselves. */
-const HOOK_FILES = ['beforeMigrate.sql', 'afterEachMigrate.sql', 'afterMigrate.sql', 'afterRollback.sql'];
-/** Subfolders holding down and verify scripts (`down/X.sql`, Sqitch's `revert/X.sql`, `verify/X.sql`). */
-const ROLE_FOLDERS = ['down', 'revert', 'verify'];
-const toPosix = (p) => p.split(external_node_path_.sep).join('/');
-const inside = (child, parent) => child === parent || child.startsWith(parent.endsWith(external_node_path_.sep) ? parent : parent + external_node_path_.sep);
-const isMissing = (err) => ['ENOENT', 'ENOTDIR'].includes(err.code ?? '');
-/** Finds the migrations directory; a problem (never an exception) when it is absent or outside the workspace. */
-async function locateDir(workspaceIn, dirIn, problems) {
-    const workspace = (0,external_node_path_.resolve)(workspaceIn);
-    let workspaceReal;
-    try {
-        workspaceReal = await (0,promises_.realpath)(workspace);
-    }
-    catch {
-        problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
-        return undefined;
-    }
-    const tried = dirIn.trim() ? [dirIn.trim()] : [...src_settings/* DEFAULT_DIRS */.nc];
-    for (const candidate of tried) {
-        const dirAbs = (0,external_node_path_.resolve)(workspace, candidate);
-        let st;
-        try {
-            st = await (0,promises_.stat)(dirAbs);
-        }
-        catch (err) {
-            if (isMissing(err))
-                continue;
-            throw err;
-        }
-        const given = toPosix((0,external_node_path_.relative)(workspace, dirAbs));
-        if (!st.isDirectory()) {
-            problems.push({ file: given, code: 'migrations-dir-not-a-directory', message: `migrations-dir ${given} is a file, not a directory`, hint: 'set the migrations-dir input to the directory that holds the .sql files' });
-            return undefined;
-        }
-        const real = await (0,promises_.realpath)(dirAbs);
-        if (!inside(real, workspaceReal)) {
-            problems.push({
-                file: candidate,
-                noSuchPath: true,
-                code: 'dir-outside-workspace',
-                message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
-                hint: 'point migrations-dir at a directory inside the repository'
-            });
-            return undefined;
-        }
-        const dirRel = given === '' ? '.' : given.startsWith('..') || (0,external_node_path_.isAbsolute)(given) ? toPosix((0,external_node_path_.relative)(workspaceReal, real)) || '.' : given;
-        return { workspace, workspaceReal, dirAbs, dirRel };
-    }
-    const path = dirIn.trim() ? (0,external_node_path_.resolve)(workspace, dirIn.trim()) : workspace;
-    problems.push({
-        file: dirIn.trim() || '.',
-        noSuchPath: true,
-        code: 'migrations-dir-not-found',
-        message: dirIn.trim()
-            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${src_settings/* DEFAULT_DIRS */.nc.join(', ')})`
-            : `no migrations directory found in ${workspace}: tried ${src_settings/* DEFAULT_DIRS */.nc.join(', ')}`,
-        hint: 'set the migrations-dir input (CLI: --migrations-dir) to the directory that holds your .sql files, relative to the repository root; in a workflow, check out the repository first (actions/checkout)'
-    });
-    return undefined;
-}
-/** What a non-regular, non-directory entry is, for the warning. */
-function specialKind(e) {
-    if (e.isFIFO())
-        return 'a FIFO (named pipe)';
-    if (e.isSocket())
-        return 'a socket';
-    if (e.isBlockDevice())
-        return 'a block device';
-    if (e.isCharacterDevice())
-        return 'a character device';
-    return undefined;
-}
-/** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
-async function listFiles(loc, problems) {
-    const listing = { sql: [], hooks: [], special: [] };
-    const fileRel = (abs) => toPosix((0,external_node_path_.relative)(loc.workspace, abs));
-    /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
-    const follow = async (abs) => {
-        let real;
-        try {
-            real = await (0,promises_.realpath)(abs);
-        }
-        catch {
-            problems.push({ file: fileRel(abs), code: 'broken-symlink', message: `${fileRel(abs)} is a symbolic link to a file that does not exist`, hint: 'remove the link or restore its target' });
-            return undefined;
-        }
-        if (!inside(real, loc.workspaceReal)) {
-            problems.push({
-                file: fileRel(abs),
-                code: 'symlink-outside-workspace',
-                message: `${fileRel(abs)} is a symbolic link to ${real}, outside the workspace; pgshift does not read it`,
-                hint: 'copy the file into the repository instead of linking to it'
-            });
-            return undefined;
-        }
-        const st = await (0,promises_.stat)(real);
-        const what = specialKind(st);
-        if (what)
-            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, abs)), what: `a symbolic link to ${what}` });
-        return { isFile: st.isFile(), isDir: st.isDirectory() };
-    };
-    const kind = async (dir, e) => {
-        const what = specialKind(e);
-        if (what) {
-            // Reading a FIFO would block the run forever; the other kinds hold no SQL.
-            listing.special.push({ rel: toPosix((0,external_node_path_.relative)(loc.dirAbs, (0,external_node_path_.join)(dir, e.name))), what });
-            return undefined;
-        }
-        if (!e.isSymbolicLink())
-            return { isFile: e.isFile(), isDir: e.isDirectory() };
-        const isCandidate = /\.sql$/i.test(e.name) || e.name === PLAN_FILE || ROLE_FOLDERS.includes(e.name);
-        return isCandidate ? follow((0,external_node_path_.join)(dir, e.name)) : undefined;
-    };
-    const entries = await (0,promises_.readdir)(loc.dirAbs, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-        const k = await kind(loc.dirAbs, e);
-        if (!k)
-            continue;
-        const abs = (0,external_node_path_.join)(loc.dirAbs, e.name);
-        if (k.isDir && ROLE_FOLDERS.includes(e.name)) {
-            const sub = await (0,promises_.readdir)(abs, { withFileTypes: true });
-            for (const f of sub.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-                if (!/\.sql$/i.test(f.name))
-                    continue;
-                const fk = await kind(abs, f);
-                if (fk?.isFile)
-                    listing.sql.push({ rel: `${e.name}/${f.name}`, abs: (0,external_node_path_.join)(abs, f.name) });
-            }
-        }
-        else if (k.isFile && HOOK_FILES.includes(e.name)) {
-            listing.hooks.push({ rel: e.name, abs });
-        }
-        else if (k.isFile && e.name === PLAN_FILE) {
-            listing.plan = { rel: e.name, abs };
-        }
-        else if (k.isFile && /\.sql$/i.test(e.name)) {
-            listing.sql.push({ rel: e.name, abs });
-        }
-    }
-    return listing;
-}
-/** Offset of the first byte that does not start a valid UTF-8 sequence, or -1. */
-function invalidUtf8Offset(b) {
-    let i = 0;
-    while (i < b.length) {
-        const c = b[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        let extra;
-        let lo = 0x80;
-        let hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf)
-            extra = 1;
-        else if (c >= 0xe0 && c <= 0xef) {
-            extra = 2;
-            if (c === 0xe0)
-                lo = 0xa0;
-            if (c === 0xed)
-                hi = 0x9f; // no UTF-16 surrogates
-        }
-        else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3;
-            if (c === 0xf0)
-                lo = 0x90;
-            if (c === 0xf4)
-                hi = 0x8f;
-        }
-        else
-            return i;
-        if (i + extra >= b.length)
-            return i;
-        if (b[i + 1] < lo || b[i + 1] > hi)
-            return i;
-        for (let k = 2; k <= extra; k++)
-            if ((b[i + k] & 0xc0) !== 0x80)
-                return i;
-        i += extra + 1;
-    }
-    return -1;
-}
-/** Strict UTF-8 with no NUL byte; the problem names the byte offset. */
-function decodeUtf8(file, buf) {
-    const nul = buf.indexOf(0);
-    if (nul >= 0) {
-        return {
-            ok: false,
-            problem: { file, code: 'nul-byte', message: `${file} holds a NUL byte at byte offset ${nul}; it is not a SQL text file (UTF-16, or binary?)`, hint: 'save the file as UTF-8 text' }
-        };
-    }
-    if (!(0,external_node_buffer_.isUtf8)(buf)) {
-        const at = invalidUtf8Offset(buf);
-        return {
-            ok: false,
-            problem: {
-                file,
-                code: 'invalid-utf8',
-                message: `${file} is not valid UTF-8: byte 0x${buf[at].toString(16).padStart(2, '0')} at byte offset ${at} (saved as Latin-1 or Windows-1252?)`,
-                hint: 'save the file as UTF-8; pgshift reads migrations as UTF-8 only'
-            }
-        };
-    }
-    return { ok: true, text: buf.toString('utf8') };
-}
-/**
- * Reads files one after another with readFileSync: for many small migration files this is
- * several times faster than fs/promises (8-9 ms against 57-81 ms for 2,000 files, see
- * bench/probes/read-files.mjs), and it holds one descriptor at a time.
- */
-function readFiles(paths) {
-    return paths.map((p) => {
-        try {
-            return (0,external_node_fs_.readFileSync)(p);
-        }
-        catch (err) {
-            return err;
-        }
-    });
-}
-/**
- * Reads files as text: `decodeUtf8`'s verdict for each, or the read's error. Node decodes
- * UTF-8 in one call (2,000 files: about 24 ms CPU against 35 ms for buffers, and no
- * buffer per file; bench/probes/read-files.mjs), replacing an invalid byte with U+FFFD
- * and keeping a NUL: a text with either is read again as bytes and judged strictly by
- * decodeUtf8, which names the byte offset. So the verdict is decodeUtf8's for every file.
- */
-function readTexts(files) {
-    return files.map(({ file, abs }) => {
-        try {
-            const text = (0,external_node_fs_.readFileSync)(abs, 'utf8');
-            return text.includes('\uFFFD') || text.includes('\0') ? decodeUtf8(file, (0,external_node_fs_.readFileSync)(abs)) : { ok: true, text };
-        }
-        catch (err) {
-            return err;
-        }
-    });
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __webpack_require__(3136);
-;// CONCATENATED MODULE: ./src/source/wasm-home.ts
-// libpg-query's emscripten loader is CommonJS and finds its .wasm through
-// `__dirname`. Bundled into ESM by ncc, `__dirname` does not exist, so give it the
-// bundle's own folder (scripts/bundle.mjs copies the .wasm there). Unbundled, the
-// loader's CommonJS wrapper shadows this global, so it is harmless.
-
-
-const g = globalThis;
-g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-
-// EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(8877);
-var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
-;// CONCATENATED MODULE: ./src/source/parser.ts
-
-// The one wrapper around libpg-query (the real Postgres parser, as wasm). Statement
-// boundaries always come from the parser, never from our own splitting. libpg-query
-// reports statement locations in UTF-8 bytes and error cursors in code points; this
-// module turns both into JS string indexes.
-
-
-let loading;
-let lib;
-/**
- * Loads the wasm parser once; every parse call needs it done. The module itself is
- * imported here, not at the top: a run that parses nothing (a no-op) never loads it.
- */
-async function parser_ensureParser() {
-    loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
-        keepWasmOnLiftoff();
-        await m.loadModule();
-        lib = m;
-    });
-    return loading;
-}
-/**
- * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
- * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
- * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
- * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
- * `--liftoff-only` command-line flag does, without starting Node a second time
- * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
- * implication `--liftoff-only` has on these two is only applied to command-line
- * flags, which is why setting `--liftoff-only` here would do nothing.
- */
-function keepWasmOnLiftoff() {
-    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
-    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
-}
-function parser() {
-    if (!lib)
-        throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first');
-    return lib;
-}
-// The wasm parser needs ~20x a statement's size in memory and aborts the whole
-// module past about 1 GB, so big files are parsed in chunks (see parseChunked).
-// The wasm memory never shrinks once grown: 256 KiB chunks keep a 50 MB file's
-// growth to a few MB (2 MiB chunks grew it by about 50 MB; issue 17).
-const DEFAULT_CHUNK_CHARS = 256 * 1024;
-const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
-/** What a streamed statement's `node` becomes once visited. */
-const RELEASED = Object.freeze({});
-function release(statements, visit) {
-    if (!visit)
-        return;
-    for (const s of statements) {
-        visit(s);
-        s.node = RELEASED;
-    }
-}
-/** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
-function parseSql(text, opts = {}) {
-    const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
-    const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES;
-    if (text.length <= chunkChars) {
-        if (Buffer.byteLength(text, 'utf8') > maxBytes)
-            return tooLarge(0, maxBytes);
-        const r = parseOnce(text);
-        if (r.ok)
-            release(r.statements, opts.visit);
-        return r;
-    }
-    return parseChunked(text, chunkChars, maxBytes, opts.visit);
-}
-function tooLarge(index, maxBytes) {
-    const mb = Math.round(maxBytes / (1024 * 1024));
-    return {
-        ok: false,
-        error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
-    };
-}
-function parseOnce(text) {
-    // libpg-query refuses '' (but accepts blanks); both hold no statement.
-    if (text.length === 0)
-        return { ok: true, statements: [] };
-    let result;
-    try {
-        result = parser().parseSync(text);
-    }
-    catch (err) {
-        const details = err.sqlDetails;
-        if (details) {
-            // The cursor counts code points (Postgres's character position), not bytes.
-            const index = advanceCodePoints(text, 0, details.cursorPosition ?? 0);
-            return { ok: false, error: { kind: 'syntax', index, message: details.message ?? err.message } };
-        }
-        return { ok: false, error: { kind: 'internal', index: 0, message: `the SQL parser failed: ${err.message}` } };
-    }
-    const cursor = new ByteCursor(text);
-    const statements = [];
-    for (const raw of result.stmts ?? []) {
-        const startByte = raw.stmt_location ?? 0;
-        const start = cursor.toIndex(startByte);
-        // stmt_len excludes the ';' and is absent (or 0) when the statement runs to the end.
-        const end = raw.stmt_len ? cursor.toIndex(startByte + raw.stmt_len) : text.length;
-        const [kind, node] = Object.entries((raw.stmt ?? {}))[0] ?? ['Unknown', {}];
-        statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */, startByte });
-    }
-    return { ok: true, statements };
-}
-const parser_isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-/**
- * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
- * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
- * would fail and make the chunk grow until it is the whole file), else after the last
- * line break, else at `pos + size`. Only a guess: the parser still decides where
- * statements end, and a cut inside a string or body fails and grows the chunk.
- */
-function cutAt(text, pos, size) {
-    const limit = pos + size;
-    if (limit >= text.length)
-        return { end: text.length, atLineBreak: true };
-    let lineBreak = -1;
-    for (let i = limit - 1; i >= pos; i--) {
-        const c = text.charCodeAt(i);
-        if (c !== 10 && c !== 13)
-            continue;
-        if (lineBreak < 0)
-            lineBreak = i + 1;
-        let j = i - 1;
-        while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
-            j--;
-        if (j >= pos && text.charCodeAt(j) === 59 /* ; */)
-            return { end: i + 1, atLineBreak: true };
-        // Looking further back than half the chunk would make chunks small: take the line break.
-        if (i < pos + size / 2)
-            break;
-    }
-    if (lineBreak >= 0)
-        return { end: lineBreak, atLineBreak: true };
-    return { end: parser_isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false };
-}
-/**
- * Parses a big text chunk by chunk, letting the parser find the boundaries: a chunk's
- * statements are all complete except maybe the last one (the cut may fall inside it),
- * so we keep all but the last and start the next chunk where the last one starts. An
- * LR parser reaches the same state on the same token prefix, so these boundaries are
- * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
- * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
- */
-function parseChunked(text, chunkChars, maxBytes, visit) {
-    const out = [];
-    let pos = 0;
-    let size = chunkChars;
-    // UTF-8 bytes before `pos`, kept up to date as `pos` moves forward (linear overall).
-    let posBytes = 0;
-    let bytesAt = 0;
-    const advanceTo = (next) => {
-        posBytes += Buffer.byteLength(text.slice(bytesAt, next), 'utf8');
-        bytesAt = next;
-    };
-    while (pos < text.length) {
-        advanceTo(pos);
-        const { end, atLineBreak } = cutAt(text, pos, size);
-        const final = end >= text.length;
-        const chunk = text.slice(pos, end);
-        if (Buffer.byteLength(chunk, 'utf8') > maxBytes)
-            return tooLarge(pos, maxBytes);
-        const r = parseOnce(chunk);
-        if (!r.ok) {
-            if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {
-                return { ok: false, error: { ...r.error, index: pos + r.error.index } };
-            }
-            size *= 2;
-            continue;
-        }
-        const stmts = r.statements;
-        for (const s of stmts) {
-            if (posBytes > 0)
-                shiftLocations(s.node, posBytes);
-            s.startByte += posBytes;
-            s.start += pos;
-            s.end += pos;
-        }
-        if (final) {
-            release(stmts, visit);
-            out.push(...stmts);
-            break;
-        }
-        if (stmts.length === 0 && atLineBreak) {
-            pos = end; // only comments and blanks, cut between lines
-            size = chunkChars;
-        }
-        else if (stmts.length <= 1) {
-            if (stmts.length === 1 && stmts[0].start > pos)
-                pos = stmts[0].start;
-            else
-                size *= 2; // one statement that may go on past the cut: take more text
-        }
-        else {
-            const done = stmts.slice(0, -1);
-            release(done, visit);
-            out.push(...done);
-            pos = stmts[stmts.length - 1].start;
-            size = chunkChars;
-        }
-    }
-    return { ok: true, statements: out };
-}
-/**
- * The parse tree of one statement of a parsed text, parsed again from the statement's
- * own text (`sql`, starting at byte `startByte` of that text): its `location` fields
- * count from the same place as a tree from the whole text. For trees that were
- * released after parsing (ParseOptions.visit); the parser must be loaded.
- */
-function parseStatementTree(sql, startByte) {
-    const r = parseSql(sql);
-    if (!r.ok || r.statements.length !== 1) {
-        throw new Error(`pgshift: a statement parsed before no longer parses alone (${r.ok ? `${r.statements.length} statements` : r.error.message}): ${sql.slice(0, 80)}`);
-    }
-    const [s] = r.statements;
-    if (startByte > 0)
-        shiftLocations(s.node, startByte);
-    return { kind: s.kind, node: s.node };
-}
-/**
- * Node `location` fields are byte offsets into the parsed text; a chunk's start at byte
- * `by` makes them whole-text offsets again (so node locations never depend on chunking).
- */
-function shiftLocations(node, by) {
-    if (Array.isArray(node)) {
-        for (let i = 0; i < node.length; i++) {
-            const v = node[i];
-            if (typeof v === 'object' && v !== null)
-                shiftLocations(v, by);
-        }
-        return;
-    }
-    const rec = node;
-    for (const key in rec) {
-        const v = rec[key];
-        if (typeof v === 'object') {
-            if (v !== null)
-                shiftLocations(v, by);
-        }
-        else if (key === 'location' && typeof v === 'number' && v >= 0)
-            rec[key] = v + by;
-    }
-}
-/** A chunk's syntax error is real when the cut cannot have caused it. */
-function errorIsReal(error, chunk) {
-    if (/unterminated|end of input/i.test(error.message))
-        return false;
-    // Tokens on the chunk's last line may have been cut: only trust errors before it.
-    const lastBreak = Math.max(chunk.lastIndexOf('\n', chunk.length - 2), chunk.lastIndexOf('\r', chunk.length - 2));
-    return error.index > 0 && error.index <= lastBreak;
-}
-/** Tokens (comments included) with JS-index spans; [] when the text does not lex. */
-function scanSql(text) {
-    if (text.length === 0)
-        return [];
-    let tokens;
-    try {
-        tokens = parser().scanSync(text).tokens;
-    }
-    catch {
-        return [];
-    }
-    const cursor = new ByteCursor(text);
-    return tokens.map((t) => {
-        const start = cursor.toIndex(t.start);
-        const end = cursor.toIndex(t.end);
-        return { start, end, text: t.text, tokenName: t.tokenName };
-    });
-}
-/**
- * The static SQL statements of a PL/pgSQL body (a DO block's or a function's),
- * read by PostgreSQL's own PL/pgSQL parser: what EXECUTE builds at run time is not
- * among them. Undefined when the body does not parse. The parser must be loaded.
- */
-function plpgsqlStatements(body) {
-    let tag = 'pgshift_body';
-    while (body.includes(`$${tag}$`))
-        tag += '_';
-    let tree;
-    try {
-        tree = parser().parsePlPgSQLSync(`CREATE FUNCTION pgshift_body() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`);
-    }
-    catch {
-        return undefined;
-    }
-    const out = [];
-    const stack = [tree];
-    while (stack.length) {
-        const v = stack.pop();
-        if (Array.isArray(v)) {
-            for (let i = v.length - 1; i >= 0; i--)
-                stack.push(v[i]);
-        }
-        else if (v && typeof v === 'object') {
-            const exec = v.PLpgSQL_stmt_execsql;
-            const query = exec?.sqlstmt?.PLpgSQL_expr?.query;
-            if (typeof query === 'string')
-                out.push({ query, line: exec?.lineno ?? 1 });
-            else
-                for (const x of Object.values(v).reverse())
-                    stack.push(x);
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/source/lazy.ts
-// Properties computed on first read. Discovery hashes every file but parses a script
-// only when something reads it: a no-op run parses nothing and never loads the parser.
-const computers = new WeakMap();
-/** Defines `obj[key]` as `compute()` on first read; from then on it is a plain property. */
-function defineLazy(obj, key, compute) {
-    if (!computers.has(obj))
-        computers.set(obj, new Map());
-    computers.get(obj)?.set(key, compute);
-    const settle = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-    Object.defineProperty(obj, key, {
-        enumerable: true,
-        configurable: true,
-        get() {
-            const value = compute();
-            settle(value);
-            return value;
-        },
-        set(value) {
-            settle(value);
-        }
-    });
-}
-/** True when `obj[key]` is a plain value: computed already, or never lazy. */
-function isSettled(obj, key) {
-    const d = Object.getOwnPropertyDescriptor(obj, key);
-    return d === undefined || 'value' in d;
-}
-/**
- * Drops a computed value, so the next read computes it again: for a parsed script
- * that was only checked (a pending file's down), whose parse tree need not stay in
- * memory. Computing must be repeatable (no side effects on a second run).
- */
-function forget(obj, key) {
-    const compute = computers.get(obj)?.get(key);
-    if (compute && isSettled(obj, key))
-        defineLazy(obj, key, compute);
-}
-
-;// CONCATENATED MODULE: ./src/source/classify.ts
-const defElems = (list) => Array.isArray(list) ? list.map((d) => d.DefElem).filter((d) => !!d) : [];
-/** The boolean value of an option written `name`, `name true`, `name = off`... */
-function optionOn(def) {
-    const arg = def.arg;
-    if (!arg)
-        return true;
-    if ('Boolean' in arg)
-        return !!arg.Boolean.boolval;
-    if ('Integer' in arg)
-        return !!arg.Integer.ival;
-    if ('String' in arg)
-        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
-    return true;
-}
-const classify_option = (list, name) => defElems(list).find((d) => d.defname === name);
-const TRANSACTION_KINDS = {
-    TRANS_STMT_BEGIN: 'begin',
-    TRANS_STMT_START: 'begin',
-    TRANS_STMT_COMMIT: 'commit',
-    TRANS_STMT_ROLLBACK: 'rollback',
-    TRANS_STMT_SAVEPOINT: 'savepoint',
-    TRANS_STMT_RELEASE: 'savepoint',
-    TRANS_STMT_ROLLBACK_TO: 'savepoint',
-    TRANS_STMT_PREPARE: 'other',
-    TRANS_STMT_COMMIT_PREPARED: 'other',
-    TRANS_STMT_ROLLBACK_PREPARED: 'other'
-};
-function classify(kind, node) {
-    switch (kind) {
-        case 'TransactionStmt': {
-            let tc = TRANSACTION_KINDS[String(node.kind)] ?? 'other';
-            // COMMIT AND CHAIN commits and opens a new transaction: never a plain wrapper end.
-            if (tc === 'commit' && node.chain)
-                tc = 'other';
-            return { transactionControl: tc };
-        }
-        case 'IndexStmt':
-            return node.concurrent ? { nonTransactional: 'CREATE INDEX CONCURRENTLY' } : {};
-        case 'DropStmt':
-            return node.concurrent ? { nonTransactional: 'DROP INDEX CONCURRENTLY' } : {};
-        case 'ReindexStmt': {
-            const conc = classify_option(node.params, 'concurrently');
-            if (conc && optionOn(conc))
-                return { nonTransactional: 'REINDEX CONCURRENTLY' };
-            // Postgres refuses these three in a transaction block.
-            const multi = {
-                REINDEX_OBJECT_SCHEMA: 'REINDEX SCHEMA',
-                REINDEX_OBJECT_SYSTEM: 'REINDEX SYSTEM',
-                REINDEX_OBJECT_DATABASE: 'REINDEX DATABASE'
-            };
-            const what = multi[String(node.kind)];
-            return what ? { nonTransactional: what } : {};
-        }
-        case 'VacuumStmt':
-            // Plain ANALYZE is a VacuumStmt too, and runs fine in a transaction.
-            return node.is_vacuumcmd ? { nonTransactional: 'VACUUM' } : {};
-        case 'AlterSystemStmt':
-            return { nonTransactional: 'ALTER SYSTEM' };
-        case 'CreatedbStmt':
-            return { nonTransactional: 'CREATE DATABASE' };
-        case 'DropdbStmt':
-            return { nonTransactional: 'DROP DATABASE' };
-        case 'AlterDatabaseStmt':
-            return classify_option(node.options, 'tablespace') ? { nonTransactional: 'ALTER DATABASE ... SET TABLESPACE' } : {};
-        case 'CreateTableSpaceStmt':
-            return { nonTransactional: 'CREATE TABLESPACE' };
-        case 'DropTableSpaceStmt':
-            return { nonTransactional: 'DROP TABLESPACE' };
-        case 'CallStmt':
-            // A procedure may COMMIT, which only works outside a transaction block.
-            return { nonTransactional: 'CALL' };
-        case 'CreateSubscriptionStmt': {
-            const slot = classify_option(node.options, 'create_slot');
-            const connect = classify_option(node.options, 'connect');
-            const createsSlot = (!slot || optionOn(slot)) && (!connect || optionOn(connect));
-            return createsSlot ? { nonTransactional: 'CREATE SUBSCRIPTION' } : {};
-        }
-        case 'DropSubscriptionStmt':
-            return { nonTransactional: 'DROP SUBSCRIPTION' };
-        case 'AlterTableStmt': {
-            const cmds = Array.isArray(node.cmds) ? node.cmds : [];
-            const detach = cmds.some((c) => {
-                const cmd = c.AlterTableCmd;
-                const def = cmd?.def?.PartitionCmd;
-                return cmd?.subtype === 'AT_DetachPartition' && !!def?.concurrent;
-            });
-            return detach ? { nonTransactional: 'ALTER TABLE ... DETACH PARTITION CONCURRENTLY' } : {};
-        }
-        case 'CopyStmt':
-            return node.is_from && !node.filename && !node.is_program ? { copyFromStdin: true } : {};
-        default:
-            return {};
-    }
-}
-const TRANSACTION_LABELS = {
-    TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
-    TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
-    TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
-    TRANS_STMT_START: 'START TRANSACTION',
-    TRANS_STMT_ROLLBACK_TO: 'ROLLBACK TO SAVEPOINT'
-};
-/** A short name for messages: 'COMMIT', 'END', 'PREPARE TRANSACTION', 'COMMIT AND CHAIN'... */
-function statementLabel(s) {
-    if (s.nonTransactional)
-        return s.nonTransactional;
-    if (s.kind === 'TransactionStmt') {
-        const fixed = TRANSACTION_LABELS[String(s.node.kind)];
-        if (fixed)
-            return fixed;
-        const word = (/^[A-Za-z]+/.exec(s.sql)?.[0] ?? 'COMMIT').toUpperCase();
-        return s.node.chain ? `${word} AND CHAIN` : word;
-    }
-    if (s.kind === 'CopyStmt')
-        return 'COPY ... FROM STDIN';
-    return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase();
-}
-/** Parser node kinds whose name is not their command tag (`IndexStmt` is CREATE INDEX). */
-const TAGS = {
-    IndexStmt: 'CREATE INDEX',
-    CreateStmt: 'CREATE TABLE',
-    CreateTrigStmt: 'CREATE TRIGGER',
-    CreateFunctionStmt: 'CREATE FUNCTION',
-    CreateSeqStmt: 'CREATE SEQUENCE',
-    CreateSchemaStmt: 'CREATE SCHEMA',
-    CreateExtensionStmt: 'CREATE EXTENSION',
-    CreatePolicyStmt: 'CREATE POLICY',
-    CreateRoleStmt: 'CREATE ROLE',
-    CreateEnumStmt: 'CREATE TYPE',
-    CompositeTypeStmt: 'CREATE TYPE',
-    CreateDomainStmt: 'CREATE DOMAIN',
-    CreateTableAsStmt: 'CREATE TABLE AS',
-    ViewStmt: 'CREATE VIEW',
-    RuleStmt: 'CREATE RULE',
-    DefineStmt: 'CREATE',
-    DropStmt: 'DROP',
-    AlterTableStmt: 'ALTER TABLE',
-    AlterEnumStmt: 'ALTER TYPE',
-    RenameStmt: 'ALTER',
-    GrantStmt: 'GRANT',
-    GrantRoleStmt: 'GRANT',
-    InsertStmt: 'INSERT',
-    UpdateStmt: 'UPDATE',
-    DeleteStmt: 'DELETE',
-    SelectStmt: 'SELECT',
-    CommentStmt: 'COMMENT',
-    DoStmt: 'DO',
-    VariableSetStmt: 'SET',
-    TruncateStmt: 'TRUNCATE',
-    CallStmt: 'CALL',
-    CopyStmt: 'COPY'
-};
-/**
- * The statement's whole command tag, as psql prints it: `CREATE TRIGGER`, `CREATE INDEX`
- * (never `CREATE TRIG` or `INDEX`). DROP and the generic kinds take their object from
- * the SQL's own words (`DROP TABLE`, `CREATE AGGREGATE`).
- */
-function commandTag(s) {
-    const words = s.sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/).map((w) => w.toUpperCase());
-    const tag = TAGS[s.kind];
-    if (tag === 'DROP' || tag === 'CREATE')
-        return `${tag} ${words[1] === 'OR' ? words[3] ?? '' : words[1] ?? ''}`.trim();
-    if (tag)
-        return tag;
-    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-}
-
-;// CONCATENATED MODULE: ./src/source/excerpt.ts
-// The lines around a position in a file, with the line marked and a caret under
-// the column: what a syntax error shows, as a failed statement shows its SQL.
-// Pure text; the renderers escape it (a fenced block, a terminal).
-/** Lines shown before and after the marked one. */
-const CONTEXT_LINES = 2;
-/** Longest line shown whole; a longer one is cut to a window around the column. */
-const MAX_LINE = 160;
-/**
- * `index` is a JS index into `fileText`, at 1-based `line` and code-point `col`:
- *
- *        2 |   id int,
- *        3 |   name text
- *     >  4 |   other int
- *          |   ^
- *        5 | );
- */
-function excerptAt(fileText, index, line) {
-    const starts = lineStarts(fileText, index, line);
-    const lines = [];
-    for (let n = Math.max(1, line - CONTEXT_LINES); n <= line + CONTEXT_LINES; n++) {
-        const start = starts.get(n);
-        if (start === undefined)
-            break;
-        lines.push({ n, text: lineAt(fileText, start) });
-    }
-    const width = String(lines[lines.length - 1]?.n ?? line).length;
-    const out = [];
-    for (const l of lines) {
-        const mark = l.n === line ? '>' : ' ';
-        if (l.n !== line) {
-            out.push(`${mark} ${String(l.n).padStart(width)} | ${excerpt_window(l.text, 0).text}`.trimEnd());
-            continue;
-        }
-        const at = index - (starts.get(line) ?? index);
-        const w = excerpt_window(l.text, at);
-        out.push(`${mark} ${String(l.n).padStart(width)} | ${w.text}`.trimEnd());
-        // Tabs before the column stay tabs, so the caret lines up however the tab is shown.
-        const pad = [...w.text.slice(0, w.at)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
-        out.push(`  ${' '.repeat(width)} | ${pad}^`);
-    }
-    return out.join('\n');
-}
-/** JS index of the start of each line from `line - CONTEXT_LINES` to `line + CONTEXT_LINES`. */
-function lineStarts(text, index, line) {
-    const starts = new Map();
-    let start = lineStartBefore(text, index);
-    starts.set(line, start);
-    for (let n = line - 1; n >= line - CONTEXT_LINES && start > 0; n--) {
-        // Back over the previous line's break (CRLF is one break).
-        const brk = text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
-        start = lineStartBefore(text, start - brk);
-        starts.set(n, start);
-    }
-    let next = starts.get(line);
-    for (let n = line + 1; n <= line + CONTEXT_LINES; n++) {
-        const end = lineEnd(text, next);
-        if (end >= text.length)
-            break;
-        next = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
-        if (next >= text.length)
-            break;
-        starts.set(n, next);
-    }
-    return starts;
-}
-/** Start of the line holding `index`: after the previous LF, CR or CRLF. */
-function lineStartBefore(text, index) {
-    let i = Math.min(index, text.length);
-    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r')
-        i--;
-    return i;
-}
-function lineEnd(text, start) {
-    let i = start;
-    while (i < text.length && text[i] !== '\n' && text[i] !== '\r')
-        i++;
-    return i;
-}
-function lineAt(text, start) {
-    return text.slice(start, lineEnd(text, start));
-}
-/** A line cut to MAX_LINE characters around `at` (a JS index in it), with `…` where cut. */
-function excerpt_window(text, at) {
-    if (text.length <= MAX_LINE)
-        return { text, at };
-    const from = Math.max(0, Math.min(at - MAX_LINE / 2, text.length - MAX_LINE));
-    const to = Math.min(text.length, from + MAX_LINE);
-    const head = from > 0 ? '…' : '';
-    return { text: `${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, at: at - from + head.length };
-}
-
-;// CONCATENATED MODULE: ./src/source/script.ts
-// One script (a file, or a section of one) -> statements with file positions, and
-// how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
-// found before any connection; nothing here throws for bad SQL.
-
-
-
-
-async function parseScript(source, opts = {}) {
-    await ensureParser();
-    return parseScriptSync(source, opts);
-}
-const NO_SQL_HINT = 'nothing was sent to the database';
-// File directives, on their own comment line between statements.
-const DIRECTIVES = [
-    { re: /^[ \t]*--[ \t]*pgshift:no-transaction\b/gim, what: () => 'directive -- pgshift:no-transaction' },
-    { re: /^[ \t]*--[ \t]*\+goose[ \t]+no[ \t]+transaction\b/gim, what: () => 'directive -- +goose NO TRANSACTION' },
-    {
-        re: /^[ \t]*--[ \t]*migrate:(up|down|verify)\b[^\r\n]*?\btransaction:[ \t]*false\b/gim,
-        what: (m) => `directive -- migrate:${m[1].toLowerCase()} transaction:false`
-    }
-];
-/** Same as parseScript, once ensureParser() has resolved (discovery parses thousands of files). */
-function parseScriptSync(source, opts = {}) {
-    const { file, text } = source;
-    const problems = [];
-    const lines = lineMapFor(source.fileText);
-    const at = (i) => lines.position(source.offset + i);
-    const where = (i) => formatPosition(file, at(i));
-    const script = {
-        source,
-        statements: [],
-        runMode: 'transaction',
-        nonTransactionalReasons: [],
-        hasTransactionBlocks: false,
-        sendText: text
-    };
-    const nul = text.indexOf('\0');
-    if (nul >= 0) {
-        problems.push({ file, position: at(nul), code: 'nul-byte', message: `the text holds a NUL character at ${where(nul)}`, hint: 'remove it; SQL text cannot hold NUL' });
-        return { script, problems };
-    }
-    // Each statement's tree is read here while it is fresh; when released (a big file, or
-    // a big set: releaseTreesWhenParsing), the script keeps its statements' text and facts,
-    // and `node` parses the statement again when a later step reads it (the lint, a safety
-    // copy). At 10,000 pending files, or one 50 MB file, the trees held together were
-    // most of the memory.
-    const statements = [];
-    const release = releaseEvery || text.length > BIG_SCRIPT_CHARS;
-    let firstHasOptions = false;
-    const parsed = parseSql(text, {
-        ...opts.parse,
-        visit: (raw) => {
-            const s = toStatement(source, raw, statements.length, at);
-            if (statements.length === 0)
-                firstHasOptions = hasOptions(raw.node);
-            if (classify(raw.kind, raw.node).copyFromStdin)
-                problems.push(copyProblem(file, s));
-            if (release)
-                releaseTree(s, raw.startByte);
-            statements.push(s);
-        }
-    });
-    if (!parsed.ok) {
-        problems.length = 0;
-        problems.push(parseProblem(source, parsed.error, at, where, opts.parse));
-        return { script, problems };
-    }
-    const spans = parsed.statements;
-    script.statements = statements;
-    if (statements.length === 0) {
-        problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements; delete it or add SQL' });
-        return { script, problems };
-    }
-    const directiveReasons = findDirectives(text, spans, at);
-    if (opts.forceNoTransaction) {
-        const position = opts.forceNoTransactionPosition ?? at(0);
-        const dup = directiveReasons.some((r) => r.what === opts.forceNoTransaction && r.position.line === position.line && r.position.col === position.col);
-        if (!dup)
-            directiveReasons.unshift({ what: opts.forceNoTransaction, position });
-    }
-    const statementReasons = statements
-        .filter((s) => s.nonTransactional)
-        .map((s) => ({ what: s.nonTransactional, position: s.position }));
-    const first = statements[0];
-    const last = statements[statements.length - 1];
-    // goose and psql apply a file whose last statement is a COMMIT (or END) with no BEGIN:
-    // psql only warns that no transaction is in progress. In a file that otherwise runs in
-    // one transaction it is the end of an outer wrapper whose BEGIN is implicit, so it is
-    // dropped like one: what comes before it commits with the history row. A COMMIT with
-    // statements after it stays a problem (transactionBlocks).
-    const trailingCommit = statements.length > 0 &&
-        last.transactionControl === 'commit' &&
-        statements.every((s) => s === last || !s.transactionControl) &&
-        directiveReasons.length === 0 &&
-        statementReasons.length === 0;
-    if (trailingCommit) {
-        last.strippedWrapper = true;
-        script.sendText = blank(text, [sendSpan(spans[spans.length - 1])]);
-        if (statements.length === 1) {
-            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements before its COMMIT; delete it or add SQL' });
-        }
-        return { script, problems };
-    }
-    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
-    problems.push(...tcProblems);
-    const isWrapper = tcProblems.length === 0 &&
-        blocks.length === 1 &&
-        blocks[0].begin === first &&
-        blocks[0].end === last &&
-        !firstHasOptions &&
-        directiveReasons.length === 0 &&
-        statementReasons.length === 0;
-    const blockReasons = [];
-    if (isWrapper) {
-        // The seeds advise BEGIN; ... COMMIT; around a file. We already run the file in one
-        // transaction, so we drop the pair, blanking it so positions still match the file.
-        first.strippedWrapper = true;
-        last.strippedWrapper = true;
-        script.sendText = blank(text, [sendSpan(spans[0]), sendSpan(spans[spans.length - 1])]);
-        if (statements.length === 2) {
-            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements between its BEGIN and COMMIT; delete it or add SQL' });
-        }
-    }
-    else {
-        for (const b of blocks) {
-            blockReasons.push({ what: `${statementLabel(b.begin)} ... ${b.end ? statementLabel(b.end) : 'COMMIT'} block`, position: b.begin.position });
-        }
-        script.hasTransactionBlocks = blocks.length > 0;
-    }
-    script.nonTransactionalReasons = [...directiveReasons, ...statementReasons, ...blockReasons];
-    script.runMode = script.nonTransactionalReasons.length > 0 ? 'statements' : 'transaction';
-    if (script.runMode === 'statements') {
-        const why = script.nonTransactionalReasons[0].what;
-        for (const s of savepoints.filter((sp) => !sp.inBlock).map((sp) => sp.statement)) {
-            problems.push({
-                file,
-                position: s.position,
-                code: 'stray-transaction-control',
-                message: `${statementLabel(s)} at ${formatPosition(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
-                hint: 'wrap it and the statements it protects in BEGIN ... COMMIT, or remove it'
-            });
-        }
-    }
-    return { script, problems };
-}
-function toStatement(source, raw, index, at) {
-    let end = raw.end;
-    while (end > raw.start && isSpace(source.text.charCodeAt(end - 1)))
-        end--;
-    const c = classify(raw.kind, raw.node);
-    const s = {
-        index,
-        sql: source.text.slice(raw.start, end),
-        offset: source.offset + raw.start,
-        position: at(raw.start),
-        kind: raw.kind,
-        node: raw.node
-    };
-    if (c.nonTransactional)
-        s.nonTransactional = c.nonTransactional;
-    if (c.transactionControl)
-        s.transactionControl = c.transactionControl;
-    return s;
-}
-// Postgres whitespace: space, \t, \n, \v, \f, \r.
-const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
-const hasOptions = (node) => Array.isArray(node.options) && node.options.length > 0;
-/** A script this long (a 50 MB seed file) never keeps its trees: they would be most of the memory. */
-const BIG_SCRIPT_CHARS = 256 * 1024;
-let releaseEvery = false;
-/**
- * Whether the scripts parsed from now on release their statements' trees (the engine
- * decides, from the size of what may run: engine/parse-needed.ts). Kept trees cost
- * memory (about 10x the SQL's size); released ones cost a second parse of the
- * statements a later step reads (the lint: about as much CPU as the first parse).
- */
-function releaseTreesWhenParsing(release) {
-    releaseEvery = release;
-}
-/** Statements whose tree was parsed again most recently: a step reads `node` several times in a row. */
-const reparsed = new Map();
-const REPARSED_KEPT = 8;
-/**
- * Drops the statement's parse tree: from now on `node` parses `sql` again when read
- * (parseStatementTree), with locations that count from the script text as before.
- * Setting `node` stores a plain value again.
- */
-function releaseTree(s, startByte) {
-    Object.defineProperty(s, 'node', {
-        enumerable: true,
-        configurable: true,
-        get() {
-            let node = reparsed.get(this);
-            if (!node) {
-                node = parseStatementTree(this.sql, startByte).node;
-                if (reparsed.size >= REPARSED_KEPT)
-                    reparsed.delete(reparsed.keys().next().value);
-                reparsed.set(this, node);
-            }
-            return node;
-        },
-        set(value) {
-            Object.defineProperty(this, 'node', { value, writable: true, enumerable: true, configurable: true });
-        }
-    });
-}
-/** A statement's span including its `;`. */
-const sendSpan = (raw) => [raw.start, raw.terminated ? raw.end + 1 : raw.end];
-/** Replaces the ranges by spaces, keeping line breaks, so every index stays put. */
-function blank(text, ranges) {
-    let out = '';
-    let last = 0;
-    for (const [a, b] of ranges) {
-        out += text.slice(last, a) + text.slice(a, b).replace(/[^\r\n]/g, ' ');
-        last = b;
-    }
-    return out + text.slice(last);
-}
-/** The script's send text with `statements` (and their semicolons) replaced by spaces. */
-function blankStatements(script, statements) {
-    const base = script.source.offset;
-    const ranges = statements.map((s) => {
-        const start = s.offset - base;
-        let end = start + s.sql.length;
-        while (end < script.sendText.length && /\s/.test(script.sendText[end]))
-            end++;
-        if (script.sendText[end] === ';')
-            end++;
-        return [start, end];
-    });
-    return blank(script.sendText, ranges);
-}
-/** Directives count only between statements (not inside a function body or a string). */
-function findDirectives(text, spans, at) {
-    const inside = (i) => {
-        let lo = 0;
-        let hi = spans.length - 1;
-        let found = -1;
-        while (lo <= hi) {
-            const mid = (lo + hi) >> 1;
-            if (spans[mid].start <= i) {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-                hi = mid - 1;
-        }
-        return found >= 0 && i < spans[found].end;
-    };
-    const reasons = [];
-    for (const d of DIRECTIVES) {
-        for (const m of text.matchAll(d.re)) {
-            const index = m.index + (m[0].length - m[0].trimStart().length);
-            if (!inside(index))
-                reasons.push({ what: d.what(m), position: at(index), index });
-        }
-    }
-    return reasons.sort((a, b) => a.index - b.index).map(({ what, position }) => ({ what, position }));
-}
-/** DESIGN 4: find BEGIN ... COMMIT blocks; anything unbalanced or stray is a problem. */
-function transactionBlocks(file, statements) {
-    const problems = [];
-    const blocks = [];
-    const savepoints = [];
-    const loc = (s) => formatPosition(file, s.position);
-    const escape = "A transaction command inside a file ends pgshift's own transaction: if a later statement fails, the statements before it stay applied, and a dry-run would write them for real";
-    const problem = (s, message, hint, code = 'stray-transaction-control') => problems.push({ file, position: s.position, code, message, hint });
-    let open;
-    for (const s of statements) {
-        if (!s.transactionControl && !(s.nonTransactional && open))
-            continue;
-        const label = statementLabel(s);
-        switch (s.transactionControl) {
-            case 'begin':
-                if (open) {
-                    problem(s, `${label} at ${loc(s)} opens a transaction while the one begun at line ${open.begin.position.line} is still open; Postgres ignores it and the first COMMIT ends both`, 'remove the inner BEGIN, or end the first block with COMMIT before it');
-                }
-                else
-                    open = { begin: s };
-                break;
-            case 'commit':
-                if (open) {
-                    open.end = s;
-                    blocks.push(open);
-                    open = undefined;
-                }
-                else {
-                    problem(s, `${label} at ${loc(s)} has no matching BEGIN. ${escape}`, 'remove it: pgshift already runs each file in one transaction. If the file needs several transactions, put each part in its own BEGIN ... COMMIT block; pgshift then runs the file statement by statement');
-                }
-                break;
-            case 'rollback':
-                problem(s, `${label} at ${loc(s)} would undo the migration's own work and end pgshift's transaction; the statements after it would run outside any transaction. ${escape}`, 'remove it: when a statement fails, pgshift rolls the whole file back. Undo steps belong in a down file (X.down.sql)');
-                open = undefined;
-                break;
-            case 'other':
-                problem(s, `${label} at ${loc(s)} cannot run inside pgshift's transaction. ${escape}`, 'remove it; run two-phase commit and chained transactions outside migrations');
-                break;
-            case 'savepoint':
-                savepoints.push({ statement: s, inBlock: !!open });
-                break;
-        }
-        if (s.nonTransactional && open) {
-            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${statementLabel(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
-        }
-    }
-    if (open) {
-        problem(open.begin, `${statementLabel(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
-    }
-    return { blocks, savepoints, problems };
-}
-function copyProblem(file, s) {
-    return {
-        file,
-        position: s.position,
-        code: 'copy-from-stdin',
-        message: `COPY ... FROM STDIN at ${formatPosition(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
-        hint: 'turn the rows into INSERT ... VALUES statements (or COPY from a file on the server), or load the data with psql outside the migration'
-    };
-}
-// psql meta-commands that follow a query on the same line.
-const TRAILING_META = new Set(['g', 'gx', 'gexec', 'gset', 'gdesc', 'watch', 'crosstabview', 'bind', 'bind_named']);
-function metaAdvice(cmd) {
-    if (['i', 'ir', 'include', 'include_relative'].includes(cmd)) {
-        return 'Inline the included file as its own migration (it then runs in order, with its own history row), or paste its SQL here';
-    }
-    if (['set', 'unset'].includes(cmd))
-        return 'Replace each :variable with its value';
-    if (['c', 'connect'].includes(cmd))
-        return 'A migration runs against the one database pgshift connects to; migrate another database in its own pgshift step';
-    if (['gexec', 'gset', 'g', 'gx'].includes(cmd))
-        return 'Run the generated statements from a DO block with EXECUTE instead';
-    if (['if', 'elif', 'else', 'endif'].includes(cmd))
-        return 'Use a DO block with IF ... END IF instead';
-    if (['restrict', 'unrestrict'].includes(cmd))
-        return 'pg_dump writes this line for psql; delete it';
-    return 'Delete the line, or do the same in SQL';
-}
-function parseProblem(source, error, at, where, parseOpts) {
-    const { file, text } = source;
-    if (error.kind === 'too-large') {
-        return { file, position: at(error.index), code: 'statement-too-large', message: error.message, hint: 'split the statement (e.g. one big INSERT into several), or load the data outside the migration' };
-    }
-    if (error.kind === 'internal') {
-        return { file, position: at(error.index), code: 'parser-failure', message: error.message, hint: 'report this file to pgshift; ' + NO_SQL_HINT };
-    }
-    const i = error.index;
-    const lineStart = Math.max(text.lastIndexOf('\n', i - 1), text.lastIndexOf('\r', i - 1)) + 1;
-    // COPY ... FROM STDIN followed by its data: the data is the "syntax error".
-    if (lineStart > 0) {
-        const before = parseSql(text.slice(0, lineStart), parseOpts);
-        const lastStmt = before.ok ? before.statements[before.statements.length - 1] : undefined;
-        if (lastStmt && classify(lastStmt.kind, lastStmt.node).copyFromStdin) {
-            const s = toStatement(source, lastStmt, 0, at);
-            return copyProblem(file, s);
-        }
-    }
-    // The parser skips backslashes in strings, dollar quotes and comments, so a bare
-    // one here is a psql meta-command.
-    if (text[i] === '\\') {
-        const cmd = /^\\([A-Za-z_]+|[^\sA-Za-z])/.exec(text.slice(i, i + 40))?.[1] ?? '';
-        const atLineStart = /^[ \t]*$/.test(text.slice(lineStart, i));
-        if (atLineStart || TRAILING_META.has(cmd)) {
-            return {
-                file,
-                position: at(i),
-                code: 'psql-meta-command',
-                message: `psql meta-command \\${cmd} at ${where(i)} is not SQL; pgshift runs plain SQL files. ${metaAdvice(cmd)}`,
-                hint: `remove the \\${cmd} line; ${NO_SQL_HINT}`
-            };
-        }
-    }
-    const position = at(i);
-    return {
-        file,
-        position,
-        code: 'syntax-error',
-        message: error.message,
-        hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
-        ...(source.role ? { script: source.role } : {}),
-        excerpt: excerptAt(source.fileText, source.offset + i, position.line)
-    };
-}
-
+// EXTERNAL MODULE: ./src/source/checksum.ts
+var checksum = __webpack_require__(1882);
+// EXTERNAL MODULE: ./src/source/conventions.ts
+var conventions = __webpack_require__(9469);
+// EXTERNAL MODULE: ./src/source/files.ts
+var files = __webpack_require__(3206);
+// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
+var parser = __webpack_require__(3686);
+// EXTERNAL MODULE: ./src/source/lazy.ts
+var lazy = __webpack_require__(427);
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+// EXTERNAL MODULE: ./src/source/order.ts
+var order = __webpack_require__(4921);
+// EXTERNAL MODULE: ./src/source/script.ts + 1 modules
+var script = __webpack_require__(7926);
 ;// CONCATENATED MODULE: ./src/source/sections.ts
 // dbmate and goose keep up and down in one file, split by marker comment lines:
 //   dbmate: `-- migrate:up [transaction:false]`, `-- migrate:down`, (ours) `-- migrate:verify`
@@ -3240,7 +3188,7 @@ function splitSections(file, fileText) {
     const problems = [];
     // Built only when a position is needed: most files hold no marker at all.
     let map;
-    const lines = { position: (at) => (map ??= lineMapFor(fileText)).position(at) };
+    const lines = { position: (at) => (map ??= (0,positions/* lineMapFor */.mh)(fileText)).position(at) };
     const noTx = GOOSE_NO_TX.exec(fileText);
     const result = { problems };
     if (noTx) {
@@ -3310,12 +3258,12 @@ async function discover(opts) {
     const auto = opts.convention === 'auto';
     const empty = (dir, d) => ({ dir, convention: d.convention, conventionNote: d.note, migrations: [], warnings, problems });
     const explicitNote = (c, n) => `${c} (from the convention input${n === undefined ? '' : `; ${n} migration file${n === 1 ? '' : 's'}`})`;
-    const fallback = (dir) => auto ? detectConvention(dir, [], { dbmate: 0, goose: 0 }) : { convention: opts.convention, note: explicitNote(opts.convention) };
+    const fallback = (dir) => auto ? (0,conventions/* detectConvention */.FG)(dir, [], { dbmate: 0, goose: 0 }) : { convention: opts.convention, note: explicitNote(opts.convention) };
     try {
-        const loc = await locateDir(opts.workspace, opts.dir, problems);
+        const loc = await (0,files/* locateDir */.Yu)(opts.workspace, opts.dir, problems);
         if (!loc)
             return empty(opts.dir, fallback(opts.dir));
-        const listing = await listFiles(loc, problems);
+        const listing = await (0,files/* listFiles */.CS)(loc, problems);
         const fileOf = (l) => (loc.dirRel === '.' ? l.rel : `${loc.dirRel}/${l.rel}`);
         for (const x of listing.special) {
             const file = fileOf({ rel: x.rel, abs: '' });
@@ -3326,21 +3274,21 @@ async function discover(opts) {
         let planFile;
         if (listing.plan) {
             planFile = fileOf(listing.plan);
-            const [buf] = readFiles([listing.plan.abs]);
-            const decoded = buf instanceof Error ? undefined : decodeUtf8(planFile, buf);
+            const [buf] = (0,files/* readFiles */.Ul)([listing.plan.abs]);
+            const decoded = buf instanceof Error ? undefined : (0,files/* decodeUtf8 */._6)(planFile, buf);
             if (!decoded || !decoded.ok) {
                 problems.push(decoded && !decoded.ok ? decoded.problem : { file: planFile, code: 'unreadable-file', message: `cannot read ${planFile}: ${buf.message}` });
             }
             else {
-                plan = parsePlan(stripBom(decoded.text));
+                plan = parsePlan((0,positions/* stripBom */.F8)(decoded.text));
             }
         }
-        const candidates = listing.sql.map((listed) => ({ listed, info: parseFileName(listed.rel), file: fileOf(listed) }));
+        const candidates = listing.sql.map((listed) => ({ listed, info: (0,conventions/* parseFileName */.Px)(listed.rel), file: fileOf(listed) }));
         const planned = plan ? new Set(plan) : undefined;
         const wanted = (c) => c.info.role !== 'up' || !!c.info.scheme || (!!planned && (planned.has(c.listed.rel) || planned.has(c.info.identity)));
         // Read everything we may use, then check the encoding.
         const toRead = candidates.filter(wanted);
-        const texts = readTexts(toRead.map((c) => ({ file: c.file, abs: c.listed.abs })));
+        const texts = (0,files/* readTexts */.Z7)(toRead.map((c) => ({ file: c.file, abs: c.listed.abs })));
         toRead.forEach((c, i) => {
             const decoded = texts[i];
             if (decoded instanceof Error) {
@@ -3348,7 +3296,7 @@ async function discover(opts) {
                 return;
             }
             if (decoded.ok)
-                c.text = stripBom(decoded.text);
+                c.text = (0,positions/* stripBom */.F8)(decoded.text);
             else
                 problems.push(decoded.problem);
         });
@@ -3360,7 +3308,7 @@ async function discover(opts) {
                 markers[style]++;
         }
         const detection = auto
-            ? detectConvention(loc.dirRel, ups.map((c) => c.info), markers)
+            ? (0,conventions/* detectConvention */.FG)(loc.dirRel, ups.map((c) => c.info), markers)
             : { convention: opts.convention, note: '' };
         const convention = detection.convention;
         // Which up files are migrations.
@@ -3371,13 +3319,13 @@ async function discover(opts) {
         else {
             chosen = [];
             for (const c of ups) {
-                if (fits(c.info, convention, auto))
+                if ((0,conventions/* fits */.lA)(c.info, convention, auto))
                     chosen.push(c);
                 else if (!c.info.scheme) {
-                    warnings.push({ file: c.file, message: `${c.file} fits no migration naming scheme (expected ${EXPECTED_NAMES[convention]}); it is not applied` });
+                    warnings.push({ file: c.file, message: `${c.file} fits no migration naming scheme (expected ${conventions/* EXPECTED_NAMES */.iJ[convention]}); it is not applied` });
                 }
                 else {
-                    warnings.push({ file: c.file, message: `${c.file} does not fit the ${convention} convention (expected ${EXPECTED_NAMES[convention]}); it is not applied` });
+                    warnings.push({ file: c.file, message: `${c.file} does not fit the ${convention} convention (expected ${conventions/* EXPECTED_NAMES */.iJ[convention]}); it is not applied` });
                 }
             }
             mixedShapesWarning(chosen, convention, auto, loc.dirRel, warnings);
@@ -3386,7 +3334,7 @@ async function discover(opts) {
         const conventionNote = plan ? `${note}; order from ${planFile} (${chosen.length} listed)` : note;
         const eager = opts.parse !== 'lazy';
         if (eager)
-            await parser_ensureParser();
+            await (0,parser/* ensureParser */._U)();
         const migrations = [];
         const byIdentity = new Map();
         chosen.forEach((c, position) => {
@@ -3396,7 +3344,7 @@ async function discover(opts) {
             if (eager)
                 parseNow(m);
             if (plan)
-                m.orderKey = planKey(position);
+                m.orderKey = (0,order/* planKey */.vH)(position);
             const dup = byIdentity.get(m.identity.toLowerCase());
             if (dup) {
                 problems.push({
@@ -3416,7 +3364,7 @@ async function discover(opts) {
         if (convention === 'supabase')
             supabaseCliWouldApply(candidates, loc.dirRel, warnings);
         if (!plan)
-            migrations.sort(compareMigrationOrder);
+            migrations.sort(order/* compareMigrationOrder */.ym);
         const hooks = await readHooks(listing.hooks, fileOf, problems);
         return { dir: loc.dirRel, convention, conventionNote, migrations, warnings, problems, ...(planFile ? { planFile } : {}), ...(hooks.length ? { hooks } : {}) };
     }
@@ -3431,8 +3379,8 @@ async function readHooks(listed, fileOf, problems) {
     if (!listed.length)
         return [];
     // Hooks run on every apply, even one with nothing pending: parsed now, whatever the parse mode.
-    await parser_ensureParser();
-    const bufs = readFiles(listed.map((l) => l.abs));
+    await (0,parser/* ensureParser */._U)();
+    const bufs = (0,files/* readFiles */.Ul)(listed.map((l) => l.abs));
     const hooks = [];
     listed.forEach((l, i) => {
         const file = fileOf(l);
@@ -3441,11 +3389,11 @@ async function readHooks(listed, fileOf, problems) {
             problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
             return;
         }
-        const decoded = decodeUtf8(file, buf);
+        const decoded = (0,files/* decodeUtf8 */._6)(file, buf);
         if (!decoded.ok)
             return void problems.push(decoded.problem);
-        const text = stripBom(decoded.text);
-        const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'hook' });
+        const text = (0,positions/* stripBom */.F8)(decoded.text);
+        const r = (0,script/* parseScriptSync */.GG)({ file, fileText: text, offset: 0, text, role: 'hook' });
         // An empty hook is allowed: it does nothing.
         problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
         if (r.script.statements.length)
@@ -3513,7 +3461,7 @@ function mixedShapesWarning(chosen, convention, auto, dir, warnings) {
     // A 14-digit number (dbmate's `10000000000000_` first version) has the timestamps' width:
     // it compares with them digit by digit, as its tool compares it, so it mixes nothing.
     const numbered = chosen.filter((c) => c.info.scheme?.shape === 'number' && c.info.scheme.version.length !== 14);
-    const dated = chosen.filter((c) => c.info.scheme && DATE_SHAPES.has(c.info.scheme.shape));
+    const dated = chosen.filter((c) => c.info.scheme && conventions/* DATE_SHAPES */._u.has(c.info.scheme.shape));
     if (numbered.length === 0 || dated.length === 0)
         return;
     warnings.push({
@@ -3531,7 +3479,7 @@ const emptyScript = (source) => ({
     sendText: source.text
 });
 function parseOrProblem(source, problems, opts) {
-    const r = parseScriptSync(source, opts);
+    const r = (0,script/* parseScriptSync */.GG)(source, opts);
     problems.push(...r.problems);
     return r.script;
 }
@@ -3544,7 +3492,7 @@ function parseOrProblem(source, problems, opts) {
 function optionalParser(source, problems, opts, down) {
     let reported = false;
     return () => {
-        const r = parseScriptSync(source, opts);
+        const r = (0,script/* parseScriptSync */.GG)(source, opts);
         const rest = r.problems.filter((p) => p.code !== 'empty-migration');
         if (!reported)
             problems.push(...rest.map((p) => (down ? { ...p, down } : p)));
@@ -3575,14 +3523,14 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
         version: s?.version ?? '',
         name: s?.name ?? c.info.identity,
         kind: s?.kind ?? 'versioned',
-        orderKey: s?.orderKey ?? planKey(0),
-        checksum: checksum(fileText),
+        orderKey: s?.orderKey ?? (0,order/* planKey */.vH)(0),
+        checksum: (0,checksum/* checksum */.c)(fileText),
         textLength: fileText.length,
         file: c.file,
         scriptFiles: { ...(sections.down ? { down: c.file } : {}), ...(sections.verify ? { verify: c.file } : {}) },
         convention
     };
-    defineLazy(m, 'up', () => {
+    (0,lazy/* defineLazy */.gJ)(m, 'up', () => {
         if (!sections.style)
             return parseOrProblem(whole, problems, force);
         checkPreamble(sections, problems);
@@ -3591,15 +3539,15 @@ function buildMigration(c, convention, problems, warnings, needsSections) {
             return emptyScript({ ...whole, offset: fileText.length, text: '' });
         // goose and dbmate run an up section with no statements (only comments, or
         // StatementBegin/End around nothing) and record the migration as applied: so do we.
-        const r = parseScriptSync(sections.up, force);
+        const r = (0,script/* parseScriptSync */.GG)(sections.up, force);
         problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
         return r.script;
     });
     const { down, verify } = sections;
     if (down)
-        defineLazy(m, 'down', optionalParser(down, problems, force, { migration: m.identity }));
+        (0,lazy/* defineLazy */.gJ)(m, 'down', optionalParser(down, problems, force, { migration: m.identity }));
     if (verify)
-        defineLazy(m, 'verify', optionalParser(verify, problems, undefined));
+        (0,lazy/* defineLazy */.gJ)(m, 'verify', optionalParser(verify, problems, undefined));
     return m;
 }
 /** SQL above the first section marker belongs to no section: dbmate and goose would skip it. */
@@ -3607,16 +3555,16 @@ function checkPreamble(sections, problems) {
     const pre = sections.preamble;
     if (!pre || !/\S/.test(pre.text))
         return;
-    const parsed = parseSql(pre.text);
+    const parsed = (0,parser/* parseSql */.eg)(pre.text);
     if (parsed.ok && parsed.statements.length === 0)
         return;
     const index = parsed.ok ? parsed.statements[0].start : parsed.error.index;
-    const position = lineMapFor(pre.fileText).position(index);
+    const position = (0,positions/* lineMapFor */.mh)(pre.fileText).position(index);
     problems.push({
         file: pre.file,
         position,
         code: 'sql-outside-section',
-        message: `SQL at ${formatPosition(pre.file, position)} comes before the first ${sections.style === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker, so it belongs to no section`,
+        message: `SQL at ${(0,positions/* formatPosition */.Ld)(pre.file, position)} comes before the first ${sections.style === 'goose' ? '-- +goose Up' : '-- migrate:up'} marker, so it belongs to no section`,
         hint: 'move it below the up marker'
     });
 }
@@ -3680,7 +3628,7 @@ function duplicateVersions(migrations, convention, candidates, problems, warning
             });
         }
         else {
-            const [a, b] = [other, m].sort((x, y) => compareText(x.identity, y.identity));
+            const [a, b] = [other, m].sort((x, y) => (0,order/* compareText */.n6)(x.identity, y.identity));
             const why = convention === 'supabase'
                 ? 'The Supabase CLI reads only <digits>_name.sql files, so neither is in its history; give each file its own version'
                 : 'Tools that key on the version (the Supabase CLI, dbmate, goose, golang-migrate, Flyway) would refuse or skip one of them: give each file its own version';
@@ -3706,7 +3654,7 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
         }
     }
     const upName = (identity) => (convention === 'golang-migrate' ? `${identity}.up.sql` : `${identity}.sql`);
-    const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => compareText(a.file, b.file));
+    const roleFiles = candidates.filter((c) => c.info.role !== 'up').sort((a, b) => (0,order/* compareText */.n6)(a.file, b.file));
     for (const c of roleFiles) {
         const role = c.info.role;
         const version = toolVersion(convention, c.info);
@@ -3746,7 +3694,7 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
         m.scriptFiles[role] = c.file;
         const parse = optionalParser(source, problems, undefined, role === 'down' ? { migration: m.identity } : undefined);
         let warned = false;
-        defineLazy(m, role, () => {
+        (0,lazy/* defineLazy */.gJ)(m, role, () => {
             const script = parse();
             if (!script && !warned)
                 warnings.push({ file: c.file, message: `${c.file} holds no SQL statements; ${m.identity} has no ${role} script` });
@@ -3758,2036 +3706,779 @@ function attachRoleFiles(candidates, migrations, convention, problems, warnings,
     }
 }
 
-;// CONCATENATED MODULE: ./src/source/preludes.ts
-// Preludes (DESIGN 5): directories of SQL that must run once before the first
-// migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
-// `.sql` file of each directory, directories in the order given and files in name
-// order, is a one-time script: it runs once, in its own transaction with its
-// history row, and is never pending, missing or rolled back as a migration is.
-//
-// A prelude is carried as a Migration (the executor runs it like one) whose
-// identity is `prelude:<path in the workspace>`: history keys it apart from every
-// migration, so two setups sharing one history table never mistake each other's
-// preludes for missing migrations.
-
-
-
-
-
-
-
-const PRELUDE_PREFIX = 'prelude:';
-const isPreludeIdentity = (identity) => identity.startsWith(PRELUDE_PREFIX);
-/** Splits history into migration rows and prelude rows. */
-function splitPreludeRows(rows) {
-    return { migrations: rows.filter((r) => !isPreludeIdentity(r.identity)), preludes: rows.filter((r) => isPreludeIdentity(r.identity)) };
-}
-const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-/**
- * Lists, reads and hashes the preludes; each is parsed on first read of `up`. Problems
- * (then and later, at the parse) join `problems`: pass the discovery's, so a syntax
- * error refuses the run like a migration's.
- */
-async function discoverPreludes(workspace, dirs, problems = []) {
-    const out = { preludes: [], problems, warnings: [] };
-    if (!dirs.length)
-        return out;
-    const ws = (0,external_node_path_.resolve)(workspace);
-    const wsReal = await (0,promises_.realpath)(ws).catch(() => ws);
-    for (const dir of dirs) {
-        const abs = (0,external_node_path_.resolve)(ws, dir);
-        const st = await (0,promises_.stat)(abs).catch(() => undefined);
-        if (!st?.isDirectory()) {
-            out.problems.push({
-                file: dir,
-                code: 'prelude-dir-not-found',
-                message: `prelude-dirs: ${dir} ${st ? 'is a file, not a directory' : `does not exist (looked at ${abs})`}`,
-                hint: 'set prelude-dirs to directories of .sql files, relative to the repository root'
-            });
-            continue;
-        }
-        const real = await (0,promises_.realpath)(abs);
-        if (real !== wsReal && !real.startsWith(wsReal + external_node_path_.sep)) {
-            out.problems.push({ file: dir, code: 'dir-outside-workspace', message: `prelude-dirs: ${dir} resolves to ${real}, outside the workspace ${wsReal}` });
-            continue;
-        }
-        const names = (await (0,promises_.readdir)(abs, { withFileTypes: true }))
-            .filter((e) => e.isFile() && e.name.endsWith('.sql'))
-            .map((e) => e.name)
-            .sort(byName);
-        if (!names.length)
-            out.warnings.push({ file: dir, message: `prelude-dirs: ${dir} holds no .sql file` });
-        const bufs = readFiles(names.map((n) => (0,external_node_path_.resolve)(abs, n)));
-        names.forEach((name, i) => {
-            const file = toPosix((0,external_node_path_.relative)(ws, (0,external_node_path_.resolve)(abs, name)));
-            const buf = bufs[i];
-            if (buf instanceof Error || buf === undefined) {
-                out.problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
-                return;
-            }
-            const decoded = decodeUtf8(file, buf);
-            if (!decoded.ok)
-                return void out.problems.push(decoded.problem);
-            const text = stripBom(decoded.text);
-            const m = {
-                identity: `${PRELUDE_PREFIX}${file}`,
-                version: '',
-                name: name.replace(/\.sql$/, ''),
-                kind: 'versioned',
-                orderKey: { group: 0, parts: [] },
-                checksum: checksum(decoded.text),
-                file,
-                scriptFiles: {},
-                convention: 'numbered'
-            };
-            defineLazy(m, 'up', () => {
-                const r = parseScriptSync({ file, fileText: text, offset: 0, text, role: 'prelude' });
-                // An empty prelude does nothing, and is recorded as run.
-                out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
-                return r.script;
-            });
-            out.preludes.push(m);
-        });
-    }
-    return out;
-}
-/** The preludes history does not record as run, in order; and those whose file changed since they ran (they do not run again). */
-function planPreludes(preludes, rows) {
-    const recorded = new Map(rows.map((r) => [r.identity, r]));
-    const toRun = [];
-    const ran = [];
-    const changed = [];
-    for (const p of preludes) {
-        const row = recorded.get(p.identity);
-        if (!row)
-            toRun.push({ migration: p, resumeFrom: 0 });
-        else if (row.status === 'partial')
-            toRun.push({ migration: p, resumeFrom: row.statementsDone ?? 0, resumed: true });
-        else {
-            ran.push(p);
-            if (row.checksum !== p.checksum)
-                changed.push(p);
-        }
-    }
-    return { toRun, ran, changed };
-}
-
+// EXTERNAL MODULE: ./src/source/preludes.ts
+var source_preludes = __webpack_require__(8879);
 // EXTERNAL MODULE: ./src/version.ts
 var version = __webpack_require__(311);
-;// CONCATENATED MODULE: ./src/engine/exec-context.ts
-// The executor's view of a mode's session: connection, timeouts, history schema,
-// the Supabase CLI's history and the retry log line. Every step that runs a
-// script (apply, down, hook) builds it from the ModeContext here.
+// EXTERNAL MODULE: ./src/engine/exec-context.ts
+var exec_context = __webpack_require__(7075);
+// EXTERNAL MODULE: ./src/engine/steps/apply-pending.ts + 1 modules
+var apply_pending = __webpack_require__(7464);
+// EXTERNAL MODULE: ./src/engine/steps/backup.ts
+var backup = __webpack_require__(4074);
+// EXTERNAL MODULE: ./src/engine/steps/ensure-history.ts
+var ensure_history = __webpack_require__(3475);
+// EXTERNAL MODULE: ./src/engine/steps/lint-pending.ts + 9 modules
+var lint_pending = __webpack_require__(3783);
+// EXTERNAL MODULE: ./src/engine/steps/preludes.ts
+var steps_preludes = __webpack_require__(8562);
+// EXTERNAL MODULE: ./src/engine/steps/make-durable.ts
+var make_durable = __webpack_require__(2060);
+// EXTERNAL MODULE: ./src/engine/steps/plan.ts
+var plan = __webpack_require__(919);
+// EXTERNAL MODULE: ./src/engine/steps/run-hooks.ts
+var run_hooks = __webpack_require__(2190);
+// EXTERNAL MODULE: ./src/engine/steps/supabase-lint.ts + 2 modules
+var supabase_lint = __webpack_require__(4599);
+// EXTERNAL MODULE: ./src/engine/steps/test-rollback.ts
+var test_rollback = __webpack_require__(6633);
+;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
 
-function execContext(ctx) {
-    const { settings, log } = ctx;
-    return {
-        client: ctx.client,
-        historySchema: settings.historySchema,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        lockRetries: settings.lockRetries,
-        statementTimeoutMs: settings.statementTimeoutMs,
-        sessionSql: ctx.sessionSql ? `${(0,connect/* sessionSettingsSql */.Cb)()};${ctx.sessionSql}` : (0,connect/* sessionSettingsSql */.Cb)(),
-        meta: ctx.run.meta ?? {},
-        supabase: ctx.supabase
-            ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }
-            : undefined,
-        isCancelled: ctx.isCancelled,
-        runLock: ctx.runLock,
-        onRetry: (attempt, delay, reason) => log.warn(`lock timeout (${reason}); retry ${attempt} of ${settings.lockRetries} in ${(delay / 1000).toFixed(1)}s`)
-    };
-}
 
-;// CONCATENATED MODULE: ./src/db/counting-query.ts
-/** `afterSend` runs once the message is written, while the server works on it. */
-async function queryCountingStatements(client, sql, afterSend) {
-    // node-postgres emits each protocol message on its connection; this listener is ours alone.
-    const connection = client.connection;
-    let completed = 0;
-    const count = () => {
-        completed++;
-    };
-    connection.on('commandComplete', count);
+
+
+
+
+
+
+
+
+
+async function applyMode(ctx) {
+    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
+    // (Loaded only then, as the schema snapshot is only with test-rollback: a deploy does not compile either.)
+    if (ctx.pr)
+        return (await Promise.all(/* import() */[__webpack_require__.e(24), __webpack_require__.e(418)]).then(__webpack_require__.bind(__webpack_require__, 418))).applyPrCheck(ctx);
+    const p = (0,plan/* planPending */.nB)(ctx);
+    const preludes = (0,steps_preludes/* planPreludeStep */.j7)(ctx);
+    // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
+    const lint = await (0,lint_pending/* lintAlongside */.Cx)(ctx, p);
     try {
-        // pg writes the message inside query() when the connection is idle (one query at a time here).
-        const pending = client.query({ text: sql, rowMode: 'array' });
-        afterSend?.();
-        const res = (await pending);
-        return { results: Array.isArray(res) ? res : [res], completed };
-    }
-    catch (error) {
-        return { results: [], error, completed };
+        await applySteps(ctx, p, preludes, lint);
     }
     finally {
-        connection.off('commandComplete', count);
+        lint?.finish();
     }
 }
-
-;// CONCATENATED MODULE: ./src/db/supabase-history.ts
-
-
-
-const SUPABASE_SCHEMA = 'supabase_migrations';
-const SUPABASE_TABLE = `${SUPABASE_SCHEMA}.schema_migrations`;
-/** The CLI's file-name rule: other files in supabase/migrations are skipped by it, with a warning. */
-const SUPABASE_FILE_RE = /^([0-9]+)_(.*)\.sql$/;
-/** The CLI's version and name for a file name, or undefined when the CLI skips the file. */
-function supabaseVersionOf(fileName) {
-    const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-    const m = SUPABASE_FILE_RE.exec(base);
-    return m ? { version: m[1], name: m[2] } : undefined;
-}
-/**
- * The file split as the CLI splits it: at every top-level `;`, each piece
- * trimmed, empty pieces dropped. Comments stay with the statement that follows
- * them, and text after the last `;` (a trailing comment) is its own element, as
- * the CLI stores it. The boundaries come from libpg-query: a `;` inside a
- * statement the parser found (a BEGIN ATOMIC body) is not a boundary, and the
- * scanner never yields a `;` token inside a string or a dollar-quoted body.
- */
-function splitLikeSupabase(text, statementSpans) {
-    const inside = (i) => statementSpans.some((s) => i > s.start && i < s.end);
-    const cuts = scanSql(text)
-        .filter((t) => t.text === ';' && !inside(t.start))
-        .map((t) => t.start);
-    const out = [];
-    let from = 0;
-    for (const cut of [...cuts, text.length]) {
-        const piece = text.slice(from, cut).trim();
-        if (piece)
-            out.push(piece);
-        from = cut + 1;
+async function applySteps(ctx, p, preludes, lint) {
+    // The backup comes first: when it fails, nothing (not even the history table) has changed.
+    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await (0,backup/* backupBeforeChanges */.B)(ctx)))
+        return;
+    await (0,ensure_history/* ensureHistory */.J0)(ctx);
+    if ((0,plan/* blockOnRefusals */.mJ)(ctx.report, p))
+        return;
+    await (0,ensure_history/* adoptSupabaseHistory */.v7)(ctx);
+    const exec = (0,exec_context/* execContext */.n)(ctx);
+    // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
+    const preludeFailed = await (0,steps_preludes/* runPreludes */.Kk)(ctx, exec, preludes);
+    if (preludeFailed) {
+        (0,apply_pending/* skipAll */.n)(ctx, p.toRun);
+        await (0,make_durable/* makeRunDurable */.L)(ctx, 1, "this run's preludes");
+        return (0,steps_preludes/* failOnPrelude */.Vk)(ctx, preludeFailed);
     }
-    return out;
-}
-/** The CLI row for a migration; undefined when the CLI would skip its file. */
-function supabaseEntryFor(m) {
-    const v = supabaseVersionOf(m.file);
-    if (!v)
-        return undefined;
-    const entry = { ...v };
-    // Split (so the file is parsed) only when a row is written or compared: applied files stay unparsed.
-    defineLazy(entry, 'statements', () => {
-        const src = m.up.source;
-        // Whole-file text: the CLI stores the file as written (a BEGIN/COMMIT wrapper included).
-        const spans = m.up.statements.map((s) => ({ start: s.offset - src.offset, end: s.offset - src.offset + s.sql.length }));
-        return splitLikeSupabase(src.text, spans);
-    });
-    return entry;
-}
-/**
- * Creates the table as the CLI leaves it (same columns, same order), only when
- * absent; the schema only when it is missing too (`CREATE SCHEMA IF NOT EXISTS`
- * needs CREATE on the database even when the schema exists).
- */
-function createSupabaseHistorySql(schemaExists) {
-    return `${schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${SUPABASE_SCHEMA};\n`}CREATE TABLE IF NOT EXISTS ${SUPABASE_TABLE} (version text NOT NULL PRIMARY KEY, statements text[], name text)`;
-}
-/** Whether the CLI's schema exists, from the catalog (no USAGE needed). */
-async function supabaseSchemaExists(client) {
-    const r = await client.query(`SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = '${SUPABASE_SCHEMA}') AS e`);
-    return Boolean(r.rows[0]?.e);
-}
-async function supabaseHistoryExists(client) {
-    const r = await client.query(`SELECT to_regclass('${SUPABASE_TABLE}') AS t`);
-    return Boolean(r.rows[0]?.t);
-}
-/** The table's columns: an old CLI's table may lack `statements` or `name`, and pgshift never adds them. */
-async function supabaseColumns(client) {
-    const r = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('${SUPABASE_TABLE}') AND attnum > 0 AND NOT attisdropped`);
-    return new Set(r.rows.map((x) => x.attname));
-}
-/** Reads the CLI's history as the CLI does; a missing table means "no migrations". */
-async function readSupabaseHistory(client) {
-    if (!(await supabaseHistoryExists(client)))
-        return [];
-    const cols = await supabaseColumns(client);
-    const r = await client.query(`SELECT version, ${cols.has('name') ? "coalesce(name, '')" : "''"} AS name, ${cols.has('statements') ? 'statements' : 'NULL::text[]'} AS statements
-       FROM ${SUPABASE_TABLE} ORDER BY version`);
-    return r.rows.map((x) => ({ version: x.version, name: x.name, statements: x.statements ?? [] }));
-}
-const textArray = (xs) => (xs.length ? `ARRAY[${xs.map(esm/* escapeLiteral */.NO).join(', ')}]::text[]` : `'{}'::text[]`);
-/** The CLI's insert, as literal SQL (it travels in the migration's own simple-query message). */
-function insertSupabaseRowSql(e, columns) {
-    const cols = [['version', (0,esm/* escapeLiteral */.NO)(e.version)]];
-    if (columns.has('name'))
-        cols.push(['name', (0,esm/* escapeLiteral */.NO)(e.name)]);
-    if (columns.has('statements'))
-        cols.push(['statements', textArray(e.statements)]);
-    return `INSERT INTO ${SUPABASE_TABLE} (${cols.map((c) => c[0]).join(', ')}) VALUES (${cols.map((c) => c[1]).join(', ')})`;
-}
-function deleteSupabaseRowSql(version) {
-    return `DELETE FROM ${SUPABASE_TABLE} WHERE version = ${(0,esm/* escapeLiteral */.NO)(version)}`;
-}
-
-;// CONCATENATED MODULE: ./src/db/locks.ts
-
-
-/** What a table lock of each mode blocks for other sessions. */
-const LOCK_BLOCKS = {
-    AccessShareLock: 'blocks only ACCESS EXCLUSIVE (DROP, most ALTER TABLE); reads and writes continue',
-    RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue',
-    RowExclusiveLock: 'blocks CREATE INDEX (non-concurrent) and schema changes; reads and writes continue',
-    ShareUpdateExclusiveLock: 'blocks schema changes, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes continue',
-    ShareLock: 'blocks writes (INSERT, UPDATE, DELETE); reads continue',
-    ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE locks; reads continue',
-    ExclusiveLock: 'blocks writes and SELECT ... FOR UPDATE; plain reads continue',
-    AccessExclusiveLock: 'blocks reads and writes'
-};
-const SQL_MODE = {
-    AccessShareLock: 'ACCESS SHARE',
-    RowShareLock: 'ROW SHARE',
-    RowExclusiveLock: 'ROW EXCLUSIVE',
-    ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-    ShareLock: 'SHARE',
-    ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-    ExclusiveLock: 'EXCLUSIVE',
-    AccessExclusiveLock: 'ACCESS EXCLUSIVE'
-};
-/**
- * Tables, views and materialized views that exist now, by oid (index locks follow
- * their table's and would only repeat it). Locks on relations created later block nobody,
- * so they are left out; names are kept because a dropped relation vanishes from
- * pg_class inside the transaction that drops it.
- *
- * pgshift's own bookkeeping is left out too: the ROW EXCLUSIVE its history write takes
- * on `<history-schema>.schema_history`, and on the Supabase CLI's
- * `supabase_migrations.schema_migrations` when that history is kept, is pgshift's lock,
- * not the migration's (issue 19 item 8). Only the history table is left out of the
- * history schema, so `history-schema: public` still reports locks on the app's tables.
- */
-async function existingRelations(client, historySchema) {
-    const r = await client.query(`SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $2) AND n.nspname NOT LIKE 'pg\\_toast%'
-        AND NOT (n.nspname = $1 AND c.relname = $3)`, [historySchema, SUPABASE_SCHEMA, HISTORY_TABLE]);
-    return new Map(r.rows.map((x) => [x.oid, x.name]));
-}
-/** The table-level locks this backend holds, as (oid, mode) rows. */
-const HELD_LOCKS_SQL = `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`;
-/** Table-level locks this backend holds on relations that existed before the preview. */
-async function heldLocks(client, existing) {
-    const r = await client.query(HELD_LOCKS_SQL);
-    return r.rows.filter((x) => existing.has(x.oid)).map((x) => ({ oid: x.oid, relation: existing.get(x.oid), mode: x.mode }));
-}
-/** The locks in HELD_LOCKS_SQL's array rows that fall on `existing` relations, in words. */
-function locksOn(existing, rows) {
-    const held = rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
-    return newLocks([], held);
-}
-/** Locks held after a migration that were not held before it: the strongest per relation, strongest first, in words. */
-function newLocks(before, after) {
-    const had = new Set(before.map((l) => `${l.oid}:${l.mode}`));
-    const order = Object.keys(LOCK_BLOCKS);
-    const strongest = new Map();
-    for (const l of after) {
-        if (had.has(`${l.oid}:${l.mode}`))
-            continue;
-        const cur = strongest.get(l.oid);
-        if (!cur || order.indexOf(l.mode) > order.indexOf(cur.mode))
-            strongest.set(l.oid, l);
+    // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
+    const sbLint = p.toRun.length ? await (0,supabase_lint/* prepareSupabaseLint */.Zx)(ctx) : undefined;
+    // test-rollback compares against the schema before this run's migrations (S0). On such an
+    // ephemeral database the report also shows the locks each migration took.
+    const s0 = ctx.settings.testRollback ? await (await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 9720))).snapshotBefore(ctx, exec) : undefined;
+    const hookFailed = await (0,run_hooks/* runHook */.DB)(ctx, exec, 'beforeMigrate');
+    if (hookFailed) {
+        (0,apply_pending/* skipAll */.n)(ctx, p.toRun);
+        return (0,run_hooks/* failOnHook */.bg)(ctx, hookFailed, 'No migration ran.');
     }
-    return [...strongest.values()]
-        .sort((a, b) => order.indexOf(b.mode) - order.indexOf(a.mode) || (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0))
-        .map((l) => ({ relation: l.relation, mode: SQL_MODE[l.mode] ?? l.mode, blocks: LOCK_BLOCKS[l.mode] ?? 'see the Postgres lock conflict table' }));
-}
-
-// EXTERNAL MODULE: ./src/report/text.ts + 1 modules
-var report_text = __webpack_require__(6781);
-;// CONCATENATED MODULE: ./src/supabase/extensions.ts
-
-
-/** Extensions the shim can stand in for, and what the stand-in provides. */
-const STUBBED_EXTENSIONS = {
-    pg_net: 'schema net: http_get/http_post/http_delete record the request in net.http_request_queue and send nothing',
-    pg_cron: 'schema cron: cron.job, cron.job_run_details, schedule/unschedule/alter_job record jobs that never run',
-    supabase_vault: 'schema vault: vault.secrets, vault.decrypted_secrets, create_secret/update_secret (stored in plain text)',
-    // Not an extension name, but what people write for supabase_vault.
-    vault: 'schema vault (as supabase_vault)',
-    // Enabled by every `supabase db dump` header; migrations rarely call them.
-    pgsodium: 'accepted as a no-op: its schema only, no functions',
-    pg_graphql: 'accepted as a no-op: schemas graphql and graphql_public only, no resolver',
-    pgjwt: 'accepted as a no-op: no sign()/verify() functions'
-};
-/** Where the extension can be found, for the error's fix. */
-const WHERE = {
-    vector: 'pgvector/pgvector:pg17 or supabase/postgres',
-    postgis: 'postgis/postgis or supabase/postgres',
-    timescaledb: 'timescale/timescaledb or supabase/postgres'
-};
-/** Every CREATE EXTENSION in these scripts, in order. */
-function createdExtensions(scripts) {
-    const out = [];
-    for (const script of scripts) {
-        for (const s of script.statements) {
-            if (s.kind !== 'CreateExtensionStmt' || typeof s.node.extname !== 'string')
-                continue;
-            const schemaOpt = s.node.options?.find((o) => o.DefElem?.defname === 'schema');
-            out.push({
-                name: s.node.extname,
-                file: script.source.file,
-                position: s.position,
-                ifNotExists: s.node.if_not_exists === true,
-                schema: schemaOpt?.DefElem?.arg?.String?.sval
-            });
-        }
-    }
-    return out;
-}
-const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt']);
-/** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
-function extensionOf(s) {
-    // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
-    if (!EXTENSION_KINDS.has(s.kind))
-        return [];
-    const n = s.node;
-    if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string')
-        return [n.extname];
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_EXTENSION') {
-        return (n.objects ?? []).map((o) => o.String?.sval).filter((x) => typeof x === 'string');
-    }
-    if (s.kind === 'CommentStmt' && n.objtype === 'OBJECT_EXTENSION') {
-        const v = n.object?.String?.sval;
-        return v ? [v] : [];
-    }
-    return [];
-}
-/** Names the server can install (pg_available_extensions: control files on the server). */
-async function availableExtensions(client) {
-    const { rows } = await client.query('SELECT name FROM pg_catalog.pg_available_extensions');
-    return new Set(rows.map((r) => r.name));
-}
-function checkExtensions(uses, available, mode) {
-    const lacking = uses.filter((u) => !available.has(u.name));
-    const stubbable = (u) => mode === 'stub' && u.name in STUBBED_EXTENSIONS;
-    return { stubbed: lacking.filter(stubbable), missing: lacking.filter((u) => !stubbable(u)) };
-}
-/** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
-function missingExtensionsMessage(missing, mode, serverVersion) {
-    const names = [...new Set(missing.map((m) => m.name))];
-    // Each extension once, with every place that creates it (a set may create one in two files).
-    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => formatPosition(m.file, m.position)).join(', ')})`).join(', ');
-    const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
-    const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
-    const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
-    const cannot = names.filter((n) => !(n in STUBBED_EXTENSIONS));
-    const fixes = [`run the check on a Postgres image that has ${names.length === 1 ? 'it' : 'them'} (${images}; e.g. the service image supabase/postgres:${major}.x, the same major version as now)`];
-    if (canStub.length && mode !== 'stub') {
-        fixes.push(`or, for ${canStub.join(', ')}, set supabase-shim: true and supabase-shim-extensions: stub to load callable stand-ins`);
-    }
-    if (cannot.length && mode === 'stub')
-        fixes.push(`${cannot.join(', ')} ${cannot.length === 1 ? 'is a real dependency' : 'are real dependencies'}: pgshift does not fake ${cannot.length === 1 ? 'it' : 'them'}`);
-    return {
-        message: `The server lacks ${names.length === 1 ? 'the extension' : 'extensions'} ${names.join(', ')}, which the pending migrations create: ${where}.`,
-        next: `Nothing was changed. To check these migrations, ${fixes.join('; ')}.`
-    };
-}
-/**
- * Marks every statement about a stubbed extension (CREATE, ALTER, DROP, COMMENT ON
- * EXTENSION) in the ups and downs as stubbed, and blanks it out of the sent text.
- */
-function stubExtensionStatements(migrations, names) {
-    let n = 0;
-    for (const m of migrations) {
-        for (const script of [m.up, m.down].filter((x) => x !== undefined)) {
-            const hit = script.statements.filter((s) => !s.strippedWrapper && extensionOf(s).some((e) => names.has(e)));
-            if (!hit.length)
-                continue;
-            for (const s of hit)
-                s.stubbed = extensionOf(s).find((e) => names.has(e));
-            script.sendText = blankStatements(script, hit);
-            n += hit.length;
-        }
-    }
-    return n;
-}
-/** The server error for an extension it lacks (0A000 since PG 15, 58P01 before). */
-function missingExtensionInError(message) {
-    return /extension "([^"]+)" is not available/.exec(message)?.[1] ?? /could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(message)?.[1];
-}
-
-;// CONCATENATED MODULE: ./src/db/errors.ts
-
-
-
-function isPgError(e) {
-    return e instanceof Error && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code);
-}
-/**
- * Maps an error raised while running `origin` (or `statement`, when known).
- * Without a position, the error points at the failing statement's first line.
- */
-function mapRunError(err, origin, statement) {
-    const e = (isPgError(err) ? err : { message: err instanceof Error ? err.message : String(err) });
-    const file = origin.script.source.file;
-    let position = statement?.position;
-    const pos = e.position ? Number(e.position) : NaN;
-    if (Number.isFinite(pos) && pos > 0) {
-        const cp = pos - 1 - origin.prefixCodePoints;
-        if (cp >= 0) {
-            const idx = advanceCodePoints(origin.text, 0, cp);
-            position = lineColAt(origin.script.source.fileText, origin.fileOffset + idx);
-        }
-    }
-    const stmt = statement ?? (position ? statementAtLine(origin.script, position.line, position.col) : undefined);
-    return {
-        file,
-        position: position ?? stmt?.position,
-        sqlstate: e.code,
-        message: e.message,
-        detail: e.detail,
-        hint: e.hint,
-        where: e.where,
-        // The report keeps a generous excerpt; renderers shorten further for display.
-        statement: stmt ? (0,report_text/* shortenStatement */.xZ)(stmt.sql, 200, 10_000) : undefined,
-        next: missingExtensionNext(e) ?? roleExistsNext(e, file) ?? nextStepFor(e.code, file)
-    };
-}
-/** CREATE EXTENSION of an extension the server lacks (0A000 since PG 15, 58P01 before): the fix, by name. */
-function missingExtensionNext(e) {
-    if (e.code !== '0A000' && e.code !== '58P01')
-        return undefined;
-    const name = missingExtensionInError(e.message);
-    if (!name)
-        return undefined;
-    const stub = name in STUBBED_EXTENSIONS ? ', or, on an ephemeral check, set supabase-shim: true and supabase-shim-extensions: stub for a callable stand-in' : '';
-    return `The server has no extension ${name}: its files are not installed there. Use a Postgres image that has it (supabase/postgres${name === 'vector' ? ' or pgvector/pgvector' : ''})${stub}. Nothing of this file was kept, so a rerun starts again at this file.`;
-}
-/**
- * CREATE ROLE of a role that exists (42710): roles belong to the whole server, so
- * another database on it (a staging copy, a PR check's neighbour) may have made it.
- */
-function roleExistsNext(e, file) {
-    if (e.code !== '42710' || !/^role ".*" already exists$/.test(e.message))
-        return undefined;
-    return `Roles belong to the whole server, not to one database: another database on the same server (or an earlier run against one) may have created it, and dropping a database never drops its roles. Create it only when missing (\`DO $$ BEGIN CREATE ROLE ...; EXCEPTION WHEN duplicate_object THEN NULL; END $$\`), or drop it if nothing else uses it. Nothing of ${file} was kept, so a rerun starts again at this file.`;
-}
-/** The statement that contains file position line:col (the last one starting at or before it). */
-function statementAtLine(script, line, col) {
-    let found;
-    for (const s of script.statements) {
-        if (s.position.line < line || (s.position.line === line && s.position.col <= col))
-            found = s;
-        else
-            break;
-    }
-    return found;
-}
-/** What to do next, by SQLSTATE class. The rerun behaviour is stated because users fear half-applied states. */
-function nextStepFor(code, file) {
-    const rerun = `Nothing of ${file} was kept, so a rerun starts again at this file.`;
-    switch (code) {
-        case '42P07':
-        case '42710':
-        case '42723':
-            return `The object already exists in the database, but history does not record the migration that creates it (created by hand, or by another tool?). Either drop it, or make the statement idempotent (IF NOT EXISTS). ${rerun}`;
-        case '42P01':
-        case '42883':
-        case '42704':
-        case '3F000':
-            return `Something this statement needs does not exist yet: check that an earlier migration creates it and that the order shown by \`pgshift plan\` is right. ${rerun}`;
-        case '55P03':
-            return `Another session held a conflicting lock for longer than lock-timeout on every retry. Production traffic was not blocked behind us for longer than lock-timeout. Run again when the table is quieter, or raise lock-timeout / lock-retries. ${rerun}`;
-        case '57014':
-            return `The statement was cancelled: statement-timeout was reached, or the run was cancelled. Raise statement-timeout for long data migrations, or split the work. ${rerun}`;
-        case '2D000':
-            return `COMMIT or ROLLBACK inside a DO block or procedure cannot run in a transaction, and pgshift runs this file in one. Give it its own file with a \`-- pgshift:no-transaction\` line, so it runs statement by statement and the block can commit. ${rerun}`;
-        case '25006':
-            return `This server is read-only (a hot standby, or default_transaction_read_only is on for this database or role): point database-url at the primary, or turn read-only off for the migration role. ${rerun}`;
-        case '25001':
-            return `This statement cannot run inside a transaction block. Put it in its own file, or add a \`-- pgshift:no-transaction\` line to the file. ${rerun}`;
-        case '42501':
-            return `The database user lacks a privilege this statement needs. Grant it, or run migrations as the schema owner. ${rerun}`;
-        case '57P01':
-        case '57P02':
-        case '57P03':
-            return `The server terminated the connection (shutdown or pg_terminate_backend). ${rerun}`;
-        case '40001':
-        case '40P01':
-            return `A serialization failure or deadlock with another session. ${rerun}`;
-        default:
-            if (code?.startsWith('23'))
-                return `Existing data violates this change. Fix the data first (in an earlier migration), or change the constraint. ${rerun}`;
-            if (code?.startsWith('42'))
-                return `Fix the SQL at this position. ${rerun}`;
-            return `Fix the cause shown above. ${rerun}`;
+    const out = await (0,apply_pending/* applyPending */.Y)(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun);
+    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
+    const afterFailed = out.failed || out.afterEachFailed ? undefined : await (0,run_hooks/* runHook */.DB)(ctx, exec, 'afterMigrate');
+    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
+    const n = ctx.report.applied.length;
+    const durable = await (0,make_durable/* makeRunDurable */.L)(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
+    if (!(await verdict(ctx, p, out, afterFailed, durable, s0)))
+        return;
+    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
+    if (sbLint && !out.failed && ctx.report.applied.length) {
+        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
+        await (0,supabase_lint/* runSupabaseLint */.dg)(ctx, sbLint, ran);
     }
 }
-
-;// CONCATENATED MODULE: ./src/db/rollback-log.ts
-
-const ROLLBACK_LOG_TABLE = 'schema_history_rollbacks';
-function rollbackLogName(schema) {
-    return `${(0,esm/* escapeIdentifier */.F)(schema)}.${(0,esm/* escapeIdentifier */.F)(ROLLBACK_LOG_TABLE)}`;
-}
-function createRollbackLogSql(schema) {
-    return `CREATE TABLE IF NOT EXISTS ${rollbackLogName(schema)} (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  identity text NOT NULL,
-  version text NOT NULL,
-  script text NOT NULL,
-  checksum text NOT NULL,
-  down_script text NOT NULL,
-  down_checksum text NOT NULL,
-  rolled_back_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  actor text,
-  run_url text,
-  commit_sha text
-)`;
-}
-/**
- * Makes the log writable when it can be: true when it exists (or was just
- * created) and the login role may INSERT into it. Run under the run lock,
- * outside a transaction. Never throws: the record is advice, not a guard.
- */
-async function ensureRollbackLog(client, schema) {
-    try {
-        const t = rollbackLogName(schema);
-        const state = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists,
-              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2) THEN pg_catalog.has_schema_privilege($2, 'CREATE') ELSE false END AS create`, [t, schema]);
-        const row = state.rows[0];
-        if (!row?.exists) {
-            if (!row?.create)
-                return false;
-            await client.query(`SET lock_timeout = '10s'; ${createRollbackLogSql(schema)}; RESET lock_timeout;`);
-        }
-        const can = await client.query(`SELECT pg_catalog.has_table_privilege($1, 'INSERT') AS insert`, [t]);
-        return Boolean(can.rows[0]?.insert);
-    }
-    catch {
-        await client.query('RESET lock_timeout').catch(() => { });
+/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
+async function verdict(ctx, p, out, afterFailed, durable, s0) {
+    const { report } = ctx;
+    const { failed, afterEachFailed } = out;
+    const n = report.applied.length;
+    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
+    if (afterEachFailed) {
+        (0,run_hooks/* failOnHook */.bg)(ctx, afterEachFailed, kept);
         return false;
     }
-}
-const rollback_log_lit = (v) => (v === undefined ? 'NULL' : (0,esm/* escapeLiteral */.NO)(v));
-/** One statement, sent with the down and the history DELETE (literal SQL: it travels in the same simple-query message). */
-function insertRollbackSql(schema, w) {
-    return `INSERT INTO ${rollbackLogName(schema)} (identity, version, script, checksum, down_script, down_checksum, actor, run_url, commit_sha)
-VALUES (${rollback_log_lit(w.identity)}, ${rollback_log_lit(w.version)}, ${rollback_log_lit(w.script)}, ${rollback_log_lit(w.checksum)}, ${rollback_log_lit(w.downScript)}, ${rollback_log_lit(w.downChecksum)}, ${rollback_log_lit(w.actor)}, ${rollback_log_lit(w.runUrl)}, ${rollback_log_lit(w.commitSha)})`;
-}
-/** The newest rollback of `identity`, when the log exists and may be read; undefined otherwise (never throws). */
-async function lastRollback(client, schema, identity) {
-    try {
-        const t = rollbackLogName(schema);
-        const ok = await client.query(`SELECT CASE WHEN to_regclass($1) IS NULL THEN false ELSE pg_catalog.has_table_privilege($1, 'SELECT') END AS ok`, [t]);
-        if (!ok.rows[0]?.ok)
-            return undefined;
-        const r = await client.query(`SELECT identity, down_script, down_checksum, rolled_back_at, actor, run_url FROM ${t} WHERE identity = $1 ORDER BY rolled_back_at DESC, id DESC LIMIT 1`, [identity]);
-        const row = r.rows[0];
-        if (!row)
-            return undefined;
-        return {
-            identity: row.identity,
-            downScript: row.down_script,
-            downChecksum: row.down_checksum,
-            rolledBackAt: new Date(row.rolled_back_at).toISOString(),
-            actor: row.actor ?? undefined,
-            runUrl: row.run_url ?? undefined
-        };
+    if (afterFailed) {
+        (0,run_hooks/* failOnHook */.bg)(ctx, afterFailed, kept);
+        return false;
     }
-    catch {
-        return undefined;
+    if (!durable && !failed)
+        return false;
+    if (failed) {
+        report.status = 'failed';
+        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
+        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
     }
-}
-
-;// CONCATENATED MODULE: ./src/lint/tree.ts
-const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** The list under `key`, or []. */
-const list = (node, key) => {
-    const v = node?.[key];
-    return Array.isArray(v) ? v : [];
-};
-/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
-function unwrap(v, type) {
-    if (!isNode(v))
-        return undefined;
-    const inner = v[type];
-    return isNode(inner) ? inner : undefined;
-}
-/** The `sval` of a `{ String: { sval } }` node. */
-const str = (v) => {
-    const s = unwrap(v, 'String')?.sval;
-    return typeof s === 'string' ? s : undefined;
-};
-/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
-const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
-/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
-const tree_location = (node) => {
-    const l = node?.location;
-    return typeof l === 'number' && l >= 0 ? l : undefined;
-};
-/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
-function tableKey(schema, name) {
-    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
-}
-/** The key of a RangeVar (bare or wrapped). */
-function rangeVarKey(v) {
-    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
-    if (!rv || typeof rv.relname !== 'string')
-        return undefined;
-    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
-}
-/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
-function namesKey(parts) {
-    if (parts.length === 0)
-        return undefined;
-    const name = parts[parts.length - 1];
-    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-    return tableKey(schema, name);
-}
-/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
-function findAll(root, type, visit) {
-    const stack = [root];
-    while (stack.length > 0) {
-        const v = stack.pop();
-        if (Array.isArray(v)) {
-            for (let i = v.length - 1; i >= 0; i--)
-                stack.push(v[i]);
-        }
-        else if (isNode(v)) {
-            for (const key of Object.keys(v).reverse()) {
-                const child = v[key];
-                if (key === type && isNode(child))
-                    visit(child);
-                if (typeof child === 'object' && child !== null)
-                    stack.push(child);
-            }
-        }
+    else if (s0 && !(await (0,test_rollback/* testRollback */.n)(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
+        report.status = 'failed';
+        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
     }
-}
-/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
-function funcName(call) {
-    const parts = names(call.funcname);
-    return (parts[parts.length - 1] ?? '').toLowerCase();
-}
-/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
-function typeLabel(typeName) {
-    if (!isNode(typeName))
-        return '?';
-    let parts = names(typeName.names);
-    if (parts.length === 2 && parts[0] === 'pg_catalog')
-        parts = [parts[1]];
-    const base = parts.join('.');
-    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
-    const mods = list(typeName, 'typmods')
-        .map((m) => {
-        const c = unwrap(m, 'A_Const');
-        if (c && isNode(c.ival))
-            return String(c.ival.ival ?? 0);
-        const col = unwrap(m, 'ColumnRef');
-        return col ? names(col.fields).join('.') : '?';
-    })
-        .join(',');
-    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
-    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
-}
-/** A DefElem list's entry named `name`. */
-function defElem(listValue, name) {
-    if (!Array.isArray(listValue))
-        return undefined;
-    for (const d of listValue) {
-        const def = unwrap(d, 'DefElem');
-        if (def?.defname === name)
-            return def;
+    else if (n || report.preludes?.some((x) => x.status === 'ran')) {
+        report.status = 'success';
+        report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
     }
-    return undefined;
-}
-/** The boolean value of an option written `name`, `name true`, `name = off`... */
-function tree_optionOn(def) {
-    const arg = def.arg;
-    if (!isNode(arg))
-        return true;
-    if ('Boolean' in arg)
-        return !!arg.Boolean.boolval;
-    if ('Integer' in arg)
-        return !!arg.Integer.ival;
-    if ('String' in arg)
-        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
+    }
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/lint/server-wide.ts
-// Statements that change the server rather than the database being migrated
-// (issue 14 item 10): roles and their memberships and settings, ALTER SYSTEM,
-// tablespaces, other databases and the database's own entry. They live in the
-// cluster's shared catalogs (pg_authid, pg_auth_members, pg_db_role_setting,
-// pg_tablespace, pg_database) or in postgresql.auto.conf, so they outlive a
-// dropped or restored database and reach every other database on the server.
-// Read from the parse tree's node types; shared by the lint rule
-// `server-wide-change` and plan's per-migration note.
+;// CONCATENATED MODULE: ./src/engine/modes/context.ts
+/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
+const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
+
+// EXTERNAL MODULE: ./src/engine/pr-split.ts
+var pr_split = __webpack_require__(6767);
+;// CONCATENATED MODULE: ./src/engine/modes/plan.ts
+// plan: read-only. Files x history, the resolved order, and what apply would run.
 
 
-/** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
-const SERVER_WIDE_KINDS = new Set([
-    'CreateRoleStmt',
-    'AlterRoleStmt',
-    'AlterRoleSetStmt',
-    'DropRoleStmt',
-    'GrantRoleStmt',
-    'AlterSystemStmt',
-    'AlterDatabaseStmt',
-    'AlterDatabaseSetStmt',
-    'AlterDatabaseRefreshCollStmt',
-    'AlterOwnerStmt',
-    'RenameStmt',
-    'CreatedbStmt',
-    'CreateTableSpaceStmt',
-    'DropTableSpaceStmt',
-    'AlterTableSpaceOptionsStmt',
-    // The usual idempotent form: DO $$ BEGIN IF NOT EXISTS (...) THEN CREATE ROLE ... END IF; END $$.
-    'DoStmt'
-]);
-const ROLE_OPTIONS = {
-    superuser: ['SUPERUSER', 'NOSUPERUSER'],
-    canlogin: ['LOGIN', 'NOLOGIN'],
-    createdb: ['CREATEDB', 'NOCREATEDB'],
-    createrole: ['CREATEROLE', 'NOCREATEROLE'],
-    inherit: ['INHERIT', 'NOINHERIT'],
-    isreplication: ['REPLICATION', 'NOREPLICATION'],
-    bypassrls: ['BYPASSRLS', 'NOBYPASSRLS']
-};
-const OTHER_OPTIONS = { password: 'PASSWORD', validUntil: 'VALID UNTIL', connectionlimit: 'CONNECTION LIMIT', sysid: 'SYSID' };
-/** Options whose change can keep a role from logging in or from doing what it did. */
-const LOCKING = new Set(['NOSUPERUSER', 'NOLOGIN', 'NOINHERIT', 'NOCREATEROLE', 'NOBYPASSRLS', 'PASSWORD', 'VALID UNTIL', 'CONNECTION LIMIT']);
-/** `app`, `CURRENT_USER`, `PUBLIC` from a RoleSpec node (wrapped or not). */
-function role(n) {
-    const r = (unwrap(n, 'RoleSpec') ?? n);
-    if (!r)
-        return '?';
-    if (r.roletype === 'ROLESPEC_CSTRING')
-        return String(r.rolename);
-    return String(r.roletype ?? '?').replace(/^ROLESPEC_/, '');
-}
-function roleOptions(options) {
-    return list({ options }, 'options').flatMap((o) => {
-        const d = unwrap(o, 'DefElem');
-        const name = typeof d?.defname === 'string' ? d.defname : '';
-        const pair = ROLE_OPTIONS[name];
-        if (pair && d)
-            return [tree_optionOn(d) ? pair[0] : pair[1]];
-        return OTHER_OPTIONS[name] ? [OTHER_OPTIONS[name]] : [];
-    });
-}
-const setName = (n) => {
-    const s = n;
-    return s?.kind === 'VAR_RESET_ALL' ? 'RESET ALL' : `${s?.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${String(s?.name ?? '')}`.trim();
-};
-/** What `s` changes on the server, when it does; undefined for everything else (read without parsing when the kind rules it out). */
-function serverWideChange(s) {
-    if (!SERVER_WIDE_KINDS.has(s.kind))
-        return undefined;
-    const n = s.node;
-    const at = (what, lockout = false, database = false) => ({ what, lockout, database });
-    switch (s.kind) {
-        case 'CreateRoleStmt': {
-            const kind = n.stmt_type === 'ROLESTMT_USER' ? 'USER' : n.stmt_type === 'ROLESTMT_GROUP' ? 'GROUP' : 'ROLE';
-            return at(`CREATE ${kind} ${String(n.role)}`);
-        }
-        case 'AlterRoleStmt': {
-            const opts = roleOptions(n.options);
-            // ALTER GROUP g ADD USER u / DROP USER u (action -1 takes a membership away).
-            const members = defElem(n.options, 'rolemembers');
-            if (members) {
-                const who = list(unwrap(members.arg, 'List'), 'items').map(role).join(', ');
-                return at(`ALTER GROUP ${role(n.role)} ${n.action === -1 ? 'DROP' : 'ADD'} USER ${who}`, n.action === -1);
-            }
-            return at(`ALTER ROLE ${role(n.role)}${opts.length ? ` ${opts.join(' ')}` : ''}`, opts.some((o) => LOCKING.has(o)));
-        }
-        case 'AlterRoleSetStmt': {
-            // ALTER ROLE ... IN DATABASE d SET: a setting for one database; still the role's, for every session it opens there.
-            const who = n.role ? role(n.role) : 'ALL';
-            return at(`ALTER ROLE ${who}${typeof n.database === 'string' ? ` IN DATABASE ${n.database}` : ''} ${setName(n.setstmt)}`);
-        }
-        case 'DropRoleStmt':
-            return at(`DROP ROLE ${list(n, 'roles').map(role).join(', ')}`, true);
-        case 'GrantRoleStmt': {
-            const granted = list(n, 'granted_roles').map((g) => String(unwrap(g, 'AccessPriv')?.priv_name ?? '?'));
-            const to = list(n, 'grantee_roles').map(role);
-            return n.is_grant ? at(`GRANT ${granted.join(', ')} TO ${to.join(', ')}`) : at(`REVOKE ${granted.join(', ')} FROM ${to.join(', ')}`, true);
-        }
-        case 'AlterSystemStmt':
-            return at(`ALTER SYSTEM ${setName(n.setstmt)}`);
-        case 'AlterDatabaseStmt':
-        case 'AlterDatabaseRefreshCollStmt':
-            return at(`ALTER DATABASE ${String(n.dbname)}`, false, true);
-        case 'AlterDatabaseSetStmt':
-            return at(`ALTER DATABASE ${String(n.dbname)} ${setName(n.setstmt)}`, false, true);
-        case 'AlterOwnerStmt':
-            if (n.objectType === 'OBJECT_DATABASE')
-                return at(`ALTER DATABASE ${str(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
-            if (n.objectType === 'OBJECT_TABLESPACE')
-                return at(`ALTER TABLESPACE ${str(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
-            return undefined;
-        case 'RenameStmt':
-            // Renaming a role clears its MD5 password (the name is its salt).
-            if (n.renameType === 'OBJECT_ROLE')
-                return at(`ALTER ROLE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true);
-            if (n.renameType === 'OBJECT_DATABASE')
-                return at(`ALTER DATABASE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true, true);
-            if (n.renameType === 'OBJECT_TABLESPACE')
-                return at(`ALTER TABLESPACE ${String(n.subname)} RENAME TO ${String(n.newname)}`);
-            return undefined;
-        case 'CreatedbStmt':
-            return at(`CREATE DATABASE ${String(n.dbname)}`);
-        case 'CreateTableSpaceStmt':
-            return at(`CREATE TABLESPACE ${String(n.tablespacename)}`);
-        case 'DropTableSpaceStmt':
-            return at(`DROP TABLESPACE ${String(n.tablespacename)}`);
-        case 'AlterTableSpaceOptionsStmt':
-            return at(`ALTER TABLESPACE ${String(n.tablespacename)}`);
+
+
+async function planMode(ctx) {
+    const { report, found } = ctx;
+    const p = (0,plan/* planPending */.nB)(ctx);
+    const preludes = (0,steps_preludes/* planPreludeStep */.j7)(ctx).map((r) => r.migration.file);
+    if (ctx.pr)
+        (0,pr_split/* markOrigins */.jq)(report, ctx.pr);
+    await (0,lint_pending/* lintPending */.Di)(ctx, p);
+    const runs = p.toRun.map((r) => r.migration.identity);
+    const first = preludes.length ? `the prelude${preludes.length === 1 ? '' : 's'} ${preludes.join(', ')}, then ` : '';
+    if (p.summary.refusals.length) {
+        report.status = 'blocked';
+        report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).';
     }
-    return undefined;
-}
-/**
- * Every server-wide change of a statement: itself, or the static statements of a
- * PL/pgSQL DO block (what EXECUTE builds at run time is not seen).
- */
-function serverWideChanges(s) {
-    if (!SERVER_WIDE_KINDS.has(s.kind))
-        return [];
-    switch (s.kind) {
-        case 'DoStmt':
-            return doBlockChanges(s);
-        default: {
-            const c = serverWideChange(s);
-            return c ? [c] : [];
-        }
+    else if (runs.length || preludes.length) {
+        report.status = 'success';
+        report.nextStep = `apply would run ${first}${runs.length} migration${runs.length === 1 ? '' : 's'}${runs.length ? `, in this order: ${runs.join(', ')}` : ''}.`;
+    }
+    else {
+        report.status = 'nothing-to-do';
+        report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`;
     }
 }
-function doBlockChanges(s) {
-    const language = str(defElem(s.node.args, 'language')?.arg);
-    const body = str(defElem(s.node.args, 'as')?.arg);
-    if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql'))
-        return [];
-    const at = s.sql.indexOf(body);
-    const bodyLine = at < 0 ? 0 : s.sql.slice(0, at).split('\n').length - 1;
-    return (plpgsqlStatements(body) ?? []).flatMap((inner) => {
-        let c;
-        try {
-            c = serverWideChange(parseStatementTree(inner.query, 0));
-        }
-        catch {
-            return [];
-        }
-        return c ? [{ ...c, what: `${c.what} (in a DO block)`, lineOffset: at < 0 ? 0 : bodyLine + inner.line - 1 }] : [];
-    });
-}
-/** A rule message: the change, and why it matters beyond this database. */
-function serverWideMessage(c) {
-    const where = c.database
-        ? `changes the database's own entry in the server's shared catalog (pg_database), not a schema object: a down script does not restore it, and a dump of the schema (pg_dump without --create) does not carry it`
-        : 'changes the whole server, not this database: it outlives a dropped or restored database, every other database on the server (a staging copy, a PR check on the same server) sees it, and a down script of this database does not restore it';
-    const lockout = c.lockout ? `; if it touches the role pgshift logs in as (or one that role relies on), the next run may not log in or may lack the rights it needs` : '';
-    return `${c.what} ${where}${lockout}`;
-}
 
-;// CONCATENATED MODULE: ./src/engine/plan.ts
+// EXTERNAL MODULE: ./src/engine/parse-needed.ts
+var parse_needed = __webpack_require__(9183);
+// EXTERNAL MODULE: ./src/engine/plan.ts
+var engine_plan = __webpack_require__(955);
+// EXTERNAL MODULE: ./src/db/counting-query.ts
+var counting_query = __webpack_require__(6136);
+// EXTERNAL MODULE: ./src/supabase/extensions.ts
+var extensions = __webpack_require__(2);
+;// CONCATENATED MODULE: ./src/supabase/prepare.ts
 
 
 
-/** Hash of the first `n` statements' text: proves a partial file's done part is unchanged. */
-function doneHash(m, n) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for (const s of m.up.statements.slice(0, n))
-        h.update(s.sql).update('\0');
-    return h.digest('hex');
-}
-/**
- * What the files say about `m`. A file discovery has not parsed (an applied one, see
- * discover's lazy parse) is not parsed here: its statement count comes from `row`.
- */
-function baseResult(m, row) {
-    const base = {
-        identity: m.identity,
-        file: m.file,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        status: 'pending'
-    };
-    if (!isSettled(m, 'up'))
-        return { ...base, statements: row?.statements, hasDown: m.scriptFiles.down !== undefined };
-    return {
-        ...base,
-        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
-        runMode: m.up.runMode,
-        nonTransactionalReasons: m.up.nonTransactionalReasons.length
-            ? m.up.nonTransactionalReasons.map((r) => `${r.what} (line ${r.position.line})`)
-            : undefined,
-        hasDown: isSettled(m, 'down') ? Boolean(m.down) : m.scriptFiles.down !== undefined,
-        serverWide: serverWideLines(m)
-    };
-}
-/** The up's statements that change the server, with their lines; undefined when none (the kind is checked before any tree is read). */
-function serverWideLines(m) {
-    const found = m.up.statements.flatMap((s) => (s.strippedWrapper ? [] : serverWideChanges(s).map((c) => `${c.what} (line ${s.position.line + (c.lineOffset ?? 0)})`)));
-    return found.length ? found : undefined;
-}
-function plan(migrations, history, opts) {
-    const byIdentity = new Map(history.map((r) => [r.identity, r]));
-    const files = new Set(migrations.map((m) => m.identity));
-    const summary = { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] };
-    const results = [];
-    const toRun = [];
-    // The newest applied versioned file, by run order: anything pending before it is out of order.
-    let lastAppliedIndex = -1;
-    migrations.forEach((m, i) => {
-        if (m.kind === 'versioned' && byIdentity.has(m.identity))
-            lastAppliedIndex = i;
-    });
-    const missingRows = history.filter((r) => !files.has(r.identity));
-    const missingByChecksum = new Map(missingRows.map((r) => [r.checksum, r]));
-    const partialRefusals = [];
-    migrations.forEach((m, i) => {
-        const row = byIdentity.get(m.identity);
-        const r = baseResult(m, row);
-        if (row?.status === 'partial') {
-            const done = row.statementsDone ?? 0;
-            r.status = 'partial';
-            r.statementsDone = done;
-            summary.partial.push(m.identity);
-            if (row.doneHash && row.doneHash !== doneHash(m, done)) {
-                partialRefusals.push(`${m.identity} stopped after statement ${done} in an earlier run, and the statements before that point have changed since: pgshift cannot tell what to resume. Restore those statements, or finish the file by hand and delete its row from history.`);
-            }
-            else {
-                r.note = done ? `resumes at statement ${done + 1} of ${r.statements} (statements 1-${done} committed in an earlier run)` : `an earlier run started it and stopped before any statement was recorded; it runs again from statement 1`;
-                toRun.push({ migration: m, resumeFrom: done, resumed: true });
-            }
-        }
-        else if (row) {
-            r.appliedAt = row.appliedAt;
-            if (row.checksum === m.checksum) {
-                r.status = 'already-applied';
-                summary.applied.push(m.identity);
-            }
-            else if (m.kind === 'repeatable') {
-                r.status = 'changed';
-                summary.changedRepeatables.push(m.identity);
-                toRun.push({ migration: m, resumeFrom: 0 });
-            }
-            else {
-                r.status = 'drifted';
-                r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`;
-                summary.drifted.push(m.identity);
-            }
-        }
-        else {
-            const renamedFrom = missingByChecksum.get(m.checksum);
-            if (renamedFrom)
-                r.note = `same content as ${renamedFrom.identity} in history: renamed?`;
-            if (m.kind === 'versioned' && i < lastAppliedIndex) {
-                r.status = 'out-of-order';
-                summary.outOfOrder.push(m.identity);
-                if (opts.allowOutOfOrder)
-                    toRun.push({ migration: m, resumeFrom: 0 });
-            }
-            else {
-                summary.pending.push(m.identity);
-                toRun.push({ migration: m, resumeFrom: 0 });
-            }
-        }
-        results.push(r);
-    });
-    for (const row of missingRows) {
-        summary.missing.push(row.identity);
-        const renamedTo = migrations.find((m) => m.checksum === row.checksum && !byIdentity.has(m.identity));
-        results.push({
-            identity: row.identity,
-            file: row.script,
-            version: row.version,
-            name: row.name,
-            kind: row.kind,
-            status: 'missing',
-            statements: row.statements,
-            runMode: 'transaction',
-            hasDown: false,
-            appliedAt: row.appliedAt,
-            note: renamedTo ? `renamed to ${renamedTo.identity}?` : undefined
-        });
+const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
+async function prepareSupabase(client, settings, found, history, serverVersion) {
+    const step = {};
+    // The plan of every migration is read only where there is a pending set (a rollback or a
+    // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
+    const withPending = MODES_WITH_PENDING.includes(settings.mode);
+    const p = withPending || settings.supabaseShim ? (0,engine_plan/* plan */.et)(found.migrations, history, settings) : undefined;
+    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
+    const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
+    const uses = (0,extensions/* createdExtensions */.Fu)(pending);
+    // Without the shim and without an extension statement to run there is nothing to do.
+    if (!settings.supabaseShim && uses.length === 0)
+        return step;
+    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
+    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
+    // on the shim's ephemeral databases every file is parsed.
+    let mentioned = new Set();
+    if (extMode === 'stub') {
+        await (0,parser/* ensureParser */._U)();
+        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
+        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensions/* extensionOf */.je)));
     }
-    const list = (ids) => ids.join(', ');
-    if (summary.drifted.length && !opts.allowDrift) {
-        summary.refusals.push(`Applied migrations were edited since they ran: ${list(summary.drifted)}. Revert the edits and put the change in a new migration, or set allow-drift: true to accept them as they are.`);
+    // 1. Extensions.
+    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await (0,extensions/* availableExtensions */.sM)(client) : new Set();
+    const check = (0,extensions/* checkExtensions */.$X)(uses, available, extMode);
+    if (check.missing.length) {
+        step.refusal = (0,extensions/* missingExtensionsMessage */.gx)(check.missing, extMode, serverVersion);
+        return step;
     }
-    if (summary.missing.length && !opts.allowMissing) {
-        summary.refusals.push(`History records migrations that have no file: ${list(summary.missing)}. Restore the files (a rename counts as delete + new file), or set allow-missing: true.`);
+    if (extMode === 'stub') {
+        const lacking = new Set([...mentioned].filter((n) => n in extensions/* STUBBED_EXTENSIONS */.Vn && !available.has(n)));
+        if (lacking.size)
+            (0,extensions/* stubExtensionStatements */.kb)(found.migrations, lacking);
     }
-    if (summary.outOfOrder.length && !opts.allowOutOfOrder) {
-        const newest = lastAppliedIndex >= 0 ? migrations[lastAppliedIndex]?.identity : undefined;
-        summary.refusals.push(`Pending migrations sort before the newest applied one (${newest}): ${list(summary.outOfOrder)}. Rename them to sort after it, or set allow-out-of-order: true to apply them anyway.`);
+    if (!settings.supabaseShim)
+        return step;
+    if (!MODES_WITH_PENDING.includes(settings.mode)) {
+        // Nothing to plan against this database (it may well be the real Supabase). verify's
+        // expected-database-url build is an apply, so the shim does run there.
+        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
+        return step;
     }
-    summary.refusals.push(...partialRefusals);
-    return { summary, results, toRun: summary.refusals.length ? [] : toRun };
-}
-
-;// CONCATENATED MODULE: ./src/engine/executor.ts
-
-
-
-
-
-
-
-
-
-
-
-const executor_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Moves the heartbeat's cursor (when there is one) to statement `s` of `script`. */
-function point(ctx, script, s, transaction = false) {
-    if (!ctx.cursor || !s)
-        return;
-    ctx.cursor.file = script.source.file;
-    ctx.cursor.line = s.position.line;
-    ctx.cursor.statement = transaction ? undefined : s.index + 1;
-    ctx.cursor.total = script.statements.length;
-    ctx.cursor.transaction = transaction;
-}
-/** Exponential backoff with jitter for lock-timeout retries: 1 s, 2 s, 4 s ... capped at 30 s. */
-function retryDelayMs(attempt) {
-    const base = Math.min(1000 * 2 ** (attempt - 1), 30_000);
-    return base + Math.floor(Math.random() * base * 0.25);
-}
-/** The history row of an applied migration; `extra` overrides (progress rows, measured durations). */
-function historyWrite(m, ctx, extra) {
-    return {
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        durationMs: null,
-        statements: m.up.statements.filter((s) => !s.strippedWrapper).length,
-        status: 'applied',
-        ...ctx.meta,
-        ...extra
-    };
-}
-/**
- * Every migration starts from a clean session. SET SESSION AUTHORIZATION DEFAULT
- * first: RESET ALL leaves the session user alone (session_authorization and role
- * are GUC_NO_RESET_ALL), so a file's SET SESSION AUTHORIZATION would otherwise own
- * the next file's objects. Any user may go back to the one it logged in as.
- */
-const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL';
-const resetSql = (ctx) => `${RESET_SESSION};${ctx.sessionSql}`;
-/** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
-const LOCK_LOST_SQLSTATE = 'PGSLK';
-const BACKEND_MOVED_SQLSTATE = 'PGSPL';
-/**
- * The check that precedes every commit, as one statement run on the migration
- * connection inside the transaction it guards: the run lock is still held by the
- * lock connection's transaction, and this connection is still on the backend it
- * had at connect (a transaction pooler moves it). Either failing raises, so the
- * transaction rolls back before COMMIT: a lost lock (a kill, an idle cut, a NAT)
- * stops the run before another runner's copy could commit alongside ours.
- *
- * The lock is proved by its witness (db/lock.ts): a random key that the lock's
- * transaction took with the run lock and that ends with it. The migration
- * connection tries it; a try that succeeds means that transaction is over (the
- * witness is then held by this transaction, which the exception rolls back). One
- * lock-table probe instead of reading pg_locks, which copies the whole lock table
- * (about 0.6 ms a call against 0.08 ms, measured in a loop of 3,000).
- */
-function runGuardSql(ctx) {
-    const checks = [];
-    const pid = (0,connect/* backendPid */.Qf)(ctx.client);
-    if (pid !== undefined) {
-        checks.push(`IF pg_catalog.pg_backend_pid() <> ${pid} THEN RAISE EXCEPTION USING ERRCODE = '${BACKEND_MOVED_SQLSTATE}', MESSAGE = 'the migration connection is no longer on server backend ${pid}, which only a transaction-mode pooler does'; END IF;`);
+    // 2. The shim. It decides from the catalogs and from every migration file, applied ones
+    // included: on a rerun, the auth.users an applied migration created is still the
+    // migrations' own, and the shim must not build auth.identities on top of it.
+    await (0,parser/* ensureParser */._U)();
+    // The shim's SQL and planner are loaded only by a run that has the shim on.
+    const { inspectShim, planShim, SESSION_SEARCH_PATH_SQL, shimLine, shimScript } = await __webpack_require__.e(/* import() */ 257).then(__webpack_require__.bind(__webpack_require__, 2257));
+    const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed);
+    step.shim = shim;
+    if (shim.refusal) {
+        step.refusal = shim.refusal;
+        return step;
     }
-    if (ctx.runLock) {
-        const { a, b } = ctx.runLock.witness;
-        checks.push(`IF pg_catalog.pg_try_advisory_xact_lock(${a}, ${b}) THEN RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_SQLSTATE}', MESSAGE = 'pgshift no longer holds its run lock (the lock connection, backend ${ctx.runLock.holderPid}, was closed or terminated)'; END IF;`);
-    }
-    return checks.length ? `DO $pgshift$BEGIN ${checks.join(' ')} END$pgshift$` : 'SELECT 1';
-}
-function isConnectionError(err) {
-    // 08P01 'database removed' is how PgBouncer drops a client whose database left its config.
-    if (isPgError(err))
-        return ['57P01', '57P02', '57P03', '08006', '08003', '08000', '08P01'].includes(err.code);
-    return true; // not a server error at all: the socket broke
-}
-/** The next step when the run guard stopped a migration before its COMMIT. */
-function guardNext(code, file) {
-    if (code === LOCK_LOST_SQLSTATE) {
-        return `The run lock was lost while ${file} ran (its connection was closed or terminated: a kill, an idle-session cut, a NAT or proxy timeout), so ${file} was rolled back before its COMMIT and nothing more ran: another runner may hold the lock now. Migrations listed as applied committed before the lock was lost. Rerun pgshift: it reads history and starts at the first unapplied migration.`;
-    }
-    if (code === BACKEND_MOVED_SQLSTATE) {
-        return `${file} was rolled back before its COMMIT: the connection goes through a transaction-mode pooler, where the run lock and session settings do not hold. Use the session pooler (Supabase: port 5432), connect to Postgres directly, or go through a PgBouncer pool with pool_mode = session, then rerun.`;
-    }
-    return undefined;
-}
-/** What the run does when history already holds the row it inserts: another runner committed this migration. */
-function duplicateNext(identity, file) {
-    return `History already records ${identity}: another runner committed it while this run was running it, so this run's copy of ${file} was rolled back (the history table's primary key guards the commit) and it ran once. Check why two runs ran at once (a lost lock, or a runner without one), then rerun: it applies nothing twice.`;
-}
-async function tryQuery(client, sql) {
-    try {
-        await client.query(sql);
-    }
-    catch {
-        // best effort: the caller reports the original error
-    }
-}
-async function executeMigration(ctx, run) {
-    const m = run.migration;
-    if (m.up.runMode !== 'transaction')
-        return runStatements(ctx, run);
-    const prior = priorRow(run);
-    const record = [...(prior ? [deletePriorRowSql(ctx.historySchema, m.identity, prior)] : []), insertAppliedSql(ctx, m, {})];
-    return runInTransaction(ctx, m.up, record, run.resumeFrom, m.identity);
-}
-/**
- * The history row a run replaces rather than inserts, handled explicitly: a
- * resumed statement-by-statement file (its 'partial' row) and a changed
- * repeatable (its row with the old checksum). Every other migration inserts.
- */
-function priorRow(run) {
-    if (run.resumed)
-        return { partialDone: run.resumeFrom };
-    if (run.migration.kind === 'repeatable')
-        return { otherChecksum: run.migration.checksum };
-    return undefined;
-}
-/** The committing history write: a plain INSERT of pgshift's row (and the Supabase CLI's, when kept). */
-function insertAppliedSql(ctx, m, extra) {
-    const ours = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
-    const entry = ctx.supabase?.entries.get(m.identity);
-    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
-}
-/**
- * The history write of a migration's preview (rolled back, so an upsert; a real
- * run uses insertAppliedSql): pgshift's row and, when the Supabase CLI's history
- * is kept, the CLI's row. One statement (a data-modifying CTE).
- */
-function recordAppliedSql(ctx, m, extra) {
-    const ours = upsertHistorySql(ctx.historySchema, historyWrite(m, ctx, extra));
-    const entry = ctx.supabase?.entries.get(m.identity);
-    return entry && ctx.supabase ? `WITH supabase_row AS (${insertSupabaseRowSql(entry, ctx.supabase.columns)})\n${ours}` : ours;
-}
-/** The history change that commits with a down script: the migration's row goes (and the Supabase CLI's). */
-function deleteHistorySql(ctx, identity) {
-    const ours = `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(identity)}`;
-    const entry = ctx.supabase?.entries.get(identity);
-    if (entry && ctx.supabase?.adopted.has(identity))
-        return deleteSupabaseRowSql(entry.version);
-    // No table (pgshift applied without it): no CLI row to delete.
-    return entry && ctx.supabase?.tableExists ? `WITH supabase_row AS (${deleteSupabaseRowSql(entry.version)})\n${ours}` : ours;
-}
-/** History's record of this rollback (db/rollback-log.ts): which down ran, when, in which run. */
-function rollbackRecordSql(ctx, m, down) {
-    return insertRollbackSql(ctx.historySchema, {
-        identity: m.identity,
-        version: m.version,
-        script: m.file,
-        checksum: m.checksum,
-        downScript: down.source.file,
-        downChecksum: checksum(down.source.text),
-        ...ctx.meta
-    });
-}
-/**
- * History is written as the user pgshift logged in as, whatever SET ROLE or SET
- * SESSION AUTHORIZATION the file ran: LOCAL, so the file's own setting is back
- * after COMMIT (and RESET then clears it).
- */
-const AS_LOGIN_USER = 'SET LOCAL SESSION AUTHORIZATION DEFAULT;SET LOCAL ROLE NONE';
-const AS_LOGIN_USER_STATEMENTS = 2;
-/** A history write in its own transaction, for statement-by-statement files (outside the file's BEGIN blocks), behind the run guard. */
-// READ WRITE: a file that ran SET default_transaction_read_only = on still gets its progress recorded.
-const ownTransaction = (ctx, sql) => `BEGIN READ WRITE;${AS_LOGIN_USER};${runGuardSql(ctx)};${sql};COMMIT`;
-/**
- * Runs a down script. A transactional down commits with the history delete; a
- * statement-by-statement one (DROP INDEX CONCURRENTLY) deletes the row after its
- * last statement, so a failure midway leaves the migration recorded as applied.
- */
-async function executeDown(ctx, m) {
-    const down = m.down;
-    if (!down)
-        throw new Error(`${m.identity} has no down script`);
-    const records = [deleteHistorySql(ctx, m.identity), ...(ctx.rollbackLog ? [rollbackRecordSql(ctx, m, down)] : [])];
-    const record = records.join(';');
-    if (down.runMode === 'transaction')
-        return runInTransaction(ctx, down, records, 0, m.identity);
-    const started = performance.now();
-    let done = 0;
-    try {
-        for (const s of down.statements) {
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            point(ctx, down, s);
-            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            try {
-                await ctx.client.query(s.sql);
-            }
-            catch (error) {
-                throw Object.assign(error, { statementIndex: done });
-            }
-            done++;
-        }
-        await ctx.client.query(`${ownTransaction(ctx, record)};${resetSql(ctx)}`);
-        return { ok: true, durationMs: performance.now() - started, retries: 0 };
-    }
-    catch (error) {
-        const statement = down.statements[error.statementIndex ?? -1];
-        const mapped = mapRunError(error, { script: down, text: statement?.sql ?? '', fileOffset: statement?.offset ?? down.source.offset, prefixCodePoints: 0 }, statement);
-        mapped.next = `This down script runs statement by statement. Statements 1-${done} of ${down.statements.length} ran; the migration is still recorded as applied. Fix the down script (make it idempotent, e.g. IF EXISTS) and rerun the rollback.`;
-        await tryQuery(ctx.client, resetSql(ctx));
-        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
-    }
-}
-/**
- * Runs a callback file (beforeMigrate.sql ...): like a migration, with the same
- * timeouts and error mapping, but no history row. A file that cannot run in a
- * transaction (VACUUM ANALYZE) runs statement by statement.
- */
-async function executeHook(ctx, script) {
-    if (script.runMode === 'transaction')
-        return runInTransaction(ctx, script, [], 0);
-    const started = performance.now();
-    let done = 0;
-    try {
-        for (const s of script.statements) {
-            if (s.strippedWrapper)
-                continue;
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014', statementIndex: s.index });
-            point(ctx, script, s);
-            await ctx.client.query(`${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            try {
-                await ctx.client.query(s.sql);
-            }
-            catch (error) {
-                throw Object.assign(error, { statementIndex: s.index });
-            }
-            done++;
-        }
-        await ctx.client.query(resetSql(ctx));
-        return { ok: true, durationMs: performance.now() - started, retries: 0 };
-    }
-    catch (error) {
-        const statement = script.statements[error.statementIndex ?? -1];
-        const mapped = mapRunError(error, { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 }, statement);
-        await tryQuery(ctx.client, 'ROLLBACK');
-        await tryQuery(ctx.client, resetSql(ctx));
-        return { ok: false, durationMs: performance.now() - started, retries: 0, error: mapped, statementsDone: done };
-    }
-}
-/**
- * Session timeouts for one statement of a statement-by-statement file. A
- * CONCURRENTLY statement waits for older transactions, not for a lock that blocks
- * traffic (its SHARE UPDATE EXCLUSIVE lets reads and writes through), so
- * lock_timeout would only make it fail and leave an INVALID index; statement-timeout
- * still bounds it.
- */
-function timeoutsFor(ctx, s) {
-    const concurrently = s.nonTransactional?.includes('CONCURRENTLY');
-    return `SET lock_timeout = ${concurrently ? 0 : ctx.lockTimeoutMs};SET statement_timeout = ${ctx.statementTimeoutMs}`;
-}
-/**
- * A script's text up to this size (UTF-16 units) goes in one message with its BEGIN,
- * history row and COMMIT. A bigger one is sent in messages of about this size, cut
- * between statements, inside the one transaction: the client never builds one
- * message (a flat copy of the file plus its UTF-8 buffer) the size of the file
- * (issue 17: a 50 MB seed file). Tests lower it (setSendChunkChars).
- */
-const DEFAULT_SEND_CHUNK_CHARS = 4 * 1024 * 1024;
-let sendChunkChars = DEFAULT_SEND_CHUNK_CHARS;
-/** For tests: the message size of the multi-message path (undefined: the default). */
-function setSendChunkChars(chars) {
-    sendChunkChars = chars ?? DEFAULT_SEND_CHUNK_CHARS;
-}
-/**
- * Cuts `sendText` into parts of about `chunk` characters, each cut at the first token
- * of a sent statement (what lies between two statements, `;`, blanks and comments,
- * stays with the one before), so every part holds whole statements and positions in a
- * part map back to the file by its start. One part when the text fits.
- */
-function sendParts(script, sendText, sent, chunk = sendChunkChars) {
-    if (sendText.length <= chunk || sent.length < 2)
-        return [{ start: 0, text: sendText, first: 0, count: sent.length }];
-    const base = script.source.offset;
-    const parts = [];
-    let start = 0;
-    let first = 0;
-    for (let i = 1; i < sent.length; i++) {
-        const at = sent[i].offset - base;
-        if (at - start < chunk)
-            continue;
-        parts.push({ start, text: sendText.slice(start, at), first, count: i - first });
-        start = at;
-        first = i;
-    }
-    parts.push({ start, text: sendText.slice(start), first, count: sent.length - first });
-    return parts;
-}
-/**
- * One transaction, one round trip: BEGIN, the file, the guard, the history row and
- * COMMIT in one message. A big file goes in several messages (sendParts) inside the
- * same transaction; only the last carries the guard, the history row and COMMIT, so
- * the row still commits with the file or not at all, and an error in any message
- * rolls the whole transaction back. `resumeFrom` > 0 (a file that ran partly
- * statement by statement, now transactional): the statements that already committed
- * are blanked out, keeping every position in the file.
- */
-async function runInTransaction(ctx, script, record, resumeFrom, identity) {
-    const skipped = script.statements.filter((s) => s.index < resumeFrom && !s.strippedWrapper && !s.stubbed);
-    const sendText = skipped.length ? blankStatements(script, skipped) : script.sendText;
-    const sent = script.statements.filter((s) => !s.strippedWrapper && !s.stubbed && s.index >= resumeFrom);
-    // synchronous_commit off: no WAL flush per migration; makeDurable() flushes once at the end of the run.
-    const prefix = `BEGIN;SET LOCAL lock_timeout = ${ctx.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.statementTimeoutMs};SET LOCAL synchronous_commit = off;\n`;
-    const prefixStatements = 4;
-    const lockQuery = ctx.collectLocks ? `${HELD_LOCKS_SQL};` : '';
-    // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-    // The guard and the history write run as the login user, after the file.
-    const suffix = `\n;${lockQuery}${AS_LOGIN_USER};${runGuardSql(ctx)};${record.map((r) => `${r};`).join('')}COMMIT;${resetSql(ctx)}`;
-    const guardIndex = sent.length + (lockQuery ? 1 : 0) + AS_LOGIN_USER_STATEMENTS;
-    const commitIndex = guardIndex + 1 + record.length;
-    const parts = sendParts(script, sendText, sent);
-    const last = parts.length - 1;
-    /** Part `j` as sent: the first carries our prefix, the last our suffix. */
-    const message = (j) => (j === 0 ? prefix : '') + parts[j].text + (j === last ? suffix : '');
-    const started = performance.now();
-    let retries = 0;
-    for (;;) {
-        let error;
-        let completed = 0;
-        let results = [];
-        let j = 0;
-        for (; j <= last; j++) {
-            // The server reports statements as they complete only at the end of a message, so the
-            // heartbeat names the message's first statement and says it is one transaction.
-            point(ctx, script, sent[parts[j].first] ?? sent[0], true);
-            ({ error, completed, results } = await queryCountingStatements(ctx.client, message(j), ctx.whileWaiting));
-            if (error)
+    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
+    switch (settings.mode) {
+        case 'apply':
+            // A refused plan (drift, missing files) changes nothing, the shim included.
+            if (p?.summary.refusals.length) {
+                step.line = 'not run: the run is refused';
                 break;
-        }
-        const part = parts[Math.min(j, last)];
-        if (!error) {
-            const rows = ctx.collectLocks ? (results[(last === 0 ? prefixStatements : 0) + part.count]?.rows ?? []) : [];
-            const locks = ctx.collectLocks ? locksOn(ctx.collectLocks, rows) : undefined;
-            return { ok: true, durationMs: performance.now() - started, retries, locks };
-        }
-        // The failing statement's index among `sent` (past them: our suffix).
-        const idx = part.first + completed - (j === 0 ? prefixStatements : 0);
-        // Past COMMIT: the migration and its history row are committed; only our session reset failed.
-        if (idx > commitIndex)
-            return { ok: true, durationMs: performance.now() - started, retries };
-        const lost = isConnectionError(error);
-        if (!lost)
-            await tryQuery(ctx.client, 'ROLLBACK');
-        const statement = idx >= 0 && idx < sent.length ? sent[idx] : undefined;
-        const canRetry = isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
-        if (canRetry) {
-            retries++;
-            const delay = retryDelayMs(retries);
-            ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}${statement ? `:${statement.position.line}` : ''}`);
-            await executor_sleep(delay);
-            continue;
-        }
-        // Postgres counts positions in the message it received: the part's text, after our prefix in the first.
-        const origin = { script, text: part.text, fileOffset: script.source.offset + part.start, prefixCodePoints: j === 0 ? prefix.length : 0 };
-        // Positions past the file belong to our suffix: they say nothing about the file.
-        const mapped = mapRunError(idx >= sent.length && isPgError(error) ? Object.assign(error, { position: undefined }) : error, origin, statement);
-        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
-        if (guarded) {
-            mapped.next = guarded;
-        }
-        else if (identity && idx > guardIndex && idx < commitIndex && isPgError(error) && error.code === '23505') {
-            mapped.next = duplicateNext(identity, script.source.file);
-        }
-        else if (idx >= sent.length && idx < commitIndex) {
-            mapped.next = `Every statement of the file ran, but recording it in ${historyTableName(ctx.historySchema)} failed, so the whole migration was rolled back. Check that the login user can write to the history schema (history-schema input). ${nextStepFor(undefined, script.source.file)}`;
-        }
-        else if (idx === commitIndex) {
-            mapped.next = `The migration failed at COMMIT (a deferred constraint or trigger, or a serialization failure), so all of it was rolled back. ${mapped.next}`;
-        }
-        if (lost) {
-            mapped.next =
-                j < last
-                    ? `The connection was lost while the migration ran, before its COMMIT was sent: it was not applied. Rerun pgshift: it reads history first and never runs a recorded migration twice.`
-                    : `The connection was lost while the migration ran. If it broke during COMMIT, the outcome is unknown until the next run reads history: rerun pgshift, which reads history first and never runs a recorded migration twice.`;
-        }
-        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, connectionLost: lost };
+            }
+            step.line = shimLine(shim, 'created');
+            if (shim.statements.length)
+                step.commitSql = shimScript(shim);
+            step.sessionSql = session;
+            break;
+        case 'dry-run':
+            step.line = shimLine(shim, 'created inside the preview (rolled back)');
+            if (shim.statements.length)
+                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
+            step.sessionSql = session;
+            break;
+        default:
+            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
+    }
+    return step;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
+
+
+
+
+
+/** An error of the shim, with where it points (the migration file that made the object it collided with). */
+class ShimError extends Error {
+    mapped;
+    code;
+    constructor(mapped, code) {
+        super(mapped.message);
+        this.mapped = mapped;
+        this.code = code;
+        this.name = 'ShimError';
+    }
+    get next() {
+        return this.mapped.next;
     }
 }
-/**
- * Transactional migrations commit with synchronous_commit off, each with its history
- * row, so a crash can only lose whole migrations together with their rows. This one
- * synchronous commit flushes the WAL up to itself, and with it every earlier commit:
- * once it returns, all of them are durable. Postgres flushes at commit only for a
- * transaction that wrote WAL (an xid alone is not enough), so it writes and deletes a
- * row of the history table (or, when that table does not exist, creates a temporary
- * table: catalog rows are WAL-logged). It runs with the session's own
- * synchronous_commit (the server's or role's setting), as the login user, whatever
- * identity the last migration took.
- */
-async function makeDurable(client, historySchema) {
-    const table = historyTableName(historySchema);
-    const sentinel = "'.pgshift-durable'";
-    const exists = await client.query('SELECT to_regclass($1)::text AS t', [table]);
-    await client.query(exists.rows[0]?.t
-        ? `BEGIN READ WRITE;${AS_LOGIN_USER};INSERT INTO ${table} (identity, version, name, kind, script, checksum, duration_ms, statements) VALUES (${sentinel}, '', '', 'versioned', '', '', 0, 0);DELETE FROM ${table} WHERE identity = ${sentinel};COMMIT`
-        : `BEGIN READ WRITE;${AS_LOGIN_USER};CREATE TEMPORARY TABLE pgshift_durable () ON COMMIT DROP;COMMIT`);
+/** The Supabase step; undefined when the run stops here (the report says why). Throws a ShimError when the shim fails. */
+async function supabaseStep(client, settings, found, history, report, log) {
+    const step = await prepareSupabase(client, settings, found, history, report.serverVersion ?? '');
+    if (step.line)
+        log.info(`supabase-shim: ${step.line}`);
+    if (step.refusal) {
+        if (step.line)
+            report.supabaseShim = step.line;
+        (0,plan/* fillFromPlan */.Nx)(report, (0,engine_plan/* plan */.et)(found.migrations, history, settings));
+        report.status = 'blocked';
+        report.error = { message: step.refusal.message, next: step.refusal.next };
+        report.nextStep = step.refusal.next;
+        return undefined;
+    }
+    if (step.commitSql && step.shim) {
+        // The search_path set on the database reaches new sessions only: set it on this one too.
+        const r = await (0,counting_query/* queryCountingStatements */.s)(client, `BEGIN;${step.commitSql}\nCOMMIT;${step.sessionSql ?? ''}`);
+        if (r.error) {
+            await client.query('ROLLBACK').catch(() => { });
+            report.supabaseShim = `failed, and its transaction rolled back: created nothing (it was to create ${step.shim.creates.join(', ') || 'grants'})`;
+            (0,plan/* fillFromPlan */.Nx)(report, (0,engine_plan/* plan */.et)(found.migrations, history, settings));
+            // completed counts BEGIN: the failing shim statement is the next one.
+            const failed = step.shim.statements[r.completed - 1];
+            throw new ShimError(await shimFailure(client, r.error, failed, found), errorCode(r.error));
+        }
+    }
+    if (step.line)
+        report.supabaseShim = step.line;
+    return { sessionSql: step.sessionSql, previewSql: step.previewSql };
 }
-async function runStatements(ctx, run) {
-    const m = run.migration;
-    const script = m.up;
-    const statements = script.statements;
-    const started = performance.now();
-    let retries = 0;
-    let committed = run.resumeFrom;
-    let inBlock = false;
-    let bookkeeping = false;
-    // Each write replaces exactly the row the previous one left (or, the first time, the
-    // row the plan saw), so a second runner on the same file fails on the primary key.
-    let prior = priorRow(run);
-    const replacing = (sql) => (prior ? `${deletePriorRowSql(ctx.historySchema, m.identity, prior)};${sql}` : sql);
-    const progress = async (n) => {
-        bookkeeping = true;
-        const row = insertHistorySql(ctx.historySchema, historyWrite(m, ctx, { status: 'partial', statementsDone: n, doneHash: doneHash(m, n), durationMs: Math.round(performance.now() - started) }));
-        await ctx.client.query(ownTransaction(ctx, replacing(row)));
-        prior = { partialDone: n };
-        bookkeeping = false;
+const errorCode = (e) => e?.code;
+const SHIM_SCHEMAS = ['auth', 'storage', 'realtime', 'supabase_functions', 'extensions'];
+/**
+ * What the user needs to know: the server's error, the shim statement, the
+ * migration that made the object the shim collided with (file:line:col), and the
+ * fix that fits the login role: only a role that is not a superuser is told it
+ * lacks the rights.
+ */
+async function shimFailure(client, e, statement, found) {
+    const err = e;
+    const superuser = await client
+        .query('SELECT rolsuper AS s FROM pg_catalog.pg_roles WHERE rolname = current_user')
+        .then((x) => Boolean(x.rows[0]?.s))
+        .catch(() => false);
+    const schema = statement ? SHIM_SCHEMAS.find((s) => new RegExp(`\\b${s}\\.|SCHEMA (IF NOT EXISTS )?${s}\\b`, 'i').test(statement)) : undefined;
+    const maker = schema ? firstStatementIn(found, schema) : undefined;
+    const parts = ['Nothing was changed: the supabase-shim transaction rolled back before any migration ran.'];
+    if (err.code === '42501' && !superuser) {
+        parts.push('The login role is not a superuser, and the shim creates roles, schemas and extensions: run it as a superuser (as on an ephemeral service container).');
+    }
+    else if (maker) {
+        parts.push(`A migration makes ${schema} objects itself (${(0,positions/* formatPosition */.Ld)(maker.file, maker.position)}), with objects the shim's do not match. The shim steps aside for a unit a migration creates without IF NOT EXISTS; here it could not tell. If these migrations bring their own Supabase stand-in, turn supabase-shim off for this directory, or create the whole unit in the migrations (${schema} with all its tables).`);
+    }
+    else {
+        parts.push('An object the shim creates exists in another shape (made by hand, a hook or another tool?): drop it on this ephemeral database, or turn supabase-shim off.');
+    }
+    return {
+        message: `supabase-shim failed: ${err.message ?? String(e)}`,
+        ...(err.code ? { sqlstate: err.code } : {}),
+        ...(err.detail ? { detail: err.detail } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+        ...(statement ? { statement: statement.length > 300 ? `${statement.slice(0, 300)}…` : statement } : {}),
+        ...(maker ? { file: maker.file, position: maker.position } : {}),
+        next: parts.join(' ')
     };
+}
+/** The first statement, in run order, of a migration that creates schema `schema` or a table in it. */
+function firstStatementIn(found, schema) {
+    for (const m of found.migrations) {
+        for (const s of m.up.statements) {
+            const rel = s.node.relation;
+            const makes = (s.kind === 'CreateSchemaStmt' && s.node.schemaname === schema) || (s.kind === 'CreateStmt' && rel?.schemaname === schema);
+            if (makes)
+                return { file: m.up.source.file, position: s.position };
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
+
+
+/** Modes a base applies to: the PR check's. */
+const BASE_MODES = ['apply', 'dry-run', 'plan'];
+/** What to add to the workflow when neither git nor the API could give the base. */
+const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
+/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
+function baseRef(settings, pr) {
+    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
+        return undefined;
+    if (settings.base === 'auto')
+        return pr?.baseSha;
+    return settings.base;
+}
+async function loadBase(settings, found, pr, log) {
+    const ref = baseRef(settings, pr);
+    const out = { problems: [], warnings: [] };
+    if (!ref)
+        return out;
+    // git (node:child_process) is loaded only by a run that has a base to read.
+    const git = await __webpack_require__.e(/* import() */ 339).then(__webpack_require__.bind(__webpack_require__, 2339));
+    let base;
+    let gitFailure;
     try {
-        // A 'partial' row before the first statement: if the runner dies, the next run knows this file started.
-        await progress(committed);
-        for (let i = run.resumeFrom; i < statements.length; i++) {
-            const s = statements[i];
-            if (ctx.isCancelled())
-                throw Object.assign(new Error('cancelled before the next statement'), { code: '57014' });
-            point(ctx, script, s);
-            // The run guard before every statement: each one outside a BEGIN block commits on its own.
-            await ctx.client.query(inBlock ? runGuardSql(ctx) : `${timeoutsFor(ctx, s)};${runGuardSql(ctx)}`);
-            for (;;) {
-                try {
-                    // A stubbed CREATE EXTENSION (supabase-shim-extensions: stub) is satisfied by the shim, not sent.
-                    if (!s.stubbed)
-                        await ctx.client.query(s.sql);
-                    break;
-                }
-                catch (error) {
-                    const canRetry = !inBlock && isPgError(error) && error.code === '55P03' && retries < ctx.lockRetries && !ctx.isCancelled();
-                    if (!canRetry)
-                        throw Object.assign(error, { statementIndex: i });
-                    retries++;
-                    const delay = retryDelayMs(retries);
-                    ctx.onRetry?.(retries, delay, `${error.message} at ${script.source.file}:${s.position.line}`);
-                    await executor_sleep(delay);
-                }
-            }
-            // CREATE INDEX CONCURRENTLY IF NOT EXISTS succeeds over an INVALID leftover: never record that as done.
-            const invalid = await invalidIndexes(ctx.client, s);
-            if (invalid.length) {
-                throw Object.assign(new Error(`the statement left an INVALID index: ${invalid.join(', ')}`), { statementIndex: i, leftovers: invalid });
-            }
-            if (s.transactionControl === 'begin')
-                inBlock = true;
-            else if (s.transactionControl === 'commit')
-                inBlock = false;
-            if (!inBlock) {
-                committed = i + 1;
-                await progress(committed);
-            }
-        }
-        bookkeeping = true;
-        await ctx.client.query(`${ownTransaction(ctx, replacing(insertAppliedSql(ctx, m, { durationMs: Math.round(performance.now() - started) })))};${resetSql(ctx)}`);
-        return { ok: true, durationMs: performance.now() - started, retries };
-    }
-    catch (error) {
-        const lost = isConnectionError(error) && !(error instanceof Error && error.code === '57014') && !error.leftovers;
-        const index = error.statementIndex;
-        const statement = index !== undefined ? statements[index] : undefined;
-        const origin = { script, text: statement?.sql ?? '', fileOffset: statement?.offset ?? script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(error, origin, statement);
-        let leftovers = error.leftovers;
-        if (!lost) {
-            // A failed history write leaves its own transaction aborted, like a failed BEGIN block of the file.
-            if (inBlock || bookkeeping)
-                await tryQuery(ctx.client, 'ROLLBACK');
-            await tryQuery(ctx.client, resetSql(ctx));
-            leftovers ??= await invalidIndexes(ctx.client, statement);
-        }
-        const total = statements.length;
-        const guarded = isPgError(error) ? guardNext(error.code, script.source.file) : undefined;
-        if (guarded) {
-            mapped.next = `${guarded} Statements 1-${committed} of ${statements.length} committed and are recorded in history as partial.`;
-        }
-        else if (bookkeeping && isPgError(error) && error.code === '23505') {
-            mapped.next = `${duplicateNext(m.identity, script.source.file)} Statements 1-${committed} of ${statements.length} committed in this run.`;
-        }
-        else if (bookkeeping) {
-            mapped.next = `Writing progress to ${historyTableName(ctx.historySchema)} failed; statements 1-${committed} of ${total} committed. Check that the login user can write to the history schema (history-schema input), then rerun: pgshift resumes after the last recorded statement.`;
-        }
-        else {
-            mapped.next =
-                committed > 0
-                    ? `This file runs statement by statement (outside a transaction). Statements 1-${committed} of ${total} committed and are recorded in history as partial; statement ${committed + 1} failed. Fix it and rerun: pgshift resumes at statement ${committed + 1}.`
-                    : `This file runs statement by statement (outside a transaction). No statement of it committed. Fix it and rerun: pgshift starts the file again.`;
-            if (run.resumeFrom === index && run.resumed && isPgError(error) && ['42P07', '42710'].includes(error.code)) {
-                mapped.next = `This statement probably completed in the earlier run just before that run was killed (it was not yet recorded). Check the object; if it is complete and valid, drop and recreate it, or finish the file by hand and delete its row from ${historyTableName(ctx.historySchema)}. ${mapped.next}`;
-            }
-        }
-        if (leftovers?.length)
-            mapped.next += ` Drop the INVALID index first: ${leftovers.map((n) => `DROP INDEX CONCURRENTLY ${n};`).join(' ')}`;
-        if (committed === 0 && !lost && !run.resumed)
-            await tryQuery(ctx.client, ownTransaction(ctx, `DELETE FROM ${historyTableName(ctx.historySchema)} WHERE identity = ${(0,esm/* escapeLiteral */.NO)(m.identity)} AND status = 'partial'`));
-        return { ok: false, durationMs: performance.now() - started, retries, error: mapped, statementsDone: committed, leftovers };
-    }
-}
-/**
- * INVALID indexes a CREATE/REINDEX ... CONCURRENTLY left behind (T16): by the
- * statement's index name, or else on the statement's table.
- */
-async function invalidIndexes(client, statement) {
-    if (!statement?.nonTransactional?.includes('CONCURRENTLY') || !['IndexStmt', 'ReindexStmt'].includes(statement.kind))
-        return [];
-    const rel = statement.node.relation;
-    const wanted = typeof statement.node.idxname === 'string' ? statement.node.idxname : typeof statement.node.name === 'string' ? statement.node.name : undefined;
-    try {
-        const r = await client.query(`SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relname AS name, t.relname AS tbl FROM pg_index i
-         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
-        return r.rows
-            .filter((x) => (wanted ? x.name === wanted : rel?.relname ? x.tbl === rel.relname : true))
-            .map((x) => x.qualified);
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
-// A migration that runs long says it is alive (issue 19): every interval (10 s by
-// default; PGSHIFT_HEARTBEAT, a duration such as 500ms or 30s, or off) one line with
-// the time so far and the statement running now, file:line. A file that runs as one
-// transaction is sent in one round trip, so there the line names the transaction's
-// first statement and says so; statement-by-statement files name the exact statement. The CLI prints it under
-// the migration's title; the action logs it inside the migration's log group.
-
-const DEFAULT_HEARTBEAT_MS = 10_000;
-function heartbeatMs(env = process.env) {
-    const v = (env.PGSHIFT_HEARTBEAT ?? '').trim().toLowerCase();
-    if (v === '')
-        return DEFAULT_HEARTBEAT_MS;
-    if (v === 'off' || v === '0')
-        return 0;
-    const ms = (0,src_settings/* parseDuration */.E9)(v);
-    return ms === undefined ? DEFAULT_HEARTBEAT_MS : Math.max(100, ms);
-}
-function heartbeatText(label, elapsedMs, c) {
-    const where = c.line ? `${c.file}:${c.line}` : c.file;
-    const which = c.transaction
-        ? `one transaction of ${c.total ?? '?'} statement${c.total === 1 ? '' : 's'} from `
-        : c.statement
-            ? `statement ${c.statement}${c.total ? ` of ${c.total}` : ''} at `
-            : 'at ';
-    return `${label}: still running after ${Math.round(elapsedMs / 1000)} s, ${which}${where}`;
-}
-/** Runs `fn` with a cursor it can move; every interval, logs where it is. */
-async function withHeartbeat(log, label, file, fn) {
-    const cursor = { file };
-    const every = heartbeatMs();
-    if (every === 0)
-        return fn(cursor);
-    const started = performance.now();
-    const timer = setInterval(() => {
-        const text = heartbeatText(label, performance.now() - started, cursor);
-        if (log.heartbeat)
-            log.heartbeat(text);
-        else
-            log.info(text);
-    }, every);
-    timer.unref();
-    try {
-        return await fn(cursor);
-    }
-    finally {
-        clearInterval(timer);
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __webpack_require__(649);
-;// CONCATENATED MODULE: ./src/backup/pg-dump.ts
-// Finds a pg_dump that can dump the server, and runs it. pg_dump refuses a
-// server newer than itself, so the search picks the oldest installed pg_dump
-// whose major version is at least the server's (its archives restore with the
-// most pg_restore versions). GitHub-hosted Ubuntu runners and Debian keep one
-// client per major under /usr/lib/postgresql/<major>/bin; PATH usually holds one.
-//
-// The password reaches pg_dump through PGPASSWORD in its environment, never its
-// arguments (which `ps` shows), and its stderr goes through redact().
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-/** pg_dump (and pg_restore) failures, with the next step. */
-class BackupError extends Error {
-    next;
-    constructor(message, next) {
-        super((0,redact/* redact */.E$)(message));
-        this.next = next;
-        this.name = 'BackupError';
-    }
-}
-/**
- * Where to look: PGSHIFT_PG_DUMP (one exact binary), else PATH, then /usr/lib/postgresql/<major>/bin.
- * One path per binary: on Debian and Ubuntu /bin is a link to /usr/bin, and both
- * hold a link to the same pg_wrapper, so PATH names it twice (issue 19 item 8).
- */
-function pgDumpCandidates(env = process.env) {
-    if (env.PGSHIFT_PG_DUMP)
-        return [env.PGSHIFT_PG_DUMP];
-    const found = [];
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
-        const p = (0,external_node_path_.join)(dir, 'pg_dump');
-        if ((0,external_node_fs_.existsSync)(p))
-            found.push(p);
-    }
-    const root = '/usr/lib/postgresql';
-    if ((0,external_node_fs_.existsSync)(root)) {
-        for (const v of (0,external_node_fs_.readdirSync)(root)) {
-            const p = (0,external_node_path_.join)(root, v, 'bin', 'pg_dump');
-            if ((0,external_node_fs_.existsSync)(p))
-                found.push(p);
-        }
-    }
-    const seen = new Set();
-    return found.filter((p) => {
-        const real = realOrSelf(p);
-        if (seen.has(real))
-            return false;
-        seen.add(real);
-        return true;
-    });
-}
-function realOrSelf(path) {
-    try {
-        return (0,external_node_fs_.realpathSync)(path);
-    }
-    catch {
-        return path;
-    }
-}
-/** `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.18 / 15. */
-function parsePgDumpVersion(out) {
-    const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out);
-    return m ? { version: m[2] ? `${m[1]}.${m[2]}` : m[1], major: Number(m[1]) } : undefined;
-}
-function installAdvice(major) {
-    return (`Install pg_dump ${major} or newer on the runner: on Ubuntu or Debian, \`sudo apt-get install -y postgresql-client-${major}\` ` +
-        `(add the PGDG repository, apt.postgresql.org, when the distribution lacks it); on macOS, \`brew install postgresql@${major}\`. ` +
-        `Or name the binary with PGSHIFT_PG_DUMP, or set backup: off.`);
-}
-/** The oldest pg_dump whose major is at least the server's; a BackupError naming the version needed otherwise. */
-async function findPgDump(serverMajor, env = process.env) {
-    const binaries = [];
-    for (const path of pgDumpCandidates(env)) {
+        const tree = await git.readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
         try {
-            const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
-            const v = parsePgDumpVersion(stdout);
-            // The same version by another path is the same client (Debian's pg_wrapper in /usr/bin
-            // runs /usr/lib/postgresql/<major>/bin/pg_dump): the first found stands for it.
-            if (v && !binaries.some((b) => b.version === v.version))
-                binaries.push({ path, ...v });
+            const baseFound = await discover({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
+            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
+            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
+            for (const p of baseFound.problems)
+                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
         }
-        catch {
-            // not runnable: not a candidate
+        finally {
+            tree.cleanup();
         }
     }
-    const usable = binaries.filter((b) => b.major >= serverMajor).sort((a, b) => a.major - b.major);
-    if (usable[0])
-        return usable[0];
-    const seen = binaries.length ? `found only ${binaries.map((b) => `pg_dump ${b.version} (${b.path})`).join(', ')}` : 'found no pg_dump on PATH or in /usr/lib/postgresql/*/bin';
-    throw new BackupError(`The backup needs pg_dump ${serverMajor} or newer, because the server runs PostgreSQL ${serverMajor} and pg_dump refuses a newer server; ${seen}.`, `Nothing was changed. ${installAdvice(serverMajor)}`);
-}
-/** The libpq environment for `target`, with no PG* variable inherited from the runner. */
-function libpqEnv(target, env = process.env) {
-    const out = {};
-    for (const [k, v] of Object.entries(env))
-        if (!k.startsWith('PG'))
-            out[k] = v;
-    const set = (k, v) => {
-        if (v !== undefined && v !== '')
-            out[k] = String(v);
-    };
-    set('PGHOST', target.host);
-    set('PGPORT', target.port);
-    set('PGDATABASE', target.database);
-    set('PGUSER', target.user);
-    set('PGPASSWORD', target.password);
-    set('PGSSLMODE', target.sslmode);
-    set('PGSSLROOTCERT', target.sslrootcert);
-    set('PGSSLCERT', target.sslcert);
-    set('PGSSLKEY', target.sslkey);
-    set('PGOPTIONS', target.options.options);
-    set('PGAPPNAME', 'pgshift-backup');
-    set('PGCONNECT_TIMEOUT', target.attemptTimeoutMs ? Math.ceil(target.attemptTimeoutMs / 1000) : 10);
-    // A passfile or service file must not supply anything the URL did not say.
-    out.PGPASSFILE = '/dev/null';
+    catch (e) {
+        if (!(e instanceof git.GitBaseError))
+            throw e;
+        gitFailure = e;
+        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
+        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
+            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
+            return out;
+        }
+    }
+    if (!base && gitFailure && pr?.changedFiles) {
+        try {
+            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
+            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
+            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
+            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
+            out.warnings.push({ file: '', message });
+            log.warn(message, { reported: true });
+        }
+        catch (e) {
+            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
+        }
+    }
+    if (!base) {
+        out.problems.push({
+            file: found.dir,
+            code: 'base-unavailable',
+            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
+            hint: BASE_WORKFLOW_FIX
+        });
+        return out;
+    }
+    const r = (0,pr_split/* splitPr */.NQ)(found.migrations, base, settings);
+    out.split = r.split;
+    out.problems.push(...r.problems);
+    out.warnings.push(...r.warnings);
+    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
     return out;
 }
-/** Runs pg_dump into `file`: plain SQL for schema, custom format for full. */
-async function runPgDump(o) {
-    const args = [
-        '--no-password',
-        `--file=${o.file}`,
-        `--lock-wait-timeout=${Math.max(1, o.lockWaitMs)}`,
-        ...(o.level === 'schema' ? ['--schema-only', '--format=plain'] : ['--format=custom'])
-    ];
-    await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(o.binary.path, args, { env: libpqEnv(o.target, o.env), stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d) => {
-            if (stderr.length < 8000)
-                stderr += d.toString('utf8');
-        });
-        child.on('error', (e) => reject(new BackupError(`cannot run ${o.binary.path}: ${e.message}`, 'Nothing was changed. Check the pg_dump installation, or set backup: off.')));
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                return resolve();
-            const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-            reject(new BackupError(`pg_dump ${o.binary.version} failed: ${why}`, 'Nothing was changed: the backup runs before the first migration. Fix the cause above and rerun, or set backup-required: false to deploy without a backup.'));
-        });
-    });
-}
 
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __webpack_require__(6466);
-;// CONCATENATED MODULE: ./src/source/destroys.ts
-// What a statement destroys, from its parse tree (never from its text): the
-// tables a DROP TABLE or TRUNCATE empties, and the columns an ALTER TABLE drops.
-// Used by the rollback's data-loss guard and by the safety copies (src/backup).
-
-const qualified = (parts) => parts
-    .filter((x) => Boolean(x))
-    .map((p) => (0,esm/* escapeIdentifier */.F)(p))
-    .join('.');
-function destroyedBy(s) {
-    // The tree is read only for the kinds that can destroy (a released tree is parsed again: see source/script.ts).
-    if (s.kind !== 'DropStmt' && s.kind !== 'AlterTableStmt' && s.kind !== 'TruncateStmt')
-        return [];
-    const n = s.node;
-    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
-        const objects = n.objects ?? [];
-        return objects.map((o) => ({ table: qualified((o.List?.items ?? []).map((i) => i.String?.sval)), how: 'DROP TABLE' }));
-    }
-    if (s.kind === 'AlterTableStmt' && (n.objtype === undefined || n.objtype === 'OBJECT_TABLE')) {
-        const rel = n.relation;
-        if (!rel?.relname)
-            return [];
-        const table = qualified([rel.schemaname, rel.relname]);
-        const cmds = n.cmds ?? [];
-        return cmds
-            .filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name)
-            .map((c) => ({ table, column: c.AlterTableCmd?.name, how: 'DROP COLUMN' }));
-    }
-    if (s.kind === 'TruncateStmt') {
-        const rels = n.relations ?? [];
-        return rels.map((r) => ({ table: qualified([r.RangeVar?.schemaname, r.RangeVar?.relname]), how: 'TRUNCATE' }));
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/backup/safety-copy.ts
-// Safety copies (issue 9): before a script that drops a table or a column, or
-// truncates, runs, the rows it destroys are copied to CSV with COPY ... TO STDOUT.
-// Taken on the migration connection, under the run lock, just before the
-// script's transaction: the rows as they are when the migration starts.
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __webpack_require__(594);
+// EXTERNAL MODULE: ./src/engine/supabase-history.ts
+var supabase_history = __webpack_require__(5647);
+;// CONCATENATED MODULE: ./src/engine/run.ts
+// The engine's entry point, shared by the action and the CLI: settings in, one
+// RunReport out. It never throws for a failed run: every failure becomes a status
+// and an error in the report (the kysely "never throws" shape), so every renderer
+// sees the same facts.
 
 
 
 
 
-const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
-/** The table's primary-key columns, in key order ([] without a key). */
-async function keyColumns(client, regclass) {
-    const r = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`, [regclass]);
-    return r.rows.map((x) => x.attname);
-}
-/** COPY (query) TO STDOUT as CSV with a header into `file`; the number of rows. */
-async function copyToCsv(client, query, file) {
-    // Imported here: only a run that copies rows loads it (a no-op run never does).
-    const { to: copyTo } = await __webpack_require__.e(/* import() */ 901).then(__webpack_require__.t.bind(__webpack_require__, 6901, 19));
-    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`));
-    await (0,external_node_stream_promises_.pipeline)(stream, (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 }));
-    return stream.rowCount;
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
+function searchPathSql(schemas) {
+    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
 }
 /**
- * Copies what `script` would destroy into `dir`. Objects the script itself creates
- * first (absent now) hold nothing yet and are skipped; so are empty tables and columns.
+ * Each mode fills the report from a prepared session. plan and apply (a deploy with
+ * nothing to do is one of them) are in the main chunk; the others are loaded by the run
+ * that uses them, so a deploy does not compile them (docs/BENCHMARKS.md, issue 17).
  */
-async function takeSafetyCopies(client, dir, migration, script, label = migration) {
-    const copies = [];
-    for (const s of script.statements) {
-        for (const d of destroyedBy(s)) {
-            const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [d.table]);
-            const row = reg.rows[0];
-            if (!row)
-                continue;
-            let query = `SELECT * FROM ${row.t}`;
-            if (d.column) {
-                const col = await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped', [row.t, d.column]);
-                if (!col.rowCount)
-                    continue;
-                const keys = (await keyColumns(client, row.t)).filter((k) => k !== d.column);
-                // The key says which row each value belongs to; without a key, the whole row does.
-                const cols = keys.length ? [...keys, d.column].map((c) => (0,esm/* escapeIdentifier */.F)(c)).join(', ') : '*';
-                query = `SELECT ${cols} FROM ${row.t} WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL`;
-            }
-            const what = d.column ? `column ${row.display}.${d.column}` : `table ${row.display}`;
-            const file = (0,external_node_path_.join)(dir, `${safeName(label)}-line${s.position.line}-${safeName(row.display)}${d.column ? `.${safeName(d.column)}` : ''}.csv`);
-            const rows = await copyToCsv(client, query, file);
-            copies.push({ migration, what, file, rows, statement: `${script.source.file}:${s.position.line} ${d.how}` });
-        }
+const MODES = {
+    plan: planMode,
+    apply: applyMode,
+    'dry-run': async (ctx) => (await Promise.all(/* import() */[__webpack_require__.e(24), __webpack_require__.e(108)]).then(__webpack_require__.bind(__webpack_require__, 6108))).dryRunMode(ctx),
+    verify: async (ctx) => (await __webpack_require__.e(/* import() */ 3).then(__webpack_require__.bind(__webpack_require__, 1003))).verifyMode(ctx),
+    rollback: async (ctx) => (await Promise.all(/* import() */[__webpack_require__.e(24), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 2717))).rollbackMode(ctx)
+};
+/** `applied in 120 ms (elapsed 4.2 s)`. */
+function progressText(p) {
+    return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`;
+}
+/** An empty report for `settings`; a run (or a refusal before one) fills it. */
+function newReport(settings) {
+    return {
+        tool: 'pgshift',
+        version: version/* VERSION */.x,
+        mode: settings.mode,
+        status: 'failed',
+        target: '(not connected)',
+        migrationsDir: settings.migrationsDir,
+        convention: settings.convention,
+        conventionNote: '',
+        historyTable: (0,db_history/* historyTableName */.k2)(settings.historySchema),
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        migrations: [],
+        plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
+        applied: [],
+        pending: [],
+        warnings: [],
+        problems: [],
+        nextStep: ''
+    };
+}
+/** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
+function toMappedError(e) {
+    if (e instanceof ShimError)
+        return e.mapped;
+    if (e instanceof LockNotAcquired) {
+        return {
+            message: e.message,
+            next: 'Nothing was changed. Another pgshift run is migrating this database: let it finish, then rerun; add `concurrency:` to the workflow so deploys queue, or raise lock-wait.'
+        };
     }
-    return copies;
+    const err = e;
+    return {
+        message: err?.message ?? String(e),
+        sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
+        next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
+    };
 }
-
-;// CONCATENATED MODULE: ./src/engine/steps/backup.ts
-// backup: the backup step of apply and rollback (issue 9): decide the level, find a
-// pg_dump that can dump this server, dump before the first script runs, and
-// record it in the report. A failed backup stops the run before anything
-// changed, unless backup-required is false. Safety copies go to the same folder.
-
-
-
-
-
-
-/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
-function backupFolder(ctx, env) {
-    const base = ctx.settings.backupDir ? (0,external_node_path_.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    (0,external_node_fs_.mkdirSync)(base, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-    // Backups hold the schema and maybe data: readable by this user only.
-    return (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(base, `pgshift-backup-${stamp}-`));
-}
-const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-/**
- * Takes the backup the settings ask for. Returns false when the run must stop
- * (the report then says why); true to go on, with or without a backup.
- */
-async function backupBeforeChanges(ctx, env = process.env) {
-    const { report, settings, log } = ctx;
-    const decision = decideBackup(settings, ctx.target, env);
-    report.backup = { level: decision.level, reason: decision.reason };
-    if (decision.level === 'off')
-        return true;
-    const started = performance.now();
+/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
+const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
+async function runPgshift(input, ctx) {
+    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
+    const settings = (0,src_settings/* engineSettings */.O3)(input);
+    const t0 = performance.now();
+    const report = newReport(settings);
+    const log = ctx.logger;
+    const opened = [];
+    let client;
+    let lockClient;
+    let earlyLock;
+    let holdingLock = false;
+    let lockLost = false;
+    let runLock;
+    const key = lockKey(settings.historySchema);
+    let cancelled = false;
+    let found;
+    let parsed = false;
+    let modeCtx;
+    const onAbort = () => {
+        cancelled = true;
+        log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.');
+        // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
+        // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
+        const current = modeCtx?.client ?? client;
+        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
+        if (lockClient && pid !== undefined)
+            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
+    };
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
-        const dir = backupFolder(ctx, env);
-        report.backup.dir = dir;
-        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
-        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
-        const binary = await findPgDump(major, env);
-        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
-        const file = (0,external_node_path_.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
-        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
-        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
-        report.backup.file = file;
-        report.backup.bytes = (0,external_node_fs_.statSync)(file).size;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
-        return true;
-    }
-    catch (e) {
-        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
-        report.backup.error = err.message;
-        report.backup.durationMs = Math.round(performance.now() - started);
-        if (!settings.backupRequired) {
-            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+        // 1. Source: names, encodings, duplicates and pairing are checked before connecting.
+        // Files are read and hashed here; they are parsed once history says which may run (step 4).
+        found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention, parse: 'lazy' });
+        report.migrationsDir = found.dir;
+        report.convention = found.convention;
+        report.conventionNote = found.conventionNote;
+        // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
+        report.warnings = found.warnings;
+        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
+        report.problems = found.problems;
+        // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
+        const preludes = await (0,source_preludes/* discoverPreludes */.sl)(settings.workspace, settings.preludeDirs, found.problems);
+        if (settings.preludeDirs.length)
+            found.preludes = preludes.preludes;
+        found.warnings.push(...preludes.warnings);
+        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
+        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
+        // What the files say, before anything can fail: a connection or lock failure still lists them.
+        report.migrations = found.migrations.map((m) => (0,engine_plan/* baseResult */.RK)(m));
+        report.pending = found.migrations.map((m) => m.identity);
+        if (found.problems.length) {
+            // All source problems in one pass: the syntax errors of every file join the naming,
+            // pairing and duplicate problems, so fixing these reveals no new batch.
+            await (0,parse_needed/* parseEverything */.Fu)(found);
+            (0,parse_needed/* settleDownProblems */.e9)(report, found, needsDownOf(settings));
+        }
+        if (found.problems.length) {
+            report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
+            return report;
+        }
+        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
+        // what the PR gets wrong about history, before connecting.
+        const base = await loadBase(settings, found, ctx.pr, log);
+        report.warnings.push(...base.warnings);
+        const pr = base.split;
+        if (pr) {
+            (0,pr_split/* markOrigins */.jq)(report, pr);
+            report.prCheck = {
+                base: pr.sha,
+                from: pr.how,
+                database: 'ephemeral',
+                prMigrations: pr.pr.map((m) => m.identity),
+                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
+            };
+        }
+        if (base.problems.length) {
+            report.problems.push(...base.problems);
+            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
+            return report;
+        }
+        // 2. Connection.
+        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
+        report.target = target.display;
+        const ephemeral = (0,policy/* ephemeralReason */.yu)(settings, target);
+        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
+        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
             report.warnings.push({ file: '', message });
             log.warn(message, { reported: true });
-            return true;
         }
-        report.status = 'failed';
-        report.error = { message: err.message, next: err.next };
-        report.nextStep = err.next;
-        return false;
-    }
-}
-/**
- * Copies the rows `script` destroys into the backup folder (when there is one).
- * A failed copy is the script's failed outcome: the script must not run then.
- */
-async function safetyCopiesBefore(ctx, identity, script, label) {
-    const dir = ctx.report.backup?.dir;
-    if (!dir || ctx.report.backup?.level === 'off')
-        return undefined;
-    try {
-        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
-        for (const c of copies)
-            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
-        if (copies.length)
-            (ctx.report.safetyCopies ??= []).push(...copies);
-        return undefined;
+        const pathSql = searchPathSql(settings.searchPath);
+        const open = async (t = target) => {
+            const c = await (0,connect/* connect */.Ng)(t, {
+                connectTimeoutMs: settings.connectTimeoutMs,
+                signal: ctx.signal,
+                onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
+            });
+            opened.push(c);
+            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
+            if (pathSql)
+                await c.query(pathSql);
+            return c;
+        };
+        // A mode that takes the run lock needs a second connection: it is opened alongside the
+        // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
+        // trips each). One attempt, no retry messages; if it fails, it is opened again below
+        // once the first connection is up (which did the waiting and reports any failure).
+        if (LOCKING_MODES.includes(settings.mode)) {
+            earlyLock = (0,connect/* connect */.Ng)(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(async (c) => {
+                if (!pathSql)
+                    return c;
+                try {
+                    await c.query(pathSql);
+                    return c;
+                }
+                catch {
+                    await c.end().catch(() => { });
+                    return undefined;
+                }
+            }, () => undefined);
+        }
+        client = await open();
+        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
+        // 3. The lock, then history.
+        if (LOCKING_MODES.includes(settings.mode)) {
+            const early = await earlyLock;
+            if (early)
+                opened.push(early);
+            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
+            if (readOnly)
+                throw readOnly;
+            lockClient = early ?? (await open());
+            lockClient.on('error', () => (lockLost = true));
+            lockClient.on('end', () => (lockLost = true));
+            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
+            await refuseTransactionPooler(target, client, lockClient);
+            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
+            holdingLock = true;
+            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
+            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
+            if (moved)
+                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
+        }
+        // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
+        const rows = (0,source_preludes/* splitPreludeRows */.PF)(await (0,ensure_history/* historyStep */.RA)(() => (0,db_history/* readHistory */.Lu)(client, settings.historySchema), settings.historySchema));
+        let history = rows.migrations;
+        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
+        if (report.prCheck && history.length)
+            report.prCheck.database = 'kept';
+        // The Supabase CLI's history (DESIGN 8): its versions count as applied.
+        let supabase;
+        const reason = await (0,supabase_history/* supabaseHistoryReason */.rL)(settings, found, client);
+        if (reason) {
+            // Adopting the CLI's rows compares statements: the files it names are parsed.
+            await (0,parser/* ensureParser */._U)();
+            supabase = await (0,supabase_history/* loadSupabaseHistory */.tI)(reason, client, found, history);
+            history = (0,supabase_history/* mergedHistory */.Xy)(history, supabase);
+            report.warnings.push(...supabase.warnings);
+            report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) };
+            log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
+        }
+        // 4. Parse what may run; a syntax error refuses the run before anything changes.
+        await (0,parse_needed/* parseWhatMayRun */.AB)(found, history, settings.mode, settings.testRollback);
+        await (0,steps_preludes/* parsePendingPreludes */.RW)(found, rows.preludes, settings.mode);
+        parsed = true;
+        if ((0,parse_needed/* refusedForSourceProblems */.jC)(report, found, needsDownOf(settings)))
+            return report;
+        // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
+        const shim = await supabaseStep(client, settings, found, history, report, log);
+        if (!shim)
+            return report;
+        // 6. The mode.
+        modeCtx = {
+            settings,
+            run: ctx,
+            log,
+            report,
+            found,
+            target,
+            client,
+            history,
+            preludeHistory: rows.preludes,
+            historyTableExists: rows.migrations.length + rows.preludes.length > 0,
+            supabase,
+            connect: open,
+            isCancelled: () => cancelled,
+            isLockLost: () => lockLost,
+            runLock,
+            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
+            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
+            previewSetupSql: shim.previewSql,
+            pr
+        };
+        await MODES[settings.mode](modeCtx);
+        return report;
     }
     catch (e) {
-        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
-        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
-        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
+        // Failed before history said what may run (no connection, no lock): parse every file,
+        // so the report still names the syntax errors the fix will have to deal with too.
+        if (found && !parsed) {
+            await (0,parse_needed/* parseEverything */.Fu)(found).catch(() => { });
+            (0,parse_needed/* settleDownProblems */.e9)(report, found, needsDownOf(settings));
+        }
+        report.error = toMappedError(e);
+        report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
+        report.nextStep = report.error.next;
+        return report;
+    }
+    finally {
+        ctx.signal?.removeEventListener('abort', onAbort);
+        if (holdingLock && lockClient)
+            await releaseRunLock(lockClient).catch(() => { });
+        // The early lock connection of a run that failed before using it.
+        const early = await earlyLock;
+        if (early && !opened.includes(early))
+            opened.push(early);
+        for (const c of opened.reverse())
+            await c.end().catch(() => { });
+        report.durationMs = Math.round(performance.now() - t0);
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/reconcile-lost-connection.ts
-// A transactional migration or down whose connection broke (T12, T13). If it broke
-// after the server ran COMMIT, the change and its history write are committed
-// although the client saw an error. A new connection reads history to know. Never
-// rerun blindly, and never count a committed change as failed: a rollback told
-// "failed" would be rerun and roll back one migration too many.
 
-/**
- * `direction` 'up': committed when history records the migration with its checksum.
- * 'down': committed when history no longer records it. When committed, the run goes
- * on with the new connection (the lock, on its own connection, was never lost).
- */
-async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
-    let fresh;
-    try {
-        fresh = await ctx.connect();
-        const row = (await readHistory(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
-        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
-        const what = direction === 'up' ? 'applied' : 'rolled back';
-        if (committed) {
-            exec.client = fresh;
-            ctx.client = fresh;
-            ctx.report.warnings.push({
-                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
-                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
-            });
-            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
-            return { ...outcome, ok: true, error: undefined };
-        }
-        await fresh.end().catch(() => { });
-        if (outcome.error) {
-            outcome.error.next =
-                direction === 'up'
-                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
-                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
-        }
-    }
-    catch {
-        if (fresh)
-            await fresh.end().catch(() => { });
-    }
-    return outcome;
-}
+/***/ }),
 
+/***/ 7464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Y: () => (/* binding */ applyPending),
+  n: () => (/* binding */ skipAll)
+});
+
+// EXTERNAL MODULE: ./src/engine/executor.ts
+var executor = __webpack_require__(8493);
+// EXTERNAL MODULE: ./src/engine/heartbeat.ts
+var heartbeat = __webpack_require__(3998);
+// EXTERNAL MODULE: ./src/engine/steps/backup.ts
+var backup = __webpack_require__(4074);
+// EXTERNAL MODULE: ./src/engine/steps/reconcile-lost-connection.ts
+var reconcile_lost_connection = __webpack_require__(4318);
+// EXTERNAL MODULE: ./src/db/rollback-log.ts
+var rollback_log = __webpack_require__(6819);
+// EXTERNAL MODULE: ./src/source/checksum.ts
+var checksum = __webpack_require__(1882);
 ;// CONCATENATED MODULE: ./src/engine/steps/rollback-advice.ts
 // rollback advice: a migration that fails on "already exists" after a rollback of
 // it was recorded (db/rollback-log.ts) is not a case of an object made by hand:
@@ -5807,7 +4498,7 @@ function objectInMessage(message) {
 async function adviseAfterRollback(ctx, m, error) {
     if (!error?.sqlstate || !ALREADY_EXISTS.has(error.sqlstate))
         return;
-    const record = await lastRollback(ctx.client, ctx.settings.historySchema, m.identity);
+    const record = await (0,rollback_log/* lastRollback */.Hp)(ctx.client, ctx.settings.historySchema, m.identity);
     if (!record)
         return;
     const object = objectInMessage(error.message) ?? 'the object named above';
@@ -5819,7 +4510,7 @@ async function adviseAfterRollback(ctx, m, error) {
             ? `${down.file} has changed since that rollback (its checksum is not the one recorded): the down that ran is not the one in this commit, so check that this one drops ${object}. Drop ${object} once by hand, then rerun.`
             : `${m.identity} has no down script in this commit any more, so nothing will drop ${object} on a rollback. Drop ${object} once by hand, then rerun.`;
     error.next =
-        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${rollbackLogName(ctx.settings.historySchema)}). ` +
+        `History records that ${m.identity} was rolled back at ${record.rolledBackAt}${run} by ${record.downScript}, and that down did not drop ${object}, so it is incomplete (recorded in ${(0,rollback_log/* rollbackLogName */.SN)(ctx.settings.historySchema)}). ` +
             `${fix} Nothing of ${error.file ?? m.file} was kept, so a rerun starts again at this file.`;
 }
 /**
@@ -5837,42 +4528,11 @@ function downNow(m, recorded) {
     }
     if (!down)
         return { state: 'none' };
-    return { state: checksum(down.source.text) === recorded ? 'unchanged' : 'changed', file: down.source.file };
+    return { state: (0,checksum/* checksum */.c)(down.source.text) === recorded ? 'unchanged' : 'changed', file: down.source.file };
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/run-hooks.ts
-
-function hookOf(ctx, name) {
-    return ctx.found.hooks?.find((h) => h.name === name);
-}
-/** Runs hook `name` when the directory has it; the mapped error when it failed. */
-async function runHook(ctx, exec, name, after) {
-    const hook = hookOf(ctx, name);
-    if (!hook)
-        return undefined;
-    const file = hook.script.source.file;
-    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
-        const r = await executeHook(exec, hook.script);
-        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
-        return r;
-    });
-    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
-    if (o.ok)
-        return undefined;
-    const error = o.error ?? { message: `${file} failed`, next: '' };
-    error.file ??= file;
-    return error;
-}
-/** Marks the run failed by a hook; `kept` says what stays applied. */
-function failOnHook(ctx, error, kept) {
-    const { report } = ctx;
-    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
-    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
-    report.status = 'failed';
-    report.error = error;
-    report.nextStep = error.next;
-}
-
+// EXTERNAL MODULE: ./src/engine/steps/run-hooks.ts
+var run_hooks = __webpack_require__(2190);
 ;// CONCATENATED MODULE: ./src/engine/steps/apply-pending.ts
 // apply pending: the planned migrations in order, each in its own log group and
 // transaction (or statement by statement), stopping at the first failure. A safety
@@ -5912,10 +4572,10 @@ async function applyPending(ctx, exec, runs, opts = {}) {
         }
         const identity = run.migration.identity;
         const one = async () => {
-            let o = (await safetyCopiesBefore(ctx, identity, run.migration.up, identity)) ??
-                (await withHeartbeat(log, identity, run.migration.up.source.file, (cursor) => executeMigration({ ...exec, cursor }, run)));
+            let o = (await (0,backup/* safetyCopiesBefore */.z)(ctx, identity, run.migration.up, identity)) ??
+                (await (0,heartbeat/* withHeartbeat */.px)(log, identity, run.migration.up.source.file, (cursor) => (0,executor/* executeMigration */.WM)({ ...exec, cursor }, run)));
             if (o.connectionLost && !ctx.isCancelled())
-                o = await reconcileLostConnection(ctx, exec, run.migration, o, 'up');
+                o = await (0,reconcile_lost_connection/* reconcileLostConnection */.F)(ctx, exec, run.migration, o, 'up');
             const verb = `${o.ok ? 'applied' : 'FAILED'}${o.retries ? ` after ${o.retries} lock-timeout retries` : ''}`;
             if (!opts.quiet || !o.ok)
                 log.progress({ index: k + 1, total, title: identity, ok: o.ok, verb, durationMs: o.durationMs, elapsedMs: performance.now() - started });
@@ -5931,7 +4591,7 @@ async function applyPending(ctx, exec, runs, opts = {}) {
             result.status = 'applied';
             result.statementsDone = undefined;
             report.applied.push(run.migration.identity);
-            afterEachFailed = await runHook(ctx, exec, 'afterEachMigrate', identity);
+            afterEachFailed = await (0,run_hooks/* runHook */.DB)(ctx, exec, 'afterEachMigrate', identity);
         }
         else {
             failed = result;
@@ -5947,124 +4607,127 @@ async function applyPending(ctx, exec, runs, opts = {}) {
     return { failed, afterEachFailed };
 }
 
-;// CONCATENATED MODULE: ./src/engine/supabase-history.ts
+
+/***/ }),
+
+/***/ 4074:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ backupBeforeChanges),
+/* harmony export */   z: () => (/* binding */ safetyCopiesBefore)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _backup_policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9890);
+// backup: the backup step of apply and rollback (issue 9): decide the level, find a
+// pg_dump that can dump this server, dump before the first script runs, and
+// record it in the report. A failed backup stops the run before anything
+// changed, unless backup-required is false. Safety copies go to the same folder.
 
 
 
-/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
-async function supabaseHistoryReason(settings, found, client) {
-    if (settings.history === 'native')
+
+/** The folder for this run's backup: under backup-dir, else RUNNER_TEMP, else the OS temp directory. */
+function backupFolder(ctx, env) {
+    const base = ctx.settings.backupDir ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(ctx.settings.workspace, ctx.settings.backupDir) : env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)();
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(base, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    // Backups hold the schema and maybe data: readable by this user only.
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, `pgshift-backup-${stamp}-`));
+}
+const kb = (bytes) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+/**
+ * Takes the backup the settings ask for. Returns false when the run must stop
+ * (the report then says why); true to go on, with or without a backup.
+ */
+async function backupBeforeChanges(ctx, env = process.env) {
+    const { report, settings, log } = ctx;
+    const decision = (0,_backup_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .decideBackup */ .hZ)(settings, ctx.target, env);
+    report.backup = { level: decision.level, reason: decision.reason };
+    if (decision.level === 'off')
+        return true;
+    // pg_dump's runner is loaded only by a run that takes a backup.
+    const { BackupError, findPgDump, runPgDump } = await __webpack_require__.e(/* import() */ 540).then(__webpack_require__.bind(__webpack_require__, 540));
+    const started = performance.now();
+    try {
+        // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
+        const dir = backupFolder(ctx, env);
+        report.backup.dir = dir;
+        const r = await ctx.client.query("SELECT current_setting('server_version_num') AS v");
+        const major = Math.floor(Number(r.rows[0]?.v) / 10000);
+        const binary = await findPgDump(major, env);
+        report.backup.pgDump = `pg_dump ${binary.version} (${binary.path})`;
+        const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, decision.level === 'schema' ? 'schema.sql' : 'database.dump');
+        log.info(`backup (${decision.level}) with pg_dump ${binary.version} to ${file}`);
+        await runPgDump({ binary, target: ctx.target, level: decision.level, file, lockWaitMs: settings.lockWaitMs, env });
+        report.backup.file = file;
+        report.backup.bytes = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(file).size;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        log.info(`backup done: ${kb(report.backup.bytes)} in ${report.backup.durationMs} ms`);
+        return true;
+    }
+    catch (e) {
+        const err = e instanceof BackupError ? e : new BackupError(`the backup failed: ${e.message}`, 'Nothing was changed. Fix the cause above and rerun, or set backup-required: false.');
+        report.backup.error = err.message;
+        report.backup.durationMs = Math.round(performance.now() - started);
+        if (!settings.backupRequired) {
+            const message = `The backup failed and backup-required is false, so the run went on without it: ${err.message}`;
+            report.warnings.push({ file: '', message });
+            log.warn(message, { reported: true });
+            return true;
+        }
+        report.status = 'failed';
+        report.error = { message: err.message, next: err.next };
+        report.nextStep = err.next;
+        return false;
+    }
+}
+/**
+ * Copies the rows `script` destroys into the backup folder (when there is one).
+ * A failed copy is the script's failed outcome: the script must not run then.
+ */
+async function safetyCopiesBefore(ctx, identity, script, label) {
+    const dir = ctx.report.backup?.dir;
+    if (!dir || ctx.report.backup?.level === 'off')
         return undefined;
-    if (settings.history === 'supabase')
-        return 'history: supabase';
-    if (await supabaseHistoryExists(client))
-        return `history: auto (${SUPABASE_TABLE} exists)`;
-    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
-        return 'history: auto (the directory is supabase/migrations)';
-    return undefined;
-}
-const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-async function loadSupabaseHistory(reason, client, found, history) {
-    const tableExists = await supabaseHistoryExists(client);
-    const schemaExists = tableExists || (await supabaseSchemaExists(client));
-    const columns = tableExists ? await supabaseColumns(client) : new Set(['version', 'statements', 'name']);
-    const rows = await readSupabaseHistory(client);
-    const byVersion = new Map(rows.map((r) => [r.version, r]));
-    const recorded = new Map(history.map((r) => [r.identity, r]));
-    const entries = new Map();
-    const owner = new Map();
-    const warnings = [];
-    const adopted = [];
-    const backfill = [];
-    for (const m of found.migrations) {
-        const file = m.file;
-        const e = supabaseEntryFor(m);
-        if (!e) {
-            if (m.kind === 'versioned') {
-                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
-            }
-            continue;
-        }
-        const first = owner.get(e.version);
-        if (first) {
-            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
-            continue;
-        }
-        owner.set(e.version, m);
-        entries.set(m.identity, e);
-        const row = byVersion.get(e.version);
-        const ours = recorded.get(m.identity);
-        if (row && !ours) {
-            adopted.push(m);
-            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
-                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
-            }
-        }
-        else if (!row && ours?.status === 'applied') {
-            backfill.push(m);
-        }
+    try {
+        const { takeSafetyCopies } = await __webpack_require__.e(/* import() */ 694).then(__webpack_require__.bind(__webpack_require__, 2694));
+        const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label);
+        for (const c of copies)
+            ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`);
+        if (copies.length)
+            (ctx.report.safetyCopies ??= []).push(...copies);
+        return undefined;
     }
-    return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings };
-}
-/**
- * pgshift's history with the CLI's view added: an adopted file counts as applied
- * (with the file's checksum: there is no other), and a CLI row that no file and
- * no pgshift row explains counts as a missing migration.
- */
-function mergedHistory(history, sb) {
-    const owned = new Set([...sb.entries.values()].map((e) => e.version));
-    const known = new Set(history.map((r) => r.identity));
-    const extra = sb.adopted.map((m) => ({
-        identity: m.identity,
-        version: m.version,
-        name: m.name,
-        kind: m.kind,
-        script: m.up.source.file,
-        checksum: m.checksum,
-        appliedAt: '',
-        durationMs: 0,
-        statements: m.up.statements.length,
-        status: 'applied',
-        statementsDone: null,
-        doneHash: null
-    }));
-    for (const r of sb.rows) {
-        const identity = r.name ? `${r.version}_${r.name}` : r.version;
-        if (owned.has(r.version) || known.has(identity))
-            continue;
-        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${SUPABASE_TABLE} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    catch (e) {
+        const message = `the safety copy of the rows it destroys failed: ${e.message}`;
+        const next = 'Nothing of this script ran. Fix the cause (disk space, permissions on the backup folder) and rerun, or set backup: off.';
+        return { ok: false, durationMs: 0, retries: 0, error: { file: script.source.file, message, next } };
     }
-    return [...history, ...extra];
-}
-/**
- * apply, under the lock and before any migration: create the CLI's table when it
- * is absent, baseline the adopted files in pgshift's history, and give the CLI
- * the rows of files pgshift applied without it. One transaction: all or nothing.
- */
-async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
-    const sql = [];
-    if (!sb.tableExists)
-        sql.push(createSupabaseHistorySql(sb.schemaExists));
-    // The baseline is the row apply would have written, without a duration of its own.
-    for (const m of sb.adopted)
-        sql.push(upsertHistorySql(historySchema, historyWrite(m, { meta }, { durationMs: 0 })));
-    for (const m of sb.backfill)
-        sql.push(insertSupabaseRowSql(sb.entries.get(m.identity), sb.columns));
-    if (!sql.length)
-        return;
-    // The CLI's own lock_timeout for its history table.
-    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
-        await client.query('ROLLBACK').catch(() => { });
-        throw e;
-    });
-    sb.tableExists = true;
-    sb.schemaExists = true;
-    // Baselined: from now on they are in pgshift's history like any other.
-    sb.adopted = [];
-    sb.backfill = [];
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/ensure-history.ts
+
+/***/ }),
+
+/***/ 3475:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J0: () => (/* binding */ ensureHistory),
+/* harmony export */   RA: () => (/* binding */ historyStep),
+/* harmony export */   v7: () => (/* binding */ adoptSupabaseHistory)
+/* harmony export */ });
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3849);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3895);
+/* harmony import */ var _db_url_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(879);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8493);
+/* harmony import */ var _supabase_history_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5647);
 // ensure history: only apply creates pgshift's history table, under the lock (so
 // concurrent first runs never race) and after its backup (so a failed backup
 // changes nothing); a preview or a rollback leaves no trace of pgshift. Where the
@@ -6087,7 +4750,7 @@ async function historyStep(fn, schema) {
         const access = err.code === '42501' ? err.historyAccess : undefined;
         if (access && (!access.usage || access.missing?.includes('SELECT')))
             throw Object.assign(err, accessAdvice(err, schema, access));
-        const table = historyTableName(schema);
+        const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema);
         throw Object.assign(err, {
             next: `Nothing was changed. pgshift keeps its history in ${table}: the login user needs CREATE on the database (or an existing schema ${schema} it can write to), or choose another schema with the history-schema input.`
         });
@@ -6099,9 +4762,9 @@ async function historyStep(fn, schema) {
  * schema is there (DESIGN 8: our metadata in our own schema).
  */
 function privilegeAdvice(err, schema, state) {
-    const s = (0,esm/* escapeIdentifier */.F)(schema);
-    const role = state.user ? (0,esm/* escapeIdentifier */.F)(state.user) : '<login role>';
-    const db = state.database ? (0,esm/* escapeIdentifier */.F)(state.database) : '<database>';
+    const s = (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema);
+    const role = state.user ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(state.user) : '<login role>';
+    const db = state.database ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(state.database) : '<database>';
     if (!state.schema) {
         return {
             message: `${err.message}: the history schema ${s} does not exist, and creating it needs the CREATE privilege on the database, which the login role ${role} lacks`,
@@ -6109,7 +4772,7 @@ function privilegeAdvice(err, schema, state) {
         };
     }
     return {
-        message: `${err.message}: the history table ${historyTableName(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
+        message: `${err.message}: the history table ${(0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema)} does not exist, and creating it needs the CREATE privilege on schema ${s}, which the login role ${role} lacks`,
         next: `Nothing was changed. Let the login role create tables there, as the schema's owner: \`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${role};\` (or \`ALTER SCHEMA ${s} OWNER TO ${role};\`), or set history-schema to a schema the role owns.`
     };
 }
@@ -6119,9 +4782,9 @@ function privilegeAdvice(err, schema, state) {
  * that let it read and write history (apply, rollback and the dry-run's preview write it).
  */
 function accessAdvice(err, schema, access) {
-    const s = (0,esm/* escapeIdentifier */.F)(schema);
-    const table = historyTableName(schema);
-    const role = access.user ? (0,esm/* escapeIdentifier */.F)(access.user) : '<login role>';
+    const s = (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(schema);
+    const table = (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyTableName */ .k2)(schema);
+    const role = access.user ? (0,pg__WEBPACK_IMPORTED_MODULE_0__/* .escapeIdentifier */ .F)(access.user) : '<login role>';
     const grants = [];
     // No table yet: apply creates it, which needs CREATE on the schema too.
     if (!access.usage)
@@ -6143,16 +4806,16 @@ async function ensureHistory(ctx) {
     const schema = ctx.settings.historySchema;
     // The first commit of a run is guarded like every migration's: a transaction pooler
     // the connect-time probe missed leaves no history table behind (db/pooler.ts).
-    await historyStep(() => ensureHistoryTable(ctx.client, schema, { guardSql: runGuardSql(ctx) }), schema).catch((e) => {
+    await historyStep(() => (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureHistoryTable */ .r0)(ctx.client, schema, { guardSql: (0,_executor_js__WEBPACK_IMPORTED_MODULE_4__/* .runGuardSql */ .LJ)(ctx) }), schema).catch((e) => {
         throw guardStop(ctx, e) ?? e;
     });
 }
 /** The run guard's stop before the history table's COMMIT, as the error the user reads. */
 function guardStop(ctx, e) {
     const code = e.code;
-    if (code === BACKEND_MOVED_SQLSTATE)
-        return (0,url/* transactionPoolerError */.K4)(ctx.target, `${e.message}, seen before the history table was created`);
-    if (code === LOCK_LOST_SQLSTATE) {
+    if (code === _executor_js__WEBPACK_IMPORTED_MODULE_4__/* .BACKEND_MOVED_SQLSTATE */ .Bc)
+        return (0,_db_url_js__WEBPACK_IMPORTED_MODULE_3__/* .transactionPoolerError */ .K4)(ctx.target, `${e.message}, seen before the history table was created`);
+    if (code === _executor_js__WEBPACK_IMPORTED_MODULE_4__/* .LOCK_LOST_SQLSTATE */ .Jd) {
         return Object.assign(new Error(e.message), {
             code,
             next: 'Nothing was changed: the run lock was lost (its connection was closed or terminated) before the history table was created. Rerun pgshift.'
@@ -6164,10 +4827,28 @@ function guardStop(ctx, e) {
 async function adoptSupabaseHistory(ctx) {
     if (!ctx.supabase)
         return;
-    await reconcileSupabaseHistory(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
-    ctx.supabase.columns = await supabaseColumns(ctx.client);
+    await (0,_supabase_history_js__WEBPACK_IMPORTED_MODULE_5__/* .reconcileSupabaseHistory */ .jg)(ctx.client, ctx.settings.historySchema, ctx.supabase, ctx.run.meta ?? {});
+    ctx.supabase.columns = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseColumns */ .S$)(ctx.client);
 }
 
+
+/***/ }),
+
+/***/ 3783:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Cx: () => (/* binding */ lintAlongside),
+  Di: () => (/* binding */ lintPending),
+  Pu: () => (/* binding */ lintThese)
+});
+
+// EXTERNAL MODULE: ./src/backup/policy.ts
+var policy = __webpack_require__(9890);
+// EXTERNAL MODULE: ./src/lint/tree.ts
+var tree = __webpack_require__(9637);
 ;// CONCATENATED MODULE: ./src/lint/column-types.ts
 // Column types as the lint compares them: the parse tree's TypeName and the catalog's
 // (pg_type.typname + the modifiers format_type prints) in one shape, and the
@@ -6186,17 +4867,17 @@ const ALIASES = {
 };
 /** The type a TypeName node names; undefined for a type the lint cannot read (a %TYPE reference). */
 function parsedType(typeName) {
-    if (!isNode(typeName) || typeName.pct_type)
+    if (!(0,tree/* isNode */.Ll)(typeName) || typeName.pct_type)
         return undefined;
-    const parts = names(typeName.names);
+    const parts = (0,tree/* names */.Dy)(typeName.names);
     if (parts.length === 0)
         return undefined;
     const last = parts[parts.length - 1].toLowerCase();
     const typname = parts.length === 1 ? (ALIASES[last] ?? last) : parts[0] === 'pg_catalog' ? last : `${parts.slice(0, -1).join('.')}.${last}`;
     const mods = [];
-    for (const m of list(typeName, 'typmods')) {
-        const c = unwrap(m, 'A_Const');
-        const ival = c && isNode(c.ival) ? c.ival.ival : undefined;
+    for (const m of (0,tree/* list */.p_)(typeName, 'typmods')) {
+        const c = (0,tree/* unwrap */.oA)(m, 'A_Const');
+        const ival = c && (0,tree/* isNode */.Ll)(c.ival) ? c.ival.ival : undefined;
         mods.push(typeof ival === 'number' ? ival : 0);
     }
     // bpchar without a length is char(1); a bare numeric has no modifier.
@@ -6204,7 +4885,7 @@ function parsedType(typeName) {
         mods.push(1);
     if (typname === 'numeric' && mods.length === 1)
         mods.push(0);
-    return { typname, mods, array: list(typeName, 'arrayBounds').length > 0 };
+    return { typname, mods, array: (0,tree/* list */.p_)(typeName, 'arrayBounds').length > 0 };
 }
 /** format_type output -> its modifiers: 'character varying(20)' -> [20], 'numeric(12,2)[]' -> [12, 2]. */
 function modsOf(formatted) {
@@ -6323,6 +5004,8 @@ function notNullColumn(expr) {
     return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
 }
 
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
 ;// CONCATENATED MODULE: ./src/lint/builtin-functions.ts
 // Generated by scripts/gen-lint-builtins.mjs from PostgreSQL 17.10: do not edit.
 // Built-in functions whose every overload is IMMUTABLE or STABLE (1496 names).
@@ -6727,6 +5410,10 @@ const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 /** Rules a `-- pgshift-ignore` comment may name (the suppression rules themselves cannot be ignored). */
 const IGNORABLE = new Set(RULES.filter((r) => !r.id.startsWith('ignore-')).map((r) => r.id));
 
+// EXTERNAL MODULE: ./src/lint/server-wide.ts
+var server_wide = __webpack_require__(1520);
+// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
+var parser = __webpack_require__(3686);
 ;// CONCATENATED MODULE: ./src/lint/suppress.ts
 // Inline suppression: `-- pgshift-ignore <rule-id>[, <rule-id>...]: <reason>`.
 // Comments come from the real lexer (scanSql), so the same text inside a string or a
@@ -6748,7 +5435,7 @@ function findIgnores(script) {
         return { ignores, problems };
     const base = script.source.offset;
     const spans = script.statements.map((s) => ({ start: s.offset - base, end: s.offset - base + s.sql.length }));
-    for (const token of scanSql(text)) {
+    for (const token of (0,parser/* scanSql */.C4)(text)) {
         if (token.tokenName !== 'SQL_COMMENT')
             continue;
         const m = IGNORE_RE.exec(token.text.trimEnd());
@@ -6863,7 +5550,7 @@ class Transaction {
 }
 
 // EXTERNAL MODULE: ./src/report/thousands.ts
-var report_thousands = __webpack_require__(4153);
+var thousands = __webpack_require__(4153);
 ;// CONCATENATED MODULE: ./src/lint/linter.ts
 // The static lint (issue 6 item 1, issue 16): rules over the real parse tree, never
 // over the text, so comments, strings and dollar-quoted bodies cannot fire a rule.
@@ -6912,7 +5599,7 @@ const TREE_KINDS = new Set([
     'VacuumStmt',
     'ClusterStmt',
     'ReindexStmt',
-    ...SERVER_WIDE_KINDS
+    ...server_wide/* SERVER_WIDE_KINDS */.uk
 ]);
 /** The name uuidCalls looks for, quoted or not, in any case. */
 const UUID_V4 = /uuid_generate_v4/i;
@@ -7008,7 +5695,7 @@ class Linter {
     /** `orders`, or `orders (~12,000 rows)` when the facts give an estimate. */
     named(key) {
         const rows = this.facts(key)?.rows;
-        return rows !== undefined && rows > 0 ? `${key} (~${(0,report_thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
+        return rows !== undefined && rows > 0 ? `${key} (~${(0,thousands/* thousands */.o)(Math.round(rows))} rows)` : key;
     }
     add(rule, message, at, extra = {}) {
         this.raws.push({ rule, migration: this.mig, statement: this.stmt, at, message, ...extra });
@@ -7052,8 +5739,8 @@ class Linter {
         const n = s.node;
         if (uuid)
             this.uuidCalls(n);
-        for (const c of serverWideChanges(s))
-            this.add('server-wide-change', serverWideMessage(c));
+        for (const c of (0,server_wide/* serverWideChanges */.sc)(s))
+            this.add('server-wide-change', (0,server_wide/* serverWideMessage */.A7)(c));
         switch (s.kind) {
             case 'IndexStmt':
                 return this.createIndex(n);
@@ -7067,7 +5754,7 @@ class Linter {
                 return this.alterEnum(n);
             case 'AlterObjectSchemaStmt':
                 if (n.objectType === 'OBJECT_TABLE')
-                    this.move(rangeVarKey(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
+                    this.move((0,tree/* rangeVarKey */.jI)(n.relation), typeof n.newschema === 'string' ? n.newschema : undefined);
                 return;
             case 'DropStmt':
                 return this.drop(n);
@@ -7085,28 +5772,28 @@ class Linter {
             case 'CreateTableAsStmt':
                 if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_MATVIEW') {
                     const into = n.into;
-                    this.created(rangeVarKey(into?.rel), !!n.if_not_exists);
+                    this.created((0,tree/* rangeVarKey */.jI)(into?.rel), !!n.if_not_exists);
                 }
                 return;
             case 'CreateFunctionStmt': {
-                const parts = names(n.funcname);
-                const v = str(defElem(n.options, 'volatility')?.arg);
+                const parts = (0,tree/* names */.Dy)(n.funcname);
+                const v = (0,tree/* str */.gx)((0,tree/* defElem */.pH)(n.options, 'volatility')?.arg);
                 if (parts.length)
                     this.newFunctions.set(parts[parts.length - 1].toLowerCase(), v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v');
                 return;
             }
             case 'CreateEnumStmt':
-                this.newTypes.add(namesKey(names(n.typeName)) ?? '');
+                this.newTypes.add((0,tree/* namesKey */.a7)((0,tree/* names */.Dy)(n.typeName)) ?? '');
                 return;
             case 'CreateSchemaStmt':
                 if (typeof n.schemaname === 'string')
                     this.newSchemas.add(n.schemaname.toLowerCase());
                 return;
             case 'CreateTrigStmt':
-                return this.lock(rangeVarKey(n.relation), SHARE_ROW_EXCLUSIVE);
+                return this.lock((0,tree/* rangeVarKey */.jI)(n.relation), SHARE_ROW_EXCLUSIVE);
             case 'CreatePolicyStmt':
             case 'AlterPolicyStmt':
-                return this.lock(rangeVarKey(n.table), ACCESS_EXCLUSIVE);
+                return this.lock((0,tree/* rangeVarKey */.jI)(n.table), ACCESS_EXCLUSIVE);
             case 'LockStmt':
                 return this.lockTable(n);
             case 'VariableSetStmt':
@@ -7165,7 +5852,7 @@ class Linter {
         if (!from)
             return;
         const [schema, name] = splitKey(from);
-        const to = tableKey(newSchema ?? schema, newName ?? name);
+        const to = (0,tree/* tableKey */.ih)(newSchema ?? schema, newName ?? name);
         if (to === from)
             return;
         this.status.set(to, this.existing(from) ? 'existing' : (this.status.get(from) ?? 'gone'));
@@ -7178,11 +5865,11 @@ class Linter {
     }
     // ---- rules ---------------------------------------------------------------
     createIndex(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         if (typeof n.idxname === 'string')
-            this.newIndexes.add(tableKey(rangeVar(n.relation)?.schemaname, n.idxname));
+            this.newIndexes.add((0,tree/* tableKey */.ih)(rangeVar(n.relation)?.schemaname, n.idxname));
         const name = typeof n.idxname === 'string' ? `${n.idxname} ` : '';
-        const cols = list(n, 'indexParams').length;
+        const cols = (0,tree/* list */.p_)(n, 'indexParams').length;
         if (!n.unique && cols > 3) {
             this.add('too-many-index-columns', `CREATE INDEX ${name}on ${key ?? '?'} has ${cols} key columns: a non-unique B-tree index rarely helps past its first three columns, and each extra one makes it larger and every write slower`);
         }
@@ -7211,35 +5898,35 @@ class Linter {
         }
     }
     alterTable(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         if (!key)
             return;
         const ex = this.existing(key);
-        for (const c of list(n, 'cmds')) {
-            const cmd = unwrap(c, 'AlterTableCmd');
+        for (const c of (0,tree/* list */.p_)(n, 'cmds')) {
+            const cmd = (0,tree/* unwrap */.oA)(c, 'AlterTableCmd');
             if (!cmd)
                 continue;
             const col = typeof cmd.name === 'string' ? cmd.name : undefined;
             const subtype = String(cmd.subtype);
-            const fk = unwrap(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
+            const fk = (0,tree/* unwrap */.oA)(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN';
             const weak = subtype.startsWith('AT_EnableTrig') || subtype.startsWith('AT_DisableTrig') || subtype.startsWith('AT_EnableAlwaysTrig') || subtype.startsWith('AT_EnableReplicaTrig') || fk;
-            const concurrentDetach = subtype === 'AT_DetachPartition' && !!unwrap(cmd.def, 'PartitionCmd')?.concurrent;
+            const concurrentDetach = subtype === 'AT_DetachPartition' && !!(0,tree/* unwrap */.oA)(cmd.def, 'PartitionCmd')?.concurrent;
             this.lock(key, concurrentDetach ? SHARE_UPDATE_EXCLUSIVE : (WEAK_ALTERS[subtype] ?? (weak ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)));
             switch (subtype) {
                 case 'AT_AddColumn': {
-                    const def = unwrap(cmd.def, 'ColumnDef');
+                    const def = (0,tree/* unwrap */.oA)(cmd.def, 'ColumnDef');
                     if (def)
                         this.addColumn(key, ex, def);
                     break;
                 }
                 case 'AT_AlterColumnType': {
-                    const def = unwrap(cmd.def, 'ColumnDef');
+                    const def = (0,tree/* unwrap */.oA)(cmd.def, 'ColumnDef');
                     if (def && col)
                         this.alterColumnType(key, col, def);
                     break;
                 }
                 case 'AT_AddConstraint': {
-                    const con = unwrap(cmd.def, 'Constraint');
+                    const con = (0,tree/* unwrap */.oA)(cmd.def, 'Constraint');
                     if (con)
                         this.addConstraint(key, ex, con);
                     break;
@@ -7272,10 +5959,10 @@ class Linter {
                     }
                     break;
                 case 'AT_DetachPartition': {
-                    const part = unwrap(cmd.def, 'PartitionCmd');
+                    const part = (0,tree/* unwrap */.oA)(cmd.def, 'PartitionCmd');
                     if (part?.concurrent || !this.hurts(key))
                         break;
-                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${rangeVarKey(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
+                    this.add('require-concurrent-detach-partition', `DETACH PARTITION ${(0,tree/* rangeVarKey */.jI)(part?.name) ?? '?'} from existing table ${this.named(key)} without CONCURRENTLY: ACCESS EXCLUSIVE on ${key} blocks every read and write of the whole partitioned table until the migration commits`);
                     break;
                 }
             }
@@ -7289,27 +5976,27 @@ class Linter {
         const from = this.columnTypes.get(typeKey) ?? factsCol;
         if (to) {
             this.columnTypes.set(typeKey, to);
-            this.typeChoice(to, col, key, tree_location(def));
+            this.typeChoice(to, col, key, (0,tree/* location */.C5)(def));
         }
         if (!using && from && to && changeWithoutRewrite(from, to))
             return;
         if (!this.hurts(key))
             return;
-        this.scans(key, `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}`);
+        this.scans(key, `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}`);
         const fromText = from ? ` (from ${typeText(from)})` : '';
         this.add('changing-column-type', from
-            ? `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
-            : `ALTER COLUMN ${col} TYPE ${typeLabel(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(def));
+            ? `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}${fromText}${using ? ' with USING' : ''} on existing table ${this.named(key)}: not a binary-compatible change, so ${key} is rewritten (or every row checked) under an ACCESS EXCLUSIVE lock`
+            : `ALTER COLUMN ${col} TYPE ${(0,tree/* typeLabel */.Dd)(def.typeName)}${using ? ' (with USING)' : ''} on existing table ${this.named(key)}: unless the change is binary-compatible, ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(def));
     }
     addColumn(key, ex, def) {
         const col = String(def.colname ?? '?');
-        const cons = list(def, 'constraints')
-            .map((c) => unwrap(c, 'Constraint'))
+        const cons = (0,tree/* list */.p_)(def, 'constraints')
+            .map((c) => (0,tree/* unwrap */.oA)(c, 'Constraint'))
             .filter((c) => !!c);
         const of = (t) => cons.find((c) => c.contype === t);
         const dflt = of('CONSTR_DEFAULT');
         const hasDefault = !!dflt && !isNullConst(dflt.raw_expr);
-        const typeParts = names(def.typeName?.names);
+        const typeParts = (0,tree/* names */.Dy)(def.typeName?.names);
         const serial = typeParts.length === 1 && SERIAL_TYPES.has(typeParts[0].toLowerCase());
         const identity = of('CONSTR_IDENTITY');
         const generated = of('CONSTR_GENERATED');
@@ -7323,7 +6010,7 @@ class Linter {
             this.columnTypes.set(`${key}\u0000${col}`, type);
         if (!ex)
             return;
-        const at = tree_location(def);
+        const at = (0,tree/* location */.C5)(def);
         const notNull = of('CONSTR_NOTNULL') ?? pk;
         if (notNull && !hasDefault && !serial && !identity && !generated) {
             this.add('adding-not-null-column', `ADD COLUMN ${col} ${pk && !of('CONSTR_NOTNULL') ? 'PRIMARY KEY (so NOT NULL)' : 'NOT NULL'} without a DEFAULT on existing table ${key}: the ALTER fails as soon as ${key} holds a row`, at);
@@ -7333,8 +6020,8 @@ class Linter {
         if (dflt && hasDefault) {
             const known = [];
             const unknown = [];
-            findAll(dflt.raw_expr, 'FuncCall', (f) => {
-                const name = funcName(f);
+            (0,tree/* findAll */.JW)(dflt.raw_expr, 'FuncCall', (f) => {
+                const name = (0,tree/* funcName */.aA)(f);
                 const v = this.volatility(name);
                 if (v === 'v' && !known.includes(name))
                     known.push(name);
@@ -7352,13 +6039,13 @@ class Linter {
                 ]
                     .filter(Boolean)
                     .join(' ');
-                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(dflt));
+                this.add('volatile-default', `ADD COLUMN ${col} with ${what} on existing table ${this.named(key)}: every row gets its own value, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(dflt));
             }
         }
         const generatedWhat = serial ? `${typeParts[0]} column (default nextval())` : identity ? 'identity column' : stored ? 'stored generated column' : undefined;
         if (generatedWhat) {
             this.scans(key, `ADD COLUMN ${col} as a ${generatedWhat}`);
-            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, tree_location(identity ?? generated) ?? at, {
+            this.add('volatile-default', `ADD COLUMN ${col} as a ${generatedWhat} on existing table ${this.named(key)}: a value is computed for every existing row, so ${key} is rewritten under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(identity ?? generated) ?? at, {
                 fix: serial || identity
                     ? 'Add a plain nullable column, create the sequence and SET DEFAULT nextval(...) (instant, new rows only), backfill the existing rows in batches, then add NOT NULL through a CHECK validated in a later migration.'
                     : 'Add a plain nullable column kept up to date by a trigger, backfill it in batches (or use a VIRTUAL generated column on PG18+, which is not stored).'
@@ -7368,16 +6055,16 @@ class Linter {
             if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
                 const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
                 this.scans(key, `ADD COLUMN ${col} ... ${what}`);
-                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(c), {
+                this.add('add-pk-or-unique-without-index', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: its unique index is built under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(c), {
                     fix: `Add the column without ${what}, fill it, CREATE UNIQUE INDEX CONCURRENTLY on it in its own file, then ADD CONSTRAINT ... ${what} USING INDEX (instant).`
                 });
             }
             else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
-                const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${rangeVarKey(c.pktable) ?? '?'}` : 'CHECK';
+                const what = c.contype === 'CONSTR_FOREIGN' ? `REFERENCES ${(0,tree/* rangeVarKey */.jI)(c.pktable) ?? '?'}` : 'CHECK';
                 if (c.contype === 'CONSTR_FOREIGN')
-                    this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                    this.lock((0,tree/* rangeVarKey */.jI)(c.pktable), SHARE_ROW_EXCLUSIVE);
                 this.scans(key, `ADD COLUMN ${col} ... ${what}`);
-                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, tree_location(c), {
+                this.add('constraint-missing-not-valid', `ADD COLUMN ${col} ... ${what} on existing table ${this.named(key)}: the new constraint is validated by scanning every row of ${key} under the ALTER TABLE lock (a column constraint cannot be NOT VALID)`, (0,tree/* location */.C5)(c), {
                     fix: `Add the column without the constraint, then ALTER TABLE ${key} ADD CONSTRAINT ... ${c.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'} ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (in the same file, the ADD's lock is held through the scan).`
                 });
             }
@@ -7399,7 +6086,7 @@ class Linter {
             case 'CONSTR_CHECK':
             case 'CONSTR_FOREIGN': {
                 const fk = con.contype === 'CONSTR_FOREIGN';
-                const target = fk ? rangeVarKey(con.pktable) : undefined;
+                const target = fk ? (0,tree/* rangeVarKey */.jI)(con.pktable) : undefined;
                 if (fk)
                     this.lock(target, SHARE_ROW_EXCLUSIVE);
                 const column = con.contype === 'CONSTR_CHECK' ? notNullCheckColumn(con.raw_expr) : undefined;
@@ -7420,7 +6107,7 @@ class Linter {
                 this.scans(key, `ADD CONSTRAINT ${label}${fk ? 'FOREIGN KEY' : 'CHECK'}`);
                 this.add('constraint-missing-not-valid', fk
                     ? `ADD CONSTRAINT ${label}FOREIGN KEY on existing table ${this.named(key)} without NOT VALID: every row of ${key} is checked against ${target} while writes to both tables are blocked`
-                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    : `ADD CONSTRAINT ${label}CHECK on existing table ${this.named(key)} without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_PRIMARY':
@@ -7430,27 +6117,27 @@ class Linter {
                 if (!ex || con.indexname || !this.hurts(key))
                     return;
                 const what = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
-                const cols = names(con.keys).join(', ');
+                const cols = (0,tree/* names */.Dy)(con.keys).join(', ');
                 this.scans(key, `ADD ${what}`);
-                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                this.add('add-pk-or-unique-without-index', `ADD ${name ? `CONSTRAINT ${name} ` : ''}${what}${cols ? ` (${cols})` : ''} on existing table ${this.named(key)} without USING INDEX: the unique index is built under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_EXCLUSION': {
                 if (!this.hurts(key))
                     return;
                 this.scans(key, `ADD CONSTRAINT ${label}EXCLUDE`);
-                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, tree_location(con));
+                this.add('adding-exclusion-constraint', `ADD CONSTRAINT ${label}EXCLUDE on existing table ${this.named(key)}: its index is built and every row checked under an ACCESS EXCLUSIVE lock, and an exclusion constraint can be neither NOT VALID nor built CONCURRENTLY`, (0,tree/* location */.C5)(con));
                 return;
             }
             case 'CONSTR_NOTNULL': {
                 // PG18: ADD CONSTRAINT name NOT NULL col
                 if (!ex || con.skip_validation || !this.hurts(key))
                     return;
-                for (const col of names(con.keys)) {
+                for (const col of (0,tree/* names */.Dy)(con.keys)) {
                     if (this.proven(key, col))
                         continue;
                     this.scans(key, `ADD CONSTRAINT ${label}NOT NULL ${col}`);
-                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, tree_location(con));
+                    this.add('set-not-null', `ADD CONSTRAINT ${label}NOT NULL ${col} on existing table ${this.named(key)}: the whole table is scanned under an ACCESS EXCLUSIVE lock`, (0,tree/* location */.C5)(con));
                 }
                 return;
             }
@@ -7479,7 +6166,7 @@ class Linter {
         return (this.unknownValidated.get(key) ?? []).some((name) => name.includes(col.toLowerCase()));
     }
     rename(n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         const newname = typeof n.newname === 'string' ? n.newname : '?';
         if (n.renameType === 'OBJECT_TABLE') {
             this.lock(key, ACCESS_EXCLUSIVE);
@@ -7508,18 +6195,18 @@ class Linter {
     alterEnum(n) {
         if (typeof n.oldVal !== 'string' || typeof n.newVal !== 'string')
             return;
-        const type = namesKey(names(n.typeName));
+        const type = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)(n.typeName));
         if (!type || this.newTypes.has(type))
             return;
-        this.add('renaming', `ALTER TYPE ${names(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
+        this.add('renaming', `ALTER TYPE ${(0,tree/* names */.Dy)(n.typeName).join('.')} RENAME VALUE '${n.oldVal}' TO '${n.newVal}': stored rows change at once, and every client writing or comparing '${n.oldVal}' fails (invalid input value for enum)`);
     }
     drop(n) {
         if (n.removeType === 'OBJECT_INDEX')
             return this.dropIndex(n);
         if (n.removeType !== 'OBJECT_TABLE')
             return;
-        const keys = list(n, 'objects')
-            .map((o) => namesKey(names(unwrap(o, 'List')?.items)))
+        const keys = (0,tree/* list */.p_)(n, 'objects')
+            .map((o) => (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items)))
             .filter((k) => !!k);
         const hit = keys.filter((k) => this.existing(k));
         if (hit.length > 0) {
@@ -7539,8 +6226,8 @@ class Linter {
         // unless the snapshot says no table did.
         if (!known && this.ctx.existingTables.size === 0 && !this.ctx.unknownTablesExist)
             return;
-        for (const o of list(n, 'objects')) {
-            const key = namesKey(names(unwrap(o, 'List')?.items));
+        for (const o of (0,tree/* list */.p_)(n, 'objects')) {
+            const key = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items));
             if (!key || this.newIndexes.has(key))
                 continue;
             // With the catalog at hand: the index's table; an index it lacks does not exist (IF EXISTS).
@@ -7553,7 +6240,7 @@ class Linter {
         }
     }
     truncate(n) {
-        const keys = list(n, 'relations').map(rangeVarKey);
+        const keys = (0,tree/* list */.p_)(n, 'relations').map(tree/* rangeVarKey */.jI);
         for (const k of keys)
             this.lock(k, ACCESS_EXCLUSIVE);
         const hit = keys.filter((k) => this.existing(k));
@@ -7563,7 +6250,7 @@ class Linter {
         this.add('destructive', `TRUNCATE ${hit.join(', ')}${cascade} deletes every row of existing data`);
     }
     dml(kind, n) {
-        const key = rangeVarKey(n.relation);
+        const key = (0,tree/* rangeVarKey */.jI)(n.relation);
         const verb = kind === 'DeleteStmt' ? 'DELETE' : 'UPDATE';
         if (key && !pointLookup(n.whereClause))
             this.scans(key, `${verb} of ${key}`);
@@ -7575,52 +6262,52 @@ class Linter {
     }
     /** INSERT ... SELECT reading an existing table is a long data change. */
     insert(n) {
-        const select = unwrap(n.selectStmt, 'SelectStmt');
+        const select = (0,tree/* unwrap */.oA)(n.selectStmt, 'SelectStmt');
         if (!select)
             return;
-        findAll(select.fromClause, 'RangeVar', (rv) => {
-            const key = rangeVarKey(rv);
+        (0,tree/* findAll */.JW)(select.fromClause, 'RangeVar', (rv) => {
+            const key = (0,tree/* rangeVarKey */.jI)(rv);
             if (key)
                 this.scans(key, `INSERT ... SELECT from ${key}`);
         });
     }
     createTable(n) {
         const rel = rangeVar(n.relation);
-        const key = rangeVarKey(rel);
+        const key = (0,tree/* rangeVarKey */.jI)(rel);
         // A foreign key to an existing table locks it (SHARE ROW EXCLUSIVE) until COMMIT.
-        findAll(n.tableElts, 'Constraint', (c) => {
+        (0,tree/* findAll */.JW)(n.tableElts, 'Constraint', (c) => {
             if (c.contype === 'CONSTR_FOREIGN')
-                this.lock(rangeVarKey(c.pktable), SHARE_ROW_EXCLUSIVE);
+                this.lock((0,tree/* rangeVarKey */.jI)(c.pktable), SHARE_ROW_EXCLUSIVE);
         });
         if (!this.created(key, !!n.if_not_exists) || !key)
             return;
-        const elts = list(n, 'tableElts');
+        const elts = (0,tree/* list */.p_)(n, 'tableElts');
         if (rel?.relpersistence !== 't') {
             const pkCols = new Set();
             for (const e of elts) {
-                const con = unwrap(e, 'Constraint');
+                const con = (0,tree/* unwrap */.oA)(e, 'Constraint');
                 if (con?.contype === 'CONSTR_PRIMARY')
-                    for (const k of names(con.keys))
+                    for (const k of (0,tree/* names */.Dy)(con.keys))
                         pkCols.add(k);
             }
             for (const e of elts) {
-                const col = unwrap(e, 'ColumnDef');
+                const col = (0,tree/* unwrap */.oA)(e, 'ColumnDef');
                 if (!col)
                     continue;
-                const inlinePk = list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+                const inlinePk = (0,tree/* list */.p_)(col, 'constraints').some((c) => (0,tree/* unwrap */.oA)(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
                 this.columnDesign(col, key, inlinePk || pkCols.has(String(col.colname)));
             }
         }
         if (rel?.relpersistence === 't' || n.partbound || n.ofTypename)
             return;
-        if (elts.some((e) => unwrap(e, 'TableLikeClause')))
+        if (elts.some((e) => (0,tree/* unwrap */.oA)(e, 'TableLikeClause')))
             return; // LIKE may copy the key
         const hasPk = elts.some((e) => {
-            const con = unwrap(e, 'Constraint');
+            const con = (0,tree/* unwrap */.oA)(e, 'Constraint');
             if (con?.contype === 'CONSTR_PRIMARY')
                 return true;
-            const col = unwrap(e, 'ColumnDef');
-            return list(col, 'constraints').some((c) => unwrap(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
+            const col = (0,tree/* unwrap */.oA)(e, 'ColumnDef');
+            return (0,tree/* list */.p_)(col, 'constraints').some((c) => (0,tree/* unwrap */.oA)(c, 'Constraint')?.contype === 'CONSTR_PRIMARY');
         });
         if (hasPk)
             return;
@@ -7635,9 +6322,9 @@ class Linter {
     columnDesign(def, key, primaryKey) {
         const col = String(def.colname ?? '?');
         const typeName = def.typeName;
-        const parts = names(typeName?.names);
+        const parts = (0,tree/* names */.Dy)(typeName?.names);
         const written = parts.length === 1 ? parts[0].toLowerCase() : undefined;
-        const at = tree_location(typeName) ?? tree_location(def);
+        const at = (0,tree/* location */.C5)(typeName) ?? (0,tree/* location */.C5)(def);
         if (written && SERIAL_TYPES.has(written)) {
             this.add('prefer-identity', `${key}.${col} is declared ${written}: a serial column's sequence has its own owner and grants, and a manual INSERT of an id does not move it`, at);
         }
@@ -7666,7 +6353,7 @@ class Linter {
     }
     lockTable(n) {
         const mode = typeof n.mode === 'number' ? n.mode : ACCESS_EXCLUSIVE;
-        const keys = list(n, 'relations').map(rangeVarKey);
+        const keys = (0,tree/* list */.p_)(n, 'relations').map(tree/* rangeVarKey */.jI);
         for (const k of keys)
             this.lock(k, mode);
         if (mode !== ACCESS_EXCLUSIVE)
@@ -7687,7 +6374,7 @@ class Linter {
             if (n.kind === 'VAR_RESET' || n.kind === 'VAR_SET_DEFAULT')
                 off = true;
             else if (n.kind === 'VAR_SET_VALUE')
-                off = isZeroSetting(list(n, 'args')[0]);
+                off = isZeroSetting((0,tree/* list */.p_)(n, 'args')[0]);
         }
         if (!off)
             return;
@@ -7696,17 +6383,17 @@ class Linter {
     }
     maintenance(kind, n) {
         if (kind === 'VacuumStmt') {
-            const full = defElem(n.options, 'full');
-            if (!n.is_vacuumcmd || !full || !tree_optionOn(full))
+            const full = (0,tree/* defElem */.pH)(n.options, 'full');
+            if (!n.is_vacuumcmd || !full || !(0,tree/* optionOn */.J_)(full))
                 return;
-            const rels = list(n, 'rels').map((r) => rangeVarKey(unwrap(r, 'VacuumRelation')?.relation));
+            const rels = (0,tree/* list */.p_)(n, 'rels').map((r) => (0,tree/* rangeVarKey */.jI)((0,tree/* unwrap */.oA)(r, 'VacuumRelation')?.relation));
             const hit = rels.filter((k) => this.hurts(k));
             if (rels.length > 0 && hit.length === 0)
                 return;
             this.add('blocking-maintenance', `VACUUM FULL ${hit.length ? hit.map((k) => this.named(k)).join(', ') : '(every table of the database)'} rewrites ${hit.length ? 'the table' : 'each table'} under an ACCESS EXCLUSIVE lock`);
         }
         else if (kind === 'ClusterStmt') {
-            const key = rangeVarKey(n.relation);
+            const key = (0,tree/* rangeVarKey */.jI)(n.relation);
             if (key && !this.hurts(key))
                 return;
             if (key) {
@@ -7716,8 +6403,8 @@ class Linter {
             this.add('blocking-maintenance', `CLUSTER ${key ? this.named(key) : '(every previously clustered table)'} rewrites the table under an ACCESS EXCLUSIVE lock`);
         }
         else {
-            const conc = defElem(n.params, 'concurrently');
-            if (conc && tree_optionOn(conc))
+            const conc = (0,tree/* defElem */.pH)(n.params, 'concurrently');
+            if (conc && (0,tree/* optionOn */.J_)(conc))
                 return;
             // System catalogs cannot be reindexed concurrently; their indexes are small.
             if (n.kind === 'REINDEX_OBJECT_SYSTEM')
@@ -7725,7 +6412,7 @@ class Linter {
             const rel = rangeVar(n.relation);
             if (typeof rel?.schemaname === 'string' && rel.schemaname.toLowerCase() === 'pg_catalog')
                 return;
-            const key = rangeVarKey(rel);
+            const key = (0,tree/* rangeVarKey */.jI)(rel);
             const target = typeof n.name === 'string' ? n.name : key;
             switch (n.kind) {
                 case 'REINDEX_OBJECT_TABLE':
@@ -7748,22 +6435,22 @@ class Linter {
         }
     }
     uuidCalls(n) {
-        findAll(n, 'FuncCall', (f) => {
-            if (funcName(f) !== 'uuid_generate_v4')
+        (0,tree/* findAll */.JW)(n, 'FuncCall', (f) => {
+            if ((0,tree/* funcName */.aA)(f) !== 'uuid_generate_v4')
                 return;
-            this.add('prefer-gen-random-uuid', 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() gives the same random UUIDs', tree_location(f));
+            this.add('prefer-gen-random-uuid', 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() gives the same random UUIDs', (0,tree/* location */.C5)(f));
         });
     }
 }
 function rangeVar(v) {
-    return unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
+    return (0,tree/* unwrap */.oA)(v, 'RangeVar') ?? ((0,tree/* isNode */.Ll)(v) ? v : undefined);
 }
 function splitKey(key) {
     const dot = key.indexOf('.');
     return [key.slice(0, dot), key.slice(dot + 1)];
 }
 function isNullConst(v) {
-    const c = unwrap(v, 'A_Const');
+    const c = (0,tree/* unwrap */.oA)(v, 'A_Const');
     return !!c && c.isnull === true;
 }
 /**
@@ -7771,40 +6458,40 @@ function isNullConst(v) {
  * or such a test ANDed with anything): an index lookup, not a pass over the table.
  */
 function pointLookup(where) {
-    const b = unwrap(where, 'BoolExpr');
+    const b = (0,tree/* unwrap */.oA)(where, 'BoolExpr');
     if (b)
-        return b.boolop === 'AND_EXPR' && list(b, 'args').some(pointLookup);
-    const e = unwrap(where, 'A_Expr');
+        return b.boolop === 'AND_EXPR' && (0,tree/* list */.p_)(b, 'args').some(pointLookup);
+    const e = (0,tree/* unwrap */.oA)(where, 'A_Expr');
     if (!e)
         return false;
-    const constant = (v) => !!unwrap(v, 'A_Const') || !!unwrap(v, 'ParamRef') || (!!unwrap(v, 'TypeCast') && !!unwrap(unwrap(v, 'TypeCast')?.arg, 'A_Const'));
-    const column = (v) => !!unwrap(v, 'ColumnRef');
-    if (e.kind === 'AEXPR_OP' && names(e.name).join('') === '=')
+    const constant = (v) => !!(0,tree/* unwrap */.oA)(v, 'A_Const') || !!(0,tree/* unwrap */.oA)(v, 'ParamRef') || (!!(0,tree/* unwrap */.oA)(v, 'TypeCast') && !!(0,tree/* unwrap */.oA)((0,tree/* unwrap */.oA)(v, 'TypeCast')?.arg, 'A_Const'));
+    const column = (v) => !!(0,tree/* unwrap */.oA)(v, 'ColumnRef');
+    if (e.kind === 'AEXPR_OP' && (0,tree/* names */.Dy)(e.name).join('') === '=')
         return (column(e.lexpr) && constant(e.rexpr)) || (constant(e.lexpr) && column(e.rexpr));
-    if (e.kind === 'AEXPR_IN' && names(e.name).join('') === '=') {
-        const items = list(unwrap(e.rexpr, 'List'), 'items');
+    if (e.kind === 'AEXPR_IN' && (0,tree/* names */.Dy)(e.name).join('') === '=') {
+        const items = (0,tree/* list */.p_)((0,tree/* unwrap */.oA)(e.rexpr, 'List'), 'items');
         return column(e.lexpr) && items.length > 0 && items.every(constant);
     }
     return false;
 }
 /** `col IS NOT NULL` -> 'col'. */
 function notNullCheckColumn(expr) {
-    const t = unwrap(expr, 'NullTest');
+    const t = (0,tree/* unwrap */.oA)(expr, 'NullTest');
     if (!t || t.nulltesttype !== 'IS_NOT_NULL')
         return undefined;
-    const fields = names(unwrap(t.arg, 'ColumnRef')?.fields);
+    const fields = (0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(t.arg, 'ColumnRef')?.fields);
     return fields.length === 1 ? fields[0] : undefined;
 }
 /** lock_timeout = 0 / '0' / '0s' ... */
 function isZeroSetting(arg) {
-    const c = unwrap(arg, 'A_Const');
+    const c = (0,tree/* unwrap */.oA)(arg, 'A_Const');
     if (!c)
         return false;
-    if (isNode(c.ival))
+    if ((0,tree/* isNode */.Ll)(c.ival))
         return !c.ival.ival;
-    if (isNode(c.fval))
+    if ((0,tree/* isNode */.Ll)(c.fval))
         return Number(c.fval.fval) === 0;
-    const s = isNode(c.sval) ? c.sval.sval : undefined;
+    const s = (0,tree/* isNode */.Ll)(c.sval) ? c.sval.sval : undefined;
     return typeof s === 'string' && /^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$/i.test(s);
 }
 /** Lints the up scripts of `migrations`, in order. Pure and synchronous: the parser must be loaded (ensureParser). */
@@ -7850,8 +6537,8 @@ function findingsOf(linter, migrations) {
             raws.push({ rule: p.rule, migration: mi, statement: -1, index: p.index, message: p.message });
         if (raws.length === 0)
             return;
-        const lines = new LineMap(script.source.fileText);
-        const bytes = new ByteCursor(script.source.text);
+        const lines = new positions/* LineMap */.HU(script.source.fileText);
+        const bytes = new positions/* ByteCursor */.TV(script.source.text);
         for (const r of raws.sort((a, b) => (a.at ?? -1) - (b.at ?? -1))) {
             const rule = RULE_BY_ID.get(r.rule);
             const s = script.statements[r.statement];
@@ -7899,24 +6586,24 @@ function factsWanted(migrations) {
     for (const m of migrations) {
         for (const s of m.up.statements) {
             if (s.kind === 'AlterTableStmt') {
-                const key = rangeVarKey(s.node.relation);
+                const key = (0,tree/* rangeVarKey */.jI)(s.node.relation);
                 if (key)
                     tables.add(key);
-                findAll(s.node.cmds, 'FuncCall', (f) => {
-                    const name = funcName(f);
+                (0,tree/* findAll */.JW)(s.node.cmds, 'FuncCall', (f) => {
+                    const name = (0,tree/* funcName */.aA)(f);
                     if (name)
                         functions.add(name);
                 });
             }
             else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX') {
-                for (const o of list(s.node, 'objects')) {
-                    const key = namesKey(names(unwrap(o, 'List')?.items));
+                for (const o of (0,tree/* list */.p_)(s.node, 'objects')) {
+                    const key = (0,tree/* namesKey */.a7)((0,tree/* names */.Dy)((0,tree/* unwrap */.oA)(o, 'List')?.items));
                     if (key)
                         indexes.add(key);
                 }
             }
             else if (s.kind === 'ReindexStmt' && s.node.kind === 'REINDEX_OBJECT_INDEX') {
-                const key = rangeVarKey(s.node.relation);
+                const key = (0,tree/* rangeVarKey */.jI)(s.node.relation);
                 if (key)
                     indexes.add(key);
             }
@@ -7966,7 +6653,7 @@ async function lintAlongside(ctx, p) {
     const pending = pendingOf(ctx, p);
     if (!pending.length)
         return undefined;
-    const at = await readLintFacts(ctx.client, factsWanted(pending), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const at = await readLintFacts(ctx.client, factsWanted(pending), { rows: !(0,policy/* ephemeralReason */.yu)(ctx.settings, ctx.target) });
     const steps = lintInSteps(pending, at);
     let failure;
     return {
@@ -7998,7 +6685,7 @@ async function lintThese(ctx, migrations) {
     // The catalog's facts (issue 16). Row estimates judge impact only where this database is
     // the one the migrations will change: an ephemeral one (a PR check's service container)
     // is empty whatever production holds, so there a table's rows stay unknown.
-    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !ephemeralReason(ctx.settings, ctx.target) });
+    const at = await readLintFacts(ctx.client, factsWanted(migrations), { rows: !(0,policy/* ephemeralReason */.yu)(ctx.settings, ctx.target) });
     const findings = lintMigrations(migrations, at);
     ctx.report.lint = findings;
     const open = findings.filter((f) => !f.suppressed);
@@ -8008,94 +6695,19 @@ async function lintThese(ctx, migrations) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/preludes.ts
-// preludes (DESIGN 5, the prelude-dirs input): one-time scripts that run before the
-// first migration, each in its own transaction with its history row (a `prelude:`
-// identity), in the order of prelude-dirs and then of file names. apply runs those
-// history lacks; dry-run previews them in its rolled-back transaction; plan lists
-// them. They are never pending, missing or rolled back: rollback and verify never
-// see their rows (engine/run.ts keeps them apart from the migrations' history).
 
+/***/ }),
 
+/***/ 2060:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-
-/** Parses the preludes that may run, so a syntax error refuses the run before anything changes. */
-async function parsePendingPreludes(found, rows, mode) {
-    if (!found.preludes?.length || !['plan', 'dry-run', 'apply'].includes(mode))
-        return;
-    const { toRun } = planPreludes(found.preludes, rows);
-    if (!toRun.length)
-        return;
-    await parser_ensureParser();
-    for (const r of toRun)
-        void r.migration.up;
-}
-/** The preludes this run would run, and the report's list of every prelude with what happens to it. */
-function planPreludeStep(ctx) {
-    const preludes = ctx.found.preludes;
-    if (!preludes?.length)
-        return [];
-    const { toRun, changed } = planPreludes(preludes, ctx.preludeHistory);
-    const pending = new Set(toRun.map((r) => r.migration.identity));
-    ctx.report.preludes = preludes.map((p) => ({ file: p.file, status: pending.has(p.identity) ? 'will run' : 'already ran' }));
-    for (const p of changed) {
-        ctx.report.warnings.push({ file: p.file, message: `the prelude ${p.file} changed since it ran: a prelude runs once, so the change does not run. Put it in a new prelude file (on a new database) or in a migration.` });
-    }
-    return toRun;
-}
-const resultOf = (ctx, file) => ctx.report.preludes?.find((p) => p.file === file);
-/** apply: runs the preludes history lacks, stopping at the first failure (its error, file:line, is returned). */
-async function runPreludes(ctx, exec, runs) {
-    let failed;
-    for (const [k, run] of runs.entries()) {
-        const result = resultOf(ctx, run.migration.file);
-        if (failed || ctx.isCancelled()) {
-            result.status = 'not run';
-            continue;
-        }
-        const o = await ctx.log.group(`prelude [${k + 1}/${runs.length}] ${run.migration.file}`, async () => {
-            const r = await executeMigration(exec, run);
-            ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
-            return r;
-        });
-        result.durationMs = Math.round(o.durationMs);
-        if (o.ok)
-            result.status = 'ran';
-        else {
-            result.status = 'failed';
-            failed = o.error ?? { message: `${run.migration.file} failed`, next: '' };
-            failed.file ??= run.migration.file;
-            result.error = failed;
-            const where = `${failed.file}${failed.position ? `:${failed.position.line}` : ''}`;
-            failed.next = `The prelude ${where} failed and its own changes were rolled back${o.statementsDone ? ` (statements 1-${o.statementsDone} committed: it runs statement by statement, and a rerun resumes after them)` : ''}; no migration ran. Fix it and rerun: preludes that ran stay recorded and do not run again.`;
-        }
-    }
-    return failed;
-}
-/** Marks the run failed by a prelude: nothing after it ran. */
-function failOnPrelude(ctx, error) {
-    ctx.report.status = 'failed';
-    ctx.report.error = error;
-    ctx.report.nextStep = error.next;
-}
-/** dry-run: the preludes as preview items, run first inside the preview transaction (rolled back with it). */
-function preludePreviewItems(ctx, runs) {
-    const exec = execContext(ctx);
-    return runs.map(({ migration: m }) => ({ migration: m, script: m.up, result: { ...baseResult(m), file: m.file }, recordSql: recordAppliedSql(exec, m, {}) }));
-}
-/** After the preview: each prelude item's outcome in the report's prelude list. */
-function notePreludePreview(ctx, items) {
-    for (const item of items) {
-        const result = resultOf(ctx, item.migration.file);
-        result.durationMs = item.result.durationMs;
-        result.status = item.result.status === 'previewed' ? 'previewed' : item.result.status === 'failed' ? 'failed' : 'not run';
-        if (item.result.error)
-            result.error = item.result.error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/make-durable.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ makeRunDurable)
+/* harmony export */ });
+/* unused harmony export confirmDurable */
+/* harmony import */ var _db_connect_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8008);
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3966);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8493);
 // make durable: one synchronous commit that flushes the run's asynchronous commits
 // (see makeDurable in ../executor.ts) before anything is reported as done.
 
@@ -8111,12 +6723,12 @@ function notePreludePreview(ctx, items) {
  */
 async function confirmDurable(ctx, report, what) {
     try {
-        await makeDurable(ctx.client, ctx.settings.historySchema);
+        await (0,_executor_js__WEBPACK_IMPORTED_MODULE_2__/* .makeDurable */ .MM)(ctx.client, ctx.settings.historySchema);
         return true;
     }
     catch (e) {
         report.status = 'failed';
-        const lost = (0,connect/* connectionLost */.Bx)(ctx.client);
+        const lost = (0,_db_connect_js__WEBPACK_IMPORTED_MODULE_0__/* .connectionLost */ .Bx)(ctx.client);
         const survived = await historyOnNewConnection(ctx);
         const claimed = report.applied;
         report.applied = survived ? claimed.filter((id) => survived.has(id)) : [];
@@ -8172,7 +6784,7 @@ async function historyOnNewConnection(ctx) {
     let fresh;
     try {
         fresh = await ctx.connect();
-        return new Set((await readHistory(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
+        return new Set((await (0,_db_history_js__WEBPACK_IMPORTED_MODULE_1__/* .readHistory */ .Lu)(fresh, ctx.settings.historySchema)).filter((r) => r.status === 'applied').map((r) => r.identity));
     }
     catch {
         return undefined;
@@ -8186,11 +6798,22 @@ async function makeRunDurable(ctx, count, what) {
     return count || ctx.report.hooks?.length ? confirmDurable(ctx, ctx.report, what) : true;
 }
 
-;// CONCATENATED MODULE: ./src/engine/steps/plan.ts
+
+/***/ }),
+
+/***/ 919:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nx: () => (/* binding */ fillFromPlan),
+/* harmony export */   mJ: () => (/* binding */ blockOnRefusals),
+/* harmony export */   nB: () => (/* binding */ planPending)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(955);
 
 /** The plan of this run, already in the report. */
 function planPending(ctx) {
-    const p = plan(ctx.found.migrations, ctx.history, ctx.settings);
+    const p = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .plan */ .et)(ctx.found.migrations, ctx.history, ctx.settings);
     fillFromPlan(ctx.report, p);
     return p;
 }
@@ -8208,6 +6831,829 @@ function blockOnRefusals(report, p) {
     return true;
 }
 
+
+/***/ }),
+
+/***/ 8562:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aq: () => (/* binding */ preludePreviewItems),
+/* harmony export */   Kk: () => (/* binding */ runPreludes),
+/* harmony export */   OP: () => (/* binding */ notePreludePreview),
+/* harmony export */   RW: () => (/* binding */ parsePendingPreludes),
+/* harmony export */   Vk: () => (/* binding */ failOnPrelude),
+/* harmony export */   j7: () => (/* binding */ planPreludeStep)
+/* harmony export */ });
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8493);
+/* harmony import */ var _exec_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7075);
+/* harmony import */ var _source_preludes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8879);
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3686);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(955);
+// preludes (DESIGN 5, the prelude-dirs input): one-time scripts that run before the
+// first migration, each in its own transaction with its history row (a `prelude:`
+// identity), in the order of prelude-dirs and then of file names. apply runs those
+// history lacks; dry-run previews them in its rolled-back transaction; plan lists
+// them. They are never pending, missing or rolled back: rollback and verify never
+// see their rows (engine/run.ts keeps them apart from the migrations' history).
+
+
+
+
+
+/** Parses the preludes that may run, so a syntax error refuses the run before anything changes. */
+async function parsePendingPreludes(found, rows, mode) {
+    if (!found.preludes?.length || !['plan', 'dry-run', 'apply'].includes(mode))
+        return;
+    const { toRun } = (0,_source_preludes_js__WEBPACK_IMPORTED_MODULE_2__/* .planPreludes */ .aS)(found.preludes, rows);
+    if (!toRun.length)
+        return;
+    await (0,_source_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .ensureParser */ ._U)();
+    for (const r of toRun)
+        void r.migration.up;
+}
+/** The preludes this run would run, and the report's list of every prelude with what happens to it. */
+function planPreludeStep(ctx) {
+    const preludes = ctx.found.preludes;
+    if (!preludes?.length)
+        return [];
+    const { toRun, changed } = (0,_source_preludes_js__WEBPACK_IMPORTED_MODULE_2__/* .planPreludes */ .aS)(preludes, ctx.preludeHistory);
+    const pending = new Set(toRun.map((r) => r.migration.identity));
+    ctx.report.preludes = preludes.map((p) => ({ file: p.file, status: pending.has(p.identity) ? 'will run' : 'already ran' }));
+    for (const p of changed) {
+        ctx.report.warnings.push({ file: p.file, message: `the prelude ${p.file} changed since it ran: a prelude runs once, so the change does not run. Put it in a new prelude file (on a new database) or in a migration.` });
+    }
+    return toRun;
+}
+const resultOf = (ctx, file) => ctx.report.preludes?.find((p) => p.file === file);
+/** apply: runs the preludes history lacks, stopping at the first failure (its error, file:line, is returned). */
+async function runPreludes(ctx, exec, runs) {
+    let failed;
+    for (const [k, run] of runs.entries()) {
+        const result = resultOf(ctx, run.migration.file);
+        if (failed || ctx.isCancelled()) {
+            result.status = 'not run';
+            continue;
+        }
+        const o = await ctx.log.group(`prelude [${k + 1}/${runs.length}] ${run.migration.file}`, async () => {
+            const r = await (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .executeMigration */ .WM)(exec, run);
+            ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+            return r;
+        });
+        result.durationMs = Math.round(o.durationMs);
+        if (o.ok)
+            result.status = 'ran';
+        else {
+            result.status = 'failed';
+            failed = o.error ?? { message: `${run.migration.file} failed`, next: '' };
+            failed.file ??= run.migration.file;
+            result.error = failed;
+            const where = `${failed.file}${failed.position ? `:${failed.position.line}` : ''}`;
+            failed.next = `The prelude ${where} failed and its own changes were rolled back${o.statementsDone ? ` (statements 1-${o.statementsDone} committed: it runs statement by statement, and a rerun resumes after them)` : ''}; no migration ran. Fix it and rerun: preludes that ran stay recorded and do not run again.`;
+        }
+    }
+    return failed;
+}
+/** Marks the run failed by a prelude: nothing after it ran. */
+function failOnPrelude(ctx, error) {
+    ctx.report.status = 'failed';
+    ctx.report.error = error;
+    ctx.report.nextStep = error.next;
+}
+/** dry-run: the preludes as preview items, run first inside the preview transaction (rolled back with it). */
+function preludePreviewItems(ctx, runs) {
+    const exec = (0,_exec_context_js__WEBPACK_IMPORTED_MODULE_1__/* .execContext */ .n)(ctx);
+    return runs.map(({ migration: m }) => ({ migration: m, script: m.up, result: { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .baseResult */ .RK)(m), file: m.file }, recordSql: (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .recordAppliedSql */ .vA)(exec, m, {}) }));
+}
+/** After the preview: each prelude item's outcome in the report's prelude list. */
+function notePreludePreview(ctx, items) {
+    for (const item of items) {
+        const result = resultOf(ctx, item.migration.file);
+        result.durationMs = item.result.durationMs;
+        result.status = item.result.status === 'previewed' ? 'previewed' : item.result.status === 'failed' ? 'failed' : 'not run';
+        if (item.result.error)
+            result.error = item.result.error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ reconcileLostConnection)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+// A transactional migration or down whose connection broke (T12, T13). If it broke
+// after the server ran COMMIT, the change and its history write are committed
+// although the client saw an error. A new connection reads history to know. Never
+// rerun blindly, and never count a committed change as failed: a rollback told
+// "failed" would be rerun and roll back one migration too many.
+
+/**
+ * `direction` 'up': committed when history records the migration with its checksum.
+ * 'down': committed when history no longer records it. When committed, the run goes
+ * on with the new connection (the lock, on its own connection, was never lost).
+ */
+async function reconcileLostConnection(ctx, exec, m, outcome, direction) {
+    let fresh;
+    try {
+        fresh = await ctx.connect();
+        const row = (await (0,_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .readHistory */ .Lu)(fresh, ctx.settings.historySchema)).find((r) => r.identity === m.identity);
+        const committed = direction === 'up' ? row?.status === 'applied' && row.checksum === m.checksum : row === undefined;
+        const what = direction === 'up' ? 'applied' : 'rolled back';
+        if (committed) {
+            exec.client = fresh;
+            ctx.client = fresh;
+            ctx.report.warnings.push({
+                file: (direction === 'up' ? m.up : (m.down ?? m.up)).source.file,
+                message: `the connection broke at the COMMIT of ${m.identity} (its acknowledgement was lost); history, read on a new connection, shows it committed, so it counts as ${what} and is not run again`
+            });
+            ctx.log.warn(`connection lost at the COMMIT of ${m.identity}: history shows it committed; going on with a new connection`);
+            return { ...outcome, ok: true, error: undefined };
+        }
+        await fresh.end().catch(() => { });
+        if (outcome.error) {
+            outcome.error.next =
+                direction === 'up'
+                    ? `The connection was lost while the migration ran. History, read on a new connection, does not record ${m.identity}, so the server rolled it back and nothing of it remains. Rerun pgshift: it starts at ${m.identity}.`
+                    : `The connection was lost while the down script ran. History, read on a new connection, still records ${m.identity}, so the server rolled the down back and ${m.identity} is intact.`;
+        }
+    }
+    catch {
+        if (fresh)
+            await fresh.end().catch(() => { });
+    }
+    return outcome;
+}
+
+
+/***/ }),
+
+/***/ 2190:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ runHook),
+/* harmony export */   bg: () => (/* binding */ failOnHook),
+/* harmony export */   pd: () => (/* binding */ hookOf)
+/* harmony export */ });
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8493);
+
+function hookOf(ctx, name) {
+    return ctx.found.hooks?.find((h) => h.name === name);
+}
+/** Runs hook `name` when the directory has it; the mapped error when it failed. */
+async function runHook(ctx, exec, name, after) {
+    const hook = hookOf(ctx, name);
+    if (!hook)
+        return undefined;
+    const file = hook.script.source.file;
+    const o = await ctx.log.group(`hook ${file}${after ? ` after ${after}` : ''}`, async () => {
+        const r = await (0,_executor_js__WEBPACK_IMPORTED_MODULE_0__/* .executeHook */ .RN)(exec, hook.script);
+        ctx.log.info(`${r.ok ? 'ran' : 'FAILED'} in ${Math.round(r.durationMs)} ms`);
+        return r;
+    });
+    (ctx.report.hooks ??= []).push({ hook: name, file, status: o.ok ? 'ran' : 'failed', ...(after ? { after } : {}), durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error } : {}) });
+    if (o.ok)
+        return undefined;
+    const error = o.error ?? { message: `${file} failed`, next: '' };
+    error.file ??= file;
+    return error;
+}
+/** Marks the run failed by a hook; `kept` says what stays applied. */
+function failOnHook(ctx, error, kept) {
+    const { report } = ctx;
+    const where = `${error.file}${error.position ? `:${error.position.line}` : ''}`;
+    error.next = `The hook ${where} failed and its own changes were rolled back. ${kept} Fix the hook and rerun.`;
+    report.status = 'failed';
+    report.error = error;
+    report.nextStep = error.next;
+}
+
+
+/***/ }),
+
+/***/ 9720:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   bookkeepingOf: () => (/* binding */ bookkeepingOf),
+/* harmony export */   schemaChangesSince: () => (/* binding */ schemaChangesSince),
+/* harmony export */   snapshotBefore: () => (/* binding */ snapshotBefore),
+/* harmony export */   snapshotOf: () => (/* binding */ snapshotOf)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _db_locks_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5218);
+/* harmony import */ var _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6819);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3895);
+/* harmony import */ var _inspect_diff_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9113);
+/* harmony import */ var _inspect_snapshot_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(634);
+// snapshot: the schema as the catalogs describe it, without pgshift's and the
+// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
+
+
+
+
+
+
+/**
+ * What a snapshot leaves out: the Supabase CLI's schema, and pgshift's own tables in the
+ * history schema (the schema too while nothing else lives in it: `history-schema: public`
+ * must not hide the application's tables).
+ */
+function bookkeepingOf(historySchema) {
+    return { excludeSchemas: [_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_3__/* .SUPABASE_SCHEMA */ .X8], bookkeeping: { schema: historySchema, tables: [_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_TABLE */ .GQ, _db_rollback_log_js__WEBPACK_IMPORTED_MODULE_2__/* .ROLLBACK_LOG_TABLE */ .ZH] } };
+}
+async function snapshotOf(ctx) {
+    return (0,_inspect_snapshot_js__WEBPACK_IMPORTED_MODULE_5__/* .takeSnapshot */ .W9)(ctx.client, bookkeepingOf(ctx.settings.historySchema));
+}
+/**
+ * S0, before the run's migrations, on an ephemeral database (test-rollback). The
+ * executor then also reads the locks each migration takes on the relations that
+ * exist now: those are the ones live traffic would wait on.
+ */
+async function snapshotBefore(ctx, exec) {
+    const s0 = await snapshotOf(ctx);
+    exec.collectLocks = await (0,_db_locks_js__WEBPACK_IMPORTED_MODULE_1__/* .existingRelations */ .jp)(ctx.client, ctx.settings.historySchema);
+    return s0;
+}
+/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
+async function schemaChangesSince(ctx, s0) {
+    ctx.report.schemaChanges = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_4__/* .diffSnapshots */ .V)(s0, await snapshotOf(ctx));
+}
+
+
+/***/ }),
+
+/***/ 4599:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Zx: () => (/* binding */ prepareSupabaseLint),
+  dg: () => (/* binding */ runSupabaseLint),
+  Jb: () => (/* binding */ supabaseLintFailed)
+});
+
+;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
+// The Supabase lint rules: one catalog query each, read on the applied schema.
+// The ids follow Supabase's database linter (supabase/splinter) where it has the
+// same check, so the link explains the reason in Supabase's own words.
+const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
+const SUPABASE_RULES = [
+    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
+    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
+    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
+    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
+    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
+    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
+    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
+];
+const RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
+/** Schemas Supabase and pgshift manage: never linted. */
+const MANAGED_SCHEMAS = [
+    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
+    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
+];
+/** Objects an extension owns are the extension's business. */
+const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
+const RULE_QUERIES = {
+    'supabase/rls-disabled-in-public': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+    'supabase/rls-enabled-no-policy': `
+    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
+       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
+    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
+    'supabase/auth-rls-initplan': `
+    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
+     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
+       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
+       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
+    'supabase/function-search-path-mutable': `
+    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
+    'supabase/security-definer-view': `
+    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
+    'supabase/uuid-generate-v4': `
+    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
+      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
+       AND current_setting('server_version_num')::int >= 130000`
+};
+/**
+ * What anon may do, as 'kind schema.name privilege' strings: table, view and
+ * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
+ * aside. A privilege the schema's default privileges give anon (Supabase grants
+ * anon on every new public table that way) is not a new grant of this run's.
+ */
+const ANON_GRANTS_SQL = `
+  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
+  UNION ALL
+  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
+         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
+                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
+                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
+
+;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
+
+
+/**
+ * The database looks like Supabase (or the shim ran on it): the API roles anon and
+ * authenticated exist, and so does the schema auth. Roles belong to the whole
+ * server, the schema to this database: both, so a neighbour database does not count.
+ */
+async function looksLikeSupabase(client) {
+    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
+    return r.rows[0]?.ok === true;
+}
+/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
+async function anonGrants(client, skipSchemas = []) {
+    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
+    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
+}
+/** Statement kinds that make (or change) each kind of object, to find the file and line. */
+const MAKERS = {
+    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
+    column: ['CreateStmt', 'AlterTableStmt'],
+    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
+    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
+    view: ['ViewStmt'],
+    relation: ['GrantStmt'],
+    grant: ['GrantStmt']
+};
+/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
+function locate(migrations, kind, names) {
+    const kinds = MAKERS[kind] ?? [];
+    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
+    for (let i = migrations.length - 1; i >= 0; i--) {
+        const m = migrations[i];
+        for (let j = m.up.statements.length - 1; j >= 0; j--) {
+            const s = m.up.statements[j];
+            if (!s || !kinds.includes(s.kind))
+                continue;
+            const tree = JSON.stringify(s.node);
+            if (needles.every((n) => tree.includes(n)))
+                return { file: m.up.source.file, line: s.position.line };
+        }
+    }
+    return undefined;
+}
+async function lintAppliedSchema(client, opts) {
+    const exposed = opts.exposedSchemas ?? ['public'];
+    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
+    const findings = [];
+    const add = (ruleId, object, message, where) => {
+        const rule = RULE_BY_ID.get(ruleId);
+        if (!rule)
+            return;
+        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
+    };
+    for (const rule of SUPABASE_RULES) {
+        const sql = RULE_QUERIES[rule.id];
+        if (!sql)
+            continue;
+        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
+        for (const x of r.rows) {
+            const q = `${x.schema}.${x.name}`;
+            switch (rule.id) {
+                case 'supabase/rls-disabled-in-public':
+                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/rls-enabled-no-policy':
+                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
+                    break;
+                case 'supabase/auth-rls-initplan':
+                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
+                    break;
+                case 'supabase/function-search-path-mutable':
+                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
+                    break;
+                case 'supabase/security-definer-view':
+                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
+                    break;
+                case 'supabase/uuid-generate-v4':
+                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
+                    break;
+            }
+        }
+    }
+    if (opts.anonBefore) {
+        const before = opts.anonBefore;
+        for (const g of await anonGrants(client, opts.skipSchemas)) {
+            if (before.has(g))
+                continue;
+            const [kind, qualified, privilege] = g.split(' ');
+            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
+            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/engine/steps/supabase-lint.ts
+// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
+// API roles exist, never with lint: off, on the schema as the run left it. With
+// lint: error a finding fails the run (a PR check goes red); with warn it is
+// reported and annotated.
+
+/** Before the run's migrations: is there anything to lint, and what anon may already do. */
+async function prepareSupabaseLint(ctx) {
+    if (ctx.settings.lint === 'off')
+        return undefined;
+    if (!(await looksLikeSupabase(ctx.client)))
+        return undefined;
+    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
+}
+/**
+ * After the migrations (inside dry-run's transaction): findings into the report.
+ * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
+ * own). Only findings on objects one of them made or changed are reported (issue
+ * 15): an object shipped long ago was judged by the run that made it, so a deploy
+ * never reports it again. With lint: error each is an error (the run fails).
+ */
+async function runSupabaseLint(ctx, state, ranFiles) {
+    const { report, settings } = ctx;
+    try {
+        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
+        // A new grant to anon is this run's by definition.
+        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
+        if (settings.lint === 'error')
+            for (const f of ours)
+                f.level = 'error';
+        report.supabaseLint = ours;
+    }
+    catch (e) {
+        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
+        return;
+    }
+    const n = report.supabaseLint.length;
+    if (n)
+        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
+    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
+    if (errors) {
+        report.status = 'failed';
+        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
+    }
+}
+/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
+const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
+
+
+/***/ }),
+
+/***/ 6633:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ downAdvice),
+/* harmony export */   n: () => (/* binding */ testRollback)
+/* harmony export */ });
+/* harmony import */ var _inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9113);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8493);
+/* harmony import */ var _exec_context_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
+/* harmony import */ var _snapshot_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9720);
+// test-rollback, for PR checks on an ephemeral database: after apply, roll the
+// same migrations back and compare the schema with the one before (S0), then
+// apply them again and compare with the one after (S1). Every difference means a
+// down script is not the inverse of its up.
+
+
+
+
+/**
+ * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
+ * Fills report.checks and report.schemaDiff; returns false when the test failed.
+ */
+async function testRollback(ctx, applied, s0) {
+    const { report, log } = ctx;
+    const checks = (report.checks ??= []);
+    if (!applied.length)
+        return true;
+    const s1 = await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx);
+    // What the run's migrations change, for the reviewer: S0 -> S1.
+    ctx.report.schemaChanges = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s0, s1);
+    const noDown = applied.filter((m) => !m.down);
+    if (noDown.length) {
+        for (const m of noDown)
+            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
+        return false;
+    }
+    const exec = (0,_exec_context_js__WEBPACK_IMPORTED_MODULE_2__/* .execContext */ .n)(ctx);
+    const downs = [...applied].reverse();
+    for (const m of downs) {
+        const o = await log.group(`test-rollback: down ${m.identity}`, () => (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .executeDown */ .ch)(exec, m));
+        if (!o.ok) {
+            checks.push({ subject: m.identity, file: m.down?.source.file, line: o.error?.position?.line, ok: false, message: `the down script failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
+            return false;
+        }
+    }
+    const afterDown = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s0, await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx));
+    record(ctx, checks, 'schema after down vs before up', afterDown, downs);
+    for (const m of applied) {
+        const o = await log.group(`test-rollback: up again ${m.identity}`, () => (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .executeMigration */ .WM)(exec, { migration: m, resumeFrom: 0 }));
+        if (!o.ok) {
+            checks.push({ subject: m.identity, file: m.up.source.file, line: o.error?.position?.line, ok: false, message: `applying again after the down failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
+            return false;
+        }
+    }
+    const afterUp = (0,_inspect_diff_js__WEBPACK_IMPORTED_MODULE_0__/* .diffSnapshots */ .V)(s1, await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_3__.snapshotOf)(ctx));
+    record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
+    return afterDown.length === 0 && afterUp.length === 0;
+}
+/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
+function downAdvice(m) {
+    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
+    switch (m.convention) {
+        case 'supabase':
+            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
+        case 'dbmate':
+            return 'add a -- migrate:down section to the file';
+        case 'goose':
+            return 'add a -- +goose Down section to the file';
+        case 'golang-migrate':
+            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
+        case 'flyway':
+            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
+        default:
+            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
+    }
+}
+function record(ctx, checks, title, differences, scope) {
+    const names = scope.map((m) => m.identity).join(', ');
+    if (!differences.length) {
+        checks.push({ subject: 'test-rollback', ok: true, message: `${title}: identical (${names})` });
+        return;
+    }
+    ;
+    (ctx.report.schemaDiff ??= []).push({ title: `test-rollback: ${title}`, differences });
+    checks.push({
+        subject: 'test-rollback',
+        ok: false,
+        message: `down is not the inverse of up (${names}): ${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences
+            .slice(0, 5)
+            .map((d) => `${d.object} ${d.change}${d.detail ? ` (${d.detail})` : ''}`)
+            .join('; ')}${differences.length > 5 ? '; …' : ''}`
+    });
+}
+
+
+/***/ }),
+
+/***/ 5647:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Xy: () => (/* binding */ mergedHistory),
+/* harmony export */   jg: () => (/* binding */ reconcileSupabaseHistory),
+/* harmony export */   rL: () => (/* binding */ supabaseHistoryReason),
+/* harmony export */   tI: () => (/* binding */ loadSupabaseHistory)
+/* harmony export */ });
+/* harmony import */ var _db_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3966);
+/* harmony import */ var _executor_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8493);
+/* harmony import */ var _db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3895);
+
+
+
+/** Whether the Supabase history is kept: the input, else the table or the directory decide. */
+async function supabaseHistoryReason(settings, found, client) {
+    if (settings.history === 'native')
+        return undefined;
+    if (settings.history === 'supabase')
+        return 'history: supabase';
+    if (await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseHistoryExists */ .Zq)(client))
+        return `history: auto (${_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .SUPABASE_TABLE */ .W_} exists)`;
+    if (/(^|\/)supabase\/migrations\/?$/.test(found.dir))
+        return 'history: auto (the directory is supabase/migrations)';
+    return undefined;
+}
+const sameStatements = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+async function loadSupabaseHistory(reason, client, found, history) {
+    const tableExists = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseHistoryExists */ .Zq)(client);
+    const schemaExists = tableExists || (await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseSchemaExists */ .Wm)(client));
+    const columns = tableExists ? await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseColumns */ .S$)(client) : new Set(['version', 'statements', 'name']);
+    const rows = await (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .readSupabaseHistory */ .Pl)(client);
+    const byVersion = new Map(rows.map((r) => [r.version, r]));
+    const recorded = new Map(history.map((r) => [r.identity, r]));
+    const entries = new Map();
+    const owner = new Map();
+    const warnings = [];
+    const adopted = [];
+    const backfill = [];
+    for (const m of found.migrations) {
+        const file = m.file;
+        const e = (0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .supabaseEntryFor */ .AR)(m);
+        if (!e) {
+            if (m.kind === 'versioned') {
+                warnings.push({ file, message: `the Supabase CLI skips ${file} (its name does not match <digits>_<name>.sql): pgshift applies it and records it in its own history only, so \`supabase migration list\` does not show it. Rename it to <digits>_<name>.sql to make both tools see it.` });
+            }
+            continue;
+        }
+        const first = owner.get(e.version);
+        if (first) {
+            warnings.push({ file, message: `${file} has the same Supabase version ${e.version} as ${first.file}: the CLI's history holds one row per version, so pgshift records only the first there. Give it its own version prefix.` });
+            continue;
+        }
+        owner.set(e.version, m);
+        entries.set(m.identity, e);
+        const row = byVersion.get(e.version);
+        const ours = recorded.get(m.identity);
+        if (row && !ours) {
+            adopted.push(m);
+            if (row.statements.length && !sameStatements(row.statements, e.statements)) {
+                warnings.push({ file, message: `${file} was applied by the Supabase CLI (version ${e.version}), and the statements it recorded differ from the file now: was the file edited after \`supabase db push\`? pgshift adopts it with the file's current checksum.` });
+            }
+        }
+        else if (!row && ours?.status === 'applied') {
+            backfill.push(m);
+        }
+    }
+    return { reason, tableExists, schemaExists, columns, rows, entries, adopted, backfill, warnings };
+}
+/**
+ * pgshift's history with the CLI's view added: an adopted file counts as applied
+ * (with the file's checksum: there is no other), and a CLI row that no file and
+ * no pgshift row explains counts as a missing migration.
+ */
+function mergedHistory(history, sb) {
+    const owned = new Set([...sb.entries.values()].map((e) => e.version));
+    const known = new Set(history.map((r) => r.identity));
+    const extra = sb.adopted.map((m) => ({
+        identity: m.identity,
+        version: m.version,
+        name: m.name,
+        kind: m.kind,
+        script: m.up.source.file,
+        checksum: m.checksum,
+        appliedAt: '',
+        durationMs: 0,
+        statements: m.up.statements.length,
+        status: 'applied',
+        statementsDone: null,
+        doneHash: null
+    }));
+    for (const r of sb.rows) {
+        const identity = r.name ? `${r.version}_${r.name}` : r.version;
+        if (owned.has(r.version) || known.has(identity))
+            continue;
+        extra.push({ identity, version: r.version, name: r.name, kind: 'versioned', script: `${_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .SUPABASE_TABLE */ .W_} (version ${r.version})`, checksum: '', appliedAt: '', durationMs: 0, statements: r.statements.length, status: 'applied', statementsDone: null, doneHash: null });
+    }
+    return [...history, ...extra];
+}
+/**
+ * apply, under the lock and before any migration: create the CLI's table when it
+ * is absent, baseline the adopted files in pgshift's history, and give the CLI
+ * the rows of files pgshift applied without it. One transaction: all or nothing.
+ */
+async function reconcileSupabaseHistory(client, historySchema, sb, meta) {
+    const sql = [];
+    if (!sb.tableExists)
+        sql.push((0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .createSupabaseHistorySql */ .Vt)(sb.schemaExists));
+    // The baseline is the row apply would have written, without a duration of its own.
+    for (const m of sb.adopted)
+        sql.push((0,_db_history_js__WEBPACK_IMPORTED_MODULE_0__/* .upsertHistorySql */ .mL)(historySchema, (0,_executor_js__WEBPACK_IMPORTED_MODULE_1__/* .historyWrite */ .kY)(m, { meta }, { durationMs: 0 })));
+    for (const m of sb.backfill)
+        sql.push((0,_db_supabase_history_js__WEBPACK_IMPORTED_MODULE_2__/* .insertSupabaseRowSql */ ._N)(sb.entries.get(m.identity), sb.columns));
+    if (!sql.length)
+        return;
+    // The CLI's own lock_timeout for its history table.
+    await client.query(`BEGIN;SET LOCAL lock_timeout = '4s';${sql.join(';\n')};COMMIT`).catch(async (e) => {
+        await client.query('ROLLBACK').catch(() => { });
+        throw e;
+    });
+    sb.tableExists = true;
+    sb.schemaExists = true;
+    // Baselined: from now on they are in pgshift's history like any other.
+    sb.adopted = [];
+    sb.backfill = [];
+}
+
+
+/***/ }),
+
+/***/ 9113:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ diffSnapshots)
+/* harmony export */ });
+/* unused harmony export describeChange */
+/* harmony import */ var _snapshot_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(634);
+
+/** Values longer than this are not quoted in a detail; the field is said to have changed. */
+const SHORT = 60;
+/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
+const OPAQUE = new Set(['body']);
+function diffSnapshots(before, after) {
+    const a = before.objects;
+    const b = after.objects;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const out = [];
+    for (const object of [...keys].sort(_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .byCodeUnit */ .X)) {
+        const inA = Object.hasOwn(a, object);
+        const inB = Object.hasOwn(b, object);
+        if (inA && !inB)
+            out.push({ object, change: 'removed' });
+        else if (!inA && inB)
+            out.push({ object, change: 'added' });
+        else if (a[object] !== b[object])
+            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
+    }
+    return out;
+}
+/** What differs between two definitions of one object. */
+function describeChange(before, after) {
+    const x = (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDefinition */ .JA)(before);
+    const y = (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDefinition */ .JA)(after);
+    if (!x && !y)
+        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
+    if (!x || !y)
+        return 'definition changed';
+    const parts = [];
+    for (const field of fieldsOf(x, y)) {
+        const part = describeField(field, x[field], y[field]);
+        if (part)
+            parts.push(part);
+    }
+    // Same fields, same values, different text: only the layout differs.
+    return parts.length > 0 ? parts.join('; ') : 'definition changed';
+}
+function fieldsOf(x, y) {
+    const seen = new Set();
+    const fields = [];
+    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
+        if (!seen.has(f)) {
+            seen.add(f);
+            fields.push(f);
+        }
+    }
+    return fields;
+}
+function describeField(field, x, y) {
+    const name = field.replace(/_/g, ' ');
+    if (Array.isArray(x) || Array.isArray(y)) {
+        const xs = toList(x);
+        const ys = toList(y);
+        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
+            return undefined;
+        const added = ys.filter((v) => !xs.includes(v));
+        const removed = xs.filter((v) => !ys.includes(v));
+        if (added.length === 0 && removed.length === 0)
+            return `${name}: order changed`;
+        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
+    }
+    if (x === y)
+        return undefined;
+    if (OPAQUE.has(field))
+        return `${name} changed`;
+    const from = x ?? '(none)';
+    const to = y ?? '(none)';
+    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
+}
+function toList(v) {
+    if (v === undefined)
+        return [];
+    return Array.isArray(v) ? v : [v];
+}
+function isShort(v) {
+    return v.length <= SHORT && !v.includes('\n');
+}
+
+
+/***/ }),
+
+/***/ 634:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  X: () => (/* binding */ byCodeUnit),
+  JA: () => (/* binding */ parseDefinition),
+  W9: () => (/* binding */ takeSnapshot)
+});
+
+// UNUSED EXPORTS: formatDefinition, objectKind
+
+// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(3849);
 ;// CONCATENATED MODULE: ./src/inspect/catalog-sql.ts
 // The one catalog query behind a snapshot. Every object kind is a branch of a
 // single UNION ALL over shared CTEs, so a snapshot costs one round trip however
@@ -8596,3780 +8042,329 @@ function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/inspect/diff.ts
 
-/** Values longer than this are not quoted in a detail; the field is said to have changed. */
-const SHORT = 60;
-/** Fields that are only ever reported as changed (a hash, or text too long to be useful inline). */
-const OPAQUE = new Set(['body']);
-function diffSnapshots(before, after) {
-    const a = before.objects;
-    const b = after.objects;
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const out = [];
-    for (const object of [...keys].sort(byCodeUnit)) {
-        const inA = Object.hasOwn(a, object);
-        const inB = Object.hasOwn(b, object);
-        if (inA && !inB)
-            out.push({ object, change: 'removed' });
-        else if (!inA && inB)
-            out.push({ object, change: 'added' });
-        else if (a[object] !== b[object])
-            out.push({ object, change: 'changed', detail: describeChange(a[object], b[object]) });
-    }
-    return out;
+/***/ }),
+
+/***/ 1520:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A7: () => (/* binding */ serverWideMessage),
+/* harmony export */   sc: () => (/* binding */ serverWideChanges),
+/* harmony export */   uk: () => (/* binding */ SERVER_WIDE_KINDS)
+/* harmony export */ });
+/* unused harmony export serverWideChange */
+/* harmony import */ var _source_parser_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3686);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9637);
+// Statements that change the server rather than the database being migrated
+// (issue 14 item 10): roles and their memberships and settings, ALTER SYSTEM,
+// tablespaces, other databases and the database's own entry. They live in the
+// cluster's shared catalogs (pg_authid, pg_auth_members, pg_db_role_setting,
+// pg_tablespace, pg_database) or in postgresql.auto.conf, so they outlive a
+// dropped or restored database and reach every other database on the server.
+// Read from the parse tree's node types; shared by the lint rule
+// `server-wide-change` and plan's per-migration note.
+
+
+/** The statement kinds that can change the server (RenameStmt and AlterOwnerStmt only for some objects). */
+const SERVER_WIDE_KINDS = new Set([
+    'CreateRoleStmt',
+    'AlterRoleStmt',
+    'AlterRoleSetStmt',
+    'DropRoleStmt',
+    'GrantRoleStmt',
+    'AlterSystemStmt',
+    'AlterDatabaseStmt',
+    'AlterDatabaseSetStmt',
+    'AlterDatabaseRefreshCollStmt',
+    'AlterOwnerStmt',
+    'RenameStmt',
+    'CreatedbStmt',
+    'CreateTableSpaceStmt',
+    'DropTableSpaceStmt',
+    'AlterTableSpaceOptionsStmt',
+    // The usual idempotent form: DO $$ BEGIN IF NOT EXISTS (...) THEN CREATE ROLE ... END IF; END $$.
+    'DoStmt'
+]);
+const ROLE_OPTIONS = {
+    superuser: ['SUPERUSER', 'NOSUPERUSER'],
+    canlogin: ['LOGIN', 'NOLOGIN'],
+    createdb: ['CREATEDB', 'NOCREATEDB'],
+    createrole: ['CREATEROLE', 'NOCREATEROLE'],
+    inherit: ['INHERIT', 'NOINHERIT'],
+    isreplication: ['REPLICATION', 'NOREPLICATION'],
+    bypassrls: ['BYPASSRLS', 'NOBYPASSRLS']
+};
+const OTHER_OPTIONS = { password: 'PASSWORD', validUntil: 'VALID UNTIL', connectionlimit: 'CONNECTION LIMIT', sysid: 'SYSID' };
+/** Options whose change can keep a role from logging in or from doing what it did. */
+const LOCKING = new Set(['NOSUPERUSER', 'NOLOGIN', 'NOINHERIT', 'NOCREATEROLE', 'NOBYPASSRLS', 'PASSWORD', 'VALID UNTIL', 'CONNECTION LIMIT']);
+/** `app`, `CURRENT_USER`, `PUBLIC` from a RoleSpec node (wrapped or not). */
+function role(n) {
+    const r = ((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(n, 'RoleSpec') ?? n);
+    if (!r)
+        return '?';
+    if (r.roletype === 'ROLESPEC_CSTRING')
+        return String(r.rolename);
+    return String(r.roletype ?? '?').replace(/^ROLESPEC_/, '');
 }
-/** What differs between two definitions of one object. */
-function describeChange(before, after) {
-    const x = parseDefinition(before);
-    const y = parseDefinition(after);
-    if (!x && !y)
-        return isShort(before) && isShort(after) ? `${before} -> ${after}` : 'definition changed';
-    if (!x || !y)
-        return 'definition changed';
-    const parts = [];
-    for (const field of fieldsOf(x, y)) {
-        const part = describeField(field, x[field], y[field]);
-        if (part)
-            parts.push(part);
-    }
-    // Same fields, same values, different text: only the layout differs.
-    return parts.length > 0 ? parts.join('; ') : 'definition changed';
+function roleOptions(options) {
+    return (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)({ options }, 'options').flatMap((o) => {
+        const d = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(o, 'DefElem');
+        const name = typeof d?.defname === 'string' ? d.defname : '';
+        const pair = ROLE_OPTIONS[name];
+        if (pair && d)
+            return [(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .optionOn */ .J_)(d) ? pair[0] : pair[1]];
+        return OTHER_OPTIONS[name] ? [OTHER_OPTIONS[name]] : [];
+    });
 }
-function fieldsOf(x, y) {
-    const seen = new Set();
-    const fields = [];
-    for (const f of [...Object.keys(x), ...Object.keys(y)]) {
-        if (!seen.has(f)) {
-            seen.add(f);
-            fields.push(f);
+const setName = (n) => {
+    const s = n;
+    return s?.kind === 'VAR_RESET_ALL' ? 'RESET ALL' : `${s?.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${String(s?.name ?? '')}`.trim();
+};
+/** What `s` changes on the server, when it does; undefined for everything else (read without parsing when the kind rules it out). */
+function serverWideChange(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return undefined;
+    const n = s.node;
+    const at = (what, lockout = false, database = false) => ({ what, lockout, database });
+    switch (s.kind) {
+        case 'CreateRoleStmt': {
+            const kind = n.stmt_type === 'ROLESTMT_USER' ? 'USER' : n.stmt_type === 'ROLESTMT_GROUP' ? 'GROUP' : 'ROLE';
+            return at(`CREATE ${kind} ${String(n.role)}`);
         }
-    }
-    return fields;
-}
-function describeField(field, x, y) {
-    const name = field.replace(/_/g, ' ');
-    if (Array.isArray(x) || Array.isArray(y)) {
-        const xs = toList(x);
-        const ys = toList(y);
-        if (xs.length === ys.length && xs.every((v, i) => v === ys[i]))
+        case 'AlterRoleStmt': {
+            const opts = roleOptions(n.options);
+            // ALTER GROUP g ADD USER u / DROP USER u (action -1 takes a membership away).
+            const members = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(n.options, 'rolemembers');
+            if (members) {
+                const who = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(members.arg, 'List'), 'items').map(role).join(', ');
+                return at(`ALTER GROUP ${role(n.role)} ${n.action === -1 ? 'DROP' : 'ADD'} USER ${who}`, n.action === -1);
+            }
+            return at(`ALTER ROLE ${role(n.role)}${opts.length ? ` ${opts.join(' ')}` : ''}`, opts.some((o) => LOCKING.has(o)));
+        }
+        case 'AlterRoleSetStmt': {
+            // ALTER ROLE ... IN DATABASE d SET: a setting for one database; still the role's, for every session it opens there.
+            const who = n.role ? role(n.role) : 'ALL';
+            return at(`ALTER ROLE ${who}${typeof n.database === 'string' ? ` IN DATABASE ${n.database}` : ''} ${setName(n.setstmt)}`);
+        }
+        case 'DropRoleStmt':
+            return at(`DROP ROLE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'roles').map(role).join(', ')}`, true);
+        case 'GrantRoleStmt': {
+            const granted = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'granted_roles').map((g) => String((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .unwrap */ .oA)(g, 'AccessPriv')?.priv_name ?? '?'));
+            const to = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .list */ .p_)(n, 'grantee_roles').map(role);
+            return n.is_grant ? at(`GRANT ${granted.join(', ')} TO ${to.join(', ')}`) : at(`REVOKE ${granted.join(', ')} FROM ${to.join(', ')}`, true);
+        }
+        case 'AlterSystemStmt':
+            return at(`ALTER SYSTEM ${setName(n.setstmt)}`);
+        case 'AlterDatabaseStmt':
+        case 'AlterDatabaseRefreshCollStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)}`, false, true);
+        case 'AlterDatabaseSetStmt':
+            return at(`ALTER DATABASE ${String(n.dbname)} ${setName(n.setstmt)}`, false, true);
+        case 'AlterOwnerStmt':
+            if (n.objectType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`, true, true);
+            if (n.objectType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${(0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)(n.object) ?? '?'} OWNER TO ${role(n.newowner)}`);
             return undefined;
-        const added = ys.filter((v) => !xs.includes(v));
-        const removed = xs.filter((v) => !ys.includes(v));
-        if (added.length === 0 && removed.length === 0)
-            return `${name}: order changed`;
-        return `${name}: ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(', ')}`;
-    }
-    if (x === y)
-        return undefined;
-    if (OPAQUE.has(field))
-        return `${name} changed`;
-    const from = x ?? '(none)';
-    const to = y ?? '(none)';
-    return isShort(from) && isShort(to) ? `${name}: ${from} -> ${to}` : `${name} changed`;
-}
-function toList(v) {
-    if (v === undefined)
-        return [];
-    return Array.isArray(v) ? v : [v];
-}
-function isShort(v) {
-    return v.length <= SHORT && !v.includes('\n');
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/snapshot.ts
-// snapshot: the schema as the catalogs describe it, without pgshift's and the
-// Supabase CLI's bookkeeping. S0 before a run's migrations, S1 after them.
-
-
-
-
-
-
-/**
- * What a snapshot leaves out: the Supabase CLI's schema, and pgshift's own tables in the
- * history schema (the schema too while nothing else lives in it: `history-schema: public`
- * must not hide the application's tables).
- */
-function bookkeepingOf(historySchema) {
-    return { excludeSchemas: [SUPABASE_SCHEMA], bookkeeping: { schema: historySchema, tables: [HISTORY_TABLE, ROLLBACK_LOG_TABLE] } };
-}
-async function snapshotOf(ctx) {
-    return takeSnapshot(ctx.client, bookkeepingOf(ctx.settings.historySchema));
-}
-/**
- * S0, before the run's migrations, on an ephemeral database (test-rollback). The
- * executor then also reads the locks each migration takes on the relations that
- * exist now: those are the ones live traffic would wait on.
- */
-async function snapshotBefore(ctx, exec) {
-    const s0 = await snapshotOf(ctx);
-    exec.collectLocks = await existingRelations(ctx.client, ctx.settings.historySchema);
-    return s0;
-}
-/** S0 -> S1: what the run's migrations changed, for the reviewer (report.schemaChanges). */
-async function schemaChangesSince(ctx, s0) {
-    ctx.report.schemaChanges = diffSnapshots(s0, await snapshotOf(ctx));
-}
-
-;// CONCATENATED MODULE: ./src/lint/supabase/rules.ts
-// The Supabase lint rules: one catalog query each, read on the applied schema.
-// The ids follow Supabase's database linter (supabase/splinter) where it has the
-// same check, so the link explains the reason in Supabase's own words.
-const LINTER = 'https://supabase.com/docs/guides/database/database-linter?lint=';
-const SUPABASE_RULES = [
-    { id: 'supabase/rls-disabled-in-public', supabaseLint: '0013_rls_disabled_in_public', url: `${LINTER}0013_rls_disabled_in_public`, summary: 'A table in an exposed schema without row level security: anyone with the anon key can read and write it through the API.' },
-    { id: 'supabase/rls-enabled-no-policy', supabaseLint: '0008_rls_enabled_no_policy', url: `${LINTER}0008_rls_enabled_no_policy`, summary: 'Row level security is on but the table has no policy: the API returns no rows to anyone.' },
-    { id: 'supabase/auth-rls-initplan', supabaseLint: '0003_auth_rls_initplan', url: `${LINTER}0003_auth_rls_initplan`, summary: 'A policy calls auth.uid() or auth.jwt() per row: wrap it as (select auth.uid()) so it runs once per query.' },
-    { id: 'supabase/function-search-path-mutable', supabaseLint: '0011_function_search_path_mutable', url: `${LINTER}0011_function_search_path_mutable`, summary: 'A SECURITY DEFINER function without a pinned search_path: a caller can make it resolve names to their own objects. Add SET search_path = \'\'.' },
-    { id: 'supabase/security-definer-view', supabaseLint: '0010_security_definer_view', url: `${LINTER}0010_security_definer_view`, summary: "A view in an exposed schema without security_invoker: it runs with its owner's rights and bypasses the caller's RLS. Use WITH (security_invoker = true)." },
-    { id: 'supabase/new-anon-grant', supabaseLint: '', url: 'https://supabase.com/docs/guides/database/postgres/roles#anon', summary: 'This run granted a privilege to anon, the role of every unauthenticated API request.' },
-    { id: 'supabase/uuid-generate-v4', supabaseLint: '', url: 'https://www.postgresql.org/docs/current/functions-uuid.html', summary: 'uuid_generate_v4() needs the uuid-ossp extension; the built-in gen_random_uuid() does the same.' }
-];
-const rules_RULE_BY_ID = new Map(SUPABASE_RULES.map((r) => [r.id, r]));
-/** Schemas Supabase and pgshift manage: never linted. */
-const MANAGED_SCHEMAS = [
-    'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'realtime', '_realtime', 'graphql', 'graphql_public',
-    'vault', 'pgsodium', 'pgsodium_masks', 'net', 'cron', 'supabase_functions', 'supabase_migrations', 'pgbouncer', '_analytics', 'pgmq', 'pgtle'
-];
-/** Objects an extension owns are the extension's business. */
-const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
-/** Each query takes $1 = exposed schemas, $2 = schemas never linted; returns (kind, schema, name, detail). */
-const RULE_QUERIES = {
-    'supabase/rls-disabled-in-public': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
-    'supabase/rls-enabled-no-policy': `
-    SELECT 'table' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2)
-       AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)`,
-    // As splinter: a call to auth.<fn>() that no "select" precedes, in USING or WITH CHECK.
-    'supabase/auth-rls-initplan': `
-    SELECT 'policy' AS kind, p.schemaname AS schema, p.tablename AS name, p.policyname AS detail FROM pg_policies p
-     WHERE NOT p.schemaname = ANY($2) AND $1::text[] IS NOT NULL AND (
-       (p.qual ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.qual) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)')
-       OR (p.with_check ~ 'auth\\.(uid|jwt)\\(\\)' AND lower(p.with_check) !~ 'select\\s+auth\\.(uid|jwt)\\(\\)'))`,
-    'supabase/function-search-path-mutable': `
-    SELECT 'function' AS kind, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS detail FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE p.prosecdef AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')`,
-    'supabase/security-definer-view': `
-    SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name, '' AS detail FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND NOT n.nspname = ANY($2) AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-       AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))`,
-    'supabase/uuid-generate-v4': `
-    SELECT 'column' AS kind, n.nspname AS schema, c.relname AS name, a.attname AS detail FROM pg_attrdef d
-      JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-     WHERE pg_get_expr(d.adbin, d.adrelid) ~ 'uuid_generate_v4\\(' AND NOT n.nspname = ANY($2) AND $1::text[] IS NOT NULL
-       AND current_setting('server_version_num')::int >= 130000`
-};
-/**
- * What anon may do, as 'kind schema.name privilege' strings: table, view and
- * sequence privileges, and EXECUTE on functions, explicit grants and PUBLIC's
- * aside. A privilege the schema's default privileges give anon (Supabase grants
- * anon on every new public table that way) is not a new grant of this run's.
- */
-const ANON_GRANTS_SQL = `
-  SELECT 'relation' AS kind, n.nspname AS schema, c.relname AS name, a.privilege_type AS privilege,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype IN ('r', 'S') AND da.defaclrole = c.relowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type) AS by_default
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)
-  UNION ALL
-  SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', a.privilege_type,
-         EXISTS (SELECT 1 FROM pg_default_acl da, aclexplode(da.defaclacl) x
-                  WHERE da.defaclobjtype = 'f' AND da.defaclrole = p.proowner AND da.defaclnamespace IN (0, n.oid)
-                    AND x.grantee = 'anon'::regrole AND x.privilege_type = a.privilege_type)
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
-   WHERE a.grantee = 'anon'::regrole AND NOT n.nspname = ANY($1)`;
-
-;// CONCATENATED MODULE: ./src/lint/supabase/index.ts
-
-
-/**
- * The database looks like Supabase (or the shim ran on it): the API roles anon and
- * authenticated exist, and so does the schema auth. Roles belong to the whole
- * server, the schema to this database: both, so a neighbour database does not count.
- */
-async function looksLikeSupabase(client) {
-    const r = await client.query(`SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2 AND to_regnamespace('auth') IS NOT NULL AS ok`);
-    return r.rows[0]?.ok === true;
-}
-/** anon's privileges that no default privilege explains, as 'kind schema.name PRIVILEGE'. */
-async function anonGrants(client, skipSchemas = []) {
-    const r = await client.query(ANON_GRANTS_SQL, [[...MANAGED_SCHEMAS, ...skipSchemas]]);
-    return new Set(r.rows.filter((x) => !x.by_default).map((x) => `${x.kind} ${x.schema}.${x.name} ${x.privilege}`));
-}
-/** Statement kinds that make (or change) each kind of object, to find the file and line. */
-const MAKERS = {
-    table: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt'],
-    column: ['CreateStmt', 'AlterTableStmt'],
-    policy: ['CreatePolicyStmt', 'AlterPolicyStmt'],
-    function: ['CreateFunctionStmt', 'AlterFunctionStmt'],
-    view: ['ViewStmt'],
-    relation: ['GrantStmt'],
-    grant: ['GrantStmt']
-};
-/** The latest statement of the files that makes this object: its kind matches and its tree names it. */
-function locate(migrations, kind, names) {
-    const kinds = MAKERS[kind] ?? [];
-    const needles = names.filter(Boolean).map((n) => JSON.stringify(n));
-    for (let i = migrations.length - 1; i >= 0; i--) {
-        const m = migrations[i];
-        for (let j = m.up.statements.length - 1; j >= 0; j--) {
-            const s = m.up.statements[j];
-            if (!s || !kinds.includes(s.kind))
-                continue;
-            const tree = JSON.stringify(s.node);
-            if (needles.every((n) => tree.includes(n)))
-                return { file: m.up.source.file, line: s.position.line };
-        }
+        case 'RenameStmt':
+            // Renaming a role clears its MD5 password (the name is its salt).
+            if (n.renameType === 'OBJECT_ROLE')
+                return at(`ALTER ROLE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true);
+            if (n.renameType === 'OBJECT_DATABASE')
+                return at(`ALTER DATABASE ${String(n.subname)} RENAME TO ${String(n.newname)}`, true, true);
+            if (n.renameType === 'OBJECT_TABLESPACE')
+                return at(`ALTER TABLESPACE ${String(n.subname)} RENAME TO ${String(n.newname)}`);
+            return undefined;
+        case 'CreatedbStmt':
+            return at(`CREATE DATABASE ${String(n.dbname)}`);
+        case 'CreateTableSpaceStmt':
+            return at(`CREATE TABLESPACE ${String(n.tablespacename)}`);
+        case 'DropTableSpaceStmt':
+            return at(`DROP TABLESPACE ${String(n.tablespacename)}`);
+        case 'AlterTableSpaceOptionsStmt':
+            return at(`ALTER TABLESPACE ${String(n.tablespacename)}`);
     }
     return undefined;
 }
-async function lintAppliedSchema(client, opts) {
-    const exposed = opts.exposedSchemas ?? ['public'];
-    const skip = [...MANAGED_SCHEMAS, ...(opts.skipSchemas ?? [])];
-    const findings = [];
-    const add = (ruleId, object, message, where) => {
-        const rule = rules_RULE_BY_ID.get(ruleId);
-        if (!rule)
-            return;
-        findings.push({ rule: rule.id, supabaseLint: rule.supabaseLint, url: rule.url, object, message, file: where?.file, line: where?.line, level: opts.level });
-    };
-    for (const rule of SUPABASE_RULES) {
-        const sql = RULE_QUERIES[rule.id];
-        if (!sql)
-            continue;
-        const r = await client.query(`${sql} ORDER BY 2, 3, 4`, [exposed, skip]);
-        for (const x of r.rows) {
-            const q = `${x.schema}.${x.name}`;
-            switch (rule.id) {
-                case 'supabase/rls-disabled-in-public':
-                    add(rule.id, `table ${q}`, `Table ${q} is in an exposed schema without row level security: ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY, then add policies.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/rls-enabled-no-policy':
-                    add(rule.id, `table ${q}`, `Table ${q} has row level security on and no policy, so the API returns nothing from it: add a policy, or say why in a comment if only the service role uses it.`, locate(opts.migrations, 'table', [x.name]));
-                    break;
-                case 'supabase/auth-rls-initplan':
-                    add(rule.id, `policy ${x.detail} on ${q}`, `Policy "${x.detail}" on ${q} calls auth.uid() or auth.jwt() for every row: write (select auth.uid()) instead, which runs once per query.`, locate(opts.migrations, 'policy', [x.detail]));
-                    break;
-                case 'supabase/function-search-path-mutable':
-                    add(rule.id, `function ${q}(${x.detail})`, `SECURITY DEFINER function ${q}(${x.detail}) has no pinned search_path: add SET search_path = '' (and schema-qualify the names it uses).`, locate(opts.migrations, 'function', [x.name]));
-                    break;
-                case 'supabase/security-definer-view':
-                    add(rule.id, `view ${q}`, `View ${q} is in an exposed schema without security_invoker, so it bypasses the caller's row level security: CREATE VIEW ... WITH (security_invoker = true) (Postgres 15+).`, locate(opts.migrations, 'view', [x.name]));
-                    break;
-                case 'supabase/uuid-generate-v4':
-                    add(rule.id, `column ${q}.${x.detail}`, `Column ${q}.${x.detail} defaults to uuid_generate_v4(): use the built-in gen_random_uuid(), which needs no extension.`, locate(opts.migrations, 'column', [x.name, x.detail]));
-                    break;
+/**
+ * Every server-wide change of a statement: itself, or the static statements of a
+ * PL/pgSQL DO block (what EXECUTE builds at run time is not seen).
+ */
+function serverWideChanges(s) {
+    if (!SERVER_WIDE_KINDS.has(s.kind))
+        return [];
+    switch (s.kind) {
+        case 'DoStmt':
+            return doBlockChanges(s);
+        default: {
+            const c = serverWideChange(s);
+            return c ? [c] : [];
+        }
+    }
+}
+function doBlockChanges(s) {
+    const language = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(s.node.args, 'language')?.arg);
+    const body = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .defElem */ .pH)(s.node.args, 'as')?.arg);
+    if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql'))
+        return [];
+    const at = s.sql.indexOf(body);
+    const bodyLine = at < 0 ? 0 : s.sql.slice(0, at).split('\n').length - 1;
+    return ((0,_source_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .plpgsqlStatements */ .UW)(body) ?? []).flatMap((inner) => {
+        let c;
+        try {
+            c = serverWideChange((0,_source_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseStatementTree */ .f1)(inner.query, 0));
+        }
+        catch {
+            return [];
+        }
+        return c ? [{ ...c, what: `${c.what} (in a DO block)`, lineOffset: at < 0 ? 0 : bodyLine + inner.line - 1 }] : [];
+    });
+}
+/** A rule message: the change, and why it matters beyond this database. */
+function serverWideMessage(c) {
+    const where = c.database
+        ? `changes the database's own entry in the server's shared catalog (pg_database), not a schema object: a down script does not restore it, and a dump of the schema (pg_dump without --create) does not carry it`
+        : 'changes the whole server, not this database: it outlives a dropped or restored database, every other database on the server (a staging copy, a PR check on the same server) sees it, and a down script of this database does not restore it';
+    const lockout = c.lockout ? `; if it touches the role pgshift logs in as (or one that role relies on), the next run may not log in or may lack the rights it needs` : '';
+    return `${c.what} ${where}${lockout}`;
+}
+
+
+/***/ }),
+
+/***/ 9637:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C5: () => (/* binding */ location),
+/* harmony export */   Dd: () => (/* binding */ typeLabel),
+/* harmony export */   Dy: () => (/* binding */ names),
+/* harmony export */   JW: () => (/* binding */ findAll),
+/* harmony export */   J_: () => (/* binding */ optionOn),
+/* harmony export */   Ll: () => (/* binding */ isNode),
+/* harmony export */   a7: () => (/* binding */ namesKey),
+/* harmony export */   aA: () => (/* binding */ funcName),
+/* harmony export */   gx: () => (/* binding */ str),
+/* harmony export */   ih: () => (/* binding */ tableKey),
+/* harmony export */   jI: () => (/* binding */ rangeVarKey),
+/* harmony export */   oA: () => (/* binding */ unwrap),
+/* harmony export */   pH: () => (/* binding */ defElem),
+/* harmony export */   p_: () => (/* binding */ list)
+/* harmony export */ });
+const isNode = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The list under `key`, or []. */
+const list = (node, key) => {
+    const v = node?.[key];
+    return Array.isArray(v) ? v : [];
+};
+/** The inner node of a wrapped node `{ Type: inner }` when its type is `type`. */
+function unwrap(v, type) {
+    if (!isNode(v))
+        return undefined;
+    const inner = v[type];
+    return isNode(inner) ? inner : undefined;
+}
+/** The `sval` of a `{ String: { sval } }` node. */
+const str = (v) => {
+    const s = unwrap(v, 'String')?.sval;
+    return typeof s === 'string' ? s : undefined;
+};
+/** Names of a qualified-name list: [{String},{String}] -> ['s', 'b']. */
+const names = (v) => (Array.isArray(v) ? v.map(str).filter((s) => s !== undefined) : []);
+/** A node's `location` (a UTF-8 byte offset in the parsed text), when it has one. */
+const location = (node) => {
+    const l = node?.location;
+    return typeof l === 'number' && l >= 0 ? l : undefined;
+};
+/** `schema.name`, lower-case, 'public' when unqualified: the key of `LintContext.existingTables`. */
+function tableKey(schema, name) {
+    return `${(schema || 'public').toLowerCase()}.${name.toLowerCase()}`;
+}
+/** The key of a RangeVar (bare or wrapped). */
+function rangeVarKey(v) {
+    const rv = unwrap(v, 'RangeVar') ?? (isNode(v) ? v : undefined);
+    if (!rv || typeof rv.relname !== 'string')
+        return undefined;
+    return tableKey(typeof rv.schemaname === 'string' ? rv.schemaname : undefined, rv.relname);
+}
+/** The key of a qualified-name list from DROP: ['s','t'] -> 's.t'; ['t'] -> 'public.t'. */
+function namesKey(parts) {
+    if (parts.length === 0)
+        return undefined;
+    const name = parts[parts.length - 1];
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    return tableKey(schema, name);
+}
+/** Calls `visit` on every node of type `type` anywhere under `root` (strings are never parsed). */
+function findAll(root, type, visit) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (isNode(v)) {
+            for (const key of Object.keys(v).reverse()) {
+                const child = v[key];
+                if (key === type && isNode(child))
+                    visit(child);
+                if (typeof child === 'object' && child !== null)
+                    stack.push(child);
             }
         }
     }
-    if (opts.anonBefore) {
-        const before = opts.anonBefore;
-        for (const g of await anonGrants(client, opts.skipSchemas)) {
-            if (before.has(g))
-                continue;
-            const [kind, qualified, privilege] = g.split(' ');
-            const bare = qualified.slice(qualified.indexOf('.') + 1).replace(/\(.*$/, '');
-            add('supabase/new-anon-grant', `${kind} ${qualified}`, `This run granted ${privilege} on ${qualified} to anon, the role of every unauthenticated API request: grant to authenticated instead, or make sure row level security covers it.`, locate(opts.migrations, 'grant', [bare, 'anon']));
-        }
-    }
-    return findings;
 }
-
-;// CONCATENATED MODULE: ./src/engine/steps/supabase-lint.ts
-// When and how the Supabase lint runs (src/lint/supabase): only where Supabase's
-// API roles exist, never with lint: off, on the schema as the run left it. With
-// lint: error a finding fails the run (a PR check goes red); with warn it is
-// reported and annotated.
-
-/** Before the run's migrations: is there anything to lint, and what anon may already do. */
-async function prepareSupabaseLint(ctx) {
-    if (ctx.settings.lint === 'off')
+/** The last part of a FuncCall's name, lower-case: pg_catalog.random -> 'random'. */
+function funcName(call) {
+    const parts = names(call.funcname);
+    return (parts[parts.length - 1] ?? '').toLowerCase();
+}
+/** A type name as written, roughly: 'bigint', 'varchar(20)', 'my_schema.my_type'. */
+function typeLabel(typeName) {
+    if (!isNode(typeName))
+        return '?';
+    let parts = names(typeName.names);
+    if (parts.length === 2 && parts[0] === 'pg_catalog')
+        parts = [parts[1]];
+    const base = parts.join('.');
+    const pretty = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', timestamptz: 'timestamptz' };
+    const mods = list(typeName, 'typmods')
+        .map((m) => {
+        const c = unwrap(m, 'A_Const');
+        if (c && isNode(c.ival))
+            return String(c.ival.ival ?? 0);
+        const col = unwrap(m, 'ColumnRef');
+        return col ? names(col.fields).join('.') : '?';
+    })
+        .join(',');
+    const arr = list(typeName, 'arrayBounds').length > 0 ? '[]' : '';
+    return `${pretty[base] ?? base}${mods ? `(${mods})` : ''}${arr}`;
+}
+/** A DefElem list's entry named `name`. */
+function defElem(listValue, name) {
+    if (!Array.isArray(listValue))
         return undefined;
-    if (!(await looksLikeSupabase(ctx.client)))
-        return undefined;
-    return { anonBefore: await anonGrants(ctx.client, [ctx.settings.historySchema]) };
+    for (const d of listValue) {
+        const def = unwrap(d, 'DefElem');
+        if (def?.defname === name)
+            return def;
+    }
+    return undefined;
 }
-/**
- * After the migrations (inside dry-run's transaction): findings into the report.
- * `ranFiles` are the files this run applied or previewed (the PR check: the PR's
- * own). Only findings on objects one of them made or changed are reported (issue
- * 15): an object shipped long ago was judged by the run that made it, so a deploy
- * never reports it again. With lint: error each is an error (the run fails).
- */
-async function runSupabaseLint(ctx, state, ranFiles) {
-    const { report, settings } = ctx;
-    try {
-        const found = await lintAppliedSchema(ctx.client, { migrations: ctx.found.migrations, anonBefore: state.anonBefore, skipSchemas: [settings.historySchema], level: 'warning' });
-        // A new grant to anon is this run's by definition.
-        const ours = found.filter((f) => f.rule === 'supabase/new-anon-grant' || (f.file !== undefined && ranFiles.has(f.file)));
-        if (settings.lint === 'error')
-            for (const f of ours)
-                f.level = 'error';
-        report.supabaseLint = ours;
-    }
-    catch (e) {
-        report.warnings.push({ file: '', message: `the Supabase lint could not read the catalog: ${e.message}` });
-        return;
-    }
-    const n = report.supabaseLint.length;
-    if (n)
-        ctx.log.warn(`Supabase lint: ${n} finding${n === 1 ? '' : 's'} on the applied schema`);
-    const errors = report.supabaseLint.filter((f) => f.level === 'error').length;
-    if (errors) {
-        report.status = 'failed';
-        report.nextStep = `Supabase lint found ${errors} problem${errors === 1 ? '' : 's'} in what this run's migrations made (lint: error): fix each as its message says (the link gives the reason), or set lint: warn. ${report.nextStep}`;
-    }
-}
-/** True when the Supabase lint failed the run (lint: error and a finding on this run's objects). */
-const supabaseLintFailed = (ctx) => (ctx.report.supabaseLint ?? []).some((f) => f.level === 'error');
-
-;// CONCATENATED MODULE: ./src/engine/steps/test-rollback.ts
-// test-rollback, for PR checks on an ephemeral database: after apply, roll the
-// same migrations back and compare the schema with the one before (S0), then
-// apply them again and compare with the one after (S1). Every difference means a
-// down script is not the inverse of its up.
-
-
-
-
-/**
- * Runs after apply applied `applied` (in order) starting from snapshot `s0`.
- * Fills report.checks and report.schemaDiff; returns false when the test failed.
- */
-async function testRollback(ctx, applied, s0) {
-    const { report, log } = ctx;
-    const checks = (report.checks ??= []);
-    if (!applied.length)
+/** The boolean value of an option written `name`, `name true`, `name = off`... */
+function optionOn(def) {
+    const arg = def.arg;
+    if (!isNode(arg))
         return true;
-    const s1 = await snapshotOf(ctx);
-    // What the run's migrations change, for the reviewer: S0 -> S1.
-    ctx.report.schemaChanges = diffSnapshots(s0, s1);
-    const noDown = applied.filter((m) => !m.down);
-    if (noDown.length) {
-        for (const m of noDown)
-            checks.push({ subject: m.identity, file: m.up.source.file, ok: false, message: `no down script, so its rollback cannot be tested: ${downAdvice(m)}` });
-        return false;
-    }
-    const exec = execContext(ctx);
-    const downs = [...applied].reverse();
-    for (const m of downs) {
-        const o = await log.group(`test-rollback: down ${m.identity}`, () => executeDown(exec, m));
-        if (!o.ok) {
-            checks.push({ subject: m.identity, file: m.down?.source.file, line: o.error?.position?.line, ok: false, message: `the down script failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
-            return false;
-        }
-    }
-    const afterDown = diffSnapshots(s0, await snapshotOf(ctx));
-    record(ctx, checks, 'schema after down vs before up', afterDown, downs);
-    for (const m of applied) {
-        const o = await log.group(`test-rollback: up again ${m.identity}`, () => executeMigration(exec, { migration: m, resumeFrom: 0 }));
-        if (!o.ok) {
-            checks.push({ subject: m.identity, file: m.up.source.file, line: o.error?.position?.line, ok: false, message: `applying again after the down failed: ${o.error?.message ?? 'unknown error'}`, error: o.error });
-            return false;
-        }
-    }
-    const afterUp = diffSnapshots(s1, await snapshotOf(ctx));
-    record(ctx, checks, 'schema after up-down-up vs after up', afterUp, applied);
-    return afterDown.length === 0 && afterUp.length === 0;
-}
-/** Where a down script goes in `m`'s convention, so the tool that owns the directory never runs it as a migration. */
-function downAdvice(m) {
-    const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
-    switch (m.convention) {
-        case 'supabase':
-            return `add ${dir}/down/${m.identity}.sql (the Supabase CLI applies every ${dir}/<version>_<name>.sql, a ${m.identity}.down.sql there included, but not files in a subfolder)`;
-        case 'dbmate':
-            return 'add a -- migrate:down section to the file';
-        case 'goose':
-            return 'add a -- +goose Down section to the file';
-        case 'golang-migrate':
-            return `add ${dir}/${m.identity}.down.sql next to its .up.sql`;
-        case 'flyway':
-            return `add ${dir}/U${m.version}__${m.name}.sql (Flyway's undo naming)`;
-        default:
-            return `add ${dir}/${m.identity}.down.sql (or a down section)`;
-    }
-}
-function record(ctx, checks, title, differences, scope) {
-    const names = scope.map((m) => m.identity).join(', ');
-    if (!differences.length) {
-        checks.push({ subject: 'test-rollback', ok: true, message: `${title}: identical (${names})` });
-        return;
-    }
-    ;
-    (ctx.report.schemaDiff ??= []).push({ title: `test-rollback: ${title}`, differences });
-    checks.push({
-        subject: 'test-rollback',
-        ok: false,
-        message: `down is not the inverse of up (${names}): ${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences
-            .slice(0, 5)
-            .map((d) => `${d.object} ${d.change}${d.detail ? ` (${d.detail})` : ''}`)
-            .join('; ')}${differences.length > 5 ? '; …' : ''}`
-    });
-}
-
-;// CONCATENATED MODULE: ./src/engine/pr-split.ts
-// The PR's own migrations (issue 15, DESIGN "The PR's own migrations"): the
-// workspace's migrations split into the base's (phase 1) and the PR's (phase 2),
-// and what a PR can get wrong about history, caught before merge: it edits,
-// deletes or renames a base migration, adds one that sorts before the base's
-// newest, or reuses a base version. Pure: the base comes in as data, from git
-// (source/git-base.ts) or from the PR files API (action/pr-files.ts).
-
-
-
-const stat = (s) => (s ? ` (${s.added} line${s.added === 1 ? '' : 's'} added, ${s.removed} removed)` : '');
-/** A name for `m` that sorts after `newest`: the next number, or now as a timestamp of the same shape. */
-function suggestName(m, newest, now = new Date()) {
-    const file = (0,external_node_path_.basename)(m.file);
-    const v = newest.version;
-    if (!/^\d+$/.test(v) || !m.version || !file.includes(m.version))
-        return undefined;
-    let next;
-    if (v.length >= 12) {
-        // A timestamp (Supabase, dbmate, goose): now, if that sorts after the newest; else newest + 1.
-        const stamp = now.toISOString().replace(/\D/g, '').slice(0, v.length);
-        next = BigInt(stamp) > BigInt(v) ? stamp : (BigInt(v) + 1n).toString().padStart(v.length, '0');
-    }
-    else {
-        next = (BigInt(v) + 1n).toString().padStart(Math.max(v.length, m.version.length), '0');
-    }
-    return file.replace(m.version, next);
-}
-/** Splits `head` (the workspace's migrations) against the base. */
-function splitPr(head, base, opts) {
-    const problems = [];
-    const warnings = [];
-    const baseVersions = [];
-    const pr = [];
-    const baseIds = new Set();
-    let phase1;
-    /** Base migrations the PR deleted, as identity and file. */
-    const deleted = [];
-    const edited = [];
-    if (base.kind === 'git') {
-        const inBase = new Map(base.migrations.map((m) => [m.identity, m]));
-        const inHead = new Set(head.map((m) => m.identity));
-        phase1 = [];
-        for (const m of head) {
-            const b = inBase.get(m.identity);
-            if (!b)
-                pr.push(m);
-            else {
-                baseIds.add(m.identity);
-                // Phase 1 runs the base's own text: what production has (or will have) applied.
-                phase1.push(b.checksum === m.checksum ? m : b);
-                if (b.checksum !== m.checksum)
-                    edited.push({ m, stat: base.numstat.get(m.file) });
-            }
-        }
-        for (const b of base.migrations) {
-            baseVersions.push(b);
-            if (!inHead.has(b.identity)) {
-                baseIds.add(b.identity);
-                deleted.push({ identity: b.identity, file: b.file, checksum: b.checksum });
-            }
-        }
-    }
-    else {
-        const byPath = new Map(base.changed.map((c) => [c.path, c]));
-        phase1 = [];
-        for (const m of head) {
-            const c = byPath.get(m.file);
-            if (c && (c.status === 'added' || c.status === 'copied' || (c.status === 'renamed' && c.previousPath === undefined)))
-                pr.push(m);
-            else if (c?.status === 'renamed') {
-                pr.push(m);
-                const from = parseFileName((0,external_node_path_.basename)(c.previousPath)).identity;
-                deleted.push({ identity: from, file: c.previousPath, checksum: c.additions === 0 && c.deletions === 0 ? m.checksum : undefined });
-            }
-            else {
-                baseIds.add(m.identity);
-                phase1.push(m);
-                baseVersions.push(m);
-                if (c && (c.status === 'modified' || c.status === 'changed'))
-                    edited.push({ m, stat: { added: c.additions, removed: c.deletions } });
-            }
-        }
-        for (const c of base.changed) {
-            if (c.status !== 'removed')
-                continue;
-            const info = parseFileName((0,external_node_path_.basename)(c.path));
-            // Only up files: a deleted down script is the PR's business.
-            if (info.role !== 'up' || !info.scheme)
-                continue;
-            baseIds.add(info.identity);
-            deleted.push({ identity: info.identity, file: c.path });
-        }
-    }
-    // 1. Edits of a migration the base has (production has applied it, or will at the next deploy).
-    for (const { m, stat: s } of edited) {
-        const message = `${m.file} edits ${m.identity}, a migration that already exists on the base branch${stat(s)}: production has applied it (or will at the next deploy), so the edit would never run there and history would disagree with the file.`;
-        const hint = `revert the edit and put the change in a new migration; only if the edit changes nothing the database sees (a comment, whitespace), accept it with allow-drift: true`;
-        if (opts.allowDrift)
-            warnings.push({ file: m.file, message: `${message} Accepted by allow-drift: the PR check applies the base's version.` });
-        else
-            problems.push({ file: m.file, code: 'pr-edits-base-migration', message, hint });
-    }
-    // 2. Deletions and renames.
-    const prByChecksum = new Map(pr.map((m) => [m.checksum, m]));
-    const renamedTo = new Set();
-    for (const d of deleted) {
-        const to = d.checksum ? prByChecksum.get(d.checksum) : undefined;
-        if (to) {
-            renamedTo.add(to.identity);
-            problems.push({
-                file: to.file,
-                code: 'pr-renames-base-migration',
-                message: `${to.file} renames ${d.file}, a migration that exists on the base branch: history records it as ${d.identity}, so after the merge it counts as missing and ${to.identity} as a new migration that runs it again.`,
-                hint: `keep the name ${(0,external_node_path_.basename)(d.file)}`
-            });
-        }
-        else {
-            problems.push({
-                file: d.file,
-                code: 'pr-deletes-base-migration',
-                message: `this PR deletes ${d.file} (${d.identity}), a migration that exists on the base branch: history still records it, so deploys refuse the missing file.`,
-                hint: `restore ${d.file}; to undo what it did, add a new migration. If the base branch gained it after this branch was made, merge the base branch into this one (on pull_request, actions/checkout checks out the merge commit, which has it)`
-            });
-        }
-    }
-    // 3. Versions the base already uses, and PR migrations that sort before the base's newest.
-    const versioned = baseVersions.filter((m) => m.kind === 'versioned');
-    const newest = versioned.reduce((a, m) => (!a || compareMigrationOrder(m, a) > 0 ? m : a), undefined);
-    const byVersion = new Map(versioned.filter((m) => m.version !== '').map((m) => [m.version, m]));
-    for (const m of pr) {
-        if (m.kind !== 'versioned' || renamedTo.has(m.identity))
-            continue;
-        const same = m.version !== '' ? byVersion.get(m.version) : undefined;
-        if (same && same.identity !== m.identity) {
-            const name = newest ? suggestName(m, newest) : undefined;
-            problems.push({
-                file: m.file,
-                code: 'pr-version-collision',
-                message: `${m.file} has version ${m.version}, which ${same.file} on the base branch already has: history is keyed on the version (the Supabase CLI, Flyway), so one of the two would never run.`,
-                hint: `give it a version after the base's newest (${newest?.identity ?? same.identity})${name ? `, e.g. rename it to ${name}` : ''}`
-            });
-            continue;
-        }
-        if (newest && compareMigrationOrder(m, newest) < 0) {
-            const name = suggestName(m, newest);
-            const message = `${m.file} sorts before ${newest.identity}, the newest migration of the base branch: after the merge it would run out of order, and deploys refuse it unless allow-out-of-order is set.`;
-            const hint = `rename it to sort after ${newest.identity}${name ? `, e.g. ${name}` : ''}`;
-            if (opts.allowOutOfOrder)
-                warnings.push({ file: m.file, message: `${message} Accepted by allow-out-of-order.` });
-            else
-                problems.push({ file: m.file, code: 'pr-migration-out-of-order', message, hint });
-        }
-    }
-    return { split: { sha: base.sha, how: base.how, base: phase1, pr, baseIds, newestBase: newest?.identity }, problems, warnings };
-}
-/** Marks each migration of the report with its origin (the plan rebuilds the rows, so a mode marks them again). */
-function markOrigins(report, pr) {
-    const prIds = new Set(pr.pr.map((m) => m.identity));
-    for (const m of report.migrations)
-        m.origin = prIds.has(m.identity) ? 'pr' : 'base';
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/base-phase.ts
-
-/** The plan's runs split by phase; base runs carry the base's own text (it may differ under allow-drift). */
-function runsByPhase(ctx, p) {
-    const pr = ctx.pr;
-    if (!pr)
-        return { baseRuns: [], prRuns: p.toRun };
-    const baseVersion = new Map(pr.base.map((m) => [m.identity, m]));
-    const baseRuns = [];
-    const prRuns = [];
-    for (const run of p.toRun) {
-        const b = baseVersion.get(run.migration.identity);
-        if (b)
-            baseRuns.push({ ...run, migration: b });
-        else if (!pr.baseIds.has(run.migration.identity))
-            prRuns.push(run);
-    }
-    return { baseRuns, prRuns };
-}
-function prCheckInfo(ctx) {
-    return ctx.report.prCheck;
-}
-const base_phase_seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-/** The one log line of the phase, and the report's basePhase figures. */
-function base_phase_record(ctx, runs, durationMs, failed) {
-    const info = prCheckInfo(ctx);
-    info.basePhase.ran = runs.length;
-    info.basePhase.alreadyApplied = info.basePhase.total - runs.length;
-    info.basePhase.durationMs = Math.round(durationMs);
-    if (failed)
-        info.basePhase.failed = failed;
-}
-async function applyBasePhase(ctx, exec, runs) {
-    const sha = ctx.pr?.sha.slice(0, 12) ?? '';
-    if (!runs.length) {
-        base_phase_record(ctx, runs, 0);
-        ctx.log.info(`base phase: nothing to apply (history records the base's ${prCheckInfo(ctx).basePhase.total} migrations)`);
-        return {};
-    }
-    const started = performance.now();
-    const out = await ctx.log.group(`base phase: ${runs.length} migration${runs.length === 1 ? '' : 's'} of base ${sha}`, () => applyPending(ctx, exec, runs, { quiet: true }));
-    const ms = performance.now() - started;
-    base_phase_record(ctx, runs, ms, out.failed?.identity);
-    ctx.log.info(`base phase: ${out.failed ? `FAILED at ${out.failed.identity}` : `${runs.length} applied`} in ${base_phase_seconds(ms)}`);
-    return out;
-}
-
-// EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __webpack_require__(4031);
-;// CONCATENATED MODULE: ./src/report/trusted.ts
-// The two kinds of text a report is made of, and the one way to mix them.
-//
-// - Untrusted text is a plain `string`: file names, identities, SQL, server
-//   messages, anything a PR author, a database or the environment controls.
-//   It is escaped in every output (./escape.ts), so it renders as inert text.
-// - Advice is pgshift's own words: next steps, fixes, refusals, hints we wrote.
-//   In advice, a span in backticks is a command or code: markdown shows it as a
-//   code span, verbatim, so it pastes as typed (no backslashes, no zero-width
-//   space after `@`). Values from outside may be interpolated with `advice`...``,
-//   which puts each one in a code span that nothing inside can close.
-// - Markdown is a fragment that is already safe to concatenate. Only the
-//   functions here make one; `md`...`` takes fragments and numbers, never a
-//   plain string, so untrusted text cannot slip into markup unescaped.
-//
-// Both renderings are inert whatever the input: text outside code spans goes
-// through escapeInline, text inside through inlineCode. So an untrusted value
-// that reaches advice without `advice`...`` can at worst change what shows as
-// code, never add HTML, a link, a mention or a table break.
-
-
-/** Marks a string as a trusted markdown fragment: for renderers that build markup themselves (table rules, fences, HTML tags they escape). */
-function trustedMarkdown(value) {
-    return value;
-}
-/** Untrusted text as inert inline markdown; numbers formatted (1,000). */
-function trusted_text(value) {
-    return (typeof value === 'number' ? thousands(value) : escapeInline(value));
-}
-/**
- * Markdown from literal template parts (ours) and values that are already
- * fragments or numbers. A plain string is a type error here: untrusted text
- * goes in through text(), code() or adviceMarkdown(), so the choice is explicit.
- */
-function md(strings, ...values) {
-    let out = strings[0] ?? '';
-    values.forEach((v, i) => {
-        out += (typeof v === 'number' ? thousands(v) : v) + (strings[i + 1] ?? '');
-    });
-    return out;
-}
-/** Joins fragments with a separator of ours. */
-function join(parts, sep) {
-    return parts.join(sep);
-}
-/**
- * A code span holding `value` verbatim (one line), delimited by one backtick
- * more than any run inside, so nothing inside can close it. Commands,
- * identifiers, file names: they paste as typed.
- */
-function code(value) {
-    const s = (0,report_escape/* neutraliseHtmlComments */.wb)((0,report_escape/* sanitizeText */.jZ)(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
-    if (s === '')
-        return '` `';
-    let run = 0;
-    let longest = 0;
-    for (const c of s) {
-        run = c === '`' ? run + 1 : 0;
-        longest = Math.max(longest, run);
-    }
-    const ticks = '`'.repeat(longest + 1);
-    const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
-    return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-/** A code span for a GFM table cell: pipes escaped as `\\|`, which GFM reads as a pipe inside code too. */
-function codeCell(value) {
-    return code(value).replace(/\|/g, '\\|');
-}
-/**
- * Advice with untrusted values interpolated, each as a code span:
- * advice`Rename ${file} to ${suggested}, then run \`pgshift plan\`.`
- */
-function advice(strings, ...values) {
-    let out = strings[0] ?? '';
-    values.forEach((v, i) => {
-        out += (typeof v === 'number' ? String(v) : code(v)) + (strings[i + 1] ?? '');
-    });
-    return out;
-}
-/**
- * Advice as inline markdown: each backtick span (CommonMark's rule: a run of n
- * backticks closed by the next run of exactly n) becomes a verbatim code span;
- * the text between is escaped as inert text. Line breaks become spaces.
- */
-function adviceMarkdown(value, cell = false) {
-    const s = neutraliseHtmlComments(sanitizeText(value)).replace(/[\t\n\u2028\u2029]+/g, ' ');
-    const parts = [];
-    let prose = '';
-    let i = 0;
-    const flush = () => {
-        if (prose)
-            parts.push(escapeInline(prose));
-        prose = '';
-    };
-    while (i < s.length) {
-        if (s[i] !== '`') {
-            prose += s[i];
-            i++;
-            continue;
-        }
-        let n = 0;
-        while (s[i + n] === '`')
-            n++;
-        const close = findRun(s, i + n, n);
-        if (close < 0) {
-            prose += s.slice(i, i + n);
-            i += n;
-            continue;
-        }
-        let inner = s.slice(i + n, close);
-        if (inner.length > 1 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
-            inner = inner.slice(1, -1);
-        flush();
-        parts.push(cell ? codeCell(inner) : code(inner));
-        i = close + n;
-    }
-    flush();
-    return parts.join('');
-}
-/** Index of the next run of exactly `n` backticks at or after `from`, or -1. */
-function findRun(s, from, n) {
-    let i = from;
-    while (i < s.length) {
-        if (s[i] !== '`') {
-            i++;
-            continue;
-        }
-        let m = 0;
-        while (s[i + m] === '`')
-            m++;
-        if (m === n)
-            return i;
-        i += m;
-    }
-    return -1;
-}
-/** Advice as plain terminal text: backtick spans kept as written (a terminal user reads `cmd` as a command). */
-function adviceText(value) {
-    return sanitizeText(value);
-}
-/** Advice in a GFM table cell: as adviceMarkdown, with each pipe inside a code span escaped (GFM reads `\\|` as a pipe there too, and a bare one ends the cell). */
-function adviceCell(value) {
-    const s = adviceMarkdown(value, true);
-    return (s.trim() === '' ? ' ' : s);
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/partial-preview.ts
-
-
-const partial_preview_plural = (n, one) => `${(0,report_thousands/* thousands */.o)(n)} ${n === 1 ? one : `${one}s`}`;
-function notePartialPreview(ctx, items, out, what = 'migration') {
-    const stopped = out.stoppedAt;
-    if (!stopped)
-        return;
-    const { report } = ctx;
-    const previewed = items.filter((i) => i.result.status === 'previewed').length;
-    const notPreviewed = items
-        .filter((i) => i.result.status !== 'previewed')
-        .map((i) => ({
-        identity: i.migration.identity,
-        file: i.script.source.file,
-        reason: i.result === stopped ? `cannot be previewed: ${stopped.notDryRunnable ?? 'it cannot run inside the preview transaction'}` : `runs after ${stopped.identity}, where the preview stopped`
-    }));
-    report.partialPreview = { previewed, total: items.length, notPreviewed };
-    const after = notPreviewed.length - 1;
-    const why = stopped.notDryRunnable ?? 'it cannot run inside the preview transaction';
-    const message = advice `The preview stopped at ${stopped.identity} and previewed ${previewed} of ${items.length} ` +
-        `${items.length === 1 ? what : `${what}s`}: ` +
-        `${why}. ${after ? `It and the ${partial_preview_plural(after, what)} after it were` : 'It was'} not previewed, so nothing tested them; the \`not-previewed\` output lists them with why.`;
-    const file = items.find((i) => i.result === stopped)?.script.source.file ?? stopped.file;
-    report.warnings.push({ file, message, ...(out.stoppedPosition ? { position: out.stoppedPosition } : {}) });
-    // No log line: the warning reaches the log once, as an annotation (action) or a `warning:` line (CLI).
-}
-
-;// CONCATENATED MODULE: ./src/engine/preview.ts
-
-
-
-
-
-
-
-
-
-/** The statement without its CONCURRENTLY keyword (found by the parser's scanner, never by text search). */
-function transactionalTwin(s) {
-    if (!s.nonTransactional?.includes('CONCURRENTLY'))
-        return undefined;
-    const tokens = scanSql(s.sql);
-    const i = tokens.findIndex((t) => t.text.toUpperCase() === 'CONCURRENTLY');
-    if (i < 0)
-        return undefined;
-    // REINDEX (CONCURRENTLY) TABLE t: drop the now-empty option list too.
-    const from = tokens[i - 1]?.text === '(' && tokens[i + 1]?.text === ')' ? i - 1 : i;
-    const to = from === i - 1 ? i + 1 : i;
-    const start = tokens[from]?.start ?? 0;
-    const end = tokens[to]?.end ?? 0;
-    return s.sql.slice(0, start) + ' '.repeat(end - start) + s.sql.slice(end);
-}
-/** Statements a preview transaction cannot run at all: listed, not run. */
-const SKIPPED = ['VACUUM', 'ALTER SYSTEM', 'CREATE DATABASE', 'DROP DATABASE', 'TABLESPACE', 'SUBSCRIPTION', 'REINDEX SCHEMA', 'REINDEX SYSTEM', 'REINDEX DATABASE', 'SET TABLESPACE'];
-function timeoutsSql(ctx) {
-    return `SET LOCAL lock_timeout = ${ctx.settings.lockTimeoutMs};SET LOCAL statement_timeout = ${ctx.settings.statementTimeoutMs}`;
-}
-/** Each migration starts from clean settings, as in apply (SET LOCAL timeouts included); one statement each. */
-function resetStatements(ctx) {
-    return ['SET SESSION AUTHORIZATION DEFAULT', 'RESET ROLE', 'RESET ALL', ...(ctx.sessionSql ? [ctx.sessionSql] : []), ...timeoutsSql(ctx).split(';')];
-}
-/** The statement's whole command tag (CREATE TRIGGER, CREATE INDEX), for the timings. */
-const label = (s) => commandTag(s);
-const preview_MARKER = 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8';
-/** The message for one migration, and what each of its statements is. */
-function previewMessage(ctx, item, first, lockSql, timings) {
-    const parts = [];
-    let sql = '';
-    let codePoints = 0;
-    const add = (part, text) => {
-        parts.push(part);
-        // The newline ends a trailing `--` comment; the semicolon ends the statement.
-        const piece = `${text}\n;`;
-        sql += piece;
-        codePoints += [...piece].length;
-    };
-    // Each migration starts from clean settings, as in apply (SET LOCAL timeouts included).
-    if (!first)
-        for (const setup of resetStatements(ctx))
-            add({ kind: 'setup' }, setup);
-    add({ kind: 'marker' }, preview_MARKER);
-    for (const s of item.script.statements) {
-        if (s.strippedWrapper || s.stubbed)
-            continue;
-        if (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))) {
-            timings.push({ line: s.position.line, label: s.nonTransactional, ms: 0, twin: `skipped: ${s.nonTransactional} cannot run in a transaction; apply runs it` });
-            continue;
-        }
-        const twin = transactionalTwin(s);
-        const sent = twin ?? s.sql;
-        timings.push({ line: s.position.line, label: s.nonTransactional ?? label(s), ms: 0, twin: twin ? `ran as its transactional twin (without CONCURRENTLY)` : undefined });
-        add({ kind: 'statement', statement: s, sent, prefixCodePoints: codePoints }, sent);
-        add({ kind: 'marker' }, preview_MARKER);
-    }
-    for (const setup of AS_LOGIN_USER.split(';'))
-        add({ kind: 'setup' }, setup);
-    add({ kind: 'record' }, item.recordSql);
-    if (lockSql)
-        add({ kind: 'locks' }, lockSql);
-    return { sql, parts };
-}
-/**
- * Runs a hook inside the preview transaction. Statements a transaction cannot hold
- * (VACUUM) are skipped, as in a migration's preview. A failure ends the preview, so
- * no savepoint is needed; after a success the session starts clean again.
- */
-async function previewHook(ctx, hook, after) {
-    const { client } = ctx;
-    const script = hook.script;
-    const started = performance.now();
-    let error;
-    for (const s of script.statements) {
-        if (s.strippedWrapper || s.stubbed || (s.nonTransactional && SKIPPED.some((k) => s.nonTransactional?.includes(k))))
-            continue;
-        const sql = transactionalTwin(s) ?? s.sql;
-        try {
-            await client.query(sql);
-        }
-        catch (e) {
-            error = mapRunError(e, { script, text: sql, fileOffset: s.offset, prefixCodePoints: 0 }, s);
-            break;
-        }
-    }
-    if (!error)
-        await client.query(resetStatements(ctx).join(';'));
-    const file = script.source.file;
-    (ctx.report.hooks ??= []).push({ hook: hook.name, file, status: error ? 'failed' : 'previewed', ...(after ? { after } : {}), durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
-    if (error)
-        error.next = `The preview stopped at the hook ${file}${error.position ? `:${error.position.line}` : ''} and rolled everything back. Fix the hook and run the preview again.`;
-    return error;
-}
-async function previewInTransaction(ctx, items, extras = {}) {
-    const { client, settings } = ctx;
-    const outcome = {};
-    // Locks on relations created inside the preview block nobody: with none existing
-    // (a first deploy), pg_locks is never read. Otherwise it is read once per migration
-    // (locks only pile up inside one transaction, so "before" is the previous "after");
-    // new relations get higher oids, so most of their rows stay on the server.
-    let existing = await existingRelations(client, settings.historySchema);
-    const lockSqlFor = (rels) => (rels.size ? `${HELD_LOCKS_SQL} AND relation <= ${Math.max(...rels.keys())}` : undefined);
-    let lockSql = extras.phases?.baseCount ? undefined : lockSqlFor(existing);
-    let held = [];
-    await client.query(`BEGIN;${timeoutsSql(ctx)}`);
-    try {
-        // The history table may not exist yet on a first deploy: create it inside the preview, so it rolls back too.
-        await historyStep(() => ensureHistoryTable(client, settings.historySchema, { inTransaction: true }), settings.historySchema);
-        // The Supabase CLI's table too, when it is kept and absent: it rolls back with the rest.
-        if (ctx.supabase && !ctx.supabase.tableExists)
-            await client.query(createSupabaseHistorySql(ctx.supabase.schemaExists));
-        // supabase-shim: created inside the preview, so it is rolled back with everything else.
-        if (ctx.previewSetupSql)
-            await client.query(ctx.previewSetupSql);
-        const enumsAdded = [];
-        let first = true;
-        if (extras.before)
-            outcome.hookFailed = await previewHook(ctx, extras.before);
-        for (const [index, item] of items.entries()) {
-            const { result, script } = item;
-            if (extras.phases && index === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled()) {
-                outcome.refused = await extras.phases.atS0();
-                // S0: what exists now is what production traffic would wait on; our own locks so far are the baseline.
-                existing = await existingRelations(client, settings.historySchema);
-                lockSql = lockSqlFor(existing);
-                held = lockSql ? await heldLocks(client, existing) : [];
-            }
-            if (outcome.failed || outcome.stoppedAt || outcome.hookFailed || outcome.refused || ctx.isCancelled()) {
-                result.status = 'skipped';
-                result.note = outcome.stoppedAt ? `not previewed: it runs after ${outcome.stoppedAt.identity}, which cannot be previewed` : result.note;
-                continue;
-            }
-            if (script.hasTransactionBlocks) {
-                result.notDryRunnable = 'its BEGIN ... COMMIT blocks commit on their own, so it cannot run inside the preview transaction; apply runs it statement by statement';
-                outcome.stoppedAt = result;
-                outcome.stoppedPosition = script.nonTransactionalReasons.find((r) => r.what.endsWith(' block'))?.position;
-                continue;
-            }
-            const timings = [];
-            const message = previewMessage(ctx, item, first, lockSql, timings);
-            first = false;
-            const started = performance.now();
-            const r = await queryCountingStatements(client, message.sql);
-            result.durationMs = Math.round(performance.now() - started);
-            if (r.error === undefined) {
-                fillTimings(timings, message.parts, r.results);
-                result.statementTimings = timings;
-                if (lockSql) {
-                    const after = heldOn(existing, r.results[r.results.length - 1]?.rows);
-                    result.locks = newLocks(held, after);
-                    held = after;
-                }
-                else if (!extras.phases || index >= extras.phases.baseCount)
-                    result.locks = [];
-                for (const s of script.statements)
-                    if (s.kind === 'AlterEnumStmt' && typeof s.node.newVal === 'string')
-                        enumsAdded.push(item.migration.identity);
-                result.status = 'previewed';
-                if (extras.afterEach)
-                    outcome.hookFailed = await previewHook(ctx, extras.afterEach, item.migration.identity);
-                continue;
-            }
-            const failedPart = message.parts[r.completed];
-            const code = isPgError(r.error) ? r.error.code : undefined;
-            const statement = failedPart?.kind === 'statement' ? failedPart.statement : script.statements[script.statements.length - 1];
-            const earlierEnum = enumsAdded.find((id) => id !== item.migration.identity);
-            const stop = (why) => {
-                result.notDryRunnable = why;
-                outcome.stoppedAt = result;
-                outcome.stoppedPosition = statement.position;
-                outcome.aborted = true;
-            };
-            if (code === '55P04' && earlierEnum) {
-                stop(`it uses an enum value that ${earlierEnum} adds in this run; Postgres cannot use a new enum value in the transaction that adds it, and apply commits each migration separately`);
-                continue;
-            }
-            // A file that runs statement by statement (a no-transaction directive, CALL) may hold
-            // a statement that commits or that Postgres refuses inside a transaction block. In a
-            // file that runs in one transaction the same error is a real failure: apply hits it too.
-            const why = script.runMode === 'statements' ? autocommitOnly(code, statement) : undefined;
-            if (why) {
-                stop(why);
-                continue;
-            }
-            const origin = failedPart?.kind === 'statement'
-                ? { script, text: failedPart.sent, fileOffset: statement.offset, prefixCodePoints: failedPart.prefixCodePoints }
-                : { script, text: statement.sql, fileOffset: statement.offset, prefixCodePoints: Number.MAX_SAFE_INTEGER };
-            result.status = 'failed';
-            result.error = mapRunError(r.error, origin, statement);
-            result.error.next = `The preview stopped here and rolled everything back. Fix the statement at this position and run the preview again.`;
-            outcome.failed = result;
-        }
-        if (extras.phases && items.length === extras.phases.baseCount && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !ctx.isCancelled())
-            outcome.refused = await extras.phases.atS0();
-        if (extras.after && !outcome.failed && !outcome.stoppedAt && !outcome.hookFailed && !outcome.refused && !ctx.isCancelled())
-            outcome.hookFailed = await previewHook(ctx, extras.after);
-        if (extras.beforeRollback && !outcome.failed && !outcome.hookFailed && !outcome.refused && !outcome.aborted && !ctx.isCancelled())
-            await extras.beforeRollback();
-    }
-    finally {
-        // Always: a preview never keeps anything.
-        await client.query('ROLLBACK').catch(() => { });
-    }
-    return outcome;
-}
-/**
- * Why a statement of a statement-by-statement file cannot run in the preview
- * transaction, from the error it raised there: it commits (2D000: a procedure or a DO
- * block that COMMITs) or Postgres refuses it inside a transaction block (25001).
- */
-function autocommitOnly(code, s) {
-    const at = `line ${s.position.line}`;
-    if (code === '2D000') {
-        return s.kind === 'CallStmt'
-            ? 'the procedure it calls commits, which cannot happen inside the preview transaction'
-            : `its statement at ${at} commits, which cannot happen inside the preview transaction; apply runs the file statement by statement in autocommit`;
-    }
-    if (code === '25001')
-        return `its statement at ${at} cannot run inside a transaction block, so it cannot run inside the preview transaction; apply runs the file statement by statement in autocommit`;
-    return undefined;
-}
-/** Each statement's time: the difference of the clock markers around it. */
-function fillTimings(timings, parts, results) {
-    const clock = (i) => Number(results[i]?.rows[0]?.[0]);
-    let t = 0;
-    parts.forEach((p, i) => {
-        if (p.kind !== 'statement')
-            return;
-        while (timings[t]?.twin?.startsWith('skipped:'))
-            t++;
-        const ms = clock(i + 1) - clock(i - 1);
-        if (timings[t])
-            timings[t].ms = Number.isFinite(ms) ? Math.round(ms * 10) / 10 : 0;
-        t++;
-    });
-}
-/** The rows of the lock query that fall on relations that existed before the preview. */
-function heldOn(existing, rows = []) {
-    return rows.filter(([oid]) => existing.has(oid)).map(([oid, mode]) => ({ oid, relation: existing.get(oid), mode }));
-}
-
-;// CONCATENATED MODULE: ./src/db/sequences.ts
-/** last_value of every sequence the session may read (null when never used or not readable). */
-async function sequenceValues(c) {
-    const r = await c.query("SELECT pg_catalog.format('%I.%I', schemaname, sequencename) AS name, last_value::text AS v FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
-    return new Map(r.rows.map((x) => [x.name, x.v]));
-}
-/** Sequences that existed before and moved: `name: before -> after`. */
-function advancedSequences(before, after) {
-    const out = [];
-    for (const [name, v0] of before) {
-        const v1 = after.get(name);
-        if (v1 !== undefined && v1 !== null && v1 !== v0)
-            out.push(`${name} (${v0 ?? 'unused'} -> ${v1})`);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/preview-pending.ts
-// preview pending (dry-run): the planned migrations and the hooks around them,
-// inside one transaction that is always rolled back (../preview.ts). The Supabase
-// lint runs inside it too, on the schema the preview built, before the rollback.
-
-
-
-
-
-
-/** What a preview of `p` would run: each pending up script with the history write apply commits with it. */
-function previewItems(ctx, p) {
-    const byIdentity = new Map(ctx.report.migrations.map((r) => [r.identity, r]));
-    const exec = execContext(ctx);
-    return p.toRun.map(({ migration: m }) => ({
-        migration: m,
-        script: m.up,
-        result: byIdentity.get(m.identity),
-        recordSql: recordAppliedSql(exec, m, {})
-    }));
-}
-async function previewPending(ctx, items, sbLint) {
-    const ran = new Set(items.map((i) => i.migration.up.source.file));
-    const before = await sequenceValues(ctx.client);
-    const out = await previewInTransaction(ctx, items, {
-        before: hookOf(ctx, 'beforeMigrate'),
-        afterEach: hookOf(ctx, 'afterEachMigrate'),
-        after: hookOf(ctx, 'afterMigrate'),
-        beforeRollback: sbLint ? () => runSupabaseLint(ctx, sbLint, ran) : undefined
-    });
-    await warnAdvancedSequences(ctx, before);
-    return out;
-}
-/** Everything else rolled back; sequences never do, and the report says which ones moved. */
-async function warnAdvancedSequences(ctx, before) {
-    const moved = advancedSequences(before, await sequenceValues(ctx.client).catch(() => new Map()));
-    if (!moved.length)
-        return;
-    const message = `the preview advanced ${moved.length === 1 ? 'a sequence' : `${moved.length} sequences`} and ${moved.length === 1 ? 'it stays' : 'they stay'} advanced (Postgres never rolls sequences back; nothing else was kept): ${moved.join(', ')}`;
-    ctx.report.warnings.push({ file: '', message });
-    ctx.log.warn(message, { reported: true });
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/pr-check.ts
-// The PR check's apply (issue 15): the base branch's migrations first (one line),
-// then S0, then the PR's own migrations, judged alone: lint against the tables of
-// S0, the locks they take on relations of S0, the schema diff S0 -> S1, the rollback
-// test over the PR's migrations only, and the Supabase lint of what they made.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function applyPrCheck(ctx) {
-    const { report } = ctx;
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx);
-    markOrigins(report, ctx.pr);
-    const { baseRuns, prRuns } = runsByPhase(ctx, p);
-    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const exec = execContext(ctx);
-    // Preludes before the base phase: they are neither the base's nor the PR's.
-    const preludeFailed = await runPreludes(ctx, exec, preludes);
-    if (preludeFailed) {
-        skipAll(ctx, p.toRun);
-        await makeRunDurable(ctx, 1, "this run's preludes");
-        return failOnPrelude(ctx, preludeFailed);
-    }
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const base = await applyBasePhase(ctx, exec, baseRuns);
-    if (base.failed || base.afterEachFailed) {
-        skipAll(ctx, prRuns);
-        await verdict(ctx, p, base, undefined, await durable(ctx), undefined);
-        return;
-    }
-    const s0 = await snapshotBefore(ctx, exec);
-    const lintRefusal = await lintThese(ctx, prRuns.map((r) => r.migration));
-    if (lintRefusal) {
-        p.summary.refusals.push(lintRefusal);
-        skipAll(ctx, prRuns);
-        await durable(ctx);
-        report.status = 'blocked';
-        report.nextStep = `The base phase applied; the PR's migrations did not run. ${lintRefusal}`;
-        return;
-    }
-    const sbLint = await prepareSupabaseLint(ctx);
-    const out = await applyPending(ctx, exec, prRuns);
-    report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !report.applied.includes(id));
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    const ok = await durable(ctx);
-    if (!(await verdict(ctx, p, out, afterFailed, ok, s0)))
-        return;
-    if (sbLint && !out.failed) {
-        const ran = new Set(prRuns.filter((r) => report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        if (ran.size)
-            await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-function durable(ctx) {
-    const n = ctx.report.applied.length;
-    const preludes = ctx.report.preludes?.filter((x) => x.status === 'ran').length ?? 0;
-    return makeRunDurable(ctx, n + preludes, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
-}
-const pr_check_plural = (n, one) => `${n} ${n === 1 ? one : `${one}s`}`;
-/** Status and next step; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report, settings } = ctx;
-    const info = prCheckInfo(ctx);
-    const n = report.applied.length;
-    const kept = `The ${pr_check_plural(n, 'migration')} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    const hook = out.afterEachFailed ?? afterFailed;
-    if (hook) {
-        failOnHook(ctx, hook, kept);
-        return false;
-    }
-    if (!durable && !out.failed)
-        return false;
-    const prApplied = p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity) && !ctx.pr?.baseIds.has(m.identity));
-    if (out.failed) {
-        report.status = 'failed';
-        const where = info.basePhase.failed ? `The base branch's own migration ${info.basePhase.failed} failed, so the PR's migrations did not run: the base does not apply on this database. ` : '';
-        report.nextStep = `${where}${out.failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}`;
-        return true;
-    }
-    if (s0) {
-        if (settings.testRollback) {
-            const passed = await testRollback(ctx, prApplied, s0);
-            info.rollback = prApplied.length ? (passed ? 'passed' : 'failed') : 'not run';
-            if (!passed) {
-                report.status = 'failed';
-                report.nextStep = "The PR's migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.";
-                return true;
-            }
-        }
-        else {
-            info.rollback = 'not run';
-            await schemaChangesSince(ctx, s0);
-        }
-    }
-    const prCount = prApplied.length;
-    report.status = n ? 'success' : 'nothing-to-do';
-    const basePart = info.basePhase.ran ? `The base's ${pr_check_plural(info.basePhase.ran, 'migration')} applied, then ` : '';
-    report.nextStep = prCount
-        ? `${basePart}${basePart ? 'the' : 'The'} PR's ${pr_check_plural(prCount, 'migration')} applied${settings.testRollback ? ' and passed the rollback test (up, down, up left the same schema)' : ''}. Lint, locks and schema changes above are the PR's alone.`
-        : `${basePart}${basePart ? 'this' : 'This'} PR adds no migration${info.prMigrations.length ? ' that history lacks' : ''}: nothing of its own to check.`;
+    if ('Boolean' in arg)
+        return !!arg.Boolean.boolval;
+    if ('Integer' in arg)
+        return !!arg.Integer.ival;
+    if ('String' in arg)
+        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
     return true;
-}
-/**
- * The PR check's dry-run: both phases inside the one transaction that is rolled
- * back. S0 is taken inside it, after the base phase; everything reported is about
- * the PR's migrations. A lock mode the base phase already took on a table it
- * created is held by the same transaction, so it cannot show again (apply with
- * test-rollback, on a service container, reads each migration's locks exactly).
- */
-async function dryRunPrCheck(ctx) {
-    const { report } = ctx;
-    report.preview = true;
-    const p = planPending(ctx);
-    markOrigins(report, ctx.pr);
-    if (blockOnRefusals(report, p))
-        return;
-    const { baseRuns, prRuns } = runsByPhase(ctx, p);
-    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
-    const items = previewItems(ctx, { ...p, toRun: [...baseRuns, ...prRuns] });
-    const info = prCheckInfo(ctx);
-    info.basePhase.ran = baseRuns.length;
-    info.basePhase.alreadyApplied = info.basePhase.total - baseRuns.length;
-    if (!items.length && !preludes.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to preview: history records the base's migrations, and this PR adds none.`;
-        return;
-    }
-    ctx.log.info(`previewing ${pr_check_plural(baseRuns.length, 'base migration')}, then ${pr_check_plural(prRuns.length, 'migration')} of this PR, inside one transaction that is rolled back`);
-    let s0;
-    let sbLint;
-    const prFiles = new Set(prRuns.map((r) => r.migration.up.source.file));
-    // Preludes first, then the base phase, then the PR's own: one rolled-back transaction.
-    const out = await previewInTransaction(ctx, [...preludes, ...items], {
-        before: hookOf(ctx, 'beforeMigrate'),
-        afterEach: hookOf(ctx, 'afterEachMigrate'),
-        after: hookOf(ctx, 'afterMigrate'),
-        phases: {
-            baseCount: preludes.length + baseRuns.length,
-            atS0: async () => {
-                s0 = await snapshotOf(ctx);
-                const refusal = await lintThese(ctx, prRuns.map((r) => r.migration));
-                sbLint = await prepareSupabaseLint(ctx);
-                return refusal;
-            }
-        },
-        beforeRollback: async () => {
-            if (s0)
-                await schemaChangesSince(ctx, s0);
-            if (sbLint && prFiles.size)
-                await runSupabaseLint(ctx, sbLint, prFiles);
-        }
-    });
-    if (baseRuns.length && prRuns.length) {
-        report.warnings.push({
-            file: '',
-            message: `Locks: the base phase ran in the same transaction, so a lock mode it already holds on a table it created (CREATE TABLE takes ACCESS EXCLUSIVE and SHARE) cannot show again for the PR's migrations. For the exact locks, run the PR check as mode: apply with test-rollback: true on the service container.`
-        });
-    }
-    notePreludePreview(ctx, preludes);
-    notePartialPreview(ctx, [...preludes, ...items], out);
-    const baseItems = items.slice(0, baseRuns.length);
-    info.basePhase.durationMs = baseItems.reduce((t, i) => t + (i.result.durationMs ?? 0), 0);
-    info.basePhase.failed = baseItems.find((i) => i.result.status === 'failed')?.migration.identity;
-    info.rollback = 'not run';
-    const previewed = items.filter((i) => i.result.status === 'previewed' && !ctx.pr?.baseIds.has(i.migration.identity)).length;
-    if (out.hookFailed) {
-        report.status = 'failed';
-        report.error = out.hookFailed;
-        report.nextStep = out.hookFailed.next;
-    }
-    else if (out.failed) {
-        report.status = 'failed';
-        report.nextStep = info.basePhase.failed
-            ? `The base branch's own migration ${info.basePhase.failed} would fail on this database, so the PR's migrations were not previewed. Nothing was kept.`
-            : `${out.failed.identity} would fail: fix it before merging. Nothing was kept; ${pr_check_plural(previewed, 'migration')} of this PR before it previewed cleanly.`;
-    }
-    else if (out.refused) {
-        p.summary.refusals.push(out.refused);
-        report.status = 'blocked';
-        report.nextStep = `Nothing was kept. ${out.refused}`;
-    }
-    else if (supabaseLintFailed(ctx)) {
-        // The Supabase lint failed the preview (lint: error); its next step stands.
-    }
-    else {
-        report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it.` : '';
-        report.nextStep = `Nothing was kept. ${baseRuns.length ? `The base's ${pr_check_plural(baseRuns.length, 'migration')} previewed first; ` : ''}${pr_check_plural(previewed, 'migration')} of this PR previewed cleanly.${stop}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/apply.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function applyMode(ctx) {
-    // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
-    if (ctx.pr)
-        return applyPrCheck(ctx);
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx);
-    // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
-    const lint = await lintAlongside(ctx, p);
-    try {
-        await applySteps(ctx, p, preludes, lint);
-    }
-    finally {
-        lint?.finish();
-    }
-}
-async function applySteps(ctx, p, preludes, lint) {
-    // The backup comes first: when it fails, nothing (not even the history table) has changed.
-    if (!p.summary.refusals.length && (p.toRun.length || preludes.length) && !(await backupBeforeChanges(ctx)))
-        return;
-    await ensureHistory(ctx);
-    if (blockOnRefusals(ctx.report, p))
-        return;
-    await adoptSupabaseHistory(ctx);
-    const exec = execContext(ctx);
-    // Preludes first: the Supabase lint's baseline and test-rollback's S0 come after them.
-    const preludeFailed = await runPreludes(ctx, exec, preludes);
-    if (preludeFailed) {
-        skipAll(ctx, p.toRun);
-        await makeRunDurable(ctx, 1, "this run's preludes");
-        return failOnPrelude(ctx, preludeFailed);
-    }
-    // The Supabase lint judges only what this run applies: with nothing to run, no baseline is read.
-    const sbLint = p.toRun.length ? await prepareSupabaseLint(ctx) : undefined;
-    // test-rollback compares against the schema before this run's migrations (S0). On such an
-    // ephemeral database the report also shows the locks each migration took.
-    const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined;
-    const hookFailed = await runHook(ctx, exec, 'beforeMigrate');
-    if (hookFailed) {
-        skipAll(ctx, p.toRun);
-        return failOnHook(ctx, hookFailed, 'No migration ran.');
-    }
-    const out = await applyPending(ctx, lint ? { ...exec, whileWaiting: lint.step } : exec, p.toRun);
-    ctx.report.pending = p.toRun.map((r) => r.migration.identity).filter((id) => !ctx.report.applied.includes(id));
-    const afterFailed = out.failed || out.afterEachFailed ? undefined : await runHook(ctx, exec, 'afterMigrate');
-    // One synchronous commit makes this run's migrations and hooks durable before anything is reported.
-    const n = ctx.report.applied.length;
-    const durable = await makeRunDurable(ctx, n + preludes.length, `this run's ${n} migration${n === 1 ? '' : 's'}, preludes and hooks`);
-    if (!(await apply_verdict(ctx, p, out, afterFailed, durable, s0)))
-        return;
-    // Only when this run changed the schema: a no-op deploy has nothing new to lint.
-    if (sbLint && !out.failed && ctx.report.applied.length) {
-        const ran = new Set(p.toRun.filter((r) => ctx.report.applied.includes(r.migration.identity)).map((r) => r.migration.up.source.file));
-        await runSupabaseLint(ctx, sbLint, ran);
-    }
-}
-/** Status and next step, after the rollback test when one was asked for; false when the run stops here (a hook failed, or durability was not confirmed). */
-async function apply_verdict(ctx, p, out, afterFailed, durable, s0) {
-    const { report } = ctx;
-    const { failed, afterEachFailed } = out;
-    const n = report.applied.length;
-    const kept = `The ${n} migration${n === 1 ? '' : 's'} applied by this run stay${n === 1 ? 's' : ''} applied and recorded.`;
-    if (afterEachFailed) {
-        failOnHook(ctx, afterEachFailed, kept);
-        return false;
-    }
-    if (afterFailed) {
-        failOnHook(ctx, afterFailed, kept);
-        return false;
-    }
-    if (!durable && !failed)
-        return false;
-    if (failed) {
-        report.status = 'failed';
-        const kept = n ? ` ${n === 1 ? 'The 1 migration before it stays' : `The ${n} migrations before it stay`} applied and recorded.` : '';
-        report.nextStep = `${failed.error?.next ?? report.error?.next ?? 'Fix the cause and rerun.'}${kept}`;
-    }
-    else if (s0 && !(await testRollback(ctx, p.toRun.map((r) => r.migration).filter((m) => report.applied.includes(m.identity)), s0))) {
-        report.status = 'failed';
-        report.nextStep = 'The migrations applied, but the rollback test failed: fix the down scripts named above so that up, down, up leaves the same schema.';
-    }
-    else if (n || report.preludes?.some((x) => x.status === 'ran')) {
-        report.status = 'success';
-        report.nextStep = `A rerun applies nothing: all migrations${report.preludes?.length ? ' and preludes' : ''} are recorded in ${report.historyTable}.${s0 ? ' The rollback test passed: up, down, up left the same schema.' : ''}`;
-    }
-    else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all migrations are recorded in ${report.historyTable}.`;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/context.ts
-/** Modes that change the database (or could, like dry-run on a kept database) hold the run lock. */
-const LOCKING_MODES = ['apply', 'dry-run', 'rollback'];
-
-;// CONCATENATED MODULE: ./src/engine/modes/dry-run.ts
-
-
-
-
-
-
-
-async function dryRunMode(ctx) {
-    const { report } = ctx;
-    // With a base (the PR check): both phases in the one rolled-back transaction.
-    if (ctx.pr)
-        return dryRunPrCheck(ctx);
-    report.preview = true;
-    const p = planPending(ctx);
-    const preludes = preludePreviewItems(ctx, planPreludeStep(ctx));
-    await lintPending(ctx, p);
-    if (blockOnRefusals(report, p))
-        return;
-    const items = previewItems(ctx, p);
-    if (!items.length && !preludes.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to preview: all migrations are recorded in ${report.historyTable}.`;
-        return;
-    }
-    ctx.log.info(`previewing ${preludes.length ? `${preludes.length} prelude${preludes.length === 1 ? '' : 's'} and ` : ''}${items.length} migration${items.length === 1 ? '' : 's'} inside one transaction that is rolled back`);
-    const sbLint = await prepareSupabaseLint(ctx);
-    // Preludes first, in the same transaction: the migrations see what they create.
-    const out = await previewPending(ctx, [...preludes, ...items], sbLint);
-    notePreludePreview(ctx, preludes);
-    notePartialPreview(ctx, [...preludes, ...items], out);
-    dry_run_verdict(ctx, items, out);
-}
-function dry_run_verdict(ctx, items, out) {
-    const { report } = ctx;
-    const previewed = items.filter((i) => i.result.status === 'previewed').map((i) => i.migration.identity);
-    if (out.hookFailed) {
-        report.status = 'failed';
-        report.error = out.hookFailed;
-        report.nextStep = out.hookFailed.next;
-    }
-    else if (out.failed) {
-        report.status = 'failed';
-        report.nextStep = `${out.failed.identity} would fail: fix it before applying. Nothing was kept; ${previewed.length} migration${previewed.length === 1 ? '' : 's'} before it previewed cleanly.`;
-    }
-    else if (supabaseLintFailed(ctx)) {
-        // The Supabase lint failed the preview (lint: error); its next step stands.
-    }
-    else {
-        report.status = 'success';
-        const stop = out.stoppedAt ? ` ${out.stoppedAt.identity} cannot be previewed (${out.stoppedAt.notDryRunnable}); the preview stopped before it, so ${items.length - previewed.length} of them were not previewed.` : '';
-        report.nextStep = `Nothing was kept. apply would run ${items.length} migration${items.length === 1 ? '' : 's'}; ${previewed.length} previewed cleanly.${stop}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/plan.ts
-// plan: read-only. Files x history, the resolved order, and what apply would run.
-
-
-
-
-async function planMode(ctx) {
-    const { report, found } = ctx;
-    const p = planPending(ctx);
-    const preludes = planPreludeStep(ctx).map((r) => r.migration.file);
-    if (ctx.pr)
-        markOrigins(report, ctx.pr);
-    await lintPending(ctx, p);
-    const runs = p.toRun.map((r) => r.migration.identity);
-    const first = preludes.length ? `the prelude${preludes.length === 1 ? '' : 's'} ${preludes.join(', ')}, then ` : '';
-    if (p.summary.refusals.length) {
-        report.status = 'blocked';
-        report.nextStep = 'apply would refuse to run: resolve the refusals above (or set the named allow-* input).';
-    }
-    else if (runs.length || preludes.length) {
-        report.status = 'success';
-        report.nextStep = `apply would run ${first}${runs.length} migration${runs.length === 1 ? '' : 's'}${runs.length ? `, in this order: ${runs.join(', ')}` : ''}.`;
-    }
-    else {
-        report.status = 'nothing-to-do';
-        report.nextStep = `Nothing to apply: all ${found.migrations.length} migrations are recorded in ${report.historyTable}.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/preview-downs.ts
-
-
-
-
-async function previewDowns(ctx, exec, range) {
-    const { report } = ctx;
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    report.preview = true;
-    const items = range.map((m) => ({ migration: m, script: m.down, result: byIdentity.get(m.identity), recordSql: deleteHistorySql(exec, m.identity) }));
-    const out = await previewInTransaction(ctx, items);
-    notePartialPreview(ctx, items, out, 'down script');
-    const stop = out.stoppedAt ? ` The preview stopped at the down script of ${out.stoppedAt.identity}, which cannot be previewed (${out.stoppedAt.notDryRunnable}).` : '';
-    report.status = out.failed ? 'failed' : 'success';
-    report.nextStep = out.failed
-        ? `The down script of ${out.failed.identity} would fail: fix it before rolling back. Nothing was kept.`
-        : `Nothing was kept. The rollback would run ${range.length} down script${range.length === 1 ? '' : 's'}, newest first: ${range.map((m) => m.identity).join(', ')}.${stop}${lossAdvice(report.migrations, ctx.settings.allowDataLoss)}`;
-}
-/** What the downs destroy, and what the real rollback then needs. */
-function lossAdvice(results, allowed) {
-    const rows = results.flatMap((r) => r.destroys ?? []).reduce((a, d) => a + d.rows, 0);
-    if (!rows)
-        return '';
-    const n = `${(0,report_thousands/* thousands */.o)(rows)} row${rows === 1 ? '' : 's'}`;
-    return allowed
-        ? ` They destroy ${n}; allow-data-loss is true, so the real rollback will run: back the rows up first.`
-        : ` They destroy ${n}: the real rollback needs \`allow-data-loss: true\` (back the rows up first).`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/parse-needed.ts
-
-
-
-
-/**
- * Up to this much pending SQL (UTF-16 units), the parse trees stay in memory for the
- * lint (about 10x the text: 5 MB here); beyond it they are released and parsed again
- * when read, which costs about the first parse's CPU once more (bench/probes/reparse-cost.mjs).
- */
-const TREE_BUDGET_CHARS = 512 * 1024;
-/**
- * Parses every script of the files not applied with their current checksum; verify also
- * parses every verify script. Their down and verify scripts are parsed to find errors now,
- * not during a rollback, and then dropped from memory unless this run uses them
- * (test-rollback runs the downs; verify the verify scripts): at 10,000 pending files the
- * parse trees are most of the heap (docs/BENCHMARKS.md).
- */
-async function parseWhatMayRun(found, history, mode, testRollback = false) {
-    const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
-    const mayRun = found.migrations.filter((m) => applied.get(m.identity) !== m.checksum);
-    const verifyScripts = mode === 'verify' ? found.migrations.filter((m) => m.scriptFiles.verify !== undefined) : [];
-    // A rollback parses the downs of its range later (parseDowns), once the range is known.
-    if (mayRun.length === 0 && verifyScripts.length === 0 && mode !== 'rollback')
-        return;
-    await parser_ensureParser();
-    // Many pending files: their statements' trees are released as each file is parsed,
-    // and parsed again when the lint reads them (docs/BENCHMARKS.md, issue 17).
-    releaseTreesWhenParsing(mayRun.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
-    const keepDowns = mode === 'apply' && testRollback;
-    for (const m of mayRun) {
-        parseAll(m);
-        // A script with problems refuses the run before anything reads it again, so a second parse never repeats them.
-        if (!keepDowns && m.down)
-            forget(m, 'down');
-        if (mode !== 'verify' && m.verify)
-            forget(m, 'verify');
-    }
-    for (const m of verifyScripts)
-        void m.verify;
-}
-/** Parses every script (a run that failed before reading history reports all syntax errors). */
-async function parseEverything(found) {
-    if (!found.migrations.length)
-        return;
-    await parser_ensureParser();
-    releaseTreesWhenParsing(found.migrations.reduce((n, m) => n + (m.textLength ?? 0), 0) > TREE_BUDGET_CHARS);
-    for (const m of found.migrations)
-        parseAll(m);
-}
-function parseAll(m) {
-    void m.up;
-    void m.down;
-    void m.verify;
-}
-/** Problems of down scripts reported as warnings, per discovery: a rollback that needs one refuses again. */
-const demoted = new WeakMap();
-/**
- * A broken down script never blocks the ups: its problems refuse only a run that needs
- * that down (`needsDown`: a rollback's range, test-rollback's migrations). Every other
- * down problem becomes a warning at its file:line:col that says it is in the down part.
- */
-function settleDownProblems(report, found, needsDown) {
-    const kept = demoted.get(found) ?? [];
-    for (const p of kept.filter((p) => p.down && needsDown(p.down.migration))) {
-        found.problems.push(p);
-        kept.splice(kept.indexOf(p), 1);
-    }
-    for (const p of [...found.problems]) {
-        if (!p.down || needsDown(p.down.migration))
-            continue;
-        found.problems.splice(found.problems.indexOf(p), 1);
-        kept.push(p);
-        const at = p.position ? formatPosition(p.file, p.position) : p.file;
-        report.warnings.push({
-            file: p.file,
-            ...(p.position ? { position: p.position } : {}),
-            ...(p.excerpt ? { excerpt: p.excerpt } : {}),
-            message: `in the down script of ${p.down.migration}, at ${at}: ${p.message}. It does not block this ${report.mode}; a rollback that needs this down is refused until it is fixed`
-        });
-    }
-    demoted.set(found, kept);
-}
-/** True (and the report says why) when parsing found problems: nothing may run. */
-function refusedForSourceProblems(report, found, needsDown = () => false) {
-    settleDownProblems(report, found, needsDown);
-    if (!found.problems.length)
-        return false;
-    report.status = 'failed';
-    report.nextStep = `Nothing was changed. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
-    return true;
-}
-/** Parses the down scripts of a rollback range (the parser is loaded by parseWhatMayRun). */
-function parseDowns(range) {
-    for (const m of range)
-        void m.down;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/rollback-range.ts
-
-
-
-
-
-/** The applied migrations to roll back, newest first, or a reason to refuse. */
-function rollbackRange(applied, target) {
-    if (target.toVersion !== undefined) {
-        const v = target.toVersion;
-        const idx = applied.findIndex((m) => m.identity === v || m.version === v);
-        if (idx < 0) {
-            const known = applied.slice(-5).map((m) => m.identity);
-            return `to-version '${v}' is not an applied migration (matched against identities and versions). The newest applied: ${known.join(', ') || '(none)'}.`;
-        }
-        if (applied.filter((m) => m.version === v && m.identity !== v).length > 1) {
-            return `to-version '${v}' matches several applied migrations; give the full identity, e.g. ${applied.filter((m) => m.version === v).map((m) => m.identity).join(' or ')}.`;
-        }
-        return applied.slice(idx + 1).reverse();
-    }
-    return applied.slice(-target.steps).reverse();
-}
-const ROW_CAP = 1_000_000;
-/** Rows the downs in range would destroy (counted up to a cap), so the guard can name them. */
-async function dataAtRisk(client, range) {
-    const out = [];
-    for (const m of range) {
-        for (const s of m.down?.statements ?? []) {
-            for (const d of destroyedBy(s)) {
-                const reg = await client.query(`SELECT c.oid::regclass::text AS t, n.nspname || '.' || c.relname AS display
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, [d.table]);
-                const t = reg.rows[0]?.t;
-                const display = reg.rows[0]?.display;
-                if (!t)
-                    continue;
-                const where = d.column ? ` WHERE ${(0,esm/* escapeIdentifier */.F)(d.column)} IS NOT NULL` : '';
-                const col = d.column ? await client.query('SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped', [t, d.column]) : undefined;
-                if (col && !col.rowCount)
-                    continue;
-                const r = await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t}${where} LIMIT ${ROW_CAP}) s`);
-                const rows = Number(r.rows[0]?.n ?? 0);
-                if (rows > 0)
-                    out.push({ migration: m.identity, what: d.column ? `column ${display}.${d.column}` : `table ${display}`, rows, line: s.position.line });
-            }
-        }
-    }
-    return out;
-}
-function refuse(report, reasons) {
-    report.plan.refusals.push(...reasons);
-    report.status = 'blocked';
-    report.nextStep = 'Nothing was changed. Resolve the refusals above, then rerun the rollback.';
-    return undefined;
-}
-/**
- * The range to roll back, every down parsed and checked; undefined when there is
- * nothing to do or the run is refused (the report then says which and why).
- */
-async function chooseRollbackRange(ctx) {
-    const { report, settings, found, history } = ctx;
-    const p = planPending(ctx);
-    // Pending files don't matter to a rollback; edited, deleted or half-applied ones do.
-    report.plan.refusals = p.summary.refusals.filter((r) => !/sort before the newest applied/.test(r));
-    report.pending = [];
-    if (report.plan.refusals.length)
-        return refuse(report, []);
-    const appliedIds = new Set(history.filter((r) => r.status === 'applied').map((r) => r.identity));
-    const applied = found.migrations.filter((m) => appliedIds.has(m.identity));
-    const range = rollbackRange(applied, settings);
-    if (typeof range === 'string')
-        return refuse(report, [range]);
-    if (!range.length) {
-        report.status = 'nothing-to-do';
-        report.nextStep = settings.toVersion ? `Nothing to roll back: ${settings.toVersion} is the newest applied migration.` : 'Nothing to roll back: no migration is applied.';
-        return undefined;
-    }
-    parseDowns(range);
-    // A broken down refuses only the rollback whose range needs it.
-    const inRange = new Set(range.map((m) => m.identity));
-    if (refusedForSourceProblems(report, found, (id) => inRange.has(id)))
-        return undefined;
-    const noDown = range.filter((m) => !m.down);
-    if (noDown.length) {
-        return refuse(report, [
-            `No down script for ${noDown.map((m) => m.identity).join(', ')}, so the rollback of ${range.map((m) => m.identity).join(', ')} cannot run. For each: ${noDown.map((m) => `${m.identity}: ${downAdvice(m)}`).join('; ')}. Or choose a smaller range.`
-        ]);
-    }
-    const risk = await dataAtRisk(ctx.client, range);
-    // The report names each down's file and what it destroys, for the preview and the refusal alike.
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    for (const m of range) {
-        const result = byIdentity.get(m.identity);
-        if (!result)
-            continue;
-        result.downFile = m.scriptFiles.down ?? m.down?.source.file;
-        const destroys = risk.filter((r) => r.migration === m.identity).map((r) => ({ what: r.what, rows: r.rows, line: r.line }));
-        if (destroys.length)
-            result.destroys = destroys;
-    }
-    // A preview never blocks on data loss: it exists to show the loss to the reviewer who approves the real run.
-    if (risk.length && !settings.allowDataLoss && !settings.dryRun) {
-        return refuse(report, [
-            `The down scripts would destroy data: ${risk.map((r) => `${r.what} holds ${r.rows >= ROW_CAP ? `${ROW_CAP}+` : r.rows} row${r.rows === 1 ? '' : 's'} (${r.migration}.down, line ${r.line})`).join('; ')}. Back the data up and set allow-data-loss: true to proceed.`
-        ]);
-    }
-    return range;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/run-downs.ts
-
-
-
-
-/** Fills report.rolledBack; the result of the down that failed, if one did. */
-async function runDowns(ctx, exec, range) {
-    const { report } = ctx;
-    const byIdentity = new Map(report.migrations.map((r) => [r.identity, r]));
-    report.rolledBack = [];
-    let failed;
-    const started = performance.now();
-    for (const [k, m] of range.entries()) {
-        const result = byIdentity.get(m.identity);
-        if (failed || ctx.isCancelled() || ctx.isLockLost()) {
-            result.note = 'not rolled back: the rollback stopped before it';
-            continue;
-        }
-        const down = m.down;
-        const o = await ctx.log.group(`[${k + 1}/${range.length}] rollback ${m.identity}`, async () => {
-            let r = (await safetyCopiesBefore(ctx, m.identity, down, `${m.identity}.down`)) ??
-                (await withHeartbeat(ctx.log, `rollback ${m.identity}`, down.source.file, (cursor) => executeDown({ ...exec, cursor }, m)));
-            if (r.connectionLost && !ctx.isCancelled())
-                r = await reconcileLostConnection(ctx, exec, m, r, 'down');
-            ctx.log.progress({ index: k + 1, total: range.length, title: `rollback ${m.identity}`, ok: r.ok, verb: r.ok ? 'rolled back' : 'FAILED', durationMs: r.durationMs, elapsedMs: performance.now() - started });
-            return r;
-        });
-        result.durationMs = Math.round(o.durationMs);
-        if (o.ok) {
-            result.status = 'rolled-back';
-            report.rolledBack.push(m.identity);
-        }
-        else {
-            failed = result;
-            result.status = 'failed';
-            result.error = o.error;
-        }
-    }
-    report.pending = [...report.rolledBack].reverse();
-    return failed;
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/rollback.ts
-// rollback (DESIGN 11): down scripts, newest first, by `steps` or down to
-// `to-version` (which stays applied). The whole range is checked before anything
-// runs; each down commits together with the deletion of its history row.
-
-
-
-
-
-
-
-
-async function rollbackMode(ctx) {
-    const range = await chooseRollbackRange(ctx);
-    if (!range)
-        return;
-    const exec = execContext(ctx);
-    if (ctx.settings.dryRun)
-        return previewDowns(ctx, exec, range);
-    if (!(await backupBeforeChanges(ctx)))
-        return;
-    // History's record of each down (db/rollback-log.ts): created here, under the run lock, when missing and allowed.
-    exec.rollbackLog = await ensureRollbackLog(ctx.client, ctx.settings.historySchema);
-    const failed = await runDowns(ctx, exec, range);
-    const hookFailed = failed ? undefined : await runHook(ctx, exec, 'afterRollback');
-    // One synchronous commit makes this run's downs and hook durable before anything is reported.
-    const done = ctx.report.rolledBack?.length ?? 0;
-    const durable = await makeRunDurable(ctx, done, `this run's ${done} rollback${done === 1 ? '' : 's'} and hooks`);
-    rollback_verdict(ctx, range.length, failed, hookFailed, durable);
-}
-function rollback_verdict(ctx, total, failed, hookFailed, durable) {
-    const { report, settings } = ctx;
-    const done = report.rolledBack?.length ?? 0;
-    if (failed) {
-        report.status = 'failed';
-        const left = total - done;
-        report.nextStep = `${failed.error?.next ?? 'Fix the down script.'} ${done} migration${done === 1 ? ' was' : 's were'} rolled back and removed from history; ${failed.identity} is intact and still applied. To finish, rerun with steps: ${left}${settings.toVersion ? ` (or the same to-version: ${settings.toVersion})` : ''}.`;
-    }
-    else if (hookFailed) {
-        failOnHook(ctx, hookFailed, `The ${done} down script${done === 1 ? '' : 's'} ran and their history rows are gone.`);
-    }
-    else if (durable) {
-        report.status = 'success';
-        report.nextStep = `Rolled back ${done} migration${done === 1 ? '' : 's'}. A rerun of apply would apply them again: ${report.pending.join(', ')}.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/check-history.ts
-
-/** Files against history: one check per plan row. */
-function historyChecks(results, opts) {
-    return results.map((r) => {
-        const c = { subject: r.identity, file: r.file };
-        const note = r.note ? ` (${r.note})` : '';
-        switch (r.status) {
-            case 'already-applied':
-                return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
-            case 'drifted':
-                return opts.allowDrift
-                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
-                    : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
-            case 'missing':
-                return opts.allowMissing
-                    ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
-                    : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` };
-            case 'out-of-order':
-                return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` };
-            case 'partial':
-                return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` };
-            case 'changed':
-                return { ...c, ok: false, message: `changed: this repeatable migration was edited since it last ran; apply runs it again` };
-            default:
-                return { ...c, ok: false, message: `pending: not applied yet${note}` };
-        }
-    });
-}
-/**
- * The log line of a failed verify check: it fails the run, so it says FAILED, and it
- * is plain text. The report holds the check, and the action annotates it from there
- * (one `::error` per finding, src/action/annotations.ts); the CLI prints the report.
- */
-const failedCheckLine = (c) => `${c.subject}: FAILED - ${c.message}`;
-/** Fills the plan into the report and pushes one check per row onto `checks`. */
-function checkHistory(ctx, checks) {
-    const { report, settings, log } = ctx;
-    planPending(ctx);
-    report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity);
-    // A failed check fails the run: logged as that, in words (failedCheckLine), not as a warning.
-    for (const c of historyChecks(report.migrations, settings)) {
-        checks.push(c);
-        if (!c.ok)
-            log.info(failedCheckLine(c));
-    }
-    // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
-    for (const m of ctx.supabase?.backfill ?? []) {
-        const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
-        checks.push(c);
-        log.info(failedCheckLine(c));
-    }
-    const ok = checks.filter((c) => c.ok).length;
-    log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/compare-expected-schema.ts
-
-
-
-
-
-
-
-const SCHEMA_DIFF_TITLE = 'live database vs the schema the files build';
-const compare_expected_schema_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-function differenceMessage(d) {
-    switch (d.change) {
-        case 'added':
-            return `${d.object}: in the live database, but the files do not create it${d.detail ? ` (${d.detail})` : ''}`;
-        case 'removed':
-            return `${d.object}: the files create it, but the live database does not have it${d.detail ? ` (${d.detail})` : ''}`;
-        default:
-            return `${d.object}: differs from what the files build${d.detail ? `: ${d.detail}` : ''}`;
-    }
-}
-/** Prefixes the expected-database build's log lines, without opening a log group (groups do not nest). */
-function expectedLogger(log) {
-    const p = (m) => `expected schema: ${m}`;
-    return {
-        info: (m) => log.info(p(m)),
-        warn: (m, o) => log.warn(p(m), o),
-        group: async (title, fn) => {
-            log.info(p(title));
-            return fn();
-        },
-        progress: (x) => log.info(p(`[${x.index}/${x.total}] ${x.title} ${progressText(x)}`))
-    };
-}
-/** Which database a connection is on, as far as a read-only role can tell (same server and name = same database). */
-async function databaseIdentity(client) {
-    const r = await client.query(`SELECT current_database() || '@' || pg_postmaster_start_time()::text AS id`);
-    return r.rows[0]?.id ?? '';
-}
-/** Snapshot inside a REPEATABLE READ, READ ONLY transaction: consistent, and it cannot write. */
-async function readOnlySnapshot(client, opts) {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-        return await takeSnapshot(client, opts);
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
-}
-/** The live schema against the schema the files build on expected-database-url. */
-async function compareWithExpected(ctx, expectedUrl) {
-    const { settings, log, report } = ctx;
-    const fail = (message, extra = {}) => [{ subject: 'schema', ok: false, message, ...extra }];
-    (0,redact/* registerDatabaseUrl */.C5)(expectedUrl);
-    let target;
-    try {
-        target = (0,url/* parseDatabaseUrl */.mx)(expectedUrl);
-    }
-    catch (e) {
-        return fail(`expected-database-url: ${e.message}`);
-    }
-    if (target.display === ctx.target.display) {
-        return fail(`expected-database-url points at the database being verified (${target.display}); it must be a separate, empty database. Nothing was applied.`);
-    }
-    let expected;
-    try {
-        expected = await ctx.connect(target);
-        // Guards: verify must never apply migrations to a real database.
-        if ((await databaseIdentity(expected)) === (await databaseIdentity(ctx.client))) {
-            return fail(`expected-database-url (${target.display}) reaches the database being verified; it must be a separate, empty database. Nothing was applied.`);
-        }
-        const { historySchema } = settings;
-        const state = await expected.query(`SELECT to_regclass($1) AS history,
-              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S'))::text AS relations`, [historyTableName(historySchema)]);
-        const s = state.rows[0];
-        const relations = Number(s?.relations ?? 0);
-        if (s?.history || relations > 0) {
-            const holds = [s?.history ? `a pgshift history table (${s.history})` : '', relations > 0 ? `${compare_expected_schema_plural(relations, 'relation')} in schema public` : '']
-                .filter(Boolean)
-                .join(' and ');
-            return fail(`expected-database-url (${target.display}) must point to an empty database, but it holds ${holds}. Nothing was applied to it: use a fresh database (e.g. a services: postgres container), or drop and recreate this one.`);
-        }
-        // Build the expected schema with the engine itself (a dynamic import: run.ts imports this module).
-        log.info(`expected schema: applying the files to ${target.display}`);
-        const { runPgshift } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 411));
-        const built = await runPgshift({ ...settings, mode: 'apply', databaseUrl: expectedUrl, expectedDatabaseUrl: undefined, testRollback: false, dryRun: false }, { logger: expectedLogger(log), meta: ctx.run.meta, signal: ctx.run.signal });
-        if (built.status !== 'success' && built.status !== 'nothing-to-do') {
-            const failed = built.migrations.find((m) => m.error);
-            const error = failed?.error ?? built.error;
-            const where = error?.file ? `${error.file}${error.position ? `:${error.position.line}:${error.position.col}` : ''}` : failed?.file;
-            return fail(`building the expected schema on ${target.display} failed${where ? ` at ${where}` : ''}: ${error?.sqlstate ? `${error.sqlstate} ` : ''}${error?.message ?? built.nextStep}`, { file: error?.file ?? failed?.file, line: error?.position?.line, error });
-        }
-        // Bookkeeping, not schema: pgshift's history and the Supabase CLI's.
-        const exclude = bookkeepingOf(historySchema);
-        const want = await readOnlySnapshot(expected, exclude);
-        const live = await readOnlySnapshot(ctx.client, exclude);
-        const differences = diffSnapshots(want, live);
-        report.schemaDiff = [...(report.schemaDiff ?? []), { title: SCHEMA_DIFF_TITLE, differences }];
-        if (!differences.length) {
-            return [
-                {
-                    subject: 'schema',
-                    ok: true,
-                    message: `the live schema matches the schema ${compare_expected_schema_plural(built.applied.length, 'migration')} build on ${target.display} (${historySchema} excluded)`
-                }
-            ];
-        }
-        return differences.map((d) => ({ subject: 'schema', ok: false, message: differenceMessage(d) }));
-    }
-    catch (e) {
-        const err = e;
-        return fail(`comparing with the expected schema on ${target.display} failed: ${err.code && /^[0-9A-Z]{5}$/.test(err.code) ? `${err.code} ` : ''}${err.message ?? String(e)}`);
-    }
-    finally {
-        await expected?.end().catch(() => { });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/verify-scripts.ts
-
-
-/** information_schema views that show only objects on tables the current role owns or holds a non-SELECT privilege on. */
-const PRIVILEGE_FILTERED_VIEWS = /\binformation_schema\s*\.\s*(triggers|table_constraints|key_column_usage|constraint_column_usage|constraint_table_usage|referential_constraints|check_constraints|triggered_update_columns)\b/i;
-/** Statements the script sends (the stripped outer BEGIN/COMMIT wrapper is not sent). */
-function sentStatements(script) {
-    return script.statements.filter((s) => !s.strippedWrapper && !s.stubbed);
-}
-function formatValue(v) {
-    let s;
-    if (v === null || v === undefined)
-        s = 'NULL';
-    else if (v instanceof Date)
-        s = v.toISOString();
-    else if (Buffer.isBuffer(v))
-        s = `\\x${v.toString('hex')}`;
-    else if (typeof v === 'object')
-        s = JSON.stringify(v);
-    else
-        s = String(v);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-/** A row as `name=value, name=value`, shortened for a report line. */
-function formatRow(fields, row) {
-    const text = row.map((v, i) => `${fields[i]?.name ?? `column${i + 1}`}=${formatValue(v)}`).join(', ');
-    return text.length > 300 ? `${text.slice(0, 297)}...` : text;
-}
-/** A row fails when its first column is false or NULL. */
-function failingRows(result) {
-    if (!result.fields?.length)
-        return [];
-    return result.rows.filter((r) => r[0] === false || r[0] === null || r[0] === undefined);
-}
-function nextForVerifyError(e, file) {
-    const where = e.position ? `${file}:${e.position.line}` : file;
-    switch (e.sqlstate) {
-        case '25006':
-            return `Verify scripts run in a read-only transaction and must not write: remove the write at ${where}. Nothing was changed.`;
-        case '25001':
-            return `Verify scripts run inside pgshift's read-only transaction: remove the transaction control (SET TRANSACTION, VACUUM, CONCURRENTLY...) at ${where}. Nothing was changed.`;
-        case '57014':
-            return `The verify query at ${where} hit statement-timeout (or the run was cancelled). Make it cheaper, or raise statement-timeout. Nothing was changed.`;
-        case '55P03':
-            return `The verify query at ${where} waited longer than lock-timeout for a lock (a migration or a long transaction holds it). Rerun when it is done. Nothing was changed.`;
-        case '42501':
-            return `The verify role lacks a privilege the query at ${where} needs: grant it SELECT (and USAGE on the schema), or run verify as the owner. Nothing was changed.`;
-        default:
-            if (e.sqlstate?.startsWith('42')) {
-                return `The verify query at ${where} failed: fix the query, or the schema it checks if the query is right (an object it names may be missing: was it dropped by hand?). Nothing was changed.`;
-            }
-            return `The verify script ${where} failed: fix the script, or the database if the script is right. Nothing was changed.`;
-    }
-}
-/**
- * Runs the verify script of `m` on `client` (no transaction open) and returns its check.
- * Never throws for a database error; the connection is left outside any transaction.
- */
-async function runVerifyScript(client, m, script, opts) {
-    const file = script.source.file;
-    const sent = sentStatements(script);
-    const first = sent[0];
-    const base = { subject: m.identity, file, line: first?.position.line ?? 1 };
-    // Transaction control would end our read-only transaction (COMMIT), after which the rest would run read-write.
-    const control = sent.find((s) => s.transactionControl && s.transactionControl !== 'savepoint');
-    if (control) {
-        return {
-            ...base,
-            line: control.position.line,
-            ok: false,
-            message: `${file}:${control.position.line}: verify scripts cannot hold transaction control (${control.kind}); pgshift runs each one in its own read-only transaction. The script was not run.`
-        };
-    }
-    const timeout = Math.max(1, Math.round(opts.statementTimeoutMs));
-    const lockTimeout = Math.max(1, Math.round(opts.lockTimeoutMs));
-    try {
-        await client.query(`BEGIN READ ONLY;SET LOCAL statement_timeout = ${timeout};SET LOCAL lock_timeout = ${lockTimeout};SELECT 1`);
-    }
-    catch (error) {
-        await client.query('ROLLBACK').catch(() => { });
-        const origin = { script, text: script.sendText, fileOffset: script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(error, origin, first);
-        mapped.next = nextForVerifyError(mapped, file);
-        return { ...base, ok: false, message: `${file}: could not start the read-only transaction: ${mapped.message}`, error: mapped };
-    }
-    let outcome;
-    try {
-        outcome = await queryCountingStatements(client, script.sendText);
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
-    if (outcome.error) {
-        const statement = outcome.completed < sent.length ? sent[outcome.completed] : undefined;
-        const origin = { script, text: script.sendText, fileOffset: script.source.offset, prefixCodePoints: 0 };
-        const mapped = mapRunError(outcome.error, origin, statement);
-        mapped.next = nextForVerifyError(mapped, file);
-        const line = mapped.position?.line ?? statement?.position.line ?? base.line;
-        const col = mapped.position?.col;
-        return {
-            ...base,
-            line,
-            ok: false,
-            message: `${file}:${line}${col ? `:${col}` : ''}: ${mapped.sqlstate ? `${mapped.sqlstate} ` : ''}${mapped.message}`,
-            error: mapped
-        };
-    }
-    // One result per statement, in order (pg builds one per CommandComplete).
-    const results = outcome.results;
-    const aligned = results.length === sent.length;
-    let rowsSeen = 0;
-    const failures = [];
-    results.forEach((r, i) => {
-        rowsSeen += r.rows.length;
-        const bad = failingRows(r);
-        if (!bad.length)
-            return;
-        const statement = aligned ? sent[i] : undefined;
-        failures.push({
-            line: statement?.position.line ?? base.line,
-            row: formatRow(r.fields, bad[0]),
-            count: bad.length,
-            of: r.rows.length,
-            column: r.fields[0]?.name ?? 'column 1',
-            value: bad[0][0] === false ? 'false' : 'NULL',
-            // Unaligned (never seen): the whole script stands in for the statement.
-            sql: statement?.sql ?? script.sendText
-        });
-    });
-    if (failures.length) {
-        const f = failures[0];
-        const rows = f.of > 1 ? ` (${f.count} of ${f.of} rows)` : '';
-        const more = failures.length > 1 ? `; ${failures.length - 1} more statement${failures.length > 2 ? 's' : ''} also returned failing rows (line ${failures.slice(1).map((x) => x.line).join(', ')})` : '';
-        const hint = failures.some((x) => PRIVILEGE_FILTERED_VIEWS.test(x.sql))
-            ? ' Note: information_schema.triggers, table_constraints and key_column_usage show only objects on tables the current role owns or holds a privilege other than SELECT on; for a read-only verify role, query pg_trigger / pg_constraint instead.'
-            : '';
-        return {
-            ...base,
-            line: f.line,
-            ok: false,
-            message: `${file}:${f.line}: the statement at line ${f.line} returned a row whose first column (${f.column}) is ${f.value}: ${f.row}${rows}${more}.${hint}`
-        };
-    }
-    const n = sent.length;
-    return {
-        ...base,
-        ok: true,
-        message: `${file}: ${n} statement${n === 1 ? '' : 's'} ran read-only; ${rowsSeen === 0 ? 'no rows returned' : `${rowsSeen} row${rowsSeen === 1 ? '' : 's'}, first column true in each`}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/run-verify-scripts.ts
-
-/** statement_timeout for verify queries when statement-timeout is 0 (none): CI must not hang on one. */
-const DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS = 60_000;
-/** Statuses of a file whose migration is recorded as applied: its verify script runs. */
-const APPLIED = new Set(['already-applied', 'drifted', 'changed']);
-const run_verify_scripts_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-/** Pushes each script's check onto `checks` and adds it to `scriptChecks`. */
-async function runVerifyScripts(ctx, checks, scriptChecks) {
-    const { report, settings, found, log } = ctx;
-    const byIdentity = new Map(found.migrations.map((m) => [m.identity, m]));
-    const withScript = report.migrations.filter((r) => APPLIED.has(r.status) && byIdentity.get(r.identity)?.verify);
-    const opts = {
-        statementTimeoutMs: settings.statementTimeoutMs > 0 ? settings.statementTimeoutMs : DEFAULT_VERIFY_STATEMENT_TIMEOUT_MS,
-        lockTimeoutMs: settings.lockTimeoutMs
-    };
-    for (const [k, r] of withScript.entries()) {
-        if (ctx.isCancelled()) {
-            checks.push({ subject: 'verify', ok: false, message: `cancelled before ${run_verify_scripts_plural(withScript.length - k, 'verify script')} ran` });
-            break;
-        }
-        const m = byIdentity.get(r.identity);
-        const started = performance.now();
-        const c = await runVerifyScript(ctx.client, m, m.verify, opts);
-        checks.push(c);
-        scriptChecks.add(c);
-        const line = `[${k + 1}/${withScript.length}] ${m.identity}: ${c.ok ? 'ok' : 'FAILED'} in ${Math.round(performance.now() - started)} ms${c.ok ? '' : ` - ${c.message}`}`;
-        // A failure is annotated from the report (one ::error per finding): the log line says FAILED as text.
-        log.info(line);
-    }
-    const applied = report.migrations.filter((r) => APPLIED.has(r.status)).length;
-    log.info(`verify scripts: ${withScript.length} of ${run_verify_scripts_plural(applied, 'applied migration')} have one`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/modes/verify.ts
-
-
-
-const verify_plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-async function verifyMode(ctx) {
-    const { report, settings, log } = ctx;
-    const checks = [];
-    const scriptChecks = new Set();
-    report.checks = checks;
-    checkHistory(ctx, checks);
-    await runVerifyScripts(ctx, checks, scriptChecks);
-    if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
-        const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl);
-        checks.push(...schemaChecks);
-        for (const c of schemaChecks)
-            log.info(c.ok ? `schema: ${c.message}` : failedCheckLine(c));
-    }
-    report.status = checks.every((c) => c.ok) ? 'success' : 'failed';
-    report.nextStep = verify_nextStepFor(report, checks, scriptChecks);
-}
-function verify_nextStepFor(report, checks, scriptChecks) {
-    const failed = checks.filter((c) => !c.ok);
-    if (!failed.length) {
-        return `All ${verify_plural(checks.length, 'check')} passed (${verify_plural(scriptChecks.size, 'verify script')}${report.schemaDiff ? ', schema comparison' : ''}). verify changed nothing.`;
-    }
-    const ids = (status) => report.migrations.filter((m) => status.includes(m.status)).map((m) => m.identity);
-    const failedIds = new Set(failed.filter((c) => !scriptChecks.has(c)).map((c) => c.subject));
-    const pick = (status) => ids(status).filter((id) => failedIds.has(id));
-    const parts = [];
-    const drifted = pick(['drifted']);
-    if (drifted.length)
-        parts.push(`Edited after they were applied: ${drifted.join(', ')}. Revert the edits and put the change in a new migration, or accept them with allow-drift: true.`);
-    const missing = pick(['missing']);
-    if (missing.length)
-        parts.push(`In history without a file: ${missing.join(', ')}. Restore the files (a rename counts as delete + new file), or accept with allow-missing: true.`);
-    const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial']);
-    if (notApplied.length)
-        parts.push(`Not applied: ${notApplied.join(', ')}. Run mode apply (mode plan shows what it would run).`);
-    const scripts = failed.filter((c) => scriptChecks.has(c));
-    if (scripts.length) {
-        parts.push(`Verify scripts failed: ${scripts.map((c) => `${c.file}:${c.line ?? 1}`).join(', ')}. Each check says which statement and row; fix the database, or the script if it is wrong.`);
-    }
-    const schema = failed.filter((c) => c.subject === 'schema');
-    const nDiff = report.schemaDiff?.reduce((n, d) => n + d.differences.length, 0) ?? 0;
-    if (nDiff) {
-        parts.push(`The live schema differs from the schema the files build (${verify_plural(nDiff, 'difference')}): a hand-made change in production? Write a migration that makes it, or revert it by hand.`);
-    }
-    else if (schema.length) {
-        parts.push(`The schema comparison could not run: ${schema[0]?.message}`);
-    }
-    const other = failed.filter((c) => c.subject === 'verify');
-    if (other.length)
-        parts.push(other.map((c) => c.message).join(' '));
-    return `${verify_plural(failed.length, 'check')} of ${checks.length} failed. ${parts.join(' ')} verify changed nothing.`;
-}
-
-;// CONCATENATED MODULE: ./src/supabase/detect.ts
-// What the pending migrations create themselves, read from their parse trees. The
-// shim steps aside for those objects: creating them first would make the migration's
-// own CREATE fail (42710, 42P06, 42P07).
-
-const UNIT_TABLES = { auth: ['users', 'identities'], storage: ['buckets', 'objects'], realtime: ['messages'], supabase_functions: ['hooks'], extensions: [] };
-function detect_names(list) {
-    return (list ?? []).map((x) => x.String?.sval ?? '');
-}
-const OWN_KINDS = new Set(['CreateRoleStmt', 'CreateSchemaStmt', 'CreateStmt', 'CreateFunctionStmt', 'CreateExtensionStmt', 'CreatePublicationStmt']);
-function ownObjects(scripts) {
-    const own = { roles: new Map(), units: new Map(), functions: new Map(), extensions: new Map(), publications: new Map() };
-    const note = (map, key, script, s) => {
-        if (!map.has(key))
-            map.set(key, formatPosition(script.source.file, s.position));
-    };
-    for (const script of scripts) {
-        for (const s of script.statements) {
-            // The tree is read only for the kinds below (a released tree is parsed again: see source/script.ts).
-            if (!OWN_KINDS.has(s.kind))
-                continue;
-            const n = s.node;
-            switch (s.kind) {
-                case 'CreateRoleStmt':
-                    if (typeof n.role === 'string')
-                        note(own.roles, n.role, script, s);
-                    break;
-                case 'CreateSchemaStmt':
-                    if (typeof n.schemaname === 'string' && n.schemaname in UNIT_TABLES && n.if_not_exists !== true)
-                        note(own.units, n.schemaname, script, s);
-                    break;
-                case 'CreateStmt': {
-                    const rel = n.relation;
-                    const schema = rel?.schemaname;
-                    if (schema && UNIT_TABLES[schema]?.includes(rel?.relname ?? '') && n.if_not_exists !== true)
-                        note(own.units, schema, script, s);
-                    break;
-                }
-                case 'CreateFunctionStmt': {
-                    const fn = detect_names(n.funcname);
-                    if (fn.length === 2 && fn[0] in UNIT_TABLES)
-                        note(own.functions, `${fn[0]}.${fn[1]}`, script, s);
-                    break;
-                }
-                case 'CreateExtensionStmt':
-                    if (typeof n.extname === 'string' && n.if_not_exists !== true)
-                        note(own.extensions, n.extname, script, s);
-                    break;
-                case 'CreatePublicationStmt':
-                    if (typeof n.pubname === 'string')
-                        note(own.publications, n.pubname, script, s);
-                    break;
-            }
-        }
-    }
-    return own;
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim-sql.ts
-// The SQL of the Supabase shim: what a Supabase project has before its first
-// migration, written for a vanilla Postgres. It follows Supabase's public schema
-// definitions (supabase/postgres init scripts, GoTrue's and Storage's migrations as
-// they stand today): the same names, column types, defaults, RLS flags and grants,
-// so that migrations which reference them apply unchanged. Only what a migration can
-// see is reproduced; the services' own tables (auth.sessions, storage.migrations...)
-// are not. Every piece creates only what is missing, so a second run changes nothing.
-
-/** Supabase's roles. supabase_admin is left out on purpose: its presence means "this is Supabase". */
-const SHIM_ROLES = [
-    { name: 'anon', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '3s'"] },
-    { name: 'authenticated', options: 'NOLOGIN NOINHERIT', settings: ["statement_timeout = '8s'"] },
-    { name: 'service_role', options: 'NOLOGIN NOINHERIT BYPASSRLS' },
-    // LOGIN on Supabase (PostgREST connects as it); an ephemeral database never needs it to log in.
-    { name: 'authenticator', options: 'NOLOGIN NOINHERIT' },
-    // Owners of auth and storage on Supabase; migrations grant to them (auth hooks, storage triggers).
-    { name: 'supabase_auth_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'supabase_storage_admin', options: 'NOLOGIN NOINHERIT' },
-    { name: 'dashboard_user', options: 'NOLOGIN' },
-    // The role migrations are written for ("owner to postgres", "grant ... to postgres").
-    { name: 'postgres', options: 'NOLOGIN' }
-];
-/** The API roles every grant goes to. */
-const API_ROLES = ['anon', 'authenticated', 'service_role'];
-const shim_sql_q = esm/* escapeIdentifier */.F;
-const l = esm/* escapeLiteral */.NO;
-/** A DO block that runs `body` only when `condition` holds; a concurrent creator (parallel CI databases on one server) is tolerated. */
-function whenMissing(condition, body) {
-    return `DO $pgshift_shim$ BEGIN IF ${condition} THEN BEGIN ${body.map((b) => `EXECUTE ${l(b)};`).join(' ')} EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $pgshift_shim$`;
-}
-function roleSql(role) {
-    return whenMissing(`NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${l(role.name)})`, [
-        `CREATE ROLE ${shim_sql_q(role.name)} ${role.options}`,
-        ...(role.settings ?? []).map((s) => `ALTER ROLE ${shim_sql_q(role.name)} SET ${s}`)
-    ]);
-}
-/** authenticator switches to the API roles (PostgREST's SET ROLE). */
-function authenticatorGrantsSql(granted) {
-    return granted.map((r) => whenMissing(`NOT pg_catalog.pg_has_role('authenticator', ${l(r)}, 'MEMBER')`, [`GRANT ${shim_sql_q(r)} TO authenticator`]));
-}
-/** Schema `extensions` with pgcrypto and uuid-ossp in it, and Supabase's database search_path. */
-function extensionsSql(opts) {
-    const out = ['CREATE SCHEMA IF NOT EXISTS extensions'];
-    if (opts.pgcrypto)
-        out.push('CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions');
-    if (opts.uuidOssp)
-        out.push('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions');
-    if (opts.roles.length)
-        out.push(`GRANT USAGE ON SCHEMA extensions TO ${opts.roles.map(shim_sql_q).join(', ')}`);
-    return out;
-}
-/** The database default Supabase sets, so `gen_random_bytes()` and `uuid_generate_v4()` resolve unqualified. */
-const SEARCH_PATH = '"$user", public, extensions';
-function searchPathSql(database) {
-    return `ALTER DATABASE ${shim_sql_q(database)} SET search_path TO ${SEARCH_PATH}`;
-}
-// GoTrue's helpers as Supabase defines them today: they read the claims PostgREST
-// puts in request.jwt.claims (and the older per-claim settings).
-const AUTH_FUNCTIONS = {
-    uid: `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$fn$`,
-    role: `CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$fn$`,
-    email: `CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$fn$`,
-    jwt: `CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $fn$
-  SELECT coalesce(
-    nullif(current_setting('request.jwt.claim', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')
-  )::jsonb
-$fn$`
-};
-const AUTH_FUNCTION_NAMES = Object.keys(AUTH_FUNCTIONS);
-/** A function of the shim, created only when no function of that name and signature exists. */
-function functionSql(signature, create) {
-    return whenMissing(`pg_catalog.to_regprocedure(${l(signature)}) IS NULL`, [create]);
-}
-// auth.users with GoTrue's columns (types, defaults, the generated confirmed_at and the check).
-const AUTH_USERS = `CREATE TABLE IF NOT EXISTS auth.users (
-  instance_id uuid,
-  id uuid NOT NULL,
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  confirmation_sent_at timestamptz,
-  recovery_token varchar(255),
-  recovery_sent_at timestamptz,
-  email_change_token_new varchar(255),
-  email_change varchar(255),
-  email_change_sent_at timestamptz,
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz,
-  updated_at timestamptz,
-  phone text DEFAULT NULL::varchar,
-  phone_confirmed_at timestamptz,
-  phone_change text DEFAULT ''::varchar,
-  phone_change_token varchar(255) DEFAULT ''::varchar,
-  phone_change_sent_at timestamptz,
-  confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
-  email_change_token_current varchar(255) DEFAULT ''::varchar,
-  email_change_confirm_status smallint DEFAULT 0,
-  banned_until timestamptz,
-  reauthentication_token varchar(255) DEFAULT ''::varchar,
-  reauthentication_sent_at timestamptz,
-  is_sso_user boolean NOT NULL DEFAULT false,
-  deleted_at timestamptz,
-  is_anonymous boolean NOT NULL DEFAULT false,
-  CONSTRAINT users_pkey PRIMARY KEY (id),
-  CONSTRAINT users_phone_key UNIQUE (phone),
-  CONSTRAINT users_email_change_confirm_status_check CHECK (email_change_confirm_status >= 0 AND email_change_confirm_status <= 2)
-)`;
-const AUTH_IDENTITIES = `CREATE TABLE IF NOT EXISTS auth.identities (
-  provider_id text NOT NULL,
-  user_id uuid NOT NULL,
-  identity_data jsonb NOT NULL,
-  provider text NOT NULL,
-  last_sign_in_at timestamptz,
-  created_at timestamptz,
-  updated_at timestamptz,
-  email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT identities_pkey PRIMARY KEY (id),
-  CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider),
-  CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
-)`;
-const authFunctionsSql = (fns) => fns.map((f) => functionSql(`auth.${f}()`, AUTH_FUNCTIONS[f]));
-/** Schema `auth`: users, identities, the claim helpers, RLS on (as GoTrue enables it), Supabase's grants. */
-function authSql(opts) {
-    if (opts.functionsOnly)
-        return authFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS auth',
-        AUTH_USERS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS users_email_partial_key ON auth.users (email) WHERE (is_sso_user = false)',
-        'CREATE INDEX IF NOT EXISTS users_instance_id_idx ON auth.users (instance_id)',
-        'CREATE INDEX IF NOT EXISTS users_is_anonymous_idx ON auth.users (is_anonymous)',
-        "COMMENT ON TABLE auth.users IS 'Auth: Stores user login data within a secure schema.'",
-        AUTH_IDENTITIES,
-        'CREATE INDEX IF NOT EXISTS identities_user_id_idx ON auth.identities (user_id)',
-        'CREATE INDEX IF NOT EXISTS identities_email_idx ON auth.identities (email text_pattern_ops)',
-        "COMMENT ON TABLE auth.identities IS 'Auth: Stores identities associated to a user.'",
-        'ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...authFunctionsSql(opts.functions));
-    const api = opts.roles.filter((r) => API_ROLES.includes(r));
-    if (api.length)
-        out.push(`GRANT USAGE ON SCHEMA auth TO ${api.map(shim_sql_q).join(', ')}`);
-    const admins = opts.roles.filter((r) => ['supabase_auth_admin', 'dashboard_user', 'postgres'].includes(r));
-    if (admins.length) {
-        out.push(`GRANT ALL ON SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT ALL ON ALL TABLES IN SCHEMA auth TO ${admins.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Storage's tables as the Storage API's migrations leave them.
-const STORAGE_BUCKETS = `CREATE TABLE IF NOT EXISTS storage.buckets (
-  id text NOT NULL,
-  name text NOT NULL,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  public boolean DEFAULT false,
-  avif_autodetection boolean DEFAULT false,
-  file_size_limit bigint,
-  allowed_mime_types text[],
-  owner_id text,
-  CONSTRAINT buckets_pkey PRIMARY KEY (id)
-)`;
-const STORAGE_OBJECTS = `CREATE TABLE IF NOT EXISTS storage.objects (
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  bucket_id text,
-  name text,
-  owner uuid,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  last_accessed_at timestamptz DEFAULT now(),
-  metadata jsonb,
-  path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
-  version text,
-  owner_id text,
-  user_metadata jsonb,
-  CONSTRAINT objects_pkey PRIMARY KEY (id),
-  CONSTRAINT "objects_bucketId_fkey" FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
-)`;
-const STORAGE_FUNCTIONS = {
-    foldername: `CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[1 : array_length(_parts, 1) - 1];
-END
-$fn$`,
-    filename: `CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-  _parts text[];
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  RETURN _parts[array_length(_parts, 1)];
-END
-$fn$`,
-    extension: `CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $fn$
-DECLARE
-  _parts text[];
-  _filename text;
-BEGIN
-  SELECT string_to_array(name, '/') INTO _parts;
-  SELECT _parts[array_length(_parts, 1)] INTO _filename;
-  RETURN reverse(split_part(reverse(_filename), '.', 1));
-END
-$fn$`
-};
-const STORAGE_FUNCTION_NAMES = Object.keys(STORAGE_FUNCTIONS);
-const storageFunctionsSql = (fns) => fns.map((f) => functionSql(`storage.${f}(text)`, STORAGE_FUNCTIONS[f]));
-/** Schema `storage`: buckets and objects with RLS on, the path helpers, Supabase's grants. */
-function storageSql(opts) {
-    if (opts.functionsOnly)
-        return storageFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS storage',
-        STORAGE_BUCKETS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bname ON storage.buckets (name)',
-        STORAGE_OBJECTS,
-        'CREATE UNIQUE INDEX IF NOT EXISTS bucketid_objname ON storage.objects (bucket_id, name)',
-        'CREATE INDEX IF NOT EXISTS name_prefix_search ON storage.objects (name text_pattern_ops)',
-        "COMMENT ON COLUMN storage.objects.owner IS 'Field is deprecated, use owner_id instead'",
-        'ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY',
-        'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...storageFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres', 'supabase_storage_admin', 'dashboard_user'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA storage TO ${users.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT ALL ON TABLE storage.buckets, storage.objects TO ${users.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Realtime Authorization and Broadcast from the database: the messages table that
-// private channels' RLS policies are written on, and its helpers. Supabase partitions
-// it by day; one default partition stands in, so realtime.send() can insert.
-const REALTIME_MESSAGES = `CREATE TABLE IF NOT EXISTS realtime.messages (
-  topic text NOT NULL,
-  extension text NOT NULL,
-  payload jsonb,
-  event text,
-  private boolean DEFAULT false,
-  updated_at timestamp NOT NULL DEFAULT now(),
-  inserted_at timestamp NOT NULL DEFAULT now(),
-  id uuid NOT NULL DEFAULT gen_random_uuid(),
-  CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
-) PARTITION BY RANGE (inserted_at)`;
-const REALTIME_FUNCTIONS = {
-    topic: ['realtime.topic()', `CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $fn$
-  SELECT nullif(current_setting('realtime.topic', true), '')::text
-$fn$`],
-    send: ['realtime.send(jsonb,text,text,boolean)', `CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO realtime.messages (payload, event, topic, private, extension) VALUES (payload, event, topic, private, 'broadcast');
-END
-$fn$`],
-    broadcast_changes: ['realtime.broadcast_changes(text,text,text,text,text,record,record,text)', `CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  PERFORM realtime.send(
-    jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END, 'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
-      'operation', operation, 'table', table_name, 'schema', table_schema),
-    event_name, topic_name, true);
-END
-$fn$`]
-};
-const REALTIME_FUNCTION_NAMES = Object.keys(REALTIME_FUNCTIONS);
-const realtimeFunctionsSql = (fns) => fns.map((f) => {
-    const [signature, create] = REALTIME_FUNCTIONS[f];
-    return functionSql(signature, create);
-});
-/** Schema `realtime`: messages (RLS on) and topic(), send(), broadcast_changes(). */
-function realtimeSql(opts) {
-    if (opts.functionsOnly)
-        return realtimeFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS realtime',
-        REALTIME_MESSAGES,
-        'CREATE TABLE IF NOT EXISTS realtime.messages_default PARTITION OF realtime.messages DEFAULT',
-        'ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY'
-    ];
-    out.push(...realtimeFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length) {
-        out.push(`GRANT USAGE ON SCHEMA realtime TO ${users.map(shim_sql_q).join(', ')}`);
-        out.push(`GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO ${users.map(shim_sql_q).join(', ')}`);
-    }
-    return out;
-}
-// Database Webhooks: the dashboard writes triggers that call
-// supabase_functions.http_request('<url>', 'POST', ...). Supabase's version posts
-// through pg_net; this one records the call in supabase_functions.hooks, as the real
-// one does, and sends nothing.
-const HTTP_REQUEST = `CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name) VALUES (TG_RELID, TG_NAME);
-  RETURN coalesce(NEW, OLD);
-END
-$fn$`;
-const webhooksFunctionsSql = (fns) => (fns.includes('http_request') ? [functionSql('supabase_functions.http_request()', HTTP_REQUEST)] : []);
-function webhooksSql(opts) {
-    if (opts.functionsOnly)
-        return webhooksFunctionsSql(opts.functions);
-    const out = [
-        'CREATE SCHEMA IF NOT EXISTS supabase_functions',
-        `CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
-  id bigserial PRIMARY KEY,
-  hook_table_id integer NOT NULL,
-  hook_name text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  request_id bigint
-)`
-    ];
-    out.push(...webhooksFunctionsSql(opts.functions));
-    const users = opts.roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (users.length)
-        out.push(`GRANT USAGE ON SCHEMA supabase_functions TO ${users.map(shim_sql_q).join(', ')}`);
-    return out;
-}
-/** Realtime's publication, empty as on a new project; a migration adds its tables. */
-const REALTIME_PUBLICATION_SQL = whenMissing("NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')", ['CREATE PUBLICATION supabase_realtime']);
-/**
- * Supabase's grants on `public`: usage for the API roles, and default privileges so
- * that every table, function and sequence the migrations create is granted to them
- * (RLS, not grants, is what keeps rows private on Supabase).
- */
-function publicGrantsSql(roles) {
-    const to = roles.filter((r) => [...API_ROLES, 'postgres'].includes(r));
-    if (!to.length)
-        return [];
-    const list = to.map(shim_sql_q).join(', ');
-    return [
-        `GRANT USAGE ON SCHEMA public TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO ${list}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO ${list}`
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/supabase/stubs.ts
-// Callable stand-ins for extensions a vanilla Postgres lacks (supabase-shim-extensions:
-// stub). They have the real extensions' schemas, signatures and tables, so migrations
-// that schedule a job, queue an HTTP call or store a secret apply and can be checked;
-// nothing is ever sent, run or encrypted. For an ephemeral database only.
-const PG_NET = [
-    'CREATE SCHEMA IF NOT EXISTS net',
-    `CREATE TABLE IF NOT EXISTS net.http_request_queue (
-  id bigserial NOT NULL,
-  method text NOT NULL,
-  url text NOT NULL,
-  headers jsonb,
-  body bytea,
-  timeout_milliseconds integer NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS net._http_response (
-  id bigint,
-  status_code integer,
-  content_type text,
-  headers jsonb,
-  content text,
-  timed_out boolean,
-  error_msg text,
-  created timestamptz NOT NULL DEFAULT now()
-)`,
-    `CREATE OR REPLACE FUNCTION net.http_get(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, timeout_milliseconds)
-  VALUES ('GET', url, headers, timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_post(url text, body jsonb DEFAULT '{}'::jsonb, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer DEFAULT 5000)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('POST', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION net.http_delete(url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 5000, body jsonb DEFAULT NULL)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  VALUES ('DELETE', url, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds) RETURNING id
-$fn$`,
-    "COMMENT ON SCHEMA net IS 'pgshift supabase-shim stub of pg_net: requests are queued, never sent'"
-];
-const PG_CRON = [
-    'CREATE SCHEMA IF NOT EXISTS cron',
-    `CREATE TABLE IF NOT EXISTS cron.job (
-  jobid bigserial NOT NULL PRIMARY KEY,
-  schedule text NOT NULL,
-  command text NOT NULL,
-  nodename text NOT NULL DEFAULT 'localhost',
-  nodeport integer NOT NULL DEFAULT 5432,
-  database text NOT NULL DEFAULT current_database(),
-  username text NOT NULL DEFAULT current_user,
-  active boolean NOT NULL DEFAULT true,
-  jobname text,
-  CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
-)`,
-    `CREATE TABLE IF NOT EXISTS cron.job_run_details (
-  jobid bigint,
-  runid bigserial NOT NULL PRIMARY KEY,
-  job_pid integer,
-  database text,
-  username text,
-  command text,
-  status text,
-  return_message text,
-  start_time timestamptz,
-  end_time timestamptz
-)`,
-    // pg_cron: scheduling an existing name updates that job.
-    `CREATE OR REPLACE FUNCTION cron.schedule(job_name text, schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command) VALUES (job_name, schedule, command)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command
-  RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule(schedule text, command text)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (schedule, command) VALUES (schedule, command) RETURNING jobid
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.schedule_in_database(job_name text, schedule text, command text, database text, username text DEFAULT NULL, active boolean DEFAULT true)
-RETURNS bigint LANGUAGE sql AS $fn$
-  INSERT INTO cron.job (jobname, schedule, command, database, username, active)
-  VALUES (job_name, schedule, command, database, coalesce(username, current_user), active)
-  ON CONFLICT (jobname, username) DO UPDATE SET schedule = excluded.schedule, command = excluded.command, database = excluded.database, active = excluded.active
-  RETURNING jobid
-$fn$`,
-    // pg_cron raises an error for an unknown job; so does the stub.
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_name text)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobname = job_name AND username = current_user;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job ''%''', job_name; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.unschedule(job_id bigint)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
-BEGIN
-  DELETE FROM cron.job WHERE jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'could not find valid entry for job %', job_id; END IF;
-  RETURN true;
-END
-$fn$`,
-    `CREATE OR REPLACE FUNCTION cron.alter_job(job_id bigint, schedule text DEFAULT NULL, command text DEFAULT NULL, database text DEFAULT NULL, username text DEFAULT NULL, active boolean DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-  UPDATE cron.job j SET schedule = coalesce(alter_job.schedule, j.schedule), command = coalesce(alter_job.command, j.command),
-    database = coalesce(alter_job.database, j.database), username = coalesce(alter_job.username, j.username), active = coalesce(alter_job.active, j.active)
-  WHERE j.jobid = job_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'Job % does not exist', job_id; END IF;
-END
-$fn$`,
-    "COMMENT ON SCHEMA cron IS 'pgshift supabase-shim stub of pg_cron: jobs are recorded, never run'"
-];
-const VAULT = [
-    'CREATE SCHEMA IF NOT EXISTS vault',
-    `CREATE TABLE IF NOT EXISTS vault.secrets (
-  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-  name text,
-  description text NOT NULL DEFAULT '',
-  secret text NOT NULL,
-  key_id uuid,
-  nonce bytea,
-  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
-    'CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL',
-    // The real view decrypts; the stub stores the secret as given.
-    `CREATE OR REPLACE VIEW vault.decrypted_secrets AS
-  SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at FROM vault.secrets`,
-    `CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL)
-RETURNS uuid LANGUAGE sql AS $fn$
-  INSERT INTO vault.secrets (secret, name, description, key_id) VALUES (new_secret, new_name, new_description, new_key_id) RETURNING id
-$fn$`,
-    `CREATE OR REPLACE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL, new_name text DEFAULT NULL, new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
-RETURNS void LANGUAGE sql AS $fn$
-  UPDATE vault.secrets SET secret = coalesce(new_secret, secret), name = coalesce(new_name, name),
-    description = coalesce(new_description, description), key_id = coalesce(new_key_id, key_id), updated_at = now()
-  WHERE id = secret_id
-$fn$`,
-    "COMMENT ON SCHEMA vault IS 'pgshift supabase-shim stub of supabase_vault: secrets are stored in plain text'"
-];
-/** The stub SQL for an extension the server lacks, plus the schema its CREATE EXTENSION names (WITH SCHEMA). */
-function stubSql(extension, schema) {
-    const withSchema = schema ? [`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`] : [];
-    switch (extension) {
-        case 'pg_net':
-            return [...withSchema, ...PG_NET];
-        case 'pg_cron':
-            return [...withSchema, ...PG_CRON];
-        case 'supabase_vault':
-        case 'vault':
-            return [...withSchema, ...VAULT];
-        case 'pgsodium':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS pgsodium'];
-        case 'pg_graphql':
-            return [...withSchema, 'CREATE SCHEMA IF NOT EXISTS graphql', 'CREATE SCHEMA IF NOT EXISTS graphql_public'];
-        default:
-            return withSchema;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/supabase/shim.ts
-
-
-
-const STATE_SQL = `SELECT
-  current_database() AS database,
-  ARRAY(SELECT rolname::text FROM pg_catalog.pg_roles) AS roles,
-  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace) AS schemas,
-  ARRAY(SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions') AND c.relkind IN ('r', 'p', 'v')) AS tables,
-  ARRAY(SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('auth', 'storage', 'realtime', 'supabase_functions')) AS functions,
-  ARRAY(SELECT extname::text FROM pg_catalog.pg_extension) AS extensions,
-  ARRAY(SELECT pubname::text FROM pg_catalog.pg_publication) AS publications,
-  (SELECT substring(c FROM '^search_path=(.*)$') FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
-    WHERE s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND s.setrole = 0
-      AND c LIKE 'search_path=%') AS search_path,
-  EXISTS (SELECT FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = to_regnamespace('public')
-    AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
-    AND array_to_string(d.defaclacl, ',') ~ '(^|,)(anon|authenticated|service_role)=') AS public_defaults`;
-/** Read-only: what the database has. */
-async function inspectShim(client) {
-    const { rows } = await client.query(STATE_SQL);
-    const r = rows[0];
-    const roles = new Set(r.roles);
-    const tables = new Set(r.tables);
-    const signs = [];
-    if (roles.has('supabase_admin'))
-        signs.push('role supabase_admin exists');
-    if (tables.has('auth.schema_migrations'))
-        signs.push('auth.schema_migrations exists (GoTrue ran here)');
-    if (tables.has('storage.migrations'))
-        signs.push('storage.migrations exists (the Storage API ran here)');
-    return {
-        database: r.database,
-        roles,
-        supabaseSigns: signs,
-        schemas: new Set(r.schemas),
-        tables,
-        functions: new Set(r.functions),
-        extensions: new Set(r.extensions),
-        publications: new Set(r.publications),
-        searchPath: r.search_path ?? undefined,
-        publicDefaults: r.public_defaults
-    };
-}
-/** Pure: what the shim does on a database in `state`, given the migrations' up scripts (applied and pending) and the extensions to stub. */
-function planShim(state, ups, stubs) {
-    if (state.supabaseSigns.length) {
-        return {
-            refusal: {
-                message: `supabase-shim: this database already is a Supabase database (${state.supabaseSigns.join('; ')}). The shim is for an ephemeral vanilla Postgres, and never touches a Supabase database.`,
-                next: 'Nothing was changed. Against Supabase (or a supabase/postgres service container) the roles, auth, storage and extensions are real: remove supabase-shim: true from this step.'
-            },
-            creates: [],
-            steppedAside: [],
-            stubs: [],
-            statements: [],
-            setsSearchPath: false
-        };
-    }
-    const own = ownObjects(ups);
-    const creates = [];
-    const aside = [];
-    const statements = [];
-    // Roles.
-    const roles = new Set(state.roles);
-    for (const role of SHIM_ROLES) {
-        if (roles.has(role.name))
-            continue;
-        const by = own.roles.get(role.name);
-        if (by) {
-            aside.push(`role ${role.name} (${by}); its grants are left to the migrations`);
-            continue;
-        }
-        statements.push(roleSql(role));
-        creates.push(`role ${role.name}`);
-        roles.add(role.name);
-    }
-    if (roles.has('authenticator')) {
-        const api = ['anon', 'authenticated', 'service_role'].filter((r) => roles.has(r));
-        statements.push(...authenticatorGrantsSql(api));
-    }
-    const present = [...roles].filter((r) => SHIM_ROLES.some((s) => s.name === r));
-    // Schema extensions, pgcrypto, uuid-ossp and the search_path.
-    const extBy = own.units.get('extensions');
-    if (extBy)
-        aside.push(`schema extensions (${extBy})`);
-    else if (!state.schemas.has('extensions') || !state.extensions.has('pgcrypto') || !state.extensions.has('uuid-ossp')) {
-        const wants = (ext) => {
-            if (state.extensions.has(ext))
-                return false;
-            const by = own.extensions.get(ext);
-            if (by)
-                aside.push(`extension ${ext} (${by})`);
-            return !by;
-        };
-        const pgcrypto = wants('pgcrypto');
-        const uuidOssp = wants('uuid-ossp');
-        if (!state.schemas.has('extensions'))
-            creates.push('schema extensions');
-        if (pgcrypto)
-            creates.push('pgcrypto');
-        if (uuidOssp)
-            creates.push('uuid-ossp');
-        statements.push(...extensionsSql({ pgcrypto, uuidOssp, roles: present.filter((r) => ['postgres', 'anon', 'authenticated', 'service_role'].includes(r)) }));
-    }
-    const setsSearchPath = normalise(state.searchPath) !== normalise(SEARCH_PATH);
-    if (setsSearchPath) {
-        statements.push(searchPathSql(state.database));
-        creates.push(`search_path ${SEARCH_PATH}`);
-    }
-    // auth and storage.
-    const unit = (schema, tables, fnNames, sql) => {
-        const by = own.units.get(schema);
-        if (by) {
-            aside.push(`schema ${schema} (${by})`);
-            return;
-        }
-        const fns = fnNames.filter((f) => {
-            if (state.functions.has(`${schema}.${f}`))
-                return false;
-            const defined = own.functions.get(`${schema}.${f}`);
-            if (defined)
-                aside.push(`${schema}.${f}() (${defined})`);
-            return !defined;
-        });
-        const missingTables = tables.filter((t) => !state.tables.has(`${schema}.${t}`));
-        // Nothing missing: leave the unit alone (a migration may have changed its RLS, comments or grants since).
-        if (!missingTables.length && !fns.length)
-            return;
-        // The unit's tables exist: only its missing functions are added. Its CREATE TABLE IF NOT
-        // EXISTS would do nothing, but its indexes, partitions and grants assume the shim's columns.
-        // When only some exist, someone else made them (a migration or a prelude the parse cannot
-        // read, a hook): the shim makes them together, so it says it stepped aside.
-        const existing = tables.filter((t) => state.tables.has(`${schema}.${t}`));
-        if (existing.length) {
-            if (missingTables.length)
-                aside.push(`schema ${schema} (${existing.map((t) => `${schema}.${t}`).join(', ')} exist${existing.length === 1 ? 's' : ''} in the database, not made by the shim)`);
-            if (!fns.length)
-                return;
-            creates.push(...fns.map((f) => `${schema}.${f}()`));
-            statements.push(...sql({ functions: fns, roles: present, functionsOnly: true }));
-            return;
-        }
-        creates.push(...missingTables.map((t) => `${schema}.${t}`), ...fns.map((f) => `${schema}.${f}()`));
-        statements.push(...sql({ functions: fns, roles: present }));
-    };
-    unit('auth', ['users', 'identities'], AUTH_FUNCTION_NAMES, authSql);
-    unit('storage', ['buckets', 'objects'], STORAGE_FUNCTION_NAMES, storageSql);
-    unit('realtime', ['messages'], REALTIME_FUNCTION_NAMES, realtimeSql);
-    unit('supabase_functions', ['hooks'], ['http_request'], webhooksSql);
-    // Realtime.
-    if (!state.publications.has('supabase_realtime')) {
-        const by = own.publications.get('supabase_realtime');
-        if (by)
-            aside.push(`publication supabase_realtime (${by})`);
-        else {
-            statements.push(REALTIME_PUBLICATION_SQL);
-            creates.push('publication supabase_realtime');
-        }
-    }
-    if (!state.publicDefaults) {
-        const grants = publicGrantsSql(present);
-        statements.push(...grants);
-        if (grants.length)
-            creates.push('grants and default privileges on public');
-    }
-    // Stubs for extensions the server lacks.
-    const stubbed = [];
-    for (const use of stubs) {
-        if (stubbed.includes(use.name))
-            continue;
-        stubbed.push(use.name);
-        statements.push(...stubSql(use.name, use.schema));
-    }
-    return { creates, steppedAside: aside, stubs: stubbed, statements, setsSearchPath };
-}
-function normalise(path) {
-    return (path ?? '').replace(/\s+/g, '').replace(/"\$user"/, '$user').toLowerCase();
-}
-/** The shim's statements as one script (the caller wraps it in its transaction). */
-function shimScript(plan) {
-    return plan.statements.map((s) => `${s};`).join('\n');
-}
-/** The session-level search_path for a connection opened before the database default changed. */
-const SESSION_SEARCH_PATH_SQL = `SET search_path TO ${SEARCH_PATH}`;
-/** One line for the report. */
-function shimLine(plan, verb) {
-    const parts = [];
-    parts.push(plan.creates.length ? `${verb} ${plan.creates.join(', ')}` : 'nothing missing: created nothing');
-    if (plan.stubs.length)
-        parts.push(`stubbed extensions ${plan.stubs.join(', ')} (their CREATE EXTENSION statements are not sent)`);
-    if (plan.steppedAside.length)
-        parts.push(`stepped aside for what the migrations create themselves: ${plan.steppedAside.join(', ')}`);
-    return parts.join('; ');
-}
-
-;// CONCATENATED MODULE: ./src/supabase/prepare.ts
-
-
-
-
-const MODES_WITH_PENDING = ['plan', 'dry-run', 'apply'];
-async function prepareSupabase(client, settings, found, history, serverVersion) {
-    const step = {};
-    // The plan of every migration is read only where there is a pending set (a rollback or a
-    // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
-    const withPending = MODES_WITH_PENDING.includes(settings.mode);
-    const p = withPending || settings.supabaseShim ? plan(found.migrations, history, settings) : undefined;
-    // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
-    const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
-    const uses = createdExtensions(pending);
-    // Without the shim and without an extension statement to run there is nothing to do.
-    if (!settings.supabaseShim && uses.length === 0)
-        return step;
-    const extMode = settings.supabaseShim ? settings.supabaseShimExtensions : 'no-shim';
-    // Stubbing blanks extension statements in every up and down (a later rollback runs the downs):
-    // on the shim's ephemeral databases every file is parsed.
-    let mentioned = new Set();
-    if (extMode === 'stub') {
-        await parser_ensureParser();
-        const allScripts = found.migrations.flatMap((m) => [m.up, m.down].filter((x) => x !== undefined));
-        mentioned = new Set(allScripts.flatMap((s) => s.statements.flatMap(extensionOf)));
-    }
-    // 1. Extensions.
-    const available = uses.length || (extMode === 'stub' && mentioned.size) ? await availableExtensions(client) : new Set();
-    const check = checkExtensions(uses, available, extMode);
-    if (check.missing.length) {
-        step.refusal = missingExtensionsMessage(check.missing, extMode, serverVersion);
-        return step;
-    }
-    if (extMode === 'stub') {
-        const lacking = new Set([...mentioned].filter((n) => n in STUBBED_EXTENSIONS && !available.has(n)));
-        if (lacking.size)
-            stubExtensionStatements(found.migrations, lacking);
-    }
-    if (!settings.supabaseShim)
-        return step;
-    if (!MODES_WITH_PENDING.includes(settings.mode)) {
-        // Nothing to plan against this database (it may well be the real Supabase). verify's
-        // expected-database-url build is an apply, so the shim does run there.
-        step.line = `not run: ${settings.mode} ${settings.mode === 'verify' ? 'is read-only' : 'works on objects that already exist'}`;
-        return step;
-    }
-    // 2. The shim. It decides from the catalogs and from every migration file, applied ones
-    // included: on a rerun, the auth.users an applied migration created is still the
-    // migrations' own, and the shim must not build auth.identities on top of it.
-    await parser_ensureParser();
-    const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed);
-    step.shim = shim;
-    if (shim.refusal) {
-        step.refusal = shim.refusal;
-        return step;
-    }
-    const session = shim.setsSearchPath ? SESSION_SEARCH_PATH_SQL : undefined;
-    switch (settings.mode) {
-        case 'apply':
-            // A refused plan (drift, missing files) changes nothing, the shim included.
-            if (p?.summary.refusals.length) {
-                step.line = 'not run: the run is refused';
-                break;
-            }
-            step.line = shimLine(shim, 'created');
-            if (shim.statements.length)
-                step.commitSql = shimScript(shim);
-            step.sessionSql = session;
-            break;
-        case 'dry-run':
-            step.line = shimLine(shim, 'created inside the preview (rolled back)');
-            if (shim.statements.length)
-                step.previewSql = `${shimScript(shim)}${session ? `\n${session};` : ''}`;
-            step.sessionSql = session;
-            break;
-        default:
-            step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
-    }
-    return step;
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
-
-
-
-
-
-/** An error of the shim, with where it points (the migration file that made the object it collided with). */
-class ShimError extends Error {
-    mapped;
-    code;
-    constructor(mapped, code) {
-        super(mapped.message);
-        this.mapped = mapped;
-        this.code = code;
-        this.name = 'ShimError';
-    }
-    get next() {
-        return this.mapped.next;
-    }
-}
-/** The Supabase step; undefined when the run stops here (the report says why). Throws a ShimError when the shim fails. */
-async function supabaseStep(client, settings, found, history, report, log) {
-    const step = await prepareSupabase(client, settings, found, history, report.serverVersion ?? '');
-    if (step.line)
-        log.info(`supabase-shim: ${step.line}`);
-    if (step.refusal) {
-        if (step.line)
-            report.supabaseShim = step.line;
-        fillFromPlan(report, plan(found.migrations, history, settings));
-        report.status = 'blocked';
-        report.error = { message: step.refusal.message, next: step.refusal.next };
-        report.nextStep = step.refusal.next;
-        return undefined;
-    }
-    if (step.commitSql && step.shim) {
-        // The search_path set on the database reaches new sessions only: set it on this one too.
-        const r = await queryCountingStatements(client, `BEGIN;${step.commitSql}\nCOMMIT;${step.sessionSql ?? ''}`);
-        if (r.error) {
-            await client.query('ROLLBACK').catch(() => { });
-            report.supabaseShim = `failed, and its transaction rolled back: created nothing (it was to create ${step.shim.creates.join(', ') || 'grants'})`;
-            fillFromPlan(report, plan(found.migrations, history, settings));
-            // completed counts BEGIN: the failing shim statement is the next one.
-            const failed = step.shim.statements[r.completed - 1];
-            throw new ShimError(await shimFailure(client, r.error, failed, found), errorCode(r.error));
-        }
-    }
-    if (step.line)
-        report.supabaseShim = step.line;
-    return { sessionSql: step.sessionSql, previewSql: step.previewSql };
-}
-const errorCode = (e) => e?.code;
-const SHIM_SCHEMAS = ['auth', 'storage', 'realtime', 'supabase_functions', 'extensions'];
-/**
- * What the user needs to know: the server's error, the shim statement, the
- * migration that made the object the shim collided with (file:line:col), and the
- * fix that fits the login role: only a role that is not a superuser is told it
- * lacks the rights.
- */
-async function shimFailure(client, e, statement, found) {
-    const err = e;
-    const superuser = await client
-        .query('SELECT rolsuper AS s FROM pg_catalog.pg_roles WHERE rolname = current_user')
-        .then((x) => Boolean(x.rows[0]?.s))
-        .catch(() => false);
-    const schema = statement ? SHIM_SCHEMAS.find((s) => new RegExp(`\\b${s}\\.|SCHEMA (IF NOT EXISTS )?${s}\\b`, 'i').test(statement)) : undefined;
-    const maker = schema ? firstStatementIn(found, schema) : undefined;
-    const parts = ['Nothing was changed: the supabase-shim transaction rolled back before any migration ran.'];
-    if (err.code === '42501' && !superuser) {
-        parts.push('The login role is not a superuser, and the shim creates roles, schemas and extensions: run it as a superuser (as on an ephemeral service container).');
-    }
-    else if (maker) {
-        parts.push(`A migration makes ${schema} objects itself (${formatPosition(maker.file, maker.position)}), with objects the shim's do not match. The shim steps aside for a unit a migration creates without IF NOT EXISTS; here it could not tell. If these migrations bring their own Supabase stand-in, turn supabase-shim off for this directory, or create the whole unit in the migrations (${schema} with all its tables).`);
-    }
-    else {
-        parts.push('An object the shim creates exists in another shape (made by hand, a hook or another tool?): drop it on this ephemeral database, or turn supabase-shim off.');
-    }
-    return {
-        message: `supabase-shim failed: ${err.message ?? String(e)}`,
-        ...(err.code ? { sqlstate: err.code } : {}),
-        ...(err.detail ? { detail: err.detail } : {}),
-        ...(err.hint ? { hint: err.hint } : {}),
-        ...(statement ? { statement: statement.length > 300 ? `${statement.slice(0, 300)}…` : statement } : {}),
-        ...(maker ? { file: maker.file, position: maker.position } : {}),
-        next: parts.join(' ')
-    };
-}
-/** The first statement, in run order, of a migration that creates schema `schema` or a table in it. */
-function firstStatementIn(found, schema) {
-    for (const m of found.migrations) {
-        for (const s of m.up.statements) {
-            const rel = s.node.relation;
-            const makes = (s.kind === 'CreateSchemaStmt' && s.node.schemaname === schema) || (s.kind === 'CreateStmt' && rel?.schemaname === schema);
-            if (makes)
-                return { file: m.up.source.file, position: s.position };
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/source/git-base.ts
-// The PR check's base (issue 15): the migrations directory as it is in the base
-// commit, read from git objects (git ls-tree, git cat-file), never by checking
-// another tree out over the user's workspace. The files are copied into a
-// temporary directory that mirrors the repository, so discovery reads the base
-// exactly as it reads the workspace.
-//
-// A shallow checkout (actions/checkout's default, depth 1) lacks the base commit:
-// it is fetched alone (`git fetch --depth=1 origin <sha>`, which the checkout's
-// persisted credentials allow). Every git call gets its arguments as an argv
-// array (no shell), and the ref is validated by the settings schema.
-
-
-
-
-/** Why the base could not be read from git, with each command that was tried. */
-class GitBaseError extends Error {
-    tried;
-    constructor(message, tried) {
-        super(message);
-        this.tried = tried;
-        this.name = 'GitBaseError';
-    }
-}
-const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-function git(cwd, args, timeoutMs = 60_000) {
-    return new Promise((done) => {
-        (0,external_node_child_process_.execFile)('git', args, { cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
-            done({ ok: !err, stdout: String(stdout), stderr: String(stderr || (err && !('code' in err && typeof err.code === 'number') ? err.message : '')).trim() });
-        });
-    });
-}
-const isSha = (ref) => /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref);
-/** Resolves `ref` to a commit, fetching it from origin when the clone lacks it (a shallow checkout). */
-async function resolveCommit(top, ref, tried) {
-    const verify = async (r) => {
-        const out = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${r}^{commit}`]);
-        return out.ok ? out.stdout.trim() : undefined;
-    };
-    const local = await verify(ref);
-    if (local)
-        return { sha: local, fetched: false };
-    tried.push(`git rev-parse ${ref}: not in this clone`);
-    // Only origin, only this one commit (or branch tip), no tags: the least a shallow clone needs.
-    const fetch = await git(top, ['fetch', '--no-tags', '--depth=1', 'origin', '--end-of-options', ref], 120_000);
-    tried.push(`git fetch --depth=1 origin ${ref}: ${fetch.ok ? 'ok' : fetch.stderr.split('\n').pop() || 'failed'}`);
-    if (fetch.ok) {
-        const sha = (await verify(isSha(ref) ? ref : 'FETCH_HEAD')) ?? undefined;
-        if (sha)
-            return { sha, fetched: true };
-    }
-    throw new GitBaseError(`the base commit ${ref} is not in this clone and could not be fetched from origin`, tried);
-}
-/** `git ls-tree -r -z` of the base under `prefix` (repository-relative, `/`). */
-async function listTree(top, sha, prefix) {
-    const out = await git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, '--', prefix === '' ? '.' : prefix]);
-    if (!out.ok)
-        throw new GitBaseError(`git ls-tree ${sha} failed: ${out.stderr}`, []);
-    return out.stdout
-        .split('\0')
-        .filter(Boolean)
-        .map((line) => {
-        const tab = line.indexOf('\t');
-        const [mode, , oid] = line.slice(0, tab).split(' ');
-        return { mode, oid, path: line.slice(tab + 1) };
-    });
-}
-/** Reads blobs with one `git cat-file --batch` process (one process for 1,000 files, not 1,000). */
-function readBlobs(top, oids) {
-    return new Promise((done, fail) => {
-        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd: top, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-        const chunks = [];
-        let stderr = '';
-        child.stdout.on('data', (c) => chunks.push(c));
-        child.stderr.on('data', (c) => (stderr += String(c)));
-        child.on('error', fail);
-        child.on('close', (code) => {
-            if (code !== 0)
-                return fail(new GitBaseError(`git cat-file --batch failed: ${stderr.trim()}`, []));
-            const all = Buffer.concat(chunks);
-            const blobs = new Map();
-            let at = 0;
-            while (at < all.length) {
-                const nl = all.indexOf(0x0a, at);
-                const [oid, type, size] = all.subarray(at, nl).toString('latin1').split(' ');
-                if (type === 'missing' || size === undefined)
-                    return fail(new GitBaseError(`git object ${oid} is missing from the clone`, []));
-                const n = Number(size);
-                blobs.set(oid, all.subarray(nl + 1, nl + 1 + n));
-                at = nl + 1 + n + 1;
-            }
-            done(blobs);
-        });
-        child.stdin.end(oids.map((o) => `${o}\n`).join(''));
-    });
-}
-/** `git diff --numstat` of the base against the working tree, under `prefix`. */
-async function numstat(top, sha, prefix, workspaceRel) {
-    const out = await git(top, ['diff', '--no-renames', '--numstat', '-z', sha, '--', prefix === '' ? '.' : prefix]);
-    const stats = new Map();
-    if (!out.ok)
-        return stats;
-    for (const rec of out.stdout.split('\0').filter(Boolean)) {
-        const [a, r, path] = rec.split('\t');
-        if (path === undefined)
-            continue;
-        const rel = workspaceRel === '' ? path : path.startsWith(`${workspaceRel}/`) ? path.slice(workspaceRel.length + 1) : undefined;
-        if (rel !== undefined)
-            stats.set(rel, { added: Number(a) || 0, removed: Number(r) || 0 });
-    }
-    return stats;
-}
-const git_base_toPosix = (p) => p.split(external_node_path_.sep).join('/');
-/**
- * The base's copy of the migrations directory `dir` (relative to `workspace`), in a
- * temporary tree. Throws GitBaseError (with what was tried) when git cannot provide it.
- */
-async function readGitBase(opts) {
-    const tried = [];
-    const workspace = (0,external_node_fs_.realpathSync)((0,external_node_path_.resolve)(opts.workspace));
-    const topOut = await git(workspace, ['rev-parse', '--show-toplevel']);
-    if (!topOut.ok)
-        throw new GitBaseError(`${workspace} is not a git checkout`, [`git rev-parse --show-toplevel: ${topOut.stderr || 'failed'}`]);
-    const top = (0,external_node_fs_.realpathSync)(topOut.stdout.trim());
-    const { sha, fetched } = await resolveCommit(top, opts.ref, tried);
-    const workspaceRel = git_base_toPosix((0,external_node_path_.relative)(top, workspace));
-    const prefix = git_base_toPosix((0,external_node_path_.relative)(top, (0,external_node_path_.resolve)(workspace, opts.dir)));
-    if (prefix.startsWith('..'))
-        throw new GitBaseError(`the migrations directory ${opts.dir} is outside the git checkout ${top}`, tried);
-    const entries = (await listTree(top, sha, prefix)).filter((e) => e.mode !== '160000' && e.mode !== '040000');
-    const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.oid))]);
-    const root = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pgshift-base-'));
-    try {
-        // The directory exists even when the base has none (a PR that adds the first migrations).
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(root, prefix), { recursive: true });
-        for (const e of entries) {
-            const target = (0,external_node_path_.join)(root, e.path);
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
-            const blob = blobs.get(e.oid);
-            if (e.mode === '120000')
-                (0,external_node_fs_.symlinkSync)(blob.toString('utf8'), target);
-            else
-                (0,external_node_fs_.writeFileSync)(target, blob);
-        }
-    }
-    catch (e) {
-        (0,external_node_fs_.rmSync)(root, { recursive: true, force: true });
-        throw e;
-    }
-    return {
-        sha,
-        fetched,
-        workspace: (0,external_node_path_.join)(root, workspaceRel),
-        numstat: await numstat(top, sha, prefix, workspaceRel),
-        cleanup: () => (0,external_node_fs_.rmSync)(root, { recursive: true, force: true })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/steps/load-base.ts
-// load base (issue 15): which commit is the PR's base, its migrations (from git,
-// else from the PR files API the action hands in), and the split of the
-// workspace's migrations into the base's and the PR's. Runs before connecting:
-// what a PR gets wrong about history is a problem that refuses the run.
-
-
-
-/** Modes a base applies to: the PR check's. */
-const BASE_MODES = ['apply', 'dry-run', 'plan'];
-/** What to add to the workflow when neither git nor the API could give the base. */
-const BASE_WORKFLOW_FIX = 'Add `fetch-depth: 0` to the actions/checkout step (or keep the default depth 1 and leave `persist-credentials` on, so pgshift can fetch the one base commit), or give the job `permissions: pull-requests: read` so pgshift can read the PR files API with the default github-token. To check every migration as one set instead, set base: off.';
-/** The base ref this run uses, or undefined (no PR check: every migration is one set, as before). */
-function baseRef(settings, pr) {
-    if (!BASE_MODES.includes(settings.mode) || settings.base === 'off')
-        return undefined;
-    if (settings.base === 'auto')
-        return pr?.baseSha;
-    return settings.base;
-}
-async function loadBase(settings, found, pr, log) {
-    const ref = baseRef(settings, pr);
-    const out = { problems: [], warnings: [] };
-    if (!ref)
-        return out;
-    let base;
-    let gitFailure;
-    try {
-        const tree = await readGitBase({ workspace: settings.workspace, ref, dir: found.dir });
-        try {
-            const baseFound = await discover({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' });
-            const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git';
-            base = { kind: 'git', sha: tree.sha, how, migrations: baseFound.migrations, numstat: tree.numstat };
-            for (const p of baseFound.problems)
-                out.warnings.push({ file: p.file, message: `in the base commit ${tree.sha.slice(0, 12)}: ${p.message}` });
-        }
-        finally {
-            tree.cleanup();
-        }
-    }
-    catch (e) {
-        if (!(e instanceof GitBaseError))
-            throw e;
-        gitFailure = e;
-        // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
-        if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
-            log.info(`base: auto: ${e.message}; every migration is checked as one set (as with base: off)`);
-            return out;
-        }
-    }
-    if (!base && gitFailure && pr?.changedFiles) {
-        try {
-            const dir = found.dir === '.' ? '' : `${found.dir.replace(/\/+$/, '')}/`;
-            const changed = (await pr.changedFiles()).filter((c) => c.path.startsWith(dir) || (c.previousPath ?? '').startsWith(dir));
-            base = { kind: 'api', sha: ref, how: 'the PR files API (git could not provide the base commit)', changed };
-            const message = `git could not provide the base commit ${ref} (${gitFailure.message}; ${gitFailure.tried.join('; ')}), so the PR's files came from the PR files API: the base phase applies the base's migrations as they are in this checkout. For the exact base, add \`fetch-depth: 0\` to the actions/checkout step, or keep its persisted credentials so pgshift can fetch the base commit.`;
-            out.warnings.push({ file: '', message });
-            log.warn(message, { reported: true });
-        }
-        catch (e) {
-            gitFailure.tried.push(`GET /repos/{owner}/{repo}/pulls/{number}/files: ${e.message}`);
-        }
-    }
-    if (!base) {
-        out.problems.push({
-            file: found.dir,
-            code: 'base-unavailable',
-            message: `pgshift could not read the PR's base ${ref}: ${gitFailure?.message ?? 'unknown'}${gitFailure?.tried.length ? ` (tried: ${gitFailure.tried.join('; ')})` : ''}`,
-            hint: BASE_WORKFLOW_FIX
-        });
-        return out;
-    }
-    const r = splitPr(found.migrations, base, settings);
-    out.split = r.split;
-    out.problems.push(...r.problems);
-    out.warnings.push(...r.warnings);
-    log.info(`base ${r.split.sha.slice(0, 12)} (from ${r.split.how}): ${r.split.base.length} base migration${r.split.base.length === 1 ? '' : 's'}, ${r.split.pr.length} in this PR`);
-    return out;
-}
-
-// EXTERNAL MODULE: ./src/engine/report.ts
-var engine_report = __webpack_require__(594);
-;// CONCATENATED MODULE: ./src/engine/run.ts
-// The engine's entry point, shared by the action and the CLI: settings in, one
-// RunReport out. It never throws for a failed run: every failure becomes a status
-// and an error in the report (the kysely "never throws" shape), so every renderer
-// sees the same facts.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** `SET search_path TO "a", "b"` for the search-path input; undefined when it is empty. */
-function run_searchPathSql(schemas) {
-    return schemas.length ? `SET search_path TO ${schemas.map((s) => (0,esm/* escapeIdentifier */.F)(s)).join(', ')}` : undefined;
-}
-/** Each mode fills the report from a prepared session. */
-const MODES = {
-    plan: planMode,
-    apply: applyMode,
-    'dry-run': dryRunMode,
-    verify: verifyMode,
-    rollback: rollbackMode
-};
-/** `applied in 120 ms (elapsed 4.2 s)`. */
-function progressText(p) {
-    return `${p.verb} in ${Math.round(p.durationMs)} ms (elapsed ${(p.elapsedMs / 1000).toFixed(1)} s)`;
-}
-/** An empty report for `settings`; a run (or a refusal before one) fills it. */
-function newReport(settings) {
-    return {
-        tool: 'pgshift',
-        version: version/* VERSION */.x,
-        mode: settings.mode,
-        status: 'failed',
-        target: '(not connected)',
-        migrationsDir: settings.migrationsDir,
-        convention: settings.convention,
-        conventionNote: '',
-        historyTable: historyTableName(settings.historySchema),
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        migrations: [],
-        plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], changedRepeatables: [], partial: [], refusals: [] },
-        applied: [],
-        pending: [],
-        warnings: [],
-        problems: [],
-        nextStep: ''
-    };
-}
-/** Any thrown error as a report error; ConnectionError and LockNotAcquired carry their own advice. */
-function toMappedError(e) {
-    if (e instanceof ShimError)
-        return e.mapped;
-    if (e instanceof LockNotAcquired) {
-        return {
-            message: e.message,
-            next: 'Nothing was changed. Another pgshift run is migrating this database: let it finish, then rerun; add `concurrency:` to the workflow so deploys queue, or raise lock-wait.'
-        };
-    }
-    const err = e;
-    return {
-        message: err?.message ?? String(e),
-        sqlstate: typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined,
-        next: err?.next ?? 'Nothing was changed by this run. Fix the cause above and rerun.'
-    };
-}
-/** Which runs need a down script before the mode starts: test-rollback runs the downs of what it applies (a rollback decides later, for its range). */
-const needsDownOf = (settings) => (settings.mode === 'apply' && settings.testRollback ? () => true : () => false);
-async function runPgshift(input, ctx) {
-    // The fleet modes run in src/fleet/ (which calls this for each target); they never get here.
-    const settings = (0,src_settings/* engineSettings */.O3)(input);
-    const t0 = performance.now();
-    const report = newReport(settings);
-    const log = ctx.logger;
-    const opened = [];
-    let client;
-    let lockClient;
-    let earlyLock;
-    let holdingLock = false;
-    let lockLost = false;
-    let runLock;
-    const key = lockKey(settings.historySchema);
-    let cancelled = false;
-    let found;
-    let parsed = false;
-    let modeCtx;
-    const onAbort = () => {
-        cancelled = true;
-        log.warn('Cancel requested: cancelling the running statement on the server; the current migration rolls back.');
-        // The backend pid read at connect: behind a pooler, the protocol's process id is the pooler's.
-        // A mode may have replaced the migration connection (after a lost one): cancel on the current one.
-        const current = modeCtx?.client ?? client;
-        const pid = current ? (0,connect/* backendPid */.Qf)(current) : undefined;
-        if (lockClient && pid !== undefined)
-            void (0,connect/* cancelBackend */.hU)(lockClient, pid).catch(() => { });
-    };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-        // 1. Source: names, encodings, duplicates and pairing are checked before connecting.
-        // Files are read and hashed here; they are parsed once history says which may run (step 4).
-        found = await discover({ workspace: settings.workspace, dir: settings.migrationsDir, convention: settings.convention, parse: 'lazy' });
-        report.migrationsDir = found.dir;
-        report.convention = found.convention;
-        report.conventionNote = found.conventionNote;
-        // The same array as discovery's: parsing adds to it later (e.g. an empty down file).
-        report.warnings = found.warnings;
-        report.warnings.push(...(0,connect/* tlsEnvironmentWarnings */.IG)().map((message) => ({ file: '', message })));
-        report.problems = found.problems;
-        // Preludes (DESIGN 5): read and hashed now; their problems refuse the run like a migration's.
-        const preludes = await discoverPreludes(settings.workspace, settings.preludeDirs, found.problems);
-        if (settings.preludeDirs.length)
-            found.preludes = preludes.preludes;
-        found.warnings.push(...preludes.warnings);
-        // Worded as the report's `migrations:` line, not discovery's raw note (`auto: detected …`).
-        log.info(`migrations: ${found.dir} (${(0,engine_report/* conventionLine */.G)(found.convention, found.conventionNote)}): ${found.migrations.length} migration${found.migrations.length === 1 ? '' : 's'}`);
-        // What the files say, before anything can fail: a connection or lock failure still lists them.
-        report.migrations = found.migrations.map((m) => baseResult(m));
-        report.pending = found.migrations.map((m) => m.identity);
-        if (found.problems.length) {
-            // All source problems in one pass: the syntax errors of every file join the naming,
-            // pairing and duplicate problems, so fixing these reveals no new batch.
-            await parseEverything(found);
-            settleDownProblems(report, found, needsDownOf(settings));
-        }
-        if (found.problems.length) {
-            report.nextStep = `Nothing was sent to the database. Fix the ${found.problems.length === 1 ? 'problem' : `${found.problems.length} problems`} above, then rerun.`;
-            return report;
-        }
-        // 1b. The PR check's base (issue 15): the base's migrations and the PR's own, and
-        // what the PR gets wrong about history, before connecting.
-        const base = await loadBase(settings, found, ctx.pr, log);
-        report.warnings.push(...base.warnings);
-        const pr = base.split;
-        if (pr) {
-            markOrigins(report, pr);
-            report.prCheck = {
-                base: pr.sha,
-                from: pr.how,
-                database: 'ephemeral',
-                prMigrations: pr.pr.map((m) => m.identity),
-                basePhase: { total: pr.base.length, ran: 0, alreadyApplied: 0, durationMs: 0 }
-            };
-        }
-        if (base.problems.length) {
-            report.problems.push(...base.problems);
-            report.nextStep = `Nothing was sent to the database. Fix the ${base.problems.length === 1 ? 'problem' : `${base.problems.length} problems`} above, then rerun.`;
-            return report;
-        }
-        // 2. Connection.
-        const target = (0,url/* parseDatabaseUrl */.mx)(settings.databaseUrl);
-        report.target = target.display;
-        const ephemeral = ephemeralReason(settings, target);
-        report.database = ephemeral ? { kind: 'ephemeral', reason: ephemeral } : { kind: 'kept' };
-        for (const message of (0,url/* supabaseNetworkWarnings */.s8)(target)) {
-            report.warnings.push({ file: '', message });
-            log.warn(message, { reported: true });
-        }
-        const pathSql = run_searchPathSql(settings.searchPath);
-        const open = async (t = target) => {
-            const c = await (0,connect/* connect */.Ng)(t, {
-                connectTimeoutMs: settings.connectTimeoutMs,
-                signal: ctx.signal,
-                onRetry: (attempt, reason) => log.info(`waiting for ${t.display} (attempt ${attempt}): ${reason}`)
-            });
-            opened.push(c);
-            // A tenant schema's run (src/fleet/schemas.ts): its objects resolve in that schema.
-            if (pathSql)
-                await c.query(pathSql);
-            return c;
-        };
-        // A mode that takes the run lock needs a second connection: it is opened alongside the
-        // first (one connect's latency instead of two: startup, TLS, SCRAM are several round
-        // trips each). One attempt, no retry messages; if it fails, it is opened again below
-        // once the first connection is up (which did the waiting and reports any failure).
-        if (LOCKING_MODES.includes(settings.mode)) {
-            earlyLock = (0,connect/* connect */.Ng)(target, { connectTimeoutMs: 0, signal: ctx.signal }).then(async (c) => {
-                if (!pathSql)
-                    return c;
-                try {
-                    await c.query(pathSql);
-                    return c;
-                }
-                catch {
-                    await c.end().catch(() => { });
-                    return undefined;
-                }
-            }, () => undefined);
-        }
-        client = await open();
-        report.serverVersion = (await (0,connect/* serverVersion */.qh)(client)).text;
-        // 3. The lock, then history.
-        if (LOCKING_MODES.includes(settings.mode)) {
-            const early = await earlyLock;
-            if (early)
-                opened.push(early);
-            const readOnly = await (0,connect/* readOnlyReason */.Lw)(client);
-            if (readOnly)
-                throw readOnly;
-            lockClient = early ?? (await open());
-            lockClient.on('error', () => (lockLost = true));
-            lockClient.on('end', () => (lockLost = true));
-            // Before the lock: a transaction pooler on any port or URL is refused (db/pooler.ts).
-            await refuseTransactionPooler(target, client, lockClient);
-            runLock = await acquireRunLock(lockClient, key, settings.lockWaitMs, (holders) => log.info(`waiting up to ${seconds(settings.lockWaitMs)} for another runner (pid ${holders.map((h) => h.pid).join(', ') || '?'}) to finish`), () => cancelled);
-            holdingLock = true;
-            // The lock statement's backend must be the lock connection's own (db/pooler.ts).
-            const moved = lockConnectionMoved(lockClient, runLock.holderPid);
-            if (moved)
-                throw (0,url/* transactionPoolerError */.K4)(target, `${moved}, which only a transaction-mode pooler does`);
-        }
-        // Prelude rows are kept apart: no mode ever counts them as migrations (pending, missing, rolled back).
-        const rows = splitPreludeRows(await historyStep(() => readHistory(client, settings.historySchema), settings.historySchema));
-        let history = rows.migrations;
-        // The PR check's heading names the database: one whose history was empty before this run is a throwaway.
-        if (report.prCheck && history.length)
-            report.prCheck.database = 'kept';
-        // The Supabase CLI's history (DESIGN 8): its versions count as applied.
-        let supabase;
-        const reason = await supabaseHistoryReason(settings, found, client);
-        if (reason) {
-            // Adopting the CLI's rows compares statements: the files it names are parsed.
-            await parser_ensureParser();
-            supabase = await loadSupabaseHistory(reason, client, found, history);
-            history = mergedHistory(history, supabase);
-            report.warnings.push(...supabase.warnings);
-            report.supabaseHistory = { reason, table: 'supabase_migrations.schema_migrations', adopted: supabase.adopted.map((m) => m.identity), backfilled: supabase.backfill.map((m) => m.identity) };
-            log.info(`Supabase CLI history kept (${reason}): ${supabase.rows.length} rows, ${supabase.adopted.length} adopted`);
-        }
-        // 4. Parse what may run; a syntax error refuses the run before anything changes.
-        await parseWhatMayRun(found, history, settings.mode, settings.testRollback);
-        await parsePendingPreludes(found, rows.preludes, settings.mode);
-        parsed = true;
-        if (refusedForSourceProblems(report, found, needsDownOf(settings)))
-            return report;
-        // 5. Supabase: extensions the server lacks, and supabase-shim (steps/supabase-shim.ts).
-        const shim = await supabaseStep(client, settings, found, history, report, log);
-        if (!shim)
-            return report;
-        // 6. The mode.
-        modeCtx = {
-            settings,
-            run: ctx,
-            log,
-            report,
-            found,
-            target,
-            client,
-            history,
-            preludeHistory: rows.preludes,
-            historyTableExists: rows.migrations.length + rows.preludes.length > 0,
-            supabase,
-            connect: open,
-            isCancelled: () => cancelled,
-            isLockLost: () => lockLost,
-            runLock,
-            // Re-run after each migration's RESET ALL; the search-path input comes last, so it wins.
-            sessionSql: [shim.sessionSql, pathSql].filter(Boolean).join(';') || undefined,
-            previewSetupSql: shim.previewSql,
-            pr
-        };
-        await MODES[settings.mode](modeCtx);
-        return report;
-    }
-    catch (e) {
-        // Failed before history said what may run (no connection, no lock): parse every file,
-        // so the report still names the syntax errors the fix will have to deal with too.
-        if (found && !parsed) {
-            await parseEverything(found).catch(() => { });
-            settleDownProblems(report, found, needsDownOf(settings));
-        }
-        report.error = toMappedError(e);
-        report.status = e instanceof LockNotAcquired ? 'blocked' : 'failed';
-        report.nextStep = report.error.next;
-        return report;
-    }
-    finally {
-        ctx.signal?.removeEventListener('abort', onAbort);
-        if (holdingLock && lockClient)
-            await releaseRunLock(lockClient).catch(() => { });
-        // The early lock connection of a run that failed before using it.
-        const early = await earlyLock;
-        if (early && !opened.includes(early))
-            opened.push(early);
-        for (const c of opened.reverse())
-            await c.end().catch(() => { });
-        report.durationMs = Math.round(performance.now() - t0);
-    }
 }
 
 
@@ -13869,6 +9864,2057 @@ function combinationProblems(merged) {
 /** The first of the conventional directories that exists; `migrations` when none does (discovery then says so). */
 function resolveDefaultDir(workspace) {
     return DEFAULT_DIRS.find((d) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, d))) ?? 'migrations';
+}
+
+
+/***/ }),
+
+/***/ 1882:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ checksum)
+/* harmony export */ });
+/* unused harmony export normaliseForChecksum */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _positions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2369);
+// DESIGN 7: the checksum ignores what editors and git change behind the author's
+// back (a BOM, CRLF or lone CR line endings) and nothing else, so a blank line
+// added or two lines joined is a real change.
+
+
+/** The text a checksum is computed over: BOM stripped, CRLF and lone CR turned into LF. */
+function normaliseForChecksum(text) {
+    const t = (0,_positions_js__WEBPACK_IMPORTED_MODULE_1__/* .stripBom */ .F8)(text);
+    // Most files have no CR: no copy of their text to hash.
+    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
+}
+/** SHA-256 (hex) of the normalised text. The one-shot `hash` (Node 21.7+) makes no Hash object: 2,000 files 7.5 ms CPU, not 15. */
+function checksum(text) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.hash)('sha256', normaliseForChecksum(text), 'hex');
+}
+
+
+/***/ }),
+
+/***/ 4584:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L8: () => (/* binding */ classify),
+/* harmony export */   OQ: () => (/* binding */ statementLabel),
+/* harmony export */   cc: () => (/* binding */ commandTag)
+/* harmony export */ });
+const defElems = (list) => Array.isArray(list) ? list.map((d) => d.DefElem).filter((d) => !!d) : [];
+/** The boolean value of an option written `name`, `name true`, `name = off`... */
+function optionOn(def) {
+    const arg = def.arg;
+    if (!arg)
+        return true;
+    if ('Boolean' in arg)
+        return !!arg.Boolean.boolval;
+    if ('Integer' in arg)
+        return !!arg.Integer.ival;
+    if ('String' in arg)
+        return !['false', 'off', 'no', '0'].includes(String(arg.String.sval).toLowerCase());
+    return true;
+}
+const option = (list, name) => defElems(list).find((d) => d.defname === name);
+const TRANSACTION_KINDS = {
+    TRANS_STMT_BEGIN: 'begin',
+    TRANS_STMT_START: 'begin',
+    TRANS_STMT_COMMIT: 'commit',
+    TRANS_STMT_ROLLBACK: 'rollback',
+    TRANS_STMT_SAVEPOINT: 'savepoint',
+    TRANS_STMT_RELEASE: 'savepoint',
+    TRANS_STMT_ROLLBACK_TO: 'savepoint',
+    TRANS_STMT_PREPARE: 'other',
+    TRANS_STMT_COMMIT_PREPARED: 'other',
+    TRANS_STMT_ROLLBACK_PREPARED: 'other'
+};
+function classify(kind, node) {
+    switch (kind) {
+        case 'TransactionStmt': {
+            let tc = TRANSACTION_KINDS[String(node.kind)] ?? 'other';
+            // COMMIT AND CHAIN commits and opens a new transaction: never a plain wrapper end.
+            if (tc === 'commit' && node.chain)
+                tc = 'other';
+            return { transactionControl: tc };
+        }
+        case 'IndexStmt':
+            return node.concurrent ? { nonTransactional: 'CREATE INDEX CONCURRENTLY' } : {};
+        case 'DropStmt':
+            return node.concurrent ? { nonTransactional: 'DROP INDEX CONCURRENTLY' } : {};
+        case 'ReindexStmt': {
+            const conc = option(node.params, 'concurrently');
+            if (conc && optionOn(conc))
+                return { nonTransactional: 'REINDEX CONCURRENTLY' };
+            // Postgres refuses these three in a transaction block.
+            const multi = {
+                REINDEX_OBJECT_SCHEMA: 'REINDEX SCHEMA',
+                REINDEX_OBJECT_SYSTEM: 'REINDEX SYSTEM',
+                REINDEX_OBJECT_DATABASE: 'REINDEX DATABASE'
+            };
+            const what = multi[String(node.kind)];
+            return what ? { nonTransactional: what } : {};
+        }
+        case 'VacuumStmt':
+            // Plain ANALYZE is a VacuumStmt too, and runs fine in a transaction.
+            return node.is_vacuumcmd ? { nonTransactional: 'VACUUM' } : {};
+        case 'AlterSystemStmt':
+            return { nonTransactional: 'ALTER SYSTEM' };
+        case 'CreatedbStmt':
+            return { nonTransactional: 'CREATE DATABASE' };
+        case 'DropdbStmt':
+            return { nonTransactional: 'DROP DATABASE' };
+        case 'AlterDatabaseStmt':
+            return option(node.options, 'tablespace') ? { nonTransactional: 'ALTER DATABASE ... SET TABLESPACE' } : {};
+        case 'CreateTableSpaceStmt':
+            return { nonTransactional: 'CREATE TABLESPACE' };
+        case 'DropTableSpaceStmt':
+            return { nonTransactional: 'DROP TABLESPACE' };
+        case 'CallStmt':
+            // A procedure may COMMIT, which only works outside a transaction block.
+            return { nonTransactional: 'CALL' };
+        case 'CreateSubscriptionStmt': {
+            const slot = option(node.options, 'create_slot');
+            const connect = option(node.options, 'connect');
+            const createsSlot = (!slot || optionOn(slot)) && (!connect || optionOn(connect));
+            return createsSlot ? { nonTransactional: 'CREATE SUBSCRIPTION' } : {};
+        }
+        case 'DropSubscriptionStmt':
+            return { nonTransactional: 'DROP SUBSCRIPTION' };
+        case 'AlterTableStmt': {
+            const cmds = Array.isArray(node.cmds) ? node.cmds : [];
+            const detach = cmds.some((c) => {
+                const cmd = c.AlterTableCmd;
+                const def = cmd?.def?.PartitionCmd;
+                return cmd?.subtype === 'AT_DetachPartition' && !!def?.concurrent;
+            });
+            return detach ? { nonTransactional: 'ALTER TABLE ... DETACH PARTITION CONCURRENTLY' } : {};
+        }
+        case 'CopyStmt':
+            return node.is_from && !node.filename && !node.is_program ? { copyFromStdin: true } : {};
+        default:
+            return {};
+    }
+}
+const TRANSACTION_LABELS = {
+    TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
+    TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
+    TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
+    TRANS_STMT_START: 'START TRANSACTION',
+    TRANS_STMT_ROLLBACK_TO: 'ROLLBACK TO SAVEPOINT'
+};
+/** A short name for messages: 'COMMIT', 'END', 'PREPARE TRANSACTION', 'COMMIT AND CHAIN'... */
+function statementLabel(s) {
+    if (s.nonTransactional)
+        return s.nonTransactional;
+    if (s.kind === 'TransactionStmt') {
+        const fixed = TRANSACTION_LABELS[String(s.node.kind)];
+        if (fixed)
+            return fixed;
+        const word = (/^[A-Za-z]+/.exec(s.sql)?.[0] ?? 'COMMIT').toUpperCase();
+        return s.node.chain ? `${word} AND CHAIN` : word;
+    }
+    if (s.kind === 'CopyStmt')
+        return 'COPY ... FROM STDIN';
+    return s.sql.split(/\s+/).slice(0, 2).join(' ').toUpperCase();
+}
+/** Parser node kinds whose name is not their command tag (`IndexStmt` is CREATE INDEX). */
+const TAGS = {
+    IndexStmt: 'CREATE INDEX',
+    CreateStmt: 'CREATE TABLE',
+    CreateTrigStmt: 'CREATE TRIGGER',
+    CreateFunctionStmt: 'CREATE FUNCTION',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+    CreateSchemaStmt: 'CREATE SCHEMA',
+    CreateExtensionStmt: 'CREATE EXTENSION',
+    CreatePolicyStmt: 'CREATE POLICY',
+    CreateRoleStmt: 'CREATE ROLE',
+    CreateEnumStmt: 'CREATE TYPE',
+    CompositeTypeStmt: 'CREATE TYPE',
+    CreateDomainStmt: 'CREATE DOMAIN',
+    CreateTableAsStmt: 'CREATE TABLE AS',
+    ViewStmt: 'CREATE VIEW',
+    RuleStmt: 'CREATE RULE',
+    DefineStmt: 'CREATE',
+    DropStmt: 'DROP',
+    AlterTableStmt: 'ALTER TABLE',
+    AlterEnumStmt: 'ALTER TYPE',
+    RenameStmt: 'ALTER',
+    GrantStmt: 'GRANT',
+    GrantRoleStmt: 'GRANT',
+    InsertStmt: 'INSERT',
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    SelectStmt: 'SELECT',
+    CommentStmt: 'COMMENT',
+    DoStmt: 'DO',
+    VariableSetStmt: 'SET',
+    TruncateStmt: 'TRUNCATE',
+    CallStmt: 'CALL',
+    CopyStmt: 'COPY'
+};
+/**
+ * The statement's whole command tag, as psql prints it: `CREATE TRIGGER`, `CREATE INDEX`
+ * (never `CREATE TRIG` or `INDEX`). DROP and the generic kinds take their object from
+ * the SQL's own words (`DROP TABLE`, `CREATE AGGREGATE`).
+ */
+function commandTag(s) {
+    const words = s.sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/).map((w) => w.toUpperCase());
+    const tag = TAGS[s.kind];
+    if (tag === 'DROP' || tag === 'CREATE')
+        return `${tag} ${words[1] === 'OR' ? words[3] ?? '' : words[1] ?? ''}`.trim();
+    if (tag)
+        return tag;
+    return s.kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
+
+/***/ }),
+
+/***/ 9469:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FG: () => (/* binding */ detectConvention),
+/* harmony export */   Px: () => (/* binding */ parseFileName),
+/* harmony export */   _u: () => (/* binding */ DATE_SHAPES),
+/* harmony export */   iJ: () => (/* binding */ EXPECTED_NAMES),
+/* harmony export */   lA: () => (/* binding */ fits)
+/* harmony export */ });
+/* unused harmony exports FLYWAY_SHAPES, parseScheme */
+/* harmony import */ var _order_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4921);
+// File names -> what a file is (up, down or verify script of which migration) and
+// where it sorts. One name parser serves every convention; a convention then only
+// decides which shapes it accepts (see `fits`).
+
+const DATE_SHAPES = new Set(['timestamp', 'date', 'dashed-date']);
+const FLYWAY_SHAPES = new Set(['flyway-versioned', 'flyway-repeatable', 'flyway-undo']);
+const DOWN_FOLDERS = { down: 'down', revert: 'down', verify: 'verify' };
+const ROLE_SUFFIXES = [
+    [/\.up$/i, 'up', '.up.sql'],
+    [/\.down$/i, 'down', '.down.sql'],
+    [/\.rollback$/i, 'down', '.rollback.sql'],
+    [/_rollback$/i, 'down', '_rollback.sql'],
+    [/\.verify$/i, 'verify', '.verify.sql']
+];
+function validDate(y, m, d) {
+    if (y < 1000 || m < 1 || m > 12 || d < 1)
+        return false;
+    return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+/** The 8, 12 or 14 digits (YYYYMMDD[hhmm[ss]]) as a calendar date and time, when they are one. */
+function dateShape(digits) {
+    const n = (a, b) => Number(digits.slice(a, b));
+    if (digits.length !== 8 && digits.length !== 12 && digits.length !== 14)
+        return undefined;
+    if (!validDate(n(0, 4), n(4, 6), n(6, 8)))
+        return undefined;
+    if (digits.length === 8)
+        return 'date';
+    const seconds = digits.length === 14 ? n(12, 14) : 0;
+    return n(8, 10) < 24 && n(10, 12) < 60 && seconds < 60 ? 'timestamp' : undefined;
+}
+/** Recognises the scheme of a base name (no folder, no `.sql`, no role suffix). */
+function parseScheme(stem) {
+    let m = /^V(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
+    if (m)
+        return { shape: 'flyway-versioned', version: m[1], name: m[2], kind: 'versioned', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayKey */ .C_)(m[1]), versionKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayParts */ .ps)(m[1]).join('.') };
+    m = /^U(\d+(?:[._]\d+)*)__(.+)$/.exec(stem);
+    if (m)
+        return { shape: 'flyway-undo', version: m[1], name: m[2], kind: 'versioned', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayKey */ .C_)(m[1]), versionKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .flywayParts */ .ps)(m[1]).join('.') };
+    m = /^R__(.+)$/.exec(stem);
+    if (m)
+        return { shape: 'flyway-repeatable', version: '', name: m[1], kind: 'repeatable', orderKey: (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .repeatableKey */ .Ro)(), versionKey: '' };
+    m = /^(\d{4})-(\d{2})-(\d{2})_(.+)$/.exec(stem);
+    if (m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+        const version = `${m[1]}-${m[2]}-${m[3]}`;
+        const key = (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .dateKey */ .kX)(version);
+        return { shape: 'dashed-date', version, name: m[4], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
+    }
+    m = /^(\d+)_(.+)$/.exec(stem);
+    if (m) {
+        const shape = dateShape(m[1]);
+        const key = shape ? (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .dateKey */ .kX)(m[1]) : (0,_order_js__WEBPACK_IMPORTED_MODULE_0__/* .numberKey */ .Hk)(m[1]);
+        return { shape: shape ?? 'number', version: m[1], name: m[2], kind: 'versioned', orderKey: key, versionKey: key.parts[0] };
+    }
+    return undefined;
+}
+/** What a file in the migrations directory is, from its path alone. */
+function parseFileName(path) {
+    const slash = path.lastIndexOf('/');
+    const folder = slash >= 0 ? path.slice(0, slash) : '';
+    let stem = path.slice(slash + 1).replace(/\.sql$/i, '');
+    let role = 'up';
+    let roleMarker;
+    let upSuffix = false;
+    if (folder && DOWN_FOLDERS[folder]) {
+        role = DOWN_FOLDERS[folder];
+        roleMarker = `${folder}/`;
+    }
+    else {
+        for (const [re, r, marker] of ROLE_SUFFIXES) {
+            if (re.test(stem)) {
+                stem = stem.replace(re, '');
+                role = r;
+                roleMarker = marker;
+                upSuffix = r === 'up';
+                break;
+            }
+        }
+    }
+    const scheme = parseScheme(stem);
+    if (scheme?.shape === 'flyway-undo') {
+        role = 'down';
+        roleMarker ??= 'U prefix';
+    }
+    return { path, role, roleMarker, upSuffix, identity: stem, scheme };
+}
+/** The file names a convention expects, for messages. */
+const EXPECTED_NAMES = {
+    supabase: 'YYYYMMDDhhmmss_name.sql (or YYYYMMDD_name.sql, YYYY-MM-DD_name.sql)',
+    dated: 'YYYYMMDDhhmmss_name.sql, YYYYMMDD_name.sql or YYYY-MM-DD_name.sql',
+    numbered: '001_name.sql (any number of digits, then _name)',
+    flyway: 'V<version>__name.sql, R__name.sql, or U<version>__name.sql for an undo',
+    'golang-migrate': 'N_name.up.sql with N_name.down.sql',
+    dbmate: 'N_name.sql with -- migrate:up / -- migrate:down sections',
+    goose: 'N_name.sql with -- +goose Up / -- +goose Down sections'
+};
+/** Does an up file's name fit the convention? `auto` accepts every non-Flyway shape next to each other. */
+function fits(info, convention, auto) {
+    const shape = info.scheme?.shape;
+    if (!shape)
+        return false;
+    if (convention === 'flyway')
+        return FLYWAY_SHAPES.has(shape);
+    if (FLYWAY_SHAPES.has(shape))
+        return false;
+    if (auto)
+        return true;
+    switch (convention) {
+        case 'dated':
+            return DATE_SHAPES.has(shape);
+        case 'numbered':
+        case 'dbmate':
+        case 'goose':
+            return shape !== 'dashed-date';
+        case 'golang-migrate':
+            return shape !== 'dashed-date' && info.upSuffix;
+        case 'supabase':
+            return true;
+    }
+}
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * How `auto` decides: the directory `supabase/migrations` means Supabase; otherwise the
+ * files tell (Flyway or golang-migrate names when they are the majority, dbmate/goose
+ * markers in contents, date-shaped prefixes, else numbers).
+ */
+function detectConvention(dir, ups, markers) {
+    const schemed = ups.filter((u) => u.scheme && u.role === 'up');
+    const total = schemed.length;
+    const count = (p) => schemed.filter(p).length;
+    const flyway = count((u) => FLYWAY_SHAPES.has(u.scheme.shape));
+    const golang = count((u) => u.upSuffix);
+    const dated = count((u) => DATE_SHAPES.has(u.scheme.shape));
+    const numbered = count((u) => u.scheme.shape === 'number');
+    if (/(^|\/)supabase\/migrations\/?$/.test(dir)) {
+        return { convention: 'supabase', note: `auto: detected supabase (directory supabase/migrations, ${plural(total, 'migration file')})` };
+    }
+    if (total === 0)
+        return { convention: 'numbered', note: 'auto: no migration files found; assuming numbered (001_name.sql)' };
+    if (flyway * 2 > total) {
+        return { convention: 'flyway', note: `auto: detected flyway (${plural(flyway, 'file')} named V<version>__name.sql / R__name.sql)` };
+    }
+    if (golang * 2 > total) {
+        return { convention: 'golang-migrate', note: `auto: detected golang-migrate (${plural(golang, 'file')} named N_name.up.sql)` };
+    }
+    if (markers.dbmate > 0 && markers.dbmate >= markers.goose) {
+        return { convention: 'dbmate', note: `auto: detected dbmate (${plural(markers.dbmate, 'file')} with -- migrate:up sections)` };
+    }
+    if (markers.goose > 0) {
+        return { convention: 'goose', note: `auto: detected goose (${plural(markers.goose, 'file')} with -- +goose Up sections)` };
+    }
+    if (dated > 0 && dated >= numbered) {
+        return { convention: 'dated', note: `auto: detected dated (${plural(dated, 'file')} named YYYYMMDD[hhmmss]_name.sql / YYYY-MM-DD_name.sql)` };
+    }
+    return { convention: 'numbered', note: `auto: detected numbered (${plural(numbered, 'file')} named 001_name.sql)` };
+}
+
+
+/***/ }),
+
+/***/ 3206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ listFiles),
+/* harmony export */   Ul: () => (/* binding */ readFiles),
+/* harmony export */   Yu: () => (/* binding */ locateDir),
+/* harmony export */   Z7: () => (/* binding */ readTexts),
+/* harmony export */   _6: () => (/* binding */ decodeUtf8),
+/* harmony export */   d7: () => (/* binding */ toPosix)
+/* harmony export */ });
+/* unused harmony exports PLAN_FILE, HOOK_FILES, ROLE_FOLDERS, invalidUtf8Offset */
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8750);
+// File system side of discovery: find the directory, list candidate files without
+// leaving the workspace, and read them as strict UTF-8. Path checks all happen before
+// any content is read.
+
+
+
+
+
+const PLAN_FILE = 'pgshift.plan';
+/** Callback files, named as Flyway names them: run around migrations, never migrations themselves. */
+const HOOK_FILES = ['beforeMigrate.sql', 'afterEachMigrate.sql', 'afterMigrate.sql', 'afterRollback.sql'];
+/** Subfolders holding down and verify scripts (`down/X.sql`, Sqitch's `revert/X.sql`, `verify/X.sql`). */
+const ROLE_FOLDERS = ['down', 'revert', 'verify'];
+const toPosix = (p) => p.split(node_path__WEBPACK_IMPORTED_MODULE_3__.sep).join('/');
+const inside = (child, parent) => child === parent || child.startsWith(parent.endsWith(node_path__WEBPACK_IMPORTED_MODULE_3__.sep) ? parent : parent + node_path__WEBPACK_IMPORTED_MODULE_3__.sep);
+const isMissing = (err) => ['ENOENT', 'ENOTDIR'].includes(err.code ?? '');
+/** Finds the migrations directory; a problem (never an exception) when it is absent or outside the workspace. */
+async function locateDir(workspaceIn, dirIn, problems) {
+    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(workspaceIn);
+    let workspaceReal;
+    try {
+        workspaceReal = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.realpath)(workspace);
+    }
+    catch {
+        problems.push({ file: workspaceIn, noSuchPath: true, code: 'workspace-not-found', message: `the workspace ${workspace} does not exist`, hint: 'run pgshift from the repository checkout' });
+        return undefined;
+    }
+    const tried = dirIn.trim() ? [dirIn.trim()] : [..._settings_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_DIRS */ .nc];
+    for (const candidate of tried) {
+        const dirAbs = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(workspace, candidate);
+        let st;
+        try {
+            st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(dirAbs);
+        }
+        catch (err) {
+            if (isMissing(err))
+                continue;
+            throw err;
+        }
+        const given = toPosix((0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspace, dirAbs));
+        if (!st.isDirectory()) {
+            problems.push({ file: given, code: 'migrations-dir-not-a-directory', message: `migrations-dir ${given} is a file, not a directory`, hint: 'set the migrations-dir input to the directory that holds the .sql files' });
+            return undefined;
+        }
+        const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.realpath)(dirAbs);
+        if (!inside(real, workspaceReal)) {
+            problems.push({
+                file: candidate,
+                noSuchPath: true,
+                code: 'dir-outside-workspace',
+                message: `migrations-dir ${candidate} resolves to ${real}, outside the workspace ${workspaceReal}`,
+                hint: 'point migrations-dir at a directory inside the repository'
+            });
+            return undefined;
+        }
+        const dirRel = given === '' ? '.' : given.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(given) ? toPosix((0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspaceReal, real)) || '.' : given;
+        return { workspace, workspaceReal, dirAbs, dirRel };
+    }
+    const path = dirIn.trim() ? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(workspace, dirIn.trim()) : workspace;
+    problems.push({
+        file: dirIn.trim() || '.',
+        noSuchPath: true,
+        code: 'migrations-dir-not-found',
+        message: dirIn.trim()
+            ? `the migrations directory ${dirIn.trim()} does not exist (looked at ${path}; without migrations-dir pgshift tries ${_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_DIRS */ .nc.join(', ')})`
+            : `no migrations directory found in ${workspace}: tried ${_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_DIRS */ .nc.join(', ')}`,
+        hint: 'set the migrations-dir input (CLI: --migrations-dir) to the directory that holds your .sql files, relative to the repository root; in a workflow, check out the repository first (actions/checkout)'
+    });
+    return undefined;
+}
+/** What a non-regular, non-directory entry is, for the warning. */
+function specialKind(e) {
+    if (e.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (e.isSocket())
+        return 'a socket';
+    if (e.isBlockDevice())
+        return 'a block device';
+    if (e.isCharacterDevice())
+        return 'a character device';
+    return undefined;
+}
+/** Lists `.sql` files of the directory and of its down/revert/verify subfolders, and the plan file. */
+async function listFiles(loc, problems) {
+    const listing = { sql: [], hooks: [], special: [] };
+    const fileRel = (abs) => toPosix((0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(loc.workspace, abs));
+    /** Resolves a symlink; undefined (with a problem) when it leaves the workspace or dangles. */
+    const follow = async (abs) => {
+        let real;
+        try {
+            real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.realpath)(abs);
+        }
+        catch {
+            problems.push({ file: fileRel(abs), code: 'broken-symlink', message: `${fileRel(abs)} is a symbolic link to a file that does not exist`, hint: 'remove the link or restore its target' });
+            return undefined;
+        }
+        if (!inside(real, loc.workspaceReal)) {
+            problems.push({
+                file: fileRel(abs),
+                code: 'symlink-outside-workspace',
+                message: `${fileRel(abs)} is a symbolic link to ${real}, outside the workspace; pgshift does not read it`,
+                hint: 'copy the file into the repository instead of linking to it'
+            });
+            return undefined;
+        }
+        const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(real);
+        const what = specialKind(st);
+        if (what)
+            listing.special.push({ rel: toPosix((0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(loc.dirAbs, abs)), what: `a symbolic link to ${what}` });
+        return { isFile: st.isFile(), isDir: st.isDirectory() };
+    };
+    const kind = async (dir, e) => {
+        const what = specialKind(e);
+        if (what) {
+            // Reading a FIFO would block the run forever; the other kinds hold no SQL.
+            listing.special.push({ rel: toPosix((0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(loc.dirAbs, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, e.name))), what });
+            return undefined;
+        }
+        if (!e.isSymbolicLink())
+            return { isFile: e.isFile(), isDir: e.isDirectory() };
+        const isCandidate = /\.sql$/i.test(e.name) || e.name === PLAN_FILE || ROLE_FOLDERS.includes(e.name);
+        return isCandidate ? follow((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, e.name)) : undefined;
+    };
+    const entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(loc.dirAbs, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const k = await kind(loc.dirAbs, e);
+        if (!k)
+            continue;
+        const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(loc.dirAbs, e.name);
+        if (k.isDir && ROLE_FOLDERS.includes(e.name)) {
+            const sub = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(abs, { withFileTypes: true });
+            for (const f of sub.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+                if (!/\.sql$/i.test(f.name))
+                    continue;
+                const fk = await kind(abs, f);
+                if (fk?.isFile)
+                    listing.sql.push({ rel: `${e.name}/${f.name}`, abs: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(abs, f.name) });
+            }
+        }
+        else if (k.isFile && HOOK_FILES.includes(e.name)) {
+            listing.hooks.push({ rel: e.name, abs });
+        }
+        else if (k.isFile && e.name === PLAN_FILE) {
+            listing.plan = { rel: e.name, abs };
+        }
+        else if (k.isFile && /\.sql$/i.test(e.name)) {
+            listing.sql.push({ rel: e.name, abs });
+        }
+    }
+    return listing;
+}
+/** Offset of the first byte that does not start a valid UTF-8 sequence, or -1. */
+function invalidUtf8Offset(b) {
+    let i = 0;
+    while (i < b.length) {
+        const c = b[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        let extra;
+        let lo = 0x80;
+        let hi = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf)
+            extra = 1;
+        else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2;
+            if (c === 0xe0)
+                lo = 0xa0;
+            if (c === 0xed)
+                hi = 0x9f; // no UTF-16 surrogates
+        }
+        else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3;
+            if (c === 0xf0)
+                lo = 0x90;
+            if (c === 0xf4)
+                hi = 0x8f;
+        }
+        else
+            return i;
+        if (i + extra >= b.length)
+            return i;
+        if (b[i + 1] < lo || b[i + 1] > hi)
+            return i;
+        for (let k = 2; k <= extra; k++)
+            if ((b[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += extra + 1;
+    }
+    return -1;
+}
+/** Strict UTF-8 with no NUL byte; the problem names the byte offset. */
+function decodeUtf8(file, buf) {
+    const nul = buf.indexOf(0);
+    if (nul >= 0) {
+        return {
+            ok: false,
+            problem: { file, code: 'nul-byte', message: `${file} holds a NUL byte at byte offset ${nul}; it is not a SQL text file (UTF-16, or binary?)`, hint: 'save the file as UTF-8 text' }
+        };
+    }
+    if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(buf)) {
+        const at = invalidUtf8Offset(buf);
+        return {
+            ok: false,
+            problem: {
+                file,
+                code: 'invalid-utf8',
+                message: `${file} is not valid UTF-8: byte 0x${buf[at].toString(16).padStart(2, '0')} at byte offset ${at} (saved as Latin-1 or Windows-1252?)`,
+                hint: 'save the file as UTF-8; pgshift reads migrations as UTF-8 only'
+            }
+        };
+    }
+    return { ok: true, text: buf.toString('utf8') };
+}
+/**
+ * Reads files one after another with readFileSync: for many small migration files this is
+ * several times faster than fs/promises (8-9 ms against 57-81 ms for 2,000 files, see
+ * bench/probes/read-files.mjs), and it holds one descriptor at a time.
+ */
+function readFiles(paths) {
+    return paths.map((p) => {
+        try {
+            return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(p);
+        }
+        catch (err) {
+            return err;
+        }
+    });
+}
+/**
+ * Reads files as text: `decodeUtf8`'s verdict for each, or the read's error. Node decodes
+ * UTF-8 in one call (2,000 files: about 24 ms CPU against 35 ms for buffers, and no
+ * buffer per file; bench/probes/read-files.mjs), replacing an invalid byte with U+FFFD
+ * and keeping a NUL: a text with either is read again as bytes and judged strictly by
+ * decodeUtf8, which names the byte offset. So the verdict is decodeUtf8's for every file.
+ */
+function readTexts(files) {
+    return files.map(({ file, abs }) => {
+        try {
+            const text = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(abs, 'utf8');
+            return text.includes('\uFFFD') || text.includes('\0') ? decodeUtf8(file, (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(abs)) : { ok: true, text };
+        }
+        catch (err) {
+            return err;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 427:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Is: () => (/* binding */ isSettled),
+/* harmony export */   gJ: () => (/* binding */ defineLazy),
+/* harmony export */   y6: () => (/* binding */ forget)
+/* harmony export */ });
+// Properties computed on first read. Discovery hashes every file but parses a script
+// only when something reads it: a no-op run parses nothing and never loads the parser.
+const computers = new WeakMap();
+/** Defines `obj[key]` as `compute()` on first read; from then on it is a plain property. */
+function defineLazy(obj, key, compute) {
+    if (!computers.has(obj))
+        computers.set(obj, new Map());
+    computers.get(obj)?.set(key, compute);
+    const settle = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(obj, key, {
+        enumerable: true,
+        configurable: true,
+        get() {
+            const value = compute();
+            settle(value);
+            return value;
+        },
+        set(value) {
+            settle(value);
+        }
+    });
+}
+/** True when `obj[key]` is a plain value: computed already, or never lazy. */
+function isSettled(obj, key) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    return d === undefined || 'value' in d;
+}
+/**
+ * Drops a computed value, so the next read computes it again: for a parsed script
+ * that was only checked (a pending file's down), whose parse tree need not stay in
+ * memory. Computing must be repeatable (no side effects on a second run).
+ */
+function forget(obj, key) {
+    const compute = computers.get(obj)?.get(key);
+    if (compute && isSettled(obj, key))
+        defineLazy(obj, key, compute);
+}
+
+
+/***/ }),
+
+/***/ 4921:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C_: () => (/* binding */ flywayKey),
+/* harmony export */   Hk: () => (/* binding */ numberKey),
+/* harmony export */   Ro: () => (/* binding */ repeatableKey),
+/* harmony export */   kX: () => (/* binding */ dateKey),
+/* harmony export */   n6: () => (/* binding */ compareText),
+/* harmony export */   ps: () => (/* binding */ flywayParts),
+/* harmony export */   vH: () => (/* binding */ planKey),
+/* harmony export */   ym: () => (/* binding */ compareMigrationOrder)
+/* harmony export */ });
+/* unused harmony exports compareDigits, compareOrderKeys, GROUP_VERSIONED, GROUP_REPEATABLE */
+const DIGITS = /^\d+$/;
+/** Compares two digit strings as numbers, ignoring leading zeros. */
+function compareDigits(a, b) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length)
+        return x.length < y.length ? -1 : 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+/** Plain code-unit order: the same on every machine and locale. */
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareOrderKeys(a, b) {
+    if (a.group !== b.group)
+        return a.group - b.group;
+    const n = Math.min(a.parts.length, b.parts.length);
+    for (let i = 0; i < n; i++) {
+        const p = a.parts[i];
+        const q = b.parts[i];
+        const c = DIGITS.test(p) && DIGITS.test(q) ? compareDigits(p, q) : compareText(p, q);
+        if (c !== 0)
+            return c;
+    }
+    return a.parts.length - b.parts.length;
+}
+/** Key first, then identity: files sharing a version (004_a, 004_b) run in name order. */
+function compareMigrationOrder(a, b) {
+    return compareOrderKeys(a.orderKey, b.orderKey) || compareText(a.identity, b.identity);
+}
+/** Versioned migrations come before repeatables. */
+const GROUP_VERSIONED = 0;
+const GROUP_REPEATABLE = 1;
+const numberKey = (digits) => ({ group: GROUP_VERSIONED, parts: [digits.replace(/^0+(?=\d)/, '')] });
+/** `YYYYMMDD`, `YYYYMMDDhhmmss` or `YYYY-MM-DD` to 14 digits. */
+function dateKey(written) {
+    return { group: GROUP_VERSIONED, parts: [written.replace(/-/g, '').padEnd(14, '0')] };
+}
+/** Flyway `1.2.0` / `1_2`: numeric parts, trailing zero parts dropped (Flyway treats 1.2 and 1.2.0 as equal). */
+function flywayParts(written) {
+    const parts = written.split(/[._]/).map((p) => p.replace(/^0+(?=\d)/, ''));
+    while (parts.length > 1 && parts[parts.length - 1] === '0')
+        parts.pop();
+    return parts;
+}
+const flywayKey = (written) => ({ group: GROUP_VERSIONED, parts: flywayParts(written) });
+const repeatableKey = () => ({ group: GROUP_REPEATABLE, parts: [] });
+const planKey = (position) => ({ group: GROUP_VERSIONED, parts: [String(position)] });
+
+
+/***/ }),
+
+/***/ 3686:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  _U: () => (/* binding */ ensureParser),
+  eg: () => (/* binding */ parseSql),
+  f1: () => (/* binding */ parseStatementTree),
+  UW: () => (/* binding */ plpgsqlStatements),
+  C4: () => (/* binding */ scanSql)
+});
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+;// CONCATENATED MODULE: ./src/source/wasm-home.ts
+// libpg-query's emscripten loader is CommonJS and finds its .wasm through
+// `__dirname`. Bundled into ESM by ncc, `__dirname` does not exist, so give it the
+// bundle's own folder (scripts/bundle.mjs copies the .wasm there). Unbundled, the
+// loader's CommonJS wrapper shadows this global, so it is harmless.
+
+
+const g = globalThis;
+g.__dirname ??= (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+;// CONCATENATED MODULE: ./src/source/parser.ts
+
+// The one wrapper around libpg-query (the real Postgres parser, as wasm). Statement
+// boundaries always come from the parser, never from our own splitting. libpg-query
+// reports statement locations in UTF-8 bytes and error cursors in code points; this
+// module turns both into JS string indexes.
+
+
+let loading;
+let lib;
+/**
+ * Loads the wasm parser once; every parse call needs it done. The module itself is
+ * imported here, not at the top: a run that parses nothing (a no-op) never loads it.
+ */
+async function ensureParser() {
+    loading ??= __webpack_require__.e(/* import() */ 627).then(__webpack_require__.t.bind(__webpack_require__, 2627, 23)).then(async (m) => {
+        keepWasmOnLiftoff();
+        await m.loadModule();
+        lib = m;
+    });
+    return loading;
+}
+/**
+ * Node 24's V8 tiers the parser's huge WASM functions up to TurboFan after a few
+ * hundred parses: about 500 MB of compiler memory and seconds of background CPU on a
+ * 2-core runner, for no faster parsing at our sizes (docs/BENCHMARKS.md). Turning
+ * both tier-up paths off before the module is compiled keeps it on Liftoff, as the
+ * `--liftoff-only` command-line flag does, without starting Node a second time
+ * (bench/probes/wasm-tierup.mjs compares them: the same time and peak RSS). The
+ * implication `--liftoff-only` has on these two is only applied to command-line
+ * flags, which is why setting `--liftoff-only` here would do nothing.
+ */
+function keepWasmOnLiftoff() {
+    external_node_v8_default().setFlagsFromString('--no-wasm-tier-up');
+    external_node_v8_default().setFlagsFromString('--no-wasm-dynamic-tiering');
+}
+function parser() {
+    if (!lib)
+        throw new Error('pgshift: the SQL parser is not loaded; await ensureParser() first');
+    return lib;
+}
+// The wasm parser needs ~20x a statement's size in memory and aborts the whole
+// module past about 1 GB, so big files are parsed in chunks (see parseChunked).
+// The wasm memory never shrinks once grown: 256 KiB chunks keep a 50 MB file's
+// growth to a few MB (2 MiB chunks grew it by about 50 MB; issue 17).
+const DEFAULT_CHUNK_CHARS = 256 * 1024;
+const MAX_CHUNK_BYTES = 24 * 1024 * 1024;
+/** What a streamed statement's `node` becomes once visited. */
+const RELEASED = Object.freeze({});
+function release(statements, visit) {
+    if (!visit)
+        return;
+    for (const s of statements) {
+        visit(s);
+        s.node = RELEASED;
+    }
+}
+/** Parses `text` into statements with JS-index spans. Never throws for bad SQL. */
+function parseSql(text, opts = {}) {
+    const chunkChars = Math.max(64, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+    const maxBytes = opts.maxChunkBytes ?? MAX_CHUNK_BYTES;
+    if (text.length <= chunkChars) {
+        if (Buffer.byteLength(text, 'utf8') > maxBytes)
+            return tooLarge(0, maxBytes);
+        const r = parseOnce(text);
+        if (r.ok)
+            release(r.statements, opts.visit);
+        return r;
+    }
+    return parseChunked(text, chunkChars, maxBytes, opts.visit);
+}
+function tooLarge(index, maxBytes) {
+    const mb = Math.round(maxBytes / (1024 * 1024));
+    return {
+        ok: false,
+        error: { kind: 'too-large', index, message: `a single statement here is larger than the ${mb} MB the SQL parser can hold` }
+    };
+}
+function parseOnce(text) {
+    // libpg-query refuses '' (but accepts blanks); both hold no statement.
+    if (text.length === 0)
+        return { ok: true, statements: [] };
+    let result;
+    try {
+        result = parser().parseSync(text);
+    }
+    catch (err) {
+        const details = err.sqlDetails;
+        if (details) {
+            // The cursor counts code points (Postgres's character position), not bytes.
+            const index = (0,positions/* advanceCodePoints */.H0)(text, 0, details.cursorPosition ?? 0);
+            return { ok: false, error: { kind: 'syntax', index, message: details.message ?? err.message } };
+        }
+        return { ok: false, error: { kind: 'internal', index: 0, message: `the SQL parser failed: ${err.message}` } };
+    }
+    const cursor = new positions/* ByteCursor */.TV(text);
+    const statements = [];
+    for (const raw of result.stmts ?? []) {
+        const startByte = raw.stmt_location ?? 0;
+        const start = cursor.toIndex(startByte);
+        // stmt_len excludes the ';' and is absent (or 0) when the statement runs to the end.
+        const end = raw.stmt_len ? cursor.toIndex(startByte + raw.stmt_len) : text.length;
+        const [kind, node] = Object.entries((raw.stmt ?? {}))[0] ?? ['Unknown', {}];
+        statements.push({ kind, node, start, end, terminated: text.charCodeAt(end) === 59 /* ; */, startByte });
+    }
+    return { ok: true, statements };
+}
+const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+/**
+ * Where a chunk starting at `pos` ends: after the last line that ends with `;` within
+ * `size` (where a statement most likely ends: a multi-line INSERT cut between its rows
+ * would fail and make the chunk grow until it is the whole file), else after the last
+ * line break, else at `pos + size`. Only a guess: the parser still decides where
+ * statements end, and a cut inside a string or body fails and grows the chunk.
+ */
+function cutAt(text, pos, size) {
+    const limit = pos + size;
+    if (limit >= text.length)
+        return { end: text.length, atLineBreak: true };
+    let lineBreak = -1;
+    for (let i = limit - 1; i >= pos; i--) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13)
+            continue;
+        if (lineBreak < 0)
+            lineBreak = i + 1;
+        let j = i - 1;
+        while (j >= pos && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+            j--;
+        if (j >= pos && text.charCodeAt(j) === 59 /* ; */)
+            return { end: i + 1, atLineBreak: true };
+        // Looking further back than half the chunk would make chunks small: take the line break.
+        if (i < pos + size / 2)
+            break;
+    }
+    if (lineBreak >= 0)
+        return { end: lineBreak, atLineBreak: true };
+    return { end: isHigh(text.charCodeAt(limit - 1)) ? limit + 1 : limit, atLineBreak: false };
+}
+/**
+ * Parses a big text chunk by chunk, letting the parser find the boundaries: a chunk's
+ * statements are all complete except maybe the last one (the cut may fall inside it),
+ * so we keep all but the last and start the next chunk where the last one starts. An
+ * LR parser reaches the same state on the same token prefix, so these boundaries are
+ * the ones a whole-text parse finds. A chunk that ends inside a string, comment or
+ * statement fails with "unterminated ..." or "at end of input": then the chunk grows.
+ */
+function parseChunked(text, chunkChars, maxBytes, visit) {
+    const out = [];
+    let pos = 0;
+    let size = chunkChars;
+    // UTF-8 bytes before `pos`, kept up to date as `pos` moves forward (linear overall).
+    let posBytes = 0;
+    let bytesAt = 0;
+    const advanceTo = (next) => {
+        posBytes += Buffer.byteLength(text.slice(bytesAt, next), 'utf8');
+        bytesAt = next;
+    };
+    while (pos < text.length) {
+        advanceTo(pos);
+        const { end, atLineBreak } = cutAt(text, pos, size);
+        const final = end >= text.length;
+        const chunk = text.slice(pos, end);
+        if (Buffer.byteLength(chunk, 'utf8') > maxBytes)
+            return tooLarge(pos, maxBytes);
+        const r = parseOnce(chunk);
+        if (!r.ok) {
+            if (final || r.error.kind !== 'syntax' || errorIsReal(r.error, chunk)) {
+                return { ok: false, error: { ...r.error, index: pos + r.error.index } };
+            }
+            size *= 2;
+            continue;
+        }
+        const stmts = r.statements;
+        for (const s of stmts) {
+            if (posBytes > 0)
+                shiftLocations(s.node, posBytes);
+            s.startByte += posBytes;
+            s.start += pos;
+            s.end += pos;
+        }
+        if (final) {
+            release(stmts, visit);
+            out.push(...stmts);
+            break;
+        }
+        if (stmts.length === 0 && atLineBreak) {
+            pos = end; // only comments and blanks, cut between lines
+            size = chunkChars;
+        }
+        else if (stmts.length <= 1) {
+            if (stmts.length === 1 && stmts[0].start > pos)
+                pos = stmts[0].start;
+            else
+                size *= 2; // one statement that may go on past the cut: take more text
+        }
+        else {
+            const done = stmts.slice(0, -1);
+            release(done, visit);
+            out.push(...done);
+            pos = stmts[stmts.length - 1].start;
+            size = chunkChars;
+        }
+    }
+    return { ok: true, statements: out };
+}
+/**
+ * The parse tree of one statement of a parsed text, parsed again from the statement's
+ * own text (`sql`, starting at byte `startByte` of that text): its `location` fields
+ * count from the same place as a tree from the whole text. For trees that were
+ * released after parsing (ParseOptions.visit); the parser must be loaded.
+ */
+function parseStatementTree(sql, startByte) {
+    const r = parseSql(sql);
+    if (!r.ok || r.statements.length !== 1) {
+        throw new Error(`pgshift: a statement parsed before no longer parses alone (${r.ok ? `${r.statements.length} statements` : r.error.message}): ${sql.slice(0, 80)}`);
+    }
+    const [s] = r.statements;
+    if (startByte > 0)
+        shiftLocations(s.node, startByte);
+    return { kind: s.kind, node: s.node };
+}
+/**
+ * Node `location` fields are byte offsets into the parsed text; a chunk's start at byte
+ * `by` makes them whole-text offsets again (so node locations never depend on chunking).
+ */
+function shiftLocations(node, by) {
+    if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) {
+            const v = node[i];
+            if (typeof v === 'object' && v !== null)
+                shiftLocations(v, by);
+        }
+        return;
+    }
+    const rec = node;
+    for (const key in rec) {
+        const v = rec[key];
+        if (typeof v === 'object') {
+            if (v !== null)
+                shiftLocations(v, by);
+        }
+        else if (key === 'location' && typeof v === 'number' && v >= 0)
+            rec[key] = v + by;
+    }
+}
+/** A chunk's syntax error is real when the cut cannot have caused it. */
+function errorIsReal(error, chunk) {
+    if (/unterminated|end of input/i.test(error.message))
+        return false;
+    // Tokens on the chunk's last line may have been cut: only trust errors before it.
+    const lastBreak = Math.max(chunk.lastIndexOf('\n', chunk.length - 2), chunk.lastIndexOf('\r', chunk.length - 2));
+    return error.index > 0 && error.index <= lastBreak;
+}
+/** Tokens (comments included) with JS-index spans; [] when the text does not lex. */
+function scanSql(text) {
+    if (text.length === 0)
+        return [];
+    let tokens;
+    try {
+        tokens = parser().scanSync(text).tokens;
+    }
+    catch {
+        return [];
+    }
+    const cursor = new positions/* ByteCursor */.TV(text);
+    return tokens.map((t) => {
+        const start = cursor.toIndex(t.start);
+        const end = cursor.toIndex(t.end);
+        return { start, end, text: t.text, tokenName: t.tokenName };
+    });
+}
+/**
+ * The static SQL statements of a PL/pgSQL body (a DO block's or a function's),
+ * read by PostgreSQL's own PL/pgSQL parser: what EXECUTE builds at run time is not
+ * among them. Undefined when the body does not parse. The parser must be loaded.
+ */
+function plpgsqlStatements(body) {
+    let tag = 'pgshift_body';
+    while (body.includes(`$${tag}$`))
+        tag += '_';
+    let tree;
+    try {
+        tree = parser().parsePlPgSQLSync(`CREATE FUNCTION pgshift_body() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`);
+    }
+    catch {
+        return undefined;
+    }
+    const out = [];
+    const stack = [tree];
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--)
+                stack.push(v[i]);
+        }
+        else if (v && typeof v === 'object') {
+            const exec = v.PLpgSQL_stmt_execsql;
+            const query = exec?.sqlstmt?.PLpgSQL_expr?.query;
+            if (typeof query === 'string')
+                out.push({ query, line: exec?.lineno ?? 1 });
+            else
+                for (const x of Object.values(v).reverse())
+                    stack.push(x);
+        }
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 2369:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F8: () => (/* binding */ stripBom),
+/* harmony export */   H0: () => (/* binding */ advanceCodePoints),
+/* harmony export */   HU: () => (/* binding */ LineMap),
+/* harmony export */   Ld: () => (/* binding */ formatPosition),
+/* harmony export */   TV: () => (/* binding */ ByteCursor),
+/* harmony export */   kE: () => (/* binding */ lineColAt),
+/* harmony export */   mh: () => (/* binding */ lineMapFor)
+/* harmony export */ });
+/* unused harmony exports countCodePoints, byteOffsetToIndex, mapQueryPosition */
+const BOM = 0xfeff;
+function stripBom(text) {
+    return text.charCodeAt(0) === BOM ? text.slice(1) : text;
+}
+const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+/** Code points in `text[from, to)`; a surrogate pair counts once. */
+function countCodePoints(text, from, to) {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (isLow(c) && i > from && isHigh(text.charCodeAt(i - 1)))
+            continue;
+        n++;
+    }
+    return n;
+}
+/** The JS index reached after advancing `n` code points from `start` (clamped to the text's end). */
+function advanceCodePoints(text, start, n) {
+    let i = start;
+    for (let k = 0; k < n && i < text.length; k++) {
+        i += isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+    }
+    return Math.min(i, text.length);
+}
+/**
+ * Converts UTF-8 byte offsets into JS indexes. Successive calls with growing offsets
+ * continue from the previous one, so converting every statement of a file is linear.
+ * ASCII text (the common case) converts in O(1).
+ */
+class ByteCursor {
+    text;
+    ascii;
+    byte = 0;
+    index = 0;
+    constructor(text) {
+        this.text = text;
+        this.ascii = Buffer.byteLength(text, 'utf8') === text.length;
+    }
+    toIndex(byteOffset) {
+        if (byteOffset <= 0)
+            return 0;
+        if (this.ascii)
+            return Math.min(byteOffset, this.text.length);
+        if (byteOffset < this.byte) {
+            this.byte = 0;
+            this.index = 0;
+        }
+        const t = this.text;
+        let byte = this.byte;
+        let i = this.index;
+        while (byte < byteOffset && i < t.length) {
+            const c = t.charCodeAt(i);
+            if (c < 0x80) {
+                byte += 1;
+                i += 1;
+            }
+            else if (c < 0x800) {
+                byte += 2;
+                i += 1;
+            }
+            else if (isHigh(c) && isLow(t.charCodeAt(i + 1))) {
+                byte += 4; // a surrogate pair: one 4-byte code point
+                i += 2;
+            }
+            else {
+                byte += 3;
+                i += 1;
+            }
+        }
+        this.byte = byte;
+        this.index = i;
+        return i;
+    }
+}
+/** The JS index of UTF-8 byte `byteOffset` in `text` (one conversion; use ByteCursor for many). */
+function byteOffsetToIndex(text, byteOffset) {
+    return new ByteCursor(text).toIndex(byteOffset);
+}
+/**
+ * Line starts of a text, computed once. `\r\n`, a lone `\r` and `\n` each end a line.
+ * Columns are 1-based code points from the line start. Queries in increasing order on
+ * one line reuse the previous count, so a long one-line file stays linear.
+ */
+class LineMap {
+    text;
+    starts = [0];
+    last = { index: 0, line: 0, col: 1 };
+    constructor(text) {
+        this.text = text;
+        const t = text;
+        for (let i = 0; i < t.length; i++) {
+            const c = t.charCodeAt(i);
+            if (c === 10)
+                this.starts.push(i + 1);
+            else if (c === 13) {
+                if (t.charCodeAt(i + 1) === 10)
+                    i++;
+                this.starts.push(i + 1);
+            }
+        }
+    }
+    get lineCount() {
+        return this.starts.length;
+    }
+    /** 0-based line number holding `index`. */
+    lineOf(index) {
+        let lo = 0;
+        let hi = this.starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= index)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    }
+    /** JS index where 1-based `line` starts. */
+    lineStart(line) {
+        return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))];
+    }
+    position(index) {
+        const i = Math.max(0, Math.min(index, this.text.length));
+        const line = this.lineOf(i);
+        const start = this.starts[line];
+        let col;
+        if (this.last.line === line && this.last.index <= i && this.last.index >= start) {
+            col = this.last.col + countCodePoints(this.text, this.last.index, i);
+        }
+        else {
+            col = 1 + countCodePoints(this.text, start, i);
+        }
+        this.last = { index: i, line, col };
+        return { line: line + 1, col };
+    }
+}
+// One cached map: callers usually ask many positions of the same file in a row.
+let cached;
+/** The LineMap of `text`, reused while the same text is asked for. */
+function lineMapFor(text) {
+    if (!cached || cached.text !== text)
+        cached = new LineMap(text);
+    return cached;
+}
+/** 1-based line and column (in code points) of JS index `index` in `fileText`. */
+function lineColAt(fileText, index) {
+    return lineMapFor(fileText).position(index);
+}
+/**
+ * Maps a Postgres error `position` (1-based, in characters of the query string that was
+ * sent) to the file. `sentText` is what was sent and `sentStart` is where it starts in
+ * `fileText`; it must be a same-length copy of the file's text there (a `sendText`, or
+ * a statement's `sql`).
+ */
+function mapQueryPosition(fileText, sentText, sentStart, pgPosition) {
+    const index = sentStart + advanceCodePoints(sentText, 0, Math.max(0, pgPosition - 1));
+    return lineColAt(fileText, index);
+}
+/** `file:line:col`, the form editors and annotations understand. */
+function formatPosition(file, pos) {
+    return pos ? `${file}:${pos.line}:${pos.col}` : file;
+}
+
+
+/***/ }),
+
+/***/ 8879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PF: () => (/* binding */ splitPreludeRows),
+/* harmony export */   aS: () => (/* binding */ planPreludes),
+/* harmony export */   sl: () => (/* binding */ discoverPreludes)
+/* harmony export */ });
+/* unused harmony exports PRELUDE_PREFIX, isPreludeIdentity */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _checksum_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1882);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3206);
+/* harmony import */ var _lazy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(427);
+/* harmony import */ var _positions_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2369);
+/* harmony import */ var _script_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7926);
+// Preludes (DESIGN 5): directories of SQL that must run once before the first
+// migration on a new database (Supabase projects' initdb/ or seed/ folders). Each
+// `.sql` file of each directory, directories in the order given and files in name
+// order, is a one-time script: it runs once, in its own transaction with its
+// history row, and is never pending, missing or rolled back as a migration is.
+//
+// A prelude is carried as a Migration (the executor runs it like one) whose
+// identity is `prelude:<path in the workspace>`: history keys it apart from every
+// migration, so two setups sharing one history table never mistake each other's
+// preludes for missing migrations.
+
+
+
+
+
+
+
+const PRELUDE_PREFIX = 'prelude:';
+const isPreludeIdentity = (identity) => identity.startsWith(PRELUDE_PREFIX);
+/** Splits history into migration rows and prelude rows. */
+function splitPreludeRows(rows) {
+    return { migrations: rows.filter((r) => !isPreludeIdentity(r.identity)), preludes: rows.filter((r) => isPreludeIdentity(r.identity)) };
+}
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Lists, reads and hashes the preludes; each is parsed on first read of `up`. Problems
+ * (then and later, at the parse) join `problems`: pass the discovery's, so a syntax
+ * error refuses the run like a migration's.
+ */
+async function discoverPreludes(workspace, dirs, problems = []) {
+    const out = { preludes: [], problems, warnings: [] };
+    if (!dirs.length)
+        return out;
+    const ws = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace);
+    const wsReal = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(ws).catch(() => ws);
+    for (const dir of dirs) {
+        const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(ws, dir);
+        const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(abs).catch(() => undefined);
+        if (!st?.isDirectory()) {
+            out.problems.push({
+                file: dir,
+                code: 'prelude-dir-not-found',
+                message: `prelude-dirs: ${dir} ${st ? 'is a file, not a directory' : `does not exist (looked at ${abs})`}`,
+                hint: 'set prelude-dirs to directories of .sql files, relative to the repository root'
+            });
+            continue;
+        }
+        const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(abs);
+        if (real !== wsReal && !real.startsWith(wsReal + node_path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            out.problems.push({ file: dir, code: 'dir-outside-workspace', message: `prelude-dirs: ${dir} resolves to ${real}, outside the workspace ${wsReal}` });
+            continue;
+        }
+        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(abs, { withFileTypes: true }))
+            .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+            .map((e) => e.name)
+            .sort(byName);
+        if (!names.length)
+            out.warnings.push({ file: dir, message: `prelude-dirs: ${dir} holds no .sql file` });
+        const bufs = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .readFiles */ .Ul)(names.map((n) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(abs, n)));
+        names.forEach((name, i) => {
+            const file = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .toPosix */ .d7)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(ws, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(abs, name)));
+            const buf = bufs[i];
+            if (buf instanceof Error || buf === undefined) {
+                out.problems.push({ file, code: 'unreadable-file', message: `cannot read ${file}: ${buf instanceof Error ? buf.message : 'no content'}` });
+                return;
+            }
+            const decoded = (0,_files_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeUtf8 */ ._6)(file, buf);
+            if (!decoded.ok)
+                return void out.problems.push(decoded.problem);
+            const text = (0,_positions_js__WEBPACK_IMPORTED_MODULE_6__/* .stripBom */ .F8)(decoded.text);
+            const m = {
+                identity: `${PRELUDE_PREFIX}${file}`,
+                version: '',
+                name: name.replace(/\.sql$/, ''),
+                kind: 'versioned',
+                orderKey: { group: 0, parts: [] },
+                checksum: (0,_checksum_js__WEBPACK_IMPORTED_MODULE_2__/* .checksum */ .c)(decoded.text),
+                file,
+                scriptFiles: {},
+                convention: 'numbered'
+            };
+            (0,_lazy_js__WEBPACK_IMPORTED_MODULE_4__/* .defineLazy */ .gJ)(m, 'up', () => {
+                const r = (0,_script_js__WEBPACK_IMPORTED_MODULE_5__/* .parseScriptSync */ .GG)({ file, fileText: text, offset: 0, text, role: 'prelude' });
+                // An empty prelude does nothing, and is recorded as run.
+                out.problems.push(...r.problems.filter((p) => p.code !== 'empty-migration'));
+                return r.script;
+            });
+            out.preludes.push(m);
+        });
+    }
+    return out;
+}
+/** The preludes history does not record as run, in order; and those whose file changed since they ran (they do not run again). */
+function planPreludes(preludes, rows) {
+    const recorded = new Map(rows.map((r) => [r.identity, r]));
+    const toRun = [];
+    const ran = [];
+    const changed = [];
+    for (const p of preludes) {
+        const row = recorded.get(p.identity);
+        if (!row)
+            toRun.push({ migration: p, resumeFrom: 0 });
+        else if (row.status === 'partial')
+            toRun.push({ migration: p, resumeFrom: row.statementsDone ?? 0, resumed: true });
+        else {
+            ran.push(p);
+            if (row.checksum !== p.checksum)
+                changed.push(p);
+        }
+    }
+    return { toRun, ran, changed };
+}
+
+
+/***/ }),
+
+/***/ 7926:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  fw: () => (/* binding */ blankStatements),
+  GG: () => (/* binding */ parseScriptSync),
+  Bw: () => (/* binding */ releaseTreesWhenParsing)
+});
+
+// UNUSED EXPORTS: blank, parseScript
+
+// EXTERNAL MODULE: ./src/source/classify.ts
+var classify = __webpack_require__(4584);
+// EXTERNAL MODULE: ./src/source/parser.ts + 1 modules
+var parser = __webpack_require__(3686);
+;// CONCATENATED MODULE: ./src/source/excerpt.ts
+// The lines around a position in a file, with the line marked and a caret under
+// the column: what a syntax error shows, as a failed statement shows its SQL.
+// Pure text; the renderers escape it (a fenced block, a terminal).
+/** Lines shown before and after the marked one. */
+const CONTEXT_LINES = 2;
+/** Longest line shown whole; a longer one is cut to a window around the column. */
+const MAX_LINE = 160;
+/**
+ * `index` is a JS index into `fileText`, at 1-based `line` and code-point `col`:
+ *
+ *        2 |   id int,
+ *        3 |   name text
+ *     >  4 |   other int
+ *          |   ^
+ *        5 | );
+ */
+function excerptAt(fileText, index, line) {
+    const starts = lineStarts(fileText, index, line);
+    const lines = [];
+    for (let n = Math.max(1, line - CONTEXT_LINES); n <= line + CONTEXT_LINES; n++) {
+        const start = starts.get(n);
+        if (start === undefined)
+            break;
+        lines.push({ n, text: lineAt(fileText, start) });
+    }
+    const width = String(lines[lines.length - 1]?.n ?? line).length;
+    const out = [];
+    for (const l of lines) {
+        const mark = l.n === line ? '>' : ' ';
+        if (l.n !== line) {
+            out.push(`${mark} ${String(l.n).padStart(width)} | ${excerpt_window(l.text, 0).text}`.trimEnd());
+            continue;
+        }
+        const at = index - (starts.get(line) ?? index);
+        const w = excerpt_window(l.text, at);
+        out.push(`${mark} ${String(l.n).padStart(width)} | ${w.text}`.trimEnd());
+        // Tabs before the column stay tabs, so the caret lines up however the tab is shown.
+        const pad = [...w.text.slice(0, w.at)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+        out.push(`  ${' '.repeat(width)} | ${pad}^`);
+    }
+    return out.join('\n');
+}
+/** JS index of the start of each line from `line - CONTEXT_LINES` to `line + CONTEXT_LINES`. */
+function lineStarts(text, index, line) {
+    const starts = new Map();
+    let start = lineStartBefore(text, index);
+    starts.set(line, start);
+    for (let n = line - 1; n >= line - CONTEXT_LINES && start > 0; n--) {
+        // Back over the previous line's break (CRLF is one break).
+        const brk = text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+        start = lineStartBefore(text, start - brk);
+        starts.set(n, start);
+    }
+    let next = starts.get(line);
+    for (let n = line + 1; n <= line + CONTEXT_LINES; n++) {
+        const end = lineEnd(text, next);
+        if (end >= text.length)
+            break;
+        next = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+        if (next >= text.length)
+            break;
+        starts.set(n, next);
+    }
+    return starts;
+}
+/** Start of the line holding `index`: after the previous LF, CR or CRLF. */
+function lineStartBefore(text, index) {
+    let i = Math.min(index, text.length);
+    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r')
+        i--;
+    return i;
+}
+function lineEnd(text, start) {
+    let i = start;
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r')
+        i++;
+    return i;
+}
+function lineAt(text, start) {
+    return text.slice(start, lineEnd(text, start));
+}
+/** A line cut to MAX_LINE characters around `at` (a JS index in it), with `…` where cut. */
+function excerpt_window(text, at) {
+    if (text.length <= MAX_LINE)
+        return { text, at };
+    const from = Math.max(0, Math.min(at - MAX_LINE / 2, text.length - MAX_LINE));
+    const to = Math.min(text.length, from + MAX_LINE);
+    const head = from > 0 ? '…' : '';
+    return { text: `${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, at: at - from + head.length };
+}
+
+// EXTERNAL MODULE: ./src/source/positions.ts
+var positions = __webpack_require__(2369);
+;// CONCATENATED MODULE: ./src/source/script.ts
+// One script (a file, or a section of one) -> statements with file positions, and
+// how the executor must run it (DESIGN 3, 4). Every refusal is a SourceProblem
+// found before any connection; nothing here throws for bad SQL.
+
+
+
+
+async function parseScript(source, opts = {}) {
+    await ensureParser();
+    return parseScriptSync(source, opts);
+}
+const NO_SQL_HINT = 'nothing was sent to the database';
+// File directives, on their own comment line between statements.
+const DIRECTIVES = [
+    { re: /^[ \t]*--[ \t]*pgshift:no-transaction\b/gim, what: () => 'directive -- pgshift:no-transaction' },
+    { re: /^[ \t]*--[ \t]*\+goose[ \t]+no[ \t]+transaction\b/gim, what: () => 'directive -- +goose NO TRANSACTION' },
+    {
+        re: /^[ \t]*--[ \t]*migrate:(up|down|verify)\b[^\r\n]*?\btransaction:[ \t]*false\b/gim,
+        what: (m) => `directive -- migrate:${m[1].toLowerCase()} transaction:false`
+    }
+];
+/** Same as parseScript, once ensureParser() has resolved (discovery parses thousands of files). */
+function parseScriptSync(source, opts = {}) {
+    const { file, text } = source;
+    const problems = [];
+    const lines = (0,positions/* lineMapFor */.mh)(source.fileText);
+    const at = (i) => lines.position(source.offset + i);
+    const where = (i) => (0,positions/* formatPosition */.Ld)(file, at(i));
+    const script = {
+        source,
+        statements: [],
+        runMode: 'transaction',
+        nonTransactionalReasons: [],
+        hasTransactionBlocks: false,
+        sendText: text
+    };
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+        problems.push({ file, position: at(nul), code: 'nul-byte', message: `the text holds a NUL character at ${where(nul)}`, hint: 'remove it; SQL text cannot hold NUL' });
+        return { script, problems };
+    }
+    // Each statement's tree is read here while it is fresh; when released (a big file, or
+    // a big set: releaseTreesWhenParsing), the script keeps its statements' text and facts,
+    // and `node` parses the statement again when a later step reads it (the lint, a safety
+    // copy). At 10,000 pending files, or one 50 MB file, the trees held together were
+    // most of the memory.
+    const statements = [];
+    const release = releaseEvery || text.length > BIG_SCRIPT_CHARS;
+    let firstHasOptions = false;
+    const parsed = (0,parser/* parseSql */.eg)(text, {
+        ...opts.parse,
+        visit: (raw) => {
+            const s = toStatement(source, raw, statements.length, at);
+            if (statements.length === 0)
+                firstHasOptions = hasOptions(raw.node);
+            if ((0,classify/* classify */.L8)(raw.kind, raw.node).copyFromStdin)
+                problems.push(copyProblem(file, s));
+            if (release)
+                releaseTree(s, raw.startByte);
+            statements.push(s);
+        }
+    });
+    if (!parsed.ok) {
+        problems.length = 0;
+        problems.push(parseProblem(source, parsed.error, at, where, opts.parse));
+        return { script, problems };
+    }
+    const spans = parsed.statements;
+    script.statements = statements;
+    if (statements.length === 0) {
+        problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements; delete it or add SQL' });
+        return { script, problems };
+    }
+    const directiveReasons = findDirectives(text, spans, at);
+    if (opts.forceNoTransaction) {
+        const position = opts.forceNoTransactionPosition ?? at(0);
+        const dup = directiveReasons.some((r) => r.what === opts.forceNoTransaction && r.position.line === position.line && r.position.col === position.col);
+        if (!dup)
+            directiveReasons.unshift({ what: opts.forceNoTransaction, position });
+    }
+    const statementReasons = statements
+        .filter((s) => s.nonTransactional)
+        .map((s) => ({ what: s.nonTransactional, position: s.position }));
+    const first = statements[0];
+    const last = statements[statements.length - 1];
+    // goose and psql apply a file whose last statement is a COMMIT (or END) with no BEGIN:
+    // psql only warns that no transaction is in progress. In a file that otherwise runs in
+    // one transaction it is the end of an outer wrapper whose BEGIN is implicit, so it is
+    // dropped like one: what comes before it commits with the history row. A COMMIT with
+    // statements after it stays a problem (transactionBlocks).
+    const trailingCommit = statements.length > 0 &&
+        last.transactionControl === 'commit' &&
+        statements.every((s) => s === last || !s.transactionControl) &&
+        directiveReasons.length === 0 &&
+        statementReasons.length === 0;
+    if (trailingCommit) {
+        last.strippedWrapper = true;
+        script.sendText = blank(text, [sendSpan(spans[spans.length - 1])]);
+        if (statements.length === 1) {
+            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements before its COMMIT; delete it or add SQL' });
+        }
+        return { script, problems };
+    }
+    const { blocks, savepoints, problems: tcProblems } = transactionBlocks(file, statements);
+    problems.push(...tcProblems);
+    const isWrapper = tcProblems.length === 0 &&
+        blocks.length === 1 &&
+        blocks[0].begin === first &&
+        blocks[0].end === last &&
+        !firstHasOptions &&
+        directiveReasons.length === 0 &&
+        statementReasons.length === 0;
+    const blockReasons = [];
+    if (isWrapper) {
+        // The seeds advise BEGIN; ... COMMIT; around a file. We already run the file in one
+        // transaction, so we drop the pair, blanking it so positions still match the file.
+        first.strippedWrapper = true;
+        last.strippedWrapper = true;
+        script.sendText = blank(text, [sendSpan(spans[0]), sendSpan(spans[spans.length - 1])]);
+        if (statements.length === 2) {
+            problems.push({ file, code: 'empty-migration', message: 'empty migration: the file has no SQL statements between its BEGIN and COMMIT; delete it or add SQL' });
+        }
+    }
+    else {
+        for (const b of blocks) {
+            blockReasons.push({ what: `${(0,classify/* statementLabel */.OQ)(b.begin)} ... ${b.end ? (0,classify/* statementLabel */.OQ)(b.end) : 'COMMIT'} block`, position: b.begin.position });
+        }
+        script.hasTransactionBlocks = blocks.length > 0;
+    }
+    script.nonTransactionalReasons = [...directiveReasons, ...statementReasons, ...blockReasons];
+    script.runMode = script.nonTransactionalReasons.length > 0 ? 'statements' : 'transaction';
+    if (script.runMode === 'statements') {
+        const why = script.nonTransactionalReasons[0].what;
+        for (const s of savepoints.filter((sp) => !sp.inBlock).map((sp) => sp.statement)) {
+            problems.push({
+                file,
+                position: s.position,
+                code: 'stray-transaction-control',
+                message: `${(0,classify/* statementLabel */.OQ)(s)} at ${(0,positions/* formatPosition */.Ld)(file, s.position)} needs an open transaction, but this file runs statement by statement in autocommit (${why}), so there is none`,
+                hint: 'wrap it and the statements it protects in BEGIN ... COMMIT, or remove it'
+            });
+        }
+    }
+    return { script, problems };
+}
+function toStatement(source, raw, index, at) {
+    let end = raw.end;
+    while (end > raw.start && isSpace(source.text.charCodeAt(end - 1)))
+        end--;
+    const c = (0,classify/* classify */.L8)(raw.kind, raw.node);
+    const s = {
+        index,
+        sql: source.text.slice(raw.start, end),
+        offset: source.offset + raw.start,
+        position: at(raw.start),
+        kind: raw.kind,
+        node: raw.node
+    };
+    if (c.nonTransactional)
+        s.nonTransactional = c.nonTransactional;
+    if (c.transactionControl)
+        s.transactionControl = c.transactionControl;
+    return s;
+}
+// Postgres whitespace: space, \t, \n, \v, \f, \r.
+const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
+const hasOptions = (node) => Array.isArray(node.options) && node.options.length > 0;
+/** A script this long (a 50 MB seed file) never keeps its trees: they would be most of the memory. */
+const BIG_SCRIPT_CHARS = 256 * 1024;
+let releaseEvery = false;
+/**
+ * Whether the scripts parsed from now on release their statements' trees (the engine
+ * decides, from the size of what may run: engine/parse-needed.ts). Kept trees cost
+ * memory (about 10x the SQL's size); released ones cost a second parse of the
+ * statements a later step reads (the lint: about as much CPU as the first parse).
+ */
+function releaseTreesWhenParsing(release) {
+    releaseEvery = release;
+}
+/** Statements whose tree was parsed again most recently: a step reads `node` several times in a row. */
+const reparsed = new Map();
+const REPARSED_KEPT = 8;
+/**
+ * Drops the statement's parse tree: from now on `node` parses `sql` again when read
+ * (parseStatementTree), with locations that count from the script text as before.
+ * Setting `node` stores a plain value again.
+ */
+function releaseTree(s, startByte) {
+    Object.defineProperty(s, 'node', {
+        enumerable: true,
+        configurable: true,
+        get() {
+            let node = reparsed.get(this);
+            if (!node) {
+                node = (0,parser/* parseStatementTree */.f1)(this.sql, startByte).node;
+                if (reparsed.size >= REPARSED_KEPT)
+                    reparsed.delete(reparsed.keys().next().value);
+                reparsed.set(this, node);
+            }
+            return node;
+        },
+        set(value) {
+            Object.defineProperty(this, 'node', { value, writable: true, enumerable: true, configurable: true });
+        }
+    });
+}
+/** A statement's span including its `;`. */
+const sendSpan = (raw) => [raw.start, raw.terminated ? raw.end + 1 : raw.end];
+/** Replaces the ranges by spaces, keeping line breaks, so every index stays put. */
+function blank(text, ranges) {
+    let out = '';
+    let last = 0;
+    for (const [a, b] of ranges) {
+        out += text.slice(last, a) + text.slice(a, b).replace(/[^\r\n]/g, ' ');
+        last = b;
+    }
+    return out + text.slice(last);
+}
+/** The script's send text with `statements` (and their semicolons) replaced by spaces. */
+function blankStatements(script, statements) {
+    const base = script.source.offset;
+    const ranges = statements.map((s) => {
+        const start = s.offset - base;
+        let end = start + s.sql.length;
+        while (end < script.sendText.length && /\s/.test(script.sendText[end]))
+            end++;
+        if (script.sendText[end] === ';')
+            end++;
+        return [start, end];
+    });
+    return blank(script.sendText, ranges);
+}
+/** Directives count only between statements (not inside a function body or a string). */
+function findDirectives(text, spans, at) {
+    const inside = (i) => {
+        let lo = 0;
+        let hi = spans.length - 1;
+        let found = -1;
+        while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            if (spans[mid].start <= i) {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+                hi = mid - 1;
+        }
+        return found >= 0 && i < spans[found].end;
+    };
+    const reasons = [];
+    for (const d of DIRECTIVES) {
+        for (const m of text.matchAll(d.re)) {
+            const index = m.index + (m[0].length - m[0].trimStart().length);
+            if (!inside(index))
+                reasons.push({ what: d.what(m), position: at(index), index });
+        }
+    }
+    return reasons.sort((a, b) => a.index - b.index).map(({ what, position }) => ({ what, position }));
+}
+/** DESIGN 4: find BEGIN ... COMMIT blocks; anything unbalanced or stray is a problem. */
+function transactionBlocks(file, statements) {
+    const problems = [];
+    const blocks = [];
+    const savepoints = [];
+    const loc = (s) => (0,positions/* formatPosition */.Ld)(file, s.position);
+    const escape = "A transaction command inside a file ends pgshift's own transaction: if a later statement fails, the statements before it stay applied, and a dry-run would write them for real";
+    const problem = (s, message, hint, code = 'stray-transaction-control') => problems.push({ file, position: s.position, code, message, hint });
+    let open;
+    for (const s of statements) {
+        if (!s.transactionControl && !(s.nonTransactional && open))
+            continue;
+        const label = (0,classify/* statementLabel */.OQ)(s);
+        switch (s.transactionControl) {
+            case 'begin':
+                if (open) {
+                    problem(s, `${label} at ${loc(s)} opens a transaction while the one begun at line ${open.begin.position.line} is still open; Postgres ignores it and the first COMMIT ends both`, 'remove the inner BEGIN, or end the first block with COMMIT before it');
+                }
+                else
+                    open = { begin: s };
+                break;
+            case 'commit':
+                if (open) {
+                    open.end = s;
+                    blocks.push(open);
+                    open = undefined;
+                }
+                else {
+                    problem(s, `${label} at ${loc(s)} has no matching BEGIN. ${escape}`, 'remove it: pgshift already runs each file in one transaction. If the file needs several transactions, put each part in its own BEGIN ... COMMIT block; pgshift then runs the file statement by statement');
+                }
+                break;
+            case 'rollback':
+                problem(s, `${label} at ${loc(s)} would undo the migration's own work and end pgshift's transaction; the statements after it would run outside any transaction. ${escape}`, 'remove it: when a statement fails, pgshift rolls the whole file back. Undo steps belong in a down file (X.down.sql)');
+                open = undefined;
+                break;
+            case 'other':
+                problem(s, `${label} at ${loc(s)} cannot run inside pgshift's transaction. ${escape}`, 'remove it; run two-phase commit and chained transactions outside migrations');
+                break;
+            case 'savepoint':
+                savepoints.push({ statement: s, inBlock: !!open });
+                break;
+        }
+        if (s.nonTransactional && open) {
+            problem(s, `${label} at ${loc(s)} cannot run inside a transaction block, but the file opens one with ${(0,classify/* statementLabel */.OQ)(open.begin)} at line ${open.begin.position.line}; Postgres would refuse it`, 'move it out of the BEGIN ... COMMIT block (or drop the BEGIN/COMMIT wrapper): pgshift then runs this file statement by statement, outside a transaction', 'non-transactional-in-block');
+        }
+    }
+    if (open) {
+        problem(open.begin, `${(0,classify/* statementLabel */.OQ)(open.begin)} at ${loc(open.begin)} has no matching COMMIT or END: the rest of the file would run in a transaction nobody commits`, 'add COMMIT; at the end of the block, or remove the BEGIN: pgshift already runs each file in one transaction');
+    }
+    return { blocks, savepoints, problems };
+}
+function copyProblem(file, s) {
+    return {
+        file,
+        position: s.position,
+        code: 'copy-from-stdin',
+        message: `COPY ... FROM STDIN at ${(0,positions/* formatPosition */.Ld)(file, s.position)} reads its rows from the client, as psql sends them after the statement; pgshift runs plain SQL and has no rows to send`,
+        hint: 'turn the rows into INSERT ... VALUES statements (or COPY from a file on the server), or load the data with psql outside the migration'
+    };
+}
+// psql meta-commands that follow a query on the same line.
+const TRAILING_META = new Set(['g', 'gx', 'gexec', 'gset', 'gdesc', 'watch', 'crosstabview', 'bind', 'bind_named']);
+function metaAdvice(cmd) {
+    if (['i', 'ir', 'include', 'include_relative'].includes(cmd)) {
+        return 'Inline the included file as its own migration (it then runs in order, with its own history row), or paste its SQL here';
+    }
+    if (['set', 'unset'].includes(cmd))
+        return 'Replace each :variable with its value';
+    if (['c', 'connect'].includes(cmd))
+        return 'A migration runs against the one database pgshift connects to; migrate another database in its own pgshift step';
+    if (['gexec', 'gset', 'g', 'gx'].includes(cmd))
+        return 'Run the generated statements from a DO block with EXECUTE instead';
+    if (['if', 'elif', 'else', 'endif'].includes(cmd))
+        return 'Use a DO block with IF ... END IF instead';
+    if (['restrict', 'unrestrict'].includes(cmd))
+        return 'pg_dump writes this line for psql; delete it';
+    return 'Delete the line, or do the same in SQL';
+}
+function parseProblem(source, error, at, where, parseOpts) {
+    const { file, text } = source;
+    if (error.kind === 'too-large') {
+        return { file, position: at(error.index), code: 'statement-too-large', message: error.message, hint: 'split the statement (e.g. one big INSERT into several), or load the data outside the migration' };
+    }
+    if (error.kind === 'internal') {
+        return { file, position: at(error.index), code: 'parser-failure', message: error.message, hint: 'report this file to pgshift; ' + NO_SQL_HINT };
+    }
+    const i = error.index;
+    const lineStart = Math.max(text.lastIndexOf('\n', i - 1), text.lastIndexOf('\r', i - 1)) + 1;
+    // COPY ... FROM STDIN followed by its data: the data is the "syntax error".
+    if (lineStart > 0) {
+        const before = (0,parser/* parseSql */.eg)(text.slice(0, lineStart), parseOpts);
+        const lastStmt = before.ok ? before.statements[before.statements.length - 1] : undefined;
+        if (lastStmt && (0,classify/* classify */.L8)(lastStmt.kind, lastStmt.node).copyFromStdin) {
+            const s = toStatement(source, lastStmt, 0, at);
+            return copyProblem(file, s);
+        }
+    }
+    // The parser skips backslashes in strings, dollar quotes and comments, so a bare
+    // one here is a psql meta-command.
+    if (text[i] === '\\') {
+        const cmd = /^\\([A-Za-z_]+|[^\sA-Za-z])/.exec(text.slice(i, i + 40))?.[1] ?? '';
+        const atLineStart = /^[ \t]*$/.test(text.slice(lineStart, i));
+        if (atLineStart || TRAILING_META.has(cmd)) {
+            return {
+                file,
+                position: at(i),
+                code: 'psql-meta-command',
+                message: `psql meta-command \\${cmd} at ${where(i)} is not SQL; pgshift runs plain SQL files. ${metaAdvice(cmd)}`,
+                hint: `remove the \\${cmd} line; ${NO_SQL_HINT}`
+            };
+        }
+    }
+    const position = at(i);
+    return {
+        file,
+        position,
+        code: 'syntax-error',
+        message: error.message,
+        hint: `fix the SQL at that position; ${NO_SQL_HINT}`,
+        ...(source.role ? { script: source.role } : {}),
+        excerpt: excerptAt(source.fileText, source.offset + i, position.line)
+    };
+}
+
+
+/***/ }),
+
+/***/ 2:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $X: () => (/* binding */ checkExtensions),
+/* harmony export */   Fn: () => (/* binding */ missingExtensionInError),
+/* harmony export */   Fu: () => (/* binding */ createdExtensions),
+/* harmony export */   Vn: () => (/* binding */ STUBBED_EXTENSIONS),
+/* harmony export */   gx: () => (/* binding */ missingExtensionsMessage),
+/* harmony export */   je: () => (/* binding */ extensionOf),
+/* harmony export */   kb: () => (/* binding */ stubExtensionStatements),
+/* harmony export */   sM: () => (/* binding */ availableExtensions)
+/* harmony export */ });
+/* harmony import */ var _source_positions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2369);
+/* harmony import */ var _source_script_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7926);
+
+
+/** Extensions the shim can stand in for, and what the stand-in provides. */
+const STUBBED_EXTENSIONS = {
+    pg_net: 'schema net: http_get/http_post/http_delete record the request in net.http_request_queue and send nothing',
+    pg_cron: 'schema cron: cron.job, cron.job_run_details, schedule/unschedule/alter_job record jobs that never run',
+    supabase_vault: 'schema vault: vault.secrets, vault.decrypted_secrets, create_secret/update_secret (stored in plain text)',
+    // Not an extension name, but what people write for supabase_vault.
+    vault: 'schema vault (as supabase_vault)',
+    // Enabled by every `supabase db dump` header; migrations rarely call them.
+    pgsodium: 'accepted as a no-op: its schema only, no functions',
+    pg_graphql: 'accepted as a no-op: schemas graphql and graphql_public only, no resolver',
+    pgjwt: 'accepted as a no-op: no sign()/verify() functions'
+};
+/** Where the extension can be found, for the error's fix. */
+const WHERE = {
+    vector: 'pgvector/pgvector:pg17 or supabase/postgres',
+    postgis: 'postgis/postgis or supabase/postgres',
+    timescaledb: 'timescale/timescaledb or supabase/postgres'
+};
+/** Every CREATE EXTENSION in these scripts, in order. */
+function createdExtensions(scripts) {
+    const out = [];
+    for (const script of scripts) {
+        for (const s of script.statements) {
+            if (s.kind !== 'CreateExtensionStmt' || typeof s.node.extname !== 'string')
+                continue;
+            const schemaOpt = s.node.options?.find((o) => o.DefElem?.defname === 'schema');
+            out.push({
+                name: s.node.extname,
+                file: script.source.file,
+                position: s.position,
+                ifNotExists: s.node.if_not_exists === true,
+                schema: schemaOpt?.DefElem?.arg?.String?.sval
+            });
+        }
+    }
+    return out;
+}
+const EXTENSION_KINDS = new Set(['CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropStmt', 'CommentStmt']);
+/** The extension a statement creates, alters, drops or comments on (undefined for any other statement). */
+function extensionOf(s) {
+    // The tree is read only for the kinds that can name an extension (a released tree is parsed again: see source/script.ts).
+    if (!EXTENSION_KINDS.has(s.kind))
+        return [];
+    const n = s.node;
+    if ((s.kind === 'CreateExtensionStmt' || s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && typeof n.extname === 'string')
+        return [n.extname];
+    if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_EXTENSION') {
+        return (n.objects ?? []).map((o) => o.String?.sval).filter((x) => typeof x === 'string');
+    }
+    if (s.kind === 'CommentStmt' && n.objtype === 'OBJECT_EXTENSION') {
+        const v = n.object?.String?.sval;
+        return v ? [v] : [];
+    }
+    return [];
+}
+/** Names the server can install (pg_available_extensions: control files on the server). */
+async function availableExtensions(client) {
+    const { rows } = await client.query('SELECT name FROM pg_catalog.pg_available_extensions');
+    return new Set(rows.map((r) => r.name));
+}
+function checkExtensions(uses, available, mode) {
+    const lacking = uses.filter((u) => !available.has(u.name));
+    const stubbable = (u) => mode === 'stub' && u.name in STUBBED_EXTENSIONS;
+    return { stubbed: lacking.filter(stubbable), missing: lacking.filter((u) => !stubbable(u)) };
+}
+/** The refusal for extensions the server lacks: each named with its file:line, then the fix. */
+function missingExtensionsMessage(missing, mode, serverVersion) {
+    const names = [...new Set(missing.map((m) => m.name))];
+    // Each extension once, with every place that creates it (a set may create one in two files).
+    const where = names.map((n) => `${n} (${missing.filter((m) => m.name === n).map((m) => (0,_source_positions_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPosition */ .Ld)(m.file, m.position)).join(', ')})`).join(', ');
+    const major = /^(\d+)/.exec(serverVersion)?.[1] ?? '17';
+    const images = names.map((n) => `${n}: ${WHERE[n] ?? 'supabase/postgres'}`).join('; ');
+    const canStub = names.filter((n) => n in STUBBED_EXTENSIONS);
+    const cannot = names.filter((n) => !(n in STUBBED_EXTENSIONS));
+    const fixes = [`run the check on a Postgres image that has ${names.length === 1 ? 'it' : 'them'} (${images}; e.g. the service image supabase/postgres:${major}.x, the same major version as now)`];
+    if (canStub.length && mode !== 'stub') {
+        fixes.push(`or, for ${canStub.join(', ')}, set supabase-shim: true and supabase-shim-extensions: stub to load callable stand-ins`);
+    }
+    if (cannot.length && mode === 'stub')
+        fixes.push(`${cannot.join(', ')} ${cannot.length === 1 ? 'is a real dependency' : 'are real dependencies'}: pgshift does not fake ${cannot.length === 1 ? 'it' : 'them'}`);
+    return {
+        message: `The server lacks ${names.length === 1 ? 'the extension' : 'extensions'} ${names.join(', ')}, which the pending migrations create: ${where}.`,
+        next: `Nothing was changed. To check these migrations, ${fixes.join('; ')}.`
+    };
+}
+/**
+ * Marks every statement about a stubbed extension (CREATE, ALTER, DROP, COMMENT ON
+ * EXTENSION) in the ups and downs as stubbed, and blanks it out of the sent text.
+ */
+function stubExtensionStatements(migrations, names) {
+    let n = 0;
+    for (const m of migrations) {
+        for (const script of [m.up, m.down].filter((x) => x !== undefined)) {
+            const hit = script.statements.filter((s) => !s.strippedWrapper && extensionOf(s).some((e) => names.has(e)));
+            if (!hit.length)
+                continue;
+            for (const s of hit)
+                s.stubbed = extensionOf(s).find((e) => names.has(e));
+            script.sendText = (0,_source_script_js__WEBPACK_IMPORTED_MODULE_0__/* .blankStatements */ .fw)(script, hit);
+            n += hit.length;
+        }
+    }
+    return n;
+}
+/** The server error for an extension it lacks (0A000 since PG 15, 58P01 before). */
+function missingExtensionInError(message) {
+    return /extension "([^"]+)" is not available/.exec(message)?.[1] ?? /could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(message)?.[1];
 }
 
 

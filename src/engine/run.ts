@@ -18,10 +18,7 @@ import type { DiscoveryResult } from '../source/types.js'
 import { VERSION } from '../version.js'
 import { applyMode } from './modes/apply.js'
 import { LOCKING_MODES, type ModeContext } from './modes/context.js'
-import { dryRunMode } from './modes/dry-run.js'
 import { planMode } from './modes/plan.js'
-import { rollbackMode } from './modes/rollback.js'
-import { verifyMode } from './modes/verify.js'
 import { parseEverything, parseWhatMayRun, refusedForSourceProblems, settleDownProblems } from './parse-needed.js'
 import { baseResult } from './plan.js'
 import { historyStep } from './steps/ensure-history.js'
@@ -37,13 +34,17 @@ export function searchPathSql(schemas: readonly string[]): string | undefined {
   return schemas.length ? `SET search_path TO ${schemas.map((s) => escapeIdentifier(s)).join(', ')}` : undefined
 }
 
-/** Each mode fills the report from a prepared session. */
+/**
+ * Each mode fills the report from a prepared session. plan and apply (a deploy with
+ * nothing to do is one of them) are in the main chunk; the others are loaded by the run
+ * that uses them, so a deploy does not compile them (docs/BENCHMARKS.md, issue 17).
+ */
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
   plan: planMode,
   apply: applyMode,
-  'dry-run': dryRunMode,
-  verify: verifyMode,
-  rollback: rollbackMode
+  'dry-run': async (ctx) => (await import('./modes/dry-run.js')).dryRunMode(ctx),
+  verify: async (ctx) => (await import('./modes/verify.js')).verifyMode(ctx),
+  rollback: async (ctx) => (await import('./modes/rollback.js')).rollbackMode(ctx)
 }
 
 export interface RunLogger {

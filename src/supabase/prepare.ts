@@ -13,7 +13,7 @@ import type { Settings } from '../settings.js'
 import { ensureParser } from '../source/parser.js'
 import type { DiscoveryResult, ParsedScript } from '../source/types.js'
 import { availableExtensions, checkExtensions, createdExtensions, extensionOf, missingExtensionsMessage, STUBBED_EXTENSIONS, stubExtensionStatements } from './extensions.js'
-import { inspectShim, planShim, SESSION_SEARCH_PATH_SQL, shimLine, shimScript, type ShimPlan } from './shim.js'
+import type { ShimPlan } from './shim.js'
 
 export interface SupabaseStep {
   refusal?: { message: string; next: string }
@@ -75,6 +75,8 @@ export async function prepareSupabase(client: pg.Client, settings: Settings, fou
   // included: on a rerun, the auth.users an applied migration created is still the
   // migrations' own, and the shim must not build auth.identities on top of it.
   await ensureParser()
+  // The shim's SQL and planner are loaded only by a run that has the shim on.
+  const { inspectShim, planShim, SESSION_SEARCH_PATH_SQL, shimLine, shimScript } = await import('./shim.js')
   const shim = planShim(await inspectShim(client), [...(found.preludes ?? []), ...found.migrations].map((m) => m.up), check.stubbed)
   step.shim = shim
   if (shim.refusal) {

@@ -12,15 +12,14 @@ import { failOnPrelude, planPreludeStep, runPreludes } from '../steps/preludes.j
 import { makeRunDurable } from '../steps/make-durable.js'
 import { blockOnRefusals, planPending } from '../steps/plan.js'
 import { failOnHook, runHook } from '../steps/run-hooks.js'
-import { snapshotBefore } from '../steps/snapshot.js'
 import { prepareSupabaseLint, runSupabaseLint } from '../steps/supabase-lint.js'
 import { testRollback } from '../steps/test-rollback.js'
 import type { ModeContext } from './context.js'
-import { applyPrCheck } from './pr-check.js'
 
 export async function applyMode(ctx: ModeContext): Promise<void> {
   // With a base (the PR check): the base phase, then the PR's own migrations judged alone.
-  if (ctx.pr) return applyPrCheck(ctx)
+  // (Loaded only then, as the schema snapshot is only with test-rollback: a deploy does not compile either.)
+  if (ctx.pr) return (await import('./pr-check.js')).applyPrCheck(ctx)
   const p = planPending(ctx)
   const preludes = planPreludeStep(ctx)
   // lint: warn lints each file while the server runs one; every finding is in the report however the run ends.
@@ -50,7 +49,7 @@ async function applySteps(ctx: ModeContext, p: Plan, preludes: ReturnType<typeof
   const sbLint = p.toRun.length ? await prepareSupabaseLint(ctx) : undefined
   // test-rollback compares against the schema before this run's migrations (S0). On such an
   // ephemeral database the report also shows the locks each migration took.
-  const s0 = ctx.settings.testRollback ? await snapshotBefore(ctx, exec) : undefined
+  const s0 = ctx.settings.testRollback ? await (await import('../steps/snapshot.js')).snapshotBefore(ctx, exec) : undefined
   const hookFailed = await runHook(ctx, exec, 'beforeMigrate')
   if (hookFailed) {
     skipAll(ctx, p.toRun)

@@ -5,9 +5,7 @@
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { BackupError, findPgDump, runPgDump } from '../../backup/pg-dump.js'
 import { decideBackup } from '../../backup/policy.js'
-import { takeSafetyCopies } from '../../backup/safety-copy.js'
 import type { ParsedScript } from '../../source/types.js'
 import type { ExecOutcome } from '../executor.js'
 import type { ModeContext } from '../modes/context.js'
@@ -32,6 +30,8 @@ export async function backupBeforeChanges(ctx: ModeContext, env: NodeJS.ProcessE
   const decision = decideBackup(settings, ctx.target, env)
   report.backup = { level: decision.level, reason: decision.reason }
   if (decision.level === 'off') return true
+  // pg_dump's runner is loaded only by a run that takes a backup.
+  const { BackupError, findPgDump, runPgDump } = await import('../../backup/pg-dump.js')
   const started = performance.now()
   try {
     // The folder first: safety copies need no pg_dump, and still go there when backup-required is false.
@@ -74,6 +74,7 @@ export async function safetyCopiesBefore(ctx: ModeContext, identity: string, scr
   const dir = ctx.report.backup?.dir
   if (!dir || ctx.report.backup?.level === 'off') return undefined
   try {
+    const { takeSafetyCopies } = await import('../../backup/safety-copy.js')
     const copies = await takeSafetyCopies(ctx.client, dir, identity, script, label)
     for (const c of copies) ctx.log.info(`safety copy: ${c.rows} row${c.rows === 1 ? '' : 's'} of ${c.what} (${c.statement}) to ${c.file}`)
     if (copies.length) (ctx.report.safetyCopies ??= []).push(...copies)

@@ -2,7 +2,7 @@
 // else from the PR files API the action hands in), and the split of the
 // workspace's migrations into the base's and the PR's. Runs before connecting:
 // what a PR gets wrong about history is a problem that refuses the run.
-import { readGitBase, GitBaseError } from '../../source/git-base.js'
+import type { GitBaseError } from '../../source/git-base.js'
 import { discover } from '../../source/discover.js'
 import type { Settings } from '../../settings.js'
 import type { DiscoveryResult, SourceProblem, SourceWarning } from '../../source/types.js'
@@ -41,10 +41,12 @@ export async function loadBase(settings: Settings, found: DiscoveryResult, pr: P
   const ref = baseRef(settings, pr)
   const out: LoadedBase = { problems: [], warnings: [] }
   if (!ref) return out
+  // git (node:child_process) is loaded only by a run that has a base to read.
+  const git = await import('../../source/git-base.js')
   let base: BaseFiles | undefined
   let gitFailure: GitBaseError | undefined
   try {
-    const tree = await readGitBase({ workspace: settings.workspace, ref, dir: found.dir })
+    const tree = await git.readGitBase({ workspace: settings.workspace, ref, dir: found.dir })
     try {
       const baseFound = await discover({ workspace: tree.workspace, dir: found.dir, convention: found.convention, parse: 'lazy' })
       const how = tree.fetched ? `git, base commit fetched with \`git fetch --depth=1 origin ${ref}\`` : 'git'
@@ -54,7 +56,7 @@ export async function loadBase(settings: Settings, found: DiscoveryResult, pr: P
       tree.cleanup()
     }
   } catch (e) {
-    if (!(e instanceof GitBaseError)) throw e
+    if (!(e instanceof git.GitBaseError)) throw e
     gitFailure = e
     // base: auto outside a git checkout (no actions/checkout): no PR check, as before.
     if (settings.base === 'auto' && /is not a git checkout/.test(e.message)) {
