@@ -4438,6 +4438,11 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
     // The plan of every migration is read only where there is a pending set (a rollback or a
     // verify without the shim has none: at 1,000 applied files, ~20 ms of CPU not spent).
     const withPending = MODES_WITH_PENDING.includes(settings.mode);
+    // Without the shim only the pending ups matter, and what runs is a subset of the files not
+    // applied with their current checksum: when there are none (a deploy with nothing to do),
+    // there is no plan to build here (the mode builds its own).
+    if (!settings.supabaseShim && !mayRunAny(found, history))
+        return step;
     const p = withPending || settings.supabaseShim ? (0,engine_plan/* plan */.et)(found.migrations, history, settings) : undefined;
     // The pending ups are parsed already (engine/parse-needed.ts); applied files are not.
     const pending = withPending && p ? p.toRun.map((r) => r.migration.up) : [];
@@ -4509,6 +4514,11 @@ async function prepareSupabase(client, settings, found, history, serverVersion) 
             step.line = `${shimLine(shim, 'would create')} (plan is read-only: apply and dry-run run the shim)`;
     }
     return step;
+}
+/** True when some file is not in history as applied with its current checksum (only such a file can run). */
+function mayRunAny(found, history) {
+    const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [r.identity, r.checksum]));
+    return found.migrations.some((m) => applied.get(m.identity) !== m.checksum);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/steps/supabase-shim.ts
