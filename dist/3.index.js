@@ -44,21 +44,28 @@ function historyChecks(results, opts) {
         }
     });
 }
+/**
+ * The log line of a failed verify check: it fails the run, so it says FAILED, and it
+ * is plain text. The report holds the check, and the action annotates it from there
+ * (one `::error` per finding, src/action/annotations.ts); the CLI prints the report.
+ */
+const failedCheckLine = (c) => `${c.subject}: FAILED - ${c.message}`;
 /** Fills the plan into the report and pushes one check per row onto `checks`. */
 function checkHistory(ctx, checks) {
     const { report, settings, log } = ctx;
     (0,plan/* planPending */.nB)(ctx);
     report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity);
+    // A failed check fails the run: logged as that, in words (failedCheckLine), not as a warning.
     for (const c of historyChecks(report.migrations, settings)) {
         checks.push(c);
         if (!c.ok)
-            log.warn(`${c.subject}: ${c.message}`);
+            log.info(failedCheckLine(c));
     }
     // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
     for (const m of ctx.supabase?.backfill ?? []) {
         const c = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` };
         checks.push(c);
-        log.warn(c.message);
+        log.info(failedCheckLine(c));
     }
     const ok = checks.filter((c) => c.ok).length;
     log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`);
@@ -378,10 +385,8 @@ async function runVerifyScripts(ctx, checks, scriptChecks) {
         checks.push(c);
         scriptChecks.add(c);
         const line = `[${k + 1}/${withScript.length}] ${m.identity}: ${c.ok ? 'ok' : 'FAILED'} in ${Math.round(performance.now() - started)} ms${c.ok ? '' : ` - ${c.message}`}`;
-        if (c.ok)
-            log.info(line);
-        else
-            log.warn(line);
+        // A failure is annotated from the report (one ::error per finding): the log line says FAILED as text.
+        log.info(line);
     }
     const applied = report.migrations.filter((r) => APPLIED.has(r.status)).length;
     log.info(`verify scripts: ${withScript.length} of ${run_verify_scripts_plural(applied, 'applied migration')} have one`);
@@ -402,12 +407,8 @@ async function verifyMode(ctx) {
     if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
         const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl);
         checks.push(...schemaChecks);
-        for (const c of schemaChecks) {
-            if (c.ok)
-                log.info(`schema: ${c.message}`);
-            else
-                log.warn(`schema: ${c.message}`);
-        }
+        for (const c of schemaChecks)
+            log.info(c.ok ? `schema: ${c.message}` : failedCheckLine(c));
     }
     report.status = checks.every((c) => c.ok) ? 'success' : 'failed';
     report.nextStep = nextStepFor(report, checks, scriptChecks);

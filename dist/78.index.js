@@ -314,7 +314,9 @@ function errorText(e) {
 /**
  * Errors in the order a reviewer needs them: the failed migrations, the failing
  * verify checks that name a file, source problems, refusals, drift, one line for the
- * schema differences (the summary lists them), then the run-level error.
+ * schema differences (the summary lists them), then the run-level error. In verify,
+ * each failed check instead: those with a file first, those without in place of
+ * the refusals, drift and schema lines, which would say them a second time.
  */
 function collectAnnotations(report) {
     const errors = [];
@@ -324,15 +326,23 @@ function collectAnnotations(report) {
         const e = m.error;
         errors.push({ title: `pgshift: ${m.identity} failed`, message: errorText(e), file: e.file ?? m.file, line: e.position?.line, col: e.position?.col });
     }
+    // verify's failed checks are its findings, one error each (docs/pr-report.md, Annotations): drift,
+    // missing files and schema differences are checks there, so their refusals and summary lines would repeat them.
+    const verify = report.mode === 'verify' && report.checks !== undefined;
+    const missing = new Set(report.migrations.filter((m) => m.status === 'missing').map((m) => m.identity));
+    const withoutFile = [];
     for (const c of report.checks ?? []) {
         if (c.ok)
             continue;
-        const file = c.error?.file ?? c.file;
-        if (!file)
-            continue;
+        // A missing migration's file is not in the commit: GitHub would link the annotation to a page that 404s.
+        const file = missing.has(c.subject) && !c.error ? undefined : (c.error?.file ?? c.file);
         const position = c.error?.position ?? (c.line ? { line: c.line, col: 0 } : undefined);
         const message = c.error ? (c.error.message === c.message ? errorText(c.error) : `${c.message}\n${errorText(c.error)}`) : c.message;
-        errors.push({ title: `pgshift: verify ${c.subject} failed`, message, file, line: position?.line, col: position?.col || undefined });
+        const a = { title: `pgshift: verify ${c.subject} failed`, message, file, line: file ? position?.line : undefined, col: (file && position?.col) || undefined };
+        if (file)
+            errors.push(a);
+        else if (verify)
+            withoutFile.push(a);
     }
     for (const p of report.problems) {
         // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
@@ -340,18 +350,22 @@ function collectAnnotations(report) {
         // A syntax error's excerpt (the lines around it, a caret under the column) as the summary shows it.
         errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.excerpt, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col });
     }
-    // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
-    for (const r of report.plan.refusals)
-        errors.push({ title: 'pgshift: refused', message: r });
-    for (const m of report.migrations) {
-        if (m.status === 'drifted' || m.status === 'out-of-order') {
-            errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 });
+    if (!verify) {
+        // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
+        for (const r of report.plan.refusals)
+            errors.push({ title: 'pgshift: refused', message: r });
+        for (const m of report.migrations) {
+            if (m.status === 'drifted' || m.status === 'out-of-order') {
+                errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 });
+            }
+        }
+        const differences = (report.schemaDiff ?? []).reduce((n, d) => n + d.differences.length, 0);
+        if (differences) {
+            errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` });
         }
     }
-    const differences = (report.schemaDiff ?? []).reduce((n, d) => n + d.differences.length, 0);
-    if (differences) {
-        errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` });
-    }
+    // verify's checks that name no file (a missing file, a schema difference, a cancelled script): one error each, on the run.
+    errors.push(...withoutFile);
     if (report.error) {
         errors.push({ title: RUN_ERROR_TITLE, message: [report.error.message, report.error.next].join('\n') });
     }
@@ -380,7 +394,11 @@ function capAnnotations(all) {
     const hidden = Math.max(0, all.errors.length - MAX_ANNOTATIONS) + Math.max(0, all.warnings.length - MAX_ANNOTATIONS);
     return { errors: all.errors.slice(0, MAX_ANNOTATIONS), warnings: all.warnings.slice(0, MAX_ANNOTATIONS), hidden };
 }
-/** Emits the annotations; true when the run-level error (report.error) was one of them, so the step's failure need not repeat it. */
+/**
+ * Emits the annotations; true when the run's failure is already among them, so the step
+ * fails without a `::error` that repeats it: the run-level error (report.error), or
+ * verify's failed checks (the step failure would list them again).
+ */
 function emitAnnotations(report) {
     const all = collectAnnotations(report);
     const { errors, warnings, hidden } = capAnnotations(all);
@@ -390,7 +408,9 @@ function emitAnnotations(report) {
         warning(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col });
     if (hidden)
         notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`);
-    return report.error !== undefined && errors.some((a) => a.title === RUN_ERROR_TITLE);
+    if (report.error)
+        return errors.some((a) => a.title === RUN_ERROR_TITLE);
+    return report.mode === 'verify' && (report.checks ?? []).some((c) => !c.ok);
 }
 
 // EXTERNAL MODULE: ./src/action/comment-body.ts
@@ -1432,7 +1452,7 @@ async function publish(report, settings, gh) {
     (0,external_node_fs_.writeFileSync)(lintPath, JSON.stringify((0,redact/* redactDeep */.KL)(toSarif(report.lint ?? [], version/* VERSION */.x)), null, 2));
     setOutput('lint-findings', JSON.stringify((0,redact/* redactDeep */.KL)(findingsJson(report.lint ?? []))));
     setOutput('lint-sarif', lintPath);
-    const errorAnnotated = emitAnnotations(report);
+    const failureAnnotated = emitAnnotations(report);
     const linkBase = blobBase(gh, process.env);
     const markdown = (0,redact/* redact */.E$)((0,report_markdown/* renderMarkdown */.Gc)(report, { linkBase }));
     const summaryPath = (0,external_node_path_.join)(dir, `${stem}-summary.md`);
@@ -1445,9 +1465,10 @@ async function publish(report, settings, gh) {
     info(main_clean(`pgshift ${report.mode}: ${report.status}. ${report.nextStep}`));
     await comment(report, settings, gh, linkBase);
     if (report.status === 'failed' || report.status === 'blocked') {
-        // The run-level error is already an annotation (with its next step): the step fails
-        // without a second `::error` of the same message (issue 19 item 8).
-        if (errorAnnotated)
+        // The run-level error is already an annotation (with its next step), as are verify's
+        // failed checks: the step fails without a second `::error` of the same message
+        // (issue 19 item 8); the line above says what to do.
+        if (failureAnnotated)
             process.exitCode = 1;
         else
             setFailed((0,redact/* redact */.E$)(report.error?.message ?? `pgshift ${report.mode} ${report.status}: ${report.nextStep}`));

@@ -1,10 +1,12 @@
 // Issue 19 item 8: a run-level error (a failed backup, an empty database-url) is
 // one `::error` in the log, with its next step; the step still fails. Before, the
 // annotation was followed by core.setFailed's `::error::` of the same message.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runAction } from '../support/action-runner.js'
+import { fileURLToPath } from 'node:url'
+import { NODE24, runAction } from '../support/action-runner.js'
 import { freshDatabase, type TestDatabase } from '../support/db.js'
 import { makeWorkspace } from '../support/workspace.js'
 
@@ -15,6 +17,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await db.drop()
 })
+
+const CLI = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/cli/index.js')
 
 const errorLines = (stdout: string) => stdout.split('\n').filter((l) => /^::error[ :]/.test(l))
 
@@ -54,3 +58,72 @@ test('a failed migration keeps its annotation and the step failure line naming t
   expect(errors.map((a) => a.props.title ?? '')).toEqual(['pgshift: 002_b failed', ''])
   expect(errors[1]?.message).toMatch(/^pgshift apply failed: /)
 })
+
+// Every workflow command the run writes, in order (group markers aside).
+const commandLines = (stdout: string) => stdout.split('\n').filter((l) => /^::(error|warning|notice)[ :]/.test(l))
+
+test('verify: each failed check is one ::error (at its file when it has one), logged as a failure in words, never as a warning; the CLI says the same', async () => {
+  // Each verify builds the files' schema on an empty database of its own.
+  const expected = await freshDatabase()
+  const expectedForCli = await freshDatabase()
+  try {
+    const ws = makeWorkspace({
+      '001_a.sql': 'CREATE TABLE a (id int);\n',
+      '001_a.verify.sql': 'SELECT false AS a_has_rows;\n',
+      '002_b.sql': 'CREATE TABLE b (id int);\n',
+      '004_d.sql': 'SELECT 4;\n'
+    })
+    const apply = await runAction({ workspace: ws, inputs: { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' } })
+    expect(apply.code).toBe(0)
+    // After the deploy: 002 edited (drift), 004 deleted (missing), 003 added (pending), a table made by hand (a schema difference).
+    writeFileSync(join(ws, 'migrations/002_b.sql'), 'CREATE TABLE b (id int); -- edited\n')
+    rmSync(join(ws, 'migrations/004_d.sql'))
+    writeFileSync(join(ws, 'migrations/003_c.sql'), 'SELECT 3;\n')
+    await db.query('CREATE TABLE by_hand (id int)')
+    const inputs = { 'database-url': db.url, mode: 'verify', 'migrations-dir': 'migrations', 'expected-database-url': expected.url }
+
+    const r = await runAction({ workspace: ws, inputs })
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('failed')
+    const report = JSON.parse(readFileSync(r.outputs.report as string, 'utf8')) as { checks: { subject: string; ok: boolean; message: string }[] }
+    const failed = report.checks.filter((c) => !c.ok)
+    expect(failed.map((c) => c.subject)).toEqual(['002_b', '003_c', '004_d', '001_a', 'schema', 'schema'])
+    const drift = failed[0]!.message
+    // One command per failed check, and nothing else: no ::warning log line, no refusal, drift or schema-differences
+    // line, no step failure repeating them. Those with a file first; a missing file's check names none (the
+    // annotation would link to a path that is not in the commit).
+    expect(commandLines(r.stdout)).toEqual([
+      `::error title=pgshift%3A verify 002_b failed,file=migrations/002_b.sql::${drift}`,
+      '::error title=pgshift%3A verify 003_c failed,file=migrations/003_c.sql::pending: not applied yet',
+      expect.stringMatching(/^::error title=pgshift%3A verify 001_a failed,file=migrations\/001_a\.verify\.sql,line=1::/),
+      expect.stringMatching(/^::error title=pgshift%3A verify 004_d failed::missing: recorded in history \(applied at .+\) from migrations\/004_d\.sql, but no file has this name$/),
+      '::error title=pgshift%3A verify schema failed::column public.by_hand.id: in the live database, but the files do not create it',
+      '::error title=pgshift%3A verify schema failed::table public.by_hand: in the live database, but the files do not create it'
+    ])
+    // The log says each as a failure, in plain text.
+    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::'))
+    expect(log).toContain(`002_b: FAILED - ${drift}`)
+    expect(log).toContain('003_c: FAILED - pending: not applied yet')
+    expect(log.some((l) => /^\[1\/1\] 001_a: FAILED in \d+ ms - migrations\/001_a\.verify\.sql:1: /.test(l))).toBe(true)
+    expect(log.some((l) => /^004_d: FAILED - missing: /.test(l))).toBe(true)
+    expect(log).toContain('schema: FAILED - table public.by_hand: in the live database, but the files do not create it')
+    expect(r.stdout).not.toMatch(/warning/i)
+
+    const cli = spawnSync(NODE24, [CLI, 'verify', '--migrations-dir', 'migrations', '--expected-database-url', expectedForCli.url], {
+      cwd: ws,
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url },
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expect(cli.status).toBe(1)
+    expect(cli.stderr).not.toMatch(/warning/i)
+    expect(cli.stdout).not.toMatch(/warning/i)
+    const stderr = cli.stderr.split('\n')
+    expect(stderr).toContain(`002_b: FAILED - ${drift}`)
+    expect(stderr).toContain('003_c: FAILED - pending: not applied yet')
+    expect(stderr).toContain('schema: FAILED - table public.by_hand: in the live database, but the files do not create it')
+  } finally {
+    await expected.drop()
+    await expectedForCli.drop()
+  }
+}, 120_000)

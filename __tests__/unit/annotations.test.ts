@@ -10,10 +10,10 @@ function report(over: Partial<RunReport> = {}): RunReport {
   return runReport({ status: 'failed', migrationsDir: 'db', durationMs: 10, nextStep: 'next', ...over })
 }
 
-/** Everything a report can annotate, once each. */
+/** Everything a report can annotate, once each (an apply's checks come from test-rollback). */
 function everything(): RunReport {
   return report({
-    mode: 'verify',
+    mode: 'apply',
     migrations: [
       migration('001_ok'),
       migration('002_drifted', { status: 'drifted', note: 'edited after it was applied' }),
@@ -81,6 +81,35 @@ describe('collectAnnotations', () => {
     expect(errors).toEqual([])
     const one = collectAnnotations(report({ schemaDiff: [{ title: 't', differences: [{ object: 'index public.i', change: 'removed' }] }] }))
     expect(one.errors.map((a) => a.message)).toEqual(['1 schema difference, see the summary'])
+  })
+
+  test("verify: each failed check once, those with a file first; no refusal, drift or schema-differences line repeats one; a missing file's check names no file", () => {
+    const r = everything()
+    r.mode = 'verify'
+    r.error = undefined
+    r.problems = []
+    r.plan.refusals = ['Applied migrations were edited since they ran: 002_drifted.']
+    r.migrations.push(migration('004_gone', { status: 'missing', file: 'db/004_gone.sql' }))
+    r.checks = [
+      ...(r.checks ?? []),
+      { subject: '002_drifted', file: 'db/002_drifted.sql', ok: false, message: 'drift: the file was edited after it was applied' },
+      { subject: '004_gone', file: 'db/004_gone.sql', ok: false, message: 'missing: recorded in history from db/004_gone.sql' },
+      { subject: 'schema', ok: false, message: 'index public.i: the files create it, but the live database does not have it' }
+    ]
+    const { errors } = collectAnnotations(r)
+    expect(errors.map((a) => [a.title, where(a)])).toEqual([
+      ['pgshift: 003_failed failed', 'db/003_failed.sql:7:3'],
+      ['pgshift: verify 001_ok failed', 'db/verify/001_ok.sql:5:-'],
+      ['pgshift: verify 002_drifted failed', 'db/verify/002_drifted.sql:3:9'],
+      ['pgshift: verify 002_drifted failed', 'db/002_drifted.sql:-:-'],
+      ['pgshift: verify history failed', '-:-:-'],
+      ['pgshift: verify 004_gone failed', '-:-:-'],
+      ['pgshift: verify schema failed', '-:-:-']
+    ])
+    expect(errors.at(-1)?.message).toBe('index public.i: the files create it, but the live database does not have it')
+    // A verify that was refused before it checked anything (no checks) keeps its refusal.
+    const refused = report({ mode: 'verify', plan: { ...r.plan, refusals: ['untrusted trigger'] } })
+    expect(collectAnnotations(refused).errors.map((a) => a.title)).toEqual(['pgshift: refused'])
   })
 
   test('a check error without its own position falls back to the check line', () => {

@@ -27,7 +27,9 @@ function errorText(e: MappedError): string {
 /**
  * Errors in the order a reviewer needs them: the failed migrations, the failing
  * verify checks that name a file, source problems, refusals, drift, one line for the
- * schema differences (the summary lists them), then the run-level error.
+ * schema differences (the summary lists them), then the run-level error. In verify,
+ * each failed check instead: those with a file first, those without in place of
+ * the refusals, drift and schema lines, which would say them a second time.
  */
 export function collectAnnotations(report: RunReport): { errors: Annotation[]; warnings: Annotation[] } {
   const errors: Annotation[] = []
@@ -36,13 +38,20 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     const e = m.error
     errors.push({ title: `pgshift: ${m.identity} failed`, message: errorText(e), file: e.file ?? m.file, line: e.position?.line, col: e.position?.col })
   }
+  // verify's failed checks are its findings, one error each (docs/pr-report.md, Annotations): drift,
+  // missing files and schema differences are checks there, so their refusals and summary lines would repeat them.
+  const verify = report.mode === 'verify' && report.checks !== undefined
+  const missing = new Set(report.migrations.filter((m) => m.status === 'missing').map((m) => m.identity))
+  const withoutFile: Annotation[] = []
   for (const c of report.checks ?? []) {
     if (c.ok) continue
-    const file = c.error?.file ?? c.file
-    if (!file) continue
+    // A missing migration's file is not in the commit: GitHub would link the annotation to a page that 404s.
+    const file = missing.has(c.subject) && !c.error ? undefined : (c.error?.file ?? c.file)
     const position = c.error?.position ?? (c.line ? { line: c.line, col: 0 } : undefined)
     const message = c.error ? (c.error.message === c.message ? errorText(c.error) : `${c.message}\n${errorText(c.error)}`) : c.message
-    errors.push({ title: `pgshift: verify ${c.subject} failed`, message, file, line: position?.line, col: position?.col || undefined })
+    const a = { title: `pgshift: verify ${c.subject} failed`, message, file, line: file ? position?.line : undefined, col: (file && position?.col) || undefined }
+    if (file) errors.push(a)
+    else if (verify) withoutFile.push(a)
   }
   for (const p of report.problems) {
     // A path not in the commit gets no file: GitHub would link the annotation to a page that 404s.
@@ -50,17 +59,21 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     // A syntax error's excerpt (the lines around it, a caret under the column) as the summary shows it.
     errors.push({ title: `pgshift: ${p.code}`, message: [p.message, p.excerpt, p.hint].filter(Boolean).join('\n'), file, line: p.position?.line, col: p.position?.col })
   }
-  // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
-  for (const r of report.plan.refusals) errors.push({ title: 'pgshift: refused', message: r })
-  for (const m of report.migrations) {
-    if (m.status === 'drifted' || m.status === 'out-of-order') {
-      errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 })
+  if (!verify) {
+    // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
+    for (const r of report.plan.refusals) errors.push({ title: 'pgshift: refused', message: r })
+    for (const m of report.migrations) {
+      if (m.status === 'drifted' || m.status === 'out-of-order') {
+        errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 })
+      }
+    }
+    const differences = (report.schemaDiff ?? []).reduce((n, d) => n + d.differences.length, 0)
+    if (differences) {
+      errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` })
     }
   }
-  const differences = (report.schemaDiff ?? []).reduce((n, d) => n + d.differences.length, 0)
-  if (differences) {
-    errors.push({ title: 'pgshift: schema differences', message: `${differences} schema difference${differences === 1 ? '' : 's'}, see the summary` })
-  }
+  // verify's checks that name no file (a missing file, a schema difference, a cancelled script): one error each, on the run.
+  errors.push(...withoutFile)
   if (report.error) {
     errors.push({ title: RUN_ERROR_TITLE, message: [report.error.message, report.error.next].join('\n') })
   }
@@ -88,12 +101,17 @@ export function capAnnotations(all: { errors: Annotation[]; warnings: Annotation
   return { errors: all.errors.slice(0, MAX_ANNOTATIONS), warnings: all.warnings.slice(0, MAX_ANNOTATIONS), hidden }
 }
 
-/** Emits the annotations; true when the run-level error (report.error) was one of them, so the step's failure need not repeat it. */
+/**
+ * Emits the annotations; true when the run's failure is already among them, so the step
+ * fails without a `::error` that repeats it: the run-level error (report.error), or
+ * verify's failed checks (the step failure would list them again).
+ */
 export function emitAnnotations(report: RunReport): boolean {
   const all = collectAnnotations(report)
   const { errors, warnings, hidden } = capAnnotations(all)
   for (const a of errors) core.error(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
   for (const a of warnings) core.warning(a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col })
   if (hidden) core.notice(`${hidden} more findings are listed in the job summary (GitHub shows 10 annotations of each kind per step).`)
-  return report.error !== undefined && errors.some((a) => a.title === RUN_ERROR_TITLE)
+  if (report.error) return errors.some((a) => a.title === RUN_ERROR_TITLE)
+  return report.mode === 'verify' && (report.checks ?? []).some((c) => !c.ok)
 }

@@ -167,7 +167,7 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   writeFileSync(lintPath, JSON.stringify(redactDeep(toSarif(report.lint ?? [], VERSION)), null, 2))
   core.setOutput('lint-findings', JSON.stringify(redactDeep(findingsJson(report.lint ?? []))))
   core.setOutput('lint-sarif', lintPath)
-  const errorAnnotated = emitAnnotations(report)
+  const failureAnnotated = emitAnnotations(report)
 
   const linkBase = blobBase(gh, process.env)
   const markdown = redact(renderMarkdown(report, { linkBase }))
@@ -181,9 +181,10 @@ async function publish(report: RunReport, settings: Settings, gh: GithubContext)
   await comment(report, settings, gh, linkBase)
 
   if (report.status === 'failed' || report.status === 'blocked') {
-    // The run-level error is already an annotation (with its next step): the step fails
-    // without a second `::error` of the same message (issue 19 item 8).
-    if (errorAnnotated) process.exitCode = 1
+    // The run-level error is already an annotation (with its next step), as are verify's
+    // failed checks: the step fails without a second `::error` of the same message
+    // (issue 19 item 8); the line above says what to do.
+    if (failureAnnotated) process.exitCode = 1
     else core.setFailed(redact(report.error?.message ?? `pgshift ${report.mode} ${report.status}: ${report.nextStep}`))
   }
 }

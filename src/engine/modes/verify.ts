@@ -2,7 +2,7 @@
 // takes the run lock, never creates the history table, and runs every query of
 // its own on the target inside a READ ONLY transaction that it rolls back.
 import type { MigrationResult, RunReport, VerifyCheck } from '../report.js'
-import { checkHistory } from '../steps/check-history.js'
+import { checkHistory, failedCheckLine } from '../steps/check-history.js'
 import { compareWithExpected } from '../steps/compare-expected-schema.js'
 import { runVerifyScripts } from '../steps/run-verify-scripts.js'
 import type { ModeContext } from './context.js'
@@ -19,10 +19,7 @@ export async function verifyMode(ctx: ModeContext): Promise<void> {
   if (settings.expectedDatabaseUrl && !ctx.isCancelled()) {
     const schemaChecks = await compareWithExpected(ctx, settings.expectedDatabaseUrl)
     checks.push(...schemaChecks)
-    for (const c of schemaChecks) {
-      if (c.ok) log.info(`schema: ${c.message}`)
-      else log.warn(`schema: ${c.message}`)
-    }
+    for (const c of schemaChecks) log.info(c.ok ? `schema: ${c.message}` : failedCheckLine(c))
   }
   report.status = checks.every((c) => c.ok) ? 'success' : 'failed'
   report.nextStep = nextStepFor(report, checks, scriptChecks)

@@ -34,20 +34,28 @@ export function historyChecks(results: MigrationResult[], opts: { allowDrift: bo
   })
 }
 
+/**
+ * The log line of a failed verify check: it fails the run, so it says FAILED, and it
+ * is plain text. The report holds the check, and the action annotates it from there
+ * (one `::error` per finding, src/action/annotations.ts); the CLI prints the report.
+ */
+export const failedCheckLine = (c: VerifyCheck): string => `${c.subject}: FAILED - ${c.message}`
+
 /** Fills the plan into the report and pushes one check per row onto `checks`. */
 export function checkHistory(ctx: ModeContext, checks: VerifyCheck[]): void {
   const { report, settings, log } = ctx
   planPending(ctx)
   report.pending = report.migrations.filter((m) => ['pending', 'out-of-order', 'changed', 'partial'].includes(m.status)).map((m) => m.identity)
+  // A failed check fails the run: logged as that, in words (failedCheckLine), not as a warning.
   for (const c of historyChecks(report.migrations, settings)) {
     checks.push(c)
-    if (!c.ok) log.warn(`${c.subject}: ${c.message}`)
+    if (!c.ok) log.info(failedCheckLine(c))
   }
   // The Supabase CLI's history must agree too: a file pgshift applied without the CLI's row is one `supabase db push` would run again.
   for (const m of ctx.supabase?.backfill ?? []) {
     const c: VerifyCheck = { subject: 'verify', file: m.up.source.file, ok: false, message: `${m.identity} is recorded in ${report.historyTable} but not in supabase_migrations.schema_migrations, so \`supabase db push\` would run it again: run pgshift in mode apply to write the Supabase CLI's row.` }
     checks.push(c)
-    log.warn(c.message)
+    log.info(failedCheckLine(c))
   }
   const ok = checks.filter((c) => c.ok).length
   log.info(`files against ${report.historyTable}: ${ok} of ${checks.length} match`)
