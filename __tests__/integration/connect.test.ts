@@ -105,6 +105,17 @@ describe('a good connection', () => {
     await c.query(`BEGIN; SELECT 1; COMMIT; RESET ALL; ${sessionSettingsSql()}`)
   })
 
+  test('after connect, the settings the server took are re-run as plain SETs (no DO block to compile per migration)', async () => {
+    const c = await connected(adminUrl())
+    const plain = sessionSettingsSql(c)
+    expect(plain).toBe("SET client_connection_check_interval = '1s';SET idle_session_timeout = 0")
+    await c.query(`SET idle_session_timeout = '5min'; BEGIN; SELECT 1; COMMIT; RESET ALL; ${plain}`)
+    const r = (await c.query("SELECT current_setting('client_connection_check_interval') AS ccci, current_setting('idle_session_timeout') AS ist")).rows[0]
+    expect(r).toEqual({ ccci: '1s', ist: '0' })
+    // A client pgshift did not connect gets the DO block, which never fails.
+    expect(sessionSettingsSql(new pg.Client())).toMatch(/^DO /)
+  })
+
   test('PG* environment variables change nothing: the URL alone decides', async () => {
     const saved = { ...process.env }
     Object.assign(process.env, { PGOPTIONS: '-c statement_timeout=1234', PGSSLMODE: 'require', PGAPPNAME: 'from-env', PGPASSWORD: 'wrong', PGDATABASE: 'nope', PGUSER: 'nobody', PGREPLICATION: 'database' })

@@ -13,7 +13,7 @@ export function execContext(ctx: ModeContext): ExecContext {
     lockTimeoutMs: settings.lockTimeoutMs,
     lockRetries: settings.lockRetries,
     statementTimeoutMs: settings.statementTimeoutMs,
-    sessionSql: ctx.sessionSql ? `${sessionSettingsSql()};${ctx.sessionSql}` : sessionSettingsSql(),
+    sessionSql: [sessionSettingsSql(ctx.client), ctx.sessionSql].filter(Boolean).join(';'),
     meta: ctx.run.meta ?? {},
     supabase: ctx.supabase
       ? { entries: ctx.supabase.entries, columns: ctx.supabase.columns, tableExists: ctx.supabase.tableExists, adopted: new Set(ctx.supabase.adopted.map((m) => m.identity)) }

@@ -122,7 +122,7 @@ export function historyWrite(m: Migration, ctx: Pick<ExecContext, 'meta'>, extra
  * the next file's objects. Any user may go back to the one it logged in as.
  */
 export const RESET_SESSION = 'SET SESSION AUTHORIZATION DEFAULT;RESET ROLE;RESET ALL'
-const resetSql = (ctx: ExecContext) => `${RESET_SESSION};${ctx.sessionSql}`
+const resetSql = (ctx: ExecContext) => (ctx.sessionSql ? `${RESET_SESSION};${ctx.sessionSql}` : RESET_SESSION)
 
 /** The run guard's errors (custom SQLSTATEs, raised by runGuardSql). */
 export const LOCK_LOST_SQLSTATE = 'PGSLK'
