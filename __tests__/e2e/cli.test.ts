@@ -44,6 +44,17 @@ test('plan, apply, rerun: DATABASE_URL from the environment, exit 0', async () =
   expect(JSON.parse(rerun.stdout).status).toBe('nothing-to-do')
 })
 
+test('an absolute --migrations-dir inside the current directory is read, not refused as missing', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int);\n' })
+  const apply = pgshift(ws, ['apply', '--migrations-dir', join(ws, 'migrations')], { DATABASE_URL: db.url })
+  expect([apply.code, apply.stderr]).toEqual([0, expect.not.stringContaining('does not exist')])
+  expect(apply.stdout).toMatch(/applied\s+001_a/)
+  expect(await db.query(`SELECT to_regclass('public.a') AS t`)).toEqual([{ t: 'a' }])
+  const missing = pgshift(ws, ['plan', '--migrations-dir', join(ws, 'nope')], { DATABASE_URL: db.url })
+  expect(missing.code).toBe(64)
+  expect(missing.stderr).toContain(`migrations-dir: '${join(ws, 'nope')}' does not exist`)
+})
+
 test('a failing migration prints file:line:col: error with SQLSTATE, detail and next step; exit 1', async () => {
   const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n' })
   const r = pgshift(ws, ['apply', '--database-url', db.url])

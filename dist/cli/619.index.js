@@ -315,8 +315,8 @@ function inputProblems(raw, settings, cwd) {
             problems.push(p);
     }
     const dir = (raw['migrations-dir'] ?? '').trim();
-    if (dir !== '' && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(cwd, dir))) {
-        problems.push(`migrations-dir: '${dir}' does not exist (looked at ${(0,external_node_path_.resolve)(cwd, dir)}); expected the directory that holds your .sql files, relative to the current directory`);
+    if (dir !== '' && !(0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(cwd, dir))) {
+        problems.push(`migrations-dir: '${dir}' does not exist (looked at ${(0,external_node_path_.resolve)(cwd, dir)}); expected the directory that holds your .sql files, absolute or relative to the current directory`);
     }
     else if (dir === '' && !src_settings/* DEFAULT_DIRS */.nc.some((d) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(cwd, d)))) {
         problems.push(`migrations-dir: none of ${src_settings/* DEFAULT_DIRS */.nc.join(', ')} exists in ${cwd}; pass --migrations-dir DIR`);

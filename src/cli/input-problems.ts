@@ -31,8 +31,8 @@ export function inputProblems(raw: Partial<Record<InputName, string>>, settings:
     if (p) problems.push(p)
   }
   const dir = (raw['migrations-dir'] ?? '').trim()
-  if (dir !== '' && !existsSync(join(cwd, dir))) {
-    problems.push(`migrations-dir: '${dir}' does not exist (looked at ${resolve(cwd, dir)}); expected the directory that holds your .sql files, relative to the current directory`)
+  if (dir !== '' && !existsSync(resolve(cwd, dir))) {
+    problems.push(`migrations-dir: '${dir}' does not exist (looked at ${resolve(cwd, dir)}); expected the directory that holds your .sql files, absolute or relative to the current directory`)
   } else if (dir === '' && !DEFAULT_DIRS.some((d) => existsSync(join(cwd, d)))) {
     problems.push(`migrations-dir: none of ${DEFAULT_DIRS.join(', ')} exists in ${cwd}; pass --migrations-dir DIR`)
   }
