@@ -27,7 +27,7 @@ function historyChecks(results, opts) {
                 return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
             case 'drifted':
                 return opts.allowDrift
-                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
+                    ? { ...c, ok: true, message: `edited since it was applied${note}` }
                     : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
             case 'missing':
                 return opts.allowMissing
