@@ -27,13 +27,16 @@ function historyChecks(results, opts) {
                 return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` };
             case 'drifted':
                 return opts.allowDrift
-                    ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
+                    ? { ...c, ok: true, message: `edited since it was applied${note}` }
                     : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` };
             case 'missing':
                 return opts.allowMissing
                     ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
                     : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` };
             case 'out-of-order':
+                // Accepted, apply runs it like any pending file: its note says it sorts early and who accepted it.
+                if (opts.allowOutOfOrder)
+                    return { ...c, ok: false, message: `pending: not applied yet${note}` };
                 return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` };
             case 'partial':
                 return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` };
@@ -428,7 +431,14 @@ function nextStepFor(report, checks, scriptChecks) {
     const missing = pick(['missing']);
     if (missing.length)
         parts.push(`In history without a file: ${missing.join(', ')}. Restore the files (a rename counts as delete + new file), or accept with allow-missing: true.`);
-    const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial']);
+    // Out of order and not accepted: apply refuses them, so running apply is not the next step.
+    const early = new Set(report.migrations.filter((m) => m.status === 'out-of-order' && !m.accepted).map((m) => m.identity));
+    const outOfOrder = pick(['out-of-order']).filter((id) => early.has(id));
+    if (outOfOrder.length) {
+        const newest = report.migrations.filter((m) => m.kind === 'versioned' && ['already-applied', 'drifted', 'partial'].includes(m.status)).at(-1)?.identity;
+        parts.push(`Sort before the newest applied migration${newest ? ` (${newest})` : ''}: ${outOfOrder.join(', ')}. apply refuses them: rename them to sort after it, or set allow-out-of-order: true.`);
+    }
+    const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial']).filter((id) => !early.has(id));
     if (notApplied.length)
         parts.push(`Not applied: ${notApplied.join(', ')}. Run mode apply (mode plan shows what it would run).`);
     const scripts = failed.filter((c) => scriptChecks.has(c));

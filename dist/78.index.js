@@ -329,6 +329,7 @@ function collectAnnotations(report) {
     // verify's failed checks are its findings, one error each (docs/pr-report.md, Annotations): drift,
     // missing files and schema differences are checks there, so their refusals and summary lines would repeat them.
     const verify = report.mode === 'verify' && report.checks !== undefined;
+    const accepted = [];
     const missing = new Set(report.migrations.filter((m) => m.status === 'missing').map((m) => m.identity));
     const withoutFile = [];
     for (const c of report.checks ?? []) {
@@ -355,7 +356,10 @@ function collectAnnotations(report) {
         for (const r of report.plan.refusals)
             errors.push({ title: 'pgshift: refused', message: r });
         for (const m of report.migrations) {
-            if (m.status === 'drifted' || m.status === 'out-of-order') {
+            // Accepted by allow-drift / allow-out-of-order, the run went ahead: a warning, never an error on a green run.
+            if (m.accepted)
+                accepted.push({ title: `pgshift: ${m.accepted === 'allow-drift' ? 'drifted' : 'out of order'}, accepted by ${m.accepted}`, message: `${m.identity}: ${m.note}`, file: m.file, line: 1 });
+            else if (m.status === 'drifted' || m.status === 'out-of-order') {
                 errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 });
             }
         }
@@ -386,7 +390,7 @@ function collectAnnotations(report) {
             supabaseLint.push(a);
     }
     // A down script's syntax error is a warning (engine/parse-needed.ts): its excerpt goes with it, as an up file's does.
-    const warnings = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
+    const warnings = [...accepted, ...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))];
     return { errors, warnings };
 }
 /** The annotations GitHub will show (the first 10 of each type), and how many more the summary holds. */
@@ -3815,6 +3819,10 @@ function plan(migrations, history, opts) {
             else {
                 r.status = 'drifted';
                 r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`;
+                if (opts.allowDrift) {
+                    r.accepted = 'allow-drift';
+                    r.note += '; accepted by allow-drift, not run again';
+                }
                 summary.drifted.push(m.identity);
             }
         }
@@ -3825,8 +3833,12 @@ function plan(migrations, history, opts) {
             if (m.kind === 'versioned' && i < lastAppliedIndex) {
                 r.status = 'out-of-order';
                 summary.outOfOrder.push(m.identity);
-                if (opts.allowOutOfOrder)
+                if (opts.allowOutOfOrder) {
                     toRun.push({ migration: m, resumeFrom: 0 });
+                    r.accepted = 'allow-out-of-order';
+                    const newest = migrations[lastAppliedIndex]?.identity;
+                    r.note = [r.note, `sorts before ${newest}, the newest applied migration; accepted by allow-out-of-order`].filter(Boolean).join('; ');
+                }
             }
             else {
                 summary.pending.push(m.identity);

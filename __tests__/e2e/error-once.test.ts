@@ -127,3 +127,27 @@ test('verify: each failed check is one ::error (at its file when it has one), lo
     await expectedForCli.drop()
   }
 }, 120_000)
+
+test('apply: a drifted file accepted by allow-drift and an out-of-order file accepted by allow-out-of-order are warnings, never an ::error, on a green run', async () => {
+  const ws = makeWorkspace({ '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n', '003_c.sql': 'CREATE TABLE c (id bigint PRIMARY KEY);\n' })
+  const inputs = { 'database-url': db.url, mode: 'apply', 'migrations-dir': 'migrations' }
+  expect((await runAction({ workspace: ws, inputs })).code).toBe(0)
+  // After the deploy: 001 edited (drift), 002 added before the newest applied (out of order), 004 added (pending).
+  writeFileSync(join(ws, 'migrations/001_a.sql'), 'CREATE TABLE a (id bigint PRIMARY KEY); -- edited\n')
+  writeFileSync(join(ws, 'migrations/002_b.sql'), 'CREATE TABLE b (id bigint PRIMARY KEY);\n')
+  writeFileSync(join(ws, 'migrations/004_d.sql'), 'CREATE TABLE d (id bigint PRIMARY KEY);\n')
+
+  const r = await runAction({ workspace: ws, inputs: { ...inputs, 'allow-drift': 'true', 'allow-out-of-order': 'true' } })
+  expect(r.code).toBe(0)
+  expect(r.outputs.status).toBe('success')
+  expect(await db.query(`SELECT table_name FROM information_schema.tables WHERE table_name IN ('b', 'd') ORDER BY 1`)).toEqual([{ table_name: 'b' }, { table_name: 'd' }])
+  // Before: `::error title=pgshift%3A drifted,file=migrations/001_a.sql,line=1::001_a is drifted (…)` on a run that succeeded.
+  expect(commandLines(r.stdout)).toEqual([
+    expect.stringMatching(/^::warning title=pgshift%3A drifted%2C accepted by allow-drift,file=migrations\/001_a\.sql,line=1::001_a: checksum in history \w{12}…, file now \w{12}…; accepted by allow-drift, not run again$/),
+    '::warning title=pgshift%3A out of order%2C accepted by allow-out-of-order,file=migrations/002_b.sql,line=1::002_b: sorts before 003_c, the newest applied migration; accepted by allow-out-of-order'
+  ])
+  // The job summary says accepted, never refused.
+  expect(r.summary).not.toMatch(/refused/i)
+  expect(r.summary).toMatch(/accepted by allow-drift/)
+  expect(r.summary).toMatch(/accepted by allow-out-of-order/)
+}, 120_000)

@@ -228,6 +228,35 @@ describe('files against history', () => {
     expect(accepted.status).toBe('success')
     expect(check(accepted, '004_electricity_readings')?.message).toMatch(/accepted by allow-drift/)
   })
+
+  test('an out-of-order file fails as out of order; with allow-out-of-order it is a pending file, as apply treats it, and the next step is apply', async () => {
+    const ws = makeWorkspace({ '001_a.sql': 'SELECT 1;\n', '003_c.sql': 'SELECT 3;\n' })
+    await applied(ws)
+    addFile(ws, '002_b.sql', 'SELECT 2;\n')
+
+    // Without the input apply refuses 002_b, so running apply is not the next step: renaming it, or the input, is.
+    const strict = await verify(ws)
+    expect(strict.status).toBe('failed')
+    expect(check(strict, '002_b')).toMatchObject({ ok: false, message: expect.stringMatching(/^out of order: not applied, and it sorts before the newest applied migration/) })
+    expect(strict.nextStep).toMatch(/Sort before the newest applied migration \(003_c\): 002_b\. apply refuses them: rename them to sort after it, or set allow-out-of-order: true\./)
+    expect(strict.nextStep).not.toMatch(/Not applied/)
+
+    // With it, apply would run 002_b: verify reports it as pending (not yet applied, so still a failed check), never as out of order.
+    const allowed = await verify(ws, { 'allow-out-of-order': 'true' })
+    expect(allowed.status).toBe('failed')
+    expect(check(allowed, '002_b')).toMatchObject({
+      ok: false,
+      message: 'pending: not applied yet (sorts before 003_c, the newest applied migration; accepted by allow-out-of-order)'
+    })
+    expect(allowed.nextStep).toMatch(/Not applied: 002_b\. Run mode apply/)
+    expect(allowed.nextStep).not.toMatch(/out of order|Sort before/i)
+
+    // After apply with the input, verify passes.
+    await applied(ws, { 'allow-out-of-order': 'true' })
+    const after = await verify(ws, { 'allow-out-of-order': 'true' })
+    expect(failing(after)).toEqual([])
+    expect(after.status).toBe('success')
+  })
 })
 
 describe('expected-database-url', () => {

@@ -2709,6 +2709,10 @@ function plan(migrations, history, opts) {
             else {
                 r.status = 'drifted';
                 r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`;
+                if (opts.allowDrift) {
+                    r.accepted = 'allow-drift';
+                    r.note += '; accepted by allow-drift, not run again';
+                }
                 summary.drifted.push(m.identity);
             }
         }
@@ -2719,8 +2723,12 @@ function plan(migrations, history, opts) {
             if (m.kind === 'versioned' && i < lastAppliedIndex) {
                 r.status = 'out-of-order';
                 summary.outOfOrder.push(m.identity);
-                if (opts.allowOutOfOrder)
+                if (opts.allowOutOfOrder) {
                     toRun.push({ migration: m, resumeFrom: 0 });
+                    r.accepted = 'allow-out-of-order';
+                    const newest = migrations[lastAppliedIndex]?.identity;
+                    r.note = [r.note, `sorts before ${newest}, the newest applied migration; accepted by allow-out-of-order`].filter(Boolean).join('; ');
+                }
             }
             else {
                 summary.pending.push(m.identity);

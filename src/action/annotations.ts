@@ -41,6 +41,7 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
   // verify's failed checks are its findings, one error each (docs/pr-report.md, Annotations): drift,
   // missing files and schema differences are checks there, so their refusals and summary lines would repeat them.
   const verify = report.mode === 'verify' && report.checks !== undefined
+  const accepted: Annotation[] = []
   const missing = new Set(report.migrations.filter((m) => m.status === 'missing').map((m) => m.identity))
   const withoutFile: Annotation[] = []
   for (const c of report.checks ?? []) {
@@ -63,7 +64,9 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     // Why the run was refused (drift, missing files, an untrusted trigger): the headline, before the files it names.
     for (const r of report.plan.refusals) errors.push({ title: 'pgshift: refused', message: r })
     for (const m of report.migrations) {
-      if (m.status === 'drifted' || m.status === 'out-of-order') {
+      // Accepted by allow-drift / allow-out-of-order, the run went ahead: a warning, never an error on a green run.
+      if (m.accepted) accepted.push({ title: `pgshift: ${m.accepted === 'allow-drift' ? 'drifted' : 'out of order'}, accepted by ${m.accepted}`, message: `${m.identity}: ${m.note}`, file: m.file, line: 1 })
+      else if (m.status === 'drifted' || m.status === 'out-of-order') {
         errors.push({ title: `pgshift: ${m.status}`, message: `${m.identity} is ${m.status}${m.note ? ` (${m.note})` : ''}`, file: m.file, line: 1 })
       }
     }
@@ -91,7 +94,7 @@ export function collectAnnotations(report: RunReport): { errors: Annotation[]; w
     else supabaseLint.push(a)
   }
   // A down script's syntax error is a warning (engine/parse-needed.ts): its excerpt goes with it, as an up file's does.
-  const warnings: Annotation[] = [...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))]
+  const warnings: Annotation[] = [...accepted, ...(refusedByLint ? [] : lint), ...supabaseLint, ...report.warnings.map((w) => ({ title: 'pgshift', message: [w.message, w.excerpt].filter(Boolean).join('\n'), file: w.file || undefined, line: w.position?.line, col: w.position?.col }))]
   return { errors, warnings }
 }
 

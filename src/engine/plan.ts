@@ -113,6 +113,10 @@ export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanO
       } else {
         r.status = 'drifted'
         r.note = `checksum in history ${row.checksum.slice(0, 12)}…, file now ${m.checksum.slice(0, 12)}…`
+        if (opts.allowDrift) {
+          r.accepted = 'allow-drift'
+          r.note += '; accepted by allow-drift, not run again'
+        }
         summary.drifted.push(m.identity)
       }
     } else {
@@ -121,7 +125,12 @@ export function plan(migrations: Migration[], history: HistoryRow[], opts: PlanO
       if (m.kind === 'versioned' && i < lastAppliedIndex) {
         r.status = 'out-of-order'
         summary.outOfOrder.push(m.identity)
-        if (opts.allowOutOfOrder) toRun.push({ migration: m, resumeFrom: 0 })
+        if (opts.allowOutOfOrder) {
+          toRun.push({ migration: m, resumeFrom: 0 })
+          r.accepted = 'allow-out-of-order'
+          const newest = migrations[lastAppliedIndex]?.identity
+          r.note = [r.note, `sorts before ${newest}, the newest applied migration; accepted by allow-out-of-order`].filter(Boolean).join('; ')
+        }
       } else {
         summary.pending.push(m.identity)
         toRun.push({ migration: m, resumeFrom: 0 })

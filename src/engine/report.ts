@@ -78,6 +78,8 @@ export interface MigrationResult {
   appliedAt?: string
   /** A free note, e.g. "renamed from 003_old_name". */
   note?: string
+  /** A drifted or out-of-order file the run went ahead with: the allow-* input that accepted it (a warning, not an error). */
+  accepted?: 'allow-drift' | 'allow-out-of-order'
   /** dry-run: each statement's time; `twin` when a non-transactional statement ran as its transactional twin. */
   statementTimings?: StatementTiming[]
   /** dry-run (and apply on an ephemeral database): the locks the migration took, from pg_locks. */

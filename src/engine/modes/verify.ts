@@ -38,7 +38,14 @@ function nextStepFor(report: RunReport, checks: VerifyCheck[], scriptChecks: Rea
   if (drifted.length) parts.push(`Edited after they were applied: ${drifted.join(', ')}. Revert the edits and put the change in a new migration, or accept them with allow-drift: true.`)
   const missing = pick(['missing'])
   if (missing.length) parts.push(`In history without a file: ${missing.join(', ')}. Restore the files (a rename counts as delete + new file), or accept with allow-missing: true.`)
-  const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial'])
+  // Out of order and not accepted: apply refuses them, so running apply is not the next step.
+  const early = new Set(report.migrations.filter((m) => m.status === 'out-of-order' && !m.accepted).map((m) => m.identity))
+  const outOfOrder = pick(['out-of-order']).filter((id) => early.has(id))
+  if (outOfOrder.length) {
+    const newest = report.migrations.filter((m) => m.kind === 'versioned' && ['already-applied', 'drifted', 'partial'].includes(m.status)).at(-1)?.identity
+    parts.push(`Sort before the newest applied migration${newest ? ` (${newest})` : ''}: ${outOfOrder.join(', ')}. apply refuses them: rename them to sort after it, or set allow-out-of-order: true.`)
+  }
+  const notApplied = pick(['pending', 'out-of-order', 'changed', 'partial']).filter((id) => !early.has(id))
   if (notApplied.length) parts.push(`Not applied: ${notApplied.join(', ')}. Run mode apply (mode plan shows what it would run).`)
   const scripts = failed.filter((c) => scriptChecks.has(c))
   if (scripts.length) {

@@ -1,13 +1,14 @@
 // check history (verify, step 1): files against history, the pure plan as one
 // check per file and per history row without a file. Applied and matching passes;
 // drifted, missing, out of order, pending, partial and changed repeatables fail
-// (allow-drift and allow-missing accept drift and missing files, as for apply).
+// (allow-drift and allow-missing accept drift and missing files, as for apply; with
+// allow-out-of-order an out-of-order file is pending, as apply treats it: not applied yet, so it still fails).
 import type { ModeContext } from '../modes/context.js'
 import type { MigrationResult, VerifyCheck } from '../report.js'
 import { planPending } from './plan.js'
 
 /** Files against history: one check per plan row. */
-export function historyChecks(results: MigrationResult[], opts: { allowDrift: boolean; allowMissing: boolean }): VerifyCheck[] {
+export function historyChecks(results: MigrationResult[], opts: { allowDrift: boolean; allowMissing: boolean; allowOutOfOrder: boolean }): VerifyCheck[] {
   return results.map((r): VerifyCheck => {
     const c = { subject: r.identity, file: r.file }
     const note = r.note ? ` (${r.note})` : ''
@@ -16,13 +17,15 @@ export function historyChecks(results: MigrationResult[], opts: { allowDrift: bo
         return { ...c, ok: true, message: `applied${r.appliedAt ? ` at ${r.appliedAt}` : ''}; the file matches history` }
       case 'drifted':
         return opts.allowDrift
-          ? { ...c, ok: true, message: `edited since it was applied${note}; accepted by allow-drift` }
+          ? { ...c, ok: true, message: `edited since it was applied${note}` }
           : { ...c, ok: false, message: `drift: the file was edited after it was applied${note}` }
       case 'missing':
         return opts.allowMissing
           ? { ...c, ok: true, message: `recorded in history (from ${r.file}) but no file has this name${note}; accepted by allow-missing` }
           : { ...c, ok: false, message: `missing: recorded in history${r.appliedAt ? ` (applied at ${r.appliedAt})` : ''} from ${r.file}, but no file has this name${note}` }
       case 'out-of-order':
+        // Accepted, apply runs it like any pending file: its note says it sorts early and who accepted it.
+        if (opts.allowOutOfOrder) return { ...c, ok: false, message: `pending: not applied yet${note}` }
         return { ...c, ok: false, message: `out of order: not applied, and it sorts before the newest applied migration${note}` }
       case 'partial':
         return { ...c, ok: false, message: `partial: an earlier run stopped after statement ${r.statementsDone ?? 0} of ${r.statements}${note}` }
